@@ -1,0 +1,198 @@
+"""One error hierarchy for the whole library; every error carries its evidence.
+
+``TaurusDatamoverError``
+ +-- ``ToolNotFoundError`` (also ``AttributeError``): a ``dt*``/``ws_*`` tool is missing;
+ |    names the tool and every place that was searched.
+ +-- ``ToolError``: a tool ran and failed; keeps argv, exit code, stdout and stderr.
+ |    +-- ``DatamoverError``: a ``dt*`` tool (or its Slurm job) failed.
+ |    +-- ``WorkspaceError``: a ``ws_*`` tool refused, or a workspace name is invalid.
+ |         +-- ``WorkspaceNotFound``
+ +-- ``CommandTimeout`` (also ``TimeoutError``): a tool did not end in time.
+ +-- ``ParseError`` (also ``ValueError``): tool output that cannot be read; keeps the
+      line number and the raw line.
+
+Errors also derive from the matching builtin so that ``except AttributeError`` /
+``except TimeoutError`` / ``except ValueError`` written for plain Python keep working.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = [
+    "TaurusDatamoverError",
+    "ToolNotFoundError",
+    "ToolError",
+    "DatamoverError",
+    "WorkspaceError",
+    "WorkspaceNotFound",
+    "CommandTimeout",
+    "ParseError",
+    "tail",
+]
+
+#: How many characters of a stream an error report shows.
+TAIL_CHARS = 600
+
+
+def tail(text: str | bytes | None, limit: int = TAIL_CHARS) -> str:
+    """Return the last ``limit`` characters of ``text``, noting how much was cut.
+
+    Bytes are decoded as UTF-8 with ``surrogateescape`` so that nothing is lost and nothing
+    raises while an error is being reported.
+    """
+    if text is None:
+        return ""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "surrogateescape")
+    if len(text) <= limit:
+        return text
+    return f"({len(text) - limit} more chars) ...{text[-limit:]}"
+
+
+def _as_text(stream: str | bytes | None) -> str:
+    if stream is None:
+        return ""
+    if isinstance(stream, bytes):
+        return stream.decode("utf-8", "surrogateescape")
+    return stream
+
+
+class TaurusDatamoverError(Exception):
+    """Base class of every error raised by taurus_datamover."""
+
+
+class ToolNotFoundError(TaurusDatamoverError, AttributeError):
+    """A ``dt*`` or ``ws_*`` tool is not installed where the library looked.
+
+    Subclasses ``AttributeError`` because tools are reached as attributes
+    (``Datamover().dtls``), so ``hasattr``/``getattr(obj, name, default)`` keep working.
+    """
+
+    def __init__(self, tool: str, searched: Sequence[str]) -> None:
+        self.tool = tool
+        self.searched = tuple(searched)
+        where = ", ".join(self.searched) if self.searched else "(no directories)"
+        super().__init__(f"tool {tool!r} not found; searched: {where}")
+
+    def __reduce__(self) -> tuple[type[ToolNotFoundError], tuple[str, tuple[str, ...]]]:
+        return (type(self), (self.tool, self.searched))
+
+
+class ToolError(TaurusDatamoverError):
+    """A tool ran and failed (non-zero exit code) or refused the request.
+
+    ``str()`` is a readable report: the message, the command line, the exit code, and the
+    tails of both streams.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        argv: Sequence[str] = (),
+        returncode: int | None = None,
+        stdout: str | bytes | None = "",
+        stderr: str | bytes | None = "",
+    ) -> None:
+        self.message = message
+        self.argv = tuple(str(a) for a in argv)
+        self.returncode = returncode
+        self.stdout = _as_text(stdout)
+        self.stderr = _as_text(stderr)
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        lines = [self.message]
+        if self.argv:
+            lines.append(f"  RAN: {' '.join(self.argv)!s}")
+        if self.returncode is not None:
+            lines.append(f"  EXIT CODE: {self.returncode}")
+        if self.stdout:
+            lines.append(f"  STDOUT: {tail(self.stdout)}")
+        if self.stderr:
+            lines.append(f"  STDERR: {tail(self.stderr)}")
+        return "\n".join(lines)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (
+            _rebuild_tool_error,
+            (type(self), self.message, self.argv, self.returncode, self.stdout, self.stderr),
+        )
+
+
+def _rebuild_tool_error(
+    cls: type[ToolError],
+    message: str,
+    argv: tuple[str, ...],
+    returncode: int | None,
+    stdout: str,
+    stderr: str,
+) -> ToolError:
+    return cls(message, argv=argv, returncode=returncode, stdout=stdout, stderr=stderr)
+
+
+class DatamoverError(ToolError):
+    """A ``dt*`` tool, or the Slurm job it submitted, failed."""
+
+
+class WorkspaceError(ToolError):
+    """A ``ws_*`` tool refused (no extensions left, duration too long, unknown file system)
+    or a workspace name breaks hpc-workspace's rules. ``message`` holds the tool's own words."""
+
+
+class WorkspaceNotFound(WorkspaceError):
+    """The named workspace does not exist (in the given file system)."""
+
+
+class CommandTimeout(TaurusDatamoverError, TimeoutError):
+    """A tool did not finish within the allowed time; it has been stopped."""
+
+    def __init__(
+        self,
+        argv: Sequence[str],
+        timeout: float,
+        *,
+        stdout: str | bytes | None = "",
+        stderr: str | bytes | None = "",
+    ) -> None:
+        self.argv = tuple(str(a) for a in argv)
+        self.timeout = timeout
+        self.stdout = _as_text(stdout)
+        self.stderr = _as_text(stderr)
+        super().__init__(f"{' '.join(self.argv)} did not finish within {timeout:g} s")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_timeout, (self.argv, self.timeout, self.stdout, self.stderr))
+
+
+def _rebuild_timeout(
+    argv: tuple[str, ...], timeout: float, stdout: str, stderr: str
+) -> CommandTimeout:
+    return CommandTimeout(argv, timeout, stdout=stdout, stderr=stderr)
+
+
+class ParseError(TaurusDatamoverError, ValueError):
+    """Tool output that the parser cannot read without guessing.
+
+    ``lineno`` is 1-based (0 when the error concerns the text as a whole), ``line`` the raw
+    line as it was given.
+    """
+
+    def __init__(self, message: str, *, lineno: int = 0, line: str = "") -> None:
+        self.message = message
+        self.lineno = lineno
+        self.line = line
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        if self.lineno:
+            return f"line {self.lineno}: {self.message}: {self.line!r}"
+        return self.message
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_parse_error, (self.message, self.lineno, self.line))
+
+
+def _rebuild_parse_error(message: str, lineno: int, line: str) -> ParseError:
+    return ParseError(message, lineno=lineno, line=line)

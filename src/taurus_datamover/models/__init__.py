@@ -1,0 +1,1 @@
+"""Pydantic models of what the tools print (files, workspaces, jobs)."""

@@ -1,0 +1,1 @@
+"""pytest plugin: the taurus_site fixture (an emulated site) for downstream projects."""
