@@ -1,1 +1,70 @@
-"""pytest plugin: the taurus_site fixture (an emulated site) for downstream projects."""
+"""pytest plugin: the ``taurus_site`` fixture (an emulated ZIH site) for downstream projects.
+
+Installed through the ``pytest11`` entry point, so every project that has
+``taurus-datamover`` installed gets the fixture without configuration::
+
+    def test_upload(taurus_site):
+        dm = Datamover()            # finds the site's dt* tools through the environment
+        ...
+
+``taurus_site`` is a fresh :class:`~taurus_datamover.emulator.EmulatedSite` in
+``tmp_path`` per test, with its environment (``PATH``, ``TAURUS_DATAMOVER_PATH``,
+``TAURUS_WS_PATH``, ``TAURUS_EMULATOR_ROOT``) applied through ``monkeypatch``. Its jobs run
+locally unless ``--taurus-site-slurm`` or ``TAURUS_SITE_SLURM=1`` asks for the real Slurm
+(which must then answer). Local jobs still running at the end of the test are cancelled.
+
+This module is imported by pytest in every project, so it imports nothing heavy: the
+emulator is loaded inside the fixture.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from taurus_datamover.emulator.site import EmulatedSite
+
+__all__ = ["SLURM_ENV", "pytest_addoption", "taurus_site", "want_slurm"]
+
+#: Environment switch for Slurm-backed sites (``1``/``true``/``yes``).
+SLURM_ENV = "TAURUS_SITE_SLURM"
+_OPTION = "taurus_site_slurm"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add ``--taurus-site-slurm``."""
+    group = parser.getgroup("taurus_datamover", "taurus-datamover emulated site")
+    group.addoption(
+        "--taurus-site-slurm",
+        action="store_true",
+        default=False,
+        dest=_OPTION,
+        help=f"run the taurus_site fixture's dt* jobs through Slurm (also: {SLURM_ENV}=1)",
+    )
+
+
+def want_slurm(config: pytest.Config, environ: dict[str, str] | None = None) -> bool:
+    """True when the option or the environment asks for a Slurm-backed site."""
+    if config.getoption(_OPTION, default=False):
+        return True
+    env = os.environ if environ is None else environ
+    return env.get(SLURM_ENV, "").strip().lower() in ("1", "true", "yes")
+
+
+@pytest.fixture
+def taurus_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[EmulatedSite]:
+    """A fresh emulated site in ``tmp_path / "taurus-site"``, with its environment applied."""
+    from taurus_datamover.emulator.site import EmulatedSite
+
+    site = EmulatedSite(tmp_path / "taurus-site", slurm=want_slurm(request.config))
+    for name, value in site.env_overrides().items():
+        monkeypatch.setenv(name, value)
+    with site:
+        yield site

@@ -1,0 +1,79 @@
+"""The emulated site's clock, so tests can freeze and move time.
+
+``now(root)`` is what every emulated tool takes as "the current time": the environment
+variable ``TAURUS_EMULATOR_NOW`` if set, else the content of ``<root>/clock`` if that file
+exists, else the real ``time.time()``. Both hold epoch seconds (``1795555454`` or
+``1795555454.5``) or an ISO 8601 time (``2026-11-24T21:24:14+00:00``, ``...Z``; a time
+without offset is taken as UTC).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+__all__ = ["CLOCK_FILE", "NOW_ENV", "advance_clock", "now", "parse_time", "set_clock"]
+
+#: Environment variable that fixes the emulated time (wins over the clock file).
+NOW_ENV = "TAURUS_EMULATOR_NOW"
+#: Name of the clock file inside the site root.
+CLOCK_FILE = "clock"
+
+
+def parse_time(text: str) -> float:
+    """Epoch seconds from *text*: a number, or ISO 8601 (naive means UTC)."""
+    value = text.strip()
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    when = datetime.fromisoformat(value)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.timestamp()
+
+
+def now(root: Path) -> float:
+    """The emulated current time of the site at *root*, in epoch seconds."""
+    env = os.environ.get(NOW_ENV)
+    if env:
+        return parse_time(env)
+    try:
+        text = (Path(root) / CLOCK_FILE).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return time.time()
+    return parse_time(text) if text.strip() else time.time()
+
+
+def set_clock(root: Path, when: datetime | float | None) -> None:
+    """Freeze the site's clock at *when* (naive datetimes are UTC); ``None`` unfreezes it."""
+    target = Path(root) / CLOCK_FILE
+    if when is None:
+        target.unlink(missing_ok=True)
+        return
+    if isinstance(when, datetime):
+        aware = when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
+        seconds = aware.timestamp()
+    else:
+        seconds = float(when)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".clock.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(f"{seconds!r}\n")
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def advance_clock(root: Path, delta: timedelta | float) -> None:
+    """Freeze the clock at the current emulated time plus *delta* (a timedelta or seconds).
+
+    ``TAURUS_EMULATOR_NOW``, when set, still wins over the file this writes.
+    """
+    seconds = delta.total_seconds() if isinstance(delta, timedelta) else float(delta)
+    set_clock(root, now(root) + seconds)

@@ -1,0 +1,157 @@
+"""Configuration of an emulated site, kept as JSON in ``<root>/site.json``.
+
+The real hpc-workspace tools read ``/etc/ws.conf`` (YAML). The emulator keeps the same
+knowledge -- which workspace file systems exist, their spaces, databases, limits -- in a
+pydantic model stored as JSON, because the library has no YAML dependency. The field
+names follow ws.conf where that is readable (``spaces``, ``database``, ``deleted``,
+``keeptime``, ...) and spell out the rest (``max_duration`` for ``duration``/``maxduration``).
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import tempfile
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+__all__ = [
+    "SITE_FILE",
+    "USER_ENV",
+    "FilesystemConfig",
+    "SiteConfig",
+    "default_site_config",
+    "ensure_site_dirs",
+    "load_site_config",
+    "resolve_user",
+    "save_site_config",
+]
+
+#: Name of the config file inside the site root.
+SITE_FILE = "site.json"
+#: Environment variable that overrides ``SiteConfig.user`` (who runs the emulated tools).
+USER_ENV = "TAURUS_EMULATOR_USER"
+
+
+def _current_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry and no LOGNAME/USER: still usable
+        return "user"
+
+
+class FilesystemConfig(BaseModel):
+    """One workspace file system (an entry under ``workspaces:`` in ws.conf)."""
+
+    spaces: list[str]
+    """Absolute directories that hold the workspace directories (the first one is used)."""
+    database: str
+    """Absolute directory of the DB: one file ``<user>-<name>`` per workspace."""
+    deleted: str = ".removed"
+    """Sub-directory (of the database and of every space) for released workspaces."""
+    max_duration: int = 0
+    """Longest allocation in days; 0 means the global ``SiteConfig.max_duration``."""
+    max_extensions: int | None = None
+    """Extensions per workspace; ``None`` means the global ``SiteConfig.max_extensions``."""
+    keeptime: int = 10
+    """Days an expired workspace stays restorable."""
+    release_keeptime: int | None = None
+    """Days a released workspace stays restorable; ``None`` means ``keeptime``."""
+    allocatable: bool = True
+    extendable: bool = True
+    restorable: bool = True
+    comment: str = ""
+
+
+class SiteConfig(BaseModel):
+    """The whole site: who the user is, which output format, which file systems."""
+
+    user: str = Field(default_factory=_current_user)
+    ws_format: Literal["v1", "v2"] = "v1"
+    default_filesystem: str
+    duration_default: int = 30
+    max_duration: int = 100
+    max_extensions: int = 10
+    filesystems: dict[str, FilesystemConfig]
+
+    def max_duration_of(self, fs: str) -> int:
+        """The longest allocation (days) allowed on file system *fs*."""
+        own = self.filesystems[fs].max_duration
+        return own if own > 0 else self.max_duration
+
+    def max_extensions_of(self, fs: str) -> int:
+        """How many extensions a new workspace on *fs* gets."""
+        own = self.filesystems[fs].max_extensions
+        return self.max_extensions if own is None else own
+
+    def release_keeptime_of(self, fs: str) -> int:
+        """Days a released workspace on *fs* stays restorable."""
+        cfg = self.filesystems[fs]
+        return cfg.keeptime if cfg.release_keeptime is None else cfg.release_keeptime
+
+
+def resolve_user(cfg: SiteConfig) -> str:
+    """The emulated user: ``$TAURUS_EMULATOR_USER`` if set, else ``cfg.user``."""
+    return os.environ.get(USER_ENV) or cfg.user
+
+
+def default_site_config(
+    root: Path, *, user: str | None = None, ws_format: Literal["v1", "v2"] | str = "v1"
+) -> SiteConfig:
+    """A ZIH-like site under *root*: ``horse`` (default, 100 d, 10 ext.) and ``walrus`` (30 d, 2 ext.)."""
+    if ws_format not in ("v1", "v2"):
+        raise ValueError(f"ws_format must be 'v1' or 'v2', not {ws_format!r}")
+    base = Path(root).absolute()
+    filesystems = {
+        "horse": FilesystemConfig(
+            spaces=[str(base / "horse" / "ws")],
+            database=str(base / "ws-db" / "horse"),
+            max_duration=100,
+            max_extensions=10,
+            keeptime=30,
+        ),
+        "walrus": FilesystemConfig(
+            spaces=[str(base / "walrus" / "ws")],
+            database=str(base / "ws-db" / "walrus"),
+            max_duration=30,
+            max_extensions=2,
+            keeptime=7,
+        ),
+    }
+    return SiteConfig(
+        user=user or _current_user(),
+        ws_format="v2" if ws_format == "v2" else "v1",
+        default_filesystem="horse",
+        filesystems=filesystems,
+    )
+
+
+def load_site_config(root: Path) -> SiteConfig:
+    """Read ``<root>/site.json``."""
+    text = (Path(root) / SITE_FILE).read_text(encoding="utf-8")
+    return SiteConfig.model_validate_json(text)
+
+
+def save_site_config(root: Path, cfg: SiteConfig) -> None:
+    """Write ``<root>/site.json`` atomically (temporary file, then ``os.replace``)."""
+    target = Path(root) / SITE_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".site.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(cfg.model_dump_json(indent=2))
+            handle.write("\n")
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def ensure_site_dirs(cfg: SiteConfig) -> None:
+    """Create every space, database and their ``deleted`` sub-directories."""
+    for fs in cfg.filesystems.values():
+        for space in fs.spaces:
+            Path(space, fs.deleted).mkdir(parents=True, exist_ok=True)
+        Path(fs.database, fs.deleted).mkdir(parents=True, exist_ok=True)

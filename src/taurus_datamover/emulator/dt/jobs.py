@@ -1,0 +1,210 @@
+"""The local batch queue of the emulated datamover (used when there is no Slurm).
+
+Each job is a JSON record ``<root>/jobs/<id>.json``; ids come from ``<root>/jobs/next_id``
+and grow monotonically from :data:`FIRST_JOB_ID`. Every read-modify-write of a record or of
+the counter happens under one ``flock`` on ``<root>/jobs/.lock``, and files are replaced
+atomically, so the submitting tool, the detached runner and ``dtcancel`` never race.
+
+States follow Slurm: PENDING -> RUNNING -> COMPLETED / FAILED / CANCELLED / TIMEOUT.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+
+__all__ = [
+    "ACTIVE_STATES",
+    "FIRST_JOB_ID",
+    "FINISHED_STATES",
+    "MIN_JOB_AGE",
+    "JobRecord",
+    "JobStore",
+]
+
+FIRST_JOB_ID = 1000
+#: Seconds a finished job stays visible (Slurm's MinJobAge in the CI cluster).
+MIN_JOB_AGE = 300.0
+ACTIVE_STATES = frozenset({"PENDING", "RUNNING"})
+FINISHED_STATES = frozenset({"COMPLETED", "FAILED", "CANCELLED", "TIMEOUT"})
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    """One local batch job, as stored in ``<root>/jobs/<id>.json``."""
+
+    job_id: int
+    name: str
+    user: str
+    partition: str
+    argv: tuple[str, ...]
+    workdir: str
+    stdout: str
+    time_limit: int | None  # seconds, None = no limit
+    account: str | None
+    state: str
+    submit_time: float
+    start_time: float | None = None
+    end_time: float | None = None
+    exit_code: int | None = None
+    signal: int | None = None
+    pgid: int | None = None  # process group of the running command
+    cancel_time: float | None = None
+
+    @property
+    def active(self) -> bool:
+        """True while the job is pending or running."""
+        return self.state in ACTIVE_STATES
+
+    def visible(self, now: float) -> bool:
+        """True while ``dtqueue`` may still show the job (MinJobAge after its end)."""
+        return self.end_time is None or now - self.end_time <= MIN_JOB_AGE
+
+    def elapsed(self, now: float) -> float:
+        """Run time so far (0 while pending), like squeue's TIME column."""
+        if self.start_time is None:
+            return 0.0
+        end = now if self.end_time is None else self.end_time
+        return max(0.0, end - self.start_time)
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["argv"] = list(self.argv)
+        return json.dumps(data, indent=1) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> JobRecord:
+        data = json.loads(text)
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["argv"] = tuple(values["argv"])
+        return cls(**values)
+
+
+class JobStore:
+    """Access to the local queue of one site root."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+        self.dir = self.root / "jobs"
+
+    # -- files ---------------------------------------------------------------------
+    def path(self, job_id: int) -> Path:
+        return self.dir / f"{job_id}.json"
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the queue's lock (exclusive, blocking) for the duration of the block."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.dir / ".lock", os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+
+    def _write(self, path: Path, text: str) -> None:
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+
+    def save(self, record: JobRecord) -> None:
+        """Write *record* atomically (call with the lock held)."""
+        self._write(self.path(record.job_id), record.to_json())
+
+    def load(self, job_id: int) -> JobRecord | None:
+        """The record of *job_id*, or None when there is no such job."""
+        try:
+            return JobRecord.from_json(self.path(job_id).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+
+    def all(self) -> list[JobRecord]:
+        """All records, oldest id first."""
+        if not self.dir.is_dir():
+            return []
+        ids = sorted(int(p.stem) for p in self.dir.glob("*.json") if p.stem.isdigit())
+        records = (self.load(i) for i in ids)
+        return [r for r in records if r is not None]
+
+    def _next_id(self) -> int:
+        counter = self.dir / "next_id"
+        try:
+            job_id = int(counter.read_text(encoding="utf-8").strip())
+        except (FileNotFoundError, ValueError):
+            job_id = FIRST_JOB_ID
+        self._write(counter, f"{job_id + 1}\n")
+        return job_id
+
+    # -- life cycle ----------------------------------------------------------------
+    def submit(
+        self,
+        argv: tuple[str, ...],
+        *,
+        name: str,
+        user: str,
+        partition: str,
+        workdir: str,
+        time_limit: int | None,
+        account: str | None,
+    ) -> JobRecord:
+        """Queue *argv* and start its detached runner; return the PENDING record."""
+        with self.locked():
+            job_id = self._next_id()
+            record = JobRecord(
+                job_id=job_id,
+                name=name,
+                user=user,
+                partition=partition,
+                argv=argv,
+                workdir=workdir,
+                stdout=os.path.join(workdir, f"slurm-{job_id}.out"),
+                time_limit=time_limit,
+                account=account,
+                state="PENDING",
+                submit_time=time.time(),
+            )
+            self.save(record)
+        subprocess.Popen(
+            [sys.executable, "-m", "taurus_datamover.emulator.dt.runner", str(self.root), str(job_id)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=workdir,
+            start_new_session=True,  # detached: survives the submitting tool
+            close_fds=True,
+        )
+        return record
+
+    def cancel(self, job_id: int) -> bool:
+        """Cancel a pending or running job (SIGTERM to its process group).
+
+        Returns False when the job is unknown or already finished; like ``scancel``, the
+        callers stay silent about that.
+        """
+        with self.locked():
+            record = self.load(job_id)
+            if record is None or not record.active:
+                return False
+            now = time.time()
+            record = replace(record, state="CANCELLED", end_time=now, cancel_time=now)
+            self.save(record)
+        if record.pgid is not None:
+            try:
+                os.killpg(record.pgid, signal.SIGTERM)
+            except (ProcessLookupError, PermissionError):
+                pass
+        return True
+
+    def cancel_active(self) -> list[int]:
+        """Cancel every pending or running job; return their ids."""
+        return [r.job_id for r in self.all() if r.active and self.cancel(r.job_id)]

@@ -1,0 +1,196 @@
+"""The emulated management tools: ``dtqueue``/``dtq``, ``dtcancel`` and ``dtinfo``.
+
+With Slurm they delegate (``squeue -p datamover -u $USER ARGS``, ``scancel ARGS``,
+``sinfo -p datamover``); without, they answer from the local queue in the same formats, so
+parsers written against real Slurm output work offline too.
+"""
+
+from __future__ import annotations
+
+import getopt
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from taurus_datamover.emulator.dt.jobs import JobStore
+from taurus_datamover.emulator.dt.mode import PARTITION, load_slurm_mode
+from taurus_datamover.emulator.dt.squeue import (
+    DEFAULT_FORMAT,
+    FormatError,
+    format_jobs,
+    parse_states,
+)
+from taurus_datamover.emulator.dt.transfer import exec_tool, current_user
+
+__all__ = ["dtcancel", "dtinfo", "dtqueue", "mount_table"]
+
+_SQUEUE_SHORT = "hj:t:o:u:p:"
+_SQUEUE_LONG = ["noheader", "jobs=", "states=", "format=", "user=", "partition=", "me"]
+
+
+def _parse_ids(text: str) -> list[int]:
+    ids: list[int] = []
+    for word in text.split(","):
+        word = word.strip()
+        if word:
+            if not word.isdigit():
+                raise ValueError(word)
+            ids.append(int(word))
+    return ids
+
+
+def dtqueue(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int:
+    """List the user's transfer jobs (``squeue -p datamover -u $USER`` look-alike)."""
+    if load_slurm_mode(root):
+        return exec_tool(["squeue", "-p", PARTITION, "-u", current_user(), *argv], tool)
+    try:
+        opts, extra = getopt.gnu_getopt(list(argv), _SQUEUE_SHORT, _SQUEUE_LONG)
+    except getopt.GetoptError as exc:
+        print(f"squeue: {exc.msg}\nTry \"squeue --help\" for more information", file=sys.stderr)
+        return 1
+    if extra:
+        print(f"squeue: error: Unrecognized option: {extra[0]}", file=sys.stderr)
+        return 1
+    header, fmt = True, DEFAULT_FORMAT
+    ids: list[int] | None = None
+    states: frozenset[str] | None = frozenset({"PENDING", "RUNNING"})
+    users: set[str] | None = None
+    partitions: set[str] = {PARTITION}
+    try:
+        for name, value in opts:
+            if name in ("-h", "--noheader"):
+                header = False
+            elif name in ("-j", "--jobs"):
+                ids = (ids or []) + _parse_ids(value)
+            elif name in ("-t", "--states"):
+                states = parse_states(value)
+            elif name in ("-o", "--format"):
+                fmt = value
+            elif name in ("-u", "--user"):
+                users = {u for u in value.split(",") if u}
+            elif name == "--me":
+                users = {current_user()}
+            elif name in ("-p", "--partition"):
+                partitions = {p for p in value.split(",") if p}
+    except FormatError as exc:
+        print(f"squeue: error: {exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        print(f"squeue: error: Invalid job id: {exc}", file=sys.stderr)
+        return 1
+    now = time.time()
+    jobs = [job for job in JobStore(root).all() if job.visible(now)]
+    if ids is not None:
+        known = {job.job_id for job in jobs}
+        if not known.intersection(ids):
+            print("slurm_load_jobs error: Invalid job id specified", file=sys.stderr)
+            return 1
+        jobs = [job for job in jobs if job.job_id in ids]
+    jobs = [
+        job
+        for job in jobs
+        if (states is None or job.state in states)
+        and (users is None or job.user in users)
+        and job.partition in partitions
+    ]
+    try:
+        sys.stdout.write(format_jobs(jobs, now, fmt, header))
+    except FormatError as exc:
+        print(f"squeue: error: {exc}", file=sys.stderr)
+        return 1
+    sys.stdout.flush()
+    return 0
+
+
+def dtcancel(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int:
+    """Cancel transfer jobs (``scancel`` look-alike: unknown ids are silently ignored)."""
+    if load_slurm_mode(root):
+        return exec_tool(["scancel", *argv], tool)
+    try:
+        opts, words = getopt.gnu_getopt(list(argv), "v", ["verbose"])
+    except getopt.GetoptError as exc:
+        print(f"scancel: {exc.msg}\nTry \"scancel --help\" for more information", file=sys.stderr)
+        return 1
+    verbose = bool(opts)
+    if not words:
+        print("scancel: error: No job identification provided", file=sys.stderr)
+        return 1
+    store = JobStore(root)
+    for word in words:
+        if not word.isdigit():
+            print(f"scancel: error: Invalid job id {word}", file=sys.stderr)
+            return 1
+        if verbose:
+            print(f"scancel: Terminating job {word}", file=sys.stderr)
+        if not store.cancel(int(word)) and verbose:
+            print(
+                f"scancel: error: Kill job error on job id {word}: Invalid job id specified",
+                file=sys.stderr,
+            )
+    return 0
+
+
+def _workspace_mounts(root: Path) -> list[Path]:
+    """The site's workspace file system directories (from the site config, if readable)."""
+    try:
+        from taurus_datamover.emulator.config import load_site_config
+
+        cfg: object = load_site_config(root)
+    except Exception:  # the config is optional for the dt tools
+        return []
+    found: list[Path] = []
+    filesystems = getattr(cfg, "filesystems", None) or getattr(cfg, "workspaces", None) or {}
+    items = filesystems.values() if isinstance(filesystems, dict) else filesystems
+    for fs in items:
+        for space in getattr(fs, "spaces", None) or []:
+            path = Path(str(space))
+            path = path if path.is_absolute() else root / path
+            if path not in found:
+                found.append(path)
+    return found
+
+
+def mount_table(root: str | os.PathLike[str]) -> str:
+    """The data-transfer machine's view of the site (cf. the ZIH table in datamover.md)."""
+    base = Path(root)
+    rows: list[tuple[str, str, str]] = []
+    for space in _workspace_mounts(base):
+        try:
+            cluster = "/" + space.relative_to(base).as_posix()
+        except ValueError:
+            cluster = space.as_posix()
+        rows.append(("cluster (workspaces)", cluster, str(space)))
+    rows.append(("cluster", "/projects", str(base / "projects")))
+    rows.append(("group storages (fileserver)", "-", str(base / "grp")))
+    head = ("system", "path on the cluster", "path on the data-transfer machine")
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(2)]
+    lines = [f"Mounts of the emulated data-transfer machine (site {base}):"]
+    for row in [head, *rows]:
+        lines.append(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]}")
+    return "\n".join(lines) + "\n"
+
+
+def dtinfo(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int:
+    """Show the data-transfer nodes (``sinfo -p datamover``) and the site's mount table."""
+    if load_slurm_mode(root):
+        sys.stdout.flush()
+        try:
+            rc = subprocess.run(["sinfo", "-p", PARTITION, *argv], check=False).returncode
+        except OSError as exc:
+            print(f"{tool}: sinfo: {exc.strerror}", file=sys.stderr)
+            return 127
+        if rc != 0:
+            return rc
+    else:
+        running = any(job.state == "RUNNING" for job in JobStore(root).all())
+        state = "mix" if running else "idle"
+        sys.stdout.write(
+            "PARTITION AVAIL  TIMELIMIT  NODES  STATE NODELIST\n"
+            f"{PARTITION:<9} {'up':>5} {'infinite':>10} {1:>6} {state:>6} localhost\n"
+        )
+    sys.stdout.write("\n" + mount_table(root))
+    sys.stdout.flush()
+    return 0

@@ -1,0 +1,118 @@
+"""Command-line handling shared by the emulated ``dt*`` transfer tools.
+
+The ZIH transfer tools accept three options of their own (``--blocking``, ``--time``,
+``--account``) mixed anywhere into the arguments of the wrapped command. They are removed
+here, before a ``--`` separator only: after ``--`` every word is an operand of the wrapped
+command (so ``dtls -- --blocking`` lists a file called ``--blocking``). The ``--`` itself is
+passed on, since the wrapped command needs it as well.
+
+Time limits use Slurm's syntax (``M``, ``M:S``, ``H:M:S``, ``D-H``, ``D-H:M``, ``D-H:M:S``,
+``0``/``INFINITE``/``UNLIMITED`` for none). Slurm rounds to minutes; the local backend
+honours seconds, so tests can use a limit of two seconds (``--time=0:02``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "DEFAULT_TIME",
+    "DtOptions",
+    "UsageError",
+    "parse_time_limit",
+    "split_options",
+]
+
+#: The datamover's default job time limit (18 hours), in Slurm syntax.
+DEFAULT_TIME = "18:00:00"
+
+
+class UsageError(ValueError):
+    """A datamover option is malformed (e.g. ``--time`` without a value)."""
+
+
+@dataclass(frozen=True)
+class DtOptions:
+    """The datamover options of one call and the arguments left for the wrapped command."""
+
+    blocking: bool
+    time: str | None
+    account: str | None
+    args: tuple[str, ...]
+
+    @property
+    def time_or_default(self) -> str:
+        """The time limit to request: the given one or :data:`DEFAULT_TIME`."""
+        return DEFAULT_TIME if self.time is None else self.time
+
+
+_VALUED = ("--time", "--account")
+
+
+def split_options(argv: Sequence[str]) -> DtOptions:
+    """Strip ``--blocking``, ``--time`` and ``--account`` (before any ``--``) from *argv*.
+
+    Both ``--time=T`` and ``--time T`` forms are accepted, as by Slurm. Everything else,
+    including the order of the remaining words, is kept unchanged.
+    """
+    blocking = False
+    values: dict[str, str] = {}
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if word == "--":
+            rest.extend(argv[i:])
+            break
+        name, eq, value = word.partition("=")
+        if word == "--blocking":
+            blocking = True
+        elif name in _VALUED and eq:
+            values[name] = value
+        elif word in _VALUED:
+            if i + 1 >= len(argv):
+                raise UsageError(f"option '{word}' requires an argument")
+            values[word] = argv[i + 1]
+            i += 1
+        else:
+            rest.append(word)
+        i += 1
+    return DtOptions(
+        blocking=blocking,
+        time=values.get("--time"),
+        account=values.get("--account"),
+        args=tuple(rest),
+    )
+
+
+_NUM = r"(\d+)"
+_TIME_PATTERNS: tuple[tuple[re.Pattern[str], tuple[int, ...]], ...] = (
+    # (pattern, seconds per captured group)
+    (re.compile(rf"{_NUM}"), (60,)),
+    (re.compile(rf"{_NUM}:{_NUM}"), (60, 1)),
+    (re.compile(rf"{_NUM}:{_NUM}:{_NUM}"), (3600, 60, 1)),
+    (re.compile(rf"{_NUM}-{_NUM}"), (86400, 3600)),
+    (re.compile(rf"{_NUM}-{_NUM}:{_NUM}"), (86400, 3600, 60)),
+    (re.compile(rf"{_NUM}-{_NUM}:{_NUM}:{_NUM}"), (86400, 3600, 60, 1)),
+)
+
+
+def parse_time_limit(text: str) -> int | None:
+    """Return a Slurm time limit in seconds, or None for no limit.
+
+    >>> parse_time_limit("18:00:00"), parse_time_limit("0:02"), parse_time_limit("1-2")
+    (64800, 2, 93600)
+
+    Raises :class:`UsageError` for text Slurm would reject.
+    """
+    value = text.strip()
+    if value.upper() in ("INFINITE", "UNLIMITED", "-1"):
+        return None
+    for pattern, weights in _TIME_PATTERNS:
+        match = pattern.fullmatch(value)
+        if match:
+            seconds = sum(int(g) * w for g, w in zip(match.groups(), weights))
+            return None if seconds == 0 else seconds
+    raise UsageError(f"Invalid --time specification: {text!r}")

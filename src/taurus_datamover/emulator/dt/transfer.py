@@ -1,0 +1,126 @@
+"""The emulated transfer tools (``dtls dtcp dtmv dtrm dtrsync dttar dtwget``).
+
+Each strips the datamover options and runs the command of the same name without ``dt``:
+
+* Slurm, blocking: ``srun -p datamover --time=T [--account=A] --pty CMD ARGS...`` (exec'd,
+  so stdout, stderr, signals and the exit code are srun's; without a terminal srun prints
+  the two ``srun: error:`` lines about ``--pty`` that the real ZIH tools print too);
+* Slurm, non-blocking: ``sbatch -p datamover --time=T [--account=A] -J CMD <bin>/.dt-exec
+  CMD ARGS...`` (``.dt-exec`` is ``exec "$@"``, so no shell string is ever built);
+* local, blocking: exec ``CMD ARGS...`` directly;
+* local, non-blocking: a job in the local queue (:mod:`.jobs`), printing
+  ``Submitted batch job N``.
+
+``dtls`` is always blocking, as on ZIH.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from taurus_datamover.emulator.dt.jobs import JobStore
+from taurus_datamover.emulator.dt.mode import PARTITION, load_slurm_mode
+from taurus_datamover.emulator.dt.options import (
+    DtOptions,
+    UsageError,
+    parse_time_limit,
+    split_options,
+)
+
+__all__ = [
+    "ALWAYS_BLOCKING",
+    "DT_EXEC",
+    "exec_tool",
+    "TRANSFER_TOOLS",
+    "run_transfer",
+    "sbatch_argv",
+    "srun_argv",
+]
+
+#: dt tool -> the command it runs on the data-transfer node.
+TRANSFER_TOOLS = {
+    "dtls": "ls",
+    "dtcp": "cp",
+    "dtmv": "mv",
+    "dtrm": "rm",
+    "dtrsync": "rsync",
+    "dttar": "tar",
+    "dtwget": "wget",
+}
+ALWAYS_BLOCKING = frozenset({"dtls"})
+#: Name of the batch script in the site's bin directory.
+DT_EXEC = ".dt-exec"
+
+
+def current_user() -> str:
+    """The user name, as squeue shows it."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return str(os.getuid())
+
+
+def _slurm_options(opts: DtOptions) -> list[str]:
+    argv = ["-p", PARTITION, f"--time={opts.time_or_default}"]
+    if opts.account is not None:
+        argv.append(f"--account={opts.account}")
+    return argv
+
+
+def srun_argv(command: str, opts: DtOptions) -> list[str]:
+    """The blocking Slurm call for *command* (pure)."""
+    return ["srun", *_slurm_options(opts), "--pty", command, *opts.args]
+
+
+def sbatch_argv(command: str, opts: DtOptions, bin_dir: str | os.PathLike[str]) -> list[str]:
+    """The non-blocking Slurm call for *command* (pure)."""
+    script = os.path.join(os.fspath(bin_dir), DT_EXEC)
+    return ["sbatch", *_slurm_options(opts), "-J", command, script, command, *opts.args]
+
+
+def exec_tool(argv: Sequence[str], tool: str) -> int:
+    """Replace this process by *argv*; only returns (127) when it cannot be started."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        os.execvp(argv[0], list(argv))
+    except OSError as exc:
+        print(f"{tool}: {argv[0]}: {exc.strerror}", file=sys.stderr)
+    return 127
+
+
+def run_transfer(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int:
+    """Run transfer tool *tool* of the site at *root* with *argv*; return the exit code."""
+    command = TRANSFER_TOOLS[tool]
+    try:
+        opts = split_options(argv)
+    except UsageError as exc:
+        print(f"{tool}: error: {exc}", file=sys.stderr)
+        return 1
+    blocking = opts.blocking or tool in ALWAYS_BLOCKING
+    if load_slurm_mode(root):
+        if blocking:
+            return exec_tool(srun_argv(command, opts), tool)
+        return exec_tool(sbatch_argv(command, opts, Path(root) / "bin"), tool)
+    if blocking:
+        return exec_tool([command, *opts.args], tool)
+    try:  # Slurm checks --time itself; the local queue must do it here
+        time_limit = parse_time_limit(opts.time_or_default)
+    except UsageError:
+        print("sbatch: error: Invalid --time specification", file=sys.stderr)
+        return 1
+    record = JobStore(root).submit(
+        (command, *opts.args),
+        name=command,
+        user=current_user(),
+        partition=PARTITION,
+        workdir=os.getcwd(),
+        time_limit=time_limit,
+        account=opts.account,
+    )
+    print(f"Submitted batch job {record.job_id}", flush=True)
+    return 0

@@ -1,0 +1,51 @@
+"""Entry point of every emulated tool: ``run(tool, root, argv)``.
+
+The scripts in ``<site>/bin`` are three lines that call :func:`run`; the console script
+``taurus-emulated-tool TOOL ARGS...`` (:func:`main`) does the same with the site root taken
+from ``TAURUS_EMULATOR_ROOT``. Tool families are imported lazily, so a ``dtls`` never pays
+for the workspace emulator and vice versa.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+__all__ = ["ROOT_ENV", "main", "run"]
+
+#: Environment variable naming the site root (set by ``EmulatedSite.env()``).
+ROOT_ENV = "TAURUS_EMULATOR_ROOT"
+
+
+def run(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int:
+    """Run emulated *tool* (``dt*`` or ``ws_*``) of the site at *root*; return its exit code."""
+    name = os.path.basename(tool)
+    if name.startswith("ws_"):
+        from taurus_datamover.emulator import ws
+
+        return ws.main(name, os.fspath(root), list(argv))
+    from taurus_datamover.emulator.dt import DT_TOOLS
+    from taurus_datamover.emulator.dt import main as dt_main
+
+    if name in DT_TOOLS:
+        return dt_main(name, root, argv)
+    print(f"taurus-emulated-tool: unknown tool {name!r}", file=sys.stderr)
+    return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``taurus-emulated-tool TOOL ARGS...``: run one tool of the site in ``$TAURUS_EMULATOR_ROOT``."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in ("-h", "--help"):
+        print("usage: taurus-emulated-tool TOOL [ARGS...]  (site root from $TAURUS_EMULATOR_ROOT)")
+        return 0 if args else 2
+    root = os.environ.get(ROOT_ENV)
+    if not root:
+        print(f"taurus-emulated-tool: {ROOT_ENV} is not set", file=sys.stderr)
+        return 2
+    return run(args[0], root, args[1:])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

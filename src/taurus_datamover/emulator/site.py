@@ -1,0 +1,241 @@
+"""EmulatedSite: a ZIH-like cluster in a directory, for offline use and tests.
+
+``EmulatedSite(root)`` creates (or reopens) under *root*:
+
+* ``bin/`` -- look-alike ``dt*`` and ``ws_*`` executables: tiny Python scripts that call
+  :func:`taurus_datamover.emulator.launcher.run` with their tool name and the site root,
+  so they work from any shell, subprocess or ``Datamover``/``Workspace`` object;
+* ``grp/`` (the fileserver, seen only by the datamover on ZIH), ``projects/`` and the
+  workspace file systems of the site config (``site.json``);
+* ``dt.json`` -- whether the dt tools use a real Slurm (``srun``/``sbatch`` in a
+  ``datamover`` partition) or the local batch queue under ``jobs/``.
+
+The site never deletes its root; leaving the context manager only cancels local jobs that
+are still pending or running, so no process outlives a test.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from taurus_datamover.emulator.dt import DT_TOOLS
+from taurus_datamover.emulator.dt.jobs import JobStore
+from taurus_datamover.emulator.dt.mode import (
+    PARTITION,
+    detect_slurm,
+    load_slurm_mode,
+    mode_file,
+    save_slurm_mode,
+)
+from taurus_datamover.emulator.dt.transfer import DT_EXEC
+
+if TYPE_CHECKING:
+    from taurus_datamover.datamover import Datamover
+    from taurus_datamover.workspace import Workspace
+
+__all__ = ["WS_TOOL_NAMES", "EmulatedSite", "SlurmUnavailableError"]
+
+WS_TOOL_NAMES = (
+    "ws_allocate",
+    "ws_list",
+    "ws_extend",
+    "ws_release",
+    "ws_restore",
+    "ws_find",
+    "ws_register",
+    "ws_send_ical",
+)
+
+
+class SlurmUnavailableError(RuntimeError):
+    """``slurm=True`` was asked for, but no Slurm with a ``datamover`` partition answers."""
+
+
+def _launcher_text(tool: str, root: Path) -> str:
+    return (
+        f"#!{sys.executable}\n"
+        "import sys\n"
+        "from taurus_datamover.emulator.launcher import run\n"
+        f"sys.exit(run({tool!r}, {str(root)!r}, sys.argv[1:]))\n"
+    )
+
+
+def _write_executable(path: Path, text: str) -> None:
+    """Write *path* (atomically, only when its content changed) with mode 0755."""
+    try:
+        if path.read_text(encoding="utf-8") == text and os.access(path, os.X_OK):
+            return
+    except (FileNotFoundError, UnicodeDecodeError):
+        pass
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.chmod(0o755)
+    os.replace(tmp, path)
+
+
+class EmulatedSite:
+    """A cluster in a box: dt* and ws_* tools, file systems and a clock under one root.
+
+    *slurm*: None detects a Slurm with a ``datamover`` partition (a reopened site keeps its
+    stored choice), True requires one (:class:`SlurmUnavailableError` otherwise), False
+    runs every job locally. *ws_format* ("v1" or "v2") picks the hpc-workspace output
+    format of a new site; *now* sets the emulated clock.
+    """
+
+    def __init__(
+        self,
+        root: str | os.PathLike[str],
+        *,
+        slurm: bool | None = None,
+        ws_format: str = "v1",
+        now: datetime | float | None = None,
+    ) -> None:
+        self._root = Path(root).absolute()
+        self._root.mkdir(parents=True, exist_ok=True)
+        self._setup_config(ws_format)
+        self._slurm = self._choose_slurm(slurm)
+        self._setup_bin()
+        for directory in (self.grp, self.projects, self._root / "jobs"):
+            directory.mkdir(parents=True, exist_ok=True)
+        if now is not None:
+            self.set_now(now)
+
+    # -- setup -----------------------------------------------------------------------
+    def _setup_config(self, ws_format: str) -> None:
+        from taurus_datamover.emulator import config
+
+        if (self._root / "site.json").exists():
+            cfg = config.load_site_config(self._root)
+        else:
+            cfg = config.default_site_config(self._root, ws_format=ws_format)
+            config.save_site_config(self._root, cfg)
+        config.ensure_site_dirs(cfg)
+
+    def _choose_slurm(self, slurm: bool | None) -> bool:
+        if slurm is None:
+            chosen = load_slurm_mode(self._root) if mode_file(self._root).exists() else detect_slurm()
+        elif slurm:
+            if not detect_slurm():
+                raise SlurmUnavailableError(
+                    f"slurm=True, but no Slurm with a '{PARTITION}' partition answers "
+                    f"(`sinfo -h -p {PARTITION} -o %P`); start one with ci/start-slurm.sh "
+                    "or use slurm=False"
+                )
+            chosen = True
+        else:
+            chosen = False
+        save_slurm_mode(self._root, chosen)
+        return chosen
+
+    def _setup_bin(self) -> None:
+        self.bin.mkdir(parents=True, exist_ok=True)
+        for tool in (*DT_TOOLS, *WS_TOOL_NAMES):
+            _write_executable(self.bin / tool, _launcher_text(tool, self._root))
+        # the batch script of non-blocking Slurm jobs: runs its arguments, no shell string
+        _write_executable(self.bin / DT_EXEC, '#!/bin/sh\nexec "$@"\n')
+
+    # -- places ----------------------------------------------------------------------
+    @property
+    def root(self) -> Path:
+        """The site's root directory (absolute)."""
+        return self._root
+
+    @property
+    def bin(self) -> Path:
+        """Directory of the emulated dt* and ws_* executables."""
+        return self._root / "bin"
+
+    @property
+    def grp(self) -> Path:
+        """The group storages of the fileserver (``/grp`` on the data-transfer machine)."""
+        return self._root / "grp"
+
+    @property
+    def projects(self) -> Path:
+        """The project file system (``/projects``)."""
+        return self._root / "projects"
+
+    @property
+    def slurm(self) -> bool:
+        """True when the dt tools go through Slurm, False for the local queue."""
+        return self._slurm
+
+    # -- environment and objects -----------------------------------------------------
+    def env(self, base: Mapping[str, str] | None = None) -> dict[str, str]:
+        """An environment (a copy of *base*, default ``os.environ``) that uses this site.
+
+        ``PATH`` gets ``bin`` first; ``TAURUS_DATAMOVER_PATH`` and ``TAURUS_WS_PATH`` name
+        ``bin``; ``TAURUS_EMULATOR_ROOT`` names the root.
+        """
+        env = dict(os.environ if base is None else base)
+        env.update(self.env_overrides(env))
+        return env
+
+    def env_overrides(self, base: Mapping[str, str] | None = None) -> dict[str, str]:
+        """Only the variables :meth:`env` sets (relative to *base*'s ``PATH``)."""
+        source = os.environ if base is None else base
+        bin_dir = str(self.bin)
+        rest = [p for p in source.get("PATH", os.defpath).split(os.pathsep) if p and p != bin_dir]
+        return {
+            "PATH": os.pathsep.join([bin_dir, *rest]),
+            "TAURUS_DATAMOVER_PATH": bin_dir,
+            "TAURUS_WS_PATH": bin_dir,
+            "TAURUS_EMULATOR_ROOT": str(self._root),
+        }
+
+    def datamover(self, **kwargs: Any) -> Datamover:
+        """A :class:`~taurus_datamover.datamover.Datamover` using this site's tools."""
+        from taurus_datamover.datamover import Datamover
+
+        kwargs.setdefault("path_to_exe", str(self.bin))
+        return Datamover(**kwargs)
+
+    def workspace(self, **kwargs: Any) -> Workspace:
+        """A :class:`~taurus_datamover.workspace.Workspace` using this site's tools."""
+        from taurus_datamover.workspace import Workspace
+
+        kwargs.setdefault("path_to_exe", str(self.bin))
+        return Workspace(**kwargs)
+
+    # -- clock -----------------------------------------------------------------------
+    def set_now(self, when: datetime | float) -> None:
+        """Set the emulated clock (workspace expiry etc.) to *when*."""
+        from taurus_datamover.emulator import clock
+
+        clock.set_clock(self._root, when)
+
+    def advance(self, delta: timedelta | float) -> None:
+        """Move the emulated clock forward by *delta* (a timedelta or seconds)."""
+        from taurus_datamover.emulator import clock
+
+        clock.advance_clock(self._root, delta)
+
+    # -- jobs and life cycle ---------------------------------------------------------
+    def cancel_local_jobs(self) -> list[int]:
+        """Cancel every pending or running job of the local queue; return their ids."""
+        return JobStore(self._root).cancel_active()
+
+    def close(self) -> None:
+        """Cancel still-running local jobs (the root and its files stay)."""
+        self.cancel_local_jobs()
+
+    def __enter__(self) -> EmulatedSite:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        mode = "slurm" if self._slurm else "local"
+        return f"EmulatedSite({str(self._root)!r}, {mode})"

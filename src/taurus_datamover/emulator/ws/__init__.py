@@ -1,0 +1,63 @@
+"""The emulated hpc-workspace tools (``ws_allocate``, ``ws_list``, ...) of an emulated site.
+
+``main(tool, root, argv)`` runs one tool against the site at *root* (config in
+``site.json``, clock per :mod:`taurus_datamover.emulator.clock`), writing to
+``sys.stdout``/``sys.stderr`` like the real tool and returning its exit code. The output
+format (v1 = hpc-workspace 1.6.0 as ZIH documents it, or v2) comes from the site config.
+This package imports nothing from the library's object API or parsers.
+
+Data layout (see :mod:`.db`): one YAML-subset file per workspace in the file system's
+database directory, released entries in its ``deleted`` sub-directory.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from taurus_datamover.emulator.ws.allocate import ws_allocate, ws_extend
+from taurus_datamover.emulator.ws.context import Site, open_site
+from taurus_datamover.emulator.ws.find import ws_find
+from taurus_datamover.emulator.ws.list import ws_list
+from taurus_datamover.emulator.ws.register import ws_register
+from taurus_datamover.emulator.ws.release import ws_release
+from taurus_datamover.emulator.ws.restore import ws_restore
+from taurus_datamover.emulator.ws.send_ical import ws_send_ical
+
+__all__ = ["WS_TOOLS", "main"]
+
+_TOOLS: dict[str, Callable[[Site, list[str]], int]] = {
+    "ws_allocate": ws_allocate,
+    "ws_list": ws_list,
+    "ws_extend": ws_extend,
+    "ws_release": ws_release,
+    "ws_restore": ws_restore,
+    "ws_find": ws_find,
+    "ws_register": ws_register,
+    "ws_send_ical": ws_send_ical,
+}
+
+#: Names of the emulated workspace tools.
+WS_TOOLS: tuple[str, ...] = tuple(_TOOLS)
+
+
+def main(tool: str, root: str | os.PathLike[str], argv: list[str]) -> int:
+    """Run emulated *tool* with *argv* against the site at *root*; return its exit code."""
+    name = os.path.basename(tool)
+    handler = _TOOLS.get(name)
+    if handler is None:
+        print(f"{name}: not an emulated workspace tool", file=sys.stderr)
+        return 2
+    time.tzset()  # honour a TZ set after start-up (ctime uses the local zone)
+    try:
+        site = open_site(Path(root))
+    except (OSError, ValueError) as exc:
+        print(f"Error: Could not read config file! ({exc})", file=sys.stderr)
+        return 255
+    try:
+        return handler(site, [*argv])  # (`list` is our submodule here)
+    finally:
+        sys.stdout.flush()

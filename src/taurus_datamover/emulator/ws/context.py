@@ -1,0 +1,104 @@
+"""What every emulated ws_* tool needs: the site's config, user, clock and output format."""
+
+from __future__ import annotations
+
+import grp
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from taurus_datamover.emulator import clock
+from taurus_datamover.emulator.config import SiteConfig, load_site_config, resolve_user
+from taurus_datamover.emulator.ws import formats_v1, formats_v2
+from taurus_datamover.emulator.ws.db import Database
+from taurus_datamover.emulator.ws.formats import WsFormat
+
+__all__ = ["GROUP_ENV", "NAME_RE", "Site", "open_site"]
+
+#: Environment variable overriding the emulated user's primary group.
+GROUP_ENV = "TAURUS_EMULATOR_GROUP"
+#: Workspace names of v1 and v2: an ASCII letter or digit, then letters, digits, ``_.-``.
+NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+def _primary_group() -> str:
+    env = os.environ.get(GROUP_ENV)
+    if env:
+        return env
+    try:
+        return grp.getgrgid(os.getgid()).gr_name
+    except KeyError:
+        return str(os.getgid())
+
+
+@dataclass
+class Site:
+    """One tool run's view of the site at ``root``."""
+
+    root: Path
+    cfg: SiteConfig
+    user: str
+    group: str
+    now: float
+    fmt: WsFormat
+
+    @property
+    def v2(self) -> bool:
+        return self.fmt.NAME == "v2"
+
+    @property
+    def now_int(self) -> int:
+        """``time(NULL)``: what the C++ tools see."""
+        return int(self.now)
+
+    def ws_id(self, name: str) -> str:
+        return f"{self.user}-{name}"
+
+    def db(self, fs: str) -> Database:
+        cfg = self.cfg.filesystems[fs]
+        return Database(cfg.database, cfg.deleted)
+
+    def space(self, fs: str) -> Path:
+        """Where new workspaces of *fs* go (the first space; real sites may pick randomly)."""
+        return Path(self.cfg.filesystems[fs].spaces[0])
+
+    def filesystems_with(self, ws_id: str) -> list[str]:
+        """File systems (config order) whose DB has active workspace *ws_id*."""
+        return [fs for fs in self.cfg.filesystems if self.db(fs).exists(ws_id)]
+
+    def say(self, key: str, **values: object) -> int:
+        """Print the format's text for situation *key* on stderr; return its exit code."""
+        text, code = self.fmt.MESSAGES[key]
+        if text:
+            print(text.format(**values), file=sys.stderr)
+        return code
+
+    def out(self, text: str) -> None:
+        """Write *text* (already newline-terminated) to stdout."""
+        sys.stdout.write(text)
+
+    def help(self, tool: str) -> int:
+        text, to_stderr, code = self.fmt.HELP[tool]
+        (sys.stderr if to_stderr else sys.stdout).write(text)
+        return code
+
+    def version(self, tool: str) -> int:
+        text, code = self.fmt.VERSION[tool]
+        sys.stdout.write(text)
+        return code
+
+
+def open_site(root: Path) -> Site:
+    """Load the site at *root* for one tool run."""
+    cfg = load_site_config(root)
+    fmt: WsFormat = formats_v2 if cfg.ws_format == "v2" else formats_v1
+    return Site(
+        root=root,
+        cfg=cfg,
+        user=resolve_user(cfg),
+        group=_primary_group(),
+        now=clock.now(root),
+        fmt=fmt,
+    )

@@ -1,0 +1,220 @@
+"""The workspace database: one small YAML file per workspace, as hpc-workspace keeps it.
+
+Each file ``<database>/<user>-<name>`` holds flat ``key: value`` lines in the key order of
+hpc-workspace v2's RapidYAML writer (``workspace, creation, expiration, [expired],
+extensions, acctcode, reminder, mailaddress, [group], [released], comment``). The emulator
+writes and reads only this subset of YAML itself (the library has no YAML dependency):
+integers plain, strings plain when safe, single-quoted when they need quoting and
+double-quoted with JSON escapes when they hold control characters -- all valid YAML, so a
+real tool (or ``yaml.safe_load``) reads the files too.
+
+Released workspaces move to ``<database>/<deleted>/<user>-<name>-<unixtime>``. Writes are
+atomic (temporary file + ``os.replace``); callers that read-modify-write hold
+:meth:`Database.locked`, an ``fcntl`` lock on ``<database>/.ws.lock``.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import fnmatch
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+__all__ = ["Database", "DbError", "WsEntry", "dump_entry", "parse_entry"]
+
+_LOCK_NAME = ".ws.lock"
+_INT = re.compile(r"-?[0-9]+")
+_PLAIN = re.compile(r"[A-Za-z0-9/_.@+][A-Za-z0-9/_.@+ -]*")
+_BREAKS = frozenset("\x7f\x85\u2028\u2029")  # YAML/unicode line breaks: quote them
+_RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "~", "y", "n"}
+
+
+class DbError(Exception):
+    """A DB file that cannot be read as a workspace entry."""
+
+
+@dataclass
+class WsEntry:
+    """One workspace as the DB stores it (times are epoch seconds, durations days)."""
+
+    workspace: str
+    creation: int
+    expiration: int
+    extensions: int
+    acctcode: str = ""
+    reminder: int = 0
+    mailaddress: str = ""
+    group: str = ""
+    released: int = 0
+    expired: int = 0
+    comment: str = ""
+
+
+_ORDER = (
+    "workspace", "creation", "expiration", "expired", "extensions", "acctcode",
+    "reminder", "mailaddress", "group", "released", "comment",
+)  # fmt: skip
+_OPTIONAL = {"expired", "group", "released"}
+_INT_KEYS = {f.name for f in fields(WsEntry) if f.type in ("int", int)}
+
+
+def _scalar(value: str | int) -> str:
+    if isinstance(value, int):
+        return str(value)
+    if any(ord(ch) < 32 or ch in _BREAKS for ch in value):
+        return json.dumps(value)
+    safe = (
+        _PLAIN.fullmatch(value) is not None
+        and not value.endswith(" ")
+        and value.lower() not in _RESERVED
+        and _INT.fullmatch(value) is None
+        and ": " not in value
+        and " #" not in value
+    )
+    return value if safe else "'" + value.replace("'", "''") + "'"
+
+
+def _unscalar(text: str) -> str:
+    text = text.strip()
+    if text.startswith("'") and text.endswith("'") and len(text) >= 2:
+        return text[1:-1].replace("''", "'")
+    if text.startswith('"') and text.endswith('"') and len(text) >= 2:
+        loaded = json.loads(text)
+        if not isinstance(loaded, str):
+            raise DbError(f"not a string: {text}")
+        return loaded
+    return text
+
+
+def dump_entry(entry: WsEntry) -> str:
+    """The DB file text of *entry* (optional keys only when set)."""
+    lines = []
+    for key in _ORDER:
+        value: str | int = getattr(entry, key)
+        if key in _OPTIONAL and not value:
+            continue
+        lines.append(f"{key}: {_scalar(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def parse_entry(text: str) -> WsEntry:
+    """Read a DB file's text (the subset :func:`dump_entry` writes; unknown keys ignored)."""
+    raw: dict[str, str] = {}
+    for line in text.split("\n"):
+        line = line.rstrip("\r")
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        key, sep, value = line.partition(":")
+        if not sep:
+            raise DbError(f"not a 'key: value' line: {line!r}")
+        raw[key.strip()] = value
+    if "workspace" not in raw or "expiration" not in raw:
+        raise DbError("no workspace or expiration key")
+    values: dict[str, str | int] = {}
+    for key in _ORDER:
+        if key not in raw:
+            continue
+        text_value = _unscalar(raw[key])
+        if key in _INT_KEYS:
+            try:
+                values[key] = int(text_value or "0")
+            except ValueError as exc:
+                raise DbError(f"{key} is not an integer: {text_value!r}") from exc
+        else:
+            values[key] = text_value
+    values.setdefault("creation", 0)
+    values.setdefault("extensions", 0)
+    return WsEntry(**values)  # type: ignore[arg-type]
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=".tmp.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class Database:
+    """The DB directory of one file system, with its ``deleted`` area."""
+
+    def __init__(self, path: str | Path, deleted: str) -> None:
+        self.path = Path(path)
+        self.deleted_path = self.path / deleted
+
+    # -- locking -----------------------------------------------------------------
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold an exclusive lock on this database (for read-modify-write sequences)."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        with open(self.path / _LOCK_NAME, "a+") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    # -- active entries ------------------------------------------------------------
+    def file(self, ws_id: str) -> Path:
+        """The DB file of active workspace *ws_id* (``<user>-<name>``)."""
+        return self.path / ws_id
+
+    def exists(self, ws_id: str) -> bool:
+        return self.file(ws_id).is_file()
+
+    def read(self, ws_id: str) -> WsEntry:
+        """The entry of *ws_id*; ``FileNotFoundError`` or :class:`DbError` if unusable."""
+        return parse_entry(self.file(ws_id).read_text(encoding="utf-8"))
+
+    def write(self, ws_id: str, entry: WsEntry) -> None:
+        self.path.mkdir(parents=True, exist_ok=True)
+        _write_atomic(self.file(ws_id), dump_entry(entry))
+
+    def ids(self, pattern: str = "*") -> list[str]:
+        """Active ids matching the glob *pattern*, in directory order (like ``glob``)."""
+        return _matching(self.path, pattern)
+
+    # -- released entries ----------------------------------------------------------
+    def deleted_file(self, deleted_id: str) -> Path:
+        return self.deleted_path / deleted_id
+
+    def deleted_ids(self, pattern: str = "*") -> list[str]:
+        """Released/expired ids (``<user>-<name>-<unixtime>``) matching *pattern*."""
+        return _matching(self.deleted_path, pattern)
+
+    def read_deleted(self, deleted_id: str) -> WsEntry:
+        return parse_entry(self.deleted_file(deleted_id).read_text(encoding="utf-8"))
+
+    def move_to_deleted(self, ws_id: str, entry: WsEntry, stamp: int) -> str:
+        """Store *entry* as ``<ws_id>-<stamp>`` in the deleted area and drop the active file."""
+        self.deleted_path.mkdir(parents=True, exist_ok=True)
+        deleted_id = f"{ws_id}-{stamp}"
+        _write_atomic(self.deleted_file(deleted_id), dump_entry(entry))
+        self.file(ws_id).unlink(missing_ok=True)
+        return deleted_id
+
+    def remove_deleted(self, deleted_id: str) -> None:
+        self.deleted_file(deleted_id).unlink(missing_ok=True)
+
+
+def _matching(directory: Path, pattern: str) -> list[str]:
+    try:
+        names = os.listdir(directory)
+    except FileNotFoundError:
+        return []
+    return [
+        name
+        for name in names
+        if not name.startswith(".")
+        and fnmatch.fnmatchcase(name, pattern)
+        and (directory / name).is_file()
+    ]

@@ -1,0 +1,90 @@
+"""Emulated ``ws_find``: print the path of a workspace (or list the file systems).
+
+v1 (``bin/ws_find``, optparse) prints the path from every file system that has the
+workspace and ``-l`` lists file system names; v2 treats the name as a glob and prints the
+first match only.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from taurus_datamover.emulator.ws.context import Site
+from taurus_datamover.emulator.ws.db import DbError
+from taurus_datamover.emulator.ws.options import Opt, OptionError, parse
+
+__all__ = ["ws_find"]
+
+_V1 = [
+    Opt("version"),
+    Opt("help", "h"),
+    Opt("filesystem", "F", takes_value=True),
+    Opt("list", "l"),
+]
+_V2 = [
+    Opt("help", "h"),
+    Opt("version", "V"),
+    Opt("filesystem", "F", takes_value=True),
+    Opt("group", "g"),
+    Opt("username", "u", takes_value=True),
+    Opt("name", "n", takes_value=True),
+    Opt("config", None, takes_value=True),
+]
+
+
+def ws_find(site: Site, argv: list[str]) -> int:
+    """Run ``ws_find ARGV``; return the exit code."""
+    try:
+        opts = parse(
+            argv,
+            _V2 if site.v2 else _V1,
+            ("name",) if site.v2 else (),
+            allow_repeat=not site.v2,
+        )
+    except OptionError as exc:
+        if site.v2:
+            return site.help("ws_find") or 1
+        text = (
+            str(exc).replace("unrecognised option", "no such option:").replace("'", "")
+        )
+        print(
+            f"Usage: ws_find [options] [workspacename]\n\nws_find: error: {text}",
+            file=sys.stderr,
+        )
+        return 2
+    if opts.has("help"):
+        return site.help("ws_find")
+    if opts.has("version"):
+        return site.version("ws_find")
+    fs_opt = opts.get("filesystem")
+    if fs_opt is not None and fs_opt not in site.cfg.filesystems:
+        return site.say("find_bad_fs")
+    filesystems = [fs_opt] if fs_opt is not None else list(site.cfg.filesystems)
+    if not site.v2 and opts.has("list"):
+        site.out("available filesystems:\n" + "".join(f"{fs}\n" for fs in filesystems))
+        return 0
+    name = (
+        opts.get("name")
+        if site.v2
+        else (opts.positionals[0] if opts.positionals else None)
+    )
+    if name is None:
+        return site.say("find_no_name")
+    found = False
+    for fs in filesystems:
+        db = site.db(fs)
+        ids = (
+            db.ids(site.ws_id(name))
+            if site.v2
+            else ([site.ws_id(name)] if db.exists(site.ws_id(name)) else [])
+        )
+        for ws_id in ids:
+            try:
+                path = db.read(ws_id).workspace
+            except (OSError, DbError):
+                continue  # an unreadable entry is skipped, as the real tool does
+            site.out(path + "\n")
+            if site.v2:
+                return 0
+            found = True
+    return 0 if found else site.say("find_missing")

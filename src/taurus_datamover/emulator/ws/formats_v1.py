@@ -1,0 +1,287 @@
+"""Texts of hpc-workspace 1.6.0 (v1), as captured from the real tools and as ZIH documents.
+
+C++ tools (ws_allocate, ws_release, ws_restore) say ``Info:``/``Error:`` on stderr and print
+their help on stdout with exit code 1; the Python tools (ws_list, ws_find) use optparse.
+Help texts of ws_allocate, ws_release and ws_list are the captured ones byte for byte.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from taurus_datamover.emulator.ws.formats import EntryView, RestoreView, ctime
+from taurus_datamover.emulator.ws.options import boost_table
+
+NAME = "v1"
+VERSION_TEXT = "workspace version 1.6.0\n"
+
+MESSAGES: Mapping[str, tuple[str, int]] = {
+    "illegal_name": (
+        "Error: Illegal workspace name, use characters and numbers, -,. and _ only!",
+        1,
+    ),
+    "mail_without_reminder": (
+        "Error: You can't use the mailaddress (-m) without the reminder (-r) option.",
+        1,
+    ),
+    "bad_filesystem": ("Error: please specify an existing filesystem with -F!", 1),
+    "duration_too_long": (
+        (
+            "Error: Duration longer than allowed for this workspace\n"
+            "       setting to allowed maximum of {max}"
+        ),
+        0,
+    ),
+    "duration_too_long_ext": (
+        (
+            "Error: Duration longer than allowed for this workspace\n"
+            "       setting to allowed maximum of {max}"
+        ),
+        0,
+    ),
+    "creating": ("Info: creating workspace.", 0),
+    "reusing": ("Info: reusing workspace.", 0),
+    "extending": ("Info: extending workspace.", 0),
+    "remaining": (
+        "remaining extensions  : {extensions}\nremaining time in days: {days}",
+        0,
+    ),
+    "extend_missing": ("Error: workspace does not exist, can not be extended!", 255),
+    "no_more_extensions": ("Error: no more extensions.", 255),
+    "not_extendable": (
+        "Error: workspaces can not be extended in this filesystem.",
+        255,
+    ),
+    "not_allocatable": ("Error: this workspace can not be used for allocation.", 255),
+    "mkdir_failed": ("Error: could not create workspace directory!", 255),
+    "ambiguous": ("", 0),
+    "changed_mail": ("", 0),
+    "changed_reminder": ("", 0),
+    "changed_comment": ("", 0),
+    "reminder_after_expiry": ("", 0),
+    "reminder_local_user": ("", 0),
+    "release_missing": ("Error: workspace does not exist!", 255),
+    "released": ("", 0),
+    "release_recoverable": ("", 0),
+    "delete_data_start": (
+        "Info: deleting files in workspace as --delete-data was given",
+        0,
+    ),
+    "delete_data_done": ("", 0),
+    "restore_bad_owner": ("Error: only root can do this 1{user}{first}", 0),
+    "restore_missing": ("Error: workspace does not exist.", 0),
+    "restore_not_unique": ("", 0),
+    "restore_target_missing": ("Error: target workspace does not exist!", 1),
+    "restore_not_restorable": (
+        "Error: it is not possible to restore workspaces in this filesystem.",
+        1,
+    ),
+    "restore_move_failed": ("Error: moving data failed, database entry kept!", 0),
+    "restore_ok": ("Info: restore successful, database entry removed.", 0),
+    "find_bad_fs": ("Error: no such filesystem.", 255),
+    "find_missing": ("Error: no such workspace", 255),
+    "find_no_name": ("Usage: ws_find [options] [workspacename]", 255),
+    "list_bad_fs": ("Error: no such filesystem.", 255),
+    "register_bad_fs": ("Error: no such filesystem.", 255),
+    "register_no_dir": ("Usage: ws_register [options] directory", 255),
+    "ical_no_mail": (
+        "Error: You can't use the ws_send_ical without a mailadress (-m).",
+        1,
+    ),
+    "ical_bad_mail": ("Error: Invalid email address, abort", 1),
+    "ical_missing": ("Warning: no workspace {name} found, please check the name", 1),
+    "ical_ambiguous": (
+        "Error: multiple workspaces found, use the -F option to specify Filesystem",
+        0,
+    ),
+    "ical_sent": ("Info: Success: Calendar invitation sent to {mail}", 0),
+}
+
+_ALLOCATE_HELP = (
+    "Usage: ws_allocate: [options] workspace_name duration\n\n"
+    + boost_table(
+        [
+            ("-h [ --help ]", "produce help message"),
+            ("-V [ --version ]", "show version"),
+            ("-d [ --duration ] arg", "duration in days"),
+            ("-n [ --name ] arg", "workspace name"),
+            ("-F [ --filesystem ] arg", "filesystem"),
+            ("-r [ --reminder ] arg", "reminder to be sent n days before expiration"),
+            ("-m [ --mailaddress ] arg", "mailaddress to send reminder to"),
+            ("-x [ --extension ]", "extend workspace"),
+            ("-u [ --username ] arg", "username"),
+            ("-g [ --group ]", "group workspace"),
+            ("-G [ --groupname ] arg", "groupname"),
+            ("-c [ --comment ] arg", "comment"),
+        ]
+    )
+    + "\n"
+)
+
+_RELEASE_HELP = (
+    "Usage:ws_release: [options] workspace_name\n\n"
+    + boost_table(
+        [
+            ("-h [ --help ]", "produce help message"),
+            ("-V [ --version ]", "show version"),
+            ("-n [ --name ] arg", "workspace name"),
+            ("-F [ --filesystem ] arg", "filesystem"),
+            ("--delete-data", "delete all data, workspace can NOT BE RECOVERED"),
+        ]
+    )
+    + "\n"
+)
+
+RESTORE_USAGE = "ws_restore: [options] workspace_name target_name | -l"
+RESTORE_TABLE = boost_table(
+    [
+        ("-h [ --help ]", "produce help message"),
+        ("-V [ --version ]", "show version"),
+        ("-l [ --list ]", "list restorable workspaces"),
+        ("-b [ --brief ]", "do not show unavailability date in list"),
+        ("-n [ --name ] arg", "workspace name"),
+        ("-t [ --target ] arg", "existing target workspace name"),
+        ("-F [ --filesystem ] arg", "filesystem"),
+        ("-u [ --username ] arg", "username"),
+    ]
+)
+_RESTORE_HELP = (
+    f"Usage:{RESTORE_USAGE}\n\n{RESTORE_TABLE}\n"
+    "attention: the workspace_name argument is as printed by ws_restore -l not as printed by ws_list!\n"
+)
+
+LIST_USAGE = "Usage: ws_list [options] [pattern]"
+_LIST_HELP = f"""{LIST_USAGE}
+
+Options:
+  --version             show program's version number and exit
+  -h, --help            show this help message and exit
+  -F FILESYSTEM, --filesystem=FILESYSTEM
+                        filesystem to list workspaces from
+  -g                    also list group workspaces
+  -l                    list available filesystems
+  -s                    only show names of workspaces
+  -N                    sort by name
+  -C                    sort by creation
+  -R                    sort by remaining time
+  -r                    revert sorting order
+  -t                    terse output format
+  -v                    verbose output format
+  -a                    for compatibility
+"""
+
+FIND_USAGE = "Usage: ws_find [options] [workspacename]"
+_FIND_HELP = f"""{FIND_USAGE}
+
+Options:
+  --version             show program's version number and exit
+  -h, --help            show this help message and exit
+  -F FILESYSTEM, --filesystem=FILESYSTEM
+                        filesystem to search workspace in
+  -l, --list            list valid filesystem names
+"""
+
+REGISTER_USAGE = "Usage: ws_register [options] directory"
+_REGISTER_HELP = f"""{REGISTER_USAGE}
+
+Options:
+  -h, --help            show this help message and exit
+  -F FILESYSTEM, --filesystem=FILESYSTEM
+                        filesystem to search workspaces in
+"""
+
+ICAL_USAGE = "Usage: ws_send_ical [options] workspace_name mailaddress"
+_ICAL_HELP = f"""{ICAL_USAGE}
+
+Options:
+  -h, --help            show this help message and exit
+  -F FILESYSTEM, --filesystem=FILESYSTEM
+                        filesystem of the workspace
+  -m MAIL, --mail=MAIL  mail address to send the invitation to
+"""
+
+HELP: Mapping[str, tuple[str, bool, int]] = {
+    "ws_allocate": (_ALLOCATE_HELP, False, 1),
+    "ws_release": (_RELEASE_HELP, False, 1),
+    "ws_restore": (_RESTORE_HELP, False, 1),
+    "ws_list": (_LIST_HELP, False, 0),
+    "ws_find": (_FIND_HELP, False, 0),
+    "ws_register": (_REGISTER_HELP, False, 0),
+    "ws_send_ical": (_ICAL_HELP, False, 0),
+}
+
+VERSION: Mapping[str, tuple[str, int]] = {
+    "ws_allocate": (VERSION_TEXT, 1),
+    "ws_release": (VERSION_TEXT, 1),
+    "ws_restore": (VERSION_TEXT, 1),
+    "ws_list": (VERSION_TEXT, 0),
+    "ws_find": (VERSION_TEXT, 0),
+    "ws_register": (VERSION_TEXT, 0),
+    "ws_send_ical": (VERSION_TEXT, 0),
+}
+
+
+def short_id(ws_id: str) -> str:
+    """v1 shows the id after the first ``-`` (the user name removed, if it has no dash)."""
+    return ws_id[ws_id.find("-") + 1 :]
+
+
+def _line(key: str, value: object) -> str:
+    # Python's print(4*' ', 'key :', value) puts one more space: 5 in all.
+    return f"     {key} : {value}\n"
+
+
+def list_entry(
+    view: EntryView, *, terse: bool, verbose: bool, permissions: bool
+) -> str:
+    """The v1 ``ws_list`` block (``bin/ws_list`` printentry of 1.6.0)."""
+    del permissions  # v1 has no -P
+    if verbose:
+        terse = False
+    entry = view.entry
+    out = [
+        f"id: {short_id(view.ws_id)}\n",
+        _line("workspace directory ", entry.workspace),
+    ]
+    if view.now > entry.expiration:
+        out.append(_line("remaining time      ", "expired"))
+    else:
+        remaining = entry.expiration - view.now
+        days = int(remaining / 86400)
+        hours = int((remaining % 86400) / 3600)
+        out.append(_line("remaining time      ", f"{days} days {hours} hours"))
+    if not terse:
+        if entry.comment:
+            out.append(_line("comment             ", entry.comment))
+        out.append(_line("creation time       ", ctime(view.creation)))
+        out.append(_line("expiration date     ", ctime(entry.expiration)))
+        out.append(_line("filesystem name     ", view.fs))
+        if entry.group:
+            out.append(_line("group               ", entry.group))
+    out.append(_line("available extensions", entry.extensions))
+    if verbose:
+        if entry.group:
+            out.append(_line("group               ", entry.group))
+        out.append(_line("acctcode            ", entry.acctcode))
+        out.append(
+            _line(
+                "reminder            ", ctime(entry.expiration - entry.reminder * 86400)
+            )
+        )
+        if entry.mailaddress:
+            out.append(_line("mailaddress         ", entry.mailaddress))
+    return "".join(out)
+
+
+def restore_listing(
+    groups: Sequence[tuple[str, Sequence[RestoreView]]], brief: bool
+) -> str:
+    """v1 ``ws_restore -l``: ``fs:`` for every file system, ids, tab + ``unavailable since``."""
+    out: list[str] = []
+    for fs, views in groups:
+        out.append(f"{fs}:\n")
+        for view in views:
+            out.append(f"{view.deleted_id}\n")
+            if not brief:
+                out.append(f"\tunavailable since {ctime(view.stamp)}\n")
+    return "".join(out)

@@ -1,0 +1,397 @@
+"""Texts of hpc-workspace v2 (holgerBerger/hpc-workspace-v2), per the reference notes.
+
+All diagnostics are spdlog lines ``info: ...``/``warning: ...``/``error: ...`` on stderr
+(no colour: the emulator never colours). Help goes to stderr with exit code 0. The
+``--version`` text and the exact boost option tables of the help are approximations (the
+reference only pins their shape); message texts and list/restore formats follow it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from taurus_datamover.emulator.ws.formats import (
+    EntryView,
+    RestoreView,
+    cdiv,
+    cmod,
+    ctime,
+)
+from taurus_datamover.emulator.ws.options import boost_table
+
+NAME = "v2"
+VERSION_NUMBER = "2.1.0"
+
+MESSAGES: Mapping[str, tuple[str, int]] = {
+    "illegal_name": (
+        "error: Illegal workspace name, use ASCII characters and numbers, '-','.' and '_' only!",
+        1,
+    ),
+    "mail_without_reminder": (
+        "error: You can't use the mailaddress (-m) without the reminder (-r) or extensions (-x) option.",
+        1,
+    ),
+    "bad_filesystem": (
+        "error: You are not allowed to use the specified filesystem!",
+        254,
+    ),
+    "duration_too_long": (
+        (
+            "error: Duration longer than allowed for this workspace\n"
+            "error:   setting to allowed maximum of {max}"
+        ),
+        0,
+    ),
+    "duration_too_long_ext": (
+        (
+            "error: Duration longer than allowed for this workspace.\n"
+            "error: setting to allowed maximum of {max}"
+        ),
+        0,
+    ),
+    "creating": ("info: creating workspace.", 0),
+    "reusing": ("info: reusing workspace", 0),
+    "extending": ("info: extending workspace", 0),
+    "remaining": (
+        "remaining extensions  : {extensions}\nremaining time in days: {days}",
+        0,
+    ),
+    "extend_missing": ("error: workspace does not exist, can not be extended!", 255),
+    "no_more_extensions": ("error: no more extensions!", 254),
+    "not_extendable": ("error: workspace can not be extended in this filesystem.", 255),
+    "not_allocatable": ("error: this workspace can not be used for allocation.", 254),
+    "mkdir_failed": ("error: could not create workspace directory <{path}>!", 255),
+    "ambiguous": (
+        "error: aborting, there is {count} workspaces with that name, please use -F to specify filesystem",
+        255,
+    ),
+    "changed_mail": ("info: changed mail address to {mail}", 0),
+    "changed_reminder": ("info: changed reminder setting.", 0),
+    "changed_comment": ("info: changed comment.", 0),
+    "reminder_after_expiry": (
+        "warning: reminder is only sent after workspace expiry!",
+        0,
+    ),
+    "reminder_local_user": (
+        (
+            "info: could not read email from users config ~/.ws_user.conf.\n"
+            "info: reminder email will be sent to local user account"
+        ),
+        0,
+    ),
+    "release_missing": ("error: Non-existent workspace given.", 255),
+    "released": ("info: workspace {name} released.", 0),
+    "release_recoverable": (
+        "info: workspace is still recoverable as --delete-data was not given.",
+        0,
+    ),
+    "delete_data_start": (
+        (
+            "info: deleting workspace as --delete-data was given\n"
+            "info: you have 5 seconds to interrupt with CTRL-C to prevent deletion"
+        ),
+        0,
+    ),
+    "delete_data_done": (
+        (
+            "info: workspace {name} and data deleted, can not be restored.\n"
+            "info: workspace is not recoverable as --delete-data was given."
+        ),
+        0,
+    ),
+    "restore_bad_owner": (
+        "error: only root can do this, or invalid workspace name!",
+        1,
+    ),
+    "restore_missing": ("error: workspace to restore does not exist!", 1),
+    "restore_not_unique": (
+        "error: id {name} is not unique, please give filesystem with -F!",
+        1,
+    ),
+    "restore_target_missing": ("error: target does not exist!", 1),
+    "restore_not_restorable": (
+        "error: it is not possible to restore workspaces in this filesystem.",
+        1,
+    ),
+    "restore_move_failed": ("error: moving data failed, database entry kept! -1", 1),
+    "restore_ok": ("info: restore successful, database entry removed.", 0),
+    "find_bad_fs": ("error: invalid filesystem given.", 253),
+    "find_missing": ("error: workspace not found!", 255),
+    "find_no_name": ("error: no workspace name given!", 252),
+    "list_bad_fs": ("error: invalid filesystem given.", 0),
+    "register_bad_fs": ("error: invalid filesystem given.", 253),
+    "register_no_dir": ("", 0),
+    "ical_no_mail": (
+        "error: You can't use the ws_send_ical without a mailadress (-m).",
+        1,
+    ),
+    "ical_bad_mail": ("error: Invalid email address, abort", 1),
+    "ical_missing": ("warning: no workspace {name} found, please check the name", 1),
+    "ical_ambiguous": (
+        "error: multiple workspaces found, use the -F option to specify Filesystem",
+        0,
+    ),
+    "ical_sent": ("info: Success: Calendar invitation sent to {mail}", 0),
+}
+
+
+def _help(usage: str, rows: list[tuple[str, str]]) -> str:
+    return f"{usage}\n\n{boost_table(rows)}\n"
+
+
+_COMMON = [
+    ("-h [ --help ]", "produce help message"),
+    ("-V [ --version ]", "show version"),
+]
+_CONFIG = [("--config arg", "config file")]
+
+HELP: Mapping[str, tuple[str, bool, int]] = {
+    "ws_allocate": (
+        _help(
+            "Usage: ws_allocate [options] workspace_name duration",
+            _COMMON
+            + [
+                ("-d [ --duration ] arg", "duration in days"),
+                ("-n [ --name ] arg", "workspace name"),
+                ("-F [ --filesystem ] arg", "filesystem"),
+                (
+                    "-r [ --reminder ] arg",
+                    "reminder to be sent n days before expiration",
+                ),
+                ("-m [ --mailaddress ] arg", "mailaddress to send reminder to"),
+                ("-x [ --extension ]", "extend workspace"),
+                ("-u [ --username ] arg", "username"),
+                ("-g [ --groupreadable ] [=arg]", "create a group readable workspace"),
+                ("-G [ --groupwritable ] [=arg]", "create a group writable workspace"),
+                ("-c [ --comment ] arg", "comment"),
+            ]
+            + _CONFIG,
+        ),
+        True,
+        0,
+    ),
+    "ws_release": (
+        _help(
+            "Usage: ws_release [options] workspace_name",
+            _COMMON
+            + [
+                ("-n [ --name ] arg", "workspace name"),
+                ("-F [ --filesystem ] arg", "filesystem"),
+                ("-u [ --username ] arg", "username"),
+                ("--delete-data", "delete all data, workspace can NOT BE RECOVERED!"),
+            ]
+            + _CONFIG,
+        ),
+        True,
+        0,
+    ),
+    "ws_restore": (
+        _help(
+            "Usage: ws_restore [options] workspace_name target_name | -l [pattern] | "
+            "--delete-data workspace-name",
+            _COMMON
+            + [
+                ("-l [ --list ]", "list restorable workspaces"),
+                ("-b [ --brief ]", "do not show unavailability date in list"),
+                ("-n [ --name ] arg", "workspace name"),
+                ("-t [ --target ] arg", "existing target workspace name"),
+                ("-F [ --filesystem ] arg", "filesystem"),
+                ("-u [ --username ] arg", "username"),
+                ("--delete-data", "delete all data, workspace can NOT BE RECOVERED!"),
+            ]
+            + _CONFIG,
+        )
+        + "attention: the workspace_name argument is as printed by ws_restore -l not as printed by ws_list!\n",
+        True,
+        0,
+    ),
+    "ws_list": (
+        _help(
+            "Usage: ws_list [options] [pattern]",
+            _COMMON
+            + [
+                ("-F [ --filesystem ] arg", "filesystem to list workspaces from"),
+                ("-g [ --group ]", "enable listing of group workspaces"),
+                ("-l [ --listfilesystems ]", "list available filesystems"),
+                (
+                    "-L [ --listfilesystemdetails ]",
+                    "list available filesystems with details",
+                ),
+                ("-s [ --short ]", "short listing, only workspace names"),
+                ("-u [ --user ] arg", "only show workspaces for selected user"),
+                ("-e [ --expired ]", "show expired workspaces"),
+                ("-N [ --name ]", "sort by name"),
+                ("-C [ --creation ]", "sort by creation date"),
+                ("-R [ --remaining ]", "sort by remaining time"),
+                ("-r [ --reverted ]", "revert sort"),
+                ("-t [ --terse ]", "terse listing"),
+                ("-T [ --table ]", "table listing"),
+                ("-p [ --pattern ] arg", "pattern matching name (glob syntax)"),
+                ("-P [ --permissions ]", "list permissions"),
+                ("-v [ --verbose ]", "verbose listing"),
+            ]
+            + _CONFIG,
+        ),
+        True,
+        0,
+    ),
+    "ws_find": (
+        _help(
+            "Usage: ws_find [options] name",
+            _COMMON
+            + [
+                ("-F [ --filesystem ] arg", "filesystem"),
+                ("-g [ --group ]", "enable search for group workspaces"),
+                ("-u [ --username ] arg", "ignore, for compatibility"),
+                ("-n [ --name ] arg", "workspace name"),
+            ]
+            + _CONFIG,
+        ),
+        True,
+        0,
+    ),
+    "ws_register": (
+        _help(
+            "Usage: ws_register [options] DIRECTORY",
+            _COMMON
+            + [
+                ("-F [ --filesystem ] arg", "filesystem"),
+                ("-d [ --directory ] arg", "directory"),
+            ]
+            + _CONFIG,
+        ),
+        True,
+        0,
+    ),
+    "ws_send_ical": (
+        _help(
+            "Usage: ws_send_ical [options] workspace_name mailaddress",
+            _COMMON
+            + [
+                ("-F [ --filesystem ] arg", "filesystem"),
+                ("-m [ --mail ] arg", "your mail address to send to"),
+                ("-n [ --name ] arg", "workspace name"),
+            ]
+            + _CONFIG,
+        ),
+        True,
+        0,
+    ),
+}
+
+VERSION: Mapping[str, tuple[str, int]] = {
+    tool: (f"{tool} version {VERSION_NUMBER}\n", 0)
+    for tool in (
+        "ws_allocate",
+        "ws_release",
+        "ws_restore",
+        "ws_list",
+        "ws_find",
+        "ws_register",
+        "ws_send_ical",
+    )
+}
+
+
+def short_id(ws_id: str) -> str:
+    """v2 (HEAD) shows ordinary users the text after the **last** ``-``."""
+    return ws_id[ws_id.rfind("-") + 1 :]
+
+
+def days_hours(seconds: int) -> str:
+    """``N days, M hours`` with C truncation (negative parts when past)."""
+    return f"{cdiv(seconds, 86400)} days, {cdiv(cmod(seconds, 86400), 3600)} hours"
+
+
+def _line(key: str, value: object) -> str:
+    return f"    {key:<21}: {value}\n"
+
+
+def list_entry(
+    view: EntryView, *, terse: bool, verbose: bool, permissions: bool
+) -> str:
+    """The v2 ``ws_list`` block (``Id:``, 4-space indent, ``N days, M hours``)."""
+    entry = view.entry
+    now = int(view.now)
+    out = [
+        f"Id: {short_id(view.ws_id)}\n",
+        _line("workspace directory", entry.workspace),
+    ]
+    if view.until_deletion is not None:
+        out.append(_line("remaining time", "released" if entry.released else "expired"))
+        out.append(
+            _line("until deletion", days_hours(max(0, view.until_deletion - now)))
+        )
+    else:
+        out.append(_line("remaining time", days_hours(entry.expiration - now)))
+    if not terse:
+        if entry.comment:
+            out.append(_line("comment", entry.comment))
+        if view.creation > 0:
+            out.append(_line("creation time", ctime(view.creation)))
+        out.append(_line("expiration time", ctime(entry.expiration)))
+        if entry.expired > 0:
+            out.append(_line("expired time", ctime(entry.expired)))
+        if entry.released > 0:
+            out.append(_line("release time", ctime(entry.released)))
+        if entry.group:
+            out.append(_line("group", entry.group))
+        out.append(_line("filesystem name", view.fs))
+    out.append(_line("available extensions", entry.extensions))
+    if verbose:
+        out.append(_line("reminder", ctime(entry.expiration - entry.reminder * 86400)))
+        if entry.mailaddress:
+            out.append(_line("mailaddress", entry.mailaddress))
+    if permissions:
+        out.append(_line("permissions", view.permissions))
+    return "".join(out)
+
+
+def table_header(terse: bool) -> str:
+    """The two header lines of ``ws_list -T``."""
+    if terse:
+        return (
+            f"{'ID':<30} {'PATH':<50} {'REMAINING':<9}\n{'':=<30} {'':=<50} {'':=<9}\n"
+        )
+    return (
+        f"{'ID':<30} {'PATH':<50} {'EXPIRATION':<25} {'EXTENSIONS':10} {'REMAINING':<9}\n"
+        f"{'':=<30} {'':=<50} {'':=<25} {'':=<10} {'':=<9}\n"
+    )
+
+
+def table_row(view: EntryView, terse: bool) -> str:
+    """One ``ws_list -T`` row (long ids and paths wrap onto their own line)."""
+    ident = short_id(view.ws_id)
+    path = view.entry.workspace
+    days = cdiv(view.entry.expiration - int(view.now), 86400)
+    text = f"{ident:<30} "
+    if len(ident) > 30:
+        text += "\n" + " " * 31
+    text += f"{path:<50} "
+    if len(path) > 50:
+        text += "\n" + " " * 82
+    if terse:
+        return text + f"{days:<9}\n"
+    return (
+        text
+        + f"{ctime(view.entry.expiration):<25} {view.entry.extensions:<10} {days:<9}\n"
+    )
+
+
+def restore_listing(
+    groups: Sequence[tuple[str, Sequence[RestoreView]]], brief: bool
+) -> str:
+    """v2 ``ws_restore -l``: per id, tab-indented ``key : value`` lines unless *brief*."""
+    out: list[str] = []
+    for _fs, views in groups:
+        for view in views:
+            out.append(f"{view.deleted_id}\n")
+            if brief:
+                continue
+            until = view.stamp + view.keeptime * 86400
+            out.append(f"\tunavailable since : {ctime(view.stamp)}\n")
+            out.append(
+                f"\trestorable until  : {ctime(until)} ({days_hours(until - int(view.now))})\n"
+            )
+            out.append(f"\tin filesystem     : {view.fs}\n")
+    return "".join(out)

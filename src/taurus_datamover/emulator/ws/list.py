@@ -1,0 +1,261 @@
+"""Emulated ``ws_list``: the user's workspaces per file system, in v1 or v2 layout.
+
+v1 (``bin/ws_list`` of 1.6.0, optparse) reads each DB file and prints it as it comes
+(directory order) unless ``-N``/``-C``/``-R`` ask for sorting; ``-s`` prints only names and
+ignores sorting; ``-N`` sorts by the DB file path, so file systems appear in the order of
+their database directories. v2 adds ``-L`` (file system details), ``-T`` (table), ``-e``
+(released/expired entries), ``-P`` (permissions) and ``-p PATTERN``.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from dataclasses import dataclass
+
+from taurus_datamover.emulator.ws import formats_v2
+from taurus_datamover.emulator.ws.context import Site
+from taurus_datamover.emulator.ws.db import DbError, WsEntry
+from taurus_datamover.emulator.ws.formats import EntryView
+from taurus_datamover.emulator.ws.options import Opt, OptionError, Parsed, parse
+
+__all__ = ["ws_list"]
+
+_V1 = [
+    Opt("version"),
+    Opt("help", "h"),
+    Opt("filesystem", "F", takes_value=True),
+    *(Opt(letter, letter) for letter in "glsNCRrtva"),
+]
+_V2 = [
+    Opt("help", "h"),
+    Opt("version", "V"),
+    Opt("filesystem", "F", takes_value=True),
+    Opt("group", "g"),
+    Opt("listfilesystems", "l"),
+    Opt("listfilesystemdetails", "L"),
+    Opt("short", "s"),
+    Opt("user", "u", takes_value=True),
+    Opt("expired", "e"),
+    Opt("name", "N"),
+    Opt("creation", "C"),
+    Opt("remaining", "R"),
+    Opt("reverted", "r"),
+    Opt("terse", "t"),
+    Opt("table", "T"),
+    Opt("config", None, takes_value=True),
+    Opt("pattern", "p", takes_value=True),
+    Opt("permissions", "P"),
+    Opt("verbose", "v"),
+    Opt("threads", "n", takes_value=True),
+]
+# v2 long names -> the v1 letters the listing code below uses
+_V2_FLAGS = {
+    "group": "g", "short": "s", "name": "N", "creation": "C", "remaining": "R",
+    "reverted": "r", "terse": "t", "verbose": "v",
+}  # fmt: skip
+
+
+@dataclass
+class _Found:
+    """One DB file found for listing."""
+
+    fs: str
+    ws_id: str
+    path: str
+    entry: WsEntry
+
+
+def _priority(site: Site) -> list[str]:
+    default = site.cfg.default_filesystem
+    return [default, *(fs for fs in site.cfg.filesystems if fs != default)]
+
+
+def _list_filesystems(site: Site, details: bool) -> int:
+    out = ["available filesystems (sorted according to priority):\n"]
+    if details:
+        out.append("\n")
+        out.append(
+            f"{'name':>10}{'maxduration':>12}{'extensions':>12}{'keeptime':>10}{'releasekeeptime':>17}"
+            f"{'allocatable':>12}{'extendable':>12}{'restorable':>12}{'comment':>10}\n"
+        )
+    for fs in _priority(site):
+        if not details:
+            out.append(f"{fs}\n")
+            continue
+        cfg = site.cfg.filesystems[fs]
+        flags = "".join(
+            f"{str(flag).lower():>12}"
+            for flag in (cfg.allocatable, cfg.extendable, cfg.restorable)
+        )
+        out.append(
+            f"{fs:>10}{site.cfg.max_duration_of(fs):>12}{site.cfg.max_extensions_of(fs):>12}"
+            f"{cfg.keeptime:>10}{site.cfg.release_keeptime_of(fs):>17}{flags}   {cfg.comment}\n"
+        )
+    site.out("".join(out))
+    return 0
+
+
+def _creation(found: _Found) -> float:
+    if found.entry.creation > 0:
+        return float(found.entry.creation)
+    try:
+        return os.path.getctime(found.path)
+    except OSError:
+        return 0.0
+
+
+def _permissions(path: str) -> str:
+    try:
+        return stat.filemode(os.stat(path).st_mode)[1:]
+    except OSError:
+        return "---------"
+
+
+def _view(site: Site, found: _Found, expired: bool) -> EntryView:
+    until: int | None = None
+    if expired:
+        entry = found.entry
+        if entry.released:
+            until = entry.released + site.cfg.release_keeptime_of(found.fs) * 86400
+        else:
+            start = entry.expired or int(found.ws_id.rsplit("-", 1)[-1] or 0)
+            until = start + site.cfg.filesystems[found.fs].keeptime * 86400
+    return EntryView(
+        ws_id=found.ws_id,
+        fs=found.fs,
+        entry=found.entry,
+        now=site.now,
+        creation=_creation(found),
+        permissions=_permissions(found.entry.workspace),
+        until_deletion=until,
+    )
+
+
+def _scan(
+    site: Site, filesystems: list[str], pattern: str, flags: set[str], expired: bool
+) -> list[_Found]:
+    """Read the matching DB entries; with ``-s`` print the names right away (as v1 does)."""
+    found: list[_Found] = []
+    for fs in filesystems:
+        db = site.db(fs)
+        owner = "*" if "g" in flags else site.user
+        if expired:
+            ids = db.deleted_ids(f"{owner}-{pattern}-*")
+        else:
+            ids = db.ids(f"{owner}-{pattern}")
+        for ws_id in ids:
+            path = db.deleted_file(ws_id) if expired else db.file(ws_id)
+            own = ws_id.startswith(site.user + "-")
+            if "s" in flags and own:
+                site.out(site.fmt.short_id(ws_id) + "\n")
+                continue
+            try:
+                text = path.read_text(encoding="utf-8")
+            except OSError:
+                continue
+            if not text.strip():
+                print("ws-db file is empty:", path, file=sys.stderr)
+                continue
+            try:
+                entry = db.read_deleted(ws_id) if expired else db.read(ws_id)
+            except (OSError, DbError):
+                print(
+                    f"{'error: ' if site.v2 else 'Error: '}could not read file <{path}>",
+                    file=sys.stderr,
+                )
+                continue
+            if not own and entry.group != site.group:
+                continue
+            if "s" in flags:
+                site.out(site.fmt.short_id(ws_id) + "\n")
+                continue
+            found.append(_Found(fs=fs, ws_id=ws_id, path=str(path), entry=entry))
+    return found
+
+
+def _sorted(found: list[_Found], flags: set[str], site: Site) -> list[_Found]:
+    reverse = "r" in flags
+    if "R" in flags:
+        return sorted(found, key=lambda f: f.entry.expiration, reverse=reverse)
+    if "C" in flags:
+        return sorted(found, key=_creation, reverse=reverse)
+    if "N" in flags:
+        key = (lambda f: f.path) if not site.v2 else (lambda f: f.ws_id)
+        return sorted(found, key=key, reverse=reverse)
+    return found
+
+
+def _options(site: Site, argv: list[str]) -> Parsed | int:
+    try:
+        if site.v2:
+            return parse(argv, _V2, ("pattern",), allow_repeat=True)
+        return parse(argv, _V1, allow_repeat=True)
+    except OptionError as exc:
+        if site.v2:
+            print(f"error: {exc}", file=sys.stderr)
+            site.help("ws_list")
+            return 1
+        text = (
+            str(exc).replace("unrecognised option", "no such option:").replace("'", "")
+        )
+        print(
+            f"Usage: ws_list [options] [pattern]\n\nws_list: error: {text}",
+            file=sys.stderr,
+        )
+        return 2
+
+
+def ws_list(site: Site, argv: list[str]) -> int:
+    """Run ``ws_list ARGV``; return the exit code."""
+    opts = _options(site, argv)
+    if isinstance(opts, int):
+        return opts
+    if opts.has("help"):
+        return site.help("ws_list")
+    if opts.has("version"):
+        return site.version("ws_list")
+    if site.v2:
+        flags = {letter for key, letter in _V2_FLAGS.items() if opts.has(key)}
+    else:
+        flags = {key for key in opts.values if len(key) == 1}
+    fs_opt = opts.get("filesystem")
+    if fs_opt is not None and fs_opt not in site.cfg.filesystems:
+        return site.say("list_bad_fs")
+    filesystems = [fs_opt] if fs_opt is not None else list(site.cfg.filesystems)
+    if site.v2 and (opts.has("listfilesystems") or opts.has("listfilesystemdetails")):
+        return _list_filesystems(site, opts.has("listfilesystemdetails"))
+    if "l" in flags:
+        default = site.cfg.default_filesystem
+        site.out("available filesystems:\n")
+        site.out(
+            "".join(
+                f"{fs}{' (default)' if fs == default else ''}\n" for fs in filesystems
+            )
+        )
+        return 0
+    if site.v2:
+        pattern = opts.get("pattern") or "*"
+    else:
+        pattern = opts.positionals[0] if len(opts.positionals) == 1 else "*"
+    expired = site.v2 and opts.has("expired")
+    found = _sorted(_scan(site, filesystems, pattern, flags, expired), flags, site)
+    table = site.v2 and opts.has("table")
+    terse = "t" in flags
+    if table and found:
+        site.out(formats_v2.table_header(terse))
+    for item in found:
+        view = _view(site, item, expired)
+        if table:
+            site.out(formats_v2.table_row(view, terse))
+        else:
+            site.out(
+                site.fmt.list_entry(
+                    view,
+                    terse=terse,
+                    verbose="v" in flags,
+                    permissions=opts.has("permissions"),
+                )
+            )
+    return 0

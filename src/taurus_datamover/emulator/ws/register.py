@@ -1,0 +1,84 @@
+"""Emulated ``ws_register DIR``: keep ``DIR/<fs>/<user>-<name>`` symlinks to the workspaces.
+
+Creates ``DIR`` and one sub-directory per file system, links every active workspace of the
+user, and removes links to workspaces that are gone. v1 says ``keeping link  PATH`` /
+``removing link  PATH`` (two spaces, Python ``print`` with a padded word) and creates
+silently; v2 says ``creating link``/``keeping link``/``removing link`` with one space.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from taurus_datamover.emulator.ws.context import Site
+from taurus_datamover.emulator.ws.db import DbError
+from taurus_datamover.emulator.ws.options import Opt, OptionError, parse
+
+__all__ = ["ws_register"]
+
+_OPTS = [
+    Opt("help", "h"),
+    Opt("version", "V"),
+    Opt("filesystem", "F", takes_value=True),
+    Opt("directory", "d", takes_value=True),
+    Opt("config", None, takes_value=True),
+]
+
+
+def _say(site: Site, verb: str, path: str) -> None:
+    site.out(f"{verb} link {path}\n" if site.v2 else f"{verb} link  {path}\n")
+
+
+def _register_fs(site: Site, directory: str, fs: str) -> None:
+    db = site.db(fs)
+    linkdir = Path(directory, fs)
+    linkdir.mkdir(parents=True, exist_ok=True)
+    keep: set[str] = set()
+    for ws_id in sorted(db.ids(site.ws_id("*"))):
+        try:
+            workspace = db.read(ws_id).workspace
+        except (OSError, DbError):
+            continue
+        link = f"{directory}/{fs}/{os.path.basename(workspace)}"
+        keep.add(link)
+        if os.path.lexists(link):
+            _say(site, "keeping", link)
+        else:
+            os.symlink(workspace, link)
+            if site.v2:
+                _say(site, "creating", link)
+    for name in sorted(os.listdir(linkdir)):
+        link = f"{directory}/{fs}/{name}"
+        if os.path.islink(link) and link not in keep:
+            os.unlink(link)
+            _say(site, "removing", link)
+
+
+def ws_register(site: Site, argv: list[str]) -> int:
+    """Run ``ws_register ARGV``; return the exit code."""
+    try:
+        opts = parse(argv, _OPTS, ("directory",))
+    except OptionError:
+        return site.help("ws_register") or (1 if site.v2 else 2)
+    if opts.has("help"):
+        return site.help("ws_register")
+    if opts.has("version"):
+        return site.version("ws_register")
+    directory = opts.get("directory")
+    if directory is None:
+        if site.v2:
+            return site.help("ws_register")
+        return site.say("register_no_dir")
+    fs_opt = opts.get("filesystem")
+    if fs_opt is not None and fs_opt not in site.cfg.filesystems:
+        return site.say("register_bad_fs")
+    try:
+        Path(directory).mkdir(parents=True, exist_ok=True)
+        for fs in [fs_opt] if fs_opt is not None else list(site.cfg.filesystems):
+            _register_fs(site, directory.rstrip("/") or "/", fs)
+    except OSError as exc:
+        print(f"{'error' if site.v2 else 'Error'}: {exc}", file=sys.stderr)
+        return 255
+    return 0

@@ -1,0 +1,95 @@
+"""Emulated ``ws_release``: move a workspace to the file system's deleted area.
+
+The DB entry goes to ``<database>/<deleted>/<user>-<name>-<unixtime>`` (with ``released``
+set), the directory to ``<space>/<deleted>/<user>-<name>-<unixtime>``; ``ws_restore`` can
+bring it back. If that id is taken (two releases of one name in the same second, common
+with a frozen clock) the timestamp is bumped until free, where the real tool would sleep.
+``--delete-data`` deletes the data at once (no 5 s grace period) and drops the DB entry,
+so nothing is left to restore. v1 prints nothing on success; v2 prints two ``info:`` lines.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from taurus_datamover.emulator.ws.context import NAME_RE, Site
+from taurus_datamover.emulator.ws.options import Opt, OptionError, parse
+
+__all__ = ["release_workspace", "ws_release"]
+
+_OPTS = [
+    Opt("help", "h"),
+    Opt("version", "V"),
+    Opt("name", "n", takes_value=True),
+    Opt("filesystem", "F", takes_value=True),
+    Opt("delete-data"),
+]
+_V2_EXTRA = [
+    Opt("username", "u", takes_value=True),
+    Opt("config", None, takes_value=True),
+]
+
+
+def release_workspace(site: Site, fs: str, name: str) -> tuple[str, Path]:
+    """Release *name* on *fs*: return the deleted id and where its data now lies.
+
+    The caller holds the database lock and has checked the entry exists.
+    """
+    db = site.db(fs)
+    ws_id = site.ws_id(name)
+    entry = db.read(ws_id)
+    workspace = Path(entry.workspace)
+    trash = workspace.parent / site.cfg.filesystems[fs].deleted
+    stamp = site.now_int
+    while (
+        db.deleted_file(f"{ws_id}-{stamp}").exists()
+        or (trash / f"{ws_id}-{stamp}").exists()
+    ):
+        stamp += 1
+    entry.released = stamp
+    deleted_id = db.move_to_deleted(ws_id, entry, stamp)
+    target = trash / deleted_id
+    if workspace.is_dir():
+        trash.mkdir(parents=True, exist_ok=True)
+        workspace.rename(target)
+    return deleted_id, target
+
+
+def ws_release(site: Site, argv: list[str]) -> int:
+    """Run ``ws_release ARGV``; return the exit code."""
+    try:
+        opts = parse(argv, _OPTS + _V2_EXTRA if site.v2 else _OPTS, ("name",))
+    except OptionError:
+        return site.help("ws_release") or 1
+    if opts.has("help"):
+        return site.help("ws_release")
+    if opts.has("version"):
+        return site.version("ws_release")
+    name = opts.get("name")
+    if name is None or opts.positionals:
+        return site.help("ws_release") or 1
+    if NAME_RE.fullmatch(name) is None:
+        return site.say("illegal_name")
+    fs = opts.get("filesystem")
+    if fs is not None and fs not in site.cfg.filesystems:
+        return site.say("bad_filesystem")
+    if fs is None:
+        fs = site.cfg.default_filesystem
+        if site.v2:
+            found = site.filesystems_with(site.ws_id(name))
+            if len(found) > 1:
+                return site.say("ambiguous", count=len(found))
+            fs = found[0] if found else fs
+    db = site.db(fs)
+    with db.locked():
+        if not db.exists(site.ws_id(name)):
+            return site.say("release_missing")
+        deleted_id, data = release_workspace(site, fs, name)
+        site.say("released", name=name)
+        if not opts.has("delete-data"):
+            return site.say("release_recoverable")
+        site.say("delete_data_start")
+        shutil.rmtree(data, ignore_errors=True)
+        db.remove_deleted(deleted_id)
+        return site.say("delete_data_done", name=name)

@@ -1,0 +1,162 @@
+"""Emulated ``ws_restore``: list released workspaces, or move one into another workspace.
+
+``ws_restore -l`` lists ``<user>-*`` ids of every file system's deleted area (v1: a ``fs:``
+header for each file system, even empty ones). ``ws_restore [-F fs] ID TARGET`` moves the
+released data into ``<target workspace>/<ID>`` and removes the DB entry. The real tool
+first asks a "are you human" question; the emulator asks only when stdin is a terminal
+(type back the shown word), so scripts and tests run unattended.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import random
+import sys
+from pathlib import Path
+
+from taurus_datamover.emulator.ws.context import NAME_RE, Site
+from taurus_datamover.emulator.ws.formats import RestoreView
+from taurus_datamover.emulator.ws.options import Opt, OptionError, Parsed, parse
+
+__all__ = ["ws_restore"]
+
+_OPTS = [
+    Opt("help", "h"),
+    Opt("version", "V"),
+    Opt("list", "l"),
+    Opt("brief", "b"),
+    Opt("name", "n", takes_value=True),
+    Opt("target", "t", takes_value=True),
+    Opt("filesystem", "F", takes_value=True),
+    Opt("username", "u", takes_value=True),
+]
+_V2_EXTRA = [Opt("config", None, takes_value=True), Opt("delete-data")]
+
+
+def _human() -> bool:
+    """The real tool's check, only when a person can answer (stdin is a terminal)."""
+    if not sys.stdin.isatty():
+        return True
+    word = "".join(
+        random.choice("bdfgklmnprstvz") + random.choice("aeiou") for _ in range(5)
+    )
+    sys.stdout.write(f"to verify that you are human, please type '{word}': ")
+    sys.stdout.flush()
+    if sys.stdin.readline().strip() != word:
+        return False
+    sys.stdout.write("you are human\n")
+    return True
+
+
+def _listing(site: Site, opts: Parsed) -> int:
+    fs_opt = opts.get("filesystem")
+    if site.v2 and fs_opt is not None and fs_opt not in site.cfg.filesystems:
+        return site.say("bad_filesystem")
+    filesystems = (
+        [fs_opt] if site.v2 and fs_opt is not None else list(site.cfg.filesystems)
+    )
+    pattern = (opts.get("name") or "*") if site.v2 else "*"
+    groups: list[tuple[str, list[RestoreView]]] = []
+    for fs in filesystems:
+        keeptime = site.cfg.filesystems[fs].keeptime
+        ids = sorted(
+            i
+            for i in site.db(fs).deleted_ids(f"{site.user}-*")
+            if fnmatch.fnmatchcase(i, f"{site.user}-{pattern}")
+        )
+        groups.append((fs, [RestoreView(i, fs, keeptime, site.now) for i in ids]))
+    site.out(site.fmt.restore_listing(groups, opts.has("brief")))
+    return 0
+
+
+def _usage_error(site: Site, line: str) -> int:
+    """v1 reports a missing target / name on stdout, followed by the usage."""
+    from taurus_datamover.emulator.ws import formats_v1
+
+    site.out(f"{line}\n{formats_v1.RESTORE_USAGE}\n{formats_v1.RESTORE_TABLE}\n")
+    return 1
+
+
+def _source_fs(site: Site, opts: Parsed, name: str) -> str | int:
+    fs = opts.get("filesystem")
+    if fs is not None and fs not in site.cfg.filesystems:
+        return site.say("bad_filesystem")
+    if fs is not None:
+        return fs
+    if not site.v2:
+        return site.cfg.default_filesystem
+    found = [f for f in site.cfg.filesystems if site.db(f).deleted_file(name).is_file()]
+    if len(found) > 1:
+        return site.say("restore_not_unique", name=name)
+    return found[0] if found else site.cfg.default_filesystem
+
+
+def _restore(site: Site, fs: str, name: str, target: str) -> int:
+    if not site.cfg.filesystems[fs].restorable:
+        return site.say("restore_not_restorable")
+    db = site.db(fs)
+    target_id = site.ws_id(target)
+    if site.v2 and not db.deleted_file(name).is_file():
+        return site.say("restore_missing")
+    if not db.exists(target_id):
+        return site.say("restore_target_missing")
+    if not db.deleted_file(name).is_file():
+        return site.say("restore_missing")
+    if not _human():
+        return 0 if not site.v2 else 1
+    entry = db.read_deleted(name)
+    source = Path(entry.workspace).parent / site.cfg.filesystems[fs].deleted / name
+    destination = Path(db.read(target_id).workspace) / name
+    try:
+        if destination.exists():
+            raise OSError(f"{destination} exists")
+        source.rename(destination)
+    except OSError:
+        return site.say("restore_move_failed")
+    db.remove_deleted(name)
+    return site.say("restore_ok")
+
+
+def ws_restore(site: Site, argv: list[str]) -> int:
+    """Run ``ws_restore ARGV``; return the exit code."""
+    try:
+        opts = parse(argv, _OPTS + _V2_EXTRA if site.v2 else _OPTS, ("name", "target"))
+    except OptionError:
+        return site.help("ws_restore") or 1
+    if opts.has("help"):
+        return site.help("ws_restore")
+    if opts.has("version"):
+        return site.version("ws_restore")
+    if opts.has("list"):
+        return _listing(site, opts)
+    name, target = opts.get("name"), opts.get("target")
+    if name is None:
+        if site.v2:
+            print("error: neither workspace nor -l specified.", file=sys.stderr)
+            return 1
+        return _usage_error(site, "Error: neither workspace nor -l specified.")
+    if target is None:
+        if site.v2:
+            print("error: no target given.", file=sys.stderr)
+            return 1
+        return _usage_error(site, "Error: no target given.")
+    if NAME_RE.fullmatch(name) is None or NAME_RE.fullmatch(target) is None:
+        return _illegal(site)
+    if not name.startswith(site.user + "-"):
+        return site.say("restore_bad_owner", user=site.user, first=name.split("-")[0])
+    fs = _source_fs(site, opts, name)
+    if isinstance(fs, int):
+        return fs
+    db = site.db(fs)
+    with db.locked():
+        return _restore(site, fs, name, target)
+
+
+def _illegal(site: Site) -> int:
+    """ws_restore's own wording (v2 keeps the v1 text here, lower-cased prefix)."""
+    prefix = "error" if site.v2 else "Error"
+    print(
+        f"{prefix}: Illegal workspace name, use characters and numbers, -,. and _ only!",
+        file=sys.stderr,
+    )
+    return 1

@@ -1,0 +1,93 @@
+"""Emulated ``ws_send_ical NAME MAIL``: a calendar entry for a workspace's expiry.
+
+Nothing is mailed: the iCalendar text is written to ``<root>/mail/<user>-<name>-<now>.ics``
+(a new file each run) and the success message of the real tool is printed, so tests can
+look at what would have been sent.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from taurus_datamover.emulator.ws.context import Site
+from taurus_datamover.emulator.ws.db import WsEntry
+from taurus_datamover.emulator.ws.options import Opt, OptionError, parse
+
+__all__ = ["MAIL_DIR", "ical_text", "ws_send_ical"]
+
+#: Sub-directory of the site root that receives the "sent" calendar files.
+MAIL_DIR = "mail"
+_MAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_OPTS = [
+    Opt("help", "h"),
+    Opt("version", "V"),
+    Opt("filesystem", "F", takes_value=True),
+    Opt("mail", "m", takes_value=True),
+    Opt("name", "n", takes_value=True),
+    Opt("config", None, takes_value=True),
+]
+
+
+def _stamp(seconds: int) -> str:
+    return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+def ical_text(site: Site, name: str, entry: WsEntry, mail: str) -> str:
+    """A one-event VCALENDAR: the workspace expires at its expiration time."""
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//taurus_datamover//emulated hpc-workspace//EN",
+        "METHOD:REQUEST",
+        "BEGIN:VEVENT",
+        f"UID:{site.ws_id(name)}-{entry.creation}@{site.cfg.default_filesystem}",
+        f"DTSTAMP:{_stamp(site.now_int)}",
+        f"DTSTART:{_stamp(entry.expiration)}",
+        f"DTEND:{_stamp(entry.expiration + 3600)}",
+        f"SUMMARY:Workspace {name} expires",
+        f"DESCRIPTION:Workspace {entry.workspace} will be deleted",
+        f"ATTENDEE;RSVP=FALSE:mailto:{mail}",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    return "\r\n".join(lines) + "\r\n"
+
+
+def ws_send_ical(site: Site, argv: list[str]) -> int:
+    """Run ``ws_send_ical ARGV``; return the exit code."""
+    try:
+        opts = parse(argv, _OPTS, ("name", "mail"))
+    except OptionError:
+        return site.help("ws_send_ical") or 1
+    if opts.has("help"):
+        return site.help("ws_send_ical")
+    if opts.has("version"):
+        return site.version("ws_send_ical")
+    name, mail = opts.get("name"), opts.get("mail")
+    if name is None:
+        return site.help("ws_send_ical") or 1
+    if mail is None:
+        return site.say("ical_no_mail")
+    if _MAIL_RE.fullmatch(mail) is None:
+        return site.say("ical_bad_mail")
+    fs_opt = opts.get("filesystem")
+    filesystems = (
+        [fs_opt] if fs_opt in site.cfg.filesystems else list(site.cfg.filesystems)
+    )
+    found = [(fs, site.db(fs).read(site.ws_id(name))) for fs in site.filesystems_with(site.ws_id(name))
+             if fs in filesystems]  # fmt: skip
+    if not found:
+        return site.say("ical_missing", name=name)
+    if len(found) > 1:
+        code = site.say("ical_ambiguous")
+        for fs, entry in found:
+            print(f"Filesystem {fs}, Path {entry.workspace}", file=sys.stderr)
+        return code
+    fs, entry = found[0]
+    target = Path(site.root, MAIL_DIR, f"{site.ws_id(name)}-{site.now_int}.ics")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(ical_text(site, name, entry, mail), encoding="utf-8")
+    return site.say("ical_sent", mail=mail)

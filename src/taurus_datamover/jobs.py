@@ -1,0 +1,517 @@
+"""Job handles: a ``subprocess.Popen`` that also knows its Slurm job.
+
+Every tool call returns a :class:`Job`. It behaves as the ``Popen`` the original package
+returned (``poll``, ``wait``, ``communicate``, ``returncode``, ``args``, ``pid``, ``kill``,
+``terminate``), and adds what a datamover user needs:
+
+* output is drained by two background threads from the start, so a listing larger than the
+  pipe buffer never blocks the tool, and ``communicate()`` may be called any number of
+  times (it returns the same bytes);
+* ``job_id`` and ``state`` are learnt from Slurm's own lines (``srun: job N queued ...``,
+  ``Submitted batch job N``) as they arrive;
+* a non-blocking ``dt*`` call (``sbatch`` behind it) is followed through the queue by the
+  shared :class:`~taurus_datamover.watcher.JobWatcher` until the Slurm job ends, and only then
+  do ``poll()``/``wait()``/``result()`` report it finished;
+* ``done()``, ``result(timeout)``, ``cancel()`` and ``await job``.
+
+Exit codes of batch jobs (their local ``sbatch`` exits 0 at once): COMPLETED gives 0;
+FAILED gives Slurm's exit code when the queue tools tell it, else 1; CANCELLED and TIMEOUT
+give 143 (128 + SIGTERM), as ``srun`` does for a step killed by its time limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Generator, Mapping, Sequence
+from typing import IO, Any, NamedTuple
+
+from taurus_datamover.errors import CommandTimeout, DatamoverError, ToolError
+from taurus_datamover.models.jobs import TERMINAL_STATES, JobState
+from taurus_datamover.parsers.slurm import JobEvent, parse_job_events, slurm_failure
+
+__all__ = ["Job", "JobOutput", "JobState", "TERMINAL_STATES", "waitfor"]
+
+#: Exit code given to batch jobs that were cancelled or hit their time limit.
+SIGNALLED_EXIT_CODE = 128 + signal.SIGTERM
+
+_READ_SIZE = 1 << 16
+#: Seconds to wait, after the process ended, for the rest of its output.
+PIPE_GRACE = 5.0
+
+
+class JobOutput(NamedTuple):
+    """What :meth:`Job.result` returns: both streams as text (UTF-8, surrogateescape)."""
+
+    stdout: str
+    stderr: str
+
+
+class _Stream:
+    """Collects one pipe's bytes in a background thread."""
+
+    def __init__(self, pipe: IO[bytes], on_line: Callable[[str], None], echo: IO[str] | None) -> None:
+        self._pipe = pipe
+        self._chunks: list[bytes] = []
+        self._on_line = on_line
+        self._echo = echo
+        self._partial = b""
+        self.thread = threading.Thread(target=self._drain, name="taurus-job-drain", daemon=True)
+
+    def _drain(self) -> None:
+        fd = self._pipe.fileno()
+        try:
+            while True:
+                chunk = os.read(fd, _READ_SIZE)
+                if not chunk:
+                    break
+                self._chunks.append(chunk)
+                if self._echo is not None:
+                    self._echo.write(chunk.decode("utf-8", "surrogateescape"))
+                    self._echo.flush()
+                self._feed_lines(chunk)
+        except OSError:
+            pass  # the pipe was closed under us (process killed): keep what we have
+        finally:
+            if self._partial:
+                self._on_line(self._partial.decode("utf-8", "surrogateescape"))
+                self._partial = b""
+            try:
+                self._pipe.close()
+            except OSError:
+                pass
+
+    def _feed_lines(self, chunk: bytes) -> None:
+        # Slurm's own lines are short; only look at complete lines, and do not keep more
+        # than one line of the (possibly huge) tool output around for this.
+        data = self._partial + chunk
+        *complete, self._partial = data.split(b"\n")
+        if len(self._partial) > 4096:
+            self._partial = b""
+        for raw in complete:
+            if raw.startswith((b"srun", b"Submitted", b"slurmstepd", b"sbatch")):
+                self._on_line(raw.decode("utf-8", "surrogateescape"))
+
+    def value(self) -> bytes:
+        return b"".join(self._chunks)
+
+
+class Job(subprocess.Popen[bytes]):
+    """A running tool: a ``Popen`` whose output is drained in the background and whose
+    Slurm job (when there is one) is followed to its end.
+
+    Create jobs through :class:`~taurus_datamover.Datamover` / :class:`~taurus_datamover.Workspace`
+    rather than directly. ``stdin`` is ``/dev/null``: the tools never read it, and a job must
+    not steal a notebook's or a cron job's input.
+    """
+
+    # Class-level defaults: Popen.__init__ assigns ``returncode`` before our __init__ runs.
+    _is_batch = False
+    _process_rc: int | None = None
+    _job_rc: int | None = None
+
+    def __init__(
+        self,
+        argv: Sequence[str | bytes | os.PathLike[str]],
+        *,
+        env: Mapping[str, str] | None = None,
+        cwd: str | os.PathLike[str] | None = None,
+        verbosity: int = 0,
+        timeout: float | None = None,
+        canceller: Callable[[int], None] | None = None,
+        watcher: Any = None,
+        error_class: type[ToolError] = DatamoverError,
+    ) -> None:
+        self.job_id: int | None = None
+        self._state = JobState.RUNNING
+        self._state_lock = threading.Lock()
+        self._finished = threading.Event()
+        self._callbacks: list[Callable[[Job], None]] = []
+        self._canceller = canceller
+        self._watcher = watcher
+        self._error_class = error_class
+        self._cancel_requested = False
+        self._timed_out = False
+        self._timeout = timeout
+        self.watch_errors: list[str] = []
+        self.exit_signal: int | None = None
+        self.started_at = time.monotonic()
+        self.ended_at: float | None = None
+        self.verbosity = verbosity
+        #: The command line as text (file names that are not UTF-8 keep surrogate escapes).
+        self.argv: tuple[str, ...] = tuple(os.fsdecode(a) for a in argv)
+        if verbosity >= 1:
+            print("taurus_datamover: running " + " ".join(self.argv), file=sys.stderr)
+        super().__init__(
+            list(argv),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=None if env is None else dict(env),
+            cwd=cwd,
+            start_new_session=True,
+        )
+        echo_out = sys.stdout if verbosity >= 2 else None
+        echo_err = sys.stderr if verbosity >= 2 else None
+        assert self.stdout is not None and self.stderr is not None
+        self._out = _Stream(self.stdout, self._on_slurm_line, echo_out)
+        self._err = _Stream(self.stderr, self._on_slurm_line, echo_err)
+        self._out.thread.start()
+        self._err.thread.start()
+        self._timer: threading.Timer | None = None
+        if timeout is not None:
+            self._timer = threading.Timer(timeout, self._on_timeout)
+            self._timer.daemon = True
+            self._timer.start()
+        self._reaper = threading.Thread(target=self._reap, name="taurus-job-reaper", daemon=True)
+        self._reaper.start()
+
+    # ------------------------------------------------------------------ returncode
+    @property
+    def returncode(self) -> int | None:  # noqa: D401 - Popen's attribute
+        """Exit code of the job (for batch jobs: of the Slurm job), None while it runs."""
+        return self._job_rc if self._is_batch else self._process_rc
+
+    @returncode.setter
+    def returncode(self, value: int | None) -> None:
+        # Popen's own machinery reports the local process here.
+        self._process_rc = value
+
+    # ------------------------------------------------------------------ state
+    @property
+    def state(self) -> JobState:
+        """The job's :class:`JobState`, as far as Slurm and the process have told."""
+        return self._state
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds since the job was started, up to its end."""
+        end = self.ended_at if self.ended_at is not None else time.monotonic()
+        return end - self.started_at
+
+    @property
+    def is_batch(self) -> bool:
+        """True when the tool submitted a batch job (``Submitted batch job N``)."""
+        return self._is_batch
+
+    def _set_state(self, state: JobState) -> None:
+        with self._state_lock:
+            if self._state in TERMINAL_STATES:
+                return
+            self._state = state
+
+    def _on_slurm_line(self, line: str) -> None:
+        for event in parse_job_events([line]):
+            self._apply_event(event)
+
+    def _apply_event(self, event: JobEvent) -> None:
+        if event.job_id is not None and self.job_id is None:
+            self.job_id = event.job_id
+        self._set_state(event.state)
+
+    # ------------------------------------------------------------------ life cycle
+    def _reap(self) -> None:
+        try:
+            super().wait()
+        except Exception:  # pragma: no cover - waitpid failing is an OS-level bug
+            self._process_rc = self._process_rc if self._process_rc is not None else -1
+        # What the process wrote before it ended is in the pipes: drain it. A child it left
+        # behind may hold the pipes open for ever (a daemon): don't wait for that one.
+        self._out.thread.join(PIPE_GRACE)
+        self._err.thread.join(PIPE_GRACE)
+        rc = self._process_rc
+        if rc is not None and rc < 0:
+            self.exit_signal = -rc
+        submitted = self._submitted_batch_id()
+        if rc == 0 and submitted is not None and not self._cancel_requested:
+            self._is_batch = True
+            self.job_id = submitted
+            if self._watcher is None:
+                self._finish_batch(
+                    JobState.UNKNOWN, None, f"batch job {submitted} submitted, but no dtqueue/squeue to follow it"
+                )
+                return
+            self._watcher.watch(self)
+            return  # the watcher calls _finish_batch
+        self._finish_local(rc)
+
+    def _submitted_batch_id(self) -> int | None:
+        from taurus_datamover.parsers.slurm import parse_submitted_job_id
+
+        out = self._out.value()
+        if b"Submitted batch job" not in out and b"Submitted batch job" not in self._err.value():
+            return None
+        return parse_submitted_job_id(out.decode("utf-8", "surrogateescape")) or parse_submitted_job_id(
+            self._err.value().decode("utf-8", "surrogateescape")
+        )
+
+    def _finish_local(self, rc: int | None) -> None:
+        if self._timed_out:
+            final = JobState.TIMEOUT
+        elif self._cancel_requested:
+            final = JobState.CANCELLED
+        elif self._state is JobState.TIMEOUT:
+            final = JobState.TIMEOUT
+        elif rc == 0:
+            final = JobState.COMPLETED
+        else:
+            final = JobState.FAILED
+        self._set_state(final)
+        self._complete()
+
+    def _finish_batch(self, state: JobState, exit_code: int | None = None, error: str | None = None) -> None:
+        """Called by the watcher once the Slurm job reached ``state`` (terminal or UNKNOWN)."""
+        if error:
+            self.watch_errors.append(error)
+        if state is JobState.COMPLETED:
+            rc = 0
+        elif state is JobState.FAILED:
+            rc = exit_code if exit_code else 1
+        elif state in (JobState.CANCELLED, JobState.TIMEOUT):
+            rc = SIGNALLED_EXIT_CODE
+        else:
+            rc = 1
+        if self._cancel_requested and state is not JobState.COMPLETED:
+            state = JobState.CANCELLED
+        with self._state_lock:
+            self._state = state
+        self._job_rc = rc
+        self._complete()
+
+    def _complete(self) -> None:
+        self.ended_at = time.monotonic()
+        if self._timer is not None:
+            self._timer.cancel()
+        self._finished.set()
+        for callback in list(self._callbacks):
+            try:
+                callback(self)
+            except Exception as exc:  # a user's callback must not kill the reaper
+                self.watch_errors.append(f"callback {callback!r} raised {exc!r}")
+
+    def add_done_callback(self, callback: Callable[[Job], None]) -> None:
+        """Call ``callback(job)`` when the job ends (at once if it already has)."""
+        self._callbacks.append(callback)
+        if self._finished.is_set() and callback in self._callbacks:
+            self._callbacks.remove(callback)
+            callback(self)
+
+    def _on_timeout(self) -> None:
+        if self._finished.is_set():
+            return
+        self._timed_out = True
+        self.cancel()
+
+    # ------------------------------------------------------------------ Popen API
+    def poll(self) -> int | None:
+        """The exit code once the job (and the draining of its output) has ended, else None."""
+        return self.returncode if self._finished.is_set() else None
+
+    def wait(self, timeout: float | None = None) -> int:
+        """Wait for the end of the job; ``subprocess.TimeoutExpired`` after ``timeout`` s."""
+        if not self._finished.wait(timeout):
+            raise subprocess.TimeoutExpired(self.args, timeout or 0.0)
+        rc = self.returncode
+        assert rc is not None
+        return rc
+
+    def communicate(
+        self, input: bytes | None = None, timeout: float | None = None
+    ) -> tuple[bytes, bytes]:
+        """Wait for the end and return ``(stdout, stderr)`` as bytes; may be called again."""
+        if input:
+            raise ValueError("datamover jobs read no input (stdin is /dev/null)")
+        self.wait(timeout)
+        return self._out.value(), self._err.value()
+
+    def send_signal(self, sig: int) -> None:
+        """Signal the local process (not its Slurm job: see :meth:`cancel`)."""
+        if self._process_rc is None:
+            try:
+                os.kill(self.pid, sig)
+            except ProcessLookupError:
+                pass
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.wait()
+        finally:
+            for pipe in (self.stdout, self.stderr):
+                if pipe is not None and not pipe.closed:
+                    pipe.close()
+
+    def __del__(self) -> None:  # the reaper thread owns the process; nothing to warn about
+        return
+
+    # ------------------------------------------------------------------ job API
+    def done(self) -> bool:
+        """True once the job has ended."""
+        return self._finished.is_set()
+
+    @property
+    def stdout_text(self) -> str:
+        """Everything read from stdout so far, as text."""
+        return self._out.value().decode("utf-8", "surrogateescape")
+
+    @property
+    def stderr_text(self) -> str:
+        """Everything read from stderr so far, as text."""
+        return self._err.value().decode("utf-8", "surrogateescape")
+
+    def result(self, timeout: float | None = None) -> JobOutput:
+        """Wait for the end; return the output, or raise the error that explains the failure.
+
+        Raises :class:`~taurus_datamover.CommandTimeout` when the job was stopped by its own
+        ``timeout`` or does not end within ``timeout`` seconds here (the job then goes on),
+        and :class:`~taurus_datamover.DatamoverError` (or the job's error class) on a
+        non-zero exit or a batch job that did not complete.
+        """
+        try:
+            self.wait(timeout)
+        except subprocess.TimeoutExpired:
+            raise CommandTimeout(
+                self.argv, timeout or 0.0, stdout=self._out.value(), stderr=self._err.value()
+            ) from None
+        stdout, stderr = self.stdout_text, self.stderr_text
+        if self._timed_out:
+            raise CommandTimeout(
+                self.argv, self._timeout or 0.0, stdout=stdout, stderr=stderr
+            )
+        if self.returncode != 0 or self._state is not JobState.COMPLETED:
+            raise self._error_class(
+                self.failure_summary(),
+                argv=self.argv,
+                returncode=self.returncode,
+                stdout=stdout,
+                stderr=stderr,
+            )
+        return JobOutput(stdout, stderr)
+
+    def failure_summary(self) -> str:
+        """One line saying why the job failed, in Slurm's or the tool's words."""
+        tool = os.path.basename(self.argv[0])
+        where = f" (Slurm job {self.job_id})" if self.job_id is not None else ""
+        if self.watch_errors:
+            return f"{tool}{where}: {self._state.value}: {self.watch_errors[-1]}"
+        slurm = slurm_failure(self.stderr_text)
+        if slurm:
+            return f"{tool}{where} failed: {slurm}"
+        if self.exit_signal:
+            return f"{tool}{where} was killed by signal {self.exit_signal}"
+        return f"{tool}{where} ended {self._state.value} with exit code {self.returncode}"
+
+    def cancel(self) -> bool:
+        """Stop the local process and cancel the Slurm job (when its id is known).
+
+        Returns True when something was still running. The state becomes CANCELLED.
+        """
+        if self._finished.is_set():
+            return False
+        self._cancel_requested = True
+        if self._process_rc is None:
+            _stop_process_group(self)
+        if self.job_id is not None and self._canceller is not None:
+            try:
+                self._canceller(self.job_id)
+            except Exception as exc:
+                self.watch_errors.append(f"cancelling Slurm job {self.job_id} failed: {exc}")
+        if self._is_batch and self._watcher is not None:
+            self._watcher.poke()
+        return True
+
+    def __await__(self) -> Generator[Any, None, JobOutput]:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+
+        def _set() -> None:
+            if not future.done():
+                future.set_result(None)
+
+        def _wake(_job: Job) -> None:
+            loop.call_soon_threadsafe(_set)
+
+        self.add_done_callback(_wake)
+        yield from future.__await__()
+        return self.result()
+
+    def __repr__(self) -> str:
+        tool = os.path.basename(self.argv[0])
+        job = f" job_id={self.job_id}" if self.job_id is not None else ""
+        rc = f" returncode={self.returncode}" if self.done() else ""
+        return f"<Job {tool}{job} {self._state.value} {self.elapsed:.1f}s{rc}>"
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return (
+            f"<b>Job</b> <code>{html.escape(' '.join(self.argv))}</code>: "
+            f"{self._state.value}, {self.elapsed:.1f} s"
+            + (f", Slurm job {self.job_id}" if self.job_id is not None else "")
+        )
+
+
+def _stop_process_group(job: Job, grace: float = 5.0) -> None:
+    """SIGTERM the job's process group (srun and its children), SIGKILL after ``grace`` s."""
+    try:
+        os.killpg(job.pid, signal.SIGTERM)
+    except (ProcessLookupError, PermissionError):
+        return
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        if job._process_rc is not None:
+            return
+        time.sleep(0.01)
+    try:
+        os.killpg(job.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def waitfor(
+    process: subprocess.Popen[Any], timeout_in_s: float = -1, discard_output: bool = True, quiet: bool = True
+) -> int:
+    """Wait for ``process`` to end and return its exit code (the original package's helper).
+
+    Returns as soon as the process ends (no fixed sleep). With ``quiet=False`` it prints
+    ``Waiting .`` and a dot every half second. ``timeout_in_s`` < 0 waits forever; on a
+    timeout a ``RuntimeWarning`` is issued and -1 returned (the job goes on). A non-zero
+    exit also issues a warning. The output is always kept: ``communicate()`` afterwards
+    returns it; with ``discard_output=False`` it is also printed.
+    """
+    import warnings
+
+    deadline = None if timeout_in_s is None or timeout_in_s < 0 else time.monotonic() + timeout_in_s
+    if not quiet:
+        print("Waiting .", end="", flush=True)
+    rc: int | None = None
+    while True:
+        slice_s = 0.5
+        if deadline is not None:
+            slice_s = max(0.0, min(slice_s, deadline - time.monotonic()))
+        try:
+            rc = process.wait(timeout=slice_s)
+            break
+        except subprocess.TimeoutExpired:
+            if deadline is not None and time.monotonic() >= deadline:
+                break
+            if not quiet:
+                print(".", end="", flush=True)
+    if not quiet:
+        print("", flush=True)
+    if rc is None:
+        warnings.warn(f"timeout: {process.args!r} still running after {timeout_in_s} s", RuntimeWarning, stacklevel=2)
+        return -1
+    if not discard_output:
+        out, err = process.communicate()
+        if out:
+            print(out.decode("utf-8", "surrogateescape") if isinstance(out, bytes) else out, end="")
+        if err:
+            print(err.decode("utf-8", "surrogateescape") if isinstance(err, bytes) else err, end="", file=sys.stderr)
+    if rc != 0:
+        warnings.warn(f"{process.args!r} exited with code {rc}", RuntimeWarning, stacklevel=2)
+    return rc

@@ -1,0 +1,227 @@
+"""What the hpc-workspace tools report: workspaces, file systems, released workspaces,
+allocation results.
+
+All models are frozen. Those returned by the object API are *bound* to the ``Workspace``
+that produced them (see :class:`~taurus_datamover.models.base.FrozenModel`), which gives
+them methods such as ``info.extend(30)``; the owner must follow :class:`WorkspaceOwner`.
+
+Note the two meanings of "owner": the *field* ``owner`` is the user name that owns the
+workspace on the cluster; the private ``_owner`` is the Python object that listed it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import Enum
+from typing import Protocol, cast
+
+from pydantic import Field
+
+from taurus_datamover.models.base import FrozenModel
+
+__all__ = [
+    "WorkspaceOwner",
+    "WorkspaceInfo",
+    "FilesystemInfo",
+    "ReleasedWorkspace",
+    "AllocationAction",
+    "AllocationResult",
+]
+
+_DAY_SECONDS = 86400.0
+
+
+class WorkspaceOwner(Protocol):
+    """What a bound workspace model needs from the object that listed it."""
+
+    def extend(self, name: str, days: int, *, filesystem: str | None = None) -> WorkspaceInfo:
+        """Extend workspace ``name`` to ``days`` from now; return its new state."""
+        ...
+
+    def release(
+        self, name: str, *, filesystem: str | None = None, delete_data: bool = False
+    ) -> None:
+        """Release workspace ``name`` (restorable unless ``delete_data``)."""
+        ...
+
+    def get(self, name: str, filesystem: str | None = None) -> WorkspaceInfo:
+        """Look workspace ``name`` up again."""
+        ...
+
+    def restore(self, released_id: str, target: str, *, filesystem: str | None = None) -> object:
+        """Restore the released workspace ``released_id`` into workspace ``target``."""
+        ...
+
+
+class WorkspaceInfo(FrozenModel):
+    """One workspace as ``ws_list`` prints it (v1 or v2; normal, terse or verbose form).
+
+    Fields the tool did not print are ``None``. Times are aware, with the fixed UTC offset
+    of the cluster zone at that moment (see
+    :mod:`taurus_datamover.parsers.ctime` for the zone and DST rules).
+
+    * ``id``: the id exactly as printed (``id:``/``Id:``); it may be truncated or be the full
+      ``user-name`` (admins), so use ``name`` to address the workspace.
+    * ``name``: the name to give the tools: the directory basename minus ``<user>-`` when the
+      user is known, else the printed id (see ``parse_ws_list``).
+    * ``owner``: the user name owning the workspace, where it can be derived.
+    * ``remaining``: ``expires - now`` at parse time; from the tool's rounded text (days and
+      hours, truncated) when no expiration time was printed (terse form); ``None`` if neither.
+    * ``remaining_text``: the tool's own text (``4 days 23 hours``, ``0 days, -3 hours``,
+      ``expired``, ``released``).
+    * ``expired``: the tool said ``expired``/``released``, or ``remaining`` is negative.
+    * ``extra``: lines with keys this library does not know, verbatim.
+    """
+
+    id: str
+    name: str
+    owner: str | None = None
+    path: str
+    filesystem: str | None = None
+    created: datetime | None = None
+    expires: datetime | None = None
+    remaining: timedelta | None = None
+    remaining_text: str | None = None
+    expired: bool = False
+    extensions_left: int | None = None
+    comment: str | None = None
+    group: str | None = None
+    reminder: datetime | None = None
+    mail: str | None = None
+    acctcode: str | None = None
+    permissions: str | None = None
+    expired_at: datetime | None = None
+    released_at: datetime | None = None
+    until_deletion: timedelta | None = None
+    extra: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def remaining_days(self) -> float | None:
+        """``remaining`` in days as a float (negative once expired); ``None`` if unknown.
+
+        A float because the tools truncate: ``ws_list`` prints whole days and hours and
+        ``ws_allocate`` whole days, so an int here would hide up to a day.
+        """
+        if self.remaining is None:
+            return None
+        return self.remaining.total_seconds() / _DAY_SECONDS
+
+    def expires_within(self, delta: timedelta) -> bool:
+        """True if the workspace is expired or has at most ``delta`` left.
+
+        Raises ``ValueError`` when nothing is known about the remaining time (a model built
+        by hand without ``remaining``), rather than guessing either way.
+        """
+        if self.expired:
+            return True
+        if self.remaining is None:
+            raise ValueError(f"remaining time of workspace {self.id!r} is unknown")
+        return self.remaining <= delta
+
+    def _workspace(self) -> WorkspaceOwner:
+        return cast(WorkspaceOwner, self._require_owner())
+
+    def extend(self, days: int) -> WorkspaceInfo:
+        """Extend this workspace to ``days`` from now (uses one extension); return its new state."""
+        return self._workspace().extend(self.name, days, filesystem=self.filesystem)
+
+    def release(self, *, delete_data: bool = False) -> None:
+        """Release this workspace (restorable with ``ws_restore`` unless ``delete_data``)."""
+        self._workspace().release(self.name, filesystem=self.filesystem, delete_data=delete_data)
+
+    def refresh(self) -> WorkspaceInfo:
+        """This workspace listed again (a new object; models are frozen)."""
+        return self._workspace().get(self.name, filesystem=self.filesystem)
+
+
+class FilesystemInfo(FrozenModel):
+    """A workspace file system from ``ws_list -l``/``-L`` or ``ws_find -l``.
+
+    ``is_default`` is what ``ws_allocate`` uses without ``-F``: the entry marked
+    ``(default)`` by v1; the first entry of v2's list (sorted by priority). Limits are only
+    printed by v2 ``ws_list -L``; elsewhere they are ``None``.
+    """
+
+    name: str
+    is_default: bool = False
+    max_duration: int | None = None
+    max_extensions: int | None = None
+    keeptime: int | None = None
+    release_keeptime: int | None = None
+    allocatable: bool | None = None
+    extendable: bool | None = None
+    restorable: bool | None = None
+    comment: str | None = None
+
+
+class ReleasedWorkspace(FrozenModel):
+    """A released or expired workspace as ``ws_restore -l`` prints it.
+
+    * ``id``: the timestamped id (``user-name-1700000000``), what ``ws_restore`` takes.
+    * ``name``/``owner``: only when the user is known (usernames may contain ``-``).
+    * ``released``: from the id's timestamp (exact, UTC).
+    * ``filesystem``: from v1's ``fs:`` header or v2's ``in filesystem`` line.
+    * ``restorable_until``: v2 only.
+    """
+
+    id: str
+    name: str | None = None
+    owner: str | None = None
+    released: datetime
+    filesystem: str | None = None
+    restorable_until: datetime | None = None
+    extra: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def db_id(self) -> str:
+        """The id without its timestamp: ``<user>-<name>``."""
+        return self.id.rsplit("-", 1)[0]
+
+    @property
+    def released_timestamp(self) -> int:
+        """The Unix time in the id."""
+        return int(self.id.rsplit("-", 1)[1])
+
+    def restore(self, target: str) -> object:
+        """Restore into the (existing) workspace ``target``; returns what the owner returns."""
+        owner = cast(WorkspaceOwner, self._require_owner())
+        return owner.restore(self.id, target, filesystem=self.filesystem)
+
+
+class AllocationAction(str, Enum):
+    """What ``ws_allocate``/``ws_extend`` said it did."""
+
+    CREATED = "created"
+    REUSED = "reused"
+    EXTENDED = "extended"
+
+
+class AllocationResult(FrozenModel):
+    """What ``ws_allocate`` or ``ws_extend`` reported.
+
+    * ``path``: the workspace directory (stdout).
+    * ``action``: from the ``creating``/``reusing``/``extending workspace`` line; ``None`` when
+      the tool printed none (seen in ZIH's documentation).
+    * ``remaining_extensions``, ``remaining_days``: the two ``remaining ...`` lines; days are
+      truncated (a fresh 100-day workspace may say 99).
+    * ``capped_duration``: the maximum the duration was cut to (``setting to allowed
+      maximum of N``), else ``None``.
+    * ``messages``: ``info`` lines; ``warnings``: ``warning``/``error`` lines of a run that
+      still succeeded (and their continuation lines), each without its prefix.
+    * ``other``: stderr lines of no known shape, kept verbatim.
+    """
+
+    path: str
+    action: AllocationAction | None = None
+    remaining_extensions: int | None = None
+    remaining_days: int | None = None
+    capped_duration: int | None = None
+    messages: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    other: tuple[str, ...] = ()
+
+    @property
+    def was_capped(self) -> bool:
+        """True when the tool cut the requested duration to its maximum."""
+        return self.capped_duration is not None
+

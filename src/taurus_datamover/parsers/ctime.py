@@ -1,0 +1,123 @@
+"""The ``Www Mmm dd HH:MM:SS YYYY`` times that the hpc-workspace tools print.
+
+Both generations print times with C ``ctime()`` / ``strftime("%c")`` in the C locale
+(``Thu Jul 29 10:30:04 2021``, ``Sun Sep  3 08:00:00 2023``: the day is space-padded) and
+*without a zone*: the wall-clock time of the cluster. :func:`parse_ctime` turns such a text
+into a tz-aware :class:`~datetime.datetime` and :func:`format_ctime` renders one back.
+
+Wall times are interpreted in a ``tzinfo``: the one given, else the zone of this machine
+(:func:`local_zone`: ``$TZ``, else ``/etc/localtime``, via ``dateutil.tz.gettz``). Wall
+times that a zone does not map to exactly one instant are resolved deterministically:
+
+* **gap** (the hour skipped when DST starts, e.g. 02:30 on the last Sunday of March in
+  Europe/Berlin): shifted forward by the length of the gap (03:30 CEST), the same rule as
+  ``dateutil.tz.resolve_imaginary``;
+* **overlap** (the hour repeated when DST ends): ``fold=0``, the *earlier* instant (the
+  first, still-DST 02:30 CEST on the last Sunday of October in Europe/Berlin).
+
+Results carry the fixed UTC offset in force at that instant (``+01:00``/``+02:00``): the
+printed wall time is kept and ``==``/hashing work by instant (see :func:`resolve_wall_time`).
+
+Parsing is a split and two table look-ups (no ``strptime``, no ``dateutil.parser``): it runs
+once per listed time.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
+
+__all__ = ["parse_ctime", "format_ctime", "local_zone", "resolve_wall_time"]
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH_NUMBER = {name: number for number, name in enumerate(MONTHS, start=1)}
+_CLOCK = re.compile(r"([0-9]{2}):([0-9]{2}):([0-9]{2})")
+_YEAR = re.compile(r"[0-9]{4}")
+_DAY = re.compile(r"[0-9]{1,2}")
+_ONE_DAY = timedelta(days=1)
+
+
+@lru_cache(maxsize=1)
+def local_zone() -> tzinfo:
+    """The zone of this machine with its DST rules (``$TZ``, else ``/etc/localtime``).
+
+    Cached: computed once per process. ``dateutil.tz.gettz()`` is used because it knows
+    the full rules of the local zone, unlike ``datetime.astimezone()`` (a fixed offset).
+    """
+    from dateutil import tz as dateutil_tz  # type: ignore[import-untyped,unused-ignore]
+
+    zone: tzinfo | None = dateutil_tz.gettz()
+    return zone if zone is not None else timezone.utc
+
+
+def _exists(aware: datetime) -> bool:
+    """True when ``aware``'s wall time occurs in its zone (it is not in a DST gap)."""
+    zone = aware.tzinfo
+    back = aware.astimezone(timezone.utc).astimezone(zone)
+    return back.replace(tzinfo=None) == aware.replace(tzinfo=None)
+
+
+def resolve_wall_time(naive: datetime, tz: tzinfo | None = None) -> datetime:
+    """The instant that wall time ``naive`` in ``tz`` (default :func:`local_zone`) names.
+
+    Overlaps take ``fold=0`` (the earlier instant); gaps are moved forward by the gap's
+    length. The result carries the *fixed* UTC offset in force at that instant (e.g.
+    ``+02:00`` for CEST), not ``tz`` itself: a datetime in a DST zone that falls in the
+    repeated hour never compares equal to one in another zone (PEP 495), so values
+    with a zone attached would break ``==`` and hashing of the models in that hour.
+    """
+    zone = tz if tz is not None else local_zone()
+    aware = naive.replace(tzinfo=zone, fold=0)
+    if not _exists(aware):
+        before = (aware - _ONE_DAY).utcoffset() or timedelta(0)
+        after = (aware + _ONE_DAY).utcoffset() or timedelta(0)
+        aware = aware + (after - before)
+    offset = aware.utcoffset() or timedelta(0)
+    return aware.astimezone(timezone.utc if not offset else timezone(offset))
+
+
+def parse_ctime(text: str, tz: tzinfo | None = None) -> datetime:
+    """Parse ``Www Mmm dd HH:MM:SS YYYY`` (any runs of blanks) as a wall time in ``tz``.
+
+    Raises ``ValueError`` (parsers turn it into a ``ParseError`` with the line) when the
+    text has another shape, names an impossible date, or its weekday does not fit the date.
+    """
+    parts = text.split()
+    if len(parts) != 5:
+        raise ValueError(f"not a ctime() time (Www Mmm dd HH:MM:SS YYYY): {text!r}")
+    weekday, month_name, day, clock, year = parts
+    month = _MONTH_NUMBER.get(month_name)
+    clock_match = _CLOCK.fullmatch(clock)
+    if (
+        weekday not in WEEKDAYS
+        or month is None
+        or clock_match is None
+        or not _DAY.fullmatch(day)
+        or not _YEAR.fullmatch(year)
+    ):
+        raise ValueError(f"not a ctime() time (Www Mmm dd HH:MM:SS YYYY): {text!r}")
+    hour, minute, second = (int(group) for group in clock_match.groups())
+    naive = datetime(int(year), month, int(day), hour, minute, second)
+    if WEEKDAYS[naive.weekday()] != weekday:
+        raise ValueError(f"weekday {weekday} does not match the date in {text!r}")
+    try:
+        return resolve_wall_time(naive, tz)
+    except OverflowError:  # within a day of year 1 or 9999
+        raise ValueError(f"time out of range: {text!r}") from None
+
+
+def format_ctime(moment: datetime, tz: tzinfo | None = None) -> str:
+    """Render ``moment`` the way the tools print times (``Sun Sep  3 08:00:00 2023``).
+
+    An aware ``moment`` is first converted to ``tz`` (default :func:`local_zone`); a naive
+    one is taken as a wall time and printed as it is.
+    """
+    wall = moment
+    if moment.tzinfo is not None:
+        wall = moment.astimezone(tz if tz is not None else local_zone())
+    return (
+        f"{WEEKDAYS[wall.weekday()]} {MONTHS[wall.month - 1]} {wall.day:2d} "
+        f"{wall.hour:02d}:{wall.minute:02d}:{wall.second:02d} {wall.year:04d}"
+    )

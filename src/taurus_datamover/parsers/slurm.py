@@ -1,0 +1,231 @@
+"""What Slurm says about a job, read from its own words. Pure functions, no subprocess.
+
+Lines understood (exact forms from a real Slurm 22.05, see ``slurm-ci.md``):
+
+* ``srun: job 140 queued and waiting for resources``  -> job 140, PENDING
+* ``srun: job 140 has been allocated resources``      -> job 140, RUNNING
+* ``Submitted batch job 141``                         -> job 141, PENDING (sbatch)
+* ``slurmstepd-HOST: error: *** STEP 175.0 ON HOST CANCELLED AT ... DUE TO TIME LIMIT ***``
+  (and ``*** JOB N ...``)                             -> TIMEOUT
+* ``... CANCELLED AT ...`` without a time limit         -> CANCELLED
+* ``srun: error: Unable to contact slurm controller`` / ``sbatch: error: Batch job
+  submission failed: ...`` -> the submission failed (see :func:`slurm_failure`).
+
+``squeue`` listings in the default format (``JOBID PARTITION NAME USER ST TIME NODES
+NODELIST(REASON)``) and ``scontrol show job`` records are parsed into :class:`JobInfo`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from taurus_datamover.errors import ParseError
+from taurus_datamover.models.jobs import JobInfo, JobState
+
+__all__ = [
+    "JobEvent",
+    "parse_job_events",
+    "parse_submitted_job_id",
+    "parse_squeue",
+    "parse_scontrol_job",
+    "slurm_failure",
+    "state_from_slurm",
+]
+
+
+# Slurm's long state names and squeue's compact codes, mapped onto our states.
+_SLURM_STATES: dict[str, JobState] = {
+    "PENDING": JobState.PENDING,
+    "PD": JobState.PENDING,
+    "CONFIGURING": JobState.PENDING,
+    "CF": JobState.PENDING,
+    "REQUEUED": JobState.PENDING,
+    "RQ": JobState.PENDING,
+    "RESV_DEL_HOLD": JobState.PENDING,
+    "REQUEUE_HOLD": JobState.PENDING,
+    "REQUEUE_FED": JobState.PENDING,
+    "SUSPENDED": JobState.RUNNING,
+    "S": JobState.RUNNING,
+    "RUNNING": JobState.RUNNING,
+    "R": JobState.RUNNING,
+    "COMPLETING": JobState.RUNNING,
+    "CG": JobState.RUNNING,
+    "STAGE_OUT": JobState.RUNNING,
+    "SO": JobState.RUNNING,
+    "SIGNALING": JobState.RUNNING,
+    "SI": JobState.RUNNING,
+    "RESIZING": JobState.RUNNING,
+    "RS": JobState.RUNNING,
+    "STOPPED": JobState.RUNNING,
+    "ST": JobState.RUNNING,
+    "COMPLETED": JobState.COMPLETED,
+    "CD": JobState.COMPLETED,
+    "FAILED": JobState.FAILED,
+    "F": JobState.FAILED,
+    "NODE_FAIL": JobState.FAILED,
+    "NF": JobState.FAILED,
+    "BOOT_FAIL": JobState.FAILED,
+    "BF": JobState.FAILED,
+    "OUT_OF_MEMORY": JobState.FAILED,
+    "OOM": JobState.FAILED,
+    "DEADLINE": JobState.TIMEOUT,
+    "DL": JobState.TIMEOUT,
+    "PREEMPTED": JobState.CANCELLED,
+    "PR": JobState.CANCELLED,
+    "REVOKED": JobState.CANCELLED,
+    "RV": JobState.CANCELLED,
+    "CANCELLED": JobState.CANCELLED,
+    "CA": JobState.CANCELLED,
+    "TIMEOUT": JobState.TIMEOUT,
+    "TO": JobState.TIMEOUT,
+}
+
+
+def state_from_slurm(word: str) -> JobState:
+    """Map a Slurm state (``RUNNING``, ``CANCELLED by 0``, ``CD`` ...) onto :class:`JobState`."""
+    key = word.strip().split(" ", 1)[0].rstrip("+")
+    return _SLURM_STATES.get(key, JobState.UNKNOWN)
+
+
+@dataclass(frozen=True)
+class JobEvent:
+    """One thing Slurm said about a job on stderr/stdout."""
+
+    job_id: int | None
+    state: JobState
+
+
+_QUEUED = re.compile(r"^srun: job (\d+) queued and waiting for resources\s*$")
+_ALLOCATED = re.compile(r"^srun: job (\d+) has been allocated resources\s*$")
+_SUBMITTED = re.compile(r"^Submitted batch job (\d+)\s*$")
+_TIME_LIMIT = re.compile(r"\*\*\* (?:STEP|JOB) (\d+)(?:\.\S+)? ON \S+ CANCELLED AT .* DUE TO TIME LIMIT")
+_CANCELLED = re.compile(r"\*\*\* (?:STEP|JOB) (\d+)(?:\.\S+)? ON \S+ CANCELLED AT ")
+
+
+def parse_job_events(lines: Iterable[str]) -> list[JobEvent]:
+    """Return the job events found in ``lines`` (srun/sbatch/slurmstepd chatter), in order.
+
+    Lines that are not Slurm's are ignored: the tool's own output shares the streams.
+    """
+    events: list[JobEvent] = []
+    for raw in lines:
+        line = raw.rstrip("\r\n")
+        for pattern, state in (
+            (_QUEUED, JobState.PENDING),
+            (_ALLOCATED, JobState.RUNNING),
+            (_SUBMITTED, JobState.PENDING),
+            (_TIME_LIMIT, JobState.TIMEOUT),
+            (_CANCELLED, JobState.CANCELLED),
+        ):
+            found = pattern.search(line) if pattern in (_TIME_LIMIT, _CANCELLED) else pattern.match(line)
+            if found:
+                events.append(JobEvent(int(found.group(1)), state))
+                break
+    return events
+
+
+def parse_submitted_job_id(text: str) -> int | None:
+    """The id from ``Submitted batch job N`` (or ``sbatch --parsable``'s ``N[;cluster]``)."""
+    for line in text.splitlines():
+        found = _SUBMITTED.match(line)
+        if found:
+            return int(found.group(1))
+    stripped = text.strip()
+    if re.fullmatch(r"\d+(;\S+)?", stripped):
+        return int(stripped.split(";", 1)[0])
+    return None
+
+
+_FAILURE = re.compile(
+    r"^(?:srun|sbatch|squeue|scancel|scontrol): (?:error|fatal): (.*)$|^slurm_load_jobs error: (.*)$"
+)
+
+
+def slurm_failure(stderr: str) -> str | None:
+    """The first line in which Slurm itself (not the task) reports a failure, else None.
+
+    ``srun: error: localhost: task 0: Exited with exit code 2`` is the task's failure, not
+    Slurm's, and the two ``--pty`` warnings are harmless: neither is returned.
+    """
+    for line in stderr.splitlines():
+        found = _FAILURE.match(line.strip())
+        if not found:
+            continue
+        message = found.group(1) or found.group(2) or ""
+        if re.match(r"\S+: task \d+: ", message) or "TIOCGWINSZ" in message:
+            continue
+        if message.startswith("Not using a pseudo-terminal"):
+            continue
+        return line.strip()
+    return None
+
+
+_SQUEUE_HEADER = ("JOBID", "PARTITION", "NAME", "USER", "ST", "TIME", "NODES", "NODELIST(REASON)")
+
+
+def parse_squeue(text: str) -> list[JobInfo]:
+    """Parse ``squeue``/``dtqueue`` in the default format (with or without its header).
+
+    Job ids with array or het suffixes (``123_4``, ``123+0``) keep their leading number.
+    Anything that is not a header or a row of eight or more columns is a :class:`ParseError`.
+    """
+    jobs: list[JobInfo] = []
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        cols = line.split()
+        if tuple(cols[:8]) == _SQUEUE_HEADER:
+            continue
+        if len(cols) < 8:
+            raise ParseError("not a squeue row (expected 8 columns)", lineno=lineno, line=line)
+        found = re.match(r"^(\d+)", cols[0])
+        if not found:
+            raise ParseError("job id is not a number", lineno=lineno, line=line)
+        # NAME may not contain spaces in squeue's fixed-width output, but REASON may: join.
+        jobs.append(
+            JobInfo(
+                job_id=int(found.group(1)),
+                state=state_from_slurm(cols[4]),
+                raw_state=cols[4],
+                partition=cols[1],
+                name=cols[2],
+                user=cols[3],
+                time=cols[5],
+                reason=" ".join(cols[7:]),
+            )
+        )
+    return jobs
+
+
+def parse_scontrol_job(text: str) -> JobInfo:
+    """Parse one ``scontrol show job N`` record (``Key=Value`` pairs over several lines)."""
+    fields: dict[str, str] = {}
+    for line in text.splitlines():
+        for token in line.split():
+            key, sep, value = token.partition("=")
+            if sep and key not in fields:
+                fields[key] = value
+    if "JobId" not in fields or "JobState" not in fields:
+        raise ParseError("not a scontrol job record (no JobId/JobState)", line=text[:200])
+    try:
+        job_id = int(fields["JobId"])
+    except ValueError:
+        raise ParseError("JobId is not a number", line=fields["JobId"]) from None
+    exit_code = signal = None
+    code = re.fullmatch(r"(\d+):(\d+)", fields.get("ExitCode", ""))
+    if code:
+        exit_code, signal = int(code.group(1)), int(code.group(2))
+    return JobInfo(
+        job_id=job_id,
+        state=state_from_slurm(fields["JobState"]),
+        raw_state=fields["JobState"],
+        partition=fields.get("Partition"),
+        name=fields.get("JobName"),
+        user=fields.get("UserId", "").split("(", 1)[0] or None,
+        time=fields.get("RunTime"),
+        reason=fields.get("Reason"),
+        exit_code=exit_code,
+        signal=signal,
+    )

@@ -1,0 +1,36 @@
+"""The hpc-workspace parsers in one place: pure functions from ``ws_*`` output to models.
+
+Each tool has its own module (``ws_list``, ``ws_filesystems``, ``ws_allocate``,
+``ws_restore``, ``ws_find``); times go through :mod:`~taurus_datamover.parsers.ctime`.
+The formats are described in ``hpc-workspace.md`` and checked against the real captures in
+``fixtures/hpc-workspace-v1-real/``.
+"""
+
+from __future__ import annotations
+
+from taurus_datamover.parsers.ctime import format_ctime, local_zone, parse_ctime
+from taurus_datamover.parsers.ws_allocate import (
+    is_not_found_message,
+    parse_ws_allocate,
+    parse_ws_extend,
+    workspace_error_message,
+)
+from taurus_datamover.parsers.ws_filesystems import parse_ws_filesystems
+from taurus_datamover.parsers.ws_find import parse_ws_find
+from taurus_datamover.parsers.ws_list import parse_ws_list, parse_ws_list_short
+from taurus_datamover.parsers.ws_restore import parse_ws_restore_list
+
+__all__ = [
+    "parse_ws_list",
+    "parse_ws_list_short",
+    "parse_ws_filesystems",
+    "parse_ws_allocate",
+    "parse_ws_extend",
+    "workspace_error_message",
+    "is_not_found_message",
+    "parse_ws_restore_list",
+    "parse_ws_find",
+    "parse_ctime",
+    "format_ctime",
+    "local_zone",
+]

@@ -1,0 +1,157 @@
+"""``ws_allocate``/``ws_extend`` output to :class:`AllocationResult`, and the tools' errors.
+
+stdout holds exactly the workspace path; stderr holds (v1 ``Info:``/``Error:``, v2
+``info:``/``error:``)::
+
+    Error: Duration longer than allowed for this workspace
+           setting to allowed maximum of 100          <- v1 continuation, no prefix
+    error:   setting to allowed maximum of 32         <- v2 prints the prefix again
+    Info: creating workspace.                         <- or reusing / extending
+    remaining extensions  : 10
+    remaining time in days: 100
+
+Diagnostic lines before the path are kept by level (``messages``/``warnings``); stderr
+lines of no known shape go to ``other`` (stderr is free text: login scripts, locales)
+instead of failing the parse. stdout must be one absolute path, else ``ParseError``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from taurus_datamover.errors import ParseError
+from taurus_datamover.models.workspaces import AllocationAction, AllocationResult
+from taurus_datamover.parsers.ws_common import (
+    numbered_lines,
+    split_diagnostic,
+    strip_ansi,
+)
+
+__all__ = [
+    "parse_ws_allocate",
+    "parse_ws_extend",
+    "workspace_error_message",
+    "is_not_found_message",
+]
+
+_REMAINING = re.compile(r"remaining (extensions|time in days)[ \t]*:[ \t]*(-?[0-9]+)")
+_CAPPED = re.compile(r".*setting to allowed maximum of (-?[0-9]+)\.?")
+_ACTIONS = (
+    ("creating workspace", AllocationAction.CREATED),
+    ("reusing workspace", AllocationAction.REUSED),
+    ("extending workspace", AllocationAction.EXTENDED),
+)
+_NOT_FOUND = re.compile(
+    r"(?<!target )workspace does not exist|non-existent workspace|workspace not found"
+    r"|no such workspace|workspace to restore does not exist",
+    re.IGNORECASE,
+)
+
+
+def parse_ws_allocate(stdout: str, stderr: str) -> AllocationResult:
+    """Parse what ``ws_allocate`` printed on a run that succeeded (exit code 0).
+
+    Raises:
+        ParseError: stdout is not a single absolute path (the message quotes the tool's
+            error lines, if any, see :func:`workspace_error_message`).
+    """
+    path = _the_path(stdout, stderr)
+    action: AllocationAction | None = None
+    remaining: dict[str, int] = {}
+    capped: int | None = None
+    messages: list[str] = []
+    warnings: list[str] = []
+    other: list[str] = []
+    in_warning = False
+    for _lineno, raw in numbered_lines(stderr):
+        line = strip_ansi(raw).strip()
+        if not line:
+            continue
+        numbers = _REMAINING.fullmatch(line)
+        if numbers is not None:
+            remaining[numbers.group(1)] = int(numbers.group(2))
+            in_warning = False
+            continue
+        diagnostic = split_diagnostic(line)
+        if diagnostic is None and in_warning and raw[:1] in (" ", "\t"):
+            diagnostic = ("error", line)  # v1 continuation line of an error/warning
+        if diagnostic is None:
+            other.append(raw)
+            in_warning = False
+            continue
+        level, message = diagnostic
+        in_warning = level in ("warning", "error", "critical")
+        capped_match = _CAPPED.fullmatch(message)
+        if capped_match is not None:
+            capped = int(capped_match.group(1))
+        if in_warning:
+            warnings.append(message)
+            continue
+        messages.append(message)
+        for words, found in _ACTIONS:
+            if message.lower().startswith(words):
+                action = found
+    return AllocationResult(
+        path=path,
+        action=action,
+        remaining_extensions=remaining.get("extensions"),
+        remaining_days=remaining.get("time in days"),
+        capped_duration=capped,
+        messages=tuple(messages),
+        warnings=tuple(warnings),
+        other=tuple(other),
+    )
+
+
+def parse_ws_extend(stdout: str, stderr: str) -> AllocationResult:
+    """Parse what ``ws_extend`` printed (it runs ``ws_allocate -x``; same shapes)."""
+    return parse_ws_allocate(stdout, stderr)
+
+
+def _the_path(stdout: str, stderr: str) -> str:
+    lines = [(n, raw) for n, raw in numbered_lines(stdout) if raw.strip()]
+    if len(lines) == 1 and lines[0][1].strip().startswith("/"):
+        return lines[0][1].strip()
+    said = workspace_error_message(stderr) or workspace_error_message(stdout)
+    detail = f"; the tool said: {said}" if said else ""
+    if not lines:
+        raise ParseError(f"no workspace path on stdout{detail}")
+    lineno, raw = lines[0] if len(lines) == 1 else lines[1]
+    problem = "not an absolute path" if len(lines) == 1 else "more than one line on stdout"
+    raise ParseError(f"{problem}{detail}", lineno=lineno, line=raw)
+
+
+def workspace_error_message(stderr: str) -> str | None:
+    """The tool's own error line(s), as printed (colour removed), or None if there are none.
+
+    ``Error:``/``error:`` lines (with v1's indented continuation lines) are joined with
+    newlines: ``"Error: no more extensions."``. Works on any ``ws_*`` tool's output; v1
+    ``ws_find`` writes some errors to stdout, so pass that when stderr has none.
+    Whether the run failed is the exit code's business: a capped duration is also an
+    ``Error:`` line of a run that succeeded.
+    """
+    found: list[str] = []
+    in_error = False
+    for _lineno, raw in numbered_lines(stderr):
+        line = strip_ansi(raw).strip()
+        if not line:
+            in_error = False
+            continue
+        diagnostic = split_diagnostic(line)
+        if diagnostic is not None:
+            in_error = diagnostic[0] in ("error", "critical")
+            if in_error:
+                found.append(line)
+            continue
+        if in_error and raw[:1] in (" ", "\t"):
+            found.append(line)
+            continue
+        in_error = False
+    return "\n".join(found) if found else None
+
+
+def is_not_found_message(message: str) -> bool:
+    """True when a tool's error text says that the named workspace does not exist
+    (``workspace does not exist``, ``Non-existent workspace given.``, ``workspace not
+    found!``, ``no such workspace``); not for a missing *target* of ``ws_restore``."""
+    return _NOT_FOUND.search(message) is not None

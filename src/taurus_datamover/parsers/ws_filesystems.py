@@ -1,0 +1,115 @@
+"""File system lists (``ws_list -l``/``-L``, ``ws_find -l``) to :class:`FilesystemInfo`.
+
+Shapes read::
+
+    available filesystems:                                   v1 ws_list -l / ws_find -l
+    scratch (default)                                        (ZIH: "Available filesystems:")
+    ssd
+
+    available filesystems (sorted according to priority):    v2 ws_list -l
+    ws2
+    ws1
+
+    available filesystems (sorted according to priority):    v2 ws_list -L
+    <blank>
+          name maxduration  extensions  keeptime  releasekeeptime allocatable ...  comment
+           ws2          32           3         7                7        true ...   text
+
+``is_default``: v1 marks it with `` (default)``; v2 lists by priority and marks nothing,
+so its first entry (what ``ws_allocate`` takes without ``-F``) is the default. The
+``Explanation:`` section of ``-L -v`` ends the table. A ``-L`` comment is kept exactly as
+written after the three blanks that separate it; an empty one is ``None``. Empty text gives ``[]``; text without
+the header line, or a row that does not fit, is a ``ParseError``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from taurus_datamover.errors import ParseError
+from taurus_datamover.models.workspaces import FilesystemInfo
+from taurus_datamover.parsers.ws_common import numbered_lines
+
+__all__ = ["parse_ws_filesystems"]
+
+_HEADER = re.compile(r"[Aa]vailable filesystems( \(sorted according to priority\))?:")
+_FS_NAME = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_.-]*")
+_DEFAULT = " (default)"
+_TABLE_COLUMNS = (
+    "name maxduration extensions keeptime releasekeeptime allocatable extendable "
+    "restorable comment"
+)
+_BOOLS = {"true": True, "false": False}
+# 8 right-aligned columns, then three blanks and the comment as written
+_ROW = re.compile(r"[ \t]*" + r"[ \t]+".join([r"(\S+)"] * 8) + r"(?:   (.*)|[ \t]*)")
+
+
+def parse_ws_filesystems(text: str) -> list[FilesystemInfo]:
+    """Parse a file system list of v1 or v2 (names, or v2's ``-L`` table) in printed order."""
+    result: list[FilesystemInfo] = []
+    header_seen = False
+    by_priority = False
+    table = False
+    for lineno, raw in numbered_lines(text):
+        line = raw.strip()
+        if not header_seen:
+            if not line:
+                continue
+            header = _HEADER.fullmatch(line)
+            if header is None:
+                raise ParseError(
+                    "expected the `available filesystems:` header", lineno=lineno, line=raw
+                )
+            header_seen = True
+            by_priority = header.group(1) is not None
+            continue
+        if not line:
+            continue
+        if line == "Explanation:":
+            break
+        if " ".join(line.split()) == _TABLE_COLUMNS:
+            table = True
+            continue
+        first = not result
+        if table:
+            result.append(_table_row(raw, lineno, is_default=first))
+        else:
+            result.append(_name_line(raw, lineno, is_default=by_priority and first))
+    return result
+
+
+def _name_line(raw: str, lineno: int, *, is_default: bool) -> FilesystemInfo:
+    line = raw.strip()
+    if line.endswith(_DEFAULT):
+        line = line[: -len(_DEFAULT)]
+        is_default = True
+    if not _FS_NAME.fullmatch(line):
+        raise ParseError("not a file system name", lineno=lineno, line=raw)
+    return FilesystemInfo(name=line, is_default=is_default)
+
+
+def _table_row(raw: str, lineno: int, *, is_default: bool) -> FilesystemInfo:
+    row = _ROW.fullmatch(raw)
+    if row is None or not _FS_NAME.fullmatch(row.group(1)):
+        raise ParseError("not a row of the `ws_list -L` table", lineno=lineno, line=raw)
+    parts = row.groups()
+    try:
+        numbers = [int(part) for part in parts[1:5]]
+        flags = [_BOOLS[part] for part in parts[5:8]]
+    except (ValueError, KeyError):
+        raise ParseError(
+            "expected 4 numbers and 3 true/false in a `ws_list -L` row", lineno=lineno, line=raw
+        ) from None
+    comment = parts[8] or ""
+    return FilesystemInfo(
+        name=parts[0],
+        is_default=is_default,
+        max_duration=numbers[0],
+        max_extensions=numbers[1],
+        keeptime=numbers[2],
+        release_keeptime=numbers[3],
+        allocatable=flags[0],
+        extendable=flags[1],
+        restorable=flags[2],
+        comment=comment or None,
+    )

@@ -1,0 +1,150 @@
+"""The command layer's first half: find the ``dt*`` and ``ws_*`` executables.
+
+Search order (first hit of a tool name wins):
+
+1. an explicit ``path_to_exe`` (one directory, or several separated by ``os.pathsep``);
+   when given, nothing else is searched, as in the original package;
+2. the environment variable (``TAURUS_DATAMOVER_PATH`` / ``TAURUS_WS_PATH``,
+   ``os.pathsep``-separated);
+3. the site locations known from ZIH (``/sw/taurus/tools/slurmtools/default/bin`` for
+   ``dt*``, ``/usr/bin`` for ``ws_*``);
+4. every directory of ``PATH``.
+
+The result is a :class:`Toolbox`, an immutable name -> absolute path table that also
+remembers where it looked, so a missing tool can be reported precisely.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from taurus_datamover.errors import ToolNotFoundError
+
+__all__ = [
+    "DATAMOVER_FAMILY",
+    "WORKSPACE_FAMILY",
+    "ToolFamily",
+    "Toolbox",
+    "find_tools",
+    "search_directories",
+]
+
+
+@dataclass(frozen=True)
+class ToolFamily:
+    """A group of tools that share a name pattern and a place to look for them."""
+
+    label: str
+    pattern: re.Pattern[str]
+    env_var: str
+    site_dirs: tuple[str, ...]
+
+
+#: ``dtls dtcp ... dtcancel``: "dt" followed by lower-case letters only.
+DATAMOVER_FAMILY = ToolFamily(
+    label="datamover",
+    pattern=re.compile(r"dt[a-z]+"),
+    env_var="TAURUS_DATAMOVER_PATH",
+    site_dirs=("/sw/taurus/tools/slurmtools/default/bin",),
+)
+
+#: ``ws_allocate ws_list ...``.
+WORKSPACE_FAMILY = ToolFamily(
+    label="workspace",
+    pattern=re.compile(r"ws_[a-z_]+"),
+    env_var="TAURUS_WS_PATH",
+    site_dirs=("/usr/bin",),
+)
+
+
+def _split_path_list(value: str) -> list[str]:
+    return [part for part in value.split(os.pathsep) if part]
+
+
+def search_directories(
+    family: ToolFamily,
+    path_to_exe: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> tuple[str, ...]:
+    """Return the directories to search for ``family``, in order, without duplicates."""
+    env = os.environ if environ is None else environ
+    if path_to_exe is not None:
+        if isinstance(path_to_exe, (str, os.PathLike)):
+            candidates = _split_path_list(os.fspath(path_to_exe))
+        else:
+            candidates = [os.fspath(p) for p in path_to_exe]
+    else:
+        candidates = [
+            *_split_path_list(env.get(family.env_var, "")),
+            *family.site_dirs,
+            *_split_path_list(env.get("PATH", os.defpath)),
+        ]
+    seen: set[str] = set()
+    ordered: list[str] = []
+    for directory in candidates:
+        normal = os.path.abspath(os.path.expanduser(directory))
+        if normal not in seen:
+            seen.add(normal)
+            ordered.append(normal)
+    return tuple(ordered)
+
+
+def _executables_in(directory: str, pattern: re.Pattern[str]) -> Iterator[tuple[str, str]]:
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return
+    for name in sorted(names):
+        if not pattern.fullmatch(name):
+            continue
+        full = os.path.join(directory, name)
+        if os.path.isfile(full) and os.access(full, os.X_OK):
+            yield name, full
+
+
+@dataclass(frozen=True)
+class Toolbox:
+    """The tools of one family that were found, and the directories searched."""
+
+    family: ToolFamily
+    searched: tuple[str, ...]
+    paths: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Tool names, sorted."""
+        return tuple(sorted(self.paths))
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.paths
+
+    def path(self, name: str) -> str:
+        """Absolute path of tool ``name``; :class:`ToolNotFoundError` if it was not found."""
+        try:
+            return self.paths[name]
+        except KeyError:
+            raise ToolNotFoundError(name, self.searched) from None
+
+    def directory(self) -> str | None:
+        """The directory holding most of the found tools (``None`` when nothing was found)."""
+        if not self.paths:
+            return None
+        dirs = [os.path.dirname(p) for p in self.paths.values()]
+        return max(set(dirs), key=dirs.count)
+
+
+def find_tools(
+    family: ToolFamily,
+    path_to_exe: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Toolbox:
+    """Search for every executable of ``family`` (see the module docstring for the order)."""
+    searched = search_directories(family, path_to_exe, environ)
+    found: dict[str, str] = {}
+    for directory in searched:
+        for name, full in _executables_in(directory, family.pattern):
+            found.setdefault(name, full)
+    return Toolbox(family=family, searched=searched, paths=found)

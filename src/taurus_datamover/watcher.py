@@ -1,0 +1,206 @@
+"""One shared status watcher for all batch jobs of one queue tool.
+
+Non-blocking ``dt*`` calls end locally right after ``sbatch`` printed ``Submitted batch job
+N``; their :class:`~taurus_datamover.jobs.Job` then waits here. A single daemon thread per
+queue command asks the queue about *all* watched jobs in one query per round
+(``dtqueue -t all``, else ``squeue -t all -u $USER``), with backoff: the first round after
+``POLL_START`` seconds, then each round ``POLL_FACTOR`` times later, up to ``POLL_MAX``
+seconds; a new job or a cancel resets the delay.
+
+A job missing from the listing has left Slurm's memory; its final state is then asked from
+``scontrol show job`` when the queue command is plain ``squeue`` (``dtqueue`` may talk to
+another cluster than this machine's ``scontrol``), else the job ends UNKNOWN. Query failures are never swallowed: each is
+recorded in :attr:`JobWatcher.errors` and on every watched job (``job.watch_errors``); after
+``MAX_FAILURES`` failures in a row the jobs end in state UNKNOWN and ``result()`` raises with
+the query's own error message.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import threading
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from taurus_datamover.errors import ParseError
+from taurus_datamover.models.jobs import JobInfo, JobState
+from taurus_datamover.parsers.slurm import parse_scontrol_job, parse_squeue
+
+if TYPE_CHECKING:
+    from taurus_datamover.jobs import Job
+
+__all__ = ["JobWatcher", "watcher_for", "POLL_START", "POLL_FACTOR", "POLL_MAX", "MAX_FAILURES"]
+
+POLL_START = 0.2
+POLL_FACTOR = 1.5
+POLL_MAX = 5.0
+MAX_FAILURES = 5
+QUERY_TIMEOUT = 60.0
+#: A job that is not (yet) in the listing this many rounds after submission is asked from
+#: ``scontrol``; a fresh job may take a moment to show up on big clusters.
+MISSING_ROUNDS = 2
+
+
+class JobWatcher:
+    """Follows batch jobs through one queue command; see the module docstring."""
+
+    def __init__(
+        self, queue_argv: Sequence[str], env: Mapping[str, str] | None = None, *, ask_scontrol: bool = False
+    ) -> None:
+        self.queue_argv = tuple(queue_argv)
+        #: Ask ``scontrol`` about jobs that left the listing. Only safe when the queue tool
+        #: talks to the cluster this machine's ``scontrol`` talks to (plain ``squeue``).
+        self.ask_scontrol = ask_scontrol
+        self.env = None if env is None else dict(env)
+        self.errors: list[str] = []
+        self.queries = 0
+        self._jobs: dict[int, Job] = {}
+        self._missing: dict[int, int] = {}
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._failures = 0
+
+    def watch(self, job: Job) -> None:
+        """Follow ``job`` (whose ``job_id`` is set) until it ends."""
+        assert job.job_id is not None
+        with self._lock:
+            self._jobs[job.job_id] = job
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="taurus-job-watcher", daemon=True)
+                self._thread.start()
+        self.poke()
+
+    def poke(self) -> None:
+        """Query again soon (a job was added or cancelled)."""
+        self._wake.set()
+
+    @property
+    def watched(self) -> tuple[int, ...]:
+        with self._lock:
+            return tuple(self._jobs)
+
+    def _run(self) -> None:
+        delay = POLL_START
+        while True:
+            woke = self._wake.wait(delay)
+            self._wake.clear()
+            delay = POLL_START if woke else min(delay * POLL_FACTOR, POLL_MAX)
+            with self._lock:
+                if not self._jobs:
+                    self._thread = None
+                    return
+            self._round()
+
+    def _round(self) -> None:
+        listing = self._query()
+        if listing is None:
+            return
+        with self._lock:
+            jobs = dict(self._jobs)
+        by_id = {info.job_id: info for info in listing}
+        for job_id, job in jobs.items():
+            info = by_id.get(job_id)
+            if info is None:
+                self._missing[job_id] = self._missing.get(job_id, 0) + 1
+                if self._missing[job_id] >= MISSING_ROUNDS:
+                    info = self._ask_scontrol(job_id)
+                    if info is None:
+                        self._end(job, JobState.UNKNOWN, None, f"job {job_id} vanished from the queue")
+                        continue
+                else:
+                    continue
+            if not info.state.is_terminal:
+                job._set_state(info.state)
+                continue
+            exit_code = info.exit_code
+            if info.state is JobState.FAILED and exit_code is None:
+                detail = self._ask_scontrol(job_id)
+                exit_code = detail.exit_code if detail is not None else None
+            self._end(job, info.state, exit_code, None)
+
+    def _end(self, job: Job, state: JobState, exit_code: int | None, error: str | None) -> None:
+        assert job.job_id is not None
+        with self._lock:
+            self._jobs.pop(job.job_id, None)
+            self._missing.pop(job.job_id, None)
+        job._finish_batch(state, exit_code, error)
+
+    def _query(self) -> list[JobInfo] | None:
+        self.queries += 1
+        try:
+            proc = subprocess.run(
+                list(self.queue_argv),
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                timeout=QUERY_TIMEOUT,
+                env=self.env,
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            self._failed(f"{' '.join(self.queue_argv)}: {exc}")
+            return None
+        out = proc.stdout.decode("utf-8", "surrogateescape")
+        err = proc.stderr.decode("utf-8", "surrogateescape").strip()
+        if proc.returncode != 0:
+            self._failed(f"{' '.join(self.queue_argv)} exited {proc.returncode}: {err}")
+            return None
+        try:
+            listing = parse_squeue(out)
+        except ParseError as exc:
+            self._failed(f"{' '.join(self.queue_argv)}: unreadable listing: {exc}")
+            return None
+        self._failures = 0
+        return listing
+
+    def _failed(self, message: str) -> None:
+        self._failures += 1
+        self.errors.append(message)
+        with self._lock:
+            jobs = list(self._jobs.values())
+        for job in jobs:
+            job.watch_errors.append(message)
+        if self._failures >= MAX_FAILURES:
+            for job in jobs:
+                self._end(job, JobState.UNKNOWN, None, f"gave up after {self._failures} failed queue queries")
+        return None
+
+    def _ask_scontrol(self, job_id: int) -> JobInfo | None:
+        if not self.ask_scontrol:
+            return None
+        scontrol = shutil.which("scontrol", path=(self.env or os.environ).get("PATH"))
+        if scontrol is None:
+            return None
+        try:
+            proc = subprocess.run(
+                [scontrol, "show", "job", str(job_id)],
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                timeout=QUERY_TIMEOUT,
+                env=self.env,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        if proc.returncode != 0:
+            return None
+        try:
+            return parse_scontrol_job(proc.stdout.decode("utf-8", "surrogateescape"))
+        except ParseError:
+            return None
+
+
+_watchers: dict[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], JobWatcher] = {}
+_watchers_lock = threading.Lock()
+
+
+def watcher_for(
+    queue_argv: Sequence[str], env: Mapping[str, str] | None = None, *, ask_scontrol: bool = False
+) -> JobWatcher:
+    """The shared watcher of ``queue_argv`` (one per queue command and environment)."""
+    key = (tuple(queue_argv), tuple(sorted((env or {}).items())))
+    with _watchers_lock:
+        watcher = _watchers.get(key)
+        if watcher is None:
+            watcher = _watchers[key] = JobWatcher(queue_argv, env, ask_scontrol=ask_scontrol)
+        return watcher

@@ -1,0 +1,52 @@
+"""Shared fixtures: fake ``dt*``/``ws_*`` executables written into a temporary directory.
+
+The fakes are real programs run through real pipes (no mock of ``subprocess``): see
+``tests/fakes/fake_dt.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+FAKES = Path(__file__).parent / "fakes"
+DT_TOOLS = ("dtls", "dtcp", "dtmv", "dtrm", "dtrsync", "dttar", "dtwget", "dtqueue", "dtq", "dtcancel")
+
+
+def write_executable(path: Path, text: str) -> Path:
+    path.write_text(text)
+    path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    return path
+
+
+def install_fake_dt(bin_dir: Path, tools: tuple[str, ...] = DT_TOOLS) -> Path:
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    for tool in tools:
+        write_executable(
+            bin_dir / tool,
+            f"#!{sys.executable}\nimport sys\nsys.path.insert(0, {str(FAKES)!r})\n"
+            f"from fake_dt import main\nsys.exit(main({tool!r}))\n",
+        )
+    return bin_dir
+
+
+@pytest.fixture
+def fake_dt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A directory of fake dt* tools; their state lives in ``tmp_path/state``."""
+    bin_dir = install_fake_dt(tmp_path / "dtbin")
+    monkeypatch.setenv("FAKE_DT_STATE", str(tmp_path / "state"))
+    monkeypatch.chdir(tmp_path)
+    yield bin_dir
+    # leave no batch job behind
+    for state in (tmp_path / "state").glob("*.state"):
+        parts = state.read_text().split()
+        if parts and parts[0] == "R" and len(parts) > 1:
+            try:
+                os.kill(int(parts[1]), 15)
+            except ProcessLookupError:
+                pass

@@ -1,0 +1,198 @@
+"""Job handles against fake dt* tools that print real Slurm lines and run real commands."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from taurus_datamover.datamover import Datamover
+from taurus_datamover.errors import CommandTimeout, DatamoverError
+from taurus_datamover.jobs import Job, waitfor
+from taurus_datamover.models.jobs import JobState
+from conftest import write_executable
+
+
+def test_job_is_a_popen_with_job_id_and_state(fake_dt: Path, tmp_path: Path) -> None:
+    (tmp_path / "f").write_text("x")
+    job = Datamover(path_to_exe=str(fake_dt)).dtls("-1", str(tmp_path))
+    assert isinstance(job, subprocess.Popen)
+    assert job.wait(timeout=30) == 0
+    out, err = job.communicate()
+    assert b"f\n" in out
+    assert job.job_id is not None and job.job_id >= 5000
+    assert job.state is JobState.COMPLETED
+    assert job.done() and job.poll() == 0 and job.returncode == 0
+    assert job.args[-1] == "--blocking"  # the original appended it last
+
+
+def test_queued_line_sets_pending_then_running(fake_dt: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FAKE_DT_QUEUED", "1")
+    job = Datamover(path_to_exe=str(fake_dt)).dtls("/")
+    job.wait(30)
+    assert job.state is JobState.COMPLETED
+    assert b"queued and waiting" in job.communicate()[1]
+
+
+def test_large_output_through_waitfor_then_communicate(tmp_path: Path) -> None:
+    """The original deadlocked here: waitfor polled while the pipe was full."""
+    size = 5_000_000  # far more than a 64 KiB pipe buffer
+    write_executable(tmp_path / "dtbig", f"#!/bin/sh\nyes a | head -c {size}\necho done >&2\n")
+    job = Datamover(path_to_exe=str(tmp_path)).dtbig()
+    started = time.monotonic()
+    assert waitfor(job) == 0
+    assert time.monotonic() - started < 60
+    out, err = job.communicate()
+    assert len(out) == size and set(out) == {ord("a"), ord("\n")}
+    assert err == b"done\n"
+    assert job.communicate() == (out, err)  # again: the same output
+
+
+def test_non_zero_exit_result_raises_with_evidence(fake_dt: Path, tmp_path: Path) -> None:
+    job = Datamover(path_to_exe=str(fake_dt)).dtls(str(tmp_path / "missing"))
+    with pytest.raises(DatamoverError) as info:
+        job.result(timeout=30)
+    err = info.value
+    assert err.returncode == 2
+    assert err.argv[0].endswith("dtls") and err.argv[1] == str(tmp_path / "missing")
+    assert "No such file" in err.stderr
+    assert job.state is JobState.FAILED
+    assert "EXIT CODE: 2" in str(err)
+
+
+def test_result_returns_text(fake_dt: Path, tmp_path: Path) -> None:
+    name = "caf\udce9"  # an invalid UTF-8 byte kept with surrogateescape
+    (tmp_path / name.encode("utf-8", "surrogateescape").decode("utf-8", "surrogateescape")).write_text("")
+    out = Datamover(path_to_exe=str(fake_dt)).dtls("-1", str(tmp_path)).result(30).stdout
+    assert name in out.splitlines()
+
+
+def test_batch_job_is_followed_through_the_queue(fake_dt: Path, tmp_path: Path) -> None:
+    (tmp_path / "a").write_text("data")
+    job = Datamover(path_to_exe=str(fake_dt), blocking=False).dtcp(str(tmp_path / "a"), str(tmp_path / "b"))
+    assert job.wait(timeout=60) == 0
+    assert job.is_batch and job.job_id is not None
+    assert job.state is JobState.COMPLETED
+    assert (tmp_path / "b").read_text() == "data"
+    queries = (tmp_path / "state" / "queries.log").read_text().splitlines()
+    assert queries and all(q == "-t all" for q in queries)
+
+
+def test_failed_batch_job(fake_dt: Path, tmp_path: Path) -> None:
+    job = Datamover(path_to_exe=str(fake_dt), blocking=False).dtcp(str(tmp_path / "nope"), str(tmp_path / "b"))
+    with pytest.raises(DatamoverError):
+        job.result(timeout=60)
+    assert job.state is JobState.FAILED and job.returncode == 1
+
+
+def test_queue_failures_are_recorded_not_swallowed(fake_dt: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FAKE_DTQUEUE_FAIL", "1")
+    (tmp_path / "a").write_text("x")
+    job = Datamover(path_to_exe=str(fake_dt), blocking=False).dtcp(str(tmp_path / "a"), str(tmp_path / "c"))
+    with pytest.raises(DatamoverError, match="Unable to contact slurm controller|gave up"):
+        job.result(timeout=60)
+    assert job.state is JobState.UNKNOWN
+    assert any("connect failure" in e for e in job.watch_errors)
+
+
+def test_cancel_batch_job(fake_dt: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FAKE_DT_BATCH_DELAY", "0")
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    # a batch job that never ends by itself: cp reading a fifo nobody writes
+    job = Datamover(path_to_exe=str(fake_dt), blocking=False).dtcp(str(fifo), str(tmp_path / "copy"))
+    deadline = time.monotonic() + 30
+    while job.job_id is None or job.state is not JobState.RUNNING:
+        assert time.monotonic() < deadline, job
+        time.sleep(0.05)
+    assert not job.done()
+    assert job.cancel()
+    job.wait(60)
+    assert job.state is JobState.CANCELLED
+    assert (tmp_path / "state" / f"{job.job_id}.state").read_text().startswith("CA")
+
+
+def test_cancel_blocking_job_stops_the_process(tmp_path: Path) -> None:
+    write_executable(tmp_path / "dtslow", "#!/bin/sh\necho 'srun: job 77 has been allocated resources' >&2\nexec sleep 300\n")
+    job = Datamover(path_to_exe=str(tmp_path)).dtslow()
+    time.sleep(0.2)
+    assert job.cancel()
+    assert job.wait(10) != 0
+    assert job.state is JobState.CANCELLED and job.job_id == 77
+
+
+def test_timeout_stops_job_and_raises(tmp_path: Path) -> None:
+    write_executable(tmp_path / "dtslow", "#!/bin/sh\nexec sleep 300\n")
+    job = Datamover(path_to_exe=str(tmp_path)).run("dtslow", timeout=0.3)
+    with pytest.raises(CommandTimeout):
+        job.result(timeout=10)
+    assert job.state is JobState.TIMEOUT
+    with pytest.raises(TimeoutError):  # CommandTimeout is a TimeoutError
+        job.result()
+
+
+def test_await_job_does_not_block_the_loop(fake_dt: Path, tmp_path: Path) -> None:
+    for i in range(8):
+        (tmp_path / f"in{i}").write_text(str(i))
+
+    async def main() -> list[str]:
+        dm = Datamover(path_to_exe=str(fake_dt))
+        ticks = 0
+
+        async def ticker() -> None:
+            nonlocal ticks
+            while True:
+                ticks += 1
+                await asyncio.sleep(0.01)
+
+        tick_task = asyncio.create_task(ticker())
+        jobs = [dm.dtls("-1", str(tmp_path / f"in{i}")) for i in range(8)]
+        outputs = await asyncio.gather(*jobs)
+        tick_task.cancel()
+        assert ticks > 0
+        return [o.stdout for o in outputs]
+
+    outs = asyncio.run(main())
+    assert outs == [f"{tmp_path / f'in{i}'}\n" for i in range(8)]
+
+
+def test_waitfor_prints_dots_and_warns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_executable(tmp_path / "dtfail", "#!/bin/sh\nsleep 0.7\nexit 3\n")
+    job = Datamover(path_to_exe=str(tmp_path)).dtfail()
+    with pytest.warns(RuntimeWarning, match="code 3"):
+        assert waitfor(job, quiet=False) == 3
+    assert capsys.readouterr().out.startswith("Waiting .")
+    write_executable(tmp_path / "dtslow", "#!/bin/sh\nexec sleep 300\n")
+    slow = Datamover(path_to_exe=str(tmp_path)).dtslow()
+    with pytest.warns(RuntimeWarning, match="timeout"):
+        assert waitfor(slow, timeout_in_s=0.2) == -1
+    slow.cancel()
+
+
+def test_waitfor_returns_right_after_the_end(tmp_path: Path) -> None:
+    write_executable(tmp_path / "dtquick", "#!/bin/sh\nexit 0\n")
+    dm = Datamover(path_to_exe=str(tmp_path))
+    job = dm.dtquick()
+    started = time.monotonic()
+    waitfor(job)
+    # the original slept 0.5 s per poll; a quick tool must not cost that
+    assert time.monotonic() - started < 0.45
+
+
+def test_job_repr_shows_state_and_time(fake_dt: Path) -> None:
+    job = Datamover(path_to_exe=str(fake_dt)).dtls("/")
+    job.wait(30)
+    assert "COMPLETED" in repr(job) and "dtls" in repr(job)
+    assert "COMPLETED" in job._repr_html_()
+
+
+def test_job_with_bytes_argument(tmp_path: Path) -> None:
+    write_executable(tmp_path / "dtecho", "#!/bin/sh\nprintf '%s' \"$1\"\n")
+    raw = b"name-\xff-\n-x"
+    out, _ = Datamover(path_to_exe=str(tmp_path)).dtecho(raw).communicate()
+    assert out == raw
+    assert isinstance(Job, type)

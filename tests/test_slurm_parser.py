@@ -1,0 +1,119 @@
+"""Slurm's own words -> job ids and states (lines from a real Slurm 22.05, slurm-ci.md)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from taurus_datamover.errors import ParseError
+from taurus_datamover.models.jobs import TERMINAL_STATES, JobState
+from taurus_datamover.parsers.slurm import (
+    parse_job_events,
+    parse_scontrol_job,
+    parse_squeue,
+    parse_submitted_job_id,
+    slurm_failure,
+    state_from_slurm,
+)
+
+REAL_QUEUED = """srun: job 140 queued and waiting for resources
+srun: job 140 has been allocated resources
+"""
+REAL_TIMEOUT = """srun: job 175 queued and waiting for resources
+srun: job 175 has been allocated resources
+slurmstepd-localhost: error: *** STEP 175.0 ON localhost CANCELLED AT 2026-11-24T20:10:55 DUE TO TIME LIMIT ***
+srun: Job step aborted: Waiting up to 7 seconds for job step to finish.
+srun: error: localhost: task 0: Terminated
+"""
+REAL_SQUEUE = """             JOBID PARTITION     NAME     USER ST       TIME  NODES NODELIST(REASON)
+               141 datamover     wrap     root PD       0:00      1 (None)
+               142 datamover     wrap     root  R       0:01      1 localhost
+"""
+REAL_SCONTROL_FAILED = """JobId=150 JobName=wrap
+   UserId=root(0) GroupId=root(0) MCS_label=N/A
+   JobState=FAILED Reason=NonZeroExitCode Dependency=(null)
+   Requeue=1 Restarts=0 BatchFlag=1 Reboot=0 ExitCode=3:0
+   Partition=datamover AllocNode:Sid=localhost:2392
+"""
+
+
+def test_queued_then_allocated() -> None:
+    events = parse_job_events(REAL_QUEUED.splitlines())
+    assert [(e.job_id, e.state) for e in events] == [(140, JobState.PENDING), (140, JobState.RUNNING)]
+
+
+def test_time_limit_is_timeout() -> None:
+    states = [e.state for e in parse_job_events(REAL_TIMEOUT.splitlines())]
+    assert states[-1] is JobState.TIMEOUT
+
+
+def test_batch_submission() -> None:
+    assert parse_submitted_job_id("Submitted batch job 141\n") == 141
+    assert parse_submitted_job_id("142\n") == 142
+    assert parse_submitted_job_id("142;cluster\n") == 142
+    assert parse_submitted_job_id("total 0\n") is None
+
+
+def test_pty_warnings_and_task_exit_are_not_slurm_failures() -> None:
+    stderr = (
+        "srun: error: ioctl(TIOCGWINSZ): Inappropriate ioctl for device\n"
+        "srun: error: Not using a pseudo-terminal, disregarding --pty option\n"
+        "srun: error: localhost: task 0: Exited with exit code 2\n"
+    )
+    assert slurm_failure(stderr) is None
+    down = "srun: error: Unable to allocate resources: Unable to contact slurm controller (connect failure)\n"
+    assert slurm_failure(down) == down.strip()
+
+
+def test_squeue_default_format() -> None:
+    jobs = parse_squeue(REAL_SQUEUE)
+    assert [(j.job_id, j.state, j.partition, j.reason) for j in jobs] == [
+        (141, JobState.PENDING, "datamover", "(None)"),
+        (142, JobState.RUNNING, "datamover", "localhost"),
+    ]
+    assert parse_squeue(REAL_SQUEUE.splitlines()[0] + "\n") == []
+
+
+def test_squeue_garbage_is_parse_error() -> None:
+    with pytest.raises(ParseError) as info:
+        parse_squeue("JOBID\nnot a row\n")
+    assert info.value.lineno == 1
+
+
+def test_scontrol_record() -> None:
+    info = parse_scontrol_job(REAL_SCONTROL_FAILED)
+    assert (info.job_id, info.state, info.exit_code, info.signal, info.user) == (150, JobState.FAILED, 3, 0, "root")
+    with pytest.raises(ParseError):
+        parse_scontrol_job("slurm_load_jobs error: Invalid job id specified")
+
+
+@pytest.mark.parametrize(
+    "word,state",
+    [("PD", JobState.PENDING), ("CG", JobState.RUNNING), ("CD", JobState.COMPLETED), ("F", JobState.FAILED),
+     ("CANCELLED by 0", JobState.CANCELLED), ("TO", JobState.TIMEOUT), ("WHATEVER", JobState.UNKNOWN)],
+)
+def test_state_words(word: str, state: JobState) -> None:
+    assert state_from_slurm(word) is state
+
+
+def test_terminal_set() -> None:
+    assert TERMINAL_STATES == {JobState.COMPLETED, JobState.FAILED, JobState.CANCELLED, JobState.TIMEOUT}
+    assert not JobState.UNKNOWN.is_terminal and JobState.TIMEOUT.is_terminal
+
+
+@given(st.integers(min_value=1, max_value=10**9), st.lists(st.text(), max_size=5))
+def test_events_found_among_any_other_lines(job_id: int, noise: list[str]) -> None:
+    lines = [n.replace("\n", " ") for n in noise if not n.startswith(("srun", "Submitted"))]
+    lines.insert(len(lines) // 2, f"srun: job {job_id} has been allocated resources")
+    events = parse_job_events(lines)
+    assert [(e.job_id, e.state) for e in events] == [(job_id, JobState.RUNNING)]
+
+
+@given(st.text())
+def test_squeue_random_text_parses_or_raises_parse_error(text: str) -> None:
+    try:
+        jobs = parse_squeue(text)
+    except ParseError:
+        return
+    assert all(isinstance(j.job_id, int) for j in jobs)

@@ -1,0 +1,103 @@
+"""Finding the tools: search order, dynamic methods, missing tools."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from taurus_datamover.command import ToolCall
+from taurus_datamover.datamover import Datamover
+from taurus_datamover.errors import ToolNotFoundError
+from taurus_datamover.tools import DATAMOVER_FAMILY, WORKSPACE_FAMILY, find_tools, search_directories
+from taurus_datamover.workspace import Workspace
+from conftest import write_executable
+
+
+def _tool(directory: Path, name: str, text: str = "#!/bin/sh\necho {name}\n") -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    return write_executable(directory / name, text.format(name=str(directory / name)))
+
+
+def test_search_order_env_then_site_then_path(tmp_path: Path) -> None:
+    env_dir, path_dir = tmp_path / "env", tmp_path / "path"
+    environ = {"TAURUS_DATAMOVER_PATH": str(env_dir), "PATH": str(path_dir)}
+    dirs = search_directories(DATAMOVER_FAMILY, None, environ)
+    assert dirs == (str(env_dir), "/sw/taurus/tools/slurmtools/default/bin", str(path_dir))
+    ws_dirs = search_directories(WORKSPACE_FAMILY, None, {"TAURUS_WS_PATH": str(env_dir), "PATH": str(path_dir)})
+    assert ws_dirs == (str(env_dir), "/usr/bin", str(path_dir))
+
+
+def test_first_hit_wins_and_explicit_path_is_exclusive(tmp_path: Path) -> None:
+    first = _tool(tmp_path / "a", "dtls")
+    _tool(tmp_path / "b", "dtls")
+    only_b = _tool(tmp_path / "b", "dtcp")
+    environ = {"TAURUS_DATAMOVER_PATH": os.pathsep.join([str(tmp_path / "a"), str(tmp_path / "b")]), "PATH": ""}
+    box = find_tools(DATAMOVER_FAMILY, None, environ)
+    assert box.path("dtls") == str(first)
+    assert box.path("dtcp") == str(only_b)
+    explicit = find_tools(DATAMOVER_FAMILY, tmp_path / "b", environ)
+    assert explicit.searched == (str(tmp_path / "b"),)
+    assert explicit.path("dtls") == str(tmp_path / "b" / "dtls")
+
+
+def test_non_executables_and_other_names_are_ignored(tmp_path: Path) -> None:
+    (tmp_path / "dtls").write_text("not executable")
+    _tool(tmp_path, "dtcp")
+    _tool(tmp_path, "dt-helper")
+    _tool(tmp_path, "ws_list")
+    box = find_tools(DATAMOVER_FAMILY, tmp_path)
+    assert box.names == ("dtcp",)
+
+
+def test_tools_become_methods_listed_by_dir(tmp_path: Path) -> None:
+    _tool(tmp_path, "dtls")
+    _tool(tmp_path, "dtcp")
+    dm = Datamover(path_to_exe=str(tmp_path))
+    assert dm.commands == ("dtcp", "dtls")
+    assert {"dtcp", "dtls"} <= set(dir(dm))
+    assert isinstance(dm.dtls, ToolCall)
+    assert dm.is_cluster()
+
+
+def test_unknown_tool_raises_tool_not_found_naming_places(tmp_path: Path) -> None:
+    dm = Datamover(path_to_exe=str(tmp_path))
+    with pytest.raises(ToolNotFoundError) as info:
+        dm.dtcp("a", "b")
+    assert info.value.tool == "dtcp"
+    assert str(tmp_path) in str(info.value)
+    assert isinstance(info.value, AttributeError)
+    assert not hasattr(dm, "dtrsync")
+    assert not dm.is_cluster()
+    with pytest.raises(AttributeError):
+        dm.no_such_thing  # noqa: B018
+    ws = Workspace(path_to_exe=str(tmp_path))
+    with pytest.raises(ToolNotFoundError, match="ws_allocate"):
+        ws.ws_allocate("x", "1")
+
+
+def test_threads_sharing_one_object_run_their_own_tools(tmp_path: Path) -> None:
+    """The original stored the current command on the instance; 32 threads must not mix."""
+    names = [f"dt{chr(ord('a') + i // 26)}{chr(ord('a') + i % 26)}x" for i in range(32)]
+    for name in names:
+        _tool(tmp_path, name, "#!/bin/sh\necho {name} \"$@\"\n")
+    dm = Datamover(path_to_exe=str(tmp_path), blocking=False)
+    results: dict[str, bytes] = {}
+    barrier = threading.Barrier(len(names))
+
+    def call(name: str) -> None:
+        method = getattr(dm, name)
+        barrier.wait()
+        out, _ = method(name + "-arg").communicate()
+        results[name] = out
+
+    threads = [threading.Thread(target=call, args=(n,)) for n in names]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 32
+    for name, out in results.items():
+        assert out == f"{tmp_path / name} {name}-arg\n".encode()
