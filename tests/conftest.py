@@ -50,3 +50,27 @@ def fake_dt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
                 os.kill(int(parts[1]), 15)
             except ProcessLookupError:
                 pass
+
+
+def _slurm_datamover_answers() -> bool:
+    import shutil
+    import subprocess
+
+    if shutil.which("sinfo") is None:
+        return False
+    try:
+        proc = subprocess.run(
+            ["sinfo", "-h", "-p", "datamover", "-o", "%P"], capture_output=True, text=True, timeout=15
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return proc.returncode == 0 and "datamover" in proc.stdout
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With ``TAURUS_REQUIRE_SLURM=1`` (CI), a missing Slurm fails the run instead of
+    silently skipping every ``slurm`` test."""
+    if os.environ.get("TAURUS_REQUIRE_SLURM") != "1":
+        return
+    if any(item.get_closest_marker("slurm") for item in items) and not _slurm_datamover_answers():
+        raise pytest.UsageError("TAURUS_REQUIRE_SLURM=1 but no Slurm datamover partition answers (ci/start-slurm.sh)")

@@ -1,1 +1,56 @@
-"""The parser layer: pure functions from tool output (text) to models. No subprocess here."""
+"""The parser layer: pure functions from tool output (text) to models. No subprocess here.
+
+Every parser raises :class:`~taurus_datamover.ParseError` (with the line number and the raw
+line) on input it cannot read without guessing, and nothing else.
+"""
+
+from __future__ import annotations
+
+from taurus_datamover.parsers.ls import UNAMBIGUOUS_LS_ENV, UNAMBIGUOUS_LS_OPTIONS, iter_ls, parse_ls
+from taurus_datamover.parsers.slurm import (
+    JobEvent,
+    parse_job_events,
+    parse_scontrol_job,
+    parse_squeue,
+    parse_submitted_job_id,
+    slurm_failure,
+    state_from_slurm,
+)
+from taurus_datamover.parsers.workspaces import (
+    format_ctime,
+    is_not_found_message,
+    parse_ctime,
+    parse_ws_allocate,
+    parse_ws_extend,
+    parse_ws_filesystems,
+    parse_ws_find,
+    parse_ws_list,
+    parse_ws_list_short,
+    parse_ws_restore_list,
+    workspace_error_message,
+)
+
+__all__ = [
+    "UNAMBIGUOUS_LS_ENV",
+    "UNAMBIGUOUS_LS_OPTIONS",
+    "JobEvent",
+    "format_ctime",
+    "is_not_found_message",
+    "iter_ls",
+    "parse_ctime",
+    "parse_job_events",
+    "parse_ls",
+    "parse_scontrol_job",
+    "parse_squeue",
+    "parse_submitted_job_id",
+    "parse_ws_allocate",
+    "parse_ws_extend",
+    "parse_ws_filesystems",
+    "parse_ws_find",
+    "parse_ws_list",
+    "parse_ws_list_short",
+    "parse_ws_restore_list",
+    "slurm_failure",
+    "state_from_slurm",
+    "workspace_error_message",
+]
