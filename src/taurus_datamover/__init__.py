@@ -9,29 +9,76 @@ Three layers, data flowing one way: the command layer (:mod:`.tools`, :mod:`.com
 
 from __future__ import annotations
 
-from taurus_datamover.datamover import Datamover
-from taurus_datamover.errors import (
-    CommandTimeout,
-    DatamoverError,
-    ParseError,
-    TaurusDatamoverError,
-    ToolError,
-    ToolNotFoundError,
-    WorkspaceError,
-    WorkspaceNotFound,
-)
-from taurus_datamover.jobs import Job, JobOutput, waitfor
-from taurus_datamover.models import (
-    EntryType,
-    FileEntry,
-    FilesystemInfo,
-    JobInfo,
-    JobState,
-    ReleasedWorkspace,
-    WorkspaceInfo,
-)
-from taurus_datamover.parsers import iter_ls, parse_ls, parse_ws_list
-from taurus_datamover.workspace import Workspace
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from taurus_datamover.datamover import Datamover
+    from taurus_datamover.errors import (
+        CommandTimeout,
+        DatamoverError,
+        ParseError,
+        TaurusDatamoverError,
+        ToolError,
+        ToolNotFoundError,
+        WorkspaceError,
+        WorkspaceNotFound,
+    )
+    from taurus_datamover.jobs import Job, JobOutput, waitfor
+    from taurus_datamover.models import (
+        EntryType,
+        FileEntry,
+        FilesystemInfo,
+        JobInfo,
+        JobState,
+        ReleasedWorkspace,
+        WorkspaceInfo,
+    )
+    from taurus_datamover.parsers import iter_ls, parse_ls, parse_ws_list
+    from taurus_datamover.workspace import Workspace
+
+# Public name -> defining module. Imported on first use (PEP 562), so that importing a
+# light part of the package (the pytest plugin, an emulated tool) does not load pydantic.
+_LAZY = {
+    "Datamover": "taurus_datamover.datamover",
+    "CommandTimeout": "taurus_datamover.errors",
+    "DatamoverError": "taurus_datamover.errors",
+    "ParseError": "taurus_datamover.errors",
+    "TaurusDatamoverError": "taurus_datamover.errors",
+    "ToolError": "taurus_datamover.errors",
+    "ToolNotFoundError": "taurus_datamover.errors",
+    "WorkspaceError": "taurus_datamover.errors",
+    "WorkspaceNotFound": "taurus_datamover.errors",
+    "Job": "taurus_datamover.jobs",
+    "JobOutput": "taurus_datamover.jobs",
+    "waitfor": "taurus_datamover.jobs",
+    "EntryType": "taurus_datamover.models",
+    "FileEntry": "taurus_datamover.models",
+    "FilesystemInfo": "taurus_datamover.models",
+    "JobInfo": "taurus_datamover.models",
+    "JobState": "taurus_datamover.models",
+    "ReleasedWorkspace": "taurus_datamover.models",
+    "WorkspaceInfo": "taurus_datamover.models",
+    "iter_ls": "taurus_datamover.parsers",
+    "parse_ls": "taurus_datamover.parsers",
+    "parse_ws_list": "taurus_datamover.parsers",
+    "Workspace": "taurus_datamover.workspace",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __version__ = "1.0.0.dev0"
 
