@@ -14,7 +14,7 @@ from taurus_datamover.datamover import Datamover
 from taurus_datamover.errors import CommandTimeout, DatamoverError
 from taurus_datamover.jobs import Job, waitfor
 from taurus_datamover.models.jobs import JobState
-from conftest import write_executable
+from fake_tools import write_executable
 
 
 def test_job_is_a_popen_with_job_id_and_state(fake_dt: Path, tmp_path: Path) -> None:

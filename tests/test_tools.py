@@ -13,7 +13,7 @@ from taurus_datamover.datamover import Datamover
 from taurus_datamover.errors import ToolNotFoundError
 from taurus_datamover.tools import DATAMOVER_FAMILY, WORKSPACE_FAMILY, find_tools, search_directories
 from taurus_datamover.workspace import Workspace
-from conftest import write_executable
+from fake_tools import write_executable
 
 
 def _tool(directory: Path, name: str, text: str = "#!/bin/sh\necho {name}\n") -> Path:

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
         WorkspaceInfo,
     )
     from taurus_datamover.parsers import iter_ls, parse_ls, parse_ws_list
-    from taurus_datamover.workspace import Workspace
+    from taurus_datamover.workspace import AllocatedWorkspace, CacheWorkspace, Workspace, WorkspaceWarning
 
 # Public name -> defining module. Imported on first use (PEP 562), so that importing a
 # light part of the package (the pytest plugin, an emulated tool) does not load pydantic.
@@ -62,6 +62,9 @@ _LAZY = {
     "parse_ls": "taurus_datamover.parsers",
     "parse_ws_list": "taurus_datamover.parsers",
     "Workspace": "taurus_datamover.workspace",
+    "CacheWorkspace": "taurus_datamover.workspace",
+    "AllocatedWorkspace": "taurus_datamover.workspace",
+    "WorkspaceWarning": "taurus_datamover.workspace",
 }
 
 
@@ -83,6 +86,8 @@ def __dir__() -> list[str]:
 __version__ = "1.0.0.dev0"
 
 __all__ = [
+    "AllocatedWorkspace",
+    "CacheWorkspace",
     "CommandTimeout",
     "Datamover",
     "DatamoverError",
@@ -102,6 +107,7 @@ __all__ = [
     "WorkspaceError",
     "WorkspaceInfo",
     "WorkspaceNotFound",
+    "WorkspaceWarning",
     "__version__",
     "iter_ls",
     "parse_ls",
