@@ -57,3 +57,15 @@ def test_waitfor_failure_warns_and_returns_code(taurus_site: Any) -> None:
     process = Datamover().dtls(str(taurus_site.grp / "missing"))
     with pytest.warns(RuntimeWarning):
         assert waitfor(process) == 2
+
+
+def test_cache_workspace_as_context_manager(taurus_site: Any) -> None:
+    from taurus_datamover import CacheWorkspace
+
+    with CacheWorkspace() as ws:
+        name = ws.name
+        assert Path(ws.path).is_dir()
+        listed = [info.name for info in Workspace().list()]
+        assert name in listed
+    assert name not in [info.name for info in Workspace().list()]
+    ws.cleanup()  # again: nothing left to release, no error
