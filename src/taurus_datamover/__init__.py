@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from taurus_datamover.datamover import Datamover
+    from taurus_datamover.file_api import SaveError
     from taurus_datamover.errors import (
         CommandTimeout,
         DatamoverError,
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 # light part of the package (the pytest plugin, an emulated tool) does not load pydantic.
 _LAZY = {
     "Datamover": "taurus_datamover.datamover",
+    "SaveError": "taurus_datamover.file_api",
     "CommandTimeout": "taurus_datamover.errors",
     "DatamoverError": "taurus_datamover.errors",
     "ParseError": "taurus_datamover.errors",
@@ -100,6 +102,7 @@ __all__ = [
     "JobState",
     "ParseError",
     "ReleasedWorkspace",
+    "SaveError",
     "TaurusDatamoverError",
     "ToolError",
     "ToolNotFoundError",

@@ -14,26 +14,60 @@ the tools submit a batch job and the returned :class:`~taurus_datamover.Job` fol
 through the queue (``dtqueue``) until it ends. Datamover options (``--blocking``,
 ``--time``, ``--account``) are placed before a ``--`` end-of-options marker when the
 arguments hold one, else at the end, as the original did.
+
+The file API runs the same tools with argv the library builds itself (operands after
+``--``, nothing through a shell; paths may be ``str``, ``bytes`` or path objects)::
+
+    dm.ls("/grp/g")                  # [FileEntry, ...], bound: entry.copy_to(...), ...
+    dm.stat(p); dm.exists(p)         # one ``ls -ld``
+    for top, dirs, files in dm.walk("/grp/g"): ...   # one ``ls -R``
+    dm.cp(a, b, dst=d, recursive=True).result()      # cp/mv/rm/rsync/tar/wget: Jobs
+    dm.save(lambda p: df.to_csv(p), "/projects/p_x/out.csv")   # via a cache workspace
+
+Listings use ``LC_ALL=C ls -l -b --time-style=+%s.%N`` (one line per entry, escaped names,
+exact nanosecond times), so every name reads back exactly: spaces, a leading ``-``,
+newlines, `` -> ``, bytes that are not UTF-8 (kept as surrogate escapes in ``str``).
 """
 
 from __future__ import annotations
 
+import builtins
 import getpass
 import os
 import shutil
 import subprocess
-from collections.abc import Callable, Mapping, Sequence
+import tempfile
+import uuid
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
+from taurus_datamover import file_api
 from taurus_datamover.command import PathArg, ToolSet, as_arg
-from taurus_datamover.errors import DatamoverError
-from taurus_datamover.jobs import Job
+from taurus_datamover.errors import CommandTimeout, DatamoverError
+from taurus_datamover.file_api import Compression, SaveError, WalkTriple
+from taurus_datamover.jobs import Job, JobOutput
+from taurus_datamover.models.files import FileEntry
+from taurus_datamover.parsers.ls import UNAMBIGUOUS_LS_ENV, parse_ls
 from taurus_datamover.tools import DATAMOVER_FAMILY
 from taurus_datamover.watcher import JobWatcher, watcher_for
 
-__all__ = ["Datamover", "TRANSFER_TOOLS"]
+if TYPE_CHECKING:
+    from taurus_datamover.cache_workspace import CacheWorkspace
+    from taurus_datamover.workspace import Workspace
+
+__all__ = ["Datamover", "SaveError", "TRANSFER_TOOLS"]
 
 #: The tools that run a command as a transfer job and take --blocking/--time/--account.
 TRANSFER_TOOLS = frozenset({"dtls", "dtcp", "dtmv", "dtrm", "dtrsync", "dttar", "dtwget"})
+
+
+class _SavePlace(NamedTuple):
+    """Where :meth:`Datamover.save` writes, and the cache workspace it must release."""
+
+    directory: Path
+    owned: CacheWorkspace | None
 
 
 class Datamover(ToolSet):
@@ -121,6 +155,33 @@ class Datamover(ToolSet):
         argv = self.build_argv(tool, args, blocking=blocking, time=time, account=account)
         return self.spawn(argv, timeout=timeout)
 
+    def spawn(
+        self,
+        argv: Sequence[str | bytes],
+        *,
+        timeout: float | None = None,
+        env_overrides: Mapping[str, str] | None = None,
+    ) -> Job:
+        """Start ``argv`` as a :class:`Job`; ``env_overrides`` are merged into the
+        datamover's environment (its ``env``, else this process's) for this job only.
+
+        The file API uses it for ``LC_ALL=C`` listings without changing ``self.env``,
+        which other threads may be using at the same moment.
+        """
+        if not env_overrides:
+            return super().spawn(argv, timeout=timeout)
+        env = dict(self.env if self.env is not None else os.environ)
+        env.update(env_overrides)
+        return Job(
+            argv,
+            env=env,
+            verbosity=self.verbosity,
+            timeout=timeout,
+            canceller=self._canceller(),
+            watcher=self._watcher(),
+            error_class=self.error_class,
+        )
+
     def _search_path(self) -> str | None:
         return (self.env if self.env is not None else os.environ).get("PATH")
 
@@ -160,3 +221,403 @@ class Datamover(ToolSet):
         if argv is None:
             return None
         return watcher_for(argv, self.env, ask_scontrol=not self.has_tool("dtqueue"))
+
+    # ================================================================== file API
+    def _transfer(
+        self,
+        tool: str,
+        args: Sequence[PathArg],
+        *,
+        timeout: float | None,
+        blocking: bool | None,
+        time: str | None,
+        account: str | None,
+        env_overrides: Mapping[str, str] | None = None,
+    ) -> Job:
+        """Start ``tool`` with ``args`` built by :mod:`taurus_datamover.file_api`."""
+        argv = self.build_argv(tool, args, blocking=blocking, time=time, account=account)
+        return self.spawn(argv, timeout=timeout, env_overrides=env_overrides)
+
+    def _listing(
+        self,
+        path: PathArg,
+        flags: Sequence[str],
+        *,
+        timeout: float | None,
+        time: str | None,
+        account: str | None,
+    ) -> Job:
+        """Start ``dtls FLAGS -- PATH`` in the C locale (``dtls`` always blocks)."""
+        return self._transfer(
+            "dtls",
+            file_api.ls_args(path, flags),
+            timeout=timeout,
+            blocking=None,
+            time=time,
+            account=account,
+            env_overrides=UNAMBIGUOUS_LS_ENV,
+        )
+
+    def _entries(self, path: PathArg, flags: Sequence[str], stdout: str) -> builtins.list[FileEntry]:
+        """Parse a listing made with ``flags``, place its entries and bind them to self."""
+        entries = parse_ls(stdout, options=flags)
+        placed = file_api.place_entries(
+            entries, file_api.path_text(path), is_directory=file_api.listing_is_directory(stdout)
+        )
+        return [entry.bind(self) for entry in placed]
+
+    def ls(
+        self,
+        path: PathArg,
+        *,
+        all: bool = False,  # noqa: A002 - ls's own word, as in FileOwner
+        recursive: bool = False,
+        timeout: float | None = None,
+        time: str | None = None,
+        account: str | None = None,
+    ) -> builtins.list[FileEntry]:
+        """List ``path`` through ``dtls`` and return its entries, bound to this datamover.
+
+        Runs ``LC_ALL=C dtls -l -b --time-style=+%s.%N [-A] [-R] -- PATH`` and parses it
+        with the same flags, so names, symlink targets, sizes and nanosecond mtimes are
+        exact. ``all`` adds hidden entries (``-A``: never ``.`` and ``..``); ``recursive``
+        lists the whole tree (``-R``). Every entry has a ``directory``, so ``entry.path``
+        names it and ``copy_to``/``move_to``/``remove``/``list`` work. A file ``path``
+        gives one entry (name = its base name); so does a symlink to a directory, as with
+        ``ls -l`` (list ``"link/"`` to see the directory behind it).
+
+        Raises:
+            DatamoverError: dtls failed (missing path, no permission, Slurm refused ...).
+            CommandTimeout: ``timeout`` seconds passed.
+        """
+        flags = file_api.ls_flags(all=all, recursive=recursive)
+        job = self._listing(path, flags, timeout=timeout, time=time, account=account)
+        return self._entries(path, flags, job.result().stdout)
+
+    def stat(
+        self,
+        path: PathArg,
+        *,
+        timeout: float | None = None,
+        time: str | None = None,
+        account: str | None = None,
+    ) -> FileEntry:
+        """The entry of ``path`` itself (``ls -ld``; a symlink is not followed).
+
+        Raises:
+            DatamoverError: dtls failed (e.g. the path does not exist).
+        """
+        flags = file_api.ls_flags(directory=True)
+        job = self._listing(path, flags, timeout=timeout, time=time, account=account)
+        entries = self._entries(path, flags, job.result().stdout)
+        if len(entries) != 1:
+            raise DatamoverError(
+                f"dtls -d printed {len(entries)} entries for one path", argv=job.argv,
+                returncode=job.returncode, stdout=job.stdout_text, stderr=job.stderr_text,
+            )
+        return entries[0]
+
+    def exists(
+        self,
+        path: PathArg,
+        *,
+        timeout: float | None = None,
+        time: str | None = None,
+        account: str | None = None,
+    ) -> bool:
+        """True when ``path`` exists on the data-transfer node (a dangling symlink exists,
+        as with ``os.path.lexists``).
+
+        False only when ls says ``No such file or directory``; any other failure (no
+        permission, a Slurm error) raises :class:`DatamoverError`, so a broken cluster is
+        never mistaken for a missing file.
+        """
+        job = self._listing(path, file_api.ls_flags(directory=True), timeout=timeout, time=time,
+                            account=account)
+        try:
+            job.result()
+        except DatamoverError as error:
+            if file_api.is_missing_path_error(error.stderr):
+                return False
+            raise
+        return True
+
+    def walk(
+        self,
+        top: PathArg,
+        *,
+        all: bool = False,  # noqa: A002
+        timeout: float | None = None,
+        time: str | None = None,
+        account: str | None = None,
+    ) -> Iterator[WalkTriple]:
+        """Walk the tree under ``top`` like ``os.walk`` (top-down), from one ``ls -R``.
+
+        Yields ``(dirpath, dirs, files)`` where ``dirs`` and ``files`` are bound
+        :class:`FileEntry` lists (not names: sizes, times and types come free; use
+        ``e.name`` for names and ``e.path`` for paths). ``files`` holds every entry that
+        is not a directory, symlinks to directories included (they are not followed).
+        Removing entries from ``dirs`` prunes the walk, as with ``os.walk``. The whole
+        listing is made by one ``dtls -R`` job, run when ``walk`` is called (so its errors
+        are raised there, not while iterating); a ``top`` that is a file yields nothing. ``dirpath`` is ``top`` as text, joined with the names below.
+
+        Raises:
+            DatamoverError: dtls failed (a missing ``top``, an unreadable sub-directory).
+        """
+        flags = file_api.ls_flags(all=all, recursive=True)
+        job = self._listing(top, flags, timeout=timeout, time=time, account=account)
+        # Not placed: an entry without a directory header is how a file ``top`` shows.
+        entries = [entry.bind(self) for entry in parse_ls(job.result().stdout, options=flags)]
+        return file_api.walk_entries(file_api.path_text(top), entries)
+
+    def cp(
+        self,
+        *src: PathArg,
+        dst: PathArg,
+        recursive: bool = False,
+        preserve: bool = False,
+        no_target_directory: bool = False,
+        timeout: float | None = None,
+        blocking: bool | None = None,
+        time: str | None = None,
+        account: str | None = None,
+    ) -> Job:
+        """Copy ``src`` (one or more) to ``dst``: ``dtcp [-r] [-p] [-T] -- SRC... DST``.
+
+        ``recursive`` copies directories, ``preserve`` keeps mode and times (``-p``),
+        ``no_target_directory`` makes ``dst`` the copy itself (``-T``, one source).
+        Returns the :class:`Job`; ``job.result()`` waits and raises on failure.
+        """
+        args = file_api.cp_args(src, dst, recursive=recursive, preserve=preserve,
+                                no_target_directory=no_target_directory)
+        return self._transfer("dtcp", args, timeout=timeout, blocking=blocking, time=time,
+                              account=account)
+
+    def mv(
+        self,
+        *src: PathArg,
+        dst: PathArg,
+        timeout: float | None = None,
+        blocking: bool | None = None,
+        time: str | None = None,
+        account: str | None = None,
+    ) -> Job:
+        """Move ``src`` (one or more) to ``dst``: ``dtmv -- SRC... DST``; returns the Job."""
+        return self._transfer("dtmv", file_api.mv_args(src, dst), timeout=timeout,
+                              blocking=blocking, time=time, account=account)
+
+    def rm(
+        self,
+        *paths: PathArg,
+        recursive: bool = False,
+        timeout: float | None = None,
+        blocking: bool | None = None,
+        time: str | None = None,
+        account: str | None = None,
+    ) -> Job:
+        """Remove ``paths``: ``dtrm [-r] -- PATH...``; returns the Job.
+
+        Raises ``ValueError`` before anything runs for no path at all, an empty path, or
+        a path that names ``/``.
+        """
+        return self._transfer("dtrm", file_api.rm_args(paths, recursive=recursive),
+                              timeout=timeout, blocking=blocking, time=time, account=account)
+
+    def rsync(
+        self,
+        src: PathArg,
+        dst: PathArg,
+        *options: str,
+        timeout: float | None = None,
+        blocking: bool | None = None,
+        time: str | None = None,
+        account: str | None = None,
+    ) -> Job:
+        """``dtrsync OPTIONS... -- SRC DST``; returns the Job.
+
+        Each option is one word starting with ``-`` (``"-a"``, ``"--exclude=*.tmp"``);
+        anything else is a ``ValueError``. See :func:`file_api.rsync_args` for how path
+        objects with a colon are kept local.
+        """
+        return self._transfer("dtrsync", file_api.rsync_args(src, dst, options),
+                              timeout=timeout, blocking=blocking, time=time, account=account)
+
+    def tar(
+        self,
+        archive: PathArg,
+        *members: PathArg,
+        create: bool = True,
+        compress: Compression | None = None,
+        directory: PathArg | None = None,
+        timeout: float | None = None,
+        blocking: bool | None = None,
+        time: str | None = None,
+        account: str | None = None,
+    ) -> Job:
+        """Create (default) or extract (``create=False``) ``archive`` with ``dttar``.
+
+        Creating packs ``members`` (at least one), read relative to ``directory`` when
+        given (``--directory``). Extracting unpacks ``members`` (all when none) into
+        ``directory``; member names are literal, not patterns. ``compress`` is
+        ``"gzip"``, ``"bzip2"``, ``"xz"`` or ``"zstd"``. The archive is always a local
+        file (``--force-local``). Any other use of tar: :meth:`tar_raw`.
+        """
+        args = file_api.tar_args(archive, members, create=create, compress=compress,
+                                 directory=directory)
+        return self._transfer("dttar", args, timeout=timeout, blocking=blocking, time=time,
+                              account=account)
+
+    def tar_raw(
+        self,
+        *args: PathArg,
+        timeout: float | None = None,
+        blocking: bool | None = None,
+        time: str | None = None,
+        account: str | None = None,
+    ) -> Job:
+        """``dttar ARGS...`` with ``args`` passed unchanged (the caller's own tar command
+        line, e.g. ``"-tzf", archive``), plus the datamover options; returns the Job."""
+        return self._transfer("dttar", args, timeout=timeout, blocking=blocking, time=time,
+                              account=account)
+
+    def wget(
+        self,
+        url: str,
+        dst: PathArg,
+        *,
+        timeout: float | None = None,
+        blocking: bool | None = None,
+        time: str | None = None,
+        account: str | None = None,
+    ) -> Job:
+        """Download ``url`` into the file ``dst``: ``dtwget --output-document=DST -- URL``.
+
+        ``dst`` is the file written (not a directory), so the result's name never depends
+        on the server; an existing file is overwritten. Returns the Job.
+        """
+        return self._transfer("dtwget", file_api.wget_args(url, dst), timeout=timeout,
+                              blocking=blocking, time=time, account=account)
+
+    # ------------------------------------------------------------------ save
+    def _cache_tools(self) -> Workspace:
+        """The ``ws_*`` tools for a cache workspace: next to the dt tools when they are
+        there (an emulated site), else where :class:`Workspace` looks by default."""
+        from taurus_datamover.workspace import Workspace
+
+        if self.path_to_exe is not None:
+            here = Workspace(self.path_to_exe, env=self.env)
+            if here.has_tool("ws_allocate") and here.has_tool("ws_release"):
+                return here
+        return Workspace(env=self.env)
+
+    def save(
+        self,
+        save_fn: Callable[[Path], object],
+        target_path: PathArg,
+        *,
+        workspace: CacheWorkspace | Workspace | str | os.PathLike[str] | None = None,
+        cache_id: str | None = None,
+        expire_in_days: int = 1,
+        filesystem: str | None = None,
+        timeout: float | None = None,
+        blocking: bool | None = None,
+        time: str | None = None,
+        account: str | None = None,
+    ) -> JobOutput:
+        """Write data with ``save_fn`` where this node can write, then ``dtcp`` it to
+        ``target_path`` (e.g. ``/projects/...``, read-only from compute nodes).
+
+        ``save_fn(local_path)`` is called with a path in a fresh directory of its own
+        (``local_path.name`` is the target's base name); it writes a file or a directory
+        there. Then ``dtcp -r -T -- local_path target_path`` copies it so that
+        ``target_path`` *is* the data (an existing file is overwritten, an existing
+        directory receives the contents). The call waits for the copy.
+
+        Where ``local_path`` lives (``workspace``):
+
+        * None: a new cache workspace (``ws_allocate``, name ``cache_id`` or a unique
+          ``dm-save-...``, ``expire_in_days``, ``filesystem``), released after the copy;
+        * a :class:`Workspace`: the same, with those tools;
+        * a :class:`CacheWorkspace`: used and *not* released (its owner does that); only
+          the directory ``save`` made in it is removed after the copy;
+        * a directory path: the same, in that directory.
+
+        Never loses data: when the copy fails (or times out) nothing is released or
+        removed, and :class:`SaveError` (a :class:`DatamoverError`) names the path that
+        holds the data (``error.data_path``). When ``save_fn`` itself raises, its partial
+        output is cleaned up as after a success and its exception propagates.
+
+        Returns the copy job's output. A failed release after a successful copy is only a
+        ``RuntimeWarning``: the data is safe at ``target_path``.
+        """
+        target = file_api.path_text(target_path)
+        name = os.path.basename(target.rstrip("/"))
+        if name in ("", ".", ".."):
+            name = "data"
+        place = self._save_place(workspace, cache_id, expire_in_days, filesystem)
+        staging: Path | None = None
+        try:
+            staging = Path(tempfile.mkdtemp(prefix="dm-save-", dir=place.directory))
+            local = staging / name
+            save_fn(local)
+            if not os.path.lexists(local):
+                raise FileNotFoundError(f"save_fn wrote nothing at {local}")
+        except Exception:
+            self._save_cleanup(place.owned, staging)
+            raise
+        job = self.cp(local, dst=target_path, recursive=True, no_target_directory=True,
+                      timeout=timeout, blocking=blocking, time=time, account=account)
+        try:
+            output = job.result()
+        except (DatamoverError, CommandTimeout) as error:
+            kept = f"the data is kept at {local}"
+            if place.owned is not None:
+                kept += f" (cache workspace {place.owned.name!r}, not released)"
+            raise SaveError(
+                f"copying to {target} failed ({type(error).__name__}); {kept}",
+                data_path=str(local),
+                workspace_name=place.owned.name if place.owned is not None else None,
+                argv=job.argv,
+                returncode=job.returncode,
+                stdout=job.stdout_text,
+                stderr=job.stderr_text,
+            ) from error
+        self._save_cleanup(place.owned, staging)
+        return output
+
+    def _save_place(
+        self,
+        workspace: CacheWorkspace | Workspace | str | os.PathLike[str] | None,
+        cache_id: str | None,
+        expire_in_days: int,
+        filesystem: str | None,
+    ) -> _SavePlace:
+        """Where ``save`` writes; allocates the cache workspace when it is ``save``'s own."""
+        from taurus_datamover.cache_workspace import CacheWorkspace
+        from taurus_datamover.workspace import Workspace
+
+        if isinstance(workspace, CacheWorkspace):
+            return _SavePlace(workspace.path, None)
+        if workspace is None or isinstance(workspace, Workspace):
+            tools = workspace if workspace is not None else self._cache_tools()
+            cache = CacheWorkspace(
+                id=cache_id or f"dm-save-{uuid.uuid4().hex[:12]}",
+                expire_in_days=expire_in_days,
+                filesystem=filesystem,
+                workspace=tools,
+            )
+            return _SavePlace(cache.path, cache)
+        return _SavePlace(Path(workspace), None)
+
+    @staticmethod
+    def _save_cleanup(owned: CacheWorkspace | None, staging: Path | None) -> None:
+        """Release the cache workspace ``save`` made, or remove its own directory in a
+        place it was given; a failure is a warning (nothing of value is lost)."""
+        try:
+            if owned is not None:
+                owned.cleanup()
+            elif staging is not None:
+                shutil.rmtree(staging)
+        except Exception as error:  # noqa: BLE001 - reported, never raised over the result
+            what = f"cache workspace {owned.name!r}" if owned is not None else str(staging)
+            warnings.warn(f"could not clean up {what}: {error}", RuntimeWarning, stacklevel=3)

@@ -1,0 +1,103 @@
+"""The pure half of the file API: argv builders, refusals, listing helpers; and one
+property test of names read back through the emulated site."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path, PurePosixPath
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from taurus_datamover import file_api
+from taurus_datamover.emulator.site import EmulatedSite
+from taurus_datamover.parsers.ls import UNAMBIGUOUS_LS_OPTIONS
+
+
+def test_ls_flags() -> None:
+    assert file_api.ls_flags() == list(UNAMBIGUOUS_LS_OPTIONS)
+    assert file_api.ls_flags(all=True, recursive=True)[-2:] == ["-A", "-R"]
+    assert file_api.ls_flags(directory=True)[-1] == "-d"
+    assert file_api.ls_args(b"-x\xff", ["-l"]) == ["-l", "--", b"-x\xff"]
+
+
+def test_cp_mv_rm_args() -> None:
+    assert file_api.cp_args(["-a", Path("b")], "-c") == ["--", "-a", "b", "-c"]
+    assert file_api.cp_args(["a"], "b", recursive=True, preserve=True, no_target_directory=True) == [
+        "-r", "-p", "-T", "--", "a", "b"]
+    assert file_api.mv_args([b"\xff"], PurePosixPath("/d")) == ["--", b"\xff", "/d"]
+    assert file_api.rm_args(["-rf"], recursive=True) == ["-r", "--", "-rf"]
+    assert file_api.rm_args(["/tmp/x/.."]) == ["--", "/tmp/x/.."]  # not the root
+
+
+@pytest.mark.parametrize("root", ["/", "//", "///", "/./.", "/..", "/a/../", b"/", b"//."])
+def test_rm_args_refuse_root(root: str | bytes) -> None:
+    with pytest.raises(ValueError, match="root"):
+        file_api.rm_args(["x", root])
+
+
+def test_tar_args() -> None:
+    assert file_api.tar_args("-", ["-m"], compress="xz", directory=b"-d") == [
+        "--create", "--xz", "--force-local", "--file=./-", b"--directory=-d", "--", "-m"]
+    assert file_api.tar_args(b"a:b.tar", [], create=False) == [
+        "--extract", "--force-local", b"--file=a:b.tar", "--"]
+    assert file_api.tar_args("a.tar", ["*"], create=False)[-3:] == ["--no-wildcards", "--", "*"]
+    with pytest.raises(ValueError):
+        file_api.tar_args("a.tar", ["m"], compress="lzma")  # type: ignore[arg-type]
+
+
+def test_wget_and_rsync_args() -> None:
+    assert file_api.wget_args("http://h/x", "-") == ["--output-document=./-", "--", "http://h/x"]
+    assert file_api.wget_args("-x", b"o\xff") == [b"--output-document=o\xff", "--", "-x"]
+    with pytest.raises(ValueError):
+        file_api.wget_args("http://h/\nx", "o")
+    assert file_api.rsync_args(Path("a:b"), "host:dst", ["-a"]) == ["-a", "--", "./a:b", "host:dst"]
+    assert file_api.rsync_args(Path("/a:b"), Path("d/e:f"), []) == ["--", "/a:b", "d/e:f"]
+
+
+def test_paths_are_checked() -> None:
+    for bad in ("", b"", "a\x00b"):
+        with pytest.raises(ValueError):
+            file_api.cp_args([bad], "x")
+    with pytest.raises(TypeError):
+        file_api.cp_args([3.5], "x")  # type: ignore[list-item]
+    assert file_api.path_text(b"a\xff") == "a\udcff"
+
+
+def test_is_missing_path_error() -> None:
+    assert file_api.is_missing_path_error("ls: cannot access 'x': No such file or directory\n")
+    assert file_api.is_missing_path_error(
+        "srun: error: localhost: task 0: Exited with exit code 2\n"
+        "/usr/bin/ls: cannot access 'x': No such file or directory\n")
+    assert not file_api.is_missing_path_error("ls: cannot access 'x/y': Not a directory\n")
+    assert not file_api.is_missing_path_error(
+        "ls: cannot access 'No such file or directory': Permission denied\n")
+    assert not file_api.is_missing_path_error("srun: error: Unable to allocate resources\n")
+    assert not file_api.is_missing_path_error("")
+
+
+_NAME_BYTES = st.binary(min_size=1, max_size=24).filter(
+    lambda b: b"\x00" not in b and b"/" not in b and b not in (b".", b".."))
+
+
+@pytest.fixture(scope="module")
+def shared_site(tmp_path_factory: pytest.TempPathFactory) -> EmulatedSite:
+    return EmulatedSite(tmp_path_factory.mktemp("prop") / "site", slurm=False)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(names=st.sets(_NAME_BYTES, min_size=1, max_size=12))
+def test_any_names_read_back_exactly(shared_site: EmulatedSite, names: set[bytes]) -> None:
+    top = os.fsencode(shared_site.grp) + b"/prop"
+    shutil.rmtree(top, ignore_errors=True)
+    os.mkdir(top)
+    for i, name in enumerate(sorted(names)):
+        with open(top + b"/" + name, "wb") as handle:
+            handle.write(b"x" * i)
+    dm = shared_site.datamover()
+    entries = dm.ls(top, all=True)
+    assert {e.name_bytes: e.size for e in entries} == {
+        n: os.lstat(top + b"/" + n).st_size for n in names}
+    assert all(e.mtime_ns == os.lstat(os.fsencode(e.path)).st_mtime_ns for e in entries)
