@@ -34,6 +34,7 @@ from typing import IO, Any, NamedTuple
 from taurus_datamover.errors import CommandTimeout, DatamoverError, ToolError
 from taurus_datamover.models.jobs import TERMINAL_STATES, JobState
 from taurus_datamover.parsers.slurm import JobEvent, parse_job_events, slurm_failure
+from taurus_datamover.progress import Progress, latest_progress
 
 __all__ = ["Job", "JobOutput", "JobState", "TERMINAL_STATES", "waitfor"]
 
@@ -41,6 +42,8 @@ __all__ = ["Job", "JobOutput", "JobState", "TERMINAL_STATES", "waitfor"]
 SIGNALLED_EXIT_CODE = 128 + signal.SIGTERM
 
 _READ_SIZE = 1 << 16
+#: How much of the end of stdout is searched for the latest progress report.
+PROGRESS_TAIL = 1 << 14
 #: Seconds to wait, after the process ended, for the rest of its output.
 PIPE_GRACE = 5.0
 
@@ -100,6 +103,17 @@ class _Stream:
     def value(self) -> bytes:
         return b"".join(self._chunks)
 
+    def tail(self, size: int) -> bytes:
+        """The last ``size`` bytes read so far (without joining the whole output)."""
+        parts: list[bytes] = []
+        total = 0
+        for chunk in reversed(self._chunks[:]):
+            parts.append(chunk)
+            total += len(chunk)
+            if total >= size:
+                break
+        return b"".join(reversed(parts))[-size:]
+
 
 class Job(subprocess.Popen[bytes]):
     """A running tool: a ``Popen`` whose output is drained in the background and whose
@@ -132,6 +146,7 @@ class Job(subprocess.Popen[bytes]):
         self._state_lock = threading.Lock()
         self._finished = threading.Event()
         self._callbacks: list[Callable[[Job], None]] = []
+        self._callback_lock = threading.Lock()
         self._canceller = canceller
         self._watcher = watcher
         self._error_class = error_class
@@ -287,19 +302,22 @@ class Job(subprocess.Popen[bytes]):
         self.ended_at = time.monotonic()
         if self._timer is not None:
             self._timer.cancel()
-        self._finished.set()
-        for callback in list(self._callbacks):
+        with self._callback_lock:
+            self._finished.set()
+            callbacks, self._callbacks = self._callbacks, []
+        for callback in callbacks:
             try:
                 callback(self)
             except Exception as exc:  # a user's callback must not kill the reaper
                 self.watch_errors.append(f"callback {callback!r} raised {exc!r}")
 
     def add_done_callback(self, callback: Callable[[Job], None]) -> None:
-        """Call ``callback(job)`` when the job ends (at once if it already has)."""
-        self._callbacks.append(callback)
-        if self._finished.is_set() and callback in self._callbacks:
-            self._callbacks.remove(callback)
-            callback(self)
+        """Call ``callback(job)`` once when the job ends (at once if it already has)."""
+        with self._callback_lock:
+            if not self._finished.is_set():
+                self._callbacks.append(callback)
+                return
+        callback(self)
 
     def _on_timeout(self) -> None:
         if self._finished.is_set():
@@ -352,6 +370,11 @@ class Job(subprocess.Popen[bytes]):
     def done(self) -> bool:
         """True once the job has ended."""
         return self._finished.is_set()
+
+    @property
+    def progress(self) -> Progress | None:
+        """The last progress report of the tool (rsync ``--info=progress2``), else None."""
+        return latest_progress(self._out.tail(PROGRESS_TAIL).decode("utf-8", "surrogateescape"))
 
     @property
     def stdout_text(self) -> str:

@@ -1,0 +1,80 @@
+"""``taurus-datamover``: the datamover and workspace tools for scripts, cron and people.
+
+``main(argv)`` parses the arguments (:mod:`.parser`), opens the tools (:mod:`.context`)
+and runs one subcommand: ``ls`` (:mod:`.listing`), the transfers (:mod:`.transfers`),
+``jobs``/``cancel`` (:mod:`.jobs`), ``ws ...`` (:mod:`.ws`), ``emulate``/``demo``
+(:mod:`.site`). Exit codes are in :data:`~.parser.EPILOG`: 0 ok, 1 a tool failed,
+2 usage, 3 some workspaces could not be extended, 130 interrupted. Errors are one line on
+stderr; ``-v`` adds the details and the traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Sequence
+
+from taurus_datamover.cli.context import Context, UsageError
+from taurus_datamover.cli.output import error_line
+from taurus_datamover.cli.parser import (
+    EXIT_INTERRUPTED,
+    EXIT_TOOL_FAILED,
+    EXIT_USAGE,
+    build_parser,
+)
+from taurus_datamover.errors import TaurusDatamoverError, ToolError
+
+__all__ = ["main"]
+
+_PROG = "taurus-datamover"
+
+
+def _report(exc: BaseException, verbose: bool) -> None:
+    if verbose:
+        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+        if isinstance(exc, ToolError):
+            print(str(exc), file=sys.stderr)
+    print(f"{_PROG}: error: {error_line(exc)}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``taurus-datamover`` with ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(None if argv is None else list(argv))
+    except SystemExit as exc:  # --help, --version, usage errors
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    verbose = int(getattr(args, "verbose", 0) or 0) > 0
+    try:
+        ctx = Context.from_args(args, force_emulate=args.command == "demo")
+        code: int = args.handler(ctx)
+        return code
+    except UsageError as exc:
+        parser.print_usage(sys.stderr)
+        print(f"{_PROG}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"{_PROG}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # stdout closed early (``| head``): not an error of ours
+        try:
+            sys.stdout = open("/dev/null", "w")  # noqa: SIM115 - silence the flush at exit
+        except OSError:
+            pass
+        return 0
+    except (TaurusDatamoverError, OSError, RuntimeError) as exc:
+        _report(exc, verbose)
+        return EXIT_TOOL_FAILED
+    except (ValueError, TypeError) as exc:
+        # refused by the library before anything ran (a path naming /, a bad option word)
+        _report(exc, verbose)
+        return EXIT_USAGE
+
+
+def _entry() -> None:  # pragma: no cover - python -m
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    _entry()

@@ -1,0 +1,90 @@
+"""Durations on the command line: ``90m``, ``12h``, ``3d``, ``1w``, combinations such as
+``1d12h``, and ISO 8601 durations (``P3D``, ``PT12H``, ``P1W``, ``P1DT6H30M``).
+
+:func:`parse_duration` is pure; :func:`duration_arg` is its ``argparse`` ``type=`` form,
+whose error message names the accepted forms (argparse turns it into a usage error, exit 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from datetime import timedelta
+
+__all__ = ["ACCEPTED_FORMS", "DurationError", "duration_arg", "format_duration", "parse_duration"]
+
+#: What the usage error lists.
+ACCEPTED_FORMS = "90m, 12h, 3d, 1w (or combined: 1d12h), or ISO 8601 such as P3D, PT12H, P1W"
+
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+_SHORT = re.compile(r"(?:([0-9]{1,12})([smhdw]))+")
+_SHORT_PART = re.compile(r"([0-9]{1,12})([smhdw])")
+_ISO = re.compile(
+    r"P(?!$)(?:(?P<w>[0-9]{1,12})W)?(?:(?P<d>[0-9]{1,12})D)?"
+    r"(?:T(?=[0-9])(?:(?P<h>[0-9]{1,12})H)?(?:(?P<m>[0-9]{1,12})M)?(?:(?P<s>[0-9]{1,12})S)?)?"
+)
+#: Longer than any workspace or job could last; keeps timedelta from overflowing.
+_MAX_SECONDS = 100 * 365 * 86400
+
+
+class DurationError(ValueError):
+    """Text that is not one of the accepted duration forms."""
+
+
+def parse_duration(text: str) -> timedelta:
+    """The :class:`~datetime.timedelta` written as ``text``.
+
+    Accepts whole numbers with units ``s m h d w`` (``90m``, ``3d``, ``1d12h``; case does
+    not matter) and ISO 8601 durations with weeks, days, hours, minutes and seconds
+    (``P3D``, ``PT90M``, ``P1DT12H``). Years and months (``P1Y``, ``P1M``) are refused:
+    their length depends on the calendar. The result must be positive.
+
+    Raises:
+        DurationError: anything else; the message names the accepted forms.
+    """
+    value = text.strip()
+    seconds: int | None = None
+    if _SHORT.fullmatch(value.lower()):
+        seconds = sum(int(n) * _UNIT_SECONDS[unit] for n, unit in _SHORT_PART.findall(value.lower()))
+    else:
+        iso = _ISO.fullmatch(value.upper())
+        if iso is not None and value.upper() not in ("P", "PT"):
+            seconds = sum(
+                int(iso.group(unit)) * _UNIT_SECONDS[unit]
+                for unit in ("w", "d", "h", "m", "s")
+                if iso.group(unit) is not None
+            )
+    if seconds is None:
+        raise DurationError(f"not a duration: {text!r} (use {ACCEPTED_FORMS})")
+    if seconds <= 0:
+        raise DurationError(f"a duration must be positive: {text!r} (use {ACCEPTED_FORMS})")
+    if seconds > _MAX_SECONDS:
+        raise DurationError(f"duration too long: {text!r} (at most 100 years)")
+    return timedelta(seconds=seconds)
+
+
+def duration_arg(text: str) -> timedelta:
+    """``argparse`` type: :func:`parse_duration`, failing as a usage error (exit 2)."""
+    try:
+        return parse_duration(text)
+    except DurationError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def format_duration(delta: timedelta | None) -> str:
+    """A short human form: ``3d 4h``, ``5h 10m``, ``12m``, ``-2h 5m`` (``?`` for None)."""
+    if delta is None:
+        return "?"
+    total = int(delta.total_seconds())
+    sign = "-" if total < 0 else ""
+    total = abs(total)
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if days:
+        return f"{sign}{days}d {hours}h" if hours else f"{sign}{days}d"
+    if hours:
+        return f"{sign}{hours}h {minutes}m" if minutes else f"{sign}{hours}h"
+    if minutes:
+        return f"{sign}{minutes}m"
+    return f"{sign}{seconds}s"

@@ -1,0 +1,286 @@
+"""The argparse parser of ``taurus-datamover``: subcommands, global options, exit codes.
+
+Global options may be given before the subcommand or after it (``taurus-datamover
+--emulate ws list`` and ``taurus-datamover ws list --emulate`` are the same): every
+sub-parser carries them with ``SUPPRESS`` defaults, so a later one only overrides what it
+sets.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from taurus_datamover import __version__
+from taurus_datamover.cli.durations import ACCEPTED_FORMS, duration_arg
+from taurus_datamover.cli.jobs import run_cancel, run_jobs
+from taurus_datamover.cli.listing import run_ls
+from taurus_datamover.cli.site import run_demo, run_emulate
+from taurus_datamover.cli.transfers import run_transfer
+from taurus_datamover.cli.ws import (
+    run_ws_allocate,
+    run_ws_auto_extend,
+    run_ws_extend,
+    run_ws_filesystems,
+    run_ws_list,
+    run_ws_release,
+    run_ws_report,
+    run_ws_restore,
+)
+
+__all__ = ["EPILOG", "EXIT_INTERRUPTED", "EXIT_NOT_EXTENDED", "EXIT_OK", "EXIT_TOOL_FAILED", "EXIT_USAGE", "build_parser"]
+
+EXIT_OK = 0
+EXIT_TOOL_FAILED = 1
+EXIT_USAGE = 2
+EXIT_NOT_EXTENDED = 3
+EXIT_INTERRUPTED = 130
+
+EPILOG = f"""\
+exit codes:
+  0    success
+  1    a tool (dt*, ws_*) or its Slurm job failed; the reason is one line on stderr
+       (-v adds the command line, the tool's output and the traceback)
+  2    usage error (unknown option, bad duration, ...)
+  3    ws auto-extend: some workspaces that expire soon could not be extended
+       (none left, or the tool refused); a run that extends nothing exits 3 again
+       as long as such a workspace remains, and 0 otherwise
+  130  interrupted (Ctrl-C; a waited-for transfer is cancelled)
+
+durations (--within, --expiring): {ACCEPTED_FORMS}
+
+examples:
+  taurus-datamover --emulate demo
+  taurus-datamover ls /grp/mygroup --json
+  taurus-datamover cp -r /grp/mygroup/raw /data/horse/ws/me-run1/
+  taurus-datamover rsync /grp/mygroup/raw /data/horse/ws/me-run1/ -a --info=progress2
+  taurus-datamover ws auto-extend --within 7d --days 30     # in a crontab
+"""
+
+
+def positive_int(text: str) -> int:
+    """``argparse`` type: a whole number of at least 1."""
+    try:
+        value = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    """``argparse`` type: a whole number of at least 0."""
+    try:
+        value = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative: {text!r}")
+    return value
+
+
+def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    def default(value: object) -> object:
+        return argparse.SUPPRESS if suppress else value
+
+    group = parser.add_argument_group("global options")
+    group.add_argument(
+        "--emulate",
+        action="store_true",
+        default=default(False),
+        help="use the emulated site in the user's cache directory (created on first use)",
+    )
+    group.add_argument(
+        "--site-root", type=Path, metavar="DIR", default=default(None), help="use (or create) the emulated site in DIR"
+    )
+    group.add_argument(
+        "--datamover-path", metavar="DIR", default=default(None), help="directory of the dt* tools"
+    )
+    group.add_argument("--ws-path", metavar="DIR", default=default(None), help="directory of the ws_* tools")
+    group.add_argument(
+        "-v", "--verbose", action="count", default=default(0), help="more detail (twice: echo the tool calls)"
+    )
+    group.add_argument("-q", "--quiet", action="count", default=default(0), help="only results and errors")
+
+
+class _Builder:
+    """Adds sub-parsers that all carry the global options."""
+
+    def __init__(self, formatter: type[argparse.HelpFormatter]) -> None:
+        self.common = argparse.ArgumentParser(add_help=False)
+        _global_options(self.common, suppress=True)
+        self.formatter = formatter
+
+    def add(
+        self, subparsers: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help: str
+    ) -> argparse.ArgumentParser:
+        return subparsers.add_parser(
+            name, help=help, description=help, parents=[self.common], formatter_class=self.formatter
+        )
+
+
+def _json_flag(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--json", action="store_true", help=f"print {what} as JSON, and nothing else")
+
+
+def _transfer_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-wait", action="store_true", help="submit a batch job, print its id and return"
+    )
+    _json_flag(parser, "the job")
+    parser.add_argument("--time", metavar="LIMIT", help="Slurm time limit of the job (e.g. 2:00:00)")
+    parser.add_argument("--account", metavar="ACCOUNT", help="Slurm account of the job")
+
+
+def _add_transfers(builder: _Builder, sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    cp = builder.add(sub, "cp", "copy files with dtcp")
+    cp.add_argument("-r", "--recursive", action="store_true", help="copy directories recursively")
+    cp.add_argument("-p", "--preserve", action="store_true", help="keep modes, owners and times")
+    _transfer_options(cp)
+    cp.add_argument("src", nargs="+", metavar="SRC")
+    cp.add_argument("dst", metavar="DST")
+
+    mv = builder.add(sub, "mv", "move files with dtmv")
+    _transfer_options(mv)
+    mv.add_argument("src", nargs="+", metavar="SRC")
+    mv.add_argument("dst", metavar="DST")
+
+    rm = builder.add(sub, "rm", "remove files with dtrm")
+    rm.add_argument("-r", "--recursive", action="store_true", help="remove directories and their contents")
+    _transfer_options(rm)
+    rm.add_argument("paths", nargs="+", metavar="PATH")
+
+    rsync = builder.add(sub, "rsync", "synchronise with dtrsync (our options before SRC, rsync's after DST)")
+    _transfer_options(rsync)
+    rsync.add_argument("src", metavar="SRC")
+    rsync.add_argument("dst", metavar="DST")
+    rsync.add_argument(
+        "options", nargs=argparse.REMAINDER, metavar="RSYNC_OPTION", help="passed to rsync (e.g. -a --info=progress2)"
+    )
+
+    tar = builder.add(sub, "tar", "run dttar; give tar's arguments after -- (or without a dash: czf out.tgz dir)")
+    _transfer_options(tar)
+    tar.add_argument("tar_args", nargs=argparse.REMAINDER, metavar="TAR_ARG")
+
+    wget = builder.add(sub, "wget", "download with dtwget")
+    _transfer_options(wget)
+    wget.add_argument("url", metavar="URL")
+    wget.add_argument("dst", metavar="DST", help="the file to write")
+
+    for name, parser in (("cp", cp), ("mv", mv), ("rm", rm), ("rsync", rsync), ("tar", tar), ("wget", wget)):
+        parser.set_defaults(handler=run_transfer, command=name)
+
+
+def _add_ws(builder: _Builder, sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    ws = builder.add(sub, "ws", "workspaces (hpc-workspace tools)")
+    wsub = ws.add_subparsers(dest="ws_command", metavar="WS_COMMAND", required=True)
+
+    lst = builder.add(wsub, "list", "list your workspaces")
+    lst.add_argument("-F", "--filesystem", help="only this file system")
+    lst.add_argument("--expiring", type=duration_arg, metavar="DURATION", help="only those expiring within DURATION")
+    _json_flag(lst, "the workspaces")
+    lst.set_defaults(handler=run_ws_list)
+
+    alloc = builder.add(wsub, "allocate", "allocate (or reuse) a workspace; prints its path")
+    alloc.add_argument("name", metavar="NAME")
+    alloc.add_argument("days", type=positive_int, metavar="DAYS")
+    alloc.add_argument("-F", "--filesystem", help="file system (default: the site's)")
+    alloc.add_argument("--reminder", type=non_negative_int, metavar="DAYS", help="mail a reminder DAYS before expiry")
+    alloc.add_argument("--mail", metavar="ADDRESS", help="where reminders go (needs --reminder)")
+    alloc.add_argument("--comment", help="a comment stored with the workspace")
+    _json_flag(alloc, "the workspace")
+    alloc.set_defaults(handler=run_ws_allocate)
+
+    ext = builder.add(wsub, "extend", "extend a workspace to DAYS from now (uses one extension)")
+    ext.add_argument("name", metavar="NAME")
+    ext.add_argument("days", type=positive_int, metavar="DAYS")
+    ext.add_argument("-F", "--filesystem")
+    _json_flag(ext, "the workspace")
+    ext.set_defaults(handler=run_ws_extend)
+
+    rel = builder.add(wsub, "release", "release a workspace (restorable unless --delete-data)")
+    rel.add_argument("name", metavar="NAME")
+    rel.add_argument("-F", "--filesystem")
+    rel.add_argument("--delete-data", action="store_true", help="delete the data at once")
+    rel.set_defaults(handler=run_ws_release)
+
+    res = builder.add(wsub, "restore", "list released workspaces (-l) or restore one into TARGET")
+    res.add_argument("-l", "--list", action="store_true", help="list the restorable workspaces")
+    res.add_argument("released_id", nargs="?", metavar="ID")
+    res.add_argument("target", nargs="?", metavar="TARGET")
+    res.add_argument("-F", "--filesystem")
+    _json_flag(res, "the result")
+    res.set_defaults(handler=run_ws_restore)
+
+    fss = builder.add(wsub, "filesystems", "the workspace file systems")
+    _json_flag(fss, "the file systems")
+    fss.set_defaults(handler=run_ws_filesystems)
+
+    auto = builder.add(
+        wsub,
+        "auto-extend",
+        "extend every workspace expiring within DURATION that has extensions left (for cron); "
+        "exit 3 when some could not be extended",
+    )
+    auto.add_argument(
+        "--within", type=duration_arg, default=duration_arg("7d"), metavar="DURATION", help="threshold (default 7d)"
+    )
+    auto.add_argument(
+        "--days", type=positive_int, default=30, help="extend to this many days from now (default 30; capped by the file system)"
+    )
+    auto.add_argument("-F", "--filesystem", help="only this file system")
+    auto.add_argument("--dry-run", action="store_true", help="only say what would be done")
+    _json_flag(auto, "the report")
+    auto.set_defaults(handler=run_ws_auto_extend)
+
+    rep = builder.add(wsub, "report", "all workspaces sorted by remaining time, flagging those expiring soon")
+    rep.add_argument(
+        "--within", type=duration_arg, default=duration_arg("7d"), metavar="DURATION", help="what counts as soon (default 7d)"
+    )
+    rep.add_argument("-F", "--filesystem", help="only this file system")
+    _json_flag(rep, "the workspaces")
+    rep.set_defaults(handler=run_ws_report)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole ``taurus-datamover`` parser."""
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(
+        prog="taurus-datamover",
+        description="The ZIH datamover (dt*) and workspace (ws_*) tools, for scripts, cron and people.",
+        epilog=EPILOG,
+        formatter_class=formatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _global_options(parser, suppress=False)
+    builder = _Builder(formatter)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    ls = builder.add(sub, "ls", "list a directory with dtls")
+    ls.add_argument("path", metavar="PATH")
+    ls.add_argument("-a", "--all", action="store_true", help="include names starting with a dot")
+    ls.add_argument("-R", "--recursive", action="store_true", help="list sub-directories too")
+    _json_flag(ls, "the entries")
+    ls.set_defaults(handler=run_ls)
+
+    _add_transfers(builder, sub)
+
+    jobs = builder.add(sub, "jobs", "your datamover jobs (dtqueue)")
+    _json_flag(jobs, "the jobs")
+    jobs.set_defaults(handler=run_jobs)
+
+    cancel = builder.add(sub, "cancel", "cancel datamover jobs (dtcancel)")
+    cancel.add_argument("job_ids", nargs="+", type=positive_int, metavar="JOBID")
+    cancel.set_defaults(handler=run_cancel)
+
+    _add_ws(builder, sub)
+
+    emulate = builder.add(sub, "emulate", "create or reuse an emulated site; print the shell lines to use it")
+    emulate.add_argument("--root", type=Path, metavar="DIR", help="site directory (default: the user's cache)")
+    emulate.add_argument("--no-slurm", action="store_true", help="run jobs locally even where Slurm answers")
+    emulate.set_defaults(handler=run_emulate)
+
+    demo = builder.add(sub, "demo", "stage files into a workspace on the emulated site, step by step")
+    demo.set_defaults(handler=run_demo)
+    return parser
