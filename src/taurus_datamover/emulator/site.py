@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -197,11 +197,22 @@ class EmulatedSite:
         return Datamover(**kwargs)
 
     def workspace(self, **kwargs: Any) -> Workspace:
-        """A :class:`~taurus_datamover.workspace.Workspace` using this site's tools."""
+        """A :class:`~taurus_datamover.workspace.Workspace` using this site's tools.
+
+        Its remaining times are computed against the site's clock (see :meth:`advance`),
+        so that they agree with what the emulated ``ws_list`` prints.
+        """
         from taurus_datamover.workspace import Workspace
 
         kwargs.setdefault("path_to_exe", str(self.bin))
+        kwargs.setdefault("now", self.now)
         return Workspace(**kwargs)
+
+    def now(self) -> datetime:
+        """The site's current time (the emulated clock), tz-aware."""
+        from taurus_datamover.emulator import clock
+
+        return datetime.fromtimestamp(clock.now(self._root), timezone.utc)
 
     # -- clock -----------------------------------------------------------------------
     def set_now(self, when: datetime | float) -> None:
