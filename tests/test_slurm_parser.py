@@ -117,3 +117,10 @@ def test_squeue_random_text_parses_or_raises_parse_error(text: str) -> None:
     except ParseError:
         return
     assert all(isinstance(j.job_id, int) for j in jobs)
+
+
+def test_squeue_empty_reason_of_a_cancelled_pending_job() -> None:
+    # real squeue -t all: a job cancelled while pending has no node list
+    text = REAL_SQUEUE.splitlines()[0] + "\n              2198 datamover       cp     root CA       0:00      1 \n"
+    (job,) = parse_squeue(text)
+    assert (job.job_id, job.state, job.reason) == (2198, JobState.CANCELLED, "")

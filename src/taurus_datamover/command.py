@@ -130,16 +130,33 @@ class ToolSet:
         """The argv for ``tool`` with ``args``; subclasses add their tools' own options."""
         return [self.tool_path(tool), *(as_arg(a) for a in args)]
 
-    def spawn(self, argv: Sequence[str | bytes], *, timeout: float | None = None) -> Job:
-        """Start ``argv`` as a :class:`Job` with this toolset's environment and error class."""
+    def spawn(
+        self,
+        argv: Sequence[str | bytes],
+        *,
+        timeout: float | None = None,
+        env_overrides: Mapping[str, str] | None = None,
+        expect_batch: bool = False,
+    ) -> Job:
+        """Start ``argv`` as a :class:`Job` with this toolset's environment and error class.
+
+        ``env_overrides`` are merged into the environment (``self.env``, else this
+        process's) for this job only, without changing ``self.env``, which other threads
+        may be using; the file API uses it for ``LC_ALL=C`` listings. ``expect_batch``
+        says the call submits a batch job (see :class:`~taurus_datamover.jobs.Job`).
+        """
+        env = self.env
+        if env_overrides:
+            env = {**(self.env if self.env is not None else os.environ), **env_overrides}
         return Job(
             argv,
-            env=self.env,
+            env=env,
             verbosity=self.verbosity,
             timeout=timeout,
             canceller=self._canceller(),
             watcher=self._watcher(),
             error_class=self.error_class,
+            expect_batch=expect_batch,
         )
 
     def _canceller(self) -> Callable[[int], None] | None:

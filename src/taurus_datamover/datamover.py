@@ -153,34 +153,20 @@ class Datamover(ToolSet):
     ) -> Job:
         """Run ``tool`` with ``args`` (plus the datamover options) and return its Job."""
         argv = self.build_argv(tool, args, blocking=blocking, time=time, account=account)
-        return self.spawn(argv, timeout=timeout)
+        return self.spawn(argv, timeout=timeout, expect_batch=self.submits_batch_job(tool, argv))
 
-    def spawn(
-        self,
-        argv: Sequence[str | bytes],
-        *,
-        timeout: float | None = None,
-        env_overrides: Mapping[str, str] | None = None,
-    ) -> Job:
-        """Start ``argv`` as a :class:`Job`; ``env_overrides`` are merged into the
-        datamover's environment (its ``env``, else this process's) for this job only.
+    @staticmethod
+    def submits_batch_job(tool: str, argv: Sequence[str | bytes]) -> bool:
+        """True when this call of ``tool`` submits a batch job (``sbatch``) and returns:
+        a transfer tool other than ``dtls`` without ``--blocking`` among its options.
 
-        The file API uses it for ``LC_ALL=C`` listings without changing ``self.env``,
-        which other threads may be using at the same moment.
+        Only then is ``Submitted batch job N`` on stdout taken as the job's id; otherwise it
+        could be the tool's output (a file named so).
         """
-        if not env_overrides:
-            return super().spawn(argv, timeout=timeout)
-        env = dict(self.env if self.env is not None else os.environ)
-        env.update(env_overrides)
-        return Job(
-            argv,
-            env=env,
-            verbosity=self.verbosity,
-            timeout=timeout,
-            canceller=self._canceller(),
-            watcher=self._watcher(),
-            error_class=self.error_class,
-        )
+        if tool not in TRANSFER_TOOLS or tool == "dtls":
+            return False
+        options = argv[1 : argv.index("--")] if "--" in argv else argv[1:]
+        return "--blocking" not in options
 
     def _search_path(self) -> str | None:
         return (self.env if self.env is not None else os.environ).get("PATH")
@@ -236,7 +222,9 @@ class Datamover(ToolSet):
     ) -> Job:
         """Start ``tool`` with ``args`` built by :mod:`taurus_datamover.file_api`."""
         argv = self.build_argv(tool, args, blocking=blocking, time=time, account=account)
-        return self.spawn(argv, timeout=timeout, env_overrides=env_overrides)
+        return self.spawn(
+            argv, timeout=timeout, env_overrides=env_overrides, expect_batch=self.submits_batch_job(tool, argv)
+        )
 
     def _listing(
         self,

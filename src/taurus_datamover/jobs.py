@@ -33,7 +33,7 @@ from typing import IO, Any, NamedTuple
 
 from taurus_datamover.errors import CommandTimeout, DatamoverError, ToolError
 from taurus_datamover.models.jobs import TERMINAL_STATES, JobState
-from taurus_datamover.parsers.slurm import JobEvent, parse_job_events, slurm_failure
+from taurus_datamover.parsers.slurm import parse_job_events, parse_submitted_job_id, slurm_failure
 from taurus_datamover.progress import Progress, latest_progress
 
 __all__ = ["Job", "JobOutput", "JobState", "TERMINAL_STATES", "waitfor"]
@@ -42,6 +42,9 @@ __all__ = ["Job", "JobOutput", "JobState", "TERMINAL_STATES", "waitfor"]
 SIGNALLED_EXIT_CODE = 128 + signal.SIGTERM
 
 _READ_SIZE = 1 << 16
+#: How many stderr lines are looked at for Slurm's own lines (srun's time-limit notice may
+#: follow the task's output; a tool that prints more than this is not read for it).
+MAX_WATCHED_LINES = 10_000
 #: How much of the end of stdout is searched for the latest progress report.
 PROGRESS_TAIL = 1 << 14
 #: Seconds to wait, after the process ended, for the rest of its output.
@@ -56,14 +59,20 @@ class JobOutput(NamedTuple):
 
 
 class _Stream:
-    """Collects one pipe's bytes in a background thread."""
+    """Collects one pipe's bytes in a background thread.
 
-    def __init__(self, pipe: IO[bytes], on_line: Callable[[str], None], echo: IO[str] | None) -> None:
+    ``on_line`` sees each complete line while no more than ``MAX_WATCHED_LINES`` lines have
+    arrived: Slurm's own lines come first, so later output is not looked at for them.
+    """
+
+    def __init__(self, pipe: IO[bytes], on_line: Callable[[str], None] | None, echo: IO[str] | None) -> None:
         self._pipe = pipe
         self._chunks: list[bytes] = []
         self._on_line = on_line
         self._echo = echo
         self._partial = b""
+        self.has_data = False
+        self._lines_seen = 0
         self.thread = threading.Thread(target=self._drain, name="taurus-job-drain", daemon=True)
 
     def _drain(self) -> None:
@@ -74,14 +83,16 @@ class _Stream:
                 if not chunk:
                     break
                 self._chunks.append(chunk)
+                self.has_data = True
                 if self._echo is not None:
                     self._echo.write(chunk.decode("utf-8", "surrogateescape"))
                     self._echo.flush()
-                self._feed_lines(chunk)
+                if self._on_line is not None:
+                    self._feed_lines(chunk)
         except OSError:
             pass  # the pipe was closed under us (process killed): keep what we have
         finally:
-            if self._partial:
+            if self._partial and self._on_line is not None:
                 self._on_line(self._partial.decode("utf-8", "surrogateescape"))
                 self._partial = b""
             try:
@@ -90,15 +101,18 @@ class _Stream:
                 pass
 
     def _feed_lines(self, chunk: bytes) -> None:
-        # Slurm's own lines are short; only look at complete lines, and do not keep more
-        # than one line of the (possibly huge) tool output around for this.
+        assert self._on_line is not None
         data = self._partial + chunk
         *complete, self._partial = data.split(b"\n")
         if len(self._partial) > 4096:
             self._partial = b""
         for raw in complete:
-            if raw.startswith((b"srun", b"Submitted", b"slurmstepd", b"sbatch")):
-                self._on_line(raw.decode("utf-8", "surrogateescape"))
+            if self._lines_seen >= MAX_WATCHED_LINES:
+                self._on_line = None
+                self._partial = b""
+                return
+            self._lines_seen += 1
+            self._on_line(raw.decode("utf-8", "surrogateescape"))
 
     def value(self) -> bytes:
         return b"".join(self._chunks)
@@ -140,6 +154,7 @@ class Job(subprocess.Popen[bytes]):
         canceller: Callable[[int], None] | None = None,
         watcher: Any = None,
         error_class: type[ToolError] = DatamoverError,
+        expect_batch: bool = False,
     ) -> None:
         self.job_id: int | None = None
         self._state = JobState.RUNNING
@@ -152,6 +167,8 @@ class Job(subprocess.Popen[bytes]):
         self._error_class = error_class
         self._cancel_requested = False
         self._timed_out = False
+        self._task_output_started = False
+        self._expect_batch = expect_batch
         self._timeout = timeout
         self.watch_errors: list[str] = []
         self.exit_signal: int | None = None
@@ -174,8 +191,8 @@ class Job(subprocess.Popen[bytes]):
         echo_out = sys.stdout if verbosity >= 2 else None
         echo_err = sys.stderr if verbosity >= 2 else None
         assert self.stdout is not None and self.stderr is not None
-        self._out = _Stream(self.stdout, self._on_slurm_line, echo_out)
-        self._err = _Stream(self.stderr, self._on_slurm_line, echo_err)
+        self._out = _Stream(self.stdout, None, echo_out)
+        self._err = _Stream(self.stderr, self._on_stderr_line, echo_err)
         self._out.thread.start()
         self._err.thread.start()
         self._timer: threading.Timer | None = None
@@ -220,14 +237,34 @@ class Job(subprocess.Popen[bytes]):
                 return
             self._state = state
 
-    def _on_slurm_line(self, line: str) -> None:
-        for event in parse_job_events([line]):
-            self._apply_event(event)
+    def _on_stderr_line(self, line: str) -> None:
+        """Learn job id and state from Slurm's own lines on stderr, and only from those
+        that cannot come from the tool's output (a file name can say anything):
 
-    def _apply_event(self, event: JobEvent) -> None:
-        if event.job_id is not None and self.job_id is None:
-            self.job_id = event.job_id
-        self._set_state(event.state)
+        * ``srun: job N queued .../has been allocated ...`` only while nothing but ``srun:``
+          lines has been printed yet (on either stream): srun says it before the task runs;
+        * a ``*** STEP/JOB N ... CANCELLED AT ...`` notice only for the job id already known.
+
+        ``Submitted batch job N`` is read from stdout, and only for a call that asked for a
+        batch job (see ``expect_batch``). Ids learnt here are shown, never used to cancel:
+        a blocking job is cancelled by ending its ``srun``, which ends the Slurm job.
+        """
+        text = line.rstrip("\r")
+        if not text.startswith("srun: "):
+            if not (self.job_id is not None and "*** " in text):
+                self._task_output_started = True
+                return
+        for event in parse_job_events([text]):
+            if event.state in (JobState.TIMEOUT, JobState.CANCELLED):
+                if self.job_id is not None and event.job_id == self.job_id:
+                    self._set_state(event.state)
+                continue
+            if self._task_output_started or self._out.has_data:
+                continue
+            if self.job_id is None:
+                self.job_id = event.job_id
+            if event.job_id == self.job_id:
+                self._set_state(event.state)
 
     # ------------------------------------------------------------------ life cycle
     def _reap(self) -> None:
@@ -256,14 +293,12 @@ class Job(subprocess.Popen[bytes]):
         self._finish_local(rc)
 
     def _submitted_batch_id(self) -> int | None:
-        from taurus_datamover.parsers.slurm import parse_submitted_job_id
-
-        out = self._out.value()
-        if b"Submitted batch job" not in out and b"Submitted batch job" not in self._err.value():
+        """The id of the batch job this call submitted: only for a call that asked for one
+        (``expect_batch``), and only from the first line of stdout, where sbatch answers."""
+        if not self._expect_batch:
             return None
-        return parse_submitted_job_id(out.decode("utf-8", "surrogateescape")) or parse_submitted_job_id(
-            self._err.value().decode("utf-8", "surrogateescape")
-        )
+        first = self._out.value()[:200].split(b"\n", 1)[0].decode("utf-8", "surrogateescape")
+        return parse_submitted_job_id(first) if first.startswith("Submitted batch job ") else None
 
     def _finish_local(self, rc: int | None) -> None:
         if self._timed_out:
@@ -276,7 +311,11 @@ class Job(subprocess.Popen[bytes]):
             final = JobState.COMPLETED
         else:
             final = JobState.FAILED
-        self._set_state(final)
+        if self._timed_out or self._cancel_requested:
+            with self._state_lock:  # our own stop wins over srun's "CANCELLED AT" notice
+                self._state = final
+        else:
+            self._set_state(final)
         self._complete()
 
     def _finish_batch(self, state: JobState, exit_code: int | None = None, error: str | None = None) -> None:
@@ -437,8 +476,8 @@ class Job(subprocess.Popen[bytes]):
             return False
         self._cancel_requested = True
         if self._process_rc is None:
-            _stop_process_group(self)
-        if self.job_id is not None and self._canceller is not None:
+            _stop_process_group(self)  # ending srun ends a blocking job's Slurm job
+        if self._is_batch and self.job_id is not None and self._canceller is not None:
             try:
                 self._canceller(self.job_id)
             except Exception as exc:

@@ -163,37 +163,64 @@ def slurm_failure(stderr: str) -> str | None:
 
 
 _SQUEUE_HEADER = ("JOBID", "PARTITION", "NAME", "USER", "ST", "TIME", "NODES", "NODELIST(REASON)")
+#: squeue's default format, ``%.18i %.9P %.8j %.8u %.2t %.10M %.6D %R``, as its header prints.
+_DEFAULT_HEADER = "             JOBID PARTITION     NAME     USER ST       TIME  NODES NODELIST(REASON)"
+
+
+def _column_slices(header: str) -> list[tuple[int, int | None]]:
+    """Where each column of a fixed-width listing lies, from its (right-aligned) header."""
+    ends = [m.end() for m in re.finditer(r"\S+", header)]
+    slices: list[tuple[int, int | None]] = []
+    start = 0
+    for end in ends[:-1]:
+        slices.append((start, end))
+        start = end + 1
+    slices.append((start, None))  # NODELIST(REASON) is left-aligned and runs to the end
+    return slices
+
+
+_DEFAULT_SLICES = _column_slices(_DEFAULT_HEADER)
 
 
 def parse_squeue(text: str) -> list[JobInfo]:
     """Parse ``squeue``/``dtqueue`` in the default format (with or without its header).
 
-    Job ids with array or het suffixes (``123_4``, ``123+0``) keep their leading number.
-    Anything that is not a header or a row of eight or more columns is a :class:`ParseError`.
+    The columns are cut at the fixed positions the header gives (squeue pads and truncates
+    every field to its width), not at spaces: job names and reasons may contain spaces, and a
+    job named ``a b CD`` must not read as a COMPLETED job of user ``b``. Job ids with array or
+    het suffixes (``123_4``, ``123+0``) keep their leading number. A row that does not fit
+    the layout is a :class:`ParseError`.
     """
     jobs: list[JobInfo] = []
+    slices = _DEFAULT_SLICES
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        cols = line.split()
-        if tuple(cols[:8]) == _SQUEUE_HEADER:
+        if tuple(line.split()) == _SQUEUE_HEADER:
+            slices = _column_slices(line)
             continue
-        if len(cols) < 8:
-            raise ParseError("not a squeue row (expected 8 columns)", lineno=lineno, line=line)
-        found = re.match(r"^(\d+)", cols[0])
+        cells: list[str] = []
+        for start, end in slices:
+            if start > 0 and len(line) > start - 1 and line[start - 1] != " ":
+                raise ParseError("squeue row does not fit the column layout", lineno=lineno, line=line)
+            cells.append(line[start:end].strip())
+        if any(not cell for cell in cells[:7]):  # the reason (last) may be empty
+            raise ParseError("not a squeue row (a column is empty)", lineno=lineno, line=line)
+        found = re.fullmatch(r"(\d+)(?:[_+]\S*)?", cells[0])
         if not found:
             raise ParseError("job id is not a number", lineno=lineno, line=line)
-        # NAME may not contain spaces in squeue's fixed-width output, but REASON may: join.
+        if " " in cells[4] or " " in cells[1] or " " in cells[3]:
+            raise ParseError("squeue row does not fit the column layout", lineno=lineno, line=line)
         jobs.append(
             JobInfo(
                 job_id=int(found.group(1)),
-                state=state_from_slurm(cols[4]),
-                raw_state=cols[4],
-                partition=cols[1],
-                name=cols[2],
-                user=cols[3],
-                time=cols[5],
-                reason=" ".join(cols[7:]),
+                state=state_from_slurm(cells[4]),
+                raw_state=cells[4],
+                partition=cells[1],
+                name=cells[2],
+                user=cells[3],
+                time=cells[5],
+                reason=cells[7],
             )
         )
     return jobs
