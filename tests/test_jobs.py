@@ -196,3 +196,23 @@ def test_job_with_bytes_argument(tmp_path: Path) -> None:
     out, _ = Datamover(path_to_exe=str(tmp_path)).dtecho(raw).communicate()
     assert out == raw
     assert isinstance(Job, type)
+
+
+def test_jobs_and_cancel_by_id(fake_dt: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FAKE_DT_BATCH_DELAY", "0")
+    fifo = tmp_path / "fifo2"
+    os.mkfifo(fifo)
+    dm = Datamover(path_to_exe=str(fake_dt), blocking=False)
+    job = dm.dtcp(str(fifo), str(tmp_path / "copy2"))
+    deadline = time.monotonic() + 30
+    while job.state is not JobState.RUNNING:
+        assert time.monotonic() < deadline, job
+        time.sleep(0.05)
+    listed = {info.job_id: info for info in dm.jobs()}
+    assert listed[job.job_id].state is JobState.RUNNING  # type: ignore[index]
+    assert job.job_id is not None
+    dm.cancel(job.job_id)
+    job.wait(60)
+    assert job.state is JobState.CANCELLED
+    with pytest.raises(ValueError):
+        dm.cancel()

@@ -48,6 +48,8 @@ from taurus_datamover.command import PathArg, ToolSet, as_arg
 from taurus_datamover.errors import CommandTimeout, DatamoverError
 from taurus_datamover.file_api import Compression, SaveError, WalkTriple
 from taurus_datamover.jobs import Job, JobOutput
+from taurus_datamover.models.jobs import JobInfo
+from taurus_datamover.parsers.slurm import parse_squeue
 from taurus_datamover.models.files import FileEntry
 from taurus_datamover.parsers.ls import UNAMBIGUOUS_LS_ENV, parse_ls
 from taurus_datamover.tools import DATAMOVER_FAMILY
@@ -207,6 +209,20 @@ class Datamover(ToolSet):
         if argv is None:
             return None
         return watcher_for(argv, self.env, ask_scontrol=not self.has_tool("dtqueue"))
+
+    # ================================================================== job management
+    def jobs(self, *, include_finished: bool = True, timeout: float | None = 120) -> list[JobInfo]:
+        """Your datamover jobs as ``dtqueue`` lists them (``-t all``: recently finished too)."""
+        args: tuple[str, ...] = ("-t", "all") if include_finished else ()
+        output = self.run("dtqueue", *args, timeout=timeout).result()
+        return parse_squeue(output.stdout)
+
+    def cancel(self, *job_ids: int, timeout: float | None = 120) -> None:
+        """Cancel Slurm jobs by id with ``dtcancel`` (``DatamoverError`` if it refuses)."""
+        if not job_ids:
+            raise ValueError("cancel() needs at least one job id")
+        ids = [int(job_id) for job_id in job_ids]
+        self.run("dtcancel", *ids, timeout=timeout).result()
 
     # ================================================================== file API
     def _transfer(

@@ -7,15 +7,13 @@ import sys
 from taurus_datamover.cli.context import Context
 from taurus_datamover.cli.output import print_json, print_table
 from taurus_datamover.models.jobs import JobInfo
-from taurus_datamover.parsers.slurm import parse_squeue
 
 __all__ = ["list_jobs", "run_cancel", "run_jobs"]
 
 
 def list_jobs(ctx: Context) -> list[JobInfo]:
     """The jobs ``dtqueue -t all`` shows (recently finished ones included)."""
-    output = ctx.datamover.run("dtqueue", "-t", "all", timeout=120).result()
-    return parse_squeue(output.stdout)
+    return ctx.datamover.jobs()
 
 
 def run_jobs(ctx: Context) -> int:
@@ -39,7 +37,7 @@ def run_jobs(ctx: Context) -> int:
 def run_cancel(ctx: Context) -> int:
     """Cancel the given jobs (``dtcancel``)."""
     ids: list[int] = ctx.args.job_ids
-    ctx.datamover.run("dtcancel", *ids, timeout=120).result()
+    ctx.datamover.cancel(*ids)
     if ctx.verbosity >= 0:
         for job_id in ids:
             print(f"cancel requested for job {job_id}", file=sys.stderr)

@@ -41,6 +41,18 @@ class FrozenModel(BaseModel):
             )
         return self._owner
 
+    def _repr_html_(self) -> str:
+        """A two-column table of the fields that are set, for Jupyter."""
+        import html
+
+        rows = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(name)}</th>"
+            f"<td style='text-align:left'>{html.escape(str(value))}</td></tr>"
+            for name, value in self.__dict__.items()
+            if value is not None and name != "line"
+        )
+        return f"<table><caption>{html.escape(type(self).__name__)}</caption>{rows}</table>"
+
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
