@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from taurus_datamover.errors import ParseError
 from taurus_datamover.models.base import UnboundModelError
@@ -258,5 +259,5 @@ def test_entries_are_frozen_and_compare_by_fields() -> None:
     a = one("-rw-r--r-- 1 root root 0 Nov 25 13:50 f")
     b = one("-rw-r--r-- 1 root root 0 Nov 25 13:50 f")
     assert a == b and hash(a) == hash(b)
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="frozen"):
         a.name = "g"  # type: ignore[misc]
