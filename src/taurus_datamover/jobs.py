@@ -157,7 +157,9 @@ class Job(subprocess.Popen[bytes]):
         expect_batch: bool = False,
     ) -> None:
         self.job_id: int | None = None
-        self._state = JobState.RUNNING
+        # A submission is PENDING until the queue says otherwise; a tool run in the
+        # foreground is RUNNING until srun says it waits (``queued and waiting``).
+        self._state = JobState.PENDING if expect_batch else JobState.RUNNING
         self._state_lock = threading.Lock()
         self._finished = threading.Event()
         self._callbacks: list[Callable[[Job], None]] = []
@@ -173,6 +175,7 @@ class Job(subprocess.Popen[bytes]):
         self.watch_errors: list[str] = []
         self.exit_signal: int | None = None
         self.started_at = time.monotonic()
+        self._workdir = os.path.abspath(os.fspath(cwd) if cwd is not None else os.curdir)
         self.ended_at: float | None = None
         self.verbosity = verbosity
         #: The command line as text (file names that are not UTF-8 keep surrogate escapes).
@@ -370,8 +373,20 @@ class Job(subprocess.Popen[bytes]):
         return self.returncode if self._finished.is_set() else None
 
     def wait(self, timeout: float | None = None) -> int:
-        """Wait for the end of the job; ``subprocess.TimeoutExpired`` after ``timeout`` s."""
-        if not self._finished.wait(timeout):
+        """Wait for the end of the job; ``subprocess.TimeoutExpired`` after ``timeout`` s.
+
+        Interrupted (Ctrl-C, ``KeyboardInterrupt``) while the tool itself still runs, the
+        job is stopped before the interrupt goes on, as ``subprocess.run`` does: the tools
+        run in their own session, so the terminal's Ctrl-C does not reach them. A batch job
+        already submitted to Slurm is left queued (cancel it with :meth:`cancel`).
+        """
+        try:
+            finished = self._finished.wait(timeout)
+        except KeyboardInterrupt:
+            if not self._is_batch and self._process_rc is None:
+                self.cancel()
+            raise
+        if not finished:
             raise subprocess.TimeoutExpired(self.args, timeout or 0.0)
         rc = self.returncode
         assert rc is not None
@@ -445,6 +460,9 @@ class Job(subprocess.Popen[bytes]):
                 self.argv, self._timeout or 0.0, stdout=stdout, stderr=stderr
             )
         if self.returncode != 0 or self._state is not JobState.COMPLETED:
+            batch_output = self.batch_output()
+            if batch_output:  # what the batch job printed: the tool's own words
+                stderr = f"{stderr}{batch_output}" if stderr else batch_output
             raise self._error_class(
                 self.failure_summary(),
                 argv=self.argv,
@@ -453,6 +471,27 @@ class Job(subprocess.Popen[bytes]):
                 stderr=stderr,
             )
         return JobOutput(stdout, stderr)
+
+    @property
+    def batch_output_path(self) -> str | None:
+        """Where a batch job's output goes: sbatch's default ``slurm-N.out`` in the
+        directory the tool was started in (None for a blocking job)."""
+        if not self._is_batch or self.job_id is None:
+            return None
+        return os.path.join(self._workdir, f"slurm-{self.job_id}.out")
+
+    def batch_output(self, limit: int = 1 << 16) -> str:
+        """The end (``limit`` bytes) of a batch job's output file, or "" when there is none."""
+        path = self.batch_output_path
+        if path is None:
+            return ""
+        try:
+            with open(path, "rb") as handle:
+                handle.seek(0, os.SEEK_END)
+                handle.seek(max(0, handle.tell() - limit))
+                return handle.read().decode("utf-8", "surrogateescape")
+        except OSError:
+            return ""
 
     def failure_summary(self) -> str:
         """One line saying why the job failed, in Slurm's or the tool's words."""
@@ -465,7 +504,13 @@ class Job(subprocess.Popen[bytes]):
             return f"{tool}{where} failed: {slurm}"
         if self.exit_signal:
             return f"{tool}{where} was killed by signal {self.exit_signal}"
-        return f"{tool}{where} ended {self._state.value} with exit code {self.returncode}"
+        summary = f"{tool}{where} ended {self._state.value} with exit code {self.returncode}"
+        last = [line for line in self.batch_output(4096).splitlines() if line.strip()]
+        if last:
+            return f"{summary}: {last[-1].strip()}"
+        if self._is_batch:
+            return f"{summary} (no output file {self.batch_output_path})"
+        return summary
 
     def cancel(self) -> bool:
         """Stop the local process and cancel the Slurm job (when its id is known).

@@ -8,7 +8,10 @@
 * ``grp/`` (the fileserver, seen only by the datamover on ZIH), ``projects/`` and the
   workspace file systems of the site config (``site.json``);
 * ``dt.json`` -- whether the dt tools use a real Slurm (``srun``/``sbatch`` in a
-  ``datamover`` partition) or the local batch queue under ``jobs/``.
+  ``datamover`` partition) or the local batch queue under ``jobs/``;
+* ``faults.json`` (only while faults are set, :meth:`EmulatedSite.set_faults`) -- faults
+  the tools inject on purpose (see :mod:`taurus_datamover.emulator.faults`), and
+  ``faults.log``, one line per fault that struck.
 
 The site never deletes its root; leaving the context manager only cancels local jobs that
 are still pending or running, so no process outlives a test.
@@ -18,7 +21,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from types import TracebackType
@@ -226,6 +229,21 @@ class EmulatedSite:
         from taurus_datamover.emulator import clock
 
         clock.advance_clock(self._root, delta)
+
+    # -- faults ----------------------------------------------------------------------
+    def set_faults(self, faults: Sequence[Mapping[str, Any]] | None) -> None:
+        """Make the tools fail on purpose (see :mod:`taurus_datamover.emulator.faults`),
+        e.g. ``[{"tool": "dtmv", "action": "fail", "after_files": 1}]``; resets the call
+        counters. ``None`` removes every fault of the site."""
+        from taurus_datamover.emulator import faults as fault_hooks
+
+        fault_hooks.write_faults(self._root, faults)
+
+    def fault_log(self) -> list[dict[str, Any]]:
+        """Every fault that struck so far (tool, action, pid, where it stopped), oldest first."""
+        from taurus_datamover.emulator import faults as fault_hooks
+
+        return fault_hooks.read_fault_log(self._root)
 
     # -- jobs and life cycle ---------------------------------------------------------
     def cancel_local_jobs(self) -> list[int]:

@@ -12,6 +12,12 @@ Each strips the datamover options and runs the command of the same name without 
   ``Submitted batch job N``.
 
 ``dtls`` is always blocking, as on ZIH.
+
+Fault hooks (:mod:`taurus_datamover.emulator.faults`): when a fault of the site strikes a
+call, the job runs ``python -m taurus_datamover.emulator.dt.partial ROOT FAULT TOOL CMD
+ARGS...`` (:mod:`.partial`) in place of ``CMD ARGS...``, in the same way (srun, sbatch with
+job name ``CMD``, local queue or exec), so the library meets the fault where it would meet
+a real one: inside the transfer job.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+
+from dataclasses import replace
 
 from taurus_datamover.emulator.dt.jobs import JobStore
 from taurus_datamover.emulator.dt.mode import PARTITION, load_slurm_mode
@@ -76,10 +84,32 @@ def srun_argv(command: str, opts: DtOptions) -> list[str]:
     return ["srun", *_slurm_options(opts), "--pty", command, *opts.args]
 
 
-def sbatch_argv(command: str, opts: DtOptions, bin_dir: str | os.PathLike[str]) -> list[str]:
-    """The non-blocking Slurm call for *command* (pure)."""
+def sbatch_argv(
+    command: str, opts: DtOptions, bin_dir: str | os.PathLike[str], *, job_name: str | None = None
+) -> list[str]:
+    """The non-blocking Slurm call for *command* (pure); the job is named *job_name*
+    (default: *command*)."""
     script = os.path.join(os.fspath(bin_dir), DT_EXEC)
-    return ["sbatch", *_slurm_options(opts), "-J", command, script, command, *opts.args]
+    name = command if job_name is None else job_name
+    return ["sbatch", *_slurm_options(opts), "-J", name, script, command, *opts.args]
+
+
+def _with_fault(
+    tool: str, root: str | os.PathLike[str], command: str, opts: DtOptions
+) -> tuple[str, DtOptions] | int:
+    """The command to run for this call: *command* itself, or the fault runner when a fault
+    of the site strikes it (an int: the exit code of a broken fault specification)."""
+    from taurus_datamover.emulator.faults import FaultSpecError, select_fault
+
+    try:
+        fault = select_fault(root, tool)
+    except FaultSpecError as exc:
+        print(f"{tool}: bad emulated fault: {exc}", file=sys.stderr)
+        return 2
+    if fault is None:
+        return command, opts
+    runner = ("-m", "taurus_datamover.emulator.dt.partial", os.fspath(root), fault.to_json(), tool, command)
+    return sys.executable, replace(opts, args=(*runner, *opts.args))
 
 
 def exec_tool(argv: Sequence[str], tool: str) -> int:
@@ -102,10 +132,15 @@ def run_transfer(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -
         print(f"{tool}: error: {exc}", file=sys.stderr)
         return 1
     blocking = opts.blocking or tool in ALWAYS_BLOCKING
+    job_name = command
+    chosen = _with_fault(tool, root, command, opts)
+    if isinstance(chosen, int):
+        return chosen
+    command, opts = chosen
     if load_slurm_mode(root):
         if blocking:
             return exec_tool(srun_argv(command, opts), tool)
-        return exec_tool(sbatch_argv(command, opts, Path(root) / "bin"), tool)
+        return exec_tool(sbatch_argv(command, opts, Path(root) / "bin", job_name=job_name), tool)
     if blocking:
         return exec_tool([command, *opts.args], tool)
     try:  # Slurm checks --time itself; the local queue must do it here
@@ -115,7 +150,7 @@ def run_transfer(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -
         return 1
     record = JobStore(root).submit(
         (command, *opts.args),
-        name=command,
+        name=job_name,
         user=current_user(),
         partition=PARTITION,
         workdir=os.getcwd(),

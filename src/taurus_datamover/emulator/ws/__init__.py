@@ -8,15 +8,25 @@ This package imports nothing from the library's object API or parsers.
 
 Data layout (see :mod:`.db`): one YAML-subset file per workspace in the file system's
 database directory, released entries in its ``deleted`` sub-directory.
+
+Fault hooks (:mod:`taurus_datamover.emulator.faults`): a fault of the site for this tool
+strikes before the tool reads anything (``"when": "before"``, the default) or after it has
+done its work and printed its output (``"when": "after"``): ``fail`` exits 1 with
+``Error: emulated fault ...`` on stderr, ``kill`` dies by SIGKILL, ``hang`` sleeps
+``hang_seconds`` and then fails. A database change is one atomic file replacement, so a
+workspace is never half-changed by a fault.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from taurus_datamover.emulator.faults import Fault, FaultSpecError, record_fault, select_fault
 
 from taurus_datamover.emulator.ws.allocate import ws_allocate, ws_extend
 from taurus_datamover.emulator.ws.context import Site, open_site
@@ -51,6 +61,13 @@ def main(tool: str, root: str | os.PathLike[str], argv: list[str]) -> int:
     if handler is None:
         print(f"{name}: not an emulated workspace tool", file=sys.stderr)
         return 2
+    try:
+        fault = select_fault(root, name)
+    except FaultSpecError as exc:
+        print(f"{name}: bad emulated fault: {exc}", file=sys.stderr)
+        return 2
+    if fault is not None and fault.when == "before":
+        return _strike(root, fault, "before")
     time.tzset()  # honour a TZ set after start-up (ctime uses the local zone)
     try:
         site = open_site(Path(root))
@@ -58,6 +75,22 @@ def main(tool: str, root: str | os.PathLike[str], argv: list[str]) -> int:
         print(f"Error: Could not read config file! ({exc})", file=sys.stderr)
         return 255
     try:
-        return handler(site, [*argv])  # (`list` is our submodule here)
+        code = handler(site, [*argv])  # (`list` is our submodule here)
     finally:
         sys.stdout.flush()
+    if fault is not None:
+        return _strike(root, fault, f"after (its own exit code {code})")
+    return code
+
+
+def _strike(root: str | os.PathLike[str], fault: Fault, when: str) -> int:
+    """Log *fault*, say so on stderr and act: die by SIGKILL, or hang, then fail."""
+    record_fault(root, fault, when=fault.when)
+    sys.stdout.flush()
+    print(f"Error: emulated fault '{fault.action}' of {fault.tool}, {when}", file=sys.stderr, flush=True)
+    if fault.action == "kill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    if fault.action == "hang":
+        time.sleep(fault.hang_seconds)
+        print(f"Error: emulated fault 'hang' gave up after {fault.hang_seconds:g} s", file=sys.stderr)
+    return 1

@@ -1,0 +1,178 @@
+"""The command of a ``dt*`` job that has a fault (see :mod:`taurus_datamover.emulator.faults`).
+
+``python -m taurus_datamover.emulator.dt.partial ROOT FAULT_JSON TOOL COMMAND ARGS...`` is
+what an emulated transfer tool runs (under ``srun``/``sbatch`` or in the local queue) in
+place of ``COMMAND ARGS...`` when a fault strikes its call:
+
+* without ``after_files`` the fault strikes before anything is done;
+* with ``after_files`` (``cp``/``mv``) the real command runs once per source operand
+  (``COMMAND OPTIONS -- SRC DST``, same options, same destination, so the effect of each
+  step is what the whole command does for that source), and the fault strikes after
+  ``after_files`` sources. A source is therefore either done completely (moved or copied
+  by the real tool) or not touched, except under ``enospc``, which leaves a truncated
+  destination of the next source and the source itself intact.
+
+The message on stderr names the fault, the tool and where it stopped, e.g.
+``mv: emulated fault 'fail' (dtmv, after_files=1): stopped after 1 of 3 sources; done:
+'a'; not done: 'b', 'c'``.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from taurus_datamover.emulator.faults import Fault, FaultSpecError, record_fault
+
+__all__ = ["Operands", "main", "run_with_fault", "split_operands"]
+
+
+@dataclass(frozen=True)
+class Operands:
+    """A ``cp``/``mv`` command line taken apart."""
+
+    options: tuple[str, ...]
+    sources: tuple[str, ...]
+    destination: str | None  # None when -t/--target-directory names it
+    target_dir: str | None
+    no_target_directory: bool
+
+
+def split_operands(args: Sequence[str]) -> Operands:
+    """Split ``cp``/``mv`` arguments into options, sources and destination (GNU syntax:
+    options before ``--``, ``-t DIR``/``--target-directory=DIR``, ``-T``)."""
+    options: list[str] = []
+    operands: list[str] = []
+    target_dir: str | None = None
+    no_target = False
+    i = 0
+    while i < len(args):
+        word = args[i]
+        if word == "--":
+            operands.extend(args[i + 1 :])
+            break
+        if word.startswith("--target-directory="):
+            target_dir = word.partition("=")[2]
+        elif word in ("-t", "--target-directory"):
+            if i + 1 < len(args):
+                target_dir = args[i + 1]
+                i += 1
+        elif word.startswith("-t") and not word.startswith("--"):
+            target_dir = word[2:]
+        elif word.startswith("-") and word != "-":
+            if word in ("-T", "--no-target-directory") or (not word.startswith("--") and "T" in word[1:]):
+                no_target = True
+            options.append(word)
+        else:
+            operands.append(word)
+        i += 1
+    if target_dir is not None:
+        return Operands(tuple(options), tuple(operands), None, target_dir, no_target)
+    if len(operands) < 2:
+        return Operands(tuple(options), tuple(operands), None, None, no_target)
+    return Operands(tuple(options), tuple(operands[:-1]), operands[-1], None, no_target)
+
+
+def _step_argv(command: str, ops: Operands, source: str) -> list[str]:
+    if ops.target_dir is not None:
+        return [command, *ops.options, "-t", ops.target_dir, "--", source]
+    assert ops.destination is not None
+    return [command, *ops.options, "--", source, ops.destination]
+
+
+def _destination_of(ops: Operands, source: str) -> str:
+    """Where *source* ends up (what ``cp``/``mv`` would write)."""
+    base = os.path.basename(source.rstrip("/")) or source
+    if ops.target_dir is not None:
+        return os.path.join(ops.target_dir, base)
+    assert ops.destination is not None
+    if ops.no_target_directory or (len(ops.sources) == 1 and not os.path.isdir(ops.destination)):
+        return ops.destination
+    return os.path.join(ops.destination, base)
+
+
+def _quoted(names: Sequence[str]) -> str:
+    return ", ".join(repr(n) for n in names) if names else "none"
+
+
+def _enospc(command: str, ops: Operands, source: str, keep_bytes: int | None) -> str:
+    """Write a truncated copy of *source* (a directory: nothing) and return cp's error line."""
+    target = _destination_of(ops, source)
+    if os.path.isdir(source) and not os.path.islink(source):
+        return f"{command}: cannot create directory '{target}': No space left on device"
+    size = os.path.getsize(source)
+    keep = size // 2 if keep_bytes is None else min(keep_bytes, size)
+    with open(source, "rb") as src, open(target, "wb") as dst:
+        dst.write(src.read(keep))
+    return f"{command}: error writing '{target}': No space left on device"
+
+
+def _say(line: str) -> None:
+    """Write one whole line to stderr in one ``write`` (srun does not split it then)."""
+    sys.stderr.flush()
+    os.write(2, os.fsencode(line + "\n"))
+
+
+def _strike(fault: Fault, tool: str, message: str) -> int:
+    """Print *message* and act: kill this process, or hang then fail, or fail."""
+    _say(message)
+    if fault.action == "kill":
+        sys.stdout.flush()
+        os.kill(os.getpid(), signal.SIGKILL)
+    if fault.action == "hang":
+        time.sleep(fault.hang_seconds)
+        _say(f"{tool}: emulated fault 'hang' gave up after {fault.hang_seconds:g} s")
+    return 1
+
+
+def run_with_fault(root: str, fault: Fault, tool: str, command: str, args: Sequence[str]) -> int:
+    """Run ``COMMAND ARGS`` of dt tool *tool* with *fault*; return the exit code."""
+    label = f"{command}: emulated fault '{fault.action}' ({tool}"
+    if fault.after_files is None:
+        record_fault(root, fault, stopped_after=0, sources=None)
+        return _strike(fault, tool, f"{label}): stopped before running {command}")
+    ops = split_operands(args)
+    if not ops.sources or (ops.destination is None and ops.target_dir is None):
+        return subprocess.call([command, *args])  # a usage error: the real tool's own words
+    done: list[str] = []
+    for source in ops.sources[: fault.after_files]:
+        code = subprocess.call(_step_argv(command, ops, source))
+        if code != 0:
+            return code  # a real failure of the real tool: report it as such
+        done.append(source)
+    rest = list(ops.sources[len(done) :])
+    where = (
+        f"{label}, after_files={fault.after_files}): stopped after {len(done)} of "
+        f"{len(ops.sources)} sources; done: {_quoted(done)}; not done: {_quoted(rest)}"
+    )
+    record_fault(root, fault, stopped_after=len(done), sources=len(ops.sources), not_done=rest)
+    if fault.action == "enospc" and rest:
+        _say(_enospc(command, ops, rest[0], fault.keep_bytes))
+    return _strike(fault, tool, where)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: ``python -m taurus_datamover.emulator.dt.partial ROOT FAULT TOOL COMMAND ARGS...``."""
+    import json
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) < 4:
+        print("usage: python -m taurus_datamover.emulator.dt.partial ROOT FAULT_JSON TOOL COMMAND [ARGS...]",
+              file=sys.stderr)
+        return 2
+    root, spec, tool, command, *rest = args
+    try:
+        fault = Fault.from_mapping(json.loads(spec))
+    except (ValueError, FaultSpecError) as exc:
+        print(f"{tool}: bad emulated fault: {exc}", file=sys.stderr)
+        return 2
+    return run_with_fault(root, fault, tool, command, rest)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
