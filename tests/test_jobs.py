@@ -217,3 +217,14 @@ def test_jobs_and_cancel_by_id(fake_dt: Path, tmp_path: Path, monkeypatch: pytes
     assert job.state is JobState.CANCELLED
     with pytest.raises(ValueError):
         dm.cancel()
+
+
+@pytest.mark.parametrize("exit_code,state", [(143, JobState.TIMEOUT), (0, JobState.COMPLETED)])
+def test_time_limit_notice_without_a_known_job_id(tmp_path: Path, exit_code: int, state: JobState) -> None:
+    """srun that got its allocation at once names no job; its time-limit notice is believed
+    only when the tool then fails (a file named like the notice cannot fake a timeout)."""
+    notice = "slurmstepd-localhost: error: *** STEP 175.0 ON localhost CANCELLED AT 2026-11-24T20:10:55 DUE TO TIME LIMIT ***"
+    write_executable(tmp_path / "dtlimit", f"#!/bin/sh\necho '{notice}' >&2\nexit {exit_code}\n")
+    job = Datamover(path_to_exe=str(tmp_path)).dtlimit()
+    job.wait(30)
+    assert job.state is state and job.job_id is None

@@ -170,6 +170,7 @@ class Job(subprocess.Popen[bytes]):
         self._cancel_requested = False
         self._timed_out = False
         self._task_output_started = False
+        self._claimed_end: JobState | None = None
         self._expect_batch = expect_batch
         self._timeout = timeout
         self.watch_errors: list[str] = []
@@ -246,20 +247,25 @@ class Job(subprocess.Popen[bytes]):
 
         * ``srun: job N queued .../has been allocated ...`` only while nothing but ``srun:``
           lines has been printed yet (on either stream): srun says it before the task runs;
-        * a ``*** STEP/JOB N ... CANCELLED AT ...`` notice only for the job id already known.
+        * a ``*** STEP/JOB N ... CANCELLED AT ... [DUE TO TIME LIMIT]`` notice counts for the
+          job id already known; when none is known (srun got its allocation at once and said
+          nothing), it is only a *claim*, believed at the end if the tool then failed
+          (a successful listing of a file named so stays COMPLETED).
 
         ``Submitted batch job N`` is read from stdout, and only for a call that asked for a
         batch job (see ``expect_batch``). Ids learnt here are shown, never used to cancel:
         a blocking job is cancelled by ending its ``srun``, which ends the Slurm job.
         """
         text = line.rstrip("\r")
-        if not text.startswith("srun: "):
-            if not (self.job_id is not None and "*** " in text):
-                self._task_output_started = True
-                return
-        for event in parse_job_events([text]):
+        events = parse_job_events([text])
+        if not text.startswith("srun: ") and not (events and "*** " in text):
+            self._task_output_started = True
+            return
+        for event in events:
             if event.state in (JobState.TIMEOUT, JobState.CANCELLED):
-                if self.job_id is not None and event.job_id == self.job_id:
+                if self.job_id is None:
+                    self._claimed_end = event.state
+                elif event.job_id == self.job_id:
                     self._set_state(event.state)
                 continue
             if self._task_output_started or self._out.has_data:
@@ -312,6 +318,8 @@ class Job(subprocess.Popen[bytes]):
             final = JobState.TIMEOUT
         elif rc == 0:
             final = JobState.COMPLETED
+        elif self._claimed_end is not None:
+            final = self._claimed_end  # Slurm's notice, now borne out by the failure
         else:
             final = JobState.FAILED
         if self._timed_out or self._cancel_requested:
