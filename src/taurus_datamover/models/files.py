@@ -13,11 +13,15 @@ import builtins
 import posixpath
 from datetime import datetime
 from enum import Enum
-from typing import Any, Protocol
+from collections.abc import Sequence
+from typing import Any, Protocol, cast
+
+from pydantic import TypeAdapter
+from pydantic_core import SchemaValidator, core_schema
 
 from taurus_datamover.models.base import FrozenModel
 
-__all__ = ["EntryType", "FileEntry", "FileOwner", "TimePrecision"]
+__all__ = ["EntryType", "FileEntry", "FileOwner", "TimePrecision", "file_entries"]
 
 
 class EntryType(str, Enum):
@@ -118,3 +122,73 @@ class FileEntry(FrozenModel):
         if not self.is_dir:
             raise NotADirectoryError(f"{self.path!r} is a {self.type.value}, not a directory")
         return self._owner_api().ls(self.path, all=all, recursive=recursive)
+
+
+# -- bulk construction --------------------------------------------------------------------
+# Validating a list of FileEntry with TypeAdapter(list[FileEntry]) spends most of its time
+# creating each instance and calling pydantic's per-instance Python hook that initialises
+# the private attributes (``_owner``). For the tens of thousands of entries of a listing,
+# ``file_entries`` runs the model's own field validator (the ``model-fields`` core schema
+# of FileEntry, with the model's config: same coercions, same errors, ``extra="forbid"``)
+# over the whole list in one call, then builds each instance the way pydantic's
+# ``model_construct`` does. Records marked *exact* (the ls parser's fast path builds every
+# field with its final type, in field order: validation returns such a record unchanged)
+# skip the validator. Either way the result equals ``FileEntry.model_validate(record)``,
+# including ``model_fields_set`` (tests/test_parse_ls_fast.py checks both).
+
+_ENTRY_SCHEMA = cast("dict[str, Any]", FileEntry.__pydantic_core_schema__)
+#: The shortcut holds only while FileEntry is a plain model: fields, config, and no hook
+#: but pydantic's private-attribute initialiser (a model validator would wrap the schema).
+_PLAIN_MODEL = (
+    _ENTRY_SCHEMA.get("type") == "model"
+    and _ENTRY_SCHEMA["schema"].get("type") == "model-fields"
+    and getattr(FileEntry.model_post_init, "__name__", "") == "init_private_attributes"
+)
+_FIELDS_VALIDATOR = SchemaValidator(
+    core_schema.list_schema(cast("core_schema.CoreSchema", _ENTRY_SCHEMA["schema"])),
+    cast("core_schema.CoreConfig | None", _ENTRY_SCHEMA.get("config")),
+) if _PLAIN_MODEL else None
+_ENTRIES_ADAPTER: TypeAdapter[builtins.list[FileEntry]] = TypeAdapter(builtins.list[FileEntry])
+_FIELD_NAMES = frozenset(FileEntry.model_fields)
+_PRIVATE_DEFAULTS: dict[str, Any] = {
+    name: attr.get_default() for name, attr in FileEntry.__private_attributes__.items()
+}
+
+
+def file_entries(
+    records: builtins.list[dict[str, Any]], exact: Sequence[bool] | None = None
+) -> builtins.list[FileEntry]:
+    """The entries of ``records`` (dicts of FileEntry fields), validated in bulk.
+
+    ``exact[i]`` says that ``records[i]`` has every field, in order, with its final type
+    (what the validator would return): it is used as the entry's ``__dict__`` as is.
+    Raises ``pydantic.ValidationError`` like ``TypeAdapter(list[FileEntry])`` would.
+    """
+    if _FIELDS_VALIDATOR is None:
+        return _ENTRIES_ADAPTER.validate_python(records)
+    if exact is None:
+        exact = [False] * len(records)
+    validated: builtins.list[tuple[dict[str, Any], Any, set[str]]]
+    validated = _FIELDS_VALIDATOR.validate_python(
+        [rec for rec, ok in zip(records, exact) if not ok])
+    checked = iter(validated)
+    new = object.__new__
+    setattr_ = object.__setattr__
+    private = _PRIVATE_DEFAULTS
+    names = _FIELD_NAMES
+    out: builtins.list[FileEntry] = []
+    append = out.append
+    for rec, ok in zip(records, exact):
+        entry = new(FileEntry)
+        if ok:
+            setattr_(entry, "__dict__", rec)
+            setattr_(entry, "__pydantic_fields_set__", set(names))
+            setattr_(entry, "__pydantic_extra__", None)
+        else:
+            values, extra, fields_set = next(checked)
+            setattr_(entry, "__dict__", values)
+            setattr_(entry, "__pydantic_fields_set__", fields_set)
+            setattr_(entry, "__pydantic_extra__", extra)
+        setattr_(entry, "__pydantic_private__", dict(private))
+        append(entry)
+    return out

@@ -34,6 +34,13 @@ order and never by guessing:
 * a name that is continued by an entry-shaped, perfectly aligned line cannot be told apart
   from two entries in literal output: that is a limit of the literal style (use ``-b``).
 
+Speed: entry lines of the common shapes (the default style with C month names, and the
+unambiguous form) are read by ``ls_fast.FastReader`` with one regex and cached dates, and
+every other line by the careful reader above; the fast path only accepts lines the careful
+reader would read the same way (tests/test_parse_ls_fast.py runs both on generated lines).
+``parse_ls`` then builds the models in bulk (``models.files.file_entries``) with the cyclic
+GC paused. ``bench/parse_ls.py`` measures it against the careful reader alone.
+
 Errors: every problem is a :class:`ParseError` with the 1-based line number and the raw
 line; no other exception leaves the parser. Lines end at ``\\n`` only (a ``\\r`` belongs to
 the name). Bytes are decoded as UTF-8 with ``surrogateescape`` (raw bytes are kept).
@@ -50,7 +57,8 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from taurus_datamover.errors import ParseError
-from taurus_datamover.models.files import EntryType, FileEntry
+from taurus_datamover.models.files import EntryType, FileEntry, file_entries
+from taurus_datamover.parsers.ls_fast import FastReader
 from taurus_datamover.parsers.ls_line import TOTAL_RE, Head, LineAmbiguous, read_head
 from taurus_datamover.parsers.ls_names import (
     NameError_,
@@ -60,7 +68,7 @@ from taurus_datamover.parsers.ls_names import (
     split_symlink_literal,
 )
 from taurus_datamover.parsers.ls_options import Layout, layout_from_options
-from taurus_datamover.parsers.ls_time import resolve_date
+from taurus_datamover.parsers.ls_time import DateMatch, resolve_date
 
 __all__ = ["UNAMBIGUOUS_LS_ENV", "UNAMBIGUOUS_LS_OPTIONS", "iter_ls", "parse_ls"]
 
@@ -136,17 +144,33 @@ class _Pending:
 
 
 class _Parser:
-    def __init__(self, layout: Layout, now: datetime | None, tz: tzinfo | None) -> None:
+    """The careful reader as a state machine over lines, with the fast path in front.
+
+    With ``fast``, entry lines of the common shapes are read by :class:`FastReader`; any
+    line it does not accept (headers, totals, blanks, continued names, other styles,
+    anything odd) goes through the careful reader, whose state the fast path keeps up to
+    date (``family``, ``align``), so both give the same entries and the same ParseError.
+    """
+
+    def __init__(self, layout: Layout, now: datetime | None, tz: tzinfo | None,
+                 fast: bool = True) -> None:
         self.layout = layout
         self.literal = layout.quoting is Quoting.LITERAL
-        self.now = now
+        # one "now" for the whole listing (the year of recent times is inferred from it)
+        self.now = now if now is not None else (
+            datetime.now(tz) if tz is not None else datetime.now().astimezone())
         self.tz = tz
+        self.fast = FastReader(layout, self.resolve, tz) if fast and FastReader.usable(layout) else None
         self.directory: str | None = None
         self.align: tuple[int, int] | None = None
         self.family: str | None = None
         self.dates: dict[tuple[object, ...], tuple[datetime, int | None]] = {}
 
     # -- helpers ---------------------------------------------------------------------
+    def resolve(self, date: DateMatch) -> tuple[datetime, int | None]:
+        """``(mtime, mtime_ns)`` of a timestamp (see ``ls_time.resolve_date``)."""
+        return resolve_date(date, self.now, self.tz)
+
     def head(self, line: str, lineno: int) -> Head | None:
         try:
             head = read_head(line, self.layout)
@@ -210,7 +234,7 @@ class _Parser:
         resolved = self.dates.get(key)
         if resolved is None:
             try:
-                resolved = resolve_date(head.date, self.now, self.tz)
+                resolved = self.resolve(head.date)
             except (ValueError, OverflowError, OSError) as exc:
                 raise ParseError(f"bad timestamp ({exc})", lineno=lineno, line=raw) from None
             if len(self.dates) > 4096:
@@ -269,14 +293,51 @@ class _Parser:
                              lineno=lineno, line=line)
 
     # -- the state machine ---------------------------------------------------------------
-    def run(self, src: _Lines) -> Iterator[dict[str, Any]]:
+    def run(self, src: _Lines) -> Iterator[tuple[dict[str, Any], bool]]:
+        """``(record, exact)`` per entry; ``exact``: read by the fast path, with the final
+        types of every field (validation would return it unchanged)."""
         state = "start"  # start | header | entries | blank
         pending: _Pending | None = None
+        fast = self.fast
+        # literal style: an entry read by the fast path, complete, but whose name could
+        # still go on on the next line; (record, line, lineno)
+        held: tuple[dict[str, Any], str, int] | None = None
         while True:
             line = src.next()
             if line is None:
                 break
             n = src.lineno
+            if fast is not None and line and (state == "entries" or state == "start"):
+                got = fast.read(line)
+                # the careful reader would take the line as a new entry, as is: same
+                # timestamp style, aligned with its block (literal names), and any
+                # pending name complete (else the line would go on with it)
+                if got is not None and (
+                    (got[1] == self.family or self.family is None)
+                    and (not self.literal or self.align is None or self.align == (0, got[2]))
+                    and (pending is None or self.complete(pending))
+                ):
+                    rec, family, col = got
+                    self.family = family
+                    state = "entries"
+                    rec["directory"] = self.directory
+                    if pending is not None:
+                        yield self.finish(pending), False
+                        pending = None
+                    if not self.literal:
+                        yield rec, True
+                        continue
+                    self.align = (0, col)
+                    if held is not None:
+                        yield held[0], True
+                    held = (rec, line, n)
+                    continue
+            if held is not None:  # the careful reader takes over the held entry
+                rec, hline, hn = held
+                head = self.head(hline, hn)
+                assert head is not None, "the fast and careful readers disagree"
+                pending = _Pending(head, hline, hn, rec["directory"])
+                held = None
             if pending is not None:
                 try:
                     complete = pending.split() is not None
@@ -290,7 +351,7 @@ class _Parser:
                     if found is None:
                         pending.add(line)
                         continue
-                    yield self.finish(pending)
+                    yield self.finish(pending), False
                     pending = None
                     self.enter_header(src, found)
                     state = "header"
@@ -299,7 +360,7 @@ class _Parser:
                 if head is None:
                     pending.add(line)
                     continue
-                yield self.finish(pending)
+                yield self.finish(pending), False
                 self.literal_check(head, line, n)
                 pending = _Pending(head, line, n, self.directory)
                 continue
@@ -328,7 +389,7 @@ class _Parser:
                         self.literal_check(head, line, n)
                         pending = _Pending(head, line, n, self.directory)
                     else:
-                        yield self.quoted_entry(head, line, n)
+                        yield self.quoted_entry(head, line, n), False
                     continue
                 if state == "entries":
                     raise ParseError("not an ls -l line", lineno=n, line=line)
@@ -339,8 +400,18 @@ class _Parser:
                                  lineno=n, line=line)
             self.enter_header(src, src_found, consumed_first=True)
             state = "header"
+        if held is not None:
+            yield held[0], True
         if pending is not None:
-            yield self.finish(pending)
+            yield self.finish(pending), False
+
+    @staticmethod
+    def complete(pending: _Pending) -> bool:
+        """Whether a pending literal name is complete (a next entry line ends it)."""
+        try:
+            return pending.split() is not None
+        except NameError_:
+            return False  # several ' -> ' with a rounded size: the careful path reports it
 
     def _header_here(self, src: _Lines, first: str) -> tuple[str, int] | None:
         """A header whose first line has just been read (lookahead for the rest)."""
@@ -359,12 +430,13 @@ class _Parser:
 
 
 def _records(lines: Iterable[str | bytes], now: datetime | None, tz: tzinfo | None,
-             options: str | Iterable[str] | None) -> Iterator[dict[str, Any]]:
+             options: str | Iterable[str] | None, fast: bool = True
+             ) -> Iterator[tuple[dict[str, Any], bool]]:
     try:
         layout = layout_from_options(options)
     except ValueError as exc:
         raise ParseError(str(exc)) from None
-    return _Parser(layout, now, tz).run(_Lines(lines))
+    return _Parser(layout, now, tz, fast).run(_Lines(lines))
 
 
 def _validate_one(rec: dict[str, Any]) -> FileEntry:
@@ -386,8 +458,8 @@ def iter_ls(
     ``now``: when ls ran (to infer the year of recent times; default: now). ``tz``: the zone
     ls printed local times in (default: the local zone). ``options``: the ls flags used.
     """
-    for rec in _records(lines, now, tz, options):
-        yield _validate_one(rec)
+    for rec, exact in _records(lines, now, tz, options):
+        yield file_entries([rec], [exact])[0] if exact else _validate_one(rec)
 
 
 def _split_text(text: str | bytes) -> list[str]:
@@ -408,10 +480,20 @@ def parse_ls(
     options: str | Iterable[str] | None = None,
 ) -> list[FileEntry]:
     """All entries of an ``ls -l`` listing (see the module docstring for what is read)."""
+    return _parse(text, now, tz, options, fast=True)
+
+
+def _parse(text: str | bytes, now: datetime | None, tz: tzinfo | None,
+           options: str | Iterable[str] | None, *, fast: bool) -> list[FileEntry]:
+    """``parse_ls``; ``fast=False`` reads every line with the careful reader and validates
+    with ``TypeAdapter(list[FileEntry])``, as before the fast path (for tests, benches)."""
     enabled = gc.isenabled()
     gc.disable()  # building and bulk-validating many small objects: no cyclic GC passes
     try:
-        records = list(_records(_split_text(text), now, tz, options))
+        pairs = list(_records(_split_text(text), now, tz, options, fast))
+        records = [rec for rec, _ in pairs]
+        if fast:
+            return file_entries(records, [exact for _, exact in pairs])
         return _ENTRIES_ADAPTER.validate_python(records)
     except ValidationError as exc:  # pragma: no cover - records are built by the parser
         raise ParseError(f"invalid entries ({exc.error_count()} errors)") from None

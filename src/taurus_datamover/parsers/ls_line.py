@@ -17,7 +17,7 @@ from taurus_datamover.models.files import EntryType
 from taurus_datamover.parsers.ls_options import Layout
 from taurus_datamover.parsers.ls_time import DateMatch, match_date
 
-__all__ = ["Head", "LineAmbiguous", "TOTAL_RE", "display_width", "read_head"]
+__all__ = ["Head", "LineAmbiguous", "TOTAL_RE", "TYPES", "display_width", "permissions", "read_head"]
 
 _PREFIX = re.compile(
     r" *(?:(\S+) +)?(?:(\S+) +)?"
@@ -51,6 +51,8 @@ _BITS: tuple[dict[str, int], ...] = (
     {"x": 0o001, "t": 0o1001, "T": 0o1000},
 )
 _PERM_CACHE: dict[str, int] = {}
+#: Entry type of each mode character.
+TYPES = _TYPES
 
 
 class LineAmbiguous(ValueError):
@@ -91,7 +93,8 @@ def display_width(text: str) -> int:
     return width
 
 
-def _permissions(perm: str) -> int:
+def permissions(perm: str) -> int:
+    """The mode bits of the nine permission characters (``rwsr-xr-T`` -> 0o5754), cached."""
     cached = _PERM_CACHE.get(perm)
     if cached is None:
         cached = 0
@@ -217,7 +220,7 @@ def read_head(line: str, layout: Layout) -> Head | None:
         blocks=blocks,
         type=_TYPES[tchar],
         mode=tchar + perm,
-        permissions=_permissions(perm),
+        permissions=permissions(perm),
         acl=marker == "+",
         selinux=marker == ".",
         links=int(links),

@@ -269,7 +269,8 @@ def resolve_date(d: DateMatch, now: datetime | None, tz: tzinfo | None) -> tuple
     if ref.tzinfo is None:
         ref = _local(ref, tz)
     last_error: ValueError | None = None
-    for year in (ref.year + 1, ref.year, ref.year - 1):
+    # the window is shorter than a year, so at most one year fits: try the likeliest first
+    for year in (ref.year, ref.year - 1, ref.year + 1):
         try:
             cand = _local(datetime(year, d.month, d.day, d.hour, d.minute), tz)
         except ValueError as exc:  # 29 Feb in a common year
