@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from taurus_datamover.progress import Progress, latest_progress, parse_progress_line
+from taurus_datamover.parsers.progress import Progress, latest_progress, parse_progress_line
 
 
 def test_progress2_line() -> None:

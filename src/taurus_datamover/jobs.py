@@ -34,7 +34,7 @@ from typing import IO, Any, NamedTuple
 from taurus_datamover.errors import CommandTimeout, DatamoverError, ToolError
 from taurus_datamover.models.jobs import TERMINAL_STATES, JobState
 from taurus_datamover.parsers.slurm import parse_job_events, parse_submitted_job_id, slurm_failure
-from taurus_datamover.progress import Progress, latest_progress
+from taurus_datamover.parsers.progress import Progress, latest_progress
 
 __all__ = ["Job", "JobOutput", "JobState", "TERMINAL_STATES", "waitfor"]
 

@@ -23,7 +23,7 @@ from taurus_datamover.errors import ToolError, WorkspaceError
 from taurus_datamover.jobs import Job
 from taurus_datamover.models.jobs import JobState
 from taurus_datamover.models.workspaces import WorkspaceInfo
-from taurus_datamover.progress import Progress, latest_progress
+from taurus_datamover.parsers.progress import Progress, latest_progress
 
 __all__ = [
     "AutoExtendReport",

@@ -19,7 +19,7 @@ from typing import IO, Literal
 
 from taurus_datamover.cli.output import job_progress
 from taurus_datamover.jobs import Job
-from taurus_datamover.progress import Progress
+from taurus_datamover.parsers.progress import Progress
 
 __all__ = ["StatusMode", "choose_mode", "follow", "status_text"]
 

@@ -7,6 +7,7 @@ line) on input it cannot read without guessing, and nothing else.
 from __future__ import annotations
 
 from taurus_datamover.parsers.ls import UNAMBIGUOUS_LS_ENV, UNAMBIGUOUS_LS_OPTIONS, iter_ls, parse_ls
+from taurus_datamover.parsers.progress import Progress, latest_progress, parse_progress_line
 from taurus_datamover.parsers.slurm import (
     JobEvent,
     parse_job_events,
@@ -34,12 +35,15 @@ __all__ = [
     "UNAMBIGUOUS_LS_ENV",
     "UNAMBIGUOUS_LS_OPTIONS",
     "JobEvent",
+    "Progress",
     "format_ctime",
     "is_not_found_message",
     "iter_ls",
+    "latest_progress",
     "parse_ctime",
     "parse_job_events",
     "parse_ls",
+    "parse_progress_line",
     "parse_scontrol_job",
     "parse_squeue",
     "parse_submitted_job_id",
