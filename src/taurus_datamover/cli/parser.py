@@ -58,26 +58,25 @@ examples:
 """
 
 
-def positive_int(text: str) -> int:
-    """``argparse`` type: a whole number of at least 1."""
+def _whole_number(text: str, minimum: int, complaint: str) -> int:
+    """``text`` as a whole number of at least ``minimum``, else an argparse type error."""
     try:
         value = int(text, 10)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    if value < minimum:
+        raise argparse.ArgumentTypeError(f"{complaint}: {text!r}")
     return value
+
+
+def positive_int(text: str) -> int:
+    """``argparse`` type: a whole number of at least 1."""
+    return _whole_number(text, 1, "must be at least 1")
 
 
 def non_negative_int(text: str) -> int:
     """``argparse`` type: a whole number of at least 0."""
-    try:
-        value = int(text, 10)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative: {text!r}")
-    return value
+    return _whole_number(text, 0, "must not be negative")
 
 
 def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
