@@ -301,6 +301,18 @@ class Job(subprocess.Popen[bytes]):
             return  # the watcher calls _finish_batch
         self._finish_local(rc)
 
+    def _end_notice(self) -> JobState | None:
+        """Slurm's ``*** STEP/JOB N ... CANCELLED AT ...`` notice in the end of stderr (for
+        the known job id, or any when none is known): a second look, once the tool has
+        failed, in case the line was not seen as it arrived (it follows the task's output)."""
+        tail = self._err.tail(PROGRESS_TAIL).decode("utf-8", "surrogateescape")
+        for event in reversed(parse_job_events(tail.splitlines())):
+            if event.state in (JobState.TIMEOUT, JobState.CANCELLED) and (
+                self.job_id is None or event.job_id == self.job_id
+            ):
+                return event.state
+        return None
+
     def _submitted_batch_id(self) -> int | None:
         """The id of the batch job this call submitted: only for a call that asked for one
         (``expect_batch``), and only from the first line of stdout, where sbatch answers."""
@@ -318,8 +330,8 @@ class Job(subprocess.Popen[bytes]):
             final = JobState.TIMEOUT
         elif rc == 0:
             final = JobState.COMPLETED
-        elif self._claimed_end is not None:
-            final = self._claimed_end  # Slurm's notice, now borne out by the failure
+        elif (claimed := self._claimed_end or self._end_notice()) is not None:
+            final = claimed  # Slurm's notice, now borne out by the failure
         else:
             final = JobState.FAILED
         if self._timed_out or self._cancel_requested:
