@@ -3,6 +3,7 @@ every way out of a ``with`` block, cleanup idempotent, an existing workspace reu
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -13,8 +14,9 @@ from taurus_datamover.cache_workspace import CacheWorkspace
 from taurus_datamover.emulator import clock
 from taurus_datamover.emulator.site import EmulatedSite
 from taurus_datamover.errors import WorkspaceError, WorkspaceNotFound
+from taurus_datamover.models.workspaces import AllocationResult
 from taurus_datamover.workspace import CacheWorkspace as ReExported
-from taurus_datamover.workspace import Workspace
+from taurus_datamover.workspace import Workspace, WorkspaceWarning
 
 START = datetime(2026, 11, 24, 21, 24, 14, tzinfo=timezone.utc)
 
@@ -100,14 +102,48 @@ def test_cleanup_after_someone_else_released_it(site: EmulatedSite, ws: Workspac
     assert released_names(ws) == ["cache"]
 
 
-def test_reuses_an_existing_workspace(site: EmulatedSite, ws: Workspace) -> None:
+def test_an_existing_workspace_is_reused_and_kept(site: EmulatedSite, ws: Workspace) -> None:
     existing = ws.allocate("cache", 10)
-    (Path(existing.path) / "old.txt").write_text("old")
-    with CacheWorkspace(workspace=ws) as cache:
-        assert cache.reused
+    (Path(existing.path) / "old.txt").write_text("the user's")
+    with pytest.warns(WorkspaceWarning, match="already existed.*will not be released"):
+        cache = CacheWorkspace(workspace=ws)
+    with cache:
+        assert cache.reused and not cache.owned
         assert cache.path == Path(existing.path)
-        assert (cache.path / "old.txt").read_text() == "old"
-    assert ws.list() == []
+        (cache.path / "tmp").write_text("scratch")
+    assert not cache.released
+    assert [info.name for info in ws.list()] == ["cache"]  # not released
+    assert (Path(existing.path) / "old.txt").read_text() == "the user's"
+    assert released_names(ws) == []
+    cache.cleanup()  # again: still nothing released
+    assert [info.name for info in ws.list()] == ["cache"]
+    with pytest.raises(RuntimeError, match="cleaned up"), cache:
+        pass
+
+
+def test_kept_when_the_tool_does_not_say_it_created(
+    site: EmulatedSite, ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import taurus_datamover.workspace as workspace_module
+
+    real = workspace_module.parse_ws_allocate
+
+    def silent(stdout: str, stderr: str) -> AllocationResult:
+        return real(stdout, stderr).model_copy(update={"action": None})
+
+    monkeypatch.setattr(workspace_module, "parse_ws_allocate", silent)
+    with pytest.warns(WorkspaceWarning, match="did not say"), CacheWorkspace(workspace=ws) as cache:
+        assert not cache.owned
+    assert [info.name for info in ws.list()] == ["cache"]
+
+
+def test_a_created_workspace_is_owned_and_released(site: EmulatedSite, ws: Workspace) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cache = CacheWorkspace(workspace=ws)
+    assert cache.owned and not cache.reused
+    cache.cleanup()
+    assert cache.released and ws.list() == []
 
 
 def test_other_filesystem(site: EmulatedSite, ws: Workspace) -> None:

@@ -13,6 +13,7 @@ from taurus_datamover import Datamover, DatamoverError
 from taurus_datamover.cache_workspace import CacheWorkspace
 from taurus_datamover.datamover import SaveError
 from taurus_datamover.emulator.site import EmulatedSite
+from taurus_datamover.workspace import WorkspaceWarning
 
 
 @pytest.fixture
@@ -144,3 +145,15 @@ def test_save_nonblocking(site: EmulatedSite) -> None:
     dm.save(lambda p: p.write_text("queued"), site.projects / "q")
     assert (site.projects / "q").read_text() == "queued"
     assert workspace_names(site) == set()
+
+
+def test_save_into_an_existing_workspace_keeps_it(site: EmulatedSite, dm: Datamover) -> None:
+    existing = site.workspace().allocate("mydata", 10)
+    (Path(existing.path) / "results.h5").write_bytes(b"a week of work")
+    with pytest.warns(WorkspaceWarning, match="'mydata' already existed"):
+        dm.save(lambda p: p.write_text("new"), site.projects / "out", cache_id="mydata")
+    assert (site.projects / "out").read_text() == "new"
+    assert "mydata" in workspace_names(site)  # reused: kept, not released
+    assert os.listdir(existing.path) == ["results.h5"]  # only save's own directory removed
+    assert (Path(existing.path) / "results.h5").read_bytes() == b"a week of work"
+    assert site.workspace().restorable() == []

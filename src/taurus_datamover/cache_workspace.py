@@ -16,8 +16,11 @@ are always valid while the object is not cleaned up. Without ``with``, call
 :meth:`~CacheWorkspace.cleanup` yourself; nothing is released from a finalizer, because
 running a tool during garbage collection or interpreter exit is not reliable.
 
-A reused workspace is released as well: the workspace of that name *is* the cache.
-Use a name of its own for each cache (``id=``).
+Only a workspace this object *created* is released. When ``ws_allocate`` says it reused
+an existing workspace of that name (``Info: reusing workspace.``), or does not say that it
+created one, the workspace holds someone's files: it is used as the cache but kept on
+:meth:`~CacheWorkspace.cleanup`, and a :class:`~taurus_datamover.workspace.WorkspaceWarning`
+says so at construction (``owned`` is False). Use a name of its own for each cache (``id=``).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from taurus_datamover.errors import WorkspaceNotFound
+from taurus_datamover.models.workspaces import AllocationAction
 
 if TYPE_CHECKING:  # the runtime import is in __init__: workspace.py re-exports this class
     from typing_extensions import Self
@@ -73,9 +77,23 @@ class CacheWorkspace:
         self.expire_in_days = expire_in_days
         self._name = id
         self._released = False
+        self._closed = False
         self._info: AllocatedWorkspace = self.ws.allocate(
             id, expire_in_days, filesystem=filesystem, comment=comment
         )
+        # Released on exit only when the tool said it created the workspace just now.
+        self._owned = self._info.action is AllocationAction.CREATED
+        if not self._owned:
+            from taurus_datamover.workspace import WorkspaceWarning
+
+            said = "reused" if self._info.reused else "did not say that it created"
+            warnings.warn(
+                WorkspaceWarning(
+                    f"cache workspace {id!r} already existed (ws_allocate {said} it at "
+                    f"{self._info.path}); it is used but will not be released"
+                ),
+                stacklevel=2,
+            )
 
     # ------------------------------------------------------------------ state
     @property
@@ -109,19 +127,31 @@ class CacheWorkspace:
         return self._info.reused
 
     @property
+    def owned(self) -> bool:
+        """True when this object created the workspace (``ws_allocate`` said
+        ``creating workspace``), so that :meth:`cleanup` releases it; False for a reused
+        workspace, which is kept."""
+        return self._owned
+
+    @property
     def released(self) -> bool:
-        """True once :meth:`cleanup` has released the workspace."""
+        """True once :meth:`cleanup` has released the workspace (never for one not
+        :attr:`owned`)."""
         return self._released
 
     # ------------------------------------------------------------------ cleanup
     def cleanup(self) -> None:
-        """Release the workspace (``ws_release``). Calling it again does nothing.
+        """Release the workspace (``ws_release``) if this object created it (:attr:`owned`);
+        a reused one is kept. Calling it again does nothing.
 
         A workspace that is already gone (released by someone else) counts as released.
         Other failures (tool refusal, timeout) propagate and leave the object unreleased,
         so the call can be repeated.
         """
-        if self._released:
+        if self._released or self._closed:
+            return
+        if not self._owned:
+            self._closed = True
             return
         try:
             self.ws.release(self._name, filesystem=self._info.filesystem)
@@ -130,8 +160,9 @@ class CacheWorkspace:
         self._released = True
 
     def __enter__(self) -> Self:
-        if self._released:
-            raise RuntimeError(f"cache workspace {self._name!r} was already released")
+        if self._released or self._closed:
+            done = "released" if self._released else "cleaned up (kept)"
+            raise RuntimeError(f"cache workspace {self._name!r} was already {done}")
         return self
 
     def __exit__(
@@ -155,5 +186,7 @@ class CacheWorkspace:
             )
 
     def __repr__(self) -> str:
-        state = "released" if self._released else "allocated"
+        state = "released" if self._released else "kept" if self._closed else "allocated"
+        if not self._owned:
+            state += ", reused"
         return f"<CacheWorkspace {self._name!r} {state} at {self._info.path}>"

@@ -540,7 +540,10 @@ class Datamover(ToolSet):
         Where ``local_path`` lives (``workspace``):
 
         * None: a new cache workspace (``ws_allocate``, name ``cache_id`` or a unique
-          ``dm-save-...``, ``expire_in_days``, ``filesystem``), released after the copy;
+          ``dm-save-...``, ``expire_in_days``, ``filesystem``), released after the copy.
+          When a workspace ``cache_id`` already exists, ``ws_allocate`` reuses it: it is
+          kept (a :class:`~taurus_datamover.workspace.WorkspaceWarning` says so) and only
+          the directory ``save`` made in it is removed;
         * a :class:`Workspace`: the same, with those tools;
         * a :class:`CacheWorkspace`: used and *not* released (its owner does that); only
           the directory ``save`` made in it is removed after the copy;
@@ -615,10 +618,11 @@ class Datamover(ToolSet):
 
     @staticmethod
     def _save_cleanup(owned: CacheWorkspace | None, staging: Path | None) -> None:
-        """Release the cache workspace ``save`` made, or remove its own directory in a
-        place it was given; a failure is a warning (nothing of value is lost)."""
+        """Release the cache workspace ``save`` created, or remove its own directory in a
+        place it was given (or in a workspace ``ws_allocate`` reused: that one is kept);
+        a failure is a warning (nothing of value is lost)."""
         try:
-            if owned is not None:
+            if owned is not None and owned.owned:
                 owned.cleanup()
             elif staging is not None:
                 shutil.rmtree(staging)

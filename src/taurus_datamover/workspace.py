@@ -16,6 +16,12 @@ Rules the object API keeps:
 * Names (workspace names, file system names, released ids) are checked against
   hpc-workspace's rules *before* any tool runs; a bad one is a :class:`WorkspaceError`
   with no argv, so nothing on the cluster is touched by a typo or an injected option.
+* No argument of a ``ws_*`` tool (comment, mail address, ... and every argument of the
+  original API's ``ws.ws_allocate(...)`` methods) may hold a control character, a line
+  separator or bytes that are not UTF-8: the tools store such text and print it back raw,
+  where it would forge or break the listing. It is a
+  :class:`~taurus_datamover.stored_text.WorkspaceArgumentError` (a ``WorkspaceError`` and
+  a ``ValueError``) before any tool runs.
 * A refusal of a tool (no extensions left, unknown file system, ...) is a
   :class:`WorkspaceError` whose ``message`` is the tool's own error line(s), with argv,
   exit code and both streams; "does not exist" refusals are :class:`WorkspaceNotFound`.
@@ -44,7 +50,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 
 from taurus_datamover.cache_workspace import CacheWorkspace
-from taurus_datamover.command import ToolSet
+from taurus_datamover.command import PathArg, ToolSet
 from taurus_datamover.errors import CommandTimeout, WorkspaceError, WorkspaceNotFound
 from taurus_datamover.jobs import Job, JobOutput
 from taurus_datamover.models.workspaces import (
@@ -64,6 +70,7 @@ from taurus_datamover.parsers.workspaces import (
     workspace_error_message,
 )
 from taurus_datamover.parsers.ws_common import NAME_PATTERN
+from taurus_datamover.stored_text import WorkspaceArgumentError, check_stored_text
 from taurus_datamover.tools import WORKSPACE_FAMILY
 
 __all__ = [
@@ -72,6 +79,7 @@ __all__ = [
     "AllocatedWorkspace",
     "CacheWorkspace",
     "Workspace",
+    "WorkspaceArgumentError",
     "WorkspaceWarning",
     "check_filesystem_name",
     "check_released_id",
@@ -246,6 +254,14 @@ class Workspace(ToolSet):
         return value
 
     # ------------------------------------------------------------------ running
+    def build_argv(self, tool: str, args: Sequence[PathArg | int | float]) -> builtins.list[str | bytes]:
+        """The argv for ``tool``; every argument is first checked to be text the tools can
+        store and print back (:func:`~taurus_datamover.stored_text.check_stored_text`)."""
+        argv = super().build_argv(tool, args)
+        for position, arg in enumerate(argv[1:], start=1):
+            check_stored_text(arg, f"argument {position} of {tool}")
+        return argv
+
     def _start(self, tool: str, *args: str | int) -> Job:
         return self.run(tool, *args, timeout=self.timeout)
 
@@ -418,9 +434,9 @@ class Workspace(ToolSet):
                 raise ValueError(f"reminder must be a whole number of days, not {reminder!r}")
             args += ["-r", reminder]
         if mail is not None:
-            args.append(f"--mailaddress={mail}")
+            args.append(f"--mailaddress={check_stored_text(mail, 'mail')}")
         if comment is not None:
-            args.append(f"--comment={comment}")
+            args.append(f"--comment={check_stored_text(comment, 'comment')}")
         if group is True:
             args.append("-g")
         elif isinstance(group, str):
