@@ -228,3 +228,26 @@ def test_time_limit_notice_without_a_known_job_id(tmp_path: Path, exit_code: int
     job = Datamover(path_to_exe=str(tmp_path)).dtinfo()
     job.wait(30)
     assert job.state is state and job.job_id is None
+
+
+@pytest.mark.parametrize("shape", ["many paths", "one huge path"])
+def test_argument_list_over_the_os_limit_is_a_library_error(tmp_path: Path, shape: str) -> None:
+    """Issue 10.17: E2BIG from exec is a DatamoverError saying how big the call was and
+    what to do, not a bare OSError; nothing ran."""
+    ran = tmp_path / "ran"
+    write_executable(tmp_path / "dtrm", f"#!/bin/sh\ntouch '{ran}'\n")
+    dm = Datamover(path_to_exe=str(tmp_path))
+    paths = [f"/data/{'x' * 180}/{i}" for i in range(100_000)] if shape == "many paths" else ["y" * 200_000]
+    with pytest.raises(DatamoverError) as caught:
+        dm.rm(*paths)
+    error = caught.value
+    assert not isinstance(error, OSError)
+    message = str(error)
+    assert "too long" in message and "E2BIG" in message and "Nothing ran" in message
+    assert f"{len(paths) + 2:,} arguments" in message  # the paths, "--" and --blocking
+    assert "Split the paths" in message
+    if shape == "one huge path":
+        assert "200,000 bytes" in message
+    assert len(message) < 2_000  # the error shows the call's size, not its 20 MB of text
+    assert not ran.exists()
+    print(f"RELIABILITY e2big[{shape}]: arguments={len(paths)} message={error.message!r}")
