@@ -464,3 +464,14 @@ def test_nonblocking_copy_follows_the_local_queue(site: EmulatedSite) -> None:
     assert job.is_batch and job.job_id is not None
     assert job.state.value == "COMPLETED"
     assert (site.projects / "-big").read_bytes() == b"z" * 1000
+
+
+def test_bytes_double_dash_through_the_tool(site: EmulatedSite, dm: Datamover) -> None:
+    """Issue 10.14: ``dm.dtcp(b"--", src, dst)`` copies src to dst; ``--blocking`` after the
+    ``--`` would be a third operand (cp: target '--blocking' is not a directory)."""
+    (site.grp / "src").write_bytes(b"payload")
+    job = dm.dtcp(b"--", os.fsencode(site.grp / "src"), os.fsencode(site.projects / "dst"))
+    job.result(timeout=60)
+    assert (site.projects / "dst").read_bytes() == b"payload"
+    cut = [os.fsdecode(a) for a in job.args].index("--")
+    assert "--blocking" in [os.fsdecode(a) for a in job.args[:cut]]

@@ -101,3 +101,16 @@ def test_any_names_read_back_exactly(shared_site: EmulatedSite, names: set[bytes
     assert {e.name_bytes: e.size for e in entries} == {
         n: os.lstat(top + b"/" + n).st_size for n in names}
     assert all(e.mtime_ns == os.lstat(os.fsencode(e.path)).st_mtime_ns for e in entries)
+
+
+def test_bytes_end_of_options_keeps_datamover_options_before_it(shared_site: EmulatedSite) -> None:
+    """Issue 10.14: ``b"--"`` is the end of options just as ``"--"``: the datamover's own
+    options go before it (they once went after it, where the tool reads them as operands)."""
+    dm = shared_site.datamover(time="1:00", account="p_x")
+    for marker in ("--", b"--"):
+        argv = dm.build_argv("dtcp", [b"-r", marker, b"src", "dst"])
+        assert argv[1:] == [b"-r", "--blocking", "--time=1:00", "--account=p_x", marker, b"src", "dst"]
+    assert dm.build_argv("dtcp", [b"a", b"b"])[-3:] == ["--blocking", "--time=1:00", "--account=p_x"]
+    # a bytes --blocking before the marker is that option; after it, an operand
+    assert not dm.submits_batch_job("dtcp", [dm.tool_path("dtcp"), b"--blocking", b"--", b"a", b"b"])
+    assert dm.submits_batch_job("dtcp", [dm.tool_path("dtcp"), b"--", b"--blocking", b"b"])

@@ -41,8 +41,8 @@ def test_queued_line_sets_pending_then_running(fake_dt: Path, monkeypatch: pytes
 def test_large_output_through_waitfor_then_communicate(tmp_path: Path) -> None:
     """The original deadlocked here: waitfor polled while the pipe was full."""
     size = 5_000_000  # far more than a 64 KiB pipe buffer
-    write_executable(tmp_path / "dtbig", f"#!/bin/sh\nyes a | head -c {size}\necho done >&2\n")
-    job = Datamover(path_to_exe=str(tmp_path)).dtbig()
+    write_executable(tmp_path / "dtinfo", f"#!/bin/sh\nyes a | head -c {size}\necho done >&2\n")
+    job = Datamover(path_to_exe=str(tmp_path)).dtinfo()
     started = time.monotonic()
     assert waitfor(job) == 0
     assert time.monotonic() - started < 60
@@ -117,8 +117,8 @@ def test_cancel_batch_job(fake_dt: Path, tmp_path: Path, monkeypatch: pytest.Mon
 
 
 def test_cancel_blocking_job_stops_the_process(tmp_path: Path) -> None:
-    write_executable(tmp_path / "dtslow", "#!/bin/sh\necho 'srun: job 77 has been allocated resources' >&2\nexec sleep 300\n")
-    job = Datamover(path_to_exe=str(tmp_path)).dtslow()
+    write_executable(tmp_path / "dtinfo", "#!/bin/sh\necho 'srun: job 77 has been allocated resources' >&2\nexec sleep 300\n")
+    job = Datamover(path_to_exe=str(tmp_path)).dtinfo()
     time.sleep(0.2)
     assert job.cancel()
     assert job.wait(10) != 0
@@ -126,8 +126,8 @@ def test_cancel_blocking_job_stops_the_process(tmp_path: Path) -> None:
 
 
 def test_timeout_stops_job_and_raises(tmp_path: Path) -> None:
-    write_executable(tmp_path / "dtslow", "#!/bin/sh\nexec sleep 300\n")
-    job = Datamover(path_to_exe=str(tmp_path)).run("dtslow", timeout=0.3)
+    write_executable(tmp_path / "dtinfo", "#!/bin/sh\nexec sleep 300\n")
+    job = Datamover(path_to_exe=str(tmp_path)).run("dtinfo", timeout=0.3)
     with pytest.raises(CommandTimeout):
         job.result(timeout=10)
     assert job.state is JobState.TIMEOUT
@@ -161,22 +161,22 @@ def test_await_job_does_not_block_the_loop(fake_dt: Path, tmp_path: Path) -> Non
 
 
 def test_waitfor_prints_dots_and_warns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write_executable(tmp_path / "dtfail", "#!/bin/sh\nsleep 0.7\nexit 3\n")
-    job = Datamover(path_to_exe=str(tmp_path)).dtfail()
+    write_executable(tmp_path / "dtinfo", "#!/bin/sh\nsleep 0.7\nexit 3\n")
+    job = Datamover(path_to_exe=str(tmp_path)).dtinfo()
     with pytest.warns(RuntimeWarning, match="code 3"):
         assert waitfor(job, quiet=False) == 3
     assert capsys.readouterr().out.startswith("Waiting .")
-    write_executable(tmp_path / "dtslow", "#!/bin/sh\nexec sleep 300\n")
-    slow = Datamover(path_to_exe=str(tmp_path)).dtslow()
+    write_executable(tmp_path / "dtq", "#!/bin/sh\nexec sleep 300\n")
+    slow = Datamover(path_to_exe=str(tmp_path)).dtq()
     with pytest.warns(RuntimeWarning, match="timeout"):
         assert waitfor(slow, timeout_in_s=0.2) == -1
     slow.cancel()
 
 
 def test_waitfor_returns_right_after_the_end(tmp_path: Path) -> None:
-    write_executable(tmp_path / "dtquick", "#!/bin/sh\nexit 0\n")
+    write_executable(tmp_path / "dtinfo", "#!/bin/sh\nexit 0\n")
     dm = Datamover(path_to_exe=str(tmp_path))
-    job = dm.dtquick()
+    job = dm.dtinfo()
     started = time.monotonic()
     waitfor(job)
     # the original slept 0.5 s per poll; a quick tool must not cost that
@@ -191,9 +191,9 @@ def test_job_repr_shows_state_and_time(fake_dt: Path) -> None:
 
 
 def test_job_with_bytes_argument(tmp_path: Path) -> None:
-    write_executable(tmp_path / "dtecho", "#!/bin/sh\nprintf '%s' \"$1\"\n")
+    write_executable(tmp_path / "dtinfo", "#!/bin/sh\nprintf '%s' \"$1\"\n")
     raw = b"name-\xff-\n-x"
-    out, _ = Datamover(path_to_exe=str(tmp_path)).dtecho(raw).communicate()
+    out, _ = Datamover(path_to_exe=str(tmp_path)).dtinfo(raw).communicate()
     assert out == raw
     assert isinstance(Job, type)
 
@@ -224,7 +224,30 @@ def test_time_limit_notice_without_a_known_job_id(tmp_path: Path, exit_code: int
     """srun that got its allocation at once names no job; its time-limit notice is believed
     only when the tool then fails (a file named like the notice cannot fake a timeout)."""
     notice = "slurmstepd-localhost: error: *** STEP 175.0 ON localhost CANCELLED AT 2026-11-24T20:10:55 DUE TO TIME LIMIT ***"
-    write_executable(tmp_path / "dtlimit", f"#!/bin/sh\necho '{notice}' >&2\nexit {exit_code}\n")
-    job = Datamover(path_to_exe=str(tmp_path)).dtlimit()
+    write_executable(tmp_path / "dtinfo", f"#!/bin/sh\necho '{notice}' >&2\nexit {exit_code}\n")
+    job = Datamover(path_to_exe=str(tmp_path)).dtinfo()
     job.wait(30)
     assert job.state is state and job.job_id is None
+
+
+@pytest.mark.parametrize("shape", ["many paths", "one huge path"])
+def test_argument_list_over_the_os_limit_is_a_library_error(tmp_path: Path, shape: str) -> None:
+    """Issue 10.17: E2BIG from exec is a DatamoverError saying how big the call was and
+    what to do, not a bare OSError; nothing ran."""
+    ran = tmp_path / "ran"
+    write_executable(tmp_path / "dtrm", f"#!/bin/sh\ntouch '{ran}'\n")
+    dm = Datamover(path_to_exe=str(tmp_path))
+    paths = [f"/data/{'x' * 180}/{i}" for i in range(100_000)] if shape == "many paths" else ["y" * 200_000]
+    with pytest.raises(DatamoverError) as caught:
+        dm.rm(*paths)
+    error = caught.value
+    assert not isinstance(error, OSError)
+    message = str(error)
+    assert "too long" in message and "E2BIG" in message and "Nothing ran" in message
+    assert f"{len(paths) + 2:,} arguments" in message  # the paths, "--" and --blocking
+    assert "Split the paths" in message
+    if shape == "one huge path":
+        assert "200,000 bytes" in message
+    assert len(message) < 2_000  # the error shows the call's size, not its 20 MB of text
+    assert not ran.exists()
+    print(f"RELIABILITY e2big[{shape}]: arguments={len(paths)} message={error.message!r}")

@@ -52,6 +52,22 @@ def test_non_executables_and_other_names_are_ignored(tmp_path: Path) -> None:
     assert box.names == ("dtcp",)
 
 
+def test_only_the_datamovers_own_names_are_tools(tmp_path: Path) -> None:
+    """Issue 10.15: ``dt[a-z]+`` on PATH is not a datamover tool (``dtc`` is the device-tree
+    compiler, ``dtrace`` a tracer); only the eleven names of the datamover are taken."""
+    own = ("dtls", "dtcp", "dtmv", "dtrm", "dtrsync", "dttar", "dtwget", "dtinfo", "dtqueue", "dtq", "dtcancel")
+    for name in (*own, "dtc", "dtrace", "dtoverlay", "dtslow"):
+        _tool(tmp_path / "bin", name)
+    box = find_tools(DATAMOVER_FAMILY, None, {"PATH": str(tmp_path / "bin")})
+    assert set(box.names) == set(own)
+    dm = Datamover(path_to_exe=tmp_path / "bin")
+    assert set(dm.commands) == set(own)
+    assert set(own) <= set(dir(dm)) and "dtc" not in dir(dm)
+    with pytest.raises(ToolNotFoundError):
+        dm.dtrace  # noqa: B018 - a tool-like name that is not the datamover's: not found
+    assert isinstance(dm.dtq, ToolCall)
+
+
 def test_tools_become_methods_listed_by_dir(tmp_path: Path) -> None:
     _tool(tmp_path, "dtls")
     _tool(tmp_path, "dtcp")
@@ -80,24 +96,40 @@ def test_unknown_tool_raises_tool_not_found_naming_places(tmp_path: Path) -> Non
 
 def test_threads_sharing_one_object_run_their_own_tools(tmp_path: Path) -> None:
     """The original stored the current command on the instance; 32 threads must not mix."""
-    names = [f"dt{chr(ord('a') + i // 26)}{chr(ord('a') + i % 26)}x" for i in range(32)]
-    for name in names:
-        _tool(tmp_path, name, "#!/bin/sh\necho {name} \"$@\"\n")
+    tools = ("dtls", "dtcp", "dtmv", "dtrm", "dtrsync", "dttar", "dtwget", "dtinfo", "dtqueue", "dtq", "dtcancel")
+    for tool in tools:
+        _tool(tmp_path, tool, "#!/bin/sh\necho {name} \"$@\"\n")
+    calls = [(tools[i % len(tools)], f"arg-{i}") for i in range(33)]  # three threads per tool
     dm = Datamover(path_to_exe=str(tmp_path), blocking=False)
-    results: dict[str, bytes] = {}
-    barrier = threading.Barrier(len(names))
+    results: dict[str, tuple[str, bytes]] = {}
+    barrier = threading.Barrier(len(calls))
 
-    def call(name: str) -> None:
-        method = getattr(dm, name)
+    def call(tool: str, arg: str) -> None:
+        method = getattr(dm, tool)
         barrier.wait()
-        out, _ = method(name + "-arg").communicate()
-        results[name] = out
+        out, _ = method(arg).communicate()
+        results[arg] = (tool, out)
 
-    threads = [threading.Thread(target=call, args=(n,)) for n in names]
+    threads = [threading.Thread(target=call, args=c) for c in calls]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert len(results) == 32
-    for name, out in results.items():
-        assert out == f"{tmp_path / name} {name}-arg\n".encode()
+    assert len(results) == 33
+    for arg, (tool, out) in results.items():
+        assert out == f"{tmp_path / tool} {arg}\n".encode()
+
+
+@pytest.mark.parametrize("root_name", ["a:b", "site:", ":x"])
+def test_emulated_site_refuses_a_root_that_splits_in_path(tmp_path: Path, root_name: str) -> None:
+    """Issue 10.15: ``<root>/bin`` goes into PATH and TAURUS_DATAMOVER_PATH; with a ``:`` in
+    it those lists name other directories, where this machine's own tools would be found."""
+    from taurus_datamover.emulator.site import EmulatedSite
+    from taurus_datamover.errors import TaurusDatamoverError
+
+    root = tmp_path / root_name
+    with pytest.raises(TaurusDatamoverError, match="contains ':'") as caught:
+        EmulatedSite(root, slurm=False)
+    assert isinstance(caught.value, ValueError)
+    assert str(root) in str(caught.value)
+    assert not root.exists()  # refused before anything was created

@@ -21,7 +21,7 @@ from taurus_datamover.jobs import Job
 from taurus_datamover.tools import ToolFamily, Toolbox, find_tools
 from taurus_datamover.watcher import JobWatcher
 
-__all__ = ["ToolCall", "ToolSet", "PathArg", "as_arg"]
+__all__ = ["ToolCall", "ToolSet", "PathArg", "arg_words", "as_arg", "end_of_options"]
 
 #: What may be passed as one argument: text, bytes (raw file names) or a path object.
 PathArg = str | bytes | os.PathLike[str]
@@ -48,6 +48,23 @@ def as_arg(value: PathArg | int | float) -> str | bytes:
             raise ValueError(f"argument contains a NUL byte: {value!r}")
         return value
     raise TypeError(f"not a tool argument: {value!r}")
+
+
+def arg_words(argv: Sequence[str | bytes]) -> list[str]:
+    """``argv`` as the text that argv building reads (never what is run): bytes decoded as
+    the OS decodes file names (``os.fsdecode``), so ``b"--"`` is the end-of-options marker
+    just as ``"--"`` is, and ``b"--blocking"`` is that option. The one place where ``str``
+    and ``bytes`` entries are made comparable."""
+    return [os.fsdecode(word) for word in argv]
+
+
+def end_of_options(argv: Sequence[str | bytes], start: int = 1) -> int | None:
+    """The index of the first ``--`` (``str`` or ``bytes``) at or after ``start``, else None."""
+    words = arg_words(argv)
+    try:
+        return words.index("--", start)
+    except ValueError:
+        return None
 
 
 class ToolCall:

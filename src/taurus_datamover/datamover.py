@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from taurus_datamover import file_api
-from taurus_datamover.command import PathArg, ToolSet, as_arg
+from taurus_datamover.command import PathArg, ToolSet, arg_words, as_arg, end_of_options
 from taurus_datamover.errors import CommandTimeout, DatamoverError
 from taurus_datamover.file_api import Compression, SaveError, WalkTriple
 from taurus_datamover.jobs import Job, JobOutput
@@ -138,8 +138,8 @@ class Datamover(ToolSet):
     ) -> list[str | bytes]:
         argv: list[str | bytes] = [self.tool_path(tool), *(as_arg(a) for a in args)]
         options = self.datamover_options(tool, blocking=blocking, time=time, account=account)
-        if "--" in argv[1:]:
-            cut = argv.index("--", 1)
+        cut = end_of_options(argv)  # b"--" counts as "--": options never land after it
+        if cut is not None:
             return [*argv[:cut], *options, *argv[cut:]]
         return [*argv, *options]
 
@@ -167,8 +167,8 @@ class Datamover(ToolSet):
         """
         if tool not in TRANSFER_TOOLS or tool == "dtls":
             return False
-        options = argv[1 : argv.index("--")] if "--" in argv else argv[1:]
-        return "--blocking" not in options
+        cut = end_of_options(argv)
+        return "--blocking" not in arg_words(argv[1:cut])
 
     def _search_path(self) -> str | None:
         return (self.env if self.env is not None else os.environ).get("PATH")

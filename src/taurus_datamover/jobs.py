@@ -22,6 +22,7 @@ give 143 (128 + SIGTERM), as ``srun`` does for a step killed by its time limit.
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
 import signal
 import subprocess
@@ -183,15 +184,22 @@ class Job(subprocess.Popen[bytes]):
         self.argv: tuple[str, ...] = tuple(os.fsdecode(a) for a in argv)
         if verbosity >= 1:
             print("taurus_datamover: running " + " ".join(self.argv), file=sys.stderr)
-        super().__init__(
-            list(argv),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=None if env is None else dict(env),
-            cwd=cwd,
-            start_new_session=True,
-        )
+        try:
+            super().__init__(
+                list(argv),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=None if env is None else dict(env),
+                cwd=cwd,
+                start_new_session=True,
+            )
+        except OSError as exc:
+            if exc.errno != errno.E2BIG:
+                raise
+            raise error_class(
+                _too_long_message(argv, os.environ if env is None else env), argv=_shown_argv(self.argv)
+            ) from exc
         echo_out = sys.stdout if verbosity >= 2 else None
         echo_err = sys.stderr if verbosity >= 2 else None
         assert self.stdout is not None and self.stderr is not None
@@ -580,6 +588,44 @@ class Job(subprocess.Popen[bytes]):
             f"{self._state.value}, {self.elapsed:.1f} s"
             + (f", Slurm job {self.job_id}" if self.job_id is not None else "")
         )
+
+
+#: Linux's limit on one argument or environment string (MAX_ARG_STRLEN, 32 pages).
+_MAX_ARG_STRLEN = 32 * 4096
+
+
+def _shown_argv(argv: Sequence[str], words: int = 5, chars: int = 200) -> list[str]:
+    """The start of an argv too long to run, short enough for an error message."""
+    shown = [a if len(a) <= chars else f"{a[:chars]}...({len(a):,} chars)" for a in argv[:words]]
+    if len(argv) > words:
+        shown.append(f"...({len(argv) - words:,} more arguments)")
+    return shown
+
+
+def _too_long_message(argv: Sequence[str | bytes | os.PathLike[str]], env: Mapping[str, str]) -> str:
+    """Why the OS refused to start ``argv`` (E2BIG), with its size, and what to do."""
+    sizes = [len(os.fsencode(a)) + 1 for a in argv]
+    env_size = sum(len(os.fsencode(k)) + len(os.fsencode(v)) + 2 for k, v in env.items())
+    try:
+        limit = os.sysconf("SC_ARG_MAX")
+    except (ValueError, OSError):
+        limit = -1
+    tool = os.path.basename(os.fsdecode(argv[0]))
+    text = (
+        f"{tool} was not started: the argument list is too long for the operating system "
+        f"(E2BIG): {len(argv) - 1:,} arguments, {sum(sizes):,} bytes, plus {env_size:,} bytes "
+        "of environment"
+    )
+    longest = max(sizes[1:], default=0) - 1
+    if limit > 0:
+        text += f"; this system allows {limit:,} bytes for both (ARG_MAX)"
+        room = limit - env_size
+        per_arg = sum(sizes[1:]) / max(1, len(sizes) - 1)
+        if room > 0 and len(sizes) > 2 and longest < _MAX_ARG_STRLEN:
+            text += f", about {max(1, int(room / per_arg / 2)):,} such arguments per call with room to spare"
+    if longest >= _MAX_ARG_STRLEN:
+        text += f"; one argument has {longest:,} bytes, and Linux takes at most {_MAX_ARG_STRLEN - 1:,} in one"
+    return text + ". Nothing ran. Split the paths into several calls, or name a directory that holds them."
 
 
 def _stop_process_group(job: Job, grace: float = 5.0) -> None:

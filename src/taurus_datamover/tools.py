@@ -1,5 +1,9 @@
 """The command layer's first half: find the ``dt*`` and ``ws_*`` executables.
 
+Only the datamover's own names are taken (``dtls dtcp dtmv dtrm dtrsync dttar dtwget dtinfo
+dtqueue dtq dtcancel``), never any other ``dt...`` program found on ``PATH``; the
+workspace tools are every ``ws_...`` executable.
+
 Search order (first hit of a tool name wins):
 
 1. an explicit ``path_to_exe`` (one directory, or several separated by ``os.pathsep``);
@@ -25,6 +29,7 @@ from taurus_datamover.errors import ToolNotFoundError
 
 __all__ = [
     "DATAMOVER_FAMILY",
+    "DATAMOVER_TOOL_NAMES",
     "WORKSPACE_FAMILY",
     "ToolFamily",
     "Toolbox",
@@ -41,14 +46,31 @@ class ToolFamily:
     pattern: re.Pattern[str]
     env_var: str
     site_dirs: tuple[str, ...]
+    #: The only names taken from the search directories (``None``: every name matching
+    #: ``pattern``). ``PATH`` holds other programs whose names fit a pattern (``dtc``, the
+    #: device-tree compiler; ``dtrace``): those must never become tools.
+    names: frozenset[str] | None = None
+
+    def accepts(self, name: str) -> bool:
+        """True when an executable called ``name`` is one of this family's tools."""
+        if self.names is not None:
+            return name in self.names
+        return self.pattern.fullmatch(name) is not None
 
 
-#: ``dtls dtcp ... dtcancel``: "dt" followed by lower-case letters only.
+#: The datamover's own tools, and nothing else that happens to start with ``dt``.
+DATAMOVER_TOOL_NAMES = frozenset(
+    {"dtls", "dtcp", "dtmv", "dtrm", "dtrsync", "dttar", "dtwget", "dtinfo", "dtqueue", "dtq", "dtcancel"}
+)
+
+#: ``dtls dtcp ... dtcancel``: the names of :data:`DATAMOVER_TOOL_NAMES` only (the pattern
+#: says which attribute names are tool names, so a missing one is a ToolNotFoundError).
 DATAMOVER_FAMILY = ToolFamily(
     label="datamover",
     pattern=re.compile(r"dt[a-z]+"),
     env_var="TAURUS_DATAMOVER_PATH",
     site_dirs=("/sw/taurus/tools/slurmtools/default/bin",),
+    names=DATAMOVER_TOOL_NAMES,
 )
 
 #: ``ws_allocate ws_list ...``.
@@ -92,13 +114,13 @@ def search_directories(
     return tuple(ordered)
 
 
-def _executables_in(directory: str, pattern: re.Pattern[str]) -> Iterator[tuple[str, str]]:
+def _executables_in(directory: str, family: ToolFamily) -> Iterator[tuple[str, str]]:
     try:
         names = os.listdir(directory)
     except OSError:
         return
     for name in sorted(names):
-        if not pattern.fullmatch(name):
+        if not family.accepts(name):
             continue
         full = os.path.join(directory, name)
         if os.path.isfile(full) and os.access(full, os.X_OK):
@@ -145,6 +167,6 @@ def find_tools(
     searched = search_directories(family, path_to_exe, environ)
     found: dict[str, str] = {}
     for directory in searched:
-        for name, full in _executables_in(directory, family.pattern):
+        for name, full in _executables_in(directory, family):
             found.setdefault(name, full)
     return Toolbox(family=family, searched=searched, paths=found)

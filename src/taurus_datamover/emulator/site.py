@@ -37,6 +37,7 @@ from taurus_datamover.emulator.dt.mode import (
     save_slurm_mode,
 )
 from taurus_datamover.emulator.dt.transfer import DT_EXEC
+from taurus_datamover.emulator.site_root import check_site_root
 
 if TYPE_CHECKING:
     from taurus_datamover.datamover import Datamover
@@ -100,6 +101,7 @@ class EmulatedSite:
         now: datetime | float | None = None,
     ) -> None:
         self._root = Path(root).absolute()
+        check_site_root(self._root)  # before anything is created
         self._root.mkdir(parents=True, exist_ok=True)
         self._setup_config(ws_format)
         self._slurm = self._choose_slurm(slurm)
