@@ -9,7 +9,8 @@ import pytest
 
 from tests.emulator.test_ws_support import Runner, env, make_site
 
-REAL = Path("/work/shared/reference/hpc-workspace-v1-real")
+#: The captures, copied into the repository (never read from outside it).
+REAL = Path(__file__).resolve().parents[2] / "fixtures" / "hpc-workspace-v1-real"
 
 # the README's table order; "+name" rows are extra steps the README implies (not compared)
 SCENARIOS = [
@@ -28,10 +29,7 @@ QUOTED = {
 }
 UNSORTED = {"list-s"}
 
-pytestmark = [
-    pytest.mark.skipif(not REAL.is_dir(), reason="real captures not available"),
-    pytest.mark.usefixtures("env"),
-]
+pytestmark = [pytest.mark.usefixtures("env")]
 __all__ = ["env"]
 
 
@@ -40,6 +38,17 @@ def _expected(name: str, root: Path, suffix: str) -> str:
     for prefix in ("/scratch/ws/0/", "/lustre/ssd/ws/"):
         text = text.replace(prefix, f"{root}{prefix}")
     return text
+
+
+def test_fixtures_are_in_the_repository() -> None:
+    """A missing capture fails the suite (it is never skipped)."""
+    missing = [
+        name
+        for name in SCENARIOS
+        if not name.startswith("+") and not (REAL / f"{name}.cmd").is_file()
+    ]
+    assert REAL.is_dir(), f"fixtures missing: {REAL}"
+    assert not missing, f"captures missing in {REAL}: {missing}"
 
 
 def test_replay_real_captures(

@@ -44,7 +44,7 @@ def _remaining(run: Runner, name: str) -> str:
 def test_tool_names() -> None:
     assert set(WS_TOOLS) == {
         "ws_allocate", "ws_list", "ws_extend", "ws_release",
-        "ws_restore", "ws_find", "ws_register", "ws_send_ical",
+        "ws_restore", "ws_find", "ws_register", "ws_send_ical", "ws_stat",
     }  # fmt: skip
 
 
@@ -252,7 +252,8 @@ def test_v2_allocate_texts(v2: Runner) -> None:
     assert new.out == f"{v2.root}/scratch/ws/0/marie-my-ws\n"
     assert v2("ws_allocate", "my-ws", "7").err.startswith("info: reusing workspace\n")
     long = v2("ws_allocate", "-F", "ssd", "fast", "99")
-    assert long.err.startswith(
+    assert long.err.startswith(  # the real order: creating first, then the cap
+        "info: creating workspace.\n"
         "error: Duration longer than allowed for this workspace\nerror:   setting to allowed maximum of 30\n"
     )
     assert v2("ws_allocate", "-F", "nosuch", "x", "1").rc == 254

@@ -27,6 +27,7 @@ __all__ = [
     "load_site_config",
     "resolve_user",
     "save_site_config",
+    "v2_capture_site_config",
 ]
 
 #: Name of the config file inside the site root.
@@ -59,6 +60,8 @@ class FilesystemConfig(BaseModel):
     """Days an expired workspace stays restorable."""
     release_keeptime: int | None = None
     """Days a released workspace stays restorable; ``None`` means ``keeptime``."""
+    space_selection: Literal["first", "random"] = "first"
+    """How a new workspace picks one of several ``spaces`` (v2 ``spaceselection``)."""
     allocatable: bool = True
     extendable: bool = True
     restorable: bool = True
@@ -75,6 +78,8 @@ class SiteConfig(BaseModel):
     max_duration: int = 100
     max_extensions: int = 10
     filesystems: dict[str, FilesystemConfig]
+    admins: list[str] = Field(default_factory=list)
+    """Users who may list others' workspaces (v2 ``ws_list -u``) and see full ids."""
 
     def max_duration_of(self, fs: str) -> int:
         """The longest allocation (days) allowed on file system *fs*."""
@@ -126,6 +131,51 @@ def default_site_config(
         default_filesystem="horse",
         filesystems=filesystems,
     )
+
+
+def v2_capture_site_config(root: Path, *, user: str = "usera") -> SiteConfig:
+    """The site of the real v2 captures (their ``ws.conf``), under *root* instead of ``/srv/wsroot``.
+
+    ``horse`` (default, 100 days, 10 extensions, keeptime 7), ``walrus`` (60 days, 3
+    extensions, spaces ``ws1``/``ws2`` chosen at random, keeptime 14), ``lion`` (30 days,
+    not extendable, keeptime 3); a workspace allocated without a duration gets 1 day;
+    ``root`` is an admin. The replay of ``fixtures/hpc-workspace-v2-real`` runs on it.
+    """
+    base = Path(root).absolute()
+
+    def fs(name: str, spaces: list[str], **limits: object) -> FilesystemConfig:
+        return FilesystemConfig.model_validate(
+            {
+                "spaces": [str(base / name / space) for space in spaces],
+                "database": str(base / name / "db"),
+                "space_selection": "random",
+                **limits,
+            }
+        )
+
+    return SiteConfig(
+        user=user,
+        ws_format="v2",
+        default_filesystem="horse",
+        duration_default=1,
+        max_duration=100,
+        max_extensions=10,
+        admins=["root"],
+        filesystems={
+            "horse": fs(
+                "horse", ["ws"], max_duration=100, max_extensions=10, keeptime=7,
+                comment="default scratch filesystem",
+            ),
+            "walrus": fs(
+                "walrus", ["ws1", "ws2"], max_duration=60, max_extensions=3, keeptime=14,
+                comment="large capacity storage",
+            ),
+            "lion": fs(
+                "lion", ["ws"], max_duration=30, max_extensions=0, keeptime=3,
+                extendable=False, comment="ssd scratch, not extendable",
+            ),
+        },
+    )  # fmt: skip
 
 
 def load_site_config(root: Path) -> SiteConfig:

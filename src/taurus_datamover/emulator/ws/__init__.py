@@ -36,6 +36,7 @@ from taurus_datamover.emulator.ws.register import ws_register
 from taurus_datamover.emulator.ws.release import ws_release
 from taurus_datamover.emulator.ws.restore import ws_restore
 from taurus_datamover.emulator.ws.send_ical import ws_send_ical
+from taurus_datamover.emulator.ws.stat import ws_stat
 
 __all__ = ["WS_TOOLS", "main"]
 
@@ -48,6 +49,7 @@ _TOOLS: dict[str, Callable[[Site, list[str]], int]] = {
     "ws_find": ws_find,
     "ws_register": ws_register,
     "ws_send_ical": ws_send_ical,
+    "ws_stat": ws_stat,
 }
 
 #: Names of the emulated workspace tools.

@@ -74,24 +74,29 @@ def _request(site: Site, opts: Parsed) -> _Request | int:
     """Check the command line as the real tool does; an int is the exit code of a refusal."""
     name = opts.get("name")
     if name is None or opts.positionals:
+        if site.v2:
+            return site.usage("ws_allocate")
         return site.help("ws_allocate") or 1
     duration_text = opts.get("duration")
     try:
-        duration = (
-            site.cfg.duration_default if duration_text is None else int(duration_text)
-        )
+        duration = None if duration_text is None else int(duration_text)
         reminder = (
             None if opts.get("reminder") is None else int(opts.values["reminder"])
         )
     except ValueError:
         return site.help("ws_allocate") or 1
     extend = opts.has("extension")
-    if (
-        opts.has("mailaddress")
-        and not opts.has("reminder")
-        and not (site.v2 and extend)
-    ):
+    mail = opts.get("mailaddress")
+    comment = opts.get("comment")
+    if site.v2:
+        checked = _v2_checks(site, opts, duration, reminder, extend)
+        if isinstance(checked, int):
+            return checked
+        duration, mail = checked
+    elif opts.has("mailaddress") and not opts.has("reminder"):
         return site.say("mail_without_reminder")
+    if duration is None:
+        duration = site.cfg.duration_default
     if NAME_RE.fullmatch(name) is None:
         return site.say("illegal_name")
     fs = opts.get("filesystem")
@@ -104,12 +109,9 @@ def _request(site: Site, opts: Parsed) -> _Request | int:
             if len(found) > 1:
                 return site.say("ambiguous", count=len(found))
             fs = found[0] if found else fs
-    maximum = site.cfg.max_duration_of(fs)
-    if duration > maximum or (site.v2 and duration < 0):
-        duration = maximum
-        site.say(
-            "duration_too_long_ext" if extend else "duration_too_long", max=maximum
-        )
+    if not site.v2 and duration > site.cfg.max_duration_of(fs):
+        duration = site.cfg.max_duration_of(fs)
+        site.say("duration_too_long", max=duration)
     group, writable = _group_of(site, opts)
     return _Request(
         name=name,
@@ -117,11 +119,46 @@ def _request(site: Site, opts: Parsed) -> _Request | int:
         extend=extend,
         fs=fs,
         reminder=reminder,
-        mail=opts.get("mailaddress"),
-        comment=opts.get("comment"),
+        mail=mail,
+        comment=comment,
         group=group,
         group_writable=writable,
     )
+
+
+def _v2_checks(
+    site: Site, opts: Parsed, duration: int | None, reminder: int | None, extend: bool
+) -> tuple[int, str | None] | int:
+    """v2's reminder, mail and default-duration rules, in its order and words.
+
+    Returns the duration (days; 0 = keep the expiration) and the mail address, or the
+    exit code of a refusal.
+    """
+    mail = opts.get("mailaddress")
+    if reminder:
+        if mail is None:
+            mail = site.user
+            site.say("reminder_local_user")
+        if reminder >= (-1 if duration is None else duration):
+            site.say("reminder_after_expiry")
+    elif mail is not None and not extend:
+        return site.say("mail_without_reminder")
+    if duration is None:
+        if extend and (mail or opts.get("comment") or reminder):
+            site.say("duration_zero")
+            return 0, mail
+        site.say("duration_from_userconfig")
+        return site.cfg.duration_default, mail
+    return duration, mail
+
+
+def _capped(site: Site, req: _Request, key: str) -> int:
+    """v2: a duration beyond the file system's maximum (or negative) becomes the maximum."""
+    maximum = site.cfg.max_duration_of(req.fs)
+    if req.duration > maximum or req.duration < 0:
+        site.say(key, max=maximum)
+        return maximum
+    return req.duration
 
 
 def _report(site: Site, entry: WsEntry) -> int:
@@ -135,28 +172,44 @@ def _extend(site: Site, req: _Request, db: Database, ws_id: str) -> int:
         return site.say("not_extendable")
     site.say("extending")
     entry = db.read(ws_id)
-    new_expiration = site.now_int + req.duration * 86400
     if site.v2:
-        if req.duration > 0:
-            if new_expiration > entry.expiration:
-                if entry.extensions <= 0:
-                    return site.say("no_more_extensions")
-                entry.extensions -= 1
-            entry.expiration = new_expiration
-    else:
-        if entry.extensions <= 0:
-            return site.say("no_more_extensions")
-        entry.extensions -= 1
-        entry.expiration = new_expiration
+        return _extend_v2(site, req, db, ws_id, entry)
+    if entry.extensions <= 0:
+        return site.say("no_more_extensions")
+    entry.extensions -= 1
+    entry.expiration = site.now_int + req.duration * 86400
     if req.mail is not None:
         entry.mailaddress = req.mail
-        site.say("changed_mail", mail=req.mail)
     if req.reminder is not None:
         entry.reminder = req.reminder
-        site.say("changed_reminder")
     if req.comment is not None:
         entry.comment = req.comment
+    db.write(ws_id, entry)
+    return _report(site, entry)
+
+
+def _extend_v2(
+    site: Site, req: _Request, db: Database, ws_id: str, entry: WsEntry
+) -> int:
+    """v2: say what changes, cap the duration, use an extension only to lengthen."""
+    if req.mail:
+        entry.mailaddress = req.mail
+        site.say("changed_mail", mail=req.mail)
+    elif entry.mailaddress:
+        site.say("reused_mail", mail=entry.mailaddress)
+    if req.reminder:
+        entry.reminder = req.reminder
+        site.say("changed_reminder")
+    if req.comment:
+        entry.comment = req.comment
         site.say("changed_comment")
+    if req.duration != 0:
+        expiration = site.now_int + _capped(site, req, "duration_too_long_ext") * 86400
+        if expiration > entry.expiration:
+            if entry.extensions <= 0:
+                return site.say("no_more_extensions")
+            entry.extensions -= 1
+        entry.expiration = expiration
     db.write(ws_id, entry)
     return _report(site, entry)
 
@@ -164,11 +217,6 @@ def _extend(site: Site, req: _Request, db: Database, ws_id: str) -> int:
 def _create(site: Site, req: _Request, db: Database, ws_id: str) -> int:
     if not site.cfg.filesystems[req.fs].allocatable:
         return site.say("not_allocatable")
-    if site.v2 and req.reminder is not None:
-        if req.reminder >= req.duration:
-            site.say("reminder_after_expiry")
-        if req.mail is None:
-            site.say("reminder_local_user")
     site.say("creating")
     path = site.space(req.fs) / ws_id
     try:
@@ -177,10 +225,11 @@ def _create(site: Site, req: _Request, db: Database, ws_id: str) -> int:
         os.chmod(path, mode)
     except OSError:
         return site.say("mkdir_failed", path=path)
+    duration = _capped(site, req, "duration_too_long") if site.v2 else req.duration
     entry = WsEntry(
         workspace=str(path),
         creation=site.now_int,
-        expiration=site.now_int + req.duration * 86400,
+        expiration=site.now_int + duration * 86400,
         extensions=site.cfg.max_extensions_of(req.fs),
         reminder=req.reminder or 0,
         mailaddress=req.mail or "",

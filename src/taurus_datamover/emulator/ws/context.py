@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import grp
 import os
+import random
 import re
 import sys
 from dataclasses import dataclass
@@ -61,12 +62,32 @@ class Site:
         return Database(cfg.database, cfg.deleted)
 
     def space(self, fs: str) -> Path:
-        """Where new workspaces of *fs* go (the first space; real sites may pick randomly)."""
-        return Path(self.cfg.filesystems[fs].spaces[0])
+        """Where new workspaces of *fs* go: the first space, or one at random (v2 ``random``)."""
+        cfg = self.cfg.filesystems[fs]
+        if cfg.space_selection == "random":
+            return Path(random.choice(cfg.spaces))
+        return Path(cfg.spaces[0])
+
+    @property
+    def filesystems(self) -> list[str]:
+        """The file systems in the order the tools visit them.
+
+        v1: config order. v2 (a sorted map): the default first, then the others by name.
+        """
+        names = list(self.cfg.filesystems)
+        if not self.v2:
+            return names
+        default = self.cfg.default_filesystem
+        return [default, *sorted(fs for fs in names if fs != default)]
+
+    @property
+    def is_admin(self) -> bool:
+        """v2: root and the config's ``admins`` see full ids and may pick a user (``-u``)."""
+        return self.user == "root" or self.user in self.cfg.admins
 
     def filesystems_with(self, ws_id: str) -> list[str]:
-        """File systems (config order) whose DB has active workspace *ws_id*."""
-        return [fs for fs in self.cfg.filesystems if self.db(fs).exists(ws_id)]
+        """File systems (visiting order) whose DB has active workspace *ws_id*."""
+        return [fs for fs in self.filesystems if self.db(fs).exists(ws_id)]
 
     def say(self, key: str, **values: object) -> int:
         """Print the format's text for situation *key* on stderr; return its exit code."""
@@ -82,6 +103,14 @@ class Site:
     def help(self, tool: str) -> int:
         text, to_stderr, code = self.fmt.HELP[tool]
         (sys.stderr if to_stderr else sys.stdout).write(text)
+        return code
+
+    def usage(self, tool: str) -> int:
+        """A command line without what *tool* needs: its usage (v1: the help), exit code 1."""
+        if tool not in self.fmt.USAGE:
+            return self.help(tool) or 1
+        text, code = self.fmt.USAGE[tool]
+        sys.stderr.write(text)
         return code
 
     def version(self, tool: str) -> int:

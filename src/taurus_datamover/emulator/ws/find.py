@@ -59,7 +59,7 @@ def ws_find(site: Site, argv: list[str]) -> int:
     fs_opt = opts.get("filesystem")
     if fs_opt is not None and fs_opt not in site.cfg.filesystems:
         return site.say("find_bad_fs")
-    filesystems = [fs_opt] if fs_opt is not None else list(site.cfg.filesystems)
+    filesystems = [fs_opt] if fs_opt is not None else site.filesystems
     if not site.v2 and opts.has("list"):
         site.out("available filesystems:\n" + "".join(f"{fs}\n" for fs in filesystems))
         return 0

@@ -74,6 +74,8 @@ class WsFormat(Protocol):
     """Tool -> (help text, printed to stderr?, exit code)."""
     VERSION: Mapping[str, tuple[str, int]]
     """Tool -> (stdout text of ``--version``, exit code)."""
+    USAGE: Mapping[str, tuple[str, int]]
+    """Tool -> (stderr text, exit code) for a missing required argument (else the help)."""
 
     def list_entry(
         self, view: EntryView, *, terse: bool, verbose: bool, permissions: bool

@@ -60,6 +60,9 @@ MESSAGES: Mapping[str, tuple[str, int]] = {
     "changed_comment": ("", 0),
     "reminder_after_expiry": ("", 0),
     "reminder_local_user": ("", 0),
+    "duration_from_userconfig": ("", 0),
+    "duration_zero": ("", 0),
+    "reused_mail": ("", 0),
     "release_missing": ("Error: workspace does not exist!", 255),
     "released": ("", 0),
     "release_recoverable": ("", 0),
@@ -219,6 +222,9 @@ VERSION: Mapping[str, tuple[str, int]] = {
     "ws_register": (VERSION_TEXT, 0),
     "ws_send_ical": (VERSION_TEXT, 0),
 }
+
+#: v1 answers a missing required argument with the help (see ``Site.usage``).
+USAGE: Mapping[str, tuple[str, int]] = {}
 
 
 def short_id(ws_id: str) -> str:

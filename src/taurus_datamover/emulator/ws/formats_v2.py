@@ -1,9 +1,11 @@
 """Texts of hpc-workspace v2 (holgerBerger/hpc-workspace-v2), per the reference notes.
 
 All diagnostics are spdlog lines ``info: ...``/``warning: ...``/``error: ...`` on stderr
-(no colour: the emulator never colours). Help goes to stderr with exit code 0. The
-``--version`` text and the exact boost option tables of the help are approximations (the
-reference only pins their shape); message texts and list/restore formats follow it.
+(no colour: the emulator never colours). Help goes to stderr with exit code 0. The help
+texts of ws_allocate, ws_find, ws_list, ws_release and ws_restore, the usage of a bare
+``ws_allocate`` and the ``--version`` banner are the real 2.0.0 outputs byte for byte
+(``fixtures/hpc-workspace-v2-real``); those of ws_register and ws_send_ical follow the
+same boost layout but were not captured.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from taurus_datamover.emulator.ws.formats import (
 from taurus_datamover.emulator.ws.options import boost_table
 
 NAME = "v2"
-VERSION_NUMBER = "2.1.0"
+VERSION_NUMBER = "2.0.0"
 
 MESSAGES: Mapping[str, tuple[str, int]] = {
     "illegal_name": (
@@ -50,6 +52,9 @@ MESSAGES: Mapping[str, tuple[str, int]] = {
         0,
     ),
     "creating": ("info: creating workspace.", 0),
+    "duration_from_userconfig": ("info: reading duration from userconfig", 0),
+    "duration_zero": ("info: setting duration to 0", 0),
+    "reused_mail": ("info: reused mail address {mail}", 0),
     "reusing": ("info: reusing workspace", 0),
     "extending": ("info: extending workspace", 0),
     "remaining": (
@@ -99,21 +104,32 @@ MESSAGES: Mapping[str, tuple[str, int]] = {
         ),
         0,
     ),
+    # ws_restore: "return" in the real code means exit code 0, "exit(1)" means 1
     "restore_bad_owner": (
         "error: only root can do this, or invalid workspace name!",
-        1,
+        0,
     ),
+    "restore_not_root": ("error: only root can do that. 2", 255),
+    "restore_bad_fs": ("error: invalid filesystem given.", 0),
     "restore_missing": ("error: workspace to restore does not exist!", 1),
     "restore_not_unique": (
         "error: id {name} is not unique, please give filesystem with -F!",
         1,
     ),
-    "restore_target_missing": ("error: target does not exist!", 1),
+    "restore_target_missing": ("error: target does not exist!", 0),
     "restore_not_restorable": (
         "error: it is not possible to restore workspaces in this filesystem.",
-        1,
+        0,
     ),
-    "restore_move_failed": ("error: moving data failed, database entry kept! -1", 1),
+    "restore_move_failed": ("error: moving data failed, database entry kept! -1", 0),
+    "restore_delete_start": (
+        (
+            "info: deleting files as --delete-data was given\n"
+            "info: you have 5 seconds to interrupt with CTRL-C to prevent deletion"
+        ),
+        0,
+    ),
+    "restore_delete_done": ("info: delete successful, database entry removed.", 0),
     "restore_ok": ("info: restore successful, database entry removed.", 0),
     "find_bad_fs": ("error: invalid filesystem given.", 253),
     "find_missing": ("error: workspace not found!", 255),
@@ -145,111 +161,108 @@ _COMMON = [
 ]
 _CONFIG = [("--config arg", "config file")]
 
+_HELP_ALLOCATE = (
+    'Usage: ws_allocate [options] workspace_name duration\n'
+    '\n'
+    'Options:\n'
+    '  -h [ --help ]              produce help message\n'
+    '  -V [ --version ]           show version\n'
+    '  -d [ --duration ] arg      duration in days\n'
+    '  -n [ --name ] arg          workspace name\n'
+    '  -F [ --filesystem ] arg    filesystem name (see ws_list -l for possible \n'
+    '                             values)\n'
+    '  -r [ --reminder ] arg      reminder to be sent <arg> days before expiration\n'
+    '  -m [ --mailaddress ] arg   mailaddress to send reminder to\n'
+    '  -x [ --extension ]         extend workspace (can change mailaddress, reminder\n'
+    '                             and comment as well)\n'
+    '  -u [ --username ] arg      username\n'
+    '  -g [ --groupreadable ] arg for group <arg> readable workspace, current group \n'
+    '                             if none given\n'
+    '  -G [ --groupwritable ] arg for group <arg> writable workspace, current group \n'
+    '                             if none given\n'
+    '  -c [ --comment ] arg       comment\n'
+    '  --config arg               config file\n'
+    '\n'
+)
+_HELP_FIND = (
+    'Usage: ws_find [options] name\n'
+    '\n'
+    'Options:\n'
+    '  -h [ --help ]           produce help message\n'
+    '  -V [ --version ]        show version\n'
+    '  -F [ --filesystem ] arg filesystem to search workspaces in\n'
+    '  -g [ --group ]          enable search for group workspaces\n'
+    '  -u [ --username ] arg   only show workspaces for selected user\n'
+    '  -n [ --name ] arg       workspace name to search for\n'
+    '  --config arg            config file\n'
+    '\n'
+)
+_HELP_LIST = (
+    'Usage: ws_list [options] [pattern]\n'
+    '\n'
+    'Options:\n'
+    '  -h [ --help ]                   produce help message\n'
+    '  -V [ --version ]                show version\n'
+    '  -F [ --filesystem ] arg         filesystem to list workspaces from\n'
+    '  -g [ --group ]                  enable listing of group workspaces\n'
+    '  -l [ --listfilesystems ]        list available filesystems\n'
+    '  -L [ --listfilesystemdetails ]  list available filesystems with details\n'
+    '  -s [ --short ]                  short listing, only workspace names\n'
+    '  -u [ --username ] arg           only show workspaces for selected user\n'
+    '  -e [ --expired ]                show expired workspaces\n'
+    '  -N [ --name ]                   sort by name\n'
+    '  -C [ --creation ]               sort by creation date\n'
+    '  -R [ --remaining ]              sort by remaining time\n'
+    '  -r [ --reverted ]               revert sort\n'
+    '  -t [ --terse ]                  terse listing\n'
+    '  -T [ --table ]                  table format\n'
+    '  --config arg                    config file\n'
+    '  -p [ --pattern ] arg            pattern matching name (glob syntax)\n'
+    '  -P [ --permissions ]            list permissions of workspace directory\n'
+    '  -v [ --verbose ]                verbose listing\n'
+    '  -n [ --threads ] arg (=0)       number of threads to use (default: \n'
+    '                                  hardware_concurrency, override with \n'
+    '                                  WS_THREADS env var)\n'
+    '\n'
+)
+_HELP_RELEASE = (
+    'Usage: ws_release [options] workspace_name\n'
+    '\n'
+    '\n'
+    'Options:\n'
+    '  -h [ --help ]           produce help message\n'
+    '  -V [ --version ]        show version\n'
+    '  -n [ --name ] arg       workspace name\n'
+    '  -F [ --filesystem ] arg filesystem\n'
+    '  -u [ --username ] arg   username\n'
+    '  --config arg            config file\n'
+    '  --delete-data           delete all data, workspace can NOT BE RECOVERED!\n'
+    '\n'
+)
+_HELP_RESTORE = (
+    'Usage: ws_restore [options] workspace_name target_name | -l [pattern] | --delete-data workspace-name\n'
+    '\n'
+    'Options:\n'
+    '  -h [ --help ]           produce help message\n'
+    '  -V [ --version ]        show version\n'
+    '  -l [ --list ]           list restorable workspaces\n'
+    '  -b [ --brief ]          do not show unavailability date in list\n'
+    '  -n [ --name ] arg       workspace name\n'
+    '  -t [ --target ] arg     existing target workspace name\n'
+    '  -F [ --filesystem ] arg filesystem\n'
+    '  --config arg            config file\n'
+    '  -u [ --username ] arg   username\n'
+    '  --delete-data           delete all data, workspace can NOT BE RECOVERED!\n'
+    '\n'
+    'attention: the workspace_name argument is as printed by ws_restore -l not as printed by ws_list!\n'
+)
+
 HELP: Mapping[str, tuple[str, bool, int]] = {
-    "ws_allocate": (
-        _help(
-            "Usage: ws_allocate [options] workspace_name duration",
-            _COMMON
-            + [
-                ("-d [ --duration ] arg", "duration in days"),
-                ("-n [ --name ] arg", "workspace name"),
-                ("-F [ --filesystem ] arg", "filesystem"),
-                (
-                    "-r [ --reminder ] arg",
-                    "reminder to be sent n days before expiration",
-                ),
-                ("-m [ --mailaddress ] arg", "mailaddress to send reminder to"),
-                ("-x [ --extension ]", "extend workspace"),
-                ("-u [ --username ] arg", "username"),
-                ("-g [ --groupreadable ] [=arg]", "create a group readable workspace"),
-                ("-G [ --groupwritable ] [=arg]", "create a group writable workspace"),
-                ("-c [ --comment ] arg", "comment"),
-            ]
-            + _CONFIG,
-        ),
-        True,
-        0,
-    ),
-    "ws_release": (
-        _help(
-            "Usage: ws_release [options] workspace_name",
-            _COMMON
-            + [
-                ("-n [ --name ] arg", "workspace name"),
-                ("-F [ --filesystem ] arg", "filesystem"),
-                ("-u [ --username ] arg", "username"),
-                ("--delete-data", "delete all data, workspace can NOT BE RECOVERED!"),
-            ]
-            + _CONFIG,
-        ),
-        True,
-        0,
-    ),
-    "ws_restore": (
-        _help(
-            "Usage: ws_restore [options] workspace_name target_name | -l [pattern] | "
-            "--delete-data workspace-name",
-            _COMMON
-            + [
-                ("-l [ --list ]", "list restorable workspaces"),
-                ("-b [ --brief ]", "do not show unavailability date in list"),
-                ("-n [ --name ] arg", "workspace name"),
-                ("-t [ --target ] arg", "existing target workspace name"),
-                ("-F [ --filesystem ] arg", "filesystem"),
-                ("-u [ --username ] arg", "username"),
-                ("--delete-data", "delete all data, workspace can NOT BE RECOVERED!"),
-            ]
-            + _CONFIG,
-        )
-        + "attention: the workspace_name argument is as printed by ws_restore -l not as printed by ws_list!\n",
-        True,
-        0,
-    ),
-    "ws_list": (
-        _help(
-            "Usage: ws_list [options] [pattern]",
-            _COMMON
-            + [
-                ("-F [ --filesystem ] arg", "filesystem to list workspaces from"),
-                ("-g [ --group ]", "enable listing of group workspaces"),
-                ("-l [ --listfilesystems ]", "list available filesystems"),
-                (
-                    "-L [ --listfilesystemdetails ]",
-                    "list available filesystems with details",
-                ),
-                ("-s [ --short ]", "short listing, only workspace names"),
-                ("-u [ --user ] arg", "only show workspaces for selected user"),
-                ("-e [ --expired ]", "show expired workspaces"),
-                ("-N [ --name ]", "sort by name"),
-                ("-C [ --creation ]", "sort by creation date"),
-                ("-R [ --remaining ]", "sort by remaining time"),
-                ("-r [ --reverted ]", "revert sort"),
-                ("-t [ --terse ]", "terse listing"),
-                ("-T [ --table ]", "table listing"),
-                ("-p [ --pattern ] arg", "pattern matching name (glob syntax)"),
-                ("-P [ --permissions ]", "list permissions"),
-                ("-v [ --verbose ]", "verbose listing"),
-            ]
-            + _CONFIG,
-        ),
-        True,
-        0,
-    ),
-    "ws_find": (
-        _help(
-            "Usage: ws_find [options] name",
-            _COMMON
-            + [
-                ("-F [ --filesystem ] arg", "filesystem"),
-                ("-g [ --group ]", "enable search for group workspaces"),
-                ("-u [ --username ] arg", "ignore, for compatibility"),
-                ("-n [ --name ] arg", "workspace name"),
-            ]
-            + _CONFIG,
-        ),
-        True,
-        0,
-    ),
+    "ws_allocate": (_HELP_ALLOCATE, True, 0),
+    "ws_release": (_HELP_RELEASE, True, 0),
+    "ws_restore": (_HELP_RESTORE, True, 0),
+    "ws_list": (_HELP_LIST, True, 0),
+    "ws_find": (_HELP_FIND, True, 0),
     "ws_register": (
         _help(
             "Usage: ws_register [options] DIRECTORY",
@@ -277,10 +290,60 @@ HELP: Mapping[str, tuple[str, bool, int]] = {
         True,
         0,
     ),
+    "ws_stat": (
+        _help(
+            "Usage: ws_stat [options] [pattern]",
+            _COMMON
+            + [
+                ("-F [ --filesystem ] arg", "filesystem to list workspaces from"),
+                ("-u [ --username ] arg", "only show workspaces for selected user"),
+                ("-g [ --groupname ]", "enable listing of group workspaces"),
+                ("--config arg", "config file"),
+                ("-p [ --pattern ] arg", "pattern matching name (glob syntax)"),
+                ("-N [ --name ]", "sort by name"),
+                ("-C [ --creation ]", "sort by creation date"),
+                ("-R [ --remaining ]", "sort by remaining time"),
+                ("-r [ --reverted ]", "revert sort"),
+                ("-v [ --verbose ]", "verbose listing"),
+                (
+                    "-t [ --threads ] arg (=0)",
+                    "threads for parallel operation (default: hardware_concurrency)",
+                ),
+            ],
+        ),
+        True,
+        0,
+    ),
 }
 
+#: Tool -> (stderr text, exit code) of a command line without the required name.
+USAGE: Mapping[str, tuple[str, int]] = {
+    "ws_allocate": (
+        _HELP_ALLOCATE.replace("Usage: ws_allocate ", "Usage: ws_allocate: ", 1),
+        1,
+    ),
+    "ws_restore": (_HELP_RESTORE.rsplit("attention:", 1)[0], 1),
+    "ws_list": (_HELP_LIST, 1),
+    "ws_find": (_HELP_FIND, 1),
+}
+
+#: What ``--version`` prints after ``<tool> version 2.0.0`` (dependencies, build flags).
+_VERSION_DETAILS = (
+    'DB YAML reader: RapidYAML\n'
+    'Dependency versions:\n'
+    '  yaml-cpp: 0.9.0\n'
+    '  rapidyaml (ryml): 0.15.2\n'
+    '  fmt: 12.2.0\n'
+    '  spdlog: 1.13.0\n'
+    '  Microsoft GSL: 4.2.2\n'
+    '  libcurl: 7.88.1\n'
+    '  bshoshany-thread-pool: 5.1.0\n'
+    'Build flags: WS_CAPA=true\n'
+    'Runtime flags: isusermode=true, issetuid=false, hascaps=false\n'
+)
+
 VERSION: Mapping[str, tuple[str, int]] = {
-    tool: (f"{tool} version {VERSION_NUMBER}\n", 0)
+    tool: (f"{tool} version {VERSION_NUMBER}\n{_VERSION_DETAILS}", 0)
     for tool in (
         "ws_allocate",
         "ws_release",
@@ -289,6 +352,9 @@ VERSION: Mapping[str, tuple[str, int]] = {
         "ws_find",
         "ws_register",
         "ws_send_ical",
+        "ws_stat",
+        "ws_expirer",
+        "ws_validate_config",
     )
 }
 

@@ -67,11 +67,6 @@ class _Found:
     entry: WsEntry
 
 
-def _priority(site: Site) -> list[str]:
-    default = site.cfg.default_filesystem
-    return [default, *(fs for fs in site.cfg.filesystems if fs != default)]
-
-
 def _list_filesystems(site: Site, details: bool) -> int:
     out = ["available filesystems (sorted according to priority):\n"]
     if details:
@@ -80,7 +75,7 @@ def _list_filesystems(site: Site, details: bool) -> int:
             f"{'name':>10}{'maxduration':>12}{'extensions':>12}{'keeptime':>10}{'releasekeeptime':>17}"
             f"{'allocatable':>12}{'extendable':>12}{'restorable':>12}{'comment':>10}\n"
         )
-    for fs in _priority(site):
+    for fs in site.filesystems:
         if not details:
             out.append(f"{fs}\n")
             continue
@@ -223,7 +218,7 @@ def ws_list(site: Site, argv: list[str]) -> int:
     fs_opt = opts.get("filesystem")
     if fs_opt is not None and fs_opt not in site.cfg.filesystems:
         return site.say("list_bad_fs")
-    filesystems = [fs_opt] if fs_opt is not None else list(site.cfg.filesystems)
+    filesystems = [fs_opt] if fs_opt is not None else site.filesystems
     if site.v2 and (opts.has("listfilesystems") or opts.has("listfilesystemdetails")):
         return _list_filesystems(site, opts.has("listfilesystemdetails"))
     if "l" in flags:

@@ -76,7 +76,7 @@ def ws_register(site: Site, argv: list[str]) -> int:
         return site.say("register_bad_fs")
     try:
         Path(directory).mkdir(parents=True, exist_ok=True)
-        for fs in [fs_opt] if fs_opt is not None else list(site.cfg.filesystems):
+        for fs in [fs_opt] if fs_opt is not None else site.filesystems:
             _register_fs(site, directory.rstrip("/") or "/", fs)
     except OSError as exc:
         print(f"{'error' if site.v2 else 'Error'}: {exc}", file=sys.stderr)

@@ -85,11 +85,13 @@ def ws_release(site: Site, argv: list[str]) -> int:
     with db.locked():
         if not db.exists(site.ws_id(name)):
             return site.say("release_missing")
+        delete = opts.has("delete-data")
+        if delete:
+            site.say("delete_data_start")
         deleted_id, data = release_workspace(site, fs, name)
-        site.say("released", name=name)
-        if not opts.has("delete-data"):
+        if not delete:
+            site.say("released", name=name)
             return site.say("release_recoverable")
-        site.say("delete_data_start")
         shutil.rmtree(data, ignore_errors=True)
         db.remove_deleted(deleted_id)
         return site.say("delete_data_done", name=name)

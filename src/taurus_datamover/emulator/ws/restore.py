@@ -2,9 +2,10 @@
 
 ``ws_restore -l`` lists ``<user>-*`` ids of every file system's deleted area (v1: a ``fs:``
 header for each file system, even empty ones). ``ws_restore [-F fs] ID TARGET`` moves the
-released data into ``<target workspace>/<ID>`` and removes the DB entry. The real tool
-first asks a "are you human" question; the emulator asks only when stdin is a terminal
-(type back the shown word), so scripts and tests run unattended.
+released data into ``<target workspace>/<ID>`` and removes the DB entry. The real v1 tool
+first asks a "are you human" question; the emulated v1 asks only when stdin is a terminal
+(type back the shown word), so scripts and tests run unattended. v2 is
+:mod:`.restore_v2` (its human test: :mod:`.human`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from taurus_datamover.emulator.ws.context import NAME_RE, Site
 from taurus_datamover.emulator.ws.formats import RestoreView
 from taurus_datamover.emulator.ws.options import Opt, OptionError, Parsed, parse
+from taurus_datamover.emulator.ws.restore_v2 import restore_v2
 
 __all__ = ["ws_restore"]
 
@@ -53,7 +55,7 @@ def _listing(site: Site, opts: Parsed) -> int:
     if site.v2 and fs_opt is not None and fs_opt not in site.cfg.filesystems:
         return site.say("bad_filesystem")
     filesystems = (
-        [fs_opt] if site.v2 and fs_opt is not None else list(site.cfg.filesystems)
+        [fs_opt] if site.v2 and fs_opt is not None else site.filesystems
     )
     pattern = (opts.get("name") or "*") if site.v2 else "*"
     groups: list[tuple[str, list[RestoreView]]] = []
@@ -85,7 +87,7 @@ def _source_fs(site: Site, opts: Parsed, name: str) -> str | int:
         return fs
     if not site.v2:
         return site.cfg.default_filesystem
-    found = [f for f in site.cfg.filesystems if site.db(f).deleted_file(name).is_file()]
+    found = [f for f in site.filesystems if site.db(f).deleted_file(name).is_file()]
     if len(found) > 1:
         return site.say("restore_not_unique", name=name)
     return found[0] if found else site.cfg.default_filesystem
@@ -122,11 +124,13 @@ def ws_restore(site: Site, argv: list[str]) -> int:
     try:
         opts = parse(argv, _OPTS + _V2_EXTRA if site.v2 else _OPTS, ("name", "target"))
     except OptionError:
-        return site.help("ws_restore") or 1
+        return site.usage("ws_restore")
     if opts.has("help"):
         return site.help("ws_restore")
     if opts.has("version"):
         return site.version("ws_restore")
+    if site.v2:
+        return restore_v2(site, opts)
     if opts.has("list"):
         return _listing(site, opts)
     name, target = opts.get("name"), opts.get("target")

@@ -1,0 +1,150 @@
+"""Emulated ``ws_stat`` (new in v2): count files, links, directories and bytes per workspace.
+
+``ws_stat [-F fs] [-N|-C|-R] [-r] [PATTERN]`` prints for every matching workspace of the
+user (admins: of every user, or of ``-u USER``) a block with the full DB id
+(``Id: usera-simdata``), the directory (with the real tool's trailing space), and the
+counts of the whole tree below it: regular files, symlinks (not followed), directories,
+bytes (with the real ``1.23 MB`` rendering, powers of 1000) and 512-byte blocks. Like the
+real tool it warns on stderr that it could not switch to the ``en_US.UTF-8`` locale (the
+captures' machine had none; the emulator never formats with thousands separators).
+Exists only in v2; a v1 site says it is not a tool of that version.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from dataclasses import dataclass
+
+from taurus_datamover.emulator.ws.context import Site
+from taurus_datamover.emulator.ws.db import DbError, WsEntry
+from taurus_datamover.emulator.ws.options import Opt, OptionError, parse
+
+__all__ = ["ws_stat"]
+
+_OPTS = [
+    Opt("help", "h"),
+    Opt("version", "V"),
+    Opt("filesystem", "F", takes_value=True),
+    Opt("username", "u", takes_value=True),
+    Opt("groupname", "g"),
+    Opt("config", None, takes_value=True),
+    Opt("pattern", "p", takes_value=True),
+    Opt("name", "N"),
+    Opt("creation", "C"),
+    Opt("remaining", "R"),
+    Opt("reverted", "r"),
+    Opt("verbose", "v"),
+    Opt("threads", "t", takes_value=True),
+    Opt("debug"),
+    Opt("trace"),
+]
+_UNITS = ("B", "KB", "MB", "GB", "TB", "PB", "EP", "ZB", "YB", "RB", "QB")
+_LOCALE_WARNING = "warning: Failed to set locale to en_US.UTF-8, falling back to default locale"
+
+
+@dataclass
+class _Counts:
+    files: int = 0
+    softlinks: int = 0
+    directories: int = 0
+    bytes: int = 0
+    blocks: int = 0
+
+
+def pretty_bytes(size: int) -> str:
+    """``0 B``, ``1.5 KB``, ``1.23 MB``: three significant digits, powers of 1000."""
+    value = float(size)
+    index = 0
+    while value >= 1000 and index < len(_UNITS) - 1:
+        value /= 1000.0
+        index += 1
+    return f"{value:.3g} {_UNITS[index]}"
+
+
+def _count(top: str) -> _Counts:
+    counts = _Counts()
+    pending = [top]
+    while pending:
+        directory = pending.pop()
+        try:
+            entries = list(os.scandir(directory))
+        except OSError as exc:
+            print(f"error: Error reading directory {directory}: {exc}", file=sys.stderr)
+            continue
+        for entry in entries:
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if stat.S_ISLNK(info.st_mode):
+                counts.softlinks += 1
+            elif stat.S_ISDIR(info.st_mode):
+                counts.directories += 1
+                pending.append(entry.path)
+            elif stat.S_ISREG(info.st_mode):
+                counts.files += 1
+                counts.bytes += info.st_size
+                counts.blocks += info.st_blocks
+    return counts
+
+
+def _block(ws_id: str, entry: WsEntry) -> str:
+    if not os.path.isdir(entry.workspace):
+        print(f"error: workspace <{entry.workspace}> does not exist!", file=sys.stderr)
+        counts = _Counts()
+    else:
+        counts = _count(entry.workspace)
+    return (
+        f"Id: {ws_id}\n"
+        f"    workspace directory : {entry.workspace} \n"
+        f"    files               : {counts.files}\n"
+        f"    softlinks           : {counts.softlinks}\n"
+        f"    directories         : {counts.directories}\n"
+        f"    bytes               : {counts.bytes} ({pretty_bytes(counts.bytes)})\n"
+        f"    blocks              : {counts.blocks}\n"
+    )
+
+
+def ws_stat(site: Site, argv: list[str]) -> int:
+    """Run ``ws_stat ARGV``; return the exit code."""
+    if not site.v2:
+        print("ws_stat: not a tool of hpc-workspace v1", file=sys.stderr)
+        return 2
+    try:
+        opts = parse(argv, _OPTS, ("pattern",), allow_repeat=True)
+    except OptionError:
+        return site.usage("ws_stat")
+    if opts.has("help"):
+        return site.help("ws_stat")
+    if opts.has("version"):
+        return site.version("ws_stat")
+    user_opt = opts.get("username") or ""
+    owner = (user_opt or "*") if site.is_admin else site.user
+    filesystems = site.filesystems
+    fs_opt = opts.get("filesystem")
+    if fs_opt is not None:
+        filesystems = [fs_opt] if fs_opt in site.cfg.filesystems else []
+        if not filesystems:
+            print("error: invalid filesystem given.", file=sys.stderr)
+    pattern = opts.get("pattern") or "*"
+    found: list[tuple[str, WsEntry]] = []
+    for fs in filesystems:
+        db = site.db(fs)
+        for ws_id in db.ids(f"{owner}-{pattern}"):
+            try:
+                found.append((ws_id, db.read(ws_id)))
+            except (OSError, DbError) as exc:
+                print(f"error: {exc}", file=sys.stderr)
+    if opts.has("remaining"):
+        found.sort(key=lambda item: item[1].expiration)
+    elif opts.has("creation"):
+        found.sort(key=lambda item: item[1].creation)
+    elif opts.has("name"):
+        found.sort(key=lambda item: item[0])
+    if opts.has("reverted"):
+        found.reverse()
+    print(_LOCALE_WARNING, file=sys.stderr)
+    site.out("".join(_block(ws_id, entry) for ws_id, entry in found))
+    return 0
