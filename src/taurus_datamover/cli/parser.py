@@ -275,9 +275,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_ws(builder, sub)
 
-    emulate = builder.add(sub, "emulate", "create or reuse an emulated site; print the shell lines to use it")
-    emulate.add_argument("--root", type=Path, metavar="DIR", help="site directory (default: the user's cache)")
+    emulate = builder.add(
+        sub,
+        "emulate",
+        "create or reuse an emulated site (--site-root DIR, default the user's cache); print the shell "
+        "lines that use it, or run a command or shell in which /grp, /projects and /data/<fs>/ws are its folders",
+    )
+    # the older spelling of the global --site-root, kept working but not shown
+    emulate.add_argument("--root", type=Path, dest="site_root", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     emulate.add_argument("--no-slurm", action="store_true", help="run jobs locally even where Slurm answers")
+    run_in = emulate.add_mutually_exclusive_group()
+    run_in.add_argument(
+        "--exec",
+        nargs=argparse.REMAINDER,
+        metavar="CMD",
+        help="run CMD (and its arguments, the rest of the line) with the ZIH paths; exits with its code",
+    )
+    run_in.add_argument("--shell", action="store_true", help="start $SHELL with the ZIH paths")
     emulate.set_defaults(handler=run_emulate)
 
     demo = builder.add(sub, "demo", "stage files into a workspace on the emulated site, step by step")

@@ -1,8 +1,10 @@
 """``taurus-datamover emulate`` and ``taurus-datamover demo``: the emulated site for people.
 
-``emulate [--root DIR]`` creates (or reuses) a site and prints the shell lines that make
-the ``dt*`` and ``ws_*`` tools of that site the ones found (``eval "$(taurus-datamover
-emulate)"``). ``demo`` walks through a whole staging round on the emulated site: allocate
+``emulate [--site-root DIR]`` creates (or reuses) a site and prints the shell lines that
+make the ``dt*`` and ``ws_*`` tools of that site the ones found (``eval "$(taurus-datamover
+emulate)"``); ``emulate --exec CMD...`` and ``emulate --shell`` run a command or a shell in
+which the ZIH paths (``/grp``, ``/projects``, ``/data/<fs>/ws``) are the site's folders
+(:meth:`~taurus_datamover.emulator.site.EmulatedSite.run`). ``demo`` walks through a whole staging round on the emulated site: allocate
 a workspace, copy files from the fileserver (``grp/``) into it with ``dtcp``, list them,
 show the workspace and its remaining time, release it; printing each step as the command
 that does the same.
@@ -10,9 +12,12 @@ that does the same.
 
 from __future__ import annotations
 
+import os
 import shlex
+import shutil
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from taurus_datamover.cli.context import Context, default_site_root, open_site
 from taurus_datamover.cli.listing import format_entries
@@ -20,7 +25,10 @@ from taurus_datamover.cli.output import print_table, remaining, when
 from taurus_datamover.cli.status import choose_mode, follow
 from taurus_datamover.errors import TaurusDatamoverError
 
-__all__ = ["DEMO_WORKSPACE", "run_demo", "run_emulate", "seed_demo_files", "shell_lines"]
+if TYPE_CHECKING:
+    from taurus_datamover.emulator.site import EmulatedSite
+
+__all__ = ["DEMO_WORKSPACE", "eval_hint", "own_command", "run_demo", "run_emulate", "seed_demo_files", "shell_lines"]
 
 #: Name of the workspace the demo allocates and releases.
 DEMO_WORKSPACE = "taurus-demo"
@@ -43,19 +51,97 @@ def shell_lines(overrides: dict[str, str], bin_dir: str) -> list[str]:
     return lines
 
 
+def own_command() -> str:
+    """How to call this command again from a shell: ``taurus-datamover`` when that is the
+    one on ``PATH``, else its full path (a venv that is not activated)."""
+    me = os.path.abspath(sys.argv[0]) if sys.argv and sys.argv[0] else ""
+    if os.path.basename(me) == "taurus-datamover" and os.access(me, os.X_OK):
+        found = shutil.which("taurus-datamover")
+        if found is None or os.path.realpath(found) != os.path.realpath(me):
+            return shlex.quote(me)
+    return "taurus-datamover"
+
+
+def site_option(root: Path) -> str:
+    """The global option that names the site at *root* (empty for the default site)."""
+    if root == default_site_root().absolute():
+        return ""
+    return f" --site-root {shlex.quote(str(root))}"
+
+
+def eval_hint(root: Path) -> str:
+    """The shell line that puts the site's tools on PATH; ``&&`` so that a command that is
+    not found fails visibly instead of evaluating nothing."""
+    return f'out="$({own_command()}{site_option(root)} emulate)" && eval "$out"'
+
+
+def _site_root(ctx: Context) -> Path:
+    if ctx.site is not None:
+        return ctx.site.root
+    return default_site_root().absolute()
+
+
 def run_emulate(ctx: Context) -> int:
-    """Create or reuse a site; print the lines that use it in a shell."""
+    """Create or reuse a site; print the lines that use it in a shell, or run a command
+    (``--exec``) or a shell (``--shell``) in which the ZIH paths are the site's folders."""
     args = ctx.args
-    root = Path(args.root or getattr(args, "site_root", None) or default_site_root())
-    slurm = False if args.no_slurm else None
-    site = open_site(root, slurm=slurm)
+    root = _site_root(ctx)
+    site = open_site(root, slurm=False if args.no_slurm else None)
+    command: list[str] | None = None
+    if args.shell:
+        command = [os.environ.get("SHELL") or "/bin/sh", "-i"]
+    elif args.exec:
+        command = args.exec[1:] if args.exec[:1] == ["--"] else list(args.exec)
+        if not command:
+            ctx.parser_error("emulate --exec: give the command to run, e.g. emulate --exec dtls /grp")
+    if command is not None:
+        return _run_in_view(ctx, site, command)
     if ctx.verbosity >= 0:
-        mode = "jobs through Slurm (partition datamover)" if site.slurm else "local jobs (no Slurm)"
-        print(f"# taurus-datamover emulated site in {site.root}: {mode}", file=sys.stderr)
-        print('# use it in this shell with: eval "$(taurus-datamover emulate)"', file=sys.stderr)
+        print(f"# taurus-datamover emulated site in {site.root}: {_mode_text(site)}", file=sys.stderr)
+        print(f"# use it in this shell with: {eval_hint(site.root)}", file=sys.stderr)
+        print(
+            f"# or run a shell where /grp, /projects and /data/... are the site's folders: "
+            f"{own_command()}{site_option(site.root)} emulate --shell",
+            file=sys.stderr,
+        )
     for line in shell_lines(site.env_overrides(), str(site.bin)):
         print(line)
     return 0
+
+
+def _mode_text(site: EmulatedSite) -> str:
+    setting = site.slurm_setting
+    if setting == "auto":
+        now = "it answers now" if site.slurm else "none answers now"
+        return f"jobs through Slurm (partition datamover) whenever it answers ({now}), else local"
+    return "jobs through Slurm (partition datamover)" if setting else "local jobs (no Slurm)"
+
+
+def _run_in_view(ctx: Context, site: EmulatedSite, command: list[str]) -> int:
+    """Run *command* in the ZIH view of *site* (or, where namespaces are not allowed, with
+    the site's own paths, saying so); its exit code."""
+    reason = site.zih_view_unavailable()
+    if reason is not None:
+        print(
+            f"taurus-datamover: no private mount namespace here ({reason}): /grp, /projects and "
+            f"/data/... do not exist in this command; use the site's own paths instead "
+            f"({site.grp}, {site.projects}, {site.root}/<fs>/ws)",
+            file=sys.stderr,
+        )
+    elif ctx.verbosity > 0 or (args_shell(ctx) and ctx.verbosity >= 0):
+        mounts = ", ".join(f"{zih} = {where}" for zih, where in site.zih_mounts().items())
+        print(f"# emulated site {site.root}, ZIH paths: {mounts}", file=sys.stderr)
+    try:
+        done = site.run(command, zih_paths=reason is None)
+    except FileNotFoundError as exc:
+        print(f"taurus-datamover: cannot run {command[0]}: {exc.strerror}", file=sys.stderr)
+        return 127
+    return done.returncode
+
+
+def args_shell(ctx: Context) -> bool:
+    """True for ``emulate --shell``."""
+    return bool(getattr(ctx.args, "shell", False))
 
 
 def seed_demo_files(grp: Path) -> Path:
@@ -78,9 +164,7 @@ def run_demo(ctx: Context) -> int:
     """Stage files into a workspace on the emulated site and clean up; print every step."""
     site = ctx.site
     assert site is not None  # main() gives the demo an emulated site
-    prefix = "taurus-datamover " + (
-        "--emulate" if site.root == default_site_root().absolute() else f"--site-root {shlex.quote(str(site.root))}"
-    )
+    prefix = own_command() + (site_option(site.root) or " --emulate")
     mode = "Slurm (partition datamover)" if site.slurm else "local jobs (no Slurm found)"
 
     def step(command: str, what: str) -> None:
@@ -129,6 +213,7 @@ def run_demo(ctx: Context) -> int:
                 print(f"taurus-datamover: could not release {DEMO_WORKSPACE}: {exc}", file=sys.stderr)
     print(
         f"\nDone. Try: {prefix} ls {shlex.quote(str(site.grp))}   |   {prefix} ws report\n"
-        'Or put the emulated tools on your PATH: eval "$(taurus-datamover emulate)"'
+        f"Or put the emulated tools on your PATH: {eval_hint(site.root)}\n"
+        f"Or open a shell with the ZIH paths (/grp, /data/horse/ws, ...): {prefix} emulate --shell"
     )
     return 0

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from taurus_datamover.emulator.site import EmulatedSite, SlurmUnavailableError
+    from taurus_datamover.emulator.site import EmulatedSite, SlurmUnavailableError, ZihViewUnavailableError
 
-__all__ = ["EmulatedSite", "SlurmUnavailableError"]
+__all__ = ["EmulatedSite", "SlurmUnavailableError", "ZihViewUnavailableError"]
 
 
 def __getattr__(name: str) -> Any:

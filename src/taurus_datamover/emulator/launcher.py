@@ -3,19 +3,22 @@
 The scripts in ``<site>/bin`` are three lines that call :func:`run`; the console script
 ``taurus-emulated-tool TOOL ARGS...`` (:func:`main`) does the same with the site root taken
 from ``TAURUS_EMULATOR_ROOT``. Tool families are imported lazily, so a ``dtls`` never pays
-for the workspace emulator and vice versa.
+for the workspace emulator and vice versa. Inside a ZIH view (``EmulatedSite.run``,
+``taurus-datamover emulate --shell``) the ``ws_*`` tools print ZIH paths.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 __all__ = ["ROOT_ENV", "main", "run"]
 
 #: Environment variable naming the site root (set by ``EmulatedSite.env()``).
 ROOT_ENV = "TAURUS_EMULATOR_ROOT"
+#: Set inside a ZIH view (:data:`taurus_datamover.emulator.zih_view.VIEW_ENV`).
+VIEW_ENV = "TAURUS_EMULATOR_VIEW"
 
 
 def run(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int:
@@ -24,6 +27,8 @@ def run(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int:
     if name.startswith("ws_"):
         from taurus_datamover.emulator import ws
 
+        if os.environ.get(VIEW_ENV):
+            return _in_zih_view(lambda: ws.main(name, os.fspath(root), list(argv)))
         return ws.main(name, os.fspath(root), list(argv))
     from taurus_datamover.emulator.dt import DT_TOOLS
     from taurus_datamover.emulator.dt import main as dt_main
@@ -32,6 +37,24 @@ def run(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int:
         return dt_main(name, root, argv)
     print(f"taurus-emulated-tool: unknown tool {name!r}", file=sys.stderr)
     return 2
+
+
+def _in_zih_view(tool: Callable[[], int]) -> int:
+    """Run *tool* with its output's site folders written as ZIH paths (inside a view of
+    :mod:`taurus_datamover.emulator.zih_view`)."""
+    from taurus_datamover.emulator.zih_view import ZihStream, current_view
+
+    mounts = current_view()
+    if mounts is None:
+        return tool()
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = ZihStream(out, mounts), ZihStream(err, mounts)
+    try:
+        return tool()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        sys.stdout, sys.stderr = out, err
 
 
 def main(argv: Sequence[str] | None = None) -> int:

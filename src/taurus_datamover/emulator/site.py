@@ -8,7 +8,8 @@
 * ``grp/`` (the fileserver, seen only by the datamover on ZIH), ``projects/`` and the
   workspace file systems of the site config (``site.json``);
 * ``dt.json`` -- whether the dt tools use a real Slurm (``srun``/``sbatch`` in a
-  ``datamover`` partition) or the local batch queue under ``jobs/``;
+  ``datamover`` partition), the local batch queue under ``jobs/``, or (the default)
+  whichever answers when the tool runs (:mod:`taurus_datamover.emulator.dt.mode`);
 * ``faults.json`` (only while faults are set, :meth:`EmulatedSite.set_faults`) -- faults
   the tools inject on purpose (see :mod:`taurus_datamover.emulator.faults`), and
   ``faults.log``, one line per fault that struck.
@@ -20,6 +21,7 @@ are still pending or running, so no process outlives a test.
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta, timezone
@@ -31,8 +33,10 @@ from taurus_datamover.emulator.dt import DT_TOOLS
 from taurus_datamover.emulator.dt.jobs import JobStore
 from taurus_datamover.emulator.dt.mode import (
     PARTITION,
+    PROBE_TIMEOUT,
+    SlurmSetting,
     detect_slurm,
-    load_slurm_mode,
+    load_slurm_setting,
     mode_file,
     save_slurm_mode,
 )
@@ -43,7 +47,7 @@ if TYPE_CHECKING:
     from taurus_datamover.datamover import Datamover
     from taurus_datamover.workspace import Workspace
 
-__all__ = ["WS_TOOL_NAMES", "EmulatedSite", "SlurmUnavailableError"]
+__all__ = ["WS_TOOL_NAMES", "EmulatedSite", "SlurmUnavailableError", "ZihViewUnavailableError"]
 
 WS_TOOL_NAMES = (
     "ws_allocate",
@@ -59,6 +63,11 @@ WS_TOOL_NAMES = (
 
 class SlurmUnavailableError(RuntimeError):
     """``slurm=True`` was asked for, but no Slurm with a ``datamover`` partition answers."""
+
+
+class ZihViewUnavailableError(RuntimeError):
+    """``zih_paths=True`` was asked for, but this machine cannot make a private mount
+    namespace (the message says why)."""
 
 
 def _launcher_text(tool: str, root: Path) -> str:
@@ -86,9 +95,10 @@ def _write_executable(path: Path, text: str) -> None:
 class EmulatedSite:
     """A cluster in a box: dt* and ws_* tools, file systems and a clock under one root.
 
-    *slurm*: None detects a Slurm with a ``datamover`` partition (a reopened site keeps its
-    stored choice), True requires one (:class:`SlurmUnavailableError` otherwise), False
-    runs every job locally. *ws_format* ("v1" or "v2") picks the hpc-workspace output
+    *slurm*: None lets every dt tool call use a Slurm with a ``datamover`` partition when
+    one answers at that moment, and the local queue otherwise (a reopened site keeps its
+    stored choice); True requires one (:class:`SlurmUnavailableError` otherwise, and a
+    Slurm that stops later gives Slurm's own errors), False runs every job locally. *ws_format* ("v1" or "v2") picks the hpc-workspace output
     format of a new site; *now* sets the emulated clock.
     """
 
@@ -122,9 +132,11 @@ class EmulatedSite:
             config.save_site_config(self._root, cfg)
         config.ensure_site_dirs(cfg)
 
-    def _choose_slurm(self, slurm: bool | None) -> bool:
+    def _choose_slurm(self, slurm: bool | None) -> SlurmSetting:
         if slurm is None:
-            chosen = load_slurm_mode(self._root) if mode_file(self._root).exists() else detect_slurm()
+            if mode_file(self._root).exists():
+                return load_slurm_setting(self._root)
+            chosen: SlurmSetting = "auto"
         elif slurm:
             if not detect_slurm():
                 raise SlurmUnavailableError(
@@ -168,7 +180,16 @@ class EmulatedSite:
 
     @property
     def slurm(self) -> bool:
-        """True when the dt tools go through Slurm, False for the local queue."""
+        """True when the dt tools go through Slurm now, False for the local queue. With
+        ``slurm=None`` this is decided at each tool call (a Slurm that answers now), so
+        the value can change while the site lives."""
+        if self._slurm == "auto":
+            return detect_slurm(PROBE_TIMEOUT)
+        return bool(self._slurm)
+
+    @property
+    def slurm_setting(self) -> SlurmSetting:
+        """The stored choice: ``"auto"`` (decided at each call), True or False."""
         return self._slurm
 
     # -- environment and objects -----------------------------------------------------
@@ -219,6 +240,68 @@ class EmulatedSite:
 
         return datetime.fromtimestamp(clock.now(self._root), timezone.utc)
 
+    # -- running commands with the ZIH paths -----------------------------------------
+    def zih_mounts(self) -> dict[str, str]:
+        """ZIH path -> this site's folder, as :meth:`run` mounts them: ``/grp``,
+        ``/projects``, ``/data/<fs>/ws``."""
+        from taurus_datamover.emulator.zih_view import view_mounts
+
+        return view_mounts(self._root)
+
+    @staticmethod
+    def zih_view_unavailable() -> str | None:
+        """None when :meth:`run` can show the ZIH paths here; else why not."""
+        from taurus_datamover.emulator.zih_view import view_unavailable
+
+        return view_unavailable()
+
+    def run_argv(self, argv: Sequence[str], *, zih_paths: bool | None = None, cwd: str | None = None) -> list[str]:
+        """The argv :meth:`run` runs for *argv*: wrapped into the ZIH view when *zih_paths*
+        (None: when this machine allows it; a warning says so otherwise)."""
+        from taurus_datamover.emulator.zih_view import view_argv, view_unavailable
+
+        if not argv:
+            raise ValueError("run: give the command to run as a non-empty argv list")
+        if zih_paths is False:
+            return list(argv)
+        reason = view_unavailable()
+        if reason is not None:
+            if zih_paths:
+                raise ZihViewUnavailableError(f"cannot show the ZIH paths (/grp, /projects, /data/...): {reason}")
+            import warnings
+
+            warnings.warn(
+                f"no private mount namespace here ({reason}); running with the site's own paths "
+                f"({self.grp} for /grp, {self.projects} for /projects, ...)",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+            return list(argv)
+        return view_argv(self._root, argv, cwd=cwd)
+
+    def run(
+        self,
+        argv: Sequence[str],
+        *,
+        zih_paths: bool | None = None,
+        cwd: str | os.PathLike[str] | None = None,
+        **kwargs: Any,
+    ) -> subprocess.CompletedProcess[Any]:
+        """Run *argv* (a list, never a shell string) with this site's environment and, where
+        the machine allows a private mount namespace, with the ZIH paths: ``/grp``,
+        ``/projects`` and ``/data/<fs>/ws`` are this site's folders, and the emulated tools
+        print those paths, so a script written for ZIH runs unchanged.
+
+        *zih_paths*: None uses the ZIH view when possible (otherwise warns and runs with the
+        site-root paths), True requires it (:class:`ZihViewUnavailableError`), False never
+        uses it. Other keywords go to :func:`subprocess.run` (``capture_output``,
+        ``text``, ``timeout``, ``check``, ...); ``env`` is the base of the site's environment.
+        """
+        base = kwargs.pop("env", None)
+        where = None if cwd is None else os.fspath(cwd)
+        full = self.run_argv(argv, zih_paths=zih_paths, cwd=os.path.abspath(where) if where else None)
+        return subprocess.run(full, env=self.env(base), cwd=where, **kwargs)
+
     # -- clock -----------------------------------------------------------------------
     def set_now(self, when: datetime | float) -> None:
         """Set the emulated clock (workspace expiry etc.) to *when*."""
@@ -268,5 +351,5 @@ class EmulatedSite:
         self.close()
 
     def __repr__(self) -> str:
-        mode = "slurm" if self._slurm else "local"
+        mode = {"auto": "slurm when it answers", True: "slurm", False: "local"}[self._slurm]
         return f"EmulatedSite({str(self._root)!r}, {mode})"

@@ -1,8 +1,15 @@
 """Where the emulated ``dt*`` tools run their jobs: a real Slurm or the local queue.
 
-The choice is made once per site (by :class:`~taurus_datamover.emulator.site.EmulatedSite`)
-and stored in ``<root>/dt.json`` so that every later tool call, from any shell, behaves the
-same way. A missing file means local mode.
+A site stores its setting in ``<root>/dt.json``: ``"slurm"`` is ``"auto"`` (the default:
+each tool call asks whether a Slurm with a ``datamover`` partition answers *now*, so a
+site made before Slurm was up uses it once it is, and one made while Slurm was up runs
+locally once it is gone), ``true`` (always Slurm: a Slurm that is down gives Slurm's own
+error, as on ZIH) or ``false`` (always the local queue). A missing or unreadable file
+means ``"auto"``; files of older versions stored ``true`` for a detected Slurm, which is
+read as ``"auto"``, unless ``"required": true`` is also set.
+
+The probe is ``sinfo -h -p datamover -o %P`` with a short timeout (it follows
+``SLURM_CONF``, so a test can point it at a controller that does not answer).
 """
 
 from __future__ import annotations
@@ -12,17 +19,26 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Literal
 
 __all__ = [
     "PARTITION",
+    "PROBE_TIMEOUT",
+    "SlurmSetting",
     "detect_slurm",
     "load_slurm_mode",
+    "load_slurm_setting",
     "mode_file",
     "save_slurm_mode",
 ]
 
 #: The Slurm partition of the data-transfer nodes.
 PARTITION = "datamover"
+#: Seconds a tool call waits for the probe before running locally.
+PROBE_TIMEOUT = 3.0
+
+#: ``"auto"`` (probe at each call), True (always Slurm), False (always local).
+SlurmSetting = Literal["auto"] | bool
 
 
 def mode_file(root: str | os.PathLike[str]) -> Path:
@@ -30,20 +46,41 @@ def mode_file(root: str | os.PathLike[str]) -> Path:
     return Path(root) / "dt.json"
 
 
-def load_slurm_mode(root: str | os.PathLike[str]) -> bool:
-    """True when the site's dt tools go through Slurm (``srun``/``sbatch``)."""
+def load_slurm_setting(root: str | os.PathLike[str]) -> SlurmSetting:
+    """The stored setting of the site at *root* (``"auto"`` when none is stored)."""
     try:
         data = json.loads(mode_file(root).read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
+    except (OSError, ValueError):
+        return "auto"
+    if not isinstance(data, dict):
+        return "auto"
+    value = data.get("slurm")
+    if value is False:
         return False
-    return isinstance(data, dict) and data.get("slurm") is True
+    if value is True and data.get("required") is True:
+        return True
+    return "auto"
 
 
-def save_slurm_mode(root: str | os.PathLike[str], slurm: bool) -> None:
-    """Store the Slurm choice (atomically, so concurrent readers never see half a file)."""
+def load_slurm_mode(root: str | os.PathLike[str]) -> bool:
+    """True when this call of a dt tool of the site goes through Slurm (``srun``/``sbatch``):
+    always for ``true``, never for ``false``, and for ``"auto"`` when Slurm answers now."""
+    setting = load_slurm_setting(root)
+    if setting == "auto":
+        return detect_slurm(PROBE_TIMEOUT)
+    return bool(setting)
+
+
+def save_slurm_mode(root: str | os.PathLike[str], slurm: SlurmSetting) -> None:
+    """Store the setting (atomically, so concurrent readers never see half a file)."""
+    if slurm not in ("auto", True, False):
+        raise ValueError(f"slurm must be 'auto', True or False, not {slurm!r}")
     path = mode_file(root)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"slurm": slurm, "partition": PARTITION}) + "\n", "utf-8")
+    record: dict[str, object] = {"slurm": slurm, "partition": PARTITION}
+    if slurm is True:
+        record["required"] = True
+    tmp.write_text(json.dumps(record) + "\n", "utf-8")
     os.replace(tmp, path)
 
 

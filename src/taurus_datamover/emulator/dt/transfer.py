@@ -138,6 +138,11 @@ def run_transfer(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -
         return chosen
     command, opts = chosen
     if load_slurm_mode(root):
+        from taurus_datamover.emulator.zih_view import slurm_job_argv
+
+        in_view = slurm_job_argv(command, opts.args)  # the job runs outside our ZIH view
+        if in_view is not None:
+            command, opts = in_view[0], replace(opts, args=tuple(in_view[1]))
         if blocking:
             return exec_tool(srun_argv(command, opts), tool)
         return exec_tool(sbatch_argv(command, opts, Path(root) / "bin", job_name=job_name), tool)

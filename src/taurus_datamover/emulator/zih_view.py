@@ -1,0 +1,344 @@
+"""The ZIH paths of an emulated site: ``/grp``, ``/projects``, ``/data/<fs>/ws`` in a
+private mount namespace.
+
+Scripts written for ZIH use absolute paths (``/grp/<group>/...``,
+``/projects/p_<x>/...``, ``/data/horse/ws/<user>-<name>``). :func:`view_argv` turns a
+command into one that runs in a private mount namespace (``unshare --mount``; with a user
+namespace, ``--user --map-root-user``, when not root) in which those paths are the site's
+folders:
+
+* a tmpfs at ``<root>/.zih-root`` becomes the new ``/`` (``chroot``): every entry of the
+  real ``/`` is bind-mounted into it (recursively; symlinks are copied), so the machine
+  looks the same, and the ZIH paths are added as bind mounts of the site's folders. The
+  real ``/`` is never written to (no mount point is created on the host);
+* the command runs with :data:`VIEW_ENV` set (the mapping as JSON), so the emulated
+  ``ws_*`` tools print ZIH paths (:func:`zih_text`), and the emulated ``dt*`` tools that go
+  through Slurm run their job in the same view (:func:`slurm_job_argv`): the job runs
+  outside this namespace, on ``slurmd``.
+
+:func:`view_unavailable` says why a view cannot be made here (no ``unshare``, user
+namespaces forbidden, ...); callers then fall back to the site-root paths and say so.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import functools
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import IO
+
+__all__ = [
+    "VIEW_ENV",
+    "ZihStream",
+    "current_view",
+    "host_path",
+    "slurm_job_argv",
+    "unshare_flags",
+    "view_argv",
+    "view_mounts",
+    "view_unavailable",
+    "zih_text",
+]
+
+#: Set inside a view: ``{"root": ..., "mounts": {zih_path: site_dir}, "mode": "root"|"user"}``.
+VIEW_ENV = "TAURUS_EMULATOR_VIEW"
+#: The mount point of the view's new ``/`` inside the site root.
+VIEW_ROOT_DIR = ".zih-root"
+
+_MS_BIND = 4096
+_MS_REC = 16384
+
+
+def view_mounts(root: str | os.PathLike[str]) -> dict[str, str]:
+    """ZIH path -> site folder: ``/grp``, ``/projects`` and ``/data/<fs>/ws`` for the first
+    space of every workspace file system (``/data/<fs>/ws<i>`` for further ones)."""
+    base = Path(root).absolute()
+    mounts = {"/grp": str(base / "grp"), "/projects": str(base / "projects")}
+    # plain JSON, not the pydantic model: this runs before every command of a view
+    data = json.loads((base / "site.json").read_text(encoding="utf-8"))
+    for fs, fs_cfg in data["filesystems"].items():
+        for index, space in enumerate(fs_cfg["spaces"]):
+            mounts[f"/data/{fs}/ws" + (str(index + 1) if index else "")] = str(space)
+    return mounts
+
+
+def _mode() -> str:
+    """``root`` (a plain mount namespace) or ``user`` (a user namespace too)."""
+    return "root" if os.geteuid() == 0 else "user"
+
+
+def unshare_flags(mode: str | None = None) -> list[str]:
+    """``unshare``'s flags: a plain mount namespace as root, else also a user namespace."""
+    flags = ["--mount", "--propagation", "private"]
+    if (mode or _mode()) != "root":
+        flags[:0] = ["--user", "--map-root-user"]
+    return flags
+
+
+@functools.lru_cache(maxsize=1)
+def view_unavailable() -> str | None:
+    """None when this machine can make a view; else why not (one sentence)."""
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        return "`unshare` (util-linux) is not installed"
+    if not sys.platform.startswith("linux"):
+        return f"mount namespaces need Linux, this is {sys.platform}"
+    try:
+        done = subprocess.run(
+            [unshare, *unshare_flags(), "true"],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"`unshare` could not run: {exc}"
+    if done.returncode != 0:
+        said = done.stderr.strip().splitlines()
+        kind = "a mount namespace" if os.geteuid() == 0 else "a user and mount namespace"
+        return f"`unshare` may not create {kind} here ({said[-1] if said else f'exit {done.returncode}'})"
+    return None
+
+
+def view_argv(root: str | os.PathLike[str], argv: Sequence[str], *, cwd: str | None = None) -> list[str]:
+    """*argv* wrapped to run in the ZIH view of the site at *root* (starting in *cwd*,
+    default the current directory)."""
+    here = os.getcwd() if cwd is None else cwd
+    return [
+        "unshare",
+        *unshare_flags(),
+        "--",
+        sys.executable,
+        "-m",
+        "taurus_datamover.emulator.zih_view",
+        os.fspath(Path(root).absolute()),
+        here,
+        _mode(),
+        *argv,
+    ]
+
+
+def current_view(environ: Mapping[str, str] | None = None) -> dict[str, str] | None:
+    """The mounts of the view this process runs in (ZIH path -> site folder), or None."""
+    text = (os.environ if environ is None else environ).get(VIEW_ENV)
+    if not text:
+        return None
+    try:
+        data = json.loads(text)
+        mounts = data["mounts"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(mounts, dict):
+        return None
+    return {str(k): str(v) for k, v in mounts.items()}
+
+
+def _under(path: str, prefix: str) -> str | None:
+    """The rest of *path* below *prefix* ('' for *prefix* itself), or None."""
+    if path == prefix:
+        return ""
+    if path.startswith(prefix.rstrip("/") + "/"):
+        return path[len(prefix.rstrip("/")) :]
+    return None
+
+
+def host_path(path: str, mounts: Mapping[str, str]) -> str:
+    """*path* as seen outside the view (a ZIH path becomes its site folder)."""
+    for zih, site_dir in sorted(mounts.items(), key=lambda item: -len(item[0])):
+        rest = _under(path, zih)
+        if rest is not None:
+            return site_dir + rest
+    return path
+
+
+def zih_text(text: str, mounts: Mapping[str, str]) -> str:
+    """*text* with every site folder of *mounts* followed by ``/`` or an end of line or
+    word written as its ZIH path (for what the ``ws_*`` tools print inside a view). Both
+    name the same folder there, so no decision changes."""
+    for zih, site_dir in sorted(mounts.items(), key=lambda item: -len(item[1])):
+        text = _replace_path(text, site_dir, zih)
+    return text
+
+
+def _replace_path(text: str, old: str, new: str) -> str:
+    out: list[str] = []
+    start = 0
+    while True:
+        index = text.find(old, start)
+        if index < 0:
+            out.append(text[start:])
+            return "".join(out)
+        end = index + len(old)
+        follows = text[end : end + 1]
+        if follows in ("", "/", "\n", " ", "\t", '"', "'", ","):
+            out.append(text[start:index] + new)
+        else:
+            out.append(text[start:end])
+        start = end
+
+
+class ZihStream(io.TextIOBase):
+    """A text stream that writes :func:`zih_text` of whole lines to *target* (the rest on
+    :meth:`flush`), for the output of the ``ws_*`` tools inside a view."""
+
+    def __init__(self, target: IO[str], mounts: Mapping[str, str]) -> None:
+        self._target = target
+        self._mounts = dict(mounts)
+        self._pending = ""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self._pending += text
+        head, sep, tail = self._pending.rpartition("\n")
+        if sep:
+            self._target.write(zih_text(head + sep, self._mounts))
+            self._pending = tail
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending:
+            self._target.write(zih_text(self._pending, self._mounts))
+            self._pending = ""
+        self._target.flush()
+
+    def isatty(self) -> bool:
+        return self._target.isatty()
+
+
+def slurm_job_argv(command: str, args: Sequence[str]) -> tuple[str, list[str]] | None:
+    """Inside a view: the command and arguments a Slurm job must run so that it sees the
+    same view (it runs on ``slurmd``, outside this namespace), after moving this process to
+    the host form of the working directory (the job starts there). None outside a view."""
+    text = os.environ.get(VIEW_ENV)
+    mounts = current_view()
+    if not text or mounts is None:
+        return None
+    data = json.loads(text)
+    here = os.getcwd()
+    os.chdir(host_path(here, mounts))
+    mode = str(data.get("mode", "root"))
+    wrapped = [
+        *unshare_flags(mode),
+        "--",
+        sys.executable,
+        "-m",
+        "taurus_datamover.emulator.zih_view",
+        str(data["root"]),
+        here,
+        mode,
+        command,
+        *args,
+    ]
+    return "unshare", wrapped
+
+
+# -- inside the namespace --------------------------------------------------------------
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+
+
+def _mount(libc: ctypes.CDLL, source: str, target: str, fstype: str | None, flags: int, data: str | None) -> None:
+    result = libc.mount(
+        source.encode(),
+        target.encode(),
+        None if fstype is None else fstype.encode(),
+        ctypes.c_ulong(flags),
+        None if data is None else data.encode(),
+    )
+    if result != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"mount {source} on {target}: {os.strerror(err)}")
+
+
+def _mirror(libc: ctypes.CDLL, host: str, target: str) -> None:
+    """Make *target* (in the new root's tmpfs) show *host*: a copied symlink or a bind."""
+    if os.path.islink(host):
+        os.symlink(os.readlink(host), target)
+    elif os.path.isdir(host):
+        os.mkdir(target)
+        _mount(libc, host, target, None, _MS_BIND | _MS_REC, None)
+    elif os.path.exists(host):
+        Path(target).touch()
+        _mount(libc, host, target, None, _MS_BIND, None)
+
+
+def _build(libc: ctypes.CDLL, host: str, target: str, wanted: Mapping[str, str]) -> None:
+    """Fill *target* with the entries of *host*, plus the *wanted* binds (relative path ->
+    site folder); a host folder on the way to a wanted path is rebuilt one level down."""
+    exact: dict[str, str] = {}
+    deeper: dict[str, dict[str, str]] = {}
+    for rel, source in wanted.items():
+        first, _, rest = rel.partition("/")
+        if rest:
+            deeper.setdefault(first, {})[rest] = source
+        else:
+            exact[first] = source
+    try:
+        names = sorted(os.listdir(host)) if os.path.isdir(host) and not os.path.islink(host) else []
+    except OSError:
+        names = []
+    for name in names:
+        if name in exact or name in deeper:
+            continue
+        _mirror(libc, os.path.join(host, name), os.path.join(target, name))
+    for name, source in exact.items():
+        path = os.path.join(target, name)
+        os.makedirs(path, exist_ok=True)
+        _mount(libc, source, path, None, _MS_BIND | _MS_REC, None)
+    for name, sub in deeper.items():
+        path = os.path.join(target, name)
+        os.makedirs(path, exist_ok=True)
+        _build(libc, os.path.join(host, name), path, sub)
+
+
+def enter(root: str, cwd: str, mode: str, argv: Sequence[str]) -> int:
+    """In a fresh mount namespace: build the view of the site at *root*, ``chroot`` into
+    it, change to *cwd* and exec *argv* (only returns on failure). *mode* (``root`` or
+    ``user``) says how a Slurm job of the view must enter it again."""
+    mounts = view_mounts(root)
+    libc = _libc()
+    new_root = os.path.join(root, VIEW_ROOT_DIR)
+    os.makedirs(new_root, exist_ok=True)
+    _mount(libc, "tmpfs", new_root, "tmpfs", 0, "mode=0755")
+    _build(libc, "/", new_root, {zih.lstrip("/"): source for zih, source in mounts.items()})
+    os.chroot(new_root)
+    try:
+        os.chdir(cwd)
+    except OSError:
+        os.chdir("/")
+    os.environ[VIEW_ENV] = json.dumps({"root": root, "mounts": mounts, "mode": mode})
+    os.environ["PWD"] = os.getcwd()
+    try:
+        os.execvp(argv[0], list(argv))
+    except OSError as exc:
+        print(f"taurus-datamover: {argv[0]}: {exc.strerror}", file=sys.stderr)
+    return 127
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m taurus_datamover.emulator.zih_view ROOT CWD MODE CMD ARGS...`` (run by
+    ``unshare`` in the new namespace)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) < 4 or args[2] not in ("root", "user"):
+        print("usage: python -m taurus_datamover.emulator.zih_view ROOT CWD root|user CMD [ARGS...]", file=sys.stderr)
+        return 2
+    try:
+        return enter(args[0], args[1], args[2], args[3:])
+    except OSError as exc:
+        print(f"taurus-datamover: cannot build the ZIH view: {exc}", file=sys.stderr)
+        return 126
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
