@@ -9,7 +9,9 @@
  |         +-- ``WorkspaceNotFound``
  +-- ``CommandTimeout`` (also ``TimeoutError``): a tool did not end in time.
  +-- ``ParseError`` (also ``ValueError``): tool output that cannot be read; keeps the
-      line number and the raw line.
+ |    line number and the raw line.
+ +-- ``SyncError``: a sync (``Datamover.sync``) was refused, a part failed, or the
+      destination does not match the source; keeps the run id and every difference.
 
 Errors also derive from the matching builtin so that ``except AttributeError`` /
 ``except TimeoutError`` / ``except ValueError`` written for plain Python keep working.
@@ -28,6 +30,7 @@ __all__ = [
     "WorkspaceNotFound",
     "CommandTimeout",
     "ParseError",
+    "SyncError",
     "tail",
 ]
 
@@ -196,3 +199,49 @@ class ParseError(TaurusDatamoverError, ValueError):
 
 def _rebuild_parse_error(message: str, lineno: int, line: str) -> ParseError:
     return ParseError(message, lineno=lineno, line=line)
+
+
+class SyncError(TaurusDatamoverError):
+    """A sync of a tree (``Datamover.sync``) was refused before any job ran, or did not
+    end with a destination that matches the source.
+
+    ``run_id`` names the run (None when it was refused before one existed): resume it with
+    ``Datamover.resume(run_id)``. ``failed_parts`` are the indices of the parts whose jobs
+    did not complete; ``differ``, ``missing`` and ``extra`` the relative paths that
+    verification found changed, absent at the destination, or only at the destination.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        run_id: str | None = None,
+        failed_parts: Sequence[int] = (),
+        differ: Sequence[str] = (),
+        missing: Sequence[str] = (),
+        extra: Sequence[str] = (),
+    ) -> None:
+        self.message = message
+        self.run_id = run_id
+        self.failed_parts = tuple(failed_parts)
+        self.differ = tuple(differ)
+        self.missing = tuple(missing)
+        self.extra = tuple(extra)
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (
+            _rebuild_sync_error,
+            (self.message, self.run_id, self.failed_parts, self.differ, self.missing, self.extra),
+        )
+
+
+def _rebuild_sync_error(
+    message: str,
+    run_id: str | None,
+    failed_parts: tuple[int, ...],
+    differ: tuple[str, ...],
+    missing: tuple[str, ...],
+    extra: tuple[str, ...],
+) -> SyncError:
+    return SyncError(message, run_id=run_id, failed_parts=failed_parts, differ=differ, missing=missing, extra=extra)

@@ -1,0 +1,140 @@
+"""Splitting a tree into parts: pure functions, no process.
+
+A sync runs one ``dtrsync --files-from`` job per part, so the wall time is the time of the
+slowest part. :func:`split` balances the parts by *cost*: a file costs its size plus
+:data:`FILE_COST` (what one file costs rsync and the file system whatever its size: an
+open, a create, metadata), so parts come out balanced by bytes and by file count alike.
+It is the longest-processing-time rule: entries, costliest first, each to the part that
+costs least so far. A file that costs at least a part's fair share (total / parts) is a
+part of its own: nothing is added to it.
+
+Directories are not costed: every directory goes into the list of part 0 (rsync with
+``--files-from`` creates a listed directory without recursing into it), so empty
+directories arrive too; the other parts create the parents of their files themselves.
+Symlinks are copied as links (``-a``), whatever they point to.
+"""
+
+from __future__ import annotations
+
+import heapq
+import os
+import posixpath
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from taurus_datamover.errors import SyncError
+from taurus_datamover.sync.tree import TreeItem
+
+__all__ = ["FILE_COST", "PartPlan", "check_jobs", "check_paths", "encode_file_list", "split"]
+
+#: The cost of one file in bytes-equivalents (see the module docstring).
+FILE_COST = 256 * 1024
+
+
+@dataclass(frozen=True)
+class PartPlan:
+    """One part: the relative paths of its list (sorted), how many of them are not
+    directories (``files``) and their bytes."""
+
+    index: int
+    paths: tuple[str, ...]
+    files: int
+    bytes: int
+
+    @property
+    def directories(self) -> int:
+        """How many directories the list names."""
+        return len(self.paths) - self.files
+
+
+def check_jobs(jobs: object) -> int:
+    """``jobs`` as a whole number >= 1, else :class:`SyncError`."""
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise SyncError(f"jobs must be a whole number of at least 1, not {jobs!r}")
+    return jobs
+
+
+def _absolute(path: str) -> str:
+    return posixpath.normpath(path if path.startswith("/") else posixpath.join(os.getcwd(), path))
+
+
+def check_paths(src: str, dst: str) -> tuple[str, str]:
+    """Both paths made absolute and normal (relative to this process's directory), or
+    :class:`SyncError` for a source that is ``/``, a destination equal to or inside the
+    source (the copy would copy itself), or a destination that is a parent of the source.
+
+    Checked lexically and, where the paths are visible here, once more after resolving
+    symlinks.
+    """
+    source, target = _absolute(src), _absolute(dst)
+    if source == "/":
+        raise SyncError("refusing to sync the whole file system ('/')")
+    pairs = [(source, target)]
+    if os.path.lexists(source):
+        pairs.append((os.path.realpath(source), os.path.realpath(target)))
+    for a, b in pairs:
+        if b == a or b.startswith(a.rstrip("/") + "/"):
+            raise SyncError(f"the destination {dst!r} is inside the source {src!r}")
+        if a.startswith(b.rstrip("/") + "/"):
+            raise SyncError(f"the destination {dst!r} contains the source {src!r}")
+    return source, target
+
+
+def _cost(item: TreeItem) -> int:
+    return (item.size if item.kind == "file" else 0) + FILE_COST
+
+
+def split(items: Sequence[TreeItem], jobs: int) -> list[PartPlan]:
+    """The parts of ``items`` for at most ``jobs`` parallel jobs (fewer when there are
+    fewer files; one part holding only directories when there are no files; none for an
+    empty tree). Deterministic: the same items give the same parts."""
+    check_jobs(jobs)
+    entries = [item for item in items if item.kind != "directory"]
+    directories = [item.path for item in items if item.kind == "directory"]
+    count = min(jobs, len(entries))
+    if count == 0:
+        return [PartPlan(0, tuple(sorted(directories)), 0, 0)] if directories else []
+    ordered = sorted(entries, key=lambda item: (-_cost(item), item.path))
+    fair_share = sum(_cost(item) for item in ordered) / count
+    members: list[list[TreeItem]] = [[] for _ in range(count)]
+    loads = [0] * count
+    solo = 0
+    # the costliest entries first: those worth a part of their own take one each
+    while solo < count - 1 and _cost(ordered[solo]) >= fair_share:
+        members[solo].append(ordered[solo])
+        loads[solo] = _cost(ordered[solo])
+        solo += 1
+    heap = [(0, index) for index in range(solo, count)]
+    for item in ordered[solo:]:
+        load, index = heapq.heappop(heap)
+        members[index].append(item)
+        load += _cost(item)
+        loads[index] = load
+        heapq.heappush(heap, (load, index))
+    parts: list[PartPlan] = []
+    for index, chosen in enumerate(members):
+        paths = [item.path for item in chosen]
+        if index == 0:
+            paths += directories
+        parts.append(
+            PartPlan(
+                index=index,
+                paths=tuple(sorted(paths)),
+                files=len(chosen),
+                bytes=sum(item.size for item in chosen if item.kind == "file"),
+            )
+        )
+    return parts
+
+
+def encode_file_list(paths: Sequence[str]) -> bytes:
+    """The ``--files-from`` list of ``paths`` for ``--from0``: each name's raw bytes,
+    NUL-terminated, so newlines and bytes that are not UTF-8 survive. A path holding a
+    NUL (no file name can) is a ``ValueError``."""
+    chunks: list[bytes] = []
+    for path in paths:
+        raw = os.fsencode(path)
+        if b"\0" in raw or not raw:
+            raise ValueError(f"not a relative file name: {path!r}")
+        chunks.append(raw + b"\0")
+    return b"".join(chunks)

@@ -1,0 +1,103 @@
+"""The source tree of a sync, read from one recursive ``dtls`` listing.
+
+``list_tree(dm, top)`` runs ``Datamover.walk`` (one ``LC_ALL=C dtls -l -b -A -R
+--time-style=+%s.%N`` job, so every name reads back exactly: newlines, a leading ``-``,
+bytes that are not UTF-8) and turns its entries into :class:`TreeItem` rows with paths
+*relative to the top*, the form ``rsync --files-from`` takes. Paths are ``str`` with the
+raw bytes kept as surrogate escapes (``os.fsencode`` gives the bytes back).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from taurus_datamover.errors import ParseError
+from taurus_datamover.file_api import WalkTriple
+from taurus_datamover.models.files import EntryType, FileEntry
+
+if TYPE_CHECKING:
+    from taurus_datamover.datamover import Datamover
+
+__all__ = ["ItemKind", "TreeItem", "items_from_walk", "list_tree"]
+
+#: What a sync does with an entry: a file's bytes are copied, a directory is created, a
+#: symlink is copied as a link; ``special`` (fifo, socket, device) is made again by rsync.
+ItemKind = Literal["file", "directory", "symlink", "special"]
+
+_KINDS: dict[EntryType, ItemKind] = {
+    EntryType.FILE: "file",
+    EntryType.DIRECTORY: "directory",
+    EntryType.SYMLINK: "symlink",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TreeItem:
+    """One entry below the top: relative ``path``, ``kind``, ``size`` in bytes (0 when ls
+    printed none), ``mtime_ns`` and, for a symlink, its ``target``."""
+
+    path: str
+    kind: ItemKind
+    size: int
+    mtime_ns: int | None
+    target: str | None = None
+
+    def as_row(self) -> list[object]:
+        """The item as a JSON row ``[path, kind, size, mtime_ns, target]``."""
+        return [self.path, self.kind, self.size, self.mtime_ns, self.target]
+
+    @classmethod
+    def from_row(cls, row: list[object]) -> TreeItem:
+        """The item of :meth:`as_row`'s row (``ValueError`` for anything else)."""
+        if not isinstance(row, list) or len(row) != 5:
+            raise ValueError(f"not a tree row: {row!r}")
+        path, kind, size, mtime_ns, target = row
+        if not isinstance(path, str) or kind not in ("file", "directory", "symlink", "special"):
+            raise ValueError(f"not a tree row: {row!r}")
+        if not isinstance(size, int) or (mtime_ns is not None and not isinstance(mtime_ns, int)):
+            raise ValueError(f"not a tree row: {row!r}")
+        if target is not None and not isinstance(target, str):
+            raise ValueError(f"not a tree row: {row!r}")
+        return cls(path, kind, size, mtime_ns, target)
+
+
+def _item(relative: str, entry: FileEntry) -> TreeItem:
+    return TreeItem(
+        path=relative,
+        kind=_KINDS.get(entry.type, "special"),
+        size=entry.size or 0,
+        mtime_ns=entry.mtime_ns,
+        target=entry.target,
+    )
+
+
+def _relative_dir(top: str, dirpath: str) -> str:
+    if dirpath == top:
+        return ""
+    prefix = top if top.endswith("/") else top + "/"
+    if not dirpath.startswith(prefix):
+        raise ParseError(f"dtls listed a directory outside {top!r}", line=dirpath)
+    return dirpath[len(prefix):]
+
+
+def items_from_walk(top: str, triples: Iterable[WalkTriple]) -> list[TreeItem]:
+    """Every entry of a walk of ``top`` as a :class:`TreeItem` (directories included,
+    top itself not), in walk order."""
+    items: list[TreeItem] = []
+    for dirpath, dirs, others in triples:
+        base = _relative_dir(top, dirpath)
+        for entry in (*dirs, *others):
+            items.append(_item(posixpath.join(base, entry.name) if base else entry.name, entry))
+    return items
+
+
+def list_tree(dm: Datamover, top: str, *, time: str | None = None) -> list[TreeItem] | None:
+    """The tree under the directory ``top`` (one ``dtls -R`` job); None when ``top`` is
+    not a directory (``ls -R`` of a file prints just that file)."""
+    triples = list(dm.walk(top, all=True, time=time))
+    if not triples:
+        return None
+    return items_from_walk(top, triples)
