@@ -44,7 +44,7 @@ def _remaining(run: Runner, name: str) -> str:
 def test_tool_names() -> None:
     assert set(WS_TOOLS) == {
         "ws_allocate", "ws_list", "ws_extend", "ws_release",
-        "ws_restore", "ws_find", "ws_register", "ws_send_ical", "ws_stat",
+        "ws_restore", "ws_find", "ws_register", "ws_send_ical", "ws_stat", "ws_expirer", "ws_validate_config",
     }  # fmt: skip
 
 

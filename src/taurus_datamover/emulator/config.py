@@ -80,6 +80,16 @@ class SiteConfig(BaseModel):
     filesystems: dict[str, FilesystemConfig]
     admins: list[str] = Field(default_factory=list)
     """Users who may list others' workspaces (v2 ``ws_list -u``) and see full ids."""
+    clustername: str = "emulated"
+    smtphost: str = ""
+    """Where reminder mails would go; empty: the v2 expirer says it cannot send any."""
+    mail_from: str = ""
+    adminmail: list[str] = Field(default_factory=list)
+    dbuid: int = 0
+    dbgid: int = 0
+    reminder_default: int = 0
+    deldirtimeout: int = 3600
+    """Seconds the v2 expirer may spend deleting one directory."""
 
     def max_duration_of(self, fs: str) -> int:
         """The longest allocation (days) allowed on file system *fs*."""
@@ -161,6 +171,13 @@ def v2_capture_site_config(root: Path, *, user: str = "usera") -> SiteConfig:
         max_duration=100,
         max_extensions=10,
         admins=["root"],
+        clustername="heldout",
+        smtphost="localhost",
+        mail_from="root@localhost",
+        adminmail=["root@localhost"],
+        dbuid=1505,
+        dbgid=1505,
+        deldirtimeout=60,
         filesystems={
             "horse": fs(
                 "horse", ["ws"], max_duration=100, max_extensions=10, keeptime=7,

@@ -30,6 +30,7 @@ from taurus_datamover.emulator.faults import Fault, FaultSpecError, record_fault
 
 from taurus_datamover.emulator.ws.allocate import ws_allocate, ws_extend
 from taurus_datamover.emulator.ws.context import Site, open_site
+from taurus_datamover.emulator.ws.expirer import ws_expirer
 from taurus_datamover.emulator.ws.find import ws_find
 from taurus_datamover.emulator.ws.list import ws_list
 from taurus_datamover.emulator.ws.register import ws_register
@@ -37,6 +38,7 @@ from taurus_datamover.emulator.ws.release import ws_release
 from taurus_datamover.emulator.ws.restore import ws_restore
 from taurus_datamover.emulator.ws.send_ical import ws_send_ical
 from taurus_datamover.emulator.ws.stat import ws_stat
+from taurus_datamover.emulator.ws.validate_config import ws_validate_config
 
 __all__ = ["WS_TOOLS", "main"]
 
@@ -50,6 +52,8 @@ _TOOLS: dict[str, Callable[[Site, list[str]], int]] = {
     "ws_register": ws_register,
     "ws_send_ical": ws_send_ical,
     "ws_stat": ws_stat,
+    "ws_expirer": ws_expirer,
+    "ws_validate_config": ws_validate_config,
 }
 
 #: Names of the emulated workspace tools.

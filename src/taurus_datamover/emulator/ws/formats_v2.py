@@ -314,6 +314,24 @@ HELP: Mapping[str, tuple[str, bool, int]] = {
         True,
         0,
     ),
+    "ws_expirer": (
+        _help(
+            "Usage: ws_expirer [options]\n",
+            _COMMON
+            + [
+                (
+                    "-F [ --filesystems ] arg",
+                    "filesystems/workspaces to delete from, comma separated",
+                ),
+                ("-s [ --space ] arg", "path of a single space that should be deleted"),
+                ("-c [ --cleaner ]", "no dry-run mode"),
+                ("-M [ --summary-mail ]", "send summary mail to admin after run"),
+                ("--config arg", "path to configfile"),
+            ],
+        ),
+        True,
+        0,
+    ),
 }
 
 #: Tool -> (stderr text, exit code) of a command line without the required name.
@@ -326,6 +344,12 @@ USAGE: Mapping[str, tuple[str, int]] = {
     "ws_list": (_HELP_LIST, 1),
     "ws_find": (_HELP_FIND, 1),
 }
+
+#: ``utils::getVersion()``, in the expirer's start line (``{tool}`` is the tool's name).
+VERSION_SUMMARY = (
+    "{tool} version " + VERSION_NUMBER + " (DB reader: RapidYAML, yaml-cpp: 0.9.0, "
+    "ryaml: 0.15.2, fmt: 12.2.0, spdlog: 1.13.0, gsl: 4.2.2, curl: 7.88.1, thread-pool: 5.1.0)"
+)
 
 #: What ``--version`` prints after ``<tool> version 2.0.0`` (dependencies, build flags).
 _VERSION_DETAILS = (
