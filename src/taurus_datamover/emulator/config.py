@@ -9,13 +9,14 @@ names follow ws.conf where that is readable (``spaces``, ``database``, ``deleted
 
 from __future__ import annotations
 
-import getpass
 import os
 import tempfile
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field
+
+from taurus_datamover.emulator.ws.siteview import SITE_FILE, USER_ENV, current_user
 
 __all__ = [
     "SITE_FILE",
@@ -29,19 +30,6 @@ __all__ = [
     "save_site_config",
     "v2_capture_site_config",
 ]
-
-#: Name of the config file inside the site root.
-SITE_FILE = "site.json"
-#: Environment variable that overrides ``SiteConfig.user`` (who runs the emulated tools).
-USER_ENV = "TAURUS_EMULATOR_USER"
-
-
-def _current_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no passwd entry and no LOGNAME/USER: still usable
-        return "user"
-
 
 class FilesystemConfig(BaseModel):
     """One workspace file system (an entry under ``workspaces:`` in ws.conf)."""
@@ -71,7 +59,7 @@ class FilesystemConfig(BaseModel):
 class SiteConfig(BaseModel):
     """The whole site: who the user is, which output format, which file systems."""
 
-    user: str = Field(default_factory=_current_user)
+    user: str = Field(default_factory=current_user)
     ws_format: Literal["v1", "v2"] = "v1"
     default_filesystem: str
     duration_default: int = 30
@@ -136,7 +124,7 @@ def default_site_config(
         ),
     }
     return SiteConfig(
-        user=user or _current_user(),
+        user=user or current_user(),
         ws_format="v2" if ws_format == "v2" else "v1",
         default_filesystem="horse",
         filesystems=filesystems,

@@ -404,7 +404,7 @@ def list_entry(
     entry = view.entry
     now = int(view.now)
     out = [
-        f"Id: {short_id(view.ws_id)}\n",
+        f"Id: {view.shown_id or short_id(view.ws_id)}\n",
         _line("workspace directory", entry.workspace),
     ]
     if view.until_deletion is not None:
@@ -451,9 +451,10 @@ def table_header(terse: bool) -> str:
 
 def table_row(view: EntryView, terse: bool) -> str:
     """One ``ws_list -T`` row (long ids and paths wrap onto their own line)."""
-    ident = short_id(view.ws_id)
+    ident = view.shown_id or short_id(view.ws_id)
     path = view.entry.workspace
-    days = cdiv(view.entry.expiration - int(view.now), 86400)
+    end = view.entry.expiration if view.until_deletion is None else view.until_deletion
+    days = cdiv(end - int(view.now), 86400)  # under -e: days until the data is deleted
     text = f"{ident:<30} "
     if len(ident) > 30:
         text += "\n" + " " * 31
