@@ -16,6 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from taurus_datamover.emulator.ws import siteview
 from taurus_datamover.emulator.ws.siteview import SITE_FILE, USER_ENV, current_user
 
 __all__ = [
@@ -81,18 +82,15 @@ class SiteConfig(BaseModel):
 
     def max_duration_of(self, fs: str) -> int:
         """The longest allocation (days) allowed on file system *fs*."""
-        own = self.filesystems[fs].max_duration
-        return own if own > 0 else self.max_duration
+        return siteview.max_duration_of(self, fs)
 
     def max_extensions_of(self, fs: str) -> int:
         """How many extensions a new workspace on *fs* gets."""
-        own = self.filesystems[fs].max_extensions
-        return self.max_extensions if own is None else own
+        return siteview.max_extensions_of(self, fs)
 
     def release_keeptime_of(self, fs: str) -> int:
         """Days a released workspace on *fs* stays restorable."""
-        cfg = self.filesystems[fs]
-        return cfg.keeptime if cfg.release_keeptime is None else cfg.release_keeptime
+        return siteview.release_keeptime_of(self, fs)
 
 
 def resolve_user(cfg: SiteConfig) -> str:

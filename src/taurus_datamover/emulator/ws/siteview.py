@@ -14,12 +14,14 @@ from __future__ import annotations
 import getpass
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 __all__ = [
-    "SITE_FILE", "USER_ENV", "FsView", "SiteView", "current_user", "read_site", "resolve_user",
+    "SITE_FILE", "USER_ENV", "FsView", "SiteView", "current_user", "max_duration_of",
+    "max_extensions_of", "read_site", "release_keeptime_of", "resolve_user",
 ]  # fmt: skip
 
 #: Name of the config file inside the site root.
@@ -34,6 +36,44 @@ def current_user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry and no LOGNAME/USER: still usable
         return "user"
+
+
+class _FsLimits(Protocol):
+    @property
+    def max_duration(self) -> int: ...
+    @property
+    def max_extensions(self) -> int | None: ...
+    @property
+    def keeptime(self) -> int: ...
+    @property
+    def release_keeptime(self) -> int | None: ...
+
+
+class _SiteLimits(Protocol):
+    @property
+    def max_duration(self) -> int: ...
+    @property
+    def max_extensions(self) -> int: ...
+    @property
+    def filesystems(self) -> Mapping[str, _FsLimits]: ...
+
+
+def max_duration_of(site: _SiteLimits, fs: str) -> int:
+    """The longest allocation (days) allowed on file system *fs*."""
+    own = site.filesystems[fs].max_duration
+    return own if own > 0 else site.max_duration
+
+
+def max_extensions_of(site: _SiteLimits, fs: str) -> int:
+    """How many extensions a new workspace on *fs* gets."""
+    own = site.filesystems[fs].max_extensions
+    return site.max_extensions if own is None else own
+
+
+def release_keeptime_of(site: _SiteLimits, fs: str) -> int:
+    """Days a released workspace on *fs* stays restorable (``None`` means ``keeptime``)."""
+    cfg = site.filesystems[fs]
+    return cfg.keeptime if cfg.release_keeptime is None else cfg.release_keeptime
 
 
 @dataclass(frozen=True)
@@ -76,19 +116,13 @@ class SiteView:
     deldirtimeout: int = 3600
 
     def max_duration_of(self, fs: str) -> int:
-        """The longest allocation (days) allowed on file system *fs*."""
-        own = self.filesystems[fs].max_duration
-        return own if own > 0 else self.max_duration
+        return max_duration_of(self, fs)
 
     def max_extensions_of(self, fs: str) -> int:
-        """How many extensions a new workspace on *fs* gets."""
-        own = self.filesystems[fs].max_extensions
-        return self.max_extensions if own is None else own
+        return max_extensions_of(self, fs)
 
     def release_keeptime_of(self, fs: str) -> int:
-        """Days a released workspace on *fs* stays restorable."""
-        cfg = self.filesystems[fs]
-        return cfg.keeptime if cfg.release_keeptime is None else cfg.release_keeptime
+        return release_keeptime_of(self, fs)
 
 
 def _checked(name: str, annotation: str, value: Any) -> Any:
