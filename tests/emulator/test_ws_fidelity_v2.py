@@ -16,10 +16,12 @@ and is not listed fails the test, and so does a listed one that now matches.
 from __future__ import annotations
 
 import io
+import os
 import re
 import secrets
 import shlex
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -144,11 +146,14 @@ class Replay:
         cfg: SiteConfig,
         capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch,
+        *,
+        processes: bool = False,
     ) -> None:
         self.root = root
         self.cfg = cfg
         self.capsys = capsys
         self.monkeypatch = monkeypatch
+        self.processes = processes
         self.edit_epoch: str | None = None
 
     def run(self, scenario: Scenario) -> Outcome:
@@ -171,6 +176,8 @@ class Replay:
             if command[0] == "echo":
                 print(" ".join(command[1:]))
                 rc = 0
+            elif self.processes:
+                rc = self._process(command, answer)
             else:
                 rc = main(command[0], self.root, command[1:])
             captured = self.capsys.readouterr()
@@ -178,6 +185,21 @@ class Replay:
             err.append(captured.err)
         self.monkeypatch.delenv("TAURUS_EMULATOR_RUH_WORD", raising=False)
         return Outcome(self._normal("".join(out)), self._normal("".join(err)), rc)
+
+    def _process(self, command: list[str], answer: str) -> int:
+        """Run *command* as its own process: the site's ``bin/`` script, else the launcher."""
+        script = self.root / "bin" / command[0]
+        argv = [str(script)] if script.is_file() else [sys.executable, "-c", _LAUNCHER, command[0]]
+        done = subprocess.run(
+            [*argv, *command[1:]],
+            input=answer,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "TAURUS_EMULATOR_ROOT": str(self.root)},
+        )
+        sys.stdout.write(done.stdout)
+        sys.stderr.write(done.stderr)
+        return done.returncode
 
     def apply_state_notes(self, scenario: Scenario) -> None:
         """Expiration edits in DB files, as the ``state note`` says (once per edit)."""
@@ -203,6 +225,9 @@ class Replay:
 
     def _normal(self, text: str) -> str:
         return normalise(text.replace(str(self.root), CAPTURE_ROOT))
+
+
+_LAUNCHER = "import sys\nfrom taurus_datamover.emulator.launcher import main\nsys.exit(main())\n"
 
 
 def _commands(words: list[str]) -> list[list[str]]:
@@ -303,12 +328,33 @@ def test_replay_real_v2_captures(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Every scenario, the tools called in-process (the code the site's scripts run)."""
+    _replay(site_root, capsys, monkeypatch, processes=False)
+
+
+@pytest.mark.slow
+def test_replay_real_v2_captures_as_processes(
+    site_root: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The same replay through the site's executables, stdin a real pipe."""
+    _replay(site_root, capsys, monkeypatch, processes=True)
+
+
+def _replay(
+    site_root: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    processes: bool,
+) -> None:
     monkeypatch.delenv("TAURUS_EMULATOR_NOW", raising=False)
     monkeypatch.setenv("TAURUS_EMULATOR_GROUP", "usera")
     cfg = v2_capture_site_config(site_root)
     save_site_config(site_root, cfg)
     EmulatedSite(site_root, slurm=False, ws_format="v2")  # keeps the site config it finds
-    replay = Replay(site_root, cfg, capsys, monkeypatch)
+    replay = Replay(site_root, cfg, capsys, monkeypatch, processes=processes)
     compared, exact, as_sets = 0, [], []
     differing: dict[str, str] = {}
     for scenario in load_scenarios():
@@ -339,7 +385,7 @@ def test_replay_real_v2_captures(
     assert_db_matches(site_root, cfg, DB_SNAPSHOTS[None])
     with capsys.disabled():
         print(
-            f"\nv2 replay: {len(exact)} of {compared} scenarios byte-exact, "
+            f"\nv2 replay{' (processes)' if processes else ''}: {len(exact)} of {compared} scenarios byte-exact, "
             f"{len(as_sets)} equal as unordered listings, {len(differing)} differ "
             f"(deliberately: {len(DIFFERENCES)})"
         )
