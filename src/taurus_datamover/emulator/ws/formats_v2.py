@@ -52,6 +52,7 @@ MESSAGES: Mapping[str, tuple[str, int]] = {
         0,
     ),
     "creating": ("info: creating workspace.", 0),
+    "ignoring_username": ("info: Ignoring username option.", 0),
     "duration_from_userconfig": ("info: reading duration from userconfig", 0),
     "duration_zero": ("info: setting duration to 0", 0),
     "reused_mail": ("info: reused mail address {mail}", 0),
