@@ -103,3 +103,19 @@ def test_someone_elses_id_is_refused_before_the_question(released: Path) -> None
         "error: only root can do this, or invalid workspace name!\n",
         0,
     )
+
+
+def test_closed_stdin_counts_as_unattended(released: Path) -> None:
+    code = (
+        "import os, sys\nos.close(0)\n"
+        "from taurus_datamover.emulator.launcher import main\nsys.exit(main())\n"
+    )
+    env = {**os.environ, "TAURUS_EMULATOR_USER": "usera", "TAURUS_EMULATOR_ROOT": str(released)}
+    done = subprocess.run(
+        [sys.executable, "-c", code, "ws_restore", "usera-old-1795556169", "new"],
+        capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert (done.stderr, done.returncode) == (
+        "info: restore successful, database entry removed.\n",
+        0,
+    )
