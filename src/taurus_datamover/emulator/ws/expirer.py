@@ -285,41 +285,37 @@ class _Run:
         return True
 
     # -- summary -----------------------------------------------------------------------
-    def summary(self, stray: list[tuple[str, _Stray]], expire: list[tuple[str, _Expire]]) -> None:
-        total_stray, total_expire = _Stray(), _Expire()
-        for _, part in stray:
-            _add(total_stray, part)
-        for _, part_e in expire:
-            _add(total_expire, part_e)
+    def _table(self, title: str, header: str, rows: list[str]) -> None:
+        """A summary table: title, header, the file systems' rows, then the total row."""
+        dashes = f"  {'':->84}"
+        for line in ("", title, "", header, dashes, *rows[:-1], dashes, rows[-1]):
+            self.info(line)
+
+    def summary(
+        self, stray: list[tuple[str, _Stray]], expire: list[tuple[str, _Expire]]
+    ) -> None:
+        """The two tables; *stray* and *expire* end with their ``total`` rows."""
         self.info(f"Dryrun: {'false' if self.clean else 'true'}")
-        self.info("")
-        self.info("Stray Summary")
-        self.info("")
-        self.info(f"  {'Filesystem':<15} {'Active [Valid Invalid]':>22} {'':>16} {'Inactive [Valid Invalid]':>24}")
-        self.info(f"  {'':->84}")
-        for name, s in [*stray, ("total", total_stray)]:
-            if name == "total":
-                self.info(f"  {'':->84}")
-            self.info(
+        self._table(
+            "Stray Summary",
+            f"  {'Filesystem':<15} {'Active [Valid Invalid]':>22} {'':>16} {'Inactive [Valid Invalid]':>24}",
+            [
                 f"  {name:<15} {'':>7} {s.valid_ws:>5} {s.invalid_ws:>7} {'':>27} "
                 f"{s.valid_deleted:>5} {s.invalid_deleted:>7}"
-            )
-        self.info("")
-        self.info("Expiration Summary")
-        self.info("")
-        self.info(
-            f"  {'Filesystem':<15} {'Active [Seen Keep Expired Mails]':>30} {'':>4} "
-            f"{'Inactive [Seen Keep Removed]':>30}"
+                for name, s in stray
+            ],
         )
-        self.info(f"  {'':->84}")
-        for name, e in [*expire, ("total", total_expire)]:
-            if name == "total":
-                self.info(f"  {'':->84}")
-            self.info(
+        self._table(
+            "Expiration Summary",
+            f"  {'Filesystem':<15} {'Active [Seen Keep Expired Mails]':>30} {'':>4} "
+            f"{'Inactive [Seen Keep Removed]':>30}",
+            [
                 f"  {name:<15} {'':>7} {e.active_seen:>4} {e.active_keep:>4} {e.active_expired:>7} "
                 f"{e.active_mails:>5} {'':>17} {e.inactive_seen:>4} {e.inactive_keep:>4} "
                 f"{e.inactive_deleted:>7}"
-            )
+                for name, e in expire
+            ],
+        )
         if self.morbid:
             self.info("")
             self.info(" Morbid DB Files")
@@ -396,7 +392,7 @@ def ws_expirer(site: Site, argv: list[str]) -> int:
         f"{totals.inactive_deleted} inactive deleted"
     )
     run.info(" End of expiration")
-    run.summary(stray, expire)
+    run.summary([*stray, ("total", total)], [*expire, ("total", totals)])
     run.info(f"==== WS_EXPIRER {dry}RUN END {ctime(run.now)} =====")
     site.out("".join(run.lines))
     return 0
