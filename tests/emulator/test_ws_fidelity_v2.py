@@ -385,9 +385,10 @@ def _replay(
     assert_db_matches(site_root, cfg, DB_SNAPSHOTS[None])
     with capsys.disabled():
         print(
-            f"\nv2 replay{' (processes)' if processes else ''}: {len(exact)} of {compared} scenarios byte-exact, "
-            f"{len(as_sets)} equal as unordered listings, {len(differing)} differ "
-            f"(deliberately: {len(DIFFERENCES)})"
+            f"\nv2 replay{' (processes)' if processes else ''}: "
+            f"{len(exact)} of {compared} scenarios byte-exact; "
+            f"{len(as_sets)} equal as unordered listings ({', '.join(as_sets)}); "
+            f"{len(differing)} differ (deliberately: {', '.join(DIFFERENCES)})"
         )
     unexpected = {k: v for k, v in differing.items() if k not in DIFFERENCES}
     assert not unexpected, "\n\n".join(f"{k}:\n{v}" for k, v in unexpected.items())
