@@ -16,18 +16,20 @@ and is not listed fails the test, and so does a listed one that now matches.
 from __future__ import annotations
 
 import io
+import os
 import re
 import secrets
 import shlex
 import shutil
+import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from taurus_datamover.emulator import clock
+from taurus_datamover.emulator import EmulatedSite, clock
 from taurus_datamover.emulator.config import (
     SiteConfig,
     ensure_site_dirs,
@@ -42,13 +44,38 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "hpc-workspace-v2-
 #: The site root of the captures.
 CAPTURE_ROOT = "/srv/wsroot"
 
+#: DB snapshots of the captures: taken after which scenario (None: at the end).
+DB_SNAPSHOTS = {"64_restore_missing_target": "snapshot1_after_64", None: "final"}
+
+#: Scenarios captured without outputs, and what their outcome must be all the same
+#: (from the README's notes and the captured scenarios around them).
+WITHOUT_OUTPUTS: dict[str, tuple[str, Callable[[Outcome], bool]]] = {
+    "27_list_sort_remaining_reverse_short": (
+        "-s honours -R -r: the reverse of 26's order",
+        lambda o: o.out == "toolong\ntoolong2\nbigdata\nmailtest\nsimdata\nrun42\nquick\n",
+    ),
+    "63_restore_wrong_human_answer": (
+        "a wrong answer: only the prompt, rc 0 (68 still lists quick as released)",
+        lambda o: (o.out.startswith("Is 'Carrot' an [0] Animal"), o.err, o.rc) == (True, "", 0),
+    ),
+    "64_restore_missing_target": (
+        "README: restore to a missing target is rc 0 with an error line",
+        lambda o: (o.err, o.rc) == ("error: target does not exist!\n", 0),
+    ),
+    "81_list_expired_table": (
+        "-e -T: ID is the epoch, REMAINING counts the days to deletion (as 78 shows)",
+        lambda o: sorted((r.split()[0], r.split()[-1]) for r in o.out.splitlines()[2:])
+        == [("1795556183", "13"), ("1795556194", "6"), ("1795556226", "6")],
+    ),
+    "89_root_admin_list_user": (
+        "an admin (root) lists usera's workspaces with full ids, sorted by name",
+        lambda o: [line for line in o.out.splitlines() if line.startswith("Id: ")]
+        == [f"Id: usera-{n}" for n in ("bigdata", "fastscratch", "mailtest", "simdata", "soonexp")],
+    ),
+}
+
 #: Scenario -> why the emulator deliberately prints something else there.
 DIFFERENCES: dict[str, str] = {
-    "00_validate_config": "no ws_validate_config look-alike yet",
-    "75_expirer_dryrun": "no ws_expirer look-alike yet",
-    "76_expirer_clean": "no ws_expirer look-alike yet (oldrun is not moved to .removed)",
-    "77_list_after_expirer": "follows from 76: oldrun still active",
-    "78_list_expired_after_expirer": "follows from 76: oldrun not expired",
     "88_stat": (
         "the captured run42 (restored into simdata at 56) held one empty file that no "
         ".cmd note mentions; the replayed one holds none, so `files` is 0, not 1 "
@@ -119,11 +146,14 @@ class Replay:
         cfg: SiteConfig,
         capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch,
+        *,
+        processes: bool = False,
     ) -> None:
         self.root = root
         self.cfg = cfg
         self.capsys = capsys
         self.monkeypatch = monkeypatch
+        self.processes = processes
         self.edit_epoch: str | None = None
 
     def run(self, scenario: Scenario) -> Outcome:
@@ -146,6 +176,8 @@ class Replay:
             if command[0] == "echo":
                 print(" ".join(command[1:]))
                 rc = 0
+            elif self.processes:
+                rc = self._process(command, answer)
             else:
                 rc = main(command[0], self.root, command[1:])
             captured = self.capsys.readouterr()
@@ -153,6 +185,21 @@ class Replay:
             err.append(captured.err)
         self.monkeypatch.delenv("TAURUS_EMULATOR_RUH_WORD", raising=False)
         return Outcome(self._normal("".join(out)), self._normal("".join(err)), rc)
+
+    def _process(self, command: list[str], answer: str) -> int:
+        """Run *command* as its own process: the site's ``bin/`` script, else the launcher."""
+        script = self.root / "bin" / command[0]
+        argv = [str(script)] if script.is_file() else [sys.executable, "-c", _LAUNCHER, command[0]]
+        done = subprocess.run(
+            [*argv, *command[1:]],
+            input=answer,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "TAURUS_EMULATOR_ROOT": str(self.root)},
+        )
+        sys.stdout.write(done.stdout)
+        sys.stderr.write(done.stderr)
+        return done.returncode
 
     def apply_state_notes(self, scenario: Scenario) -> None:
         """Expiration edits in DB files, as the ``state note`` says (once per edit)."""
@@ -180,6 +227,9 @@ class Replay:
         return normalise(text.replace(str(self.root), CAPTURE_ROOT))
 
 
+_LAUNCHER = "import sys\nfrom taurus_datamover.emulator.launcher import main\nsys.exit(main())\n"
+
+
 def _commands(words: list[str]) -> list[list[str]]:
     """Split ``a; b; c`` (the one compound capture) into its commands."""
     commands: list[list[str]] = [[]]
@@ -197,8 +247,14 @@ def normalise(text: str) -> str:
 
 
 def _unordered(scenario: Scenario) -> bool:
-    """A ``ws_list`` whose order the real tool leaves to its thread pool."""
+    """Output whose order the real tool leaves to chance.
+
+    ``ws_list`` without a sort option (a thread pool reads the entries) and
+    ``ws_expirer`` (it visits entries in the file system's directory order).
+    """
     words = shlex.split(scenario.command)
+    if words[0] == "ws_expirer":
+        return True
     if words[0] != "ws_list":
         return False
     flags = "".join(w[1:] for w in words[1:] if w.startswith("-") and not w.startswith("--"))
@@ -208,6 +264,8 @@ def _unordered(scenario: Scenario) -> bool:
 def _units(text: str) -> list[str]:
     """A listing as sorted units: table header kept first, blocks (``Id:``) or lines."""
     lines = text.splitlines(keepends=True)
+    if lines and lines[0].startswith("info: "):  # ws_expirer's log
+        return _sorted_runs(lines)
     if lines and lines[0].startswith("ID "):
         return lines[:2] + sorted(lines[2:])
     if lines and lines[0].startswith("Id: "):
@@ -218,6 +276,24 @@ def _units(text: str) -> list[str]:
             blocks[-1] += line
         return sorted(blocks)
     return sorted(lines)
+
+
+#: A ws_expirer line about one entry (their order is the directory order).
+_ENTRY_LINE = re.compile(r"info: +(found valid workspace: |keeping \(|would expire |expiring )")
+
+
+def _sorted_runs(lines: list[str]) -> list[str]:
+    """The log with each run of consecutive per-entry lines sorted, all else in place."""
+    out: list[str] = []
+    run: list[str] = []
+    for line in [*lines, ""]:
+        if _ENTRY_LINE.match(line):
+            run.append(line)
+            continue
+        out.extend(sorted(run))
+        run = []
+        out.append(line)
+    return out[:-1]
 
 
 @pytest.fixture
@@ -252,17 +328,43 @@ def test_replay_real_v2_captures(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Every scenario, the tools called in-process (the code the site's scripts run)."""
+    _replay(site_root, capsys, monkeypatch, processes=False)
+
+
+@pytest.mark.slow
+def test_replay_real_v2_captures_as_processes(
+    site_root: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The same replay through the site's executables, stdin a real pipe."""
+    _replay(site_root, capsys, monkeypatch, processes=True)
+
+
+def _replay(
+    site_root: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    processes: bool,
+) -> None:
     monkeypatch.delenv("TAURUS_EMULATOR_NOW", raising=False)
     monkeypatch.setenv("TAURUS_EMULATOR_GROUP", "usera")
     cfg = v2_capture_site_config(site_root)
     save_site_config(site_root, cfg)
-    ensure_site_dirs(cfg)
-    replay = Replay(site_root, cfg, capsys, monkeypatch)
+    EmulatedSite(site_root, slurm=False, ws_format="v2")  # keeps the site config it finds
+    replay = Replay(site_root, cfg, capsys, monkeypatch, processes=processes)
     compared, exact, as_sets = 0, [], []
     differing: dict[str, str] = {}
     for scenario in load_scenarios():
         got = replay.run(scenario)
+        if scenario.name in DB_SNAPSHOTS:
+            assert_db_matches(site_root, cfg, DB_SNAPSHOTS[scenario.name])
         if not scenario.has_outputs:
+            if scenario.name in WITHOUT_OUTPUTS:
+                reason, check = WITHOUT_OUTPUTS[scenario.name]
+                assert check(got), f"{scenario.name} ({reason}): {got}"
             continue
         compared += 1
         want = Outcome(
@@ -280,16 +382,41 @@ def test_replay_real_v2_captures(
             as_sets.append(scenario.name)
         else:
             differing[scenario.name] = _diff(got, want)
+    assert_db_matches(site_root, cfg, DB_SNAPSHOTS[None])
     with capsys.disabled():
         print(
-            f"\nv2 replay: {len(exact)} of {compared} scenarios byte-exact, "
-            f"{len(as_sets)} equal as unordered listings, {len(differing)} differ "
-            f"(deliberately: {len(DIFFERENCES)})"
+            f"\nv2 replay{' (processes)' if processes else ''}: "
+            f"{len(exact)} of {compared} scenarios byte-exact; "
+            f"{len(as_sets)} equal as unordered listings ({', '.join(as_sets)}); "
+            f"{len(differing)} differ (deliberately: {', '.join(DIFFERENCES)})"
         )
     unexpected = {k: v for k, v in differing.items() if k not in DIFFERENCES}
     assert not unexpected, "\n\n".join(f"{k}:\n{v}" for k, v in unexpected.items())
     now_matching = sorted(set(DIFFERENCES) - set(differing))
     assert not now_matching, f"listed in DIFFERENCES but now matching: {now_matching}"
+
+
+def _db_files(directory: Path) -> dict[str, str]:
+    """``name`` and ``.removed/name`` -> text, of one DB directory (dot files left out)."""
+    files = {}
+    for sub in ("", ".removed/"):
+        folder = directory / sub
+        if folder.is_dir():
+            for path in folder.iterdir():
+                if path.is_file() and not path.name.startswith("."):
+                    files[sub + path.name] = path.read_text(encoding="utf-8")
+    return files
+
+
+def assert_db_matches(root: Path, cfg: SiteConfig, snapshot: str) -> None:
+    """The emulated DB files equal the captured snapshot's, byte for byte (normalised)."""
+    for fs, fs_cfg in cfg.filesystems.items():
+        want = _db_files(FIXTURES / "db" / snapshot / fs)
+        got = {
+            name: normalise(text.replace(str(root), CAPTURE_ROOT))
+            for name, text in _db_files(Path(fs_cfg.database)).items()
+        }
+        assert got == {k: normalise(v) for k, v in want.items()}, (snapshot, fs)
 
 
 def _diff(got: Outcome, want: Outcome) -> str:

@@ -44,7 +44,7 @@ def _remaining(run: Runner, name: str) -> str:
 def test_tool_names() -> None:
     assert set(WS_TOOLS) == {
         "ws_allocate", "ws_list", "ws_extend", "ws_release",
-        "ws_restore", "ws_find", "ws_register", "ws_send_ical", "ws_stat",
+        "ws_restore", "ws_find", "ws_register", "ws_send_ical", "ws_stat", "ws_expirer", "ws_validate_config",
     }  # fmt: skip
 
 
@@ -346,3 +346,57 @@ def test_default_site_config_round_trip(
     monkeypatch.setenv("TAURUS_EMULATOR_USER", "ute")
     assert resolve_user(cfg) == "ute"
     assert main("ws_nosuch", tmp_path, []) == 2
+
+
+def test_v2_allocate_rules_beyond_the_captures(v2: Runner) -> None:
+    created = v2("ws_allocate", "-r", "3", "-u", "other", "rem", "7")
+    assert created.err == (
+        "info: Ignoring username option.\n"
+        "info: could not read email from users config ~/.ws_user.conf.\n"
+        "info: reminder email will be sent to local user account\n"
+        "info: creating workspace.\n"
+        "remaining extensions  : 10\nremaining time in days: 7\n"
+    )
+    assert "    mailaddress          : marie\n" in v2("ws_list", "-v", "rem").out
+    # -x with metadata only and no duration: no new expiration, no extension used
+    changed = v2("ws_allocate", "-x", "-m", "m@x.org", "rem")
+    assert changed.err == (
+        "info: setting duration to 0\ninfo: extending workspace\n"
+        "info: changed mail address to m@x.org\n"
+        "remaining extensions  : 10\nremaining time in days: 7\n"
+    )
+
+
+def test_v2_only_tools(v1: Runner, v2: Runner) -> None:
+    assert v1("ws_stat").rc == 2 and v1("ws_expirer").rc == 2
+    v2("ws_allocate", "counted", "3")
+    (v2.root / "scratch/ws/0/marie-counted/f").write_text("x" * 1500)
+    stat = v2("ws_stat", "counted")
+    assert "    files               : 1\n" in stat.out
+    assert "    bytes               : 1500 (1.5 KB)\n" in stat.out
+    checked = v2("ws_validate_config")
+    assert checked.rc == 0 and checked.err.endswith("info: config is valid!\n")
+    assert "warning: No smtphost found" in checked.err
+
+
+def test_v2_expirer_expires_and_deletes_only_with_c(v2: Runner) -> None:
+    v2("ws_allocate", "short", "1")
+    v2("ws_allocate", "gone", "5")
+    assert v2("ws_release", "gone").rc == 0
+    clock.advance_clock(v2.root, timedelta(days=2))
+    dry = v2("ws_expirer")
+    assert "info:   would expire marie-short (expired " in dry.out
+    assert v2("ws_list", "-s").out == "short\n"
+    clean = v2("ws_expirer", "-c", "-F", "scratch")
+    assert "info:   expiring marie-short (expired " in clean.out
+    assert v2("ws_list", "-s").out == ""
+    assert sorted(v2("ws_restore", "-l", "-b").out.split()) == [
+        "marie-gone-1795555454",
+        "marie-short-1795728254",
+    ]
+    clock.advance_clock(v2.root, timedelta(days=31))  # past keeptime 30 of scratch
+    assert "info:     would delete directory: " in v2("ws_expirer").out
+    assert len(v2("ws_restore", "-l", "-b").out.split()) == 2
+    v2("ws_expirer", "-c")
+    assert v2("ws_restore", "-l", "-b").out == ""
+    assert not list((v2.root / "scratch/ws/0/.removed").iterdir())

@@ -9,13 +9,15 @@ names follow ws.conf where that is readable (``spaces``, ``database``, ``deleted
 
 from __future__ import annotations
 
-import getpass
 import os
 import tempfile
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field
+
+from taurus_datamover.emulator.ws import siteview
+from taurus_datamover.emulator.ws.siteview import SITE_FILE, USER_ENV, current_user
 
 __all__ = [
     "SITE_FILE",
@@ -29,19 +31,6 @@ __all__ = [
     "save_site_config",
     "v2_capture_site_config",
 ]
-
-#: Name of the config file inside the site root.
-SITE_FILE = "site.json"
-#: Environment variable that overrides ``SiteConfig.user`` (who runs the emulated tools).
-USER_ENV = "TAURUS_EMULATOR_USER"
-
-
-def _current_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no passwd entry and no LOGNAME/USER: still usable
-        return "user"
-
 
 class FilesystemConfig(BaseModel):
     """One workspace file system (an entry under ``workspaces:`` in ws.conf)."""
@@ -71,7 +60,7 @@ class FilesystemConfig(BaseModel):
 class SiteConfig(BaseModel):
     """The whole site: who the user is, which output format, which file systems."""
 
-    user: str = Field(default_factory=_current_user)
+    user: str = Field(default_factory=current_user)
     ws_format: Literal["v1", "v2"] = "v1"
     default_filesystem: str
     duration_default: int = 30
@@ -80,21 +69,28 @@ class SiteConfig(BaseModel):
     filesystems: dict[str, FilesystemConfig]
     admins: list[str] = Field(default_factory=list)
     """Users who may list others' workspaces (v2 ``ws_list -u``) and see full ids."""
+    clustername: str = "emulated"
+    smtphost: str = ""
+    """Where reminder mails would go; empty: the v2 expirer says it cannot send any."""
+    mail_from: str = ""
+    adminmail: list[str] = Field(default_factory=list)
+    dbuid: int = 0
+    dbgid: int = 0
+    reminder_default: int = 0
+    deldirtimeout: int = 3600
+    """Seconds the v2 expirer may spend deleting one directory."""
 
     def max_duration_of(self, fs: str) -> int:
         """The longest allocation (days) allowed on file system *fs*."""
-        own = self.filesystems[fs].max_duration
-        return own if own > 0 else self.max_duration
+        return siteview.max_duration_of(self, fs)
 
     def max_extensions_of(self, fs: str) -> int:
         """How many extensions a new workspace on *fs* gets."""
-        own = self.filesystems[fs].max_extensions
-        return self.max_extensions if own is None else own
+        return siteview.max_extensions_of(self, fs)
 
     def release_keeptime_of(self, fs: str) -> int:
         """Days a released workspace on *fs* stays restorable."""
-        cfg = self.filesystems[fs]
-        return cfg.keeptime if cfg.release_keeptime is None else cfg.release_keeptime
+        return siteview.release_keeptime_of(self, fs)
 
 
 def resolve_user(cfg: SiteConfig) -> str:
@@ -126,7 +122,7 @@ def default_site_config(
         ),
     }
     return SiteConfig(
-        user=user or _current_user(),
+        user=user or current_user(),
         ws_format="v2" if ws_format == "v2" else "v1",
         default_filesystem="horse",
         filesystems=filesystems,
@@ -161,6 +157,13 @@ def v2_capture_site_config(root: Path, *, user: str = "usera") -> SiteConfig:
         max_duration=100,
         max_extensions=10,
         admins=["root"],
+        clustername="heldout",
+        smtphost="localhost",
+        mail_from="root@localhost",
+        adminmail=["root@localhost"],
+        dbuid=1505,
+        dbgid=1505,
+        deldirtimeout=60,
         filesystems={
             "horse": fs(
                 "horse", ["ws"], max_duration=100, max_extensions=10, keeptime=7,

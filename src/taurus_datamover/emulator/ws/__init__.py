@@ -19,6 +19,7 @@ workspace is never half-changed by a fault.
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 import sys
@@ -28,39 +29,39 @@ from pathlib import Path
 
 from taurus_datamover.emulator.faults import Fault, FaultSpecError, record_fault, select_fault
 
-from taurus_datamover.emulator.ws.allocate import ws_allocate, ws_extend
-from taurus_datamover.emulator.ws.context import Site, open_site
-from taurus_datamover.emulator.ws.find import ws_find
-from taurus_datamover.emulator.ws.list import ws_list
-from taurus_datamover.emulator.ws.register import ws_register
-from taurus_datamover.emulator.ws.release import ws_release
-from taurus_datamover.emulator.ws.restore import ws_restore
-from taurus_datamover.emulator.ws.send_ical import ws_send_ical
-from taurus_datamover.emulator.ws.stat import ws_stat
-
 __all__ = ["WS_TOOLS", "main"]
 
-_TOOLS: dict[str, Callable[[Site, list[str]], int]] = {
-    "ws_allocate": ws_allocate,
-    "ws_list": ws_list,
-    "ws_extend": ws_extend,
-    "ws_release": ws_release,
-    "ws_restore": ws_restore,
-    "ws_find": ws_find,
-    "ws_register": ws_register,
-    "ws_send_ical": ws_send_ical,
-    "ws_stat": ws_stat,
+#: Tool -> (module of this package, function): imported only when that tool runs.
+_TOOLS: dict[str, tuple[str, str]] = {
+    "ws_allocate": ("allocate", "ws_allocate"),
+    "ws_list": ("list", "ws_list"),
+    "ws_extend": ("allocate", "ws_extend"),
+    "ws_release": ("release", "ws_release"),
+    "ws_restore": ("restore", "ws_restore"),
+    "ws_find": ("find", "ws_find"),
+    "ws_register": ("register", "ws_register"),
+    "ws_send_ical": ("send_ical", "ws_send_ical"),
+    "ws_stat": ("stat", "ws_stat"),
+    "ws_expirer": ("expirer", "ws_expirer"),
+    "ws_validate_config": ("validate_config", "ws_validate_config"),
 }
 
 #: Names of the emulated workspace tools.
 WS_TOOLS: tuple[str, ...] = tuple(_TOOLS)
 
 
+def _handler(name: str) -> Callable[..., int]:
+    module, function = _TOOLS[name]
+    found: Callable[..., int] = getattr(
+        importlib.import_module(f"{__name__}.{module}"), function
+    )
+    return found
+
+
 def main(tool: str, root: str | os.PathLike[str], argv: list[str]) -> int:
     """Run emulated *tool* with *argv* against the site at *root*; return its exit code."""
     name = os.path.basename(tool)
-    handler = _TOOLS.get(name)
-    if handler is None:
+    if name not in _TOOLS:
         print(f"{name}: not an emulated workspace tool", file=sys.stderr)
         return 2
     try:
@@ -71,6 +72,9 @@ def main(tool: str, root: str | os.PathLike[str], argv: list[str]) -> int:
     if fault is not None and fault.when == "before":
         return _strike(root, fault, "before")
     time.tzset()  # honour a TZ set after start-up (ctime uses the local zone)
+    from taurus_datamover.emulator.ws.context import open_site
+
+    handler = _handler(name)
     try:
         site = open_site(Path(root))
     except (OSError, ValueError) as exc:

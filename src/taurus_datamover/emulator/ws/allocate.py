@@ -250,6 +250,8 @@ def ws_allocate(site: Site, argv: list[str]) -> int:
         return site.help("ws_allocate")
     if opts.has("version"):
         return site.version("ws_allocate")
+    if site.v2 and opts.has("username") and not opts.has("extension") and site.user != "root":
+        site.say("ignoring_username")
     req = _request(site, opts)
     if isinstance(req, int):
         return req

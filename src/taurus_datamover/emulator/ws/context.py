@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from taurus_datamover.emulator import clock
-from taurus_datamover.emulator.config import SiteConfig, load_site_config, resolve_user
 from taurus_datamover.emulator.ws import formats_v1, formats_v2
 from taurus_datamover.emulator.ws.db import Database
 from taurus_datamover.emulator.ws.formats import WsFormat
+from taurus_datamover.emulator.ws.siteview import SiteView, read_site, resolve_user
 
 __all__ = ["GROUP_ENV", "NAME_RE", "Site", "open_site"]
 
@@ -39,7 +39,7 @@ class Site:
     """One tool run's view of the site at ``root``."""
 
     root: Path
-    cfg: SiteConfig
+    cfg: SiteView
     user: str
     group: str
     now: float
@@ -121,7 +121,7 @@ class Site:
 
 def open_site(root: Path) -> Site:
     """Load the site at *root* for one tool run."""
-    cfg = load_site_config(root)
+    cfg = read_site(root)
     fmt: WsFormat = formats_v2 if cfg.ws_format == "v2" else formats_v1
     return Site(
         root=root,

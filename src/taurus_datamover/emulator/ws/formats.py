@@ -46,6 +46,8 @@ class EntryView:
     permissions: str = ""
     until_deletion: int | None = None
     """For released/expired entries (v2 ``-e``): epoch second when data is deleted."""
+    shown_id: str = ""
+    """The id to print, where it is not the format's short id (v2 admins: the DB id)."""
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,7 @@ MESSAGES: Mapping[str, tuple[str, int]] = {
         0,
     ),
     "creating": ("info: creating workspace.", 0),
+    "ignoring_username": ("info: Ignoring username option.", 0),
     "duration_from_userconfig": ("info: reading duration from userconfig", 0),
     "duration_zero": ("info: setting duration to 0", 0),
     "reused_mail": ("info: reused mail address {mail}", 0),
@@ -162,99 +163,99 @@ _COMMON = [
 _CONFIG = [("--config arg", "config file")]
 
 _HELP_ALLOCATE = (
-    'Usage: ws_allocate [options] workspace_name duration\n'
-    '\n'
-    'Options:\n'
-    '  -h [ --help ]              produce help message\n'
-    '  -V [ --version ]           show version\n'
-    '  -d [ --duration ] arg      duration in days\n'
-    '  -n [ --name ] arg          workspace name\n'
-    '  -F [ --filesystem ] arg    filesystem name (see ws_list -l for possible \n'
-    '                             values)\n'
-    '  -r [ --reminder ] arg      reminder to be sent <arg> days before expiration\n'
-    '  -m [ --mailaddress ] arg   mailaddress to send reminder to\n'
-    '  -x [ --extension ]         extend workspace (can change mailaddress, reminder\n'
-    '                             and comment as well)\n'
-    '  -u [ --username ] arg      username\n'
-    '  -g [ --groupreadable ] arg for group <arg> readable workspace, current group \n'
-    '                             if none given\n'
-    '  -G [ --groupwritable ] arg for group <arg> writable workspace, current group \n'
-    '                             if none given\n'
-    '  -c [ --comment ] arg       comment\n'
-    '  --config arg               config file\n'
-    '\n'
+    "Usage: ws_allocate [options] workspace_name duration\n"
+    "\n"
+    "Options:\n"
+    "  -h [ --help ]              produce help message\n"
+    "  -V [ --version ]           show version\n"
+    "  -d [ --duration ] arg      duration in days\n"
+    "  -n [ --name ] arg          workspace name\n"
+    "  -F [ --filesystem ] arg    filesystem name (see ws_list -l for possible \n"
+    "                             values)\n"
+    "  -r [ --reminder ] arg      reminder to be sent <arg> days before expiration\n"
+    "  -m [ --mailaddress ] arg   mailaddress to send reminder to\n"
+    "  -x [ --extension ]         extend workspace (can change mailaddress, reminder\n"
+    "                             and comment as well)\n"
+    "  -u [ --username ] arg      username\n"
+    "  -g [ --groupreadable ] arg for group <arg> readable workspace, current group \n"
+    "                             if none given\n"
+    "  -G [ --groupwritable ] arg for group <arg> writable workspace, current group \n"
+    "                             if none given\n"
+    "  -c [ --comment ] arg       comment\n"
+    "  --config arg               config file\n"
+    "\n"
 )
 _HELP_FIND = (
-    'Usage: ws_find [options] name\n'
-    '\n'
-    'Options:\n'
-    '  -h [ --help ]           produce help message\n'
-    '  -V [ --version ]        show version\n'
-    '  -F [ --filesystem ] arg filesystem to search workspaces in\n'
-    '  -g [ --group ]          enable search for group workspaces\n'
-    '  -u [ --username ] arg   only show workspaces for selected user\n'
-    '  -n [ --name ] arg       workspace name to search for\n'
-    '  --config arg            config file\n'
-    '\n'
+    "Usage: ws_find [options] name\n"
+    "\n"
+    "Options:\n"
+    "  -h [ --help ]           produce help message\n"
+    "  -V [ --version ]        show version\n"
+    "  -F [ --filesystem ] arg filesystem to search workspaces in\n"
+    "  -g [ --group ]          enable search for group workspaces\n"
+    "  -u [ --username ] arg   only show workspaces for selected user\n"
+    "  -n [ --name ] arg       workspace name to search for\n"
+    "  --config arg            config file\n"
+    "\n"
 )
 _HELP_LIST = (
-    'Usage: ws_list [options] [pattern]\n'
-    '\n'
-    'Options:\n'
-    '  -h [ --help ]                   produce help message\n'
-    '  -V [ --version ]                show version\n'
-    '  -F [ --filesystem ] arg         filesystem to list workspaces from\n'
-    '  -g [ --group ]                  enable listing of group workspaces\n'
-    '  -l [ --listfilesystems ]        list available filesystems\n'
-    '  -L [ --listfilesystemdetails ]  list available filesystems with details\n'
-    '  -s [ --short ]                  short listing, only workspace names\n'
-    '  -u [ --username ] arg           only show workspaces for selected user\n'
-    '  -e [ --expired ]                show expired workspaces\n'
-    '  -N [ --name ]                   sort by name\n'
-    '  -C [ --creation ]               sort by creation date\n'
-    '  -R [ --remaining ]              sort by remaining time\n'
-    '  -r [ --reverted ]               revert sort\n'
-    '  -t [ --terse ]                  terse listing\n'
-    '  -T [ --table ]                  table format\n'
-    '  --config arg                    config file\n'
-    '  -p [ --pattern ] arg            pattern matching name (glob syntax)\n'
-    '  -P [ --permissions ]            list permissions of workspace directory\n'
-    '  -v [ --verbose ]                verbose listing\n'
-    '  -n [ --threads ] arg (=0)       number of threads to use (default: \n'
-    '                                  hardware_concurrency, override with \n'
-    '                                  WS_THREADS env var)\n'
-    '\n'
+    "Usage: ws_list [options] [pattern]\n"
+    "\n"
+    "Options:\n"
+    "  -h [ --help ]                   produce help message\n"
+    "  -V [ --version ]                show version\n"
+    "  -F [ --filesystem ] arg         filesystem to list workspaces from\n"
+    "  -g [ --group ]                  enable listing of group workspaces\n"
+    "  -l [ --listfilesystems ]        list available filesystems\n"
+    "  -L [ --listfilesystemdetails ]  list available filesystems with details\n"
+    "  -s [ --short ]                  short listing, only workspace names\n"
+    "  -u [ --username ] arg           only show workspaces for selected user\n"
+    "  -e [ --expired ]                show expired workspaces\n"
+    "  -N [ --name ]                   sort by name\n"
+    "  -C [ --creation ]               sort by creation date\n"
+    "  -R [ --remaining ]              sort by remaining time\n"
+    "  -r [ --reverted ]               revert sort\n"
+    "  -t [ --terse ]                  terse listing\n"
+    "  -T [ --table ]                  table format\n"
+    "  --config arg                    config file\n"
+    "  -p [ --pattern ] arg            pattern matching name (glob syntax)\n"
+    "  -P [ --permissions ]            list permissions of workspace directory\n"
+    "  -v [ --verbose ]                verbose listing\n"
+    "  -n [ --threads ] arg (=0)       number of threads to use (default: \n"
+    "                                  hardware_concurrency, override with \n"
+    "                                  WS_THREADS env var)\n"
+    "\n"
 )
 _HELP_RELEASE = (
-    'Usage: ws_release [options] workspace_name\n'
-    '\n'
-    '\n'
-    'Options:\n'
-    '  -h [ --help ]           produce help message\n'
-    '  -V [ --version ]        show version\n'
-    '  -n [ --name ] arg       workspace name\n'
-    '  -F [ --filesystem ] arg filesystem\n'
-    '  -u [ --username ] arg   username\n'
-    '  --config arg            config file\n'
-    '  --delete-data           delete all data, workspace can NOT BE RECOVERED!\n'
-    '\n'
+    "Usage: ws_release [options] workspace_name\n"
+    "\n"
+    "\n"
+    "Options:\n"
+    "  -h [ --help ]           produce help message\n"
+    "  -V [ --version ]        show version\n"
+    "  -n [ --name ] arg       workspace name\n"
+    "  -F [ --filesystem ] arg filesystem\n"
+    "  -u [ --username ] arg   username\n"
+    "  --config arg            config file\n"
+    "  --delete-data           delete all data, workspace can NOT BE RECOVERED!\n"
+    "\n"
 )
 _HELP_RESTORE = (
-    'Usage: ws_restore [options] workspace_name target_name | -l [pattern] | --delete-data workspace-name\n'
-    '\n'
-    'Options:\n'
-    '  -h [ --help ]           produce help message\n'
-    '  -V [ --version ]        show version\n'
-    '  -l [ --list ]           list restorable workspaces\n'
-    '  -b [ --brief ]          do not show unavailability date in list\n'
-    '  -n [ --name ] arg       workspace name\n'
-    '  -t [ --target ] arg     existing target workspace name\n'
-    '  -F [ --filesystem ] arg filesystem\n'
-    '  --config arg            config file\n'
-    '  -u [ --username ] arg   username\n'
-    '  --delete-data           delete all data, workspace can NOT BE RECOVERED!\n'
-    '\n'
-    'attention: the workspace_name argument is as printed by ws_restore -l not as printed by ws_list!\n'
+    "Usage: ws_restore [options] workspace_name target_name | -l [pattern] | --delete-data workspace-name\n"
+    "\n"
+    "Options:\n"
+    "  -h [ --help ]           produce help message\n"
+    "  -V [ --version ]        show version\n"
+    "  -l [ --list ]           list restorable workspaces\n"
+    "  -b [ --brief ]          do not show unavailability date in list\n"
+    "  -n [ --name ] arg       workspace name\n"
+    "  -t [ --target ] arg     existing target workspace name\n"
+    "  -F [ --filesystem ] arg filesystem\n"
+    "  --config arg            config file\n"
+    "  -u [ --username ] arg   username\n"
+    "  --delete-data           delete all data, workspace can NOT BE RECOVERED!\n"
+    "\n"
+    "attention: the workspace_name argument is as printed by ws_restore -l not as printed by ws_list!\n"
 )
 
 HELP: Mapping[str, tuple[str, bool, int]] = {
@@ -314,6 +315,24 @@ HELP: Mapping[str, tuple[str, bool, int]] = {
         True,
         0,
     ),
+    "ws_expirer": (
+        _help(
+            "Usage: ws_expirer [options]\n",
+            _COMMON
+            + [
+                (
+                    "-F [ --filesystems ] arg",
+                    "filesystems/workspaces to delete from, comma separated",
+                ),
+                ("-s [ --space ] arg", "path of a single space that should be deleted"),
+                ("-c [ --cleaner ]", "no dry-run mode"),
+                ("-M [ --summary-mail ]", "send summary mail to admin after run"),
+                ("--config arg", "path to configfile"),
+            ],
+        ),
+        True,
+        0,
+    ),
 }
 
 #: Tool -> (stderr text, exit code) of a command line without the required name.
@@ -327,19 +346,25 @@ USAGE: Mapping[str, tuple[str, int]] = {
     "ws_find": (_HELP_FIND, 1),
 }
 
+#: ``utils::getVersion()``, in the expirer's start line (``{tool}`` is the tool's name).
+VERSION_SUMMARY = (
+    "{tool} version " + VERSION_NUMBER + " (DB reader: RapidYAML, yaml-cpp: 0.9.0, "
+    "ryaml: 0.15.2, fmt: 12.2.0, spdlog: 1.13.0, gsl: 4.2.2, curl: 7.88.1, thread-pool: 5.1.0)"
+)
+
 #: What ``--version`` prints after ``<tool> version 2.0.0`` (dependencies, build flags).
 _VERSION_DETAILS = (
-    'DB YAML reader: RapidYAML\n'
-    'Dependency versions:\n'
-    '  yaml-cpp: 0.9.0\n'
-    '  rapidyaml (ryml): 0.15.2\n'
-    '  fmt: 12.2.0\n'
-    '  spdlog: 1.13.0\n'
-    '  Microsoft GSL: 4.2.2\n'
-    '  libcurl: 7.88.1\n'
-    '  bshoshany-thread-pool: 5.1.0\n'
-    'Build flags: WS_CAPA=true\n'
-    'Runtime flags: isusermode=true, issetuid=false, hascaps=false\n'
+    "DB YAML reader: RapidYAML\n"
+    "Dependency versions:\n"
+    "  yaml-cpp: 0.9.0\n"
+    "  rapidyaml (ryml): 0.15.2\n"
+    "  fmt: 12.2.0\n"
+    "  spdlog: 1.13.0\n"
+    "  Microsoft GSL: 4.2.2\n"
+    "  libcurl: 7.88.1\n"
+    "  bshoshany-thread-pool: 5.1.0\n"
+    "Build flags: WS_CAPA=true\n"
+    "Runtime flags: isusermode=true, issetuid=false, hascaps=false\n"
 )
 
 VERSION: Mapping[str, tuple[str, int]] = {
@@ -380,7 +405,7 @@ def list_entry(
     entry = view.entry
     now = int(view.now)
     out = [
-        f"Id: {short_id(view.ws_id)}\n",
+        f"Id: {view.shown_id or short_id(view.ws_id)}\n",
         _line("workspace directory", entry.workspace),
     ]
     if view.until_deletion is not None:
@@ -427,9 +452,10 @@ def table_header(terse: bool) -> str:
 
 def table_row(view: EntryView, terse: bool) -> str:
     """One ``ws_list -T`` row (long ids and paths wrap onto their own line)."""
-    ident = short_id(view.ws_id)
+    ident = view.shown_id or short_id(view.ws_id)
     path = view.entry.workspace
-    days = cdiv(view.entry.expiration - int(view.now), 86400)
+    end = view.entry.expiration if view.until_deletion is None else view.until_deletion
+    days = cdiv(end - int(view.now), 86400)  # under -e: days until the data is deleted
     text = f"{ident:<30} "
     if len(ident) > 30:
         text += "\n" + " " * 31

@@ -58,10 +58,12 @@ def _question() -> tuple[str, int]:
 
 
 def _unattended() -> bool:
-    """stdin is ``/dev/null``-like: nobody can ever answer."""
+    """stdin is ``/dev/null``-like (or closed): nobody can ever answer."""
+    if sys.stdin is None:
+        return True
     try:
         fd = sys.stdin.fileno()
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError):
         return False  # a Python stream without a descriptor: read it
     try:
         mode = os.fstat(fd).st_mode

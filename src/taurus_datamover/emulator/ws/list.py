@@ -36,7 +36,7 @@ _V2 = [
     Opt("listfilesystems", "l"),
     Opt("listfilesystemdetails", "L"),
     Opt("short", "s"),
-    Opt("user", "u", takes_value=True),
+    Opt("username", "u", takes_value=True),
     Opt("expired", "e"),
     Opt("name", "N"),
     Opt("creation", "C"),
@@ -67,7 +67,19 @@ class _Found:
     entry: WsEntry
 
 
-def _list_filesystems(site: Site, details: bool) -> int:
+_EXPLANATION = """
+Explanation:
+      maxduration: maximum number of days you can specify with ws_allocate as lifetime
+       extensions: the numer of times you can extend the workspace
+         keeptime: the number of days an expired workspace can be restored (unless data was deleted)
+  releasekeeptime: the number of days a released workspace can be restored (unless data was deleted)
+      allocatable: flag if new workspaces can be created here
+       extendable: flag if workspaces can be extended here
+       restorable: flag if new workspaces can be restored here
+"""
+
+
+def _list_filesystems(site: Site, details: bool, verbose: bool = False) -> int:
     out = ["available filesystems (sorted according to priority):\n"]
     if details:
         out.append("\n")
@@ -88,6 +100,8 @@ def _list_filesystems(site: Site, details: bool) -> int:
             f"{fs:>10}{site.cfg.max_duration_of(fs):>12}{site.cfg.max_extensions_of(fs):>12}"
             f"{cfg.keeptime:>10}{site.cfg.release_keeptime_of(fs):>17}{flags}   {cfg.comment}\n"
         )
+    if details and verbose:
+        out.append(_EXPLANATION)
     site.out("".join(out))
     return 0
 
@@ -119,6 +133,7 @@ def _view(site: Site, found: _Found, expired: bool) -> EntryView:
             until = start + site.cfg.filesystems[found.fs].keeptime * 86400
     return EntryView(
         ws_id=found.ws_id,
+        shown_id=_shown_id(site, found.ws_id),
         fs=found.fs,
         entry=found.entry,
         now=site.now,
@@ -129,22 +144,28 @@ def _view(site: Site, found: _Found, expired: bool) -> EntryView:
 
 
 def _scan(
-    site: Site, filesystems: list[str], pattern: str, flags: set[str], expired: bool
+    site: Site, filesystems: list[str], pattern: str, flags: set[str], expired: bool, owner: str
 ) -> list[_Found]:
-    """Read the matching DB entries; with ``-s`` print the names right away (as v1 does)."""
+    """Read the matching DB entries of *owner* (a glob).
+
+    With ``-s`` and no sorting the names are printed right away (as both versions do);
+    v1 does that even when asked to sort.
+    """
     found: list[_Found] = []
+    short_now = "s" in flags and (not site.v2 or not flags & {"N", "C", "R"})
     for fs in filesystems:
         db = site.db(fs)
-        owner = "*" if "g" in flags else site.user
+        if "g" in flags:
+            owner = "*"
         if expired:
             ids = db.deleted_ids(f"{owner}-{pattern}-*")
         else:
             ids = db.ids(f"{owner}-{pattern}")
         for ws_id in ids:
             path = db.deleted_file(ws_id) if expired else db.file(ws_id)
-            own = ws_id.startswith(site.user + "-")
-            if "s" in flags and own:
-                site.out(site.fmt.short_id(ws_id) + "\n")
+            own = site.v2 and site.is_admin or ws_id.startswith(site.user + "-")
+            if short_now and own:
+                site.out(_shown_id(site, ws_id) + "\n")
                 continue
             try:
                 text = path.read_text(encoding="utf-8")
@@ -163,11 +184,16 @@ def _scan(
                 continue
             if not own and entry.group != site.group:
                 continue
-            if "s" in flags:
-                site.out(site.fmt.short_id(ws_id) + "\n")
+            if short_now:
+                site.out(_shown_id(site, ws_id) + "\n")
                 continue
             found.append(_Found(fs=fs, ws_id=ws_id, path=str(path), entry=entry))
     return found
+
+
+def _shown_id(site: Site, ws_id: str) -> str:
+    """v2 admins see the DB id (``usera-bigdata``), everyone else the short one."""
+    return ws_id if site.v2 and site.is_admin else site.fmt.short_id(ws_id)
 
 
 def _sorted(found: list[_Found], flags: set[str], site: Site) -> list[_Found]:
@@ -189,9 +215,7 @@ def _options(site: Site, argv: list[str]) -> Parsed | int:
         return parse(argv, _V1, allow_repeat=True)
     except OptionError as exc:
         if site.v2:
-            print(f"error: {exc}", file=sys.stderr)
-            site.help("ws_list")
-            return 1
+            return site.usage("ws_list")
         text = (
             str(exc).replace("unrecognised option", "no such option:").replace("'", "")
         )
@@ -220,7 +244,9 @@ def ws_list(site: Site, argv: list[str]) -> int:
         return site.say("list_bad_fs")
     filesystems = [fs_opt] if fs_opt is not None else site.filesystems
     if site.v2 and (opts.has("listfilesystems") or opts.has("listfilesystemdetails")):
-        return _list_filesystems(site, opts.has("listfilesystemdetails"))
+        return _list_filesystems(
+            site, opts.has("listfilesystemdetails"), opts.has("verbose")
+        )
     if "l" in flags:
         default = site.cfg.default_filesystem
         site.out("available filesystems:\n")
@@ -235,7 +261,13 @@ def ws_list(site: Site, argv: list[str]) -> int:
     else:
         pattern = opts.positionals[0] if len(opts.positionals) == 1 else "*"
     expired = site.v2 and opts.has("expired")
-    found = _sorted(_scan(site, filesystems, pattern, flags, expired), flags, site)
+    owner = site.user
+    if site.v2 and site.is_admin:
+        owner = opts.get("username") or "*"
+    found = _sorted(_scan(site, filesystems, pattern, flags, expired, owner), flags, site)
+    if "s" in flags:  # v2 with a sort option: the names in sorted order
+        site.out("".join(_shown_id(site, item.ws_id) + "\n" for item in found))
+        return 0
     table = site.v2 and opts.has("table")
     terse = "t" in flags
     if table and found:

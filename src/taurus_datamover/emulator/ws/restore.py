@@ -10,7 +10,6 @@ first asks a "are you human" question; the emulated v1 asks only when stdin is a
 
 from __future__ import annotations
 
-import fnmatch
 import random
 import sys
 from pathlib import Path
@@ -51,21 +50,11 @@ def _human() -> bool:
 
 
 def _listing(site: Site, opts: Parsed) -> int:
-    fs_opt = opts.get("filesystem")
-    if site.v2 and fs_opt is not None and fs_opt not in site.cfg.filesystems:
-        return site.say("bad_filesystem")
-    filesystems = (
-        [fs_opt] if site.v2 and fs_opt is not None else site.filesystems
-    )
-    pattern = (opts.get("name") or "*") if site.v2 else "*"
+    """v1 lists every file system (``-F`` and a pattern are ignored)."""
     groups: list[tuple[str, list[RestoreView]]] = []
-    for fs in filesystems:
+    for fs in site.filesystems:
         keeptime = site.cfg.filesystems[fs].keeptime
-        ids = sorted(
-            i
-            for i in site.db(fs).deleted_ids(f"{site.user}-*")
-            if fnmatch.fnmatchcase(i, f"{site.user}-{pattern}")
-        )
+        ids = sorted(site.db(fs).deleted_ids(f"{site.user}-*"))
         groups.append((fs, [RestoreView(i, fs, keeptime, site.now) for i in ids]))
     site.out(site.fmt.restore_listing(groups, opts.has("brief")))
     return 0
@@ -79,18 +68,11 @@ def _usage_error(site: Site, line: str) -> int:
     return 1
 
 
-def _source_fs(site: Site, opts: Parsed, name: str) -> str | int:
+def _source_fs(site: Site, opts: Parsed) -> str | int:
     fs = opts.get("filesystem")
     if fs is not None and fs not in site.cfg.filesystems:
         return site.say("bad_filesystem")
-    if fs is not None:
-        return fs
-    if not site.v2:
-        return site.cfg.default_filesystem
-    found = [f for f in site.filesystems if site.db(f).deleted_file(name).is_file()]
-    if len(found) > 1:
-        return site.say("restore_not_unique", name=name)
-    return found[0] if found else site.cfg.default_filesystem
+    return site.cfg.default_filesystem if fs is None else fs
 
 
 def _restore(site: Site, fs: str, name: str, target: str) -> int:
@@ -98,14 +80,12 @@ def _restore(site: Site, fs: str, name: str, target: str) -> int:
         return site.say("restore_not_restorable")
     db = site.db(fs)
     target_id = site.ws_id(target)
-    if site.v2 and not db.deleted_file(name).is_file():
-        return site.say("restore_missing")
     if not db.exists(target_id):
         return site.say("restore_target_missing")
     if not db.deleted_file(name).is_file():
         return site.say("restore_missing")
     if not _human():
-        return 0 if not site.v2 else 1
+        return 0
     entry = db.read_deleted(name)
     source = Path(entry.workspace).parent / site.cfg.filesystems[fs].deleted / name
     destination = Path(db.read(target_id).workspace) / name
@@ -135,32 +115,21 @@ def ws_restore(site: Site, argv: list[str]) -> int:
         return _listing(site, opts)
     name, target = opts.get("name"), opts.get("target")
     if name is None:
-        if site.v2:
-            print("error: neither workspace nor -l specified.", file=sys.stderr)
-            return 1
         return _usage_error(site, "Error: neither workspace nor -l specified.")
     if target is None:
-        if site.v2:
-            print("error: no target given.", file=sys.stderr)
-            return 1
         return _usage_error(site, "Error: no target given.")
     if NAME_RE.fullmatch(name) is None or NAME_RE.fullmatch(target) is None:
-        return _illegal(site)
+        print(
+            "Error: Illegal workspace name, use characters and numbers, -,. and _ only!",
+            file=sys.stderr,
+        )
+        return 1
     if not name.startswith(site.user + "-"):
         return site.say("restore_bad_owner", user=site.user, first=name.split("-")[0])
-    fs = _source_fs(site, opts, name)
+    fs = _source_fs(site, opts)
     if isinstance(fs, int):
         return fs
     db = site.db(fs)
     with db.locked():
         return _restore(site, fs, name, target)
 
-
-def _illegal(site: Site) -> int:
-    """ws_restore's own wording (v2 keeps the v1 text here, lower-cased prefix)."""
-    prefix = "error" if site.v2 else "Error"
-    print(
-        f"{prefix}: Illegal workspace name, use characters and numbers, -,. and _ only!",
-        file=sys.stderr,
-    )
-    return 1

@@ -1,0 +1,398 @@
+"""Emulated v2 ``ws_expirer [-c] [-F fs,fs] [-s space]``: the site's clean-up run.
+
+Without ``-c`` a dry run: it only says what it would do. With ``-c``, per file system:
+
+1. stray directories -- a directory in a space that no DB entry names is moved to the
+   space's deleted area (``<dir>-<now>``); a directory in the deleted area that no
+   deleted DB entry names is removed;
+2. expired workspaces (``now > expiration``) get ``expired: <now>`` and move, DB entry and
+   directory, to the deleted areas as ``<id>-<now>``; others are kept (a reminder is
+   "sent" -- only said -- once ``now`` is within ``reminder`` days of the expiry);
+3. deleted entries past their keeptime (released: ``releasekeeptime`` after the release,
+   expired: ``keeptime`` after the later of expiration and expiry) are deleted, DB entry
+   and data.
+
+Everything is logged on stdout as ``info:``/``warning:``/``error:`` lines with the real
+2.0.0 texts, then the two summary tables. Entries are visited in name order (the real
+tool takes directory order). No mail is sent, and there is no ``--summary-mail``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from taurus_datamover.emulator.ws import formats_v2
+from taurus_datamover.emulator.ws.context import Site
+from taurus_datamover.emulator.ws.db import DbError, WsEntry
+from taurus_datamover.emulator.ws.formats import ctime
+from taurus_datamover.emulator.ws.options import Opt, OptionError, parse
+
+__all__ = ["ws_expirer"]
+
+_OPTS = [
+    Opt("help", "h"),
+    Opt("version", "V"),
+    Opt("filesystems", "F", takes_value=True),
+    Opt("space", "s", takes_value=True),
+    Opt("cleaner", "c"),
+    Opt("summary-mail", "M"),
+    Opt("config", None, takes_value=True),
+    Opt("debug"),
+    Opt("trace"),
+    Opt("forcedeletereleased"),
+]
+_DAY = 86400
+
+
+@dataclass
+class _Stray:
+    valid_ws: int = 0
+    invalid_ws: int = 0
+    valid_deleted: int = 0
+    invalid_deleted: int = 0
+
+
+@dataclass
+class _Expire:
+    active_seen: int = 0
+    active_keep: int = 0
+    active_expired: int = 0
+    active_mails: int = 0
+    inactive_seen: int = 0
+    inactive_keep: int = 0
+    inactive_deleted: int = 0
+
+
+def _add(total: _Stray | _Expire, part: _Stray | _Expire) -> None:
+    for f in fields(part):
+        setattr(total, f.name, getattr(total, f.name) + getattr(part, f.name))
+
+
+def timedelta_text(seconds: int) -> str:
+    """The expirer's fixed-width ``' 44 days   '``/``'  5 hours  '``/``'  1 minutes'``."""
+    seconds = max(seconds, 0)
+    days, hours, minutes = seconds // _DAY, seconds % _DAY // 3600, seconds % 3600 // 60
+    if days > 0:
+        return f"{days:3} days   "
+    if hours > 0:
+        return f"{hours:3} hours  "
+    return f"{max(minutes, 1):3} minutes"
+
+
+class _Run:
+    """One expirer run: its settings and its log lines."""
+
+    def __init__(self, site: Site, clean: bool, space: str, force_released: bool) -> None:
+        self.site = site
+        self.clean = clean
+        self.space = space
+        self.force_released = force_released
+        self.now = site.now_int
+        self.lines: list[str] = []
+        self.morbid: list[tuple[str, str]] = []
+
+    def log(self, level: str, text: str) -> None:
+        self.lines.append(f"{level}: {text}\n")
+
+    def info(self, text: str) -> None:
+        self.log("info", text)
+
+    @property
+    def would(self) -> str:
+        return "" if self.clean else "would "
+
+    # -- 1. stray directories ----------------------------------------------------------
+    def stray(self, fs: str) -> _Stray:
+        cfg = self.site.cfg.filesystems[fs]
+        result = _Stray()
+        self.info(f"* STRAY DIRECTORY REMOVAL for filesystem: {fs}")
+        self.info("   workspaces first...")
+        spaces = list(cfg.spaces)
+        if self.space:
+            if self.space not in spaces:
+                self.info(f"   given space not in filesystem {fs}, skipping.")
+                return result
+            self.info(f"   only cleaning in space {self.space}")
+            spaces = [self.space]
+        found, odd = [], []
+        for space in spaces:
+            for name in _subdirs(space):
+                if "-" in name:
+                    found.append((space, name))
+                elif name != cfg.deleted:
+                    odd.append(name)
+        if odd:
+            self.log("warning", f" Found {len(odd)} directories not matching pattern '*-*' in filesystem {fs}: ")
+            for name in odd:
+                self.log("warning", f"    {name}")
+            self.log("warning", " These directories will be ignored and require manual intervention.")
+        db = self.site.db(fs)
+        known: list[tuple[str, str]] = []
+        for ws_id in sorted(db.ids()):
+            try:
+                known.append((ws_id, db.read(ws_id).workspace))
+            except (OSError, DbError) as exc:
+                known.append((ws_id, ""))
+                self.log("warning", f"    failed to read DB entry {ws_id}: {exc}")
+        for space, name in found:
+            path = f"{space}/{name}"
+            if any(p == path or i == name for i, p in known):
+                self.info(f"       found valid workspace: {name}")
+                result.valid_ws += 1
+                continue
+            self.log("warning", f"    stray workspace {name}")
+            target = f"{space}/{cfg.deleted}/{name}-{self.now}"
+            self.info(f"         {self.would}move {path} to {target}")
+            if self.clean:
+                _move(path, target, self)
+            result.invalid_ws += 1
+        self.info(f"    {result.valid_ws} valid, {result.invalid_ws} invalid directories found.")
+        self.info("   ... deleted workspaces second...")
+        deleted_ids = set(db.deleted_ids())
+        for space in spaces:
+            for name in _subdirs(f"{space}/{cfg.deleted}"):
+                if "-" not in name:
+                    continue
+                if name in deleted_ids:
+                    self.info(f"       found valid workspace: {name}")
+                    result.valid_deleted += 1
+                    continue
+                path = f"{space}/{cfg.deleted}/{name}"
+                self.log("warning", f"    stray removed workspace {name}")
+                self.info(f"      {self.would}remove {path}")
+                if self.clean:
+                    shutil.rmtree(path, ignore_errors=True)
+                result.invalid_deleted += 1
+        self.info(
+            f" =>   {result.valid_deleted} valid expired, {result.invalid_deleted} "
+            "invalid expired directories found."
+        )
+        return result
+
+    # -- 2. and 3. expiry and deletion -------------------------------------------------
+    def expire(self, fs: str) -> _Expire:
+        cfg = self.site.cfg.filesystems[fs]
+        release_keeptime = self.site.cfg.release_keeptime_of(fs)
+        result = _Expire()
+        db = self.site.db(fs)
+        self.info(f"* CHECKING DB FOR WORKSPACES TO BE EXPIRED for filesystem: {fs}")
+        self.info(f"  (keeptime: {cfg.keeptime} days, releasekeeptime: {release_keeptime} days)")
+        for ws_id in sorted(db.ids()):
+            result.active_seen += 1
+            entry = self._read(fs, ws_id, deleted=False)
+            if entry is None:
+                continue
+            if entry.expiration <= 0:
+                self.log("error", f"bad expiration in {ws_id}, skipping")
+                self.morbid.append((ws_id, f"bad expiration, filesystem: {fs}"))
+                continue
+            if self.now > entry.expiration:
+                result.active_expired += 1
+                if not self.clean:
+                    self.info(f"  would expire {ws_id} (expired {ctime(entry.expiration)})")
+                    continue
+                self.info(f"  expiring {ws_id} (expired {ctime(entry.expiration)})")
+                entry.expired = self.now
+                with db.locked():
+                    db.move_to_deleted(ws_id, entry, self.now)
+                workspace = Path(entry.workspace)
+                target = workspace.parent / cfg.deleted / f"{workspace.name}-{self.now}"
+                _move(str(workspace), str(target), self)
+                continue
+            left = timedelta_text(entry.expiration - self.now)
+            self.info(f"   keeping (until {ctime(entry.expiration)}, {left} left): {ws_id}")
+            result.active_keep += 1
+            if self.now > entry.expiration - entry.reminder * _DAY:
+                result.active_mails += self._remind(ws_id, entry)
+        self.info(f" =>  {result.active_expired} workspaces expired, {result.active_keep} kept.")
+        self.info("")
+        self.info(f"* CHECKING DELETED DB FOR WORKSPACES TO BE DELETED for filesystem: {fs}")
+        for deleted_id in sorted(db.deleted_ids()):
+            result.inactive_seen += 1
+            entry = self._read(fs, deleted_id, deleted=True)
+            if entry is None:
+                continue
+            if self._delete_or_keep(fs, deleted_id, entry, 0 if self.force_released else release_keeptime):
+                result.inactive_deleted += 1
+            else:
+                result.inactive_keep += 1
+        self.info(
+            f" =>  {result.inactive_deleted} workspaces deleted, {result.inactive_keep} workspaces kept"
+        )
+        return result
+
+    def _read(self, fs: str, ws_id: str, *, deleted: bool) -> WsEntry | None:
+        db = self.site.db(fs)
+        try:
+            return db.read_deleted(ws_id) if deleted else db.read(ws_id)
+        except (OSError, DbError) as exc:
+            self.log("error", str(exc))
+            self.log("error", f"skipping db entry {ws_id}")
+            self.morbid.append((ws_id, f"database exeption, filesystem: {fs}"))
+            return None
+
+    def _remind(self, ws_id: str, entry: WsEntry) -> int:
+        if not self.site.cfg.smtphost or not self.site.cfg.mail_from:
+            self.log("warning", "No smtphost or mailfrom available to contact users, please check your system config")
+            return 0
+        if self.clean:
+            self.info(f'    sending reminder mail to ["{entry.mailaddress}"] for entry {ws_id}')
+        else:
+            self.info(f"    would send reminder mail to {entry.mailaddress} for entry {ws_id}")
+        return 1
+
+    def _delete_or_keep(self, fs: str, deleted_id: str, entry: WsEntry, release_keeptime: int) -> bool:
+        """Step 3 for one deleted entry; True when it is (or would be) deleted."""
+        cfg = self.site.cfg.filesystems[fs]
+        expiration = max(entry.expiration, entry.expired)
+        tail = deleted_id.rsplit("-", 1)[-1]
+        if not tail.isdigit():
+            self.log("error", f"skipping DB entry with unparsable name {deleted_id}")
+            self.morbid.append((deleted_id, f"unparsable name, filesystem: {fs}"))
+            return False
+        stamp, reason = int(tail), "expired"
+        if entry.released > 1_000_000_000:
+            stamp = expiration = entry.released
+            reason = "released"
+            delete = self.now >= stamp + release_keeptime * _DAY
+        else:
+            if entry.released != 0:
+                stamp = 3_000_000_000
+                self.log("warning", f"   IGNORING released {stamp} for {deleted_id}")
+            if entry.expired == 0:
+                expiration = max(expiration, stamp)
+            delete = self.now > expiration + cfg.keeptime * _DAY
+        if not delete:
+            if reason == "released":
+                until, label = stamp + release_keeptime * _DAY, "was released: "
+            else:
+                until, label = expiration + cfg.keeptime * _DAY, "was expired:  "
+            left = timedelta_text(until - self.now)
+            self.info(f"   keeping (until {ctime(until)}, {left} left), {label}{deleted_id}")
+            return False
+        self.info(f"   {self.would}delete DB entry {deleted_id}, was {reason} {ctime(stamp)}")
+        data = Path(entry.workspace).parent / cfg.deleted / deleted_id
+        if self.clean:
+            self.site.db(fs).remove_deleted(deleted_id)
+        self.info(f"    {self.would}delete directory: {data}")
+        if self.clean:
+            self.info(f"   deadline: {self.now + self.site.cfg.deldirtimeout}")
+            shutil.rmtree(data, ignore_errors=True)
+        return True
+
+    # -- summary -----------------------------------------------------------------------
+    def _table(self, title: str, header: str, rows: list[str]) -> None:
+        """A summary table: title, header, the file systems' rows, then the total row."""
+        dashes = f"  {'':->84}"
+        for line in ("", title, "", header, dashes, *rows[:-1], dashes, rows[-1]):
+            self.info(line)
+
+    def summary(
+        self, stray: list[tuple[str, _Stray]], expire: list[tuple[str, _Expire]]
+    ) -> None:
+        """The two tables; *stray* and *expire* end with their ``total`` rows."""
+        self.info(f"Dryrun: {'false' if self.clean else 'true'}")
+        self._table(
+            "Stray Summary",
+            f"  {'Filesystem':<15} {'Active [Valid Invalid]':>22} {'':>16} {'Inactive [Valid Invalid]':>24}",
+            [
+                f"  {name:<15} {'':>7} {s.valid_ws:>5} {s.invalid_ws:>7} {'':>27} "
+                f"{s.valid_deleted:>5} {s.invalid_deleted:>7}"
+                for name, s in stray
+            ],
+        )
+        self._table(
+            "Expiration Summary",
+            f"  {'Filesystem':<15} {'Active [Seen Keep Expired Mails]':>30} {'':>4} "
+            f"{'Inactive [Seen Keep Removed]':>30}",
+            [
+                f"  {name:<15} {'':>7} {e.active_seen:>4} {e.active_keep:>4} {e.active_expired:>7} "
+                f"{e.active_mails:>5} {'':>17} {e.inactive_seen:>4} {e.inactive_keep:>4} "
+                f"{e.inactive_deleted:>7}"
+                for name, e in expire
+            ],
+        )
+        if self.morbid:
+            self.info("")
+            self.info(" Morbid DB Files")
+            for ws_id, reason in self.morbid:
+                self.info(f"   ID: {ws_id}, reason: {reason}")
+            self.info("")
+
+
+def _subdirs(path: str) -> list[str]:
+    try:
+        names = sorted(os.listdir(path))
+    except OSError:
+        return []
+    return [n for n in names if os.path.isdir(os.path.join(path, n))]
+
+
+def _move(source: str, target: str, run: _Run) -> None:
+    try:
+        if os.path.lexists(source):
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.rename(source, target)
+    except OSError as exc:
+        run.log("error", f"   failed to move workspace: {source} ({exc})")
+
+
+def ws_expirer(site: Site, argv: list[str]) -> int:
+    """Run ``ws_expirer ARGV``; return the exit code."""
+    if not site.v2:
+        print("ws_expirer: not a tool of the emulated hpc-workspace v1", file=sys.stderr)
+        return 2
+    try:
+        opts = parse(argv, _OPTS, allow_repeat=True)
+    except OptionError:
+        return site.usage("ws_expirer")
+    if opts.positionals:
+        return site.usage("ws_expirer")
+    if opts.has("help"):
+        return site.help("ws_expirer")
+    if opts.has("version"):
+        return site.version("ws_expirer")
+    clean = opts.has("cleaner")
+    run = _Run(site, clean, opts.get("space") or "", opts.has("forcedeletereleased"))
+    run.info(f"deldirtimeout = {site.cfg.deldirtimeout} seconds")
+    run.log("warning", "config contains no expirerlogpath, no file logging.")
+    names = sorted(site.cfg.filesystems)
+    if opts.has("filesystems"):
+        wanted = (opts.get("filesystems") or "").split(",")
+        names = [fs for fs in wanted if fs in site.cfg.filesystems]
+    dry = "" if clean else "DRY"
+    run.info(f"==== WS_EXPIRER {dry}RUN START {ctime(run.now)} =====")
+    version = formats_v2.VERSION_SUMMARY.format(tool="ws_expirer")
+    if clean:
+        run.log("warning", f"{version} - REALLY CLEANING!")
+    else:
+        run.info(f"{version} - SIMULATING CLEANING - DRYRUN")
+    stray = [(fs, run.stray(fs)) for fs in names]
+    total = _Stray()
+    for _, part in stray:
+        _add(total, part)
+    run.info(
+        f" Stray removal summary: {total.valid_ws} valid, {total.invalid_ws} invalid, "
+        f"{total.valid_deleted} valid deleted, {total.invalid_deleted} invalid deleted"
+    )
+    run.info(" End of stray removal")
+    run.info("")
+    expire = [(fs, run.expire(fs)) for fs in names]
+    totals = _Expire()
+    for _, part_e in expire:
+        _add(totals, part_e)
+    run.info(
+        f" Expiration summary: {totals.active_seen} active seen, {totals.active_keep} active keep, "
+        f"{totals.active_expired} active expired, {totals.active_mails} reminders sent, "
+        f"{totals.inactive_seen} inactive seen, {totals.inactive_keep} inactive keep, "
+        f"{totals.inactive_deleted} inactive deleted"
+    )
+    run.info(" End of expiration")
+    run.summary([*stray, ("total", total)], [*expire, ("total", totals)])
+    run.info(f"==== WS_EXPIRER {dry}RUN END {ctime(run.now)} =====")
+    site.out("".join(run.lines))
+    return 0

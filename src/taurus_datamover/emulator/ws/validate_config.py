@@ -1,0 +1,112 @@
+"""Emulated v2 ``ws_validate_config [--config FILE]``: print the site's config as v2 reads it.
+
+The real tool reads ``ws.conf`` (or ``--config FILE``) and prints every setting on stdout,
+``info:`` lines on stderr. The emulator prints the site config (``site.json``) in the same
+layout and words; ``--config`` only changes the file name it reports. It checks the
+settings, not the modes and owners of the spaces and databases the real tool also
+inspects (an emulated site belongs to whoever runs it). File systems come in name order.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from taurus_datamover.emulator.ws.context import Site
+from taurus_datamover.emulator.ws.options import Opt, OptionError, parse
+
+__all__ = ["ws_validate_config"]
+
+_OPTS = [Opt("help", "h"), Opt("config", None, takes_value=True)]
+_USAGE = "Usage: ws_validate_config [filename]\n"
+_TABLE = "\nOptions:\n  -h [ --help ]         produce help message\n  --config arg          config file\n\n"
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _config_lines(site: Site) -> list[str]:
+    cfg = site.cfg
+    lines = [f"clustername: {cfg.clustername}"]
+    if cfg.smtphost:
+        lines.append(f"smtphost: {cfg.smtphost}")
+    if cfg.mail_from:
+        lines.append(f"mail_from: {cfg.mail_from}")
+    lines += [
+        f"default: {cfg.default_filesystem}",
+        f"maxduration: {cfg.max_duration}",
+        f"durationdefault: {cfg.duration_default}",
+        f"reminderdefault: {cfg.reminder_default}",
+        f"maxextensions: {cfg.max_extensions}",
+        f"dbuid: {cfg.dbuid}",
+        f"dbgid: {cfg.dbgid}",
+        f"admins: {json.dumps(cfg.admins)}",
+        f"adminmail: {json.dumps(cfg.adminmail)}",
+        "No expirerlogpath found, continuing",
+    ]
+    return lines
+
+
+def _filesystem_lines(site: Site, fs: str) -> list[str]:
+    cfg = site.cfg.filesystems[fs]
+    keeptime, release = cfg.keeptime, site.cfg.release_keeptime_of(fs)
+    lines = [
+        f"deleted: {cfg.deleted}",
+        f"spaces: {json.dumps(cfg.spaces, separators=(', ', ': '))}",
+        f"spaceselection: {cfg.space_selection}",
+        f"workspace database directory: {cfg.database}",
+        "No groupdefault found, continuing",
+        "No userdefault found, continuing",
+        "No user_acl found, continuing",
+        "No group_acl found, continuing",
+        f"keeptime: {keeptime}",
+        f"releasekeeptime: {release}",
+    ]
+    if keeptime < release:
+        lines.append("keeptime < releasekeeptime, continuing")
+    lines += [
+        f"maxduration: {site.cfg.max_duration_of(fs)}",
+        f"maxextensions: {site.cfg.max_extensions_of(fs)}",
+        f"allocatable: {_flag(cfg.allocatable)}",
+        f"extendable: {_flag(cfg.extendable)}",
+        f"restorable: {_flag(cfg.restorable)}",
+    ]
+    return ["    " + line for line in lines]
+
+
+def ws_validate_config(site: Site, argv: list[str]) -> int:
+    """Run ``ws_validate_config ARGV``; return the exit code."""
+    if not site.v2:
+        print("ws_validate_config: not a tool of the emulated hpc-workspace v1", file=sys.stderr)
+        return 2
+    try:
+        opts = parse(argv, _OPTS, ("filename",))
+    except OptionError:
+        sys.stderr.write(_USAGE)
+        site.out(_TABLE)
+        return 1
+    if opts.has("help"):
+        sys.stderr.write(_USAGE)
+        site.out(_TABLE + "this command is used to validate a config file\n")
+        return 0
+    print(f"info: validating config from {opts.get('config') or ''}", file=sys.stderr)
+    for key, setting in (("smtphost", "<name>"), ("mail_from", "<mail>")):
+        if not getattr(site.cfg, key):
+            print(
+                f"warning: No {key} found, beware: no reminder and error mails can be send. "
+                f'Please add "{key}: {setting}" clause to toplevel',
+                file=sys.stderr,
+            )
+    lines = _config_lines(site)
+    if site.cfg.default_filesystem not in site.cfg.filesystems:
+        upto = next(i for i, line in enumerate(lines) if line.startswith("default: "))
+        site.out("".join(line + "\n" for line in lines[: upto + 1]))
+        print("error: default workspace is not defined as workspace in the file", file=sys.stderr)
+        return 1
+    site.out("".join(line + "\n" for line in lines))
+    for fs in sorted(site.cfg.filesystems):
+        print(f"info: checking config for filesystem {fs}", file=sys.stderr)
+        site.out("".join(line + "\n" for line in _filesystem_lines(site, fs)))
+    print("info: config is valid!", file=sys.stderr)
+    return 0
