@@ -16,7 +16,7 @@ def test_readme_opens_with_the_two_commands() -> None:
     blocks = re.findall(r"```sh\n(.*?)```", README.read_text(), flags=re.S)
     main_job, tests = blocks[0].strip(), blocks[1].strip()
     assert main_job.endswith("taurus-datamover --emulate demo")
-    assert tests.endswith(".venv/bin/python -m pytest -q")
+    assert tests.endswith(".venv/bin/python -m pytest -q -n 4")
     ci = (README.parent / ".ci" / "run").read_text()
     assert f'TEST_COMMAND="{tests}"' in ci
 
