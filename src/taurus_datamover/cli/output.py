@@ -80,6 +80,8 @@ class AutoExtendReport(BaseModel):
     checked: int
     extended: list[WorkspaceInfo]
     not_extended: list[NotExtended]
+    #: Due, but an extension would not add a real margin now (or it was extended meanwhile).
+    skipped: list[NotExtended] = []
 
 
 def job_progress(job: Job) -> Progress | None:

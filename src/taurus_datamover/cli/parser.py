@@ -230,6 +230,10 @@ def _add_ws(builder: _Builder, sub: argparse._SubParsersAction[argparse.Argument
     )
     auto.add_argument("-F", "--filesystem", help="only this file system")
     auto.add_argument("--dry-run", action="store_true", help="only say what would be done")
+    auto.add_argument(
+        "--lock-timeout", type=duration_arg, default=None, metavar="DURATION",
+        help="how long to wait for another auto-extend run of this user (default 10m)",
+    )
     _json_flag(auto, "the report")
     auto.set_defaults(handler=run_ws_auto_extend)
 

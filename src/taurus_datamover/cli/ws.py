@@ -2,15 +2,16 @@
 
 ``ws auto-extend`` is made for cron: it extends every workspace that expires within
 ``--within`` and still has extensions, and reports those it cannot extend (none left,
-refused by the tool) with exit code 3. It is idempotent: ``--days`` must be longer than
-``--within``, so a workspace it extended is not due again on the next run; a workspace
-that cannot be extended is reported (exit 3) on every run until it is dealt with, and
-nothing else changes.
+refused by the tool) with exit code 3. It is safe to run at any rate, twice at once
+included: runs of one user take turns (a lock in the user's cache directory), each
+workspace is read again just before it is extended, and an extension is spent only when
+it adds a real margin (a quarter of what it can give, with ``--days`` cut to the file
+system's maximum); ``--within``/``--days`` pairs that would be due again on every run
+are refused (exit 2). See :mod:`taurus_datamover.cli.auto_extend`.
 """
 
 from __future__ import annotations
 
-import functools
 import sys
 import warnings
 from collections.abc import Callable, Sequence
@@ -21,13 +22,11 @@ from taurus_datamover.cli.context import Context
 from taurus_datamover.cli.durations import format_duration
 from taurus_datamover.cli.output import (
     AutoExtendReport,
-    NotExtended,
     print_json,
     print_table,
     remaining,
     when,
 )
-from taurus_datamover.errors import WorkspaceError
 from taurus_datamover.models.workspaces import WorkspaceInfo
 from taurus_datamover.workspace import AllocatedWorkspace
 
@@ -213,45 +212,25 @@ def run_ws_filesystems(ctx: Context) -> int:
 
 
 def auto_extend(
-    ctx: Context, within: timedelta, days: int, filesystem: str | None, dry_run: bool
+    ctx: Context, within: timedelta, days: int, filesystem: str | None, dry_run: bool, *, lock_timeout: float | None = None
 ) -> AutoExtendReport:
-    """Extend every due workspace that has extensions left; the report of what happened."""
-    infos = _list(ctx, filesystem)
-    extended: list[WorkspaceInfo] = []
-    failed: list[NotExtended] = []
-    for info in sorted((i for i in infos if _is_due(i, within)), key=_sort_key):
-        if info.extensions_left == 0:
-            failed.append(NotExtended(workspace=_plain(info), reason="no extensions left"))
-            continue
-        if dry_run:
-            extended.append(_plain(info))
-            continue
-        try:
-            new = _warned(ctx, functools.partial(ctx.workspace.extend, info.name, days, filesystem=info.filesystem))
-        except WorkspaceError as exc:
-            failed.append(NotExtended(workspace=_plain(info), reason=" ".join(exc.message.split())))
-            continue
-        extended.append(_plain(new))
-    return AutoExtendReport(
-        within=within,
-        days=days,
-        dry_run=dry_run,
-        checked=len(infos),
-        extended=extended,
-        not_extended=failed,
-    )
+    """Extend every due workspace that an extension really helps (see
+    :func:`taurus_datamover.cli.auto_extend.run_auto_extend`); the report of what happened."""
+    from taurus_datamover.cli.auto_extend import DEFAULT_LOCK_TIMEOUT, run_auto_extend
+
+    wait = DEFAULT_LOCK_TIMEOUT if lock_timeout is None else lock_timeout
+    return run_auto_extend(ctx, within, days, filesystem, dry_run, lock_timeout=wait)
 
 
 def run_ws_auto_extend(ctx: Context) -> int:
-    """``ws auto-extend --within D [--days N] [--filesystem F] [--dry-run] [--json]``."""
+    """``ws auto-extend --within D [--days N] [--filesystem F] [--dry-run] [--lock-timeout D] [--json]``."""
     args = ctx.args
     within: timedelta = args.within
-    if timedelta(days=args.days) <= within:
-        ctx.parser_error(
-            f"ws auto-extend: --days {args.days} must be longer than --within "
-            f"{format_duration(within)}, or every run would extend the same workspaces again"
-        )
-    report = auto_extend(ctx, within, args.days, args.filesystem, args.dry_run)
+    lock_wait: timedelta | None = getattr(args, "lock_timeout", None)
+    report = auto_extend(
+        ctx, within, args.days, args.filesystem, args.dry_run,
+        lock_timeout=None if lock_wait is None else lock_wait.total_seconds(),
+    )
     if args.json:
         print_json(report)
     else:
@@ -264,11 +243,15 @@ def run_ws_auto_extend(ctx: Context) -> int:
             print(
                 f"NOT extended {info.name} ({info.filesystem or '-'}, {remaining(info)} left): {item.reason}"
             )
+        if ctx.verbosity > 0:  # skipped on purpose: no news for cron's mail
+            for item in report.skipped:
+                info = item.workspace
+                print(f"skipped {info.name} ({info.filesystem or '-'}, {remaining(info)} left): {item.reason}")
         if ctx.verbosity > 0 or (not report.extended and not report.not_extended and ctx.verbosity >= 0):
             print(
                 f"checked {report.checked} workspaces: none expires within {format_duration(within)}"
-                if not report.extended and not report.not_extended
-                else f"checked {report.checked} workspaces",
+                if not report.extended and not report.not_extended and not report.skipped
+                else f"checked {report.checked} workspaces, {len(report.skipped)} skipped",
                 file=sys.stderr,
             )
     return EXIT_NOT_EXTENDED if report.not_extended else 0
