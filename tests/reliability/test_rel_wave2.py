@@ -1,0 +1,73 @@
+"""Wave 2 of the reliability suite (issue 10): links behind a trailing slash, walks of odd
+tops, a patient queue watcher, bounded output drains.
+
+Each test prints its figures (``RELIABILITY <test>: ...``); ``docs/reliability.md``
+("Wave 2") quotes them.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from taurus_datamover.datamover import Datamover
+from taurus_datamover.errors import CommandTimeout
+from taurus_datamover.jobs import PIPE_GRACE, JobState
+
+from reliability_helpers import process_group_members, wait_gone
+
+
+def _write_tool(directory: Path, name: str, script: str) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / name
+    path.write_text(script)
+    path.chmod(0o755)
+    return path
+
+
+# ------------------------------------------------------------------ bounded drains (10.13)
+#: A tool that prints, leaves a child holding its stdout and stderr for 60 s, and exits 0.
+_LEAVES_A_CHILD = "#!/bin/sh\necho started\necho note >&2\n(sleep 60; echo late) &\nexit 0\n"
+
+
+@pytest.mark.parametrize("timeout", [1.0, None])
+def test_tool_that_leaves_a_child_holding_stdout(tmp_path: Path, timeout: float | None, figures: Any) -> None:
+    """The tool exits 0 at once; its background child keeps the pipes open. The job ends
+    COMPLETED with the tool's output (its exit code decides), when the timeout strikes or
+    PIPE_GRACE after the tool ended, and not 10 s later with CommandTimeout."""
+    _write_tool(tmp_path / "bin", "dtinfo", _LEAVES_A_CHILD)
+    dm = Datamover(path_to_exe=tmp_path / "bin")
+    started = time.monotonic()
+    job = dm.run("dtinfo", timeout=timeout)
+    try:
+        output = job.result(timeout=30)
+        took = time.monotonic() - started
+        assert output.stdout == "started\n" and output.stderr == "note\n"
+        assert job.state is JobState.COMPLETED and job.returncode == 0
+        assert job.output_cut  # what the child might still write is not waited for
+        assert process_group_members(job.pid)  # the child was left alone: the tool succeeded
+    finally:
+        os.killpg(job.pid, signal.SIGKILL)
+    figures(timeout=timeout, pipe_grace=PIPE_GRACE, returned_after_s=round(took, 2), state=job.state.value)
+
+
+def test_timeout_ends_the_tool_and_the_children_it_started(tmp_path: Path, figures: Any) -> None:
+    """On a timeout the whole process group goes, a child that ignores SIGTERM included
+    (SIGKILL after the grace), and the drain ends with it."""
+    script = "#!/bin/sh\necho started\n(trap '' TERM; sleep 60; echo late) &\nexec sleep 60\n"
+    _write_tool(tmp_path / "bin", "dtinfo", script)
+    job = Datamover(path_to_exe=tmp_path / "bin").run("dtinfo", timeout=1.0)
+    started = time.monotonic()
+    with pytest.raises(CommandTimeout) as caught:
+        job.result(timeout=30)
+    took = time.monotonic() - started
+    assert caught.value.stdout == "started\n"
+    assert job.state is JobState.TIMEOUT
+    left = wait_gone(lambda: process_group_members(job.pid), 15.0)
+    assert not left, f"processes of the job left: {left}"
+    figures(timeout=1.0, raised_after_s=round(took, 2), group_members_left=len(left))
