@@ -53,7 +53,7 @@ from taurus_datamover.parsers.slurm import parse_squeue
 from taurus_datamover.models.files import FileEntry
 from taurus_datamover.parsers.ls import UNAMBIGUOUS_LS_ENV, parse_ls
 from taurus_datamover.tools import DATAMOVER_FAMILY
-from taurus_datamover.watcher import JobWatcher, watcher_for
+from taurus_datamover.watcher import PATIENCE, JobWatcher, watcher_for
 
 if TYPE_CHECKING:
     from taurus_datamover.cache_workspace import CacheWorkspace
@@ -84,6 +84,8 @@ class Datamover(ToolSet):
         env: environment for the tools (default: this process's, at call time).
         time: default ``--time`` for transfer jobs (Slurm syntax, e.g. ``"2:00:00"``).
         account: default ``--account`` for transfer jobs.
+        queue_patience: seconds the queue (``dtqueue``) may fail without a break while a
+            batch job is followed, before the job ends UNKNOWN (default 60).
     """
 
     family = DATAMOVER_FAMILY
@@ -98,11 +100,15 @@ class Datamover(ToolSet):
         env: Mapping[str, str] | None = None,
         time: str | None = None,
         account: str | None = None,
+        queue_patience: float = PATIENCE,
     ) -> None:
         super().__init__(path_to_exe, verbosity, env=env)
+        if not queue_patience >= 0:
+            raise ValueError(f"queue_patience must be a number of seconds >= 0, not {queue_patience!r}")
         self.blocking = blocking
         self.time = time
         self.account = account
+        self.queue_patience = float(queue_patience)
 
     def is_cluster(self) -> bool:
         """True when the datamover tools are installed here (we are on a cluster or an
@@ -208,7 +214,9 @@ class Datamover(ToolSet):
         argv = self.queue_argv()
         if argv is None:
             return None
-        return watcher_for(argv, self.env, ask_scontrol=not self.has_tool("dtqueue"))
+        return watcher_for(
+            argv, self.env, ask_scontrol=not self.has_tool("dtqueue"), patience=self.queue_patience
+        )
 
     # ================================================================== job management
     def jobs(self, *, include_finished: bool = True, timeout: float | None = 120) -> list[JobInfo]:

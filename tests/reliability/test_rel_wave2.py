@@ -71,3 +71,53 @@ def test_timeout_ends_the_tool_and_the_children_it_started(tmp_path: Path, figur
     left = wait_gone(lambda: process_group_members(job.pid), 15.0)
     assert not left, f"processes of the job left: {left}"
     figures(timeout=1.0, raised_after_s=round(took, 2), group_members_left=len(left))
+
+
+# ------------------------------------------------------------------ patient watcher (10.12)
+def test_short_queue_outage_does_not_fail_a_batch_job(local_site: Any, work: Path, figures: Any) -> None:
+    """``dtqueue`` fails for 4 s from the moment a batch job is submitted (the job itself
+    completes meanwhile): the job ends COMPLETED, and every failed query is on record.
+    The old watcher gave up after 5 failed tries, about 2.6 s into the outage."""
+    outage = work / "outage"
+    wrapper = work / "wrapper"
+    _write_tool(wrapper, "dtqueue", (
+        "#!/bin/sh\n"
+        f"if [ -e '{outage}' ]; then\n"
+        "  echo 'dtqueue: error: Unable to contact slurm controller (connect failure)' >&2\n"
+        "  exit 1\n"
+        "fi\n"
+        f"exec '{local_site.bin / 'dtqueue'}' \"$@\"\n"
+    ))
+    dm = Datamover(path_to_exe=[wrapper, local_site.bin], blocking=False)
+    assert dm.queue_argv() == [str(wrapper / "dtqueue"), "-t", "all"]
+    (local_site.grp / "src").write_bytes(b"payload")
+    outage.write_text("")
+    started = time.monotonic()
+    job = dm.cp(local_site.grp / "src", dst=local_site.projects / "dst")
+    time.sleep(4.0)
+    outage.unlink()
+    ended_outage = time.monotonic() - started
+    job.result(timeout=120)
+    took = time.monotonic() - started
+    assert job.is_batch and job.state is JobState.COMPLETED and job.returncode == 0
+    assert (local_site.projects / "dst").read_bytes() == b"payload"
+    failed = [e for e in job.watch_errors if "connect failure" in e]
+    assert len(failed) >= 5, job.watch_errors  # more tries than the old limit, none fatal
+    figures(outage_s=round(ended_outage, 1), failed_queries=len(failed), completed_after_s=round(took, 1))
+
+
+def test_long_queue_outage_says_how_long_it_waited(local_site: Any, work: Path, figures: Any) -> None:
+    """A queue that keeps failing: after ``queue_patience`` seconds the job ends UNKNOWN, and
+    the error says how many queries failed over how many seconds, in the queue's words."""
+    wrapper = work / "wrapper"
+    _write_tool(wrapper, "dtqueue", "#!/bin/sh\necho 'dtqueue: error: Unable to contact slurm controller (connect failure)' >&2\nexit 1\n")
+    dm = Datamover(path_to_exe=[wrapper, local_site.bin], blocking=False, queue_patience=3.0)
+    (local_site.grp / "src").write_bytes(b"payload")
+    job = dm.cp(local_site.grp / "src", dst=local_site.projects / "dst")
+    started = time.monotonic()
+    with pytest.raises(Exception, match=r"gave up after \d+ failed queue queries over [\d.]+ s \(patience 3 s\)") as caught:
+        job.result(timeout=120)
+    took = time.monotonic() - started
+    assert job.state is JobState.UNKNOWN
+    assert "connect failure" in str(caught.value)
+    figures(patience_s=3.0, gave_up_after_s=round(took, 1), message=caught.value.args[0])
