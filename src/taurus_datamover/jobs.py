@@ -97,7 +97,7 @@ class _Stream:
         try:
             while True:
                 ready = {ready_fd for ready_fd, _ in poller.poll()}
-                if fd not in ready:  # only the wake-up: stop, keeping what the pipe holds
+                if self._wake_fd in ready:  # stopped: keep what the pipe holds, then end
                     self._last_reads(fd)
                     break
                 chunk = os.read(fd, _READ_SIZE)

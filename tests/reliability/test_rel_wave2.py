@@ -121,3 +121,20 @@ def test_long_queue_outage_says_how_long_it_waited(local_site: Any, work: Path, 
     assert job.state is JobState.UNKNOWN
     assert "connect failure" in str(caught.value)
     figures(patience_s=3.0, gave_up_after_s=round(took, 1), message=caught.value.args[0])
+
+
+def test_drain_ends_even_while_a_left_child_keeps_writing(tmp_path: Path, figures: Any) -> None:
+    """A child left behind that writes without a pause cannot keep the drain going: it
+    stops PIPE_GRACE after the tool ended, with a bounded last read."""
+    script = "#!/bin/sh\necho started\n(yes flood) &\nexit 0\n"
+    _write_tool(tmp_path / "bin", "dtinfo", script)
+    job = Datamover(path_to_exe=tmp_path / "bin").run("dtinfo")
+    started = time.monotonic()
+    try:
+        output = job.result(timeout=30)
+    finally:
+        os.killpg(job.pid, signal.SIGKILL)
+    took = time.monotonic() - started
+    assert output.stdout.startswith("started\n") and job.state is JobState.COMPLETED
+    assert job.output_cut
+    figures(returned_after_s=round(took, 2), bytes_kept=len(output.stdout))
