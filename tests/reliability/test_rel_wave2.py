@@ -19,7 +19,7 @@ from taurus_datamover.datamover import Datamover
 from taurus_datamover.errors import CommandTimeout
 from taurus_datamover.jobs import PIPE_GRACE, JobState
 
-from reliability_helpers import process_group_members, wait_gone
+from reliability_helpers import controller_down_conf, process_group_members, wait_gone
 
 
 def _write_tool(directory: Path, name: str, script: str) -> Path:
@@ -104,6 +104,37 @@ def test_short_queue_outage_does_not_fail_a_batch_job(local_site: Any, work: Pat
     failed = [e for e in job.watch_errors if "connect failure" in e]
     assert len(failed) >= 5, job.watch_errors  # more tries than the old limit, none fatal
     figures(outage_s=round(ended_outage, 1), failed_queries=len(failed), completed_after_s=round(took, 1))
+
+
+@pytest.mark.slurm
+@pytest.mark.slow
+def test_controller_down_for_the_queue_on_real_slurm(slurm_site: Any, tmp_path: Path, work: Path, figures: Any) -> None:
+    """The real Slurm: for 50 s every ``dtqueue`` (squeue) meets a controller that does not
+    answer (SLURM_CONF with a dead port; each query fails after about 9 s), while the
+    sbatch job itself runs and completes. The old watcher gave up after 5 such failures
+    (about 47 s); the patient one waits and reports COMPLETED."""
+    outage = work / "outage"
+    down = controller_down_conf(tmp_path)
+    wrapper = work / "wrapper"
+    _write_tool(wrapper, "dtqueue", (
+        "#!/bin/sh\n"
+        f"if [ -e '{outage}' ]; then SLURM_CONF='{down}'; export SLURM_CONF; fi\n"
+        f"exec '{slurm_site.bin / 'dtqueue'}' \"$@\"\n"
+    ))
+    dm = Datamover(path_to_exe=[wrapper, slurm_site.bin], env=slurm_site.env(), blocking=False)
+    (work / "src").write_bytes(b"payload")
+    outage.write_text("")
+    started = time.monotonic()
+    job = dm.cp(work / "src", dst=work / "dst")
+    time.sleep(50.0)
+    outage.unlink()
+    job.result(timeout=180)
+    took = time.monotonic() - started
+    assert job.is_batch and job.state is JobState.COMPLETED
+    assert (work / "dst").read_bytes() == b"payload"
+    failed = [e for e in job.watch_errors if "Unable to contact slurm controller" in e]
+    assert len(failed) >= 5, job.watch_errors
+    figures(outage_s=50, failed_queries=len(failed), completed_after_s=round(took, 1), job_id=job.job_id)
 
 
 def test_long_queue_outage_says_how_long_it_waited(local_site: Any, work: Path, figures: Any) -> None:
