@@ -622,13 +622,16 @@ class Job(subprocess.Popen[bytes]):
     def cancel(self) -> bool:
         """Stop the local process and cancel the Slurm job (when its id is known).
 
-        Returns True when something was still running. The state becomes CANCELLED.
+        Returns True when something was still running. The state becomes CANCELLED; for
+        a tool that runs here (not a submitted batch job) it is set when this returns.
         """
         if self._finished.is_set():
             return False
         self._cancel_requested = True
         if self._process_rc is None:
             _stop_process_group(self)  # ending srun ends a blocking job's Slurm job
+            if not self._is_batch:  # so that the caller sees the final state at once
+                self._finished.wait(PIPE_GRACE + 1.0)
         elif not self._is_batch:
             self._stop_drain()  # the tool has ended; a process it left holds its output
         if self._is_batch and self.job_id is not None and self._canceller is not None:
