@@ -114,3 +114,13 @@ def test_bytes_end_of_options_keeps_datamover_options_before_it(shared_site: Emu
     # a bytes --blocking before the marker is that option; after it, an operand
     assert not dm.submits_batch_job("dtcp", [dm.tool_path("dtcp"), b"--blocking", b"--", b"a", b"b"])
     assert dm.submits_batch_job("dtcp", [dm.tool_path("dtcp"), b"--", b"--blocking", b"b"])
+
+
+def test_slashed_operands_and_directory_keys() -> None:
+    assert file_api.slashed_operands(["a", "d/link/", b"x//", Path("p"), "/", "//"]) == [
+        ("d/link/", "d/link"), ("x//", b"x")]
+    for spelling in ("d", "d/", "d//", "d///"):
+        assert file_api.same_directory_key(spelling) == "d"
+    assert file_api.same_directory_key("a//b/c/") == "a/b/c"
+    assert file_api.same_directory_key("/") == "/" and file_api.same_directory_key("//") == "/"
+    assert file_api.same_directory_key("./d/./") == "./d/."  # only slashes: ls keeps the rest

@@ -92,11 +92,46 @@ def test_failed_batch_job(fake_dt: Path, tmp_path: Path) -> None:
 def test_queue_failures_are_recorded_not_swallowed(fake_dt: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FAKE_DTQUEUE_FAIL", "1")
     (tmp_path / "a").write_text("x")
-    job = Datamover(path_to_exe=str(fake_dt), blocking=False).dtcp(str(tmp_path / "a"), str(tmp_path / "c"))
-    with pytest.raises(DatamoverError, match="Unable to contact slurm controller|gave up"):
+    dm = Datamover(path_to_exe=str(fake_dt), blocking=False, queue_patience=1.5)
+    job = dm.dtcp(str(tmp_path / "a"), str(tmp_path / "c"))
+    with pytest.raises(DatamoverError, match=r"gave up after \d+ failed queue queries over .* s \(patience 1.5 s\)") as caught:
         job.result(timeout=60)
+    assert "Unable to contact slurm controller" in str(caught.value)  # the queue's own words
     assert job.state is JobState.UNKNOWN
     assert any("connect failure" in e for e in job.watch_errors)
+
+
+class _SteppingClock:
+    """A clock that moves ``step`` seconds each time it is read."""
+
+    def __init__(self, step: float) -> None:
+        self.now = 0.0
+        self.step = step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+def test_watcher_is_patient_in_time_not_in_tries(tmp_path: Path) -> None:
+    """Issue 10.12: the watcher gives up when the queue has failed for ``patience`` seconds
+    in a row (on its clock), however many tries that took, and says how long it waited."""
+    from taurus_datamover.watcher import PATIENCE, JobWatcher
+
+    assert PATIENCE == 60.0
+    queue = write_executable(tmp_path / "dtqueue", "#!/bin/sh\necho 'slurm_load_jobs error: Socket timed out' >&2\nexit 1\n")
+    submit = write_executable(tmp_path / "dtcp", "#!/bin/sh\necho 'Submitted batch job 4711'\n")
+    for step, tries in ((1.0, 7), (25.0, 4)):  # a slow clock: not after 5 tries; a fast one: after 4
+        clock = _SteppingClock(step)
+        watcher = JobWatcher([str(queue)], patience=6.0 if step == 1.0 else PATIENCE, clock=clock)
+        job = Job([str(submit)], watcher=watcher, expect_batch=True)
+        with pytest.raises(DatamoverError, match="gave up") as caught:
+            job.result(timeout=60)
+        assert job.state is JobState.UNKNOWN and job.job_id == 4711
+        assert len(watcher.errors) == tries  # the first failure starts the count of seconds
+        waited = step * (tries - 1)
+        assert f"gave up after {tries} failed queue queries over {waited:.1f} s" in str(caught.value)
+        assert "Socket timed out" in str(caught.value)
 
 
 def test_cancel_batch_job(fake_dt: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -53,7 +53,7 @@ from taurus_datamover.parsers.slurm import parse_squeue
 from taurus_datamover.models.files import FileEntry
 from taurus_datamover.parsers.ls import UNAMBIGUOUS_LS_ENV, parse_ls
 from taurus_datamover.tools import DATAMOVER_FAMILY
-from taurus_datamover.watcher import JobWatcher, watcher_for
+from taurus_datamover.watcher import PATIENCE, JobWatcher, watcher_for
 
 if TYPE_CHECKING:
     from taurus_datamover.cache_workspace import CacheWorkspace
@@ -84,6 +84,8 @@ class Datamover(ToolSet):
         env: environment for the tools (default: this process's, at call time).
         time: default ``--time`` for transfer jobs (Slurm syntax, e.g. ``"2:00:00"``).
         account: default ``--account`` for transfer jobs.
+        queue_patience: seconds the queue (``dtqueue``) may fail without a break while a
+            batch job is followed, before the job ends UNKNOWN (default 60).
     """
 
     family = DATAMOVER_FAMILY
@@ -98,11 +100,15 @@ class Datamover(ToolSet):
         env: Mapping[str, str] | None = None,
         time: str | None = None,
         account: str | None = None,
+        queue_patience: float = PATIENCE,
     ) -> None:
         super().__init__(path_to_exe, verbosity, env=env)
+        if not queue_patience >= 0:
+            raise ValueError(f"queue_patience must be a number of seconds >= 0, not {queue_patience!r}")
         self.blocking = blocking
         self.time = time
         self.account = account
+        self.queue_patience = float(queue_patience)
 
     def is_cluster(self) -> bool:
         """True when the datamover tools are installed here (we are on a cluster or an
@@ -208,7 +214,9 @@ class Datamover(ToolSet):
         argv = self.queue_argv()
         if argv is None:
             return None
-        return watcher_for(argv, self.env, ask_scontrol=not self.has_tool("dtqueue"))
+        return watcher_for(
+            argv, self.env, ask_scontrol=not self.has_tool("dtqueue"), patience=self.queue_patience
+        )
 
     # ================================================================== job management
     def jobs(self, *, include_finished: bool = True, timeout: float | None = 120) -> list[JobInfo]:
@@ -363,12 +371,15 @@ class Datamover(ToolSet):
         is not a directory, symlinks to directories included (they are not followed).
         Removing entries from ``dirs`` prunes the walk, as with ``os.walk``. The whole
         listing is made by one ``dtls -R`` job, run when ``walk`` is called (so its errors
-        are raised there, not while iterating); a ``top`` that is a file yields nothing. ``dirpath`` is ``top`` as text, joined with the names below.
+        are raised there, not while iterating); a ``top`` that is a file yields nothing.
+        A ``top`` that is a symlink to a directory is walked, as ``os.walk`` does (``ls
+        -H``); links below it are not followed. ``dirpath`` is ``top`` as text (spelt as
+        given: ``"d//"`` is walked like ``"d"``), joined with the names below.
 
         Raises:
             DatamoverError: dtls failed (a missing ``top``, an unreadable sub-directory).
         """
-        flags = file_api.ls_flags(all=all, recursive=True)
+        flags = file_api.ls_flags(all=all, recursive=True, follow_top=True)
         job = self._listing(top, flags, timeout=timeout, time=time, account=account)
         # Not placed: an entry without a directory header is how a file ``top`` shows.
         entries = [entry.bind(self) for entry in parse_ls(job.result().stdout, options=flags)]
@@ -406,9 +417,16 @@ class Datamover(ToolSet):
         time: str | None = None,
         account: str | None = None,
     ) -> Job:
-        """Move ``src`` (one or more) to ``dst``: ``dtmv -- SRC... DST``; returns the Job."""
-        return self._transfer("dtmv", file_api.mv_args(src, dst), timeout=timeout,
-                              blocking=blocking, time=time, account=account)
+        """Move ``src`` (one or more) to ``dst``: ``dtmv -- SRC... DST``; returns the Job.
+
+        A source written with a trailing slash that names a symlink (``"d/link/"``) is
+        refused before anything runs (:meth:`_refuse_links_behind_slashes`): to another
+        file system, mv would copy the directory behind the link and then empty it.
+        """
+        args = file_api.mv_args(src, dst)
+        self._refuse_links_behind_slashes("dtmv", src, timeout=timeout, time=time, account=account)
+        return self._transfer("dtmv", args, timeout=timeout, blocking=blocking, time=time,
+                              account=account)
 
     def rm(
         self,
@@ -422,10 +440,62 @@ class Datamover(ToolSet):
         """Remove ``paths``: ``dtrm [-r] -- PATH...``; returns the Job.
 
         Raises ``ValueError`` before anything runs for no path at all, an empty path, or
-        a path that names ``/``.
+        a path that names ``/``. With ``recursive``, a path written with a trailing slash
+        that names a symlink (``"d/link/"``) is refused with :class:`DatamoverError`
+        before anything is removed: ``rm -r link/`` deletes the contents of the directory
+        behind the link and then fails. ``rm("d/link")`` removes the link itself.
         """
-        return self._transfer("dtrm", file_api.rm_args(paths, recursive=recursive),
-                              timeout=timeout, blocking=blocking, time=time, account=account)
+        args = file_api.rm_args(paths, recursive=recursive)
+        if recursive:
+            self._refuse_links_behind_slashes("dtrm", paths, timeout=timeout, time=time, account=account)
+        return self._transfer("dtrm", args, timeout=timeout, blocking=blocking, time=time,
+                              account=account)
+
+    def _refuse_links_behind_slashes(
+        self,
+        tool: str,
+        paths: Sequence[PathArg],
+        *,
+        timeout: float | None,
+        time: str | None,
+        account: str | None,
+    ) -> None:
+        """Raise :class:`DatamoverError`, before ``tool`` runs, when an operand written
+        with a trailing slash names a symlink.
+
+        Only such operands are looked at, with one ``dtls -ld`` of them without their
+        slashes (no extra job otherwise). An operand that does not exist is left to
+        ``tool``, which reports it.
+        """
+        slashed = file_api.slashed_operands(paths)
+        if not slashed:
+            return
+        flags = file_api.ls_flags(directory=True)
+        check = self._transfer(
+            "dtls", [*flags, "--", *(stripped for _, stripped in slashed)], timeout=timeout,
+            blocking=None, time=time, account=account, env_overrides=UNAMBIGUOUS_LS_ENV,
+        )
+        try:
+            stdout = check.result().stdout
+        except DatamoverError as error:
+            if not file_api.is_missing_path_error(error.stderr):
+                raise
+            stdout = error.stdout
+        links = file_api.links_behind_slashes(slashed, parse_ls(stdout, options=flags))
+        if not links:
+            return
+        named = "; ".join(f"{given!r} is a symlink to {entry.target!r}" for given, entry in links)
+        what = {
+            "dtrm": "rm -r would delete the contents of the directory behind it and then fail",
+            "dtmv": "mv to another file system would copy the directory behind it, empty it and then fail",
+        }[tool]
+        raise DatamoverError(
+            f"refusing to run {tool}: {named}; with the trailing slash, {what}. Nothing was "
+            "changed. Name the link without the slash to act on the link itself, or the "
+            "directory by its own path.",
+            argv=check.argv, returncode=check.returncode, stdout=check.stdout_text,
+            stderr=check.stderr_text,
+        )
 
     def rsync(
         self,

@@ -27,7 +27,7 @@ from typing import Literal
 
 from taurus_datamover.command import PathArg, as_arg
 from taurus_datamover.errors import DatamoverError
-from taurus_datamover.models.files import FileEntry
+from taurus_datamover.models.files import EntryType, FileEntry
 from taurus_datamover.parsers.ls import UNAMBIGUOUS_LS_OPTIONS
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "WalkTriple",
     "cp_args",
     "is_missing_path_error",
+    "links_behind_slashes",
     "listing_is_directory",
     "ls_args",
     "ls_flags",
@@ -44,7 +45,9 @@ __all__ = [
     "place_entries",
     "rm_args",
     "rsync_args",
+    "slashed_operands",
     "tar_args",
+    "same_directory_key",
     "walk_entries",
     "wget_args",
 ]
@@ -157,11 +160,46 @@ def _is_root(path: PathArg) -> bool:
     return text.startswith("/") and posixpath.normpath(text) in ("/", "//")
 
 
+def slashed_operands(paths: Iterable[PathArg]) -> list[tuple[str, str | bytes]]:
+    """The operands written with a trailing slash, each as given (text) and without its
+    slashes (as given: str or bytes): ``"d/link/"`` -> ``("d/link/", "d/link")``.
+
+    Such an operand that names a symlink to a directory makes ``rm -r`` delete the
+    directory's contents through the link (then fail: the link is no directory), and
+    ``mv`` to another file system do the same after copying them. The root is left out
+    (``rm`` refuses it on its own grounds).
+    """
+    found: list[tuple[str, str | bytes]] = []
+    for path in paths:
+        value = _operand(path)
+        text = os.fsdecode(value)
+        if text.endswith("/") and text.strip("/"):
+            found.append((text, value.rstrip(b"/") if isinstance(value, bytes) else value.rstrip("/")))
+    return found
+
+
+def links_behind_slashes(
+    slashed: Sequence[tuple[str, str | bytes]], entries: Sequence[FileEntry]
+) -> list[tuple[str, FileEntry]]:
+    """Those of :func:`slashed_operands` whose entry, in an ``ls -ld`` of the operands
+    without their slashes, is a symlink: ``(operand as given, the link's entry)``."""
+    by_name = {entry.name: entry for entry in entries}
+    links: list[tuple[str, FileEntry]] = []
+    for given, stripped in slashed:
+        entry = by_name.get(os.fsdecode(stripped))
+        if entry is not None and entry.type is EntryType.SYMLINK:
+            links.append((given, entry))
+    return links
+
+
 # ---------------------------------------------------------------------- argv builders
-def ls_flags(*, all: bool = False, recursive: bool = False, directory: bool = False) -> list[str]:  # noqa: A002
+def ls_flags(
+    *, all: bool = False, recursive: bool = False, directory: bool = False, follow_top: bool = False  # noqa: A002
+) -> list[str]:
     """The ls options of the file API: :data:`UNAMBIGUOUS_LS_OPTIONS` (one line per
     entry, ``-b`` escaped names, epoch times with nanoseconds) plus ``-A`` (hidden
-    entries, never ``.`` and ``..``), ``-R`` and ``-d`` as asked.
+    entries, never ``.`` and ``..``), ``-R``, ``-d`` and ``-H`` (``follow_top``: a
+    symlink named as the operand is followed, none below it) as asked.
 
     ``-A`` rather than ``-a``: an entry ``..`` would offer ``remove()`` and ``copy_to()``
     on the parent directory, and ``os.listdir``/``os.walk`` do not list them either.
@@ -173,6 +211,8 @@ def ls_flags(*, all: bool = False, recursive: bool = False, directory: bool = Fa
         flags.append("-R")
     if directory:
         flags.append("-d")
+    if follow_top:
+        flags.append("-H")
     return flags
 
 
@@ -303,9 +343,10 @@ def place_entries(entries: list[FileEntry], path: str, *, is_directory: bool) ->
 
     A single directory listed without ``-R`` has no header: its entries get ``path`` as
     directory. A file operand (or ``-d``) is printed under the name it was given: it is
-    split into directory and base name (``/a/b`` -> ``/a``, ``b``) so that ``name`` is the
-    base name and ``path`` still names the file. Entries that already have a directory
-    (``-R`` headers) are kept.
+    split into directory and base name (``/a/b`` -> ``/a``, ``b``; ``d/link/`` -> ``d``,
+    ``link``) so that ``name`` is the base name and ``path`` names the file (without the
+    trailing slash: for a symlink to a directory, the link). Entries that already have a
+    directory (``-R`` headers) are kept.
     """
     placed: list[FileEntry] = []
     for entry in entries:
@@ -314,12 +355,28 @@ def place_entries(entries: list[FileEntry], path: str, *, is_directory: bool) ->
         elif is_directory:
             placed.append(entry.model_copy(update={"directory": path}))
         else:
-            head, tail = posixpath.split(entry.name)
+            given = entry.name.rstrip("/") or entry.name  # "d/link/": base name "link"
+            head, tail = posixpath.split(given)
             if head and tail:
                 placed.append(entry.model_copy(update={"directory": head, "name": tail}))
+            elif tail and tail != entry.name:
+                placed.append(entry.model_copy(update={"name": tail}))
             else:
                 placed.append(entry)
     return placed
+
+
+_SLASHES = re.compile(r"/+")
+
+
+def same_directory_key(path: str) -> str:
+    """``path`` with every run of slashes made one and no trailing slash (``/`` stays).
+
+    ls names the directories of ``ls -R`` by joining names to the operand its own way
+    (``d//`` lists ``d//`` and then ``d/sub``); the walk and the listing meet on this key,
+    so the spelling of ``top`` never decides what is found."""
+    key = _SLASHES.sub("/", path)
+    return key.rstrip("/") or key
 
 
 def walk_entries(top: str, entries: Sequence[FileEntry]) -> Iterator[WalkTriple]:
@@ -327,22 +384,24 @@ def walk_entries(top: str, entries: Sequence[FileEntry]) -> Iterator[WalkTriple]
 
     ``dirs`` are the directory entries of ``dirpath``; ``others`` everything else,
     symlinks included (a symlink to a directory is not followed, as ``ls -R`` does not).
-    As with ``os.walk``, removing entries from ``dirs`` while iterating prunes the walk.
-    A ``top`` that is not a directory yields nothing.
+    As with ``os.walk``, removing entries from ``dirs`` while iterating prunes the walk,
+    and ``dirpath`` is ``top`` as given, joined with the names below it. Directories are
+    matched up through :func:`same_directory_key`, however ``top`` is spelt. A ``top``
+    that is not a directory yields nothing.
     """
     if any(entry.directory is None for entry in entries):
         return  # a file operand: ls printed it without a header
-    groups: dict[str, tuple[list[FileEntry], list[FileEntry]]] = {top: ([], [])}
+    groups: dict[str, tuple[list[FileEntry], list[FileEntry]]] = {same_directory_key(top): ([], [])}
     for entry in entries:
         assert entry.directory is not None
-        dirs, others = groups.setdefault(entry.directory, ([], []))
+        dirs, others = groups.setdefault(same_directory_key(entry.directory), ([], []))
         (dirs if entry.is_dir else others).append(entry)
     stack = [top]
     while stack:
         dirpath = stack.pop()
-        dirs, others = groups.get(dirpath, ([], []))
+        dirs, others = groups.get(same_directory_key(dirpath), ([], []))
         yield dirpath, dirs, others
-        stack.extend(reversed([d.path for d in dirs]))
+        stack.extend(reversed([posixpath.join(dirpath, d.name) for d in dirs]))
 
 
 def is_missing_path_error(stderr: str) -> bool:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -48,8 +49,12 @@ _READ_SIZE = 1 << 16
 MAX_WATCHED_LINES = 10_000
 #: How much of the end of stdout is searched for the latest progress report.
 PROGRESS_TAIL = 1 << 14
-#: Seconds to wait, after the process ended, for the rest of its output.
-PIPE_GRACE = 5.0
+#: Seconds to wait, after the tool ended, for the end of its output (both streams together).
+#: What it wrote before it ended is in the pipes and read at once; only a process it left
+#: behind (a daemon holding stdout) keeps the pipes open longer, and is not waited for.
+PIPE_GRACE = 2.0
+#: How many chunks are still read from a pipe whose drain was stopped (what it holds then).
+_LAST_READS = 64
 
 
 class JobOutput(NamedTuple):
@@ -64,10 +69,18 @@ class _Stream:
 
     ``on_line`` sees each complete line while no more than ``MAX_WATCHED_LINES`` lines have
     arrived: Slurm's own lines come first, so later output is not looked at for them.
+
+    The thread ends at the end of the pipe, or when ``wake_fd`` becomes readable (the job's
+    drain was stopped, see :meth:`Job._stop_drain`): it then reads what the pipe holds and
+    closes it; ``cut`` says that the end of the pipe was not seen.
     """
 
-    def __init__(self, pipe: IO[bytes], on_line: Callable[[str], None] | None, echo: IO[str] | None) -> None:
+    def __init__(
+        self, pipe: IO[bytes], on_line: Callable[[str], None] | None, echo: IO[str] | None, wake_fd: int
+    ) -> None:
         self._pipe = pipe
+        self._wake_fd = wake_fd
+        self.cut = False
         self._chunks: list[bytes] = []
         self._on_line = on_line
         self._echo = echo
@@ -78,18 +91,19 @@ class _Stream:
 
     def _drain(self) -> None:
         fd = self._pipe.fileno()
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        poller.register(self._wake_fd, select.POLLIN)
         try:
             while True:
+                ready = {ready_fd for ready_fd, _ in poller.poll()}
+                if self._wake_fd in ready:  # stopped: keep what the pipe holds, then end
+                    self._last_reads(fd)
+                    break
                 chunk = os.read(fd, _READ_SIZE)
                 if not chunk:
                     break
-                self._chunks.append(chunk)
-                self.has_data = True
-                if self._echo is not None:
-                    self._echo.write(chunk.decode("utf-8", "surrogateescape"))
-                    self._echo.flush()
-                if self._on_line is not None:
-                    self._feed_lines(chunk)
+                self._take(chunk)
         except OSError:
             pass  # the pipe was closed under us (process killed): keep what we have
         finally:
@@ -100,6 +114,28 @@ class _Stream:
                 self._pipe.close()
             except OSError:
                 pass
+
+    def _take(self, chunk: bytes) -> None:
+        self._chunks.append(chunk)
+        self.has_data = True
+        if self._echo is not None:
+            self._echo.write(chunk.decode("utf-8", "surrogateescape"))
+            self._echo.flush()
+        if self._on_line is not None:
+            self._feed_lines(chunk)
+
+    def _last_reads(self, fd: int) -> None:
+        """Read what the pipe holds now (a bounded amount), without waiting for more."""
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        for _ in range(_LAST_READS):
+            if not poller.poll(0):
+                break
+            chunk = os.read(fd, _READ_SIZE)
+            if not chunk:
+                return  # the end after all
+            self._take(chunk)
+        self.cut = True
 
     def _feed_lines(self, chunk: bytes) -> None:
         assert self._on_line is not None
@@ -172,6 +208,8 @@ class Job(subprocess.Popen[bytes]):
         self._timed_out = False
         self._task_output_started = False
         self._claimed_end: JobState | None = None
+        self._timeout_due = False
+        self._drain_stopped = False
         self._expect_batch = expect_batch
         self._timeout = timeout
         self.watch_errors: list[str] = []
@@ -203,8 +241,10 @@ class Job(subprocess.Popen[bytes]):
         echo_out = sys.stdout if verbosity >= 2 else None
         echo_err = sys.stderr if verbosity >= 2 else None
         assert self.stdout is not None and self.stderr is not None
-        self._out = _Stream(self.stdout, None, echo_out)
-        self._err = _Stream(self.stderr, self._on_stderr_line, echo_err)
+        # Written to end both drains (a byte that is never read: it wakes both for good).
+        self._wake_read, self._wake_write = os.pipe()
+        self._out = _Stream(self.stdout, None, echo_out, self._wake_read)
+        self._err = _Stream(self.stderr, self._on_stderr_line, echo_err, self._wake_read)
         self._out.thread.start()
         self._err.thread.start()
         self._timer: threading.Timer | None = None
@@ -289,10 +329,7 @@ class Job(subprocess.Popen[bytes]):
             super().wait()
         except Exception:  # pragma: no cover - waitpid failing is an OS-level bug
             self._process_rc = self._process_rc if self._process_rc is not None else -1
-        # What the process wrote before it ended is in the pipes: drain it. A child it left
-        # behind may hold the pipes open for ever (a daemon): don't wait for that one.
-        self._out.thread.join(PIPE_GRACE)
-        self._err.thread.join(PIPE_GRACE)
+        self._drain_after_exit()
         rc = self._process_rc
         if rc is not None and rc < 0:
             self.exit_signal = -rc
@@ -306,8 +343,43 @@ class Job(subprocess.Popen[bytes]):
                 )
                 return
             self._watcher.watch(self)
+            if self._timeout_due:  # the time ran out while sbatch's output was drained
+                self._on_timeout()
             return  # the watcher calls _finish_batch
         self._finish_local(rc)
+
+    def _drain_after_exit(self) -> None:
+        """Wait for the end of the output, at most ``PIPE_GRACE`` s after the tool ended.
+
+        What the tool wrote is in the pipes and read at once. A process it left behind (a
+        daemon) may hold them open for ever: its output is not waited for; what it wrote
+        so far is kept, and :attr:`output_cut` says so.
+        """
+        deadline = time.monotonic() + PIPE_GRACE
+        for stream in (self._out, self._err):
+            stream.thread.join(max(0.0, deadline - time.monotonic()))
+        if self._out.thread.is_alive() or self._err.thread.is_alive():
+            self._stop_drain()
+        self._out.thread.join()
+        self._err.thread.join()
+        with self._state_lock:  # no later _stop_drain may write to a closed (reused) fd
+            self._drain_stopped = True
+            for fd in (self._wake_read, self._wake_write):
+                os.close(fd)
+
+    def _stop_drain(self) -> None:
+        """End both drains now (they keep what the pipes hold)."""
+        with self._state_lock:
+            if self._drain_stopped:
+                return
+            self._drain_stopped = True
+            os.write(self._wake_write, b"x")
+
+    @property
+    def output_cut(self) -> bool:
+        """True when the job's output was not read to its end: the tool ended, but a
+        process it left behind still held its stdout/stderr (see ``PIPE_GRACE``)."""
+        return self._out.cut or self._err.cut
 
     def _end_notice(self) -> JobState | None:
         """Slurm's ``*** STEP/JOB N ... CANCELLED AT ...`` notice in the end of stderr (for
@@ -391,6 +463,13 @@ class Job(subprocess.Popen[bytes]):
 
     def _on_timeout(self) -> None:
         if self._finished.is_set():
+            return
+        if self._process_rc is not None and not self._is_batch:
+            # The tool ended in time and its exit code decides; only the drain of its
+            # output is left (a process it left behind holds the pipes): end that now. If
+            # it submitted a batch job, the reaper applies the timeout once it knows.
+            self._timeout_due = True
+            self._stop_drain()
             return
         self._timed_out = True
         self.cancel()
@@ -543,13 +622,18 @@ class Job(subprocess.Popen[bytes]):
     def cancel(self) -> bool:
         """Stop the local process and cancel the Slurm job (when its id is known).
 
-        Returns True when something was still running. The state becomes CANCELLED.
+        Returns True when something was still running. The state becomes CANCELLED; for
+        a tool that runs here (not a submitted batch job) it is set when this returns.
         """
         if self._finished.is_set():
             return False
         self._cancel_requested = True
         if self._process_rc is None:
             _stop_process_group(self)  # ending srun ends a blocking job's Slurm job
+            if not self._is_batch:  # so that the caller sees the final state at once
+                self._finished.wait(PIPE_GRACE + 1.0)
+        elif not self._is_batch:
+            self._stop_drain()  # the tool has ended; a process it left holds its output
         if self._is_batch and self.job_id is not None and self._canceller is not None:
             try:
                 self._canceller(self.job_id)
@@ -628,15 +712,28 @@ def _too_long_message(argv: Sequence[str | bytes | os.PathLike[str]], env: Mappi
     return text + ". Nothing ran. Split the paths into several calls, or name a directory that holds them."
 
 
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True
+
+
 def _stop_process_group(job: Job, grace: float = 5.0) -> None:
-    """SIGTERM the job's process group (srun and its children), SIGKILL after ``grace`` s."""
+    """SIGTERM the job's process group (srun, the tool and the children they started),
+    SIGKILL after ``grace`` s to whatever of it is left, the tool or a child of it.
+
+    The group's id is the tool's pid, which cannot be given to a new process while any
+    member of the group lives, so the group is still the job's after the tool ended.
+    """
     try:
         os.killpg(job.pid, signal.SIGTERM)
     except (ProcessLookupError, PermissionError):
         return
     deadline = time.monotonic() + grace
     while time.monotonic() < deadline:
-        if job._process_rc is not None:
+        if job._process_rc is not None and not _group_alive(job.pid):
             return
         time.sleep(0.01)
     try:

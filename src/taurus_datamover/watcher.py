@@ -10,9 +10,14 @@ seconds; a new job or a cancel resets the delay.
 A job missing from the listing has left Slurm's memory; its final state is then asked from
 ``scontrol show job`` when the queue command is plain ``squeue`` (``dtqueue`` may talk to
 another cluster than this machine's ``scontrol``), else the job ends UNKNOWN. Query failures are never swallowed: each is
-recorded in :attr:`JobWatcher.errors` and on every watched job (``job.watch_errors``); after
-``MAX_FAILURES`` failures in a row the jobs end in state UNKNOWN and ``result()`` raises with
-the query's own error message.
+recorded in :attr:`JobWatcher.errors` and on every watched job (``job.watch_errors``).
+
+The watcher is patient in *time*, not in a count of tries: a queue that fails for a few
+seconds (a slurmctld restart, a network blip) while the backoff is short costs nothing.
+Only when the queries have failed without a break for ``patience`` seconds (default
+:data:`PATIENCE`, 60 s; ``Datamover(queue_patience=...)``) do the jobs end in state UNKNOWN,
+and ``result()`` raises saying how many queries failed over how long, with the last
+query's own error message. The clock is injectable (``clock=``) for tests.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ import os
 import shutil
 import subprocess
 import threading
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from taurus_datamover.errors import ParseError
@@ -31,12 +37,13 @@ from taurus_datamover.parsers.slurm import parse_scontrol_job, parse_squeue
 if TYPE_CHECKING:
     from taurus_datamover.jobs import Job
 
-__all__ = ["JobWatcher", "watcher_for", "POLL_START", "POLL_FACTOR", "POLL_MAX", "MAX_FAILURES"]
+__all__ = ["JobWatcher", "watcher_for", "POLL_START", "POLL_FACTOR", "POLL_MAX", "PATIENCE"]
 
 POLL_START = 0.2
 POLL_FACTOR = 1.5
 POLL_MAX = 5.0
-MAX_FAILURES = 5
+#: Seconds of queue queries failing without a break before the watched jobs end UNKNOWN.
+PATIENCE = 60.0
 QUERY_TIMEOUT = 60.0
 #: A job that is not (yet) in the listing this many rounds after submission is asked from
 #: ``scontrol``; a fresh job may take a moment to show up on big clusters.
@@ -47,9 +54,21 @@ class JobWatcher:
     """Follows batch jobs through one queue command; see the module docstring."""
 
     def __init__(
-        self, queue_argv: Sequence[str], env: Mapping[str, str] | None = None, *, ask_scontrol: bool = False
+        self,
+        queue_argv: Sequence[str],
+        env: Mapping[str, str] | None = None,
+        *,
+        ask_scontrol: bool = False,
+        patience: float = PATIENCE,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        if not patience >= 0:
+            raise ValueError(f"patience must be a number of seconds >= 0, not {patience!r}")
         self.queue_argv = tuple(queue_argv)
+        #: Seconds of failing queries in a row that the watcher tolerates.
+        self.patience = float(patience)
+        self._clock = clock
+        self._failing_since: float | None = None
         #: Ask ``scontrol`` about jobs that left the listing. Only safe when the queue tool
         #: talks to the cluster this machine's ``scontrol`` talks to (plain ``squeue``).
         self.ask_scontrol = ask_scontrol
@@ -152,18 +171,29 @@ class JobWatcher:
             self._failed(f"{' '.join(self.queue_argv)}: unreadable listing: {exc}")
             return None
         self._failures = 0
+        self._failing_since = None
         return listing
 
     def _failed(self, message: str) -> None:
+        now = self._clock()
+        if self._failing_since is None:
+            self._failing_since = now
         self._failures += 1
         self.errors.append(message)
         with self._lock:
             jobs = list(self._jobs.values())
         for job in jobs:
             job.watch_errors.append(message)
-        if self._failures >= MAX_FAILURES:
+        waited = now - self._failing_since
+        if waited >= self.patience:
+            verdict = (
+                f"gave up after {self._failures} failed queue queries over {waited:.1f} s "
+                f"(patience {self.patience:g} s); the last: {message}"
+            )
             for job in jobs:
-                self._end(job, JobState.UNKNOWN, None, f"gave up after {self._failures} failed queue queries")
+                self._end(job, JobState.UNKNOWN, None, verdict)
+            self._failures = 0
+            self._failing_since = None
         return None
 
     def _ask_scontrol(self, job_id: int) -> JobInfo | None:
@@ -190,17 +220,21 @@ class JobWatcher:
             return None
 
 
-_watchers: dict[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], JobWatcher] = {}
+_watchers: dict[tuple[tuple[str, ...], tuple[tuple[str, str], ...], float], JobWatcher] = {}
 _watchers_lock = threading.Lock()
 
 
 def watcher_for(
-    queue_argv: Sequence[str], env: Mapping[str, str] | None = None, *, ask_scontrol: bool = False
+    queue_argv: Sequence[str],
+    env: Mapping[str, str] | None = None,
+    *,
+    ask_scontrol: bool = False,
+    patience: float = PATIENCE,
 ) -> JobWatcher:
-    """The shared watcher of ``queue_argv`` (one per queue command and environment)."""
-    key = (tuple(queue_argv), tuple(sorted((env or {}).items())))
+    """The shared watcher of ``queue_argv`` (one per queue command, environment and patience)."""
+    key = (tuple(queue_argv), tuple(sorted((env or {}).items())), float(patience))
     with _watchers_lock:
         watcher = _watchers.get(key)
         if watcher is None:
-            watcher = _watchers[key] = JobWatcher(queue_argv, env, ask_scontrol=ask_scontrol)
+            watcher = _watchers[key] = JobWatcher(queue_argv, env, ask_scontrol=ask_scontrol, patience=patience)
         return watcher
