@@ -300,3 +300,24 @@ def test_tests_run_batch_jobs_outside_the_repository() -> None:
     """sbatch writes slurm-N.out into the current directory: never the repository's."""
     repo = Path(__file__).resolve().parents[1]
     assert repo not in [Path.cwd().resolve(), *Path.cwd().resolve().parents]
+
+
+def test_ws_list_of_all_file_systems_is_one_ws_list_call(tmp_path: Path, site: EmulatedSite) -> None:
+    from taurus_datamover.workspace import Workspace
+
+    log = tmp_path / "calls"
+    wrap = tmp_path / "wrap"
+    wrap.mkdir()
+    script = wrap / "ws_list"
+    script.write_text(f'#!/bin/sh\necho "ws_list $*" >> {log}\nexec {site.bin / "ws_list"} "$@"\n')
+    script.chmod(0o755)
+    for tool in ("ws_allocate",):
+        (wrap / tool).symlink_to(site.bin / tool)
+    ws = Workspace(str(wrap), env=site.env(), now=site.now)
+    ws.allocate("a", 5)
+    ws.allocate("b", 5, filesystem="walrus")
+    log.unlink(missing_ok=True)
+    listed = ws.list(all_filesystems=True)
+    assert sorted((i.name, i.filesystem) for i in listed) == [("a", "horse"), ("b", "walrus")]
+    assert log.read_text().splitlines() == ["ws_list "]
+
