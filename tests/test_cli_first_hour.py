@@ -184,6 +184,19 @@ def test_status_line_says_local_and_counts_bytes(tmp_path: Path, site: EmulatedS
     assert "job -" not in done.stderr
 
 
+def test_meter_counts_only_what_has_a_size(tmp_path: Path) -> None:
+    from taurus_datamover.cli.meter import copy_meter, tree_size
+
+    os.mkfifo(tmp_path / "fifo")
+    assert tree_size(str(tmp_path / "fifo")) is None
+    assert copy_meter([str(tmp_path / "fifo")], str(tmp_path / "out")) is None  # no "0 B of 0 B 100%"
+    (tmp_path / "f").write_bytes(b"abc")
+    meter = copy_meter([str(tmp_path / "f")], str(tmp_path / "g"))
+    assert meter is not None and meter.total == 3 and meter.text(final=True).endswith("0%")
+    (tmp_path / "g").write_bytes(b"abc")
+    assert meter.text(final=True) == "  3 B of 3 B  100%"
+
+
 # -- missing tools --------------------------------------------------------------------
 def test_missing_tool_says_what_to_do(tmp_path: Path) -> None:
     done = subprocess.run(

@@ -25,13 +25,14 @@ INTERVAL = 1.0
 
 def tree_size(path: str, budget: int = MAX_ENTRIES) -> int | None:
     """Bytes of regular files under *path* (itself when a file; links not followed), or
-    None when *path* cannot be read or has more than *budget* entries."""
+    None when *path* cannot be read, is neither a file nor a directory (a FIFO has no size
+    to count), or has more than *budget* entries."""
     try:
         info = os.lstat(path)
     except OSError:
         return None
     if not stat.S_ISDIR(info.st_mode):
-        return info.st_size if stat.S_ISREG(info.st_mode) else 0
+        return info.st_size if stat.S_ISREG(info.st_mode) else None
     total, seen = 0, 0
     stack = [path]
     while stack:
