@@ -32,6 +32,13 @@ def fake_dt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
                 pass
 
 
+@pytest.fixture(autouse=True)
+def _batch_jobs_in_a_temporary_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs in its own ``tmp_path``: sbatch writes ``slurm-N.out`` into the
+    current directory, which must not be the repository."""
+    monkeypatch.chdir(tmp_path)
+
+
 def _slurm_datamover_answers() -> bool:
     import shutil
     import subprocess

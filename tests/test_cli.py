@@ -108,7 +108,7 @@ def test_version_and_module_entry(tmp_path: Path) -> None:
     assert module.returncode == 0 and __version__ in module.stdout
 
 
-@pytest.mark.parametrize("bad", ["3x", "P1Y", "0d", "-3d", "7"])
+@pytest.mark.parametrize("bad", ["3x", "P1Y", "0d", "-3d", "0", "7.5"])
 def test_bad_duration_is_a_usage_error_naming_the_forms(tmp_path: Path, site: EmulatedSite, bad: str) -> None:
     done = cli(tmp_path, "ws", "list", f"--expiring={bad}", site=site)
     assert done.returncode == 2
@@ -160,7 +160,7 @@ def test_cp_waits_prints_status_lines_and_copies(tmp_path: Path, site: EmulatedS
     assert (dst / "b.csv").read_text() == "3,4,5\n"
     # stderr is a pipe: plain status lines, no carriage returns, the final state last
     assert "\r" not in done.stderr
-    assert done.stderr.strip().splitlines()[-1].split()[:4] == ["dtcp", "job", "-", "COMPLETED"]
+    assert done.stderr.strip().splitlines()[-1].split()[:3] == ["dtcp", "local", "COMPLETED"]
     assert done.stdout == ""
 
 

@@ -313,14 +313,19 @@ class Workspace(ToolSet):
 
         Args:
             filesystem: only this file system (``-F``).
-            all_filesystems: list each file system of ``ws_list -l`` in turn (``-F`` for
-                each), so every entry knows its file system even where the listing does
-                not print it. Cannot be combined with ``filesystem``.
+            all_filesystems: every entry knows its file system: one ``ws_list`` call
+                (without ``-F`` the tool lists every file system the user may use, and
+                its long form names each entry's); only where some entry lacks the
+                name are the file systems of ``ws_list -l`` listed in turn (``-F`` for
+                each). Cannot be combined with ``filesystem``.
             group: also the group's workspaces (``-g``).
         """
         if filesystem is not None and all_filesystems:
             raise ValueError("give either filesystem or all_filesystems=True, not both")
         if all_filesystems:
+            together = self._list_one(None, group)
+            if all(info.filesystem for info in together):
+                return together
             result: builtins.list[WorkspaceInfo] = []
             for fs in self.filesystems():
                 result.extend(self._list_one(fs.name, group))

@@ -197,8 +197,10 @@ def test_a_new_site_decides_at_each_call(tmp_path: Path, no_slurm_path: Path) ->
 def test_older_sites_that_stored_a_detected_slurm_decide_at_each_call(tmp_path: Path, no_slurm_path: Path) -> None:
     root = tmp_path / "site"
     EmulatedSite(root, slurm=False)
-    mode_file(root).write_text('{"slurm": true, "partition": "datamover"}\n')  # what 1.0.0.dev0 wrote
-    assert load_slurm_mode(root) is False  # no Slurm answers: local, not a 9 s failure
+    for frozen in ("true", "false"):  # what 1.0.0.dev0 wrote for what it detected
+        mode_file(root).write_text(f'{{"slurm": {frozen}, "partition": "datamover"}}\n')
+        assert EmulatedSite(root).slurm_setting == "auto"
+        assert load_slurm_mode(root) is False  # no Slurm answers now: local, not a 9 s failure
 
 
 _SLURM_UP = detect_slurm()

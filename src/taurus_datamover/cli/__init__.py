@@ -14,15 +14,14 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from taurus_datamover.cli.context import Context, UsageError
-from taurus_datamover.cli.output import error_line
 from taurus_datamover.cli.parser import (
     EXIT_INTERRUPTED,
     EXIT_TOOL_FAILED,
     EXIT_USAGE,
     build_parser,
+    handler_of,
+    join_option_values,
 )
-from taurus_datamover.errors import TaurusDatamoverError, ToolError
 
 __all__ = ["main"]
 
@@ -30,27 +29,41 @@ _PROG = "taurus-datamover"
 
 
 def _report(exc: BaseException, verbose: bool) -> None:
+    from taurus_datamover.cli.output import error_line, hint_for
+    from taurus_datamover.errors import ToolError
+
     if verbose:
         traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
         if isinstance(exc, ToolError):
             print(str(exc), file=sys.stderr)
     print(f"{_PROG}: error: {error_line(exc)}", file=sys.stderr)
+    hint = hint_for(exc)
+    if hint:
+        print(f"{_PROG}: {hint}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``taurus-datamover`` with ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
+    """Run ``taurus-datamover`` with ``argv`` (default: ``sys.argv[1:]``); return the exit code.
+
+    Only the parser is imported before the arguments are known: ``--help`` and usage
+    errors stay fast, and each subcommand imports what it uses."""
     parser = build_parser()
+    words = join_option_values(sys.argv[1:] if argv is None else argv)
     try:
-        args = parser.parse_args(None if argv is None else list(argv))
+        args = parser.parse_args(words)
     except SystemExit as exc:  # --help, --version, usage errors
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     verbose = int(getattr(args, "verbose", 0) or 0) > 0
+    from taurus_datamover.cli.context import Context, UsageError
+    from taurus_datamover.errors import TaurusDatamoverError
+
     try:
         ctx = Context.from_args(args, force_emulate=args.command == "demo")
-        code: int = args.handler(ctx)
+        code: int = handler_of(args.handler)(ctx)
         return code
     except UsageError as exc:
-        parser.print_usage(sys.stderr)
+        usage = getattr(args, "usage_of", parser.format_usage)
+        sys.stderr.write(usage())
         print(f"{_PROG}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -20,11 +20,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from taurus_datamover.datamover import Datamover
-from taurus_datamover.workspace import Workspace
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported on first use: a ws command never loads the file API
+    from taurus_datamover.datamover import Datamover
     from taurus_datamover.emulator.site import EmulatedSite
+    from taurus_datamover.workspace import Workspace
 
 __all__ = ["Context", "UsageError", "default_site_root", "open_site"]
 
@@ -106,6 +105,8 @@ class Context:
     def datamover(self) -> Datamover:
         """The ``Datamover`` of this run (tool echo with ``-vv``)."""
         if self._dm is None:
+            from taurus_datamover.datamover import Datamover
+
             path = getattr(self.args, "datamover_path", None)
             if path is None and self.site is not None:
                 path = str(self.site.bin)
@@ -116,6 +117,8 @@ class Context:
     def workspace(self) -> Workspace:
         """The ``Workspace`` of this run, following the emulated clock where there is one."""
         if self._ws is None:
+            from taurus_datamover.workspace import Workspace
+
             path = getattr(self.args, "ws_path", None)
             if path is None and self.site is not None:
                 path = str(self.site.bin)

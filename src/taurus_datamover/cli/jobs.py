@@ -35,10 +35,28 @@ def run_jobs(ctx: Context) -> int:
 
 
 def run_cancel(ctx: Context) -> int:
-    """Cancel the given jobs (``dtcancel``)."""
-    ids: list[int] = ctx.args.job_ids
-    ctx.datamover.cancel(*ids)
-    if ctx.verbosity >= 0:
-        for job_id in ids:
-            print(f"cancel requested for job {job_id}", file=sys.stderr)
-    return 0
+    """Cancel the given jobs (``dtcancel``), saying for each whether it existed and what
+    state it was in: a job ``dtqueue`` does not list is not cancelled and makes the exit
+    code 1; a job that has already ended is left alone (exit 0)."""
+    from taurus_datamover.models.jobs import TERMINAL_STATES
+
+    ids: list[int] = list(dict.fromkeys(ctx.args.job_ids))
+    known = {job.job_id: job for job in list_jobs(ctx)}
+    active = [job_id for job_id in ids if job_id in known and known[job_id].state not in TERMINAL_STATES]
+    if active:
+        ctx.datamover.cancel(*active)
+    missing = [job_id for job_id in ids if job_id not in known]
+    for job_id in ids:
+        info = known.get(job_id)
+        if info is None:
+            print(
+                f"taurus-datamover: job {job_id}: no such job among your datamover jobs "
+                "(dtqueue does not list it: a wrong id, another user's, or ended long ago); nothing cancelled",
+                file=sys.stderr,
+            )
+        elif info.state in TERMINAL_STATES:
+            if ctx.verbosity >= 0:
+                print(f"job {job_id} had already ended ({info.state.value}); nothing to cancel", file=sys.stderr)
+        elif ctx.verbosity >= 0:
+            print(f"cancelled job {job_id} (it was {info.state.value})", file=sys.stderr)
+    return 1 if missing else 0

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Sequence
 
 from taurus_datamover.cli.context import Context
-from taurus_datamover.cli.output import print_json, print_table
+from taurus_datamover.cli.output import print_json, print_table, shown
 from taurus_datamover.models.files import FileEntry
 
 __all__ = ["format_entries", "run_ls"]
@@ -21,11 +21,10 @@ def _size(entry: FileEntry) -> str:
 
 
 def _name(entry: FileEntry) -> str:
-    shown = entry.name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    shown = shown.replace("\n", "\\n")
+    """The name (and link target), escaped as ``ls -b`` does: :func:`~.output.shown`."""
     if entry.target is not None:
-        return f"{shown} -> {entry.target}"
-    return shown
+        return f"{shown(entry.name)} -> {shown(entry.target)}"
+    return shown(entry.name)
 
 
 def format_entries(entries: Sequence[FileEntry]) -> None:
@@ -38,7 +37,7 @@ def format_entries(entries: Sequence[FileEntry]) -> None:
         if len(directories) > 1 and directory is not None:
             if index:
                 sys.stdout.write("\n")
-            sys.stdout.write(f"{directory}:\n")
+            sys.stdout.write(f"{shown(directory)}:\n")
         rows = [
             (
                 e.mode,
@@ -51,7 +50,7 @@ def format_entries(entries: Sequence[FileEntry]) -> None:
             for e in entries
             if e.directory == directory
         ]
-        print_table(("MODE", "OWNER", "GROUP", "SIZE", "MODIFIED", "NAME"), rows, right=(3,))
+        print_table(("MODE", "OWNER", "GROUP", "SIZE", "MODIFIED", "NAME"), rows, right=(3,), raw=(5,))
 
 
 def run_ls(ctx: Context) -> int:

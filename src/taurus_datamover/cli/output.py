@@ -1,7 +1,10 @@
 """What the command prints: JSON for scripts, aligned tables for people, one-line errors.
 
 ``--json`` output is nothing but one JSON document on stdout, made from the pydantic
-models' ``model_dump(mode="json")``, so it validates against ``Model.model_json_schema()``.
+models' ``model_dump(mode="json")``, so it validates against ``Model.model_json_schema()``;
+bytes of names that are not UTF-8 are ``\\udcXX`` escapes (:func:`json_text`). Tables and
+error lines escape control characters as ``ls -b`` does (:func:`shown`), so a file name
+cannot drive the terminal.
 A running or finished job is printed as a :class:`JobReport`; ``ws auto-extend`` as an
 :class:`AutoExtendReport`.
 """
@@ -28,12 +31,16 @@ from taurus_datamover.parsers.progress import Progress, latest_progress
 __all__ = [
     "AutoExtendReport",
     "JobReport",
+    "counted",
     "NotExtended",
     "error_line",
+    "hint_for",
     "job_progress",
     "job_report",
+    "json_text",
     "print_json",
     "print_table",
+    "shown",
     "tool_noise",
 ]
 
@@ -122,12 +129,54 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+#: A lone surrogate: a byte of a name that is not UTF-8 (Python's ``surrogateescape``).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_text(value: Any) -> str:
+    """``value`` as JSON text that is valid UTF-8 whatever the names hold: a byte of a file
+    name that is not UTF-8 (a lone surrogate ``U+DC80``..``U+DCFF`` in the model) is written
+    as its escape ``\\udcXX``, so distinct names stay distinct and ``json.loads`` gives the
+    exact name back (``name.encode("utf-8", "surrogateescape")`` its bytes)."""
+    text = json.dumps(_jsonable(value), indent=2, ensure_ascii=False)
+    return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
 def print_json(value: Any, stream: IO[str] | None = None) -> None:
-    """Print ``value`` (a model, a list of models, or plain data) as one JSON document."""
+    """Print ``value`` (a model, a list of models, or plain data) as one JSON document
+    (:func:`json_text`)."""
     out = sys.stdout if stream is None else stream
-    json.dump(_jsonable(value), out, indent=2, ensure_ascii=False)
+    out.write(json_text(value))
     out.write("\n")
     out.flush()
+
+
+_C_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v", "\\": "\\\\"}
+#: Unicode categories shown as escapes: controls, format (bidi overrides), separators of
+#: lines and paragraphs, surrogates, private use and unassigned.
+_HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+
+
+def shown(text: str) -> str:
+    """*text* safe for a terminal, escaped as GNU ``ls -b`` does: ``\\n \\t \\\\`` and
+    the other C escapes, ``\\ooo`` for every other control or invisible character (each of
+    its UTF-8 bytes) and for each byte that is not UTF-8; printable text as it is."""
+    if text.isprintable() and "\\" not in text:
+        return text
+    import unicodedata
+
+    out: list[str] = []
+    for char in text:
+        code = ord(char)
+        if char in _C_ESCAPES:
+            out.append(_C_ESCAPES[char])
+        elif 0xDC80 <= code <= 0xDCFF:  # surrogateescape: one raw byte
+            out.append(f"\\{code - 0xDC00:03o}")
+        elif char == " " or unicodedata.category(char) not in _HIDDEN:
+            out.append(char)
+        else:
+            out.extend(f"\\{byte:03o}" for byte in char.encode("utf-8", "surrogatepass"))
+    return "".join(out)
 
 
 def print_table(
@@ -136,11 +185,14 @@ def print_table(
     stream: IO[str] | None = None,
     *,
     right: Iterable[int] = (),
+    raw: Iterable[int] = (),
 ) -> None:
     """Print ``rows`` under ``headers``, columns aligned (indices in ``right`` right-aligned);
-    the last column is not padded."""
+    the last column is not padded. Every cell is :func:`shown` (names from the tools may
+    hold control bytes), except the columns in ``raw`` (the command's own colours)."""
     out = sys.stdout if stream is None else stream
-    data = [list(headers), *[list(r) for r in rows]]
+    keep = set(raw)
+    data = [list(headers), *[[c if i in keep else shown(c) for i, c in enumerate(r)] for r in rows]]
     widths = [max(len(row[i]) for row in data) for i in range(len(headers))]
     align_right = set(right)
     for row in data:
@@ -165,6 +217,35 @@ def remaining(info: WorkspaceInfo) -> str:
     return format_duration(info.remaining)
 
 
+def counted(number: int | None, noun: str) -> str:
+    """``1 extension``, ``3 extensions``, ``0 extensions`` (``? extensions`` for None)."""
+    if number is None:
+        return f"? {noun}s"
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+#: A tool's own message prefix that the command's ``error:`` would repeat.
+_TOOL_PREFIX = re.compile(r"(?i)^(?:error|fatal)\s*:\s*")
+
+
+def hint_for(exc: BaseException) -> str | None:
+    """What to do about ``exc``, when the command knows (a missing tool, a missing rsync)."""
+    from taurus_datamover.errors import ToolNotFoundError
+
+    if isinstance(exc, ToolNotFoundError):
+        family = "TAURUS_WS_PATH (or --ws-path)" if exc.tool.startswith("ws_") else (
+            "TAURUS_DATAMOVER_PATH (or --datamover-path)"
+        )
+        return (
+            f"hint: on a machine without the ZIH tools, try the emulated site: taurus-datamover --emulate ...; "
+            f"where the tools are installed elsewhere, name their directory with {family}"
+        )
+    if isinstance(exc, ToolError) and exc.argv and os.path.basename(exc.argv[0]) == "dtrsync":
+        if exc.returncode == 127 or "rsync: No such file" in exc.stderr or "rsync: not found" in exc.stderr:
+            return "hint: dtrsync runs rsync on the data-transfer node; install rsync there (on the emulated site: on this machine)"
+    return None
+
+
 def error_line(exc: BaseException) -> str:
     """One line describing ``exc``: for a tool failure its message and the tool's own last
     words (its last meaningful stderr line)."""
@@ -178,8 +259,8 @@ def error_line(exc: BaseException) -> str:
         said = [line for line in said if line not in message]
         if said:
             message = f"{message}: {said[-1]}"
-        return " ".join(message.split())
+        return shown(" ".join(message.split()))
     if isinstance(exc, ToolError):
-        return " ".join(exc.message.split())
+        return shown(_TOOL_PREFIX.sub("", " ".join(exc.message.split())))
     text = str(exc) or type(exc).__name__
-    return " ".join(text.split())
+    return shown(" ".join(text.split()))

@@ -1,5 +1,8 @@
 """The argparse parser of ``taurus-datamover``: subcommands, global options, exit codes.
 
+Handlers are named as ``"module:function"`` of this package (:func:`handler_of` imports
+them), so ``--help`` and usage errors never import the library, pydantic or the emulator.
+
 Global options may be given before the subcommand or after it (``taurus-datamover
 --emulate ws list`` and ``taurus-datamover ws list --emulate`` are the same): every
 sub-parser carries them with ``SUPPRESS`` defaults, so a later one only overrides what it
@@ -9,26 +12,16 @@ sets.
 from __future__ import annotations
 
 import argparse
+import importlib
+from collections.abc import Callable, Iterable, Sequence
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from taurus_datamover import __version__
 from taurus_datamover.cli.durations import ACCEPTED_FORMS, duration_arg
-from taurus_datamover.cli.jobs import run_cancel, run_jobs
-from taurus_datamover.cli.listing import run_ls
-from taurus_datamover.cli.site import run_demo, run_emulate
-from taurus_datamover.cli.transfers import run_transfer
-from taurus_datamover.cli.ws import (
-    run_ws_allocate,
-    run_ws_auto_extend,
-    run_ws_extend,
-    run_ws_filesystems,
-    run_ws_list,
-    run_ws_release,
-    run_ws_report,
-    run_ws_restore,
-)
 
-__all__ = ["EPILOG", "EXIT_INTERRUPTED", "EXIT_NOT_EXTENDED", "EXIT_OK", "EXIT_TOOL_FAILED", "EXIT_USAGE", "build_parser"]
+__all__ = ["EPILOG", "SubcommandFormatter", "days_or_duration", "handler_of", "join_option_values", "EXIT_INTERRUPTED", "EXIT_NOT_EXTENDED", "EXIT_OK", "EXIT_TOOL_FAILED", "EXIT_USAGE", "build_parser"]
 
 EXIT_OK = 0
 EXIT_TOOL_FAILED = 1
@@ -47,7 +40,7 @@ exit codes:
        as long as such a workspace remains, and 0 otherwise
   130  interrupted (Ctrl-C; a waited-for transfer is cancelled)
 
-durations (--within, --expiring): {ACCEPTED_FORMS}
+durations (--within, --expiring): {ACCEPTED_FORMS}; a bare number is days (7 = 7d)
 
 examples:
   taurus-datamover --emulate demo
@@ -79,6 +72,63 @@ def non_negative_int(text: str) -> int:
     return _whole_number(text, 0, "must not be negative")
 
 
+def days_or_duration(text: str) -> timedelta:
+    """``argparse`` type of ``--expiring``/``--within``: a duration (``7d``, ``12h``, ``P1W``)
+    or a bare whole number of days (``7``), as every DAYS argument takes; never negative."""
+    value = text.strip()
+    if value.startswith("-"):
+        raise argparse.ArgumentTypeError(f"a duration must be positive: {text!r} (use {ACCEPTED_FORMS})")
+    if value.isdigit():
+        return duration_arg(f"{int(value)}d")
+    return duration_arg(value)
+
+
+#: Options whose value may look like an option (``--expiring -1d``): joined as
+#: ``--expiring=-1d`` before parsing, so the value's own error is shown, not argparse's
+#: "expected one argument".
+VALUE_OPTIONS = ("--expiring", "--within")
+
+
+def join_option_values(argv: Sequence[str]) -> list[str]:
+    """*argv* with ``OPTION VALUE`` joined to ``OPTION=VALUE`` for :data:`VALUE_OPTIONS`
+    when the value starts with ``-`` (a ``--`` ends the options)."""
+    out: list[str] = []
+    words = list(argv)
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if word == "--":
+            out.extend(words[index:])
+            break
+        following = words[index + 1] if index + 1 < len(words) else None
+        if word in VALUE_OPTIONS and following is not None and following.startswith("-") and following != "--":
+            out.append(f"{word}={following}")
+            index += 2
+            continue
+        out.append(word)
+        index += 1
+    return out
+
+
+#: dest of every global option (left out of the subcommands' usage lines).
+GLOBAL_DESTS = frozenset({"emulate", "site_root", "datamover_path", "ws_path", "verbose", "quiet"})
+
+
+class SubcommandFormatter(argparse.RawDescriptionHelpFormatter):
+    """A subcommand's usage line without the six global options (its help still lists them
+    under "global options"), so the usage shows what the subcommand itself takes."""
+
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[argparse._MutuallyExclusiveGroup],
+        prefix: str | None = None,
+    ) -> None:
+        own = [action for action in actions if action.dest not in GLOBAL_DESTS]
+        super().add_usage(usage, own, groups, prefix)
+
+
 def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     def default(value: object) -> object:
         return argparse.SUPPRESS if suppress else value
@@ -106,17 +156,19 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
 class _Builder:
     """Adds sub-parsers that all carry the global options."""
 
-    def __init__(self, formatter: type[argparse.HelpFormatter]) -> None:
+    def __init__(self) -> None:
         self.common = argparse.ArgumentParser(add_help=False)
         _global_options(self.common, suppress=True)
-        self.formatter = formatter
 
     def add(
         self, subparsers: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help: str
     ) -> argparse.ArgumentParser:
-        return subparsers.add_parser(
-            name, help=help, description=help, parents=[self.common], formatter_class=self.formatter
+        parser = subparsers.add_parser(
+            name, help=help, description=help, parents=[self.common], formatter_class=SubcommandFormatter
         )
+        # the deepest sub-parser's usage is the one a usage error of its handler prints
+        parser.set_defaults(usage_of=parser.format_usage)
+        return parser
 
 
 def _json_flag(parser: argparse.ArgumentParser, what: str) -> None:
@@ -168,7 +220,7 @@ def _add_transfers(builder: _Builder, sub: argparse._SubParsersAction[argparse.A
     wget.add_argument("dst", metavar="DST", help="the file to write")
 
     for name, parser in (("cp", cp), ("mv", mv), ("rm", rm), ("rsync", rsync), ("tar", tar), ("wget", wget)):
-        parser.set_defaults(handler=run_transfer, command=name)
+        parser.set_defaults(handler="transfers:run_transfer", command=name)
 
 
 def _add_ws(builder: _Builder, sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -177,9 +229,11 @@ def _add_ws(builder: _Builder, sub: argparse._SubParsersAction[argparse.Argument
 
     lst = builder.add(wsub, "list", "list your workspaces")
     lst.add_argument("-F", "--filesystem", help="only this file system")
-    lst.add_argument("--expiring", type=duration_arg, metavar="DURATION", help="only those expiring within DURATION")
+    lst.add_argument(
+        "--expiring", type=days_or_duration, metavar="DURATION", help="only those expiring within DURATION (7 = 7d)"
+    )
     _json_flag(lst, "the workspaces")
-    lst.set_defaults(handler=run_ws_list)
+    lst.set_defaults(handler="ws:run_ws_list")
 
     alloc = builder.add(wsub, "allocate", "allocate (or reuse) a workspace; prints its path")
     alloc.add_argument("name", metavar="NAME")
@@ -189,32 +243,32 @@ def _add_ws(builder: _Builder, sub: argparse._SubParsersAction[argparse.Argument
     alloc.add_argument("--mail", metavar="ADDRESS", help="where reminders go (needs --reminder)")
     alloc.add_argument("--comment", help="a comment stored with the workspace")
     _json_flag(alloc, "the workspace")
-    alloc.set_defaults(handler=run_ws_allocate)
+    alloc.set_defaults(handler="ws:run_ws_allocate")
 
     ext = builder.add(wsub, "extend", "extend a workspace to DAYS from now (uses one extension)")
     ext.add_argument("name", metavar="NAME")
     ext.add_argument("days", type=positive_int, metavar="DAYS")
-    ext.add_argument("-F", "--filesystem")
+    ext.add_argument("-F", "--filesystem", help="the workspace's file system (default: where it is found)")
     _json_flag(ext, "the workspace")
-    ext.set_defaults(handler=run_ws_extend)
+    ext.set_defaults(handler="ws:run_ws_extend")
 
     rel = builder.add(wsub, "release", "release a workspace (restorable unless --delete-data)")
     rel.add_argument("name", metavar="NAME")
-    rel.add_argument("-F", "--filesystem")
+    rel.add_argument("-F", "--filesystem", help="the workspace's file system (default: where it is found)")
     rel.add_argument("--delete-data", action="store_true", help="delete the data at once")
-    rel.set_defaults(handler=run_ws_release)
+    rel.set_defaults(handler="ws:run_ws_release")
 
     res = builder.add(wsub, "restore", "list released workspaces (-l) or restore one into TARGET")
     res.add_argument("-l", "--list", action="store_true", help="list the restorable workspaces")
     res.add_argument("released_id", nargs="?", metavar="ID")
     res.add_argument("target", nargs="?", metavar="TARGET")
-    res.add_argument("-F", "--filesystem")
+    res.add_argument("-F", "--filesystem", help="the file system of the released workspace and of TARGET")
     _json_flag(res, "the result")
-    res.set_defaults(handler=run_ws_restore)
+    res.set_defaults(handler="ws:run_ws_restore")
 
     fss = builder.add(wsub, "filesystems", "the workspace file systems")
     _json_flag(fss, "the file systems")
-    fss.set_defaults(handler=run_ws_filesystems)
+    fss.set_defaults(handler="ws:run_ws_filesystems")
 
     auto = builder.add(
         wsub,
@@ -223,7 +277,7 @@ def _add_ws(builder: _Builder, sub: argparse._SubParsersAction[argparse.Argument
         "exit 3 when some could not be extended",
     )
     auto.add_argument(
-        "--within", type=duration_arg, default=duration_arg("7d"), metavar="DURATION", help="threshold (default 7d)"
+        "--within", type=days_or_duration, default=duration_arg("7d"), metavar="DURATION", help="threshold (default 7d)"
     )
     auto.add_argument(
         "--days", type=positive_int, default=30, help="extend to this many days from now (default 30; capped by the file system)"
@@ -235,15 +289,27 @@ def _add_ws(builder: _Builder, sub: argparse._SubParsersAction[argparse.Argument
         help="how long to wait for another auto-extend run of this user (default 10m)",
     )
     _json_flag(auto, "the report")
-    auto.set_defaults(handler=run_ws_auto_extend)
+    auto.set_defaults(handler="ws:run_ws_auto_extend")
 
     rep = builder.add(wsub, "report", "all workspaces sorted by remaining time, flagging those expiring soon")
     rep.add_argument(
-        "--within", type=duration_arg, default=duration_arg("7d"), metavar="DURATION", help="what counts as soon (default 7d)"
+        "--within",
+        type=days_or_duration,
+        default=duration_arg("7d"),
+        metavar="DURATION",
+        help="what counts as soon (default 7d)",
     )
     rep.add_argument("-F", "--filesystem", help="only this file system")
     _json_flag(rep, "the workspaces")
-    rep.set_defaults(handler=run_ws_report)
+    rep.set_defaults(handler="ws:run_ws_report")
+
+
+def handler_of(name: str) -> Callable[[Any], int]:
+    """The handler ``"module:function"`` of a sub-parser, imported now."""
+    module, _, function = name.partition(":")
+    loaded = importlib.import_module(f"taurus_datamover.cli.{module}")
+    handler: Callable[[Any], int] = getattr(loaded, function)
+    return handler
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -257,7 +323,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     _global_options(parser, suppress=False)
-    builder = _Builder(formatter)
+    builder = _Builder()
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     ls = builder.add(sub, "ls", "list a directory with dtls")
@@ -265,17 +331,17 @@ def build_parser() -> argparse.ArgumentParser:
     ls.add_argument("-a", "--all", action="store_true", help="include names starting with a dot")
     ls.add_argument("-R", "--recursive", action="store_true", help="list sub-directories too")
     _json_flag(ls, "the entries")
-    ls.set_defaults(handler=run_ls)
+    ls.set_defaults(handler="listing:run_ls")
 
     _add_transfers(builder, sub)
 
     jobs = builder.add(sub, "jobs", "your datamover jobs (dtqueue)")
     _json_flag(jobs, "the jobs")
-    jobs.set_defaults(handler=run_jobs)
+    jobs.set_defaults(handler="jobs:run_jobs")
 
     cancel = builder.add(sub, "cancel", "cancel datamover jobs (dtcancel)")
     cancel.add_argument("job_ids", nargs="+", type=positive_int, metavar="JOBID")
-    cancel.set_defaults(handler=run_cancel)
+    cancel.set_defaults(handler="jobs:run_cancel")
 
     _add_ws(builder, sub)
 
@@ -296,8 +362,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="run CMD (and its arguments, the rest of the line) with the ZIH paths; exits with its code",
     )
     run_in.add_argument("--shell", action="store_true", help="start $SHELL with the ZIH paths")
-    emulate.set_defaults(handler=run_emulate)
+    emulate.set_defaults(handler="site:run_emulate")
 
     demo = builder.add(sub, "demo", "stage files into a workspace on the emulated site, step by step")
-    demo.set_defaults(handler=run_demo)
+    demo.set_defaults(handler="site:run_demo")
+
+    completion = builder.add(sub, "completion", "print the shell completion script (bash or zsh)")
+    completion.add_argument("shell_name", choices=("bash", "zsh"), metavar="SHELL", help="bash or zsh")
+    completion.set_defaults(handler="completion:run_completion")
+
+    man = builder.add(sub, "man", "print the manual page (roff): taurus-datamover man | man -l -")
+    man.set_defaults(handler="manpage:run_man")
     return parser

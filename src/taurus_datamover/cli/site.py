@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from taurus_datamover.cli.context import Context, default_site_root, open_site
 from taurus_datamover.cli.listing import format_entries
-from taurus_datamover.cli.output import print_table, remaining, when
+from taurus_datamover.cli.output import counted, print_table, remaining, when
 from taurus_datamover.cli.status import choose_mode, follow
 from taurus_datamover.errors import TaurusDatamoverError
 
@@ -55,6 +55,8 @@ def own_command() -> str:
     """How to call this command again from a shell: ``taurus-datamover`` when that is the
     one on ``PATH``, else its full path (a venv that is not activated)."""
     me = os.path.abspath(sys.argv[0]) if sys.argv and sys.argv[0] else ""
+    if os.path.basename(me) == "__main__.py":  # python -m taurus_datamover
+        return f"{shlex.quote(sys.executable)} -m taurus_datamover"
     if os.path.basename(me) == "taurus-datamover" and os.access(me, os.X_OK):
         found = shutil.which("taurus-datamover")
         if found is None or os.path.realpath(found) != os.path.realpath(me):
@@ -184,7 +186,12 @@ def run_demo(ctx: Context) -> int:
         target = Path(info.path)
         step(f"cp -r {shlex.quote(str(raw))} {shlex.quote(str(target))}", "stage the files with dtcp")
         job = dm.cp(str(raw), dst=str(target), recursive=True, blocking=True)
-        follow(job, choose_mode(sys.stderr, json_output=False, quiet=ctx.verbosity < 0), sys.stdout)
+        follow(
+            job,
+            choose_mode(sys.stderr, json_output=False, quiet=ctx.verbosity < 0),
+            sys.stdout,
+            where=None if site.slurm else "local",
+        )
         job.result()
 
         staged = target / raw.name
@@ -198,7 +205,7 @@ def run_demo(ctx: Context) -> int:
         mine = ws.get(DEMO_WORKSPACE, info.filesystem)
         print(
             f"{DEMO_WORKSPACE} expires in {remaining(mine)} ({when(mine.expires)}), "
-            f"{mine.extensions_left} extensions left"
+            f"{counted(mine.extensions_left, 'extension')} left"
         )
 
         step(f"ws release {DEMO_WORKSPACE}", "release it (restorable for a while: ws restore -l)")

@@ -1,8 +1,10 @@
 """Following a job while it runs: a live status line on a terminal, plain lines otherwise.
 
 * ``live``: one line on stderr, rewritten in place about five times a second: tool, Slurm
-  job id (once Slurm tells it), state, elapsed time, and bytes, percent and rate where the
-  tool reports them (rsync ``--info=progress2``); the final state stays on the screen.
+  job id (once Slurm tells it; ``local`` on an emulated site without Slurm, ``srun`` for a
+  blocking job whose id srun did not print), state, elapsed time, and bytes, percent and
+  rate where the tool reports them (rsync ``--info=progress2``) or, for ``cp``/``mv``,
+  where this machine sees the files (:mod:`.meter`); the final state stays on the screen.
 * ``lines``: one line on stderr per change of state (for logs and pipes), and the final one.
 * ``off``: nothing (``--json``, ``-q``).
 
@@ -17,11 +19,12 @@ import subprocess
 import sys
 from typing import IO, Literal
 
+from taurus_datamover.cli.meter import CopyMeter
 from taurus_datamover.cli.output import job_progress
 from taurus_datamover.jobs import Job
 from taurus_datamover.parsers.progress import Progress
 
-__all__ = ["StatusMode", "choose_mode", "follow", "status_text"]
+__all__ = ["StatusMode", "choose_mode", "follow", "format_size", "status_text", "where_text"]
 
 StatusMode = Literal["live", "lines", "off"]
 
@@ -39,7 +42,7 @@ def choose_mode(stream: IO[str], *, json_output: bool, quiet: bool) -> StatusMod
         return "lines"
 
 
-def _size(count: float) -> str:
+def format_size(count: float) -> str:
     value = float(count)
     for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
         if abs(value) < 1024 or unit == "TiB":
@@ -58,45 +61,70 @@ def _elapsed(seconds: float) -> str:
 def _progress_text(progress: Progress | None) -> str:
     if progress is None:
         return ""
-    amount = _size(progress.bytes) if progress.bytes is not None else progress.bytes_text
-    return f"  {amount}  {progress.percent}%  {_size(progress.rate)}/s"
+    amount = format_size(progress.bytes) if progress.bytes is not None else progress.bytes_text
+    return f"  {amount}  {progress.percent}%  {format_size(progress.rate)}/s"
 
 
-def status_text(job: Job) -> str:
-    """One status line: ``dtcp  job 1234  RUNNING  0:12  1.2 GiB  45%  110.3 MiB/s``."""
+def where_text(job: Job, where: str | None) -> str:
+    """``job 1234`` once Slurm has told the id; else *where* (``local``, ``srun``) or
+    ``job -`` while a batch job waits for its id."""
+    if job.job_id is not None:
+        return f"job {job.job_id}"
+    if where == "local" or not job.is_batch:
+        return where or "srun"
+    return "job -"
+
+
+def status_text(job: Job, where: str | None = None, meter: CopyMeter | None = None) -> str:
+    """One status line: ``dtcp  job 1234  RUNNING  0:12  1.2 GiB  45%  110.3 MiB/s``;
+    ``dtcp  local  RUNNING  0:01  1.0 MiB of 2.0 MiB  50%`` for a local job with a meter."""
     tool = os.path.basename(job.argv[0]) if job.argv else "job"
-    job_id = f"job {job.job_id}" if job.job_id is not None else "job -"
-    return f"{tool}  {job_id}  {job.state.value}  {_elapsed(job.elapsed)}{_progress_text(job_progress(job))}"
+    progress = _progress_text(job_progress(job))
+    if not progress and meter is not None:
+        progress = meter.text(final=job.done())
+    return f"{tool}  {where_text(job, where)}  {job.state.value}  {_elapsed(job.elapsed)}{progress}"
 
 
-def follow(job: Job, mode: StatusMode, stream: IO[str] | None = None) -> None:
-    """Wait for ``job`` to end, showing its status as ``mode`` says on ``stream`` (stderr)."""
+def follow(
+    job: Job,
+    mode: StatusMode,
+    stream: IO[str] | None = None,
+    *,
+    where: str | None = None,
+    meter: CopyMeter | None = None,
+) -> None:
+    """Wait for ``job`` to end, showing its status as ``mode`` says on ``stream`` (stderr);
+    *where* names a job without a Slurm id (``local``), *meter* measures a copy."""
     out = sys.stderr if stream is None else stream
+
+    def line() -> str:
+        return status_text(job, where, meter)
+
     last: tuple[object, ...] | None = None
     try:
         while not job.done():
             if mode == "live":
-                out.write("\r\x1b[K" + status_text(job))
+                out.write("\r\x1b[K" + line())
                 out.flush()
             elif mode == "lines":
                 key = (job.job_id, job.state)
                 if key != last:
-                    out.write(status_text(job) + "\n")
+                    out.write(line() + "\n")
                     out.flush()
                     last = key
             job_wait(job, REFRESH)
     except KeyboardInterrupt:
         job.cancel()
         if mode == "live":
-            out.write("\r\x1b[K" + status_text(job) + "  (interrupted, cancelling)\n")
+            out.write("\r\x1b[K" + line() + "  (interrupted, cancelling)\n")
         elif mode == "lines":
-            out.write(status_text(job) + "  (interrupted, cancelling)\n")
+            out.write(line() + "  (interrupted, cancelling)\n")
         out.flush()
         raise
     if mode == "live":
-        out.write("\r\x1b[K" + status_text(job) + "\n")
+        out.write("\r\x1b[K" + line() + "\n")
     elif mode == "lines":
-        out.write(status_text(job) + "\n")
+        out.write(line() + "\n")
     out.flush()
 
 

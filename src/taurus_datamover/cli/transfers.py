@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 
 from taurus_datamover.cli.context import Context
+from taurus_datamover.cli.meter import CopyMeter, copy_meter
 from taurus_datamover.cli.output import job_report, print_json, tool_noise
 from taurus_datamover.cli.status import choose_mode, follow, job_wait
 from taurus_datamover.jobs import Job
@@ -69,9 +70,25 @@ def _wait_submitted(job: Job) -> None:
         job_wait(job, 0.05)
 
 
+def _where(ctx: Context) -> str | None:
+    """``local`` when the jobs of this run's emulated site run locally now."""
+    if ctx.site is not None and not ctx.site.slurm:
+        return "local"
+    return None
+
+
+def _meter(ctx: Context) -> CopyMeter | None:
+    """A meter for ``cp``/``mv`` whose files this machine sees (measured before the start)."""
+    args = ctx.args
+    if args.command not in ("cp", "mv") or args.no_wait or args.json or ctx.verbosity < 0:
+        return None
+    return copy_meter(list(args.src), args.dst)
+
+
 def run_transfer(ctx: Context) -> int:
     """Run one transfer subcommand; 0 when it completed (or was submitted with ``--no-wait``)."""
     args = ctx.args
+    meter = _meter(ctx)
     job = start_transfer(ctx)
     if args.no_wait:
         _wait_submitted(job)
@@ -88,7 +105,7 @@ def run_transfer(ctx: Context) -> int:
             print(job.job_id)
         return 0
     mode = choose_mode(sys.stderr, json_output=args.json, quiet=ctx.verbosity < 0)
-    follow(job, mode)
+    follow(job, mode, where=_where(ctx), meter=meter)
     if args.json:
         print_json(job_report(job))
         job.result()  # a failure still exits 1, with its one line on stderr

@@ -22,11 +22,13 @@ from taurus_datamover.cli.context import Context
 from taurus_datamover.cli.durations import format_duration
 from taurus_datamover.cli.output import (
     AutoExtendReport,
+    counted,
     print_json,
     print_table,
     remaining,
     when,
 )
+from taurus_datamover.errors import ParseError, WorkspaceError
 from taurus_datamover.models.workspaces import WorkspaceInfo
 from taurus_datamover.workspace import AllocatedWorkspace
 
@@ -138,7 +140,7 @@ def run_ws_allocate(ctx: Context) -> int:
         verb = "reused" if info.reused else "allocated"
         print(
             f"{verb} workspace {info.name} ({info.filesystem or 'default file system'}), "
-            f"{remaining(info)} left, {info.extensions_left} extensions left",
+            f"{remaining(info)} left, {counted(info.extensions_left, 'extension')} left",
             file=sys.stderr,
         )
     print(info.path)
@@ -155,7 +157,7 @@ def run_ws_extend(ctx: Context) -> int:
     if ctx.verbosity >= 0:
         print(
             f"extended workspace {info.name}: {remaining(info)} left, "
-            f"{info.extensions_left} extensions left",
+            f"{counted(info.extensions_left, 'extension')} left",
             file=sys.stderr,
         )
     print(info.path)
@@ -175,10 +177,12 @@ def run_ws_release(ctx: Context) -> int:
 def run_ws_restore(ctx: Context) -> int:
     """``ws restore -l [--json]`` or ``ws restore ID TARGET [-F fs]``."""
     args = ctx.args
+    if args.list and args.released_id is not None:
+        ctx.parser_error("ws restore: give either -l or ID TARGET")
+    if not args.list and (args.released_id is None or args.target is None):
+        ctx.parser_error("ws restore: give -l, or the released ID and the TARGET workspace")
     ws = ctx.workspace
     if args.list:
-        if args.released_id is not None:
-            ctx.parser_error("ws restore: give either -l or ID TARGET")
         released = ws.restorable(args.filesystem)
         if args.json:
             print_json(released)
@@ -190,8 +194,6 @@ def run_ws_restore(ctx: Context) -> int:
         elif ctx.verbosity >= 0:
             print("no released workspaces", file=sys.stderr)
         return 0
-    if args.released_id is None or args.target is None:
-        ctx.parser_error("ws restore: give -l, or the released ID and the TARGET workspace")
     path = ws.restore(args.released_id, args.target, filesystem=args.filesystem)
     if args.json:
         print_json({"released_id": args.released_id, "target": args.target, "path": str(path)})
@@ -236,7 +238,7 @@ def run_ws_auto_extend(ctx: Context) -> int:
     else:
         verb = "would extend" if args.dry_run else "extended"
         for info in report.extended:
-            left = "" if args.dry_run else f", now {remaining(info)} left, {info.extensions_left} extensions left"
+            left = "" if args.dry_run else f", now {remaining(info)} left, {counted(info.extensions_left, 'extension')} left"
             print(f"{verb} {info.name} ({info.filesystem or '-'}){left}")
         for item in report.not_extended:
             info = item.workspace
@@ -257,6 +259,15 @@ def run_ws_auto_extend(ctx: Context) -> int:
     return EXIT_NOT_EXTENDED if report.not_extended else 0
 
 
+def _max_days(ctx: Context) -> dict[str, int]:
+    """File system -> longest allocation in days, where the tools print it (v2 ``-L``)."""
+    try:
+        filesystems = ctx.workspace.filesystems(details=True)
+    except (WorkspaceError, ParseError):
+        return {}
+    return {fs.name: fs.max_duration for fs in filesystems if fs.max_duration}
+
+
 def run_ws_report(ctx: Context) -> int:
     """``ws report [--within D] [--filesystem F] [--json]``: every workspace, soonest expiry first."""
     args = ctx.args
@@ -269,6 +280,11 @@ def run_ws_report(ctx: Context) -> int:
         if ctx.verbosity >= 0:
             print("no workspaces", file=sys.stderr)
         return 0
+    from taurus_datamover.cli.bars import bar, reach, scale_of, use_colour
+
+    limits = _max_days(ctx)
+    scale = scale_of(infos)
+    colour = use_colour(sys.stdout)
     rows = []
     for info in infos:
         if info.expired:
@@ -277,8 +293,15 @@ def run_ws_report(ctx: Context) -> int:
             flag = "EXPIRES SOON" + (" (no extensions left)" if info.extensions_left == 0 else "")
         else:
             flag = ""
-        rows.append((*_workspace_rows([info])[0][:5], flag))
-    print_table(("NAME", "FILESYSTEM", "REMAINING", "EXPIRES", "EXT", "NOTE"), rows)
+        could = reach(info, limits)
+        drawn = bar(info, scale, extended_to=could, due=_is_due(info, within), colour=colour)
+        if drawn and could is not None and could > scale:
+            drawn += f" up to {format_duration(could)}"
+        rows.append((*_workspace_rows([info])[0][:5], flag, drawn))
+    print_table(("NAME", "FILESYSTEM", "REMAINING", "EXPIRES", "EXT", "NOTE", "TIME LEFT"), rows, raw=(6,))
+    if ctx.verbosity >= 0:
+        known = "; - where the extensions left could take it" if limits else ""
+        print(f"TIME LEFT: # remaining, against the longest{known}; | the reminder mail", file=sys.stderr)
     due = sum(1 for i in infos if _is_due(i, within))
     if ctx.verbosity >= 0:
         print(

@@ -5,8 +5,8 @@ each tool call asks whether a Slurm with a ``datamover`` partition answers *now*
 site made before Slurm was up uses it once it is, and one made while Slurm was up runs
 locally once it is gone), ``true`` (always Slurm: a Slurm that is down gives Slurm's own
 error, as on ZIH) or ``false`` (always the local queue). A missing or unreadable file
-means ``"auto"``; files of older versions stored ``true`` for a detected Slurm, which is
-read as ``"auto"``, unless ``"required": true`` is also set.
+means ``"auto"``; so does a file of an older version (without ``"format": 2``), which froze
+what it detected when the site was made.
 
 The probe is ``sinfo -h -p datamover -o %P`` with a short timeout (it follows
 ``SLURM_CONF``, so a test can point it at a controller that does not answer).
@@ -34,6 +34,8 @@ __all__ = [
 
 #: The Slurm partition of the data-transfer nodes.
 PARTITION = "datamover"
+#: Version of ``dt.json`` whose ``slurm`` may be ``"auto"``.
+_FORMAT = 2
 #: Seconds a tool call waits for the probe before running locally.
 PROBE_TIMEOUT = 3.0
 
@@ -52,14 +54,10 @@ def load_slurm_setting(root: str | os.PathLike[str]) -> SlurmSetting:
         data = json.loads(mode_file(root).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return "auto"
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or data.get("format") != _FORMAT:
         return "auto"
     value = data.get("slurm")
-    if value is False:
-        return False
-    if value is True and data.get("required") is True:
-        return True
-    return "auto"
+    return value if value in (True, False) else "auto"
 
 
 def load_slurm_mode(root: str | os.PathLike[str]) -> bool:
@@ -77,9 +75,7 @@ def save_slurm_mode(root: str | os.PathLike[str], slurm: SlurmSetting) -> None:
         raise ValueError(f"slurm must be 'auto', True or False, not {slurm!r}")
     path = mode_file(root)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    record: dict[str, object] = {"slurm": slurm, "partition": PARTITION}
-    if slurm is True:
-        record["required"] = True
+    record = {"slurm": slurm, "partition": PARTITION, "format": _FORMAT}
     tmp.write_text(json.dumps(record) + "\n", "utf-8")
     os.replace(tmp, path)
 

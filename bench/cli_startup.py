@@ -1,0 +1,70 @@
+"""CPU cost of starting ``taurus-datamover``, against baselines measured in the same run.
+
+* ``--help`` against ``python -c pass`` (the same interpreter): the target is at most 8x;
+* ``ws list`` on an emulated site against one direct call of that site's ``ws_list`` (what
+  the command has to run anyway): the target is at most 1.5x.
+
+CPU time (user + system) of each child process, from ``os.wait4``, median of ``--runs``
+runs (default 15), so that other load on the machine counts less than in wall time.
+Usage: ``python bench/cli_startup.py [--runs N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+
+def cpu_seconds(argv: Sequence[str], env: Mapping[str, str]) -> float:
+    """User + system CPU seconds of one run of *argv* (its output discarded)."""
+    proc = subprocess.Popen(list(argv), env=dict(env), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{argv} failed with exit code {proc.returncode}")
+    # wait4 counts the whole tree of children the process waited for (ws list's ws_list too)
+    return usage.ru_utime + usage.ru_stime
+
+
+def median_ms(argv: Sequence[str], env: Mapping[str, str], runs: int) -> float:
+    cpu_seconds(argv, env)  # warm the page cache and __pycache__
+    return 1000 * statistics.median(cpu_seconds(argv, env) for _ in range(runs))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=15)
+    runs = parser.parse_args().runs
+
+    command = shutil.which("taurus-datamover", path=os.path.dirname(sys.executable)) or shutil.which("taurus-datamover")
+    cli = [command] if command else [sys.executable, "-m", "taurus_datamover"]
+    from taurus_datamover.emulator.site import EmulatedSite
+
+    with tempfile.TemporaryDirectory() as tmp:
+        site = EmulatedSite(Path(tmp) / "site", slurm=False)
+        env = site.env()
+        for name, days, fs in (("run1", 30, "horse"), ("run2", 10, "walrus"), ("run3", 60, "horse")):
+            subprocess.run([str(site.bin / "ws_allocate"), "-F", fs, name, str(days)], env=env,
+                           capture_output=True, check=True)
+        bare = median_ms([sys.executable, "-c", "pass"], env, runs)
+        help_ms = median_ms([*cli, "--help"], env, runs)
+        ws_list = median_ms([str(site.bin / "ws_list")], env, runs)
+        ws = median_ms([*cli, "--site-root", str(site.root), "ws", "list"], env, runs)
+
+    print(f"CPU time, median of {runs} runs (ms):")
+    print(f"  python -c pass                {bare:7.1f}")
+    print(f"  taurus-datamover --help       {help_ms:7.1f}   {help_ms / bare:4.1f}x bare Python (target <= 8x)")
+    print(f"  ws_list (one direct call)     {ws_list:7.1f}")
+    print(f"  taurus-datamover ws list      {ws:7.1f}   {ws / ws_list:4.2f}x one ws_list (target <= 1.5x)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

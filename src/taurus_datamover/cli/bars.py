@@ -1,0 +1,92 @@
+"""The bars of ``ws report``: each workspace's remaining time against the longest.
+
+``#`` is the time left, ``-`` where the extensions left could take it (the file system's
+longest allocation times the extensions left, each used at the last moment; known where
+the tools print the limits, ``ws_list -L`` of hpc-workspace v2), ``>`` that this goes
+beyond the scale, ``|`` when the reminder mail goes out. Colours (ANSI) only when asked,
+that is on a terminal without ``NO_COLOR``; ``--json`` never has bars.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+from typing import IO
+
+from taurus_datamover.models.workspaces import WorkspaceInfo
+
+__all__ = ["WIDTH", "bar", "reach", "scale_of", "use_colour"]
+
+#: Characters of the longest bar.
+WIDTH = 30
+
+_GREEN, _YELLOW, _RED, _DIM, _BOLD, _RESET = "\x1b[32m", "\x1b[33m", "\x1b[31m", "\x1b[2m", "\x1b[1m", "\x1b[0m"
+
+
+def use_colour(stream: IO[str]) -> bool:
+    """Colours on a terminal, unless ``NO_COLOR`` is set (https://no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def reach(info: WorkspaceInfo, max_days: Mapping[str, int]) -> timedelta | None:
+    """How far the extensions left could take *info*: its remaining time plus the file
+    system's longest allocation per extension left; None when a figure is unknown."""
+    days = max_days.get(info.filesystem or "")
+    if info.remaining is None or info.extensions_left is None or days is None:
+        return None
+    return max(info.remaining, timedelta(0)) + timedelta(days=days * info.extensions_left)
+
+
+def _cells(length: timedelta, scale: timedelta) -> int:
+    return max(0, min(WIDTH, round(WIDTH * length.total_seconds() / scale.total_seconds())))
+
+
+def bar(
+    info: WorkspaceInfo,
+    scale: timedelta,
+    *,
+    extended_to: timedelta | None,
+    due: bool,
+    colour: bool,
+) -> str:
+    """The bar of *info* with *scale* as the full width (the longest remaining time)."""
+    if info.expired or info.remaining is None or scale <= timedelta(0):
+        return ""
+    filled = max(1, _cells(info.remaining, scale))
+    cells = ["#"] * filled
+    beyond = False
+    if extended_to is not None:
+        end = _cells(extended_to, scale)
+        cells += ["-"] * max(0, end - filled)
+        beyond = extended_to > scale
+    mark: int | None = None
+    if info.reminder is not None and info.expires is not None:
+        offset = info.remaining - (info.expires - info.reminder)
+        if offset >= timedelta(0):
+            mark = min(filled - 1, _cells(offset, scale))
+            cells[mark] = "|"
+    text = "".join(cells) + (">" if beyond else "")
+    if not colour:
+        return text
+    paint = _RED if due else _GREEN
+    out = []
+    for index, char in enumerate(text):
+        if index == mark:
+            out.append(f"{_BOLD}{_YELLOW}{char}{_RESET}")
+        elif char == "#":
+            out.append(f"{paint}{char}{_RESET}")
+        else:
+            out.append(f"{_DIM}{char}{_RESET}")
+    return "".join(out)
+
+
+def scale_of(infos: Sequence[WorkspaceInfo]) -> timedelta:
+    """The longest remaining time among *infos* (zero when none is left)."""
+    lengths = [i.remaining for i in infos if i.remaining is not None and not i.expired]
+    return max(lengths, default=timedelta(0))

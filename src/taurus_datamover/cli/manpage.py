@@ -1,0 +1,92 @@
+"""The manual page of ``taurus-datamover`` (roff), generated from the argparse parser.
+
+``taurus-datamover man`` prints it (``taurus-datamover man | man -l -`` shows it;
+``taurus-datamover man > ~/.local/share/man/man1/taurus-datamover.1`` installs it). Every
+sub-command's section is its own ``--help`` text, so the page says what the command does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from typing import TYPE_CHECKING
+
+from taurus_datamover import __version__
+from taurus_datamover.cli.parser import EPILOG, build_parser
+
+if TYPE_CHECKING:
+    from taurus_datamover.cli.context import Context
+
+__all__ = ["manpage", "roff_text", "run_man"]
+
+
+def roff_text(text: str) -> str:
+    """*text* safe as roff body text: backslashes doubled, a leading ``.`` or ``'`` guarded."""
+    lines = []
+    for line in text.replace("\\", "\\e").splitlines():
+        if line.startswith((".", "'")):
+            line = "\\&" + line
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> list[tuple[str, argparse.ArgumentParser]]:
+    found: list[tuple[str, argparse.ArgumentParser]] = []
+    for action in parser._actions:  # argparse has no public walk; reading is stable since 3.2
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found.append((name, sub))
+                found.extend((f"{name} {inner}", deeper) for inner, deeper in _subparsers(sub))
+    return found
+
+
+def manpage(today: date | None = None) -> str:
+    """The whole page, section 1."""
+    parser = build_parser()
+    day = (today or date.today()).isoformat()
+    out = [
+        f'.TH TAURUS-DATAMOVER 1 "{day}" "taurus-datamover {__version__}" "User Commands"',
+        ".SH NAME",
+        "taurus-datamover \\- the ZIH datamover (dt*) and workspace (ws_*) tools, for scripts, cron and people",
+        ".SH SYNOPSIS",
+        ".B taurus-datamover",
+        "[\\fIGLOBAL OPTIONS\\fR] \\fICOMMAND\\fR [\\fIARGS\\fR...]",
+        ".SH DESCRIPTION",
+        roff_text(parser.description or ""),
+        ".SH OPTIONS",
+        ".nf",
+        roff_text(parser.format_help().split("\n\n", 2)[2].split("exit codes:", 1)[0].rstrip()),
+        ".fi",
+        ".SH COMMANDS",
+    ]
+    for name, sub in _subparsers(parser):
+        if name.count(" ") == 0 and any(n.startswith(name + " ") for n, _ in _subparsers(parser)):
+            out += [f".SS {name}", roff_text(sub.description or "")]
+            continue
+        out += [f".SS {name}", ".nf", roff_text(sub.format_help().rstrip()), ".fi"]
+    out += [
+        ".SH EXIT STATUS, DURATIONS, EXAMPLES",
+        ".nf",
+        roff_text(EPILOG.rstrip()),
+        ".fi",
+        ".SH ENVIRONMENT",
+        ".TP",
+        ".B TAURUS_DATAMOVER_PATH, TAURUS_WS_PATH",
+        "directories (separated by :) searched first for the dt* and ws_* tools",
+        ".TP",
+        ".B XDG_CACHE_HOME",
+        "the default emulated site (--emulate) is $XDG_CACHE_HOME/taurus-datamover/site",
+        ".TP",
+        ".B NO_COLOR",
+        "no colours in ws report, even on a terminal",
+        ".SH SEE ALSO",
+        "The README of the project; dtls(1) and the other datamover tools at ZIH; ws_allocate(1).",
+    ]
+    return "\n".join(out) + "\n"
+
+
+def run_man(ctx: Context) -> int:
+    """``man``: print the page."""
+    sys.stdout.write(manpage())
+    return 0

@@ -1,0 +1,98 @@
+"""Bytes and percent of a ``cp``/``mv`` whose files this machine can see.
+
+``dtcp`` and ``dtmv`` print no progress. Where the sources and the destination are visible
+from here (the emulated site; on ZIH, file systems that both machines mount), the status
+line can still say how far a copy is: :func:`copy_meter` adds up the sources' sizes before
+the job starts, and :meth:`CopyMeter.text` the sizes of what has arrived, re-measured at
+most once a second. Trees larger than :data:`MAX_ENTRIES` are not measured.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+__all__ = ["MAX_ENTRIES", "CopyMeter", "copy_meter", "tree_size"]
+
+#: Entries (files and directories) a tree may have for the meter to measure it.
+MAX_ENTRIES = 20_000
+#: Seconds between two measurements of the destination.
+INTERVAL = 1.0
+
+
+def tree_size(path: str, budget: int = MAX_ENTRIES) -> int | None:
+    """Bytes of regular files under *path* (itself when a file; links not followed), or
+    None when *path* cannot be read, is neither a file nor a directory (a FIFO has no size
+    to count), or has more than *budget* entries."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(info.st_mode):
+        return info.st_size if stat.S_ISREG(info.st_mode) else None
+    total, seen = 0, 0
+    stack = [path]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as entries:
+                for entry in entries:
+                    seen += 1
+                    if seen > budget:
+                        return None
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(entry.path)
+                    elif entry.is_file(follow_symlinks=False):
+                        total += entry.stat(follow_symlinks=False).st_size
+        except OSError:
+            continue
+    return total
+
+
+@dataclass
+class CopyMeter:
+    """How much of *total* bytes has arrived at *targets* (the paths the copy creates)."""
+
+    targets: list[str]
+    total: int
+    _last: float = field(default=0.0, repr=False)
+    _text: str = field(default="", repr=False)
+
+    def arrived(self) -> int:
+        """Bytes at the targets now (at most *total*)."""
+        done = sum(tree_size(target) or 0 for target in self.targets)
+        return min(done, self.total)
+
+    def text(self, *, final: bool = False) -> str:
+        """``  1.2 MiB of 3.0 MiB  40%`` (re-measured at most once a second, always when *final*)."""
+        now = time.monotonic()
+        if final or not self._text or now - self._last >= INTERVAL:
+            from taurus_datamover.cli.status import format_size
+
+            done = self.arrived()
+            percent = 100 if self.total == 0 else int(100 * done / self.total)
+            self._text = f"  {format_size(done)} of {format_size(self.total)}  {percent}%"
+            self._last = now
+        return self._text
+
+
+def copy_meter(sources: Sequence[str], destination: str) -> CopyMeter | None:
+    """A meter for copying *sources* to *destination* (into it when it is a directory or
+    there are several sources), or None when a source cannot be measured from here."""
+    if not sources:
+        return None
+    into = len(sources) > 1 or os.path.isdir(destination)
+    total = 0
+    targets = []
+    for source in sources:
+        size = tree_size(source)
+        if size is None:
+            return None
+        total += size
+        name = os.path.basename(source.rstrip("/")) or source
+        targets.append(os.path.join(destination, name) if into else destination)
+    if any(os.path.exists(target) for target in targets):
+        return None  # would count what was there before
+    return CopyMeter(targets=targets, total=total)
