@@ -11,7 +11,8 @@
   ``datamover`` partition) or the local batch queue under ``jobs/``;
 * ``faults.json`` (only while faults are set, :meth:`EmulatedSite.set_faults`) -- faults
   the tools inject on purpose (see :mod:`taurus_datamover.emulator.faults`), and
-  ``faults.log``, one line per fault that struck.
+  ``faults.log``, one line per fault that struck;
+* ``dt-bandwidth.json`` (only with ``bandwidth=``) -- the per-job limit of ``dtrsync``.
 
 The site never deletes its root; leaving the context manager only cancels local jobs that
 are still pending or running, so no process outlives a test.
@@ -28,6 +29,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from taurus_datamover.emulator.dt import DT_TOOLS
+from taurus_datamover.emulator.dt.bandwidth import configure_bandwidth
 from taurus_datamover.emulator.dt.jobs import JobStore
 from taurus_datamover.emulator.dt.mode import (
     PARTITION,
@@ -98,6 +100,7 @@ class EmulatedSite:
         slurm: bool | None = None,
         ws_format: str = "v1",
         now: datetime | float | None = None,
+        bandwidth: str | float | None = None,
     ) -> None:
         self._root = Path(root).absolute()
         self._root.mkdir(parents=True, exist_ok=True)
@@ -108,6 +111,9 @@ class EmulatedSite:
             directory.mkdir(parents=True, exist_ok=True)
         if now is not None:
             self.set_now(now)
+        #: Per-job limit of the emulated ``dtrsync`` in bytes/s (``"50MB/s"``; None keeps
+        #: the stored one, ``"unlimited"`` removes it): see ``emulator/dt/bandwidth.py``.
+        self.bandwidth = configure_bandwidth(self._root, bandwidth)
 
     # -- setup -----------------------------------------------------------------------
     def _setup_config(self, ws_format: str) -> None:

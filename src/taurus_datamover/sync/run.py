@@ -30,6 +30,7 @@ from taurus_datamover.sync.manifest import (
     RunStore,
     SyncManifest,
     SyncState,
+    VerifyMode,
     VerifyResult,
 )
 from taurus_datamover.sync.part import SyncPart, SyncResult
@@ -304,8 +305,18 @@ class SyncRun:
         except Exception as error:  # noqa: BLE001 - the run must settle, whatever broke
             self._settle(SyncState.FAILED, SyncError(f"sync {self.run_id} broke: {error!r}", run_id=self.run_id))
 
-    def _verify(self) -> VerifyResult:
-        if self.manifest.verify == "checksum":
+    def verify(self, mode: VerifyMode | None = None) -> VerifyResult:
+        """Compare the destination with the source now (``mode``: the run's own, else
+        ``size-mtime``); the result is recorded in the manifest, nothing raises for a
+        difference (``result.ok`` says)."""
+        result = self._verify(mode or self.manifest.verify or "size-mtime")
+        with self._lock:
+            self.manifest.verification = result
+            self._save()
+        return result
+
+    def _verify(self, mode: VerifyMode | None = None) -> VerifyResult:
+        if (mode or self.manifest.verify) == "checksum":
             lists = [self._store.part_list_path(p.index) for p in self.parts]
             return verify_checksum(
                 self._dm, self.src, self.dst, lists, cwd=self._store.directory,
