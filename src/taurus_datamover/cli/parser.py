@@ -16,6 +16,7 @@ from taurus_datamover.cli.durations import ACCEPTED_FORMS, duration_arg
 from taurus_datamover.cli.jobs import run_cancel, run_jobs
 from taurus_datamover.cli.listing import run_ls
 from taurus_datamover.cli.site import run_demo, run_emulate
+from taurus_datamover.cli.sync import SYNC_HELP, add_sync_arguments
 from taurus_datamover.cli.transfers import run_transfer
 from taurus_datamover.cli.ws import (
     run_ws_allocate,
@@ -264,6 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
     ls.set_defaults(handler=run_ls)
 
     _add_transfers(builder, sub)
+    add_sync_arguments(builder.add(sub, "sync", SYNC_HELP))
 
     jobs = builder.add(sub, "jobs", "your datamover jobs (dtqueue)")
     _json_flag(jobs, "the jobs")
