@@ -23,8 +23,9 @@ from collections.abc import Callable, Collection, Generator
 from typing import TYPE_CHECKING, Any
 
 from taurus_datamover.errors import CommandTimeout, SyncError, TaurusDatamoverError
-from taurus_datamover.jobs import Job
+from taurus_datamover.jobs import PROGRESS_TAIL, Job
 from taurus_datamover.models.jobs import JobState
+from taurus_datamover.parsers.progress import latest_progress
 from taurus_datamover.sync.manifest import (
     PartState,
     RunStore,
@@ -48,6 +49,8 @@ __all__ = ["SUBMIT_TIMEOUT", "SyncPart", "SyncResult", "SyncRun"]
 SUBMIT_TIMEOUT = 120.0
 #: Seconds ``cancel()`` waits for the cancelled jobs to end.
 CANCEL_WAIT = 120.0
+#: Seconds between two looks at the parts' progress reports (see ``_nudge_watcher``).
+NUDGE_INTERVAL = 0.25
 
 
 class SyncRun:
@@ -79,7 +82,11 @@ class SyncRun:
         self._ran: list[int] = []
         self._started = time.monotonic()
         self._finished_at: float | None = None
+        self._parts_began = self._started
         self._bytes_before = sum(p.bytes for p in self.parts if p.record.state is PartState.COMPLETED)
+        #: Seconds spent in each phase of this session: ``plan`` (listing, split, record),
+        #: ``directories``, ``parts`` (first submission to the last part's end), ``verify``.
+        self.timings: dict[str, float] = {}
 
     # ------------------------------------------------------------------ facts
     @property
@@ -159,6 +166,8 @@ class SyncRun:
             self.manifest.error = None if error is None else error.message
             self._error = error
             self._finished_at = time.monotonic()
+            if "verify" in self.timings:
+                self.timings["verify"] = self._finished_at - self.timings["verify"]
             self._save()
         self._ended.set()
         for callback in list(self._callbacks):
@@ -186,7 +195,10 @@ class SyncRun:
             self.manifest.error = None
             self._save()
         if not self.manifest.directories_done:
+            began = time.monotonic()
             self._make_directories()
+            self.timings["directories"] = time.monotonic() - began
+        self._parts_began = time.monotonic()
         self._ran = sorted(parts_to_run)
         for index in self._ran:
             part = self.parts[index]
@@ -206,6 +218,7 @@ class SyncRun:
             job = self.parts[index].job
             assert job is not None
             job.add_done_callback(functools.partial(self._part_ended, index))
+        threading.Thread(target=self._nudge_watcher, name="taurus-sync-nudge", daemon=True).start()
 
     def _make_directories(self) -> None:
         options = copy_options(self._store.directory / "directories.files")
@@ -241,6 +254,22 @@ class SyncRun:
                     self.parts[index].record.job_ids.append(job.job_id)
             self._save()
 
+    def _nudge_watcher(self) -> None:
+        """Ask the queue at once about a part whose rsync reported the end of its list
+        (100 %, nothing left to check): the shared watcher polls ever more slowly (up to
+        every few seconds) while jobs run long, and the run would wait for that."""
+        watcher = self._dm._watcher()  # noqa: SLF001 - the one that follows the parts
+        while watcher is not None and not all(self.parts[i].record.state.ended for i in self._ran):
+            for index in self._ran:
+                job = self.parts[index].job
+                if job is None or job.done():
+                    continue
+                progress = latest_progress(job.batch_output(PROGRESS_TAIL))
+                if progress is not None and progress.done:
+                    watcher.poke()
+                    break
+            time.sleep(NUDGE_INTERVAL)
+
     def _part_ended(self, index: int, job: Job) -> None:
         with self._lock:
             record = self.parts[index].record
@@ -256,6 +285,7 @@ class SyncRun:
                 record.error = job.failure_summary()
             self._save()
             if all(self.parts[i].record.state.ended for i in self._ran):
+                self.timings["parts"] = time.monotonic() - self._parts_began
                 self._begin_finish()
 
     def _begin_finish(self) -> None:
@@ -288,6 +318,7 @@ class SyncRun:
             with self._lock:
                 self.manifest.state = SyncState.VERIFYING
                 self._save()
+            self.timings["verify"] = time.monotonic()  # made a duration when the run settles
             result = self._verify()
             with self._lock:
                 self.manifest.verification = result

@@ -15,6 +15,7 @@ while no process followed it counts as completed.
 from __future__ import annotations
 
 import os
+import time
 from typing import TYPE_CHECKING
 
 from taurus_datamover import file_api
@@ -84,6 +85,7 @@ def start_sync(
     dry_run: bool = False,
 ) -> SyncRun:
     """Plan, record and (unless ``dry_run``) start the sync of the tree ``src`` into ``dst``."""
+    began = time.monotonic()
     count = check_jobs(jobs)
     mode = _check_verify(verify)
     limit = _check_time_limit(time_limit)
@@ -117,6 +119,7 @@ def start_sync(
     )
     store.save(manifest)
     run = SyncRun(dm, store, manifest, items)
+    run.timings["plan"] = time.monotonic() - began
     if dry_run:
         run.mark_planned()
     else:
