@@ -5,6 +5,9 @@ directories) on an emulated site whose ``dtrsync`` is limited to ``--bandwidth``
 (default 50 MB/s, as a data-transfer node's link would be), through the real Slurm when
 one answers (else the local queue), and times in the same run:
 
+* the machine's own copy rate: one part with no bandwidth limit (4 parts at the limit need
+  4 times the limit from this machine; when it cannot give that, the speedup shrinks, and
+  the figure says so);
 * ``jobs=1`` and ``jobs=4``: the wall time of ``dm.sync(src, dst, jobs=N, verify=None)``
   until ``result()`` returns (listing, directories, parts), each into a fresh destination;
   best of ``--repeat``; the ratio is the speedup (target: at least 3x);
@@ -80,6 +83,14 @@ def main() -> None:
             files, size = make_tree(src)
             print(f"tree: {files} files, {size / 1e6:.0f} MB; {'Slurm' if site.slurm else 'local queue'}; "
                   f"{args.bandwidth} per job; best of {args.repeat}")
+            EmulatedSite(site.root, bandwidth="unlimited")
+            wall, phases_free = timed_sync(site, src, site.projects / "copy-free", 1)
+            machine = size / phases_free["parts"]
+            EmulatedSite(site.root, bandwidth=args.bandwidth)
+            need = 4 * (site.bandwidth or 0)
+            print(f"this machine, one part without limit: {machine / 1e6:.0f} MB/s "
+                  f"(4 parts at the limit need {need / 1e6:.0f} MB/s"
+                  f"{'' if machine >= need else ': more than it gives, the speedup is capped by the machine'})")
             times: dict[int, float] = {}
             phases: dict[int, dict[str, float]] = {}
             for jobs in (4, 1):
