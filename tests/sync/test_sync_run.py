@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -160,6 +161,14 @@ def test_cancel_stops_every_part(site: EmulatedSite) -> None:
     for i in range(4):
         (src / f"f{i}").write_bytes(os.urandom(2_000_000))
     run = slow.datamover().sync(src, slow.projects / "copy", jobs=4)
+    seen = [run.progress]
+    while seen[-1].bytes_done == 0 and seen[-1].elapsed < 60:  # rsync's progress2, read from the job's output
+        time.sleep(0.2)
+        seen.append(run.progress)
+    assert 0 < seen[-1].bytes_done < seen[-1].bytes_total == 8_000_000
+    assert seen[-1].parts_running + seen[-1].parts_pending == 4 and seen[-1].rate > 0
+    with pytest.raises(SyncError, match="still"):  # a second process must not run the same parts
+        slow.datamover().resume(run.run_id)
     assert run.cancel() is True
     with pytest.raises(SyncError, match="cancelled"):
         run.result(timeout=60)
@@ -179,3 +188,19 @@ def test_await_a_run(site: EmulatedSite) -> None:
         return result.files
 
     assert asyncio.run(main()) == 5
+
+
+def test_a_destination_whose_parent_is_missing_fails_before_any_part(site: EmulatedSite) -> None:
+    src = site.grp / "data"
+    odd_tree(src, groups=1)
+    dst = site.projects / "no" / "such" / "parent"
+    dm = site.datamover()
+    with pytest.raises(SyncError, match="creating .* failed") as caught:
+        dm.sync(src, dst, jobs=2)
+    run_id = caught.value.run_id
+    assert run_id is not None and JobStore(site.root).all() == []  # no part was submitted
+    (manifest,) = list_runs()
+    assert manifest.state is SyncState.FAILED and all(p.attempts == 0 for p in manifest.parts)
+    dst.parent.mkdir(parents=True)
+    assert dm.resume(run_id).result(timeout=120).parts_run == [0, 1]
+    same_tree(src, dst)
