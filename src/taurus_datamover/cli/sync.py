@@ -77,7 +77,7 @@ def sync_status(run: SyncRun) -> str:
     parts = f"parts {p.parts_running} running {p.parts_pending} pending {p.parts_done} done"
     if p.parts_failed:
         parts += f" {p.parts_failed} failed"
-    eta = f"  ETA {_clock(p.eta)}" if p.eta is not None and not run.done() else ""
+    eta = f"  ETA {_clock(p.eta)}" if p.eta is not None and run.state.value == "running" else ""
     return (
         f"sync {run.run_id}  {run.state.value}  {parts}  {_size(p.bytes_done)} / {_size(p.bytes_total)}"
         f"  {p.files_done}/{p.files_total} files  {_size(p.rate)}/s  {_clock(p.elapsed)}{eta}"

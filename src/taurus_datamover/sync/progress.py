@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from taurus_datamover.parsers.progress import Progress
+from taurus_datamover.sync.manifest import PartState
 
-__all__ = ["SyncProgress", "part_done"]
+__all__ = ["SyncProgress", "part_done", "run_progress"]
 
 
 @dataclass(frozen=True)
@@ -51,3 +52,35 @@ def part_done(progress: Progress | None, files: int, size: int) -> tuple[int, in
     else:
         checked = progress.transferred_files or 0
     return done_bytes, max(0, min(checked, files))
+
+
+def run_progress(
+    parts: list[tuple[PartState, int, int]],
+    *,
+    bytes_total: int,
+    files_total: int,
+    bytes_before: int,
+    elapsed: float,
+) -> SyncProgress:
+    """The :class:`SyncProgress` of parts given as ``(state, bytes done, files done)``;
+    ``bytes_before`` were done before this session (not part of the rate)."""
+    counts = dict.fromkeys(PartState, 0)
+    for state, _, _ in parts:
+        counts[state] += 1
+    bytes_done = sum(done for _, done, _ in parts)
+    files_done = sum(done for _, _, done in parts)
+    moved = max(0, bytes_done - bytes_before)
+    rate = moved / elapsed if elapsed > 0 else 0.0
+    return SyncProgress(
+        bytes_done=bytes_done,
+        bytes_total=bytes_total,
+        files_done=files_done,
+        files_total=files_total,
+        parts_pending=counts[PartState.PENDING] + counts[PartState.PLANNED],
+        parts_running=counts[PartState.RUNNING],
+        parts_done=counts[PartState.COMPLETED],
+        parts_failed=counts[PartState.FAILED] + counts[PartState.CANCELLED],
+        elapsed=elapsed,
+        rate=rate,
+        eta=(bytes_total - bytes_done) / rate if rate > 0 else None,
+    )

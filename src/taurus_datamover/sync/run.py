@@ -23,9 +23,8 @@ from collections.abc import Callable, Collection, Generator
 from typing import TYPE_CHECKING, Any
 
 from taurus_datamover.errors import CommandTimeout, SyncError, TaurusDatamoverError
-from taurus_datamover.jobs import PROGRESS_TAIL, Job
+from taurus_datamover.jobs import Job
 from taurus_datamover.models.jobs import JobState
-from taurus_datamover.parsers.progress import latest_progress
 from taurus_datamover.sync.manifest import (
     PartState,
     RunStore,
@@ -35,10 +34,11 @@ from taurus_datamover.sync.manifest import (
     VerifyResult,
 )
 from taurus_datamover.sync.part import SyncPart, SyncResult
-from taurus_datamover.sync.progress import SyncProgress
+from taurus_datamover.sync.progress import SyncProgress, run_progress
 from taurus_datamover.sync.submit import copy_options, start_rsync
 from taurus_datamover.sync.tree import TreeItem
-from taurus_datamover.sync.verify import verify_checksum, verify_size_mtime
+from taurus_datamover.sync.follow import nudge_watcher, wait_for_ids
+from taurus_datamover.sync.verify import mismatch_error, verify_checksum, verify_size_mtime
 
 if TYPE_CHECKING:
     from taurus_datamover.datamover import Datamover
@@ -49,8 +49,6 @@ __all__ = ["SUBMIT_TIMEOUT", "SyncPart", "SyncResult", "SyncRun"]
 SUBMIT_TIMEOUT = 120.0
 #: Seconds ``cancel()`` waits for the cancelled jobs to end.
 CANCEL_WAIT = 120.0
-#: Seconds between two looks at the parts' progress reports (see ``_nudge_watcher``).
-NUDGE_INTERVAL = 0.25
 
 
 class SyncRun:
@@ -126,29 +124,10 @@ class SyncRun:
     @property
     def progress(self) -> SyncProgress:
         """Bytes and files done across parts, parts by state, rate and ETA, as of now."""
-        bytes_done = files_done = 0
-        counts = dict.fromkeys(PartState, 0)
-        for part in self.parts:
-            done_bytes, done_files = part.done()
-            bytes_done += done_bytes
-            files_done += done_files
-            counts[part.state] += 1
-        elapsed = self.elapsed
-        moved = max(0, bytes_done - self._bytes_before)
-        rate = moved / elapsed if elapsed > 0 else 0.0
-        left = self.manifest.bytes - bytes_done
-        return SyncProgress(
-            bytes_done=bytes_done,
-            bytes_total=self.manifest.bytes,
-            files_done=files_done,
-            files_total=self.manifest.files,
-            parts_pending=counts[PartState.PENDING] + counts[PartState.PLANNED],
-            parts_running=counts[PartState.RUNNING],
-            parts_done=counts[PartState.COMPLETED],
-            parts_failed=counts[PartState.FAILED] + counts[PartState.CANCELLED],
-            elapsed=elapsed,
-            rate=rate,
-            eta=left / rate if rate > 0 else None,
+        return run_progress(
+            [(part.state, *part.done()) for part in self.parts],
+            bytes_total=self.manifest.bytes, files_total=self.manifest.files,
+            bytes_before=self._bytes_before, elapsed=self.elapsed,
         )
 
     def done(self) -> bool:
@@ -218,7 +197,10 @@ class SyncRun:
             job = self.parts[index].job
             assert job is not None
             job.add_done_callback(functools.partial(self._part_ended, index))
-        threading.Thread(target=self._nudge_watcher, name="taurus-sync-nudge", daemon=True).start()
+        watcher = self._dm._watcher()  # noqa: SLF001 - the one that follows the parts
+        threading.Thread(
+            target=nudge_watcher, args=(watcher, self._running_jobs), name="taurus-sync-nudge", daemon=True
+        ).start()
 
     def _make_directories(self) -> None:
         options = copy_options(self._store.directory / "directories.files")
@@ -237,15 +219,8 @@ class SyncRun:
 
     def _wait_submitted(self) -> None:
         """Wait until every submission has its Slurm job id (or ended); record the ids."""
-        deadline = time.monotonic() + SUBMIT_TIMEOUT
-        for index in self._ran:
-            job = self.parts[index].job
-            assert job is not None
-            while job.job_id is None and not job.done() and time.monotonic() < deadline:
-                try:
-                    job.wait(0.05)
-                except subprocess.TimeoutExpired:
-                    pass
+        jobs = [self.parts[i].job for i in self._ran]
+        wait_for_ids([job for job in jobs if job is not None], SUBMIT_TIMEOUT)
         with self._lock:
             for index in self._ran:
                 job = self.parts[index].job
@@ -254,21 +229,8 @@ class SyncRun:
                     self.parts[index].record.job_ids.append(job.job_id)
             self._save()
 
-    def _nudge_watcher(self) -> None:
-        """Ask the queue at once about a part whose rsync reported the end of its list
-        (100 %, nothing left to check): the shared watcher polls ever more slowly (up to
-        every few seconds) while jobs run long, and the run would wait for that."""
-        watcher = self._dm._watcher()  # noqa: SLF001 - the one that follows the parts
-        while watcher is not None and not all(self.parts[i].record.state.ended for i in self._ran):
-            for index in self._ran:
-                job = self.parts[index].job
-                if job is None or job.done():
-                    continue
-                progress = latest_progress(job.batch_output(PROGRESS_TAIL))
-                if progress is not None and progress.done:
-                    watcher.poke()
-                    break
-            time.sleep(NUDGE_INTERVAL)
+    def _running_jobs(self) -> list[Job]:
+        return [job for i in self._ran if (job := self.parts[i].job) is not None and not job.done()]
 
     def _part_ended(self, index: int, job: Job) -> None:
         with self._lock:
@@ -325,7 +287,7 @@ class SyncRun:
             if result.ok:
                 self._settle(SyncState.COMPLETED)
                 return
-            self._settle(SyncState.FAILED, _mismatch(self.run_id, self.dst, result))
+            self._settle(SyncState.FAILED, mismatch_error(self.run_id, self.dst, result))
         except TaurusDatamoverError as error:
             message = error.message if isinstance(error, SyncError) else str(error)
             if self._cancelled:
@@ -390,13 +352,8 @@ class SyncRun:
         self._cancelled = True
         jobs = [p.job for p in self.parts if p.job is not None and not p.job.done()]
         jobs += [job for job in self._other_jobs if not job.done()]
-        for job in jobs:  # an id first: killing sbatch mid-way could leave its job behind
-            deadline = time.monotonic() + SUBMIT_TIMEOUT
-            while job.job_id is None and not job.done() and time.monotonic() < deadline:
-                try:
-                    job.wait(0.05)
-                except subprocess.TimeoutExpired:
-                    pass
+        wait_for_ids(jobs, SUBMIT_TIMEOUT)  # an id first: killing sbatch mid-way could leave its job behind
+        for job in jobs:
             job.cancel()
         deadline = time.monotonic() + CANCEL_WAIT
         for job in jobs:
@@ -434,14 +391,3 @@ class SyncRun:
 
     def __repr__(self) -> str:
         return f"<SyncRun {self.run_id} {self.state.value} {len(self.parts)} parts {self.src!r} -> {self.dst!r}>"
-
-
-def _mismatch(run_id: str, dst: str, result: VerifyResult) -> SyncError:
-    shown = [f"differs: {p!r}" for p in result.differ[:10]] + [f"missing: {p!r}" for p in result.missing[:10]]
-    more = len(result.differ) + len(result.missing) - len(shown)
-    listing = "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
-    return SyncError(
-        f"{dst!r} does not match the source ({result.mode}: {len(result.differ)} differ, "
-        f"{len(result.missing)} missing): {listing}",
-        run_id=run_id, differ=result.differ, missing=result.missing, extra=result.extra,
-    )

@@ -29,7 +29,7 @@ from taurus_datamover.sync.tree import TreeItem, list_tree
 if TYPE_CHECKING:
     from taurus_datamover.datamover import Datamover
 
-__all__ = ["VerifyResult", "compare_trees", "verify_checksum", "verify_size_mtime"]
+__all__ = ["VerifyResult", "compare_trees", "mismatch_error", "verify_checksum", "verify_size_mtime"]
 
 
 def _same_time(a: int | None, b: int | None) -> bool:
@@ -125,3 +125,15 @@ def verify_checksum(
         except OSError as error:
             raise SyncError(f"cannot read the output of the checksum check {path}: {error}") from None
     return checksum_result(outputs, checked)
+
+
+def mismatch_error(run_id: str, dst: str, result: VerifyResult) -> SyncError:
+    """The :class:`SyncError` of a failed verification, naming the first entries."""
+    shown = [f"differs: {p!r}" for p in result.differ[:10]] + [f"missing: {p!r}" for p in result.missing[:10]]
+    more = len(result.differ) + len(result.missing) - len(shown)
+    listing = "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
+    return SyncError(
+        f"{dst!r} does not match the source ({result.mode}: {len(result.differ)} differ, "
+        f"{len(result.missing)} missing): {listing}",
+        run_id=run_id, differ=result.differ, missing=result.missing, extra=result.extra,
+    )
