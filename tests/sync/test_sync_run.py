@@ -3,8 +3,10 @@ dry run, kill half way and resume, cancel, await."""
 
 from __future__ import annotations
 
+import _thread
 import asyncio
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -204,3 +206,22 @@ def test_a_destination_whose_parent_is_missing_fails_before_any_part(site: Emula
     dst.parent.mkdir(parents=True)
     assert dm.resume(run_id).result(timeout=120).parts_run == [0, 1]
     same_tree(src, dst)
+
+
+def test_ctrl_c_in_result_cancels_every_part(site: EmulatedSite) -> None:
+    slow = EmulatedSite(site.root, bandwidth="100KB/s")
+    src = slow.grp / "data"
+    src.mkdir()
+    for i in range(3):
+        (src / f"f{i}").write_bytes(os.urandom(2_000_000))
+    run = slow.datamover().sync(src, slow.projects / "copy", jobs=3)
+    timer = threading.Timer(0.5, _thread.interrupt_main)
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run.result(timeout=60)
+    finally:
+        timer.cancel()
+    assert run.state is SyncState.CANCELLED
+    assert [r for r in JobStore(slow.root).all() if r.active] == []
+    EmulatedSite(site.root, bandwidth="unlimited")

@@ -68,6 +68,7 @@ def test_cancel_leaves_no_slurm_job(slurm_site: EmulatedSite) -> None:
     assert _active(ids) == []
 
 
+@pytest.mark.slow
 def test_ctrl_c_in_the_command_leaves_no_slurm_job(slurm_site: EmulatedSite, cache_home: Path) -> None:
     site = EmulatedSite(slurm_site.root, bandwidth="200KB/s")
     src = _big_tree(site)

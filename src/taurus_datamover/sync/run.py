@@ -323,12 +323,16 @@ class SyncRun:
         """Wait for the run to settle; its :class:`SyncResult`, or the :class:`SyncError`
         saying which parts failed or which entries differ. ``CommandTimeout`` after
         ``timeout`` seconds (the run goes on). Ctrl-C cancels every part, then goes on."""
+        deadline = None if timeout is None else time.monotonic() + timeout
         try:
-            settled = self._ended.wait(timeout)
+            # short waits: Python runs a Ctrl-C (a signal, or interrupt_main) between them
+            while not self._ended.wait(0.2 if deadline is None else max(0.0, min(0.2, deadline - time.monotonic()))):
+                if deadline is not None and time.monotonic() >= deadline:
+                    break
         except KeyboardInterrupt:
             self.cancel()
             raise
-        if not settled:
+        if not self._ended.is_set():
             raise CommandTimeout(("sync", self.src, self.dst), timeout or 0.0)
         if self._error is not None:
             raise self._error
