@@ -66,22 +66,34 @@ def test_escapes() -> None:
 
 
 _ATTR = st.text(alphabet="cstTpogunbax.", min_size=9, max_size=9)
+_LINES = {
+    "update": st.sampled_from("<>ch."),
+    "file_type": st.sampled_from("fLDS"),
+    "attributes": st.one_of(_ATTR, st.just("+" * 9)),
+    "name": st.binary(min_size=1, max_size=30).filter(lambda b: b"\0" not in b and b"/" not in b),
+}
 
 
-@settings(max_examples=200, deadline=None)
-@given(
-    update=st.sampled_from("<>ch."),
-    file_type=st.sampled_from("fLDS"),
-    attributes=st.one_of(_ATTR, st.just("+" * 9)),
-    name=st.binary(min_size=1, max_size=30).filter(lambda b: b"\0" not in b and b"/" not in b),
-)
-def test_rendered_lines_read_back(update: str, file_type: str, attributes: str, name: bytes) -> None:
+def _round_trip(update: str, file_type: str, attributes: str, name: bytes) -> None:
     line = f"{update}{file_type}{attributes} {encode_rsync_name(name)}"
     assert "\n" not in line and "\r" not in line
     assert parse_itemized(f"{_TAG}{line}\nnoise {line}\n", tag=_TAG) == [
         ItemizedChange(update, file_type, attributes, name)
     ]
     assert parse_itemized_line(line).name == name
+
+
+@settings(max_examples=100, deadline=None)
+@given(**_LINES)
+def test_rendered_lines_read_back(update: str, file_type: str, attributes: str, name: bytes) -> None:
+    _round_trip(update, file_type, attributes, name)
+
+
+@pytest.mark.slow
+@settings(max_examples=5000, deadline=None)
+@given(**_LINES)
+def test_rendered_lines_read_back_many(update: str, file_type: str, attributes: str, name: bytes) -> None:
+    _round_trip(update, file_type, attributes, name)
 
 
 @settings(max_examples=100, deadline=None)
