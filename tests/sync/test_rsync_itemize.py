@@ -90,7 +90,7 @@ def test_rendered_lines_read_back(update: str, file_type: str, attributes: str, 
 
 
 @pytest.mark.slow
-@settings(max_examples=5000, deadline=None)
+@settings(max_examples=2000, deadline=None)
 @given(**_LINES)
 def test_rendered_lines_read_back_many(update: str, file_type: str, attributes: str, name: bytes) -> None:
     _round_trip(update, file_type, attributes, name)
