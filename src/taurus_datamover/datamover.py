@@ -58,6 +58,7 @@ from taurus_datamover.watcher import JobWatcher, watcher_for
 if TYPE_CHECKING:
     from taurus_datamover.cache_workspace import CacheWorkspace
     from taurus_datamover.sync import SyncRun
+    from taurus_datamover.sync.manifest import VerifyMode
     from taurus_datamover.workspace import Workspace
 
 __all__ = ["Datamover", "SaveError", "TRANSFER_TOOLS"]
@@ -504,7 +505,7 @@ class Datamover(ToolSet):
                               blocking=blocking, time=time, account=account)
 
     # ------------------------------------------------------------------ sync
-    def sync(self, src: PathArg, dst: PathArg, *, jobs: int = 4, verify: str | None = "size-mtime",
+    def sync(self, src: PathArg, dst: PathArg, *, jobs: int = 4, verify: VerifyMode | None = "size-mtime",
              time_limit: str | None = None, dry_run: bool = False) -> SyncRun:
         """Copy the tree ``src`` into ``dst`` as ``jobs`` parallel ``dtrsync`` batch jobs,
         recorded for :meth:`resume` and verified (``"size-mtime"``, ``"checksum"``, None);
