@@ -57,6 +57,8 @@ from taurus_datamover.watcher import PATIENCE, JobWatcher, watcher_for
 
 if TYPE_CHECKING:
     from taurus_datamover.cache_workspace import CacheWorkspace
+    from taurus_datamover.sync import SyncRun
+    from taurus_datamover.sync.manifest import VerifyMode
     from taurus_datamover.workspace import Workspace
 
 __all__ = ["Datamover", "SaveError", "TRANSFER_TOOLS"]
@@ -571,6 +573,22 @@ class Datamover(ToolSet):
         """
         return self._transfer("dtwget", file_api.wget_args(url, dst), timeout=timeout,
                               blocking=blocking, time=time, account=account)
+
+    # ------------------------------------------------------------------ sync
+    def sync(self, src: PathArg, dst: PathArg, *, jobs: int = 4, verify: VerifyMode | None = "size-mtime",
+             time_limit: str | None = None, dry_run: bool = False) -> SyncRun:
+        """Copy the tree ``src`` into ``dst`` as ``jobs`` parallel ``dtrsync`` batch jobs,
+        recorded for :meth:`resume` and verified (``"size-mtime"``, ``"checksum"``, None);
+        see :mod:`taurus_datamover.sync`. Returns the :class:`~taurus_datamover.sync.SyncRun`."""
+        from taurus_datamover.sync import start_sync
+
+        return start_sync(self, src, dst, jobs=jobs, verify=verify, time_limit=time_limit, dry_run=dry_run)
+
+    def resume(self, run_id: str) -> SyncRun:
+        """Rerun the parts of the sync ``run_id`` that did not complete (same destination)."""
+        from taurus_datamover.sync import resume_sync
+
+        return resume_sync(self, run_id)
 
     # ------------------------------------------------------------------ save
     def _cache_tools(self) -> Workspace:

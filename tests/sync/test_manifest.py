@@ -34,7 +34,8 @@ def _manifest(run_id: str) -> SyncManifest:
         files=3,
         bytes=10,
         directories=1,
-        parts=[PartRecord(index=0, files_from="/x/part-000.files", entries=2, files=2, bytes=10)],
+        directories_from="/x/directories.files",
+        parts=[PartRecord(index=0, files_from="/x/part-000.files", files=2, bytes=10)],
     )
 
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from taurus_datamover.errors import SyncError
-from taurus_datamover.sync.plan import FILE_COST, check_jobs, check_paths, encode_file_list, split
+from taurus_datamover.sync.plan import FILE_COST, check_jobs, check_paths, directory_paths, encode_file_list, split
 from taurus_datamover.sync.tree import TreeItem
 
 
@@ -40,13 +40,12 @@ def test_fewer_files_than_jobs_gives_fewer_parts() -> None:
     assert len(split([_file("a", 1), _file("b", 2)], 8)) == 2
 
 
-def test_directories_go_to_part_zero_and_an_empty_tree_has_no_part() -> None:
-    items = [TreeItem("d", "directory", 0, 0), TreeItem("d/e", "directory", 0, 0), _file("d/x", 5), _file("y", 5)]
+def test_directories_are_listed_apart_and_a_tree_of_directories_has_no_part() -> None:
+    items = [TreeItem("d/e", "directory", 0, 0), TreeItem("d", "directory", 0, 0), _file("d/x", 5), _file("y", 5)]
     parts = split(items, 2)
-    assert "d" in parts[0].paths and "d/e" in parts[0].paths
-    assert parts[0].directories == 2 and parts[1].directories == 0
-    only_dirs = split([TreeItem("empty", "directory", 0, 0)], 4)
-    assert len(only_dirs) == 1 and only_dirs[0].paths == ("empty",) and only_dirs[0].files == 0
+    assert sorted(p for part in parts for p in part.paths) == ["d/x", "y"]
+    assert directory_paths(items) == ["d", "d/e"]
+    assert split([TreeItem("empty", "directory", 0, 0)], 4) == []
     assert split([], 4) == []
 
 
@@ -117,15 +116,14 @@ _items = st.dictionaries(
 def test_split_properties(items: list[TreeItem], jobs: int) -> None:
     parts = split(items, jobs)
     listed = [path for part in parts for path in part.paths]
-    assert sorted(listed) == sorted(item.path for item in items)  # each entry exactly once
-    assert len(parts) <= jobs
     entries = [item for item in items if item.kind != "directory"]
-    assert all(part.files >= 1 for part in parts) or not entries
+    assert sorted(listed) == sorted(item.path for item in entries)  # each entry exactly once
+    assert len(parts) <= jobs and all(part.files >= 1 for part in parts)
     assert split(items, jobs) == parts  # deterministic
     if not entries:
         return
     by_path = {item.path: item for item in items}
-    loads = [sum(_cost(by_path[p]) for p in part.paths if by_path[p].kind != "directory") for part in parts]
+    loads = [sum(_cost(by_path[p]) for p in part.paths) for part in parts]
     fair = sum(_cost(item) for item in entries) / len(parts)
     biggest = max(_cost(item) for item in entries)
     assert max(loads) <= fair + biggest  # LPT's bound

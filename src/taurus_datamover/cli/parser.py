@@ -20,6 +20,7 @@ from typing import Any
 
 from taurus_datamover import __version__
 from taurus_datamover.cli.durations import ACCEPTED_FORMS, duration_arg
+from taurus_datamover.cli.sync import SYNC_HELP, add_sync_arguments
 
 __all__ = ["EPILOG", "SubcommandFormatter", "days_or_duration", "handler_of", "join_option_values", "EXIT_INTERRUPTED", "EXIT_NOT_EXTENDED", "EXIT_OK", "EXIT_TOOL_FAILED", "EXIT_USAGE", "build_parser"]
 
@@ -334,6 +335,7 @@ def build_parser() -> argparse.ArgumentParser:
     ls.set_defaults(handler="listing:run_ls")
 
     _add_transfers(builder, sub)
+    add_sync_arguments(builder.add(sub, "sync", SYNC_HELP))
 
     jobs = builder.add(sub, "jobs", "your datamover jobs (dtqueue)")
     _json_flag(jobs, "the jobs")

@@ -22,8 +22,11 @@ Keys of a fault:
     in ``<root>/faults.state`` (under a lock).
 ``times`` (default: no limit)
     How many calls the fault hits in all.
-``after_files`` (``dtcp``/``dtmv`` only)
-    The transfer runs file by file: the real ``cp``/``mv`` is run once per source operand,
+``after_files`` (``dtcp``/``dtmv``/``dtrsync`` only)
+    ``dtrsync`` with ``--files-from``: the real rsync copies the first N entries of the
+    list, then the fault strikes (``"kill"``: a part killed half way, as by a node
+    failure; see :mod:`taurus_datamover.emulator.dt.partial_rsync`).
+    ``dtcp``/``dtmv``: the transfer runs file by file: the real ``cp``/``mv`` is run once per source operand,
     in order, and the fault strikes after N sources were done (0: before the first). So a
     ``dtmv`` stopped half way never loses a source: every moved source is at the
     destination, every other one still at its place. With ``"enospc"``, source N+1 gets a
@@ -85,6 +88,8 @@ _LOCK = ".faults.lock"
 #: Every action a fault may take.
 ACTIONS = frozenset({"fail", "kill", "hang", "enospc"})
 _FILE_TOOLS = frozenset({"dtcp", "dtmv"})
+#: Tools whose ``after_files`` counts the entries of a ``--files-from`` list.
+_LIST_TOOLS = frozenset({"dtrsync"})
 
 
 class FaultSpecError(ValueError):
@@ -129,8 +134,8 @@ class Fault:
             raise FaultSpecError(f"fault action must be one of {sorted(ACTIONS)}, not {action!r}")
         if action == "enospc" and (tool not in _FILE_TOOLS or data.get("after_files") is None):
             raise FaultSpecError("action 'enospc' needs tool dtcp or dtmv and after_files")
-        if data.get("after_files") is not None and tool not in _FILE_TOOLS:
-            raise FaultSpecError("after_files applies to dtcp and dtmv only")
+        if data.get("after_files") is not None and tool not in _FILE_TOOLS | _LIST_TOOLS:
+            raise FaultSpecError("after_files applies to dtcp, dtmv and dtrsync only")
         when = data.get("when", "before")
         if when not in ("before", "after"):
             raise FaultSpecError(f"when must be 'before' or 'after', not {when!r}")

@@ -12,7 +12,8 @@
   whichever answers when the tool runs (:mod:`taurus_datamover.emulator.dt.mode`);
 * ``faults.json`` (only while faults are set, :meth:`EmulatedSite.set_faults`) -- faults
   the tools inject on purpose (see :mod:`taurus_datamover.emulator.faults`), and
-  ``faults.log``, one line per fault that struck.
+  ``faults.log``, one line per fault that struck;
+* ``dt-bandwidth.json`` (only with ``bandwidth=``) -- the per-job limit of ``dtrsync``.
 
 The site never deletes its root; leaving the context manager only cancels local jobs that
 are still pending or running, so no process outlives a test.
@@ -30,6 +31,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from taurus_datamover.emulator.dt import DT_TOOLS
+from taurus_datamover.emulator.dt.bandwidth import configure_bandwidth
 from taurus_datamover.emulator.dt.jobs import JobStore
 from taurus_datamover.emulator.dt.mode import (
     PARTITION,
@@ -109,6 +111,7 @@ class EmulatedSite:
         slurm: bool | None = None,
         ws_format: str = "v1",
         now: datetime | float | None = None,
+        bandwidth: str | float | None = None,
     ) -> None:
         self._root = Path(root).absolute()
         check_site_root(self._root)  # before anything is created
@@ -120,6 +123,9 @@ class EmulatedSite:
             directory.mkdir(parents=True, exist_ok=True)
         if now is not None:
             self.set_now(now)
+        #: Per-job limit of the emulated ``dtrsync`` in bytes/s (``"50MB/s"``; None keeps
+        #: the stored one, ``"unlimited"`` removes it): see ``emulator/dt/bandwidth.py``.
+        self.bandwidth = configure_bandwidth(self._root, bandwidth)
 
     # -- setup -----------------------------------------------------------------------
     def _setup_config(self, ws_format: str) -> None:

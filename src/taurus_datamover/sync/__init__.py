@@ -6,3 +6,22 @@ batch job per part and follows them as one :class:`~.run.SyncRun` (:mod:`.run`),
 checks the destination (:mod:`.verify`). ``Datamover.resume(run_id)`` reruns the parts
 that did not complete.
 """
+
+from taurus_datamover.sync.manifest import PartState, SyncManifest, SyncState, VerifyResult, list_runs
+from taurus_datamover.sync.progress import SyncProgress
+from taurus_datamover.sync.run import SyncPart, SyncResult, SyncRun
+from taurus_datamover.sync.start import resume_sync, start_sync
+
+__all__ = [
+    "PartState",
+    "SyncManifest",
+    "SyncPart",
+    "SyncProgress",
+    "SyncResult",
+    "SyncRun",
+    "SyncState",
+    "VerifyResult",
+    "list_runs",
+    "resume_sync",
+    "start_sync",
+]

@@ -38,7 +38,8 @@ __all__ = [
     "SyncManifest",
     "SyncState",
     "VerifyMode",
-    "VerifySummary",
+    "VerifyResult",
+    "list_runs",
     "check_run_id",
     "new_run_id",
     "sync_root",
@@ -87,7 +88,6 @@ class PartRecord(_Model):
 
     index: int
     files_from: str
-    entries: int
     files: int
     bytes: int
     state: PartState = PartState.PLANNED
@@ -96,14 +96,21 @@ class PartRecord(_Model):
     error: str | None = None
 
 
-class VerifySummary(_Model):
-    """What verification found (relative paths)."""
+class VerifyResult(_Model):
+    """What verification found: relative paths that differ, are missing at the
+    destination, or are only there (``extra``: listed, never removed, and not a failure,
+    since a sync copies into a destination without deleting anything in it)."""
 
     mode: VerifyMode
     checked: int
     differ: list[str] = []
     missing: list[str] = []
     extra: list[str] = []
+
+    @property
+    def ok(self) -> bool:
+        """True when every source entry arrived unchanged."""
+        return not self.differ and not self.missing
 
 
 class SyncManifest(_Model):
@@ -122,8 +129,11 @@ class SyncManifest(_Model):
     files: int
     bytes: int
     directories: int
+    #: The list of directories created before the parts start, and whether that ran.
+    directories_from: str
+    directories_done: bool = False
     parts: list[PartRecord]
-    verification: VerifySummary | None = None
+    verification: VerifyResult | None = None
     error: str | None = None
 
 

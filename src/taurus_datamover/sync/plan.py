@@ -8,10 +8,11 @@ It is the longest-processing-time rule: entries, costliest first, each to the pa
 costs least so far. A file that costs at least a part's fair share (total / parts) is a
 part of its own: nothing is added to it.
 
-Directories are not costed: every directory goes into the list of part 0 (rsync with
-``--files-from`` creates a listed directory without recursing into it), so empty
-directories arrive too; the other parts create the parents of their files themselves.
-Symlinks are copied as links (``-a``), whatever they point to.
+Directories are not in the parts: :func:`directory_paths` lists them for one ``dtrsync``
+run before the parts start (rsync with ``--files-from`` creates a listed directory
+without recursing into it), which creates the destination itself and every directory,
+empty ones too, so that no two parts race to create the same one. Symlinks are copied as
+links (``-a``), whatever they point to.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 from taurus_datamover.errors import SyncError
 from taurus_datamover.sync.tree import TreeItem
 
-__all__ = ["FILE_COST", "PartPlan", "check_jobs", "check_paths", "encode_file_list", "split"]
+__all__ = ["FILE_COST", "PartPlan", "check_jobs", "check_paths", "directory_paths", "encode_file_list", "split"]
 
 #: The cost of one file in bytes-equivalents (see the module docstring).
 FILE_COST = 256 * 1024
@@ -33,18 +34,17 @@ FILE_COST = 256 * 1024
 
 @dataclass(frozen=True)
 class PartPlan:
-    """One part: the relative paths of its list (sorted), how many of them are not
-    directories (``files``) and their bytes."""
+    """One part: the relative paths of its list (sorted: files, symlinks, specials) and
+    the bytes of its files."""
 
     index: int
     paths: tuple[str, ...]
-    files: int
     bytes: int
 
     @property
-    def directories(self) -> int:
-        """How many directories the list names."""
-        return len(self.paths) - self.files
+    def files(self) -> int:
+        """How many entries the part copies."""
+        return len(self.paths)
 
 
 def check_jobs(jobs: object) -> int:
@@ -85,15 +85,14 @@ def _cost(item: TreeItem) -> int:
 
 
 def split(items: Sequence[TreeItem], jobs: int) -> list[PartPlan]:
-    """The parts of ``items`` for at most ``jobs`` parallel jobs (fewer when there are
-    fewer files; one part holding only directories when there are no files; none for an
-    empty tree). Deterministic: the same items give the same parts."""
+    """The parts of the entries of ``items`` that are not directories, for at most ``jobs``
+    parallel jobs (fewer when there are fewer entries, none for a tree of directories).
+    Deterministic: the same items give the same parts."""
     check_jobs(jobs)
     entries = [item for item in items if item.kind != "directory"]
-    directories = [item.path for item in items if item.kind == "directory"]
     count = min(jobs, len(entries))
     if count == 0:
-        return [PartPlan(0, tuple(sorted(directories)), 0, 0)] if directories else []
+        return []
     ordered = sorted(entries, key=lambda item: (-_cost(item), item.path))
     fair_share = sum(_cost(item) for item in ordered) / count
     members: list[list[TreeItem]] = [[] for _ in range(count)]
@@ -113,18 +112,19 @@ def split(items: Sequence[TreeItem], jobs: int) -> list[PartPlan]:
         heapq.heappush(heap, (load, index))
     parts: list[PartPlan] = []
     for index, chosen in enumerate(members):
-        paths = [item.path for item in chosen]
-        if index == 0:
-            paths += directories
         parts.append(
             PartPlan(
                 index=index,
-                paths=tuple(sorted(paths)),
-                files=len(chosen),
+                paths=tuple(sorted(item.path for item in chosen)),
                 bytes=sum(item.size for item in chosen if item.kind == "file"),
             )
         )
     return parts
+
+
+def directory_paths(items: Sequence[TreeItem]) -> list[str]:
+    """The directories of ``items``, parents first (sorted), for the run that creates them."""
+    return sorted(item.path for item in items if item.kind == "directory")
 
 
 def encode_file_list(paths: Sequence[str]) -> bytes:

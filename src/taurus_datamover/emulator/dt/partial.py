@@ -136,6 +136,10 @@ def run_with_fault(root: str, fault: Fault, tool: str, command: str, args: Seque
     if fault.after_files is None:
         record_fault(root, fault, stopped_after=0, sources=None)
         return _strike(fault, tool, f"{label}): stopped before running {command}")
+    if tool == "dtrsync":
+        from taurus_datamover.emulator.dt.partial_rsync import run_rsync_with_fault
+
+        return run_rsync_with_fault(root, fault, tool, command, args)
     ops = split_operands(args)
     if not ops.sources or (ops.destination is None and ops.target_dir is None):
         return subprocess.call([command, *args])  # a usage error: the real tool's own words

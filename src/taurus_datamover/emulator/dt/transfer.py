@@ -30,6 +30,7 @@ from pathlib import Path
 
 from dataclasses import replace
 
+from taurus_datamover.emulator.dt.bandwidth import with_bandwidth
 from taurus_datamover.emulator.dt.jobs import JobStore
 from taurus_datamover.emulator.dt.mode import PARTITION, load_slurm_mode
 from taurus_datamover.emulator.dt.options import (
@@ -133,6 +134,7 @@ def run_transfer(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -
         return 1
     blocking = opts.blocking or tool in ALWAYS_BLOCKING
     job_name = command
+    opts = with_bandwidth(root, tool, opts)  # the site's per-job limit (rsync --bwlimit)
     chosen = _with_fault(tool, root, command, opts)
     if isinstance(chosen, int):
         return chosen

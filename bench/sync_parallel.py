@@ -1,0 +1,132 @@
+"""How much faster is a sync with 4 parallel parts than with 1, and what does planning cost?
+
+Makes a tree of ~2,000 files and ~400 MB (4 files of 80 MB, 1,996 files of ~40 KB in 20
+directories) on an emulated site whose ``dtrsync`` is limited to ``--bandwidth`` per job
+(default 50 MB/s, as a data-transfer node's link would be), through the real Slurm when
+one answers (else the local queue), and times in the same run:
+
+* the machine's own copy rate: one part with no bandwidth limit (4 parts at the limit need
+  4 times the limit from this machine; when it cannot give that, the speedup shrinks, and
+  the figure says so);
+* ``jobs=1`` and ``jobs=4``: the wall time of ``dm.sync(src, dst, jobs=N, verify=None)``
+  until ``result()`` returns (listing, directories, parts), each into a fresh destination;
+  best of ``--repeat``; the ratio is the speedup (target: at least 3x);
+* verification: one ``size-mtime`` check of the copy (a ``dtls -R`` of the destination);
+* planning per 10,000 files: a tree of 10,000 empty files, the time of its listing alone
+  (``dtls -R`` parsed, ``Datamover.walk``) and of a ``dry_run`` sync (listing, split, lists
+  and manifest written); the difference is the planning overhead on top of the listing
+  (target: under 1 s).
+
+The machine may be shared (figures are the best of ``--repeat`` runs).
+
+    python bench/sync_parallel.py [--bandwidth 50MB/s] [--repeat 1] [--no-slurm]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from taurus_datamover.emulator.site import EmulatedSite
+
+
+def make_tree(top: Path, *, large: int = 4, large_size: int = 80_000_000, small: int = 1996,
+              small_size: int = 40_000) -> tuple[int, int]:
+    """The bench tree (seeded sizes); returns (files, bytes)."""
+    rng = random.Random(1)
+    total = 0
+    for i in range(large):
+        (top / "large").mkdir(parents=True, exist_ok=True)
+        with open(top / "large" / f"big-{i}.bin", "wb") as handle:
+            for _ in range(large_size // 4_000_000):
+                handle.write(os.urandom(4_000_000))
+        total += large_size // 4_000_000 * 4_000_000
+    blob = os.urandom(2 * small_size)
+    for i in range(small):
+        directory = top / f"dir-{i % 20:02d}"
+        directory.mkdir(exist_ok=True)
+        size = rng.randint(small_size // 2, small_size * 3 // 2)
+        (directory / f"file {i:05d}.dat").write_bytes(blob[:size])
+        total += size
+    return large + small, total
+
+
+def timed_sync(site: EmulatedSite, src: Path, dst: Path, jobs: int) -> tuple[float, dict[str, float]]:
+    """Wall time of one sync into a fresh ``dst``, and the run's phase timings."""
+    if dst.exists():
+        shutil.rmtree(dst)
+    dm = site.datamover()
+    start = time.perf_counter()
+    run = dm.sync(src, dst, jobs=jobs, verify=None)
+    run.result(timeout=3600)
+    return time.perf_counter() - start, run.timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bandwidth", default="50MB/s", help="per-job limit of the emulated dtrsync")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each configuration (best is shown)")
+    parser.add_argument("--no-slurm", action="store_true", help="use the local queue even where Slurm answers")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
+        root = Path(tmp)
+        os.environ["XDG_CACHE_HOME"] = str(root / "cache")  # the runs' manifests
+        site = EmulatedSite(root / "site", slurm=False if args.no_slurm else None, bandwidth=args.bandwidth)
+        with site:
+            src = site.grp / "tree"
+            files, size = make_tree(src)
+            print(f"tree: {files} files, {size / 1e6:.0f} MB; {'Slurm' if site.slurm else 'local queue'}; "
+                  f"{args.bandwidth} per job; best of {args.repeat}")
+            EmulatedSite(site.root, bandwidth="unlimited")
+            wall, phases_free = timed_sync(site, src, site.projects / "copy-free", 1)
+            machine = size / phases_free["parts"]
+            EmulatedSite(site.root, bandwidth=args.bandwidth)
+            need = 4 * (site.bandwidth or 0)
+            print(f"this machine, one part without limit: {machine / 1e6:.0f} MB/s "
+                  f"(4 parts at the limit need {need / 1e6:.0f} MB/s"
+                  f"{'' if machine >= need else ': more than it gives, the speedup is capped by the machine'})")
+            times: dict[int, float] = {}
+            phases: dict[int, dict[str, float]] = {}
+            for jobs in (4, 1):
+                times[jobs], phases[jobs] = min(
+                    timed_sync(site, src, site.projects / f"copy-{jobs}", jobs) for _ in range(args.repeat)
+                )
+                steps = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in phases[jobs].items())
+                print(f"jobs={jobs}: {times[jobs]:.2f} s ({size / times[jobs] / 1e6:.0f} MB/s; {steps})")
+            print(f"speedup jobs=4 vs jobs=1: {times[1] / times[4]:.2f}x end to end (target >= 3x), "
+                  f"{phases[1]['parts'] / phases[4]['parts']:.2f}x for the parts alone "
+                  "(the listing and the directories cost the same either way)")
+
+            dm = site.datamover()
+            check = dm.sync(src, site.projects / "copy-4", jobs=4, verify=None, dry_run=True)
+            start = time.perf_counter()
+            found = check.verify("size-mtime")
+            print(f"verification (size-mtime) of the copy: {time.perf_counter() - start:.2f} s, ok={found.ok}")
+
+            many = site.grp / "many"
+            many.mkdir()
+            for i in range(10_000):
+                directory = many / f"d{i // 500:02d}"
+                directory.mkdir(exist_ok=True)
+                (directory / f"f{i:05d}").touch()
+            listing = planning = float("inf")
+            for _ in range(max(3, args.repeat)):
+                start = time.perf_counter()
+                walked = sum(len(f) for _, _, f in dm.walk(many, all=True))
+                listing = min(listing, time.perf_counter() - start)
+                start = time.perf_counter()
+                planned = dm.sync(many, site.projects / "many-copy", jobs=4, dry_run=True)
+                planning = min(planning, time.perf_counter() - start)
+            assert walked == 10_000 and planned.manifest.files == 10_000
+            print(f"10,000 files: listing {listing:.2f} s, dry-run sync (listing + split + record) {planning:.2f} s, "
+                  f"planning overhead {planning - listing:.2f} s per 10,000 files (target < 1 s)")
+
+
+if __name__ == "__main__":
+    main()

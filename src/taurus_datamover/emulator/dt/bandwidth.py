@@ -1,0 +1,87 @@
+"""A per-job bandwidth limit of the emulated site's transfers.
+
+On a real site a transfer is limited by the data-transfer node's link, not by this
+machine's cores; the emulated ``dtrsync`` gets the same kind of limit so that running
+parts in parallel shows the speedup a real site gives. The limit is stored in
+``<root>/dt-bandwidth.json`` (written by ``EmulatedSite(..., bandwidth="50MB/s")``, read by
+every tool call) and applied as rsync's ``--bwlimit`` (KiB/s), put first among the
+arguments, before any ``--``. Other tools are not limited.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+from dataclasses import replace
+from pathlib import Path
+
+from taurus_datamover.emulator.dt.options import DtOptions
+
+__all__ = ["BANDWIDTH_FILE", "configure_bandwidth", "load_bandwidth", "parse_bandwidth", "with_bandwidth"]
+
+BANDWIDTH_FILE = "dt-bandwidth.json"
+
+_UNITS = {"": 1, "k": 1000, "m": 1000**2, "g": 1000**3, "t": 1000**4,
+          "ki": 1024, "mi": 1024**2, "gi": 1024**3, "ti": 1024**4}
+_RATE = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([kKmMgGtT]i?)?(?:B(?:/s)?)?\s*")
+
+
+def parse_bandwidth(value: str | int | float) -> int:
+    """Bytes per second of ``"50MB/s"``, ``"50M"``, ``"1.5GiB/s"`` or a number of bytes
+    per second (decimal units; ``Ki``/``Mi``/``Gi`` binary). ``ValueError`` for anything
+    else, zero or a negative rate."""
+    if isinstance(value, bool):
+        raise ValueError(f"not a bandwidth: {value!r}")
+    if isinstance(value, (int, float)):
+        rate = float(value)
+    else:
+        found = _RATE.fullmatch(value) if isinstance(value, str) else None
+        if found is None:
+            raise ValueError(f"not a bandwidth (like '50MB/s'): {value!r}")
+        rate = float(found.group(1)) * _UNITS[(found.group(2) or "").lower()]
+    if not math.isfinite(rate) or rate < 1:
+        raise ValueError(f"a bandwidth must be at least 1 byte per second, not {value!r}")
+    return int(rate)
+
+
+def _path(root: str | os.PathLike[str]) -> Path:
+    return Path(root) / BANDWIDTH_FILE
+
+
+def load_bandwidth(root: str | os.PathLike[str]) -> int | None:
+    """The site's limit in bytes per second, None for none."""
+    try:
+        data = json.loads(_path(root).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return None
+    rate = data.get("bytes_per_second") if isinstance(data, dict) else None
+    return rate if isinstance(rate, int) and not isinstance(rate, bool) and rate > 0 else None
+
+
+def configure_bandwidth(root: str | os.PathLike[str], value: str | int | float | None) -> int | None:
+    """Store the limit ``value`` (None keeps the stored one; ``"unlimited"`` removes it)
+    atomically; return the limit in force."""
+    if value is None:
+        return load_bandwidth(root)
+    path = _path(root)
+    if value == "unlimited":
+        path.unlink(missing_ok=True)
+        return None
+    rate = parse_bandwidth(value)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"bytes_per_second": rate}) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return rate
+
+
+def with_bandwidth(root: str | os.PathLike[str], tool: str, opts: DtOptions) -> DtOptions:
+    """``opts`` with ``--bwlimit=KIB`` first for a ``dtrsync`` call on a limited site."""
+    if tool != "dtrsync":
+        return opts
+    rate = load_bandwidth(root)
+    if rate is None:
+        return opts
+    kib = max(1, round(rate / 1024))
+    return replace(opts, args=(f"--bwlimit={kib}", *opts.args))

@@ -1,0 +1,133 @@
+"""rsync's itemized changes (``--itemize-changes``, ``%i`` of ``--out-format``): pure parser.
+
+One line per entry rsync would change (``--dry-run``) or did change::
+
+    >f.st...... data/run 1.csv
+    >f+++++++++ new\\#012line
+    cd+++++++++ results/
+    *deleting   old.txt
+
+The first word is ``YXcstpoguax`` (11 characters): ``Y`` the update (``<`` sent, ``>``
+received, ``c`` created/changed locally, ``h`` hard link, ``.`` no transfer, ``*`` a
+message such as ``*deleting``), ``X`` the file type (``f d L D S``), then one letter per
+changed attribute (``c`` checksum, ``s`` size, ``t``/``T`` time, ``p`` permissions, ``o``
+owner, ``g`` group, ``u``/``n``/``b`` access/create time, ``a`` ACL, ``x`` xattrs), ``.``
+for unchanged, all ``+`` for a new entry, spaces for an unchanged entry.
+
+Names are printed escaped by rsync: a byte that is not printable (``\\n``, bytes of
+non-ASCII names in the C locale) as ``\\#ooo`` (octal), and a backslash that would read as
+such an escape as ``\\#134``; so every name reads back to its exact bytes, and no name can
+start a line. Directory names end in ``/``; with rsync's default format a symlink's line
+ends in `` -> TARGET``, which is ambiguous when a name holds `` -> ``: use
+``--out-format=%i %n`` (no target), as the sync verification does.
+
+:func:`parse_itemized` reads only lines that start with ``tag`` (default: every line must
+be an itemized line or rsync's ``created directory`` notice); any other line that should be
+one is a :class:`~taurus_datamover.errors.ParseError` with its number and text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from taurus_datamover.errors import ParseError
+
+__all__ = ["ItemizedChange", "decode_rsync_name", "encode_rsync_name", "parse_itemized", "parse_itemized_line"]
+
+_ITEM = re.compile(r"(?P<update>[<>ch.])(?P<type>[fdLDS])(?P<attrs>[.+ a-zA-Z?]{9})")
+_DELETING = "*deleting   "  # %i is 11 characters wide, then a space
+_ESCAPE = re.compile(rb"\\#([0-7]{3})")
+_CREATED = "created directory "
+
+
+@dataclass(frozen=True)
+class ItemizedChange:
+    """One itemized line: ``update`` and ``file_type`` characters, the nine attribute
+    characters, and the entry's ``name`` as raw bytes (a directory without its ``/``)."""
+
+    update: str
+    file_type: str
+    attributes: str
+    name: bytes
+
+    @property
+    def is_new(self) -> bool:
+        """The entry does not exist at the destination (``+++++++++``)."""
+        return self.attributes == "+" * 9
+
+    @property
+    def is_deletion(self) -> bool:
+        return self.update == "*"
+
+    @property
+    def changed(self) -> frozenset[str]:
+        """The attribute letters that differ (``c``, ``s``, ``t``, ...); empty for new."""
+        if self.is_new:
+            return frozenset()
+        return frozenset(ch for ch in self.attributes if ch not in ". +")
+
+    @property
+    def transfers_data(self) -> bool:
+        """The file's data would be (or was) sent: ``<`` or ``>``."""
+        return self.update in "<>"
+
+
+def decode_rsync_name(text: str) -> bytes:
+    """The bytes of a name as rsync printed it (``\\#ooo`` escapes undone)."""
+    raw = text.encode("utf-8", "surrogateescape")
+    return _ESCAPE.sub(lambda m: bytes([int(m.group(1), 8)]), raw)
+
+
+def encode_rsync_name(name: bytes) -> str:
+    """How rsync prints ``name`` in the C locale (the inverse of :func:`decode_rsync_name`):
+    bytes below 32 (but tab), 127 and above as ``\\#ooo``, a ``\\`` before ``#ddd`` too."""
+    out: list[str] = []
+    for i, byte in enumerate(name):
+        escape_backslash = (
+            byte == 0x5C and name[i + 1 : i + 2] == b"#" and len(name) >= i + 5
+            and all(0x30 <= b <= 0x39 for b in name[i + 2 : i + 5])
+        )
+        if escape_backslash or (byte != 0x09 and (byte < 0x20 or byte >= 0x7F)):
+            out.append(f"\\#{byte:03o}")
+        else:
+            out.append(chr(byte))
+    return "".join(out)
+
+
+def parse_itemized_line(line: str, *, lineno: int = 0) -> ItemizedChange:
+    """The :class:`ItemizedChange` of one line (``%i %n``); :class:`ParseError` otherwise."""
+    if line.startswith(_DELETING):
+        update, file_type, attributes, rest = "*", "", "deleting", line[len(_DELETING) :]
+    else:
+        found = _ITEM.match(line)
+        if found is None or line[11:12] != " ":
+            raise ParseError("not an itemized rsync line", lineno=lineno, line=line)
+        update, file_type, attributes = found.group("update"), found.group("type"), found.group("attrs")
+        rest = line[12:]
+    if not rest:
+        raise ParseError("itemized line without a name", lineno=lineno, line=line)
+    name = decode_rsync_name(rest)
+    if file_type == "d" and name.endswith(b"/") and name != b"/":
+        name = name[:-1]
+    return ItemizedChange(update, file_type, attributes, name)
+
+
+def parse_itemized(text: str, *, tag: str | None = None) -> list[ItemizedChange]:
+    """Every itemized line of ``text`` (rsync's stdout, or a job's output file).
+
+    With ``tag`` (the prefix given in ``--out-format=TAG%i %n``) only lines starting with
+    it are read, so rsync's and Slurm's own messages around them are passed over. Without
+    it every non-empty line must be itemized (or ``created directory ...``).
+    """
+    changes: list[ItemizedChange] = []
+    for lineno, raw in enumerate(text.split("\n"), start=1):
+        line = raw.rstrip("\r")
+        if tag is not None:
+            if not line.startswith(tag):
+                continue
+            line = line[len(tag) :]
+        elif not line or line.startswith(_CREATED):
+            continue
+        changes.append(parse_itemized_line(line, lineno=lineno))
+    return changes

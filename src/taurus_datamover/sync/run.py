@@ -1,0 +1,407 @@
+"""``SyncRun``: one handle for all the parts of a sync.
+
+A run first creates the destination and every directory of the tree (one blocking
+``dtrsync`` of the directory list), then submits one ``dtrsync`` batch job per part to
+run and follows them: ``state``, ``parts`` (each with its :class:`~taurus_datamover.Job`,
+file count, bytes, state), ``progress``, ``result(timeout)``, ``cancel()``, ``await run``.
+When the last part has ended, a background thread verifies the destination (if asked)
+and settles the run. Every change is written to the manifest at once, so a run whose
+process dies can be resumed from what the manifest says.
+
+Ctrl-C (``KeyboardInterrupt``) in :meth:`SyncRun.result` cancels every part before it
+goes on, so no Slurm job is left behind; the run can be resumed later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Collection, Generator
+from typing import TYPE_CHECKING, Any
+
+from taurus_datamover.errors import CommandTimeout, SyncError, TaurusDatamoverError, ToolError
+from taurus_datamover.jobs import Job
+from taurus_datamover.models.jobs import JobState
+from taurus_datamover.sync.manifest import (
+    PartState,
+    RunStore,
+    SyncManifest,
+    SyncState,
+    VerifyMode,
+    VerifyResult,
+)
+from taurus_datamover.sync.part import SyncPart, SyncResult
+from taurus_datamover.sync.progress import SyncProgress, run_progress
+from taurus_datamover.sync.submit import copy_options, start_rsync
+from taurus_datamover.sync.tree import TreeItem
+from taurus_datamover.sync.follow import nudge_watcher, wait_for_ids
+from taurus_datamover.sync.verify import mismatch_error, verify_checksum, verify_size_mtime
+
+if TYPE_CHECKING:
+    from taurus_datamover.datamover import Datamover
+
+__all__ = ["SUBMIT_TIMEOUT", "SyncPart", "SyncResult", "SyncRun"]
+
+#: Seconds to wait for ``sbatch`` to answer with a job id.
+SUBMIT_TIMEOUT = 120.0
+#: Seconds ``cancel()`` waits for the cancelled jobs to end.
+CANCEL_WAIT = 120.0
+
+
+class SyncRun:
+    """The parts of one sync as one handle (see the module docstring).
+
+    Made by ``Datamover.sync`` and ``Datamover.resume``; ``parts_to_run`` are the indices
+    this session submits (the others completed before).
+    """
+
+    def __init__(
+        self,
+        dm: Datamover,
+        store: RunStore,
+        manifest: SyncManifest,
+        source: list[TreeItem],
+    ) -> None:
+        self._dm = dm
+        self._store = store
+        self.manifest = manifest
+        self._source = source
+        self.parts = [SyncPart(record) for record in manifest.parts]
+        self._lock = threading.RLock()
+        self._ended = threading.Event()
+        self._callbacks: list[Callable[[], None]] = []
+        self._error: SyncError | None = None
+        self._cancelled = False
+        self._finishing = False
+        self._other_jobs: list[Job] = []
+        self._ran: list[int] = []
+        self._started = time.monotonic()
+        self._finished_at: float | None = None
+        self._parts_began = self._started
+        self._bytes_before = sum(p.bytes for p in self.parts if p.record.state is PartState.COMPLETED)
+        #: Seconds spent in each phase of this session: ``plan`` (listing, split, record),
+        #: ``directories``, ``parts`` (first submission to the last part's end), ``verify``.
+        self.timings: dict[str, float] = {}
+
+    # ------------------------------------------------------------------ facts
+    @property
+    def run_id(self) -> str:
+        return self.manifest.run_id
+
+    @property
+    def manifest_path(self) -> str:
+        return str(self._store.manifest_path)
+
+    @property
+    def src(self) -> str:
+        return self.manifest.src
+
+    @property
+    def dst(self) -> str:
+        return self.manifest.dst
+
+    @property
+    def state(self) -> SyncState:
+        return self.manifest.state
+
+    @property
+    def verification(self) -> VerifyResult | None:
+        return self.manifest.verification
+
+    @property
+    def parts_run(self) -> list[int]:
+        """The parts this session submitted."""
+        return list(self._ran)
+
+    @property
+    def elapsed(self) -> float:
+        end = self._finished_at if self._finished_at is not None else time.monotonic()
+        return end - self._started
+
+    @property
+    def progress(self) -> SyncProgress:
+        """Bytes and files done across parts, parts by state, rate and ETA, as of now."""
+        return run_progress(
+            [(part.state, *part.done()) for part in self.parts],
+            bytes_total=self.manifest.bytes, files_total=self.manifest.files,
+            bytes_before=self._bytes_before, elapsed=self.elapsed,
+        )
+
+    def done(self) -> bool:
+        """True once the run has settled (or is a dry run)."""
+        return self._ended.is_set()
+
+    # ------------------------------------------------------------------ life cycle
+    def _save(self) -> None:
+        with self._lock:
+            self._store.save(self.manifest)
+
+    def _settle(self, state: SyncState, error: SyncError | None = None) -> None:
+        with self._lock:
+            self.manifest.state = state
+            self.manifest.error = None if error is None else error.message
+            self._error = error
+            self._finished_at = time.monotonic()
+            if "verify" in self.timings:
+                self.timings["verify"] = self._finished_at - self.timings["verify"]
+            self._save()
+        self._ended.set()
+        for callback in list(self._callbacks):
+            try:
+                callback()
+            except Exception:  # noqa: BLE001 - a user's callback must not break the run
+                pass
+
+    def mark_planned(self) -> None:
+        """A dry run: nothing is submitted; the run can be started by ``resume``."""
+        self._settle(SyncState.PLANNED)
+
+    def mark_completed(self) -> None:
+        """A resumed run that had completed: nothing to do."""
+        self._settle(SyncState.COMPLETED, None)
+
+    def start(self, parts_to_run: Collection[int], *, checksum: bool = False) -> None:
+        """Create the directories (once per run), then submit the parts ``parts_to_run``.
+
+        Raises :class:`SyncError` when the directories cannot be created (nothing else
+        was submitted); the run is recorded FAILED and can be resumed.
+        """
+        with self._lock:
+            self.manifest.state = SyncState.RUNNING
+            self.manifest.error = None
+            self._save()
+        if not self.manifest.directories_done:
+            began = time.monotonic()
+            self._make_directories()
+            self.timings["directories"] = time.monotonic() - began
+        self._parts_began = time.monotonic()
+        self._ran = sorted(parts_to_run)
+        for index in self._ran:
+            part = self.parts[index]
+            with self._lock:
+                part.record.attempts += 1
+                part.record.state = PartState.PENDING
+                part.record.error = None
+            part.job = start_rsync(
+                self._dm, self.src, self.dst, copy_options(self._store.part_list_path(index), checksum=checksum),
+                cwd=self._store.directory, blocking=False, time=self.manifest.time_limit,
+            )
+        self._wait_submitted()
+        if not self._ran:
+            self._begin_finish()
+            return
+        for index in self._ran:
+            job = self.parts[index].job
+            assert job is not None
+            job.add_done_callback(functools.partial(self._part_ended, index))
+        watcher = self._dm._watcher()  # noqa: SLF001 - the one that follows the parts
+        threading.Thread(
+            target=nudge_watcher, args=(watcher, self._running_jobs), name="taurus-sync-nudge", daemon=True
+        ).start()
+
+    def _make_directories(self) -> None:
+        options = copy_options(self._store.directory / "directories.files")
+        job = start_rsync(self._dm, self.src, self.dst, options, cwd=self._store.directory, blocking=True,
+                          time=self.manifest.time_limit)
+        self._other_jobs.append(job)
+        try:
+            job.result()
+        except TaurusDatamoverError as error:
+            failure = SyncError(f"creating {self.dst!r} and its directories failed: {_why(error)}", run_id=self.run_id)
+            self._settle(SyncState.FAILED, failure)
+            raise failure from error
+        with self._lock:
+            self.manifest.directories_done = True
+            self._save()
+
+    def _wait_submitted(self) -> None:
+        """Wait until every submission has its Slurm job id (or ended); record the ids."""
+        jobs = [self.parts[i].job for i in self._ran]
+        wait_for_ids([job for job in jobs if job is not None], SUBMIT_TIMEOUT)
+        with self._lock:
+            for index in self._ran:
+                job = self.parts[index].job
+                assert job is not None
+                if job.job_id is not None and job.job_id not in self.parts[index].record.job_ids:
+                    self.parts[index].record.job_ids.append(job.job_id)
+            self._save()
+
+    def _running_jobs(self) -> list[Job]:
+        return [job for i in self._ran if (job := self.parts[i].job) is not None and not job.done()]
+
+    def _part_ended(self, index: int, job: Job) -> None:
+        with self._lock:
+            record = self.parts[index].record
+            if job.job_id is not None and job.job_id not in record.job_ids:
+                record.job_ids.append(job.job_id)
+            if job.state is JobState.COMPLETED and job.returncode == 0:
+                record.state = PartState.COMPLETED
+            elif self._cancelled or job.state is JobState.CANCELLED:
+                record.state = PartState.CANCELLED
+                record.error = "cancelled"
+            else:
+                record.state = PartState.FAILED
+                record.error = job.failure_summary()
+            self._save()
+            if all(self.parts[i].record.state.ended for i in self._ran):
+                self.timings["parts"] = time.monotonic() - self._parts_began
+                self._begin_finish()
+
+    def _begin_finish(self) -> None:
+        with self._lock:
+            if self._finishing:
+                return
+            self._finishing = True
+        threading.Thread(target=self._finish, name="taurus-sync-finish", daemon=True).start()
+
+    def _resume_hint(self) -> str:
+        return f"resume with: taurus-datamover sync --resume {self.run_id}"
+
+    def _finish(self) -> None:
+        try:
+            not_done = [p.index for p in self.parts if p.record.state is not PartState.COMPLETED]
+            if self._cancelled:
+                self._settle(SyncState.CANCELLED, SyncError(
+                    f"sync {self.run_id} was cancelled; {self._resume_hint()}", run_id=self.run_id,
+                    failed_parts=not_done))
+                return
+            if not_done:
+                reasons = "; ".join(f"part {i}: {self.parts[i].record.error}" for i in not_done)
+                self._settle(SyncState.FAILED, SyncError(
+                    f"{len(not_done)} of {len(self.parts)} parts did not complete ({reasons}); {self._resume_hint()}",
+                    run_id=self.run_id, failed_parts=not_done))
+                return
+            if self.manifest.verify is None:
+                self._settle(SyncState.COMPLETED)
+                return
+            with self._lock:
+                self.manifest.state = SyncState.VERIFYING
+                self._save()
+            self.timings["verify"] = time.monotonic()  # made a duration when the run settles
+            result = self._verify()
+            with self._lock:
+                self.manifest.verification = result
+            if result.ok:
+                self._settle(SyncState.COMPLETED)
+                return
+            self._settle(SyncState.FAILED, mismatch_error(self.run_id, self.dst, result))
+        except TaurusDatamoverError as error:
+            message = error.message if isinstance(error, SyncError) else str(error)
+            if self._cancelled:
+                self._settle(SyncState.CANCELLED, SyncError(
+                    f"sync {self.run_id} was cancelled while verifying; {self._resume_hint()}", run_id=self.run_id))
+                return
+            self._settle(SyncState.FAILED, SyncError(f"verifying {self.dst!r} failed: {message}", run_id=self.run_id))
+        except Exception as error:  # noqa: BLE001 - the run must settle, whatever broke
+            self._settle(SyncState.FAILED, SyncError(f"sync {self.run_id} broke: {error!r}", run_id=self.run_id))
+
+    def verify(self, mode: VerifyMode | None = None) -> VerifyResult:
+        """Compare the destination with the source now (``mode``: the run's own, else
+        ``size-mtime``); the result is recorded in the manifest, nothing raises for a
+        difference (``result.ok`` says)."""
+        result = self._verify(mode or self.manifest.verify or "size-mtime")
+        with self._lock:
+            self.manifest.verification = result
+            self._save()
+        return result
+
+    def _verify(self, mode: VerifyMode | None = None) -> VerifyResult:
+        if (mode or self.manifest.verify) == "checksum":
+            lists = [self._store.part_list_path(p.index) for p in self.parts]
+            return verify_checksum(
+                self._dm, self.src, self.dst, lists, cwd=self._store.directory,
+                checked=sum(p.files for p in self.parts), time=self.manifest.time_limit,
+                on_start=self._other_jobs.append,
+            )
+        return verify_size_mtime(self._dm, self._source, self.dst, time=self.manifest.time_limit)
+
+    # ------------------------------------------------------------------ waiting
+    def result(self, timeout: float | None = None) -> SyncResult:
+        """Wait for the run to settle; its :class:`SyncResult`, or the :class:`SyncError`
+        saying which parts failed or which entries differ. ``CommandTimeout`` after
+        ``timeout`` seconds (the run goes on). Ctrl-C cancels every part, then goes on."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        try:
+            # short waits: Python runs a Ctrl-C (a signal, or interrupt_main) between them
+            while not self._ended.wait(0.2 if deadline is None else max(0.0, min(0.2, deadline - time.monotonic()))):
+                if deadline is not None and time.monotonic() >= deadline:
+                    break
+        except KeyboardInterrupt:
+            self.cancel()
+            raise
+        if not self._ended.is_set():
+            raise CommandTimeout(("sync", self.src, self.dst), timeout or 0.0)
+        if self._error is not None:
+            raise self._error
+        return SyncResult(
+            run_id=self.run_id,
+            manifest=self.manifest_path,
+            src=self.src,
+            dst=self.dst,
+            state=self.state,
+            files=self.manifest.files,
+            bytes=self.manifest.bytes,
+            parts=len(self.parts),
+            parts_run=self.parts_run,
+            elapsed=round(self.elapsed, 3),
+            verification=self.verification,
+        )
+
+    def cancel(self) -> bool:
+        """Cancel every part still pending or running (their Slurm jobs too) and wait
+        until they have ended; True when something was still running."""
+        self._cancelled = True
+        jobs = [p.job for p in self.parts if p.job is not None and not p.job.done()]
+        jobs += [job for job in self._other_jobs if not job.done()]
+        wait_for_ids(jobs, SUBMIT_TIMEOUT)  # an id first: killing sbatch mid-way could leave its job behind
+        for job in jobs:
+            job.cancel()
+        deadline = time.monotonic() + CANCEL_WAIT
+        for job in jobs:
+            try:
+                job.wait(max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                pass
+        if not self._ran and not self._ended.is_set():
+            self._begin_finish()
+        self._ended.wait(max(0.0, deadline - time.monotonic()))
+        return bool(jobs)
+
+    def add_done_callback(self, callback: Callable[[], None]) -> None:
+        """Call ``callback()`` once when the run settles (at once if it has)."""
+        with self._lock:
+            if not self._ended.is_set():
+                self._callbacks.append(callback)
+                return
+        callback()
+
+    def __await__(self) -> Generator[Any, None, SyncResult]:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+
+        def _set() -> None:
+            if not future.done():
+                future.set_result(None)
+
+        def _wake() -> None:
+            loop.call_soon_threadsafe(_set)
+
+        self.add_done_callback(_wake)
+        yield from future.__await__()
+        return self.result()
+
+    def __repr__(self) -> str:
+        return f"<SyncRun {self.run_id} {self.state.value} {len(self.parts)} parts {self.src!r} -> {self.dst!r}>"
+
+
+def _why(error: TaurusDatamoverError) -> str:
+    """One line: the error's message and, for a tool, its own last words on stderr."""
+    if isinstance(error, ToolError):
+        said = [line.strip() for line in error.stderr.splitlines() if line.strip()]
+        specific = [line for line in said if line.startswith("rsync: ")]  # before "rsync error: ... (code N)"
+        said = specific or said
+        return f"{error.message}: {said[-1]}" if said else error.message
+    return " ".join(str(error).split())

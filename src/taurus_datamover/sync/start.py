@@ -1,0 +1,183 @@
+"""Starting a sync and resuming one: the checks before any job, the plan, the record.
+
+:func:`start_sync` refuses bad requests before anything is submitted (``jobs`` below 1,
+an unknown ``verify``, a destination inside the source, a source that does not exist or
+is not a directory), lists the source once, splits it, writes the run's directory (lists,
+source listing, manifest) and starts the run; with ``dry_run`` it stops after writing.
+
+:func:`resume_sync` reads a run's manifest and submits again only the parts that did not
+complete (and, after a failed verification, the parts holding the entries that differ),
+with the same source, destination and lists. A part whose last Slurm job is still
+pending or running is not submitted twice: resuming then is refused; one that completed
+while no process followed it counts as completed.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import TYPE_CHECKING
+
+from taurus_datamover import file_api
+from taurus_datamover.command import PathArg
+from taurus_datamover.errors import DatamoverError, SyncError
+from taurus_datamover.models.jobs import JobState
+from taurus_datamover.sync.manifest import (
+    PartRecord,
+    PartState,
+    RunStore,
+    SyncManifest,
+    SyncState,
+    VerifyMode,
+    check_run_id,
+    new_run_id,
+    now_utc,
+)
+from taurus_datamover.sync.plan import check_jobs, check_paths, directory_paths, encode_file_list, split
+from taurus_datamover.sync.run import SyncRun
+from taurus_datamover.sync.tree import TreeItem, list_tree
+
+if TYPE_CHECKING:
+    from taurus_datamover.datamover import Datamover
+
+__all__ = ["VERIFY_MODES", "resume_sync", "start_sync"]
+
+VERIFY_MODES: tuple[VerifyMode, ...] = ("size-mtime", "checksum")
+
+
+def _check_verify(verify: object) -> VerifyMode | None:
+    if verify is None:
+        return None
+    for mode in VERIFY_MODES:
+        if verify == mode:
+            return mode
+    raise SyncError(f"verify must be one of {', '.join(VERIFY_MODES)} or None, not {verify!r}")
+
+
+def _check_time_limit(time_limit: object) -> str | None:
+    if time_limit is None:
+        return None
+    if not isinstance(time_limit, str) or not time_limit or any(c.isspace() for c in time_limit):
+        raise SyncError(f"time_limit must be a Slurm time limit such as '2:00:00', not {time_limit!r}")
+    return time_limit
+
+
+def _source_tree(dm: Datamover, src: str, time_limit: str | None) -> list[TreeItem]:
+    try:
+        items = list_tree(dm, src, time=time_limit)
+    except DatamoverError as error:
+        if file_api.is_missing_path_error(error.stderr):
+            raise SyncError(f"the source {src!r} does not exist") from error
+        raise
+    if items is None:
+        raise SyncError(f"the source {src!r} is not a directory (sync copies a directory's tree)")
+    return items
+
+
+def start_sync(
+    dm: Datamover,
+    src: PathArg,
+    dst: PathArg,
+    *,
+    jobs: int = 4,
+    verify: str | None = "size-mtime",
+    time_limit: str | None = None,
+    dry_run: bool = False,
+) -> SyncRun:
+    """Plan, record and (unless ``dry_run``) start the sync of the tree ``src`` into ``dst``."""
+    began = time.monotonic()
+    count = check_jobs(jobs)
+    mode = _check_verify(verify)
+    limit = _check_time_limit(time_limit)
+    source, target = check_paths(file_api.path_text(src), file_api.path_text(dst))
+    items = _source_tree(dm, source, limit)
+    parts = split(items, count)
+    directories = directory_paths(items)
+    store = RunStore(new_run_id())
+    store.create()
+    records = []
+    for part in parts:
+        path = store.write_part_list(part.index, encode_file_list(part.paths))
+        records.append(PartRecord(index=part.index, files_from=str(path), files=part.files, bytes=part.bytes))
+    directories_from = store.directory / "directories.files"
+    directories_from.write_bytes(encode_file_list(directories))
+    store.save_source(items)
+    manifest = SyncManifest(
+        run_id=store.run_id,
+        created=now_utc(),
+        updated=now_utc(),
+        src=source,
+        dst=target,
+        jobs=count,
+        verify=mode,
+        time_limit=limit,
+        files=sum(p.files for p in parts),
+        bytes=sum(p.bytes for p in parts),
+        directories=len(directories),
+        directories_from=str(directories_from),
+        parts=records,
+    )
+    store.save(manifest)
+    run = SyncRun(dm, store, manifest, items)
+    run.timings["plan"] = time.monotonic() - began
+    if dry_run:
+        run.mark_planned()
+    else:
+        run.start(range(len(parts)))
+    return run
+
+
+def _still_queued(dm: Datamover, manifest: SyncManifest) -> dict[int, JobState]:
+    """The queue's state of the last job of every part recorded as submitted."""
+    wanted = {p.job_ids[-1] for p in manifest.parts if p.state in (PartState.PENDING, PartState.RUNNING) and p.job_ids}
+    if not wanted:
+        return {}
+    return {info.job_id: info.state for info in dm.jobs() if info.job_id in wanted}
+
+
+def resume_sync(dm: Datamover, run_id: str) -> SyncRun:
+    """Submit again the parts of run ``run_id`` that did not complete (see the module
+    docstring); a run that already completed is returned settled, nothing submitted."""
+    store = RunStore(check_run_id(run_id))
+    manifest = store.load()
+    source = store.load_source()
+    queued = _still_queued(dm, manifest)
+    for record in manifest.parts:
+        if record.state not in (PartState.PENDING, PartState.RUNNING) or not record.job_ids:
+            continue
+        state = queued.get(record.job_ids[-1])
+        if state in (JobState.PENDING, JobState.RUNNING):
+            raise SyncError(
+                f"part {record.index} of sync {run_id} is still {state.value} as Slurm job {record.job_ids[-1]}; "
+                "wait for it or cancel it first", run_id=run_id)
+        if state is JobState.COMPLETED:
+            record.state = PartState.COMPLETED
+    to_run = {r.index for r in manifest.parts if r.state is not PartState.COMPLETED}
+    checksum = False
+    verification = manifest.verification
+    if verification is not None and not verification.ok:
+        wrong = {os.fsencode(p) for p in (*verification.differ, *verification.missing)}
+        for record in manifest.parts:
+            names = set(_list_names(record))
+            if names & wrong:
+                to_run.add(record.index)
+            wrong -= names
+        if wrong:  # entries of no part: directories; make them again
+            manifest.directories_done = False
+        checksum = verification.mode == "checksum"  # same size and time: rsync must compare data
+        manifest.verification = None
+    run = SyncRun(dm, store, manifest, source)
+    if manifest.state is SyncState.COMPLETED and not to_run:
+        run.mark_completed()
+        return run
+    run.start(sorted(to_run), checksum=checksum)
+    return run
+
+
+def _list_names(record: PartRecord) -> list[bytes]:
+    try:
+        with open(record.files_from, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        raise SyncError(f"the file list {record.files_from} of part {record.index} cannot be read: {error}") from None
+    return [name for name in data.split(b"\0") if name]

@@ -1,0 +1,139 @@
+"""Does the destination match the source? Two ways, each a typed :class:`VerifyResult`.
+
+* ``size-mtime``: one ``dtls -R`` of the destination, compared with the source listing the
+  plan was made from: a file must have the same size and modification time (to the
+  nanosecond where both listings have it), a symlink the same target, every entry the
+  same kind. Directory times are not compared (the parts write into the same directories
+  in parallel). Entries only at the destination are ``extra``.
+* ``checksum``: per part, ``dtrsync --checksum --dry-run --itemize-changes`` (batch jobs,
+  in parallel), whose itemized lines (:mod:`taurus_datamover.parsers.rsync_itemize`) name
+  every entry whose content differs or that is missing. It reads every byte twice, so it
+  is slow; it sees no ``extra`` entries.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from taurus_datamover.errors import SyncError
+from taurus_datamover.jobs import Job
+from taurus_datamover.models.jobs import JobState
+from taurus_datamover.parsers.rsync_itemize import parse_itemized
+from taurus_datamover.sync.manifest import VerifyResult
+from taurus_datamover.sync.submit import ITEM_TAG, check_options, start_rsync
+from taurus_datamover.sync.tree import TreeItem, list_tree
+
+if TYPE_CHECKING:
+    from taurus_datamover.datamover import Datamover
+
+__all__ = ["VerifyResult", "compare_trees", "mismatch_error", "verify_checksum", "verify_size_mtime"]
+
+
+def _same_time(a: int | None, b: int | None) -> bool:
+    if a is None or b is None:
+        return True  # a listing without times cannot tell
+    return a == b
+
+
+def _differs(source: TreeItem, copy: TreeItem) -> bool:
+    if source.kind != copy.kind:
+        return True
+    if source.kind == "file":
+        return source.size != copy.size or not _same_time(source.mtime_ns, copy.mtime_ns)
+    if source.kind == "symlink":
+        return source.target != copy.target
+    return False
+
+
+def compare_trees(source: Iterable[TreeItem], destination: Iterable[TreeItem]) -> VerifyResult:
+    """The ``size-mtime`` comparison of two listings (pure)."""
+    copies = {item.path: item for item in destination}
+    differ: list[str] = []
+    missing: list[str] = []
+    seen: set[str] = set()
+    checked = 0
+    for item in source:
+        checked += 1
+        seen.add(item.path)
+        copy = copies.get(item.path)
+        if copy is None:
+            missing.append(item.path)
+        elif _differs(item, copy):
+            differ.append(item.path)
+    extra = sorted(path for path in copies if path not in seen)
+    return VerifyResult(mode="size-mtime", checked=checked, differ=sorted(differ), missing=sorted(missing), extra=extra)
+
+
+def verify_size_mtime(dm: Datamover, source: Sequence[TreeItem], dst: str, *, time: str | None = None) -> VerifyResult:
+    """List ``dst`` once through ``dtls`` and compare it with ``source``."""
+    copies = list_tree(dm, dst, time=time)
+    if copies is None:
+        raise SyncError(f"the destination {dst!r} is not a directory")
+    return compare_trees(source, copies)
+
+
+def checksum_result(outputs: Sequence[str], checked: int) -> VerifyResult:
+    """The result of the checksum checks' outputs (pure): new entries are ``missing``; a
+    file whose data would be sent, or whose checksum or size differs, ``differs``; a
+    symlink whose target differs too. Time-only and directory changes are not counted."""
+    differ: set[str] = set()
+    missing: set[str] = set()
+    for output in outputs:
+        for change in parse_itemized(output, tag=ITEM_TAG):
+            if change.is_deletion or change.name == b".":
+                continue
+            path = os.fsdecode(change.name)
+            if change.is_new:
+                missing.add(path)
+            elif change.file_type == "d":
+                continue
+            elif change.transfers_data or change.changed & {"c", "s"}:
+                differ.add(path)
+    return VerifyResult(mode="checksum", checked=checked, differ=sorted(differ), missing=sorted(missing))
+
+
+def verify_checksum(
+    dm: Datamover,
+    src: str,
+    dst: str,
+    lists: Sequence[Path],
+    *,
+    cwd: Path,
+    checked: int,
+    time: str | None = None,
+    on_start: Callable[[Job], None] | None = None,
+) -> VerifyResult:
+    """One checksum check per list, as parallel batch jobs; their itemized lines read."""
+    jobs = [start_rsync(dm, src, dst, check_options(path), cwd=cwd, blocking=False, time=time) for path in lists]
+    for job in jobs:
+        if on_start is not None:
+            on_start(job)
+    outputs: list[str] = []
+    for job in jobs:
+        job.wait()
+        if job.returncode != 0 or job.state is not JobState.COMPLETED:
+            raise SyncError(f"the checksum check failed: {job.failure_summary()}")
+        path = job.batch_output_path
+        if path is None:  # a blocking call: the output came through the pipe
+            outputs.append(job.stdout_text)
+            continue
+        try:
+            outputs.append(Path(path).read_bytes().decode("utf-8", "surrogateescape"))
+        except OSError as error:
+            raise SyncError(f"cannot read the output of the checksum check {path}: {error}") from None
+    return checksum_result(outputs, checked)
+
+
+def mismatch_error(run_id: str, dst: str, result: VerifyResult) -> SyncError:
+    """The :class:`SyncError` of a failed verification, naming the first entries."""
+    shown = [f"differs: {p!r}" for p in result.differ[:10]] + [f"missing: {p!r}" for p in result.missing[:10]]
+    more = len(result.differ) + len(result.missing) - len(shown)
+    listing = "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
+    return SyncError(
+        f"{dst!r} does not match the source ({result.mode}: {len(result.differ)} differ, "
+        f"{len(result.missing)} missing): {listing}",
+        run_id=run_id, differ=result.differ, missing=result.missing, extra=result.extra,
+    )
