@@ -64,15 +64,19 @@ def scenarios_of(command_pattern: str) -> list[str]:
     return found
 
 
-def install_replay(bin_dir: Path, tool: str, scenario: str) -> Path:
-    """A fake ``tool`` in ``bin_dir`` that replays ``scenario``'s streams and exit code."""
+def install_replay(
+    bin_dir: Path, tool: str, scenario: str, *, root: Path = V2, calls: Path | None = None
+) -> Path:
+    """A fake ``tool`` in ``bin_dir`` that replays ``scenario``'s streams and exit code
+    (from ``root``: the v2 captures unless told); each call's argv is appended to ``calls``."""
     bin_dir.mkdir(parents=True, exist_ok=True)
-    base = V2 / scenario
+    base = root / scenario
     for suffix in (".stdout", ".stderr", ".rc"):
         assert (base.parent / (base.name + suffix)).exists(), f"missing {scenario}{suffix}"
+    log = f"open({str(calls)!r}, 'a').write(repr(sys.argv[1:]) + chr(10))\n" if calls else ""
     return write_executable(
         bin_dir / tool,
-        f"#!{sys.executable}\nimport sys\n"
+        f"#!{sys.executable}\nimport sys\n{log}"
         f"base = {str(base)!r}\n"
         "sys.stdout.buffer.write(open(base + '.stdout', 'rb').read())\n"
         "sys.stderr.buffer.write(open(base + '.stderr', 'rb').read())\n"
