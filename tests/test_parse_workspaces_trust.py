@@ -108,6 +108,32 @@ def test_keys_out_of_order_or_cut_off_are_refused() -> None:
         parse_ws_list(mixed, tz=UTC, now=NOW, user="marie")
 
 
+def test_entries_the_tools_cannot_print_are_refused() -> None:
+    own = render_v2([_ws(), _ws("next")], NOW, UTC)
+    twice = own + render_v2([_ws()], NOW, UTC)
+    with pytest.raises(ParseError, match="listed twice"):
+        parse_ws_list(twice, tz=UTC, now=NOW, user="marie")
+    foreign = own + render_v2([_ws("x", user="bob")], NOW, UTC)
+    with pytest.raises(ParseError, match="no workspace of 'marie'"):
+        parse_ws_list(foreign, tz=UTC, now=NOW, user="marie")
+    assert len(parse_ws_list(foreign, tz=UTC, now=NOW, user="marie", group_listing=True)) == 3
+    wrong_id = own.replace("Id: next", "Id: other")
+    with pytest.raises(ParseError, match="no part of the directory name"):
+        parse_ws_list(wrong_id, tz=UTC, now=NOW, user="marie")
+    # a comment that forges an entry for an existing workspace lists its directory twice
+    forged = (
+        "x\n    creation time        : Mon Nov 23 22:00:00 2026\n"
+        "    expiration time      : Fri Dec  4 01:00:00 2026\n"
+        "    filesystem name      : scratch\n    available extensions : 10\n"
+        "Id: next\n    workspace directory  : /scratch/ws/0/marie-next\n"
+        "    remaining time       : 99 days, 0 hours"
+    )
+    with pytest.raises(ParseError, match="listed twice"):
+        parse_ws_list(
+            render_v2([_ws(comment=forged), _ws("next")], NOW, UTC), tz=UTC, now=NOW, user="marie"
+        )
+
+
 _FRAGMENTS = st.sampled_from(
     [
         "",
@@ -320,6 +346,7 @@ _PATHS = st.lists(st.from_regex(r"[a-z0-9._]{1,20}", fullmatch=True), min_size=1
     st.lists(
         st.tuples(_NAMES, _PATHS, st.integers(-30 * 86400, 400 * 86400), st.integers(0, 99)),
         max_size=4,
+        unique_by=lambda item: (item[0], item[1]),
     ),
     st.booleans(),
 )

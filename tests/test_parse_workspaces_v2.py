@@ -307,3 +307,32 @@ def test_admin_listing_full_ids() -> None:
     assert (info.id, info.name, info.owner) == ("usera-big-data", "big-data", USER)
     (unknown,) = parse_ws_list(text, tz=BERLIN, now=now)
     assert (unknown.name, unknown.owner) == ("usera-big-data", None)
+
+
+def test_admin_expired_listing_full_ids() -> None:
+    now = datetime(2026, 11, 24, 21, 37, tzinfo=UTC)
+    released = now - timedelta(hours=2)
+    ws = Ws(
+        user=USER,
+        name="quick",
+        space="/srv/wsroot/horse/ws",
+        filesystem="horse",
+        created=now - timedelta(days=1),
+        expires=now + timedelta(days=1),
+        extensions=10,
+        released_at=released,
+    )
+    text = render_v2([ws], now, BERLIN, expired_listing=True, shown="admin")
+    stamp = int(released.timestamp())
+    assert text.startswith(f"Id: usera-quick-{stamp}\n")
+    (info,) = parse_ws_list(text, tz=BERLIN, now=now, user=USER)
+    assert (info.name, info.owner, info.state, info.removed) == (
+        "quick",
+        USER,
+        WorkspaceState.RELEASED,
+        True,
+    )
+    assert info.released_id == f"usera-quick-{stamp}"
+    user_view = render_v2([ws], now, BERLIN, expired_listing=True)
+    assert user_view.startswith(f"Id: {stamp}\n")
+    assert parse_ws_list(user_view, tz=BERLIN, now=now, user=USER)[0].released_id == info.released_id

@@ -13,7 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+from taurus_datamover.errors import ParseError
+
+if TYPE_CHECKING:
+    from taurus_datamover.models.workspaces import WorkspaceInfo
 
 __all__ = [
     "Level",
@@ -27,6 +32,8 @@ __all__ = [
     "MAX_DAYS",
     "aware_now",
     "released_id_of",
+    "implausible_entry",
+    "refuse_repeated_paths",
 ]
 
 Level = Literal["info", "warning", "error", "debug", "trace", "critical"]
@@ -111,6 +118,45 @@ def released_id_of(shown_id: str, path: str) -> str | None:
     if _TIMESTAMP.fullmatch(stamp) and shown_id in (stamp, f"{base}-{stamp}"):
         return f"{base}-{stamp}"
     return None
+
+
+def implausible_entry(
+    shown_id: str, path: str, user: str | None, group_listing: bool, removed: bool
+) -> str | None:
+    """Why a listed entry cannot be what the tools print, or None if it can be.
+
+    What every genuine entry has: an absolute directory; a printed id that is the directory
+    name or its end after a ``-`` (v1/v2 users, admins; ``-e``: the entry's timestamp);
+    in a user's own listing (``user`` known, no ``-g``) a directory ``<user>-...``, since
+    the tools list only the DB entries ``<user>-*`` there.
+    """
+    if not path.startswith("/"):
+        return "the workspace directory is no absolute path"
+    base = path.rstrip("/").rsplit("/", 1)[-1]
+    if removed:
+        if released_id_of(shown_id, path) is None:
+            return "an entry of `ws_list -e` whose id is no timestamp of its directory"
+    elif base != shown_id and not base.endswith("-" + shown_id):
+        return f"the printed id {shown_id!r} is no part of the directory name {base!r}"
+    if user and not group_listing and not base.startswith(user + "-"):
+        return (
+            f"the directory {base!r} is no workspace of {user!r} (`ws_list` without -g lists "
+            f"only `{user}-*`): text the tool did not print as an entry, or `user` is not "
+            "the user the tools ran as"
+        )
+    return None
+
+
+def refuse_repeated_paths(infos: list[WorkspaceInfo]) -> list[WorkspaceInfo]:
+    """``infos``, unless one directory is listed twice (no listing does that; a comment
+    that forges an entry for an existing workspace would): then a ``ParseError``."""
+    seen: set[str] = set()
+    for info in infos:
+        key = info.path.rstrip("/")
+        if key in seen:
+            raise ParseError(f"the directory {info.path!r} is listed twice")
+        seen.add(key)
+    return infos
 
 
 def parse_whole_number(text: str, *, signed: bool = False) -> int | None:

@@ -50,7 +50,9 @@ from taurus_datamover.parsers.ws_common import (
     derive_name,
     numbered_lines,
     parse_days_hours,
+    implausible_entry,
     parse_whole_number,
+    refuse_repeated_paths,
     released_id_of,
 )
 
@@ -277,7 +279,7 @@ class _Reader:
                 )
             self.result.append(block.finish(self.now, self.user, self.group))
             self.block = None
-        return self.result
+        return refuse_repeated_paths(self.result)
 
 
 def _padded(body: str, key: str) -> bool:
@@ -367,8 +369,9 @@ class _Block:
             )
         fields = self.fields
         path: str = fields["path"]
-        if not path:
-            raise ParseError("empty `workspace directory`", lineno=self.lineno, line=self.line)
+        why = implausible_entry(self.shown_id, path, user, group, "until deletion" in self.seen)
+        if why is not None:
+            raise ParseError(why, lineno=self.lineno, line=self.line)
         name, owner = derive_name(self.shown_id, path, user, group_listing=group)
         state_fields = _state(self.shown_id, path, fields, self.seen, now)
         remaining_text: str | None = fields.get("remaining_text")

@@ -31,7 +31,9 @@ from taurus_datamover.parsers.ws_common import (
     aware_now,
     derive_name,
     numbered_lines,
+    implausible_entry,
     parse_whole_number,
+    refuse_repeated_paths,
     released_id_of,
 )
 
@@ -84,7 +86,7 @@ def parse_ws_list_table(
     while index < len(pending):
         row, index = _row(pending, index, columns is _FULL)
         rows.append(_model(row, zone, now, user, group_listing, expired_listing))
-    return rows
+    return refuse_repeated_paths(rows)
 
 
 def _header(lineno: int, raw: str) -> tuple[str, ...]:
@@ -172,10 +174,13 @@ def _model(
         fields["extensions_left"] = extensions
     shown_id: str = row["id"]
     path: str = row["path"]
+    why = implausible_entry(shown_id, path, user, group, expired_listing)
+    if why is not None:
+        raise ParseError(why, lineno=lineno, line=raw)
     name, owner = derive_name(shown_id, path, user, group_listing=group)
     whole_days = timedelta(days=days)
     if expired_listing:
-        return _removed(shown_id, name, owner, path, whole_days, now, fields, lineno, raw)
+        return _removed(shown_id, name, owner, path, whole_days, now, fields)
     expires: datetime | None = fields.get("expires")
     remaining = expires - now if expires is not None else whole_days
     expired = remaining < timedelta(0)
@@ -199,16 +204,10 @@ def _removed(
     until: timedelta,
     now: datetime,
     fields: dict[str, Any],
-    lineno: int,
-    raw: str,
 ) -> WorkspaceInfo:
     """A row of ``-e -T``: the table does not say released or expired, so ``state`` is
     None (the block listing ``-e`` tells the two apart)."""
     released_id = released_id_of(shown_id, path)
-    if released_id is None:
-        raise ParseError(
-            "under -e the ID is the timestamp of the deleted entry", lineno=lineno, line=raw
-        )
     try:
         restorable_until: datetime | None = now + until
     except OverflowError:
