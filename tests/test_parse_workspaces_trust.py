@@ -17,6 +17,7 @@ from ws_v2_captures import Row, capture, render_table_v2
 
 from taurus_datamover.errors import ParseError
 from taurus_datamover.parsers.workspaces import (
+    parse_ws_allocate,
     parse_ws_filesystems,
     parse_ws_list,
     parse_ws_list_table,
@@ -258,8 +259,12 @@ _REAL_LINES = [
     line
     for name in ("20_list_verbose", "68_list_expired_flag", "28_list_table", "88_stat", "54_restore_list")
     for line in capture(name).stdout.split("\n")
+] + [
+    line
+    for name in ("11_allocate_too_many_days", "42_extend_walrus_exhausted")
+    for line in capture(name).stderr.split("\n")
 ]
-_MUTATION = st.sampled_from(["", "٣", "99999999999999", "1_0", "-", "\t", ":", "Id: x", "\x00", "  "])
+_MUTATION = st.sampled_from(["", "٣", "99999999999999", "9" * 5000, "1_0", "-", "\t", ":", "Id: x", "\x00", "  "])
 
 
 @st.composite
@@ -290,6 +295,21 @@ def _only_parse_errors(text: str) -> None:
             event("parsed")
         except ParseError:
             event("ParseError")
+    try:
+        parse_ws_allocate(text, text)
+    except ParseError:
+        pass
+
+
+@pytest.mark.parametrize("digits", ["9" * 5000, "1" + "0" * 30])
+def test_huge_numbers_in_allocate_and_stat_output(digits: str) -> None:
+    cap = capture("11_allocate_too_many_days")
+    stderr = cap.stderr.replace("remaining extensions  : 10", f"remaining extensions  : {digits}")
+    result = parse_ws_allocate(cap.stdout, stderr.replace("maximum of 100", f"maximum of {digits}"))
+    assert result.remaining_extensions is None and result.capped_duration is None
+    stat = capture("88_stat").stdout.replace("blocks              : 0", f"blocks              : {digits}")
+    with pytest.raises(ParseError):
+        parse_ws_stat(stat)
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)

@@ -290,17 +290,22 @@ def test_stat_rejects(change: tuple[str, str]) -> None:
 # --- admin listings (89 has only its command: printed from the format strings) ---------
 
 
-def test_admin_listing_full_ids() -> None:
-    now = datetime(2026, 11, 24, 21, 37, tzinfo=UTC)
-    ws = Ws(
+def _usera(name: str, now: datetime, **more: object) -> Ws:
+    return Ws(
         user=USER,
-        name="big-data",
-        space="/srv/wsroot/walrus/ws2",
-        filesystem="walrus",
+        name=name,
+        space="/srv/wsroot/horse/ws",
+        filesystem="horse",
         created=now - timedelta(days=1),
         expires=now + timedelta(days=3),
         extensions=2,
+        **more,  # type: ignore[arg-type]
     )
+
+
+def test_admin_listing_full_ids() -> None:
+    now = datetime(2026, 11, 24, 21, 37, tzinfo=UTC)
+    ws = _usera("big-data", now)
     text = render_v2([ws], now, BERLIN, terse=True, shown="admin")
     assert text.startswith("Id: usera-big-data\n")
     (info,) = parse_ws_list(text, tz=BERLIN, now=now, user=USER)
@@ -312,16 +317,7 @@ def test_admin_listing_full_ids() -> None:
 def test_admin_expired_listing_full_ids() -> None:
     now = datetime(2026, 11, 24, 21, 37, tzinfo=UTC)
     released = now - timedelta(hours=2)
-    ws = Ws(
-        user=USER,
-        name="quick",
-        space="/srv/wsroot/horse/ws",
-        filesystem="horse",
-        created=now - timedelta(days=1),
-        expires=now + timedelta(days=1),
-        extensions=10,
-        released_at=released,
-    )
+    ws = _usera("quick", now, released_at=released)
     text = render_v2([ws], now, BERLIN, expired_listing=True, shown="admin")
     stamp = int(released.timestamp())
     assert text.startswith(f"Id: usera-quick-{stamp}\n")

@@ -29,7 +29,7 @@ __all__ = ["parse_ws_stat"]
 
 _HEADER = re.compile(r"Id: ([A-Za-z0-9._-]+)")
 _ENTRY = re.compile(r"    ([a-zA-Z][a-zA-Z/\[\] ]*?) *: (.*)")
-_COUNT = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})*|[0-9]{1,20}")
+_COUNT = re.compile(r"[0-9]{1,3}(?:,[0-9]{3}){0,6}|[0-9]{1,20}")
 _BYTES = re.compile(rf"({_COUNT.pattern}) \((.*)\)")
 _ORDER = ("workspace directory", "files", "softlinks", "directories", "bytes", "blocks")
 
