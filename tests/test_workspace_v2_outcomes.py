@@ -15,7 +15,7 @@ from fake_tools import write_executable
 from ws_v2_captures import capture, install_replay
 
 from taurus_datamover.emulator.site import EmulatedSite
-from taurus_datamover.errors import WorkspaceError, WorkspaceNotFound
+from taurus_datamover.errors import ParseError, WorkspaceError, WorkspaceNotFound
 from taurus_datamover.workspace import (
     MAX_NAME_LENGTH,
     USER_ENV,
@@ -72,6 +72,7 @@ def test_capped_allocation_is_success_with_a_warning(bin_dir: Path) -> None:
         ("ws_extend", "46_extend_not_extendable_fs", ("extend", "fastscratch", 5), WorkspaceError, "can not be extended"),
         ("ws_extend", "49_extend_walrus_no_extensions_left", ("extend", "bigdata", 5), WorkspaceError, "no more extensions"),
         ("ws_release", "52_release_missing", ("release", "nosuchws"), WorkspaceNotFound, "Non-existent"),
+        ("ws_allocate", "14_allocate_mail_without_reminder", ("allocate", "nomail", 5), WorkspaceError, "without the reminder"),
     ],
 )
 def test_refusals_become_typed_errors(
@@ -86,6 +87,13 @@ def test_refusals_become_typed_errors(
     assert info.value.returncode == cap.rc
     if error is WorkspaceError:
         assert not isinstance(info.value, WorkspaceNotFound)
+
+
+def test_extend_usage_with_rc0_is_no_success(bin_dir: Path) -> None:
+    assert capture("47_extend_usage").rc == 0  # `Usage: ...` on stdout, exit code 0
+    install_replay(bin_dir, "ws_extend", "47_extend_usage")
+    with pytest.raises(ParseError, match="not an absolute path"):
+        _ws(bin_dir).extend("simdata", 10)
 
 
 def test_restore_missing_id_and_success(bin_dir: Path) -> None:
