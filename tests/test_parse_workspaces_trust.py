@@ -17,6 +17,7 @@ from ws_v2_captures import Row, capture, render_table_v2
 
 from taurus_datamover.errors import ParseError
 from taurus_datamover.parsers.workspaces import (
+    confirm_with_terse,
     parse_ws_allocate,
     parse_ws_filesystems,
     parse_ws_list,
@@ -133,6 +134,41 @@ def test_entries_the_tools_cannot_print_are_refused() -> None:
         parse_ws_list(
             render_v2([_ws(comment=forged), _ws("next")], NOW, UTC), tz=UTC, now=NOW, user="marie"
         )
+
+
+def _perfect_forgery(generation: int) -> str:
+    """A comment holding, line for line, the rest of its block and a whole new entry."""
+    indent = " " * (5 if generation == 1 else 4)
+    expires = "expiration date" if generation == 1 else "expiration time"
+    header = "id" if generation == 1 else "Id"
+    remaining = "9 days 3 hours" if generation == 1 else "9 days, 3 hours"
+    lines = [
+        "x",
+        f"{indent}{'creation time':<21}: Mon Nov 23 21:00:00 2026",
+        f"{indent}{expires:<21}: Fri Dec  4 00:00:00 2026",
+        f"{indent}{'filesystem name':<21}: scratch",
+        f"{indent}{'available extensions':<21}: 10",
+        f"{header}: evil",
+        f"{indent}{'workspace directory':<21}: /scratch/ws/0/marie-evil",
+        f"{indent}{'remaining time':<21}: {remaining}",
+    ]
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("generation", [1, 2])
+def test_a_perfect_forgery_is_caught_by_the_terse_listing(generation: int) -> None:
+    items = [_ws(comment=_perfect_forgery(generation)), _ws("next")]
+    full = parse_ws_list(RENDER[generation](items, NOW, UTC), tz=UTC, now=NOW, user="marie")
+    assert "evil" in [i.name for i in full]  # the layout alone cannot tell (documented)
+    terse = parse_ws_list(RENDER[generation](items, NOW, UTC, terse=True), tz=UTC, now=NOW, user="marie")
+    assert [i.name for i in terse] == ["real", "next"]
+    with pytest.raises(ParseError, match="marie-evil"):
+        confirm_with_terse(full, terse)
+    honest = [_ws(comment="a\nb"), _ws("next")]
+    assert confirm_with_terse(
+        parse_ws_list(RENDER[generation](honest, NOW, UTC), tz=UTC, now=NOW, user="marie"),
+        list(reversed(terse)),
+    )
 
 
 _FRAGMENTS = st.sampled_from(

@@ -18,6 +18,7 @@ from taurus_datamover.parsers.ws_allocate import (
 from taurus_datamover.parsers.ws_filesystems import parse_ws_filesystems
 from taurus_datamover.parsers.ws_find import parse_ws_find
 from taurus_datamover.parsers.ws_list import (
+    confirm_with_terse,
     listing_generation,
     parse_ws_list,
     parse_ws_list_short,
@@ -32,6 +33,7 @@ __all__ = [
     "parse_ws_list_table",
     "parse_ws_stat",
     "listing_generation",
+    "confirm_with_terse",
     "parse_ws_filesystems",
     "parse_ws_allocate",
     "parse_ws_extend",

@@ -24,7 +24,7 @@ text printed raw (a newline in it makes more lines):
   workspace ``evil``. What cannot be told apart: a comment that itself carries a
   complete, well-formed rest of the block and a whole next block (see
   ``docs/reliability.md``); only a listing without comments (``-t``, ``-T``) is free of
-  user text.
+  user text, and :func:`confirm_with_terse` checks a full listing against one.
 
 Names and owners come from the directory (:func:`~.ws_common.derive_name`); v2 ``-e``
 entries (``Id: <timestamp>``, ``remaining time : released|expired``, ``until deletion``)
@@ -56,7 +56,7 @@ from taurus_datamover.parsers.ws_common import (
     released_id_of,
 )
 
-__all__ = ["parse_ws_list", "parse_ws_list_short", "listing_generation"]
+__all__ = ["parse_ws_list", "parse_ws_list_short", "listing_generation", "confirm_with_terse"]
 
 #: An id as the tools print it: a name, ``user-name``, a timestamp, or empty (v2 HEAD
 #: prints the text after the last ``-``, which is empty for a name ending in ``-``).
@@ -455,6 +455,35 @@ def _convert(kind: str, value: str, zone: tzinfo, lineno: int, raw: str) -> Any:
             line=raw,
         )
     return value if kind == "remaining" else remaining
+
+
+def confirm_with_terse(
+    infos: list[WorkspaceInfo], terse: list[WorkspaceInfo]
+) -> list[WorkspaceInfo]:
+    """``infos`` (a full listing) once a terse listing of the same moment agrees with it.
+
+    ``ws_list -t`` prints no comment, so its entries carry no user text: every directory
+    of the full listing must be one of the terse listing's, with the same printed id, and
+    none may be missing. This catches what the layout alone cannot (a comment that holds a
+    whole well-formed entry). Order is not compared (v2 prints in no stable order).
+
+    Raises:
+        ParseError: an entry in one listing and not in the other (the message names it).
+    """
+    def key(info: WorkspaceInfo) -> tuple[str, str]:
+        return (info.path.rstrip("/"), info.id)
+
+    full_keys = sorted(key(info) for info in infos)
+    terse_keys = sorted(key(info) for info in terse)
+    if full_keys != terse_keys:
+        extra = sorted(set(full_keys) - set(terse_keys))
+        missing = sorted(set(terse_keys) - set(full_keys))
+        raise ParseError(
+            "the full and the terse listing differ (a comment forging an entry, or a change "
+            f"between the two runs): only in the full one {extra}, only in the terse one "
+            f"{missing}"
+        )
+    return infos
 
 
 def parse_ws_list_short(text: str) -> list[str]:
