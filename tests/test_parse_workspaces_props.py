@@ -25,6 +25,7 @@ from test_parse_workspaces_render import (
 
 from taurus_datamover.errors import ParseError
 from taurus_datamover.models.workspaces import (
+    WorkspaceState,
     AllocationAction,
     FilesystemInfo,
     WorkspaceInfo,
@@ -139,6 +140,7 @@ def expected(
         fields.update(reminder=read_back(ws.reminder, zone), mail=ws.mail or None)
         if version == 1:
             fields.update(acctcode=ws.acctcode or None, group=ws.group or None)
+    expired = text == "expired" or (remaining is not None and remaining < timedelta(0))
     return WorkspaceInfo(
         id=shown_id,
         name=ws.name,
@@ -146,7 +148,8 @@ def expected(
         path=ws.path,
         remaining=remaining,
         remaining_text=text,
-        expired=text == "expired" or (remaining is not None and remaining < timedelta(0)),
+        expired=expired,
+        state=WorkspaceState.EXPIRED if expired else WorkspaceState.ACTIVE,
         extensions_left=ws.extensions,
         **fields,
     )

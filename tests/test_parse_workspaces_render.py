@@ -122,11 +122,17 @@ def render_v2(
     shown: str = "user",
 ) -> str:
     """v2 ``ws_list`` (4-space indent, ``Id:``); ``shown``: ``user`` (after ``<user>-``),
-    ``last`` (v2 HEAD: after the last ``-``) or ``admin`` (full id)."""
+    ``last`` (v2 HEAD: after the last ``-``) or ``admin`` (full id). Under ``-e`` the DB
+    entry is ``<user>-<name>-<timestamp>`` (the release or expiry), shown the same way."""
     out: list[str] = []
     for ws in items:
         base = f"{ws.user}-{ws.name}"
+        if expired_listing:
+            moved = ws.released_at or ws.expired_at or ws.expires
+            base = f"{base}-{int(moved.timestamp())}"
         shown_id = {"user": ws.name, "last": base.rsplit("-", 1)[1], "admin": base}[shown]
+        if expired_listing and shown == "user":
+            shown_id = base.rsplit("-", 1)[1]  # v2 prints the timestamp (see the captures)
         out.append(f"Id: {shown_id}\n")
         out.append(_line(4, "workspace directory", ws.path))
         if expired_listing:

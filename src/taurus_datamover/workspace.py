@@ -62,6 +62,7 @@ from taurus_datamover.models.workspaces import (
 )
 from taurus_datamover.parsers.workspaces import (
     is_not_found_message,
+    listing_generation,
     parse_ws_allocate,
     parse_ws_extend,
     parse_ws_filesystems,
@@ -69,7 +70,7 @@ from taurus_datamover.parsers.workspaces import (
     parse_ws_restore_list,
     workspace_error_message,
 )
-from taurus_datamover.parsers.ws_common import NAME_PATTERN
+from taurus_datamover.parsers.ws_common import NAME_PATTERN, split_diagnostic, strip_ansi
 from taurus_datamover.stored_text import WorkspaceArgumentError, check_stored_text
 from taurus_datamover.tools import WORKSPACE_FAMILY
 
@@ -96,6 +97,10 @@ _FS_NAME = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_.-]*")
 #: Released ids: ``<user>-<name>-<unix time>`` (``ws_restore -l``).
 _RELEASED_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*-[0-9]+")
 _ILLEGAL_NAME = "Illegal workspace name, use ASCII characters and numbers, '-','.' and '_' only!"
+#: The longest name whose released entry ``<user>-<name>-<unix time>`` still fits in a
+#: file name (255 bytes) for a user name of up to 32 characters (``useradd``'s limit).
+MAX_NAME_LENGTH = 255 - 32 - 1 - 1 - 10
+_VERSION = re.compile(r"\bversion ([0-9]{1,3})\.[0-9]")
 _RESTORE_OK = re.compile(r"restore successful", re.IGNORECASE)
 
 
@@ -110,11 +115,22 @@ def check_workspace_name(name: object) -> str:
     ``_`` and ``-``. Checked here so that a bad name never reaches a tool (where ``-x``
     would be read as an option and ``a/b`` as a path).
 
+    Every name that passes lists back: listings are read by the directory
+    (``<user>-<name>``), not by the id the tools print (v2 prints only the text after the
+    last ``-``, nothing at all for ``data-``). Refused besides: names longer than
+    :data:`MAX_NAME_LENGTH`, which the tools create but cannot release or restore (the
+    released entry's file name would pass 255 bytes).
+
     Raises:
         WorkspaceError: the name breaks the rule (the message quotes the tools' wording).
     """
     if not isinstance(name, str) or NAME_PATTERN.fullmatch(name) is None:
         raise WorkspaceError(f"{_ILLEGAL_NAME} (got {name!r})")
+    if len(name) > MAX_NAME_LENGTH:
+        raise WorkspaceError(
+            f"workspace name of {len(name)} characters: at most {MAX_NAME_LENGTH}, so that "
+            "its released entry `<user>-<name>-<unix time>` fits in a file name"
+        )
     return name
 
 
@@ -270,16 +286,26 @@ class Workspace(ToolSet):
         return self._finish(self._start(tool, *args))
 
     def _finish(self, job: Job) -> JobOutput:
+        """Wait for ``job``; a non-zero exit becomes the tool's own refusal. What the tool
+        printed also tells which generation the tools are (see :attr:`tool_generation`)."""
         try:
-            return job.result()
+            output = job.result()
         except CommandTimeout:
             raise
         except WorkspaceError as exc:
+            self._note_generation(job, exc.stdout, exc.stderr)
             raise self._refusal(job, exc.stdout, exc.stderr, fallback=exc.message) from None
+        self._note_generation(job, output.stdout, output.stderr)
+        return output
 
     @staticmethod
     def _refusal(job: Job, stdout: str, stderr: str, *, fallback: str) -> WorkspaceError:
-        """The error for a refusal, carrying the tool's own words where it printed any."""
+        """The error for a refusal, carrying the tool's own words where it printed any.
+
+        The tool's ``error:`` lines (v1 ``Error:``) are the message; without any, the last
+        line it printed on a failed run, else ``fallback``. "Does not exist" refusals are
+        :class:`WorkspaceNotFound` (not a missing ``ws_restore`` *target*).
+        """
         said = workspace_error_message(stderr) or workspace_error_message(stdout)
         if said is None:
             lines = [line.strip() for line in (stderr + "\n" + stdout).split("\n") if line.strip()]
@@ -288,10 +314,54 @@ class Workspace(ToolSet):
         return cls(said, argv=job.argv, returncode=job.returncode, stdout=stdout, stderr=stderr)
 
     def _refuse_on_error_lines(self, job: Job, output: JobOutput) -> None:
-        """Raise for tools that print an error and still exit 0."""
+        """Raise for tools that print an error and still exit 0 (v2: ``ws_list -F
+        nosuchfs``, ``ws_restore`` to a missing target; v1 ``ws_find`` on stdout)."""
         said = workspace_error_message(output.stderr)
         if said is not None:
             raise self._refusal(job, output.stdout, output.stderr, fallback=said)
+
+    # ------------------------------------------------------------------ generation
+    @property
+    def tool_generation(self) -> int:
+        """1 (hpc-workspace 1.x) or 2 (the C++ rewrite), found once per ``Workspace``.
+
+        Taken from the first output that tells (a ``ws_list`` block's ``id:``/``Id:``, or
+        the case of a diagnostic's level, ``Error:``/``error:``); when nothing has told
+        yet, from ``ws_list --version``. The parsers read both generations either way;
+        this says which one the site runs.
+
+        Raises:
+            WorkspaceError: ``ws_list --version`` names no version.
+        """
+        known = vars(self).get("_generation")
+        if isinstance(known, int):
+            return known
+        job = self._start("ws_list", "--version")
+        try:
+            output = job.result()
+            text = output.stdout + "\n" + output.stderr
+        except WorkspaceError as exc:  # v1's C++ tools exit 1 after --version
+            text = exc.stdout + "\n" + exc.stderr
+        match = _VERSION.search(text)
+        if match is None:
+            raise WorkspaceError(
+                "ws_list --version names no version", argv=job.argv, stdout=text
+            )
+        generation = 1 if int(match.group(1)) < 2 else 2
+        self._generation = generation
+        return generation
+
+    def _note_generation(self, job: Job, stdout: str, stderr: str) -> None:
+        """Remember the generation once an output shows it (first one wins)."""
+        if isinstance(vars(self).get("_generation"), int):
+            return
+        found: int | None = None
+        if job.argv and Path(job.argv[0]).name == "ws_list":
+            found = listing_generation(stdout)
+        if found is None:
+            found = _diagnostic_generation(stderr)
+        if found is not None:
+            self._generation = found
 
     # ------------------------------------------------------------------ listing
     def filesystems(self, *, details: bool = False) -> builtins.list[FilesystemInfo]:
@@ -344,7 +414,11 @@ class Workspace(ToolSet):
         output = self._finish(job)
         self._refuse_on_error_lines(job, output)
         infos = parse_ws_list(
-            output.stdout, tz=self.tz, now=self.current_time(), user=self.current_user()
+            output.stdout,
+            tz=self.tz,
+            now=self.current_time(),
+            user=self.current_user(),
+            group_listing=group,
         )
         if filesystem is not None:
             infos = [
@@ -569,6 +643,15 @@ class Workspace(ToolSet):
                 stderr=output.stderr,
             )
         return Path(self.get(target, filesystem).path) / released_id
+
+
+def _diagnostic_generation(stderr: str) -> int | None:
+    """1 for v1's capitalised ``Error:``/``Info:``, 2 for v2's ``error:``/``info:``."""
+    for line in stderr.split("\n"):
+        text = strip_ansi(line).strip()
+        if split_diagnostic(text) is not None and text[:1].isalpha():
+            return 1 if text[:1].isupper() else 2
+    return None
 
 
 def _remaining_key(info: WorkspaceInfo) -> tuple[int, float]:

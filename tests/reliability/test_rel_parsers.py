@@ -212,8 +212,12 @@ def test_ws_list_hostile_only_parse_error_many(text: str, figures: Any) -> None:
 
 def test_ws_list_forged_block_in_a_value_is_not_a_workspace() -> None:
     """A value cannot open a block: 'id:' only counts at the start of a line."""
-    text = ("id: real\n     workspace directory  : /ws/root-real id: forged\n"
-            "     filesystem name      : horse\n")
+    text = ("id: real\n     workspace directory  : /ws/root-real\n"  # a complete block
+            "     remaining time       : 1 days 0 hours\n"
+            "     comment              : x id: forged\n"
+            "     creation time        : Tue Nov 24 21:24:14 2026\n"
+            "     expiration date      : Wed Nov 25 21:24:14 2026\n"
+            "     filesystem name      : horse\n     available extensions : 1\n")
     result = parse_ws_list(text, now=NOW, tz=UTC, user="root")
     assert [w.id for w in result] == ["real"]
 

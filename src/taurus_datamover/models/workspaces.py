@@ -17,11 +17,14 @@ from typing import Protocol, cast
 
 from pydantic import Field
 
+from taurus_datamover.errors import WorkspaceError
 from taurus_datamover.models.base import FrozenModel
 
 __all__ = [
     "WorkspaceOwner",
+    "WorkspaceState",
     "WorkspaceInfo",
+    "WorkspaceStat",
     "FilesystemInfo",
     "ReleasedWorkspace",
     "AllocationAction",
@@ -53,6 +56,14 @@ class WorkspaceOwner(Protocol):
         ...
 
 
+class WorkspaceState(str, Enum):
+    """Where a listed workspace stands: in use, past its expiry, or released by its owner."""
+
+    ACTIVE = "active"
+    EXPIRED = "expired"
+    RELEASED = "released"
+
+
 class WorkspaceInfo(FrozenModel):
     """One workspace as ``ws_list`` prints it (v1 or v2; normal, terse or verbose form).
 
@@ -70,7 +81,17 @@ class WorkspaceInfo(FrozenModel):
     * ``remaining_text``: the tool's own text (``4 days 23 hours``, ``0 days, -3 hours``,
       ``expired``, ``released``).
     * ``expired``: the tool said ``expired``/``released``, or ``remaining`` is negative.
+    * ``state``: active, expired (past its expiry, moved away or not yet) or released;
+      ``None`` where the listing does not say (v2 ``ws_list -e -T``).
+    * ``removed``: listed from the deleted area (v2 ``ws_list -e``): the data waits for
+      ``ws_restore`` under ``released_id`` until about ``restorable_until`` (the listing's
+      ``until deletion``, whole hours). ``extend``/``release`` refuse such an entry.
     * ``extra``: lines with keys this library does not know, verbatim.
+
+    ``owner`` is ``None`` where the listing cannot tell it (a group listing showing
+    ``alice-b-data``: ``alice``'s ``b-data`` or ``alice-b``'s ``data``); then ``name`` is
+    only the printed id and the methods that act on the workspace refuse, as they do for
+    a workspace of another user.
     """
 
     id: str
@@ -93,6 +114,10 @@ class WorkspaceInfo(FrozenModel):
     expired_at: datetime | None = None
     released_at: datetime | None = None
     until_deletion: timedelta | None = None
+    state: WorkspaceState | None = WorkspaceState.ACTIVE
+    removed: bool = False
+    released_id: str | None = None
+    restorable_until: datetime | None = None
     extra: dict[str, str] = Field(default_factory=dict)
 
     @property
@@ -121,17 +146,71 @@ class WorkspaceInfo(FrozenModel):
     def _workspace(self) -> WorkspaceOwner:
         return cast(WorkspaceOwner, self._require_owner())
 
+    def _acting_on(self, action: str) -> WorkspaceOwner:
+        """The owner object, once it is sure that ``name`` addresses this very workspace."""
+        workspace = self._workspace()
+        if self.removed:
+            raise WorkspaceError(
+                f"cannot {action} workspace {self.name!r} ({self.path}): it was released "
+                f"or has expired and waits in the deleted area; restore it first "
+                f"(ws_restore {self.released_id or '<id from ws_restore -l>'})"
+            )
+        if self.owner is None:
+            raise WorkspaceError(
+                f"cannot {action} the workspace at {self.path}: its owner cannot be told "
+                f"from the listing (user names and workspace names may both contain '-'), "
+                f"so the name {self.name!r} may address another workspace"
+            )
+        current = getattr(workspace, "current_user", None)
+        user = current() if callable(current) else None
+        if isinstance(user, str) and user and user != self.owner:
+            raise WorkspaceError(
+                f"cannot {action} workspace {self.name!r} ({self.path}): it belongs to "
+                f"{self.owner!r}, and the tools would act on {user!r}'s workspace of that name"
+            )
+        return workspace
+
     def extend(self, days: int) -> WorkspaceInfo:
-        """Extend this workspace to ``days`` from now (uses one extension); return its new state."""
-        return self._workspace().extend(self.name, days, filesystem=self.filesystem)
+        """Extend this workspace to ``days`` from now (uses one extension); return its new state.
+
+        Raises ``WorkspaceError`` (before any tool runs) when ``owner`` is unknown or not
+        the tools' user, or the entry is ``removed``.
+        """
+        return self._acting_on("extend").extend(self.name, days, filesystem=self.filesystem)
 
     def release(self, *, delete_data: bool = False) -> None:
-        """Release this workspace (restorable with ``ws_restore`` unless ``delete_data``)."""
-        self._workspace().release(self.name, filesystem=self.filesystem, delete_data=delete_data)
+        """Release this workspace (restorable with ``ws_restore`` unless ``delete_data``).
+
+        Refuses like :meth:`extend` where the name might address another workspace.
+        """
+        self._acting_on("release").release(
+            self.name, filesystem=self.filesystem, delete_data=delete_data
+        )
 
     def refresh(self) -> WorkspaceInfo:
         """This workspace listed again (a new object; models are frozen)."""
-        return self._workspace().get(self.name, filesystem=self.filesystem)
+        return self._acting_on("look up").get(self.name, filesystem=self.filesystem)
+
+
+class WorkspaceStat(FrozenModel):
+    """What v2 ``ws_stat NAME`` counts in a workspace.
+
+    * ``id``: as printed (``<user>-<name>``, the DB id); ``name``/``owner`` as for
+      :class:`WorkspaceInfo` (``owner`` None where the id cannot be split for sure).
+    * ``size_text``: the tool's rounded size in parentheses (``0 B``, ``1.5 GiB``).
+    """
+
+    id: str
+    name: str
+    owner: str | None = None
+    path: str
+    files: int | None = None
+    softlinks: int | None = None
+    directories: int | None = None
+    bytes: int | None = None
+    size_text: str | None = None
+    blocks: int | None = None
+    extra: dict[str, str] = Field(default_factory=dict)
 
 
 class FilesystemInfo(FrozenModel):

@@ -1,9 +1,9 @@
 """The hpc-workspace parsers in one place: pure functions from ``ws_*`` output to models.
 
 Each tool has its own module (``ws_list``, ``ws_filesystems``, ``ws_allocate``,
-``ws_restore``, ``ws_find``); times go through :mod:`~taurus_datamover.parsers.ctime`.
+``ws_restore``, ``ws_find``, v2's ``ws_list -T`` table and ``ws_stat``); times go through :mod:`~taurus_datamover.parsers.ctime`.
 The formats are described in ``hpc-workspace.md`` and checked against the real captures in
-``fixtures/hpc-workspace-v1-real/``.
+``fixtures/hpc-workspace-v1-real/`` and ``fixtures/hpc-workspace-v2-real/``.
 """
 
 from __future__ import annotations
@@ -17,12 +17,23 @@ from taurus_datamover.parsers.ws_allocate import (
 )
 from taurus_datamover.parsers.ws_filesystems import parse_ws_filesystems
 from taurus_datamover.parsers.ws_find import parse_ws_find
-from taurus_datamover.parsers.ws_list import parse_ws_list, parse_ws_list_short
+from taurus_datamover.parsers.ws_list import (
+    confirm_with_terse,
+    listing_generation,
+    parse_ws_list,
+    parse_ws_list_short,
+)
 from taurus_datamover.parsers.ws_restore import parse_ws_restore_list
+from taurus_datamover.parsers.ws_stat import parse_ws_stat
+from taurus_datamover.parsers.ws_table import parse_ws_list_table
 
 __all__ = [
     "parse_ws_list",
     "parse_ws_list_short",
+    "parse_ws_list_table",
+    "parse_ws_stat",
+    "listing_generation",
+    "confirm_with_terse",
     "parse_ws_filesystems",
     "parse_ws_allocate",
     "parse_ws_extend",

@@ -34,8 +34,9 @@ __all__ = [
     "is_not_found_message",
 ]
 
-_REMAINING = re.compile(r"remaining (extensions|time in days)[ \t]*:[ \t]*(-?[0-9]+)")
-_CAPPED = re.compile(r".*setting to allowed maximum of (-?[0-9]+)\.?")
+# at most 18 digits: a longer number is no count a tool prints (and int() refuses > 4300)
+_REMAINING = re.compile(r"remaining (extensions|time in days)[ \t]*:[ \t]*(-?[0-9]{1,18})")
+_CAPPED = re.compile(r".*setting to allowed maximum of (-?[0-9]{1,18})\.?")
 _ACTIONS = (
     ("creating workspace", AllocationAction.CREATED),
     ("reusing workspace", AllocationAction.REUSED),

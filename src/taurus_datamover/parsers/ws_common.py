@@ -12,8 +12,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import timedelta
-from typing import Literal
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Literal
+
+from taurus_datamover.errors import ParseError
+
+if TYPE_CHECKING:
+    from taurus_datamover.models.workspaces import WorkspaceInfo
 
 __all__ = [
     "Level",
@@ -23,6 +28,12 @@ __all__ = [
     "derive_name",
     "NAME_PATTERN",
     "numbered_lines",
+    "parse_whole_number",
+    "MAX_DAYS",
+    "aware_now",
+    "released_id_of",
+    "implausible_entry",
+    "refuse_repeated_paths",
 ]
 
 Level = Literal["info", "warning", "error", "debug", "trace", "critical"]
@@ -34,7 +45,15 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _DIAGNOSTIC = re.compile(
     r"(info|warning|error|debug|trace|critical):[ \t]?(.*)", re.IGNORECASE | re.DOTALL
 )
-_DAYS_HOURS = re.compile(r"(-?[0-9]+) days,? (-?[0-9]+) hours")
+_DAYS_HOURS = re.compile(r"(-?[0-9]{1,12}) days,? (-?[0-9]{1,12}) hours")
+_WHOLE = re.compile(r"[0-9]{1,18}")
+_TIMESTAMP = re.compile(r"[0-9]{1,11}")
+_SIGNED = re.compile(r"-?[0-9]{1,18}")
+
+#: The largest day count a parser turns into a ``timedelta``: far past any real keep or
+#: lifetime (about 2700 years), and small enough that ``now + timedelta(days=MAX_DAYS)``
+#: stays inside ``datetime``'s range (year 9999) until the year 7000.
+MAX_DAYS = 1_000_000
 
 
 def numbered_lines(text: str) -> Iterator[tuple[int, str]]:
@@ -79,29 +98,126 @@ def cast_level(text: str) -> Level:
     return "critical"
 
 
+def aware_now(now: datetime | None) -> datetime:
+    """``now``, checked to be timezone-aware; the current time when None."""
+    if now is None:
+        return datetime.now(timezone.utc)
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be timezone-aware")
+    return now
+
+
+def released_id_of(shown_id: str, path: str) -> str | None:
+    """The id ``ws_restore`` takes for a v2 ``ws_list -e`` entry, else None.
+
+    ``-e`` prints the timestamp of the deleted DB entry as the id (admins: the whole
+    ``<user>-<name>-<timestamp>``); the entry is ``<directory basename>-<timestamp>``.
+    """
+    base = path.rstrip("/").rsplit("/", 1)[-1]
+    stamp = shown_id.rsplit("-", 1)[-1]
+    if _TIMESTAMP.fullmatch(stamp) and shown_id in (stamp, f"{base}-{stamp}"):
+        return f"{base}-{stamp}"
+    return None
+
+
+def implausible_entry(
+    shown_id: str, path: str, user: str | None, group_listing: bool, removed: bool
+) -> str | None:
+    """Why a listed entry cannot be what the tools print, or None if it can be.
+
+    What every genuine entry has: an absolute directory; a printed id that is the directory
+    name or its end after a ``-`` (v1/v2 users, admins; ``-e``: the entry's timestamp);
+    in a user's own listing (``user`` known, no ``-g``) a directory ``<user>-...``, since
+    the tools list only the DB entries ``<user>-*`` there.
+    """
+    if not path.startswith("/"):
+        return "the workspace directory is no absolute path"
+    base = path.rstrip("/").rsplit("/", 1)[-1]
+    if removed:
+        if released_id_of(shown_id, path) is None:
+            return "an entry of `ws_list -e` whose id is no timestamp of its directory"
+    elif base != shown_id and not base.endswith("-" + shown_id):
+        return f"the printed id {shown_id!r} is no part of the directory name {base!r}"
+    if user and not group_listing and not base.startswith(user + "-"):
+        return (
+            f"the directory {base!r} is no workspace of {user!r} (`ws_list` without -g lists "
+            f"only `{user}-*`): text the tool did not print as an entry, or `user` is not "
+            "the user the tools ran as"
+        )
+    return None
+
+
+def refuse_repeated_paths(infos: list[WorkspaceInfo]) -> list[WorkspaceInfo]:
+    """``infos``, unless one directory is listed twice (no listing does that; a comment
+    that forges an entry for an existing workspace would): then a ``ParseError``."""
+    seen: set[str] = set()
+    for info in infos:
+        key = info.path.rstrip("/")
+        if key in seen:
+            raise ParseError(f"the directory {info.path!r} is listed twice")
+        seen.add(key)
+    return infos
+
+
+def parse_whole_number(text: str, *, signed: bool = False) -> int | None:
+    """The number written in ASCII digits (``-`` first if ``signed``), else None.
+
+    Only ``[0-9]`` counts: ``int()`` alone would also take ``1_0``, ``+3``, `` 7`` and
+    other scripts' digits (``٣``), which no tool prints. At most 18 digits.
+    """
+    match = (_SIGNED if signed else _WHOLE).fullmatch(text)
+    return int(text) if match is not None else None
+
+
 def parse_days_hours(text: str) -> timedelta | None:
-    """``timedelta`` of ``N days M hours`` / ``N days, M hours``; None for another shape."""
+    """``timedelta`` of ``N days M hours`` / ``N days, M hours``; None for another shape.
+
+    Also None when the days or hours lie beyond :data:`MAX_DAYS` (``99999999999999 days``
+    is no remaining time a tool computes, and would overflow ``timedelta``/``datetime``).
+    """
     match = _DAYS_HOURS.fullmatch(text.strip())
     if match is None:
         return None
-    return timedelta(days=int(match.group(1)), hours=int(match.group(2)))
+    days, hours = int(match.group(1)), int(match.group(2))
+    if abs(days) > MAX_DAYS or abs(hours) > MAX_DAYS * 24:
+        return None
+    return timedelta(days=days, hours=hours)
 
 
-def derive_name(shown_id: str, path: str, user: str | None) -> tuple[str, str | None]:
-    """``(name, owner)`` of a listed workspace.
+def derive_name(
+    shown_id: str, path: str, user: str | None, *, group_listing: bool = False
+) -> tuple[str, str | None]:
+    """``(name, owner)`` of a listed workspace, from what is unambiguous.
 
-    1. ``user`` known and the directory basename is ``<user>-<rest>``: ``(rest, user)``.
-    2. Else, the basename ends with ``-<shown_id>``: ``(shown_id, <prefix>)`` (right for v1
-       and older v2, which show the text after the user; wrong for v2 HEAD with a dashed
-       name, which shows only the text after the last ``-``: pass ``user`` there).
-    3. Else (admin listings showing ``user-name``, unusual directories): ``(shown_id, None)``.
+    Directories (and DB ids) are ``<owner>-<name>``, and both parts may contain ``-``; the
+    printed id does not settle it (v1 prints the text after the first ``-``, v2 HEAD after
+    the last one, admins the whole id, ``-e`` only a timestamp). So:
+
+    1. ``user`` known and the basename is ``<user>-<rest>``: ``(rest, user)`` -- in the
+       user's own listing this is the entry the tools address as ``rest`` for this user. In
+       a group listing (``group_listing``) only when no other split exists (the basename
+       has exactly one ``-``): with users ``alice`` and ``alice-b``, ``alice-b-data`` may
+       be ``alice``'s ``b-data`` or ``alice-b``'s ``data``.
+    2. Else the basename has exactly one ``-``: ``(after, before)``.
+    3. Else the owner cannot be known: ``(printed id, None)`` (the basename when the
+       printed id is empty or no part of it). Such a name does not address the workspace.
     """
     base = path.rstrip("/").rsplit("/", 1)[-1]
+    dashes = base.count("-")
     if user:
         prefix = user + "-"
         if base.startswith(prefix) and len(base) > len(prefix):
-            return base[len(prefix) :], user
-    suffix = "-" + shown_id
-    if base != shown_id and base.endswith(suffix) and len(base) > len(suffix):
-        return shown_id, base[: -len(suffix)]
-    return shown_id, None
+            if not group_listing or dashes == 1:
+                return base[len(prefix) :], user
+            return _printed_name(shown_id, base), None
+    if dashes == 1:
+        owner, name = base.split("-")
+        if owner and name:
+            return name, owner
+    return _printed_name(shown_id, base), None
+
+
+def _printed_name(shown_id: str, base: str) -> str:
+    if shown_id and (base == shown_id or base.endswith("-" + shown_id)):
+        return shown_id
+    return base

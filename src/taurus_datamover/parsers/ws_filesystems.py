@@ -28,7 +28,7 @@ import re
 
 from taurus_datamover.errors import ParseError
 from taurus_datamover.models.workspaces import FilesystemInfo
-from taurus_datamover.parsers.ws_common import numbered_lines
+from taurus_datamover.parsers.ws_common import numbered_lines, parse_whole_number
 
 __all__ = ["parse_ws_filesystems"]
 
@@ -93,13 +93,14 @@ def _table_row(raw: str, lineno: int, *, is_default: bool) -> FilesystemInfo:
     if row is None or not _FS_NAME.fullmatch(row.group(1)):
         raise ParseError("not a row of the `ws_list -L` table", lineno=lineno, line=raw)
     parts = row.groups()
-    try:
-        numbers = [int(part) for part in parts[1:5]]
-        flags = [_BOOLS[part] for part in parts[5:8]]
-    except (ValueError, KeyError):
+    numbers = [parse_whole_number(part) for part in parts[1:5]]
+    flags = [_BOOLS.get(part) for part in parts[5:8]]
+    if any(number is None for number in numbers) or any(flag is None for flag in flags):
         raise ParseError(
-            "expected 4 numbers and 3 true/false in a `ws_list -L` row", lineno=lineno, line=raw
-        ) from None
+            "expected 4 numbers (ASCII digits) and 3 true/false in a `ws_list -L` row",
+            lineno=lineno,
+            line=raw,
+        )
     comment = parts[8] or ""
     return FilesystemInfo(
         name=parts[0],

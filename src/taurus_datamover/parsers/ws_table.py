@@ -1,0 +1,227 @@
+"""v2 ``ws_list -T`` (the fixed-width table) to :class:`WorkspaceInfo`.
+
+The tool prints (``src/ws_list.cpp``, format ``{:<30} {:<50} {:<25} {:<10} {:<9}``)::
+
+    ID                             PATH                       ...  EXPIRATION   EXTENSIONS REMAINING
+    ============================== ==========================  ... ============ ========== =========
+    simdata                        /srv/ws/usera-simdata      ...  Thu Dec 24 22:35:44 2026  10  29
+
+``-t`` keeps ``ID PATH REMAINING``. An id longer than 30 characters is followed by a line
+break and 31 blanks, a path longer than 50 by a break and 82 blanks: the rest of the row
+stays in its columns on a continuation line. REMAINING is whole days (truncated toward
+zero, so ``-2`` or ``0`` once expired); under ``-e`` the id is the timestamp of the
+deleted entry and REMAINING counts the days to deletion, so pass ``expired_listing``.
+
+What the table does not print (creation time, file system, comment, hours) is ``None``.
+The table carries no user text (ids are names the tools checked, paths the site's), so no
+comment can forge a row here.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+from taurus_datamover.errors import ParseError
+from taurus_datamover.models.workspaces import WorkspaceInfo, WorkspaceState
+from taurus_datamover.parsers.ctime import local_zone, parse_ctime
+from taurus_datamover.parsers.ws_common import (
+    MAX_DAYS,
+    aware_now,
+    derive_name,
+    numbered_lines,
+    implausible_entry,
+    parse_whole_number,
+    refuse_repeated_paths,
+    released_id_of,
+)
+
+__all__ = ["parse_ws_list_table"]
+
+_ID_WIDTH = 30
+_PATH_WIDTH = 50
+_PATH_AT = _ID_WIDTH + 1
+_REST_AT = _PATH_AT + _PATH_WIDTH + 1
+_FULL = ("ID", "PATH", "EXPIRATION", "EXTENSIONS", "REMAINING")
+_TERSE = ("ID", "PATH", "REMAINING")
+_ID = re.compile(r"[A-Za-z0-9._-]*")
+# EXPIRATION (a ctime, 24 characters padded to 25), EXTENSIONS, REMAINING
+_FULL_REST = re.compile(r"(\S.{22}\S) +([0-9]+) +(-?[0-9]+) *")
+_TERSE_REST = re.compile(r"(-?[0-9]+) *")
+
+
+def parse_ws_list_table(
+    text: str,
+    *,
+    tz: tzinfo | None = None,
+    now: datetime | None = None,
+    user: str | None = None,
+    group_listing: bool = False,
+    expired_listing: bool = False,
+) -> list[WorkspaceInfo]:
+    """Parse v2 ``ws_list -T`` (with or without ``-t``) into workspaces, in printed order.
+
+    Args:
+        tz, now, user, group_listing: as for :func:`~.ws_list.parse_ws_list`.
+        expired_listing: the table came from ``ws_list -e -T``: ids are timestamps,
+            REMAINING counts to deletion, and the entries are ``removed``.
+
+    Raises:
+        ParseError: no header, a rule line that does not fit, or a row that does not fit
+            the columns (with its number and text).
+    """
+    now = aware_now(now)
+    zone = tz if tz is not None else local_zone()
+    lines = [(n, raw) for n, raw in numbered_lines(text) if raw.strip()]
+    if not lines:
+        return []
+    columns = _header(lines[0][0], lines[0][1])
+    if len(lines) < 2 or not _is_rule(lines[1][1], len(columns)):
+        lineno, raw = lines[1] if len(lines) > 1 else lines[0]
+        raise ParseError("expected the `=====` rule under the table header", lineno=lineno, line=raw)
+    rows: list[WorkspaceInfo] = []
+    pending = lines[2:]
+    index = 0
+    while index < len(pending):
+        row, index = _row(pending, index, columns is _FULL)
+        rows.append(_model(row, zone, now, user, group_listing, expired_listing))
+    return refuse_repeated_paths(rows)
+
+
+def _header(lineno: int, raw: str) -> tuple[str, ...]:
+    words = tuple(raw.split())
+    if words == _FULL:
+        return _FULL
+    if words == _TERSE:
+        return _TERSE
+    raise ParseError(
+        "expected the `ws_list -T` header (ID PATH [EXPIRATION EXTENSIONS] REMAINING)",
+        lineno=lineno,
+        line=raw,
+    )
+
+
+def _is_rule(raw: str, count: int) -> bool:
+    parts = raw.rstrip(" ").split(" ")
+    return len(parts) == count and all(part and set(part) == {"="} for part in parts)
+
+
+def _row(
+    lines: list[tuple[int, str]], index: int, full: bool
+) -> tuple[dict[str, Any], int]:
+    """One row from ``lines[index]`` on (1 to 3 physical lines), and the next index."""
+    lineno, raw = lines[index]
+    index += 1
+    bad = "not a row of the `ws_list -T` table"
+    if len(raw) > _ID_WIDTH and raw[_ID_WIDTH] != " ":
+        # an id longer than the column: alone on its line, the row goes on at column 31
+        shown_id = raw
+        if index >= len(lines) or not lines[index][1].startswith(" " * _PATH_AT):
+            raise ParseError(f"{bad}: a long id without its continuation line", lineno=lineno, line=raw)
+        lineno, raw = lines[index]
+        index += 1
+    else:
+        shown_id = raw[:_ID_WIDTH].rstrip(" ")
+    if not _ID.fullmatch(shown_id):
+        raise ParseError(f"{bad}: the ID column holds no workspace id", lineno=lineno, line=raw)
+    after_id = raw[_PATH_AT:]
+    if len(after_id) > _PATH_WIDTH and after_id[_PATH_WIDTH] != " ":
+        path = after_id.rstrip(" ")
+        if " " in path or index >= len(lines) or not lines[index][1].startswith(" " * _REST_AT):
+            raise ParseError(f"{bad}: a long path without its continuation line", lineno=lineno, line=raw)
+        lineno, raw = lines[index]
+        index += 1
+        rest = raw[_REST_AT:]
+    else:
+        path = after_id[:_PATH_WIDTH].rstrip(" ")
+        rest = after_id[_PATH_WIDTH + 1 :]
+    if not path.startswith("/"):
+        raise ParseError(f"{bad}: the PATH column holds no absolute path", lineno=lineno, line=raw)
+    match = (_FULL_REST if full else _TERSE_REST).fullmatch(rest)
+    if match is None:
+        what = "EXPIRATION, EXTENSIONS and REMAINING" if full else "REMAINING"
+        raise ParseError(f"{bad}: expected {what} in their columns", lineno=lineno, line=raw)
+    row: dict[str, Any] = {"id": shown_id, "path": path, "lineno": lineno, "line": raw}
+    if full:
+        row["expires"], row["extensions"], row["days"] = match.groups()
+    else:
+        row["days"] = match.group(1)
+    return row, index
+
+
+def _model(
+    row: dict[str, Any],
+    zone: tzinfo,
+    now: datetime,
+    user: str | None,
+    group: bool,
+    expired_listing: bool,
+) -> WorkspaceInfo:
+    lineno, raw = row["lineno"], row["line"]
+    days = parse_whole_number(row["days"], signed=True)
+    if days is None or abs(days) > MAX_DAYS:
+        raise ParseError("REMAINING is no day count (ASCII digits)", lineno=lineno, line=raw)
+    fields: dict[str, Any] = {}
+    if "expires" in row:
+        try:
+            fields["expires"] = parse_ctime(row["expires"], zone)
+        except ValueError as exc:
+            raise ParseError(str(exc), lineno=lineno, line=raw) from None
+        extensions = parse_whole_number(row["extensions"])
+        if extensions is None:
+            raise ParseError("EXTENSIONS is no whole number", lineno=lineno, line=raw)
+        fields["extensions_left"] = extensions
+    shown_id: str = row["id"]
+    path: str = row["path"]
+    why = implausible_entry(shown_id, path, user, group, expired_listing)
+    if why is not None:
+        raise ParseError(why, lineno=lineno, line=raw)
+    name, owner = derive_name(shown_id, path, user, group_listing=group)
+    whole_days = timedelta(days=days)
+    if expired_listing:
+        return _removed(shown_id, name, owner, path, whole_days, now, fields)
+    expires: datetime | None = fields.get("expires")
+    remaining = expires - now if expires is not None else whole_days
+    expired = remaining < timedelta(0)
+    return WorkspaceInfo(
+        id=shown_id,
+        name=name,
+        owner=owner,
+        path=path,
+        remaining=remaining,
+        expired=expired,
+        state=WorkspaceState.EXPIRED if expired else WorkspaceState.ACTIVE,
+        **fields,
+    )
+
+
+def _removed(
+    shown_id: str,
+    name: str,
+    owner: str | None,
+    path: str,
+    until: timedelta,
+    now: datetime,
+    fields: dict[str, Any],
+) -> WorkspaceInfo:
+    """A row of ``-e -T``: the table does not say released or expired, so ``state`` is
+    None (the block listing ``-e`` tells the two apart)."""
+    released_id = released_id_of(shown_id, path)
+    try:
+        restorable_until: datetime | None = now + until
+    except OverflowError:
+        restorable_until = None
+    return WorkspaceInfo(
+        id=shown_id,
+        name=name,
+        owner=owner,
+        path=path,
+        expired=True,
+        until_deletion=until,
+        state=None,
+        removed=True,
+        released_id=released_id,
+        restorable_until=restorable_until,
+        **fields,
+    )
