@@ -179,8 +179,6 @@ def test_forged_misaligned_entry_raises() -> None:
     ("text", "options"),
     [("-rw-r--r-- 1 root 0 Nov 25 13:50 f", None),  # -g or -o?
      ("12 -rw-r--r-- 1 root root 0 Nov 25 13:50 f", None),  # -i or -s?
-     ("-rw-r--r-- 1 root root 0 Nov 25 13:50 'quoted'", None),
-     ("-rw-r--r-- 1 root root 0 Nov 25 13:50 a\\ b", None),
      ("?????????? ? ? ? ? ? f", None),
      ("total 0\nnot an entry", None),
      ("-rw-r--r-- 1 root root 0 Nov 25 13:50 f\n\nno header here\n", "-lb")],
@@ -261,3 +259,20 @@ def test_entries_are_frozen_and_compare_by_fields() -> None:
     assert a == b and hash(a) == hash(b)
     with pytest.raises(ValidationError, match="frozen"):
         a.name = "g"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("name", ["it's", "'quoted'", "a\\b", 'say "hi"', "$'x'", "a\\ b", "\\"])
+def test_default_reading_is_literal(name: str) -> None:
+    """Without options= names are read as plain ``ls -l`` prints them to a pipe (literal)."""
+    e = one(f"-rw-r--r-- 1 root root 0 Nov 25 13:50 {name}\n")
+    assert e.name == name
+    link = one(f"lrwxrwxrwx 1 root root 4 Nov 25 13:50 {name} -> it's\n")
+    assert (link.name, link.target) == (name, "it's")
+
+
+@pytest.mark.parametrize("options", [5, b"-l", [b"-l"], ["-l", None], object(), 1.5])
+def test_bad_options_types_are_a_clear_parse_error(options: Any) -> None:
+    with pytest.raises(ParseError, match="options= must"):
+        parse_ls("total 0\n", options=options)
+    with pytest.raises(ParseError, match="options= must"):
+        list(iter_ls(["total 0\n"], options=options))

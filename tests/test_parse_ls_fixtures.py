@@ -119,3 +119,32 @@ def test_literal_hostile_never_forges_an_entry() -> None:
         with pytest.raises(ParseError) as info:
             _parse(CASES[name])
         assert "forged" in info.value.line
+
+
+def _needs_flags(case: dict[str, Any]) -> bool:
+    """Whether the text alone cannot say how to read the case (quoting, -i/-s, -g/-o)."""
+    for flag in case["options"]:
+        if flag.startswith("--"):
+            if flag.startswith(("--quoting-style", "--inode", "--size", "--no-group")):
+                return True
+        elif any(ch in flag[1:] for ch in "bQisgoGZFqp"):
+            return True
+    return False
+
+
+DEFAULT_READABLE = sorted(n for n, c in CASES.items() if not _needs_flags(c) and not c["hostile"])
+
+
+@pytest.mark.parametrize("name", DEFAULT_READABLE)
+def test_fixture_reads_the_same_without_options(name: str) -> None:
+    """Plain listings (literal names, owner and group) need no options=: same entries."""
+    case = CASES[name]
+    data = (FIXTURES / case["file"]).read_bytes()
+    now = datetime.fromtimestamp(case["now_ns"] / 1e9, timezone.utc)
+    assert parse_ls(data, now=now, tz=timezone.utc) == _parse(case)
+
+
+def test_default_readable_fixtures_include_quotes_and_backslashes() -> None:
+    names = {t["name"] for n in DEFAULT_READABLE for t in CASES[n]["truth"]}
+    assert {"quote'single", "back\\slash", 'quote"double'} <= names
+    assert len(DEFAULT_READABLE) >= 10

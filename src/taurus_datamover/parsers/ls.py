@@ -11,9 +11,11 @@ and the quoting styles literal, ``-b``, ``-Q`` and ``shell-escape`` (see ``ls_na
 ``options`` (the ls argv, or an option string) settles what the text cannot say: whether a
 single number before the mode is the inode (``-i``) or the block count (``-s``), whether a
 single name column is the owner (``-o``) or the group (``-g``), and the quoting style.
-Without options the parser assumes owner and group columns and literal names, and raises
-:class:`ParseError` where a line reads two ways (including a name that starts with a quote
-or contains a backslash, which may be ``-b``/``-Q``/shell-escape output). The unambiguous form, for when the library
+Without options the parser reads what plain ``ls -l`` prints with stdout a pipe (what
+``dtls -l`` returns): owner and group columns and the *literal* quoting style, so names such
+as ``it's`` or ``a\\b`` are read as they are; it raises :class:`ParseError` where a line reads
+two ways. Pass ``options=`` for ``-b``, ``-Q``, ``--quoting-style``, ``-i``, ``-s``, ``-g``,
+``-o``. The unambiguous form, for when the library
 runs ls itself, is ``UNAMBIGUOUS_LS_OPTIONS`` with ``UNAMBIGUOUS_LS_ENV``: one line per entry,
 escaped names, exact nanosecond times.
 
@@ -283,15 +285,6 @@ class _Parser:
                              lineno=lineno, line=line) from None
         return self.record(head, name, target, [line], lineno, self.directory)
 
-    def literal_check(self, head: Head, line: str, lineno: int) -> None:
-        """Without options, refuse names that look quoted instead of misreading them."""
-        if self.layout.known:
-            return
-        field = line[head.name_start :]
-        if field[:1] in ("'", '"', "$") or "\\" in field:
-            raise ParseError("name looks quoted or escaped; pass options= with the ls flags",
-                             lineno=lineno, line=line)
-
     # -- the state machine ---------------------------------------------------------------
     def run(self, src: _Lines) -> Iterator[tuple[dict[str, Any], bool]]:
         """``(record, exact)`` per entry; ``exact``: read by the fast path, with the final
@@ -361,7 +354,6 @@ class _Parser:
                     pending.add(line)
                     continue
                 yield self.finish(pending), False
-                self.literal_check(head, line, n)
                 pending = _Pending(head, line, n, self.directory)
                 continue
             if state == "header":
@@ -386,7 +378,6 @@ class _Parser:
                 if head is not None:
                     state = "entries"
                     if self.literal:
-                        self.literal_check(head, line, n)
                         pending = _Pending(head, line, n, self.directory)
                     else:
                         yield self.quoted_entry(head, line, n), False

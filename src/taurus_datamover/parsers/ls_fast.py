@@ -61,7 +61,6 @@ def _pattern(names_may_be_sizes: bool) -> re.Pattern[str]:
 _PATTERNS = {True: _pattern(True), False: _pattern(False)}
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _PRECISIONS = {p.value: p for p in TimePrecision}
-_QUOTES = ("'", '"', "$")
 #: Distinct dates cached per listing (a recent-form date is one per minute of six months).
 _MAX_DATES = 1 << 16
 # enum members as module constants: attribute access on an Enum class is slow per line
@@ -77,8 +76,6 @@ class FastReader:
         self.literal = layout.quoting is Quoting.LITERAL
         self.escape = layout.quoting is Quoting.ESCAPE
         self.quoting = layout.quoting
-        # the careful reader refuses names that look quoted when no options were given
-        self.check_quoted = self.literal and not layout.known
         self.resolve = resolve
         self.tz = tz
         self.dates: dict[tuple[str, ...], tuple[datetime, TimePrecision]] = {}
@@ -155,8 +152,6 @@ class FastReader:
         target: str | None = None
         col = 0
         if self.literal:
-            if self.check_quoted and (field[:1] in _QUOTES or "\\" in field):
-                return None  # ls._Parser.literal_check raises
             if etype is _SYMLINK:
                 try:
                     parts = split_symlink_literal(field, size)

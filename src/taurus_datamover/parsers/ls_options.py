@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from taurus_datamover.parsers.ls_names import Quoting
 
-__all__ = ["Layout", "layout_from_options"]
+__all__ = ["Layout", "layout_from_options", "option_words"]
 
 _STYLES = {
     "literal": Quoting.LITERAL,
@@ -38,6 +38,25 @@ class Layout:
     known: bool = False  # built from real options
 
 
+def option_words(options: object) -> list[str]:
+    """The ls arguments in ``options``: a str (split at blanks) or an iterable of str.
+
+    Raises ``ValueError`` naming the type for anything else (an int, bytes, a list with a
+    non-str item), so a wrong argument is reported as such, not as an AttributeError.
+    """
+    if isinstance(options, str):
+        return options.split()
+    if isinstance(options, (bytes, bytearray)) or not isinstance(options, Iterable):
+        raise ValueError(
+            f"options= must be a str or an iterable of str (the ls flags), not {type(options).__name__}")
+    words = list(options)
+    for word in words:
+        if not isinstance(word, str):
+            raise ValueError(
+                f"options= must hold str items (the ls flags), not {type(word).__name__}: {word!r}")
+    return words
+
+
 def layout_from_options(options: str | Iterable[str] | None) -> Layout:
     """The layout implied by ls ``options`` (operands are ignored); unknown options too.
 
@@ -45,7 +64,7 @@ def layout_from_options(options: str | Iterable[str] | None) -> Layout:
     """
     if options is None:
         return Layout()
-    args = options.split() if isinstance(options, str) else list(options)
+    args = option_words(options)
     inode = blocks = False
     owner = group = True
     quoting = Quoting.LITERAL
