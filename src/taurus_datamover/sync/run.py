@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Collection, Generator
 from typing import TYPE_CHECKING, Any
 
-from taurus_datamover.errors import CommandTimeout, SyncError, TaurusDatamoverError, ToolError
+from taurus_datamover.errors import CommandTimeout, SyncError, TaurusDatamoverError
 from taurus_datamover.jobs import Job
 from taurus_datamover.models.jobs import JobState
 from taurus_datamover.sync.manifest import (
@@ -35,7 +35,7 @@ from taurus_datamover.sync.manifest import (
 )
 from taurus_datamover.sync.part import SyncPart, SyncResult
 from taurus_datamover.sync.progress import SyncProgress, run_progress
-from taurus_datamover.sync.submit import copy_options, start_rsync
+from taurus_datamover.sync.submit import copy_options, rsync_failure, start_rsync
 from taurus_datamover.sync.tree import TreeItem
 from taurus_datamover.sync.follow import nudge_watcher, wait_for_ids
 from taurus_datamover.sync.verify import mismatch_error, verify_checksum, verify_size_mtime
@@ -210,7 +210,7 @@ class SyncRun:
         try:
             job.result()
         except TaurusDatamoverError as error:
-            failure = SyncError(f"creating {self.dst!r} and its directories failed: {_why(error)}", run_id=self.run_id)
+            failure = SyncError(f"creating {self.dst!r} and its directories failed: {rsync_failure(error)}", run_id=self.run_id)
             self._settle(SyncState.FAILED, failure)
             raise failure from error
         with self._lock:
@@ -395,13 +395,3 @@ class SyncRun:
 
     def __repr__(self) -> str:
         return f"<SyncRun {self.run_id} {self.state.value} {len(self.parts)} parts {self.src!r} -> {self.dst!r}>"
-
-
-def _why(error: TaurusDatamoverError) -> str:
-    """One line: the error's message and, for a tool, its own last words on stderr."""
-    if isinstance(error, ToolError):
-        said = [line.strip() for line in error.stderr.splitlines() if line.strip()]
-        specific = [line for line in said if line.startswith("rsync: ")]  # before "rsync error: ... (code N)"
-        said = specific or said
-        return f"{error.message}: {said[-1]}" if said else error.message
-    return " ".join(str(error).split())

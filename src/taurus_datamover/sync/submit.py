@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from taurus_datamover import file_api
+from taurus_datamover.errors import TaurusDatamoverError, ToolError
 from taurus_datamover.jobs import Job
 
 if TYPE_CHECKING:
     from taurus_datamover.datamover import Datamover
 
-__all__ = ["ITEM_TAG", "check_options", "copy_options", "start_rsync"]
+__all__ = ["ITEM_TAG", "check_options", "copy_options", "rsync_failure", "start_rsync"]
 
 #: The prefix of the itemized lines of a checksum check (``--out-format``): rsync's and
 #: Slurm's own lines in the same output file never start with it (names cannot start a
@@ -89,3 +90,13 @@ def start_rsync(
         error_class=dm.error_class,
         expect_batch=dm.submits_batch_job("dtrsync", argv),
     )
+
+
+def rsync_failure(error: TaurusDatamoverError) -> str:
+    """One line: the error's message and, for a tool, its own last words on stderr."""
+    if isinstance(error, ToolError):
+        said = [line.strip() for line in error.stderr.splitlines() if line.strip()]
+        specific = [line for line in said if line.startswith("rsync: ")]  # before "rsync error: ... (code N)"
+        said = specific or said
+        return f"{error.message}: {said[-1]}" if said else error.message
+    return " ".join(str(error).split())
