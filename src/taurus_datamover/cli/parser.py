@@ -45,6 +45,7 @@ durations (--within, --expiring): {ACCEPTED_FORMS}; a bare number is days (7 = 7
 
 examples:
   taurus-datamover --emulate demo
+  taurus-datamover --emulate emulate --shell     # a shell where /grp, /data/horse/ws, ... exist
   taurus-datamover ls /grp/mygroup --json
   taurus-datamover cp -r /grp/mygroup/raw /data/horse/ws/me-run1/
   taurus-datamover rsync /grp/mygroup/raw /data/horse/ws/me-run1/ -a --info=progress2
