@@ -71,6 +71,7 @@ from taurus_datamover.parsers.workspaces import (
     workspace_error_message,
 )
 from taurus_datamover.parsers.ws_common import NAME_PATTERN, split_diagnostic, strip_ansi
+from taurus_datamover.posix_tz import zone_from_environment
 from taurus_datamover.stored_text import WorkspaceArgumentError, check_stored_text
 from taurus_datamover.tools import WORKSPACE_FAMILY
 
@@ -91,6 +92,8 @@ __all__ = [
 DEFAULT_TIMEOUT = 120.0
 #: The emulated tools take their user from this variable (see the emulator's config).
 USER_ENV = "TAURUS_EMULATOR_USER"
+#: The emulated tools take their site from this variable (see the emulator's launcher).
+ROOT_ENV = "TAURUS_EMULATOR_ROOT"
 
 #: File system names as the tools print them (``ws_list -l``).
 _FS_NAME = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_.-]*")
@@ -214,10 +217,14 @@ class Workspace(ToolSet):
             the output as it arrives.
         env: environment of the tools (default: this process's, at call time).
         timeout: seconds each object-API tool run may take (None: no limit).
-        tz: the cluster's zone for the wall times the tools print (default: this
-            machine's zone).
+        tz: the cluster's zone for the wall times the tools print (default: the zone of
+            the tools' environment, its ``TZ`` read as the C library reads it, see
+            :mod:`taurus_datamover.posix_tz`; a ``TZ`` that cannot be read is a
+            :class:`~taurus_datamover.posix_tz.TimeZoneError`, never UTC).
         now: the moment remaining times are measured from: an aware datetime, or a
-            callable returning one (to follow an emulated clock); default: the current time.
+            callable returning one; default: the current time, or, when the ``ws_*``
+            tools found are those of the emulated site that the environment's
+            ``TAURUS_EMULATOR_ROOT`` names, that site's clock.
         user: the tools' user (default: ``$TAURUS_EMULATOR_USER`` in ``env``/this
             process's environment, else the login name); used to derive names from
             workspace directories.
@@ -245,6 +252,18 @@ class Workspace(ToolSet):
         self.now = now
         self.user = user
 
+    @property
+    def tz(self) -> tzinfo:
+        """The zone the tools print wall times in: ``tz=`` if given, else the ``TZ`` (and
+        ``TZDIR``) of the tools' environment read as glibc reads it."""
+        if self._tz is not None:
+            return self._tz
+        return zone_from_environment(self.env if self.env is not None else os.environ)
+
+    @tz.setter
+    def tz(self, value: tzinfo | None) -> None:
+        self._tz = value
+
     # ------------------------------------------------------------------ context
     def current_user(self) -> str | None:
         """The user the tools run as: ``user=``, else ``$TAURUS_EMULATOR_USER`` of the
@@ -260,10 +279,27 @@ class Workspace(ToolSet):
         except (KeyError, OSError):
             return None
 
+    def emulated_site_root(self) -> Path | None:
+        """The root of the emulated site whose tools these are: the environment's
+        ``TAURUS_EMULATOR_ROOT`` when ``ws_list`` was found in its ``bin``; else None (a
+        root left in the shell does not make other tools follow that site's clock)."""
+        environ = self.env if self.env is not None else os.environ
+        root = environ.get(ROOT_ENV)
+        if not root or not self.has_tool("ws_list"):
+            return None
+        tools = os.path.realpath(os.path.dirname(self.tool_path("ws_list")))
+        return Path(root) if tools == os.path.realpath(os.path.join(root, "bin")) else None
+
     def current_time(self) -> datetime:
         """The aware moment remaining times are measured from (see ``now=``)."""
         value = self.now() if callable(self.now) else self.now
         if value is None:
+            root = self.emulated_site_root()
+            if root is not None:
+                from taurus_datamover.emulator import clock
+
+                environ = self.env if self.env is not None else os.environ
+                return datetime.fromtimestamp(clock.now(root, environ), timezone.utc)
             return datetime.now(timezone.utc)
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError("now must give a timezone-aware datetime")

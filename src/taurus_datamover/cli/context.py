@@ -7,7 +7,8 @@
 * Otherwise the tools are searched as the library does (``--datamover-path``/
   ``--ws-path``, then ``TAURUS_DATAMOVER_PATH``/``TAURUS_WS_PATH``, the ZIH places,
   ``PATH``). When ``TAURUS_EMULATOR_ROOT`` names a site (the shell lines of
-  ``taurus-datamover emulate`` set it), remaining times follow that site's clock.
+  ``taurus-datamover emulate`` set it) and the ``ws_*`` tools found are that site's,
+  remaining times follow that site's clock (see ``Workspace.current_time``).
 """
 
 from __future__ import annotations
@@ -94,11 +95,10 @@ class Context:
         return None if self.site is None else self.site.env()
 
     def _clock(self) -> Callable[[], datetime] | None:
+        # Without --site-root/--emulate, Workspace itself follows the site's clock when
+        # TAURUS_EMULATOR_ROOT names the site its tools come from (never for other tools).
         if self.site is not None:
             return _site_clock(self.site.root)
-        root = os.environ.get(ROOT_ENV)
-        if root and (Path(root) / "site.json").exists():
-            return _site_clock(Path(root))
         return None
 
     @property

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -36,9 +37,10 @@ def parse_time(text: str) -> float:
     return when.timestamp()
 
 
-def now(root: Path) -> float:
-    """The emulated current time of the site at *root*, in epoch seconds."""
-    env = os.environ.get(NOW_ENV)
+def now(root: Path, environ: Mapping[str, str] | None = None) -> float:
+    """The emulated current time of the site at *root*, in epoch seconds
+    (``TAURUS_EMULATOR_NOW`` taken from *environ*, default this process's environment)."""
+    env = (os.environ if environ is None else environ).get(NOW_ENV)
     if env:
         return parse_time(env)
     try:

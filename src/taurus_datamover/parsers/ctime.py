@@ -6,7 +6,7 @@ Both generations print times with C ``ctime()`` / ``strftime("%c")`` in the C lo
 into a tz-aware :class:`~datetime.datetime` and :func:`format_ctime` renders one back.
 
 Wall times are interpreted in a ``tzinfo``: the one given, else the zone of this machine
-(:func:`local_zone`: ``$TZ``, else ``/etc/localtime``, via ``dateutil.tz.gettz``). Wall
+(:func:`local_zone`: ``$TZ`` as glibc reads it, else ``/etc/localtime``). Wall
 times that a zone does not map to exactly one instant are resolved deterministically:
 
 * **gap** (the hour skipped when DST starts, e.g. 02:30 on the last Sunday of March in
@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone, tzinfo
-from functools import lru_cache
 
 __all__ = ["parse_ctime", "format_ctime", "local_zone", "resolve_wall_time"]
 
@@ -39,17 +38,15 @@ _DAY = re.compile(r"[0-9]{1,2}")
 _ONE_DAY = timedelta(days=1)
 
 
-@lru_cache(maxsize=1)
 def local_zone() -> tzinfo:
-    """The zone of this machine with its DST rules (``$TZ``, else ``/etc/localtime``).
-
-    Cached: computed once per process. ``dateutil.tz.gettz()`` is used because it knows
-    the full rules of the local zone, unlike ``datetime.astimezone()`` (a fixed offset).
+    """The zone of this machine with its DST rules: ``$TZ`` read as glibc reads it (a
+    zone file, else a POSIX TZ string: ``UTC+3`` is three hours *west*), else
+    ``/etc/localtime``; see :mod:`taurus_datamover.posix_tz`. A ``TZ`` that cannot be read
+    is a ``TimeZoneError`` (a ``ValueError``), never UTC.
     """
-    from dateutil import tz as dateutil_tz  # type: ignore[import-untyped,unused-ignore]
+    from taurus_datamover.posix_tz import zone_from_environment
 
-    zone: tzinfo | None = dateutil_tz.gettz()
-    return zone if zone is not None else timezone.utc
+    return zone_from_environment()
 
 
 def _exists(aware: datetime) -> bool:
