@@ -51,7 +51,7 @@ from pathlib import Path
 
 from taurus_datamover.cache_workspace import CacheWorkspace
 from taurus_datamover.command import PathArg, ToolSet
-from taurus_datamover.errors import CommandTimeout, WorkspaceError, WorkspaceNotFound
+from taurus_datamover.errors import CommandTimeout, ParseError, WorkspaceError, WorkspaceNotFound
 from taurus_datamover.jobs import Job, JobOutput
 from taurus_datamover.models.workspaces import (
     AllocationAction,
@@ -61,6 +61,7 @@ from taurus_datamover.models.workspaces import (
     WorkspaceInfo,
 )
 from taurus_datamover.parsers.workspaces import (
+    confirm_with_terse,
     is_not_found_message,
     listing_generation,
     parse_ws_allocate,
@@ -414,6 +415,7 @@ class Workspace(ToolSet):
         *,
         all_filesystems: bool = False,
         group: bool = False,
+        confirm: bool = False,
     ) -> builtins.list[WorkspaceInfo]:
         """The user's workspaces as ``ws_list`` shows them, each bound to this object.
 
@@ -425,43 +427,57 @@ class Workspace(ToolSet):
                 name are the file systems of ``ws_list -l`` listed in turn (``-F`` for
                 each). Cannot be combined with ``filesystem``.
             group: also the group's workspaces (``-g``).
+            confirm: also run the terse ``ws_list -t`` (which prints no comments) and
+                require the same entries (see :func:`confirm_with_terse`): no comment can
+                then forge an entry. One more ``ws_list`` run; :meth:`get` and ``ws
+                auto-extend`` always confirm, since they decide what to change.
         """
         if filesystem is not None and all_filesystems:
             raise ValueError("give either filesystem or all_filesystems=True, not both")
         if all_filesystems:
-            together = self._list_one(None, group)
+            together = self._list_one(None, group, confirm)
             if all(info.filesystem for info in together):
                 return together
             result: builtins.list[WorkspaceInfo] = []
             for fs in self.filesystems():
-                result.extend(self._list_one(fs.name, group))
+                result.extend(self._list_one(fs.name, group, confirm))
             return result
         if filesystem is not None:
             check_filesystem_name(filesystem)
-        return self._list_one(filesystem, group)
+        return self._list_one(filesystem, group, confirm)
 
-    def _list_one(self, filesystem: str | None, group: bool) -> builtins.list[WorkspaceInfo]:
+    def _list_one(self, filesystem: str | None, group: bool, confirm: bool = False) -> builtins.list[WorkspaceInfo]:
         args: builtins.list[str] = []
         if filesystem is not None:
             args += ["-F", filesystem]
         if group:
             args.append("-g")
-        job = self._start("ws_list", *args)
-        output = self._finish(job)
-        self._refuse_on_error_lines(job, output)
-        infos = parse_ws_list(
-            output.stdout,
-            tz=self.tz,
-            now=self.current_time(),
-            user=self.current_user(),
-            group_listing=group,
-        )
+        infos = self._parsed_listing(args, group)
+        if confirm:
+            try:
+                confirm_with_terse(infos, self._parsed_listing([*args, "-t"], group))
+            except ParseError:  # a workspace made or removed between the two runs: once more
+                infos = self._parsed_listing(args, group)
+                confirm_with_terse(infos, self._parsed_listing([*args, "-t"], group))
         if filesystem is not None:
             infos = [
                 info if info.filesystem else info.model_copy(update={"filesystem": filesystem})
                 for info in infos
             ]
         return [info.bind(self) for info in infos]
+
+    def _parsed_listing(self, args: builtins.list[str], group: bool) -> builtins.list[WorkspaceInfo]:
+        """``ws_list ARGS`` run and parsed (refusals and ``error:`` lines raised)."""
+        job = self._start("ws_list", *args)
+        output = self._finish(job)
+        self._refuse_on_error_lines(job, output)
+        return parse_ws_list(
+            output.stdout,
+            tz=self.tz,
+            now=self.current_time(),
+            user=self.current_user(),
+            group_listing=group,
+        )
 
     def get(self, name: str, filesystem: str | None = None) -> WorkspaceInfo:
         """Workspace ``name`` as ``ws_list`` shows it now.
@@ -474,7 +490,7 @@ class Workspace(ToolSet):
         check_workspace_name(name)
         if filesystem is not None:
             check_filesystem_name(filesystem)
-        found = [info for info in self.list(filesystem) if info.name == name]
+        found = [info for info in self.list(filesystem, confirm=True) if info.name == name]
         where = f" in file system {filesystem!r}" if filesystem is not None else ""
         if not found:
             raise WorkspaceNotFound(f"workspace {name!r} not found{where}")

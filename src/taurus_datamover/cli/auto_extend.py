@@ -170,7 +170,7 @@ def run_auto_extend(
             for_fs = check_pair(within, days, filesystem, limits.max_days(filesystem))
             if for_fs is not None:
                 ctx.parser_error(f"ws auto-extend: {for_fs}")
-        infos = _list(ctx, filesystem)
+        infos = _list(ctx, filesystem, confirm=True)  # no comment can add a workspace to extend
         run = _Run(ctx, within, days, limits)
         for info in sorted((i for i in infos if _is_due(i, within)), key=_sort_key):
             run.consider(info, dry_run)

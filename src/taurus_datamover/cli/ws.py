@@ -75,11 +75,13 @@ def _sort_key(info: WorkspaceInfo) -> tuple[int, float]:
     return (1, info.remaining.total_seconds())
 
 
-def _list(ctx: Context, filesystem: str | None) -> list[WorkspaceInfo]:
+def _list(ctx: Context, filesystem: str | None, *, confirm: bool = False) -> list[WorkspaceInfo]:
+    """Every workspace of the user (or those of ``filesystem``); ``confirm`` checks the
+    listing against the terse one, for decisions (see :meth:`Workspace.list`)."""
     ws = ctx.workspace
     if filesystem is not None:
-        return ws.list(filesystem)
-    return ws.list(all_filesystems=True)
+        return ws.list(filesystem, confirm=confirm)
+    return ws.list(all_filesystems=True, confirm=confirm)
 
 
 def _workspace_rows(infos: Sequence[WorkspaceInfo]) -> list[tuple[str, ...]]:

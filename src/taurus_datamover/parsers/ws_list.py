@@ -467,8 +467,13 @@ def confirm_with_terse(
     none may be missing. This catches what the layout alone cannot (a comment that holds a
     whole well-formed entry). Order is not compared (v2 prints in no stable order).
 
+    The lines a full block prints after its comment (expiry, extensions) could come from
+    the comment too, so they must agree with what the terse entry prints: the same
+    extensions, and an expiry within the rounding of its remaining time.
+
     Raises:
-        ParseError: an entry in one listing and not in the other (the message names it).
+        ParseError: an entry in one listing and not in the other, or one whose expiry or
+            extensions differ (the message names it).
     """
     def key(info: WorkspaceInfo) -> tuple[str, str]:
         return (info.path.rstrip("/"), info.id)
@@ -483,7 +488,34 @@ def confirm_with_terse(
             f"between the two runs): only in the full one {extra}, only in the terse one "
             f"{missing}"
         )
+    by_key = {key(info): info for info in terse}
+    for info in infos:
+        why = _disagreement(info, by_key[key(info)])
+        if why is not None:
+            raise ParseError(
+                f"the full and the terse listing differ for {info.path!r} ({why}): a comment "
+                "forging the lines after it, or a change between the two runs"
+            )
     return infos
+
+
+#: How far an expiry may lie from a printed remaining time: the tools cut it to whole
+#: hours, and the two listings are a moment apart.
+_ROUNDING = timedelta(hours=1, minutes=10)
+
+
+def _disagreement(full: WorkspaceInfo, terse: WorkspaceInfo) -> str | None:
+    """What of ``full`` the terse entry contradicts, or None."""
+    if (
+        full.extensions_left is not None
+        and terse.extensions_left is not None
+        and full.extensions_left != terse.extensions_left
+    ):
+        return f"{full.extensions_left} against {terse.extensions_left} extensions"
+    said = parse_days_hours(terse.remaining_text or "")
+    if said is not None and full.remaining is not None and abs(full.remaining - said) > _ROUNDING:
+        return f"an expiry {full.remaining} away against a remaining time of {terse.remaining_text!r}"
+    return None
 
 
 def parse_ws_list_short(text: str) -> list[str]:
