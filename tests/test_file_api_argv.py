@@ -78,6 +78,18 @@ def test_is_missing_path_error() -> None:
     assert not file_api.is_missing_path_error("")
 
 
+def test_is_missing_path_error_when_srun_writes_into_the_ls_line() -> None:
+    # seen through the CI Slurm: srun's own line landed inside the task's forwarded stderr
+    stderr = (
+        "srun: error: ioctl(TIOCGWINSZ): Inappropriate ioctl for device\n"
+        "srun: error: Not using a pseudo-terminal, disregarding --pty option\n"
+        "/usr/bin/ls: srun: error: localhost: task 0: Exited with exit code 2\n"
+        "cannot access '/site/grp/data/missing': No such file or directory\n"
+    )
+    assert file_api.is_missing_path_error(stderr)
+    assert not file_api.is_missing_path_error(stderr.replace("No such file or directory", "Permission denied"))
+
+
 _NAME_BYTES = st.binary(min_size=1, max_size=24).filter(
     lambda b: b"\x00" not in b and b"/" not in b and b not in (b".", b".."))
 

@@ -69,6 +69,8 @@ WalkTriple = tuple[str, list[FileEntry], list[FileEntry]]
 _LS_LINE = re.compile(r"^(?:\S*/)?ls: ")
 #: ls's message for a path that does not exist, in the C locale (``LC_ALL=C``).
 _MISSING = re.compile(r"^(?:\S*/)?ls: cannot access .*: No such file or directory$")
+#: A line of srun's own (``srun: error: localhost: task 0: Exited with exit code 2``).
+_SRUN_OWN_LINE = re.compile(r"srun: (?:error|warning|info): [^\n]*\n")
 
 
 class SaveError(DatamoverError):
@@ -408,7 +410,9 @@ def is_missing_path_error(stderr: str) -> bool:
     """True when ``LC_ALL=C ls`` said a path does not exist (and nothing else failed).
 
     Only ls's own lines count: Slurm's (``srun: error: ... Exited with exit code 2``) are
-    expected around them, and with no ls line at all the failure was not ls's.
+    expected around them, and with no ls line at all the failure was not ls's. srun writes
+    its own lines while it forwards the task's stderr, so one may land inside an ls line
+    (``ls: srun: error: ...\ncannot access ...``): those are taken out wherever they are.
     """
-    lines = [line for line in stderr.split("\n") if _LS_LINE.match(line)]
+    lines = [line for line in _SRUN_OWN_LINE.sub("", stderr).split("\n") if _LS_LINE.match(line)]
     return bool(lines) and all(_MISSING.match(line) for line in lines)
