@@ -276,3 +276,45 @@ def test_bad_options_types_are_a_clear_parse_error(options: Any) -> None:
         parse_ls("total 0\n", options=options)
     with pytest.raises(ParseError, match="options= must"):
         list(iter_ls(["total 0\n"], options=options))
+
+
+def test_five_digit_and_negative_years_keep_the_columns() -> None:
+    e = one("-rw-r--r-- 1 root root 0 May 25  12110 a\n")
+    assert (e.name, e.size, e.group, e.mtime, e.mtime_precision) == ("a", 0, "root", None, TimePrecision.DAY)
+    e = one("-rw-r--r-- 1 root root 0 -70000000000.000000000 b", options=UNAMBIGUOUS_LS_OPTIONS)
+    assert (e.name, e.mtime, e.mtime_ns) == ("b", None, -70_000_000_000 * 10**9)
+    e = one("-rw-r--r-- 1 root root 0 12110-05-25 16:53:20.000000000 +0000 c")
+    assert (e.name, e.mtime, e.mtime_ns) == ("c", None, 320_000_000_000 * 10**9)
+
+
+def test_color_with_esc_in_a_literal_name_is_refused() -> None:
+    with pytest.raises(ParseError, match="ESC"):
+        one("-rw-r--r-- 1 root root 0 Nov 25 13:50 a\x1b[0mb", options="-l --color=always")
+    e = one("-rwxr-xr-x 1 root root 0 Nov 25 13:50 \x1b[0m\x1b[01;32mx y\x1b[0m*",
+            options="-lF --color=always")
+    assert e.name == "x y"
+
+
+def test_q_without_question_marks_reads_and_with_one_raises() -> None:
+    assert one("-rw-r--r-- 1 root root 0 Nov 25 13:50 fine", options="-lq").name == "fine"
+    with pytest.raises(ParseError, match="-q"):
+        one("-rw-r--r-- 1 root root 0 Nov 25 13:50 a?b", options="-lq")
+
+
+@pytest.mark.parametrize("style", ["+%j", "+%H:%M", "+%Q %s"])
+def test_unreadable_time_formats_are_a_parse_error(style: str) -> None:
+    with pytest.raises(ParseError, match="time style"):
+        parse_ls("total 0\n", options=["-l", f"--time-style={style}"])
+
+
+def test_unknown_month_name_is_reported() -> None:
+    with pytest.raises(ParseError, match="month"):
+        one("-rw-r--r-- 1 root root 0 Xyz 25 13:50 f")
+
+
+def test_entries_round_trip_through_pydantic() -> None:
+    e = one("-rw-r--r--+ 1 alice staff 5 Nov 25 13:50 f")
+    assert FileEntry.model_validate(e.model_dump()) == e
+    assert FileEntry.model_validate_json(e.model_dump_json()) == e
+    assert "name" in FileEntry.model_json_schema()["properties"]
+    assert not FileEntry.__private_attributes__  # no per-instance hook

@@ -14,6 +14,8 @@ from taurus_datamover.models.files import EntryType, FileEntry, TimePrecision
 from taurus_datamover.parsers.ls import parse_ls
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ls"
+_MIN_NS = (datetime(1, 1, 2, tzinfo=timezone.utc).timestamp()) * 10**9
+_MAX_NS = (datetime(9999, 12, 31, tzinfo=timezone.utc).timestamp()) * 10**9
 MANIFEST = json.loads((FIXTURES / "manifest.json").read_text())
 CASES = {c["case"]: c for c in MANIFEST["cases"]}
 
@@ -55,9 +57,19 @@ def _check(entry: FileEntry, truth: dict[str, Any], case: dict[str, Any]) -> Non
     else:
         assert entry.inode is None
     assert (entry.blocks is not None) == ("s" in flags.split()[0])
+    if "Z" in flags.split()[0]:
+        assert entry.context == (truth["context"] or "?")
+    else:
+        assert entry.context is None
     ns = truth["mtime_ns"]
-    exact = datetime.fromtimestamp(ns // 10**9, timezone.utc)
     prec = entry.mtime_precision
+    if not _MIN_NS <= ns < _MAX_NS:  # outside datetime's years: no datetime, exact ns
+        assert entry.mtime is None
+        if prec in (TimePrecision.NANOSECOND, TimePrecision.SECOND):
+            assert entry.mtime_ns == ns - ns % (1 if prec is TimePrecision.NANOSECOND else 10**9)
+        return
+    assert entry.mtime is not None
+    exact = datetime.fromtimestamp(ns // 10**9, timezone.utc)
     if prec is TimePrecision.NANOSECOND:
         assert entry.mtime_ns == ns
         assert entry.mtime.replace(microsecond=0) == exact
@@ -80,12 +92,15 @@ def test_fixture_matches_ground_truth(name: str) -> None:
         f in ("-lb", "-lQ") or f.startswith("--quoting-style") or (f.startswith("-l") and "b" in f)
         for f in case["options"]
     )
-    if case["hostile"] and literal:
-        # literal names with forged lines: exact, or a ParseError, never a wrong entry
+    lossy = any(f == "-lq" or f == "--hide-control-chars" for f in case["options"])
+    if (case["hostile"] and literal) or lossy:
+        # literal names with forged lines, -q's '?' for hidden characters: exact, or a
+        # ParseError, never a wrong entry
         try:
             entries = _parse(case)
         except ParseError as exc:
             assert exc.lineno > 0 and exc.line
+            assert not lossy or "-q" in str(exc)
             return
     else:
         entries = _parse(case)
@@ -125,7 +140,9 @@ def _needs_flags(case: dict[str, Any]) -> bool:
     """Whether the text alone cannot say how to read the case (quoting, -i/-s, -g/-o)."""
     for flag in case["options"]:
         if flag.startswith("--"):
-            if flag.startswith(("--quoting-style", "--inode", "--size", "--no-group")):
+            if flag.startswith(("--quoting-style", "--inode", "--size", "--no-group", "--color",
+                                "--file-type", "--indicator-style", "--classify",
+                                "--time-style=+", "--hide-control")):
                 return True
         elif any(ch in flag[1:] for ch in "bQisgoGZFqp"):
             return True
@@ -148,3 +165,74 @@ def test_default_readable_fixtures_include_quotes_and_backslashes() -> None:
     names = {t["name"] for n in DEFAULT_READABLE for t in CASES[n]["truth"]}
     assert {"quote'single", "back\\slash", 'quote"double'} <= names
     assert len(DEFAULT_READABLE) >= 10
+
+
+def test_fixtures_cover_every_variant_of_issue_11() -> None:
+    flags = {" ".join(c["options"]) for c in MANIFEST["cases"]}
+    for needed in ("-lZ", "-lF", "-l --color=always", "-lF --color=always", "-lq",
+                   "-l --time-style=+%d.%m.%Y %H:%M", "-l --time-style=+%F %T.%N %z",
+                   "-l --file-type", "-l --indicator-style=slash"):
+        assert needed in flags
+    assert {c["locale"] for c in MANIFEST["cases"]} >= {
+        "C", "de_DE.UTF-8", "fr_FR.UTF-8", "ja_JP.UTF-8", "ru_RU.UTF-8"}
+    assert {"C_l_times", "C_unambiguous_times", "C_lg_spaced_ids", "C_lo_spaced_ids",
+            "C_l_spaced_ids"} <= set(CASES)
+
+
+@pytest.mark.parametrize(("name", "word"), [("ja_R", "合計"), ("ru_R", "итого"),
+                                            ("de_R", "insgesamt"), ("fr_R", "total")])
+def test_total_of_any_locale_is_read_structurally(name: str, word: str) -> None:
+    text = (FIXTURES / CASES[name]["file"]).read_text("utf-8", "surrogateescape")
+    assert f"\n{word} " in text or text.startswith(f"{word} ")
+    entries = _parse(CASES[name])
+    assert len(entries) == len(CASES[name]["truth"])
+
+
+def test_times_outside_datetime_never_shift_columns_nor_lose_entries() -> None:
+    for name in ("C_l_times", "de_l_times", "ja_l_times", "C_fulltime_times", "C_iso_times"):
+        entries = {e.name: e for e in _parse(CASES[name])}
+        assert set(entries) == {"year_12110", "year_-249", "two_62", "normal"}
+        odd = entries["year_12110"]
+        assert (odd.size, odd.owner, odd.group, odd.mtime) == (0, "root", "root", None)
+        assert entries["normal"].mtime is not None
+    exact = {e.name: e for e in _parse(CASES["C_unambiguous_times"])}
+    assert exact["year_12110"].mtime_ns == 320_000_000_000 * 10**9
+    assert exact["year_-249"].mtime_ns == -70_000_000_000 * 10**9
+    assert exact["year_12110"].mtime is None and exact["two_62"].mtime is not None
+
+
+def test_ids_with_spaces_are_read_with_g_and_o() -> None:
+    groups = {e.name: e.group for e in _parse(CASES["C_lg_spaced_ids"])}
+    assert groups == {"theirs": "domain users", "group_only": "domain users"}
+    owners = {e.name: e.owner for e in _parse(CASES["C_lo_spaced_ids"])}
+    assert owners == {"theirs": "alice smith", "group_only": "root"}
+    (entry,) = _parse(CASES["C_l_spaced_ids"])
+    assert (entry.owner, entry.group) == ("root", "domain users")
+
+
+def test_lossy_names_of_q_are_a_parse_error() -> None:
+    with pytest.raises(ParseError, match="-q"):
+        _parse(CASES["C_lq_tree"])
+
+
+def test_directory_is_given_to_entries_without_a_header() -> None:
+    case = CASES["C_unambiguous_tree"]
+    data = (FIXTURES / case["file"]).read_bytes()
+    entries = parse_ls(data, options=case["options"], directory="/data/tree")
+    assert {e.directory for e in entries} == {"/data/tree"}
+    assert "/data/tree/plain" in {e.path for e in entries}
+    headed = parse_ls((FIXTURES / CASES["C_unambiguous_R"]["file"]).read_bytes(),
+                      options=CASES["C_unambiguous_R"]["options"], directory="/ignored")
+    assert "/ignored" not in {e.directory for e in headed}
+
+
+@pytest.mark.parametrize("name", ["C_R", "C_lRa", "C_unambiguous_R", "C_multi", "de_R", "C_lish_R"])
+def test_iter_ls_in_small_chunks_equals_parse_ls(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import taurus_datamover.parsers.ls as ls_module
+
+    monkeypatch.setattr(ls_module, "CHUNK", 3)
+    case = CASES[name]
+    data = (FIXTURES / case["file"]).read_bytes()
+    now = datetime.fromtimestamp(case["now_ns"] / 1e9, timezone.utc)
+    lines = [line + b"\n" for line in data.split(b"\n")[:-1]]
+    assert list(ls_module.iter_ls(lines, now=now, tz=timezone.utc, options=case["options"])) == _parse(case)

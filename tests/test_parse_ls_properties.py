@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from taurus_datamover.errors import ParseError
 from taurus_datamover.models.files import FileEntry
-from taurus_datamover.parsers.ls import UNAMBIGUOUS_LS_ENV, UNAMBIGUOUS_LS_OPTIONS, parse_ls
+from taurus_datamover.parsers.ls import UNAMBIGUOUS_LS_ENV, UNAMBIGUOUS_LS_OPTIONS, iter_ls, parse_ls
 
 UTC = timezone.utc
 NOW = datetime(2026, 11, 25, 13, 50, tzinfo=UTC)
@@ -135,3 +135,62 @@ def test_unambiguous_form_round_trips_real_ls_many(
 @given(st.one_of(st.text(), st.binary()), OPTIONS)
 def test_random_input_many(data: str | bytes, options: str | None) -> None:
     _parse_or_error(data, options)
+
+
+# ----- the reader on generated listings of the default style (plain ls -l to a pipe) -------
+
+_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+_line_name = st.text(st.characters(blacklist_characters="\n/", blacklist_categories=("Cs",)),
+                     min_size=1, max_size=20)
+_ids = st.sampled_from(["root", "alice", "bob-2", "ü_user", "1000"])
+_entry = st.tuples(_line_name, st.integers(0, 10**12), _ids, _ids,
+                   st.one_of(st.none(), _line_name), st.integers(0, 11), st.integers(1, 28),
+                   st.booleans())
+
+
+def _recent(month: int) -> int:
+    return 5 + month % 5
+
+
+def _listing(entries: list[tuple[str, int, str, str, str | None, int, int, bool]]) -> str:
+    sizes = [len(t.encode()) if t is not None else s for _, s, _, _, t, _, _, _ in entries]
+    width = max(len(str(s)) for s in sizes)
+    owner_w = max(len(o) for _, _, o, _, _, _, _, _ in entries)
+    group_w = max(len(g) for _, _, _, g, _, _, _, _ in entries)
+    lines = ["total 0"]
+    for (name, _, owner, group, target, month, day, old), size in zip(entries, sizes):
+        mode = "lrwxrwxrwx" if target is not None else "-rw-r--r--"
+        # recent times (no year) are within six months before NOW (2026-11-25): Jun..Oct
+        when = (f"{_MONTHS[month]} {day:2d}  2019" if old
+                else f"{_MONTHS[_recent(month)]} {day:2d} 10:00")
+        tail = f"{name} -> {target}" if target is not None else name
+        lines.append(f"{mode} 1 {owner:<{owner_w}} {group:<{group_w}} {size:>{width}} {when} {tail}")
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_entry, min_size=1, max_size=8))
+def test_generated_default_listings_read_exactly(
+    entries: list[tuple[str, int, str, str, str | None, int, int, bool]]
+) -> None:
+    text = _listing(entries)
+    got = parse_ls(text, now=NOW, tz=UTC)
+    assert [(e.name, e.target, e.owner, e.group) for e in got] == [
+        (n, t, o, g) for n, _, o, g, t, _, _, _ in entries]
+    for e, (_, size, _, _, target, month, day, old) in zip(got, entries):
+        want = month + 1 if old else _recent(month) + 1
+        assert e.mtime is not None and (e.mtime.month, e.mtime.day) == (want, day)
+        assert e.size == (len(target.encode()) if target is not None else size)
+        assert (e.mtime.year == 2019) == old
+    assert parse_ls(text.encode(), now=NOW, tz=UTC) == got
+    lines = [line + "\n" for line in text.split("\n")[:-1]]  # \n only ends a line
+    assert list(iter_ls(lines, now=NOW, tz=UTC)) == got
+
+
+@pytest.mark.slow
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_entry, min_size=1, max_size=20))
+def test_generated_default_listings_read_exactly_many(
+    entries: list[tuple[str, int, str, str, str | None, int, int, bool]]
+) -> None:
+    test_generated_default_listings_read_exactly.hypothesis.inner_test(entries)  # type: ignore[attr-defined]

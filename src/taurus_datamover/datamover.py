@@ -273,12 +273,17 @@ class Datamover(ToolSet):
         )
 
     def _entries(self, path: PathArg, flags: Sequence[str], stdout: str) -> builtins.list[FileEntry]:
-        """Parse a listing made with ``flags``, place its entries and bind them to self."""
-        entries = parse_ls(stdout, options=flags)
-        placed = file_api.place_entries(
-            entries, file_api.path_text(path), is_directory=file_api.listing_is_directory(stdout)
-        )
-        return [entry.bind(self) for entry in placed]
+        """Parse a listing made with ``flags``, place its entries and bind them to self.
+
+        A directory's entries get their directory from the reader (no copies); a file
+        operand's one entry is split into directory and base name by ``place_entries``.
+        """
+        text = file_api.path_text(path)
+        is_directory = file_api.listing_is_directory(stdout)
+        entries = parse_ls(stdout, options=flags, directory=text if is_directory else None)
+        if not is_directory:
+            entries = file_api.place_entries(entries, text, is_directory=False)
+        return [entry.bind(self) for entry in entries]
 
     def ls(
         self,

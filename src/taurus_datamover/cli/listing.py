@@ -44,7 +44,7 @@ def format_entries(entries: Sequence[FileEntry]) -> None:
                 e.owner or "-",
                 e.group or "-",
                 _size(e),
-                e.mtime.strftime("%Y-%m-%d %H:%M"),
+                e.mtime.strftime("%Y-%m-%d %H:%M") if e.mtime is not None else "?",
                 _name(e),
             )
             for e in entries

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
-__all__ = ["FrozenModel", "UnboundModelError"]
+__all__ = ["FrozenFields", "FrozenModel", "UnboundModelError"]
 
 _ModelT = TypeVar("_ModelT", bound="FrozenModel")
 
@@ -21,25 +21,19 @@ class UnboundModelError(RuntimeError):
     (e.g. one built by a parser directly). Bind it with ``model.bind(owner)``."""
 
 
-class FrozenModel(BaseModel):
-    """Immutable model whose equality and hash use the fields only."""
+def unbound_error(model: object) -> UnboundModelError:
+    """The error for a method that needs an owner, called on an unbound ``model``."""
+    return UnboundModelError(
+        f"{type(model).__name__} is not bound to a Datamover/Workspace; "
+        "call .bind(owner) or get it from the object API"
+    )
+
+
+class FrozenFields(BaseModel):
+    """Immutable model whose equality and hash use the fields only (no owner: models made
+    in bulk, such as ``FileEntry``, keep theirs without a per-instance private attribute)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-    _owner: Any = PrivateAttr(default=None)
-
-    def bind(self: _ModelT, owner: Any) -> _ModelT:
-        """Attach ``owner`` (the Datamover or Workspace that listed this) and return self."""
-        self._owner = owner
-        return self
-
-    def _require_owner(self) -> Any:
-        if self._owner is None:
-            raise UnboundModelError(
-                f"{type(self).__name__} is not bound to a Datamover/Workspace; "
-                "call .bind(owner) or get it from the object API"
-            )
-        return self._owner
 
     def _repr_html_(self) -> str:
         """A two-column table of the fields that are set, for Jupyter."""
@@ -56,7 +50,7 @@ class FrozenModel(BaseModel):
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        assert isinstance(other, FrozenModel)
+        assert isinstance(other, FrozenFields)
         return self.__dict__ == other.__dict__
 
     def __hash__(self) -> int:
@@ -64,3 +58,19 @@ class FrozenModel(BaseModel):
             return hash((type(self), tuple(self.__dict__.items())))
         except TypeError:  # a dict/list field (e.g. ``extra``): hash its JSON form
             return hash((type(self), self.model_dump_json()))
+
+
+class FrozenModel(FrozenFields):
+    """A frozen model that remembers its owner in a private attribute."""
+
+    _owner: Any = PrivateAttr(default=None)
+
+    def bind(self: _ModelT, owner: Any) -> _ModelT:
+        """Attach ``owner`` (the Datamover or Workspace that listed this) and return self."""
+        self._owner = owner
+        return self
+
+    def _require_owner(self) -> Any:
+        if self._owner is None:
+            raise unbound_error(self)
+        return self._owner

@@ -3,8 +3,17 @@
 ``FileEntry`` keeps what ls printed (``mode``, ``size_text``, ``blocks``, the raw ``line``)
 next to the decoded values, so that nothing is invented: a rounded ``-h`` size stays text
 (``size`` is None), the time's precision is explicit, and the exact epoch nanoseconds are
-kept when ls printed them. An entry listed by a ``Datamover`` is bound to it and offers
-``copy_to``, ``move_to``, ``remove`` and (for directories) ``list``.
+kept when ls printed them. ``mtime`` is None when the time lies outside what ``datetime``
+holds (years 1 to 9999; ls prints ``May 25  12110`` or ``-249-10-15`` for such files):
+``mtime_ns`` still has the exact instant when ls printed it. An entry listed by a
+``Datamover`` is bound to it and offers ``copy_to``, ``move_to``, ``remove`` and (for
+directories) ``list``.
+
+Entries are made in bulk (a listing has tens of thousands), through pydantic's public
+validation (``TypeAdapter(list[FileEntry]).validate_python``). So that costs only the
+validation, the model has no private attribute (pydantic would run a Python hook per
+instance to set it up): the owner is kept in a plain ``__slots__`` attribute that
+:meth:`FileEntry.bind` sets, and that is not a field (not dumped, not compared).
 """
 
 from __future__ import annotations
@@ -13,15 +22,11 @@ import builtins
 import posixpath
 from datetime import datetime
 from enum import Enum
-from collections.abc import Sequence
-from typing import Any, Protocol, cast
+from typing import Any, Protocol, TypeVar
 
-from pydantic import TypeAdapter
-from pydantic_core import SchemaValidator, core_schema
+from taurus_datamover.models.base import FrozenFields, unbound_error
 
-from taurus_datamover.models.base import FrozenModel
-
-__all__ = ["EntryType", "FileEntry", "FileOwner", "TimePrecision", "file_entries"]
+__all__ = ["EntryType", "FileEntry", "FileOwner", "TimePrecision"]
 
 
 class EntryType(str, Enum):
@@ -61,8 +66,18 @@ class FileOwner(Protocol):
         ...
 
 
-class FileEntry(FrozenModel):
-    """One line (or, for literal names with newlines, several lines) of ``ls -l``."""
+_EntryT = TypeVar("_EntryT", bound="FileEntry")
+
+
+class FileEntry(FrozenFields):
+    """One line (or, for literal names with newlines, several lines) of ``ls -l``.
+
+    ``context`` is the SELinux security context column of ``ls -Z`` (``?`` where the file
+    system has none). ``mtime`` is None for a time outside ``datetime``'s range.
+    """
+
+    # the owner that listed the entry (see bind): a slot, not a pydantic private attribute
+    __slots__ = ("_owner",)
 
     name: str
     directory: str | None = None
@@ -74,16 +89,28 @@ class FileEntry(FrozenModel):
     links: int
     owner: str | None = None
     group: str | None = None
+    context: str | None = None
     size: int | None = None
     size_text: str | None = None
     device: tuple[int, int] | None = None
-    mtime: datetime
+    mtime: datetime | None = None
     mtime_precision: TimePrecision
     mtime_ns: int | None = None
     target: str | None = None
     inode: int | None = None
     blocks: str | None = None
     line: str
+
+    def bind(self: _EntryT, owner: Any) -> _EntryT:
+        """Attach ``owner`` (the Datamover that listed this entry) and return self."""
+        object.__setattr__(self, "_owner", owner)  # our own slot: frozen fields untouched
+        return self
+
+    def _require_owner(self) -> Any:
+        owner = getattr(self, "_owner", None)
+        if owner is None:
+            raise unbound_error(self)
+        return owner
 
     @property
     def path(self) -> str:
@@ -122,73 +149,3 @@ class FileEntry(FrozenModel):
         if not self.is_dir:
             raise NotADirectoryError(f"{self.path!r} is a {self.type.value}, not a directory")
         return self._owner_api().ls(self.path, all=all, recursive=recursive)
-
-
-# -- bulk construction --------------------------------------------------------------------
-# Validating a list of FileEntry with TypeAdapter(list[FileEntry]) spends most of its time
-# creating each instance and calling pydantic's per-instance Python hook that initialises
-# the private attributes (``_owner``). For the tens of thousands of entries of a listing,
-# ``file_entries`` runs the model's own field validator (the ``model-fields`` core schema
-# of FileEntry, with the model's config: same coercions, same errors, ``extra="forbid"``)
-# over the whole list in one call, then builds each instance the way pydantic's
-# ``model_construct`` does. Records marked *exact* (the ls parser's fast path builds every
-# field with its final type, in field order: validation returns such a record unchanged)
-# skip the validator. Either way the result equals ``FileEntry.model_validate(record)``,
-# including ``model_fields_set`` (tests/test_parse_ls_fast.py checks both).
-
-_ENTRY_SCHEMA = cast("dict[str, Any]", FileEntry.__pydantic_core_schema__)
-#: The shortcut holds only while FileEntry is a plain model: fields, config, and no hook
-#: but pydantic's private-attribute initialiser (a model validator would wrap the schema).
-_PLAIN_MODEL = (
-    _ENTRY_SCHEMA.get("type") == "model"
-    and _ENTRY_SCHEMA["schema"].get("type") == "model-fields"
-    and getattr(FileEntry.model_post_init, "__name__", "") == "init_private_attributes"
-)
-_FIELDS_VALIDATOR = SchemaValidator(
-    core_schema.list_schema(cast("core_schema.CoreSchema", _ENTRY_SCHEMA["schema"])),
-    cast("core_schema.CoreConfig | None", _ENTRY_SCHEMA.get("config")),
-) if _PLAIN_MODEL else None
-_ENTRIES_ADAPTER: TypeAdapter[builtins.list[FileEntry]] = TypeAdapter(builtins.list[FileEntry])
-_FIELD_NAMES = frozenset(FileEntry.model_fields)
-_PRIVATE_DEFAULTS: dict[str, Any] = {
-    name: attr.get_default() for name, attr in FileEntry.__private_attributes__.items()
-}
-
-
-def file_entries(
-    records: builtins.list[dict[str, Any]], exact: Sequence[bool] | None = None
-) -> builtins.list[FileEntry]:
-    """The entries of ``records`` (dicts of FileEntry fields), validated in bulk.
-
-    ``exact[i]`` says that ``records[i]`` has every field, in order, with its final type
-    (what the validator would return): it is used as the entry's ``__dict__`` as is.
-    Raises ``pydantic.ValidationError`` like ``TypeAdapter(list[FileEntry])`` would.
-    """
-    if _FIELDS_VALIDATOR is None:
-        return _ENTRIES_ADAPTER.validate_python(records)
-    if exact is None:
-        exact = [False] * len(records)
-    validated: builtins.list[tuple[dict[str, Any], Any, set[str]]]
-    validated = _FIELDS_VALIDATOR.validate_python(
-        [rec for rec, ok in zip(records, exact) if not ok])
-    checked = iter(validated)
-    new = object.__new__
-    setattr_ = object.__setattr__
-    private = _PRIVATE_DEFAULTS
-    names = _FIELD_NAMES
-    out: builtins.list[FileEntry] = []
-    append = out.append
-    for rec, ok in zip(records, exact):
-        entry = new(FileEntry)
-        if ok:
-            setattr_(entry, "__dict__", rec)
-            setattr_(entry, "__pydantic_fields_set__", set(names))
-            setattr_(entry, "__pydantic_extra__", None)
-        else:
-            values, extra, fields_set = next(checked)
-            setattr_(entry, "__dict__", values)
-            setattr_(entry, "__pydantic_fields_set__", fields_set)
-            setattr_(entry, "__pydantic_extra__", extra)
-        setattr_(entry, "__pydantic_private__", dict(private))
-        append(entry)
-    return out

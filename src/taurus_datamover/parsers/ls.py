@@ -1,26 +1,36 @@
 """Parse GNU ``ls -l`` output (as ``dtls -l`` prints it) into :class:`FileEntry` models.
 
-``parse_ls(text)`` and its streaming twin ``iter_ls(lines)`` are pure functions. They read
-what GNU ls prints with stdout a pipe, with any of ``-a -A -h --si -i -s -n -g -o -d -R``,
-several operands (file operands first, then ``dir:`` headers, ``total N`` lines and blank
-separators), ``--full-time`` / ``--time-style=full-iso|long-iso|iso|+%s|+%s.%N`` or the
-locale's default style (C/English, German, French month names and ``total``/``insgesamt``),
-and the quoting styles literal, ``-b``, ``-Q`` and ``shell-escape`` (see ``ls_names``,
-``ls_time``, ``ls_line`` for each column).
+``parse_ls(text)`` and ``iter_ls(lines)`` are pure functions. Without ``options=`` they read
+what plain ``ls -l`` prints with stdout a pipe (what ``dtls -l`` returns): owner and group
+columns, names in the *literal* quoting style (``it's`` and ``a\\b`` are names like any
+other), and any of ls's own time styles (the locale's, in any locale; ``long-iso``,
+``iso``, ``full-iso``/``--full-time``). ``-a``, ``-A``, ``-R``, ``-d``, ``-h``, ``--si``,
+``-n`` and several operands need no options either: the text says what they did.
 
-``options`` (the ls argv, or an option string) settles what the text cannot say: whether a
-single number before the mode is the inode (``-i``) or the block count (``-s``), whether a
-single name column is the owner (``-o``) or the group (``-g``), and the quoting style.
-Without options the parser reads what plain ``ls -l`` prints with stdout a pipe (what
-``dtls -l`` returns): owner and group columns and the *literal* quoting style, so names such
-as ``it's`` or ``a\\b`` are read as they are; it raises :class:`ParseError` where a line reads
-two ways. Pass ``options=`` for ``-b``, ``-Q``, ``--quoting-style``, ``-i``, ``-s``, ``-g``,
-``-o``. The unambiguous form, for when the library
-runs ls itself, is ``UNAMBIGUOUS_LS_OPTIONS`` with ``UNAMBIGUOUS_LS_ENV``: one line per entry,
-escaped names, exact nanosecond times.
+``options=`` (the ls argv, or an option string) is for what the text cannot say:
 
-Literal names with newlines (the default style) span several lines. The rules, applied in
-order and never by guessing:
+=====================================  ===================================================
+``-b``, ``-Q``, ``--quoting-style=``   how names are quoted (``escape``, ``c``,
+                                       ``shell-escape``; ``literal`` is the default)
+``-i``, ``-s``                         one number before the mode: inode or blocks
+``-g``, ``-o``                         one id column: the group or the owner (it may
+                                       contain spaces)
+``-Z``                                 the SELinux context column (``?`` without SELinux)
+``-F``, ``--file-type``, ``-p``        the indicator after names (``/ * @ | =``)
+``--color=always``                     ANSI color sequences around names
+``-q``                                 ``?`` for hidden characters: a name with ``?`` is
+                                       lossy and raises ParseError
+``--time-style=+FORMAT``               the shape of the time column
+=====================================  ===================================================
+
+One reader: every entry line is matched by one regular expression built from the options
+(``ls_shape``), over the whole text at once (``finditer``); the lines between two matches
+(headers, ``total`` lines, blank separators, the rest of a literal name with newlines) are
+read by the same reader's rules below. The models are built in bulk through pydantic's
+public validation, ``TypeAdapter(list[FileEntry])``.
+
+Literal names with newlines span several lines. The rules, applied in order and never by
+guessing:
 
 * a line that continues an entry that cannot be complete (an empty name; a symlink whose
   ``-> target`` does not yet have the target's byte length given by the size) is part of it;
@@ -36,12 +46,11 @@ order and never by guessing:
 * a name that is continued by an entry-shaped, perfectly aligned line cannot be told apart
   from two entries in literal output: that is a limit of the literal style (use ``-b``).
 
-Speed: entry lines of the common shapes (the default style with C month names, and the
-unambiguous form) are read by ``ls_fast.FastReader`` with one regex and cached dates, and
-every other line by the careful reader above; the fast path only accepts lines the careful
-reader would read the same way (tests/test_parse_ls_fast.py runs both on generated lines).
-``parse_ls`` then builds the models in bulk (``models.files.file_entries``) with the cyclic
-GC paused. ``bench/parse_ls.py`` measures it against the careful reader alone.
+The unambiguous form, for when the library runs ls itself, is ``UNAMBIGUOUS_LS_OPTIONS``
+with ``UNAMBIGUOUS_LS_ENV``: one line per entry, escaped names, exact nanosecond times.
+
+Times outside ``datetime``'s years (``May 25  12110``) give ``mtime=None`` and, where the
+instant is printed, an exact ``mtime_ns``: the entry is never lost and columns never shift.
 
 Errors: every problem is a :class:`ParseError` with the 1-based line number and the raw
 line; no other exception leaves the parser. Lines end at ``\\n`` only (a ``\\r`` belongs to
@@ -50,18 +59,17 @@ the name). Bytes are decoded as UTF-8 with ``surrogateescape`` (raw bytes are ke
 
 from __future__ import annotations
 
-import gc
-from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, tzinfo
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
 from taurus_datamover.errors import ParseError
-from taurus_datamover.models.files import EntryType, FileEntry, file_entries
-from taurus_datamover.parsers.ls_fast import FastReader
-from taurus_datamover.parsers.ls_line import TOTAL_RE, Head, LineAmbiguous, read_head
+from taurus_datamover.models.files import FileEntry
+from taurus_datamover.parsers.ls_dates import DateReader, Resolved
+from taurus_datamover.parsers.ls_marks import LossyName, decorated_field, strip_decorations
+from taurus_datamover.parsers.ls_modes import display_width, mode_info
 from taurus_datamover.parsers.ls_names import (
     NameError_,
     Quoting,
@@ -70,7 +78,7 @@ from taurus_datamover.parsers.ls_names import (
     split_symlink_literal,
 )
 from taurus_datamover.parsers.ls_options import Layout, layout_from_options
-from taurus_datamover.parsers.ls_time import DateMatch, resolve_date
+from taurus_datamover.parsers.ls_shape import DATE_START, TOTAL_RE, Shape, shape_for
 
 __all__ = ["UNAMBIGUOUS_LS_ENV", "UNAMBIGUOUS_LS_OPTIONS", "iter_ls", "parse_ls"]
 
@@ -81,8 +89,14 @@ UNAMBIGUOUS_LS_ENV: dict[str, str] = {"LC_ALL": "C"}
 
 #: How many lines a literal directory header with newlines may span.
 MAX_HEADER_LINES = 64
+#: Records validated per call (the input dicts of a chunk are freed before the next).
+CHUNK = 4096
+#: Families tried when the options do not name the time style (in this order).
+ANY_TIME = ("locale", "locale-day-first", "long-iso", "full-iso", "iso", "epoch")
 
-_ENTRIES_ADAPTER: TypeAdapter[list[FileEntry]] = TypeAdapter(list[FileEntry])
+_ENTRIES: TypeAdapter[list[FileEntry]] = TypeAdapter(list[FileEntry])
+_SYMLINK_MODE = "l"
+_DEVICE_MODES = "bc"
 
 
 def _text(raw: str | bytes) -> str:
@@ -91,376 +105,385 @@ def _text(raw: str | bytes) -> str:
     return raw
 
 
-class _Lines:
-    """Lines with 1-based numbers and lookahead (a header is known by what follows it)."""
-
-    def __init__(self, lines: Iterable[str | bytes]) -> None:
-        self._it = iter(lines)
-        self._buf: deque[str] = deque()
-        self.lineno = 0
-
-    def _pull(self) -> str | None:
-        try:
-            raw = next(self._it)
-        except StopIteration:
-            return None
-        line = _text(raw)
-        return line[:-1] if line.endswith("\n") else line
-
-    def peek(self, k: int = 0) -> str | None:
-        while len(self._buf) <= k:
-            line = self._pull()
-            if line is None:
-                return None
-            self._buf.append(line)
-        return self._buf[k]
-
-    def next(self) -> str | None:
-        line = self._buf.popleft() if self._buf else self._pull()
-        if line is not None:
-            self.lineno += 1
-        return line
+def _families(layout: Layout) -> tuple[str, ...]:
+    if layout.times is None:
+        return ANY_TIME
+    out: list[str] = []
+    for family in layout.times:
+        out.extend(("locale", "locale-day-first") if family == "locale" else (family,))
+    return tuple(out)
 
 
-class _Pending:
-    """An entry whose literal name may still continue on the next lines."""
+class _Open:
+    """The last entry read, whose literal name may still go on on the next lines."""
 
-    __slots__ = ("head", "field", "lines", "lineno", "directory")
+    __slots__ = ("rec", "field", "mode", "size", "complete", "pos")
 
-    def __init__(self, head: Head, line: str, lineno: int, directory: str | None) -> None:
-        self.head = head
-        self.field = line[head.name_start :]
-        self.lines = [line]
-        self.lineno = lineno
-        self.directory = directory
-
-    def add(self, line: str) -> None:
-        self.field += "\n" + line
-        self.lines.append(line)
-
-    def split(self) -> tuple[str, str | None] | None:
-        """``(name, target)`` when the literal field is complete, else ``None``."""
-        if self.head.type is EntryType.SYMLINK:
-            return split_symlink_literal(self.field, self.head.size)
-        return (self.field, None) if self.field else None
+    def __init__(self, rec: dict[str, Any], field: str, mode: str, size: int | None,
+                 complete: bool, pos: int) -> None:
+        self.rec = rec
+        self.field = field
+        self.mode = mode
+        self.size = size
+        self.complete = complete
+        self.pos = pos
 
 
-class _Parser:
-    """The careful reader as a state machine over lines, with the fast path in front.
-
-    With ``fast``, entry lines of the common shapes are read by :class:`FastReader`; any
-    line it does not accept (headers, totals, blanks, continued names, other styles,
-    anything odd) goes through the careful reader, whose state the fast path keeps up to
-    date (``family``, ``align``), so both give the same entries and the same ParseError.
-    """
+class _Reader:
+    """The state of one listing: its shape, the current directory and block, the last entry."""
 
     def __init__(self, layout: Layout, now: datetime | None, tz: tzinfo | None,
-                 fast: bool = True) -> None:
+                 directory: str | None) -> None:
         self.layout = layout
         self.literal = layout.quoting is Quoting.LITERAL
+        self.plain = self.literal and not (layout.color or layout.classify or layout.lossy)
+        self.general = shape_for(layout, _families(layout))
+        self.shape: Shape = self.general
         # one "now" for the whole listing (the year of recent times is inferred from it)
-        self.now = now if now is not None else (
+        moment = now if now is not None else (
             datetime.now(tz) if tz is not None else datetime.now().astimezone())
-        self.tz = tz
-        self.fast = FastReader(layout, self.resolve, tz) if fast and FastReader.usable(layout) else None
-        self.directory: str | None = None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=tz) if tz is not None else moment.astimezone()
+        self.dates = DateReader(moment, tz, list(self.general.format_fields))
+        self.read_date: Callable[[tuple[str | None, ...]], Resolved] | None = (
+            None if len(self.general.spans) > 1 else self._date_reader(self.general))
+        self.directory = directory
+        self.state = "start"  # start | header (a total must follow) | entries
         self.align: tuple[int, int] | None = None
-        self.family: str | None = None
-        self.dates: dict[tuple[object, ...], tuple[datetime, int | None]] = {}
+        self.align_width: tuple[int, int] | None = None
+        self.lead = layout.inode is not False or layout.blocks is not False
+        self.last: _Open | None = None
+        self.records: list[dict[str, Any]] = []
+        self.text = ""
+        self.base = 1
+        self.strings: dict[str, str] = {}
 
-    # -- helpers ---------------------------------------------------------------------
-    def resolve(self, date: DateMatch) -> tuple[datetime, int | None]:
-        """``(mtime, mtime_ns)`` of a timestamp (see ``ls_time.resolve_date``)."""
-        return resolve_date(date, self.now, self.tz)
+    # -- errors ----------------------------------------------------------------------------
+    def error(self, message: str, pos: int, line: str | None = None) -> ParseError:
+        lineno = self.base + self.text.count("\n", 0, pos)
+        if line is None:
+            end = self.text.find("\n", pos)
+            line = self.text[pos: end if end >= 0 else len(self.text)]
+        return ParseError(message, lineno=lineno, line=line)
 
-    def head(self, line: str, lineno: int) -> Head | None:
-        try:
-            head = read_head(line, self.layout)
-        except LineAmbiguous as exc:
-            raise ParseError(str(exc), lineno=lineno, line=line) from None
-        if head is None:
-            return None
-        if self.family is None:
-            self.family = head.date.family
-        elif head.date.family != self.family:
-            raise ParseError(
-                f"timestamp style {head.date.family!r} differs from the listing's "
-                f"{self.family!r}", lineno=lineno, line=line)
-        if self.literal:
-            cols = (head.mode_col, head.date_col)
-            if self.align is None:
-                self.align = cols
-            elif cols != self.align:
-                raise ParseError(
-                    "entry-shaped line not aligned with its block: a forged line inside a "
-                    "name with a newline? (list with -b to be sure)", lineno=lineno, line=line)
-        return head
+    # -- the shape and its dates ----------------------------------------------------------------
+    def _date_reader(self, shape: Shape) -> Callable[[tuple[str | None, ...]], Resolved]:
+        family, _, _ = shape.spans[0]
+        return self.dates.reader(family)
 
-    def header_ahead(self, src: _Lines, base: int) -> tuple[str, int] | None:
-        """A header starting at lookahead ``base``: (decoded text, lines it spans)."""
-        parts: list[str] = []
-        k = base
+    def _settle_family(self, groups: tuple[str | None, ...]) -> tuple[str, int, int]:
+        """The family of the first entry; later lines are matched with its shape alone."""
+        for family, index, count in self.general.spans:
+            if groups[index] is not None:
+                self.shape = shape_for(self.layout, (family,))
+                self.read_date = self._date_reader(self.shape)
+                return family, index, count
+        raise AssertionError("a match without a date")  # pragma: no cover
+
+    # -- reading ----------------------------------------------------------------------------
+    def feed(self, text: str, base: int) -> None:
+        """Read ``text`` (whole lines, no final newline); line numbers start at ``base``."""
+        self.text, self.base = text, base
+        pos = 0
         while True:
-            cur = src.peek(k)
-            if cur is None or (cur == "" and not parts) or (cur == "" and self.literal):
+            regex = self.shape.regex
+            switched = False
+            for m in regex.finditer(text, pos):
+                start = m.start()
+                if start != pos:
+                    self.gap(pos, start - 1, at_end=False)
+                pos = m.end() + 1
+                if self.read_date is None:
+                    self._settle_family(m.groups())
+                    switched = True
+                    again = self.shape.regex.match(text, start)
+                    assert again is not None, "a family's own shape matches its lines"
+                    self.entry(again, start)
+                    break
+                self.entry(m, start)
+            if not switched:
+                break
+        if pos <= len(text):
+            self.gap(pos, len(text), at_end=True)
+
+    def entry(self, m: Any, start: int) -> None:
+        """One entry-shaped line."""
+        last = self.last
+        if last is not None and not last.complete:
+            self.extend(m.group(), start)  # an incomplete literal name goes on
+            return
+        g = m.groups()
+        (inode, blocks, mode, marker, links, owner, group, context, _size_col, size_text,
+         human, major, minor) = g[:DATE_START]
+        field: str = g[-1]
+        if self.literal:
+            col = (m.end(9) - start, m.start(3) - start)
+            if self.align is None:
+                self.align = col
+                self.align_width = self._width(m, start)
+            elif col != self.align and self._width(m, start) != self.align_width:
+                raise self.error(
+                    "entry-shaped line not aligned with its block: a forged line inside a "
+                    "name with a newline? (list with -b to be sure)", start)
+        read_date = self.read_date
+        assert read_date is not None  # settled by feed before the first entry
+        try:
+            mtime, precision, mtime_ns = read_date(g[DATE_START:-1])
+        except (ValueError, OverflowError, OSError) as exc:
+            raise self.error(f"bad timestamp ({exc})", start) from None
+        mode, etype, perms = mode_info(mode)
+        strings = self.strings
+        rec: dict[str, Any] = {
+            "name": "", "type": etype, "mode": mode, "permissions": perms,
+            "links": int(links), "mtime": mtime, "mtime_precision": precision,
+            "line": m.group(),
+        }
+        if owner is not None:
+            rec["owner"] = strings.setdefault(owner, owner)
+        if group is not None:
+            rec["group"] = strings.setdefault(group, group)
+        size: int | None = None
+        if size_text is not None:
+            size = int(size_text)
+            rec["size"] = size
+            rec["size_text"] = size_text
+        elif human is not None:
+            rec["size_text"] = human
+        else:
+            if mode[0] not in _DEVICE_MODES:
+                raise self.error("device numbers on an entry that is not a device", start)
+            rec["device"] = (int(major), int(minor))
+        if mtime_ns is not None:
+            rec["mtime_ns"] = mtime_ns
+        if marker:
+            rec["acl" if marker == "+" else "selinux"] = True
+        if context is not None:
+            rec["context"] = strings.setdefault(context, context)
+        if inode is not None:
+            if blocks is None and not self.layout.known:
+                raise self.error("one number before the mode: inode (-i) or block count "
+                                 "(-s)? pass options=", start)
+            rec["inode"] = int(inode)
+        if blocks is not None:
+            rec["blocks"] = blocks
+        if self.directory is not None:
+            rec["directory"] = self.directory
+        if group is not None and " " in group and not self.layout.known:
+            self._check_fewer_ids(m.group(), start)
+        self.state = "entries"
+        self.records.append(rec)
+        if self.plain and mode[0] != _SYMLINK_MODE and field:
+            rec["name"] = field  # the common case: a literal name, complete
+            self.last = _Open(rec, field, mode, size, True, start)
+            return
+        self.last = _Open(rec, field, mode, size, False, start)
+        self.settle(self.last)
+
+    def _width(self, m: Any, start: int) -> tuple[int, int]:
+        """The alignment columns of an entry line by display width (ls pads by width, so
+        lines with non-ASCII ids differ in characters but not in width)."""
+        text = self.text
+        return (display_width(text[start: m.end(9)]), display_width(text[start: m.start(3)]))
+
+    def _check_fewer_ids(self, line: str, start: int) -> None:
+        """Without options, a group with a space must not also read as -g/-o output."""
+        for fewer in (Layout(group=False), Layout(owner=False, group=False)):
+            if shape_for(fewer, self.shape.families, spaced_ids=False).regex.match(line):
+                raise self.error("the line reads with fewer owner/group columns too "
+                                 "(-g/-o?); pass options=", start)
+
+    def settle(self, o: _Open) -> None:
+        """Decode the name field of ``o`` and say whether a literal name is complete."""
+        field, mode = o.field, o.mode
+        layout = self.layout
+        target: str | None
+        try:
+            if not self.literal:
+                name, target = self._quoted_decorated(field, mode, o.size)
+            elif not self.plain:
+                try:
+                    name, target = decorated_field(field, mode, o.size, layout)
+                except LossyName:
+                    raise
+                except NameError_:
+                    if mode[0] == _SYMLINK_MODE or not field:
+                        return  # may be completed by the next lines
+                    raise
+            elif mode[0] == _SYMLINK_MODE:
+                parts = split_symlink_literal(field, o.size)
+                if parts is None:
+                    return  # the target goes on on the next lines
+                name, target = parts
+            elif field:
+                name, target = field, None
+            else:
+                return  # an empty name goes on on the next line
+        except NameError_ as exc:
+            raise self.error(f"bad name ({exc})", o.pos, o.rec["line"]) from None
+        if mode[0] == _SYMLINK_MODE:
+            if target is None:
+                raise self.error("symlink without a target", o.pos, o.rec["line"])
+            if o.size is not None and len(target.encode("utf-8", "surrogateescape")) != o.size:
+                raise self.error("symlink size differs from its target's length", o.pos,
+                                 o.rec["line"])
+            o.rec["target"] = target
+        elif target is not None:  # pragma: no cover - decoders give targets to links only
+            raise self.error("target on a non-symlink", o.pos, o.rec["line"])
+        o.rec["name"] = name
+        o.complete = True
+
+    def _quoted_decorated(self, field: str, mode: str, size: int | None
+                          ) -> tuple[str, str | None]:
+        """A quoted name field, without ls's colors and indicator (see ls_marks)."""
+        layout = self.layout
+        symlink = mode[0] == _SYMLINK_MODE
+        if not (layout.color or layout.classify or layout.lossy):
+            return self._quoted(field, symlink)
+        error: NameError_ | None = None
+        for candidate in strip_decorations(field, mode, layout):
+            try:
+                name, target = self._quoted(candidate, symlink)
+            except NameError_ as exc:
+                error = exc
+                continue
+            if (target is not None and size is not None
+                    and len(target.encode("utf-8", "surrogateescape")) != size):
+                continue
+            if layout.lossy and "?" in name + (target or ""):
+                raise LossyName("-q printed '?' for characters it hides: the name is lost "
+                                "(list without -q, with -b)")
+            return name, target
+        raise error or NameError_("symlink size differs from its target's length")
+
+    def _quoted(self, field: str, symlink: bool) -> tuple[str, str | None]:
+        """A ``-b``/``-Q``/shell-escape name field; ``-b`` fields without a backslash are
+        the name as it is (a raw space only stands in `` -> ``)."""
+        quoting = self.layout.quoting
+        if quoting is Quoting.ESCAPE and "\\" not in field:
+            if not symlink and field and " " not in field:
+                return field, None
+            if symlink and field.count(" ") == 2:
+                name, arrow, target = field.partition(" -> ")
+                if arrow and name and target:
+                    return name, target
+        return decode_name_field(field, quoting, symlink)
+
+    def extend(self, line: str, pos: int) -> None:
+        """The next line of the last entry's literal name (or target)."""
+        o = self.last
+        assert o is not None
+        o.field += "\n" + line
+        o.rec["line"] += "\n" + line
+        o.complete = False
+        o.rec.pop("target", None)
+        self.settle(o)
+
+    def close(self) -> None:
+        """The listing (or a block) ends: the last entry must be complete."""
+        o = self.last
+        if o is not None and not o.complete:
+            self.settle(o)
+            if not o.complete:
+                raise self.error("the listing ends inside a name", o.pos, o.rec["line"])
+        self.last = None
+
+    # -- the lines between entries ------------------------------------------------------
+    def gap(self, a: int, b: int, *, at_end: bool) -> None:
+        """Read the non-entry lines ``text[a:b]`` (headers, totals, blanks, name parts)."""
+        lines = self.text[a:b].split("\n")
+        offsets = [a]
+        for line in lines[:-1]:
+            offsets.append(offsets[-1] + len(line) + 1)
+        i = 0
+        while i < len(lines):
+            line, pos = lines[i], offsets[i]
+            last = self.last
+            if last is not None and self.literal and not last.complete:
+                self.extend(line, pos)
+                i += 1
+                continue
+            if line == "":
+                found = self.header_at(lines, i + 1, at_end)
+                if found is not None:
+                    self.close()
+                    i = self.enter(found, i + 1)
+                    continue
+                if self.literal and last is not None:
+                    self.extend(line, pos)
+                    i += 1
+                    continue
+                if i + 1 < len(lines):
+                    raise self.error("expected a directory header ('dir:' then 'total N') "
+                                     "after a blank line", offsets[i + 1], lines[i + 1])
+                raise self.error("unexpected blank line", pos, line)
+            if self.state == "start":
+                if TOTAL_RE.fullmatch(line):
+                    self.state = "entries"
+                    i += 1
+                    continue
+                found = self.header_at(lines, i, at_end)
+                if found is not None:
+                    i = self.enter(found, i)
+                    continue
+                raise self.error("expected a directory header ('dir:' then 'total N')",
+                                 pos, line)
+            if self.literal and last is not None:
+                self.extend(line, pos)
+                i += 1
+                continue
+            raise self.error("not an ls -l line", pos, line)
+
+    def header_at(self, lines: list[str], k: int, at_end: bool
+                  ) -> tuple[str, int, bool] | None:
+        """A directory header at ``lines[k]``: (directory, lines it spans, total follows)."""
+        parts: list[str] = []
+        j = k
+        while j < len(lines) and len(parts) < MAX_HEADER_LINES:
+            cur = lines[j]
+            if cur == "" and (not parts or self.literal):
                 return None
             parts.append(cur)
             if cur.endswith(":"):
-                nxt = src.peek(k + 1)
-                if nxt is not None and TOTAL_RE.fullmatch(nxt):
-                    text = "\n".join(parts)[:-1]
+                nxt = lines[j + 1] if j + 1 < len(lines) else None
+                total = nxt is not None and TOTAL_RE.fullmatch(nxt) is not None
+                unreadable = not self.literal and ((nxt is None and at_end) or nxt == "")
+                if total or unreadable:
                     try:
-                        return decode_header(text, self.layout.quoting), len(parts)
+                        return decode_header("\n".join(parts)[:-1], self.layout.quoting), len(parts), total
                     except NameError_:
                         return None
-                if not self.literal and (nxt is None or nxt == ""):
-                    try:  # an unreadable directory: header, no total
-                        return decode_header("\n".join(parts)[:-1], self.layout.quoting), 1
-                    except NameError_:
-                        return None
-            if not self.literal or len(parts) >= MAX_HEADER_LINES:
+            if not self.literal:
                 return None
-            k += 1
+            j += 1
+        return None
 
-    def record(self, head: Head, name: str, target: str | None, lines: list[str],
-               lineno: int, directory: str | None) -> dict[str, Any]:
-        raw = "\n".join(lines)
-        if head.type is EntryType.SYMLINK and target is None:
-            raise ParseError("symlink without a target", lineno=lineno, line=raw)
-        if target is not None and head.type is not EntryType.SYMLINK:
-            raise ParseError("target on a non-symlink", lineno=lineno, line=raw)
-        if (target is not None and head.size is not None
-                and len(target.encode("utf-8", "surrogateescape")) != head.size):
-            raise ParseError("symlink size differs from its target's length", lineno=lineno, line=raw)
-        key = head.date[:-1]  # all but name_start: entries of one minute share the result
-        resolved = self.dates.get(key)
-        if resolved is None:
-            try:
-                resolved = self.resolve(head.date)
-            except (ValueError, OverflowError, OSError) as exc:
-                raise ParseError(f"bad timestamp ({exc})", lineno=lineno, line=raw) from None
-            if len(self.dates) > 4096:
-                self.dates.clear()
-            self.dates[key] = resolved
-        mtime, mtime_ns = resolved
-        return {
-            "name": name,
-            "directory": directory,
-            "type": head.type,
-            "mode": head.mode,
-            "permissions": head.permissions,
-            "acl": head.acl,
-            "selinux": head.selinux,
-            "links": head.links,
-            "owner": head.owner,
-            "group": head.group,
-            "size": head.size,
-            "size_text": head.size_text,
-            "device": head.device,
-            "mtime": mtime,
-            "mtime_precision": head.date.precision,
-            "mtime_ns": mtime_ns,
-            "target": target,
-            "inode": head.inode,
-            "blocks": head.blocks,
-            "line": raw,
-        }
-
-    def finish(self, p: _Pending) -> dict[str, Any]:
-        try:
-            parts = p.split()
-        except NameError_ as exc:
-            raise ParseError(str(exc), lineno=p.lineno, line="\n".join(p.lines)) from None
-        if parts is None:
-            raise ParseError("the listing ends inside a name", lineno=p.lineno,
-                             line="\n".join(p.lines))
-        return self.record(p.head, parts[0], parts[1], p.lines, p.lineno, p.directory)
-
-    def quoted_entry(self, head: Head, line: str, lineno: int) -> dict[str, Any]:
-        try:
-            name, target = decode_name_field(
-                line[head.name_start :], self.layout.quoting, head.type is EntryType.SYMLINK)
-        except NameError_ as exc:
-            raise ParseError(f"bad {self.layout.quoting.value} name ({exc})",
-                             lineno=lineno, line=line) from None
-        return self.record(head, name, target, [line], lineno, self.directory)
-
-    # -- the state machine ---------------------------------------------------------------
-    def run(self, src: _Lines) -> Iterator[tuple[dict[str, Any], bool]]:
-        """``(record, exact)`` per entry; ``exact``: read by the fast path, with the final
-        types of every field (validation would return it unchanged)."""
-        state = "start"  # start | header | entries | blank
-        pending: _Pending | None = None
-        fast = self.fast
-        # literal style: an entry read by the fast path, complete, but whose name could
-        # still go on on the next line; (record, line, lineno)
-        held: tuple[dict[str, Any], str, int] | None = None
-        while True:
-            line = src.next()
-            if line is None:
-                break
-            n = src.lineno
-            if fast is not None and line and (state == "entries" or state == "start"):
-                got = fast.read(line)
-                # the careful reader would take the line as a new entry, as is: same
-                # timestamp style, aligned with its block (literal names), and any
-                # pending name complete (else the line would go on with it)
-                if got is not None and (
-                    (got[1] == self.family or self.family is None)
-                    and (not self.literal or self.align is None or self.align == (0, got[2]))
-                    and (pending is None or self.complete(pending))
-                ):
-                    rec, family, col = got
-                    self.family = family
-                    state = "entries"
-                    rec["directory"] = self.directory
-                    if pending is not None:
-                        yield self.finish(pending), False
-                        pending = None
-                    if not self.literal:
-                        yield rec, True
-                        continue
-                    self.align = (0, col)
-                    if held is not None:
-                        yield held[0], True
-                    held = (rec, line, n)
-                    continue
-            if held is not None:  # the careful reader takes over the held entry
-                rec, hline, hn = held
-                head = self.head(hline, hn)
-                assert head is not None, "the fast and careful readers disagree"
-                pending = _Pending(head, hline, hn, rec["directory"])
-                held = None
-            if pending is not None:
-                try:
-                    complete = pending.split() is not None
-                except NameError_:
-                    complete = True  # several ' -> ': finish() reports it
-                if not complete:
-                    pending.add(line)
-                    continue
-                if line == "":
-                    found = self.header_ahead(src, 0)
-                    if found is None:
-                        pending.add(line)
-                        continue
-                    yield self.finish(pending), False
-                    pending = None
-                    self.enter_header(src, found)
-                    state = "header"
-                    continue
-                head = self.head(line, n)
-                if head is None:
-                    pending.add(line)
-                    continue
-                yield self.finish(pending), False
-                pending = _Pending(head, line, n, self.directory)
-                continue
-            if state == "header":
-                if TOTAL_RE.fullmatch(line):
-                    state = "entries"
-                    continue
-                if line == "" and not self.literal:
-                    state = "blank"
-                    continue
-                raise ParseError("expected a 'total' line after a directory header",
-                                 lineno=n, line=line)
-            if line == "":
-                if state != "entries":
-                    raise ParseError("unexpected blank line", lineno=n, line=line)
-                state = "blank"
-                continue
-            if state == "start" and TOTAL_RE.fullmatch(line):
-                state = "entries"
-                continue
-            if state in ("start", "entries"):
-                head = self.head(line, n)
-                if head is not None:
-                    state = "entries"
-                    if self.literal:
-                        pending = _Pending(head, line, n, self.directory)
-                    else:
-                        yield self.quoted_entry(head, line, n), False
-                    continue
-                if state == "entries":
-                    raise ParseError("not an ls -l line", lineno=n, line=line)
-            # start or after a blank line: a directory header
-            src_found = self._header_here(src, line)
-            if src_found is None:
-                raise ParseError("expected a directory header ('dir:' then 'total N')",
-                                 lineno=n, line=line)
-            self.enter_header(src, src_found, consumed_first=True)
-            state = "header"
-        if held is not None:
-            yield held[0], True
-        if pending is not None:
-            yield self.finish(pending), False
-
-    @staticmethod
-    def complete(pending: _Pending) -> bool:
-        """Whether a pending literal name is complete (a next entry line ends it)."""
-        try:
-            return pending.split() is not None
-        except NameError_:
-            return False  # several ' -> ' with a rounded size: the careful path reports it
-
-    def _header_here(self, src: _Lines, first: str) -> tuple[str, int] | None:
-        """A header whose first line has just been read (lookahead for the rest)."""
-        src._buf.appendleft(first)  # noqa: SLF001 - re-read the first line in the lookahead
-        try:
-            return self.header_ahead(src, 0)
-        finally:
-            src._buf.popleft()  # noqa: SLF001
-
-    def enter_header(self, src: _Lines, found: tuple[str, int], consumed_first: bool = False) -> None:
-        text, count = found
-        for _ in range(count - 1 if consumed_first else count):
-            src.next()
-        self.directory = text
+    def enter(self, found: tuple[str, int, bool], i: int) -> int:
+        """Start the block of a header at line ``i``; the index after it (and its total)."""
+        directory, count, total = found
+        self.directory = directory
         self.align = None
+        # without a total: an unreadable directory (no entries, a blank line may follow)
+        self.state = "entries" if total else "start"
+        return i + count + (1 if total else 0)
 
 
-def _records(lines: Iterable[str | bytes], now: datetime | None, tz: tzinfo | None,
-             options: str | Iterable[str] | None, fast: bool = True
-             ) -> Iterator[tuple[dict[str, Any], bool]]:
+def _split_lines(text: str) -> str:
+    return text[:-1] if text.endswith("\n") else text
+
+
+def _validate(records: list[dict[str, Any]]) -> list[FileEntry]:
     try:
-        layout = layout_from_options(options)
+        return _ENTRIES.validate_python(records)
+    except ValidationError as exc:  # pragma: no cover - records are built by the reader
+        raise ParseError(f"invalid entries ({exc.error_count()} errors)") from None
+
+
+def _reader(options: object, now: datetime | None, tz: tzinfo | None,
+            directory: str | None) -> _Reader:
+    try:  # bad options, or a +FORMAT the reader cannot read
+        return _Reader(layout_from_options(options), now, tz, directory)  # type: ignore[arg-type]
     except ValueError as exc:
         raise ParseError(str(exc)) from None
-    return _Parser(layout, now, tz, fast).run(_Lines(lines))
-
-
-def _validate_one(rec: dict[str, Any]) -> FileEntry:
-    try:
-        return FileEntry.model_validate(rec)
-    except ValidationError as exc:  # pragma: no cover - records are built by the parser
-        raise ParseError(f"invalid entry ({exc.error_count()} errors)", line=rec["line"]) from None
-
-
-def iter_ls(
-    lines: Iterable[str | bytes],
-    *,
-    now: datetime | None = None,
-    tz: tzinfo | None = None,
-    options: str | Iterable[str] | None = None,
-) -> Iterator[FileEntry]:
-    """Yield the entries of an ``ls -l`` listing given line by line (``\\n`` optional).
-
-    ``now``: when ls ran (to infer the year of recent times; default: now). ``tz``: the zone
-    ls printed local times in (default: the local zone). ``options``: the ls flags used.
-    """
-    for rec, exact in _records(lines, now, tz, options):
-        yield file_entries([rec], [exact])[0] if exact else _validate_one(rec)
-
-
-def _split_text(text: str | bytes) -> list[str]:
-    s = _text(text)
-    if not s:
-        return []
-    parts = s.split("\n")
-    if s.endswith("\n"):
-        parts.pop()
-    return parts
 
 
 def parse_ls(
@@ -469,25 +492,51 @@ def parse_ls(
     now: datetime | None = None,
     tz: tzinfo | None = None,
     options: str | Iterable[str] | None = None,
+    directory: str | None = None,
 ) -> list[FileEntry]:
-    """All entries of an ``ls -l`` listing (see the module docstring for what is read)."""
-    return _parse(text, now, tz, options, fast=True)
+    """All entries of an ``ls -l`` listing (see the module docstring for what is read).
+
+    ``now``: when ls ran (to infer the year of recent times; default: now). ``tz``: the zone
+    ls printed local times in (default: the local zone). ``options``: the ls flags used.
+    ``directory``: the directory that was listed, given to every entry printed before any
+    ``dir:`` header (so ``entry.path`` names it); entries under a header get the header's.
+    """
+    reader = _reader(options, now, tz, directory)
+    body = _split_lines(_text(text))
+    if body or text:
+        reader.feed(body, 1)
+    reader.close()
+    return _validate(reader.records)
 
 
-def _parse(text: str | bytes, now: datetime | None, tz: tzinfo | None,
-           options: str | Iterable[str] | None, *, fast: bool) -> list[FileEntry]:
-    """``parse_ls``; ``fast=False`` reads every line with the careful reader and validates
-    with ``TypeAdapter(list[FileEntry])``, as before the fast path (for tests, benches)."""
-    enabled = gc.isenabled()
-    gc.disable()  # building and bulk-validating many small objects: no cyclic GC passes
-    try:
-        pairs = list(_records(_split_text(text), now, tz, options, fast))
-        records = [rec for rec, _ in pairs]
-        if fast:
-            return file_entries(records, [exact for _, exact in pairs])
-        return _ENTRIES_ADAPTER.validate_python(records)
-    except ValidationError as exc:  # pragma: no cover - records are built by the parser
-        raise ParseError(f"invalid entries ({exc.error_count()} errors)") from None
-    finally:
-        if enabled:
-            gc.enable()
+def iter_ls(
+    lines: Iterable[str | bytes],
+    *,
+    now: datetime | None = None,
+    tz: tzinfo | None = None,
+    options: str | Iterable[str] | None = None,
+    directory: str | None = None,
+) -> Iterator[FileEntry]:
+    """The entries of an ``ls -l`` listing given line by line (``\\n`` optional), as
+    ``parse_ls`` reads them, yielded in chunks of validated entries."""
+    reader = _reader(options, now, tz, directory)
+    chunk: list[str] = []
+    base = 1
+    done = 0
+    for raw in lines:
+        line = _text(raw)
+        chunk.append(line[:-1] if line.endswith("\n") else line)
+        if len(chunk) >= CHUNK and reader.shape.regex.match(chunk[-1]):
+            # cut before an entry-shaped line: it starts an entry or goes on with the
+            # last one, either way the reader's state carries over
+            tail = chunk.pop()
+            reader.feed("\n".join(chunk), base)
+            base += len(chunk)
+            chunk = [tail]
+            ready = reader.records[done:-1]  # the last one may go on in the next chunk
+            done += len(ready)
+            yield from _validate(ready)
+    if chunk:
+        reader.feed("\n".join(chunk), base)
+    reader.close()
+    yield from _validate(reader.records[done:])

@@ -1,11 +1,12 @@
-"""What the ``ls`` options of a listing say about its columns and its quoting.
+"""What the ``ls`` options of a listing say about its columns, names and times.
 
 One job: turn the argv (or an option string) that produced a listing into a :class:`Layout`.
 Some things cannot be read from the text alone: one number before the mode is the inode
 (``-i``) or the block count (``-s``); one name column is the owner (``-o``/``-G``) or the
-group (``-g``); a name printed ``a\\nb`` is literal or ``-b``-escaped. The parser uses the
-layout to settle these; without options it assumes owner and group, literal names, and raises
-ParseError where the text is ambiguous.
+group (``-g``); a name printed ``a\\nb`` is literal or ``-b``-escaped; a trailing ``/`` is
+part of the name or ``-F``'s indicator; ``+FORMAT`` times have the shape the format says.
+Without options the parser reads plain ``ls -l`` as printed to a pipe: owner and group,
+literal names, any of ls's own time styles.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 
 from taurus_datamover.parsers.ls_names import Quoting
 
-__all__ = ["Layout", "layout_from_options", "option_words"]
+__all__ = ["Classify", "Layout", "layout_from_options", "option_words"]
 
 _STYLES = {
     "literal": Quoting.LITERAL,
@@ -24,17 +25,39 @@ _STYLES = {
     "shell-escape": Quoting.SHELL_ESCAPE,
     "shell-escape-always": Quoting.SHELL_ESCAPE,
 }
+#: ``--time-style`` words (and ``--full-time``) -> the date families they print.
+_TIME_STYLES = {
+    "full-iso": ("full-iso",),
+    "long-iso": ("long-iso",),
+    "iso": ("iso",),
+    "locale": ("locale",),
+}
+
+
+class Classify:
+    """Which indicators ``-F`` / ``--file-type`` / ``-p`` append to names."""
+
+    NONE = ""
+    ALL = "*/=>@|"  # -F, --classify, --indicator-style=classify
+    FILE_TYPE = "/=>@|"  # --file-type (no '*' for executables)
+    SLASH = "/"  # -p, --indicator-style=slash
 
 
 @dataclass(frozen=True)
 class Layout:
-    """Columns and quoting of a listing; ``None`` means "not known, read it from the text"."""
+    """Columns, names and times of a listing; ``None`` means "not known, read the text"."""
 
     inode: bool | None = None
     blocks: bool | None = None
     owner: bool = True
     group: bool = True
+    context: bool = False  # -Z: the SELinux context column after the group
     quoting: Quoting = Quoting.LITERAL
+    classify: str = Classify.NONE  # the indicator characters ls appends
+    color: bool = False  # --color=always: SGR escape sequences around names
+    lossy: bool = False  # -q: '?' stands for any non-printable character
+    times: tuple[str, ...] | None = None  # the date families, None: any of ls's styles
+    time_format: str | None = None  # --time-style=+FORMAT (recent and old, "\n"-separated)
     known: bool = False  # built from real options
 
 
@@ -57,56 +80,86 @@ def option_words(options: object) -> list[str]:
     return words
 
 
-def layout_from_options(options: str | Iterable[str] | None) -> Layout:
-    """The layout implied by ls ``options`` (operands are ignored); unknown options too.
+def _time_style(value: str) -> tuple[tuple[str, ...] | None, str | None]:
+    """``(families, +FORMAT)`` of a ``--time-style`` value."""
+    if value.startswith("posix-"):  # the style, except in the C/POSIX locale
+        families, fmt = _time_style(value[len("posix-"):])
+        return (None if families is None else (*families, "locale")), fmt
+    if value.startswith("+"):
+        return ("format",), value[1:]
+    if value not in _TIME_STYLES:
+        raise ValueError(f"time style {value!r} is not one ls knows")
+    return _TIME_STYLES[value], None
 
-    Raises ``ValueError`` for a quoting style the parser cannot decode exactly.
+
+def _long_option(key: str, value: str, state: dict[str, object]) -> None:
+    if key == "inode":
+        state["inode"] = True
+    elif key == "size":
+        state["blocks"] = True
+    elif key == "no-group":
+        state["group"] = False
+    elif key == "context":
+        state["context"] = True
+    elif key == "escape":
+        state["quoting"] = Quoting.ESCAPE
+    elif key == "quote-name":
+        state["quoting"] = Quoting.C
+    elif key == "literal":
+        state["quoting"] = Quoting.LITERAL
+    elif key == "quoting-style":
+        if value not in _STYLES:
+            raise ValueError(f"quoting style {value!r} is not supported by the parser")
+        state["quoting"] = _STYLES[value]
+    elif key == "hide-control-chars":
+        state["lossy"] = True
+    elif key == "show-control-chars":
+        state["lossy"] = False
+    elif key == "classify":
+        state["classify"] = Classify.NONE if value == "never" else Classify.ALL
+    elif key == "file-type":
+        state["classify"] = Classify.FILE_TYPE
+    elif key == "indicator-style":
+        state["classify"] = {"none": Classify.NONE, "slash": Classify.SLASH,
+                             "file-type": Classify.FILE_TYPE}.get(value, Classify.ALL)
+    elif key == "color":
+        state["color"] = value in ("", "always", "yes", "force")
+    elif key == "full-time":
+        state["times"], state["time_format"] = ("full-iso",), None
+    elif key == "time-style":
+        state["times"], state["time_format"] = _time_style(value)
+
+
+_SHORT = {
+    "i": ("inode", True), "s": ("blocks", True), "g": ("owner", False), "o": ("group", False),
+    "G": ("group", False), "Z": ("context", True), "b": ("quoting", Quoting.ESCAPE),
+    "Q": ("quoting", Quoting.C), "N": ("quoting", Quoting.LITERAL), "q": ("lossy", True),
+    "F": ("classify", Classify.ALL), "p": ("classify", Classify.SLASH),
+}
+
+
+def layout_from_options(options: str | Iterable[str] | None) -> Layout:
+    """The layout implied by ls ``options`` (operands are ignored, unknown options too).
+
+    Raises ``ValueError`` for a quoting or time style the parser cannot read exactly, and
+    for an ``options`` value that is not a str or an iterable of str.
     """
     if options is None:
         return Layout()
-    args = option_words(options)
-    inode = blocks = False
-    owner = group = True
-    quoting = Quoting.LITERAL
-    for arg in args:
+    state: dict[str, object] = {
+        "inode": False, "blocks": False, "owner": True, "group": True, "context": False,
+        "quoting": Quoting.LITERAL, "classify": Classify.NONE, "color": False,
+        "lossy": False, "times": None, "time_format": None,
+    }
+    for arg in option_words(options):
         if arg == "--":
             break
         if arg.startswith("--"):
             key, _, value = arg[2:].partition("=")
-            if key == "inode":
-                inode = True
-            elif key == "size":
-                blocks = True
-            elif key == "no-group":
-                group = False
-            elif key in ("escape",):
-                quoting = Quoting.ESCAPE
-            elif key == "quote-name":
-                quoting = Quoting.C
-            elif key == "literal":
-                quoting = Quoting.LITERAL
-            elif key == "quoting-style":
-                if value not in _STYLES:
-                    raise ValueError(f"quoting style {value!r} is not supported by the parser")
-                quoting = _STYLES[value]
-            elif key == "hide-control-chars":
-                raise ValueError("--hide-control-chars prints '?' for bytes: names are lost")
+            _long_option(key, value, state)
         elif arg.startswith("-") and len(arg) > 1:
             for ch in arg[1:]:
-                if ch == "i":
-                    inode = True
-                elif ch == "s":
-                    blocks = True
-                elif ch == "g":
-                    owner = False
-                elif ch in "oG":
-                    group = False
-                elif ch == "b":
-                    quoting = Quoting.ESCAPE
-                elif ch == "Q":
-                    quoting = Quoting.C
-                elif ch == "N":
-                    quoting = Quoting.LITERAL
-                elif ch == "q":
-                    raise ValueError("-q prints '?' for control characters: names are lost")
-    return Layout(inode=inode, blocks=blocks, owner=owner, group=group, quoting=quoting, known=True)
+                if ch in _SHORT:
+                    key, val = _SHORT[ch]
+                    state[key] = val
+    return Layout(**state, known=True)  # type: ignore[arg-type]

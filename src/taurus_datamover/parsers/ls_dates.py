@@ -1,0 +1,355 @@
+"""The timestamp column of ``ls -l``: a regular expression per time style, and its reading.
+
+One job: for each style ls prints, a regex fragment (used inside the whole-line pattern of
+``ls_shape``) and a function from its groups to ``(mtime, precision, mtime_ns)``.
+
+=================  ===========================================  ============
+style (family)     printed (coreutils 9.1)                      precision
+=================  ===========================================  ============
+``locale``         ``Nov 25 13:47`` / ``Mar  5  2024`` (C); any   minute / day
+                   locale's order: ``25. Nov 13:47``,
+                   ``5 mars   2024``, ``12月  1 09:58``
+``long-iso``       ``2024-03-05 13:47``                          minute
+``iso``            ``03-05 13:47`` / ``2024-03-05 `` (pad)        minute / day
+``full-iso``       ``2024-03-05 13:47:01.123456789 +0100``       nanosecond
+``epoch``          ``1709596800`` / ``1709596800.123456789``     second / ns
+``format``         ``--time-style=+FORMAT``: what FORMAT says      from FORMAT
+=================  ===========================================  ============
+
+Month names are those of every glibc locale (``ls_months``, generated from the locales'
+``LC_TIME`` data); the fragment reads any word there, so an unknown name is reported, not
+skipped. Years are any number of digits with a sign: ls prints ``May 25  12110`` and
+``-249-10-15`` for times outside four digits; such a time has no ``datetime`` (``mtime`` is
+None) but, where the instant is printed (full-iso, epoch), an exact ``mtime_ns``.
+
+The "recent" forms (time of day, no year) are within six months before ``now`` (ls's rule),
+so the year is the one that puts the date in that window. Where the year is left-aligned
+(one space after the month: German, ``iso``) ls pads it with one space so both forms have
+the same width; the pad is not part of the name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone, tzinfo
+
+from taurus_datamover.models.files import TimePrecision
+from taurus_datamover.parsers.ls_months import MONTH_NUMBERS
+
+__all__ = ["DateReader", "FAMILIES", "fragment", "format_fragment"]
+
+SIX_MONTHS = timedelta(seconds=31556952 // 2)
+#: Tolerance for the gap between the moment ls ran and the ``now`` given to the parser.
+CLOCK_SLACK = timedelta(days=2)
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_NS = 1_000_000_000
+_DAY_NS = 86400 * _NS
+
+_Y = r"(-?[0-9]+)"
+_2 = r"([0-9]{2})"
+# after the month: a time, a left-aligned year with its pad, or a right-aligned year
+_TAIL = r"(?: +([0-9]{2}):([0-9]{2}) | (-?[0-9]+)  | {2,}(-?[0-9]+) )"
+_MONTH_FIRST = r"([^\s0-9-]\S*|[0-9]{1,2}[^\s0-9.,:+-]\S*)"
+#: family -> regex fragment (its first group wraps the whole date), in the order tried
+FAMILIES: dict[str, str] = {
+    "locale": rf"({_MONTH_FIRST} +([0-9]{{1,2}}){_TAIL})",
+    "locale-day-first": rf"(([0-9]{{1,2}})\.? +([^\s0-9]\S*){_TAIL})",
+    "long-iso": rf"({_Y}-{_2}-{_2} {_2}:{_2} )",
+    "full-iso": rf"({_Y}-{_2}-{_2} {_2}:{_2}:{_2}(?:\.([0-9]{{1,9}}))? ([-+][0-9]{{2}})([0-9]{{2}}) )",
+    "iso": rf"(?:({_Y}-{_2}-{_2}  |{_2}-{_2} {_2}:{_2} ))",
+    "epoch": r"((-?[0-9]+)(?:\.([0-9]{9}))? )",
+}
+#: which families a style word stands for
+STYLE_FAMILIES = {"locale": ("locale", "locale-day-first")}
+
+# -- +FORMAT -------------------------------------------------------------------------------
+_CONVERSIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "Y": (r"(-?[0-9]+)", ("Y",)),
+    "y": (r"([0-9]{2})", ("y",)),
+    "m": (r"([0-9]{2})", ("m",)),
+    "d": (r"([0-9]{2})", ("d",)),
+    "e": (r" ?([0-9]{1,2})", ("d",)),
+    "H": (r"([0-9]{2})", ("H",)),
+    "k": (r" ?([0-9]{1,2})", ("H",)),
+    "M": (r"([0-9]{2})", ("M",)),
+    "S": (r"([0-9]{2})", ("S",)),
+    "N": (r"([0-9]{9})", ("N",)),
+    "s": (r"(-?[0-9]+)", ("s",)),
+    "b": (r"(\S+)", ("b",)),
+    "h": (r"(\S+)", ("b",)),
+    "z": (r"([-+][0-9]{4})", ("z",)),
+    "F": (r"(-?[0-9]+)-([0-9]{2})-([0-9]{2})", ("Y", "m", "d")),
+    "T": (r"([0-9]{2}):([0-9]{2}):([0-9]{2})", ("H", "M", "S")),
+    "R": (r"([0-9]{2}):([0-9]{2})", ("H", "M")),
+    "D": (r"([0-9]{2})/([0-9]{2})/([0-9]{2})", ("m", "d", "y")),
+}
+_LITERALS = {"%": "%", "t": "\t"}
+
+
+def _format_parts(fmt: str, recent: bool = False) -> tuple[str, tuple[str, ...]]:
+    """A strftime format as a regex (no outer group) and the field of each group."""
+    out: list[str] = []
+    fields: list[str] = []
+    i = 0
+    while i < len(fmt):
+        ch = fmt[i]
+        if ch != "%":
+            out.append(re.escape(ch))
+            i += 1
+            continue
+        if i + 1 >= len(fmt):
+            raise ValueError(f"time style +{fmt!r} ends with a lone '%'")
+        conv = fmt[i + 1]
+        if conv in _LITERALS:
+            out.append(re.escape(_LITERALS[conv]))
+        elif conv in _CONVERSIONS:
+            pattern, names = _CONVERSIONS[conv]
+            out.append(pattern)
+            fields.extend(names)
+        else:
+            raise ValueError(f"time style +{fmt!r}: %{conv} is not read by the parser")
+        i += 2
+    have = set(fields)
+    if "s" not in have and not ({"m", "b"} & have and "d" in have
+                                and ({"Y", "y"} & have or (recent and {"H", "M"} <= have))):
+        raise ValueError(f"time style +{fmt!r} does not print the date (needs %s, or a year, "
+                         "month and day; a recent format may leave the year out)")
+    return "".join(out), tuple(fields)
+
+
+def format_fragment(fmt: str) -> tuple[str, list[tuple[str, ...]]]:
+    """The fragment of ``--time-style=+FORMAT`` and the fields of each alternative's groups.
+
+    ``FMT1\\nFMT2`` is coreutils' pair: FMT1 for old (or future) times, FMT2 for recent
+    ones (within six months), which may leave the year out (it is inferred, as for the
+    default style).
+    """
+    parts = fmt.split("\n")[:2]
+    alternatives = [_format_parts(part, recent=(k == 1)) for k, part in enumerate(parts)]
+    body = "|".join(f"(?:{pattern}) " for pattern, _ in alternatives)
+    return f"((?:{body}))", [fields for _, fields in alternatives]
+
+
+def fragment(families: tuple[str, ...]) -> str:
+    """The alternation of ``families``' fragments (each one's first group is its wrapper)."""
+    return "(?:" + "|".join(FAMILIES[f] for f in families) + ")"
+
+
+def group_count(family: str) -> int:
+    return re.compile(FAMILIES[family]).groups
+
+
+# -- calendar arithmetic that does not need datetime (any year) -----------------------------
+def days_from_civil(year: int, month: int, day: int) -> int:
+    """Days since 1970-01-01 of a proleptic Gregorian date (any year, also <1 or >9999)."""
+    y = year - (month <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _check(month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> None:
+    if not (1 <= month <= 12 and 1 <= day <= _MONTH_DAYS[month - 1] and hour < 24
+            and minute < 60 and second < 61):
+        raise ValueError("impossible date or time")
+
+
+Resolved = tuple["datetime | None", TimePrecision, "int | None"]
+
+
+class DateReader:
+    """Reads the date groups of one family into ``(mtime, precision, mtime_ns)``, caching
+    the dates that repeat (every entry of one minute shares one ``datetime`` object).
+
+    ``now``: when ls ran (the year of recent forms); ``tz``: the zone of printed local times
+    (None: this machine's). Raises ``ValueError`` for dates that cannot be (the reader
+    turns it into ParseError with the line).
+    """
+
+    def __init__(self, now: datetime, tz: tzinfo | None,
+                 format_fields: list[tuple[str, ...]] | None = None) -> None:
+        self.now = now
+        self.tz = tz
+        self.format_fields = format_fields or []
+        self.cache: dict[object, Resolved] = {}
+
+    def reader(self, family: str) -> Callable[[tuple[str | None, ...]], Resolved]:
+        """The function that reads one family's groups (the wrapper group first)."""
+        return {
+            "locale": self.locale,
+            "locale-day-first": self.locale_day_first,
+            "long-iso": self.long_iso,
+            "full-iso": self.full_iso,
+            "iso": self.iso,
+            "epoch": self.epoch,
+            "format": self.format,
+        }[family]
+
+    # -- helpers ------------------------------------------------------------------------
+    def _local(self, y: int, mo: int, d: int, h: int = 0, mi: int = 0, s: int = 0,
+               us: int = 0) -> datetime | None:
+        """The aware datetime of a wall time, or None outside datetime's years."""
+        _check(mo, d, h, mi, s)
+        if not 1 <= y <= 9999:
+            return None
+        try:
+            naive = datetime(y, mo, d, h, mi, min(s, 59), us)
+            return naive.replace(tzinfo=self.tz) if self.tz is not None else naive.astimezone()
+        except (OverflowError, OSError, ValueError):
+            return None  # within a day of year 1 or 9999
+
+    def _recent(self, mo: int, d: int, h: int, mi: int) -> datetime:
+        """A time without a year: the year that puts it within six months before now."""
+        _check(mo, d, h, mi)
+        ref = self.now
+        last_error: ValueError | None = None
+        for year in (ref.year, ref.year - 1, ref.year + 1):
+            try:
+                cand = self._local(year, mo, d, h, mi)
+            except ValueError as exc:  # 29 Feb in a common year
+                last_error = exc
+                continue
+            if cand is not None and ref - SIX_MONTHS - CLOCK_SLACK < cand <= ref + CLOCK_SLACK:
+                return cand
+        if last_error is not None:
+            raise last_error
+        raise ValueError("a recent time (no year) that is not within six months before now")
+
+    def _month(self, name: str) -> int:
+        number = MONTH_NUMBERS.get(name)
+        if number is None:
+            raise ValueError(f"unknown month name {name!r}")
+        return number
+
+    def _cached(self, key: tuple[str | None, ...], make: Callable[[], Resolved]) -> Resolved:
+        found = self.cache.get(key)
+        if found is None:
+            found = make()
+            if len(self.cache) > 65536:
+                self.cache.clear()
+            self.cache[key] = found
+        return found
+
+    def _day_or_minute(self, mo: int, d: int, hh: str | None, mm: str | None,
+                       year: str | None) -> Resolved:
+        if hh is not None and mm is not None:
+            return self._recent(mo, d, int(hh), int(mm)), TimePrecision.MINUTE, None
+        assert year is not None
+        return self._local(int(year), mo, d), TimePrecision.DAY, None
+
+    # -- the families ---------------------------------------------------------------------
+    def locale(self, g: tuple[str | None, ...]) -> Resolved:
+        return self._cached(g[1:], lambda: self._day_or_minute(
+            self._month(g[1] or ""), int(g[2] or 0), g[3], g[4], g[5] or g[6]))
+
+    def locale_day_first(self, g: tuple[str | None, ...]) -> Resolved:
+        return self._cached(g[1:], lambda: self._day_or_minute(
+            self._month(g[2] or ""), int(g[1] or 0), g[3], g[4], g[5] or g[6]))
+
+    def long_iso(self, g: tuple[str | None, ...]) -> Resolved:
+        def make() -> Resolved:
+            y, mo, d, h, mi = (int(x or 0) for x in g[1:6])
+            return self._local(y, mo, d, h, mi), TimePrecision.MINUTE, None
+        return self._cached(g[1:], make)
+
+    def iso(self, g: tuple[str | None, ...]) -> Resolved:
+        def make() -> Resolved:
+            if g[1] is not None:
+                return self._local(int(g[1]), int(g[2] or 0), int(g[3] or 0)), TimePrecision.DAY, None
+            return (self._recent(int(g[4] or 0), int(g[5] or 0), int(g[6] or 0), int(g[7] or 0)),
+                    TimePrecision.MINUTE, None)
+        return self._cached(g[1:], make)
+
+    def full_iso(self, g: tuple[str | None, ...]) -> Resolved:
+        y, mo, d, h, mi, s = (int(x or 0) for x in g[1:7])
+        frac = g[7] or ""
+        ns = int(frac.ljust(9, "0")) if frac else 0
+        offset = (int(g[8] or 0) * 60 + (-1 if (g[8] or "+")[0] == "-" else 1) * int(g[9] or 0))
+        _check(mo, d, h, mi, s)
+        mtime_ns = ((days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset * 60)
+                    * _NS + ns)
+        mtime: datetime | None = None
+        if 1 <= y <= 9999:
+            try:
+                mtime = datetime(y, mo, d, h, mi, min(s, 59), ns // 1000,
+                                 tzinfo=timezone(timedelta(minutes=offset)))
+            except (ValueError, OverflowError):
+                mtime = None
+        return mtime, TimePrecision.NANOSECOND, mtime_ns
+
+    def _instant(self, mtime_ns: int) -> datetime | None:
+        seconds, ns = divmod(mtime_ns, _NS)
+        try:
+            base = _EPOCH + timedelta(0, seconds, ns // 1000)
+            return base.astimezone(self.tz) if self.tz is not None else base.astimezone()
+        except (OverflowError, OSError, ValueError):
+            return None  # outside datetime's years: the nanoseconds stay exact
+
+    def epoch(self, g: tuple[str | None, ...]) -> Resolved:
+        seconds = int(g[1] or 0)
+        if g[2] is None:
+            return self._instant(seconds * _NS), TimePrecision.SECOND, seconds * _NS
+        mtime_ns = seconds * _NS + int(g[2])
+        return self._instant(mtime_ns), TimePrecision.NANOSECOND, mtime_ns
+
+    def format(self, g: tuple[str | None, ...]) -> Resolved:
+        """``+FORMAT``: the groups of whichever alternative (old/recent format) matched."""
+        pos = 1
+        for fields in self.format_fields:
+            values = g[pos:pos + len(fields)]
+            pos += len(fields)
+            if values and values[0] is not None:
+                found = dict(zip(fields, values))
+                if "s" in found or "N" in found:  # one instant per entry: nothing to share
+                    return self._from_fields(found)
+                return self._cached(values, lambda f=found: self._from_fields(f))  # type: ignore[misc]
+        raise ValueError("no time format matched")
+
+    @staticmethod
+    def _precision(f: dict[str, str | None]) -> TimePrecision:
+        if "N" in f:
+            return TimePrecision.NANOSECOND
+        if "S" in f:
+            return TimePrecision.SECOND
+        if "M" in f:
+            return TimePrecision.MINUTE
+        return TimePrecision.DAY
+
+    def _from_fields(self, f: dict[str, str | None]) -> Resolved:
+        """``(mtime, precision, mtime_ns)`` of the fields a +FORMAT printed."""
+        n = {k: int(v) for k, v in f.items() if v is not None and k not in ("b", "z")}
+        precision = self._precision(f)
+        if "s" in n:
+            mtime_ns = n["s"] * _NS + n.get("N", 0)
+            return self._instant(mtime_ns), precision, mtime_ns
+        month = n["m"] if "m" in n else self._month(f.get("b") or "")
+        day, h, mi, s, nanos = n.get("d", 0), n.get("H", 0), n.get("M", 0), n.get("S", 0), n.get("N", 0)
+        if "Y" in n:
+            year = n["Y"]
+        elif "y" in n:
+            year = n["y"] + (1900 if n["y"] >= 69 else 2000)  # POSIX: 69-99 are 19xx
+        else:  # a recent format without the year: the six-month rule
+            year = self._recent(month, day, h, mi).year
+        zone = f.get("z")
+        if zone is None:
+            return self._local(year, month, day, h, mi, s, nanos // 1000), precision, None
+        offset = (1 if zone[0] == "+" else -1) * (int(zone[1:3]) * 60 + int(zone[3:5]))
+        _check(month, day, h, mi, s)
+        mtime_ns = ((days_from_civil(year, month, day) * 86400 + h * 3600 + mi * 60 + s
+                     - offset * 60) * _NS + nanos)
+        exact = mtime_ns if precision in (TimePrecision.NANOSECOND, TimePrecision.SECOND) else None
+        return self._instant_in(mtime_ns, offset), precision, exact
+
+    def _instant_in(self, mtime_ns: int, offset_min: int) -> datetime | None:
+        seconds, ns = divmod(mtime_ns, _NS)
+        try:
+            return (_EPOCH + timedelta(0, seconds, ns // 1000)).astimezone(
+                timezone(timedelta(minutes=offset_min)))
+        except (OverflowError, ValueError):
+            return None

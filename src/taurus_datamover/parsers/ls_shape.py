@@ -1,0 +1,92 @@
+"""The shape of an ``ls -l`` entry line as one regular expression, built from the layout.
+
+One job: from a :class:`Layout` and the date families allowed, the multi-line pattern that
+matches every entry line of a listing in one pass over the whole text (``finditer``), with
+its groups always in the same places (a column the layout does not have is a group that
+never matches, so the reader unpacks every match the same way):
+
+``INODE BLOCKS MODE MARKER LINKS OWNER GROUP CONTEXT SIZEWRAP SIZE HUMAN MAJOR MINOR
+DATE... NAME``
+
+An id column that may hold spaces (the group, or the only id column of ``-g``/``-o``) is
+matched lazily: ``alice domain users 5 ...`` reads as group ``domain users``. Numbers are
+ASCII digits only.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+from taurus_datamover.parsers.ls_dates import FAMILIES, format_fragment
+from taurus_datamover.parsers.ls_options import Layout
+
+__all__ = ["Shape", "shape_for", "HUMAN_RE", "TOTAL_RE", "DATE_START"]
+
+_PERM = r"[-r][-w][-xsS][-r][-w][-xsS][-r][-w][-xtT]"
+_HUMAN = r"[0-9]+(?:[.,][0-9]+)?[KMGTPEZYRQk]?"
+HUMAN_RE = re.compile(_HUMAN)
+#: ``total N`` of any locale (``total``, ``insgesamt``, ``合計``, ``итого``): one word, a size.
+TOTAL_RE = re.compile(r"\S+ " + _HUMAN)
+_NEVER = r"((?!))?"  # a group that never takes part: a column this layout does not have
+_ONE = r"(\S+)"
+_SPACED = r"(\S+(?: \S+)*?)"
+#: index of the first date group (after the fixed columns)
+DATE_START = 13
+
+
+class Shape(NamedTuple):
+    """A compiled entry-line pattern and what its date groups are."""
+
+    regex: re.Pattern[str]
+    families: tuple[str, ...]
+    #: (family, index of its wrapper group in ``match.groups()``, number of groups)
+    spans: tuple[tuple[str, int, int], ...]
+    format_fields: tuple[tuple[str, ...], ...]
+
+
+def _columns(layout: Layout, spaced_ids: bool) -> str:
+    lead = " *" if layout.inode is not False or layout.blocks is not False else ""
+    if layout.inode is False:
+        lead += _NEVER
+    else:  # required with -i, optional when the options are not known
+        lead += r"(?:([0-9]+) +)" + ("" if layout.inode else "?")
+    if layout.blocks is False:
+        lead += _NEVER
+    else:
+        lead += rf"(?:({_HUMAN}) +)" + ("" if layout.blocks else "?")
+    both = layout.owner and layout.group
+    spaced = _SPACED if spaced_ids else _ONE
+    owner = (_ONE if both else spaced) + " +" if layout.owner else _NEVER
+    group = spaced + " +" if layout.group else _NEVER
+    context = _ONE + " +" if layout.context else _NEVER
+    # the size (or "MAJOR, MINOR"); the spaces after it are outside the group, whose end
+    # is the column that ls aligns (sizes are right-aligned)
+    size = (r"((?:([0-9]+)|([0-9]+[.,][0-9]+[KMGTPEZYRQk]?|[0-9]+[KMGTPEZYRQk])"
+            r"|([0-9]+), +([0-9]+))) +")
+    return (lead + rf"([-dlpsbc]{_PERM})([+.]?) +([0-9]+) +" + owner + group + context
+            + size)
+
+
+@lru_cache(maxsize=64)
+def shape_for(layout: Layout, families: tuple[str, ...], spaced_ids: bool = True) -> Shape:
+    """The pattern for ``layout`` with the dates of ``families`` (in the order tried);
+    ``spaced_ids=False``: every id column is one word."""
+    parts: list[str] = []
+    spans: list[tuple[str, int, int]] = []
+    format_fields: tuple[tuple[str, ...], ...] = ()
+    index = DATE_START
+    for family in families:
+        if family == "format":
+            assert layout.time_format is not None
+            frag, fields = format_fragment(layout.time_format)
+            format_fields = tuple(fields)
+        else:
+            frag = FAMILIES[family]
+        count = re.compile(frag).groups
+        spans.append((family, index, count))
+        parts.append(frag)
+        index += count
+    pattern = "^" + _columns(layout, spaced_ids) + "(?:" + "|".join(parts) + ")(.*)$"
+    return Shape(re.compile(pattern, re.MULTILINE), families, tuple(spans), format_fields)
