@@ -103,7 +103,7 @@ def test_the_command_line_refuses_before_any_tool_runs(site: EmulatedSite, tmp_p
          "ws", "allocate", "x", "3", "--comment", "run 7\nsee README"],
         capture_output=True, text=True, env=env, timeout=120, check=False,
     )
-    assert done.returncode != 0
+    assert done.returncode == 2  # a usage error: refused before anything ran
     assert "comment holds the control character U+000A" in done.stderr
     assert nothing_allocated(site)
 

@@ -55,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     verbose = int(getattr(args, "verbose", 0) or 0) > 0
     from taurus_datamover.cli.context import Context, UsageError
-    from taurus_datamover.errors import TaurusDatamoverError
+    from taurus_datamover.errors import ParseError, TaurusDatamoverError
 
     try:
         ctx = Context.from_args(args, force_emulate=args.command == "demo")
@@ -78,7 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except (TaurusDatamoverError, OSError, RuntimeError) as exc:
         _report(exc, verbose)
-        return EXIT_TOOL_FAILED
+        # a library error that is also a ValueError (an argument the tools would store
+        # with control characters, a bad site root) was refused before anything ran
+        refused = isinstance(exc, ValueError) and not isinstance(exc, ParseError)
+        return EXIT_USAGE if refused else EXIT_TOOL_FAILED
     except (ValueError, TypeError) as exc:
         # refused by the library before anything ran (a path naming /, a bad option word)
         _report(exc, verbose)
