@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         CommandTimeout,
         DatamoverError,
         ParseError,
+        SyncError,
         TaurusDatamoverError,
         ToolError,
         ToolNotFoundError,
@@ -35,6 +36,9 @@ if TYPE_CHECKING:
         WorkspaceInfo,
     )
     from taurus_datamover.parsers import iter_ls, parse_ls, parse_ws_list
+    from taurus_datamover.posix_tz import TimeZoneError
+    from taurus_datamover.stored_text import WorkspaceArgumentError
+    from taurus_datamover.sync import SyncRun
     from taurus_datamover.workspace import AllocatedWorkspace, CacheWorkspace, Workspace, WorkspaceWarning
 
 # Public name -> defining module. Imported on first use (PEP 562), so that importing a
@@ -45,6 +49,10 @@ _LAZY = {
     "CommandTimeout": "taurus_datamover.errors",
     "DatamoverError": "taurus_datamover.errors",
     "ParseError": "taurus_datamover.errors",
+    "SyncError": "taurus_datamover.errors",
+    "TimeZoneError": "taurus_datamover.posix_tz",
+    "WorkspaceArgumentError": "taurus_datamover.stored_text",
+    "SyncRun": "taurus_datamover.sync",
     "TaurusDatamoverError": "taurus_datamover.errors",
     "ToolError": "taurus_datamover.errors",
     "ToolNotFoundError": "taurus_datamover.errors",
@@ -103,10 +111,14 @@ __all__ = [
     "ParseError",
     "ReleasedWorkspace",
     "SaveError",
+    "SyncError",
+    "SyncRun",
     "TaurusDatamoverError",
+    "TimeZoneError",
     "ToolError",
     "ToolNotFoundError",
     "Workspace",
+    "WorkspaceArgumentError",
     "WorkspaceError",
     "WorkspaceInfo",
     "WorkspaceNotFound",
