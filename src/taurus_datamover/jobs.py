@@ -85,7 +85,6 @@ class _Stream:
         self._on_line = on_line
         self._echo = echo
         self._partial = b""
-        self.has_data = False
         self._lines_seen = 0
         self.thread = threading.Thread(target=self._drain, name="taurus-job-drain", daemon=True)
 
@@ -117,7 +116,6 @@ class _Stream:
 
     def _take(self, chunk: bytes) -> None:
         self._chunks.append(chunk)
-        self.has_data = True
         if self._echo is not None:
             self._echo.write(chunk.decode("utf-8", "surrogateescape"))
             self._echo.flush()
@@ -294,7 +292,10 @@ class Job(subprocess.Popen[bytes]):
         that cannot come from the tool's output (a file name can say anything):
 
         * ``srun: job N queued .../has been allocated ...`` only while nothing but ``srun:``
-          lines has been printed yet (on either stream): srun says it before the task runs;
+          lines has come on stderr yet: srun says it before the task runs, and the task's
+          own stderr follows it in the same pipe. (stdout is read by another thread, so its
+          order against stderr cannot be known: its first bytes may be read before the srun
+          line that preceded them, and counting them lost real job ids under load.)
         * a ``*** STEP/JOB N ... CANCELLED AT ... [DUE TO TIME LIMIT]`` notice counts for the
           job id already known; when none is known (srun got its allocation at once and said
           nothing), it is only a *claim*, believed at the end if the tool then failed
@@ -316,7 +317,7 @@ class Job(subprocess.Popen[bytes]):
                 elif event.job_id == self.job_id:
                     self._set_state(event.state)
                 continue
-            if self._task_output_started or self._out.has_data:
+            if self._task_output_started:
                 continue
             if self.job_id is None:
                 self.job_id = event.job_id

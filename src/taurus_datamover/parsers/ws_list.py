@@ -500,8 +500,9 @@ def confirm_with_terse(
 
 
 #: How far an expiry may lie from a printed remaining time: the tools cut it to whole
-#: hours, and the two listings are a moment apart.
-_ROUNDING = timedelta(hours=1, minutes=10)
+#: hours, v2 2.0.0 was seen 2 hours off its own expiry (a zone offset), and the two
+#: listings are a moment apart. A forged expiry that matters is days away.
+_ROUNDING = timedelta(hours=3)
 
 
 def _disagreement(full: WorkspaceInfo, terse: WorkspaceInfo) -> str | None:
