@@ -176,6 +176,7 @@ def test_1000_short_jobs_real_slurm(slurm_site: EmulatedSite, work: Path, figure
     figures(jobs=1000, accounted=ok, lost=len(problems), orphan_jobs=len(left), seconds=round(took, 1))
 
 
+@pytest.mark.slow  # a big run: 30 s each on 2 cores
 @pytest.mark.parametrize("style", ["unambiguous", "literal"])
 def test_100k_entry_listing_through_waitfor_and_communicate(
     local_site: EmulatedSite, work: Path, style: str, figures: Any
