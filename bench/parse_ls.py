@@ -1,22 +1,29 @@
-"""How fast does ``parse_ls`` read a large listing?
+"""How fast does ``parse_ls`` read large real listings, against jc and a bare regex pass?
 
-Creates N files (default 100,000) in a temporary directory, lists it with the real GNU ls
-twice, in the default style (``LC_ALL=C ls -l``) and in the library's unambiguous form
-(``LC_ALL=C ls -l -b --time-style=+%s.%N``, what ``Datamover.ls`` runs), and times, in the
-same run and on the same text:
+Creates N entries (default 200,000; sparse files, so no disk is filled) in a temporary
+directory, lists it with the real GNU ls in five forms (``LC_ALL=C``):
 
-* ``splitlines``: ``text.splitlines()``, the floor no parser can beat;
-* ``careful``: the careful reader for every line and ``TypeAdapter(list[FileEntry])``
-  validation, i.e. the parser as it was before the fast path (``ls._parse(fast=False)``);
-* ``parse_ls``: the parser as shipped (fast path, bulk construction).
+* ``ls -l`` (the default style), ``ls -l --full-time``, ``ls -l --time-style=long-iso``,
+  ``ls -lh``, and ``ls -l -b --time-style=+%s.%N`` (the library's own form, what
+  ``Datamover.ls`` runs),
 
-Each figure is the best of ``--repeat`` runs (the machine may be shared); the ratios say
-how far ``parse_ls`` is from the floor and how much faster it is than the careful reader.
-The files are a realistic mix: mostly regular files, every 50th a directory, every 50th a
-symlink, sizes from 0 to ~1 MB, times spread over three years (recent and old forms), a
-few names with spaces and non-ASCII letters.
+and times, in the same run and on the same text, the median of ``--repeat`` runs (CPU time
+of this process, which a shared machine disturbs less than wall time) of:
 
-    python bench/parse_ls.py [--files N] [--repeat K]
+* ``parse_ls``: entries/s, building the ``FileEntry`` models;
+* ``jc``: ``jc.parse("ls", text)`` (plain dicts; jc is not a dependency of the library:
+  ``pip install jc`` to get this column, else it says "absent");
+* ``regex``: one whole-text ``re.findall`` of the columns into tuples, the floor of any
+  regex reader;
+
+with the ratios ``parse_ls / jc`` and ``parse_ls / regex``. Then:
+
+* retained memory per entry of the models (``tracemalloc``, the library's own form);
+* ``dm.ls`` of ``--ls-files`` entries (default 100,000) on the emulated site, against
+  running the same ``dtls`` command and ``parse_ls`` alone (the copy the old code made of
+  every entry is what this ratio shows).
+
+    python bench/parse_ls.py [--files N] [--repeat K] [--ls-files M]
 """
 
 from __future__ import annotations
@@ -25,16 +32,30 @@ import argparse
 import gc
 import os
 import random
+import re
 import shutil
+import statistics
 import subprocess
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from taurus_datamover.parsers.ls import UNAMBIGUOUS_LS_OPTIONS, _parse, parse_ls
+from taurus_datamover.parsers.ls import UNAMBIGUOUS_LS_OPTIONS, parse_ls
 
 NOW = time.time()
+FORMS: list[tuple[str, list[str]]] = [
+    ("ls -l (C)", []),
+    ("--full-time", ["--full-time"]),
+    ("long-iso", ["--time-style=long-iso"]),
+    ("-lh", ["-h"]),
+    ("-l -b --time-style=+%s.%N", list(UNAMBIGUOUS_LS_OPTIONS[1:])),
+]
+_REGEX = re.compile(
+    r"^([-dlpsbc][-rwxsStT]{9})([+.]?) +([0-9]+) (\S+) +(\S+) +(\S+) "
+    r"(\S+(?: +\S+)?(?: +\S+)?|\S+ \S+ \S+) (.*)$", re.MULTILINE)
 
 
 def make_tree(root: Path, count: int) -> None:
@@ -52,13 +73,14 @@ def make_tree(root: Path, count: int) -> None:
             if i % 1009 == 5:
                 name = f"données_{i:06d}.csv"
             path = root / name
-            path.write_bytes(b"x" * rng.choice([0, 0, 1, 17, 512, 4096, 65536, 1 << 20])
-                             if i % 3 == 0 else b"")
+            with open(path, "wb") as fh:  # sparse: the size without the disk
+                fh.truncate(rng.choice([0, 0, 1, 17, 512, 4096, 65536, 1 << 20, 1 << 30])
+                            if i % 3 == 0 else 0)
         stamp = NOW - rng.randint(0, 3 * 365 * 86400)
         os.utime(path, (stamp, stamp + rng.random()))
 
 
-def listing(root: Path, *flags: str) -> str:
+def listing(root: Path, flags: list[str]) -> str:
     """``ls -l FLAGS root`` as text, in the C locale."""
     env = dict(os.environ, LC_ALL="C")
     out = subprocess.run(["ls", "-l", *flags, "--", str(root)], env=env, check=True,
@@ -66,45 +88,118 @@ def listing(root: Path, *flags: str) -> str:
     return out.stdout.decode("utf-8", "surrogateescape")
 
 
-def best(func: Callable[[], object], repeat: int) -> float:
-    """The shortest of ``repeat`` runs, in seconds (cyclic GC as the callee leaves it)."""
+def median_seconds(func: Callable[[], object], repeat: int) -> float:
+    """The median CPU time of ``repeat`` runs, in seconds (the GC as the callee leaves it)."""
     times = []
     for _ in range(repeat):
         gc.collect()
-        started = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - started)
-    return min(times)
+        started = time.process_time()
+        result = func()
+        times.append(time.process_time() - started)
+        del result
+    return statistics.median(times)
 
 
-def report(label: str, text: str, options: tuple[str, ...] | None, repeat: int) -> None:
-    entries = len(parse_ls(text, options=options))
-    assert parse_ls(text, options=options) == _parse(text, None, None, options, fast=False)
-    floor = best(text.splitlines, repeat)
-    careful = best(lambda: _parse(text, None, None, options, fast=False), repeat)
-    fast = best(lambda: parse_ls(text, options=options), repeat)
-    print(f"{label}: {entries:,} entries")
-    for name, secs in (("splitlines", floor), ("careful", careful), ("parse_ls", fast)):
-        print(f"  {name:<10} {entries / secs:>13,.0f} entries/s  {secs * 1000:8.1f} ms")
-    print(f"  parse_ls / careful = {careful / fast:.2f}x faster;"
-          f" parse_ls / splitlines = 1/{fast / floor:.0f} of the floor")
+def _jc() -> Callable[[str], Any] | None:
+    try:
+        import jc  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return None
+
+    def run(text: str) -> Any:
+        return jc.parse("ls", text, quiet=True)
+    return run
+
+
+def bench_forms(root: Path, repeat: int) -> None:
+    jc_parse = _jc()
+    print(f"{'form':<28} {'entries':>8} {'parse_ls/s':>11} {'jc/s':>9} {'regex/s':>10} "
+          f"{'vs jc':>6} {'vs regex':>8}")
+    for label, flags in FORMS:
+        text = listing(root, flags)
+        options = ["-l", *flags]
+        entries = len(parse_ls(text, options=options))
+        ours = entries / median_seconds(lambda t=text, o=options: parse_ls(t, options=o), repeat)
+        floor = entries / median_seconds(lambda t=text: _REGEX.findall(t), repeat)
+        if jc_parse is not None and "%s" not in label:
+            theirs: float | None = entries / median_seconds(lambda t=text: jc_parse(t), repeat)
+        else:
+            theirs = None
+        jc_col = f"{theirs:>9,.0f}" if theirs else f"{'-':>9}"
+        ratio = f"{ours / theirs:>5.2f}x" if theirs else f"{'-':>6}"
+        print(f"{label:<28} {entries:>8,} {ours:>11,.0f} {jc_col} {floor:>10,.0f} {ratio} "
+              f"{ours / floor:>7.2f}x")
+    if jc_parse is None:
+        print("jc: absent (pip install jc to compare; it is not a dependency)")
+    else:
+        print("jc: not run on +%s.%N (it does not read that time style)")
+
+
+def bench_memory(root: Path) -> None:
+    text = listing(root, list(UNAMBIGUOUS_LS_OPTIONS[1:]))
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    entries = parse_ls(text, options=UNAMBIGUOUS_LS_OPTIONS)
+    gc.collect()
+    retained = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    print(f"retained memory: {retained / len(entries):,.0f} bytes per entry "
+          f"({len(entries):,} entries, the library's own form)")
+
+
+def bench_dm_ls(count: int, repeat: int) -> None:
+    from taurus_datamover.emulator.site import EmulatedSite
+    from taurus_datamover.file_api import ls_args, ls_flags
+
+    base = Path(tempfile.mkdtemp(prefix="bench-dm-ls-"))
+    try:
+        with EmulatedSite(base / "site", slurm=False) as site:
+            tree = site.grp / "bench"
+            tree.mkdir(parents=True)
+            make_tree(tree, count)
+            dm = site.datamover()
+            flags = ls_flags()
+            argv = [str(site.bin / "dtls"), *[str(a) for a in ls_args(str(tree), flags)]]
+            env = site.env(dict(os.environ, LC_ALL="C"))
+
+            def alone() -> object:
+                out = subprocess.run(argv, env=env, capture_output=True, check=True).stdout
+                return parse_ls(out.decode("utf-8", "surrogateescape"), options=flags)
+
+            def wall(func: Callable[[], object]) -> float:
+                times = []
+                for _ in range(repeat):
+                    gc.collect()
+                    started = time.perf_counter()
+                    func()
+                    times.append(time.perf_counter() - started)
+                return statistics.median(times)
+
+            base_s = wall(alone)
+            ours_s = wall(lambda: dm.ls(str(tree)))
+            n = len(dm.ls(str(tree)))
+        print(f"dm.ls of {n:,} entries: {ours_s * 1000:,.0f} ms; dtls + parse_ls alone: "
+              f"{base_s * 1000:,.0f} ms; ratio {ours_s / base_s:.2f}x (wall time, median)")
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--files", type=int, default=100_000)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--files", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--ls-files", type=int, default=100_000)
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="bench-parse-ls-"))
     try:
         make_tree(root, args.files)
-        default = listing(root)
-        unambiguous = listing(root, *UNAMBIGUOUS_LS_OPTIONS[1:])
+        bench_forms(root, args.repeat)
+        bench_memory(root)
     finally:
         shutil.rmtree(root)
-    report("default style (ls -l)", default, None, args.repeat)
-    report("unambiguous form (ls -l -b --time-style=+%s.%N)", unambiguous,
-           UNAMBIGUOUS_LS_OPTIONS, args.repeat)
+    if args.ls_files:
+        bench_dm_ls(args.ls_files, args.repeat)
 
 
 if __name__ == "__main__":

@@ -69,7 +69,7 @@ from taurus_datamover.errors import ParseError
 from taurus_datamover.models.files import FileEntry
 from taurus_datamover.parsers.ls_dates import DateReader, Resolved
 from taurus_datamover.parsers.ls_marks import LossyName, decorated_field, strip_decorations
-from taurus_datamover.parsers.ls_modes import display_width, mode_info
+from taurus_datamover.parsers.ls_modes import MODES, display_width, mode_info
 from taurus_datamover.parsers.ls_names import (
     NameError_,
     Quoting,
@@ -152,8 +152,13 @@ class _Reader:
         self.align: tuple[int, int] | None = None
         self.align_width: tuple[int, int] | None = None
         self.lead = layout.inode is not False or layout.blocks is not False
-        self.last: _Open | None = None
+        self.quick: tuple[dict[str, Any], str, str, int | None, int] | None = None
+        self.open: _Open | None = None
         self.records: list[dict[str, Any]] = []
+        self.dates_seen: dict[str, Resolved] = {}
+        # dates that repeat (a minute, a day) are read once; instants (epoch, full-iso,
+        # +FORMAT with %s or %N) are read per entry
+        self.cache_dates = True
         self.text = ""
         self.base = 1
         self.strings: dict[str, str] = {}
@@ -177,6 +182,9 @@ class _Reader:
             if groups[index] is not None:
                 self.shape = shape_for(self.layout, (family,))
                 self.read_date = self._date_reader(self.shape)
+                fields = {f for fs in self.general.format_fields for f in fs}
+                self.cache_dates = family not in ("epoch", "full-iso") and not (
+                    family == "format" and bool(fields & {"s", "N"}))
                 return family, index, count
         raise AssertionError("a match without a date")  # pragma: no cover
 
@@ -185,29 +193,123 @@ class _Reader:
         """Read ``text`` (whole lines, no final newline); line numbers start at ``base``."""
         self.text, self.base = text, base
         pos = 0
-        while True:
-            regex = self.shape.regex
-            switched = False
-            for m in regex.finditer(text, pos):
-                start = m.start()
-                if start != pos:
-                    self.gap(pos, start - 1, at_end=False)
-                pos = m.end() + 1
-                if self.read_date is None:
-                    self._settle_family(m.groups())
-                    switched = True
-                    again = self.shape.regex.match(text, start)
-                    assert again is not None, "a family's own shape matches its lines"
-                    self.entry(again, start)
-                    break
-                self.entry(m, start)
-            if not switched:
+        while self.read_date is None:  # the first entry settles the time style
+            m = self.shape.regex.search(text, pos)
+            if m is None:
                 break
+            if m.start() != pos:
+                self.gap(pos, m.start() - 1, at_end=False)
+            pos = m.end() + 1
+            self._settle_family(m.groups())
+            again = self.shape.regex.match(text, m.start())
+            assert again is not None, "a family's own shape matches its lines"
+            self.entry(again, m.start())
+        if self.read_date is not None:
+            pos = self._entries(text, pos)
         if pos <= len(text):
             self.gap(pos, len(text), at_end=True)
 
+    def _entries(self, text: str, pos: int) -> int:
+        """Read the entry lines from ``pos`` on (and the lines between them); the position
+        after the last entry. Entries of the common shapes are read here, inline; any other
+        goes through :meth:`entry` (same rules, all the checks)."""
+        dates = self.dates_seen
+        cache_dates = self.cache_dates
+        strings = self.strings
+        append = self.records.append
+        layout = self.layout
+        quick = self.plain or (layout.quoting is Quoting.ESCAPE and not (
+            layout.color or layout.classify or layout.lossy))
+        literal = self.literal
+        check_ids = not self.layout.known
+        directory = self.directory
+        align = self.align[0] if self.align is not None else None
+        for m in self.shape.regex.finditer(text, pos):
+            start = m.start()
+            if start != pos:
+                self.gap(pos, start - 1, at_end=False)
+                directory = self.directory
+                align = self.align[0] if self.align is not None else None
+            pos = m.end() + 1
+            g = m.groups()
+            field = g[-1]
+            mode = g[2]
+            size_text = g[9]
+            group = g[6]
+            pending = self.open
+            if (not quick or (pending is not None and not pending.complete)
+                    or size_text is None or g[0] is not None
+                    or g[1] is not None or g[3] or not field or mode[0] == "l"
+                    or (check_ids and group is not None and " " in group)
+                    or (not literal and ("\\" in field or " " in field))):
+                self.entry(m, start)
+                directory = self.directory
+                align = self.align[0] if self.align is not None else None
+                continue
+            if literal:
+                col = m.end(9) - start
+                if align is None:
+                    self.align = (col, 0)
+                    self.align_width = self._width(m, start)
+                    align = col
+                elif col != align and self._width(m, start) != self.align_width:
+                    raise self.error(
+                        "entry-shaped line not aligned with its block: a forged line inside "
+                        "a name with a newline? (list with -b to be sure)", start)
+            if cache_dates:
+                key = g[DATE_START]
+                when = dates.get(key)
+                if when is None:
+                    when = dates[key] = self._read_date(g, start)
+            else:
+                when = self._read_date(g, start)
+            info = MODES.get(mode) or mode_info(mode)
+            owner = g[5]
+            rec: dict[str, Any] = {
+                "name": field, "type": info[1], "mode": info[0], "permissions": info[2],
+                "links": int(g[4]), "size": int(size_text), "size_text": size_text,
+                "mtime": when[0], "mtime_precision": when[1], "line": m.group(),
+            }
+            if owner is not None:
+                rec["owner"] = strings.setdefault(owner, owner)
+            if group is not None:
+                rec["group"] = strings.setdefault(group, group)
+            if when[2] is not None:
+                rec["mtime_ns"] = when[2]
+            if g[7] is not None:
+                rec["context"] = strings.setdefault(g[7], g[7])
+            if directory is not None:
+                rec["directory"] = directory
+            append(rec)
+            self.state = "entries"
+            self.open = None
+            self.quick = (rec, field, mode, rec["size"], start)
+        return pos
+
+    def _read_date(self, g: tuple[Any, ...], start: int) -> Resolved:
+        read_date = self.read_date
+        assert read_date is not None  # settled by feed before the first entry
+        try:
+            return read_date(g[DATE_START:-1])
+        except (ValueError, OverflowError, OSError) as exc:
+            raise self.error(f"bad timestamp ({exc})", start) from None
+
+    @property
+    def last(self) -> _Open | None:
+        """The last entry, as an open one (the inline reader keeps it as a tuple)."""
+        if self.quick is not None:
+            rec, field, mode, size, start = self.quick
+            self.quick = None
+            self.open = _Open(rec, field, mode, size, True, start)
+        return self.open
+
+    @last.setter
+    def last(self, value: _Open | None) -> None:
+        self.quick = None
+        self.open = value
+
     def entry(self, m: Any, start: int) -> None:
-        """One entry-shaped line."""
+        """One entry-shaped line (every shape, every check)."""
         last = self.last
         if last is not None and not last.complete:
             self.extend(m.group(), start)  # an incomplete literal name goes on
@@ -225,12 +327,14 @@ class _Reader:
                 raise self.error(
                     "entry-shaped line not aligned with its block: a forged line inside a "
                     "name with a newline? (list with -b to be sure)", start)
-        read_date = self.read_date
-        assert read_date is not None  # settled by feed before the first entry
-        try:
-            mtime, precision, mtime_ns = read_date(g[DATE_START:-1])
-        except (ValueError, OverflowError, OSError) as exc:
-            raise self.error(f"bad timestamp ({exc})", start) from None
+        if self.cache_dates:
+            key = g[DATE_START]
+            when = self.dates_seen.get(key)
+            if when is None:
+                when = self.dates_seen[key] = self._read_date(g, start)
+        else:
+            when = self._read_date(g, start)
+        mtime, precision, mtime_ns = when
         mode, etype, perms = mode_info(mode)
         strings = self.strings
         rec: dict[str, Any] = {
@@ -278,6 +382,7 @@ class _Reader:
             return
         self.last = _Open(rec, field, mode, size, False, start)
         self.settle(self.last)
+
 
     def _width(self, m: Any, start: int) -> tuple[int, int]:
         """The alignment columns of an entry line by display width (ls pads by width, so

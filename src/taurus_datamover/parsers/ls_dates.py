@@ -31,6 +31,7 @@ the same width; the pad is not part of the name.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone, tzinfo
 
@@ -164,8 +165,8 @@ Resolved = tuple["datetime | None", TimePrecision, "int | None"]
 
 
 class DateReader:
-    """Reads the date groups of one family into ``(mtime, precision, mtime_ns)``, caching
-    the dates that repeat (every entry of one minute shares one ``datetime`` object).
+    """Reads the date groups of one family into ``(mtime, precision, mtime_ns)`` (the ls
+    reader caches the results of the families whose dates repeat, by the date's text).
 
     ``now``: when ls ran (the year of recent forms); ``tz``: the zone of printed local times
     (None: this machine's). Raises ``ValueError`` for dates that cannot be (the reader
@@ -177,7 +178,7 @@ class DateReader:
         self.now = now
         self.tz = tz
         self.format_fields = format_fields or []
-        self.cache: dict[object, Resolved] = {}
+        self.zones: dict[tuple[int, str], tzinfo] = {}
 
     def reader(self, family: str) -> Callable[[tuple[str | None, ...]], Resolved]:
         """The function that reads one family's groups (the wrapper group first)."""
@@ -227,15 +228,6 @@ class DateReader:
             raise ValueError(f"unknown month name {name!r}")
         return number
 
-    def _cached(self, key: tuple[str | None, ...], make: Callable[[], Resolved]) -> Resolved:
-        found = self.cache.get(key)
-        if found is None:
-            found = make()
-            if len(self.cache) > 65536:
-                self.cache.clear()
-            self.cache[key] = found
-        return found
-
     def _day_or_minute(self, mo: int, d: int, hh: str | None, mm: str | None,
                        year: str | None) -> Resolved:
         if hh is not None and mm is not None:
@@ -245,26 +237,22 @@ class DateReader:
 
     # -- the families ---------------------------------------------------------------------
     def locale(self, g: tuple[str | None, ...]) -> Resolved:
-        return self._cached(g[1:], lambda: self._day_or_minute(
-            self._month(g[1] or ""), int(g[2] or 0), g[3], g[4], g[5] or g[6]))
+        return self._day_or_minute(self._month(g[1] or ""), int(g[2] or 0), g[3], g[4],
+                                   g[5] or g[6])
 
     def locale_day_first(self, g: tuple[str | None, ...]) -> Resolved:
-        return self._cached(g[1:], lambda: self._day_or_minute(
-            self._month(g[2] or ""), int(g[1] or 0), g[3], g[4], g[5] or g[6]))
+        return self._day_or_minute(self._month(g[2] or ""), int(g[1] or 0), g[3], g[4],
+                                   g[5] or g[6])
 
     def long_iso(self, g: tuple[str | None, ...]) -> Resolved:
-        def make() -> Resolved:
-            y, mo, d, h, mi = (int(x or 0) for x in g[1:6])
-            return self._local(y, mo, d, h, mi), TimePrecision.MINUTE, None
-        return self._cached(g[1:], make)
+        y, mo, d, h, mi = (int(x or 0) for x in g[1:6])
+        return self._local(y, mo, d, h, mi), TimePrecision.MINUTE, None
 
     def iso(self, g: tuple[str | None, ...]) -> Resolved:
-        def make() -> Resolved:
-            if g[1] is not None:
-                return self._local(int(g[1]), int(g[2] or 0), int(g[3] or 0)), TimePrecision.DAY, None
-            return (self._recent(int(g[4] or 0), int(g[5] or 0), int(g[6] or 0), int(g[7] or 0)),
-                    TimePrecision.MINUTE, None)
-        return self._cached(g[1:], make)
+        if g[1] is not None:
+            return self._local(int(g[1]), int(g[2] or 0), int(g[3] or 0)), TimePrecision.DAY, None
+        return (self._recent(int(g[4] or 0), int(g[5] or 0), int(g[6] or 0), int(g[7] or 0)),
+                TimePrecision.MINUTE, None)
 
     def full_iso(self, g: tuple[str | None, ...]) -> Resolved:
         y, mo, d, h, mi, s = (int(x or 0) for x in g[1:7])
@@ -283,11 +271,21 @@ class DateReader:
                 mtime = None
         return mtime, TimePrecision.NANOSECOND, mtime_ns
 
+    def _zone(self, seconds: int) -> tzinfo:
+        """The local zone's fixed offset at ``seconds``, as ``astimezone()`` gives it (the
+        offset and abbreviation of ``localtime``; one ``timezone`` object per offset)."""
+        local = time.localtime(seconds)
+        key = (local.tm_gmtoff, local.tm_zone)
+        zone = self.zones.get(key)
+        if zone is None:
+            zone = self.zones[key] = timezone(timedelta(seconds=local.tm_gmtoff), local.tm_zone)
+        return zone
+
     def _instant(self, mtime_ns: int) -> datetime | None:
         seconds, ns = divmod(mtime_ns, _NS)
         try:
-            base = _EPOCH + timedelta(0, seconds, ns // 1000)
-            return base.astimezone(self.tz) if self.tz is not None else base.astimezone()
+            zone = self.tz if self.tz is not None else self._zone(seconds)
+            return datetime.fromtimestamp(seconds, zone).replace(microsecond=ns // 1000)
         except (OverflowError, OSError, ValueError):
             return None  # outside datetime's years: the nanoseconds stay exact
 
@@ -305,10 +303,7 @@ class DateReader:
             values = g[pos:pos + len(fields)]
             pos += len(fields)
             if values and values[0] is not None:
-                found = dict(zip(fields, values))
-                if "s" in found or "N" in found:  # one instant per entry: nothing to share
-                    return self._from_fields(found)
-                return self._cached(values, lambda f=found: self._from_fields(f))  # type: ignore[misc]
+                return self._from_fields(dict(zip(fields, values)))
         raise ValueError("no time format matched")
 
     @staticmethod

@@ -10,7 +10,7 @@ import unicodedata
 
 from taurus_datamover.models.files import EntryType
 
-__all__ = ["ModeInfo", "display_width", "mode_info", "permissions"]
+__all__ = ["MODES", "ModeInfo", "display_width", "mode_info", "permissions"]
 
 TYPES = {
     "-": EntryType.FILE,
@@ -35,7 +35,9 @@ _BITS: tuple[dict[str, int], ...] = (
 )
 
 ModeInfo = tuple[str, EntryType, int]
-_CACHE: dict[str, ModeInfo] = {}
+#: the modes seen so far (``MODES.get(mode) or mode_info(mode)`` is the fast lookup)
+MODES: dict[str, ModeInfo] = {}
+_CACHE = MODES
 
 
 def permissions(perm: str) -> int:

@@ -85,6 +85,8 @@ def _time_style(value: str) -> tuple[tuple[str, ...] | None, str | None]:
     if value.startswith("posix-"):  # the style, except in the C/POSIX locale
         families, fmt = _time_style(value[len("posix-"):])
         return (None if families is None else (*families, "locale")), fmt
+    if value in ("+%s", "+%s.%N"):  # seconds (and nanoseconds) since the epoch
+        return ("epoch",), None
     if value.startswith("+"):
         return ("format",), value[1:]
     if value not in _TIME_STYLES:
