@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from fake_tools import install_fake_dt
+from taurus_datamover import Datamover
+from taurus_datamover.emulator.site import EmulatedSite
 
 
 @pytest.fixture
@@ -37,6 +39,19 @@ def _batch_jobs_in_a_temporary_directory(tmp_path: Path, monkeypatch: pytest.Mon
     """Every test runs in its own ``tmp_path``: sbatch writes ``slurm-N.out`` into the
     current directory, which must not be the repository."""
     monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[EmulatedSite]:
+    """A fresh emulated site whose dt tools run locally (modules may define their own)."""
+    with EmulatedSite(tmp_path / "site", slurm=False) as emulated:
+        yield emulated
+
+
+@pytest.fixture
+def dm(site: EmulatedSite) -> Datamover:
+    """A Datamover on :func:`site`'s tools."""
+    return site.datamover()
 
 
 def _slurm_datamover_answers() -> bool:

@@ -42,17 +42,6 @@ HOSTILE_LINKS: dict[bytes, bytes] = {
 }
 
 
-@pytest.fixture
-def site(tmp_path: Path) -> Iterator[EmulatedSite]:
-    with EmulatedSite(tmp_path / "site", slurm=False) as emulated:
-        yield emulated
-
-
-@pytest.fixture
-def dm(site: EmulatedSite) -> Datamover:
-    return site.datamover()
-
-
 def _b(path: Path) -> bytes:
     return os.fsencode(path)
 

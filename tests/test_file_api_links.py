@@ -8,24 +8,12 @@ Ground truth is the file system (``os.walk``, ``os.lstat``, file contents).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from taurus_datamover import Datamover, DatamoverError, EntryType
 from taurus_datamover.emulator.site import EmulatedSite
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Iterator[EmulatedSite]:
-    with EmulatedSite(tmp_path / "site", slurm=False) as emulated:
-        yield emulated
-
-
-@pytest.fixture
-def dm(site: EmulatedSite) -> Datamover:
-    return site.datamover()
 
 
 def make_linked_tree(top: Path) -> Path:

@@ -4,7 +4,6 @@ lose the data when the copy fails. Through an emulated site (its ws_* and dt* to
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,17 +13,6 @@ from taurus_datamover.cache_workspace import CacheWorkspace
 from taurus_datamover.datamover import SaveError
 from taurus_datamover.emulator.site import EmulatedSite
 from taurus_datamover.workspace import WorkspaceWarning
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Iterator[EmulatedSite]:
-    with EmulatedSite(tmp_path / "site", slurm=False) as emulated:
-        yield emulated
-
-
-@pytest.fixture
-def dm(site: EmulatedSite) -> Datamover:
-    return site.datamover()
 
 
 def workspace_names(site: EmulatedSite) -> set[str]:
