@@ -51,8 +51,9 @@ def main() -> int:
         site = EmulatedSite(Path(tmp) / "site", slurm=False)
         env = site.env()
         for name, days, fs in (("run1", 30, "horse"), ("run2", 10, "walrus"), ("run3", 60, "horse")):
-            subprocess.run([str(site.bin / "ws_allocate"), "-F", fs, name, str(days)], env=env,
-                           capture_output=True, check=True)
+            subprocess.run(
+                [str(site.bin / "ws_allocate"), "-F", fs, name, str(days)], env=env, capture_output=True, check=True
+            )
         bare = median_ms([sys.executable, "-c", "pass"], env, runs)
         help_ms = median_ms([*cli, "--help"], env, runs)
         ws_list = median_ms([str(site.bin / "ws_list")], env, runs)

@@ -55,7 +55,9 @@ FORMS: list[tuple[str, list[str]]] = [
 ]
 _REGEX = re.compile(
     r"^([-dlpsbc][-rwxsStT]{9})([+.]?) +([0-9]+) (\S+) +(\S+) +(\S+) "
-    r"(\S+(?: +\S+)?(?: +\S+)?|\S+ \S+ \S+) (.*)$", re.MULTILINE)
+    r"(\S+(?: +\S+)?(?: +\S+)?|\S+ \S+ \S+) (.*)$",
+    re.MULTILINE,
+)
 
 
 def make_tree(root: Path, count: int) -> None:
@@ -74,8 +76,7 @@ def make_tree(root: Path, count: int) -> None:
                 name = f"données_{i:06d}.csv"
             path = root / name
             with open(path, "wb") as fh:  # sparse: the size without the disk
-                fh.truncate(rng.choice([0, 0, 1, 17, 512, 4096, 65536, 1 << 20, 1 << 30])
-                            if i % 3 == 0 else 0)
+                fh.truncate(rng.choice([0, 0, 1, 17, 512, 4096, 65536, 1 << 20, 1 << 30]) if i % 3 == 0 else 0)
         stamp = NOW - rng.randint(0, 3 * 365 * 86400)
         os.utime(path, (stamp, stamp + rng.random()))
 
@@ -83,8 +84,7 @@ def make_tree(root: Path, count: int) -> None:
 def listing(root: Path, flags: list[str]) -> str:
     """``ls -l FLAGS root`` as text, in the C locale."""
     env = dict(os.environ, LC_ALL="C")
-    out = subprocess.run(["ls", "-l", *flags, "--", str(root)], env=env, check=True,
-                         capture_output=True)
+    out = subprocess.run(["ls", "-l", *flags, "--", str(root)], env=env, check=True, capture_output=True)
     return out.stdout.decode("utf-8", "surrogateescape")
 
 
@@ -108,13 +108,13 @@ def _jc() -> Callable[[str], Any] | None:
 
     def run(text: str) -> Any:
         return jc.parse("ls", text, quiet=True)
+
     return run
 
 
 def bench_forms(root: Path, repeat: int) -> None:
     jc_parse = _jc()
-    print(f"{'form':<28} {'entries':>8} {'parse_ls/s':>11} {'jc/s':>9} {'regex/s':>10} "
-          f"{'vs jc':>6} {'vs regex':>8}")
+    print(f"{'form':<28} {'entries':>8} {'parse_ls/s':>11} {'jc/s':>9} {'regex/s':>10} {'vs jc':>6} {'vs regex':>8}")
     for label, flags in FORMS:
         text = listing(root, flags)
         options = ["-l", *flags]
@@ -127,8 +127,7 @@ def bench_forms(root: Path, repeat: int) -> None:
             theirs = None
         jc_col = f"{theirs:>9,.0f}" if theirs else f"{'-':>9}"
         ratio = f"{ours / theirs:>5.2f}x" if theirs else f"{'-':>6}"
-        print(f"{label:<28} {entries:>8,} {ours:>11,.0f} {jc_col} {floor:>10,.0f} {ratio} "
-              f"{ours / floor:>7.2f}x")
+        print(f"{label:<28} {entries:>8,} {ours:>11,.0f} {jc_col} {floor:>10,.0f} {ratio} {ours / floor:>7.2f}x")
     if jc_parse is None:
         print("jc: absent (pip install jc to compare; it is not a dependency)")
     else:
@@ -144,8 +143,10 @@ def bench_memory(root: Path) -> None:
     gc.collect()
     retained = tracemalloc.get_traced_memory()[0] - before
     tracemalloc.stop()
-    print(f"retained memory: {retained / len(entries):,.0f} bytes per entry "
-          f"({len(entries):,} entries, the library's own form)")
+    print(
+        f"retained memory: {retained / len(entries):,.0f} bytes per entry "
+        f"({len(entries):,} entries, the library's own form)"
+    )
 
 
 def bench_dm_ls(count: int, repeat: int) -> None:
@@ -179,8 +180,10 @@ def bench_dm_ls(count: int, repeat: int) -> None:
             base_s = wall(alone)
             ours_s = wall(lambda: dm.ls(str(tree)))
             n = len(dm.ls(str(tree)))
-        print(f"dm.ls of {n:,} entries: {ours_s * 1000:,.0f} ms; dtls + parse_ls alone: "
-              f"{base_s * 1000:,.0f} ms; ratio {ours_s / base_s:.2f}x (wall time, median)")
+        print(
+            f"dm.ls of {n:,} entries: {ours_s * 1000:,.0f} ms; dtls + parse_ls alone: "
+            f"{base_s * 1000:,.0f} ms; ratio {ours_s / base_s:.2f}x (wall time, median)"
+        )
     finally:
         shutil.rmtree(base, ignore_errors=True)
 

@@ -35,8 +35,9 @@ from pathlib import Path
 from taurus_datamover.emulator.site import EmulatedSite
 
 
-def make_tree(top: Path, *, large: int = 4, large_size: int = 80_000_000, small: int = 1996,
-              small_size: int = 40_000) -> tuple[int, int]:
+def make_tree(
+    top: Path, *, large: int = 4, large_size: int = 80_000_000, small: int = 1996, small_size: int = 40_000
+) -> tuple[int, int]:
     """The bench tree (seeded sizes); returns (files, bytes)."""
     rng = random.Random(1)
     total = 0
@@ -81,16 +82,20 @@ def main() -> None:
         with site:
             src = site.grp / "tree"
             files, size = make_tree(src)
-            print(f"tree: {files} files, {size / 1e6:.0f} MB; {'Slurm' if site.slurm else 'local queue'}; "
-                  f"{args.bandwidth} per job; best of {args.repeat}")
+            print(
+                f"tree: {files} files, {size / 1e6:.0f} MB; {'Slurm' if site.slurm else 'local queue'}; "
+                f"{args.bandwidth} per job; best of {args.repeat}"
+            )
             EmulatedSite(site.root, bandwidth="unlimited")
-            wall, phases_free = timed_sync(site, src, site.projects / "copy-free", 1)
+            _wall, phases_free = timed_sync(site, src, site.projects / "copy-free", 1)
             machine = size / phases_free["parts"]
             EmulatedSite(site.root, bandwidth=args.bandwidth)
             need = 4 * (site.bandwidth or 0)
-            print(f"this machine, one part without limit: {machine / 1e6:.0f} MB/s "
-                  f"(4 parts at the limit need {need / 1e6:.0f} MB/s"
-                  f"{'' if machine >= need else ': more than it gives, the speedup is capped by the machine'})")
+            print(
+                f"this machine, one part without limit: {machine / 1e6:.0f} MB/s "
+                f"(4 parts at the limit need {need / 1e6:.0f} MB/s"
+                f"{'' if machine >= need else ': more than it gives, the speedup is capped by the machine'})"
+            )
             times: dict[int, float] = {}
             phases: dict[int, dict[str, float]] = {}
             for jobs in (4, 1):
@@ -99,9 +104,11 @@ def main() -> None:
                 )
                 steps = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in phases[jobs].items())
                 print(f"jobs={jobs}: {times[jobs]:.2f} s ({size / times[jobs] / 1e6:.0f} MB/s; {steps})")
-            print(f"speedup jobs=4 vs jobs=1: {times[1] / times[4]:.2f}x end to end (target >= 3x), "
-                  f"{phases[1]['parts'] / phases[4]['parts']:.2f}x for the parts alone "
-                  "(the listing and the directories cost the same either way)")
+            print(
+                f"speedup jobs=4 vs jobs=1: {times[1] / times[4]:.2f}x end to end (target >= 3x), "
+                f"{phases[1]['parts'] / phases[4]['parts']:.2f}x for the parts alone "
+                "(the listing and the directories cost the same either way)"
+            )
 
             dm = site.datamover()
             check = dm.sync(src, site.projects / "copy-4", jobs=4, verify=None, dry_run=True)
@@ -124,8 +131,10 @@ def main() -> None:
                 planned = dm.sync(many, site.projects / "many-copy", jobs=4, dry_run=True)
                 planning = min(planning, time.perf_counter() - start)
             assert walked == 10_000 and planned.manifest.files == 10_000
-            print(f"10,000 files: listing {listing:.2f} s, dry-run sync (listing + split + record) {planning:.2f} s, "
-                  f"planning overhead {planning - listing:.2f} s per 10,000 files (target < 1 s)")
+            print(
+                f"10,000 files: listing {listing:.2f} s, dry-run sync (listing + split + record) {planning:.2f} s, "
+                f"planning overhead {planning - listing:.2f} s per 10,000 files (target < 1 s)"
+            )
 
 
 if __name__ == "__main__":

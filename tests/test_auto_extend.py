@@ -59,9 +59,7 @@ def extensions(site: EmulatedSite) -> dict[str, int | None]:
 # -- a real margin ---------------------------------------------------------------------
 
 
-def test_within_too_close_to_days_is_refused_every_day(
-    site: EmulatedSite, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_within_too_close_to_days_is_refused_every_day(site: EmulatedSite, capsys: pytest.CaptureFixture[str]) -> None:
     site.workspace().allocate("w", 30, filesystem="walrus")
     before = extensions(site)
     for _ in range(5):  # a daily cron, five days
@@ -73,9 +71,7 @@ def test_within_too_close_to_days_is_refused_every_day(
     assert extensions(site) == before == {"w": 2}
 
 
-def test_days_above_the_filesystem_maximum_is_refused(
-    site: EmulatedSite, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_days_above_the_filesystem_maximum_is_refused(site: EmulatedSite, capsys: pytest.CaptureFixture[str]) -> None:
     site.workspace().allocate("w", 30, filesystem="walrus")
     spent: list[int] = []
     for _ in range(5):
@@ -92,9 +88,7 @@ def test_days_above_the_filesystem_maximum_is_refused(
     assert spent == [spent[0]] * 5
 
 
-def test_an_extension_is_spent_only_for_a_real_gain(
-    site: EmulatedSite, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_an_extension_is_spent_only_for_a_real_gain(site: EmulatedSite, capsys: pytest.CaptureFixture[str]) -> None:
     ws = site.workspace()
     ws.allocate("w", 30, filesystem="walrus")
     ws.allocate("h", 40)  # horse: 100 days maximum
@@ -149,8 +143,18 @@ def slow_extend_tools(site: EmulatedSite, where: Path, seconds: float) -> Path:
 
 
 def command(site: EmulatedSite, tools: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "taurus_datamover", "--site-root", str(site.root), "--ws-path", str(tools),
-            "ws", "auto-extend", *args]
+    return [
+        sys.executable,
+        "-m",
+        "taurus_datamover",
+        "--site-root",
+        str(site.root),
+        "--ws-path",
+        str(tools),
+        "ws",
+        "auto-extend",
+        *args,
+    ]
 
 
 def test_two_runs_at_once_extend_each_workspace_once(tmp_path: Path) -> None:
@@ -180,7 +184,10 @@ def test_a_held_lock_times_out_with_the_holders_pid(tmp_path: Path, _cache_home:
             handle.flush()
             done = subprocess.run(
                 command(site, site.bin, "--within", "7d", "--lock-timeout", "1s"),
-                capture_output=True, text=True, timeout=120, check=False,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
             )
         assert done.returncode == 1
         assert str(lock) in done.stderr and f"pid {os.getpid()}" in done.stderr

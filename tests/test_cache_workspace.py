@@ -168,6 +168,7 @@ def test_release_failure_during_an_exception_does_not_hide_it(
         raise WorkspaceError("Error: refused for the test")
 
     monkeypatch.setattr(ws, "release", refuse)
+
     def interrupted_block() -> None:
         with cache:
             raise KeyboardInterrupt

@@ -35,7 +35,28 @@ from taurus_datamover.models import (
     WorkspaceInfo,
 )
 
-SLURM_TOOLS = {"sinfo", "srun", "sbatch", "squeue", "scancel", "scontrol", "sacct", "salloc", "sstat", "sprio", "sshare", "sview", "strigger", "sdiag", "sreport", "sacctmgr", "sattach", "sbcast", "scrontab", "sh5util"}
+SLURM_TOOLS = {
+    "sinfo",
+    "srun",
+    "sbatch",
+    "squeue",
+    "scancel",
+    "scontrol",
+    "sacct",
+    "salloc",
+    "sstat",
+    "sprio",
+    "sshare",
+    "sview",
+    "strigger",
+    "sdiag",
+    "sreport",
+    "sacctmgr",
+    "sattach",
+    "sbcast",
+    "scrontab",
+    "sh5util",
+}
 
 
 def command() -> list[str]:
@@ -53,7 +74,11 @@ def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 
 def cli(
-    tmp_path: Path, *args: str, site: EmulatedSite | None = None, env: dict[str, str] | None = None, timeout: float = 180
+    tmp_path: Path,
+    *args: str,
+    site: EmulatedSite | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 180,
 ) -> subprocess.CompletedProcess[str]:
     prefix = ["--site-root", str(site.root)] if site is not None else []
     return subprocess.run(
@@ -119,7 +144,11 @@ def test_bad_duration_is_a_usage_error_naming_the_forms(tmp_path: Path, site: Em
 def test_global_options_after_the_subcommand(tmp_path: Path, site: EmulatedSite) -> None:
     done = subprocess.run(
         [*command(), "ws", "filesystems", "--json", "--site-root", str(site.root)],
-        env=clean_env(tmp_path), capture_output=True, text=True, timeout=60, check=False,
+        env=clean_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     names = [fs.name for fs in validated(done.stdout, FilesystemInfo, many=True)]
@@ -196,7 +225,9 @@ def test_a_failing_copy_is_one_line_on_stderr_and_exit_1(tmp_path: Path, site: E
     assert verbose.returncode == 1 and "Traceback" in verbose.stderr
 
 
-def _wait_for_state(tmp_path: Path, site: EmulatedSite | None, job_id: int, states: set[JobState], env: dict[str, str] | None = None) -> JobInfo:
+def _wait_for_state(
+    tmp_path: Path, site: EmulatedSite | None, job_id: int, states: set[JobState], env: dict[str, str] | None = None
+) -> JobInfo:
     deadline = time.monotonic() + 60
     while True:
         done = cli(tmp_path, "jobs", "--json", site=site, env=env)

@@ -7,10 +7,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from tests.test_cli import clean_env, cli
 
 from taurus_datamover.cli.completion import bash_script, command_tree, zsh_script
 from taurus_datamover.cli.manpage import manpage, roff_text
-from tests.test_cli import clean_env, cli
 
 
 def _complete(script: Path, *words: str) -> list[str]:
@@ -55,10 +55,12 @@ def test_zsh_script_is_valid(tmp_path: Path) -> None:
     def offered(*words: str) -> list[str]:
         # compadd and _files stand in for zsh's completion system: they print what is offered
         probe = (
-            "compadd() { shift; print -l -- \"$@\" }; _files() { print FILES }; "
+            'compadd() { shift; print -l -- "$@" }; _files() { print FILES }; '
             f"words=(taurus-datamover {' '.join(words)}); CURRENT={len(words) + 1}; source {script}"
         )
-        return subprocess.run(["zsh", "-f", "-c", probe], capture_output=True, text=True, timeout=30, check=True).stdout.split()
+        return subprocess.run(
+            ["zsh", "-f", "-c", probe], capture_output=True, text=True, timeout=30, check=True
+        ).stdout.split()
 
     assert offered("ws", "l") == list(command_tree().commands["ws"].commands)
     assert "--expiring" in offered("ws", "list", "--ex")
@@ -81,7 +83,12 @@ def test_man_page_renders(tmp_path: Path) -> None:
         assert section in page
     if shutil.which("groff") is not None:
         rendered = subprocess.run(
-            ["groff", "-ww", "-man", "-Tutf8"], input=page, capture_output=True, text=True, timeout=60, check=True,
+            ["groff", "-ww", "-man", "-Tutf8"],
+            input=page,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
             env=clean_env(tmp_path),
         )
         assert rendered.stderr == ""

@@ -64,9 +64,7 @@ def test_short_forms_add_up(items: list[tuple[int, str]]) -> None:
     assert parse_duration(text) == timedelta(seconds=sum(n * UNITS[u] for n, u in items))
 
 
-@given(
-    st.integers(0, 500), st.integers(0, 500), st.integers(0, 100), st.integers(0, 1000), st.integers(0, 10_000)
-)
+@given(st.integers(0, 500), st.integers(0, 500), st.integers(0, 100), st.integers(0, 1000), st.integers(0, 10_000))
 def test_iso_forms_match_timedelta(weeks: int, days: int, hours: int, minutes: int, seconds: int) -> None:
     expected = timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
     date = (f"{weeks}W" if weeks else "") + (f"{days}D" if days else "")

@@ -10,11 +10,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from tests.test_cli import _wait_for_state, clean_env, cli, command, validated
 
 from taurus_datamover.cli.output import json_text, shown
 from taurus_datamover.emulator.site import EmulatedSite
 from taurus_datamover.models import FileEntry, JobInfo, JobState
-from tests.test_cli import _wait_for_state, clean_env, cli, command, validated
 
 
 @pytest.fixture
@@ -32,22 +32,34 @@ def test_emulate_hint_keeps_the_site_and_works_where_the_command_is_not_on_path(
     root = tmp_path / "my site"
     done = subprocess.run(
         [*command(), "emulate", "--site-root", str(root), "--no-slurm"],
-        env=_bare_env(tmp_path), capture_output=True, text=True, timeout=60, check=False,
+        env=_bare_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     hint = next(line for line in done.stderr.splitlines() if "use it in this shell with: " in line)
     line = hint.split("use it in this shell with: ", 1)[1]
     assert "--site-root" in line and str(root) in line and "&& eval" in line
     shell = subprocess.run(
-        ["sh", "-c", line + " && command -v dtls"], env=_bare_env(tmp_path),
-        capture_output=True, text=True, timeout=60, check=False,
+        ["sh", "-c", line + " && command -v dtls"],
+        env=_bare_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert shell.returncode == 0, shell.stderr
     assert shell.stdout.strip() == str(root / "bin" / "dtls")
     # the documented form fails visibly when the command is missing (plain eval "$(...)" would not)
     missing = subprocess.run(
         ["sh", "-c", 'out="$(no-such-taurus-datamover emulate)" && eval "$out"'],
-        env=_bare_env(tmp_path), capture_output=True, text=True, timeout=60, check=False,
+        env=_bare_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert missing.returncode != 0 and "not found" in missing.stderr
 
@@ -87,7 +99,11 @@ def test_emulate_exec_without_namespaces_says_so(tmp_path: Path, site: EmulatedS
     env = _bare_env(tmp_path)
     done = subprocess.run(  # a PATH without unshare: no namespace can be made
         [*command(), "--site-root", str(site.root), "emulate", "--exec", "/bin/true"],
-        env={**env, "PATH": str(tmp_path / "empty")}, capture_output=True, text=True, timeout=60, check=False,
+        env={**env, "PATH": str(tmp_path / "empty")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert callable(_run_in_view)
     assert done.returncode == 0, done.stderr
@@ -212,14 +228,27 @@ def test_missing_rsync_says_so(tmp_path: Path, site: EmulatedSite) -> None:
     env = clean_env(tmp_path, PATH=f"{site.bin}{os.pathsep}{tmp_path / 'nothing'}")
     done = subprocess.run(
         [*command(), "--site-root", str(site.root), "rsync", str(site.grp / "a"), str(site.grp / "b")],
-        env=env, capture_output=True, text=True, timeout=60, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert done.returncode == 1
     assert "rsync" in done.stderr and "install rsync" in done.stderr
 
 
 # -- names that are not text (issue 10, item 16) -----------------------------------------
-_NAMES = [b"esc\x1b[2Jx", b"a\xffb", b"a\xfeb", b"tab\tx", b"nl\nx", b"back\\slash", "ümlaut".encode(), b"rtl\xe2\x80\xaeexe"]
+_NAMES = [
+    b"esc\x1b[2Jx",
+    b"a\xffb",
+    b"a\xfeb",
+    b"tab\tx",
+    b"nl\nx",
+    b"back\\slash",
+    "ümlaut".encode(),
+    b"rtl\xe2\x80\xaeexe",
+]
 
 
 def test_shown_escapes_as_ls_b_does(tmp_path: Path) -> None:
@@ -227,8 +256,13 @@ def test_shown_escapes_as_ls_b_does(tmp_path: Path) -> None:
     names.mkdir()
     for name in _NAMES:
         (names / os.fsdecode(name)).touch()
-    ls_b = subprocess.run(["ls", "-b", str(names)], env={"LC_ALL": "C.UTF-8", "PATH": "/usr/bin:/bin"},
-                          capture_output=True, text=True, check=True).stdout.splitlines()
+    ls_b = subprocess.run(
+        ["ls", "-b", str(names)],
+        env={"LC_ALL": "C.UTF-8", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
     ours = {os.fsdecode(name): shown(os.fsdecode(name)) for name in _NAMES}
     bidi = "rtl\u202eexe"
     assert sorted(ls_b) == sorted(shown_name if raw != bidi else raw for raw, shown_name in ours.items())
@@ -245,15 +279,21 @@ def test_ls_table_never_prints_control_bytes_and_json_keeps_names_distinct(tmp_p
     os.symlink(b"target\x1b[31mred", os.path.join(os.fsencode(names), b"link"))
     table = subprocess.run(
         [*command(), "--site-root", str(site.root), "ls", str(names)],
-        env=clean_env(tmp_path), capture_output=True, timeout=60, check=False,
+        env=clean_env(tmp_path),
+        capture_output=True,
+        timeout=60,
+        check=False,
     )
     assert table.returncode == 0, table.stderr
     body = table.stdout.split(b"\n", 1)[1]
-    assert not any(byte < 0x20 and byte != 0x0A or byte == 0x7F for byte in body)
+    assert not any((byte < 0x20 and byte != 0x0A) or byte == 0x7F for byte in body)
     assert b"esc\\033[2Jx" in body and b"a\\377b" in body and b"link -> target\\033[31mred" in body
     as_json = subprocess.run(
         [*command(), "--site-root", str(site.root), "ls", str(names), "--json"],
-        env=clean_env(tmp_path), capture_output=True, timeout=60, check=False,
+        env=clean_env(tmp_path),
+        capture_output=True,
+        timeout=60,
+        check=False,
     )
     text = as_json.stdout.decode("utf-8")  # valid UTF-8 whatever the names
     entries = [FileEntry.model_validate(item) for item in json.loads(text)]
@@ -273,8 +313,14 @@ def _info(name: str, days: float, ext: int, **extra: object) -> object:
 
     now = datetime(2030, 1, 1, tzinfo=timezone.utc)
     return WorkspaceInfo(
-        id=name, name=name, path=f"/data/horse/ws/me-{name}", filesystem="horse",
-        expires=now + timedelta(days=days), remaining=timedelta(days=days), extensions_left=ext, **extra,
+        id=name,
+        name=name,
+        path=f"/data/horse/ws/me-{name}",
+        filesystem="horse",
+        expires=now + timedelta(days=days),
+        remaining=timedelta(days=days),
+        extensions_left=ext,
+        **extra,
     )
 
 
@@ -307,8 +353,6 @@ def test_report_draws_bars_but_json_has_none(tmp_path: Path) -> None:
     assert sorted(w["name"] for w in json.loads(as_json.stdout)) == ["long", "short"]
 
 
-
-
 def test_tests_run_batch_jobs_outside_the_repository() -> None:
     """sbatch writes slurm-N.out into the current directory: never the repository's."""
     repo = Path(__file__).resolve().parents[1]
@@ -333,4 +377,3 @@ def test_ws_list_of_all_file_systems_is_one_ws_list_call(tmp_path: Path, site: E
     listed = ws.list(all_filesystems=True)
     assert sorted((i.name, i.filesystem) for i in listed) == [("a", "horse"), ("b", "walrus")]
     assert log.read_text().splitlines() == ["ws_list "]
-

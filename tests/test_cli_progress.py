@@ -36,8 +36,15 @@ def test_variants() -> None:
 
 
 def test_other_lines_are_not_progress() -> None:
-    for line in ("sending incremental file list", "raw/a.csv", "", "sent 1,234 bytes  received 35 bytes  2,538.00 bytes/sec",
-                 "total size is 1,048,576  speedup is 1.00", "  12 345%  1.00MB/s 0:00:01", "1,2345 10% 1.00MB/s 0:00:01"):
+    for line in (
+        "sending incremental file list",
+        "raw/a.csv",
+        "",
+        "sent 1,234 bytes  received 35 bytes  2,538.00 bytes/sec",
+        "total size is 1,048,576  speedup is 1.00",
+        "  12 345%  1.00MB/s 0:00:01",
+        "1,2345 10% 1.00MB/s 0:00:01",
+    ):
         assert parse_progress_line(line) is None, line
 
 
@@ -57,13 +64,27 @@ def test_latest_progress_takes_the_last_report() -> None:
     assert partial is not None and partial.percent == 10
 
 
-@given(st.integers(0, 10**15), st.integers(0, 100), st.integers(0, 10**6), st.integers(0, 99), st.sampled_from(["kB/s", "MB/s", "GB/s"]),
-       st.integers(0, 10**6), st.integers(0, 10**6))
-def test_formatted_reports_parse_back(nbytes: int, percent: int, whole: int, frac: int, unit: str, left: int, total: int) -> None:
+@given(
+    st.integers(0, 10**15),
+    st.integers(0, 100),
+    st.integers(0, 10**6),
+    st.integers(0, 99),
+    st.sampled_from(["kB/s", "MB/s", "GB/s"]),
+    st.integers(0, 10**6),
+    st.integers(0, 10**6),
+)
+def test_formatted_reports_parse_back(
+    nbytes: int, percent: int, whole: int, frac: int, unit: str, left: int, total: int
+) -> None:
     line = f"{nbytes:>15,} {percent:>3}% {whole}.{frac:02d}{unit} 1:02:03 (xfr#7, to-chk={left}/{total})"
     progress = parse_progress_line(line)
     assert progress is not None
-    assert (progress.bytes, progress.percent, progress.files_to_check, progress.files_total) == (nbytes, percent, left, total)
+    assert (progress.bytes, progress.percent, progress.files_to_check, progress.files_total) == (
+        nbytes,
+        percent,
+        left,
+        total,
+    )
     assert progress.rate_text == f"{whole}.{frac:02d}{unit}"
 
 

@@ -402,7 +402,7 @@ def http_dir(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         def __init__(self, *args: object, **kwargs: object) -> None:
             super().__init__(*args, directory=str(served), **kwargs)  # type: ignore[arg-type]
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             return
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -416,8 +416,9 @@ def http_dir(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 
 
 @pytest.mark.skipif(shutil.which("wget") is None, reason="no wget on this machine")
-def test_wget_writes_the_named_file(site: EmulatedSite, dm: Datamover, http_dir: tuple[str, Path],
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_wget_writes_the_named_file(
+    site: EmulatedSite, dm: Datamover, http_dir: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     url, served = http_dir
     (served / "data.bin").write_bytes(b"\x00\x01payload" * 100)
     dm.wget(f"{url}/data.bin", site.projects / "new\nname.bin").result()

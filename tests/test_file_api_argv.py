@@ -26,7 +26,13 @@ def test_ls_flags() -> None:
 def test_cp_mv_rm_args() -> None:
     assert file_api.cp_args(["-a", Path("b")], "-c") == ["--", "-a", "b", "-c"]
     assert file_api.cp_args(["a"], "b", recursive=True, preserve=True, no_target_directory=True) == [
-        "-r", "-p", "-T", "--", "a", "b"]
+        "-r",
+        "-p",
+        "-T",
+        "--",
+        "a",
+        "b",
+    ]
     assert file_api.mv_args([b"\xff"], PurePosixPath("/d")) == ["--", b"\xff", "/d"]
     assert file_api.rm_args(["-rf"], recursive=True) == ["-r", "--", "-rf"]
     assert file_api.rm_args(["/tmp/x/.."]) == ["--", "/tmp/x/.."]  # not the root
@@ -40,9 +46,15 @@ def test_rm_args_refuse_root(root: str | bytes) -> None:
 
 def test_tar_args() -> None:
     assert file_api.tar_args("-", ["-m"], compress="xz", directory=b"-d") == [
-        "--create", "--xz", "--force-local", "--file=./-", b"--directory=-d", "--", "-m"]
-    assert file_api.tar_args(b"a:b.tar", [], create=False) == [
-        "--extract", "--force-local", b"--file=a:b.tar", "--"]
+        "--create",
+        "--xz",
+        "--force-local",
+        "--file=./-",
+        b"--directory=-d",
+        "--",
+        "-m",
+    ]
+    assert file_api.tar_args(b"a:b.tar", [], create=False) == ["--extract", "--force-local", b"--file=a:b.tar", "--"]
     assert file_api.tar_args("a.tar", ["*"], create=False)[-3:] == ["--no-wildcards", "--", "*"]
     with pytest.raises(ValueError):
         file_api.tar_args("a.tar", ["m"], compress="lzma")  # type: ignore[arg-type]
@@ -70,10 +82,10 @@ def test_is_missing_path_error() -> None:
     assert file_api.is_missing_path_error("ls: cannot access 'x': No such file or directory\n")
     assert file_api.is_missing_path_error(
         "srun: error: localhost: task 0: Exited with exit code 2\n"
-        "/usr/bin/ls: cannot access 'x': No such file or directory\n")
+        "/usr/bin/ls: cannot access 'x': No such file or directory\n"
+    )
     assert not file_api.is_missing_path_error("ls: cannot access 'x/y': Not a directory\n")
-    assert not file_api.is_missing_path_error(
-        "ls: cannot access 'No such file or directory': Permission denied\n")
+    assert not file_api.is_missing_path_error("ls: cannot access 'No such file or directory': Permission denied\n")
     assert not file_api.is_missing_path_error("srun: error: Unable to allocate resources\n")
     assert not file_api.is_missing_path_error("")
 
@@ -91,7 +103,8 @@ def test_is_missing_path_error_when_srun_writes_into_the_ls_line() -> None:
 
 
 _NAME_BYTES = st.binary(min_size=1, max_size=24).filter(
-    lambda b: b"\x00" not in b and b"/" not in b and b not in (b".", b".."))
+    lambda b: b"\x00" not in b and b"/" not in b and b not in (b".", b"..")
+)
 
 
 @pytest.fixture(scope="module")
@@ -110,8 +123,7 @@ def test_any_names_read_back_exactly(shared_site: EmulatedSite, names: set[bytes
             handle.write(b"x" * i)
     dm = shared_site.datamover()
     entries = dm.ls(top, all=True)
-    assert {e.name_bytes: e.size for e in entries} == {
-        n: os.lstat(top + b"/" + n).st_size for n in names}
+    assert {e.name_bytes: e.size for e in entries} == {n: os.lstat(top + b"/" + n).st_size for n in names}
     assert all(e.mtime_ns == os.lstat(os.fsencode(e.path)).st_mtime_ns for e in entries)
 
 
@@ -130,7 +142,9 @@ def test_bytes_end_of_options_keeps_datamover_options_before_it(shared_site: Emu
 
 def test_slashed_operands_and_directory_keys() -> None:
     assert file_api.slashed_operands(["a", "d/link/", b"x//", Path("p"), "/", "//"]) == [
-        ("d/link/", "d/link"), ("x//", b"x")]
+        ("d/link/", "d/link"),
+        ("x//", b"x"),
+    ]
     for spelling in ("d", "d/", "d//", "d///"):
         assert file_api.same_directory_key(spelling) == "d"
     assert file_api.same_directory_key("a//b/c/") == "a/b/c"

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from fake_tools import write_executable
 from taurus_datamover.datamover import Datamover
 from taurus_datamover.errors import CommandTimeout, DatamoverError
 from taurus_datamover.jobs import Job, waitfor
 from taurus_datamover.models.jobs import JobState
-from fake_tools import write_executable
 
 
 def test_job_is_a_popen_with_job_id_and_state(fake_dt: Path, tmp_path: Path) -> None:
@@ -22,7 +22,7 @@ def test_job_is_a_popen_with_job_id_and_state(fake_dt: Path, tmp_path: Path) -> 
     job = Datamover(path_to_exe=str(fake_dt)).dtls("-1", str(tmp_path))
     assert isinstance(job, subprocess.Popen)
     assert job.wait(timeout=30) == 0
-    out, err = job.communicate()
+    out, _err = job.communicate()
     assert b"f\n" in out
     assert job.job_id is not None and job.job_id >= 5000
     assert job.state is JobState.COMPLETED
@@ -89,12 +89,16 @@ def test_failed_batch_job(fake_dt: Path, tmp_path: Path) -> None:
     assert job.state is JobState.FAILED and job.returncode == 1
 
 
-def test_queue_failures_are_recorded_not_swallowed(fake_dt: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_queue_failures_are_recorded_not_swallowed(
+    fake_dt: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("FAKE_DTQUEUE_FAIL", "1")
     (tmp_path / "a").write_text("x")
     dm = Datamover(path_to_exe=str(fake_dt), blocking=False, queue_patience=1.5)
     job = dm.dtcp(str(tmp_path / "a"), str(tmp_path / "c"))
-    with pytest.raises(DatamoverError, match=r"gave up after \d+ failed queue queries over .* s \(patience 1.5 s\)") as caught:
+    with pytest.raises(
+        DatamoverError, match=r"gave up after \d+ failed queue queries over .* s \(patience 1.5 s\)"
+    ) as caught:
         job.result(timeout=60)
     assert "Unable to contact slurm controller" in str(caught.value)  # the queue's own words
     assert job.state is JobState.UNKNOWN
@@ -119,7 +123,9 @@ def test_watcher_is_patient_in_time_not_in_tries(tmp_path: Path) -> None:
     from taurus_datamover.watcher import PATIENCE, JobWatcher
 
     assert PATIENCE == 60.0
-    queue = write_executable(tmp_path / "dtqueue", "#!/bin/sh\necho 'slurm_load_jobs error: Socket timed out' >&2\nexit 1\n")
+    queue = write_executable(
+        tmp_path / "dtqueue", "#!/bin/sh\necho 'slurm_load_jobs error: Socket timed out' >&2\nexit 1\n"
+    )
     submit = write_executable(tmp_path / "dtcp", "#!/bin/sh\necho 'Submitted batch job 4711'\n")
     for step, tries in ((1.0, 7), (25.0, 4)):  # a slow clock: not after 5 tries; a fast one: after 4
         clock = _SteppingClock(step)
@@ -152,7 +158,9 @@ def test_cancel_batch_job(fake_dt: Path, tmp_path: Path, monkeypatch: pytest.Mon
 
 
 def test_cancel_blocking_job_stops_the_process(tmp_path: Path) -> None:
-    write_executable(tmp_path / "dtinfo", "#!/bin/sh\necho 'srun: job 77 has been allocated resources' >&2\nexec sleep 300\n")
+    write_executable(
+        tmp_path / "dtinfo", "#!/bin/sh\necho 'srun: job 77 has been allocated resources' >&2\nexec sleep 300\n"
+    )
     job = Datamover(path_to_exe=str(tmp_path)).dtinfo()
     time.sleep(0.2)
     assert job.cancel()

@@ -17,8 +17,8 @@ from taurus_datamover import Datamover, Workspace, waitfor
 
 def test_dtls_help(taurus_site: Any) -> None:
     dm = Datamover()
-    out, _ = dm.dtls('--help').communicate()
-    text = out.decode('utf-8')
+    out, _ = dm.dtls("--help").communicate()
+    text = out.decode("utf-8")
     assert text.startswith("Usage: ls [OPTION]... [FILE]...")
 
 
@@ -26,7 +26,7 @@ def test_dtls_lh_then_waitfor_then_communicate(taurus_site: Any) -> None:
     grp: Path = taurus_site.grp
     (grp / "results.csv").write_text("1,2,3\n")
     dm = Datamover()
-    process = dm.dtls('-lh', str(grp))
+    process = dm.dtls("-lh", str(grp))
     assert isinstance(process, subprocess.Popen)
     exit_code = waitfor(process)
     assert exit_code == 0
@@ -46,7 +46,7 @@ def test_dtcp_copies_with_blocking_appended(taurus_site: Any) -> None:
 
 
 def test_ws_allocate_name_30(taurus_site: Any) -> None:
-    proc = Workspace().ws_allocate('name', '30')
+    proc = Workspace().ws_allocate("name", "30")
     out, err = proc.communicate()
     path = Path(out.decode().strip())
     assert path.is_dir() and path.name.endswith("-name")

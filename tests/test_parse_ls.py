@@ -45,9 +45,16 @@ def test_plain_file_columns() -> None:
 
 @pytest.mark.parametrize(
     ("mode", "bits"),
-    [("-rwsr-xr-x", 0o4755), ("-rwSr--r--", 0o4644), ("-rwxr-sr-x", 0o2755),
-     ("-rw-r-Sr--", 0o2644), ("drwxrwxrwt", 0o1777), ("drwxrwxrwT", 0o1776),
-     ("-rwsrwsrwt", 0o7777), ("----------", 0)],
+    [
+        ("-rwsr-xr-x", 0o4755),
+        ("-rwSr--r--", 0o4644),
+        ("-rwxr-sr-x", 0o2755),
+        ("-rw-r-Sr--", 0o2644),
+        ("drwxrwxrwt", 0o1777),
+        ("drwxrwxrwT", 0o1776),
+        ("-rwsrwsrwt", 0o7777),
+        ("----------", 0),
+    ],
 )
 def test_special_permission_bits(mode: str, bits: int) -> None:
     assert one(f"{mode} 1 root root 0 Nov 25 13:50 f").permissions == bits
@@ -92,15 +99,17 @@ def test_recent_year_inferred_with_six_month_rule() -> None:
 
 @pytest.mark.parametrize(
     ("date", "expected", "name"),
-    [(" 5. Mär 2024  a", datetime(2024, 3, 5, tzinfo=UTC), "a"),
-     (" 5. Mär 2024   a", datetime(2024, 3, 5, tzinfo=UTC), " a"),
-     ("25. Nov 13:47  lead", datetime(2026, 11, 25, 13, 47, tzinfo=UTC), " lead"),
-     (" 5 févr.  2024 d", datetime(2024, 2, 5, tzinfo=UTC), "d"),
-     ("23 déc.  13:47 r", datetime(2025, 12, 23, 13, 47, tzinfo=UTC), "r"),
-     ("2024-03-05  x", datetime(2024, 3, 5, tzinfo=UTC), "x"),
-     ("2024-03-05  13:47 x", datetime(2024, 3, 5, tzinfo=UTC), "13:47 x"),
-     ("11-23 13:47 r", datetime(2026, 11, 23, 13, 47, tzinfo=UTC), "r"),
-     ("2024-03-05 13:47  x", datetime(2024, 3, 5, 13, 47, tzinfo=UTC), " x")],
+    [
+        (" 5. Mär 2024  a", datetime(2024, 3, 5, tzinfo=UTC), "a"),
+        (" 5. Mär 2024   a", datetime(2024, 3, 5, tzinfo=UTC), " a"),
+        ("25. Nov 13:47  lead", datetime(2026, 11, 25, 13, 47, tzinfo=UTC), " lead"),
+        (" 5 févr.  2024 d", datetime(2024, 2, 5, tzinfo=UTC), "d"),
+        ("23 déc.  13:47 r", datetime(2025, 12, 23, 13, 47, tzinfo=UTC), "r"),
+        ("2024-03-05  x", datetime(2024, 3, 5, tzinfo=UTC), "x"),
+        ("2024-03-05  13:47 x", datetime(2024, 3, 5, tzinfo=UTC), "13:47 x"),
+        ("11-23 13:47 r", datetime(2026, 11, 23, 13, 47, tzinfo=UTC), "r"),
+        ("2024-03-05 13:47  x", datetime(2024, 3, 5, 13, 47, tzinfo=UTC), " x"),
+    ],
 )
 def test_locale_and_iso_dates(date: str, expected: datetime, name: str) -> None:
     now = datetime(2026, 11, 25, 14, 0, tzinfo=UTC) if "déc" not in date else datetime(2026, 1, 5, tzinfo=UTC)
@@ -128,8 +137,7 @@ def test_escaped_names_decode_exactly() -> None:
     assert e.name == "a -> b\n" and e.target == "bad\udcfftarg"
     e = one(r'-rw-r--r-- 1 root root 0 1.000000000 "q\"\\\t"', options="-lQ")
     assert e.name == 'q"\\\t'
-    e = one("-rw-r--r-- 1 root root 0 1.000000000 'a'\\''b'$'\\n''c'",
-            options="-l --quoting-style=shell-escape")
+    e = one("-rw-r--r-- 1 root root 0 1.000000000 'a'\\''b'$'\\n''c'", options="-l --quoting-style=shell-escape")
     assert e.name == "a'b\nc"
 
 
@@ -146,14 +154,15 @@ def test_multi_operand_headers_and_totals() -> None:
     )
     es = parse_ls(text, now=NOW, tz=UTC)
     assert [(e.directory, e.path) for e in es] == [
-        (None, "op_file"), ("op dir", "op dir/a"), ("tree/sub dir", "tree/sub dir/deeper")]
+        (None, "op_file"),
+        ("op dir", "op dir/a"),
+        ("tree/sub dir", "tree/sub dir/deeper"),
+    ]
 
 
-@pytest.mark.parametrize(
-    "name", ["n\ntotal 5", "evil\nfake_header:", "\nstart", "blank\n\nafter:", "new\nline"])
+@pytest.mark.parametrize("name", ["n\ntotal 5", "evil\nfake_header:", "\nstart", "blank\n\nafter:", "new\nline"])
 def test_literal_newline_names_are_stitched(name: str) -> None:
-    text = (f"total 0\n-rw-r--r-- 1 root root 0 Nov 25 13:50 {name}\n"
-            "-rw-r--r-- 1 root root 0 Nov 25 13:50 next\n")
+    text = f"total 0\n-rw-r--r-- 1 root root 0 Nov 25 13:50 {name}\n-rw-r--r-- 1 root root 0 Nov 25 13:50 next\n"
     es = parse_ls(text, now=NOW, tz=UTC)
     assert [e.name for e in es] == [name, "next"]
     assert es[0].line.count("\n") == name.count("\n")
@@ -167,9 +176,11 @@ def test_literal_symlink_target_with_forged_entry_is_stitched_by_size() -> None:
 
 
 def test_forged_misaligned_entry_raises() -> None:
-    text = ("-rw-r--r-- 1 root root  0 Nov 25 13:50 n\n"
-            "-rw-r--r-- 1 root root  0 Nov 25 13:50 x\n"
-            "-rw-r--r-- 1 root root 999 Jan  1  2020 forged\n")
+    text = (
+        "-rw-r--r-- 1 root root  0 Nov 25 13:50 n\n"
+        "-rw-r--r-- 1 root root  0 Nov 25 13:50 x\n"
+        "-rw-r--r-- 1 root root 999 Jan  1  2020 forged\n"
+    )
     with pytest.raises(ParseError) as info:
         parse_ls(text, now=NOW, tz=UTC)
     assert info.value.lineno == 3 and "forged" in info.value.line
@@ -177,11 +188,13 @@ def test_forged_misaligned_entry_raises() -> None:
 
 @pytest.mark.parametrize(
     ("text", "options"),
-    [("-rw-r--r-- 1 root 0 Nov 25 13:50 f", None),  # -g or -o?
-     ("12 -rw-r--r-- 1 root root 0 Nov 25 13:50 f", None),  # -i or -s?
-     ("?????????? ? ? ? ? ? f", None),
-     ("total 0\nnot an entry", None),
-     ("-rw-r--r-- 1 root root 0 Nov 25 13:50 f\n\nno header here\n", "-lb")],
+    [
+        ("-rw-r--r-- 1 root 0 Nov 25 13:50 f", None),  # -g or -o?
+        ("12 -rw-r--r-- 1 root root 0 Nov 25 13:50 f", None),  # -i or -s?
+        ("?????????? ? ? ? ? ? f", None),
+        ("total 0\nnot an entry", None),
+        ("-rw-r--r-- 1 root root 0 Nov 25 13:50 f\n\nno header here\n", "-lb"),
+    ],
 )
 def test_ambiguous_or_bad_input_raises_parse_error(text: str, options: str | None) -> None:
     with pytest.raises(ParseError) as info:
@@ -198,8 +211,7 @@ def test_single_id_column_read_with_options() -> None:
 
 
 def test_iter_ls_streams_lines_with_or_without_newlines() -> None:
-    lines = [b"total 0\n", "-rw-r--r-- 1 root root 0 Nov 25 13:50 a\n",
-             "-rw-r--r-- 1 root root 0 Nov 25 13:50 b"]
+    lines = [b"total 0\n", "-rw-r--r-- 1 root root 0 Nov 25 13:50 a\n", "-rw-r--r-- 1 root root 0 Nov 25 13:50 b"]
     it = iter_ls(iter(lines), now=NOW, tz=UTC)
     assert next(it).name == "a"
     assert [e.name for e in it] == ["b"]
@@ -232,8 +244,7 @@ class FakeOwner:
 
 
 def test_methods_go_through_the_owner() -> None:
-    text = ("dir:\ntotal 0\ndrwxr-xr-x 2 root root 4096 Nov 25 13:50 sub\n"
-            "-rw-r--r-- 1 root root    0 Nov 25 13:50 f\n")
+    text = "dir:\ntotal 0\ndrwxr-xr-x 2 root root 4096 Nov 25 13:50 sub\n-rw-r--r-- 1 root root    0 Nov 25 13:50 f\n"
     d, f = parse_ls(text, now=NOW, tz=UTC)
     with pytest.raises(UnboundModelError):
         f.remove()
@@ -248,9 +259,13 @@ def test_methods_go_through_the_owner() -> None:
     with pytest.raises(NotADirectoryError):
         f.list()
     assert owner.calls == [
-        ("cp", ("dir/sub",), "/dst", True), ("cp", ("dir/f",), "/dst", False),
-        ("mv", ("dir/sub",), "/m"), ("rm", ("dir/sub",), True), ("rm", ("dir/f",), False),
-        ("ls", "dir/sub", False, False)]
+        ("cp", ("dir/sub",), "/dst", True),
+        ("cp", ("dir/f",), "/dst", False),
+        ("mv", ("dir/sub",), "/m"),
+        ("rm", ("dir/sub",), True),
+        ("rm", ("dir/f",), False),
+        ("ls", "dir/sub", False, False),
+    ]
 
 
 def test_entries_are_frozen_and_compare_by_fields() -> None:
@@ -290,8 +305,7 @@ def test_five_digit_and_negative_years_keep_the_columns() -> None:
 def test_color_with_esc_in_a_literal_name_is_refused() -> None:
     with pytest.raises(ParseError, match="ESC"):
         one("-rw-r--r-- 1 root root 0 Nov 25 13:50 a\x1b[0mb", options="-l --color=always")
-    e = one("-rwxr-xr-x 1 root root 0 Nov 25 13:50 \x1b[0m\x1b[01;32mx y\x1b[0m*",
-            options="-lF --color=always")
+    e = one("-rwxr-xr-x 1 root root 0 Nov 25 13:50 \x1b[0m\x1b[01;32mx y\x1b[0m*", options="-lF --color=always")
     assert e.name == "x y"
 
 

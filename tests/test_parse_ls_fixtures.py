@@ -114,8 +114,19 @@ def test_fixture_matches_ground_truth(name: str) -> None:
 
 def test_fixtures_cover_the_required_forms() -> None:
     flags = {" ".join(c["options"]) for c in MANIFEST["cases"]}
-    for needed in ("-lb", "-lQ", "-l --quoting-style=shell-escape", "-l --full-time",
-                   "-l --time-style=+%s.%N", "-lish", "-ln", "-lg", "-lo", "-lR", "-ld"):
+    for needed in (
+        "-lb",
+        "-lQ",
+        "-l --quoting-style=shell-escape",
+        "-l --full-time",
+        "-l --time-style=+%s.%N",
+        "-lish",
+        "-ln",
+        "-lg",
+        "-lo",
+        "-lR",
+        "-ld",
+    ):
         assert needed in flags
     assert {c["locale"] for c in MANIFEST["cases"]} >= {"C"}
     assert "GNU coreutils" in MANIFEST["ls_version"]
@@ -140,9 +151,20 @@ def _needs_flags(case: dict[str, Any]) -> bool:
     """Whether the text alone cannot say how to read the case (quoting, -i/-s, -g/-o)."""
     for flag in case["options"]:
         if flag.startswith("--"):
-            if flag.startswith(("--quoting-style", "--inode", "--size", "--no-group", "--color",
-                                "--file-type", "--indicator-style", "--classify",
-                                "--time-style=+", "--hide-control")):
+            if flag.startswith(
+                (
+                    "--quoting-style",
+                    "--inode",
+                    "--size",
+                    "--no-group",
+                    "--color",
+                    "--file-type",
+                    "--indicator-style",
+                    "--classify",
+                    "--time-style=+",
+                    "--hide-control",
+                )
+            ):
                 return True
         elif any(ch in flag[1:] for ch in "bQisgoGZFqp"):
             return True
@@ -169,18 +191,25 @@ def test_default_readable_fixtures_include_quotes_and_backslashes() -> None:
 
 def test_fixtures_cover_every_variant_of_issue_11() -> None:
     flags = {" ".join(c["options"]) for c in MANIFEST["cases"]}
-    for needed in ("-lZ", "-lF", "-l --color=always", "-lF --color=always", "-lq",
-                   "-l --time-style=+%d.%m.%Y %H:%M", "-l --time-style=+%F %T.%N %z",
-                   "-l --file-type", "-l --indicator-style=slash"):
+    for needed in (
+        "-lZ",
+        "-lF",
+        "-l --color=always",
+        "-lF --color=always",
+        "-lq",
+        "-l --time-style=+%d.%m.%Y %H:%M",
+        "-l --time-style=+%F %T.%N %z",
+        "-l --file-type",
+        "-l --indicator-style=slash",
+    ):
         assert needed in flags
-    assert {c["locale"] for c in MANIFEST["cases"]} >= {
-        "C", "de_DE.UTF-8", "fr_FR.UTF-8", "ja_JP.UTF-8", "ru_RU.UTF-8"}
-    assert {"C_l_times", "C_unambiguous_times", "C_lg_spaced_ids", "C_lo_spaced_ids",
-            "C_l_spaced_ids"} <= set(CASES)
+    assert {c["locale"] for c in MANIFEST["cases"]} >= {"C", "de_DE.UTF-8", "fr_FR.UTF-8", "ja_JP.UTF-8", "ru_RU.UTF-8"}
+    assert {"C_l_times", "C_unambiguous_times", "C_lg_spaced_ids", "C_lo_spaced_ids", "C_l_spaced_ids"} <= set(CASES)
 
 
-@pytest.mark.parametrize(("name", "word"), [("ja_R", "合計"), ("ru_R", "итого"),
-                                            ("de_R", "insgesamt"), ("fr_R", "total")])
+@pytest.mark.parametrize(
+    ("name", "word"), [("ja_R", "合計"), ("ru_R", "итого"), ("de_R", "insgesamt"), ("fr_R", "total")]
+)
 def test_total_of_any_locale_is_read_structurally(name: str, word: str) -> None:
     text = (FIXTURES / CASES[name]["file"]).read_text("utf-8", "surrogateescape")
     assert f"\n{word} " in text or text.startswith(f"{word} ")
@@ -221,8 +250,11 @@ def test_directory_is_given_to_entries_without_a_header() -> None:
     entries = parse_ls(data, options=case["options"], directory="/data/tree")
     assert {e.directory for e in entries} == {"/data/tree"}
     assert "/data/tree/plain" in {e.path for e in entries}
-    headed = parse_ls((FIXTURES / CASES["C_unambiguous_R"]["file"]).read_bytes(),
-                      options=CASES["C_unambiguous_R"]["options"], directory="/ignored")
+    headed = parse_ls(
+        (FIXTURES / CASES["C_unambiguous_R"]["file"]).read_bytes(),
+        options=CASES["C_unambiguous_R"]["options"],
+        directory="/ignored",
+    )
     assert "/ignored" not in {e.directory for e in headed}
 
 

@@ -20,13 +20,10 @@ from taurus_datamover.parsers.ls import UNAMBIGUOUS_LS_ENV, UNAMBIGUOUS_LS_OPTIO
 UTC = timezone.utc
 NOW = datetime(2026, 11, 25, 13, 50, tzinfo=UTC)
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ls"
-SAMPLE_LINES = [
-    ln
-    for f in sorted(FIXTURES.glob("*.txt"))
-    for ln in f.read_bytes().split(b"\n")[:12]
-]
-OPTIONS = st.sampled_from([None, "-l", "-lb", "-lQ", "-l --quoting-style=shell-escape", "-lis",
-                           "-lg", "-lo", "-lgo", "-li", "-ls", "-lh"])
+SAMPLE_LINES = [ln for f in sorted(FIXTURES.glob("*.txt")) for ln in f.read_bytes().split(b"\n")[:12]]
+OPTIONS = st.sampled_from(
+    [None, "-l", "-lb", "-lQ", "-l --quoting-style=shell-escape", "-lis", "-lg", "-lo", "-lgo", "-li", "-ls", "-lh"]
+)
 
 
 def _parse_or_error(data: str | bytes, options: str | None) -> None:
@@ -49,8 +46,25 @@ _mutated = st.lists(
     st.tuples(
         st.sampled_from(SAMPLE_LINES),
         st.integers(0, 120),
-        st.sampled_from([b"", b" ", b"\n", b":", b"-", b"\\", b"'", b'"', b"\xff", b" -> ", b"5",
-                         b"total 0", b"Jan", b"2024-", b"."]),
+        st.sampled_from(
+            [
+                b"",
+                b" ",
+                b"\n",
+                b":",
+                b"-",
+                b"\\",
+                b"'",
+                b'"',
+                b"\xff",
+                b" -> ",
+                b"5",
+                b"total 0",
+                b"Jan",
+                b"2024-",
+                b".",
+            ]
+        ),
         st.booleans(),
     ),
     max_size=12,
@@ -98,8 +112,9 @@ def _roundtrip(names: list[bytes], targets: list[bytes], mtimes: list[int]) -> N
                 os.utime(path, ns=(ns, ns))
                 made[name] = (None, os.lstat(path).st_mtime_ns)
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **UNAMBIGUOUS_LS_ENV}
-        out = subprocess.run(["ls", *UNAMBIGUOUS_LS_OPTIONS, "-A", tmp], env=env,
-                             capture_output=True, check=True).stdout
+        out = subprocess.run(
+            ["ls", *UNAMBIGUOUS_LS_OPTIONS, "-A", tmp], env=env, capture_output=True, check=True
+        ).stdout
         entries = parse_ls(out, options=UNAMBIGUOUS_LS_OPTIONS)
         got = {e.name_bytes: e for e in entries}
         assert set(got) == set(made)
@@ -112,21 +127,23 @@ def _roundtrip(names: list[bytes], targets: list[bytes], mtimes: list[int]) -> N
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(_name_bytes, min_size=1, max_size=8), st.lists(_target_bytes, max_size=3),
-       st.lists(_mtime_ns, min_size=1, max_size=3))
-def test_unambiguous_form_round_trips_real_ls(
-    names: list[bytes], targets: list[bytes], mtimes: list[int]
-) -> None:
+@given(
+    st.lists(_name_bytes, min_size=1, max_size=8),
+    st.lists(_target_bytes, max_size=3),
+    st.lists(_mtime_ns, min_size=1, max_size=3),
+)
+def test_unambiguous_form_round_trips_real_ls(names: list[bytes], targets: list[bytes], mtimes: list[int]) -> None:
     _roundtrip(names, targets, mtimes)
 
 
 @pytest.mark.slow
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(_name_bytes, min_size=1, max_size=20), st.lists(_target_bytes, max_size=8),
-       st.lists(_mtime_ns, min_size=1, max_size=5))
-def test_unambiguous_form_round_trips_real_ls_many(
-    names: list[bytes], targets: list[bytes], mtimes: list[int]
-) -> None:
+@given(
+    st.lists(_name_bytes, min_size=1, max_size=20),
+    st.lists(_target_bytes, max_size=8),
+    st.lists(_mtime_ns, min_size=1, max_size=5),
+)
+def test_unambiguous_form_round_trips_real_ls_many(names: list[bytes], targets: list[bytes], mtimes: list[int]) -> None:
     _roundtrip(names, targets, mtimes)
 
 
@@ -140,12 +157,18 @@ def test_random_input_many(data: str | bytes, options: str | None) -> None:
 # ----- the reader on generated listings of the default style (plain ls -l to a pipe) -------
 
 _MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
-_line_name = st.text(st.characters(blacklist_characters="\n/", blacklist_categories=("Cs",)),
-                     min_size=1, max_size=20)
+_line_name = st.text(st.characters(blacklist_characters="\n/", blacklist_categories=("Cs",)), min_size=1, max_size=20)
 _ids = st.sampled_from(["root", "alice", "bob-2", "ü_user", "1000"])
-_entry = st.tuples(_line_name, st.integers(0, 10**12), _ids, _ids,
-                   st.one_of(st.none(), _line_name), st.integers(0, 11), st.integers(1, 28),
-                   st.booleans())
+_entry = st.tuples(
+    _line_name,
+    st.integers(0, 10**12),
+    _ids,
+    _ids,
+    st.one_of(st.none(), _line_name),
+    st.integers(0, 11),
+    st.integers(1, 28),
+    st.booleans(),
+)
 
 
 def _recent(month: int) -> int:
@@ -161,8 +184,7 @@ def _listing(entries: list[tuple[str, int, str, str, str | None, int, int, bool]
     for (name, _, owner, group, target, month, day, old), size in zip(entries, sizes):
         mode = "lrwxrwxrwx" if target is not None else "-rw-r--r--"
         # recent times (no year) are within six months before NOW (2026-11-25): Jun..Oct
-        when = (f"{_MONTHS[month]} {day:2d}  2019" if old
-                else f"{_MONTHS[_recent(month)]} {day:2d} 10:00")
+        when = f"{_MONTHS[month]} {day:2d}  2019" if old else f"{_MONTHS[_recent(month)]} {day:2d} 10:00"
         tail = f"{name} -> {target}" if target is not None else name
         lines.append(f"{mode} 1 {owner:<{owner_w}} {group:<{group_w}} {size:>{width}} {when} {tail}")
     return "\n".join(lines) + "\n"
@@ -171,12 +193,11 @@ def _listing(entries: list[tuple[str, int, str, str, str | None, int, int, bool]
 @settings(max_examples=60, deadline=None)
 @given(st.lists(_entry, min_size=1, max_size=8))
 def test_generated_default_listings_read_exactly(
-    entries: list[tuple[str, int, str, str, str | None, int, int, bool]]
+    entries: list[tuple[str, int, str, str, str | None, int, int, bool]],
 ) -> None:
     text = _listing(entries)
     got = parse_ls(text, now=NOW, tz=UTC)
-    assert [(e.name, e.target, e.owner, e.group) for e in got] == [
-        (n, t, o, g) for n, _, o, g, t, _, _, _ in entries]
+    assert [(e.name, e.target, e.owner, e.group) for e in got] == [(n, t, o, g) for n, _, o, g, t, _, _, _ in entries]
     for e, (_, size, _, _, target, month, day, old) in zip(got, entries):
         want = month + 1 if old else _recent(month) + 1
         assert e.mtime is not None and (e.mtime.month, e.mtime.day) == (want, day)
@@ -191,6 +212,6 @@ def test_generated_default_listings_read_exactly(
 @settings(max_examples=2000, deadline=None)
 @given(st.lists(_entry, min_size=1, max_size=20))
 def test_generated_default_listings_read_exactly_many(
-    entries: list[tuple[str, int, str, str, str | None, int, int, bool]]
+    entries: list[tuple[str, int, str, str, str | None, int, int, bool]],
 ) -> None:
     test_generated_default_listings_read_exactly.hypothesis.inner_test(entries)  # type: ignore[attr-defined]

@@ -7,16 +7,6 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from test_parse_workspaces_render import (
-    CAPTURED_AT,
-    Ws,
-    real,
-    render_allocate,
-    render_fs_v2,
-    render_restore_v2,
-    render_v1,
-    render_v2,
-)
 
 from taurus_datamover.errors import ParseError
 from taurus_datamover.models.base import UnboundModelError
@@ -38,6 +28,16 @@ from taurus_datamover.parsers.workspaces import (
     parse_ws_restore_list,
     workspace_error_message,
 )
+from test_parse_workspaces_render import (
+    CAPTURED_AT,
+    Ws,
+    real,
+    render_allocate,
+    render_fs_v2,
+    render_restore_v2,
+    render_v1,
+    render_v2,
+)
 
 UTC = timezone.utc
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -49,7 +49,12 @@ BERLIN = ZoneInfo("Europe/Berlin")
 def test_real_list_all_parses_exactly() -> None:
     infos = parse_ws_list(real("list-all.stdout"), tz=UTC, now=CAPTURED_AT, user="marie")
     assert [i.name for i in infos] == [
-        "commented", "first", "my-data.set_2", "reminded", "toolong", "fastdata",
+        "commented",
+        "first",
+        "my-data.set_2",
+        "reminded",
+        "toolong",
+        "fastdata",
     ]
     first = infos[1]
     assert first == WorkspaceInfo(
@@ -90,7 +95,12 @@ def test_real_terse_list_uses_the_rounded_text() -> None:
 def test_real_short_list_and_its_rejection_by_the_block_parser() -> None:
     text = real("list-s.stdout")
     assert parse_ws_list_short(text) == [
-        "toolong", "commented", "reminded", "my-data.set_2", "first", "fastdata",
+        "toolong",
+        "commented",
+        "reminded",
+        "my-data.set_2",
+        "first",
+        "fastdata",
     ]
     with pytest.raises(ParseError, match="parse_ws_list_short") as info:
         parse_ws_list(text, tz=UTC, now=CAPTURED_AT)
@@ -156,7 +166,10 @@ def test_real_allocations(
     parse = parse_ws_extend if scenario.startswith("extend") else parse_ws_allocate
     result = parse(real(f"{scenario}.stdout"), real(f"{scenario}.stderr"))
     assert (result.path, result.action, result.remaining_extensions, result.remaining_days) == (
-        path, action, extensions, days,
+        path,
+        action,
+        extensions,
+        days,
     )
     assert result.capped_duration == capped and result.was_capped == (capped is not None)
     assert result.other == ()
@@ -174,7 +187,11 @@ def test_real_allocations(
         ("extend-missing", "Error: workspace does not exist, can not be extended!", True),
         ("alloc-badfs", "Error: please specify an existing filesystem with -F!", False),
         ("alloc-badname", "Error: Illegal workspace name, use characters and numbers, -,. and _ only!", False),
-        ("alloc-mail-no-reminder", "Error: You can't use the mailaddress (-m) without the reminder (-r) option.", False),
+        (
+            "alloc-mail-no-reminder",
+            "Error: You can't use the mailaddress (-m) without the reminder (-r) option.",
+            False,
+        ),
         ("find-missing", "Error: no such workspace", True),
         ("release-missing", "Error: workspace does not exist!", True),
     ],
@@ -201,9 +218,17 @@ def test_real_success_has_no_error_message_and_find_parses() -> None:
 
 def _alice(**changes: object) -> Ws:
     base = dict(
-        user="alice", name="valid-name-test", space="/tmp/ws/ws2/1", filesystem="ws2",
-        created=datetime(2023, 11, 13, 10, tzinfo=UTC), expires=datetime(2023, 11, 20, 10, tzinfo=UTC),
-        extensions=3, comment="a : b", group="proj", reminder_days=2, mail="a@b.c",
+        user="alice",
+        name="valid-name-test",
+        space="/tmp/ws/ws2/1",
+        filesystem="ws2",
+        created=datetime(2023, 11, 13, 10, tzinfo=UTC),
+        expires=datetime(2023, 11, 20, 10, tzinfo=UTC),
+        extensions=3,
+        comment="a : b",
+        group="proj",
+        reminder_days=2,
+        mail="a@b.c",
     )
     base.update(changes)
     return Ws(**base)  # type: ignore[arg-type]
@@ -281,13 +306,26 @@ def test_v2_filesystem_lists() -> None:
     table = render_fs_v2(rows, details=True) + "\nExplanation:\n      maxduration: maximum ...\n"
     assert parse_ws_filesystems(table) == [
         FilesystemInfo(
-            name="ws2", is_default=True, max_duration=32, max_extensions=3, keeptime=7,
-            release_keeptime=7, allocatable=True, extendable=True, restorable=True,
+            name="ws2",
+            is_default=True,
+            max_duration=32,
+            max_extensions=3,
+            keeptime=7,
+            release_keeptime=7,
+            allocatable=True,
+            extendable=True,
+            restorable=True,
             comment="one hell of a comment",
         ),
         FilesystemInfo(
-            name="ws1", max_duration=31, max_extensions=3, keeptime=7, release_keeptime=7,
-            allocatable=True, extendable=False, restorable=True,
+            name="ws1",
+            max_duration=31,
+            max_extensions=3,
+            keeptime=7,
+            release_keeptime=7,
+            allocatable=True,
+            extendable=False,
+            restorable=True,
         ),
     ]
 

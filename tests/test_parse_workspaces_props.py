@@ -10,25 +10,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from test_parse_workspaces_render import (
-    Ws,
-    render_allocate,
-    render_fs_v1,
-    render_fs_v2,
-    render_restore_v1,
-    render_restore_v2,
-    render_v1,
-    render_v2,
-    v1_remaining,
-    v2_days_hours,
-)
 
 from taurus_datamover.errors import ParseError
 from taurus_datamover.models.workspaces import (
-    WorkspaceState,
     AllocationAction,
     FilesystemInfo,
     WorkspaceInfo,
+    WorkspaceState,
 )
 from taurus_datamover.parsers.ctime import format_ctime, parse_ctime
 from taurus_datamover.parsers.workspaces import (
@@ -41,6 +29,18 @@ from taurus_datamover.parsers.workspaces import (
     workspace_error_message,
 )
 from taurus_datamover.parsers.ws_common import parse_days_hours
+from test_parse_workspaces_render import (
+    Ws,
+    render_allocate,
+    render_fs_v1,
+    render_fs_v2,
+    render_restore_v1,
+    render_restore_v2,
+    render_v1,
+    render_v2,
+    v1_remaining,
+    v2_days_hours,
+)
 
 UTC = timezone.utc
 ZONES: list[tzinfo] = [
@@ -55,15 +55,21 @@ ZONES: list[tzinfo] = [
 _TRANSITIONS = [  # UTC instants of DST changes and year ends
     datetime(year, month, day, hour, tzinfo=UTC)
     for year, month, day, hour in [
-        (2023, 3, 26, 1), (2023, 10, 29, 1), (2024, 3, 31, 1), (2024, 10, 27, 1),
-        (2023, 3, 12, 7), (2023, 11, 5, 6), (2023, 4, 1, 15), (2023, 9, 30, 15),
-        (2023, 12, 31, 23), (2024, 12, 31, 23), (2026, 12, 31, 12),
+        (2023, 3, 26, 1),
+        (2023, 10, 29, 1),
+        (2024, 3, 31, 1),
+        (2024, 10, 27, 1),
+        (2023, 3, 12, 7),
+        (2023, 11, 5, 6),
+        (2023, 4, 1, 15),
+        (2023, 9, 30, 15),
+        (2023, 12, 31, 23),
+        (2024, 12, 31, 23),
+        (2026, 12, 31, 12),
     ]
 ]
 instants = st.one_of(
-    st.datetimes(datetime(1971, 1, 2), datetime(2099, 12, 30)).map(
-        lambda d: d.replace(microsecond=0, tzinfo=UTC)
-    ),
+    st.datetimes(datetime(1971, 1, 2), datetime(2099, 12, 30)).map(lambda d: d.replace(microsecond=0, tzinfo=UTC)),
     st.builds(
         lambda base, shift: base + timedelta(seconds=shift),
         st.sampled_from(_TRANSITIONS),
@@ -111,9 +117,7 @@ def read_back(instant: datetime, zone: tzinfo) -> datetime:
     return instant.astimezone(zone).replace(fold=0).astimezone(UTC)
 
 
-def expected(
-    ws: Ws, now: datetime, zone: tzinfo, *, version: int, terse: bool, verbose: bool
-) -> WorkspaceInfo:
+def expected(ws: Ws, now: datetime, zone: tzinfo, *, version: int, terse: bool, verbose: bool) -> WorkspaceInfo:
     full = verbose or not terse
     base = f"{ws.user}-{ws.name}"
     if version == 1:
@@ -178,9 +182,7 @@ def test_rendered_listings_parse_back(
     items: list[Ws], offset: int, zone: tzinfo, version: int, form: tuple[bool, bool]
 ) -> None:
     terse, verbose = form
-    now = (items[0].created if items else datetime(2024, 1, 1, tzinfo=UTC)) + timedelta(
-        seconds=offset
-    )
+    now = (items[0].created if items else datetime(2024, 1, 1, tzinfo=UTC)) + timedelta(seconds=offset)
     render = render_v1 if version == 1 else render_v2
     users = {ws.user for ws in items}
     user = users.pop() if len(users) == 1 else None
@@ -190,9 +192,7 @@ def test_rendered_listings_parse_back(
     items = _one_per_directory(items)  # no listing shows a directory twice
     text = render(items, now, zone, terse=terse, verbose=verbose)
     parsed = parse_ws_list(text, tz=zone, now=now, user=user)
-    wanted = [
-        expected(ws, now, zone, version=version, terse=terse, verbose=verbose) for ws in items
-    ]
+    wanted = [expected(ws, now, zone, version=version, terse=terse, verbose=verbose) for ws in items]
     assert parsed == wanted
     for got, want in zip(parsed, wanted):  # `==` ignores fold within one zone: check instants
         for field in ("created", "expires", "reminder"):
@@ -242,9 +242,10 @@ fs_rows = st.lists(
         st.from_regex(r"[a-z][a-z0-9_]{0,14}", fullmatch=True),
         *(st.integers(0, 10**6) for _ in range(4)),
         *(st.booleans() for _ in range(3)),
-        st.one_of(st.just(""), st.from_regex(r"[^\s](.*[^\s])?", fullmatch=True).filter(
-            lambda c: "\n" not in c and "\r" not in c
-        )),
+        st.one_of(
+            st.just(""),
+            st.from_regex(r"[^\s](.*[^\s])?", fullmatch=True).filter(lambda c: "\n" not in c and "\r" not in c),
+        ),
     ),
     max_size=5,
     unique_by=lambda row: row[0],
@@ -261,8 +262,16 @@ def test_filesystem_lists_round_trip(
     if details:
         assert parsed == [
             FilesystemInfo(
-                name=n, is_default=i == 0, max_duration=d, max_extensions=e, keeptime=k,
-                release_keeptime=r, allocatable=a, extendable=x, restorable=s, comment=c or None,
+                name=n,
+                is_default=i == 0,
+                max_duration=d,
+                max_extensions=e,
+                keeptime=k,
+                release_keeptime=r,
+                allocatable=a,
+                extendable=x,
+                restorable=s,
+                comment=c or None,
             )
             for i, (n, d, e, k, r, a, x, s, c) in enumerate(rows)
         ]
@@ -277,9 +286,7 @@ def test_filesystem_lists_round_trip(
     zones,
     st.booleans(),
 )
-def test_restore_lists_round_trip(
-    entries: list[tuple[str, str, int, str]], zone: tzinfo, brief: bool
-) -> None:
+def test_restore_lists_round_trip(entries: list[tuple[str, str, int, str]], zone: tzinfo, brief: bool) -> None:
     ids = [f"{u}-{n}-{ts}" for u, n, ts, _ in entries]
     now = datetime(2024, 1, 1, tzinfo=UTC)
     v2 = parse_ws_restore_list(
@@ -297,9 +304,7 @@ def test_restore_lists_round_trip(
     for rid, entry in zip(ids, entries):
         by_fs.setdefault(entry[3], []).append(rid)
     v1 = parse_ws_restore_list(render_restore_v1(by_fs, zone, brief=brief), tz=zone)
-    assert sorted((r.id, r.filesystem) for r in v1) == sorted(
-        (rid, entry[3]) for rid, entry in zip(ids, entries)
-    )
+    assert sorted((r.id, r.filesystem) for r in v1) == sorted((rid, entry[3]) for rid, entry in zip(ids, entries))
     if entries:
         user = entries[0][0]
         mine = parse_ws_restore_list(render_restore_v1(by_fs, zone), tz=zone, user=user)
@@ -315,16 +320,17 @@ def test_restore_lists_round_trip(
     st.integers(-5, 1000),
     st.one_of(st.none(), st.integers(1, 1000)),
 )
-def test_allocate_round_trip(
-    version: int, action: str, extensions: int, days: int, capped: int | None
-) -> None:
+def test_allocate_round_trip(version: int, action: str, extensions: int, days: int, capped: int | None) -> None:
     out, err = render_allocate(version, "/scratch/ws/0/marie-x", action, extensions, days, capped)
     result = parse_ws_allocate(out, err)
-    assert result.action is {
-        "creating": AllocationAction.CREATED,
-        "reusing": AllocationAction.REUSED,
-        "extending": AllocationAction.EXTENDED,
-    }[action]
+    assert (
+        result.action
+        is {
+            "creating": AllocationAction.CREATED,
+            "reusing": AllocationAction.REUSED,
+            "extending": AllocationAction.EXTENDED,
+        }[action]
+    )
     assert (result.remaining_extensions, result.remaining_days) == (extensions, days)
     assert result.capped_duration == capped and result.other == ()
     assert (workspace_error_message(err) is None) == (capped is None)
@@ -333,19 +339,31 @@ def test_allocate_round_trip(
 # --- any text: models or ParseError ---------------------------------------------------
 
 _FRAGMENTS = [
-    "id: a", "Id: b-c", "     workspace directory  : /s/u-a", "    remaining time       : 1 days, -2 hours",
-    "     remaining time       : expired", "     creation time        : Tue Nov 24 21:24:14 2026",
-    "    expiration time      : Sun Mar 26 02:30:00 2023", "     available extensions : 3",
-    "     group                : g", "    until deletion       : 0 days, 0 hours", "scratch:",
-    "available filesystems:", "scratch (default)", "marie-x-1700000000",
-    "\tunavailable since Tue Nov 24 21:24:14 2026", "\tin filesystem     : ws2",
-    "\trestorable until  : Tue Nov 21 22:13:20 2023 (6 days, 23 hours)", "/scratch/ws/0/x",
-    "Error: no more extensions.", "       setting to allowed maximum of 3",
-    "remaining extensions  : 2", "", "   ",
+    "id: a",
+    "Id: b-c",
+    "     workspace directory  : /s/u-a",
+    "    remaining time       : 1 days, -2 hours",
+    "     remaining time       : expired",
+    "     creation time        : Tue Nov 24 21:24:14 2026",
+    "    expiration time      : Sun Mar 26 02:30:00 2023",
+    "     available extensions : 3",
+    "     group                : g",
+    "    until deletion       : 0 days, 0 hours",
+    "scratch:",
+    "available filesystems:",
+    "scratch (default)",
+    "marie-x-1700000000",
+    "\tunavailable since Tue Nov 24 21:24:14 2026",
+    "\tin filesystem     : ws2",
+    "\trestorable until  : Tue Nov 21 22:13:20 2023 (6 days, 23 hours)",
+    "/scratch/ws/0/x",
+    "Error: no more extensions.",
+    "       setting to allowed maximum of 3",
+    "remaining extensions  : 2",
+    "",
+    "   ",
 ]
-texts = st.lists(
-    st.one_of(st.sampled_from(_FRAGMENTS), st.text(max_size=40)), max_size=12
-).map("\n".join)
+texts = st.lists(st.one_of(st.sampled_from(_FRAGMENTS), st.text(max_size=40)), max_size=12).map("\n".join)
 
 _PARSERS: list[Callable[[str], object]] = [
     lambda t: parse_ws_list(t, tz=ZONES[1], now=datetime(2024, 1, 1, tzinfo=UTC), user="u"),
@@ -373,9 +391,7 @@ def test_any_text_gives_models_or_parse_error(index: int, text: str) -> None:
 @pytest.mark.slow
 @settings(max_examples=3000, deadline=None)
 @given(st.lists(workspaces(), max_size=6), zones, st.sampled_from([1, 2]), st.booleans())
-def test_rendered_listings_parse_back_many(
-    items: list[Ws], zone: tzinfo, version: int, terse: bool
-) -> None:
+def test_rendered_listings_parse_back_many(items: list[Ws], zone: tzinfo, version: int, terse: bool) -> None:
     items = _one_per_directory([Ws(**{**ws.__dict__, "user": "marie"}) for ws in items])
     now = datetime(2025, 3, 30, 1, tzinfo=UTC)
     render = render_v1 if version == 1 else render_v2

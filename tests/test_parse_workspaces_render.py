@@ -88,7 +88,7 @@ def render_v1(
     out: list[str] = []
     for ws in items:
         base = f"{ws.user}-{ws.name}"
-        out.append(f"id: {base if admin else base[base.find('-') + 1:]}\n")
+        out.append(f"id: {base if admin else base[base.find('-') + 1 :]}\n")
         out.append(_line(5, "workspace directory", ws.path))
         out.append(_line(5, "remaining time", v1_remaining(ws, now)))
         if not terse:
@@ -164,9 +164,7 @@ def render_v2(
 
 def render_fs_v1(names: list[str], default: str | None, *, find: bool = False) -> str:
     head = "Available filesystems:\n" if find else "available filesystems:\n"
-    return head + "".join(
-        f"{n} (default)\n" if n == default and not find else f"{n}\n" for n in names
-    )
+    return head + "".join(f"{n} (default)\n" if n == default and not find else f"{n}\n" for n in names)
 
 
 def render_fs_v2(rows: list[tuple[str, int, int, int, int, bool, bool, bool, str]], *, details: bool) -> str:
@@ -176,15 +174,21 @@ def render_fs_v2(rows: list[tuple[str, int, int, int, int, bool, bool, bool, str
     out.append("\n")
     out.append(
         "{:>10}{:>12}{:>12}{:>10}{:>17}{:>12}{:>12}{:>12}{:>10}\n".format(
-            "name", "maxduration", "extensions", "keeptime", "releasekeeptime",
-            "allocatable", "extendable", "restorable", "comment",
+            "name",
+            "maxduration",
+            "extensions",
+            "keeptime",
+            "releasekeeptime",
+            "allocatable",
+            "extendable",
+            "restorable",
+            "comment",
         )
     )
     for name, dur, ext, keep, rkeep, alloc, extend, restore, comment in rows:
         flags = ["true" if f else "false" for f in (alloc, extend, restore)]
         out.append(
-            f"{name:>10}{dur:>12}{ext:>12}{keep:>10}{rkeep:>17}"
-            f"{flags[0]:>12}{flags[1]:>12}{flags[2]:>12}   {comment}\n"
+            f"{name:>10}{dur:>12}{ext:>12}{keep:>10}{rkeep:>17}{flags[0]:>12}{flags[1]:>12}{flags[2]:>12}   {comment}\n"
         )
     return "".join(out)
 
@@ -201,9 +205,7 @@ def render_restore_v1(by_fs: dict[str, list[str]], tz: tzinfo, *, brief: bool = 
     return "".join(out)
 
 
-def render_restore_v2(
-    entries: list[tuple[str, str, int]], now: datetime, tz: tzinfo, *, brief: bool = False
-) -> str:
+def render_restore_v2(entries: list[tuple[str, str, int]], now: datetime, tz: tzinfo, *, brief: bool = False) -> str:
     """``entries``: (id, filesystem, keeptime days)."""
     out: list[str] = []
     for rid, fs, keeptime in entries:
@@ -213,10 +215,7 @@ def render_restore_v2(
         ts = datetime.fromtimestamp(int(rid.rsplit("-", 1)[1]), timezone.utc)
         until = ts + timedelta(days=keeptime)
         out.append(f"\tunavailable since : {format_ctime(ts, tz)}\n")
-        out.append(
-            f"\trestorable until  : {format_ctime(until, tz)} "
-            f"({v2_days_hours(_seconds(until, now))})\n"
-        )
+        out.append(f"\trestorable until  : {format_ctime(until, tz)} ({v2_days_hours(_seconds(until, now))})\n")
         out.append(f"\tin filesystem     : {fs}\n")
     return "".join(out)
 
@@ -270,9 +269,7 @@ def test_render_v1_matches_real_list_all_and_terse() -> None:
 def test_render_fs_and_restore_match_real() -> None:
     assert render_fs_v1(["scratch", "ssd"], "scratch") == real("list-l.stdout")
     assert render_fs_v1(["scratch", "ssd"], None) == real("find-l.stdout")
-    restore = render_restore_v1(
-        {"scratch": ["marie-commented-1795555454"], "ssd": []}, timezone.utc
-    )
+    restore = render_restore_v1({"scratch": ["marie-commented-1795555454"], "ssd": []}, timezone.utc)
     assert restore == real("restore-l.stdout")
 
 
@@ -290,8 +287,13 @@ def test_render_allocate_matches_real() -> None:
 def test_render_v2_matches_documented_example() -> None:
     zone = timezone.utc
     ws = Ws(
-        "alice", "myws", "/tmp/ws/ws2/1", "ws2",
-        datetime(2023, 11, 13, 10, tzinfo=zone), datetime(2023, 11, 20, 10, tzinfo=zone), 3,
+        "alice",
+        "myws",
+        "/tmp/ws/ws2/1",
+        "ws2",
+        datetime(2023, 11, 13, 10, tzinfo=zone),
+        datetime(2023, 11, 20, 10, tzinfo=zone),
+        3,
     )
     now = datetime(2023, 11, 13, 10, 30, tzinfo=zone)
     assert render_v2([ws], now, zone) == (

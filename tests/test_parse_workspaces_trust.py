@@ -12,8 +12,6 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from test_parse_workspaces_render import Ws, render_v1, render_v2
-from ws_v2_captures import Row, capture, render_table_v2
 
 from taurus_datamover.errors import ParseError
 from taurus_datamover.parsers.workspaces import (
@@ -26,6 +24,8 @@ from taurus_datamover.parsers.workspaces import (
     parse_ws_stat,
 )
 from taurus_datamover.parsers.ws_common import NAME_PATTERN, derive_name
+from test_parse_workspaces_render import Ws, render_v1, render_v2
+from ws_v2_captures import Row, capture, render_table_v2
 
 UTC = timezone.utc
 NOW = datetime(2026, 11, 24, 21, 0, tzinfo=UTC)
@@ -79,7 +79,7 @@ def test_a_header_inside_an_incomplete_block_is_refused(generation: int) -> None
     text = RENDER[generation]([_ws(), _ws("evil")], NOW, UTC, terse=True)
     lines = text.splitlines(keepends=True)
     cut = "".join(lines[:2] + lines[4:])  # block 1 loses `remaining time`, `available ...`
-    with pytest.raises(ParseError, match="cannot begin here|without a"):
+    with pytest.raises(ParseError, match=r"cannot begin here|without a"):
         parse_ws_list(cut, tz=UTC, now=NOW, user="marie")
 
 
@@ -100,7 +100,7 @@ def test_v2_layout_is_exact(old: str, new: str) -> None:
 def test_keys_out_of_order_or_cut_off_are_refused() -> None:
     text = render_v2([_ws()], NOW, UTC)
     lines = text.splitlines(keepends=True)
-    swapped = "".join(lines[:3] + [lines[4], lines[3]] + lines[5:])
+    swapped = "".join([*lines[:3], lines[4], lines[3], *lines[5:]])
     with pytest.raises(ParseError, match="order"):
         parse_ws_list(swapped, tz=UTC, now=NOW, user="marie")
     with pytest.raises(ParseError, match="cut off"):
@@ -131,9 +131,7 @@ def test_entries_the_tools_cannot_print_are_refused() -> None:
         "    remaining time       : 99 days, 0 hours"
     )
     with pytest.raises(ParseError, match="listed twice"):
-        parse_ws_list(
-            render_v2([_ws(comment=forged), _ws("next")], NOW, UTC), tz=UTC, now=NOW, user="marie"
-        )
+        parse_ws_list(render_v2([_ws(comment=forged), _ws("next")], NOW, UTC), tz=UTC, now=NOW, user="marie")
 
 
 def _perfect_forgery(generation: int) -> str:
@@ -406,9 +404,7 @@ _PATHS = st.lists(st.from_regex(r"[a-z0-9._]{1,20}", fullmatch=True), min_size=1
     ),
     st.booleans(),
 )
-def test_property_table_round_trips(
-    items: list[tuple[str, str, int, int]], terse: bool
-) -> None:
+def test_property_table_round_trips(items: list[tuple[str, str, int, int]], terse: bool) -> None:
     rows = [
         Row(name.rsplit("-", 1)[-1], f"{space}/usera-{name}", NOW + timedelta(seconds=left), ext, left)
         for name, space, left, ext in items

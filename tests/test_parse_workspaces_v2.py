@@ -13,8 +13,6 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from test_parse_workspaces_render import Ws, render_v2
-from ws_v2_captures import V2, Row, capture, render_table_v2, scenarios_of
 
 from taurus_datamover.errors import ParseError
 from taurus_datamover.models.workspaces import WorkspaceState
@@ -27,6 +25,8 @@ from taurus_datamover.parsers.workspaces import (
     parse_ws_restore_list,
     parse_ws_stat,
 )
+from test_parse_workspaces_render import Ws, render_v2
+from ws_v2_captures import V2, Row, capture, render_table_v2, scenarios_of
 
 BERLIN = ZoneInfo("Europe/Berlin")
 UTC = timezone.utc
@@ -116,7 +116,7 @@ def test_removed_entries_refuse_to_act() -> None:
             raise AssertionError("must not be called")
 
     bound = quick.bind(Owner())
-    with pytest.raises(Exception, match="deleted area.*ws_restore usera-quick-1795556194"):
+    with pytest.raises(Exception, match=r"deleted area.*ws_restore usera-quick-1795556194"):
         bound.release()
 
 
@@ -155,9 +155,7 @@ def test_table_parses_and_renders_back_byte_for_byte(name: str) -> None:
 def test_table_gives_the_same_models_as_the_blocks() -> None:
     table_cap, block_cap = capture("28_list_table"), capture("17_list_six")
     table = parse_ws_list_table(table_cap.stdout, tz=BERLIN, now=block_cap.now, user=USER)
-    blocks = {
-        i.path: i for i in parse_ws_list(block_cap.stdout, tz=BERLIN, now=block_cap.now, user=USER)
-    }
+    blocks = {i.path: i for i in parse_ws_list(block_cap.stdout, tz=BERLIN, now=block_cap.now, user=USER)}
     assert {i.path for i in table} == set(blocks)
     for row in table:
         block = blocks[row.path]

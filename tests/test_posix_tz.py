@@ -42,8 +42,12 @@ print(json.dumps(out))
 def glibc(cases: list[tuple[str, list[int]]]) -> list[list[tuple[int, int]]]:
     """``(tm_gmtoff, tm_isdst)`` of each instant, as the C library computes it for that TZ."""
     done = subprocess.run(
-        [sys.executable, "-I", "-c", _GLIBC], input=json.dumps(cases), capture_output=True,
-        text=True, timeout=120, check=True,
+        [sys.executable, "-I", "-c", _GLIBC],
+        input=json.dumps(cases),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     return [[(off, dst) for off, dst in rows] for rows in json.loads(done.stdout)]
 
@@ -82,15 +86,28 @@ def test_date_agrees() -> None:
     date = shutil.which("date")
     assert date is not None
     for tz, expected in [("UTC+3", "-0300"), ("<+0530>-5:30", "+0530")]:
-        shown = subprocess.run([date, "-d", f"@{T}", "+%z"], env={**os.environ, "TZ": tz},
-                               capture_output=True, text=True, check=True).stdout.strip()
+        shown = subprocess.run(
+            [date, "-d", f"@{T}", "+%z"], env={**os.environ, "TZ": tz}, capture_output=True, text=True, check=True
+        ).stdout.strip()
         assert shown == expected
         offset = datetime.fromtimestamp(T, zone_from_tz(tz)).strftime("%z")
         assert offset == expected
 
 
-@pytest.mark.parametrize("tz", ["XYZ", "Europe/Nowhere", "CET-1CEST,M3.5.0", "UTC+3x", "UTC+25",
-                                "EST5EDT,M13.1.0,M11.1.0", "<AB>3", "CET-1CEST,J366,M10.5.0", "/etc/passwd"])
+@pytest.mark.parametrize(
+    "tz",
+    [
+        "XYZ",
+        "Europe/Nowhere",
+        "CET-1CEST,M3.5.0",
+        "UTC+3x",
+        "UTC+25",
+        "EST5EDT,M13.1.0,M11.1.0",
+        "<AB>3",
+        "CET-1CEST,J366,M10.5.0",
+        "/etc/passwd",
+    ],
+)
 def test_unreadable_tz_is_an_error_not_utc(tz: str) -> None:
     with pytest.raises(TimeZoneError, match="neither a time zone file nor a POSIX TZ string") as info:
         zone_from_tz(tz)
@@ -122,7 +139,9 @@ def test_pickles_by_its_text() -> None:
 
 def test_dst_without_rules_follows_posixrules_since_2007() -> None:
     tz = "CET-1CEST"
-    instants = [int(datetime(y, m, 15, 12, tzinfo=timezone.utc).timestamp()) for y in (2008, 2026, 2036) for m in range(1, 13)]
+    instants = [
+        int(datetime(y, m, 15, 12, tzinfo=timezone.utc).timestamp()) for y in (2008, 2026, 2036) for m in range(1, 13)
+    ]
     zone = zone_from_tz(tz)
     assert [ours(zone, t) for t in instants] == glibc([(tz, instants)])[0]
 

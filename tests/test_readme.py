@@ -107,8 +107,13 @@ def test_readme_from_a_fresh_clone(tmp_path: Path) -> None:
     first = _sh_blocks()[0].strip()
     env = _shell_env(tmp_path, "/usr/bin")
     done = subprocess.run(
-        ["bash", "-c", first], cwd=clone, env=env, stdin=subprocess.DEVNULL,
-        capture_output=True, text=True, timeout=1200,
+        ["bash", "-c", first],
+        cwd=clone,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=1200,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "released taurus-demo" in done.stdout

@@ -90,8 +90,15 @@ def test_scontrol_record() -> None:
 
 @pytest.mark.parametrize(
     "word,state",
-    [("PD", JobState.PENDING), ("CG", JobState.RUNNING), ("CD", JobState.COMPLETED), ("F", JobState.FAILED),
-     ("CANCELLED by 0", JobState.CANCELLED), ("TO", JobState.TIMEOUT), ("WHATEVER", JobState.UNKNOWN)],
+    [
+        ("PD", JobState.PENDING),
+        ("CG", JobState.RUNNING),
+        ("CD", JobState.COMPLETED),
+        ("F", JobState.FAILED),
+        ("CANCELLED by 0", JobState.CANCELLED),
+        ("TO", JobState.TIMEOUT),
+        ("WHATEVER", JobState.UNKNOWN),
+    ],
 )
 def test_state_words(word: str, state: JobState) -> None:
     assert state_from_slurm(word) is state

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from fake_tools import write_executable
 from taurus_datamover.command import ToolCall
 from taurus_datamover.datamover import Datamover
 from taurus_datamover.errors import ToolNotFoundError
 from taurus_datamover.tools import DATAMOVER_FAMILY, WORKSPACE_FAMILY, find_tools, search_directories
 from taurus_datamover.workspace import Workspace
-from fake_tools import write_executable
 
 
 def _tool(directory: Path, name: str, text: str = "#!/bin/sh\necho {name}\n") -> Path:
@@ -98,7 +98,7 @@ def test_threads_sharing_one_object_run_their_own_tools(tmp_path: Path) -> None:
     """The original stored the current command on the instance; 32 threads must not mix."""
     tools = ("dtls", "dtcp", "dtmv", "dtrm", "dtrsync", "dttar", "dtwget", "dtinfo", "dtqueue", "dtq", "dtcancel")
     for tool in tools:
-        _tool(tmp_path, tool, "#!/bin/sh\necho {name} \"$@\"\n")
+        _tool(tmp_path, tool, '#!/bin/sh\necho {name} "$@"\n')
     calls = [(tools[i % len(tools)], f"arg-{i}") for i in range(33)]  # three threads per tool
     dm = Datamover(path_to_exe=str(tmp_path), blocking=False)
     results: dict[str, tuple[str, bytes]] = {}

@@ -357,9 +357,7 @@ def marker_ws(tmp_path: Path) -> tuple[Workspace, Path]:
 
 
 @pytest.mark.parametrize("bad", BAD_NAMES)
-def test_invalid_names_are_rejected_before_any_tool_runs(
-    marker_ws: tuple[Workspace, Path], bad: str
-) -> None:
+def test_invalid_names_are_rejected_before_any_tool_runs(marker_ws: tuple[Workspace, Path], bad: str) -> None:
     ws, marker = marker_ws
     calls: list[Callable[[], object]] = [
         lambda: ws.allocate(bad, 3),

@@ -59,9 +59,7 @@ def nothing_allocated(site: EmulatedSite) -> bool:
         "cr\r",
     ],
 )
-def test_a_comment_with_a_control_character_is_refused_before_ws_allocate(
-    site: EmulatedSite, comment: str
-) -> None:
+def test_a_comment_with_a_control_character_is_refused_before_ws_allocate(site: EmulatedSite, comment: str) -> None:
     ws = site.workspace()
     with pytest.raises(WorkspaceArgumentError, match="comment holds") as info:
         ws.allocate("x", 3, comment=comment)
@@ -99,9 +97,24 @@ def test_the_original_api_methods_check_every_argument(site: EmulatedSite) -> No
 def test_the_command_line_refuses_before_any_tool_runs(site: EmulatedSite, tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TAURUS_")}
     done = subprocess.run(
-        [sys.executable, "-m", "taurus_datamover", "--site-root", str(site.root),
-         "ws", "allocate", "x", "3", "--comment", "run 7\nsee README"],
-        capture_output=True, text=True, env=env, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "taurus_datamover",
+            "--site-root",
+            str(site.root),
+            "ws",
+            "allocate",
+            "x",
+            "3",
+            "--comment",
+            "run 7\nsee README",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 2  # a usage error: refused before anything ran
     assert "comment holds the control character U+000A" in done.stderr
@@ -110,9 +123,7 @@ def test_the_command_line_refuses_before_any_tool_runs(site: EmulatedSite, tmp_p
 
 @settings(max_examples=60)
 @given(st.text(max_size=20), st.sampled_from(FORBIDDEN), st.text(max_size=20))
-def test_any_forbidden_character_is_refused_where_it_stands(
-    before: str, bad: str, after: str
-) -> None:
+def test_any_forbidden_character_is_refused_where_it_stands(before: str, bad: str, after: str) -> None:
     text = before + bad + after
     index = first_forbidden(text)
     assert index is not None and index <= len(before)

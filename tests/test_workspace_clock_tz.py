@@ -29,8 +29,12 @@ def _plain_env(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize("fmt", ["v1", "v2"])
 @pytest.mark.parametrize(
     ("tz", "offset"),
-    [("UTC+3", timedelta(hours=-3)), ("<+0530>-5:30", timedelta(hours=5, minutes=30)),
-     ("CET-1CEST,M3.5.0,M10.5.0/3", timedelta(hours=1)), ("America/St_Johns", timedelta(hours=-3, minutes=-30))],
+    [
+        ("UTC+3", timedelta(hours=-3)),
+        ("<+0530>-5:30", timedelta(hours=5, minutes=30)),
+        ("CET-1CEST,M3.5.0,M10.5.0/3", timedelta(hours=1)),
+        ("America/St_Johns", timedelta(hours=-3, minutes=-30)),
+    ],
 )
 def test_times_are_read_in_the_tools_tz(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, tz: str, offset: timedelta
@@ -71,8 +75,10 @@ def test_a_root_left_in_the_shell_does_not_move_other_tools_clock(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     past = datetime(2020, 1, 1, tzinfo=timezone.utc)
-    with EmulatedSite(tmp_path / "left", slurm=False, now=past) as left, \
-            EmulatedSite(tmp_path / "other", slurm=False) as other:
+    with (
+        EmulatedSite(tmp_path / "left", slurm=False, now=past) as left,
+        EmulatedSite(tmp_path / "other", slurm=False) as other,
+    ):
         monkeypatch.setenv("TAURUS_EMULATOR_ROOT", str(left.root))
         assert Workspace(left.bin).current_time() == past
         for ws in (

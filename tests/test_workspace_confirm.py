@@ -77,8 +77,13 @@ def test_a_comment_holding_a_whole_entry_cannot_make_get_return_it(site: Emulate
     ghost_dir = str(site.root / "horse" / "ws" / f"{getpass.getuser()}-ghost")
     remaining = "4 days 23 hours" if fmt == "v1" else "4 days, 23 hours"
     forged = "\n".join(
-        ["x", *_tail(fmt, "Sun Nov 29 22:24:14 2026"), f"{header}: ghost",
-         _line(fmt, "workspace directory", ghost_dir), _line(fmt, "remaining time", remaining)]
+        [
+            "x",
+            *_tail(fmt, "Sun Nov 29 22:24:14 2026"),
+            f"{header}: ghost",
+            _line(fmt, "workspace directory", ghost_dir),
+            _line(fmt, "remaining time", remaining),
+        ]
     )
     _raw_allocate(site, "own", 5, forged)
     ws = _ws(site)
@@ -115,7 +120,10 @@ def test_auto_extend_fails_loudly_on_a_forged_listing(site: EmulatedSite, fmt: s
     env = {**os.environ, **site.env(), "XDG_CACHE_HOME": str(site.root / "cache")}
     done = subprocess.run(
         [sys.executable, "-m", "taurus_datamover", "ws", "auto-extend", "--within", "7d", "--days", "30"],
-        env=env, capture_output=True, text=True, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 1, (done.stdout, done.stderr)
     assert "order" in done.stderr and "extended" not in done.stdout
@@ -141,7 +149,11 @@ def test_the_real_full_and_terse_listings_agree() -> None:
     ("old", "new", "why"),
     [
         ("     available extensions : 10\nid: first", "     available extensions : 3\nid: first", "extensions"),
-        ("expiration date      : Sun Nov 29 21:24:14 2026", "expiration date      : Wed Dec  2 21:24:14 2026", "expiry"),
+        (
+            "expiration date      : Sun Nov 29 21:24:14 2026",
+            "expiration date      : Wed Dec  2 21:24:14 2026",
+            "expiry",
+        ),
     ],
 )
 def test_lines_after_a_comment_must_agree_with_the_terse_listing(old: str, new: str, why: str) -> None:

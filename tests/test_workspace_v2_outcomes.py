@@ -11,9 +11,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from fake_tools import write_executable
-from ws_v2_captures import capture, install_replay
 
+from fake_tools import write_executable
 from taurus_datamover.emulator.site import EmulatedSite
 from taurus_datamover.errors import ParseError, WorkspaceError, WorkspaceNotFound
 from taurus_datamover.workspace import (
@@ -23,6 +22,7 @@ from taurus_datamover.workspace import (
     WorkspaceWarning,
     check_workspace_name,
 )
+from ws_v2_captures import capture, install_replay
 
 V1 = Path(__file__).resolve().parent.parent / "fixtures" / "hpc-workspace-v1-real"
 NOW = capture("17_list_six").now
@@ -69,10 +69,28 @@ def test_capped_allocation_is_success_with_a_warning(bin_dir: Path) -> None:
     [
         ("ws_allocate", "15_allocate_unknown_fs", ("allocate", "x1", 5), WorkspaceError, "not allowed"),
         ("ws_extend", "45_extend_missing", ("extend", "nosuchws", 10), WorkspaceNotFound, "does not exist"),
-        ("ws_extend", "46_extend_not_extendable_fs", ("extend", "fastscratch", 5), WorkspaceError, "can not be extended"),
-        ("ws_extend", "49_extend_walrus_no_extensions_left", ("extend", "bigdata", 5), WorkspaceError, "no more extensions"),
+        (
+            "ws_extend",
+            "46_extend_not_extendable_fs",
+            ("extend", "fastscratch", 5),
+            WorkspaceError,
+            "can not be extended",
+        ),
+        (
+            "ws_extend",
+            "49_extend_walrus_no_extensions_left",
+            ("extend", "bigdata", 5),
+            WorkspaceError,
+            "no more extensions",
+        ),
         ("ws_release", "52_release_missing", ("release", "nosuchws"), WorkspaceNotFound, "Non-existent"),
-        ("ws_allocate", "14_allocate_mail_without_reminder", ("allocate", "nomail", 5), WorkspaceError, "without the reminder"),
+        (
+            "ws_allocate",
+            "14_allocate_mail_without_reminder",
+            ("allocate", "nomail", 5),
+            WorkspaceError,
+            "without the reminder",
+        ),
     ],
 )
 def test_refusals_become_typed_errors(

@@ -18,7 +18,6 @@ from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 
 from fake_tools import write_executable
-
 from taurus_datamover.parsers.ctime import format_ctime
 
 V2 = Path(__file__).resolve().parent.parent / "fixtures" / "hpc-workspace-v2-real"
@@ -64,9 +63,7 @@ def scenarios_of(command_pattern: str) -> list[str]:
     return found
 
 
-def install_replay(
-    bin_dir: Path, tool: str, scenario: str, *, root: Path = V2, calls: Path | None = None
-) -> Path:
+def install_replay(bin_dir: Path, tool: str, scenario: str, *, root: Path = V2, calls: Path | None = None) -> Path:
     """A fake ``tool`` in ``bin_dir`` that replays ``scenario``'s streams and exit code
     (from ``root``: the v2 captures unless told); each call's argv is appended to ``calls``."""
     bin_dir.mkdir(parents=True, exist_ok=True)
@@ -109,9 +106,7 @@ def render_table_v2(rows: list[Row], tz: tzinfo, *, terse: bool = False) -> str:
         out.append(f"{'ID':<30} {'PATH':<50} {'REMAINING':<9}\n")
         out.append(f"{'':=<30} {'':=<50} {'':=<9}\n")
     else:
-        out.append(
-            f"{'ID':<30} {'PATH':<50} {'EXPIRATION':<25} {'EXTENSIONS':10} {'REMAINING':<9}\n"
-        )
+        out.append(f"{'ID':<30} {'PATH':<50} {'EXPIRATION':<25} {'EXTENSIONS':10} {'REMAINING':<9}\n")
         out.append(f"{'':=<30} {'':=<50} {'':=<25} {'':=<10} {'':=<9}\n")
     for row in rows:
         id_break = f"{chr(10):31}" if len(row.id) > 30 else ""

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from taurus_datamover.datamover import Datamover
-    from taurus_datamover.file_api import SaveError
     from taurus_datamover.errors import (
         CommandTimeout,
         DatamoverError,
@@ -25,6 +24,7 @@ if TYPE_CHECKING:
         WorkspaceError,
         WorkspaceNotFound,
     )
+    from taurus_datamover.file_api import SaveError
     from taurus_datamover.jobs import Job, JobOutput, waitfor
     from taurus_datamover.models import (
         EntryType,

@@ -78,9 +78,7 @@ class CacheWorkspace:
         self._name = id
         self._released = False
         self._closed = False
-        self._info: AllocatedWorkspace = self.ws.allocate(
-            id, expire_in_days, filesystem=filesystem, comment=comment
-        )
+        self._info: AllocatedWorkspace = self.ws.allocate(id, expire_in_days, filesystem=filesystem, comment=comment)
         # Released on exit only when the tool said it created the workspace just now.
         self._owned = self._info.action is AllocationAction.CREATED
         if not self._owned:
@@ -178,7 +176,7 @@ class CacheWorkspace:
         # exception propagate rather than replace it with a release error.
         try:
             self.cleanup()
-        except Exception as error:  # noqa: BLE001 - reported; the original error wins
+        except Exception as error:
             warnings.warn(
                 f"could not release cache workspace {self._name!r}: {error}",
                 RuntimeWarning,

@@ -18,10 +18,10 @@ from typing import ClassVar
 
 from taurus_datamover.errors import ToolError, ToolNotFoundError
 from taurus_datamover.jobs import Job
-from taurus_datamover.tools import ToolFamily, Toolbox, find_tools
+from taurus_datamover.tools import Toolbox, ToolFamily, find_tools
 from taurus_datamover.watcher import JobWatcher
 
-__all__ = ["ToolCall", "ToolSet", "PathArg", "arg_words", "as_arg", "end_of_options"]
+__all__ = ["PathArg", "ToolCall", "ToolSet", "arg_words", "as_arg", "end_of_options"]
 
 #: What may be passed as one argument: text, bytes (raw file names) or a path object.
 PathArg = str | bytes | os.PathLike[str]

@@ -48,10 +48,10 @@ from taurus_datamover.command import PathArg, ToolSet, arg_words, as_arg, end_of
 from taurus_datamover.errors import CommandTimeout, DatamoverError
 from taurus_datamover.file_api import Compression, SaveError, WalkTriple
 from taurus_datamover.jobs import Job, JobOutput
-from taurus_datamover.models.jobs import JobInfo
-from taurus_datamover.parsers.slurm import parse_squeue
 from taurus_datamover.models.files import FileEntry
+from taurus_datamover.models.jobs import JobInfo
 from taurus_datamover.parsers.ls import UNAMBIGUOUS_LS_ENV, parse_ls
+from taurus_datamover.parsers.slurm import parse_squeue
 from taurus_datamover.tools import DATAMOVER_FAMILY
 from taurus_datamover.watcher import PATIENCE, JobWatcher, watcher_for
 
@@ -61,7 +61,7 @@ if TYPE_CHECKING:
     from taurus_datamover.sync.manifest import VerifyMode
     from taurus_datamover.workspace import Workspace
 
-__all__ = ["Datamover", "SaveError", "TRANSFER_TOOLS"]
+__all__ = ["TRANSFER_TOOLS", "Datamover", "SaveError"]
 
 #: The tools that run a command as a transfer job and take --blocking/--time/--account.
 TRANSFER_TOOLS = frozenset({"dtls", "dtcp", "dtmv", "dtrm", "dtrsync", "dttar", "dtwget"})
@@ -183,7 +183,11 @@ class Datamover(ToolSet):
 
     def _canceller(self) -> Callable[[int], None] | None:
         """``dtcancel N`` where it exists, else ``scancel N``; None when neither does."""
-        tool = self.tool_path("dtcancel") if self.has_tool("dtcancel") else shutil.which("scancel", path=self._search_path())
+        tool = (
+            self.tool_path("dtcancel")
+            if self.has_tool("dtcancel")
+            else shutil.which("scancel", path=self._search_path())
+        )
         if tool is None:
             return None
         env = self.env
@@ -216,9 +220,7 @@ class Datamover(ToolSet):
         argv = self.queue_argv()
         if argv is None:
             return None
-        return watcher_for(
-            argv, self.env, ask_scontrol=not self.has_tool("dtqueue"), patience=self.queue_patience
-        )
+        return watcher_for(argv, self.env, ask_scontrol=not self.has_tool("dtqueue"), patience=self.queue_patience)
 
     # ================================================================== job management
     def jobs(self, *, include_finished: bool = True, timeout: float | None = 120) -> list[JobInfo]:
@@ -289,7 +291,7 @@ class Datamover(ToolSet):
         self,
         path: PathArg,
         *,
-        all: bool = False,  # noqa: A002 - ls's own word, as in FileOwner
+        all: bool = False,
         recursive: bool = False,
         timeout: float | None = None,
         time: str | None = None,
@@ -331,8 +333,11 @@ class Datamover(ToolSet):
         entries = self._entries(path, flags, job.result().stdout)
         if len(entries) != 1:
             raise DatamoverError(
-                f"dtls -d printed {len(entries)} entries for one path", argv=job.argv,
-                returncode=job.returncode, stdout=job.stdout_text, stderr=job.stderr_text,
+                f"dtls -d printed {len(entries)} entries for one path",
+                argv=job.argv,
+                returncode=job.returncode,
+                stdout=job.stdout_text,
+                stderr=job.stderr_text,
             )
         return entries[0]
 
@@ -351,8 +356,7 @@ class Datamover(ToolSet):
         permission, a Slurm error) raises :class:`DatamoverError`, so a broken cluster is
         never mistaken for a missing file.
         """
-        job = self._listing(path, file_api.ls_flags(directory=True), timeout=timeout, time=time,
-                            account=account)
+        job = self._listing(path, file_api.ls_flags(directory=True), timeout=timeout, time=time, account=account)
         try:
             job.result()
         except DatamoverError as error:
@@ -365,7 +369,7 @@ class Datamover(ToolSet):
         self,
         top: PathArg,
         *,
-        all: bool = False,  # noqa: A002
+        all: bool = False,
         timeout: float | None = None,
         time: str | None = None,
         account: str | None = None,
@@ -410,10 +414,10 @@ class Datamover(ToolSet):
         ``no_target_directory`` makes ``dst`` the copy itself (``-T``, one source).
         Returns the :class:`Job`; ``job.result()`` waits and raises on failure.
         """
-        args = file_api.cp_args(src, dst, recursive=recursive, preserve=preserve,
-                                no_target_directory=no_target_directory)
-        return self._transfer("dtcp", args, timeout=timeout, blocking=blocking, time=time,
-                              account=account)
+        args = file_api.cp_args(
+            src, dst, recursive=recursive, preserve=preserve, no_target_directory=no_target_directory
+        )
+        return self._transfer("dtcp", args, timeout=timeout, blocking=blocking, time=time, account=account)
 
     def mv(
         self,
@@ -432,8 +436,7 @@ class Datamover(ToolSet):
         """
         args = file_api.mv_args(src, dst)
         self._refuse_links_behind_slashes("dtmv", src, timeout=timeout, time=time, account=account)
-        return self._transfer("dtmv", args, timeout=timeout, blocking=blocking, time=time,
-                              account=account)
+        return self._transfer("dtmv", args, timeout=timeout, blocking=blocking, time=time, account=account)
 
     def rm(
         self,
@@ -455,8 +458,7 @@ class Datamover(ToolSet):
         args = file_api.rm_args(paths, recursive=recursive)
         if recursive:
             self._refuse_links_behind_slashes("dtrm", paths, timeout=timeout, time=time, account=account)
-        return self._transfer("dtrm", args, timeout=timeout, blocking=blocking, time=time,
-                              account=account)
+        return self._transfer("dtrm", args, timeout=timeout, blocking=blocking, time=time, account=account)
 
     def _refuse_links_behind_slashes(
         self,
@@ -479,8 +481,13 @@ class Datamover(ToolSet):
             return
         flags = file_api.ls_flags(directory=True)
         check = self._transfer(
-            "dtls", [*flags, "--", *(stripped for _, stripped in slashed)], timeout=timeout,
-            blocking=None, time=time, account=account, env_overrides=UNAMBIGUOUS_LS_ENV,
+            "dtls",
+            [*flags, "--", *(stripped for _, stripped in slashed)],
+            timeout=timeout,
+            blocking=None,
+            time=time,
+            account=account,
+            env_overrides=UNAMBIGUOUS_LS_ENV,
         )
         try:
             stdout = check.result().stdout
@@ -500,7 +507,9 @@ class Datamover(ToolSet):
             f"refusing to run {tool}: {named}; with the trailing slash, {what}. Nothing was "
             "changed. Name the link without the slash to act on the link itself, or the "
             "directory by its own path.",
-            argv=check.argv, returncode=check.returncode, stdout=check.stdout_text,
+            argv=check.argv,
+            returncode=check.returncode,
+            stdout=check.stdout_text,
             stderr=check.stderr_text,
         )
 
@@ -520,8 +529,14 @@ class Datamover(ToolSet):
         anything else is a ``ValueError``. See :func:`file_api.rsync_args` for how path
         objects with a colon are kept local.
         """
-        return self._transfer("dtrsync", file_api.rsync_args(src, dst, options),
-                              timeout=timeout, blocking=blocking, time=time, account=account)
+        return self._transfer(
+            "dtrsync",
+            file_api.rsync_args(src, dst, options),
+            timeout=timeout,
+            blocking=blocking,
+            time=time,
+            account=account,
+        )
 
     def tar(
         self,
@@ -543,10 +558,8 @@ class Datamover(ToolSet):
         ``"gzip"``, ``"bzip2"``, ``"xz"`` or ``"zstd"``. The archive is always a local
         file (``--force-local``). Any other use of tar: :meth:`tar_raw`.
         """
-        args = file_api.tar_args(archive, members, create=create, compress=compress,
-                                 directory=directory)
-        return self._transfer("dttar", args, timeout=timeout, blocking=blocking, time=time,
-                              account=account)
+        args = file_api.tar_args(archive, members, create=create, compress=compress, directory=directory)
+        return self._transfer("dttar", args, timeout=timeout, blocking=blocking, time=time, account=account)
 
     def tar_raw(
         self,
@@ -558,8 +571,7 @@ class Datamover(ToolSet):
     ) -> Job:
         """``dttar ARGS...`` with ``args`` passed unchanged (the caller's own tar command
         line, e.g. ``"-tzf", archive``), plus the datamover options; returns the Job."""
-        return self._transfer("dttar", args, timeout=timeout, blocking=blocking, time=time,
-                              account=account)
+        return self._transfer("dttar", args, timeout=timeout, blocking=blocking, time=time, account=account)
 
     def wget(
         self,
@@ -576,12 +588,21 @@ class Datamover(ToolSet):
         ``dst`` is the file written (not a directory), so the result's name never depends
         on the server; an existing file is overwritten. Returns the Job.
         """
-        return self._transfer("dtwget", file_api.wget_args(url, dst), timeout=timeout,
-                              blocking=blocking, time=time, account=account)
+        return self._transfer(
+            "dtwget", file_api.wget_args(url, dst), timeout=timeout, blocking=blocking, time=time, account=account
+        )
 
     # ------------------------------------------------------------------ sync
-    def sync(self, src: PathArg, dst: PathArg, *, jobs: int = 4, verify: VerifyMode | None = "size-mtime",
-             time_limit: str | None = None, dry_run: bool = False) -> SyncRun:
+    def sync(
+        self,
+        src: PathArg,
+        dst: PathArg,
+        *,
+        jobs: int = 4,
+        verify: VerifyMode | None = "size-mtime",
+        time_limit: str | None = None,
+        dry_run: bool = False,
+    ) -> SyncRun:
         """Copy the tree ``src`` into ``dst`` as ``jobs`` parallel ``dtrsync`` batch jobs,
         recorded for :meth:`resume` and verified (``"size-mtime"``, ``"checksum"``, None);
         see :mod:`taurus_datamover.sync`. Returns the :class:`~taurus_datamover.sync.SyncRun`."""
@@ -665,8 +686,16 @@ class Datamover(ToolSet):
         except Exception:
             self._save_cleanup(place.owned, staging)
             raise
-        job = self.cp(local, dst=target_path, recursive=True, no_target_directory=True,
-                      timeout=timeout, blocking=blocking, time=time, account=account)
+        job = self.cp(
+            local,
+            dst=target_path,
+            recursive=True,
+            no_target_directory=True,
+            timeout=timeout,
+            blocking=blocking,
+            time=time,
+            account=account,
+        )
         try:
             output = job.result()
         except (DatamoverError, CommandTimeout) as error:
@@ -719,6 +748,6 @@ class Datamover(ToolSet):
                 owned.cleanup()
             elif staging is not None:
                 shutil.rmtree(staging)
-        except Exception as error:  # noqa: BLE001 - reported, never raised over the result
+        except Exception as error:
             what = f"cache workspace {owned.name!r}" if owned is not None else str(staging)
             warnings.warn(f"could not clean up {what}: {error}", RuntimeWarning, stacklevel=3)

@@ -22,15 +22,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 __all__ = [
-    "TaurusDatamoverError",
-    "ToolNotFoundError",
-    "ToolError",
-    "DatamoverError",
-    "WorkspaceError",
-    "WorkspaceNotFound",
     "CommandTimeout",
+    "DatamoverError",
     "ParseError",
     "SyncError",
+    "TaurusDatamoverError",
+    "ToolError",
+    "ToolNotFoundError",
+    "WorkspaceError",
+    "WorkspaceNotFound",
     "tail",
 ]
 
@@ -169,9 +169,7 @@ class CommandTimeout(TaurusDatamoverError, TimeoutError):
         return (_rebuild_timeout, (self.argv, self.timeout, self.stdout, self.stderr))
 
 
-def _rebuild_timeout(
-    argv: tuple[str, ...], timeout: float, stdout: str, stderr: str
-) -> CommandTimeout:
+def _rebuild_timeout(argv: tuple[str, ...], timeout: float, stdout: str, stderr: str) -> CommandTimeout:
     return CommandTimeout(argv, timeout, stdout=stdout, stderr=stderr)
 
 

@@ -45,9 +45,9 @@ __all__ = [
     "place_entries",
     "rm_args",
     "rsync_args",
+    "same_directory_key",
     "slashed_operands",
     "tar_args",
-    "same_directory_key",
     "walk_entries",
     "wget_args",
 ]
@@ -98,8 +98,7 @@ class SaveError(DatamoverError):
     def __reduce__(self) -> tuple[object, ...]:
         return (
             _rebuild_save_error,
-            (self.message, self.data_path, self.workspace_name, self.argv, self.returncode,
-             self.stdout, self.stderr),
+            (self.message, self.data_path, self.workspace_name, self.argv, self.returncode, self.stdout, self.stderr),
         )
 
 
@@ -112,8 +111,15 @@ def _rebuild_save_error(
     stdout: str,
     stderr: str,
 ) -> SaveError:
-    return SaveError(message, data_path=data_path, workspace_name=workspace_name, argv=argv,
-                     returncode=returncode, stdout=stdout, stderr=stderr)
+    return SaveError(
+        message,
+        data_path=data_path,
+        workspace_name=workspace_name,
+        argv=argv,
+        returncode=returncode,
+        stdout=stdout,
+        stderr=stderr,
+    )
 
 
 # ---------------------------------------------------------------------- paths
@@ -196,7 +202,7 @@ def links_behind_slashes(
 
 # ---------------------------------------------------------------------- argv builders
 def ls_flags(
-    *, all: bool = False, recursive: bool = False, directory: bool = False, follow_top: bool = False  # noqa: A002
+    *, all: bool = False, recursive: bool = False, directory: bool = False, follow_top: bool = False
 ) -> list[str]:
     """The ls options of the file API: :data:`UNAMBIGUOUS_LS_OPTIONS` (one line per
     entry, ``-b`` escaped names, epoch times with nanoseconds) plus ``-A`` (hidden

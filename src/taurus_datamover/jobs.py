@@ -35,10 +35,10 @@ from typing import IO, Any, NamedTuple
 
 from taurus_datamover.errors import CommandTimeout, DatamoverError, ToolError
 from taurus_datamover.models.jobs import TERMINAL_STATES, JobState
-from taurus_datamover.parsers.slurm import parse_job_events, parse_submitted_job_id, slurm_failure
 from taurus_datamover.parsers.progress import Progress, latest_progress
+from taurus_datamover.parsers.slurm import parse_job_events, parse_submitted_job_id, slurm_failure
 
-__all__ = ["Job", "JobOutput", "JobState", "TERMINAL_STATES", "waitfor"]
+__all__ = ["TERMINAL_STATES", "Job", "JobOutput", "JobState", "waitfor"]
 
 #: Exit code given to batch jobs that were cancelled or hit their time limit.
 SIGNALLED_EXIT_CODE = 128 + signal.SIGTERM
@@ -255,7 +255,7 @@ class Job(subprocess.Popen[bytes]):
 
     # ------------------------------------------------------------------ returncode
     @property
-    def returncode(self) -> int | None:  # noqa: D401 - Popen's attribute
+    def returncode(self) -> int | None:
         """Exit code of the job (for batch jobs: of the Slurm job), None while it runs."""
         return self._job_rc if self._is_batch else self._process_rc
 
@@ -500,9 +500,7 @@ class Job(subprocess.Popen[bytes]):
         assert rc is not None
         return rc
 
-    def communicate(
-        self, input: bytes | None = None, timeout: float | None = None
-    ) -> tuple[bytes, bytes]:
+    def communicate(self, input: bytes | None = None, timeout: float | None = None) -> tuple[bytes, bytes]:
         """Wait for the end and return ``(stdout, stderr)`` as bytes; may be called again."""
         if input:
             raise ValueError("datamover jobs read no input (stdin is /dev/null)")
@@ -564,9 +562,7 @@ class Job(subprocess.Popen[bytes]):
             ) from None
         stdout, stderr = self.stdout_text, self.stderr_text
         if self._timed_out:
-            raise CommandTimeout(
-                self.argv, self._timeout or 0.0, stdout=stdout, stderr=stderr
-            )
+            raise CommandTimeout(self.argv, self._timeout or 0.0, stdout=stdout, stderr=stderr)
         if self.returncode != 0 or self._state is not JobState.COMPLETED:
             batch_output = self.batch_output()
             if batch_output:  # what the batch job printed: the tool's own words

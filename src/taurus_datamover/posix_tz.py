@@ -215,7 +215,7 @@ def _name(text: str, rest: str, what: str) -> tuple[str, str]:
     found = _NAME.match(rest)
     if found is None:
         raise _error(text, rest, f"expected the {what} name (3+ letters, or <...>)")
-    return found.group(0).strip("<>"), rest[found.end():]
+    return found.group(0).strip("<>"), rest[found.end() :]
 
 
 def _offset(text: str, rest: str, what: str) -> tuple[int, str]:
@@ -228,7 +228,7 @@ def _offset(text: str, rest: str, what: str) -> tuple[int, str]:
     if hours > 24 or minutes > 59 or seconds > 59:
         raise _error(text, rest, f"{what} offset out of range (at most 24:59:59)")
     west = (hours * 3600 + minutes * 60 + seconds) * (-1 if sign == "-" else 1)
-    return -west, rest[found.end():]
+    return -west, rest[found.end() :]
 
 
 def _rule(text: str, rest: str) -> tuple[TransitionRule, str]:
@@ -247,7 +247,7 @@ def _rule(text: str, rest: str) -> tuple[TransitionRule, str]:
         bad = not (1 <= rule.month <= 12 and 1 <= rule.week <= 5 and rule.weekday <= 6)
     if bad:
         raise _error(text, rest, "rule date out of range")
-    rest = rest[found.end():]
+    rest = rest[found.end() :]
     if rest.startswith("/"):
         timed = _RULE_TIME.match(rest, 1)
         if timed is None:
@@ -257,9 +257,10 @@ def _rule(text: str, rest: str) -> tuple[TransitionRule, str]:
         if hours > 167 or minutes > 59 or seconds > 59:
             raise _error(text, rest, "rule time out of range (at most 167:59:59)")
         total = hours * 3600 + minutes * 60 + seconds
-        rule = TransitionRule(rule.kind, rule.day, rule.month, rule.week, rule.weekday,
-                              -total if sign == "-" else total)
-        rest = rest[timed.end():]
+        rule = TransitionRule(
+            rule.kind, rule.day, rule.month, rule.week, rule.weekday, -total if sign == "-" else total
+        )
+        rest = rest[timed.end() :]
     return rule, rest
 
 

@@ -37,7 +37,7 @@ from taurus_datamover.parsers.slurm import parse_scontrol_job, parse_squeue
 if TYPE_CHECKING:
     from taurus_datamover.jobs import Job
 
-__all__ = ["JobWatcher", "watcher_for", "POLL_START", "POLL_FACTOR", "POLL_MAX", "PATIENCE"]
+__all__ = ["PATIENCE", "POLL_FACTOR", "POLL_MAX", "POLL_START", "JobWatcher", "watcher_for"]
 
 POLL_START = 0.2
 POLL_FACTOR = 1.5

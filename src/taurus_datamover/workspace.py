@@ -151,8 +151,7 @@ def check_released_id(released_id: object) -> str:
     (``user-name-1700000000``), else raise :class:`WorkspaceError` (before any tool runs)."""
     if not isinstance(released_id, str) or _RELEASED_ID.fullmatch(released_id) is None:
         raise WorkspaceError(
-            f"not a released workspace id (`user-name-timestamp` as `ws_restore -l` "
-            f"prints it): {released_id!r}"
+            f"not a released workspace id (`user-name-timestamp` as `ws_restore -l` prints it): {released_id!r}"
         )
     return released_id
 
@@ -381,9 +380,7 @@ class Workspace(ToolSet):
             text = exc.stdout + "\n" + exc.stderr
         match = _VERSION.search(text)
         if match is None:
-            raise WorkspaceError(
-                "ws_list --version names no version", argv=job.argv, stdout=text
-            )
+            raise WorkspaceError("ws_list --version names no version", argv=job.argv, stdout=text)
         generation = 1 if int(match.group(1)) < 2 else 2
         self._generation = generation
         return generation
@@ -460,10 +457,7 @@ class Workspace(ToolSet):
                 infos = self._parsed_listing(args, group)
                 confirm_with_terse(infos, self._parsed_listing([*args, "-t"], group))
         if filesystem is not None:
-            infos = [
-                info if info.filesystem else info.model_copy(update={"filesystem": filesystem})
-                for info in infos
-            ]
+            infos = [info if info.filesystem else info.model_copy(update={"filesystem": filesystem}) for info in infos]
         return [info.bind(self) for info in infos]
 
     def _parsed_listing(self, args: builtins.list[str], group: bool) -> builtins.list[WorkspaceInfo]:
@@ -496,10 +490,7 @@ class Workspace(ToolSet):
             raise WorkspaceNotFound(f"workspace {name!r} not found{where}")
         if len(found) > 1:
             places = ", ".join(str(info.filesystem) for info in found)
-            raise WorkspaceError(
-                f"workspace {name!r} exists in several file systems ({places}); "
-                "give filesystem="
-            )
+            raise WorkspaceError(f"workspace {name!r} exists in several file systems ({places}); give filesystem=")
         return found[0]
 
     def expiring(
@@ -518,11 +509,7 @@ class Workspace(ToolSet):
             infos = self.list(filesystem)
         else:
             infos = self.list(all_filesystems=all_filesystems)
-        due = [
-            info
-            for info in infos
-            if info.expired or (info.remaining is not None and info.remaining <= within)
-        ]
+        due = [info for info in infos if info.expired or (info.remaining is not None and info.remaining <= within)]
         return sorted(due, key=_remaining_key)
 
     # ------------------------------------------------------------------ changing
@@ -597,9 +584,7 @@ class Workspace(ToolSet):
         result = parse_ws_extend(output.stdout, output.stderr)
         return self._allocated(name, filesystem, result)
 
-    def _allocated(
-        self, name: str, filesystem: str | None, result: AllocationResult
-    ) -> AllocatedWorkspace:
+    def _allocated(self, name: str, filesystem: str | None, result: AllocationResult) -> AllocatedWorkspace:
         """The listed state of the workspace at ``result.path``, with ``result`` attached."""
         path = result.path.rstrip("/")
         listed = [info for info in self.list(filesystem) if info.path.rstrip("/") == path]
@@ -609,16 +594,13 @@ class Workspace(ToolSet):
         if result.capped_duration is not None:
             warnings.warn(
                 WorkspaceWarning(
-                    f"workspace {name!r}: duration cut to the allowed maximum of "
-                    f"{result.capped_duration} days"
+                    f"workspace {name!r}: duration cut to the allowed maximum of {result.capped_duration} days"
                 ),
                 stacklevel=3,
             )
         return allocated
 
-    def release(
-        self, name: str, *, filesystem: str | None = None, delete_data: bool = False
-    ) -> None:
+    def release(self, name: str, *, filesystem: str | None = None, delete_data: bool = False) -> None:
         """Release workspace ``name`` (``ws_release``). It stays restorable
         (:meth:`restorable`) for the file system's keep time, unless ``delete_data``.
 

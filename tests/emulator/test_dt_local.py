@@ -218,9 +218,7 @@ def test_dtinfo_shows_node_and_mounts(site: EmulatedSite) -> None:
 
 def test_missing_command_fails_the_job(site: EmulatedSite) -> None:
     env = {**site.env(), "PATH": str(site.bin)}  # the tools are found, cp is not
-    done = subprocess.run(
-        [str(site.bin / "dtcp"), "a", "b"], env=env, capture_output=True, text=True, check=False
-    )
+    done = subprocess.run([str(site.bin / "dtcp"), "a", "b"], env=env, capture_output=True, text=True, check=False)
     match = SUBMITTED.fullmatch(done.stdout)
     assert match, done.stdout + done.stderr
     job = int(match.group(1))

@@ -97,11 +97,29 @@ def test_bad_time_is_rejected(text: str) -> None:
 def test_srun_and_sbatch_argv() -> None:
     opts = split_options(["--account=p_a", "-r", "src", "dst"])
     assert srun_argv("cp", opts) == [
-        "srun", "-p", "datamover", "--time=18:00:00", "--account=p_a", "--pty", "cp", "-r", "src", "dst",
+        "srun",
+        "-p",
+        "datamover",
+        "--time=18:00:00",
+        "--account=p_a",
+        "--pty",
+        "cp",
+        "-r",
+        "src",
+        "dst",
     ]
     opts = split_options(["--time=5", "a", "b"])
     assert sbatch_argv("cp", opts, "/site/bin") == [
-        "sbatch", "-p", "datamover", "--time=5", "-J", "cp", "/site/bin/.dt-exec", "cp", "a", "b",
+        "sbatch",
+        "-p",
+        "datamover",
+        "--time=5",
+        "-J",
+        "cp",
+        "/site/bin/.dt-exec",
+        "cp",
+        "a",
+        "b",
     ]
 
 
@@ -143,9 +161,7 @@ def test_custom_format_and_no_header() -> None:
         format_jobs([job], 0.0, "%Q")
 
 
-@pytest.mark.parametrize(
-    ("seconds", "text"), [(0, "0:00"), (65, "1:05"), (3600, "1:00:00"), (90061, "1-01:01:01")]
-)
+@pytest.mark.parametrize(("seconds", "text"), [(0, "0:00"), (65, "1:05"), (3600, "1:00:00"), (90061, "1-01:01:01")])
 def test_duration(seconds: int, text: str) -> None:
     assert format_duration(seconds) == text
 

@@ -217,7 +217,12 @@ def test_a_site_made_while_slurm_answers_runs_locally_once_it_does_not(tmp_path:
     started = time.monotonic()
     done = subprocess.run(
         ["dtcp", "--blocking", str(site.grp / "a"), str(site.grp / "b")],
-        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert "srun" not in done.stderr  # ran locally
@@ -226,7 +231,12 @@ def test_a_site_made_while_slurm_answers_runs_locally_once_it_does_not(tmp_path:
     # and back through Slurm while it answers again: srun's --pty complaint shows it ran there
     done = subprocess.run(
         ["dtcp", "--blocking", str(site.grp / "a"), str(site.grp / "c")],
-        env=site.env(), cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
+        env=site.env(),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert "srun" in done.stderr and (site.grp / "c").read_text() == "data"
@@ -266,8 +276,14 @@ def test_run_shows_the_site_at_the_zih_paths(tmp_path: Path) -> None:
         "set -e; dtls /grp/mygroup/raw; ls -d /projects/p_me; ws_allocate -F walrus run1 5; ws_list; "
         "dtcp --blocking /grp/mygroup/raw/a.csv /data/walrus/ws/$USER-run1/; ls /data/walrus/ws/$USER-run1"
     )
-    done = site.run(["sh", "-c", script], zih_paths=True, capture_output=True, text=True, timeout=120,
-                    env={**os.environ, "USER": "me", "TAURUS_EMULATOR_USER": "me"})
+    done = site.run(
+        ["sh", "-c", script],
+        zih_paths=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "USER": "me", "TAURUS_EMULATOR_USER": "me"},
+    )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[:3] == ["a.csv", "/projects/p_me", "/data/walrus/ws/me-run1"]
@@ -278,7 +294,9 @@ def test_run_shows_the_site_at_the_zih_paths(tmp_path: Path) -> None:
     assert (site.root / "walrus" / "ws" / "me-run1" / "a.csv").read_text() == "1,2\n"
     assert not os.path.exists("/grp") or os.path.ismount("/grp")
     # outside the view the same workspace has its site path
-    outside = subprocess.run(["ws_list", "-s"], env={**site.env(), "TAURUS_EMULATOR_USER": "me"}, capture_output=True, text=True)
+    outside = subprocess.run(
+        ["ws_list", "-s"], env={**site.env(), "TAURUS_EMULATOR_USER": "me"}, capture_output=True, text=True
+    )
     assert outside.stdout.split() == ["run1"]
 
 
@@ -308,7 +326,9 @@ def test_zih_text_maps_only_whole_site_paths() -> None:
     from taurus_datamover.emulator.zih_view import host_path, zih_text
 
     mounts = {"/data/horse/ws": "/s/horse/ws", "/grp": "/s/grp"}
-    assert zih_text("workspace directory  : /s/horse/ws/me-a\n", mounts) == "workspace directory  : /data/horse/ws/me-a\n"
+    assert (
+        zih_text("workspace directory  : /s/horse/ws/me-a\n", mounts) == "workspace directory  : /data/horse/ws/me-a\n"
+    )
     assert zih_text("/s/horse/wsx /s/grp", mounts) == "/s/horse/wsx /grp"
     assert host_path("/data/horse/ws/me-a/x", mounts) == "/s/horse/ws/me-a/x"
     assert host_path("/data/horsey", mounts) == "/data/horsey"

@@ -44,11 +44,7 @@ def test_entry_text_round_trip(
 
 
 def test_entry_text_looks_like_hpc_workspace() -> None:
-    text = dump_entry(
-        WsEntry(
-            workspace="/ws/u-a", creation=1, expiration=2, extensions=3, comment="x: y"
-        )
-    )
+    text = dump_entry(WsEntry(workspace="/ws/u-a", creation=1, expiration=2, extensions=3, comment="x: y"))
     assert text == (
         "workspace: /ws/u-a\ncreation: 1\nexpiration: 2\nextensions: 3\nacctcode: ''\n"
         "reminder: 0\nmailaddress: ''\ncomment: 'x: y'\n"

@@ -6,7 +6,6 @@ import shlex
 from pathlib import Path
 
 import pytest
-
 from tests.emulator.test_ws_support import Runner, env, make_site
 
 #: The captures, copied into the repository (never read from outside it).
@@ -24,9 +23,7 @@ SCENARIOS = [
     "help-ws_allocate", "help-ws_list", "help-ws_release", "version-ws_list",
 ]  # fmt: skip
 # the .cmd files lost the shell quoting of this one argument
-QUOTED = {
-    "alloc-comment": ["ws_allocate", "-c", "raw images : batch 3", "commented", "5"]
-}
+QUOTED = {"alloc-comment": ["ws_allocate", "-c", "raw images : batch 3", "commented", "5"]}
 UNSORTED = {"list-s"}
 
 pytestmark = [pytest.mark.usefixtures("env")]
@@ -42,18 +39,12 @@ def _expected(name: str, root: Path, suffix: str) -> str:
 
 def test_fixtures_are_in_the_repository() -> None:
     """A missing capture fails the suite (it is never skipped)."""
-    missing = [
-        name
-        for name in SCENARIOS
-        if not name.startswith("+") and not (REAL / f"{name}.cmd").is_file()
-    ]
+    missing = [name for name in SCENARIOS if not name.startswith("+") and not (REAL / f"{name}.cmd").is_file()]
     assert REAL.is_dir(), f"fixtures missing: {REAL}"
     assert not missing, f"captures missing in {REAL}: {missing}"
 
 
-def test_replay_real_captures(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_replay_real_captures(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = tmp_path / "site"
     make_site(root)
     run = Runner(root, capsys)
@@ -69,9 +60,7 @@ def test_replay_real_captures(
         result = run(words[0], *words[1:])
         want_out = _expected(scenario, root, "stdout")
         if scenario in UNSORTED:
-            assert sorted(result.out.splitlines()) == sorted(want_out.splitlines()), (
-                scenario
-            )
+            assert sorted(result.out.splitlines()) == sorted(want_out.splitlines()), scenario
         else:
             assert result.out == want_out, scenario
         assert result.err == _expected(scenario, root, "stderr"), scenario
@@ -80,9 +69,7 @@ def test_replay_real_captures(
     assert compared == len([s for s in SCENARIOS if not s.startswith("+")])
 
 
-def test_release_moves_data_into_deleted_area(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_release_moves_data_into_deleted_area(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = tmp_path / "site"
     make_site(root)
     run = Runner(root, capsys)

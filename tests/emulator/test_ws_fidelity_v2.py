@@ -64,13 +64,17 @@ WITHOUT_OUTPUTS: dict[str, tuple[str, Callable[[Outcome], bool]]] = {
     ),
     "81_list_expired_table": (
         "-e -T: ID is the epoch, REMAINING counts the days to deletion (as 78 shows)",
-        lambda o: sorted((r.split()[0], r.split()[-1]) for r in o.out.splitlines()[2:])
-        == [("1795556183", "13"), ("1795556194", "6"), ("1795556226", "6")],
+        lambda o: (
+            sorted((r.split()[0], r.split()[-1]) for r in o.out.splitlines()[2:])
+            == [("1795556183", "13"), ("1795556194", "6"), ("1795556226", "6")]
+        ),
     ),
     "89_root_admin_list_user": (
         "an admin (root) lists usera's workspaces with full ids, sorted by name",
-        lambda o: [line for line in o.out.splitlines() if line.startswith("Id: ")]
-        == [f"Id: usera-{n}" for n in ("bigdata", "fastscratch", "mailtest", "simdata", "soonexp")],
+        lambda o: (
+            [line for line in o.out.splitlines() if line.startswith("Id: ")]
+            == [f"Id: usera-{n}" for n in ("bigdata", "fastscratch", "mailtest", "simdata", "soonexp")]
+        ),
     ),
 }
 
@@ -208,9 +212,7 @@ class Replay:
             if edit is None or edit.group(1) == self.edit_epoch:
                 continue
             self.edit_epoch = edit.group(1)
-            for ws_id, expiration in re.findall(
-                r"(\S+) expiration(?:=| re-set to )\S*?=(\d+)", note
-            ):
+            for ws_id, expiration in re.findall(r"(\S+) expiration(?:=| re-set to )\S*?=(\d+)", note):
                 self.set_expiration(ws_id, int(expiration))
 
     def set_expiration(self, ws_id: str, expiration: int) -> None:
@@ -374,11 +376,7 @@ def _replay(
         )
         if got == want:
             exact.append(scenario.name)
-        elif (
-            _unordered(scenario)
-            and (got.err, got.rc) == (want.err, want.rc)
-            and _units(got.out) == _units(want.out)
-        ):
+        elif _unordered(scenario) and (got.err, got.rc) == (want.err, want.rc) and _units(got.out) == _units(want.out):
             as_sets.append(scenario.name)
         else:
             differing[scenario.name] = _diff(got, want)
@@ -426,7 +424,6 @@ def _diff(got: Outcome, want: Outcome) -> str:
         if a != b:
             parts.append(f"  {what}: got {a!r}\n  {' ' * len(what)}  want {b!r}")
     return "\n".join(parts)
-
 
 
 def test_ws_stat_counts_like_the_capture(

@@ -18,10 +18,7 @@ from taurus_datamover.emulator.config import (
 from taurus_datamover.emulator.ws import main
 from taurus_datamover.emulator.ws.human import WORD_ENV
 
-PROMPT = (
-    "Is 'Television' an [0] Animal, [1] Fruit or Vegetable or [2] Object or [3] Person? "
-    "<type 0/1/2/3 + enter> :"
-)
+PROMPT = "Is 'Television' an [0] Animal, [1] Fruit or Vegetable or [2] Object or [3] Person? <type 0/1/2/3 + enter> :"
 
 
 def _tool(root: Path, *argv: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -44,9 +41,7 @@ def _tool(root: Path, *argv: str, stdin: str | None = None) -> subprocess.Comple
 
 
 @pytest.fixture
-def released(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Path:
+def released(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Path:
     """A v2 site with a released ``usera-old-1795556169`` (one file) and a target ``new``."""
     monkeypatch.setenv("TAURUS_EMULATOR_USER", "usera")
     cfg = v2_capture_site_config(tmp_path)
@@ -106,10 +101,7 @@ def test_someone_elses_id_is_refused_before_the_question(released: Path) -> None
 
 
 def test_closed_stdin_counts_as_unattended(released: Path) -> None:
-    code = (
-        "import os, sys\nos.close(0)\n"
-        "from taurus_datamover.emulator.launcher import main\nsys.exit(main())\n"
-    )
+    code = "import os, sys\nos.close(0)\nfrom taurus_datamover.emulator.launcher import main\nsys.exit(main())\n"
     env = {**os.environ, "TAURUS_EMULATOR_USER": "usera", "TAURUS_EMULATOR_ROOT": str(released)}
     done = subprocess.run(
         [sys.executable, "-c", code, "ws_restore", "usera-old-1795556169", "new"],

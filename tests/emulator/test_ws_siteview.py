@@ -69,7 +69,7 @@ def test_a_wrong_value_is_a_value_error(tmp_path: Path, edit: object) -> None:
     raw = json.loads((tmp_path / "site.json").read_text())
     edit(raw)  # type: ignore[operator]
     (tmp_path / "site.json").write_text(json.dumps(raw))
-    with pytest.raises(ValueError, match="site.json"):
+    with pytest.raises(ValueError, match=r"site\.json"):
         read_site(tmp_path)
 
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from tests.emulator.test_ws_support import CAPTURE_NOW, Runner, env, make_site
 
 from taurus_datamover.emulator import clock
 from taurus_datamover.emulator.config import (
@@ -16,7 +17,6 @@ from taurus_datamover.emulator.config import (
     save_site_config,
 )
 from taurus_datamover.emulator.ws import WS_TOOLS, main
-from tests.emulator.test_ws_support import CAPTURE_NOW, Runner, env, make_site
 
 pytestmark = pytest.mark.usefixtures("env")
 __all__ = ["env"]
@@ -58,20 +58,13 @@ def test_clock_moves_remaining_time_and_expiry(v1: Runner) -> None:
     assert _remaining(v1, "data") == "expired"
     # an expired entry is still there (no expirer runs) and can be extended back
     result = v1("ws_extend", "data", "4")
-    assert result.rc == 0 and result.err.endswith(
-        "remaining extensions  : 9\nremaining time in days: 4\n"
-    )
+    assert result.rc == 0 and result.err.endswith("remaining extensions  : 9\nremaining time in days: 4\n")
     assert _remaining(v1, "data") == "3 days 23 hours"
 
 
-def test_env_clock_wins_and_iso_syntax(
-    v1: Runner, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_env_clock_wins_and_iso_syntax(v1: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TAURUS_EMULATOR_NOW", "2030-01-01T00:00:00+01:00")
-    assert (
-        clock.now(v1.root)
-        == datetime(2029, 12, 31, 23, tzinfo=timezone.utc).timestamp()
-    )
+    assert clock.now(v1.root) == datetime(2029, 12, 31, 23, tzinfo=timezone.utc).timestamp()
     monkeypatch.delenv("TAURUS_EMULATOR_NOW")
     assert clock.now(v1.root) == CAPTURE_NOW
     clock.set_clock(v1.root, None)
@@ -81,10 +74,7 @@ def test_env_clock_wins_and_iso_syntax(
 def test_extensions_are_counted_until_none_left(v1: Runner) -> None:
     assert v1("ws_allocate", "-F", "ssd", "fast", "10").rc == 0
     first = v1("ws_extend", "-F", "ssd", "fast", "5")
-    assert (
-        first.err
-        == "Info: extending workspace.\nremaining extensions  : 1\nremaining time in days: 5\n"
-    )
+    assert first.err == "Info: extending workspace.\nremaining extensions  : 1\nremaining time in days: 5\n"
     assert v1("ws_allocate", "-x", "-F", "ssd", "fast", "40").err.splitlines()[-2:] == [
         "remaining extensions  : 0",
         "remaining time in days: 30",
@@ -102,19 +92,13 @@ def test_good_names(v1: Runner, name: str) -> None:
     assert v1("ws_allocate", name, "1").out.endswith(f"/marie-{name}\n")
 
 
-@pytest.mark.parametrize(
-    "name", ["_x", "-x", ".x", "a/b", "a b", "a;b", "~a", "a$", "a*", "ä"]
-)
+@pytest.mark.parametrize("name", ["_x", "-x", ".x", "a/b", "a b", "a;b", "~a", "a$", "a*", "ä"])
 def test_bad_names(v1: Runner, v2: Runner, name: str) -> None:
     for run, text in (
         (v1, "Error: Illegal workspace name"),
         (v2, "error: Illegal workspace name, use ASCII"),
     ):
-        result = (
-            run("ws_allocate", "--", name, "1")
-            if name.startswith("-")
-            else run("ws_allocate", name, "1")
-        )
+        result = run("ws_allocate", "--", name, "1") if name.startswith("-") else run("ws_allocate", name, "1")
         assert (result.rc, result.out) == (1, "")
         assert result.err.startswith(text)
 
@@ -145,11 +129,7 @@ def test_release_same_name_twice_in_one_second(v1: Runner) -> None:
     for _ in range(2):
         v1("ws_allocate", "w", "1")
         assert v1("ws_release", "w").rc == 0
-    ids = [
-        line
-        for line in v1("ws_restore", "-l", "-b").out.splitlines()
-        if line.startswith("marie-")
-    ]
+    ids = [line for line in v1("ws_restore", "-l", "-b").out.splitlines() if line.startswith("marie-")]
     assert sorted(ids) == ["marie-w-1795555454", "marie-w-1795555455"]
 
 
@@ -157,11 +137,7 @@ def test_delete_data_leaves_nothing(v1: Runner) -> None:
     path = Path(v1("ws_allocate", "gone", "1").out.strip())
     (path / "f").write_text("x")
     result = v1("ws_release", "--delete-data", "gone")
-    assert (
-        result.rc == 0
-        and result.err
-        == "Info: deleting files in workspace as --delete-data was given\n"
-    )
+    assert result.rc == 0 and result.err == "Info: deleting files in workspace as --delete-data was given\n"
     assert not path.exists() and v1("ws_restore", "-l").out == "scratch:\nssd:\n"
     assert not any((v1.root / "scratch/ws/0/.removed").iterdir())
 
@@ -170,9 +146,7 @@ def test_v1_list_options(v1: Runner) -> None:
     v1("ws_allocate", "-c", "hello", "-r", "2", "-m", "m@x.org", "b", "9")
     v1("ws_allocate", "a", "20")
     v1("ws_allocate", "-F", "ssd", "c", "3")
-    by_remaining = [
-        line for line in v1("ws_list", "-R").out.splitlines() if line.startswith("id:")
-    ]
+    by_remaining = [line for line in v1("ws_list", "-R").out.splitlines() if line.startswith("id:")]
     assert by_remaining == ["id: b", "id: a", "id: c"] or by_remaining == [
         "id: c",
         "id: b",
@@ -185,9 +159,7 @@ def test_v1_list_options(v1: Runner) -> None:
     assert "     comment              : hello\n" in verbose
     assert "     mailaddress          : m@x.org\n" in verbose
     assert "     reminder             : Tue Dec  1 21:24:14 2026\n" in verbose
-    assert v1("ws_list", "-F", "nosuch") == type(v1("ws_list"))(
-        "", "Error: no such filesystem.\n", 255
-    )
+    assert v1("ws_list", "-F", "nosuch") == type(v1("ws_list"))("", "Error: no such filesystem.\n", 255)
     bad = v1("ws_list", "-z")
     assert bad.rc == 2 and bad.err.endswith("ws_list: error: no such option: -z\n")
     assert v1("ws_list", "-s", "-F", "ssd").out == "c\n"
@@ -195,14 +167,10 @@ def test_v1_list_options(v1: Runner) -> None:
 
 def test_v1_restore_help_and_usage(v1: Runner) -> None:
     result = v1("ws_restore", "--help")
-    assert result.rc == 1 and result.out.startswith(
-        "Usage:ws_restore: [options] workspace_name target_name | -l\n\n"
-    )
+    assert result.rc == 1 and result.out.startswith("Usage:ws_restore: [options] workspace_name target_name | -l\n\n")
     assert "  -F [ --filesystem ] arg filesystem\n" in result.out
     assert v1("ws_restore", "x").out.startswith("Error: no target given.\n")
-    assert v1("ws_allocate", "--version") == type(result)(
-        "workspace version 1.6.0\n", "", 1
-    )
+    assert v1("ws_allocate", "--version") == type(result)("workspace version 1.6.0\n", "", 1)
 
 
 def test_group_and_comment_flags(v1: Runner) -> None:
@@ -215,9 +183,7 @@ def test_group_and_comment_flags(v1: Runner) -> None:
         v1("ws_allocate", "private", "3")
     finally:
         del os.environ["TAURUS_EMULATOR_USER"]
-    ids = [
-        line for line in v1("ws_list", "-g").out.splitlines() if line.startswith("id:")
-    ]
+    ids = [line for line in v1("ws_list", "-g").out.splitlines() if line.startswith("id:")]
     assert sorted(ids) == ["id: shared", "id: theirs"]
 
 
@@ -227,10 +193,7 @@ def test_find_register_and_ical(v1: Runner) -> None:
     assert v1("ws_register", str(links)).rc == 0
     assert os.readlink(links / "scratch/marie-one") == first
     v1("ws_release", "one")
-    assert (
-        v1("ws_register", str(links)).out
-        == f"removing link  {links}/scratch/marie-one\n"
-    )
+    assert v1("ws_register", str(links)).out == f"removing link  {links}/scratch/marie-one\n"
     v1("ws_allocate", "two", "3")
     sent = v1("ws_send_ical", "two", "marie@example.org")
     assert (sent.rc, sent.err) == (
@@ -245,10 +208,7 @@ def test_find_register_and_ical(v1: Runner) -> None:
 # -- v2 --------------------------------------------------------------------------------
 def test_v2_allocate_texts(v2: Runner) -> None:
     new = v2("ws_allocate", "my-ws", "7")
-    assert (
-        new.err
-        == "info: creating workspace.\nremaining extensions  : 10\nremaining time in days: 7\n"
-    )
+    assert new.err == "info: creating workspace.\nremaining extensions  : 10\nremaining time in days: 7\n"
     assert new.out == f"{v2.root}/scratch/ws/0/marie-my-ws\n"
     assert v2("ws_allocate", "my-ws", "7").err.startswith("info: reusing workspace\n")
     long = v2("ws_allocate", "-F", "ssd", "fast", "99")
@@ -260,16 +220,12 @@ def test_v2_allocate_texts(v2: Runner) -> None:
     # v2 finds the file system itself; a later expiration costs an extension, metadata does not
     ext = v2("ws_allocate", "-x", "-c", "note", "fast", "0")
     assert ext.err == (
-        "info: extending workspace\ninfo: changed comment.\n"
-        "remaining extensions  : 2\nremaining time in days: 30\n"
+        "info: extending workspace\ninfo: changed comment.\nremaining extensions  : 2\nremaining time in days: 30\n"
     )
     assert v2("ws_extend", "fast", "30").rc == 0  # same second, same expiration: free
     clock.advance_clock(v2.root, 3600)
     for left in ("1", "0"):
-        assert (
-            v2("ws_extend", "fast", "30").err.splitlines()[1]
-            == f"remaining extensions  : {left}"
-        )
+        assert v2("ws_extend", "fast", "30").err.splitlines()[1] == f"remaining extensions  : {left}"
         clock.advance_clock(v2.root, 3600)
     assert v2("ws_extend", "fast", "30").err.endswith("error: no more extensions!\n")
 
@@ -287,14 +243,9 @@ def test_v2_list_and_release_and_restore(v2: Runner) -> None:
         "    filesystem name      : scratch\n"
         "    available extensions : 10\n"
     )
-    assert (
-        v2("ws_list", "-l").out
-        == "available filesystems (sorted according to priority):\nscratch\nssd\n"
-    )
+    assert v2("ws_list", "-l").out == "available filesystems (sorted according to priority):\nscratch\nssd\n"
     assert v2("ws_list", "-s").out == "alpha\n"
-    assert v2("ws_list", "-F", "bad") == type(v2("ws_list"))(
-        "", "error: invalid filesystem given.\n", 0
-    )
+    assert v2("ws_list", "-F", "bad") == type(v2("ws_list"))("", "error: invalid filesystem given.\n", 0)
     table = v2("ws_list", "-T").out.splitlines()
     assert table[0].split() == ["ID", "PATH", "EXPIRATION", "EXTENSIONS", "REMAINING"]
     assert table[2].startswith("alpha") and " ".join(table[2:]).split()[-1] == "3"
@@ -311,10 +262,7 @@ def test_v2_list_and_release_and_restore(v2: Runner) -> None:
         "\tin filesystem     : scratch\n"
     )
     expired = v2("ws_list", "-e").out
-    assert (
-        "    remaining time       : released\n    until deletion       : 30 days, 0 hours\n"
-        in expired
-    )
+    assert "    remaining time       : released\n    until deletion       : 30 days, 0 hours\n" in expired
     v2("ws_allocate", "beta", "3")
     done = v2("ws_restore", "marie-alpha-1795555454", "beta")
     assert (done.rc, done.err) == (
@@ -328,15 +276,11 @@ def test_v2_list_and_release_and_restore(v2: Runner) -> None:
 def test_v2_help_goes_to_stderr(v2: Runner) -> None:
     result = v2("ws_allocate", "-h")
     assert (result.rc, result.out) == (0, "")
-    assert result.err.startswith(
-        "Usage: ws_allocate [options] workspace_name duration\n\nOptions:\n"
-    )
+    assert result.err.startswith("Usage: ws_allocate [options] workspace_name duration\n\nOptions:\n")
 
 
 # -- config ----------------------------------------------------------------------------
-def test_default_site_config_round_trip(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_default_site_config_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cfg = default_site_config(tmp_path, user="olaf", ws_format="v2")
     assert cfg.default_filesystem == "horse" and cfg.max_extensions_of("walrus") == 2
     assert cfg.filesystems["horse"].spaces == [str(tmp_path / "horse/ws")]

@@ -17,7 +17,15 @@ import time
 from pathlib import Path
 
 STATE = Path(os.environ.get("FAKE_DT_STATE", "/tmp/fake-dt-state"))
-COMMANDS = {"dtls": "ls", "dtcp": "cp", "dtmv": "mv", "dtrm": "rm", "dtrsync": "rsync", "dttar": "tar", "dtwget": "wget"}
+COMMANDS = {
+    "dtls": "ls",
+    "dtcp": "cp",
+    "dtmv": "mv",
+    "dtrm": "rm",
+    "dtrsync": "rsync",
+    "dttar": "tar",
+    "dtwget": "wget",
+}
 
 
 def _next_id() -> int:

@@ -20,10 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from reliability_helpers import SLURM_REASON, assert_no_local_runner, our_slurm_jobs
 
 from taurus_datamover.emulator.site import EmulatedSite
-
-from reliability_helpers import SLURM_REASON, assert_no_local_runner, our_slurm_jobs
 
 _FIGURES_LOCK = threading.Lock()
 _FIGURES: dict[str, dict[str, Any]] = {}
@@ -99,5 +98,3 @@ def slurm_site(tmp_path: Path, work: Path) -> Iterator[EmulatedSite]:
     if left:  # only ours: found by our unique work directory
         subprocess.run(["scancel", *map(str, left)], check=False, timeout=60)
     assert not left, f"orphaned Slurm jobs of this test: {left}"
-
-

@@ -35,9 +35,7 @@ needs_slurm = pytest.mark.skipif(SLURM_REASON is not None, reason=SLURM_REASON o
 # ------------------------------------------------------------------------ process checks
 def our_slurm_jobs(work: Path) -> list[int]:
     """Ids of the Slurm jobs (any state squeue still lists) whose work dir is ``work``."""
-    done = subprocess.run(
-        ["squeue", "-h", "-o", "%i|%Z"], capture_output=True, text=True, timeout=60, check=False
-    )
+    done = subprocess.run(["squeue", "-h", "-o", "%i|%Z"], capture_output=True, text=True, timeout=60, check=False)
     ids: list[int] = []
     for line in done.stdout.splitlines():
         job, _, workdir = line.partition("|")

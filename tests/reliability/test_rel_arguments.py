@@ -19,12 +19,11 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from reliability_helpers import needs_slurm
 
 from taurus_datamover.datamover import Datamover
 from taurus_datamover.emulator.site import EmulatedSite
 from taurus_datamover.errors import DatamoverError
-
-from reliability_helpers import needs_slurm
 
 #: Names that a shell, an option parser or a line-based reader would get wrong.
 HOSTILE: tuple[str | bytes, ...] = (
@@ -235,7 +234,10 @@ def test_option_lookalike_without_separator_is_not_a_datamover_option(local_site
     assert Path("copy").read_text() == "t"
     queue = subprocess.run(
         [str(local_site.bin / "dtqueue"), "-h", "-t", "all", "-j", str(job.job_id), "-o", "%l"],
-        capture_output=True, text=True, env=local_site.env(), check=True,
+        capture_output=True,
+        text=True,
+        env=local_site.env(),
+        check=True,
     )
     assert queue.stdout.strip() == "18:00:00"  # the default, not one second
 

@@ -21,14 +21,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from reliability_helpers import needs_slurm, wait_no_slurm_jobs
 
 from taurus_datamover.datamover import Datamover
 from taurus_datamover.emulator.site import EmulatedSite
 from taurus_datamover.jobs import JobState, waitfor
 from taurus_datamover.parsers.ls import UNAMBIGUOUS_LS_ENV, UNAMBIGUOUS_LS_OPTIONS, parse_ls
 from taurus_datamover.watcher import POLL_START, watcher_for
-
-from reliability_helpers import needs_slurm, wait_no_slurm_jobs
 
 
 def _files(directory: Path, count: int, prefix: str = "f") -> list[str]:
@@ -76,8 +75,11 @@ def test_32_jobs_from_threads_each_result_its_own(local_site: EmulatedSite, work
 
     with ThreadPoolExecutor(max_workers=32) as pool:
         outcomes = list(pool.map(one, range(32)))
-    wrong = [i for i, listed, copied in outcomes
-             if listed != f"{work / f'src-{i}'}\n" or copied != f"payload {i} ".encode() * (i + 1)]
+    wrong = [
+        i
+        for i, listed, copied in outcomes
+        if listed != f"{work / f'src-{i}'}\n" or copied != f"payload {i} ".encode() * (i + 1)
+    ]
     assert wrong == []
     figures(threads=32, jobs=64, mismatched=len(wrong))
 
@@ -103,7 +105,9 @@ def test_32_jobs_from_asyncio_tasks_each_result_its_own(local_site: EmulatedSite
     figures(tasks=32, mismatched=len(wrong), seconds=round(took, 2))
 
 
-def test_shared_status_polling_for_32_batch_jobs(local_site: EmulatedSite, tmp_path: Path, work: Path, figures: Any) -> None:
+def test_shared_status_polling_for_32_batch_jobs(
+    local_site: EmulatedSite, tmp_path: Path, work: Path, figures: Any
+) -> None:
     """32 held batch jobs: one queue query per round for all (a logging dtqueue counts them)."""
     wrap = tmp_path / "wrap"
     wrap.mkdir()
@@ -140,8 +144,13 @@ def test_shared_status_polling_for_32_batch_jobs(local_site: EmulatedSite, tmp_p
     rounds_bound = int(took / POLL_START) + len(jobs)
     assert watcher.queries <= rounds_bound
     assert watcher.queries < len(jobs) * 2
-    figures(jobs=len(jobs), queue_queries=watcher.queries, seconds=round(took, 1),
-            per_job_polling_would_be=f">={len(jobs) * watcher.queries}", mismatched=len(wrong))
+    figures(
+        jobs=len(jobs),
+        queue_queries=watcher.queries,
+        seconds=round(took, 1),
+        per_job_polling_would_be=f">={len(jobs) * watcher.queries}",
+        mismatched=len(wrong),
+    )
 
 
 def test_100_short_jobs_local(local_site: EmulatedSite, work: Path, figures: Any) -> None:
@@ -199,5 +208,11 @@ def test_100k_entry_listing_through_waitfor_and_communicate(
     found = {e.name for e in entries}
     assert len(entries) == 100_000
     assert found == names
-    figures(style=style, entries=len(entries), lost=len(names - found), extra=len(found - names),
-            bytes=len(out), seconds=round(took, 1))
+    figures(
+        style=style,
+        entries=len(entries),
+        lost=len(names - found),
+        extra=len(found - names),
+        bytes=len(out),
+        seconds=round(took, 1),
+    )

@@ -20,12 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from taurus_datamover.datamover import Datamover
-from taurus_datamover.emulator.site import EmulatedSite
-from taurus_datamover.errors import CommandTimeout, DatamoverError, ToolNotFoundError
-from taurus_datamover.jobs import Job, JobState
-
 from reliability_helpers import (
     controller_down_conf,
     needs_slurm,
@@ -34,6 +28,11 @@ from reliability_helpers import (
     wait_gone,
     wait_no_slurm_jobs,
 )
+
+from taurus_datamover.datamover import Datamover
+from taurus_datamover.emulator.site import EmulatedSite
+from taurus_datamover.errors import CommandTimeout, DatamoverError, ToolNotFoundError
+from taurus_datamover.jobs import Job, JobState
 
 
 @pytest.fixture
@@ -63,7 +62,11 @@ def _comm(pid: int) -> str:
 def _local_queue_state(site: EmulatedSite, job_id: int) -> str:
     done = subprocess.run(
         [str(site.bin / "dtqueue"), "-h", "-t", "all", "-j", str(job_id), "-o", "%T"],
-        capture_output=True, text=True, env=site.env(), timeout=60, check=True,
+        capture_output=True,
+        text=True,
+        env=site.env(),
+        timeout=60,
+        check=True,
     )
     return done.stdout.strip()
 
@@ -71,9 +74,11 @@ def _local_queue_state(site: EmulatedSite, job_id: int) -> str:
 def _no_process_left(job: Job, needle: Path) -> list[int]:
     """The job's process, its group and anything still reading ``needle``, once gone: []."""
     return wait_gone(
-        lambda: ([job.pid] if os.path.exists(f"/proc/{job.pid}") else [])
-        + process_group_members(job.pid)
-        + processes_matching(str(needle))
+        lambda: (
+            ([job.pid] if os.path.exists(f"/proc/{job.pid}") else [])
+            + process_group_members(job.pid)
+            + processes_matching(str(needle))
+        )
     )
 
 
@@ -187,7 +192,9 @@ def test_hanging_batch_job_timeout_local(local_site: EmulatedSite, fifo: Path, w
 @needs_slurm
 @pytest.mark.slurm
 @pytest.mark.parametrize("blocking", [True, False], ids=["srun", "sbatch"])
-def test_hanging_tool_timeout_slurm(slurm_site: EmulatedSite, fifo: Path, work: Path, blocking: bool, figures: Any) -> None:
+def test_hanging_tool_timeout_slurm(
+    slurm_site: EmulatedSite, fifo: Path, work: Path, blocking: bool, figures: Any
+) -> None:
     """Through the real Slurm: CommandTimeout, then no process and no job of ours in squeue."""
     dm = slurm_site.datamover(blocking=blocking)
     started = time.monotonic()
@@ -199,8 +206,13 @@ def test_hanging_tool_timeout_slurm(slurm_site: EmulatedSite, fifo: Path, work: 
     assert left == [], f"orphaned Slurm jobs: {left}"
     procs = _no_process_left(job, fifo)
     assert procs == []
-    figures(blocking=blocking, raised_after_s=round(took, 2), squeue_clean_after_s=round(gone_after, 2),
-            orphan_jobs=len(left), processes_left=len(procs))
+    figures(
+        blocking=blocking,
+        raised_after_s=round(took, 2),
+        squeue_clean_after_s=round(gone_after, 2),
+        orphan_jobs=len(left),
+        processes_left=len(procs),
+    )
 
 
 @needs_slurm
@@ -241,8 +253,11 @@ def test_slurm_controller_down(slurm_site: EmulatedSite, tmp_path: Path, work: P
         assert took < 15.0
         assert state is JobState.FAILED
     assert not (work / "copy-True").exists() and not (work / "copy-False").exists()
-    figures(faults_injected=len(outcomes), max_seconds=round(max(o[1] for o in outcomes), 2),
-            first_line=outcomes[0][2].splitlines()[0])
+    figures(
+        faults_injected=len(outcomes),
+        max_seconds=round(max(o[1] for o in outcomes), 2),
+        first_line=outcomes[0][2].splitlines()[0],
+    )
 
 
 # ------------------------------------------------------------------ outside cancel

@@ -31,8 +31,21 @@ ISSUE_FORGERIES = (
     "evil\nfake_header:",
     "n\ntotal 5",
 )
-LS_OPTIONS = [None, "-l", "-la", "-lb", "-lQ", "-l --quoting-style=shell-escape", "-lis", "-lg", "-lo", "-lh",
-              "-l --full-time", "-l --time-style=long-iso", " ".join(UNAMBIGUOUS_LS_OPTIONS)]
+LS_OPTIONS = [
+    None,
+    "-l",
+    "-la",
+    "-lb",
+    "-lQ",
+    "-l --quoting-style=shell-escape",
+    "-lis",
+    "-lg",
+    "-lo",
+    "-lh",
+    "-l --full-time",
+    "-l --time-style=long-iso",
+    " ".join(UNAMBIGUOUS_LS_OPTIONS),
+]
 _COUNTS: dict[str, int] = {}
 
 
@@ -42,14 +55,38 @@ def _count(key: str, figures: Any, **extra: Any) -> None:
 
 
 # ------------------------------------------------------------------------------- ls
-_LS_PIECES = st.sampled_from([
-    "-rw-r--r-- 1 root root 999 Jan  1  2020 forged", "drwxr-xr-x 2 root root 4096 Nov 25 13:47 dir",
-    "lrwxrwxrwx 1 root root 3 Nov 25 13:47 l -> abc", "crw-rw-rw- 1 root root 1, 3 Nov 25 13:47 null",
-    "total 5", "total 0", "insgesamt 12", "", "fake_header:", "/etc:", "x", "evil", " ", "\t", "-",
-    "-rw-r--r--  1 root root    5 Nov 25 14:09 x", "-rw-r--r--. 1 a b 1 1700000000.123456789 e",
-    "brw-rw---- 1 root disk 8, 0 2026-11-25 13:47 sda", "'quoted name'", "\"q\"", "\\n", "\\377",
-    "-> ", "p---------", "?", "\r", "\x00", "\udcff",
-])
+_LS_PIECES = st.sampled_from(
+    [
+        "-rw-r--r-- 1 root root 999 Jan  1  2020 forged",
+        "drwxr-xr-x 2 root root 4096 Nov 25 13:47 dir",
+        "lrwxrwxrwx 1 root root 3 Nov 25 13:47 l -> abc",
+        "crw-rw-rw- 1 root root 1, 3 Nov 25 13:47 null",
+        "total 5",
+        "total 0",
+        "insgesamt 12",
+        "",
+        "fake_header:",
+        "/etc:",
+        "x",
+        "evil",
+        " ",
+        "\t",
+        "-",
+        "-rw-r--r--  1 root root    5 Nov 25 14:09 x",
+        "-rw-r--r--. 1 a b 1 1700000000.123456789 e",
+        "brw-rw---- 1 root disk 8, 0 2026-11-25 13:47 sda",
+        "'quoted name'",
+        '"q"',
+        "\\n",
+        "\\377",
+        "-> ",
+        "p---------",
+        "?",
+        "\r",
+        "\x00",
+        "\udcff",
+    ]
+)
 _LS_TEXT = st.lists(st.one_of(_LS_PIECES, st.text(max_size=30)), max_size=25).map("\n".join)
 
 
@@ -72,8 +109,10 @@ def test_ls_structured_garbage_only_parse_error(text: str, options: str | None, 
 
 @pytest.mark.slow
 @settings(max_examples=20_000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(text=st.one_of(_LS_TEXT, st.text(), st.binary().map(lambda b: b.decode("utf-8", "surrogateescape"))),
-       options=st.sampled_from(LS_OPTIONS))
+@given(
+    text=st.one_of(_LS_TEXT, st.text(), st.binary().map(lambda b: b.decode("utf-8", "surrogateescape"))),
+    options=st.sampled_from(LS_OPTIONS),
+)
 def test_ls_structured_garbage_only_parse_error_many(text: str, options: str | None, figures: Any) -> None:
     """The same with 20,000 examples (slow)."""
     _ls_only_parse_error(text, options)
@@ -82,12 +121,26 @@ def test_ls_structured_garbage_only_parse_error_many(text: str, options: str | N
 
 _NAME_FRAGMENT = st.one_of(
     st.sampled_from(ISSUE_FORGERIES),
-    st.sampled_from(["\n", "\n\n", " ", "total 7", "dir:", "-rw-r--r-- 1 root root 12345 Jan  1  2020 f",
-                     " -> ", "\\", "'", '"', "\t"]),
+    st.sampled_from(
+        [
+            "\n",
+            "\n\n",
+            " ",
+            "total 7",
+            "dir:",
+            "-rw-r--r-- 1 root root 12345 Jan  1  2020 f",
+            " -> ",
+            "\\",
+            "'",
+            '"',
+            "\t",
+        ]
+    ),
     st.text(st.characters(blacklist_characters="/\x00", blacklist_categories=["Cs"]), min_size=1, max_size=12),
 )
-_NAMES = st.lists(st.lists(_NAME_FRAGMENT, min_size=1, max_size=4).map("".join), min_size=1, max_size=6,
-                  unique=True).filter(lambda ns: all(n not in (".", "..") and len(n.encode()) < 250 for n in ns))
+_NAMES = st.lists(
+    st.lists(_NAME_FRAGMENT, min_size=1, max_size=4).map("".join), min_size=1, max_size=6, unique=True
+).filter(lambda ns: all(n not in (".", "..") and len(n.encode()) < 250 for n in ns))
 
 
 def _listing(names: list[str], options: list[str]) -> tuple[bytes, set[str]]:
@@ -96,8 +149,9 @@ def _listing(names: list[str], options: list[str]) -> tuple[bytes, set[str]]:
         for name in names:
             with open(os.path.join(directory, name), "wb") as handle:
                 handle.write(b"x")
-        listing = subprocess.run(["ls", *options, directory], capture_output=True,
-                                 env={**os.environ, **UNAMBIGUOUS_LS_ENV}, check=True).stdout
+        listing = subprocess.run(
+            ["ls", *options, directory], capture_output=True, env={**os.environ, **UNAMBIGUOUS_LS_ENV}, check=True
+        ).stdout
     return listing, set(names)
 
 
@@ -116,8 +170,14 @@ def _real_ls_case(names: list[str], figures: Any, key: str) -> None:
         outcome = "exact"
     _COUNTS[f"{key}-{outcome}"] = _COUNTS.get(f"{key}-{outcome}", 0) + 1
     _COUNTS[f"{key}-names"] = _COUNTS.get(f"{key}-names", 0) + len(names)
-    _count(key, figures, names=_COUNTS[f"{key}-names"], literal_exact=_COUNTS.get(f"{key}-exact", 0),
-           literal_refused=_COUNTS.get(f"{key}-refused", 0), forged_returned=0)
+    _count(
+        key,
+        figures,
+        names=_COUNTS[f"{key}-names"],
+        literal_exact=_COUNTS.get(f"{key}-exact", 0),
+        literal_refused=_COUNTS.get(f"{key}-refused", 0),
+        forged_returned=0,
+    )
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -172,16 +232,37 @@ def test_perfectly_aligned_forgery_is_a_limit_of_literal_ls_only(figures: Any) -
 
 
 # -------------------------------------------------------------------------- ws_list
-_WS_PIECES = st.sampled_from([
-    "id: demo", "Id: demo", "id: evil\nid: forged", "     workspace directory  : /ws/root-demo",
-    "     remaining time       : 2 days 23 hours", "     creation time        : Wed Nov 25 14:20:44 2026",
-    "     expiration date      : Sat Nov 28 14:20:44 2026", "     filesystem name      : horse",
-    "     available extensions : 10", "     acctcode             : p_x", "     reminder             : x",
-    "     mailaddress          : a@b", "     remaining time       : expired", "id:", "id: ",
-    "     workspace directory  : /ws/x\nid: forged", "fake_header:", "", "   ", ":", " : ",
-    "\x1b[31mid: red\x1b[0m", "Error: something", "Info: x", "     creation time        : garbage",
-    "     available extensions : -1", "     available extensions : 99999999999999999999",
-])
+_WS_PIECES = st.sampled_from(
+    [
+        "id: demo",
+        "Id: demo",
+        "id: evil\nid: forged",
+        "     workspace directory  : /ws/root-demo",
+        "     remaining time       : 2 days 23 hours",
+        "     creation time        : Wed Nov 25 14:20:44 2026",
+        "     expiration date      : Sat Nov 28 14:20:44 2026",
+        "     filesystem name      : horse",
+        "     available extensions : 10",
+        "     acctcode             : p_x",
+        "     reminder             : x",
+        "     mailaddress          : a@b",
+        "     remaining time       : expired",
+        "id:",
+        "id: ",
+        "     workspace directory  : /ws/x\nid: forged",
+        "fake_header:",
+        "",
+        "   ",
+        ":",
+        " : ",
+        "\x1b[31mid: red\x1b[0m",
+        "Error: something",
+        "Info: x",
+        "     creation time        : garbage",
+        "     available extensions : -1",
+        "     available extensions : 99999999999999999999",
+    ]
+)
 _WS_TEXT = st.lists(st.one_of(_WS_PIECES, st.text(max_size=40)), max_size=30).map("\n".join)
 
 
@@ -212,12 +293,14 @@ def test_ws_list_hostile_only_parse_error_many(text: str, figures: Any) -> None:
 
 def test_ws_list_forged_block_in_a_value_is_not_a_workspace() -> None:
     """A value cannot open a block: 'id:' only counts at the start of a line."""
-    text = ("id: real\n     workspace directory  : /ws/root-real\n"  # a complete block
-            "     remaining time       : 1 days 0 hours\n"
-            "     comment              : x id: forged\n"
-            "     creation time        : Tue Nov 24 21:24:14 2026\n"
-            "     expiration date      : Wed Nov 25 21:24:14 2026\n"
-            "     filesystem name      : horse\n     available extensions : 1\n")
+    text = (
+        "id: real\n     workspace directory  : /ws/root-real\n"  # a complete block
+        "     remaining time       : 1 days 0 hours\n"
+        "     comment              : x id: forged\n"
+        "     creation time        : Tue Nov 24 21:24:14 2026\n"
+        "     expiration date      : Wed Nov 25 21:24:14 2026\n"
+        "     filesystem name      : horse\n     available extensions : 1\n"
+    )
     result = parse_ws_list(text, now=NOW, tz=UTC, user="root")
     assert [w.id for w in result] == ["real"]
 
@@ -231,9 +314,20 @@ def _row(job_id: int, name: str, user: str, state: str) -> str:
     return f"{job_id:>18} {'datamover':>9} {name[:8]:>8} {user[:8]:>8} {state[:2]:>2} {'0:05':>10} {1:>6} localhost"
 
 
-_SQ_PIECES = st.sampled_from([HEADER, "", "   ", "123", "abc datamover x root R 0:01 1 localhost",
-                              "slurm_load_jobs error: Invalid job id specified", "JOBID", "1_[2-3] d n u PD 0:00 1 (None)",
-                              "99999999999999999999999 d n u R 0:00 1 x", "12+0 d n u CG 0:00 1 x"])
+_SQ_PIECES = st.sampled_from(
+    [
+        HEADER,
+        "",
+        "   ",
+        "123",
+        "abc datamover x root R 0:01 1 localhost",
+        "slurm_load_jobs error: Invalid job id specified",
+        "JOBID",
+        "1_[2-3] d n u PD 0:00 1 (None)",
+        "99999999999999999999999 d n u R 0:00 1 x",
+        "12+0 d n u CG 0:00 1 x",
+    ]
+)
 
 
 def _sq_case(text: str) -> None:
@@ -261,13 +355,19 @@ def test_squeue_hostile_only_parse_error_many(text: str, figures: Any) -> None:
     _count("squeue-many", figures)
 
 
-_JOB_NAME = st.text(st.characters(whitelist_categories=["Ll", "Lu", "Nd"], whitelist_characters="_-."),
-                    min_size=1, max_size=8)
+_JOB_NAME = st.text(
+    st.characters(whitelist_categories=["Ll", "Lu", "Nd"], whitelist_characters="_-."), min_size=1, max_size=8
+)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=st.lists(st.tuples(st.integers(1, 10**9), _JOB_NAME, st.sampled_from(["R", "PD", "CD", "F", "CA", "TO"])),
-                     max_size=20, unique_by=lambda r: r[0]))
+@given(
+    rows=st.lists(
+        st.tuples(st.integers(1, 10**9), _JOB_NAME, st.sampled_from(["R", "PD", "CD", "F", "CA", "TO"])),
+        max_size=20,
+        unique_by=lambda r: r[0],
+    )
+)
 def test_squeue_rows_round_trip(rows: list[tuple[int, str, str]], figures: Any) -> None:
     """Rows rendered exactly as squeue prints them parse back to their id, name and state."""
     text = "\n".join([HEADER, *(_row(i, n, "root", s) for i, n, s in rows)]) + "\n"

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from reliability_helpers import needs_slurm, wait_no_slurm_jobs
 
 from taurus_datamover.emulator.config import load_site_config
 from taurus_datamover.emulator.site import EmulatedSite
@@ -31,8 +32,6 @@ from taurus_datamover.emulator.ws.db import Database
 from taurus_datamover.errors import CommandTimeout, DatamoverError
 from taurus_datamover.file_api import SaveError
 from taurus_datamover.jobs import JobState
-
-from reliability_helpers import needs_slurm, wait_no_slurm_jobs
 
 #: Three sources of different kinds: a small file, a 1 MiB file, a directory tree.
 SOURCE_NAMES = ("a-small.txt", "b big.bin", "c-dir")
@@ -82,9 +81,7 @@ class Accounting:
     lost: tuple[str, ...] = ()
 
 
-def account(
-    originals: dict[str, tuple[dict[str, str], int]], src: Path, dst: Path
-) -> Accounting:
+def account(originals: dict[str, tuple[dict[str, str], int]], src: Path, dst: Path) -> Accounting:
     """Check every original source: intact at ``src`` or complete and identical in ``dst``."""
     result = Accounting()
     at_source: list[str] = []
@@ -147,8 +144,12 @@ def test_dtmv_half_way_never_loses_a_source(
         assert (src / name).exists() != (dst / name).exists()
     log = local_site.fault_log()
     assert [(e["tool"], e["action"], e["stopped_after"]) for e in log] == [("dtmv", action, after_files)]
-    figures(faults_injected=len(log), files_checked=booked.files_checked,
-            bytes_checked=booked.bytes_checked, bytes_lost=booked.bytes_lost)
+    figures(
+        faults_injected=len(log),
+        files_checked=booked.files_checked,
+        bytes_checked=booked.bytes_checked,
+        bytes_lost=booked.bytes_lost,
+    )
 
 
 @pytest.mark.parametrize("action", ["fail", "kill"])
@@ -169,8 +170,12 @@ def test_dtmv_half_way_as_batch_job(
     assert "stopped after 2 of 3 sources" in output
     booked = account(originals, src, dst)
     assert booked.bytes_lost == 0 and booked.at_destination == SOURCE_NAMES[:2]
-    figures(faults_injected=len(local_site.fault_log()), files_checked=booked.files_checked,
-            bytes_checked=booked.bytes_checked, bytes_lost=booked.bytes_lost)
+    figures(
+        faults_injected=len(local_site.fault_log()),
+        files_checked=booked.files_checked,
+        bytes_checked=booked.bytes_checked,
+        bytes_lost=booked.bytes_lost,
+    )
 
 
 def _other_device_dir(reference: Path) -> Path | None:
@@ -178,17 +183,18 @@ def _other_device_dir(reference: Path) -> Path | None:
     copy-and-unlink ``mv``), or None."""
     for candidate in (Path("/dev/shm"), Path("/run/user") / str(os.getuid())):
         try:
-            if candidate.is_dir() and os.access(candidate, os.W_OK) and \
-                    candidate.stat().st_dev != reference.stat().st_dev:
+            if (
+                candidate.is_dir()
+                and os.access(candidate, os.W_OK)
+                and candidate.stat().st_dev != reference.stat().st_dev
+            ):
                 return candidate
         except OSError:
             continue
     return None
 
 
-def test_dtmv_half_way_across_file_systems(
-    local_site: EmulatedSite, places: tuple[Path, Path], figures: Any
-) -> None:
+def test_dtmv_half_way_across_file_systems(local_site: EmulatedSite, places: tuple[Path, Path], figures: Any) -> None:
     """``mv`` to another file system copies and unlinks; stopped after 2 sources (then
     SIGKILL), the moved two are complete there and gone here, the third is untouched."""
     src, _dst = places
@@ -205,8 +211,12 @@ def test_dtmv_half_way_across_file_systems(
         booked = account(originals, src, dst)
         assert booked.bytes_lost == 0 and booked.at_destination == SOURCE_NAMES[:2]
         assert not (dst / SOURCE_NAMES[2]).exists()
-        figures(faults_injected=len(local_site.fault_log()), files_checked=booked.files_checked,
-                bytes_checked=booked.bytes_checked, bytes_lost=booked.bytes_lost)
+        figures(
+            faults_injected=len(local_site.fault_log()),
+            files_checked=booked.files_checked,
+            bytes_checked=booked.bytes_checked,
+            bytes_lost=booked.bytes_lost,
+        )
     finally:
         subprocess.run(["rm", "-rf", "--", str(dst)], check=False)
 
@@ -225,8 +235,9 @@ def test_dtcp_hang_then_timeout_touches_nothing(
     assert job.state is JobState.TIMEOUT
     booked = account(originals, src, dst)
     assert booked.bytes_lost == 0 and booked.at_source == SOURCE_NAMES and list(dst.iterdir()) == []
-    figures(faults_injected=len(local_site.fault_log()), files_checked=booked.files_checked,
-            bytes_lost=booked.bytes_lost)
+    figures(
+        faults_injected=len(local_site.fault_log()), files_checked=booked.files_checked, bytes_lost=booked.bytes_lost
+    )
 
 
 # ------------------------------------------------------------------------ ENOSPC
@@ -256,9 +267,13 @@ def test_no_space_left_truncated_destination_source_intact(
     assert booked.bytes_lost == 0
     for done in sources[:after_files]:  # copied (or moved) completely before the fault
         assert _tree(dst / done.name) == originals[done.name][0]
-    figures(faults_injected=len(local_site.fault_log()), files_checked=booked.files_checked,
-            bytes_checked=booked.bytes_checked, truncated_bytes=truncated.stat().st_size,
-            bytes_lost=booked.bytes_lost)
+    figures(
+        faults_injected=len(local_site.fault_log()),
+        files_checked=booked.files_checked,
+        bytes_checked=booked.bytes_checked,
+        truncated_bytes=truncated.stat().st_size,
+        bytes_lost=booked.bytes_lost,
+    )
 
 
 # -------------------------------------------------------------------------- save
@@ -274,9 +289,7 @@ def _writer(kind: str, payload: bytes) -> Callable[[Path], None]:
     return write
 
 
-@pytest.mark.parametrize(
-    ("kind", "action"), [("file", "enospc"), ("file", "kill"), ("dir", "enospc"), ("dir", "fail")]
-)
+@pytest.mark.parametrize(("kind", "action"), [("file", "enospc"), ("file", "kill"), ("dir", "enospc"), ("dir", "fail")])
 def test_save_keeps_its_cached_data(local_site: EmulatedSite, kind: str, action: str, figures: Any) -> None:
     """``dm.save`` whose copy fails: SaveError with ``data_path`` holding the complete data,
     the cache workspace not released, the tool's message in the error."""
@@ -299,13 +312,15 @@ def test_save_keeps_its_cached_data(local_site: EmulatedSite, kind: str, action:
     assert "emulated fault" in error.stderr and error.data_path in error.message
     listed = [w.name for w in local_site.workspace().list()]
     assert error.workspace_name is not None and error.workspace_name in listed  # not released
-    figures(faults_injected=len(local_site.fault_log()), data_kept_bytes=len(payload), bytes_lost=0,
-            cache_workspace_released=False)
+    figures(
+        faults_injected=len(local_site.fault_log()),
+        data_kept_bytes=len(payload),
+        bytes_lost=0,
+        cache_workspace_released=False,
+    )
 
 
-def test_batch_failure_error_says_what_happened(
-    local_site: EmulatedSite, places: tuple[Path, Path]
-) -> None:
+def test_batch_failure_error_says_what_happened(local_site: EmulatedSite, places: tuple[Path, Path]) -> None:
     """What the failed batch job printed should reach the DatamoverError."""
     src, dst = places
     make_sources(src)
@@ -364,8 +379,7 @@ def test_partial_failures_on_real_slurm(slurm_site: EmulatedSite, work: Path, fi
 
     left, _ = wait_no_slurm_jobs(work)
     assert left == []
-    figures(faults_injected=len(site.fault_log()), files_checked=checked, bytes_lost=0,
-            orphan_jobs=len(left))
+    figures(faults_injected=len(site.fault_log()), files_checked=checked, bytes_lost=0, orphan_jobs=len(left))
 
 
 # ------------------------------------------------------------- ws auto-extend
@@ -411,7 +425,11 @@ def _auto_extend(site: EmulatedSite, work: Path) -> subprocess.Popen[str]:
     argv = [exe] if os.path.exists(exe) else [sys.executable, "-m", "taurus_datamover"]
     return subprocess.Popen(
         [*argv, "--site-root", str(site.root), "ws", "auto-extend", "--within", "7d", "--days", "30"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=work, env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=work,
+        env=env,
     )
 
 
@@ -452,8 +470,7 @@ def test_ws_auto_extend_interrupted_half_way(due_site: EmulatedSite, work: Path,
     extends the rest (exit 0); a third run changes nothing."""
     site = due_site
     before = _entries(site)
-    site.set_faults([{"tool": "ws_extend", "action": "hang", "after_calls": 1, "when": when,
-                      "hang_seconds": 120}])
+    site.set_faults([{"tool": "ws_extend", "action": "hang", "after_calls": 1, "when": when, "hang_seconds": 120}])
     first, _hung = _interrupt_at_hang(site, work)
     assert first.returncode == 130, first.stderr
     assert "interrupted" in first.stderr
@@ -478,9 +495,14 @@ def test_ws_auto_extend_interrupted_half_way(due_site: EmulatedSite, work: Path,
     out3, err3 = third.communicate(timeout=180)
     assert third.returncode == 0, err3
     assert _entries(site) == settled and out3 == "" and "none expires within" in err3
-    figures(faults_injected=len(site.fault_log()), workspaces=len(before),
-            extended_before_interrupt=len(extended), half_changed=0,
-            extended_by_rerun=len(extended2), changed_by_third_run=0)
+    figures(
+        faults_injected=len(site.fault_log()),
+        workspaces=len(before),
+        extended_before_interrupt=len(extended),
+        half_changed=0,
+        extended_by_rerun=len(extended2),
+        changed_by_third_run=0,
+    )
 
 
 def test_interrupted_auto_extend_leaves_no_tool_running(due_site: EmulatedSite, work: Path) -> None:

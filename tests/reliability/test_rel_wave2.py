@@ -14,12 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from reliability_helpers import controller_down_conf, process_group_members, wait_gone
 
 from taurus_datamover.datamover import Datamover
 from taurus_datamover.errors import CommandTimeout
 from taurus_datamover.jobs import PIPE_GRACE, JobState
-
-from reliability_helpers import controller_down_conf, process_group_members, wait_gone
 
 
 def _kill_group(pgid: int) -> None:
@@ -88,14 +87,18 @@ def test_short_queue_outage_does_not_fail_a_batch_job(local_site: Any, work: Pat
     The old watcher gave up after 5 failed tries, about 2.6 s into the outage."""
     outage = work / "outage"
     wrapper = work / "wrapper"
-    _write_tool(wrapper, "dtqueue", (
-        "#!/bin/sh\n"
-        f"if [ -e '{outage}' ]; then\n"
-        "  echo 'dtqueue: error: Unable to contact slurm controller (connect failure)' >&2\n"
-        "  exit 1\n"
-        "fi\n"
-        f"exec '{local_site.bin / 'dtqueue'}' \"$@\"\n"
-    ))
+    _write_tool(
+        wrapper,
+        "dtqueue",
+        (
+            "#!/bin/sh\n"
+            f"if [ -e '{outage}' ]; then\n"
+            "  echo 'dtqueue: error: Unable to contact slurm controller (connect failure)' >&2\n"
+            "  exit 1\n"
+            "fi\n"
+            f"exec '{local_site.bin / 'dtqueue'}' \"$@\"\n"
+        ),
+    )
     dm = Datamover(path_to_exe=[wrapper, local_site.bin], blocking=False)
     assert dm.queue_argv() == [str(wrapper / "dtqueue"), "-t", "all"]
     (local_site.grp / "src").write_bytes(b"payload")
@@ -124,11 +127,15 @@ def test_controller_down_for_the_queue_on_real_slurm(slurm_site: Any, tmp_path: 
     outage = work / "outage"
     down = controller_down_conf(tmp_path)
     wrapper = work / "wrapper"
-    _write_tool(wrapper, "dtqueue", (
-        "#!/bin/sh\n"
-        f"if [ -e '{outage}' ]; then SLURM_CONF='{down}'; export SLURM_CONF; fi\n"
-        f"exec '{slurm_site.bin / 'dtqueue'}' \"$@\"\n"
-    ))
+    _write_tool(
+        wrapper,
+        "dtqueue",
+        (
+            "#!/bin/sh\n"
+            f"if [ -e '{outage}' ]; then SLURM_CONF='{down}'; export SLURM_CONF; fi\n"
+            f"exec '{slurm_site.bin / 'dtqueue'}' \"$@\"\n"
+        ),
+    )
     dm = Datamover(path_to_exe=[wrapper, slurm_site.bin], env=slurm_site.env(), blocking=False)
     (work / "src").write_bytes(b"payload")
     outage.write_text("")
@@ -149,12 +156,18 @@ def test_long_queue_outage_says_how_long_it_waited(local_site: Any, work: Path, 
     """A queue that keeps failing: after ``queue_patience`` seconds the job ends UNKNOWN, and
     the error says how many queries failed over how many seconds, in the queue's words."""
     wrapper = work / "wrapper"
-    _write_tool(wrapper, "dtqueue", "#!/bin/sh\necho 'dtqueue: error: Unable to contact slurm controller (connect failure)' >&2\nexit 1\n")
+    _write_tool(
+        wrapper,
+        "dtqueue",
+        "#!/bin/sh\necho 'dtqueue: error: Unable to contact slurm controller (connect failure)' >&2\nexit 1\n",
+    )
     dm = Datamover(path_to_exe=[wrapper, local_site.bin], blocking=False, queue_patience=3.0)
     (local_site.grp / "src").write_bytes(b"payload")
     job = dm.cp(local_site.grp / "src", dst=local_site.projects / "dst")
     started = time.monotonic()
-    with pytest.raises(Exception, match=r"gave up after \d+ failed queue queries over [\d.]+ s \(patience 3 s\)") as caught:
+    with pytest.raises(
+        Exception, match=r"gave up after \d+ failed queue queries over [\d.]+ s \(patience 3 s\)"
+    ) as caught:
         job.result(timeout=120)
     took = time.monotonic() - started
     assert job.state is JobState.UNKNOWN

@@ -50,7 +50,13 @@ def test_json_prints_the_manifest_only(site: EmulatedSite, capsys: pytest.Captur
 
 @pytest.mark.parametrize(
     "args",
-    [["-j", "0", "a", "b"], ["a"], ["--list", "a"], ["--resume", "20261201-094500-3fa2c1", "a", "b"], ["--verify", "md5", "a", "b"]],
+    [
+        ["-j", "0", "a", "b"],
+        ["a"],
+        ["--list", "a"],
+        ["--resume", "20261201-094500-3fa2c1", "a", "b"],
+        ["--verify", "md5", "a", "b"],
+    ],
 )
 def test_usage_errors(site: EmulatedSite, args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert _sync(site, *args) == 2

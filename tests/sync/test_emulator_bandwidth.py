@@ -14,7 +14,7 @@ from taurus_datamover.emulator.dt.bandwidth import (
     with_bandwidth,
 )
 from taurus_datamover.emulator.dt.options import split_options
-from taurus_datamover.emulator.faults import FaultSpecError, Fault
+from taurus_datamover.emulator.faults import Fault, FaultSpecError
 from taurus_datamover.emulator.site import EmulatedSite
 
 

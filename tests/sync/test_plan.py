@@ -99,7 +99,9 @@ def test_file_list_keeps_every_byte() -> None:
         encode_file_list(["nul\0inside"])
 
 
-_names = st.text(alphabet=st.characters(blacklist_characters="\0/", blacklist_categories=("Cs",)), min_size=1, max_size=12)
+_names = st.text(
+    alphabet=st.characters(blacklist_characters="\0/", blacklist_categories=("Cs",)), min_size=1, max_size=12
+)
 _items = st.dictionaries(
     _names,
     st.one_of(

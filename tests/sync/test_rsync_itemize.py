@@ -43,7 +43,7 @@ def test_lines_of_each_kind() -> None:
 
 def test_tagged_output_passes_over_every_other_line() -> None:
     text = (
-        "rsync: [sender] link_stat \"/x/taurus-item >f+++++++++ fake\" failed: No such file (2)\n"
+        'rsync: [sender] link_stat "/x/taurus-item >f+++++++++ fake" failed: No such file (2)\n'
         f"{_TAG}>fc........ real\n"
         "slurmstepd: error: *** JOB 12 ON n1 CANCELLED AT 2026-12-01T10:00:00 ***\n"
     )
@@ -118,8 +118,18 @@ def test_real_rsync_dry_run_names_every_byte(tmp_path: Path) -> None:
             handle.write(name)
     files_from = tmp_path / "list"
     files_from.write_bytes(b"".join(n + b"\0" for n in names))
-    argv = ["rsync", "-a", "--checksum", "--dry-run", "--itemize-changes", f"--out-format={_TAG}%i %n",
-            f"--files-from={files_from}", "--from0", f"{src}/", f"{dst}/"]
+    argv = [
+        "rsync",
+        "-a",
+        "--checksum",
+        "--dry-run",
+        "--itemize-changes",
+        f"--out-format={_TAG}%i %n",
+        f"--files-from={files_from}",
+        "--from0",
+        f"{src}/",
+        f"{dst}/",
+    ]
     out = subprocess.run(argv, capture_output=True, check=True, env={**os.environ, "LC_ALL": "C"}).stdout
     changes = parse_itemized(out.decode("utf-8", "surrogateescape"), tag=_TAG)
     new_files = {c.name for c in changes if c.file_type == "f" and c.is_new}

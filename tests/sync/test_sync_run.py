@@ -197,7 +197,7 @@ def test_a_destination_whose_parent_is_missing_fails_before_any_part(site: Emula
     odd_tree(src, groups=1)
     dst = site.projects / "no" / "such" / "parent"
     dm = site.datamover()
-    with pytest.raises(SyncError, match="creating .* failed") as caught:
+    with pytest.raises(SyncError, match=r"creating .* failed") as caught:
         dm.sync(src, dst, jobs=2)
     run_id = caught.value.run_id
     assert run_id is not None and JobStore(site.root).all() == []  # no part was submitted

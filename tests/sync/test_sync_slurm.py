@@ -73,9 +73,21 @@ def test_ctrl_c_in_the_command_leaves_no_slurm_job(slurm_site: EmulatedSite, cac
     site = EmulatedSite(slurm_site.root, bandwidth="200KB/s")
     src = _big_tree(site)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "taurus_datamover", "--site-root", str(site.root), "sync", str(src),
-         str(site.projects / "copy"), "-j", "4"],
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "taurus_datamover",
+            "--site-root",
+            str(site.root),
+            "sync",
+            str(src),
+            str(site.projects / "copy"),
+            "-j",
+            "4",
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     try:
         manifests = cache_home / "taurus-datamover" / "sync"

@@ -63,7 +63,7 @@ def test_checksum_lines() -> None:
         f"{ITEM_TAG}cd+++++++++ empty/",
         f"{ITEM_TAG}.d..t...... ./",
         f"{ITEM_TAG}cL.c....... link",
-        "rsync: [sender] link_stat \"/src/x\" failed: No such file or directory (2)",
+        'rsync: [sender] link_stat "/src/x" failed: No such file or directory (2)',
     ]
     found = checksum_result(["\n".join(lines[:3]), "\n".join(lines[3:])], checked=9)
     assert found.differ == ["bad\udcff", "link"] and found.missing == ["empty", "new\nline"]

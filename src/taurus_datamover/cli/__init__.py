@@ -72,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         # stdout closed early (``| head``): not an error of ours
         try:
-            sys.stdout = open("/dev/null", "w")  # noqa: SIM115 - silence the flush at exit
+            sys.stdout = open("/dev/null", "w")
         except OSError:
             pass
         return 0

@@ -122,7 +122,5 @@ class Context:
             path = getattr(self.args, "ws_path", None)
             if path is None and self.site is not None:
                 path = str(self.site.bin)
-            self._ws = Workspace(
-                path, verbosity=1 if self.verbosity >= 2 else 0, env=self.env(), now=self._clock()
-            )
+            self._ws = Workspace(path, verbosity=1 if self.verbosity >= 2 else 0, env=self.env(), now=self._clock())
         return self._ws

@@ -26,10 +26,7 @@ def run_jobs(ctx: Context) -> int:
         if ctx.verbosity >= 0:
             print("no datamover jobs", file=sys.stderr)
         return 0
-    rows = [
-        (str(j.job_id), j.state.value, j.raw_state, j.name or "-", j.time or "-", j.reason or "")
-        for j in jobs
-    ]
+    rows = [(str(j.job_id), j.state.value, j.raw_state, j.name or "-", j.time or "-", j.reason or "") for j in jobs]
     print_table(("JOBID", "STATE", "ST", "NAME", "TIME", "NODELIST(REASON)"), rows, right=(0,))
     return 0
 

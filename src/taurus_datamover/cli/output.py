@@ -31,8 +31,8 @@ from taurus_datamover.parsers.progress import Progress, latest_progress
 __all__ = [
     "AutoExtendReport",
     "JobReport",
-    "counted",
     "NotExtended",
+    "counted",
     "error_line",
     "hint_for",
     "job_progress",
@@ -233,8 +233,10 @@ def hint_for(exc: BaseException) -> str | None:
     from taurus_datamover.errors import ToolNotFoundError
 
     if isinstance(exc, ToolNotFoundError):
-        family = "TAURUS_WS_PATH (or --ws-path)" if exc.tool.startswith("ws_") else (
-            "TAURUS_DATAMOVER_PATH (or --datamover-path)"
+        family = (
+            "TAURUS_WS_PATH (or --ws-path)"
+            if exc.tool.startswith("ws_")
+            else ("TAURUS_DATAMOVER_PATH (or --datamover-path)")
         )
         return (
             f"hint: on a machine without the ZIH tools, try the emulated site: taurus-datamover --emulate ...; "

@@ -22,7 +22,19 @@ from taurus_datamover import __version__
 from taurus_datamover.cli.durations import ACCEPTED_FORMS, duration_arg
 from taurus_datamover.cli.sync import SYNC_HELP, add_sync_arguments
 
-__all__ = ["EPILOG", "SubcommandFormatter", "days_or_duration", "handler_of", "join_option_values", "EXIT_INTERRUPTED", "EXIT_NOT_EXTENDED", "EXIT_OK", "EXIT_TOOL_FAILED", "EXIT_USAGE", "build_parser"]
+__all__ = [
+    "EPILOG",
+    "EXIT_INTERRUPTED",
+    "EXIT_NOT_EXTENDED",
+    "EXIT_OK",
+    "EXIT_TOOL_FAILED",
+    "EXIT_USAGE",
+    "SubcommandFormatter",
+    "build_parser",
+    "days_or_duration",
+    "handler_of",
+    "join_option_values",
+]
 
 EXIT_OK = 0
 EXIT_TOOL_FAILED = 1
@@ -145,9 +157,7 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     group.add_argument(
         "--site-root", type=Path, metavar="DIR", default=default(None), help="use (or create) the emulated site in DIR"
     )
-    group.add_argument(
-        "--datamover-path", metavar="DIR", default=default(None), help="directory of the dt* tools"
-    )
+    group.add_argument("--datamover-path", metavar="DIR", default=default(None), help="directory of the dt* tools")
     group.add_argument("--ws-path", metavar="DIR", default=default(None), help="directory of the ws_* tools")
     group.add_argument(
         "-v", "--verbose", action="count", default=default(0), help="more detail (twice: echo the tool calls)"
@@ -178,9 +188,7 @@ def _json_flag(parser: argparse.ArgumentParser, what: str) -> None:
 
 
 def _transfer_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--no-wait", action="store_true", help="submit a batch job, print its id and return"
-    )
+    parser.add_argument("--no-wait", action="store_true", help="submit a batch job, print its id and return")
     _json_flag(parser, "the job")
     parser.add_argument("--time", metavar="LIMIT", help="Slurm time limit of the job (e.g. 2:00:00)")
     parser.add_argument("--account", metavar="ACCOUNT", help="Slurm account of the job")
@@ -282,12 +290,18 @@ def _add_ws(builder: _Builder, sub: argparse._SubParsersAction[argparse.Argument
         "--within", type=days_or_duration, default=duration_arg("7d"), metavar="DURATION", help="threshold (default 7d)"
     )
     auto.add_argument(
-        "--days", type=positive_int, default=30, help="extend to this many days from now (default 30; capped by the file system)"
+        "--days",
+        type=positive_int,
+        default=30,
+        help="extend to this many days from now (default 30; capped by the file system)",
     )
     auto.add_argument("-F", "--filesystem", help="only this file system")
     auto.add_argument("--dry-run", action="store_true", help="only say what would be done")
     auto.add_argument(
-        "--lock-timeout", type=duration_arg, default=None, metavar="DURATION",
+        "--lock-timeout",
+        type=duration_arg,
+        default=None,
+        metavar="DURATION",
         help="how long to wait for another auto-extend run of this user (default 10m)",
     )
     _json_flag(auto, "the report")

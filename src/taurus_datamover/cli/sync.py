@@ -39,7 +39,9 @@ def add_sync_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("dst", nargs="?", metavar="DST", help="where it goes (created when missing)")
     parser.add_argument("-j", "--jobs", type=positive_int, default=4, metavar="N", help="parallel parts (default 4)")
     parser.add_argument(
-        "--verify", choices=("size-mtime", "checksum", "none"), default="size-mtime",
+        "--verify",
+        choices=("size-mtime", "checksum", "none"),
+        default="size-mtime",
         help="check the destination afterwards (default size-mtime; checksum reads every byte)",
     )
     parser.add_argument("--time", metavar="LIMIT", help="Slurm time limit of each part (e.g. 2:00:00)")

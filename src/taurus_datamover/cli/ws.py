@@ -189,9 +189,7 @@ def run_ws_restore(ctx: Context) -> int:
         if args.json:
             print_json(released)
         elif released:
-            rows = [
-                (r.id, r.filesystem or "-", when(r.released), when(r.restorable_until)) for r in released
-            ]
+            rows = [(r.id, r.filesystem or "-", when(r.released), when(r.restorable_until)) for r in released]
             print_table(("ID", "FILESYSTEM", "RELEASED", "RESTORABLE UNTIL"), rows)
         elif ctx.verbosity >= 0:
             print("no released workspaces", file=sys.stderr)
@@ -216,7 +214,13 @@ def run_ws_filesystems(ctx: Context) -> int:
 
 
 def auto_extend(
-    ctx: Context, within: timedelta, days: int, filesystem: str | None, dry_run: bool, *, lock_timeout: float | None = None
+    ctx: Context,
+    within: timedelta,
+    days: int,
+    filesystem: str | None,
+    dry_run: bool,
+    *,
+    lock_timeout: float | None = None,
 ) -> AutoExtendReport:
     """Extend every due workspace that an extension really helps (see
     :func:`taurus_datamover.cli.auto_extend.run_auto_extend`); the report of what happened."""
@@ -232,7 +236,11 @@ def run_ws_auto_extend(ctx: Context) -> int:
     within: timedelta = args.within
     lock_wait: timedelta | None = getattr(args, "lock_timeout", None)
     report = auto_extend(
-        ctx, within, args.days, args.filesystem, args.dry_run,
+        ctx,
+        within,
+        args.days,
+        args.filesystem,
+        args.dry_run,
         lock_timeout=None if lock_wait is None else lock_wait.total_seconds(),
     )
     if args.json:
@@ -240,13 +248,15 @@ def run_ws_auto_extend(ctx: Context) -> int:
     else:
         verb = "would extend" if args.dry_run else "extended"
         for info in report.extended:
-            left = "" if args.dry_run else f", now {remaining(info)} left, {counted(info.extensions_left, 'extension')} left"
+            left = (
+                ""
+                if args.dry_run
+                else f", now {remaining(info)} left, {counted(info.extensions_left, 'extension')} left"
+            )
             print(f"{verb} {info.name} ({info.filesystem or '-'}){left}")
         for item in report.not_extended:
             info = item.workspace
-            print(
-                f"NOT extended {info.name} ({info.filesystem or '-'}, {remaining(info)} left): {item.reason}"
-            )
+            print(f"NOT extended {info.name} ({info.filesystem or '-'}, {remaining(info)} left): {item.reason}")
         if ctx.verbosity > 0:  # skipped on purpose: no news for cron's mail
             for item in report.skipped:
                 info = item.workspace

@@ -32,6 +32,7 @@ __all__ = [
     "v2_capture_site_config",
 ]
 
+
 class FilesystemConfig(BaseModel):
     """One workspace file system (an entry under ``workspaces:`` in ws.conf)."""
 

@@ -24,8 +24,7 @@ class UnboundModelError(RuntimeError):
 def unbound_error(model: object) -> UnboundModelError:
     """The error for a method that needs an owner, called on an unbound ``model``."""
     return UnboundModelError(
-        f"{type(model).__name__} is not bound to a Datamover/Workspace; "
-        "call .bind(owner) or get it from the object API"
+        f"{type(model).__name__} is not bound to a Datamover/Workspace; call .bind(owner) or get it from the object API"
     )
 
 

@@ -6,7 +6,7 @@ from enum import Enum
 
 from taurus_datamover.models.base import FrozenModel
 
-__all__ = ["JobState", "TERMINAL_STATES", "JobInfo"]
+__all__ = ["TERMINAL_STATES", "JobInfo", "JobState"]
 
 
 class JobState(str, Enum):
@@ -31,9 +31,7 @@ class JobState(str, Enum):
 
 
 #: States after which a job never changes again.
-TERMINAL_STATES = frozenset(
-    {JobState.COMPLETED, JobState.FAILED, JobState.CANCELLED, JobState.TIMEOUT}
-)
+TERMINAL_STATES = frozenset({JobState.COMPLETED, JobState.FAILED, JobState.CANCELLED, JobState.TIMEOUT})
 
 
 class JobInfo(FrozenModel):

@@ -21,14 +21,14 @@ from taurus_datamover.errors import WorkspaceError
 from taurus_datamover.models.base import FrozenModel
 
 __all__ = [
-    "WorkspaceOwner",
-    "WorkspaceState",
-    "WorkspaceInfo",
-    "WorkspaceStat",
-    "FilesystemInfo",
-    "ReleasedWorkspace",
     "AllocationAction",
     "AllocationResult",
+    "FilesystemInfo",
+    "ReleasedWorkspace",
+    "WorkspaceInfo",
+    "WorkspaceOwner",
+    "WorkspaceStat",
+    "WorkspaceState",
 ]
 
 _DAY_SECONDS = 86400.0
@@ -41,9 +41,7 @@ class WorkspaceOwner(Protocol):
         """Extend workspace ``name`` to ``days`` from now; return its new state."""
         ...
 
-    def release(
-        self, name: str, *, filesystem: str | None = None, delete_data: bool = False
-    ) -> None:
+    def release(self, name: str, *, filesystem: str | None = None, delete_data: bool = False) -> None:
         """Release workspace ``name`` (restorable unless ``delete_data``)."""
         ...
 
@@ -183,9 +181,7 @@ class WorkspaceInfo(FrozenModel):
 
         Refuses like :meth:`extend` where the name might address another workspace.
         """
-        self._acting_on("release").release(
-            self.name, filesystem=self.filesystem, delete_data=delete_data
-        )
+        self._acting_on("release").release(self.name, filesystem=self.filesystem, delete_data=delete_data)
 
     def refresh(self) -> WorkspaceInfo:
         """This workspace listed again (a new object; models are frozen)."""
@@ -303,4 +299,3 @@ class AllocationResult(FrozenModel):
     def was_capped(self) -> bool:
         """True when the tool cut the requested duration to its maximum."""
         return self.capped_duration is not None
-

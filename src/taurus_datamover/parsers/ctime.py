@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone, tzinfo
 
-__all__ = ["parse_ctime", "format_ctime", "local_zone", "resolve_wall_time"]
+__all__ = ["format_ctime", "local_zone", "parse_ctime", "resolve_wall_time"]
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

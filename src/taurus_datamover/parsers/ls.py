@@ -117,10 +117,9 @@ def _families(layout: Layout) -> tuple[str, ...]:
 class _Open:
     """The last entry read, whose literal name may still go on on the next lines."""
 
-    __slots__ = ("rec", "field", "mode", "size", "complete", "pos")
+    __slots__ = ("complete", "field", "mode", "pos", "rec", "size")
 
-    def __init__(self, rec: dict[str, Any], field: str, mode: str, size: int | None,
-                 complete: bool, pos: int) -> None:
+    def __init__(self, rec: dict[str, Any], field: str, mode: str, size: int | None, complete: bool, pos: int) -> None:
         self.rec = rec
         self.field = field
         self.mode = mode
@@ -132,21 +131,20 @@ class _Open:
 class _Reader:
     """The state of one listing: its shape, the current directory and block, the last entry."""
 
-    def __init__(self, layout: Layout, now: datetime | None, tz: tzinfo | None,
-                 directory: str | None) -> None:
+    def __init__(self, layout: Layout, now: datetime | None, tz: tzinfo | None, directory: str | None) -> None:
         self.layout = layout
         self.literal = layout.quoting is Quoting.LITERAL
         self.plain = self.literal and not (layout.color or layout.classify or layout.lossy)
         self.general = shape_for(layout, _families(layout))
         self.shape: Shape = self.general
         # one "now" for the whole listing (the year of recent times is inferred from it)
-        moment = now if now is not None else (
-            datetime.now(tz) if tz is not None else datetime.now().astimezone())
+        moment = now if now is not None else (datetime.now(tz) if tz is not None else datetime.now().astimezone())
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=tz) if tz is not None else moment.astimezone()
         self.dates = DateReader(moment, tz, list(self.general.format_fields))
         self.read_date: Callable[[tuple[str | None, ...]], Resolved] | None = (
-            None if len(self.general.spans) > 1 else self._date_reader(self.general))
+            None if len(self.general.spans) > 1 else self._date_reader(self.general)
+        )
         self.directory = directory
         self.state = "start"  # start | header (a total must follow) | entries
         self.align: tuple[int, int] | None = None
@@ -168,7 +166,7 @@ class _Reader:
         lineno = self.base + self.text.count("\n", 0, pos)
         if line is None:
             end = self.text.find("\n", pos)
-            line = self.text[pos: end if end >= 0 else len(self.text)]
+            line = self.text[pos : end if end >= 0 else len(self.text)]
         return ParseError(message, lineno=lineno, line=line)
 
     # -- the shape and its dates ----------------------------------------------------------------
@@ -184,7 +182,8 @@ class _Reader:
                 self.read_date = self._date_reader(self.shape)
                 fields = {f for fs in self.general.format_fields for f in fs}
                 self.cache_dates = family not in ("epoch", "full-iso") and not (
-                    family == "format" and bool(fields & {"s", "N"}))
+                    family == "format" and bool(fields & {"s", "N"})
+                )
                 return family, index, count
         raise AssertionError("a match without a date")  # pragma: no cover
 
@@ -218,8 +217,9 @@ class _Reader:
         strings = self.strings
         append = self.records.append
         layout = self.layout
-        quick = self.plain or (layout.quoting is Quoting.ESCAPE and not (
-            layout.color or layout.classify or layout.lossy))
+        quick = self.plain or (
+            layout.quoting is Quoting.ESCAPE and not (layout.color or layout.classify or layout.lossy)
+        )
         literal = self.literal
         check_ids = not self.layout.known
         directory = self.directory
@@ -237,11 +237,18 @@ class _Reader:
             size_text = g[9]
             group = g[6]
             pending = self.open
-            if (not quick or (pending is not None and not pending.complete)
-                    or size_text is None or g[0] is not None
-                    or g[1] is not None or g[3] or not field or mode[0] == "l"
-                    or (check_ids and group is not None and " " in group)
-                    or (not literal and ("\\" in field or " " in field))):
+            if (
+                not quick
+                or (pending is not None and not pending.complete)
+                or size_text is None
+                or g[0] is not None
+                or g[1] is not None
+                or g[3]
+                or not field
+                or mode[0] == "l"
+                or (check_ids and group is not None and " " in group)
+                or (not literal and ("\\" in field or " " in field))
+            ):
                 self.entry(m, start)
                 directory = self.directory
                 align = self.align[0] if self.align is not None else None
@@ -255,7 +262,9 @@ class _Reader:
                 elif col != align and self._width(m, start) != self.align_width:
                     raise self.error(
                         "entry-shaped line not aligned with its block: a forged line inside "
-                        "a name with a newline? (list with -b to be sure)", start)
+                        "a name with a newline? (list with -b to be sure)",
+                        start,
+                    )
             if cache_dates:
                 key = g[DATE_START]
                 when = dates.get(key)
@@ -266,9 +275,16 @@ class _Reader:
             info = MODES.get(mode) or mode_info(mode)
             owner = g[5]
             rec: dict[str, Any] = {
-                "name": field, "type": info[1], "mode": info[0], "permissions": info[2],
-                "links": int(g[4]), "size": int(size_text), "size_text": size_text,
-                "mtime": when[0], "mtime_precision": when[1], "line": m.group(),
+                "name": field,
+                "type": info[1],
+                "mode": info[0],
+                "permissions": info[2],
+                "links": int(g[4]),
+                "size": int(size_text),
+                "size_text": size_text,
+                "mtime": when[0],
+                "mtime_precision": when[1],
+                "line": m.group(),
             }
             if owner is not None:
                 rec["owner"] = strings.setdefault(owner, owner)
@@ -315,8 +331,9 @@ class _Reader:
             self.extend(m.group(), start)  # an incomplete literal name goes on
             return
         g = m.groups()
-        (inode, blocks, mode, marker, links, owner, group, context, _size_col, size_text,
-         human, major, minor) = g[:DATE_START]
+        (inode, blocks, mode, marker, links, owner, group, context, _size_col, size_text, human, major, minor) = g[
+            :DATE_START
+        ]
         field: str = g[-1]
         if self.literal:
             col = (m.end(9) - start, m.start(3) - start)
@@ -326,7 +343,9 @@ class _Reader:
             elif col != self.align and self._width(m, start) != self.align_width:
                 raise self.error(
                     "entry-shaped line not aligned with its block: a forged line inside a "
-                    "name with a newline? (list with -b to be sure)", start)
+                    "name with a newline? (list with -b to be sure)",
+                    start,
+                )
         if self.cache_dates:
             key = g[DATE_START]
             when = self.dates_seen.get(key)
@@ -338,8 +357,13 @@ class _Reader:
         mode, etype, perms = mode_info(mode)
         strings = self.strings
         rec: dict[str, Any] = {
-            "name": "", "type": etype, "mode": mode, "permissions": perms,
-            "links": int(links), "mtime": mtime, "mtime_precision": precision,
+            "name": "",
+            "type": etype,
+            "mode": mode,
+            "permissions": perms,
+            "links": int(links),
+            "mtime": mtime,
+            "mtime_precision": precision,
             "line": m.group(),
         }
         if owner is not None:
@@ -365,8 +389,7 @@ class _Reader:
             rec["context"] = strings.setdefault(context, context)
         if inode is not None:
             if blocks is None and not self.layout.known:
-                raise self.error("one number before the mode: inode (-i) or block count "
-                                 "(-s)? pass options=", start)
+                raise self.error("one number before the mode: inode (-i) or block count (-s)? pass options=", start)
             rec["inode"] = int(inode)
         if blocks is not None:
             rec["blocks"] = blocks
@@ -383,19 +406,17 @@ class _Reader:
         self.last = _Open(rec, field, mode, size, False, start)
         self.settle(self.last)
 
-
     def _width(self, m: Any, start: int) -> tuple[int, int]:
         """The alignment columns of an entry line by display width (ls pads by width, so
         lines with non-ASCII ids differ in characters but not in width)."""
         text = self.text
-        return (display_width(text[start: m.end(9)]), display_width(text[start: m.start(3)]))
+        return (display_width(text[start : m.end(9)]), display_width(text[start : m.start(3)]))
 
     def _check_fewer_ids(self, line: str, start: int) -> None:
         """Without options, a group with a space must not also read as -g/-o output."""
         for fewer in (Layout(group=False), Layout(owner=False, group=False)):
             if shape_for(fewer, self.shape.families, spaced_ids=False).regex.match(line):
-                raise self.error("the line reads with fewer owner/group columns too "
-                                 "(-g/-o?); pass options=", start)
+                raise self.error("the line reads with fewer owner/group columns too (-g/-o?); pass options=", start)
 
     def settle(self, o: _Open) -> None:
         """Decode the name field of ``o`` and say whether a literal name is complete."""
@@ -429,16 +450,14 @@ class _Reader:
             if target is None:
                 raise self.error("symlink without a target", o.pos, o.rec["line"])
             if o.size is not None and len(target.encode("utf-8", "surrogateescape")) != o.size:
-                raise self.error("symlink size differs from its target's length", o.pos,
-                                 o.rec["line"])
+                raise self.error("symlink size differs from its target's length", o.pos, o.rec["line"])
             o.rec["target"] = target
         elif target is not None:  # pragma: no cover - decoders give targets to links only
             raise self.error("target on a non-symlink", o.pos, o.rec["line"])
         o.rec["name"] = name
         o.complete = True
 
-    def _quoted_decorated(self, field: str, mode: str, size: int | None
-                          ) -> tuple[str, str | None]:
+    def _quoted_decorated(self, field: str, mode: str, size: int | None) -> tuple[str, str | None]:
         """A quoted name field, without ls's colors and indicator (see ls_marks)."""
         layout = self.layout
         symlink = mode[0] == _SYMLINK_MODE
@@ -451,12 +470,10 @@ class _Reader:
             except NameError_ as exc:
                 error = exc
                 continue
-            if (target is not None and size is not None
-                    and len(target.encode("utf-8", "surrogateescape")) != size):
+            if target is not None and size is not None and len(target.encode("utf-8", "surrogateescape")) != size:
                 continue
             if layout.lossy and "?" in name + (target or ""):
-                raise LossyName("-q printed '?' for characters it hides: the name is lost "
-                                "(list without -q, with -b)")
+                raise LossyName("-q printed '?' for characters it hides: the name is lost (list without -q, with -b)")
             return name, target
         raise error or NameError_("symlink size differs from its target's length")
 
@@ -518,8 +535,11 @@ class _Reader:
                     i += 1
                     continue
                 if i + 1 < len(lines):
-                    raise self.error("expected a directory header ('dir:' then 'total N') "
-                                     "after a blank line", offsets[i + 1], lines[i + 1])
+                    raise self.error(
+                        "expected a directory header ('dir:' then 'total N') after a blank line",
+                        offsets[i + 1],
+                        lines[i + 1],
+                    )
                 raise self.error("unexpected blank line", pos, line)
             if self.state == "start":
                 if TOTAL_RE.fullmatch(line):
@@ -530,16 +550,14 @@ class _Reader:
                 if found is not None:
                     i = self.enter(found, i)
                     continue
-                raise self.error("expected a directory header ('dir:' then 'total N')",
-                                 pos, line)
+                raise self.error("expected a directory header ('dir:' then 'total N')", pos, line)
             if self.literal and last is not None:
                 self.extend(line, pos)
                 i += 1
                 continue
             raise self.error("not an ls -l line", pos, line)
 
-    def header_at(self, lines: list[str], k: int, at_end: bool
-                  ) -> tuple[str, int, bool] | None:
+    def header_at(self, lines: list[str], k: int, at_end: bool) -> tuple[str, int, bool] | None:
         """A directory header at ``lines[k]``: (directory, lines it spans, total follows)."""
         parts: list[str] = []
         j = k
@@ -583,8 +601,7 @@ def _validate(records: list[dict[str, Any]]) -> list[FileEntry]:
         raise ParseError(f"invalid entries ({exc.error_count()} errors)") from None
 
 
-def _reader(options: object, now: datetime | None, tz: tzinfo | None,
-            directory: str | None) -> _Reader:
+def _reader(options: object, now: datetime | None, tz: tzinfo | None, directory: str | None) -> _Reader:
     try:  # bad options, or a +FORMAT the reader cannot read
         return _Reader(layout_from_options(options), now, tz, directory)  # type: ignore[arg-type]
     except ValueError as exc:

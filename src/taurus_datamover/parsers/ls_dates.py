@@ -38,7 +38,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from taurus_datamover.models.files import TimePrecision
 from taurus_datamover.parsers.ls_months import MONTH_NUMBERS
 
-__all__ = ["DateReader", "FAMILIES", "fragment", "format_fragment"]
+__all__ = ["FAMILIES", "DateReader", "format_fragment", "fragment"]
 
 SIX_MONTHS = timedelta(seconds=31556952 // 2)
 #: Tolerance for the gap between the moment ls ran and the ``now`` given to the parser.
@@ -112,10 +112,13 @@ def _format_parts(fmt: str, recent: bool = False) -> tuple[str, tuple[str, ...]]
             raise ValueError(f"time style +{fmt!r}: %{conv} is not read by the parser")
         i += 2
     have = set(fields)
-    if "s" not in have and not ({"m", "b"} & have and "d" in have
-                                and ({"Y", "y"} & have or (recent and {"H", "M"} <= have))):
-        raise ValueError(f"time style +{fmt!r} does not print the date (needs %s, or a year, "
-                         "month and day; a recent format may leave the year out)")
+    if "s" not in have and not (
+        {"m", "b"} & have and "d" in have and ({"Y", "y"} & have or (recent and {"H", "M"} <= have))
+    ):
+        raise ValueError(
+            f"time style +{fmt!r} does not print the date (needs %s, or a year, "
+            "month and day; a recent format may leave the year out)"
+        )
     return "".join(out), tuple(fields)
 
 
@@ -156,8 +159,7 @@ _MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def _check(month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> None:
-    if not (1 <= month <= 12 and 1 <= day <= _MONTH_DAYS[month - 1] and hour < 24
-            and minute < 60 and second < 61):
+    if not (1 <= month <= 12 and 1 <= day <= _MONTH_DAYS[month - 1] and hour < 24 and minute < 60 and second < 61):
         raise ValueError("impossible date or time")
 
 
@@ -173,8 +175,7 @@ class DateReader:
     turns it into ParseError with the line).
     """
 
-    def __init__(self, now: datetime, tz: tzinfo | None,
-                 format_fields: list[tuple[str, ...]] | None = None) -> None:
+    def __init__(self, now: datetime, tz: tzinfo | None, format_fields: list[tuple[str, ...]] | None = None) -> None:
         self.now = now
         self.tz = tz
         self.format_fields = format_fields or []
@@ -193,8 +194,7 @@ class DateReader:
         }[family]
 
     # -- helpers ------------------------------------------------------------------------
-    def _local(self, y: int, mo: int, d: int, h: int = 0, mi: int = 0, s: int = 0,
-               us: int = 0) -> datetime | None:
+    def _local(self, y: int, mo: int, d: int, h: int = 0, mi: int = 0, s: int = 0, us: int = 0) -> datetime | None:
         """The aware datetime of a wall time, or None outside datetime's years."""
         _check(mo, d, h, mi, s)
         if not 1 <= y <= 9999:
@@ -228,8 +228,7 @@ class DateReader:
             raise ValueError(f"unknown month name {name!r}")
         return number
 
-    def _day_or_minute(self, mo: int, d: int, hh: str | None, mm: str | None,
-                       year: str | None) -> Resolved:
+    def _day_or_minute(self, mo: int, d: int, hh: str | None, mm: str | None, year: str | None) -> Resolved:
         if hh is not None and mm is not None:
             return self._recent(mo, d, int(hh), int(mm)), TimePrecision.MINUTE, None
         assert year is not None
@@ -237,12 +236,10 @@ class DateReader:
 
     # -- the families ---------------------------------------------------------------------
     def locale(self, g: tuple[str | None, ...]) -> Resolved:
-        return self._day_or_minute(self._month(g[1] or ""), int(g[2] or 0), g[3], g[4],
-                                   g[5] or g[6])
+        return self._day_or_minute(self._month(g[1] or ""), int(g[2] or 0), g[3], g[4], g[5] or g[6])
 
     def locale_day_first(self, g: tuple[str | None, ...]) -> Resolved:
-        return self._day_or_minute(self._month(g[2] or ""), int(g[1] or 0), g[3], g[4],
-                                   g[5] or g[6])
+        return self._day_or_minute(self._month(g[2] or ""), int(g[1] or 0), g[3], g[4], g[5] or g[6])
 
     def long_iso(self, g: tuple[str | None, ...]) -> Resolved:
         y, mo, d, h, mi = (int(x or 0) for x in g[1:6])
@@ -251,22 +248,23 @@ class DateReader:
     def iso(self, g: tuple[str | None, ...]) -> Resolved:
         if g[1] is not None:
             return self._local(int(g[1]), int(g[2] or 0), int(g[3] or 0)), TimePrecision.DAY, None
-        return (self._recent(int(g[4] or 0), int(g[5] or 0), int(g[6] or 0), int(g[7] or 0)),
-                TimePrecision.MINUTE, None)
+        return (
+            self._recent(int(g[4] or 0), int(g[5] or 0), int(g[6] or 0), int(g[7] or 0)),
+            TimePrecision.MINUTE,
+            None,
+        )
 
     def full_iso(self, g: tuple[str | None, ...]) -> Resolved:
         y, mo, d, h, mi, s = (int(x or 0) for x in g[1:7])
         frac = g[7] or ""
         ns = int(frac.ljust(9, "0")) if frac else 0
-        offset = (int(g[8] or 0) * 60 + (-1 if (g[8] or "+")[0] == "-" else 1) * int(g[9] or 0))
+        offset = int(g[8] or 0) * 60 + (-1 if (g[8] or "+")[0] == "-" else 1) * int(g[9] or 0)
         _check(mo, d, h, mi, s)
-        mtime_ns = ((days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset * 60)
-                    * _NS + ns)
+        mtime_ns = (days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset * 60) * _NS + ns
         mtime: datetime | None = None
         if 1 <= y <= 9999:
             try:
-                mtime = datetime(y, mo, d, h, mi, min(s, 59), ns // 1000,
-                                 tzinfo=timezone(timedelta(minutes=offset)))
+                mtime = datetime(y, mo, d, h, mi, min(s, 59), ns // 1000, tzinfo=timezone(timedelta(minutes=offset)))
             except (ValueError, OverflowError):
                 mtime = None
         return mtime, TimePrecision.NANOSECOND, mtime_ns
@@ -300,7 +298,7 @@ class DateReader:
         """``+FORMAT``: the groups of whichever alternative (old/recent format) matched."""
         pos = 1
         for fields in self.format_fields:
-            values = g[pos:pos + len(fields)]
+            values = g[pos : pos + len(fields)]
             pos += len(fields)
             if values and values[0] is not None:
                 return self._from_fields(dict(zip(fields, values)))
@@ -336,15 +334,13 @@ class DateReader:
             return self._local(year, month, day, h, mi, s, nanos // 1000), precision, None
         offset = (1 if zone[0] == "+" else -1) * (int(zone[1:3]) * 60 + int(zone[3:5]))
         _check(month, day, h, mi, s)
-        mtime_ns = ((days_from_civil(year, month, day) * 86400 + h * 3600 + mi * 60 + s
-                     - offset * 60) * _NS + nanos)
+        mtime_ns = (days_from_civil(year, month, day) * 86400 + h * 3600 + mi * 60 + s - offset * 60) * _NS + nanos
         exact = mtime_ns if precision in (TimePrecision.NANOSECOND, TimePrecision.SECOND) else None
         return self._instant_in(mtime_ns, offset), precision, exact
 
     def _instant_in(self, mtime_ns: int, offset_min: int) -> datetime | None:
         seconds, ns = divmod(mtime_ns, _NS)
         try:
-            return (_EPOCH + timedelta(0, seconds, ns // 1000)).astimezone(
-                timezone(timedelta(minutes=offset_min)))
+            return (_EPOCH + timedelta(0, seconds, ns // 1000)).astimezone(timezone(timedelta(minutes=offset_min)))
         except (OverflowError, ValueError):
             return None

@@ -64,15 +64,16 @@ def _uncolor(part: str, color: bool) -> str:
     if not color:
         return part
     if part.startswith(_RESET):
-        part = part[len(_RESET):]
+        part = part[len(_RESET) :]
     m = _SGR.match(part)
     if m is not None:
         if not part.endswith(_RESET):
             raise NameError_("a colored name without its reset sequence")
-        part = part[m.end(): -len(_RESET)]
+        part = part[m.end() : -len(_RESET)]
     if "\x1b" in part:
-        raise NameError_("a name with an ESC character under --color cannot be read "
-                         "exactly in the literal style; list with -b")
+        raise NameError_(
+            "a name with an ESC character under --color cannot be read exactly in the literal style; list with -b"
+        )
     return part
 
 
@@ -82,14 +83,14 @@ def _target_tail(field: str, size: int, color: bool) -> tuple[str, str] | None:
     end = len(raw)
     if color and field.endswith(_RESET) and (len(raw) - 4 - size) >= 0:
         body = raw[: end - 4]
-        target = body[len(body) - size:]
+        target = body[len(body) - size :]
         before = to_str(body[: len(body) - size])
         m = re.search(r"\x1b\[[0-9;]*m\Z", before)
         if m is not None and before[: m.start()].endswith(" -> "):
             return before[: m.start() - 4], to_str(target)
     if size <= 0 or len(raw) < size + 5:
         return None
-    target = raw[end - size:]
+    target = raw[end - size :]
     before = to_str(raw[: end - size])
     if not before.endswith(" -> "):
         return None
@@ -114,8 +115,9 @@ def decorated_field(field: str, mode: str, size: int | None, layout: Layout) -> 
             raise NameError_("symlink name and target do not split by the link's size")
         name, target = _uncolor(found[0], color), found[1]
         if "\x1b" in target:
-            raise NameError_("a target with an ESC character under --color cannot be read "
-                             "exactly in the literal style; list with -b")
+            raise NameError_(
+                "a target with an ESC character under --color cannot be read exactly in the literal style; list with -b"
+            )
     else:
         mark = indicator_of(mode, layout.classify) if layout.classify else ""
         if mark:
@@ -124,8 +126,7 @@ def decorated_field(field: str, mode: str, size: int | None, layout: Layout) -> 
             field = field[: -len(mark)]
         name, target = _uncolor(field, color), None
     if layout.lossy and ("?" in name or (target is not None and "?" in target)):
-        raise LossyName("-q printed '?' for characters it hides: the name is lost "
-                        "(list without -q, with -b)")
+        raise LossyName("-q printed '?' for characters it hides: the name is lost (list without -q, with -b)")
     if not name:
         raise NameError_("empty name")
     return name, target

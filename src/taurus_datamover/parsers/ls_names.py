@@ -114,7 +114,7 @@ def _scan_escape(text: str, i: int, *, stop_at_space: bool) -> tuple[bytes, int]
 def _scan_c(text: str, i: int) -> tuple[bytes, int]:
     """``-Q`` style: one double-quoted string starting at ``text[i]``."""
     if i >= len(text) or text[i] != '"':
-        raise NameError_('expected a double-quoted name')
+        raise NameError_("expected a double-quoted name")
     out = bytearray()
     i += 1
     n = len(text)

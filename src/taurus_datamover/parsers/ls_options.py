@@ -70,20 +70,18 @@ def option_words(options: object) -> list[str]:
     if isinstance(options, str):
         return options.split()
     if isinstance(options, (bytes, bytearray)) or not isinstance(options, Iterable):
-        raise ValueError(
-            f"options= must be a str or an iterable of str (the ls flags), not {type(options).__name__}")
+        raise ValueError(f"options= must be a str or an iterable of str (the ls flags), not {type(options).__name__}")
     words = list(options)
     for word in words:
         if not isinstance(word, str):
-            raise ValueError(
-                f"options= must hold str items (the ls flags), not {type(word).__name__}: {word!r}")
+            raise ValueError(f"options= must hold str items (the ls flags), not {type(word).__name__}: {word!r}")
     return words
 
 
 def _time_style(value: str) -> tuple[tuple[str, ...] | None, str | None]:
     """``(families, +FORMAT)`` of a ``--time-style`` value."""
     if value.startswith("posix-"):  # the style, except in the C/POSIX locale
-        families, fmt = _time_style(value[len("posix-"):])
+        families, fmt = _time_style(value[len("posix-") :])
         return (None if families is None else (*families, "locale")), fmt
     if value in ("+%s", "+%s.%N"):  # seconds (and nanoseconds) since the epoch
         return ("epoch",), None
@@ -122,8 +120,9 @@ def _long_option(key: str, value: str, state: dict[str, object]) -> None:
     elif key == "file-type":
         state["classify"] = Classify.FILE_TYPE
     elif key == "indicator-style":
-        state["classify"] = {"none": Classify.NONE, "slash": Classify.SLASH,
-                             "file-type": Classify.FILE_TYPE}.get(value, Classify.ALL)
+        state["classify"] = {"none": Classify.NONE, "slash": Classify.SLASH, "file-type": Classify.FILE_TYPE}.get(
+            value, Classify.ALL
+        )
     elif key == "color":
         state["color"] = value in ("", "always", "yes", "force")
     elif key == "full-time":
@@ -133,10 +132,18 @@ def _long_option(key: str, value: str, state: dict[str, object]) -> None:
 
 
 _SHORT = {
-    "i": ("inode", True), "s": ("blocks", True), "g": ("owner", False), "o": ("group", False),
-    "G": ("group", False), "Z": ("context", True), "b": ("quoting", Quoting.ESCAPE),
-    "Q": ("quoting", Quoting.C), "N": ("quoting", Quoting.LITERAL), "q": ("lossy", True),
-    "F": ("classify", Classify.ALL), "p": ("classify", Classify.SLASH),
+    "i": ("inode", True),
+    "s": ("blocks", True),
+    "g": ("owner", False),
+    "o": ("group", False),
+    "G": ("group", False),
+    "Z": ("context", True),
+    "b": ("quoting", Quoting.ESCAPE),
+    "Q": ("quoting", Quoting.C),
+    "N": ("quoting", Quoting.LITERAL),
+    "q": ("lossy", True),
+    "F": ("classify", Classify.ALL),
+    "p": ("classify", Classify.SLASH),
 }
 
 
@@ -149,9 +156,17 @@ def layout_from_options(options: str | Iterable[str] | None) -> Layout:
     if options is None:
         return Layout()
     state: dict[str, object] = {
-        "inode": False, "blocks": False, "owner": True, "group": True, "context": False,
-        "quoting": Quoting.LITERAL, "classify": Classify.NONE, "color": False,
-        "lossy": False, "times": None, "time_format": None,
+        "inode": False,
+        "blocks": False,
+        "owner": True,
+        "group": True,
+        "context": False,
+        "quoting": Quoting.LITERAL,
+        "classify": Classify.NONE,
+        "color": False,
+        "lossy": False,
+        "times": None,
+        "time_format": None,
     }
     for arg in option_words(options):
         if arg == "--":

@@ -22,7 +22,7 @@ from typing import NamedTuple
 from taurus_datamover.parsers.ls_dates import FAMILIES, format_fragment
 from taurus_datamover.parsers.ls_options import Layout
 
-__all__ = ["Shape", "shape_for", "HUMAN_RE", "TOTAL_RE", "DATE_START"]
+__all__ = ["DATE_START", "HUMAN_RE", "TOTAL_RE", "Shape", "shape_for"]
 
 _PERM = r"[-r][-w][-xsS][-r][-w][-xsS][-r][-w][-xtT]"
 _HUMAN = r"[0-9]+(?:[.,][0-9]+)?[KMGTPEZYRQk]?"
@@ -63,10 +63,11 @@ def _columns(layout: Layout, spaced_ids: bool) -> str:
     context = _ONE + " +" if layout.context else _NEVER
     # the size (or "MAJOR, MINOR"); the spaces after it are outside the group, whose end
     # is the column that ls aligns (sizes are right-aligned)
-    size = (r"((?:([0-9]+)|([0-9]+[.,][0-9]+[KMGTPEZYRQk]?|[0-9]+[KMGTPEZYRQk])"
-            r"|([0-9]+), +([0-9]+))) +")
-    return (lead + rf"([-dlpsbc]{_PERM})([+.]?) +([0-9]+) +" + owner + group + context
-            + size)
+    size = (
+        r"((?:([0-9]+)|([0-9]+[.,][0-9]+[KMGTPEZYRQk]?|[0-9]+[KMGTPEZYRQk])"
+        r"|([0-9]+), +([0-9]+))) +"
+    )
+    return lead + rf"([-dlpsbc]{_PERM})([+.]?) +([0-9]+) +" + owner + group + context + size
 
 
 @lru_cache(maxsize=64)

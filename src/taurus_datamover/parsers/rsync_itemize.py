@@ -85,7 +85,9 @@ def encode_rsync_name(name: bytes) -> str:
     out: list[str] = []
     for i, byte in enumerate(name):
         escape_backslash = (
-            byte == 0x5C and name[i + 1 : i + 2] == b"#" and len(name) >= i + 5
+            byte == 0x5C
+            and name[i + 1 : i + 2] == b"#"
+            and len(name) >= i + 5
             and all(0x30 <= b <= 0x39 for b in name[i + 2 : i + 5])
         )
         if escape_backslash or (byte != 0x09 and (byte < 0x20 or byte >= 0x7F)):

@@ -27,9 +27,9 @@ from taurus_datamover.models.jobs import JobInfo, JobState
 __all__ = [
     "JobEvent",
     "parse_job_events",
-    "parse_submitted_job_id",
-    "parse_squeue",
     "parse_scontrol_job",
+    "parse_squeue",
+    "parse_submitted_job_id",
     "slurm_failure",
     "state_from_slurm",
 ]
@@ -138,9 +138,7 @@ def parse_submitted_job_id(text: str) -> int | None:
     return None
 
 
-_FAILURE = re.compile(
-    r"^(?:srun|sbatch|squeue|scancel|scontrol): (?:error|fatal): (.*)$|^slurm_load_jobs error: (.*)$"
-)
+_FAILURE = re.compile(r"^(?:srun|sbatch|squeue|scancel|scontrol): (?:error|fatal): (.*)$|^slurm_load_jobs error: (.*)$")
 
 
 def slurm_failure(stderr: str) -> str | None:

@@ -28,10 +28,10 @@ from taurus_datamover.parsers.ws_common import (
 )
 
 __all__ = [
+    "is_not_found_message",
     "parse_ws_allocate",
     "parse_ws_extend",
     "workspace_error_message",
-    "is_not_found_message",
 ]
 
 # at most 18 digits: a longer number is no count a tool prints (and int() refuses > 4300)

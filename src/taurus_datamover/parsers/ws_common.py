@@ -21,19 +21,19 @@ if TYPE_CHECKING:
     from taurus_datamover.models.workspaces import WorkspaceInfo
 
 __all__ = [
+    "MAX_DAYS",
+    "NAME_PATTERN",
     "Level",
+    "aware_now",
+    "derive_name",
+    "implausible_entry",
+    "numbered_lines",
+    "parse_days_hours",
+    "parse_whole_number",
+    "refuse_repeated_paths",
+    "released_id_of",
     "split_diagnostic",
     "strip_ansi",
-    "parse_days_hours",
-    "derive_name",
-    "NAME_PATTERN",
-    "numbered_lines",
-    "parse_whole_number",
-    "MAX_DAYS",
-    "aware_now",
-    "released_id_of",
-    "implausible_entry",
-    "refuse_repeated_paths",
 ]
 
 Level = Literal["info", "warning", "error", "debug", "trace", "critical"]
@@ -42,9 +42,7 @@ Level = Literal["info", "warning", "error", "debug", "trace", "critical"]
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-_DIAGNOSTIC = re.compile(
-    r"(info|warning|error|debug|trace|critical):[ \t]?(.*)", re.IGNORECASE | re.DOTALL
-)
+_DIAGNOSTIC = re.compile(r"(info|warning|error|debug|trace|critical):[ \t]?(.*)", re.IGNORECASE | re.DOTALL)
 _DAYS_HOURS = re.compile(r"(-?[0-9]{1,12}) days,? (-?[0-9]{1,12}) hours")
 _WHOLE = re.compile(r"[0-9]{1,18}")
 _TIMESTAMP = re.compile(r"[0-9]{1,11}")
@@ -120,9 +118,7 @@ def released_id_of(shown_id: str, path: str) -> str | None:
     return None
 
 
-def implausible_entry(
-    shown_id: str, path: str, user: str | None, group_listing: bool, removed: bool
-) -> str | None:
+def implausible_entry(shown_id: str, path: str, user: str | None, group_listing: bool, removed: bool) -> str | None:
     """Why a listed entry cannot be what the tools print, or None if it can be.
 
     What every genuine entry has: an absolute directory; a printed id that is the directory
@@ -184,9 +180,7 @@ def parse_days_hours(text: str) -> timedelta | None:
     return timedelta(days=days, hours=hours)
 
 
-def derive_name(
-    shown_id: str, path: str, user: str | None, *, group_listing: bool = False
-) -> tuple[str, str | None]:
+def derive_name(shown_id: str, path: str, user: str | None, *, group_listing: bool = False) -> tuple[str, str | None]:
     """``(name, owner)`` of a listed workspace, from what is unambiguous.
 
     Directories (and DB ids) are ``<owner>-<name>``, and both parts may contain ``-``; the

@@ -35,10 +35,7 @@ __all__ = ["parse_ws_filesystems"]
 _HEADER = re.compile(r"[Aa]vailable filesystems( \(sorted according to priority\))?:")
 _FS_NAME = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_.-]*")
 _DEFAULT = " (default)"
-_TABLE_COLUMNS = (
-    "name maxduration extensions keeptime releasekeeptime allocatable extendable "
-    "restorable comment"
-)
+_TABLE_COLUMNS = "name maxduration extensions keeptime releasekeeptime allocatable extendable restorable comment"
 _BOOLS = {"true": True, "false": False}
 # 8 right-aligned columns, then three blanks and the comment as written
 _ROW = re.compile(r"[ \t]*" + r"[ \t]+".join([r"(\S+)"] * 8) + r"(?:   (.*)|[ \t]*)")
@@ -57,9 +54,7 @@ def parse_ws_filesystems(text: str) -> list[FilesystemInfo]:
                 continue
             header = _HEADER.fullmatch(line)
             if header is None:
-                raise ParseError(
-                    "expected the `available filesystems:` header", lineno=lineno, line=raw
-                )
+                raise ParseError("expected the `available filesystems:` header", lineno=lineno, line=raw)
             header_seen = True
             by_priority = header.group(1) is not None
             continue

@@ -48,15 +48,15 @@ from taurus_datamover.parsers.ws_common import (
     NAME_PATTERN,
     aware_now,
     derive_name,
+    implausible_entry,
     numbered_lines,
     parse_days_hours,
-    implausible_entry,
     parse_whole_number,
     refuse_repeated_paths,
     released_id_of,
 )
 
-__all__ = ["parse_ws_list", "parse_ws_list_short", "listing_generation", "confirm_with_terse"]
+__all__ = ["confirm_with_terse", "listing_generation", "parse_ws_list", "parse_ws_list_short"]
 
 #: An id as the tools print it: a name, ``user-name``, a timestamp, or empty (v2 HEAD
 #: prints the text after the last ``-``, which is empty for a name ending in ``-``).
@@ -356,9 +356,7 @@ class _Block:
     def finish(self, now: datetime, user: str | None, group: bool) -> WorkspaceInfo:
         for key in _REQUIRED:
             if key not in self.seen:
-                raise ParseError(
-                    f"workspace block without a `{key}` line", lineno=self.lineno, line=self.line
-                )
+                raise ParseError(f"workspace block without a `{key}` line", lineno=self.lineno, line=self.line)
         full = self.seen & _FULL_ONLY
         expires_key = "expiration date" if self.layout.generation == 1 else "expiration time"
         if full and not {expires_key, "filesystem name"} <= self.seen:
@@ -400,9 +398,7 @@ class _Block:
             raise ParseError("a time out of range", lineno=self.lineno, line=self.line) from None
 
 
-def _state(
-    shown_id: str, path: str, fields: dict[str, Any], seen: set[str], now: datetime
-) -> dict[str, Any]:
+def _state(shown_id: str, path: str, fields: dict[str, Any], seen: set[str], now: datetime) -> dict[str, Any]:
     """``state``, ``removed``, ``released_id``, ``restorable_until`` of a block.
 
     A block is ``removed`` (listed by v2 ``-e`` from the deleted area) when it has
@@ -457,9 +453,7 @@ def _convert(kind: str, value: str, zone: tzinfo, lineno: int, raw: str) -> Any:
     return value if kind == "remaining" else remaining
 
 
-def confirm_with_terse(
-    infos: list[WorkspaceInfo], terse: list[WorkspaceInfo]
-) -> list[WorkspaceInfo]:
+def confirm_with_terse(infos: list[WorkspaceInfo], terse: list[WorkspaceInfo]) -> list[WorkspaceInfo]:
     """``infos`` (a full listing) once a terse listing of the same moment agrees with it.
 
     ``ws_list -t`` prints no comment, so its entries carry no user text: every directory
@@ -475,6 +469,7 @@ def confirm_with_terse(
         ParseError: an entry in one listing and not in the other, or one whose expiry or
             extensions differ (the message names it).
     """
+
     def key(info: WorkspaceInfo) -> tuple[str, str]:
         return (info.path.rstrip("/"), info.id)
 

@@ -40,9 +40,7 @@ _UNTIL = re.compile(r"(.*?) \((.*)\)")
 _MAX_TIMESTAMP_DIGITS = 11  # Unix times up to year 5138; longer numbers are no timestamps
 
 
-def parse_ws_restore_list(
-    text: str, *, tz: tzinfo | None = None, user: str | None = None
-) -> list[ReleasedWorkspace]:
+def parse_ws_restore_list(text: str, *, tz: tzinfo | None = None, user: str | None = None) -> list[ReleasedWorkspace]:
     """Parse ``ws_restore -l`` output into released workspaces, in printed order.
 
     Args:
@@ -82,9 +80,7 @@ def parse_ws_restore_list(
     return result
 
 
-def _start(
-    line: str, released: re.Match[str], filesystem: str | None, user: str | None
-) -> dict[str, Any]:
+def _start(line: str, released: re.Match[str], filesystem: str | None, user: str | None) -> dict[str, Any]:
     db_id = released.group(1)
     owner: str | None = None
     name: str | None = None

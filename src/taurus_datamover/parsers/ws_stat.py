@@ -95,9 +95,7 @@ def _flush(result: list[WorkspaceStat], current: dict[str, Any] | None, user: st
         return
     if len(current["seen"]) != len(_ORDER):
         missing = _ORDER[len(current["seen"])]
-        raise ParseError(
-            f"ws_stat block without `{missing}`", lineno=current["lineno"], line=current["line"]
-        )
+        raise ParseError(f"ws_stat block without `{missing}`", lineno=current["lineno"], line=current["line"])
     shown: str = current["id"]
     name, owner = derive_name(shown, current["path"], user)
     fields = {k: v for k, v in current.items() if k not in ("seen", "lineno", "line")}

@@ -30,8 +30,8 @@ from taurus_datamover.parsers.ws_common import (
     MAX_DAYS,
     aware_now,
     derive_name,
-    numbered_lines,
     implausible_entry,
+    numbered_lines,
     parse_whole_number,
     refuse_repeated_paths,
     released_id_of,
@@ -107,9 +107,7 @@ def _is_rule(raw: str, count: int) -> bool:
     return len(parts) == count and all(part and set(part) == {"="} for part in parts)
 
 
-def _row(
-    lines: list[tuple[int, str]], index: int, full: bool
-) -> tuple[dict[str, Any], int]:
+def _row(lines: list[tuple[int, str]], index: int, full: bool) -> tuple[dict[str, Any], int]:
     """One row from ``lines[index]`` on (1 to 3 physical lines), and the next index."""
     lineno, raw = lines[index]
     index += 1

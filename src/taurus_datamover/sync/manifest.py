@@ -39,8 +39,8 @@ __all__ = [
     "SyncState",
     "VerifyMode",
     "VerifyResult",
-    "list_runs",
     "check_run_id",
+    "list_runs",
     "new_run_id",
     "sync_root",
 ]

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from taurus_datamover.errors import CommandTimeout, SyncError, TaurusDatamoverError
 from taurus_datamover.jobs import Job
 from taurus_datamover.models.jobs import JobState
+from taurus_datamover.sync.follow import nudge_watcher, wait_for_ids
 from taurus_datamover.sync.manifest import (
     PartState,
     RunStore,
@@ -37,7 +38,6 @@ from taurus_datamover.sync.part import SyncPart, SyncResult
 from taurus_datamover.sync.progress import SyncProgress, run_progress
 from taurus_datamover.sync.submit import copy_options, rsync_failure, start_rsync
 from taurus_datamover.sync.tree import TreeItem
-from taurus_datamover.sync.follow import nudge_watcher, wait_for_ids
 from taurus_datamover.sync.verify import mismatch_error, verify_checksum, verify_size_mtime
 
 if TYPE_CHECKING:
@@ -126,8 +126,10 @@ class SyncRun:
         """Bytes and files done across parts, parts by state, rate and ETA, as of now."""
         return run_progress(
             [(part.state, *part.done()) for part in self.parts],
-            bytes_total=self.manifest.bytes, files_total=self.manifest.files,
-            bytes_before=self._bytes_before, elapsed=self.elapsed,
+            bytes_total=self.manifest.bytes,
+            files_total=self.manifest.files,
+            bytes_before=self._bytes_before,
+            elapsed=self.elapsed,
         )
 
     def done(self) -> bool:
@@ -152,7 +154,7 @@ class SyncRun:
         for callback in list(self._callbacks):
             try:
                 callback()
-            except Exception:  # noqa: BLE001 - a user's callback must not break the run
+            except Exception:
                 pass
 
     def mark_planned(self) -> None:
@@ -186,8 +188,13 @@ class SyncRun:
                 part.record.state = PartState.PENDING
                 part.record.error = None
             part.job = start_rsync(
-                self._dm, self.src, self.dst, copy_options(self._store.part_list_path(index), checksum=checksum),
-                cwd=self._store.directory, blocking=False, time=self.manifest.time_limit,
+                self._dm,
+                self.src,
+                self.dst,
+                copy_options(self._store.part_list_path(index), checksum=checksum),
+                cwd=self._store.directory,
+                blocking=False,
+                time=self.manifest.time_limit,
             )
         self._wait_submitted()
         if not self._ran:
@@ -197,20 +204,29 @@ class SyncRun:
             job = self.parts[index].job
             assert job is not None
             job.add_done_callback(functools.partial(self._part_ended, index))
-        watcher = self._dm._watcher()  # noqa: SLF001 - the one that follows the parts
+        watcher = self._dm._watcher()
         threading.Thread(
             target=nudge_watcher, args=(watcher, self._running_jobs), name="taurus-sync-nudge", daemon=True
         ).start()
 
     def _make_directories(self) -> None:
         options = copy_options(self._store.directory / "directories.files")
-        job = start_rsync(self._dm, self.src, self.dst, options, cwd=self._store.directory, blocking=True,
-                          time=self.manifest.time_limit)
+        job = start_rsync(
+            self._dm,
+            self.src,
+            self.dst,
+            options,
+            cwd=self._store.directory,
+            blocking=True,
+            time=self.manifest.time_limit,
+        )
         self._other_jobs.append(job)
         try:
             job.result()
         except TaurusDatamoverError as error:
-            failure = SyncError(f"creating {self.dst!r} and its directories failed: {rsync_failure(error)}", run_id=self.run_id)
+            failure = SyncError(
+                f"creating {self.dst!r} and its directories failed: {rsync_failure(error)}", run_id=self.run_id
+            )
             self._settle(SyncState.FAILED, failure)
             raise failure from error
         with self._lock:
@@ -264,15 +280,25 @@ class SyncRun:
         try:
             not_done = [p.index for p in self.parts if p.record.state is not PartState.COMPLETED]
             if self._cancelled:
-                self._settle(SyncState.CANCELLED, SyncError(
-                    f"sync {self.run_id} was cancelled; {self._resume_hint()}", run_id=self.run_id,
-                    failed_parts=not_done))
+                self._settle(
+                    SyncState.CANCELLED,
+                    SyncError(
+                        f"sync {self.run_id} was cancelled; {self._resume_hint()}",
+                        run_id=self.run_id,
+                        failed_parts=not_done,
+                    ),
+                )
                 return
             if not_done:
                 reasons = "; ".join(f"part {i}: {self.parts[i].record.error}" for i in not_done)
-                self._settle(SyncState.FAILED, SyncError(
-                    f"{len(not_done)} of {len(self.parts)} parts did not complete ({reasons}); {self._resume_hint()}",
-                    run_id=self.run_id, failed_parts=not_done))
+                self._settle(
+                    SyncState.FAILED,
+                    SyncError(
+                        f"{len(not_done)} of {len(self.parts)} parts did not complete ({reasons}); {self._resume_hint()}",
+                        run_id=self.run_id,
+                        failed_parts=not_done,
+                    ),
+                )
                 return
             if self.manifest.verify is None:
                 self._settle(SyncState.COMPLETED)
@@ -291,11 +317,15 @@ class SyncRun:
         except TaurusDatamoverError as error:
             message = error.message if isinstance(error, SyncError) else str(error)
             if self._cancelled:
-                self._settle(SyncState.CANCELLED, SyncError(
-                    f"sync {self.run_id} was cancelled while verifying; {self._resume_hint()}", run_id=self.run_id))
+                self._settle(
+                    SyncState.CANCELLED,
+                    SyncError(
+                        f"sync {self.run_id} was cancelled while verifying; {self._resume_hint()}", run_id=self.run_id
+                    ),
+                )
                 return
             self._settle(SyncState.FAILED, SyncError(f"verifying {self.dst!r} failed: {message}", run_id=self.run_id))
-        except Exception as error:  # noqa: BLE001 - the run must settle, whatever broke
+        except Exception as error:
             self._settle(SyncState.FAILED, SyncError(f"sync {self.run_id} broke: {error!r}", run_id=self.run_id))
 
     def verify(self, mode: VerifyMode | None = None) -> VerifyResult:
@@ -312,8 +342,13 @@ class SyncRun:
         if (mode or self.manifest.verify) == "checksum":
             lists = [self._store.part_list_path(p.index) for p in self.parts]
             return verify_checksum(
-                self._dm, self.src, self.dst, lists, cwd=self._store.directory,
-                checked=sum(p.files for p in self.parts), time=self.manifest.time_limit,
+                self._dm,
+                self.src,
+                self.dst,
+                lists,
+                cwd=self._store.directory,
+                checked=sum(p.files for p in self.parts),
+                time=self.manifest.time_limit,
                 on_start=self._other_jobs.append,
             )
         return verify_size_mtime(self._dm, self._source, self.dst, time=self.manifest.time_limit)

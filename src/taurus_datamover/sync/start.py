@@ -149,7 +149,9 @@ def resume_sync(dm: Datamover, run_id: str) -> SyncRun:
         if state in (JobState.PENDING, JobState.RUNNING):
             raise SyncError(
                 f"part {record.index} of sync {run_id} is still {state.value} as Slurm job {record.job_ids[-1]}; "
-                "wait for it or cancel it first", run_id=run_id)
+                "wait for it or cancel it first",
+                run_id=run_id,
+            )
         if state is JobState.COMPLETED:
             record.state = PartState.COMPLETED
     to_run = {r.index for r in manifest.parts if r.state is not PartState.COMPLETED}

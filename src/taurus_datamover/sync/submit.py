@@ -85,8 +85,8 @@ def start_rsync(
         env=env,
         cwd=cwd,
         verbosity=dm.verbosity,
-        canceller=dm._canceller(),  # noqa: SLF001 - the datamover's own, as for its jobs
-        watcher=dm._watcher(),  # noqa: SLF001
+        canceller=dm._canceller(),
+        watcher=dm._watcher(),
         error_class=dm.error_class,
         expect_batch=dm.submits_batch_job("dtrsync", argv),
     )

@@ -80,7 +80,7 @@ def _relative_dir(top: str, dirpath: str) -> str:
     prefix = top if top.endswith("/") else top + "/"
     if not dirpath.startswith(prefix):
         raise ParseError(f"dtls listed a directory outside {top!r}", line=dirpath)
-    return dirpath[len(prefix):]
+    return dirpath[len(prefix) :]
 
 
 def items_from_walk(top: str, triples: Iterable[WalkTriple]) -> list[TreeItem]:

@@ -135,5 +135,8 @@ def mismatch_error(run_id: str, dst: str, result: VerifyResult) -> SyncError:
     return SyncError(
         f"{dst!r} does not match the source ({result.mode}: {len(result.differ)} differ, "
         f"{len(result.missing)} missing): {listing}",
-        run_id=run_id, differ=result.differ, missing=result.missing, extra=result.extra,
+        run_id=run_id,
+        differ=result.differ,
+        missing=result.missing,
+        extra=result.extra,
     )

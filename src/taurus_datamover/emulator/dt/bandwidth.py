@@ -23,8 +23,17 @@ __all__ = ["BANDWIDTH_FILE", "configure_bandwidth", "load_bandwidth", "parse_ban
 
 BANDWIDTH_FILE = "dt-bandwidth.json"
 
-_UNITS = {"": 1, "k": 1000, "m": 1000**2, "g": 1000**3, "t": 1000**4,
-          "ki": 1024, "mi": 1024**2, "gi": 1024**3, "ti": 1024**4}
+_UNITS = {
+    "": 1,
+    "k": 1000,
+    "m": 1000**2,
+    "g": 1000**3,
+    "t": 1000**4,
+    "ki": 1024,
+    "mi": 1024**2,
+    "gi": 1024**3,
+    "ti": 1024**4,
+}
 _RATE = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([kKmMgGtT]i?)?(?:B(?:/s)?)?\s*")
 
 

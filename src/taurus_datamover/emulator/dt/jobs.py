@@ -24,8 +24,8 @@ from pathlib import Path
 
 __all__ = [
     "ACTIVE_STATES",
-    "FIRST_JOB_ID",
     "FINISHED_STATES",
+    "FIRST_JOB_ID",
     "MIN_JOB_AGE",
     "JobRecord",
     "JobStore",

@@ -23,7 +23,7 @@ from taurus_datamover.emulator.dt.squeue import (
     format_jobs,
     parse_states,
 )
-from taurus_datamover.emulator.dt.transfer import exec_tool, current_user
+from taurus_datamover.emulator.dt.transfer import current_user, exec_tool
 
 __all__ = ["dtcancel", "dtinfo", "dtqueue", "mount_table"]
 
@@ -49,7 +49,7 @@ def dtqueue(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int
     try:
         opts, extra = getopt.gnu_getopt(list(argv), _SQUEUE_SHORT, _SQUEUE_LONG)
     except getopt.GetoptError as exc:
-        print(f"squeue: {exc.msg}\nTry \"squeue --help\" for more information", file=sys.stderr)
+        print(f'squeue: {exc.msg}\nTry "squeue --help" for more information', file=sys.stderr)
         return 1
     if extra:
         print(f"squeue: error: Unrecognized option: {extra[0]}", file=sys.stderr)
@@ -112,7 +112,7 @@ def dtcancel(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> in
     try:
         opts, words = getopt.gnu_getopt(list(argv), "v", ["verbose"])
     except getopt.GetoptError as exc:
-        print(f"scancel: {exc.msg}\nTry \"scancel --help\" for more information", file=sys.stderr)
+        print(f'scancel: {exc.msg}\nTry "scancel --help" for more information', file=sys.stderr)
         return 1
     verbose = bool(opts)
     if not words:

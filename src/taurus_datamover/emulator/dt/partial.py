@@ -166,8 +166,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = list(sys.argv[1:] if argv is None else argv)
     if len(args) < 4:
-        print("usage: python -m taurus_datamover.emulator.dt.partial ROOT FAULT_JSON TOOL COMMAND [ARGS...]",
-              file=sys.stderr)
+        print(
+            "usage: python -m taurus_datamover.emulator.dt.partial ROOT FAULT_JSON TOOL COMMAND [ARGS...]",
+            file=sys.stderr,
+        )
         return 2
     root, spec, tool, command, *rest = args
     try:

@@ -78,9 +78,7 @@ _FIELDS: dict[str, tuple[str, _Field]] = {
     "l": ("TIME_LIMIT", lambda j, now: format_duration(j.time_limit)),
     "L": (
         "TIME_LEFT",
-        lambda j, now: format_duration(
-            None if j.time_limit is None else max(0.0, j.time_limit - j.elapsed(now))
-        ),
+        lambda j, now: format_duration(None if j.time_limit is None else max(0.0, j.time_limit - j.elapsed(now))),
     ),
     "D": ("NODES", lambda j, now: "1"),
     "C": ("CPUS", lambda j, now: "1"),
@@ -128,9 +126,7 @@ def _check(fmt: str) -> None:
             raise FormatError(f"Invalid job format specification: {code}")
 
 
-def format_jobs(
-    jobs: Iterable[JobRecord], now: float, fmt: str = DEFAULT_FORMAT, header: bool = True
-) -> str:
+def format_jobs(jobs: Iterable[JobRecord], now: float, fmt: str = DEFAULT_FORMAT, header: bool = True) -> str:
     """Render *jobs* like ``squeue -o FMT`` (with the header line unless *header* is False)."""
     _check(fmt)
     lines: list[str] = []

@@ -26,9 +26,8 @@ import getpass
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-
 from dataclasses import replace
+from pathlib import Path
 
 from taurus_datamover.emulator.dt.bandwidth import with_bandwidth
 from taurus_datamover.emulator.dt.jobs import JobStore
@@ -43,8 +42,8 @@ from taurus_datamover.emulator.dt.options import (
 __all__ = [
     "ALWAYS_BLOCKING",
     "DT_EXEC",
-    "exec_tool",
     "TRANSFER_TOOLS",
+    "exec_tool",
     "run_transfer",
     "sbatch_argv",
     "srun_argv",
@@ -95,9 +94,7 @@ def sbatch_argv(
     return ["sbatch", *_slurm_options(opts), "-J", name, script, command, *opts.args]
 
 
-def _with_fault(
-    tool: str, root: str | os.PathLike[str], command: str, opts: DtOptions
-) -> tuple[str, DtOptions] | int:
+def _with_fault(tool: str, root: str | os.PathLike[str], command: str, opts: DtOptions) -> tuple[str, DtOptions] | int:
     """The command to run for this call: *command* itself, or the fault runner when a fault
     of the site strikes it (an int: the exit code of a broken fault specification)."""
     from taurus_datamover.emulator.faults import FaultSpecError, select_fault

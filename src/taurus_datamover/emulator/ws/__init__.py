@@ -52,9 +52,7 @@ WS_TOOLS: tuple[str, ...] = tuple(_TOOLS)
 
 def _handler(name: str) -> Callable[..., int]:
     module, function = _TOOLS[name]
-    found: Callable[..., int] = getattr(
-        importlib.import_module(f"{__name__}.{module}"), function
-    )
+    found: Callable[..., int] = getattr(importlib.import_module(f"{__name__}.{module}"), function)
     return found
 
 

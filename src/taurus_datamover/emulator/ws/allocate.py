@@ -80,9 +80,7 @@ def _request(site: Site, opts: Parsed) -> _Request | int:
     duration_text = opts.get("duration")
     try:
         duration = None if duration_text is None else int(duration_text)
-        reminder = (
-            None if opts.get("reminder") is None else int(opts.values["reminder"])
-        )
+        reminder = None if opts.get("reminder") is None else int(opts.values["reminder"])
     except ValueError:
         return site.help("ws_allocate") or 1
     extend = opts.has("extension")
@@ -188,9 +186,7 @@ def _extend(site: Site, req: _Request, db: Database, ws_id: str) -> int:
     return _report(site, entry)
 
 
-def _extend_v2(
-    site: Site, req: _Request, db: Database, ws_id: str, entry: WsEntry
-) -> int:
+def _extend_v2(site: Site, req: _Request, db: Database, ws_id: str, entry: WsEntry) -> int:
     """v2: say what changes, cap the duration, use an extension only to lengthen."""
     if req.mail:
         entry.mailaddress = req.mail

@@ -214,7 +214,5 @@ def _matching(directory: Path, pattern: str) -> list[str]:
     return [
         name
         for name in names
-        if not name.startswith(".")
-        and fnmatch.fnmatchcase(name, pattern)
-        and (directory / name).is_file()
+        if not name.startswith(".") and fnmatch.fnmatchcase(name, pattern) and (directory / name).is_file()
     ]

@@ -168,8 +168,7 @@ class _Run:
                     shutil.rmtree(path, ignore_errors=True)
                 result.invalid_deleted += 1
         self.info(
-            f" =>   {result.valid_deleted} valid expired, {result.invalid_deleted} "
-            "invalid expired directories found."
+            f" =>   {result.valid_deleted} valid expired, {result.invalid_deleted} invalid expired directories found."
         )
         return result
 
@@ -220,9 +219,7 @@ class _Run:
                 result.inactive_deleted += 1
             else:
                 result.inactive_keep += 1
-        self.info(
-            f" =>  {result.inactive_deleted} workspaces deleted, {result.inactive_keep} workspaces kept"
-        )
+        self.info(f" =>  {result.inactive_deleted} workspaces deleted, {result.inactive_keep} workspaces kept")
         return result
 
     def _read(self, fs: str, ws_id: str, *, deleted: bool) -> WsEntry | None:
@@ -291,9 +288,7 @@ class _Run:
         for line in ("", title, "", header, dashes, *rows[:-1], dashes, rows[-1]):
             self.info(line)
 
-    def summary(
-        self, stray: list[tuple[str, _Stray]], expire: list[tuple[str, _Expire]]
-    ) -> None:
+    def summary(self, stray: list[tuple[str, _Stray]], expire: list[tuple[str, _Expire]]) -> None:
         """The two tables; *stray* and *expire* end with their ``total`` rows."""
         self.info(f"Dryrun: {'false' if self.clean else 'true'}")
         self._table(

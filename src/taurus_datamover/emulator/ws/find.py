@@ -44,9 +44,7 @@ def ws_find(site: Site, argv: list[str]) -> int:
     except OptionError as exc:
         if site.v2:
             return site.help("ws_find") or 1
-        text = (
-            str(exc).replace("unrecognised option", "no such option:").replace("'", "")
-        )
+        text = str(exc).replace("unrecognised option", "no such option:").replace("'", "")
         print(
             f"Usage: ws_find [options] [workspacename]\n\nws_find: error: {text}",
             file=sys.stderr,
@@ -63,21 +61,13 @@ def ws_find(site: Site, argv: list[str]) -> int:
     if not site.v2 and opts.has("list"):
         site.out("available filesystems:\n" + "".join(f"{fs}\n" for fs in filesystems))
         return 0
-    name = (
-        opts.get("name")
-        if site.v2
-        else (opts.positionals[0] if opts.positionals else None)
-    )
+    name = opts.get("name") if site.v2 else (opts.positionals[0] if opts.positionals else None)
     if name is None:
         return site.say("find_no_name")
     found = False
     for fs in filesystems:
         db = site.db(fs)
-        ids = (
-            db.ids(site.ws_id(name))
-            if site.v2
-            else ([site.ws_id(name)] if db.exists(site.ws_id(name)) else [])
-        )
+        ids = db.ids(site.ws_id(name)) if site.v2 else ([site.ws_id(name)] if db.exists(site.ws_id(name)) else [])
         for ws_id in ids:
             try:
                 path = db.read(ws_id).workspace

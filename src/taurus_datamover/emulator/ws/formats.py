@@ -79,9 +79,7 @@ class WsFormat(Protocol):
     USAGE: Mapping[str, tuple[str, int]]
     """Tool -> (stderr text, exit code) for a missing required argument (else the help)."""
 
-    def list_entry(
-        self, view: EntryView, *, terse: bool, verbose: bool, permissions: bool
-    ) -> str:
+    def list_entry(self, view: EntryView, *, terse: bool, verbose: bool, permissions: bool) -> str:
         """The ``ws_list`` block of one workspace."""
         ...
 
@@ -89,8 +87,6 @@ class WsFormat(Protocol):
         """The id ``ws_list`` shows to an ordinary user."""
         ...
 
-    def restore_listing(
-        self, groups: Sequence[tuple[str, Sequence[RestoreView]]], brief: bool
-    ) -> str:
+    def restore_listing(self, groups: Sequence[tuple[str, Sequence[RestoreView]]], brief: bool) -> str:
         """``ws_restore -l``: per file system (in order), its restorable ids."""
         ...

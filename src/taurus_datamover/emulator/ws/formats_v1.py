@@ -26,17 +26,11 @@ MESSAGES: Mapping[str, tuple[str, int]] = {
     ),
     "bad_filesystem": ("Error: please specify an existing filesystem with -F!", 1),
     "duration_too_long": (
-        (
-            "Error: Duration longer than allowed for this workspace\n"
-            "       setting to allowed maximum of {max}"
-        ),
+        ("Error: Duration longer than allowed for this workspace\n       setting to allowed maximum of {max}"),
         0,
     ),
     "duration_too_long_ext": (
-        (
-            "Error: Duration longer than allowed for this workspace\n"
-            "       setting to allowed maximum of {max}"
-        ),
+        ("Error: Duration longer than allowed for this workspace\n       setting to allowed maximum of {max}"),
         0,
     ),
     "creating": ("Info: creating workspace.", 0),
@@ -237,9 +231,7 @@ def _line(key: str, value: object) -> str:
     return f"     {key} : {value}\n"
 
 
-def list_entry(
-    view: EntryView, *, terse: bool, verbose: bool, permissions: bool
-) -> str:
+def list_entry(view: EntryView, *, terse: bool, verbose: bool, permissions: bool) -> str:
     """The v1 ``ws_list`` block (``bin/ws_list`` printentry of 1.6.0)."""
     del permissions  # v1 has no -P
     if verbose:
@@ -269,19 +261,13 @@ def list_entry(
         if entry.group:
             out.append(_line("group               ", entry.group))
         out.append(_line("acctcode            ", entry.acctcode))
-        out.append(
-            _line(
-                "reminder            ", ctime(entry.expiration - entry.reminder * 86400)
-            )
-        )
+        out.append(_line("reminder            ", ctime(entry.expiration - entry.reminder * 86400)))
         if entry.mailaddress:
             out.append(_line("mailaddress         ", entry.mailaddress))
     return "".join(out)
 
 
-def restore_listing(
-    groups: Sequence[tuple[str, Sequence[RestoreView]]], brief: bool
-) -> str:
+def restore_listing(groups: Sequence[tuple[str, Sequence[RestoreView]]], brief: bool) -> str:
     """v1 ``ws_restore -l``: ``fs:`` for every file system, ids, tab + ``unavailable since``."""
     out: list[str] = []
     for fs, views in groups:

@@ -38,17 +38,11 @@ MESSAGES: Mapping[str, tuple[str, int]] = {
         254,
     ),
     "duration_too_long": (
-        (
-            "error: Duration longer than allowed for this workspace\n"
-            "error:   setting to allowed maximum of {max}"
-        ),
+        ("error: Duration longer than allowed for this workspace\nerror:   setting to allowed maximum of {max}"),
         0,
     ),
     "duration_too_long_ext": (
-        (
-            "error: Duration longer than allowed for this workspace.\n"
-            "error: setting to allowed maximum of {max}"
-        ),
+        ("error: Duration longer than allowed for this workspace.\nerror: setting to allowed maximum of {max}"),
         0,
     ),
     "creating": ("info: creating workspace.", 0),
@@ -267,12 +261,7 @@ HELP: Mapping[str, tuple[str, bool, int]] = {
     "ws_register": (
         _help(
             "Usage: ws_register [options] DIRECTORY",
-            _COMMON
-            + [
-                ("-F [ --filesystem ] arg", "filesystem"),
-                ("-d [ --directory ] arg", "directory"),
-            ]
-            + _CONFIG,
+            [*_COMMON, ("-F [ --filesystem ] arg", "filesystem"), ("-d [ --directory ] arg", "directory"), *_CONFIG],
         ),
         True,
         0,
@@ -280,13 +269,13 @@ HELP: Mapping[str, tuple[str, bool, int]] = {
     "ws_send_ical": (
         _help(
             "Usage: ws_send_ical [options] workspace_name mailaddress",
-            _COMMON
-            + [
+            [
+                *_COMMON,
                 ("-F [ --filesystem ] arg", "filesystem"),
                 ("-m [ --mail ] arg", "your mail address to send to"),
                 ("-n [ --name ] arg", "workspace name"),
-            ]
-            + _CONFIG,
+                *_CONFIG,
+            ],
         ),
         True,
         0,
@@ -294,8 +283,8 @@ HELP: Mapping[str, tuple[str, bool, int]] = {
     "ws_stat": (
         _help(
             "Usage: ws_stat [options] [pattern]",
-            _COMMON
-            + [
+            [
+                *_COMMON,
                 ("-F [ --filesystem ] arg", "filesystem to list workspaces from"),
                 ("-u [ --username ] arg", "only show workspaces for selected user"),
                 ("-g [ --groupname ]", "enable listing of group workspaces"),
@@ -306,10 +295,7 @@ HELP: Mapping[str, tuple[str, bool, int]] = {
                 ("-R [ --remaining ]", "sort by remaining time"),
                 ("-r [ --reverted ]", "revert sort"),
                 ("-v [ --verbose ]", "verbose listing"),
-                (
-                    "-t [ --threads ] arg (=0)",
-                    "threads for parallel operation (default: hardware_concurrency)",
-                ),
+                ("-t [ --threads ] arg (=0)", "threads for parallel operation (default: hardware_concurrency)"),
             ],
         ),
         True,
@@ -318,12 +304,9 @@ HELP: Mapping[str, tuple[str, bool, int]] = {
     "ws_expirer": (
         _help(
             "Usage: ws_expirer [options]\n",
-            _COMMON
-            + [
-                (
-                    "-F [ --filesystems ] arg",
-                    "filesystems/workspaces to delete from, comma separated",
-                ),
+            [
+                *_COMMON,
+                ("-F [ --filesystems ] arg", "filesystems/workspaces to delete from, comma separated"),
                 ("-s [ --space ] arg", "path of a single space that should be deleted"),
                 ("-c [ --cleaner ]", "no dry-run mode"),
                 ("-M [ --summary-mail ]", "send summary mail to admin after run"),
@@ -398,9 +381,7 @@ def _line(key: str, value: object) -> str:
     return f"    {key:<21}: {value}\n"
 
 
-def list_entry(
-    view: EntryView, *, terse: bool, verbose: bool, permissions: bool
-) -> str:
+def list_entry(view: EntryView, *, terse: bool, verbose: bool, permissions: bool) -> str:
     """The v2 ``ws_list`` block (``Id:``, 4-space indent, ``N days, M hours``)."""
     entry = view.entry
     now = int(view.now)
@@ -410,9 +391,7 @@ def list_entry(
     ]
     if view.until_deletion is not None:
         out.append(_line("remaining time", "released" if entry.released else "expired"))
-        out.append(
-            _line("until deletion", days_hours(max(0, view.until_deletion - now)))
-        )
+        out.append(_line("until deletion", days_hours(max(0, view.until_deletion - now))))
     else:
         out.append(_line("remaining time", days_hours(entry.expiration - now)))
     if not terse:
@@ -441,9 +420,7 @@ def list_entry(
 def table_header(terse: bool) -> str:
     """The two header lines of ``ws_list -T``."""
     if terse:
-        return (
-            f"{'ID':<30} {'PATH':<50} {'REMAINING':<9}\n{'':=<30} {'':=<50} {'':=<9}\n"
-        )
+        return f"{'ID':<30} {'PATH':<50} {'REMAINING':<9}\n{'':=<30} {'':=<50} {'':=<9}\n"
     return (
         f"{'ID':<30} {'PATH':<50} {'EXPIRATION':<25} {'EXTENSIONS':10} {'REMAINING':<9}\n"
         f"{'':=<30} {'':=<50} {'':=<25} {'':=<10} {'':=<9}\n"
@@ -464,15 +441,10 @@ def table_row(view: EntryView, terse: bool) -> str:
         text += "\n" + " " * 82
     if terse:
         return text + f"{days:<9}\n"
-    return (
-        text
-        + f"{ctime(view.entry.expiration):<25} {view.entry.extensions:<10} {days:<9}\n"
-    )
+    return text + f"{ctime(view.entry.expiration):<25} {view.entry.extensions:<10} {days:<9}\n"
 
 
-def restore_listing(
-    groups: Sequence[tuple[str, Sequence[RestoreView]]], brief: bool
-) -> str:
+def restore_listing(groups: Sequence[tuple[str, Sequence[RestoreView]]], brief: bool) -> str:
     """v2 ``ws_restore -l``: per id, tab-indented ``key : value`` lines unless *brief*."""
     out: list[str] = []
     for _fs, views in groups:
@@ -482,8 +454,6 @@ def restore_listing(
                 continue
             until = view.stamp + view.keeptime * 86400
             out.append(f"\tunavailable since : {ctime(view.stamp)}\n")
-            out.append(
-                f"\trestorable until  : {ctime(until)} ({days_hours(until - int(view.now))})\n"
-            )
+            out.append(f"\trestorable until  : {ctime(until)} ({days_hours(until - int(view.now))})\n")
             out.append(f"\tin filesystem     : {view.fs}\n")
     return "".join(out)

@@ -76,8 +76,7 @@ def human_test() -> bool:
     """Ask the question on stdout and check the answer from stdin."""
     word, category = _question()
     sys.stdout.write(
-        f"Is '{word}' an [0] Animal, [1] Fruit or Vegetable or [2] Object or [3] Person? "
-        "<type 0/1/2/3 + enter> :"
+        f"Is '{word}' an [0] Animal, [1] Fruit or Vegetable or [2] Object or [3] Person? <type 0/1/2/3 + enter> :"
     )
     sys.stdout.flush()
     if _unattended():

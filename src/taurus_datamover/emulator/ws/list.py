@@ -92,10 +92,7 @@ def _list_filesystems(site: Site, details: bool, verbose: bool = False) -> int:
             out.append(f"{fs}\n")
             continue
         cfg = site.cfg.filesystems[fs]
-        flags = "".join(
-            f"{str(flag).lower():>12}"
-            for flag in (cfg.allocatable, cfg.extendable, cfg.restorable)
-        )
+        flags = "".join(f"{str(flag).lower():>12}" for flag in (cfg.allocatable, cfg.extendable, cfg.restorable))
         out.append(
             f"{fs:>10}{site.cfg.max_duration_of(fs):>12}{site.cfg.max_extensions_of(fs):>12}"
             f"{cfg.keeptime:>10}{site.cfg.release_keeptime_of(fs):>17}{flags}   {cfg.comment}\n"
@@ -143,9 +140,7 @@ def _view(site: Site, found: _Found, expired: bool) -> EntryView:
     )
 
 
-def _scan(
-    site: Site, filesystems: list[str], pattern: str, flags: set[str], expired: bool, owner: str
-) -> list[_Found]:
+def _scan(site: Site, filesystems: list[str], pattern: str, flags: set[str], expired: bool, owner: str) -> list[_Found]:
     """Read the matching DB entries of *owner* (a glob).
 
     With ``-s`` and no sorting the names are printed right away (as both versions do);
@@ -163,7 +158,7 @@ def _scan(
             ids = db.ids(f"{owner}-{pattern}")
         for ws_id in ids:
             path = db.deleted_file(ws_id) if expired else db.file(ws_id)
-            own = site.v2 and site.is_admin or ws_id.startswith(site.user + "-")
+            own = (site.v2 and site.is_admin) or ws_id.startswith(site.user + "-")
             if short_now and own:
                 site.out(_shown_id(site, ws_id) + "\n")
                 continue
@@ -216,9 +211,7 @@ def _options(site: Site, argv: list[str]) -> Parsed | int:
     except OptionError as exc:
         if site.v2:
             return site.usage("ws_list")
-        text = (
-            str(exc).replace("unrecognised option", "no such option:").replace("'", "")
-        )
+        text = str(exc).replace("unrecognised option", "no such option:").replace("'", "")
         print(
             f"Usage: ws_list [options] [pattern]\n\nws_list: error: {text}",
             file=sys.stderr,
@@ -244,17 +237,11 @@ def ws_list(site: Site, argv: list[str]) -> int:
         return site.say("list_bad_fs")
     filesystems = [fs_opt] if fs_opt is not None else site.filesystems
     if site.v2 and (opts.has("listfilesystems") or opts.has("listfilesystemdetails")):
-        return _list_filesystems(
-            site, opts.has("listfilesystemdetails"), opts.has("verbose")
-        )
+        return _list_filesystems(site, opts.has("listfilesystemdetails"), opts.has("verbose"))
     if "l" in flags:
         default = site.cfg.default_filesystem
         site.out("available filesystems:\n")
-        site.out(
-            "".join(
-                f"{fs}{' (default)' if fs == default else ''}\n" for fs in filesystems
-            )
-        )
+        site.out("".join(f"{fs}{' (default)' if fs == default else ''}\n" for fs in filesystems))
         return 0
     if site.v2:
         pattern = opts.get("pattern") or "*"

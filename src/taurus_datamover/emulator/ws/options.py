@@ -96,9 +96,7 @@ def parse(
                 raise OptionError(f"option '--{opt.long}' does not take any arguments")
             if opt.takes_value and not eq:
                 if i >= len(args):
-                    raise OptionError(
-                        f"the required argument for option '--{opt.long}' is missing"
-                    )
+                    raise OptionError(f"the required argument for option '--{opt.long}' is missing")
                 attached = args[i]
                 i += 1
             elif opt.implicit is not None and not eq:
@@ -117,9 +115,7 @@ def parse(
                     value = arg[pos:]
                     if not value and found.takes_value:
                         if i >= len(args):
-                            raise OptionError(
-                                f"the required argument for option '--{found.long}' is missing"
-                            )
+                            raise OptionError(f"the required argument for option '--{found.long}' is missing")
                         value = args[i]
                         i += 1
                     elif not value:

@@ -42,10 +42,7 @@ def release_workspace(site: Site, fs: str, name: str) -> tuple[str, Path]:
     workspace = Path(entry.workspace)
     trash = workspace.parent / site.cfg.filesystems[fs].deleted
     stamp = site.now_int
-    while (
-        db.deleted_file(f"{ws_id}-{stamp}").exists()
-        or (trash / f"{ws_id}-{stamp}").exists()
-    ):
+    while db.deleted_file(f"{ws_id}-{stamp}").exists() or (trash / f"{ws_id}-{stamp}").exists():
         stamp += 1
     entry.released = stamp
     deleted_id = db.move_to_deleted(ws_id, entry, stamp)

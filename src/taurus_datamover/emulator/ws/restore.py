@@ -38,9 +38,7 @@ def _human() -> bool:
     """The real tool's check, only when a person can answer (stdin is a terminal)."""
     if not sys.stdin.isatty():
         return True
-    word = "".join(
-        random.choice("bdfgklmnprstvz") + random.choice("aeiou") for _ in range(5)
-    )
+    word = "".join(random.choice("bdfgklmnprstvz") + random.choice("aeiou") for _ in range(5))
     sys.stdout.write(f"to verify that you are human, please type '{word}': ")
     sys.stdout.flush()
     if sys.stdin.readline().strip() != word:
@@ -132,4 +130,3 @@ def ws_restore(site: Site, argv: list[str]) -> int:
     db = site.db(fs)
     with db.locked():
         return _restore(site, fs, name, target)
-

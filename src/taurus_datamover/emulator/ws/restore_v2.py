@@ -59,9 +59,7 @@ def _listing(site: Site, opts: Parsed, owner: str) -> int:
     for fs in filesystems:
         keeptime = site.cfg.filesystems[fs].keeptime
         ids = sorted(
-            i
-            for i in site.db(fs).deleted_ids(f"{owner}-*")
-            if fnmatch.fnmatchcase(i.partition("-")[2], pattern)
+            i for i in site.db(fs).deleted_ids(f"{owner}-*") if fnmatch.fnmatchcase(i.partition("-")[2], pattern)
         )
         groups.append((fs, [RestoreView(i, fs, keeptime, site.now) for i in ids]))
     site.out(site.fmt.restore_listing(groups, opts.has("brief")))

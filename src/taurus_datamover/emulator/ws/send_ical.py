@@ -74,9 +74,7 @@ def ws_send_ical(site: Site, argv: list[str]) -> int:
     if _MAIL_RE.fullmatch(mail) is None:
         return site.say("ical_bad_mail")
     fs_opt = opts.get("filesystem")
-    filesystems = (
-        [fs_opt] if fs_opt in site.cfg.filesystems else site.filesystems
-    )
+    filesystems = [fs_opt] if fs_opt in site.cfg.filesystems else site.filesystems
     found = [(fs, site.db(fs).read(site.ws_id(name))) for fs in site.filesystems_with(site.ws_id(name))
              if fs in filesystems]  # fmt: skip
     if not found:

@@ -160,10 +160,7 @@ def read_site(root: Path) -> SiteView:
     raw = json.loads((Path(root) / SITE_FILE).read_text(encoding="utf-8"))
     if not isinstance(raw, dict) or not isinstance(raw.get("filesystems"), dict):
         raise ValueError("site.json: no 'filesystems' object")
-    filesystems = {
-        str(name): _view(FsView, fs, f"filesystems.{name}.")
-        for name, fs in raw["filesystems"].items()
-    }
+    filesystems = {str(name): _view(FsView, fs, f"filesystems.{name}.") for name, fs in raw["filesystems"].items()}
     site: SiteView = _view(SiteView, raw, "", filesystems=filesystems)
     if site.ws_format not in ("v1", "v2"):
         raise ValueError(f"site.json: ws_format must be 'v1' or 'v2', not {site.ws_format!r}")
