@@ -1,7 +1,7 @@
 """Shared fixtures: fake ``dt*``/``ws_*`` executables written into a temporary directory.
 
 The fakes are real programs run through real pipes (no mock of ``subprocess``): see
-``tests/fakes/fake_dt.py``.
+``tests/support/fake_dt.py``.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.support.fake_tools import install_fake_dt
 
-from fake_tools import install_fake_dt
 from taurus_datamover import Datamover
 from taurus_datamover.emulator.site import EmulatedSite
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+from tests.support import REPO
+
+README = REPO / "README.md"
 
 
 def _python_blocks() -> list[str]:

@@ -6,10 +6,11 @@ import shlex
 from pathlib import Path
 
 import pytest
-from tests.emulator.test_ws_support import Runner, env, make_site
+from tests.support import FIXTURES
+from tests.support.ws_site import Runner, env, make_site
 
 #: The captures, copied into the repository (never read from outside it).
-REAL = Path(__file__).resolve().parents[2] / "fixtures" / "hpc-workspace-v1-real"
+REAL = FIXTURES / "hpc-workspace-v1-real"
 
 # the README's table order; "+name" rows are extra steps the README implies (not compared)
 SCENARIOS = [

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from tests.support import FIXTURES
 
 from taurus_datamover.emulator import EmulatedSite, clock
 from taurus_datamover.emulator.config import (
@@ -40,7 +41,7 @@ from taurus_datamover.emulator.ws import main
 from taurus_datamover.emulator.ws.db import Database
 
 #: The captures, copied into the repository (never read from outside it).
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "hpc-workspace-v2-real"
+FIXTURES = FIXTURES / "hpc-workspace-v2-real"
 #: The site root of the captures.
 CAPTURE_ROOT = "/srv/wsroot"
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from tests.emulator.test_ws_support import CAPTURE_NOW, Runner, env, make_site
+from tests.support.ws_site import CAPTURE_NOW, Runner, env, make_site
 
 from taurus_datamover.emulator import clock
 from taurus_datamover.emulator.config import (

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from reliability_helpers import SLURM_REASON, assert_no_local_runner, our_slurm_jobs
+from tests.support.reliability import SLURM_REASON, assert_no_local_runner, our_slurm_jobs
 
 from taurus_datamover.emulator.site import EmulatedSite
 

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from reliability_helpers import needs_slurm
+from tests.support.reliability import needs_slurm
 
 from taurus_datamover.datamover import Datamover
 from taurus_datamover.emulator.site import EmulatedSite

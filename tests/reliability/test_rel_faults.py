@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from reliability_helpers import (
+from tests.support.reliability import (
     controller_down_conf,
     needs_slurm,
     process_group_members,

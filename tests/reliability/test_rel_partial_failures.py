@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from reliability_helpers import needs_slurm, wait_no_slurm_jobs
+from tests.support.reliability import needs_slurm, wait_no_slurm_jobs
 
 from taurus_datamover.emulator.config import load_site_config
 from taurus_datamover.emulator.site import EmulatedSite

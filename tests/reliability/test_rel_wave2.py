@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from reliability_helpers import controller_down_conf, process_group_members, wait_gone
+from tests.support.reliability import controller_down_conf, process_group_members, wait_gone
 
 from taurus_datamover.datamover import Datamover
 from taurus_datamover.errors import CommandTimeout

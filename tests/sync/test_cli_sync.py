@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from sync_helpers import odd_tree
+from tests.support.sync_tree import odd_tree
 
 from taurus_datamover.cli import main
 from taurus_datamover.emulator.site import EmulatedSite

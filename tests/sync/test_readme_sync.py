@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
+
+from tests.support import REPO
 
 from taurus_datamover.emulator.site import EmulatedSite
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+README = REPO / "README.md"
 
 
 def test_sync_example_runs(site: EmulatedSite, capsys: object) -> None:

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sync_helpers import ODD_NAMES, odd_tree, same_tree
+from tests.support.sync_tree import ODD_NAMES, odd_tree, same_tree
 
 from taurus_datamover.emulator.dt.jobs import JobStore
 from taurus_datamover.emulator.site import EmulatedSite

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sync_helpers import odd_tree, same_tree
+from tests.support.sync_tree import odd_tree, same_tree
 
 from taurus_datamover.emulator.site import EmulatedSite, SlurmUnavailableError
 from taurus_datamover.errors import SyncError

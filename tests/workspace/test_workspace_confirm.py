@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from tests.support import FIXTURES
 
 from taurus_datamover.emulator import clock
 from taurus_datamover.emulator.site import EmulatedSite
@@ -130,7 +131,7 @@ def test_auto_extend_fails_loudly_on_a_forged_listing(site: EmulatedSite, fmt: s
 
 
 # -- the terse check itself, on the real hpc-workspace 1.6.0 captures of one moment ---------
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "hpc-workspace-v1-real"
+FIXTURES = FIXTURES / "hpc-workspace-v1-real"
 CAPTURED = datetime(2026, 11, 24, 21, 24, 14, tzinfo=timezone.utc)
 
 

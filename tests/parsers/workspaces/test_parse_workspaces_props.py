@@ -10,6 +10,18 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from test_parse_workspaces_render import (
+    Ws,
+    render_allocate,
+    render_fs_v1,
+    render_fs_v2,
+    render_restore_v1,
+    render_restore_v2,
+    render_v1,
+    render_v2,
+    v1_remaining,
+    v2_days_hours,
+)
 
 from taurus_datamover.errors import ParseError
 from taurus_datamover.models.workspaces import (
@@ -29,18 +41,6 @@ from taurus_datamover.parsers.workspaces import (
     workspace_error_message,
 )
 from taurus_datamover.parsers.ws_common import parse_days_hours
-from test_parse_workspaces_render import (
-    Ws,
-    render_allocate,
-    render_fs_v1,
-    render_fs_v2,
-    render_restore_v1,
-    render_restore_v2,
-    render_v1,
-    render_v2,
-    v1_remaining,
-    v2_days_hours,
-)
 
 UTC = timezone.utc
 ZONES: list[tzinfo] = [

@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 
-from fake_tools import write_executable
+from tests.support import FIXTURES
+from tests.support.fake_tools import write_executable
+
 from taurus_datamover.parsers.ctime import format_ctime
 
-V2 = Path(__file__).resolve().parent.parent / "fixtures" / "hpc-workspace-v2-real"
+V2 = FIXTURES / "hpc-workspace-v2-real"
 _EPOCH = re.compile(r"^date: .*\(([0-9]+)\)$", re.MULTILINE)
 
 

@@ -13,6 +13,8 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from test_parse_workspaces_render import Ws, render_v2
+from tests.support.ws_v2_captures import V2, Row, capture, render_table_v2, scenarios_of
 
 from taurus_datamover.errors import ParseError
 from taurus_datamover.models.workspaces import WorkspaceState
@@ -25,8 +27,6 @@ from taurus_datamover.parsers.workspaces import (
     parse_ws_restore_list,
     parse_ws_stat,
 )
-from test_parse_workspaces_render import Ws, render_v2
-from ws_v2_captures import V2, Row, capture, render_table_v2, scenarios_of
 
 BERLIN = ZoneInfo("Europe/Berlin")
 UTC = timezone.utc

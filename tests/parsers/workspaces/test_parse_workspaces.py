@@ -7,6 +7,16 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from test_parse_workspaces_render import (
+    CAPTURED_AT,
+    Ws,
+    real,
+    render_allocate,
+    render_fs_v2,
+    render_restore_v2,
+    render_v1,
+    render_v2,
+)
 
 from taurus_datamover.errors import ParseError
 from taurus_datamover.models.base import UnboundModelError
@@ -27,16 +37,6 @@ from taurus_datamover.parsers.workspaces import (
     parse_ws_list_short,
     parse_ws_restore_list,
     workspace_error_message,
-)
-from test_parse_workspaces_render import (
-    CAPTURED_AT,
-    Ws,
-    real,
-    render_allocate,
-    render_fs_v2,
-    render_restore_v2,
-    render_v1,
-    render_v2,
 )
 
 UTC = timezone.utc

@@ -11,8 +11,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from tests.support import FIXTURES
+from tests.support.fake_tools import write_executable
+from tests.support.ws_v2_captures import capture, install_replay
 
-from fake_tools import write_executable
 from taurus_datamover.emulator.site import EmulatedSite
 from taurus_datamover.errors import ParseError, WorkspaceError, WorkspaceNotFound
 from taurus_datamover.workspace import (
@@ -22,9 +24,8 @@ from taurus_datamover.workspace import (
     WorkspaceWarning,
     check_workspace_name,
 )
-from ws_v2_captures import capture, install_replay
 
-V1 = Path(__file__).resolve().parent.parent / "fixtures" / "hpc-workspace-v1-real"
+V1 = FIXTURES / "hpc-workspace-v1-real"
 NOW = capture("17_list_six").now
 
 

@@ -7,11 +7,11 @@ import shutil
 import subprocess
 import tempfile
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.support import FIXTURES
 
 from taurus_datamover.errors import ParseError
 from taurus_datamover.models.files import FileEntry
@@ -19,7 +19,7 @@ from taurus_datamover.parsers.ls import UNAMBIGUOUS_LS_ENV, UNAMBIGUOUS_LS_OPTIO
 
 UTC = timezone.utc
 NOW = datetime(2026, 11, 25, 13, 50, tzinfo=UTC)
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ls"
+FIXTURES = FIXTURES / "ls"
 SAMPLE_LINES = [ln for f in sorted(FIXTURES.glob("*.txt")) for ln in f.read_bytes().split(b"\n")[:12]]
 OPTIONS = st.sampled_from(
     [None, "-l", "-lb", "-lQ", "-l --quoting-style=shell-escape", "-lis", "-lg", "-lo", "-lgo", "-li", "-ls", "-lh"]

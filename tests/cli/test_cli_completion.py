@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from tests.test_cli import clean_env, cli
+from tests.support.cli import clean_env, cli
 
 from taurus_datamover.cli.completion import bash_script, command_tree, zsh_script
 from taurus_datamover.cli.manpage import manpage, roff_text

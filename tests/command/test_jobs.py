@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.support.fake_tools import write_executable
 
-from fake_tools import write_executable
 from taurus_datamover.datamover import Datamover
 from taurus_datamover.errors import CommandTimeout, DatamoverError
 from taurus_datamover.jobs import Job, waitfor

@@ -8,9 +8,7 @@ models' JSON schema (``jsonschema``, when installed) and by re-validating it wit
 from __future__ import annotations
 
 import errno
-import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -18,10 +16,9 @@ import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
-from pydantic import BaseModel, TypeAdapter
+from tests.support.cli import SLURM_TOOLS, clean_env, cli, command, validated, wait_for_state
 
 from taurus_datamover.cli.output import AutoExtendReport, JobReport
 from taurus_datamover.emulator.dt.mode import detect_slurm
@@ -29,81 +26,10 @@ from taurus_datamover.emulator.site import EmulatedSite
 from taurus_datamover.models import (
     FileEntry,
     FilesystemInfo,
-    JobInfo,
     JobState,
     ReleasedWorkspace,
     WorkspaceInfo,
 )
-
-SLURM_TOOLS = {
-    "sinfo",
-    "srun",
-    "sbatch",
-    "squeue",
-    "scancel",
-    "scontrol",
-    "sacct",
-    "salloc",
-    "sstat",
-    "sprio",
-    "sshare",
-    "sview",
-    "strigger",
-    "sdiag",
-    "sreport",
-    "sacctmgr",
-    "sattach",
-    "sbcast",
-    "scrontab",
-    "sh5util",
-}
-
-
-def command() -> list[str]:
-    """The installed console script, else ``python -m taurus_datamover``."""
-    found = shutil.which("taurus-datamover")
-    return [found] if found else [sys.executable, "-m", "taurus_datamover"]
-
-
-def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TAURUS_", "SLURM_"))}
-    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
-    env["LC_ALL"] = "C"
-    env.update(extra)
-    return env
-
-
-def cli(
-    tmp_path: Path,
-    *args: str,
-    site: EmulatedSite | None = None,
-    env: dict[str, str] | None = None,
-    timeout: float = 180,
-) -> subprocess.CompletedProcess[str]:
-    prefix = ["--site-root", str(site.root)] if site is not None else []
-    return subprocess.run(
-        [*command(), *prefix, *args],
-        env=env if env is not None else clean_env(tmp_path),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-        cwd=tmp_path,
-    )
-
-
-def validated(text: str, model: type[BaseModel] | Any, *, many: bool = False) -> Any:
-    """Parse ``--json`` output; check it against the schema and re-validate it."""
-    data = json.loads(text)
-    adapter: TypeAdapter[Any] = TypeAdapter(list[model] if many else model)
-    try:
-        import jsonschema
-    except ImportError:  # pragma: no cover - jsonschema is optional
-        pass
-    else:
-        jsonschema.validate(data, adapter.json_schema(mode="serialization"))
-    return adapter.validate_python(data)
 
 
 @pytest.fixture
@@ -225,34 +151,20 @@ def test_a_failing_copy_is_one_line_on_stderr_and_exit_1(tmp_path: Path, site: E
     assert verbose.returncode == 1 and "Traceback" in verbose.stderr
 
 
-def _wait_for_state(
-    tmp_path: Path, site: EmulatedSite | None, job_id: int, states: set[JobState], env: dict[str, str] | None = None
-) -> JobInfo:
-    deadline = time.monotonic() + 60
-    while True:
-        done = cli(tmp_path, "jobs", "--json", site=site, env=env)
-        assert done.returncode == 0, done.stderr
-        jobs = {j.job_id: j for j in validated(done.stdout, JobInfo, many=True)}
-        if job_id in jobs and jobs[job_id].state in states:
-            return jobs[job_id]
-        assert time.monotonic() < deadline, f"job {job_id} never reached {states}: {jobs.get(job_id)}"
-        time.sleep(0.5)
-
-
 def test_no_wait_jobs_and_cancel(tmp_path: Path, site: EmulatedSite) -> None:
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)  # cp blocks reading it: the job stays RUNNING until cancelled
     done = cli(tmp_path, "cp", "--no-wait", str(fifo), str(site.projects / "out"), site=site)
     assert done.returncode == 0, done.stderr
     job_id = int(done.stdout.strip())
-    running = _wait_for_state(tmp_path, site, job_id, {JobState.RUNNING})
+    running = wait_for_state(tmp_path, site, job_id, {JobState.RUNNING})
     assert running.partition == "datamover"
     table = cli(tmp_path, "jobs", site=site)
     assert table.returncode == 0 and str(job_id) in table.stdout and "RUNNING" in table.stdout
 
     cancelled = cli(tmp_path, "cancel", str(job_id), site=site)
     assert cancelled.returncode == 0, cancelled.stderr
-    _wait_for_state(tmp_path, site, job_id, {JobState.CANCELLED})
+    wait_for_state(tmp_path, site, job_id, {JobState.CANCELLED})
     assert cli(tmp_path, "cancel", "notanumber", site=site).returncode == 2
 
 
@@ -262,7 +174,7 @@ def test_no_wait_json_prints_the_submitted_job(tmp_path: Path, site: EmulatedSit
     assert done.returncode == 0, done.stderr
     report = validated(done.stdout, JobReport)
     assert report.job_id is not None
-    _wait_for_state(tmp_path, site, report.job_id, {JobState.COMPLETED})
+    wait_for_state(tmp_path, site, report.job_id, {JobState.COMPLETED})
     assert (site.projects / "a.csv").exists()
 
 
@@ -284,7 +196,7 @@ def test_copy_through_real_slurm(tmp_path: Path) -> None:
         assert submitted.returncode == 0, submitted.stderr
         job_id = int(submitted.stdout.strip())
         try:
-            _wait_for_state(tmp_path, site, job_id, {JobState.COMPLETED})
+            wait_for_state(tmp_path, site, job_id, {JobState.COMPLETED})
         finally:
             subprocess.run(["scancel", str(job_id)], check=False)
         deadline = time.monotonic() + 30

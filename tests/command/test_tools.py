@@ -7,8 +7,8 @@ import threading
 from pathlib import Path
 
 import pytest
+from tests.support.fake_tools import write_executable
 
-from fake_tools import write_executable
 from taurus_datamover.command import ToolCall
 from taurus_datamover.datamover import Datamover
 from taurus_datamover.errors import ToolNotFoundError

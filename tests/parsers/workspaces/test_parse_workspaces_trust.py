@@ -12,6 +12,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from test_parse_workspaces_render import Ws, render_v1, render_v2
+from tests.support.ws_v2_captures import Row, capture, render_table_v2
 
 from taurus_datamover.errors import ParseError
 from taurus_datamover.parsers.workspaces import (
@@ -24,8 +26,6 @@ from taurus_datamover.parsers.workspaces import (
     parse_ws_stat,
 )
 from taurus_datamover.parsers.ws_common import NAME_PATTERN, derive_name
-from test_parse_workspaces_render import Ws, render_v1, render_v2
-from ws_v2_captures import Row, capture, render_table_v2
 
 UTC = timezone.utc
 NOW = datetime(2026, 11, 24, 21, 0, tzinfo=UTC)

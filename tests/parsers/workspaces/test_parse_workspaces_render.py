@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
-from pathlib import Path
+
+from tests.support import FIXTURES
 
 from taurus_datamover.parsers.ctime import format_ctime
 
-REAL = Path(__file__).resolve().parent.parent / "fixtures" / "hpc-workspace-v1-real"
+REAL = FIXTURES / "hpc-workspace-v1-real"
 CAPTURED_AT = datetime(2026, 11, 24, 21, 24, 14, tzinfo=timezone.utc)
 
 

@@ -10,7 +10,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from tests.test_cli import _wait_for_state, clean_env, cli, command, validated
+from tests.support import REPO
+from tests.support.cli import clean_env, cli, command, validated, wait_for_state
 
 from taurus_datamover.cli.output import json_text, shown
 from taurus_datamover.emulator.site import EmulatedSite
@@ -180,7 +181,7 @@ def test_cancel_says_whether_the_job_existed_and_its_state(tmp_path: Path, site:
     (site.grp / "a").write_text("x")
     started = cli(tmp_path, "cp", "--no-wait", str(site.grp / "a"), str(site.grp / "b"), site=site)
     job_id = int(started.stdout)
-    _wait_for_state(tmp_path, site, job_id, {JobState.COMPLETED})
+    wait_for_state(tmp_path, site, job_id, {JobState.COMPLETED})
     ended = cli(tmp_path, "cancel", str(job_id), site=site)
     assert ended.returncode == 0, ended.stderr
     assert f"job {job_id} had already ended (COMPLETED); nothing to cancel" in ended.stderr
@@ -355,7 +356,7 @@ def test_report_draws_bars_but_json_has_none(tmp_path: Path) -> None:
 
 def test_tests_run_batch_jobs_outside_the_repository() -> None:
     """sbatch writes slurm-N.out into the current directory: never the repository's."""
-    repo = Path(__file__).resolve().parents[1]
+    repo = REPO
     assert repo not in [Path.cwd().resolve(), *Path.cwd().resolve().parents]
 
 

@@ -1,4 +1,4 @@
-"""Helpers that write fake executables for the core tests (see ``tests/fakes/fake_dt.py``).
+"""Helpers that write fake executables for the core tests (see ``tests/support/fake_dt.py``).
 
 A module of its own, not ``conftest``: a ``conftest.py`` in a sub-folder would shadow it.
 """
@@ -9,7 +9,7 @@ import stat
 import sys
 from pathlib import Path
 
-FAKES = Path(__file__).parent / "fakes"
+FAKES = Path(__file__).parent
 DT_TOOLS = ("dtls", "dtcp", "dtmv", "dtrm", "dtrsync", "dttar", "dtwget", "dtqueue", "dtq", "dtcancel")
 
 

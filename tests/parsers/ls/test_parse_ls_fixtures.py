@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.support import FIXTURES
 
 from taurus_datamover.errors import ParseError
 from taurus_datamover.models.files import EntryType, FileEntry, TimePrecision
 from taurus_datamover.parsers.ls import parse_ls
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ls"
+FIXTURES = FIXTURES / "ls"
 _MIN_NS = (datetime(1, 1, 2, tzinfo=timezone.utc).timestamp()) * 10**9
 _MAX_NS = (datetime(9999, 12, 31, tzinfo=timezone.utc).timestamp()) * 10**9
 MANIFEST = json.loads((FIXTURES / "manifest.json").read_text())

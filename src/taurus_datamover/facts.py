@@ -1,0 +1,78 @@
+"""What the library and the emulated site both know about a ZIH-like site, written once.
+
+This module imports nothing (not even the standard library): the emulator, a wing of its
+own, may import it and nothing else of the package, and the library reads the same facts
+from here, so the two can never drift apart.
+"""
+
+__all__ = [
+    "DATAMOVER_PATH_ENV",
+    "DATAMOVER_SITE_DIRS",
+    "EMULATOR_ROOT_ENV",
+    "EMULATOR_USER_ENV",
+    "FILESYSTEM_NAME_RULE",
+    "MANAGE_TOOLS",
+    "MAX_WORKSPACE_NAME_LENGTH",
+    "RELEASED_ID_RULE",
+    "SLURM_STATE_CODES",
+    "TRANSFER_TOOLS",
+    "WORKSPACE_NAME_RULE",
+    "WS_PATH_ENV",
+    "WS_SITE_DIRS",
+]
+
+#: The datamover's transfer tools, each the coreutils/rsync/tar/wget command of the same
+#: name run as a Slurm job on a data-transfer node.
+TRANSFER_TOOLS = ("dtls", "dtcp", "dtmv", "dtrm", "dtrsync", "dttar", "dtwget")
+#: The datamover's job-management tools.
+MANAGE_TOOLS = ("dtinfo", "dtqueue", "dtq", "dtcancel")
+
+#: Extra directories searched for the ``dt*`` / ``ws_*`` tools (``os.pathsep``-separated).
+DATAMOVER_PATH_ENV = "TAURUS_DATAMOVER_PATH"
+WS_PATH_ENV = "TAURUS_WS_PATH"
+#: Where ZIH installs them.
+DATAMOVER_SITE_DIRS = ("/sw/taurus/tools/slurmtools/default/bin",)
+WS_SITE_DIRS = ("/usr/bin",)
+
+#: The emulated tools find their site (its root folder) and their user in these variables.
+EMULATOR_ROOT_ENV = "TAURUS_EMULATOR_ROOT"
+EMULATOR_USER_ENV = "TAURUS_EMULATOR_USER"
+
+#: hpc-workspace's rule for workspace names (both generations), as a regular expression:
+#: an ASCII letter or digit, then letters, digits, ``.``, ``_`` and ``-``.
+WORKSPACE_NAME_RULE = r"[A-Za-z0-9][A-Za-z0-9._-]*"
+#: The longest name whose released entry ``<user>-<name>-<unix time>`` still fits in a file
+#: name (255 bytes) for a user name of up to 32 characters (``useradd``'s limit).
+MAX_WORKSPACE_NAME_LENGTH = 255 - 32 - 1 - 1 - 10
+#: File system names as the tools print them (``ws_list -l``).
+FILESYSTEM_NAME_RULE = r"[A-Za-z0-9_.][A-Za-z0-9_.-]*"
+#: Released ids as ``ws_restore -l`` prints them: ``<user>-<name>-<unix time>``.
+RELEASED_ID_RULE = r"[A-Za-z0-9][A-Za-z0-9._-]*-[0-9]+"
+
+#: Slurm's job states and squeue's compact codes for them (``squeue -o %t``).
+SLURM_STATE_CODES = {
+    "PENDING": "PD",
+    "CONFIGURING": "CF",
+    "REQUEUED": "RQ",
+    "RESIZING": "RS",
+    "SUSPENDED": "S",
+    "RUNNING": "R",
+    "COMPLETING": "CG",
+    "STAGE_OUT": "SO",
+    "COMPLETED": "CD",
+    "FAILED": "F",
+    "CANCELLED": "CA",
+    "TIMEOUT": "TO",
+    "NODE_FAIL": "NF",
+    "PREEMPTED": "PR",
+    "BOOT_FAIL": "BF",
+    "DEADLINE": "DL",
+    "OUT_OF_MEMORY": "OOM",
+    "REVOKED": "RV",
+    "SIGNALING": "SI",
+    "SPECIAL_EXIT": "SE",
+    "STOPPED": "ST",
+    "REQUEUE_FED": "RF",
+    "REQUEUE_HOLD": "RH",
+    "RESV_DEL_HOLD": "RD",
+}
