@@ -43,6 +43,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from taurus_datamover import Datamover
 from taurus_datamover.parsers.ls import UNAMBIGUOUS_LS_OPTIONS, parse_ls
 
 NOW = time.time()
@@ -159,7 +160,7 @@ def bench_dm_ls(count: int, repeat: int) -> None:
             tree = site.grp / "bench"
             tree.mkdir(parents=True)
             make_tree(tree, count)
-            dm = site.datamover()
+            dm = Datamover(site.bin)
             flags = ls_flags()
             argv = [str(site.bin / "dtls"), *[str(a) for a in ls_args(str(tree), flags)]]
             env = site.env(dict(os.environ, LC_ALL="C"))

@@ -32,6 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from taurus_datamover import Datamover
 from taurus_datamover.emulator.site import EmulatedSite
 
 
@@ -61,7 +62,7 @@ def timed_sync(site: EmulatedSite, src: Path, dst: Path, jobs: int) -> tuple[flo
     """Wall time of one sync into a fresh ``dst``, and the run's phase timings."""
     if dst.exists():
         shutil.rmtree(dst)
-    dm = site.datamover()
+    dm = Datamover(site.bin)
     start = time.perf_counter()
     run = dm.sync(src, dst, jobs=jobs, verify=None)
     run.result(timeout=3600)
@@ -110,7 +111,7 @@ def main() -> None:
                 "(the listing and the directories cost the same either way)"
             )
 
-            dm = site.datamover()
+            dm = Datamover(site.bin)
             check = dm.sync(src, site.projects / "copy-4", jobs=4, verify=None, dry_run=True)
             start = time.perf_counter()
             found = check.verify("size-mtime")

@@ -1,13 +1,12 @@
 """How long does one emulated ``ws_*`` call take, and what did pydantic cost it?
 
-Every emulated tool call is a new Python process. Since the tools read ``site.json``
-through a json+dataclass view (``emulator/ws/siteview.py``) they no longer import
-pydantic. This runs, on one v2 site, in the same run and interleaved:
+Every emulated tool call is a new Python process. Since the site config is json and
+dataclasses (``emulator/config.py``), the tools no longer import pydantic. This runs, on one v2 site, in the same run and interleaved:
 
 * ``python -c pass`` -- the interpreter's own start-up (the floor);
 * ``ws_list`` as the site's tools run it (``launcher.run``);
-* the same ``ws_list`` with the pydantic config module imported first -- what every
-  call paid before.
+* the same ``ws_list`` with pydantic imported first -- what every call paid when the
+  config was a pydantic model.
 
 and prints the medians, the ratio of the last two and the share of the floor.
 
@@ -30,7 +29,7 @@ from taurus_datamover.emulator.config import (
 )
 
 _TOOL = "import sys\nfrom taurus_datamover.emulator.launcher import run\nsys.exit(run('ws_list', {root!r}, []))\n"
-_WITH_PYDANTIC = "import taurus_datamover.emulator.config\n" + _TOOL
+_WITH_PYDANTIC = "import pydantic\n" + _TOOL
 
 
 def _seconds(code: str) -> float:

@@ -51,7 +51,7 @@ def site(tmp_path: Path) -> Iterator[EmulatedSite]:
 @pytest.fixture
 def dm(site: EmulatedSite) -> Datamover:
     """A Datamover on :func:`site`'s tools."""
-    return site.datamover()
+    return Datamover(site.bin)
 
 
 def _slurm_datamover_answers() -> bool:

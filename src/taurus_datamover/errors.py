@@ -13,6 +13,11 @@
  +-- ``SyncError``: a sync (``Datamover.sync``) was refused, a part failed, or the
       destination does not match the source; keeps the run id and every difference.
 
+The emulated site's errors (``SiteRootError``, ``SlurmUnavailableError``,
+``ZihViewUnavailableError``) are ``TaurusDatamoverError`` too; they live in
+``taurus_datamover.emulator.errors``, since the emulator imports nothing of the library but
+``facts`` (where the root class is defined).
+
 Errors also derive from the matching builtin so that ``except AttributeError`` /
 ``except TimeoutError`` / ``except ValueError`` written for plain Python keep working.
 """
@@ -20,6 +25,8 @@ Errors also derive from the matching builtin so that ``except AttributeError`` /
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+from taurus_datamover.facts import TaurusDatamoverError
 
 __all__ = [
     "CommandTimeout",
@@ -59,10 +66,6 @@ def _as_text(stream: str | bytes | None) -> str:
     if isinstance(stream, bytes):
         return stream.decode("utf-8", "surrogateescape")
     return stream
-
-
-class TaurusDatamoverError(Exception):
-    """Base class of every error raised by taurus_datamover."""
 
 
 class ToolNotFoundError(TaurusDatamoverError, AttributeError):

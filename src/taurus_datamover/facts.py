@@ -19,7 +19,17 @@ __all__ = [
     "WORKSPACE_NAME_RULE",
     "WS_PATH_ENV",
     "WS_SITE_DIRS",
+    "TaurusDatamoverError",
 ]
+
+
+class TaurusDatamoverError(Exception):
+    """Base class of every error raised by taurus_datamover.
+
+    Defined here, not in ``errors.py``, because the emulated site (which may import this
+    module only) raises errors of the same hierarchy; ``errors.py`` re-exports it.
+    """
+
 
 #: The datamover's transfer tools, each the coreutils/rsync/tar/wget command of the same
 #: name run as a Slurm job on a data-transfer node.

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from taurus_datamover import Workspace
 from taurus_datamover.cli import main
 from taurus_datamover.cli.auto_extend import LIMITS_FILE, LOCK_FILE, check_pair, min_gain
 from taurus_datamover.cli.output import AutoExtendReport
@@ -53,14 +54,14 @@ def auto_extend(site: EmulatedSite, capsys: pytest.CaptureFixture[str], *args: s
 
 
 def extensions(site: EmulatedSite) -> dict[str, int | None]:
-    return {info.name: info.extensions_left for info in site.workspace().list(all_filesystems=True)}
+    return {info.name: info.extensions_left for info in Workspace(site.bin, now=site.now).list(all_filesystems=True)}
 
 
 # -- a real margin ---------------------------------------------------------------------
 
 
 def test_within_too_close_to_days_is_refused_every_day(site: EmulatedSite, capsys: pytest.CaptureFixture[str]) -> None:
-    site.workspace().allocate("w", 30, filesystem="walrus")
+    Workspace(site.bin, now=site.now).allocate("w", 30, filesystem="walrus")
     before = extensions(site)
     for _ in range(5):  # a daily cron, five days
         site.advance(timedelta(days=1))
@@ -72,7 +73,7 @@ def test_within_too_close_to_days_is_refused_every_day(site: EmulatedSite, capsy
 
 
 def test_days_above_the_filesystem_maximum_is_refused(site: EmulatedSite, capsys: pytest.CaptureFixture[str]) -> None:
-    site.workspace().allocate("w", 30, filesystem="walrus")
+    Workspace(site.bin, now=site.now).allocate("w", 30, filesystem="walrus")
     spent: list[int] = []
     for _ in range(5):
         site.advance(timedelta(days=1))
@@ -89,7 +90,7 @@ def test_days_above_the_filesystem_maximum_is_refused(site: EmulatedSite, capsys
 
 
 def test_an_extension_is_spent_only_for_a_real_gain(site: EmulatedSite, capsys: pytest.CaptureFixture[str]) -> None:
-    ws = site.workspace()
+    ws = Workspace(site.bin, now=site.now)
     ws.allocate("w", 30, filesystem="walrus")
     ws.allocate("h", 40)  # horse: 100 days maximum
     if "v1" in site.root.name:  # let v1 learn walrus's maximum once, as a first cron run would
@@ -112,7 +113,7 @@ def test_an_extension_is_spent_only_for_a_real_gain(site: EmulatedSite, capsys: 
 
 
 def test_run_twice_on_one_day_extends_once(site: EmulatedSite, capsys: pytest.CaptureFixture[str]) -> None:
-    site.workspace().allocate("w", 5)
+    Workspace(site.bin, now=site.now).allocate("w", 5)
     for _ in range(3):
         assert auto_extend(site, capsys, "--within", "7d", "--days", "30")[0] == 0
     assert extensions(site) == {"w": 9}
@@ -159,7 +160,7 @@ def command(site: EmulatedSite, tools: Path, *args: str) -> list[str]:
 
 def test_two_runs_at_once_extend_each_workspace_once(tmp_path: Path) -> None:
     with make_site(tmp_path, "v1") as site:
-        ws = site.workspace()
+        ws = Workspace(site.bin, now=site.now)
         names = [f"due{i}" for i in range(4)]
         for name in names:
             ws.allocate(name, 5)
@@ -175,7 +176,7 @@ def test_two_runs_at_once_extend_each_workspace_once(tmp_path: Path) -> None:
 
 def test_a_held_lock_times_out_with_the_holders_pid(tmp_path: Path, _cache_home: Path) -> None:
     with make_site(tmp_path, "v1") as site:
-        site.workspace().allocate("due", 5)
+        Workspace(site.bin, now=site.now).allocate("due", 5)
         _cache_home.mkdir(parents=True)
         lock = _cache_home / LOCK_FILE
         with open(lock, "w") as handle:

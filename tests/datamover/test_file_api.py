@@ -447,7 +447,7 @@ def test_rsync_refuses_non_options(dm: Datamover) -> None:
 
 # ---------------------------------------------------------------------- non-blocking, local
 def test_nonblocking_copy_follows_the_local_queue(site: EmulatedSite) -> None:
-    dm = site.datamover(blocking=False)
+    dm = Datamover(site.bin, blocking=False)
     (site.grp / "big").write_bytes(b"z" * 1000)
     job = dm.cp(site.grp / "big", dst=site.projects / "-big")
     job.result(timeout=120)

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from taurus_datamover import file_api
+from taurus_datamover import Datamover, file_api
 from taurus_datamover.emulator.site import EmulatedSite
 from taurus_datamover.parsers.ls import UNAMBIGUOUS_LS_OPTIONS
 
@@ -121,7 +121,7 @@ def test_any_names_read_back_exactly(shared_site: EmulatedSite, names: set[bytes
     for i, name in enumerate(sorted(names)):
         with open(top + b"/" + name, "wb") as handle:
             handle.write(b"x" * i)
-    dm = shared_site.datamover()
+    dm = Datamover(shared_site.bin)
     entries = dm.ls(top, all=True)
     assert {e.name_bytes: e.size for e in entries} == {n: os.lstat(top + b"/" + n).st_size for n in names}
     assert all(e.mtime_ns == os.lstat(os.fsencode(e.path)).st_mtime_ns for e in entries)
@@ -130,7 +130,7 @@ def test_any_names_read_back_exactly(shared_site: EmulatedSite, names: set[bytes
 def test_bytes_end_of_options_keeps_datamover_options_before_it(shared_site: EmulatedSite) -> None:
     """Issue 10.14: ``b"--"`` is the end of options just as ``"--"``: the datamover's own
     options go before it (they once went after it, where the tool reads them as operands)."""
-    dm = shared_site.datamover(time="1:00", account="p_x")
+    dm = Datamover(shared_site.bin, time="1:00", account="p_x")
     for marker in ("--", b"--"):
         argv = dm.build_argv("dtcp", [b"-r", marker, b"src", "dst"])
         assert argv[1:] == [b"-r", "--blocking", "--time=1:00", "--account=p_x", marker, b"src", "dst"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from taurus_datamover import Datamover, DatamoverError
+from taurus_datamover import Datamover, DatamoverError, Workspace
 from taurus_datamover.cache_workspace import CacheWorkspace
 from taurus_datamover.datamover import SaveError
 from taurus_datamover.emulator.site import EmulatedSite
@@ -16,7 +16,7 @@ from taurus_datamover.workspace import WorkspaceWarning
 
 
 def workspace_names(site: EmulatedSite) -> set[str]:
-    return {info.name for info in site.workspace().list()}
+    return {info.name for info in Workspace(site.bin, now=site.now).list()}
 
 
 def test_save_file_happy_path(site: EmulatedSite, dm: Datamover) -> None:
@@ -34,7 +34,7 @@ def test_save_file_happy_path(site: EmulatedSite, dm: Datamover) -> None:
     assert local.name == "-results.csv"
     assert not local.exists()  # the cache workspace was released (its data moved away)
     assert workspace_names(site) == set()
-    released = site.workspace().restorable()
+    released = Workspace(site.bin, now=site.now).restorable()
     assert len(released) == 1 and "dm-save-" in released[0].id
 
 
@@ -103,7 +103,7 @@ def test_save_into_a_given_directory(site: EmulatedSite, dm: Datamover, tmp_path
 
 
 def test_save_into_a_given_cache_workspace(site: EmulatedSite, dm: Datamover) -> None:
-    with CacheWorkspace(id="mine", workspace=site.workspace()) as cache:
+    with CacheWorkspace(id="mine", workspace=Workspace(site.bin, now=site.now)) as cache:
         dm.save(lambda p: p.write_text("1"), site.projects / "one", workspace=cache)
         dm.save(lambda p: p.write_text("2"), site.projects / "two", workspace=cache)
         assert "mine" in workspace_names(site)  # the caller's: not released by save
@@ -117,7 +117,7 @@ def test_save_with_workspace_tools_and_options(site: EmulatedSite, dm: Datamover
     output = dm.save(
         lambda p: p.write_text("z"),
         site.projects / "z",
-        workspace=site.workspace(),
+        workspace=Workspace(site.bin, now=site.now),
         cache_id="named-cache",
         expire_in_days=3,
         time="0:30:00",
@@ -125,18 +125,18 @@ def test_save_with_workspace_tools_and_options(site: EmulatedSite, dm: Datamover
     )
     assert output.stdout == ""
     assert (site.projects / "z").read_text() == "z"
-    assert any("-named-cache-" in released.id for released in site.workspace().restorable())
+    assert any("-named-cache-" in released.id for released in Workspace(site.bin, now=site.now).restorable())
 
 
 def test_save_nonblocking(site: EmulatedSite) -> None:
-    dm = site.datamover(blocking=False)
+    dm = Datamover(site.bin, blocking=False)
     dm.save(lambda p: p.write_text("queued"), site.projects / "q")
     assert (site.projects / "q").read_text() == "queued"
     assert workspace_names(site) == set()
 
 
 def test_save_into_an_existing_workspace_keeps_it(site: EmulatedSite, dm: Datamover) -> None:
-    existing = site.workspace().allocate("mydata", 10)
+    existing = Workspace(site.bin, now=site.now).allocate("mydata", 10)
     (Path(existing.path) / "results.h5").write_bytes(b"a week of work")
     with pytest.warns(WorkspaceWarning, match="'mydata' already existed"):
         dm.save(lambda p: p.write_text("new"), site.projects / "out", cache_id="mydata")
@@ -144,4 +144,4 @@ def test_save_into_an_existing_workspace_keeps_it(site: EmulatedSite, dm: Datamo
     assert "mydata" in workspace_names(site)  # reused: kept, not released
     assert os.listdir(existing.path) == ["results.h5"]  # only save's own directory removed
     assert (Path(existing.path) / "results.h5").read_bytes() == b"a week of work"
-    assert site.workspace().restorable() == []
+    assert Workspace(site.bin, now=site.now).restorable() == []

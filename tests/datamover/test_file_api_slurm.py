@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from taurus_datamover import Datamover, JobState
+from taurus_datamover import Datamover, JobState, Workspace
 from taurus_datamover.emulator.site import EmulatedSite, SlurmUnavailableError
 
 pytestmark = pytest.mark.slurm
@@ -26,7 +26,7 @@ def site(tmp_path: Path) -> Iterator[EmulatedSite]:
 
 
 def test_ls_and_cp_through_srun(site: EmulatedSite) -> None:
-    dm = site.datamover()
+    dm = Datamover(site.bin)
     top = site.grp / "data"
     top.mkdir()
     (top / "-dash").write_bytes(b"dash")
@@ -64,7 +64,7 @@ def test_nonblocking_copy_follows_sbatch_job(site: EmulatedSite) -> None:
 
 
 def test_save_through_slurm(site: EmulatedSite) -> None:
-    dm = site.datamover()
+    dm = Datamover(site.bin)
     dm.save(lambda p: p.write_text("via srun"), site.projects / "saved", timeout=300)
     assert (site.projects / "saved").read_text() == "via srun"
-    assert site.workspace().list() == []
+    assert Workspace(site.bin, now=site.now).list() == []

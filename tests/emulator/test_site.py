@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from taurus_datamover import Datamover, Workspace
 from taurus_datamover.emulator import launcher
 from taurus_datamover.emulator.dt.mode import detect_slurm, load_slurm_mode, mode_file
 from taurus_datamover.emulator.site import EmulatedSite, SlurmUnavailableError
@@ -108,19 +109,17 @@ def test_context_manager_keeps_root(tmp_path: Path) -> None:
     assert site.cancel_local_jobs() == []
 
 
-def test_objects_use_the_site(tmp_path: Path) -> None:
-    from taurus_datamover.datamover import Datamover
-    from taurus_datamover.workspace import Workspace
-
-    site = EmulatedSite(tmp_path / "site", slurm=False)
+def test_library_objects_use_the_site_bin_and_clock(tmp_path: Path) -> None:
+    """The site offers what the library's objects need (its ``bin``, its clock)."""
+    site = EmulatedSite(tmp_path / "site", slurm=False, now=datetime(2026, 3, 1, tzinfo=timezone.utc))
     (site.grp / "g1").mkdir()
-    dm = site.datamover()
-    assert isinstance(dm, Datamover)
-    job = dm.dtls(str(site.grp))
+    job = Datamover(site.bin).dtls(str(site.grp))
     out, _ = job.communicate(timeout=30)
     assert job.returncode == 0
     assert out.decode() == "g1\n"
-    assert isinstance(site.workspace(), Workspace)
+    ws = Workspace(site.bin, now=site.now)
+    assert ws.current_time() == datetime(2026, 3, 1, tzinfo=timezone.utc)
+    assert not hasattr(site, "datamover")  # the site is a wing: it makes no library objects
 
 
 def test_nonblocking_datamover_job_through_local_queue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -128,7 +127,7 @@ def test_nonblocking_datamover_job_through_local_queue(tmp_path: Path, monkeypat
     with EmulatedSite(tmp_path / "site", slurm=False) as site:
         monkeypatch.setenv("PATH", site.env()["PATH"])
         (tmp_path / "a").write_text("data")
-        job = site.datamover(blocking=False).dtcp(str(tmp_path / "a"), str(tmp_path / "b"))
+        job = Datamover(site.bin, blocking=False).dtcp(str(tmp_path / "a"), str(tmp_path / "b"))
         assert job.wait(timeout=30) == 0
         assert (tmp_path / "b").read_text() == "data"
 

@@ -75,7 +75,7 @@ def _fs(name: str | bytes) -> bytes:
 def _datamover(site: EmulatedSite, blocking: bool) -> Datamover:
     env = site.env()
     env.update(ENV_C)
-    return site.datamover(env=env, blocking=blocking)
+    return Datamover(site.bin, env=env, blocking=blocking)
 
 
 @pytest.fixture(params=["local", pytest.param("slurm", marks=[pytest.mark.slurm, needs_slurm])])

@@ -62,7 +62,7 @@ def _run_listings(dm: Datamover, directory: Path, names: list[str], workers: int
 
 def test_32_jobs_from_threads_each_result_its_own(local_site: EmulatedSite, work: Path, figures: Any) -> None:
     """32 threads share one Datamover; each copies its own payload and lists its own name."""
-    dm = local_site.datamover()
+    dm = Datamover(local_site.bin)
     barrier = threading.Barrier(32)
 
     def one(i: int) -> tuple[int, str, bytes]:
@@ -86,7 +86,7 @@ def test_32_jobs_from_threads_each_result_its_own(local_site: EmulatedSite, work
 
 def test_32_jobs_from_asyncio_tasks_each_result_its_own(local_site: EmulatedSite, work: Path, figures: Any) -> None:
     """32 asyncio tasks await their jobs concurrently on one loop."""
-    dm = local_site.datamover()
+    dm = Datamover(local_site.bin)
     for i in range(32):
         (work / f"a-{i}").write_text(str(i))
 
@@ -156,7 +156,7 @@ def test_shared_status_polling_for_32_batch_jobs(
 def test_100_short_jobs_local(local_site: EmulatedSite, work: Path, figures: Any) -> None:
     """100 short blocking jobs on 8 threads: every output accounted for."""
     names = _files(work, 100)
-    ok, problems, took = _run_listings(local_site.datamover(), work, names, 8)
+    ok, problems, took = _run_listings(Datamover(local_site.bin), work, names, 8)
     assert problems == [] and ok == 100
     figures(jobs=100, accounted=ok, lost=len(problems), seconds=round(took, 1))
 
@@ -165,7 +165,7 @@ def test_100_short_jobs_local(local_site: EmulatedSite, work: Path, figures: Any
 def test_1000_short_jobs_local(local_site: EmulatedSite, work: Path, figures: Any) -> None:
     """1,000 short blocking jobs through the emulated site (local), bounded in time, none lost."""
     names = _files(work, 1000)
-    ok, problems, took = _run_listings(local_site.datamover(), work, names, 8)
+    ok, problems, took = _run_listings(Datamover(local_site.bin), work, names, 8)
     assert problems == [] and ok == 1000
     assert took < 900
     figures(jobs=1000, accounted=ok, lost=len(problems), seconds=round(took, 1))
@@ -177,7 +177,7 @@ def test_1000_short_jobs_local(local_site: EmulatedSite, work: Path, figures: An
 def test_1000_short_jobs_real_slurm(slurm_site: EmulatedSite, work: Path, figures: Any) -> None:
     """1,000 short srun jobs through the real Slurm on 8 threads: none lost, none left."""
     names = _files(work, 1000)
-    ok, problems, took = _run_listings(slurm_site.datamover(), work, names, 8)
+    ok, problems, took = _run_listings(Datamover(slurm_site.bin), work, names, 8)
     left, _ = wait_no_slurm_jobs(work)
     assert problems == [] and ok == 1000
     assert left == []
@@ -197,7 +197,7 @@ def test_100k_entry_listing_through_waitfor_and_communicate(
     options = list(UNAMBIGUOUS_LS_OPTIONS) if style == "unambiguous" else ["-l"]
     env = local_site.env()
     env.update(UNAMBIGUOUS_LS_ENV)
-    dm = local_site.datamover(env=env)
+    dm = Datamover(local_site.bin, env=env)
     started = time.monotonic()
     job = dm.dtls(*options, "--", big)
     assert waitfor(job, timeout_in_s=300) == 0

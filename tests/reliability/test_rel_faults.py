@@ -90,7 +90,7 @@ def test_missing_tool_names_every_place_searched(tmp_path: Path, local_site: Emu
     other.mkdir()
     dm = Datamover(path_to_exe=f"{empty}{os.pathsep}{other}")
     faults = 0
-    for attempt in (lambda: dm.dtls, lambda: dm.run("dtcp", "a", "b"), lambda: local_site.datamover().dtnosuchtool):
+    for attempt in (lambda: dm.dtls, lambda: dm.run("dtcp", "a", "b"), lambda: Datamover(local_site.bin).dtnosuchtool):
         with pytest.raises(ToolNotFoundError) as caught:
             attempt()
         faults += 1
@@ -125,7 +125,7 @@ def test_not_executable_tool(tmp_path: Path, local_site: EmulatedSite, work: Pat
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT])
 def test_tool_killed_by_signal(local_site: EmulatedSite, fifo: Path, work: Path, sig: int, figures: Any) -> None:
     """The tool dies of a signal: FAILED, exit_signal, returncode -sig, DatamoverError saying so."""
-    dm = local_site.datamover()
+    dm = Datamover(local_site.bin)
     job = dm.dtcp("--", fifo, work / "dst")
     assert _wait_for(lambda: _comm(job.pid) == "cp")  # the launcher exec'd cp, which blocks
     os.kill(job.pid, sig)
@@ -142,7 +142,7 @@ def test_tool_killed_by_signal(local_site: EmulatedSite, fifo: Path, work: Path,
 @pytest.mark.slurm
 def test_task_killed_by_signal_under_srun(slurm_site: EmulatedSite, fifo: Path, work: Path, figures: Any) -> None:
     """The task (not srun) is SIGKILLed on the node: FAILED, srun's words in the error."""
-    dm = slurm_site.datamover()
+    dm = Datamover(slurm_site.bin)
     job = dm.dtcp("--", fifo, work / "dst")
     assert _wait_for(lambda: [p for p in processes_matching(str(fifo)) if _comm(p) == "cp"] != [], 30)
     for pid in processes_matching(str(fifo)):
@@ -162,7 +162,7 @@ def test_task_killed_by_signal_under_srun(slurm_site: EmulatedSite, fifo: Path, 
 # ---------------------------------------------------------------------------- hangs
 def test_hanging_tool_timeout_local(local_site: EmulatedSite, fifo: Path, work: Path, figures: Any) -> None:
     """``timeout=`` on a hanging blocking tool: CommandTimeout in time; process group gone."""
-    dm = local_site.datamover()
+    dm = Datamover(local_site.bin)
     started = time.monotonic()
     job = dm.run("dtcp", "--", fifo, work / "dst", timeout=1.5)
     with pytest.raises(CommandTimeout) as caught:
@@ -178,7 +178,7 @@ def test_hanging_tool_timeout_local(local_site: EmulatedSite, fifo: Path, work: 
 
 def test_hanging_batch_job_timeout_local(local_site: EmulatedSite, fifo: Path, work: Path, figures: Any) -> None:
     """``timeout=`` on a hanging batch job: CommandTimeout, the queued job CANCELLED, runner gone."""
-    dm = local_site.datamover(blocking=False)
+    dm = Datamover(local_site.bin, blocking=False)
     job = dm.run("dtcp", "--", fifo, work / "dst", timeout=3.0)
     with pytest.raises(CommandTimeout):
         job.result(timeout=60)
@@ -196,7 +196,7 @@ def test_hanging_tool_timeout_slurm(
     slurm_site: EmulatedSite, fifo: Path, work: Path, blocking: bool, figures: Any
 ) -> None:
     """Through the real Slurm: CommandTimeout, then no process and no job of ours in squeue."""
-    dm = slurm_site.datamover(blocking=blocking)
+    dm = Datamover(slurm_site.bin, blocking=blocking)
     started = time.monotonic()
     job = dm.run("dtcp", "--", fifo, work / "dst", timeout=4.0)
     with pytest.raises(CommandTimeout):
@@ -219,7 +219,7 @@ def test_hanging_tool_timeout_slurm(
 @pytest.mark.slurm
 def test_timeout_state_is_timeout_through_srun(slurm_site: EmulatedSite, fifo: Path, work: Path) -> None:
     """A job stopped by its own ``timeout=`` ends TIMEOUT through srun, as it does locally."""
-    dm = slurm_site.datamover()
+    dm = Datamover(slurm_site.bin)
     job = dm.run("dtcp", "--", fifo, work / "dst", timeout=3.0)
     with pytest.raises(CommandTimeout):
         job.result(timeout=60)
@@ -236,7 +236,7 @@ def test_slurm_controller_down(slurm_site: EmulatedSite, tmp_path: Path, work: P
     env["SLURM_CONF"] = str(controller_down_conf(tmp_path))
 
     def attempt(blocking: bool) -> tuple[bool, float, str, JobState]:
-        dm = slurm_site.datamover(env=env, blocking=blocking)
+        dm = Datamover(slurm_site.bin, env=env, blocking=blocking)
         started = time.monotonic()
         job = dm.dtcp("--", "/etc/hostname", work / f"copy-{blocking}")
         try:
@@ -263,7 +263,7 @@ def test_slurm_controller_down(slurm_site: EmulatedSite, tmp_path: Path, work: P
 # ------------------------------------------------------------------ outside cancel
 def test_cancel_from_outside_local(local_site: EmulatedSite, fifo: Path, work: Path, figures: Any) -> None:
     """``dtcancel N`` from another process: the Job ends CANCELLED, result() raises."""
-    dm = local_site.datamover(blocking=False)
+    dm = Datamover(local_site.bin, blocking=False)
     job = dm.dtcp("--", fifo, work / "dst")
     assert _wait_for(lambda: job.job_id is not None and job.is_batch and processes_matching(str(fifo)) != [])
     subprocess.run([str(local_site.bin / "dtcancel"), str(job.job_id)], env=local_site.env(), check=True)
@@ -278,7 +278,7 @@ def test_cancel_from_outside_local(local_site: EmulatedSite, fifo: Path, work: P
 @pytest.mark.slurm
 def test_scancel_from_outside_slurm(slurm_site: EmulatedSite, fifo: Path, work: Path, figures: Any) -> None:
     """``scancel N`` of our own batch job: CANCELLED."""
-    dm = slurm_site.datamover(blocking=False)
+    dm = Datamover(slurm_site.bin, blocking=False)
     job = dm.dtcp("--", fifo, work / "dst")
     assert _wait_for(lambda: job.job_id is not None and job.is_batch, 30)
     assert _wait_for(lambda: job.state is JobState.RUNNING, 30)
@@ -294,7 +294,7 @@ def test_scancel_from_outside_slurm(slurm_site: EmulatedSite, fifo: Path, work: 
 # -------------------------------------------------------------------- time limits
 def test_time_limit_local_queue(local_site: EmulatedSite, fifo: Path, work: Path, figures: Any) -> None:
     """A batch job past ``--time=0:02`` in the local queue: TIMEOUT, returncode 143."""
-    dm = local_site.datamover(blocking=False, time="0:02")
+    dm = Datamover(local_site.bin, blocking=False, time="0:02")
     started = time.monotonic()
     job = dm.dtcp("--", fifo, work / "dst")
     with pytest.raises(DatamoverError, match="TIMEOUT"):
@@ -311,8 +311,8 @@ def test_time_limit_local_queue(local_site: EmulatedSite, fifo: Path, work: Path
 @pytest.mark.slow
 def test_time_limit_real_slurm(slurm_site: EmulatedSite, fifo: Path, work: Path, figures: Any) -> None:
     """``--time=1`` on the real Slurm (minute granularity: 63-73 s), srun and sbatch at once."""
-    blocking_dm = slurm_site.datamover(time="1")
-    batch_dm = slurm_site.datamover(blocking=False, time="1")
+    blocking_dm = Datamover(slurm_site.bin, time="1")
+    batch_dm = Datamover(slurm_site.bin, blocking=False, time="1")
     started = time.monotonic()
     jobs = [blocking_dm.dtcp("--", fifo, work / "dst1"), batch_dm.dtcp("--", fifo, work / "dst2")]
     took: list[float] = []
@@ -342,7 +342,7 @@ def test_listing_a_forged_slurm_line_changes_nothing(local_site: EmulatedSite, w
     target = work / "d"
     target.mkdir()
     (target / forged).touch()
-    job = local_site.datamover().dtls("-1", "--", target)
+    job = Datamover(local_site.bin).dtls("-1", "--", target)
     out = job.result(timeout=60)
     assert out.stdout == forged + "\n"
     assert job.job_id is None and not job.is_batch and job.state is JobState.COMPLETED
@@ -353,7 +353,7 @@ def test_forged_job_id_in_output_cannot_cancel_another_job(local_site: EmulatedS
     ``srun: job <victim> queued ...`` must not make our ``timeout=`` cancel the victim job."""
     victim_fifo = work / "victim.fifo"
     os.mkfifo(victim_fifo)
-    victim = local_site.datamover(blocking=False).dtcp("--", victim_fifo, work / "victim-dst")
+    victim = Datamover(local_site.bin, blocking=False).dtcp("--", victim_fifo, work / "victim-dst")
     assert _wait_for(lambda: victim.job_id is not None and victim.state is JobState.RUNNING)
     forged = f"srun: job {victim.job_id} queued and waiting for resources"
     (work / forged).touch()
@@ -368,7 +368,7 @@ def test_forged_job_id_in_output_cannot_cancel_another_job(local_site: EmulatedS
 
     feeder = threading.Thread(target=feed, daemon=True)
     feeder.start()
-    job = local_site.datamover().run("dttar", "-cvf", "-", "-T", names, timeout=3)
+    job = Datamover(local_site.bin).run("dttar", "-cvf", "-", "-T", names, timeout=3)
     with pytest.raises(CommandTimeout):
         job.result(timeout=30)
     assert forged in job.stderr_text

@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 from tests.support.reliability import needs_slurm, wait_no_slurm_jobs
 
+from taurus_datamover import Datamover, Workspace
 from taurus_datamover.emulator.config import load_site_config
 from taurus_datamover.emulator.site import EmulatedSite
 from taurus_datamover.emulator.ws.db import Database
@@ -125,7 +126,7 @@ def test_dtmv_half_way_never_loses_a_source(
     src, dst = places
     originals = make_sources(src)
     local_site.set_faults([{"tool": "dtmv", "action": action, "after_files": after_files}])
-    job = local_site.datamover().mv(*_sources(src), dst=dst)
+    job = Datamover(local_site.bin).mv(*_sources(src), dst=dst)
     with pytest.raises(DatamoverError) as caught:
         job.result(timeout=60)
     error = caught.value
@@ -161,7 +162,7 @@ def test_dtmv_half_way_as_batch_job(
     src, dst = places
     originals = make_sources(src)
     local_site.set_faults([{"tool": "dtmv", "action": action, "after_files": 2}])
-    job = local_site.datamover(blocking=False).mv(*_sources(src), dst=dst)
+    job = Datamover(local_site.bin, blocking=False).mv(*_sources(src), dst=dst)
     with pytest.raises(DatamoverError) as caught:
         job.result(timeout=120)
     assert job.is_batch and job.state is JobState.FAILED
@@ -207,7 +208,7 @@ def test_dtmv_half_way_across_file_systems(local_site: EmulatedSite, places: tup
         originals = make_sources(src)
         local_site.set_faults([{"tool": "dtmv", "action": "kill", "after_files": 2}])
         with pytest.raises(DatamoverError, match="killed by signal 9"):
-            local_site.datamover().mv(*_sources(src), dst=dst).result(timeout=60)
+            Datamover(local_site.bin).mv(*_sources(src), dst=dst).result(timeout=60)
         booked = account(originals, src, dst)
         assert booked.bytes_lost == 0 and booked.at_destination == SOURCE_NAMES[:2]
         assert not (dst / SOURCE_NAMES[2]).exists()
@@ -229,7 +230,7 @@ def test_dtcp_hang_then_timeout_touches_nothing(
     src, dst = places
     originals = make_sources(src)
     local_site.set_faults([{"tool": "dtcp", "action": "hang", "hang_seconds": 60}])
-    job = local_site.datamover().cp(*_sources(src), dst=dst, recursive=True, timeout=2.0)
+    job = Datamover(local_site.bin).cp(*_sources(src), dst=dst, recursive=True, timeout=2.0)
     with pytest.raises(CommandTimeout):
         job.result(timeout=60)
     assert job.state is JobState.TIMEOUT
@@ -252,7 +253,7 @@ def test_no_space_left_truncated_destination_source_intact(
     originals = make_sources(src)
     sources = [src / SOURCE_NAMES[1], src / SOURCE_NAMES[0]]  # the big file first
     local_site.set_faults([{"tool": tool, "action": "enospc", "after_files": after_files}])
-    dm = local_site.datamover()
+    dm = Datamover(local_site.bin)
     job = dm.cp(*sources, dst=dst) if tool == "dtcp" else dm.mv(*sources, dst=dst)
     with pytest.raises(DatamoverError) as caught:
         job.result(timeout=60)
@@ -297,7 +298,7 @@ def test_save_keeps_its_cached_data(local_site: EmulatedSite, kind: str, action:
     target = local_site.projects / "p_out" / "result.bin"
     target.parent.mkdir(parents=True)
     local_site.set_faults([{"tool": "dtcp", "action": action, "after_files": 0}])
-    dm = local_site.datamover()
+    dm = Datamover(local_site.bin)
     with pytest.raises(SaveError) as caught:
         dm.save(_writer(kind, payload), target)
     error = caught.value
@@ -310,7 +311,7 @@ def test_save_keeps_its_cached_data(local_site: EmulatedSite, kind: str, action:
     if action == "enospc":
         assert "No space left on device" in error.stderr
     assert "emulated fault" in error.stderr and error.data_path in error.message
-    listed = [w.name for w in local_site.workspace().list()]
+    listed = [w.name for w in Workspace(local_site.bin, now=local_site.now).list()]
     assert error.workspace_name is not None and error.workspace_name in listed  # not released
     figures(
         faults_injected=len(local_site.fault_log()),
@@ -325,7 +326,7 @@ def test_batch_failure_error_says_what_happened(local_site: EmulatedSite, places
     src, dst = places
     make_sources(src)
     local_site.set_faults([{"tool": "dtmv", "action": "fail", "after_files": 1}])
-    job = local_site.datamover(blocking=False).mv(*_sources(src), dst=dst)
+    job = Datamover(local_site.bin, blocking=False).mv(*_sources(src), dst=dst)
     with pytest.raises(DatamoverError) as caught:
         job.result(timeout=120)
     assert "stopped after 1 of 3 sources" in str(caught.value)
@@ -345,14 +346,14 @@ def test_partial_failures_on_real_slurm(slurm_site: EmulatedSite, work: Path, fi
 
     site.set_faults([{"tool": "dtmv", "action": "fail", "after_files": 1}])
     with pytest.raises(DatamoverError) as caught:
-        site.datamover().mv(*_sources(src), dst=dst).result(timeout=120)
+        Datamover(site.bin).mv(*_sources(src), dst=dst).result(timeout=120)
     assert "stopped after 1 of 3 sources" in caught.value.stderr
     booked = account(originals, src, dst)
     assert booked.bytes_lost == 0 and booked.at_destination == SOURCE_NAMES[:1]
     checked += booked.files_checked
 
     site.set_faults([{"tool": "dtmv", "action": "kill", "after_files": 1}])
-    job = site.datamover(blocking=False).mv(*_sources(src)[1:], dst=dst)
+    job = Datamover(site.bin, blocking=False).mv(*_sources(src)[1:], dst=dst)
     with pytest.raises(DatamoverError):
         job.result(timeout=180)
     assert job.is_batch and job.state is JobState.FAILED
@@ -365,7 +366,7 @@ def test_partial_failures_on_real_slurm(slurm_site: EmulatedSite, work: Path, fi
     copy_dst = site.projects / "p_copy"
     copy_dst.mkdir()
     with pytest.raises(DatamoverError) as caught:
-        site.datamover().cp(dst / SOURCE_NAMES[1], dst=copy_dst).result(timeout=120)
+        Datamover(site.bin).cp(dst / SOURCE_NAMES[1], dst=copy_dst).result(timeout=120)
     assert f"error writing '{copy_dst / SOURCE_NAMES[1]}': No space left on device" in caught.value.stderr
     booked = account(originals, src, dst)
     assert booked.bytes_lost == 0
@@ -373,7 +374,7 @@ def test_partial_failures_on_real_slurm(slurm_site: EmulatedSite, work: Path, fi
 
     payload = os.urandom(200_000)
     with pytest.raises(SaveError) as saved:
-        site.datamover().save(lambda p: p.write_bytes(payload), site.projects / "p_copy" / "saved.bin")
+        Datamover(site.bin).save(lambda p: p.write_bytes(payload), site.projects / "p_copy" / "saved.bin")
     assert Path(saved.value.data_path).read_bytes() == payload
     assert "No space left on device" in saved.value.stderr
 
@@ -437,7 +438,7 @@ def _auto_extend(site: EmulatedSite, work: Path) -> subprocess.Popen[str]:
 def due_site(tmp_path: Path, work: Path) -> Iterator[EmulatedSite]:
     """Five workspaces, four of them expiring within 2-5 days; hung tools killed afterwards."""
     with EmulatedSite(tmp_path / "ws-site", slurm=False) as site:
-        ws = site.workspace()
+        ws = Workspace(site.bin, now=site.now)
         for name, days in {**_DUE, **_LATER}.items():
             ws.allocate(name, days)
         site.advance(timedelta(days=18))

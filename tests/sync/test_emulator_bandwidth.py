@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from taurus_datamover import Datamover
 from taurus_datamover.emulator.dt.bandwidth import (
     BANDWIDTH_FILE,
     configure_bandwidth,
@@ -50,7 +51,7 @@ def test_only_dtrsync_gets_bwlimit_before_its_operands(tmp_path: Path) -> None:
 def test_a_limited_dtrsync_still_copies(tmp_path: Path) -> None:
     site = EmulatedSite(tmp_path / "s", slurm=False, bandwidth="20MB/s")
     (site.grp / "f").write_bytes(os.urandom(100_000))
-    site.datamover().rsync(str(site.grp) + "/", site.projects / "copy", "-a").result(timeout=60)
+    Datamover(site.bin).rsync(str(site.grp) + "/", site.projects / "copy", "-a").result(timeout=60)
     assert (site.projects / "copy" / "f").read_bytes() == (site.grp / "f").read_bytes()
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from tests.support.sync_tree import ODD_NAMES, odd_tree, same_tree
 
+from taurus_datamover import Datamover
 from taurus_datamover.emulator.dt.jobs import JobStore
 from taurus_datamover.emulator.site import EmulatedSite
 from taurus_datamover.errors import SyncError
@@ -26,7 +27,7 @@ def _part_names(run_dir: Path, index: int) -> list[bytes]:
 def test_every_odd_name_in_every_part_is_copied_exactly(site: EmulatedSite) -> None:
     src, dst = site.grp / "data", site.projects / "copy"
     odd_tree(src)
-    run = site.datamover().sync(src, dst, jobs=4)
+    run = Datamover(site.bin).sync(src, dst, jobs=4)
     result = run.result(timeout=120)
     run_dir = Path(run.manifest_path).parent
     for index in range(4):  # the premise: each part holds each odd name
@@ -45,7 +46,7 @@ def test_every_odd_name_in_every_part_is_copied_exactly(site: EmulatedSite) -> N
 def test_manifest_records_parts_and_jobs(site: EmulatedSite, cache_home: Path) -> None:
     src = site.grp / "data"
     odd_tree(src, groups=2)
-    run = site.datamover().sync(src, site.projects / "copy", jobs=2, verify=None)
+    run = Datamover(site.bin).sync(src, site.projects / "copy", jobs=2, verify=None)
     run.result(timeout=120)
     assert Path(run.manifest_path).is_relative_to(cache_home)
     (manifest,) = list_runs()
@@ -58,7 +59,7 @@ def test_manifest_records_parts_and_jobs(site: EmulatedSite, cache_home: Path) -
 def test_a_file_changed_at_the_destination_is_named(site: EmulatedSite) -> None:
     src, dst = site.grp / "data", site.projects / "copy"
     odd_tree(src, groups=1)
-    run = site.datamover().sync(src, dst, jobs=2)
+    run = Datamover(site.bin).sync(src, dst, jobs=2)
     run.result(timeout=120)
     with open(os.fsencode(dst) + b"/g10/new\nline", "ab") as handle:
         handle.write(b"more")
@@ -84,12 +85,12 @@ def test_result_raises_when_the_destination_does_not_match(site: EmulatedSite) -
     (dst / "a").write_bytes(b"other!!")  # same size, same time: rsync's quick check skips it
     stat = os.stat(src / "a")
     os.utime(dst / "a", ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    run = site.datamover().sync(src, dst, jobs=1, verify="checksum")
+    run = Datamover(site.bin).sync(src, dst, jobs=1, verify="checksum")
     with pytest.raises(SyncError) as caught:
         run.result(timeout=120)
     assert caught.value.differ == ("a",) and caught.value.run_id == run.run_id
     assert run.state is SyncState.FAILED
-    resumed = site.datamover().resume(run.run_id)  # rerun with --checksum: repaired
+    resumed = Datamover(site.bin).resume(run.run_id)  # rerun with --checksum: repaired
     assert resumed.result(timeout=120).verification is not None
     assert (dst / "a").read_bytes() == b"source!"
 
@@ -109,7 +110,7 @@ def test_bad_requests_are_refused_before_any_job(site: EmulatedSite, cache_home:
     (site.grp / "data" / "f").write_bytes(b"1")
     src, dst = make(site)
     with pytest.raises(SyncError, match=message):
-        site.datamover().sync(src, dst, **kwargs)
+        Datamover(site.bin).sync(src, dst, **kwargs)
     assert JobStore(site.root).all() == []
     assert not (cache_home / "taurus-datamover" / "sync").exists()
     assert not (site.projects / "c").exists()
@@ -118,7 +119,7 @@ def test_bad_requests_are_refused_before_any_job(site: EmulatedSite, cache_home:
 def test_dry_run_submits_nothing_and_can_be_started_later(site: EmulatedSite) -> None:
     src, dst = site.grp / "data", site.projects / "copy"
     odd_tree(src, groups=1)
-    dm = site.datamover()
+    dm = Datamover(site.bin)
     plan = dm.sync(src, dst, jobs=3, dry_run=True)
     assert plan.state is SyncState.PLANNED and plan.done()
     assert [p.state for p in plan.parts] == [PartState.PLANNED] * 3 and all(p.job is None for p in plan.parts)
@@ -137,7 +138,7 @@ def test_a_part_killed_half_way_then_resume_reruns_only_that_part(site: Emulated
             (src / f"d{d}" / f"f{i}").write_bytes(b"%d" % i * 1000)
     # call 1 makes the directories; the first part to start after it is killed after 2 files
     site.set_faults([{"tool": "dtrsync", "action": "kill", "after_calls": 1, "times": 1, "after_files": 2}])
-    dm = site.datamover()
+    dm = Datamover(site.bin)
     run = dm.sync(src, dst, jobs=3)
     with pytest.raises(SyncError, match="did not complete") as caught:
         run.result(timeout=120)
@@ -162,7 +163,7 @@ def test_cancel_stops_every_part(site: EmulatedSite) -> None:
     src.mkdir()
     for i in range(4):
         (src / f"f{i}").write_bytes(os.urandom(2_000_000))
-    run = slow.datamover().sync(src, slow.projects / "copy", jobs=4)
+    run = Datamover(slow.bin).sync(src, slow.projects / "copy", jobs=4)
     seen = [run.progress]
     while seen[-1].bytes_done == 0 and seen[-1].elapsed < 60:  # rsync's progress2, read from the job's output
         time.sleep(0.2)
@@ -170,7 +171,7 @@ def test_cancel_stops_every_part(site: EmulatedSite) -> None:
     assert 0 < seen[-1].bytes_done < seen[-1].bytes_total == 8_000_000
     assert seen[-1].parts_running + seen[-1].parts_pending == 4 and seen[-1].rate > 0
     with pytest.raises(SyncError, match="still"):  # a second process must not run the same parts
-        slow.datamover().resume(run.run_id)
+        Datamover(slow.bin).resume(run.run_id)
     assert run.cancel() is True
     with pytest.raises(SyncError, match="cancelled"):
         run.result(timeout=60)
@@ -183,7 +184,7 @@ def test_cancel_stops_every_part(site: EmulatedSite) -> None:
 def test_await_a_run(site: EmulatedSite) -> None:
     src = site.grp / "data"
     odd_tree(src, groups=1)
-    run = site.datamover().sync(src, site.projects / "copy", jobs=2)
+    run = Datamover(site.bin).sync(src, site.projects / "copy", jobs=2)
 
     async def main() -> int:
         result = await run
@@ -196,7 +197,7 @@ def test_a_destination_whose_parent_is_missing_fails_before_any_part(site: Emula
     src = site.grp / "data"
     odd_tree(src, groups=1)
     dst = site.projects / "no" / "such" / "parent"
-    dm = site.datamover()
+    dm = Datamover(site.bin)
     with pytest.raises(SyncError, match=r"creating .* failed") as caught:
         dm.sync(src, dst, jobs=2)
     run_id = caught.value.run_id
@@ -214,7 +215,7 @@ def test_ctrl_c_in_result_cancels_every_part(site: EmulatedSite) -> None:
     src.mkdir()
     for i in range(3):
         (src / f"f{i}").write_bytes(os.urandom(2_000_000))
-    run = slow.datamover().sync(src, slow.projects / "copy", jobs=3)
+    run = Datamover(slow.bin).sync(src, slow.projects / "copy", jobs=3)
     timer = threading.Timer(0.5, _thread.interrupt_main)
     timer.start()
     try:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from tests.support.sync_tree import odd_tree, same_tree
 
+from taurus_datamover import Datamover
 from taurus_datamover.emulator.site import EmulatedSite, SlurmUnavailableError
 from taurus_datamover.errors import SyncError
 from taurus_datamover.sync import SyncState
@@ -49,7 +50,7 @@ def _big_tree(site: EmulatedSite) -> Path:
 def test_sync_through_slurm_copies_every_name(slurm_site: EmulatedSite) -> None:
     src, dst = slurm_site.grp / "data", slurm_site.projects / "copy"
     odd_tree(src, groups=2)
-    run = slurm_site.datamover().sync(src, dst, jobs=2, time_limit="0:10:00")
+    run = Datamover(slurm_site.bin).sync(src, dst, jobs=2, time_limit="0:10:00")
     result = run.result(timeout=300)
     assert result.state is SyncState.COMPLETED and result.verification is not None and result.verification.ok
     same_tree(src, dst)
@@ -59,7 +60,7 @@ def test_sync_through_slurm_copies_every_name(slurm_site: EmulatedSite) -> None:
 
 def test_cancel_leaves_no_slurm_job(slurm_site: EmulatedSite) -> None:
     site = EmulatedSite(slurm_site.root, bandwidth="200KB/s")  # 15 s a part: still running
-    run = site.datamover().sync(_big_tree(site), site.projects / "copy", jobs=4)
+    run = Datamover(site.bin).sync(_big_tree(site), site.projects / "copy", jobs=4)
     ids = [p.record.job_ids[-1] for p in run.parts]
     assert len(ids) == 4
     assert run.cancel() is True

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from taurus_datamover import Datamover
 from taurus_datamover.emulator.site import EmulatedSite
 from taurus_datamover.sync.tree import list_tree
 
@@ -27,7 +28,7 @@ def test_tree_items_match_lstat(site: EmulatedSite) -> None:
     with open(os.fsencode(top / "sub dir") + b"/bad\xff", "wb") as handle:
         handle.write(b"zzz")
     os.symlink("../-dash", top / "sub dir" / "l -> k")
-    items = list_tree(site.datamover(), str(top))
+    items = list_tree(Datamover(site.bin), str(top))
     assert items is not None
     by_path = {item.path: item for item in items}
     expected = set()
@@ -46,4 +47,4 @@ def test_tree_items_match_lstat(site: EmulatedSite) -> None:
 
 def test_a_file_is_not_a_tree(site: EmulatedSite) -> None:
     (site.grp / "f").write_bytes(b"1")
-    assert list_tree(site.datamover(), str(site.grp / "f")) is None
+    assert list_tree(Datamover(site.bin), str(site.grp / "f")) is None

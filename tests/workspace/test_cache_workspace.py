@@ -34,7 +34,7 @@ def site(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[EmulatedSit
 
 @pytest.fixture
 def ws(site: EmulatedSite) -> Workspace:
-    return site.workspace(now=START)
+    return Workspace(site.bin, now=START)
 
 
 def released_names(ws: Workspace) -> list[str | None]:

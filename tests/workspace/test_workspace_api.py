@@ -53,7 +53,7 @@ def site_now(site: EmulatedSite) -> datetime:
 
 @pytest.fixture
 def ws(site: EmulatedSite) -> Workspace:
-    return site.workspace(now=lambda: site_now(site))
+    return Workspace(site.bin, now=lambda: site_now(site))
 
 
 def quiet_allocate(ws: Workspace, name: str, days: int, **kwargs: object) -> AllocatedWorkspace:
@@ -317,11 +317,11 @@ def test_refresh_follows_the_clock(ws: Workspace, site: EmulatedSite) -> None:
 
 
 def test_fixed_now(site: EmulatedSite) -> None:
-    ws = site.workspace(now=START + timedelta(days=1))
+    ws = Workspace(site.bin, now=START + timedelta(days=1))
     info = quiet_allocate(ws, "a", 10)
     assert info.remaining == timedelta(days=9)
     with pytest.raises(ValueError):
-        site.workspace(now=datetime(2026, 1, 1)).list()
+        Workspace(site.bin, now=datetime(2026, 1, 1)).list()
 
 
 # ---------------------------------------------------------------------------- original API
@@ -335,6 +335,7 @@ def test_original_ws_methods_still_work(ws: Workspace) -> None:
 # ---------------------------------------------------------------------------- no tool runs
 MARKER_TOOL = """#!{python}
 import sys
+from taurus_datamover import Workspace
 with open({marker!r}, "a") as handle:
     handle.write(" ".join(sys.argv) + "\\n")
 print("/nowhere/x")

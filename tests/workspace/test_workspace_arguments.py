@@ -39,7 +39,7 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
 
 def nothing_allocated(site: EmulatedSite) -> bool:
     """No workspace in the site's listing and no directory in any of its file systems."""
-    listed = site.workspace().list(all_filesystems=True)
+    listed = Workspace(site.bin, now=site.now).list(all_filesystems=True)
     dirs = [p for fs in ("horse", "walrus") for p in (site.root / fs / "ws").glob("[!.]*")]
     return listed == [] and dirs == []
 
@@ -60,7 +60,7 @@ def nothing_allocated(site: EmulatedSite) -> bool:
     ],
 )
 def test_a_comment_with_a_control_character_is_refused_before_ws_allocate(site: EmulatedSite, comment: str) -> None:
-    ws = site.workspace()
+    ws = Workspace(site.bin, now=site.now)
     with pytest.raises(WorkspaceArgumentError, match="comment holds") as info:
         ws.allocate("x", 3, comment=comment)
     assert isinstance(info.value, ValueError) and isinstance(info.value, WorkspaceError)
@@ -71,13 +71,13 @@ def test_a_comment_with_a_control_character_is_refused_before_ws_allocate(site: 
 
 def test_a_mail_address_with_a_newline_is_refused(site: EmulatedSite) -> None:
     with pytest.raises(WorkspaceArgumentError, match="mail holds the control character U\\+000A"):
-        site.workspace().allocate("x", 3, reminder=1, mail="me@example.org\nid: evil")
+        Workspace(site.bin, now=site.now).allocate("x", 3, reminder=1, mail="me@example.org\nid: evil")
     assert nothing_allocated(site)
 
 
 def test_cache_workspace_comment_is_checked(site: EmulatedSite) -> None:
     with pytest.raises(WorkspaceArgumentError):
-        CacheWorkspace(workspace=site.workspace(), comment="tmp\nfiles")
+        CacheWorkspace(workspace=Workspace(site.bin, now=site.now), comment="tmp\nfiles")
     assert nothing_allocated(site)
 
 
@@ -90,8 +90,8 @@ def test_the_original_api_methods_check_every_argument(site: EmulatedSite) -> No
     assert nothing_allocated(site)
     job = ws.ws_allocate("x", "3", "-c", "plain words, ünïcode and 'quotes'")
     job.result()  # raises when the tool fails
-    assert site.workspace().get("x").comment == "plain words, ünïcode and 'quotes'"
-    site.workspace().release("x", delete_data=True)
+    assert Workspace(site.bin, now=site.now).get("x").comment == "plain words, ünïcode and 'quotes'"
+    Workspace(site.bin, now=site.now).release("x", delete_data=True)
 
 
 def test_the_command_line_refuses_before_any_tool_runs(site: EmulatedSite, tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """Workspace reads the tools' wall times in the zone of the tools' environment (``TZ`` as
 glibc reads it), and follows an emulated site's clock exactly when its tools are that
-site's: for every ``Workspace()``, not only ``site.workspace()``; never for other tools."""
+site's: for every ``Workspace()``, not only one given ``now=site.now``; never for other tools."""
 
 from __future__ import annotations
 

@@ -46,7 +46,7 @@ def site(fmt: str, tmp_path: Path) -> Iterator[EmulatedSite]:
 
 
 def _ws(site: EmulatedSite) -> Workspace:
-    return site.workspace(now=lambda: datetime.fromtimestamp(clock.now(site.root), timezone.utc))
+    return Workspace(site.bin, now=lambda: datetime.fromtimestamp(clock.now(site.root), timezone.utc))
 
 
 def _raw_allocate(site: EmulatedSite, name: str, days: int, comment: str | None = None) -> None:

@@ -195,7 +195,7 @@ def site(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[EmulatedSit
 
 
 def _as(site: EmulatedSite, user: str) -> Workspace:
-    return site.workspace(env={**os.environ, USER_ENV: user})
+    return Workspace(site.bin, env={**os.environ, USER_ENV: user}, now=site.now)
 
 
 @pytest.mark.parametrize("name", ["data-", "a--b", "x.-_", "0-"])

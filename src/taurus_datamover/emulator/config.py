@@ -1,39 +1,51 @@
 """Configuration of an emulated site, kept as JSON in ``<root>/site.json``.
 
 The real hpc-workspace tools read ``/etc/ws.conf`` (YAML). The emulator keeps the same
-knowledge -- which workspace file systems exist, their spaces, databases, limits -- in a
-pydantic model stored as JSON, because the library has no YAML dependency. The field
-names follow ws.conf where that is readable (``spaces``, ``database``, ``deleted``,
+knowledge -- which workspace file systems exist, their spaces, databases, limits -- in
+frozen dataclasses stored as JSON (the library has no YAML dependency). The field names
+follow ws.conf where that is readable (``spaces``, ``database``, ``deleted``,
 ``keeptime``, ...) and spell out the rest (``max_duration`` for ``duration``/``maxduration``).
+
+Every emulated tool call is a new Python process, so this module uses the standard
+library only (importing pydantic would cost more than the tool's own work). Reading checks
+each value's type, so a hand-edited ``site.json`` with a wrong type is a ``ValueError``
+(the tools report it as an unreadable config), not a wrong answer.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import getpass
+import json
 import os
-import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any
 
-from pydantic import BaseModel, Field
-
-from taurus_datamover.emulator.ws import siteview
-from taurus_datamover.emulator.ws.siteview import SITE_FILE, USER_ENV, current_user
+from taurus_datamover.facts import EMULATOR_USER_ENV
 
 __all__ = [
-    "SITE_FILE",
-    "USER_ENV",
-    "FilesystemConfig",
-    "SiteConfig",
-    "default_site_config",
-    "ensure_site_dirs",
-    "load_site_config",
-    "resolve_user",
-    "save_site_config",
-    "v2_capture_site_config",
-]
+    "SITE_FILE", "USER_ENV", "FilesystemConfig", "SiteConfig", "current_user",
+    "default_site_config", "ensure_site_dirs", "load_site_config", "resolve_user",
+    "save_site_config", "v2_capture_site_config",
+]  # fmt: skip
+
+#: Name of the config file inside the site root.
+SITE_FILE = "site.json"
+#: Environment variable that overrides the config's ``user`` (who runs the emulated tools).
+USER_ENV = EMULATOR_USER_ENV
 
 
-class FilesystemConfig(BaseModel):
+def current_user() -> str:
+    """The login name of this process, ``user`` where there is none."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry and no LOGNAME/USER: still usable
+        return "user"
+
+
+@dataclass(frozen=True, kw_only=True)
+class FilesystemConfig:
     """One workspace file system (an entry under ``workspaces:`` in ws.conf)."""
 
     spaces: list[str]
@@ -50,48 +62,62 @@ class FilesystemConfig(BaseModel):
     """Days an expired workspace stays restorable."""
     release_keeptime: int | None = None
     """Days a released workspace stays restorable; ``None`` means ``keeptime``."""
-    space_selection: Literal["first", "random"] = "first"
-    """How a new workspace picks one of several ``spaces`` (v2 ``spaceselection``)."""
+    space_selection: str = "first"
+    """How a new workspace picks one of several ``spaces``: ``first`` or ``random``
+    (v2 ``spaceselection``)."""
     allocatable: bool = True
     extendable: bool = True
     restorable: bool = True
     comment: str = ""
 
+    def __post_init__(self) -> None:
+        if self.space_selection not in ("first", "random"):
+            raise ValueError(f"space_selection must be 'first' or 'random', not {self.space_selection!r}")
 
-class SiteConfig(BaseModel):
+
+@dataclass(frozen=True, kw_only=True)
+class SiteConfig:
     """The whole site: who the user is, which output format, which file systems."""
 
-    user: str = Field(default_factory=current_user)
-    ws_format: Literal["v1", "v2"] = "v1"
+    user: str = field(default_factory=current_user)
+    ws_format: str = "v1"
+    """``v1`` or ``v2``."""
     default_filesystem: str
     duration_default: int = 30
     max_duration: int = 100
     max_extensions: int = 10
     filesystems: dict[str, FilesystemConfig]
-    admins: list[str] = Field(default_factory=list)
+    admins: list[str] = field(default_factory=list)
     """Users who may list others' workspaces (v2 ``ws_list -u``) and see full ids."""
     clustername: str = "emulated"
     smtphost: str = ""
     """Where reminder mails would go; empty: the v2 expirer says it cannot send any."""
     mail_from: str = ""
-    adminmail: list[str] = Field(default_factory=list)
+    adminmail: list[str] = field(default_factory=list)
     dbuid: int = 0
     dbgid: int = 0
     reminder_default: int = 0
     deldirtimeout: int = 3600
     """Seconds the v2 expirer may spend deleting one directory."""
 
+    def __post_init__(self) -> None:
+        if self.ws_format not in ("v1", "v2"):
+            raise ValueError(f"ws_format must be 'v1' or 'v2', not {self.ws_format!r}")
+
     def max_duration_of(self, fs: str) -> int:
         """The longest allocation (days) allowed on file system *fs*."""
-        return siteview.max_duration_of(self, fs)
+        own = self.filesystems[fs].max_duration
+        return own if own > 0 else self.max_duration
 
     def max_extensions_of(self, fs: str) -> int:
         """How many extensions a new workspace on *fs* gets."""
-        return siteview.max_extensions_of(self, fs)
+        own = self.filesystems[fs].max_extensions
+        return self.max_extensions if own is None else own
 
     def release_keeptime_of(self, fs: str) -> int:
-        """Days a released workspace on *fs* stays restorable."""
-        return siteview.release_keeptime_of(self, fs)
+        """Days a released workspace on *fs* stays restorable (``None`` means ``keeptime``)."""
+        cfg = self.filesystems[fs]
+        return cfg.keeptime if cfg.release_keeptime is None else cfg.release_keeptime
 
 
 def resolve_user(cfg: SiteConfig) -> str:
@@ -99,34 +125,21 @@ def resolve_user(cfg: SiteConfig) -> str:
     return os.environ.get(USER_ENV) or cfg.user
 
 
-def default_site_config(
-    root: Path, *, user: str | None = None, ws_format: Literal["v1", "v2"] | str = "v1"
-) -> SiteConfig:
+def default_site_config(root: Path, *, user: str | None = None, ws_format: str = "v1") -> SiteConfig:
     """A ZIH-like site under *root*: ``horse`` (default, 100 d, 10 ext.) and ``walrus`` (30 d, 2 ext.)."""
-    if ws_format not in ("v1", "v2"):
-        raise ValueError(f"ws_format must be 'v1' or 'v2', not {ws_format!r}")
     base = Path(root).absolute()
-    filesystems = {
-        "horse": FilesystemConfig(
-            spaces=[str(base / "horse" / "ws")],
-            database=str(base / "ws-db" / "horse"),
-            max_duration=100,
-            max_extensions=10,
-            keeptime=30,
-        ),
-        "walrus": FilesystemConfig(
-            spaces=[str(base / "walrus" / "ws")],
-            database=str(base / "ws-db" / "walrus"),
-            max_duration=30,
-            max_extensions=2,
-            keeptime=7,
-        ),
-    }
+
+    def fs(name: str, **limits: Any) -> FilesystemConfig:
+        return FilesystemConfig(spaces=[str(base / name / "ws")], database=str(base / "ws-db" / name), **limits)
+
     return SiteConfig(
         user=user or current_user(),
-        ws_format="v2" if ws_format == "v2" else "v1",
+        ws_format=ws_format,
         default_filesystem="horse",
-        filesystems=filesystems,
+        filesystems={
+            "horse": fs("horse", max_duration=100, max_extensions=10, keeptime=30),
+            "walrus": fs("walrus", max_duration=30, max_extensions=2, keeptime=7),
+        },
     )
 
 
@@ -140,14 +153,12 @@ def v2_capture_site_config(root: Path, *, user: str = "usera") -> SiteConfig:
     """
     base = Path(root).absolute()
 
-    def fs(name: str, spaces: list[str], **limits: object) -> FilesystemConfig:
-        return FilesystemConfig.model_validate(
-            {
-                "spaces": [str(base / name / space) for space in spaces],
-                "database": str(base / name / "db"),
-                "space_selection": "random",
-                **limits,
-            }
+    def fs(name: str, spaces: list[str], **limits: Any) -> FilesystemConfig:
+        return FilesystemConfig(
+            spaces=[str(base / name / space) for space in spaces],
+            database=str(base / name / "db"),
+            space_selection="random",
+            **limits,
         )
 
     return SiteConfig(
@@ -182,21 +193,58 @@ def v2_capture_site_config(root: Path, *, user: str = "usera") -> SiteConfig:
     )  # fmt: skip
 
 
+def _checked(name: str, annotation: str, value: Any) -> Any:
+    """*value* if it fits the field's annotation (the few shapes used above)."""
+    if value is None and annotation.endswith(" | None"):
+        return None
+    fits = {
+        "str": isinstance(value, str),
+        "int": isinstance(value, int) and not isinstance(value, bool),
+        "bool": isinstance(value, bool),
+        "list[str]": isinstance(value, list) and all(isinstance(v, str) for v in value),
+    }.get(annotation.removesuffix(" | None"))
+    if not fits:
+        raise ValueError(f"site.json: {name} is not a {annotation}: {value!r}")
+    return value
+
+
+def _from_json(cls: type[Any], raw: Any, where: str, **given: Any) -> Any:
+    if not isinstance(raw, dict):
+        raise ValueError(f"site.json: {where} is not an object")
+    values = dict(given)
+    for f in dataclasses.fields(cls):
+        if f.name in raw and f.name not in values:
+            values[f.name] = _checked(f"{where}{f.name}", str(f.type), raw[f.name])
+    try:
+        return cls(**values)
+    except TypeError as exc:  # a required key is missing
+        raise ValueError(f"site.json: {where}: {exc}") from None
+    except ValueError as exc:
+        raise ValueError(f"site.json: {where}{exc}") from None
+
+
 def load_site_config(root: Path) -> SiteConfig:
-    """Read ``<root>/site.json``."""
-    text = (Path(root) / SITE_FILE).read_text(encoding="utf-8")
-    return SiteConfig.model_validate_json(text)
+    """Read ``<root>/site.json``; ``OSError`` or ``ValueError`` if it cannot be used."""
+    raw = json.loads((Path(root) / SITE_FILE).read_text(encoding="utf-8"))
+    if not isinstance(raw, dict) or not isinstance(raw.get("filesystems"), dict):
+        raise ValueError("site.json: no 'filesystems' object")
+    filesystems = {
+        str(name): _from_json(FilesystemConfig, fs, f"filesystems.{name}.") for name, fs in raw["filesystems"].items()
+    }
+    site: SiteConfig = _from_json(SiteConfig, raw, "", filesystems=filesystems)
+    return site
 
 
 def save_site_config(root: Path, cfg: SiteConfig) -> None:
     """Write ``<root>/site.json`` atomically (temporary file, then ``os.replace``)."""
+    import tempfile  # only the site writes the config; the tools only read it
+
     target = Path(root) / SITE_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".site.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(cfg.model_dump_json(indent=2))
-            handle.write("\n")
+            handle.write(json.dumps(dataclasses.asdict(cfg), indent=2) + "\n")
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -13,10 +13,10 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
+from taurus_datamover.facts import EMULATOR_ROOT_ENV as ROOT_ENV
+
 __all__ = ["ROOT_ENV", "main", "run"]
 
-#: Environment variable naming the site root (set by ``EmulatedSite.env()``).
-ROOT_ENV = "TAURUS_EMULATOR_ROOT"
 #: Set inside a ZIH view (:data:`taurus_datamover.emulator.zih_view.VIEW_ENV`).
 VIEW_ENV = "TAURUS_EMULATOR_VIEW"
 

@@ -4,7 +4,9 @@
 
 * ``bin/`` -- look-alike ``dt*`` and ``ws_*`` executables: tiny Python scripts that call
   :func:`taurus_datamover.emulator.launcher.run` with their tool name and the site root,
-  so they work from any shell, subprocess or ``Datamover``/``Workspace`` object;
+  so they work from any shell, subprocess or ``Datamover``/``Workspace`` object
+  (``Datamover(site.bin)``, ``Workspace(site.bin, now=site.now)``: the site is a wing that
+  imports nothing of the library, so it does not make those objects itself);
 * ``grp/`` (the fileserver, seen only by the datamover on ZIH), ``projects/`` and the
   workspace file systems of the site config (``site.json``);
 * ``dt.json`` -- whether the dt tools use a real Slurm (``srun``/``sbatch`` in a
@@ -28,7 +30,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from taurus_datamover.emulator.dt import DT_TOOLS
 from taurus_datamover.emulator.dt.bandwidth import configure_bandwidth
@@ -43,13 +45,10 @@ from taurus_datamover.emulator.dt.mode import (
     save_slurm_mode,
 )
 from taurus_datamover.emulator.dt.transfer import DT_EXEC
-from taurus_datamover.emulator.site_root import check_site_root
+from taurus_datamover.emulator.errors import SiteRootError, SlurmUnavailableError, ZihViewUnavailableError
+from taurus_datamover.facts import DATAMOVER_PATH_ENV, EMULATOR_ROOT_ENV, WS_PATH_ENV
 
-if TYPE_CHECKING:
-    from taurus_datamover.datamover import Datamover
-    from taurus_datamover.workspace import Workspace
-
-__all__ = ["WS_TOOL_NAMES", "EmulatedSite", "SlurmUnavailableError", "ZihViewUnavailableError"]
+__all__ = ["WS_TOOL_NAMES", "EmulatedSite", "SiteRootError", "SlurmUnavailableError", "ZihViewUnavailableError"]
 
 WS_TOOL_NAMES = (
     "ws_allocate",
@@ -63,13 +62,18 @@ WS_TOOL_NAMES = (
 )
 
 
-class SlurmUnavailableError(RuntimeError):
-    """``slurm=True`` was asked for, but no Slurm with a ``datamover`` partition answers."""
-
-
-class ZihViewUnavailableError(RuntimeError):
-    """``zih_paths=True`` was asked for, but this machine cannot make a private mount
-    namespace (the message says why)."""
+def check_site_root(root: Path) -> None:
+    """Refuse (:class:`SiteRootError`) a root whose ``bin`` does not read back as itself
+    from an ``os.pathsep``-separated list: ``PATH`` and ``TAURUS_DATAMOVER_PATH`` would
+    then name other directories, and this machine's own tools be found instead."""
+    bin_dir = os.fspath(root / "bin")
+    if bin_dir.split(os.pathsep) != [bin_dir]:
+        raise SiteRootError(
+            f"emulated site root {os.fspath(root)!r} contains {os.pathsep!r}, the separator of "
+            "PATH and TAURUS_DATAMOVER_PATH: its bin directory would be split into other "
+            "directories there, and tools of this machine found instead of the site's; "
+            f"choose a root without {os.pathsep!r}"
+        )
 
 
 def _launcher_text(tool: str, root: Path) -> str:
@@ -198,7 +202,7 @@ class EmulatedSite:
         """The stored choice: ``"auto"`` (decided at each call), True or False."""
         return self._slurm
 
-    # -- environment and objects -----------------------------------------------------
+    # -- environment and clock -------------------------------------------------------
     def env(self, base: Mapping[str, str] | None = None) -> dict[str, str]:
         """An environment (a copy of *base*, default ``os.environ``) that uses this site.
 
@@ -216,29 +220,10 @@ class EmulatedSite:
         rest = [p for p in source.get("PATH", os.defpath).split(os.pathsep) if p and p != bin_dir]
         return {
             "PATH": os.pathsep.join([bin_dir, *rest]),
-            "TAURUS_DATAMOVER_PATH": bin_dir,
-            "TAURUS_WS_PATH": bin_dir,
-            "TAURUS_EMULATOR_ROOT": str(self._root),
+            DATAMOVER_PATH_ENV: bin_dir,
+            WS_PATH_ENV: bin_dir,
+            EMULATOR_ROOT_ENV: str(self._root),
         }
-
-    def datamover(self, **kwargs: Any) -> Datamover:
-        """A :class:`~taurus_datamover.datamover.Datamover` using this site's tools."""
-        from taurus_datamover.datamover import Datamover
-
-        kwargs.setdefault("path_to_exe", str(self.bin))
-        return Datamover(**kwargs)
-
-    def workspace(self, **kwargs: Any) -> Workspace:
-        """A :class:`~taurus_datamover.workspace.Workspace` using this site's tools.
-
-        Its remaining times are computed against the site's clock (see :meth:`advance`),
-        so that they agree with what the emulated ``ws_list`` prints.
-        """
-        from taurus_datamover.workspace import Workspace
-
-        kwargs.setdefault("path_to_exe", str(self.bin))
-        kwargs.setdefault("now", self.now)
-        return Workspace(**kwargs)
 
     def now(self) -> datetime:
         """The site's current time (the emulated clock), tz-aware."""

@@ -12,16 +12,17 @@ import os
 import sys
 from collections.abc import Sequence
 
-__all__ = ["DT_TOOLS", "MANAGE_TOOLS", "TRANSFER_TOOL_NAMES", "main"]
+from taurus_datamover.facts import MANAGE_TOOLS, TRANSFER_TOOLS
 
-TRANSFER_TOOL_NAMES = ("dtls", "dtcp", "dtmv", "dtrm", "dtrsync", "dttar", "dtwget")
-MANAGE_TOOLS = ("dtinfo", "dtqueue", "dtq", "dtcancel")
-DT_TOOLS = TRANSFER_TOOL_NAMES + MANAGE_TOOLS
+__all__ = ["DT_TOOLS", "main"]
+
+#: Every emulated ``dt*`` tool.
+DT_TOOLS = TRANSFER_TOOLS + MANAGE_TOOLS
 
 
 def main(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int:
     """Run emulated tool *tool* of the site at *root* with arguments *argv*."""
-    if tool in TRANSFER_TOOL_NAMES:
+    if tool in TRANSFER_TOOLS:
         from taurus_datamover.emulator.dt.transfer import run_transfer
 
         return run_transfer(tool, root, argv)

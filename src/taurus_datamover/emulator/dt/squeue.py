@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from taurus_datamover.emulator.dt.jobs import JobRecord
+from taurus_datamover.facts import SLURM_STATE_CODES
 
 __all__ = [
     "DEFAULT_FORMAT",
@@ -25,14 +26,8 @@ __all__ = [
 
 DEFAULT_FORMAT = "%.18i %.9P %.8j %.8u %.2t %.10M %.6D %R"
 
-STATE_CODES = {
-    "PENDING": "PD",
-    "RUNNING": "R",
-    "COMPLETED": "CD",
-    "FAILED": "F",
-    "CANCELLED": "CA",
-    "TIMEOUT": "TO",
-}
+#: Slurm's job states -> squeue's compact codes (``%t``, ``-t``).
+STATE_CODES = SLURM_STATE_CODES
 _CODE_TO_STATE = {code: state for state, code in STATE_CODES.items()}
 
 

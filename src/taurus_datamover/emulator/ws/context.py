@@ -11,17 +11,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from taurus_datamover.emulator import clock
+from taurus_datamover.emulator.config import SiteConfig, load_site_config, resolve_user
 from taurus_datamover.emulator.ws import formats_v1, formats_v2
 from taurus_datamover.emulator.ws.db import Database
 from taurus_datamover.emulator.ws.formats import WsFormat
-from taurus_datamover.emulator.ws.siteview import SiteView, read_site, resolve_user
+from taurus_datamover.facts import WORKSPACE_NAME_RULE
 
 __all__ = ["GROUP_ENV", "NAME_RE", "Site", "open_site"]
 
 #: Environment variable overriding the emulated user's primary group.
 GROUP_ENV = "TAURUS_EMULATOR_GROUP"
 #: Workspace names of v1 and v2: an ASCII letter or digit, then letters, digits, ``_.-``.
-NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+NAME_RE = re.compile(WORKSPACE_NAME_RULE)
 
 
 def _primary_group() -> str:
@@ -39,7 +40,7 @@ class Site:
     """One tool run's view of the site at ``root``."""
 
     root: Path
-    cfg: SiteView
+    cfg: SiteConfig
     user: str
     group: str
     now: float
@@ -121,7 +122,7 @@ class Site:
 
 def open_site(root: Path) -> Site:
     """Load the site at *root* for one tool run."""
-    cfg = read_site(root)
+    cfg = load_site_config(root)
     fmt: WsFormat = formats_v2 if cfg.ws_format == "v2" else formats_v1
     return Site(
         root=root,
