@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from taurus_datamover.emulator.ws.context import NAME_RE, Site
 from taurus_datamover.emulator.ws.db import Database, WsEntry
 from taurus_datamover.emulator.ws.formats import cdiv
-from taurus_datamover.emulator.ws.options import Opt, OptionError, Parsed, parse
+from taurus_datamover.emulator.ws.options import Opt, Parsed
 
 __all__ = ["ws_allocate", "ws_extend"]
 
@@ -238,14 +238,9 @@ def _create(site: Site, req: _Request, db: Database, ws_id: str) -> int:
 
 def ws_allocate(site: Site, argv: list[str]) -> int:
     """Run ``ws_allocate ARGV``; return the exit code."""
-    try:
-        opts = parse(argv, _v2_options(site) if site.v2 else _V1, ("name", "duration"))
-    except OptionError:
-        return site.help("ws_allocate") or 1
-    if opts.has("help"):
-        return site.help("ws_allocate")
-    if opts.has("version"):
-        return site.version("ws_allocate")
+    opts = site.start("ws_allocate", argv, _v2_options(site) if site.v2 else _V1, ("name", "duration"))
+    if isinstance(opts, int):
+        return opts
     if site.v2 and opts.has("username") and not opts.has("extension") and site.user != "root":
         site.say("ignoring_username")
     req = _request(site, opts)

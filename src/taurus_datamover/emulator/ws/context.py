@@ -7,6 +7,7 @@ import os
 import random
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from taurus_datamover.emulator.config import SiteConfig, load_site_config, resol
 from taurus_datamover.emulator.ws import formats_v1, formats_v2
 from taurus_datamover.emulator.ws.db import Database
 from taurus_datamover.emulator.ws.formats import WsFormat
+from taurus_datamover.emulator.ws.options import Opt, OptionError, Parsed, parse
 from taurus_datamover.facts import WORKSPACE_NAME_RULE
 
 __all__ = ["GROUP_ENV", "NAME_RE", "Site", "open_site"]
@@ -23,6 +25,11 @@ __all__ = ["GROUP_ENV", "NAME_RE", "Site", "open_site"]
 GROUP_ENV = "TAURUS_EMULATOR_GROUP"
 #: Workspace names of v1 and v2: an ASCII letter or digit, then letters, digits, ``_.-``.
 NAME_RE = re.compile(WORKSPACE_NAME_RULE)
+#: v1's optparse tools answer a bad command line with their usage line and the error (exit 2).
+_OPTPARSE_USAGE = {
+    "ws_list": "Usage: ws_list [options] [pattern]",
+    "ws_find": "Usage: ws_find [options] [workspacename]",
+}
 
 
 def _primary_group() -> str:
@@ -118,6 +125,43 @@ class Site:
         text, code = self.fmt.VERSION[tool]
         sys.stdout.write(text)
         return code
+
+    def start(
+        self,
+        tool: str,
+        argv: Sequence[str],
+        opts: Sequence[Opt],
+        positional: Sequence[str] = (),
+        *,
+        allow_repeat: bool = False,
+        v2_only: bool = False,
+        no_positionals: bool = False,
+    ) -> Parsed | int:
+        """What every tool does first: parse *argv* as *tool* does and answer ``--help``
+        and ``--version``. The parsed options, or the exit code the tool ends with."""
+        if v2_only and not self.v2:
+            print(f"{tool}: not a tool of the emulated hpc-workspace v1", file=sys.stderr)
+            return 2
+        try:
+            parsed = parse(argv, opts, positional, allow_repeat=allow_repeat)
+        except OptionError as exc:
+            return self._refuse_command_line(tool, exc)
+        if no_positionals and parsed.positionals:
+            return self.usage(tool)
+        if parsed.has("help"):
+            return self.help(tool)
+        if parsed.has("version"):
+            return self.version(tool)
+        return parsed
+
+    def _refuse_command_line(self, tool: str, error: OptionError) -> int:
+        if not self.v2 and tool in _OPTPARSE_USAGE:
+            text = str(error).replace("unrecognised option", "no such option:").replace("'", "")
+            print(f"{_OPTPARSE_USAGE[tool]}\n\n{tool}: error: {text}", file=sys.stderr)
+            return 2
+        if tool == "ws_restore":  # its usage: the help without the closing remark
+            return self.usage(tool)
+        return self.help(tool) or (2 if tool == "ws_register" and not self.v2 else 1)
 
 
 def open_site(root: Path) -> Site:

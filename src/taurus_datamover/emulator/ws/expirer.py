@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -29,7 +28,7 @@ from taurus_datamover.emulator.ws import formats_v2
 from taurus_datamover.emulator.ws.context import Site
 from taurus_datamover.emulator.ws.db import DbError, WsEntry
 from taurus_datamover.emulator.ws.formats import ctime
-from taurus_datamover.emulator.ws.options import Opt, OptionError, parse
+from taurus_datamover.emulator.ws.options import Opt
 
 __all__ = ["ws_expirer"]
 
@@ -338,19 +337,9 @@ def _move(source: str, target: str, run: _Run) -> None:
 
 def ws_expirer(site: Site, argv: list[str]) -> int:
     """Run ``ws_expirer ARGV``; return the exit code."""
-    if not site.v2:
-        print("ws_expirer: not a tool of the emulated hpc-workspace v1", file=sys.stderr)
-        return 2
-    try:
-        opts = parse(argv, _OPTS, allow_repeat=True)
-    except OptionError:
-        return site.usage("ws_expirer")
-    if opts.positionals:
-        return site.usage("ws_expirer")
-    if opts.has("help"):
-        return site.help("ws_expirer")
-    if opts.has("version"):
-        return site.version("ws_expirer")
+    opts = site.start("ws_expirer", argv, _OPTS, allow_repeat=True, v2_only=True, no_positionals=True)
+    if isinstance(opts, int):
+        return opts
     clean = opts.has("cleaner")
     run = _Run(site, clean, opts.get("space") or "", opts.has("forcedeletereleased"))
     run.info(f"deldirtimeout = {site.cfg.deldirtimeout} seconds")

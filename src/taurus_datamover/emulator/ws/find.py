@@ -7,11 +7,9 @@ first match only.
 
 from __future__ import annotations
 
-import sys
-
 from taurus_datamover.emulator.ws.context import Site
 from taurus_datamover.emulator.ws.db import DbError
-from taurus_datamover.emulator.ws.options import Opt, OptionError, parse
+from taurus_datamover.emulator.ws.options import Opt
 
 __all__ = ["ws_find"]
 
@@ -34,26 +32,9 @@ _V2 = [
 
 def ws_find(site: Site, argv: list[str]) -> int:
     """Run ``ws_find ARGV``; return the exit code."""
-    try:
-        opts = parse(
-            argv,
-            _V2 if site.v2 else _V1,
-            ("name",) if site.v2 else (),
-            allow_repeat=not site.v2,
-        )
-    except OptionError as exc:
-        if site.v2:
-            return site.help("ws_find") or 1
-        text = str(exc).replace("unrecognised option", "no such option:").replace("'", "")
-        print(
-            f"Usage: ws_find [options] [workspacename]\n\nws_find: error: {text}",
-            file=sys.stderr,
-        )
-        return 2
-    if opts.has("help"):
-        return site.help("ws_find")
-    if opts.has("version"):
-        return site.version("ws_find")
+    opts = site.start("ws_find", argv, _V2 if site.v2 else _V1, ("name",) if site.v2 else (), allow_repeat=not site.v2)
+    if isinstance(opts, int):
+        return opts
     fs_opt = opts.get("filesystem")
     if fs_opt is not None and fs_opt not in site.cfg.filesystems:
         return site.say("find_bad_fs")

@@ -18,7 +18,7 @@ from taurus_datamover.emulator.ws import formats_v2
 from taurus_datamover.emulator.ws.context import Site
 from taurus_datamover.emulator.ws.db import DbError, WsEntry
 from taurus_datamover.emulator.ws.formats import EntryView
-from taurus_datamover.emulator.ws.options import Opt, OptionError, Parsed, parse
+from taurus_datamover.emulator.ws.options import Opt
 
 __all__ = ["ws_list"]
 
@@ -203,31 +203,11 @@ def _sorted(found: list[_Found], flags: set[str], site: Site) -> list[_Found]:
     return found
 
 
-def _options(site: Site, argv: list[str]) -> Parsed | int:
-    try:
-        if site.v2:
-            return parse(argv, _V2, ("pattern",), allow_repeat=True)
-        return parse(argv, _V1, allow_repeat=True)
-    except OptionError as exc:
-        if site.v2:
-            return site.usage("ws_list")
-        text = str(exc).replace("unrecognised option", "no such option:").replace("'", "")
-        print(
-            f"Usage: ws_list [options] [pattern]\n\nws_list: error: {text}",
-            file=sys.stderr,
-        )
-        return 2
-
-
 def ws_list(site: Site, argv: list[str]) -> int:
     """Run ``ws_list ARGV``; return the exit code."""
-    opts = _options(site, argv)
+    opts = site.start("ws_list", argv, _V2 if site.v2 else _V1, ("pattern",) if site.v2 else (), allow_repeat=True)
     if isinstance(opts, int):
         return opts
-    if opts.has("help"):
-        return site.help("ws_list")
-    if opts.has("version"):
-        return site.version("ws_list")
     if site.v2:
         flags = {letter for key, letter in _V2_FLAGS.items() if opts.has(key)}
     else:

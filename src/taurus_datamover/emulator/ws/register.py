@@ -14,7 +14,7 @@ from pathlib import Path
 
 from taurus_datamover.emulator.ws.context import Site
 from taurus_datamover.emulator.ws.db import DbError
-from taurus_datamover.emulator.ws.options import Opt, OptionError, parse
+from taurus_datamover.emulator.ws.options import Opt
 
 __all__ = ["ws_register"]
 
@@ -58,14 +58,9 @@ def _register_fs(site: Site, directory: str, fs: str) -> None:
 
 def ws_register(site: Site, argv: list[str]) -> int:
     """Run ``ws_register ARGV``; return the exit code."""
-    try:
-        opts = parse(argv, _OPTS, ("directory",))
-    except OptionError:
-        return site.help("ws_register") or (1 if site.v2 else 2)
-    if opts.has("help"):
-        return site.help("ws_register")
-    if opts.has("version"):
-        return site.version("ws_register")
+    opts = site.start("ws_register", argv, _OPTS, ("directory",))
+    if isinstance(opts, int):
+        return opts
     directory = opts.get("directory")
     if directory is None:
         if site.v2:

@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 from taurus_datamover.emulator.ws.context import NAME_RE, Site
-from taurus_datamover.emulator.ws.options import Opt, OptionError, parse
+from taurus_datamover.emulator.ws.options import Opt
 
 __all__ = ["release_workspace", "ws_release"]
 
@@ -55,14 +55,9 @@ def release_workspace(site: Site, fs: str, name: str) -> tuple[str, Path]:
 
 def ws_release(site: Site, argv: list[str]) -> int:
     """Run ``ws_release ARGV``; return the exit code."""
-    try:
-        opts = parse(argv, _OPTS + _V2_EXTRA if site.v2 else _OPTS, ("name",))
-    except OptionError:
-        return site.help("ws_release") or 1
-    if opts.has("help"):
-        return site.help("ws_release")
-    if opts.has("version"):
-        return site.version("ws_release")
+    opts = site.start("ws_release", argv, _OPTS + _V2_EXTRA if site.v2 else _OPTS, ("name",))
+    if isinstance(opts, int):
+        return opts
     name = opts.get("name")
     if name is None or opts.positionals:
         return site.help("ws_release") or 1

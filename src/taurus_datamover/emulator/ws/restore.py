@@ -16,7 +16,7 @@ from pathlib import Path
 
 from taurus_datamover.emulator.ws.context import NAME_RE, Site
 from taurus_datamover.emulator.ws.formats import RestoreView
-from taurus_datamover.emulator.ws.options import Opt, OptionError, Parsed, parse
+from taurus_datamover.emulator.ws.options import Opt, Parsed
 from taurus_datamover.emulator.ws.restore_v2 import restore_v2
 
 __all__ = ["ws_restore"]
@@ -99,14 +99,9 @@ def _restore(site: Site, fs: str, name: str, target: str) -> int:
 
 def ws_restore(site: Site, argv: list[str]) -> int:
     """Run ``ws_restore ARGV``; return the exit code."""
-    try:
-        opts = parse(argv, _OPTS + _V2_EXTRA if site.v2 else _OPTS, ("name", "target"))
-    except OptionError:
-        return site.usage("ws_restore")
-    if opts.has("help"):
-        return site.help("ws_restore")
-    if opts.has("version"):
-        return site.version("ws_restore")
+    opts = site.start("ws_restore", argv, _OPTS + _V2_EXTRA if site.v2 else _OPTS, ("name", "target"))
+    if isinstance(opts, int):
+        return opts
     if site.v2:
         return restore_v2(site, opts)
     if opts.has("list"):

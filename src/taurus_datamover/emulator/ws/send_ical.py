@@ -14,7 +14,7 @@ from pathlib import Path
 
 from taurus_datamover.emulator.ws.context import Site
 from taurus_datamover.emulator.ws.db import WsEntry
-from taurus_datamover.emulator.ws.options import Opt, OptionError, parse
+from taurus_datamover.emulator.ws.options import Opt
 
 __all__ = ["MAIL_DIR", "ical_text", "ws_send_ical"]
 
@@ -58,14 +58,9 @@ def ical_text(site: Site, name: str, entry: WsEntry, mail: str) -> str:
 
 def ws_send_ical(site: Site, argv: list[str]) -> int:
     """Run ``ws_send_ical ARGV``; return the exit code."""
-    try:
-        opts = parse(argv, _OPTS, ("name", "mail"))
-    except OptionError:
-        return site.help("ws_send_ical") or 1
-    if opts.has("help"):
-        return site.help("ws_send_ical")
-    if opts.has("version"):
-        return site.version("ws_send_ical")
+    opts = site.start("ws_send_ical", argv, _OPTS, ("name", "mail"))
+    if isinstance(opts, int):
+        return opts
     name, mail = opts.get("name"), opts.get("mail")
     if name is None:
         return site.help("ws_send_ical") or 1

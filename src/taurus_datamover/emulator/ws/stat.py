@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from taurus_datamover.emulator.ws.context import Site
 from taurus_datamover.emulator.ws.db import DbError, WsEntry
-from taurus_datamover.emulator.ws.options import Opt, OptionError, parse
+from taurus_datamover.emulator.ws.options import Opt
 
 __all__ = ["ws_stat"]
 
@@ -109,17 +109,9 @@ def _block(ws_id: str, entry: WsEntry) -> str:
 
 def ws_stat(site: Site, argv: list[str]) -> int:
     """Run ``ws_stat ARGV``; return the exit code."""
-    if not site.v2:
-        print("ws_stat: not a tool of hpc-workspace v1", file=sys.stderr)
-        return 2
-    try:
-        opts = parse(argv, _OPTS, ("pattern",), allow_repeat=True)
-    except OptionError:
-        return site.usage("ws_stat")
-    if opts.has("help"):
-        return site.help("ws_stat")
-    if opts.has("version"):
-        return site.version("ws_stat")
+    opts = site.start("ws_stat", argv, _OPTS, ("pattern",), allow_repeat=True, v2_only=True)
+    if isinstance(opts, int):
+        return opts
     user_opt = opts.get("username") or ""
     owner = (user_opt or "*") if site.is_admin else site.user
     filesystems = site.filesystems
