@@ -15,34 +15,19 @@ from dataclasses import dataclass
 from taurus_datamover.emulator.ws.context import NAME_RE, Site
 from taurus_datamover.emulator.ws.db import Database, WsEntry
 from taurus_datamover.emulator.ws.formats import cdiv
-from taurus_datamover.emulator.ws.options import Opt, Parsed
+from taurus_datamover.emulator.ws.options import Opt, Parsed, options
 
 __all__ = ["ws_allocate", "ws_extend"]
 
-_COMMON = [
-    Opt("help", "h"),
-    Opt("version", "V"),
-    Opt("duration", "d", takes_value=True),
-    Opt("name", "n", takes_value=True),
-    Opt("filesystem", "F", takes_value=True),
-    Opt("reminder", "r", takes_value=True),
-    Opt("mailaddress", "m", takes_value=True),
-    Opt("extension", "x"),
-    Opt("username", "u", takes_value=True),
-    Opt("comment", "c", takes_value=True),
-]
-_V1 = [*_COMMON, Opt("group", "g"), Opt("groupname", "G", takes_value=True)]
+_COMMON = options(
+    "help/h version/V duration/d= name/n= filesystem/F= reminder/r= mailaddress/m= extension/x username/u= comment/c="
+)
+_V1 = [*_COMMON, *options("group/g groupname/G=")]
 
 
 def _v2_options(site: Site) -> list[Opt]:
-    return [
-        *_COMMON,
-        Opt("groupreadable", "g", implicit=site.group),
-        Opt("groupwritable", "G", implicit=site.group),
-        Opt("config", None, takes_value=True),
-        Opt("debug"),
-        Opt("trace"),
-    ]
+    group = [Opt("groupreadable", "g", implicit=site.group), Opt("groupwritable", "G", implicit=site.group)]
+    return [*_COMMON, *group, *options("config= debug trace")]
 
 
 @dataclass

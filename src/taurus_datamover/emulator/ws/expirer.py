@@ -28,22 +28,13 @@ from taurus_datamover.emulator.ws import formats_v2
 from taurus_datamover.emulator.ws.context import Site
 from taurus_datamover.emulator.ws.db import DbError, WsEntry
 from taurus_datamover.emulator.ws.formats import ctime
-from taurus_datamover.emulator.ws.options import Opt
+from taurus_datamover.emulator.ws.options import options
 
 __all__ = ["ws_expirer"]
 
-_OPTS = [
-    Opt("help", "h"),
-    Opt("version", "V"),
-    Opt("filesystems", "F", takes_value=True),
-    Opt("space", "s", takes_value=True),
-    Opt("cleaner", "c"),
-    Opt("summary-mail", "M"),
-    Opt("config", None, takes_value=True),
-    Opt("debug"),
-    Opt("trace"),
-    Opt("forcedeletereleased"),
-]
+_OPTS = options(
+    "help/h version/V filesystems/F= space/s= cleaner/c summary-mail/M config= debug trace forcedeletereleased"
+)
 _DAY = 86400
 
 

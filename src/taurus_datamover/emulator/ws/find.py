@@ -9,25 +9,12 @@ from __future__ import annotations
 
 from taurus_datamover.emulator.ws.context import Site
 from taurus_datamover.emulator.ws.db import DbError
-from taurus_datamover.emulator.ws.options import Opt
+from taurus_datamover.emulator.ws.options import options
 
 __all__ = ["ws_find"]
 
-_V1 = [
-    Opt("version"),
-    Opt("help", "h"),
-    Opt("filesystem", "F", takes_value=True),
-    Opt("list", "l"),
-]
-_V2 = [
-    Opt("help", "h"),
-    Opt("version", "V"),
-    Opt("filesystem", "F", takes_value=True),
-    Opt("group", "g"),
-    Opt("username", "u", takes_value=True),
-    Opt("name", "n", takes_value=True),
-    Opt("config", None, takes_value=True),
-]
+_V1 = options("version help/h filesystem/F= list/l")
+_V2 = options("help/h version/V filesystem/F= group/g username/u= name/n= config=")
 
 
 def ws_find(site: Site, argv: list[str]) -> int:

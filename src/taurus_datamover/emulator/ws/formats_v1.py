@@ -48,26 +48,13 @@ MESSAGES: Mapping[str, tuple[str, int]] = {
     ),
     "not_allocatable": ("Error: this workspace can not be used for allocation.", 255),
     "mkdir_failed": ("Error: could not create workspace directory!", 255),
-    "ambiguous": ("", 0),
-    "changed_mail": ("", 0),
-    "changed_reminder": ("", 0),
-    "changed_comment": ("", 0),
-    "reminder_after_expiry": ("", 0),
-    "reminder_local_user": ("", 0),
-    "duration_from_userconfig": ("", 0),
-    "duration_zero": ("", 0),
-    "reused_mail": ("", 0),
     "release_missing": ("Error: workspace does not exist!", 255),
-    "released": ("", 0),
-    "release_recoverable": ("", 0),
     "delete_data_start": (
         "Info: deleting files in workspace as --delete-data was given",
         0,
     ),
-    "delete_data_done": ("", 0),
     "restore_bad_owner": ("Error: only root can do this 1{user}{first}", 0),
     "restore_missing": ("Error: workspace does not exist.", 0),
-    "restore_not_unique": ("", 0),
     "restore_target_missing": ("Error: target workspace does not exist!", 1),
     "restore_not_restorable": (
         "Error: it is not possible to restore workspaces in this filesystem.",
@@ -92,6 +79,15 @@ MESSAGES: Mapping[str, tuple[str, int]] = {
         0,
     ),
     "ical_sent": ("Info: Success: Calendar invitation sent to {mail}", 0),
+    # what v2 says and v1 does not
+    **dict.fromkeys(
+        (
+            "ambiguous changed_mail changed_reminder changed_comment reminder_after_expiry reminder_local_user "
+            "duration_from_userconfig duration_zero reused_mail released release_recoverable delete_data_done "
+            "restore_not_unique"
+        ).split(),
+        ("", 0),
+    ),
 }
 
 _ALLOCATE_HELP = (

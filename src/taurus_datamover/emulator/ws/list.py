@@ -18,38 +18,16 @@ from taurus_datamover.emulator.ws import formats_v2
 from taurus_datamover.emulator.ws.context import Site
 from taurus_datamover.emulator.ws.db import DbError, WsEntry
 from taurus_datamover.emulator.ws.formats import EntryView
-from taurus_datamover.emulator.ws.options import Opt
+from taurus_datamover.emulator.ws.options import Opt, options
 
 __all__ = ["ws_list"]
 
-_V1 = [
-    Opt("version"),
-    Opt("help", "h"),
-    Opt("filesystem", "F", takes_value=True),
-    *(Opt(letter, letter) for letter in "glsNCRrtva"),
-]
-_V2 = [
-    Opt("help", "h"),
-    Opt("version", "V"),
-    Opt("filesystem", "F", takes_value=True),
-    Opt("group", "g"),
-    Opt("listfilesystems", "l"),
-    Opt("listfilesystemdetails", "L"),
-    Opt("short", "s"),
-    Opt("username", "u", takes_value=True),
-    Opt("expired", "e"),
-    Opt("name", "N"),
-    Opt("creation", "C"),
-    Opt("remaining", "R"),
-    Opt("reverted", "r"),
-    Opt("terse", "t"),
-    Opt("table", "T"),
-    Opt("config", None, takes_value=True),
-    Opt("pattern", "p", takes_value=True),
-    Opt("permissions", "P"),
-    Opt("verbose", "v"),
-    Opt("threads", "n", takes_value=True),
-]
+_V1 = [*options("version help/h filesystem/F="), *(Opt(letter, letter) for letter in "glsNCRrtva")]
+_V2 = options(
+    "help/h version/V filesystem/F= group/g listfilesystems/l listfilesystemdetails/L short/s username/u= "
+    "expired/e name/N creation/C remaining/R reverted/r terse/t table/T config= pattern/p= permissions/P "
+    "verbose/v threads/n="
+)
 # v2 long names -> the v1 letters the listing code below uses
 _V2_FLAGS = {
     "group": "g", "short": "s", "name": "N", "creation": "C", "remaining": "R",

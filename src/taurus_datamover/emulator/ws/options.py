@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["Opt", "OptionError", "Parsed", "boost_table", "parse"]
+__all__ = ["Opt", "OptionError", "Parsed", "boost_table", "options", "parse"]
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,17 @@ class Opt:
     short: str | None = None
     takes_value: bool = False
     implicit: str | None = None
+
+
+def options(spec: str) -> list[Opt]:
+    """Options written compactly, one word each: the long name, ``/`` and the short letter
+    if there is one, ``=`` when it takes a value (``"help/h filesystem/F= config="``)."""
+    found: list[Opt] = []
+    for word in spec.split():
+        takes_value = word.endswith("=")
+        long, _, short = word.rstrip("=").partition("/")
+        found.append(Opt(long, short or None, takes_value=takes_value))
+    return found
 
 
 class OptionError(Exception):

@@ -14,17 +14,11 @@ from pathlib import Path
 
 from taurus_datamover.emulator.ws.context import Site
 from taurus_datamover.emulator.ws.db import DbError
-from taurus_datamover.emulator.ws.options import Opt
+from taurus_datamover.emulator.ws.options import options
 
 __all__ = ["ws_register"]
 
-_OPTS = [
-    Opt("help", "h"),
-    Opt("version", "V"),
-    Opt("filesystem", "F", takes_value=True),
-    Opt("directory", "d", takes_value=True),
-    Opt("config", None, takes_value=True),
-]
+_OPTS = options("help/h version/V filesystem/F= directory/d= config=")
 
 
 def _say(site: Site, verb: str, path: str) -> None:

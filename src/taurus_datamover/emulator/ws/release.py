@@ -14,21 +14,12 @@ import shutil
 from pathlib import Path
 
 from taurus_datamover.emulator.ws.context import NAME_RE, Site
-from taurus_datamover.emulator.ws.options import Opt
+from taurus_datamover.emulator.ws.options import options
 
 __all__ = ["release_workspace", "ws_release"]
 
-_OPTS = [
-    Opt("help", "h"),
-    Opt("version", "V"),
-    Opt("name", "n", takes_value=True),
-    Opt("filesystem", "F", takes_value=True),
-    Opt("delete-data"),
-]
-_V2_EXTRA = [
-    Opt("username", "u", takes_value=True),
-    Opt("config", None, takes_value=True),
-]
+_OPTS = options("help/h version/V name/n= filesystem/F= delete-data")
+_V2_EXTRA = options("username/u= config=")
 
 
 def release_workspace(site: Site, fs: str, name: str) -> tuple[str, Path]:

@@ -16,22 +16,13 @@ from pathlib import Path
 
 from taurus_datamover.emulator.ws.context import NAME_RE, Site
 from taurus_datamover.emulator.ws.formats import RestoreView
-from taurus_datamover.emulator.ws.options import Opt, Parsed
+from taurus_datamover.emulator.ws.options import Parsed, options
 from taurus_datamover.emulator.ws.restore_v2 import restore_v2
 
 __all__ = ["ws_restore"]
 
-_OPTS = [
-    Opt("help", "h"),
-    Opt("version", "V"),
-    Opt("list", "l"),
-    Opt("brief", "b"),
-    Opt("name", "n", takes_value=True),
-    Opt("target", "t", takes_value=True),
-    Opt("filesystem", "F", takes_value=True),
-    Opt("username", "u", takes_value=True),
-]
-_V2_EXTRA = [Opt("config", None, takes_value=True), Opt("delete-data")]
+_OPTS = options("help/h version/V list/l brief/b name/n= target/t= filesystem/F= username/u=")
+_V2_EXTRA = options("config= delete-data")
 
 
 def _human() -> bool:

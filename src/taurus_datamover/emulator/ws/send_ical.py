@@ -14,21 +14,14 @@ from pathlib import Path
 
 from taurus_datamover.emulator.ws.context import Site
 from taurus_datamover.emulator.ws.db import WsEntry
-from taurus_datamover.emulator.ws.options import Opt
+from taurus_datamover.emulator.ws.options import options
 
 __all__ = ["MAIL_DIR", "ical_text", "ws_send_ical"]
 
 #: Sub-directory of the site root that receives the "sent" calendar files.
 MAIL_DIR = "mail"
 _MAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_OPTS = [
-    Opt("help", "h"),
-    Opt("version", "V"),
-    Opt("filesystem", "F", takes_value=True),
-    Opt("mail", "m", takes_value=True),
-    Opt("name", "n", takes_value=True),
-    Opt("config", None, takes_value=True),
-]
+_OPTS = options("help/h version/V filesystem/F= mail/m= name/n= config=")
 
 
 def _stamp(seconds: int) -> str:

@@ -19,27 +19,14 @@ from dataclasses import dataclass
 
 from taurus_datamover.emulator.ws.context import Site
 from taurus_datamover.emulator.ws.db import DbError, WsEntry
-from taurus_datamover.emulator.ws.options import Opt
+from taurus_datamover.emulator.ws.options import options
 
 __all__ = ["ws_stat"]
 
-_OPTS = [
-    Opt("help", "h"),
-    Opt("version", "V"),
-    Opt("filesystem", "F", takes_value=True),
-    Opt("username", "u", takes_value=True),
-    Opt("groupname", "g"),
-    Opt("config", None, takes_value=True),
-    Opt("pattern", "p", takes_value=True),
-    Opt("name", "N"),
-    Opt("creation", "C"),
-    Opt("remaining", "R"),
-    Opt("reverted", "r"),
-    Opt("verbose", "v"),
-    Opt("threads", "t", takes_value=True),
-    Opt("debug"),
-    Opt("trace"),
-]
+_OPTS = options(
+    "help/h version/V filesystem/F= username/u= groupname/g config= pattern/p= name/N creation/C "
+    "remaining/R reverted/r verbose/v threads/t= debug trace"
+)
 _UNITS = ("B", "KB", "MB", "GB", "TB", "PB", "EP", "ZB", "YB", "RB", "QB")
 _LOCALE_WARNING = "warning: Failed to set locale to en_US.UTF-8, falling back to default locale"
 

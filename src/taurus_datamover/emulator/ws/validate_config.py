@@ -13,11 +13,11 @@ import json
 import sys
 
 from taurus_datamover.emulator.ws.context import Site
-from taurus_datamover.emulator.ws.options import Opt, OptionError, parse
+from taurus_datamover.emulator.ws.options import OptionError, options, parse
 
 __all__ = ["ws_validate_config"]
 
-_OPTS = [Opt("help", "h"), Opt("config", None, takes_value=True)]
+_OPTS = options("help/h config=")
 _USAGE = "Usage: ws_validate_config [filename]\n"
 _TABLE = "\nOptions:\n  -h [ --help ]         produce help message\n  --config arg          config file\n\n"
 
