@@ -10,11 +10,12 @@ without offset is taken as UTC).
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+from taurus_datamover.emulator.files import write_atomic
 
 __all__ = ["CLOCK_FILE", "NOW_ENV", "advance_clock", "now", "parse_time", "set_clock"]
 
@@ -62,14 +63,7 @@ def set_clock(root: Path, when: datetime | float | None) -> None:
     else:
         seconds = float(when)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".clock.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(f"{seconds!r}\n")
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(target, f"{seconds!r}\n")
 
 
 def advance_clock(root: Path, delta: timedelta | float) -> None:

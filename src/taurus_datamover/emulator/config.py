@@ -237,18 +237,10 @@ def load_site_config(root: Path) -> SiteConfig:
 
 def save_site_config(root: Path, cfg: SiteConfig) -> None:
     """Write ``<root>/site.json`` atomically (temporary file, then ``os.replace``)."""
-    import tempfile  # only the site writes the config; the tools only read it
+    from taurus_datamover.emulator.files import write_atomic  # the tools only read the config
 
-    target = Path(root) / SITE_FILE
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".site.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps(dataclasses.asdict(cfg), indent=2) + "\n")
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    Path(root).mkdir(parents=True, exist_ok=True)
+    write_atomic(Path(root) / SITE_FILE, json.dumps(dataclasses.asdict(cfg), indent=2) + "\n")
 
 
 def ensure_site_dirs(cfg: SiteConfig) -> None:

@@ -49,15 +49,15 @@ faults and to find a hanging tool's pid. The messages start with ``TOOL: emulate
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import time
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+from taurus_datamover.emulator.files import locked, write_atomic
 
 __all__ = [
     "ACTIONS",
@@ -183,22 +183,6 @@ def load_faults(root: str | os.PathLike[str], environ: Mapping[str, str] | None 
     return faults
 
 
-@contextmanager
-def _locked(root: Path) -> Iterator[None]:
-    fd = os.open(root / _LOCK, os.O_RDWR | os.O_CREAT, 0o666)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def select_fault(root: str | os.PathLike[str], tool: str) -> Fault | None:
     """Count this call of *tool* for every fault of that tool; the first that strikes now.
 
@@ -209,7 +193,7 @@ def select_fault(root: str | os.PathLike[str], tool: str) -> Fault | None:
         return None
     base = Path(root)
     chosen: Fault | None = None
-    with _locked(base):
+    with locked(base / _LOCK):
         state_path = base / FAULT_STATE
         try:
             counts = json.loads(state_path.read_text(encoding="utf-8"))
@@ -223,7 +207,7 @@ def select_fault(root: str | os.PathLike[str], tool: str) -> Fault | None:
             hit = calls - fault.after_calls
             if chosen is None and hit >= 1 and (fault.times is None or hit <= fault.times):
                 chosen = fault
-        _write_atomic(state_path, json.dumps(counts, indent=1) + "\n")
+        write_atomic(state_path, json.dumps(counts, indent=1) + "\n")
     return chosen
 
 
@@ -234,7 +218,7 @@ def record_fault(root: str | os.PathLike[str], fault: Fault, **detail: Any) -> N
         sort_keys=True,
     )
     base = Path(root)
-    with _locked(base), open(base / FAULT_LOG, "a", encoding="utf-8") as log:
+    with locked(base / _LOCK), open(base / FAULT_LOG, "a", encoding="utf-8") as log:
         log.write(line + "\n")
 
 
@@ -250,7 +234,7 @@ def read_fault_log(root: str | os.PathLike[str]) -> list[dict[str, Any]]:
 def clear_fault_state(root: str | os.PathLike[str]) -> None:
     """Reset the call counters (the log stays)."""
     base = Path(root)
-    with _locked(base):
+    with locked(base / _LOCK):
         (base / FAULT_STATE).unlink(missing_ok=True)
 
 
@@ -263,6 +247,6 @@ def write_faults(root: str | os.PathLike[str], faults: Sequence[Mapping[str, Any
         return
     checked = [f if isinstance(f, Fault) else Fault.from_mapping(f) for f in faults]
     text = json.dumps([json.loads(f.to_json()) for f in checked], indent=1) + "\n"
-    with _locked(base):
+    with locked(base / _LOCK):
         (base / FAULT_STATE).unlink(missing_ok=True)
-        _write_atomic(base / FAULT_FILE, text)
+        write_atomic(base / FAULT_FILE, text)

@@ -46,6 +46,7 @@ from taurus_datamover.emulator.dt.mode import (
 )
 from taurus_datamover.emulator.dt.transfer import DT_EXEC
 from taurus_datamover.emulator.errors import SiteRootError, SlurmUnavailableError, ZihViewUnavailableError
+from taurus_datamover.emulator.files import write_atomic
 from taurus_datamover.facts import DATAMOVER_PATH_ENV, EMULATOR_ROOT_ENV, WS_PATH_ENV
 
 __all__ = ["WS_TOOL_NAMES", "EmulatedSite", "SiteRootError", "SlurmUnavailableError", "ZihViewUnavailableError"]
@@ -92,10 +93,7 @@ def _write_executable(path: Path, text: str) -> None:
             return
     except (FileNotFoundError, UnicodeDecodeError):
         pass
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.chmod(0o755)
-    os.replace(tmp, path)
+    write_atomic(path, text, mode=0o755)
 
 
 class EmulatedSite:

@@ -10,7 +10,6 @@ States follow Slurm: PENDING -> RUNNING -> COMPLETED / FAILED / CANCELLED / TIME
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import signal
@@ -21,6 +20,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
+
+from taurus_datamover.emulator.files import locked, write_atomic
 
 __all__ = [
     "ACTIVE_STATES",
@@ -105,21 +106,12 @@ class JobStore:
     def locked(self) -> Iterator[None]:
         """Hold the queue's lock (exclusive, blocking) for the duration of the block."""
         self.dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.dir / ".lock", os.O_RDWR | os.O_CREAT, 0o666)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        with locked(self.dir / ".lock"):
             yield
-        finally:
-            os.close(fd)  # closing releases the lock
-
-    def _write(self, path: Path, text: str) -> None:
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
 
     def save(self, record: JobRecord) -> None:
         """Write *record* atomically (call with the lock held)."""
-        self._write(self.path(record.job_id), record.to_json())
+        write_atomic(self.path(record.job_id), record.to_json())
 
     def load(self, job_id: int) -> JobRecord | None:
         """The record of *job_id*, or None when there is no such job."""
@@ -142,7 +134,7 @@ class JobStore:
             job_id = int(counter.read_text(encoding="utf-8").strip())
         except (FileNotFoundError, ValueError):
             job_id = FIRST_JOB_ID
-        self._write(counter, f"{job_id + 1}\n")
+        write_atomic(counter, f"{job_id + 1}\n")
         return job_id
 
     # -- life cycle ----------------------------------------------------------------

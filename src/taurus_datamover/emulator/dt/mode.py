@@ -21,6 +21,8 @@ import subprocess
 from pathlib import Path
 from typing import Literal
 
+from taurus_datamover.emulator.files import write_atomic
+
 __all__ = [
     "PARTITION",
     "PROBE_TIMEOUT",
@@ -73,11 +75,8 @@ def save_slurm_mode(root: str | os.PathLike[str], slurm: SlurmSetting) -> None:
     """Store the setting (atomically, so concurrent readers never see half a file)."""
     if slurm not in ("auto", True, False):
         raise ValueError(f"slurm must be 'auto', True or False, not {slurm!r}")
-    path = mode_file(root)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     record = {"slurm": slurm, "partition": PARTITION, "format": _FORMAT}
-    tmp.write_text(json.dumps(record) + "\n", "utf-8")
-    os.replace(tmp, path)
+    write_atomic(mode_file(root), json.dumps(record) + "\n")
 
 
 def detect_slurm(timeout: float = 5.0) -> bool:

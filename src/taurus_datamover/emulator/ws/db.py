@@ -15,16 +15,16 @@ atomic (temporary file + ``os.replace``); callers that read-modify-write hold
 
 from __future__ import annotations
 
-import fcntl
 import fnmatch
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from pathlib import Path
+
+from taurus_datamover.emulator.files import locked, write_atomic
 
 __all__ = ["Database", "DbError", "WsEntry", "dump_entry", "parse_entry"]
 
@@ -133,17 +133,6 @@ def parse_entry(text: str) -> WsEntry:
     return WsEntry(**values)  # type: ignore[arg-type]
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".tmp.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 class Database:
     """The DB directory of one file system, with its ``deleted`` area."""
 
@@ -156,12 +145,8 @@ class Database:
     def locked(self) -> Iterator[None]:
         """Hold an exclusive lock on this database (for read-modify-write sequences)."""
         self.path.mkdir(parents=True, exist_ok=True)
-        with open(self.path / _LOCK_NAME, "a+") as handle:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        with locked(self.path / _LOCK_NAME):
+            yield
 
     # -- active entries ------------------------------------------------------------
     def file(self, ws_id: str) -> Path:
@@ -177,7 +162,7 @@ class Database:
 
     def write(self, ws_id: str, entry: WsEntry) -> None:
         self.path.mkdir(parents=True, exist_ok=True)
-        _write_atomic(self.file(ws_id), dump_entry(entry))
+        write_atomic(self.file(ws_id), dump_entry(entry))
 
     def ids(self, pattern: str = "*") -> list[str]:
         """Active ids matching the glob *pattern*, in directory order (like ``glob``)."""
@@ -198,7 +183,7 @@ class Database:
         """Store *entry* as ``<ws_id>-<stamp>`` in the deleted area and drop the active file."""
         self.deleted_path.mkdir(parents=True, exist_ok=True)
         deleted_id = f"{ws_id}-{stamp}"
-        _write_atomic(self.deleted_file(deleted_id), dump_entry(entry))
+        write_atomic(self.deleted_file(deleted_id), dump_entry(entry))
         self.file(ws_id).unlink(missing_ok=True)
         return deleted_id
 
