@@ -27,7 +27,7 @@ from taurus_datamover.facts import EMULATOR_USER_ENV
 __all__ = [
     "SITE_FILE", "USER_ENV", "FilesystemConfig", "SiteConfig", "current_user",
     "default_site_config", "ensure_site_dirs", "load_site_config", "resolve_user",
-    "save_site_config", "v2_capture_site_config",
+    "save_site_config", "v2_capture_site_config"
 ]  # fmt: skip
 
 #: Name of the config file inside the site root.
@@ -179,17 +179,17 @@ def v2_capture_site_config(root: Path, *, user: str = "usera") -> SiteConfig:
         filesystems={
             "horse": fs(
                 "horse", ["ws"], max_duration=100, max_extensions=10, keeptime=7,
-                comment="default scratch filesystem",
+                comment="default scratch filesystem"
             ),
             "walrus": fs(
                 "walrus", ["ws1", "ws2"], max_duration=60, max_extensions=3, keeptime=14,
-                comment="large capacity storage",
+                comment="large capacity storage"
             ),
             "lion": fs(
                 "lion", ["ws"], max_duration=30, max_extensions=0, keeptime=3,
-                extendable=False, comment="ssd scratch, not extendable",
-            ),
-        },
+                extendable=False, comment="ssd scratch, not extendable"
+            )
+        }
     )  # fmt: skip
 
 

@@ -214,8 +214,7 @@ def select_fault(root: str | os.PathLike[str], tool: str) -> Fault | None:
 def record_fault(root: str | os.PathLike[str], fault: Fault, **detail: Any) -> None:
     """Append a line about a fault that strikes now to ``<root>/faults.log``."""
     line = json.dumps(
-        {"tool": fault.tool, "action": fault.action, "pid": os.getpid(), "time": time.time(), **detail},
-        sort_keys=True,
+        {"tool": fault.tool, "action": fault.action, "pid": os.getpid(), "time": time.time(), **detail}, sort_keys=True
     )
     base = Path(root)
     with locked(base / _LOCK), open(base / FAULT_LOG, "a", encoding="utf-8") as log:

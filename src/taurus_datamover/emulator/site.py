@@ -32,6 +32,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from taurus_datamover.emulator import clock
 from taurus_datamover.emulator.dt import DT_TOOLS
 from taurus_datamover.emulator.dt.bandwidth import configure_bandwidth
 from taurus_datamover.emulator.dt.jobs import JobStore
@@ -46,6 +47,7 @@ from taurus_datamover.emulator.dt.mode import (
 )
 from taurus_datamover.emulator.dt.transfer import DT_EXEC
 from taurus_datamover.emulator.errors import SiteRootError, SlurmUnavailableError, ZihViewUnavailableError
+from taurus_datamover.emulator.faults import read_fault_log, write_faults
 from taurus_datamover.emulator.files import write_atomic
 from taurus_datamover.facts import DATAMOVER_PATH_ENV, EMULATOR_ROOT_ENV, WS_PATH_ENV
 
@@ -225,8 +227,6 @@ class EmulatedSite:
 
     def now(self) -> datetime:
         """The site's current time (the emulated clock), tz-aware."""
-        from taurus_datamover.emulator import clock
-
         return datetime.fromtimestamp(clock.now(self._root), timezone.utc)
 
     # -- running commands with the ZIH paths -----------------------------------------
@@ -294,14 +294,10 @@ class EmulatedSite:
     # -- clock -----------------------------------------------------------------------
     def set_now(self, when: datetime | float) -> None:
         """Set the emulated clock (workspace expiry etc.) to *when*."""
-        from taurus_datamover.emulator import clock
-
         clock.set_clock(self._root, when)
 
     def advance(self, delta: timedelta | float) -> None:
         """Move the emulated clock forward by *delta* (a timedelta or seconds)."""
-        from taurus_datamover.emulator import clock
-
         clock.advance_clock(self._root, delta)
 
     # -- faults ----------------------------------------------------------------------
@@ -309,15 +305,11 @@ class EmulatedSite:
         """Make the tools fail on purpose (see :mod:`taurus_datamover.emulator.faults`),
         e.g. ``[{"tool": "dtmv", "action": "fail", "after_files": 1}]``; resets the call
         counters. ``None`` removes every fault of the site."""
-        from taurus_datamover.emulator import faults as fault_hooks
-
-        fault_hooks.write_faults(self._root, faults)
+        write_faults(self._root, faults)
 
     def fault_log(self) -> list[dict[str, Any]]:
         """Every fault that struck so far (tool, action, pid, where it stopped), oldest first."""
-        from taurus_datamover.emulator import faults as fault_hooks
-
-        return fault_hooks.read_fault_log(self._root)
+        return read_fault_log(self._root)
 
     # -- jobs and life cycle ---------------------------------------------------------
     def cancel_local_jobs(self) -> list[int]:
@@ -332,10 +324,7 @@ class EmulatedSite:
         return self
 
     def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
 

@@ -113,16 +113,20 @@ def view_argv(root: str | os.PathLike[str], argv: Sequence[str], *, cwd: str | N
     """*argv* wrapped to run in the ZIH view of the site at *root* (starting in *cwd*,
     default the current directory)."""
     here = os.getcwd() if cwd is None else cwd
+    return ["unshare", *_entering(os.fspath(Path(root).absolute()), here, _mode(), argv)]
+
+
+def _entering(root: str, cwd: str, mode: str, argv: Sequence[str]) -> list[str]:
+    """``unshare``'s arguments that run *argv* in a new view (through :func:`main`)."""
     return [
-        "unshare",
-        *unshare_flags(),
+        *unshare_flags(mode),
         "--",
         sys.executable,
         "-m",
         "taurus_datamover.emulator.zih_view",
-        os.fspath(Path(root).absolute()),
-        here,
-        _mode(),
+        root,
+        cwd,
+        mode,
         *argv,
     ]
 
@@ -227,20 +231,7 @@ def slurm_job_argv(command: str, args: Sequence[str]) -> tuple[str, list[str]] |
     data = json.loads(text)
     here = os.getcwd()
     os.chdir(host_path(here, mounts))
-    mode = str(data.get("mode", "root"))
-    wrapped = [
-        *unshare_flags(mode),
-        "--",
-        sys.executable,
-        "-m",
-        "taurus_datamover.emulator.zih_view",
-        str(data["root"]),
-        here,
-        mode,
-        command,
-        *args,
-    ]
-    return "unshare", wrapped
+    return "unshare", _entering(str(data["root"]), here, str(data.get("mode", "root")), [command, *args])
 
 
 # -- inside the namespace --------------------------------------------------------------

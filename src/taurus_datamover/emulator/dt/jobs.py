@@ -23,14 +23,7 @@ from pathlib import Path
 
 from taurus_datamover.emulator.files import locked, write_atomic
 
-__all__ = [
-    "ACTIVE_STATES",
-    "FINISHED_STATES",
-    "FIRST_JOB_ID",
-    "MIN_JOB_AGE",
-    "JobRecord",
-    "JobStore",
-]
+__all__ = ["ACTIVE_STATES", "FINISHED_STATES", "FIRST_JOB_ID", "MIN_JOB_AGE", "JobRecord", "JobStore"]
 
 FIRST_JOB_ID = 1000
 #: Seconds a finished job stays visible (Slurm's MinJobAge in the CI cluster).

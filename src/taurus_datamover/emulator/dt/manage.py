@@ -17,12 +17,7 @@ from pathlib import Path
 
 from taurus_datamover.emulator.dt.jobs import JobStore
 from taurus_datamover.emulator.dt.mode import PARTITION, load_slurm_mode
-from taurus_datamover.emulator.dt.squeue import (
-    DEFAULT_FORMAT,
-    FormatError,
-    format_jobs,
-    parse_states,
-)
+from taurus_datamover.emulator.dt.squeue import DEFAULT_FORMAT, FormatError, format_jobs, parse_states
 from taurus_datamover.emulator.dt.transfer import current_user, exec_tool
 
 __all__ = ["dtcancel", "dtinfo", "dtqueue", "mount_table"]
@@ -126,28 +121,22 @@ def dtcancel(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> in
         if verbose:
             print(f"scancel: Terminating job {word}", file=sys.stderr)
         if not store.cancel(int(word)) and verbose:
-            print(
-                f"scancel: error: Kill job error on job id {word}: Invalid job id specified",
-                file=sys.stderr,
-            )
+            print(f"scancel: error: Kill job error on job id {word}: Invalid job id specified", file=sys.stderr)
     return 0
 
 
 def _workspace_mounts(root: Path) -> list[Path]:
     """The site's workspace file system directories (from the site config, if readable)."""
-    try:
-        from taurus_datamover.emulator.config import load_site_config
+    from taurus_datamover.emulator.config import load_site_config
 
-        cfg: object = load_site_config(root)
-    except Exception:  # the config is optional for the dt tools
+    try:
+        cfg = load_site_config(root)
+    except (OSError, ValueError):  # the config is optional for the dt tools
         return []
     found: list[Path] = []
-    filesystems = getattr(cfg, "filesystems", None) or getattr(cfg, "workspaces", None) or {}
-    items = filesystems.values() if isinstance(filesystems, dict) else filesystems
-    for fs in items:
-        for space in getattr(fs, "spaces", None) or []:
-            path = Path(str(space))
-            path = path if path.is_absolute() else root / path
+    for fs in cfg.filesystems.values():
+        for space in fs.spaces:
+            path = root / space  # an absolute space stays itself
             if path not in found:
                 found.append(path)
     return found

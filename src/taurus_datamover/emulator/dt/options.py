@@ -17,13 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = [
-    "DEFAULT_TIME",
-    "DtOptions",
-    "UsageError",
-    "parse_time_limit",
-    "split_options",
-]
+__all__ = ["DEFAULT_TIME", "DtOptions", "UsageError", "parse_time_limit", "split_options"]
 
 #: The datamover's default job time limit (18 hours), in Slurm syntax.
 DEFAULT_TIME = "18:00:00"
@@ -79,12 +73,7 @@ def split_options(argv: Sequence[str]) -> DtOptions:
         else:
             rest.append(word)
         i += 1
-    return DtOptions(
-        blocking=blocking,
-        time=values.get("--time"),
-        account=values.get("--account"),
-        args=tuple(rest),
-    )
+    return DtOptions(blocking=blocking, time=values.get("--time"), account=values.get("--account"), args=tuple(rest))
 
 
 _NUM = r"(\d+)"

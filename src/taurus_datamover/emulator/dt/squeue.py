@@ -15,14 +15,7 @@ from datetime import datetime
 from taurus_datamover.emulator.dt.jobs import JobRecord
 from taurus_datamover.facts import SLURM_STATE_CODES
 
-__all__ = [
-    "DEFAULT_FORMAT",
-    "STATE_CODES",
-    "FormatError",
-    "format_duration",
-    "format_jobs",
-    "parse_states",
-]
+__all__ = ["DEFAULT_FORMAT", "STATE_CODES", "FormatError", "format_duration", "format_jobs", "parse_states"]
 
 DEFAULT_FORMAT = "%.18i %.9P %.8j %.8u %.2t %.10M %.6D %R"
 

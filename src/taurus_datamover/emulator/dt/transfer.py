@@ -32,33 +32,13 @@ from pathlib import Path
 from taurus_datamover.emulator.dt.bandwidth import with_bandwidth
 from taurus_datamover.emulator.dt.jobs import JobStore
 from taurus_datamover.emulator.dt.mode import PARTITION, load_slurm_mode
-from taurus_datamover.emulator.dt.options import (
-    DtOptions,
-    UsageError,
-    parse_time_limit,
-    split_options,
-)
+from taurus_datamover.emulator.dt.options import DtOptions, UsageError, parse_time_limit, split_options
+from taurus_datamover.facts import TRANSFER_TOOLS as TRANSFER_TOOL_NAMES
 
-__all__ = [
-    "ALWAYS_BLOCKING",
-    "DT_EXEC",
-    "TRANSFER_TOOLS",
-    "exec_tool",
-    "run_transfer",
-    "sbatch_argv",
-    "srun_argv",
-]
+__all__ = ["ALWAYS_BLOCKING", "DT_EXEC", "TRANSFER_TOOLS", "exec_tool", "run_transfer", "sbatch_argv", "srun_argv"]
 
-#: dt tool -> the command it runs on the data-transfer node.
-TRANSFER_TOOLS = {
-    "dtls": "ls",
-    "dtcp": "cp",
-    "dtmv": "mv",
-    "dtrm": "rm",
-    "dtrsync": "rsync",
-    "dttar": "tar",
-    "dtwget": "wget",
-}
+#: dt tool -> the command it runs on the data-transfer node (its name without ``dt``).
+TRANSFER_TOOLS = {tool: tool.removeprefix("dt") for tool in TRANSFER_TOOL_NAMES}
 ALWAYS_BLOCKING = frozenset({"dtls"})
 #: Name of the batch script in the site's bin directory.
 DT_EXEC = ".dt-exec"

@@ -168,11 +168,4 @@ def open_site(root: Path) -> Site:
     """Load the site at *root* for one tool run."""
     cfg = load_site_config(root)
     fmt: WsFormat = formats_v2 if cfg.ws_format == "v2" else formats_v1
-    return Site(
-        root=root,
-        cfg=cfg,
-        user=resolve_user(cfg),
-        group=_primary_group(),
-        now=clock.now(root),
-        fmt=fmt,
-    )
+    return Site(root=root, cfg=cfg, user=resolve_user(cfg), group=_primary_group(), now=clock.now(root), fmt=fmt)

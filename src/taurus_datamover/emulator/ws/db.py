@@ -58,7 +58,7 @@ class WsEntry:
 
 _ORDER = (
     "workspace", "creation", "expiration", "expired", "extensions", "acctcode",
-    "reminder", "mailaddress", "group", "released", "comment",
+    "reminder", "mailaddress", "group", "released", "comment"
 )  # fmt: skip
 _OPTIONAL = {"expired", "group", "released"}
 _INT_KEYS = {f.name for f in fields(WsEntry) if f.type in ("int", int)}

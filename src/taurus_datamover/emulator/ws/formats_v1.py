@@ -16,14 +16,8 @@ NAME = "v1"
 VERSION_TEXT = "workspace version 1.6.0\n"
 
 MESSAGES: Mapping[str, tuple[str, int]] = {
-    "illegal_name": (
-        "Error: Illegal workspace name, use characters and numbers, -,. and _ only!",
-        1,
-    ),
-    "mail_without_reminder": (
-        "Error: You can't use the mailaddress (-m) without the reminder (-r) option.",
-        1,
-    ),
+    "illegal_name": ("Error: Illegal workspace name, use characters and numbers, -,. and _ only!", 1),
+    "mail_without_reminder": ("Error: You can't use the mailaddress (-m) without the reminder (-r) option.", 1),
     "bad_filesystem": ("Error: please specify an existing filesystem with -F!", 1),
     "duration_too_long": (
         ("Error: Duration longer than allowed for this workspace\n       setting to allowed maximum of {max}"),
@@ -36,30 +30,18 @@ MESSAGES: Mapping[str, tuple[str, int]] = {
     "creating": ("Info: creating workspace.", 0),
     "reusing": ("Info: reusing workspace.", 0),
     "extending": ("Info: extending workspace.", 0),
-    "remaining": (
-        "remaining extensions  : {extensions}\nremaining time in days: {days}",
-        0,
-    ),
+    "remaining": ("remaining extensions  : {extensions}\nremaining time in days: {days}", 0),
     "extend_missing": ("Error: workspace does not exist, can not be extended!", 255),
     "no_more_extensions": ("Error: no more extensions.", 255),
-    "not_extendable": (
-        "Error: workspaces can not be extended in this filesystem.",
-        255,
-    ),
+    "not_extendable": ("Error: workspaces can not be extended in this filesystem.", 255),
     "not_allocatable": ("Error: this workspace can not be used for allocation.", 255),
     "mkdir_failed": ("Error: could not create workspace directory!", 255),
     "release_missing": ("Error: workspace does not exist!", 255),
-    "delete_data_start": (
-        "Info: deleting files in workspace as --delete-data was given",
-        0,
-    ),
+    "delete_data_start": ("Info: deleting files in workspace as --delete-data was given", 0),
     "restore_bad_owner": ("Error: only root can do this 1{user}{first}", 0),
     "restore_missing": ("Error: workspace does not exist.", 0),
     "restore_target_missing": ("Error: target workspace does not exist!", 1),
-    "restore_not_restorable": (
-        "Error: it is not possible to restore workspaces in this filesystem.",
-        1,
-    ),
+    "restore_not_restorable": ("Error: it is not possible to restore workspaces in this filesystem.", 1),
     "restore_move_failed": ("Error: moving data failed, database entry kept!", 0),
     "restore_ok": ("Info: restore successful, database entry removed.", 0),
     "find_bad_fs": ("Error: no such filesystem.", 255),
@@ -68,16 +50,10 @@ MESSAGES: Mapping[str, tuple[str, int]] = {
     "list_bad_fs": ("Error: no such filesystem.", 255),
     "register_bad_fs": ("Error: no such filesystem.", 255),
     "register_no_dir": ("Usage: ws_register [options] directory", 255),
-    "ical_no_mail": (
-        "Error: You can't use the ws_send_ical without a mailadress (-m).",
-        1,
-    ),
+    "ical_no_mail": ("Error: You can't use the ws_send_ical without a mailadress (-m).", 1),
     "ical_bad_mail": ("Error: Invalid email address, abort", 1),
     "ical_missing": ("Warning: no workspace {name} found, please check the name", 1),
-    "ical_ambiguous": (
-        "Error: multiple workspaces found, use the -F option to specify Filesystem",
-        0,
-    ),
+    "ical_ambiguous": ("Error: multiple workspaces found, use the -F option to specify Filesystem", 0),
     "ical_sent": ("Info: Success: Calendar invitation sent to {mail}", 0),
     # what v2 says and v1 does not
     **dict.fromkeys(
@@ -233,10 +209,7 @@ def list_entry(view: EntryView, *, terse: bool, verbose: bool, permissions: bool
     if verbose:
         terse = False
     entry = view.entry
-    out = [
-        f"id: {short_id(view.ws_id)}\n",
-        _line("workspace directory ", entry.workspace),
-    ]
+    out = [f"id: {short_id(view.ws_id)}\n", _line("workspace directory ", entry.workspace)]
     if view.now > entry.expiration:
         out.append(_line("remaining time      ", "expired"))
     else:

@@ -12,31 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from taurus_datamover.emulator.ws.formats import (
-    EntryView,
-    RestoreView,
-    cdiv,
-    cmod,
-    ctime,
-)
+from taurus_datamover.emulator.ws.formats import EntryView, RestoreView, cdiv, cmod, ctime
 from taurus_datamover.emulator.ws.options import boost_table
 
 NAME = "v2"
 VERSION_NUMBER = "2.0.0"
 
 MESSAGES: Mapping[str, tuple[str, int]] = {
-    "illegal_name": (
-        "error: Illegal workspace name, use ASCII characters and numbers, '-','.' and '_' only!",
-        1,
-    ),
+    "illegal_name": ("error: Illegal workspace name, use ASCII characters and numbers, '-','.' and '_' only!", 1),
     "mail_without_reminder": (
         "error: You can't use the mailaddress (-m) without the reminder (-r) or extensions (-x) option.",
         1,
     ),
-    "bad_filesystem": (
-        "error: You are not allowed to use the specified filesystem!",
-        254,
-    ),
+    "bad_filesystem": ("error: You are not allowed to use the specified filesystem!", 254),
     "duration_too_long": (
         ("error: Duration longer than allowed for this workspace\nerror:   setting to allowed maximum of {max}"),
         0,
@@ -52,10 +40,7 @@ MESSAGES: Mapping[str, tuple[str, int]] = {
     "reused_mail": ("info: reused mail address {mail}", 0),
     "reusing": ("info: reusing workspace", 0),
     "extending": ("info: extending workspace", 0),
-    "remaining": (
-        "remaining extensions  : {extensions}\nremaining time in days: {days}",
-        0,
-    ),
+    "remaining": ("remaining extensions  : {extensions}\nremaining time in days: {days}", 0),
     "extend_missing": ("error: workspace does not exist, can not be extended!", 255),
     "no_more_extensions": ("error: no more extensions!", 254),
     "not_extendable": ("error: workspace can not be extended in this filesystem.", 255),
@@ -68,10 +53,7 @@ MESSAGES: Mapping[str, tuple[str, int]] = {
     "changed_mail": ("info: changed mail address to {mail}", 0),
     "changed_reminder": ("info: changed reminder setting.", 0),
     "changed_comment": ("info: changed comment.", 0),
-    "reminder_after_expiry": (
-        "warning: reminder is only sent after workspace expiry!",
-        0,
-    ),
+    "reminder_after_expiry": ("warning: reminder is only sent after workspace expiry!", 0),
     "reminder_local_user": (
         (
             "info: could not read email from users config ~/.ws_user.conf.\n"
@@ -81,10 +63,7 @@ MESSAGES: Mapping[str, tuple[str, int]] = {
     ),
     "release_missing": ("error: Non-existent workspace given.", 255),
     "released": ("info: workspace {name} released.", 0),
-    "release_recoverable": (
-        "info: workspace is still recoverable as --delete-data was not given.",
-        0,
-    ),
+    "release_recoverable": ("info: workspace is still recoverable as --delete-data was not given.", 0),
     "delete_data_start": (
         (
             "info: deleting workspace as --delete-data was given\n"
@@ -100,22 +79,13 @@ MESSAGES: Mapping[str, tuple[str, int]] = {
         0,
     ),
     # ws_restore: "return" in the real code means exit code 0, "exit(1)" means 1
-    "restore_bad_owner": (
-        "error: only root can do this, or invalid workspace name!",
-        0,
-    ),
+    "restore_bad_owner": ("error: only root can do this, or invalid workspace name!", 0),
     "restore_not_root": ("error: only root can do that. 2", 255),
     "restore_bad_fs": ("error: invalid filesystem given.", 0),
     "restore_missing": ("error: workspace to restore does not exist!", 1),
-    "restore_not_unique": (
-        "error: id {name} is not unique, please give filesystem with -F!",
-        1,
-    ),
+    "restore_not_unique": ("error: id {name} is not unique, please give filesystem with -F!", 1),
     "restore_target_missing": ("error: target does not exist!", 0),
-    "restore_not_restorable": (
-        "error: it is not possible to restore workspaces in this filesystem.",
-        0,
-    ),
+    "restore_not_restorable": ("error: it is not possible to restore workspaces in this filesystem.", 0),
     "restore_move_failed": ("error: moving data failed, database entry kept! -1", 0),
     "restore_delete_start": (
         (
@@ -132,16 +102,10 @@ MESSAGES: Mapping[str, tuple[str, int]] = {
     "list_bad_fs": ("error: invalid filesystem given.", 0),
     "register_bad_fs": ("error: invalid filesystem given.", 253),
     "register_no_dir": ("", 0),
-    "ical_no_mail": (
-        "error: You can't use the ws_send_ical without a mailadress (-m).",
-        1,
-    ),
+    "ical_no_mail": ("error: You can't use the ws_send_ical without a mailadress (-m).", 1),
     "ical_bad_mail": ("error: Invalid email address, abort", 1),
     "ical_missing": ("warning: no workspace {name} found, please check the name", 1),
-    "ical_ambiguous": (
-        "error: multiple workspaces found, use the -F option to specify Filesystem",
-        0,
-    ),
+    "ical_ambiguous": ("error: multiple workspaces found, use the -F option to specify Filesystem", 0),
     "ical_sent": ("info: Success: Calendar invitation sent to {mail}", 0),
 }
 
@@ -150,10 +114,7 @@ def _help(usage: str, rows: list[tuple[str, str]]) -> str:
     return f"{usage}\n\n{boost_table(rows)}\n"
 
 
-_COMMON = [
-    ("-h [ --help ]", "produce help message"),
-    ("-V [ --version ]", "show version"),
-]
+_COMMON = [("-h [ --help ]", "produce help message"), ("-V [ --version ]", "show version")]
 _CONFIG = [("--config arg", "config file")]
 
 _HELP_ALLOCATE = (
@@ -320,10 +281,7 @@ HELP: Mapping[str, tuple[str, bool, int]] = {
 
 #: Tool -> (stderr text, exit code) of a command line without the required name.
 USAGE: Mapping[str, tuple[str, int]] = {
-    "ws_allocate": (
-        _HELP_ALLOCATE.replace("Usage: ws_allocate ", "Usage: ws_allocate: ", 1),
-        1,
-    ),
+    "ws_allocate": (_HELP_ALLOCATE.replace("Usage: ws_allocate ", "Usage: ws_allocate: ", 1), 1),
     "ws_restore": (_HELP_RESTORE.rsplit("attention:", 1)[0], 1),
     "ws_list": (_HELP_LIST, 1),
     "ws_find": (_HELP_FIND, 1),
@@ -385,10 +343,7 @@ def list_entry(view: EntryView, *, terse: bool, verbose: bool, permissions: bool
     """The v2 ``ws_list`` block (``Id:``, 4-space indent, ``N days, M hours``)."""
     entry = view.entry
     now = int(view.now)
-    out = [
-        f"Id: {view.shown_id or short_id(view.ws_id)}\n",
-        _line("workspace directory", entry.workspace),
-    ]
+    out = [f"Id: {view.shown_id or short_id(view.ws_id)}\n", _line("workspace directory", entry.workspace)]
     if view.until_deletion is not None:
         out.append(_line("remaining time", "released" if entry.released else "expired"))
         out.append(_line("until deletion", days_hours(max(0, view.until_deletion - now))))

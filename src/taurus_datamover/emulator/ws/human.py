@@ -31,19 +31,19 @@ _CATEGORIES: tuple[tuple[str, ...], ...] = (
     (
         "Dog", "Cat", "Elephant", "Lion", "Tiger", "Cow", "Horse", "Monkey", "Snake",
         "Eagle", "Bear", "Wolf", "Fox", "Deer", "Rabbit", "Squirrel", "Pig", "Chicken",
-        "Duck", "Fish", "Shark", "Whale", "Dolphin", "Frog", "Butterfly",
+        "Duck", "Fish", "Shark", "Whale", "Dolphin", "Frog", "Butterfly"
     ),
     (
         "Apple", "Banana", "Orange", "Strawberry", "Blueberry", "Watermelon", "Mango",
         "Pineapple", "Grapes", "Avocado", "Tomato", "Potato", "Carrot", "Broccoli",
         "Spinach", "Onion", "Garlic", "Cucumber", "Bell pepper", "Lettuce", "Corn",
-        "Green beans", "Peas", "Asparagus", "Zucchini",
+        "Green beans", "Peas", "Asparagus", "Zucchini"
     ),
     (
         "Car", "House", "Tree", "Book", "Computer", "Phone", "Chair", "Table", "Shirt",
         "Pants", "Shoes", "Hat", "Door", "Window", "Wall", "Floor", "Ceiling", "Lightbulb",
-        "Pen", "Paper", "Clock", "Television", "Radio", "Cloud", "Rock",
-    ),
+        "Pen", "Paper", "Clock", "Television", "Radio", "Cloud", "Rock"
+    )
 )  # fmt: skip
 
 

@@ -31,7 +31,7 @@ _V2 = options(
 # v2 long names -> the v1 letters the listing code below uses
 _V2_FLAGS = {
     "group": "g", "short": "s", "name": "N", "creation": "C", "remaining": "R",
-    "reverted": "r", "terse": "t", "verbose": "v",
+    "reverted": "r", "terse": "t", "verbose": "v"
 }  # fmt: skip
 
 
@@ -150,10 +150,7 @@ def _scan(site: Site, filesystems: list[str], pattern: str, flags: set[str], exp
             try:
                 entry = db.read_deleted(ws_id) if expired else db.read(ws_id)
             except (OSError, DbError):
-                print(
-                    f"{'error: ' if site.v2 else 'Error: '}could not read file <{path}>",
-                    file=sys.stderr,
-                )
+                print(f"{'error: ' if site.v2 else 'Error: '}could not read file <{path}>", file=sys.stderr)
                 continue
             if not own and entry.group != site.group:
                 continue
@@ -222,12 +219,5 @@ def ws_list(site: Site, argv: list[str]) -> int:
         if table:
             site.out(formats_v2.table_row(view, terse))
         else:
-            site.out(
-                site.fmt.list_entry(
-                    view,
-                    terse=terse,
-                    verbose="v" in flags,
-                    permissions=opts.has("permissions"),
-                )
-            )
+            site.out(site.fmt.list_entry(view, terse=terse, verbose="v" in flags, permissions=opts.has("permissions")))
     return 0

@@ -78,11 +78,7 @@ def _long(opts: Sequence[Opt], word: str) -> Opt:
 
 
 def parse(
-    argv: Sequence[str],
-    opts: Sequence[Opt],
-    positional: Sequence[str] = (),
-    *,
-    allow_repeat: bool = False,
+    argv: Sequence[str], opts: Sequence[Opt], positional: Sequence[str] = (), *, allow_repeat: bool = False
 ) -> Parsed:
     """Parse *argv*; positionals fill the options named in *positional*, in order.
 

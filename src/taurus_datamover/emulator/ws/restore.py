@@ -15,9 +15,8 @@ import sys
 from pathlib import Path
 
 from taurus_datamover.emulator.ws.context import NAME_RE, Site
-from taurus_datamover.emulator.ws.formats import RestoreView
 from taurus_datamover.emulator.ws.options import Parsed, options
-from taurus_datamover.emulator.ws.restore_v2 import restore_v2
+from taurus_datamover.emulator.ws.restore_v2 import list_released, move_back, restore_v2
 
 __all__ = ["ws_restore"]
 
@@ -36,17 +35,6 @@ def _human() -> bool:
         return False
     sys.stdout.write("you are human\n")
     return True
-
-
-def _listing(site: Site, opts: Parsed) -> int:
-    """v1 lists every file system (``-F`` and a pattern are ignored)."""
-    groups: list[tuple[str, list[RestoreView]]] = []
-    for fs in site.filesystems:
-        keeptime = site.cfg.filesystems[fs].keeptime
-        ids = sorted(site.db(fs).deleted_ids(f"{site.user}-*"))
-        groups.append((fs, [RestoreView(i, fs, keeptime, site.now) for i in ids]))
-    site.out(site.fmt.restore_listing(groups, opts.has("brief")))
-    return 0
 
 
 def _usage_error(site: Site, line: str) -> int:
@@ -75,17 +63,8 @@ def _restore(site: Site, fs: str, name: str, target: str) -> int:
         return site.say("restore_missing")
     if not _human():
         return 0
-    entry = db.read_deleted(name)
-    source = Path(entry.workspace).parent / site.cfg.filesystems[fs].deleted / name
-    destination = Path(db.read(target_id).workspace) / name
-    try:
-        if destination.exists():
-            raise OSError(f"{destination} exists")
-        source.rename(destination)
-    except OSError:
-        return site.say("restore_move_failed")
-    db.remove_deleted(name)
-    return site.say("restore_ok")
+    source = Path(db.read_deleted(name).workspace).parent / site.cfg.filesystems[fs].deleted / name
+    return move_back(site, db, source, Path(db.read(target_id).workspace) / name)
 
 
 def ws_restore(site: Site, argv: list[str]) -> int:
@@ -95,18 +74,15 @@ def ws_restore(site: Site, argv: list[str]) -> int:
         return opts
     if site.v2:
         return restore_v2(site, opts)
-    if opts.has("list"):
-        return _listing(site, opts)
+    if opts.has("list"):  # v1 lists every file system (``-F`` and a pattern are ignored)
+        return list_released(site, site.filesystems, site.user, "*", opts.has("brief"))
     name, target = opts.get("name"), opts.get("target")
     if name is None:
         return _usage_error(site, "Error: neither workspace nor -l specified.")
     if target is None:
         return _usage_error(site, "Error: no target given.")
     if NAME_RE.fullmatch(name) is None or NAME_RE.fullmatch(target) is None:
-        print(
-            "Error: Illegal workspace name, use characters and numbers, -,. and _ only!",
-            file=sys.stderr,
-        )
+        print("Error: Illegal workspace name, use characters and numbers, -,. and _ only!", file=sys.stderr)
         return 1
     if not name.startswith(site.user + "-"):
         return site.say("restore_bad_owner", user=site.user, first=name.split("-")[0])

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from taurus_datamover.emulator.ws import formats_v2
 from taurus_datamover.emulator.ws.context import Site
-from taurus_datamover.emulator.ws.db import DbError
+from taurus_datamover.emulator.ws.db import Database, DbError
 from taurus_datamover.emulator.ws.formats import RestoreView
 from taurus_datamover.emulator.ws.human import human_test
 from taurus_datamover.emulator.ws.options import Parsed
@@ -54,7 +54,11 @@ def _listing(site: Site, opts: Parsed, owner: str) -> int:
         else:
             site.say("restore_bad_fs")
             filesystems = []
-    pattern = opts.get("name") or "*"
+    return list_released(site, filesystems, owner, opts.get("name") or "*", opts.has("brief"))
+
+
+def list_released(site: Site, filesystems: list[str], owner: str, pattern: str, brief: bool) -> int:
+    """``ws_restore -l``: the released ids of *owner* (a glob) whose name matches *pattern*."""
     groups: list[tuple[str, list[RestoreView]]] = []
     for fs in filesystems:
         keeptime = site.cfg.filesystems[fs].keeptime
@@ -62,8 +66,21 @@ def _listing(site: Site, opts: Parsed, owner: str) -> int:
             i for i in site.db(fs).deleted_ids(f"{owner}-*") if fnmatch.fnmatchcase(i.partition("-")[2], pattern)
         )
         groups.append((fs, [RestoreView(i, fs, keeptime, site.now) for i in ids]))
-    site.out(site.fmt.restore_listing(groups, opts.has("brief")))
+    site.out(site.fmt.restore_listing(groups, brief))
     return 0
+
+
+def move_back(site: Site, db: Database, source: Path, destination: Path) -> int:
+    """Move released data *source* to *destination* (never over an existing one) and drop
+    its DB entry; the exit code of the tool's last words."""
+    try:
+        if destination.exists():
+            raise OSError(f"{destination} exists")
+        source.rename(destination)
+    except OSError:
+        return site.say("restore_move_failed")
+    db.remove_deleted(source.name)
+    return site.say("restore_ok")
 
 
 def restore_v2(site: Site, opts: Parsed) -> int:
@@ -76,10 +93,7 @@ def restore_v2(site: Site, opts: Parsed) -> int:
         if target is None and not opts.has("delete-data"):
             return _refuse("no target given.", table_to_stdout=True)
         if _START.fullmatch(name[:2]) is None or _BAD.search(name):
-            print(
-                "error: Illegal workspace name, use characters and numbers, -,. and _ only!",
-                file=sys.stderr,
-            )
+            print("error: Illegal workspace name, use characters and numbers, -,. and _ only!", file=sys.stderr)
             return 1
     user_opt = opts.get("username") or ""
     if listing:
@@ -126,15 +140,7 @@ def _restore(site: Site, opts: Parsed, owner: str, name: str, target: str | None
         target_path = _target_path(site, filesystems, f"{owner}-{target}")
         if target_path is None:
             return site.say("restore_target_missing")
-        destination = target_path / name
-        try:
-            if destination.exists():
-                raise OSError(f"{destination} exists")
-            (trash / name).rename(destination)
-        except OSError:
-            return site.say("restore_move_failed")
-        db.remove_deleted(name)
-        return site.say("restore_ok")
+        return move_back(site, db, trash / name, target_path / name)
 
 
 def _target_path(site: Site, filesystems: list[str], ws_id: str) -> Path | None:
