@@ -213,57 +213,45 @@ _HELP_RESTORE = (
     "attention: the workspace_name argument is as printed by ws_restore -l not as printed by ws_list!\n"
 )
 
+_FS = ("-F [ --filesystem ] arg", "filesystem")
+_SORTING = [
+    ("-N [ --name ]", "sort by name"),
+    ("-C [ --creation ]", "sort by creation date"),
+    ("-R [ --remaining ]", "sort by remaining time"),
+    ("-r [ --reverted ]", "revert sort"),
+]
+#: Every v2 tool prints its help on stderr and exits 0.
 HELP: Mapping[str, tuple[str, bool, int]] = {
-    "ws_allocate": (_HELP_ALLOCATE, True, 0),
-    "ws_release": (_HELP_RELEASE, True, 0),
-    "ws_restore": (_HELP_RESTORE, True, 0),
-    "ws_list": (_HELP_LIST, True, 0),
-    "ws_find": (_HELP_FIND, True, 0),
-    "ws_register": (
-        _help(
-            "Usage: ws_register [options] DIRECTORY",
-            [*_COMMON, ("-F [ --filesystem ] arg", "filesystem"), ("-d [ --directory ] arg", "directory"), *_CONFIG],
+    tool: (text, True, 0)
+    for tool, text in {
+        "ws_allocate": _HELP_ALLOCATE,
+        "ws_release": _HELP_RELEASE,
+        "ws_restore": _HELP_RESTORE,
+        "ws_list": _HELP_LIST,
+        "ws_find": _HELP_FIND,
+        "ws_register": _help(
+            "Usage: ws_register [options] DIRECTORY", [*_COMMON, _FS, ("-d [ --directory ] arg", "directory"), *_CONFIG]
         ),
-        True,
-        0,
-    ),
-    "ws_send_ical": (
-        _help(
+        "ws_send_ical": _help(
             "Usage: ws_send_ical [options] workspace_name mailaddress",
-            [
-                *_COMMON,
-                ("-F [ --filesystem ] arg", "filesystem"),
-                ("-m [ --mail ] arg", "your mail address to send to"),
-                ("-n [ --name ] arg", "workspace name"),
-                *_CONFIG,
-            ],
+            [*_COMMON, _FS, ("-m [ --mail ] arg", "your mail address to send to"), ("-n [ --name ] arg", "workspace name"),
+             *_CONFIG],
         ),
-        True,
-        0,
-    ),
-    "ws_stat": (
-        _help(
+        "ws_stat": _help(
             "Usage: ws_stat [options] [pattern]",
             [
                 *_COMMON,
                 ("-F [ --filesystem ] arg", "filesystem to list workspaces from"),
                 ("-u [ --username ] arg", "only show workspaces for selected user"),
                 ("-g [ --groupname ]", "enable listing of group workspaces"),
-                ("--config arg", "config file"),
+                *_CONFIG,
                 ("-p [ --pattern ] arg", "pattern matching name (glob syntax)"),
-                ("-N [ --name ]", "sort by name"),
-                ("-C [ --creation ]", "sort by creation date"),
-                ("-R [ --remaining ]", "sort by remaining time"),
-                ("-r [ --reverted ]", "revert sort"),
+                *_SORTING,
                 ("-v [ --verbose ]", "verbose listing"),
                 ("-t [ --threads ] arg (=0)", "threads for parallel operation (default: hardware_concurrency)"),
             ],
         ),
-        True,
-        0,
-    ),
-    "ws_expirer": (
-        _help(
+        "ws_expirer": _help(
             "Usage: ws_expirer [options]\n",
             [
                 *_COMMON,
@@ -274,10 +262,8 @@ HELP: Mapping[str, tuple[str, bool, int]] = {
                 ("--config arg", "path to configfile"),
             ],
         ),
-        True,
-        0,
-    ),
-}
+    }.items()
+}  # fmt: skip
 
 #: Tool -> (stderr text, exit code) of a command line without the required name.
 USAGE: Mapping[str, tuple[str, int]] = {
@@ -309,19 +295,7 @@ _VERSION_DETAILS = (
 )
 
 VERSION: Mapping[str, tuple[str, int]] = {
-    tool: (f"{tool} version {VERSION_NUMBER}\n{_VERSION_DETAILS}", 0)
-    for tool in (
-        "ws_allocate",
-        "ws_release",
-        "ws_restore",
-        "ws_list",
-        "ws_find",
-        "ws_register",
-        "ws_send_ical",
-        "ws_stat",
-        "ws_expirer",
-        "ws_validate_config",
-    )
+    tool: (f"{tool} version {VERSION_NUMBER}\n{_VERSION_DETAILS}", 0) for tool in (*HELP, "ws_validate_config")
 }
 
 
