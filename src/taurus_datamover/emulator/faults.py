@@ -60,20 +60,9 @@ from typing import Any
 from taurus_datamover.emulator.files import locked, write_atomic
 
 __all__ = [
-    "ACTIONS",
-    "FAULT_ENV",
-    "FAULT_FILE",
-    "FAULT_LOG",
-    "FAULT_STATE",
-    "Fault",
-    "FaultSpecError",
-    "clear_fault_state",
-    "load_faults",
-    "read_fault_log",
-    "record_fault",
-    "select_fault",
-    "write_faults",
-]
+    "ACTIONS", "FAULT_ENV", "FAULT_FILE", "FAULT_LOG", "FAULT_STATE", "Fault", "FaultSpecError",
+    "clear_fault_state", "load_faults", "read_fault_log", "record_fault", "select_fault", "write_faults"
+]  # fmt: skip
 
 #: Environment variable holding faults as JSON (a list or one object).
 FAULT_ENV = "TAURUS_EMULATOR_FAULT"
@@ -116,7 +105,7 @@ class Fault:
 
     def to_json(self) -> str:
         """The fault as one JSON object (what :meth:`from_mapping` reads back)."""
-        return json.dumps(asdict(self), sort_keys=True)
+        return self.key
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> Fault:

@@ -104,8 +104,10 @@ class EmulatedSite:
     *slurm*: None lets every dt tool call use a Slurm with a ``datamover`` partition when
     one answers at that moment, and the local queue otherwise (a reopened site keeps its
     stored choice); True requires one (:class:`SlurmUnavailableError` otherwise, and a
-    Slurm that stops later gives Slurm's own errors), False runs every job locally. *ws_format* ("v1" or "v2") picks the hpc-workspace output
-    format of a new site; *now* sets the emulated clock.
+    Slurm that stops later gives Slurm's own errors), False runs every job locally.
+    *ws_format* ("v1" or "v2") picks the hpc-workspace output format of a new site; *now*
+    sets the emulated clock. The library's objects take the site's ``bin`` (and clock):
+    ``Datamover(site.bin)``, ``Workspace(site.bin, now=site.now)``.
     """
 
     def __init__(

@@ -36,17 +36,9 @@ from pathlib import Path
 from typing import IO
 
 __all__ = [
-    "VIEW_ENV",
-    "ZihStream",
-    "current_view",
-    "host_path",
-    "slurm_job_argv",
-    "unshare_flags",
-    "view_argv",
-    "view_mounts",
-    "view_unavailable",
-    "zih_text",
-]
+    "VIEW_ENV", "ZihStream", "current_view", "host_path", "slurm_job_argv", "unshare_flags", "view_argv",
+    "view_mounts", "view_unavailable", "zih_text"
+]  # fmt: skip
 
 #: Set inside a view: ``{"root": ..., "mounts": {zih_path: site_dir}, "mode": "root"|"user"}``.
 VIEW_ENV = "TAURUS_EMULATOR_VIEW"

@@ -24,15 +24,9 @@ from typing import Literal
 from taurus_datamover.emulator.files import write_atomic
 
 __all__ = [
-    "PARTITION",
-    "PROBE_TIMEOUT",
-    "SlurmSetting",
-    "detect_slurm",
-    "load_slurm_mode",
-    "load_slurm_setting",
-    "mode_file",
-    "save_slurm_mode",
-]
+    "PARTITION", "PROBE_TIMEOUT", "SlurmSetting", "detect_slurm", "load_slurm_mode", "load_slurm_setting",
+    "mode_file", "save_slurm_mode"
+]  # fmt: skip
 
 #: The Slurm partition of the data-transfer nodes.
 PARTITION = "datamover"

@@ -31,20 +31,13 @@ from taurus_datamover.emulator.faults import Fault, FaultSpecError, record_fault
 
 __all__ = ["WS_TOOLS", "main"]
 
-#: Tool -> (module of this package, function): imported only when that tool runs.
+#: Tool -> (module of this package, function): imported only when that tool runs. Each
+#: ``ws_X`` is function ``ws_X`` of module ``X``, but ``ws_extend`` (``ws_allocate -x``).
 _TOOLS: dict[str, tuple[str, str]] = {
-    "ws_allocate": ("allocate", "ws_allocate"),
-    "ws_list": ("list", "ws_list"),
-    "ws_extend": ("allocate", "ws_extend"),
-    "ws_release": ("release", "ws_release"),
-    "ws_restore": ("restore", "ws_restore"),
-    "ws_find": ("find", "ws_find"),
-    "ws_register": ("register", "ws_register"),
-    "ws_send_ical": ("send_ical", "ws_send_ical"),
-    "ws_stat": ("stat", "ws_stat"),
-    "ws_expirer": ("expirer", "ws_expirer"),
-    "ws_validate_config": ("validate_config", "ws_validate_config"),
+    f"ws_{name}": (name, f"ws_{name}")
+    for name in "allocate list release restore find register send_ical stat expirer validate_config".split()
 }
+_TOOLS["ws_extend"] = ("allocate", "ws_extend")
 
 #: Names of the emulated workspace tools.
 WS_TOOLS: tuple[str, ...] = tuple(_TOOLS)
