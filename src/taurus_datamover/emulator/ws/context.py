@@ -26,10 +26,7 @@ GROUP_ENV = "TAURUS_EMULATOR_GROUP"
 #: Workspace names of v1 and v2: an ASCII letter or digit, then letters, digits, ``_.-``.
 NAME_RE = re.compile(WORKSPACE_NAME_RULE)
 #: v1's optparse tools answer a bad command line with their usage line and the error (exit 2).
-_OPTPARSE_USAGE = {
-    "ws_list": "Usage: ws_list [options] [pattern]",
-    "ws_find": "Usage: ws_find [options] [workspacename]",
-}
+_OPTPARSE_USAGE = {"ws_list": formats_v1.LIST_USAGE, "ws_find": formats_v1.FIND_USAGE}
 
 
 def _primary_group() -> str:
