@@ -17,6 +17,7 @@ if TYPE_CHECKING:
         CommandTimeout,
         DatamoverError,
         ParseError,
+        SaveError,
         SyncError,
         TaurusDatamoverError,
         ToolError,
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
         WorkspaceError,
         WorkspaceNotFound,
     )
-    from taurus_datamover.file_api import SaveError
     from taurus_datamover.jobs import Job, JobOutput, waitfor
     from taurus_datamover.models import (
         EntryType,
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 # light part of the package (the pytest plugin, an emulated tool) does not load pydantic.
 _LAZY = {
     "Datamover": "taurus_datamover.datamover",
-    "SaveError": "taurus_datamover.file_api",
+    "SaveError": "taurus_datamover.errors",
     "CommandTimeout": "taurus_datamover.errors",
     "DatamoverError": "taurus_datamover.errors",
     "ParseError": "taurus_datamover.errors",

@@ -11,21 +11,21 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from taurus_datamover import file_api
+from taurus_datamover.datamover import argv, listing
 from taurus_datamover.emulator.site import EmulatedSite
 from taurus_datamover.parsers.ls import UNAMBIGUOUS_LS_OPTIONS
 
 
 def test_ls_flags() -> None:
-    assert file_api.ls_flags() == list(UNAMBIGUOUS_LS_OPTIONS)
-    assert file_api.ls_flags(all=True, recursive=True)[-2:] == ["-A", "-R"]
-    assert file_api.ls_flags(directory=True)[-1] == "-d"
-    assert file_api.ls_args(b"-x\xff", ["-l"]) == ["-l", "--", b"-x\xff"]
+    assert argv.ls_flags() == list(UNAMBIGUOUS_LS_OPTIONS)
+    assert argv.ls_flags(all=True, recursive=True)[-2:] == ["-A", "-R"]
+    assert argv.ls_flags(directory=True)[-1] == "-d"
+    assert argv.ls_args(b"-x\xff", ["-l"]) == ["-l", "--", b"-x\xff"]
 
 
 def test_cp_mv_rm_args() -> None:
-    assert file_api.cp_args(["-a", Path("b")], "-c") == ["--", "-a", "b", "-c"]
-    assert file_api.cp_args(["a"], "b", recursive=True, preserve=True, no_target_directory=True) == [
+    assert argv.cp_args(["-a", Path("b")], "-c") == ["--", "-a", "b", "-c"]
+    assert argv.cp_args(["a"], "b", recursive=True, preserve=True, no_target_directory=True) == [
         "-r",
         "-p",
         "-T",
@@ -33,19 +33,19 @@ def test_cp_mv_rm_args() -> None:
         "a",
         "b",
     ]
-    assert file_api.mv_args([b"\xff"], PurePosixPath("/d")) == ["--", b"\xff", "/d"]
-    assert file_api.rm_args(["-rf"], recursive=True) == ["-r", "--", "-rf"]
-    assert file_api.rm_args(["/tmp/x/.."]) == ["--", "/tmp/x/.."]  # not the root
+    assert argv.mv_args([b"\xff"], PurePosixPath("/d")) == ["--", b"\xff", "/d"]
+    assert argv.rm_args(["-rf"], recursive=True) == ["-r", "--", "-rf"]
+    assert argv.rm_args(["/tmp/x/.."]) == ["--", "/tmp/x/.."]  # not the root
 
 
 @pytest.mark.parametrize("root", ["/", "//", "///", "/./.", "/..", "/a/../", b"/", b"//."])
 def test_rm_args_refuse_root(root: str | bytes) -> None:
     with pytest.raises(ValueError, match="root"):
-        file_api.rm_args(["x", root])
+        argv.rm_args(["x", root])
 
 
 def test_tar_args() -> None:
-    assert file_api.tar_args("-", ["-m"], compress="xz", directory=b"-d") == [
+    assert argv.tar_args("-", ["-m"], compress="xz", directory=b"-d") == [
         "--create",
         "--xz",
         "--force-local",
@@ -54,40 +54,40 @@ def test_tar_args() -> None:
         "--",
         "-m",
     ]
-    assert file_api.tar_args(b"a:b.tar", [], create=False) == ["--extract", "--force-local", b"--file=a:b.tar", "--"]
-    assert file_api.tar_args("a.tar", ["*"], create=False)[-3:] == ["--no-wildcards", "--", "*"]
+    assert argv.tar_args(b"a:b.tar", [], create=False) == ["--extract", "--force-local", b"--file=a:b.tar", "--"]
+    assert argv.tar_args("a.tar", ["*"], create=False)[-3:] == ["--no-wildcards", "--", "*"]
     with pytest.raises(ValueError):
-        file_api.tar_args("a.tar", ["m"], compress="lzma")  # type: ignore[arg-type]
+        argv.tar_args("a.tar", ["m"], compress="lzma")  # type: ignore[arg-type]
 
 
 def test_wget_and_rsync_args() -> None:
-    assert file_api.wget_args("http://h/x", "-") == ["--output-document=./-", "--", "http://h/x"]
-    assert file_api.wget_args("-x", b"o\xff") == [b"--output-document=o\xff", "--", "-x"]
+    assert argv.wget_args("http://h/x", "-") == ["--output-document=./-", "--", "http://h/x"]
+    assert argv.wget_args("-x", b"o\xff") == [b"--output-document=o\xff", "--", "-x"]
     with pytest.raises(ValueError):
-        file_api.wget_args("http://h/\nx", "o")
-    assert file_api.rsync_args(Path("a:b"), "host:dst", ["-a"]) == ["-a", "--", "./a:b", "host:dst"]
-    assert file_api.rsync_args(Path("/a:b"), Path("d/e:f"), []) == ["--", "/a:b", "d/e:f"]
+        argv.wget_args("http://h/\nx", "o")
+    assert argv.rsync_args(Path("a:b"), "host:dst", ["-a"]) == ["-a", "--", "./a:b", "host:dst"]
+    assert argv.rsync_args(Path("/a:b"), Path("d/e:f"), []) == ["--", "/a:b", "d/e:f"]
 
 
 def test_paths_are_checked() -> None:
     for bad in ("", b"", "a\x00b"):
         with pytest.raises(ValueError):
-            file_api.cp_args([bad], "x")
+            argv.cp_args([bad], "x")
     with pytest.raises(TypeError):
-        file_api.cp_args([3.5], "x")  # type: ignore[list-item]
-    assert file_api.path_text(b"a\xff") == "a\udcff"
+        argv.cp_args([3.5], "x")  # type: ignore[list-item]
+    assert argv.path_text(b"a\xff") == "a\udcff"
 
 
 def test_is_missing_path_error() -> None:
-    assert file_api.is_missing_path_error("ls: cannot access 'x': No such file or directory\n")
-    assert file_api.is_missing_path_error(
+    assert listing.is_missing_path_error("ls: cannot access 'x': No such file or directory\n")
+    assert listing.is_missing_path_error(
         "srun: error: localhost: task 0: Exited with exit code 2\n"
         "/usr/bin/ls: cannot access 'x': No such file or directory\n"
     )
-    assert not file_api.is_missing_path_error("ls: cannot access 'x/y': Not a directory\n")
-    assert not file_api.is_missing_path_error("ls: cannot access 'No such file or directory': Permission denied\n")
-    assert not file_api.is_missing_path_error("srun: error: Unable to allocate resources\n")
-    assert not file_api.is_missing_path_error("")
+    assert not listing.is_missing_path_error("ls: cannot access 'x/y': Not a directory\n")
+    assert not listing.is_missing_path_error("ls: cannot access 'No such file or directory': Permission denied\n")
+    assert not listing.is_missing_path_error("srun: error: Unable to allocate resources\n")
+    assert not listing.is_missing_path_error("")
 
 
 def test_is_missing_path_error_when_srun_writes_into_the_ls_line() -> None:
@@ -98,8 +98,8 @@ def test_is_missing_path_error_when_srun_writes_into_the_ls_line() -> None:
         "/usr/bin/ls: srun: error: localhost: task 0: Exited with exit code 2\n"
         "cannot access '/site/grp/data/missing': No such file or directory\n"
     )
-    assert file_api.is_missing_path_error(stderr)
-    assert not file_api.is_missing_path_error(stderr.replace("No such file or directory", "Permission denied"))
+    assert listing.is_missing_path_error(stderr)
+    assert not listing.is_missing_path_error(stderr.replace("No such file or directory", "Permission denied"))
 
 
 _NAME_BYTES = st.binary(min_size=1, max_size=24).filter(
@@ -132,8 +132,8 @@ def test_bytes_end_of_options_keeps_datamover_options_before_it(shared_site: Emu
     options go before it (they once went after it, where the tool reads them as operands)."""
     dm = shared_site.datamover(time="1:00", account="p_x")
     for marker in ("--", b"--"):
-        argv = dm.build_argv("dtcp", [b"-r", marker, b"src", "dst"])
-        assert argv[1:] == [b"-r", "--blocking", "--time=1:00", "--account=p_x", marker, b"src", "dst"]
+        built = dm.build_argv("dtcp", [b"-r", marker, b"src", "dst"])
+        assert built[1:] == [b"-r", "--blocking", "--time=1:00", "--account=p_x", marker, b"src", "dst"]
     assert dm.build_argv("dtcp", [b"a", b"b"])[-3:] == ["--blocking", "--time=1:00", "--account=p_x"]
     # a bytes --blocking before the marker is that option; after it, an operand
     assert not dm.submits_batch_job("dtcp", [dm.tool_path("dtcp"), b"--blocking", b"--", b"a", b"b"])
@@ -141,12 +141,12 @@ def test_bytes_end_of_options_keeps_datamover_options_before_it(shared_site: Emu
 
 
 def test_slashed_operands_and_directory_keys() -> None:
-    assert file_api.slashed_operands(["a", "d/link/", b"x//", Path("p"), "/", "//"]) == [
+    assert listing.slashed_operands(["a", "d/link/", b"x//", Path("p"), "/", "//"]) == [
         ("d/link/", "d/link"),
         ("x//", b"x"),
     ]
     for spelling in ("d", "d/", "d//", "d///"):
-        assert file_api.same_directory_key(spelling) == "d"
-    assert file_api.same_directory_key("a//b/c/") == "a/b/c"
-    assert file_api.same_directory_key("/") == "/" and file_api.same_directory_key("//") == "/"
-    assert file_api.same_directory_key("./d/./") == "./d/."  # only slashes: ls keeps the rest
+        assert listing.same_directory_key(spelling) == "d"
+    assert listing.same_directory_key("a//b/c/") == "a/b/c"
+    assert listing.same_directory_key("/") == "/" and listing.same_directory_key("//") == "/"
+    assert listing.same_directory_key("./d/./") == "./d/."  # only slashes: ls keeps the rest
