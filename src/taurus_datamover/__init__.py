@@ -15,7 +15,9 @@ if TYPE_CHECKING:
     from taurus_datamover.datamover import Datamover
     from taurus_datamover.errors import (
         CommandTimeout,
+        DatamoverArgumentError,
         DatamoverError,
+        JobOptionsError,
         ParseError,
         SaveError,
         SyncError,
@@ -46,6 +48,8 @@ if TYPE_CHECKING:
 _LAZY = {
     "Datamover": "taurus_datamover.datamover",
     "SaveError": "taurus_datamover.errors",
+    "DatamoverArgumentError": "taurus_datamover.errors",
+    "JobOptionsError": "taurus_datamover.errors",
     "CommandTimeout": "taurus_datamover.errors",
     "DatamoverError": "taurus_datamover.errors",
     "ParseError": "taurus_datamover.errors",
@@ -100,12 +104,14 @@ __all__ = [
     "CacheWorkspace",
     "CommandTimeout",
     "Datamover",
+    "DatamoverArgumentError",
     "DatamoverError",
     "EntryType",
     "FileEntry",
     "FilesystemInfo",
     "Job",
     "JobInfo",
+    "JobOptionsError",
     "JobOutput",
     "JobState",
     "ParseError",

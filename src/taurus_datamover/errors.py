@@ -11,7 +11,9 @@
  +-- ``CommandTimeout`` (also ``TimeoutError``): a tool did not end in time.
  +-- ``ParseError`` (also ``ValueError``): tool output that cannot be read; keeps the
  |    line number and the raw line.
- +-- ``JobOptionsError`` (also ``TypeError``): a call got Slurm options it does not take.
+ +-- ``DatamoverArgumentError`` (also ``ValueError``, ``TypeError``): a ``Datamover`` call's
+ |    argument refused before any tool runs.
+ |    +-- ``JobOptionsError``: Slurm options a call does not take, or the time limit twice.
  +-- ``SyncError``: a sync (``Datamover.sync``) was refused, a part failed, or the
       destination does not match the source; keeps the run id and every difference.
 
@@ -26,6 +28,7 @@ from functools import partial
 
 __all__ = [
     "CommandTimeout",
+    "DatamoverArgumentError",
     "DatamoverError",
     "JobOptionsError",
     "ParseError",
@@ -180,12 +183,18 @@ class SaveError(DatamoverError):
         return (rebuild, (self.message,))
 
 
-class JobOptionsError(TaurusDatamoverError, TypeError):
-    """A ``Datamover`` call got a Slurm option it does not take (``blocking=`` for a
-    listing, a misspelt name), or both ``time_limit=`` and its old name ``time=``.
+class DatamoverArgumentError(TaurusDatamoverError, ValueError, TypeError):
+    """An argument of a ``Datamover`` call refused before any tool runs: an empty path or
+    one with a NUL, something that is not a path, ``rm`` of ``/``, an rsync option that is
+    not one word, ``cancel()`` of no job.
 
-    Subclasses ``TypeError``, what Python raises for an unexpected keyword argument.
+    Subclasses ``ValueError`` and ``TypeError``, what these were before they were typed.
     """
+
+
+class JobOptionsError(DatamoverArgumentError):
+    """A ``Datamover`` call got a Slurm option it does not take (``blocking=`` for a
+    listing, a misspelt name), or both ``time_limit=`` and its old name ``time=``."""
 
 
 class WorkspaceError(ToolError):

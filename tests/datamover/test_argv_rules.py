@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 from taurus_datamover.datamover import argv, listing
 from taurus_datamover.emulator.site import EmulatedSite
+from taurus_datamover.errors import DatamoverArgumentError, TaurusDatamoverError
 from taurus_datamover.parsers.ls import UNAMBIGUOUS_LS_OPTIONS
 
 
@@ -70,12 +72,34 @@ def test_wget_and_rsync_args() -> None:
 
 
 def test_paths_are_checked() -> None:
-    for bad in ("", b"", "a\x00b"):
+    for bad in ("", b"", "a\x00b", b"a\x00b", Path("a\x00b")):
         with pytest.raises(ValueError):
             argv.cp_args([bad], "x")
     with pytest.raises(TypeError):
         argv.cp_args([3.5], "x")  # type: ignore[list-item]
     assert argv.path_text(b"a\xff") == "a\udcff"
+
+
+@pytest.mark.parametrize(
+    "refused",
+    [
+        lambda: argv.path_text(""),
+        lambda: argv.path_text(b"a\x00"),
+        lambda: argv.path_text(3.5),  # type: ignore[arg-type]
+        lambda: argv.cp_args([], "x"),
+        lambda: argv.cp_args(["a", "b"], "x", no_target_directory=True),
+        lambda: argv.rm_args(["/"]),
+        lambda: argv.rsync_args("a", "b", ["--exclude", "x"]),
+        lambda: argv.tar_args("a.tar", []),
+        lambda: argv.tar_args("a.tar", ["m"], compress="lzma"),  # type: ignore[arg-type]
+        lambda: argv.wget_args("", "o"),
+    ],
+)
+def test_refusals_are_typed_errors_that_are_still_value_and_type_errors(refused: Callable[[], object]) -> None:
+    with pytest.raises(DatamoverArgumentError) as caught:
+        refused()
+    assert isinstance(caught.value, TaurusDatamoverError)
+    assert isinstance(caught.value, ValueError) and isinstance(caught.value, TypeError)
 
 
 def test_is_missing_path_error() -> None:

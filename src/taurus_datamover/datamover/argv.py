@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from typing import Literal
 
 from taurus_datamover.command import PathArg, as_arg
+from taurus_datamover.errors import DatamoverArgumentError
 from taurus_datamover.parsers.ls import UNAMBIGUOUS_LS_OPTIONS
 
 #: Compression programs ``Datamover.tar`` can ask tar for; tar's option is ``--`` + the name.
@@ -28,16 +29,15 @@ Compression = Literal["gzip", "bzip2", "xz", "zstd"]
 _COMPRESSIONS = ("gzip", "bzip2", "xz", "zstd")
 
 
-# ---------------------------------------------------------------------- paths
 def path_text(path: PathArg) -> str:
     """``path`` as text the way ls prints it back: raw bytes kept as surrogate escapes.
-    Raises ``ValueError`` for an empty path or one holding a NUL (no program can take it),
-    ``TypeError`` for anything that is not ``str``, ``bytes`` or ``os.PathLike``."""
+    Raises :class:`DatamoverArgumentError` for an empty path, one holding a NUL (no
+    program can take it), or anything that is not ``str``, ``bytes`` or ``os.PathLike``."""
     if not isinstance(path, (str, bytes, os.PathLike)):
-        raise TypeError(f"not a path: {path!r}")
-    text = os.fsdecode(as_arg(path))
-    if not text:
-        raise ValueError("empty path")
+        raise DatamoverArgumentError(f"not a path: {path!r}")
+    text = os.fsdecode(path)
+    if not text or "\x00" in text:
+        raise DatamoverArgumentError(f"not a path a program can take: {text!r}")
     return text
 
 
@@ -50,7 +50,7 @@ def operand(path: PathArg) -> str | bytes:
 def _operands(paths: Iterable[PathArg], what: str) -> list[str | bytes]:
     values = [operand(p) for p in paths]
     if not values:
-        raise ValueError(f"no {what} given")
+        raise DatamoverArgumentError(f"no {what} given")
     return values
 
 
@@ -73,7 +73,6 @@ def _flags(*wanted: tuple[bool, str]) -> list[str]:
     return [flag for condition, flag in wanted if condition]  # those whose condition holds
 
 
-# ---------------------------------------------------------------------- argv builders
 def ls_flags(
     *, all: bool = False, recursive: bool = False, directory: bool = False, follow_top: bool = False
 ) -> list[str]:
@@ -104,7 +103,7 @@ def cp_args(
     """``[-r] [-p] [-T] -- SRC... DST`` (``-T``: ``DST`` is the copy itself; one source)."""
     sources = _operands(src, "source")
     if no_target_directory and len(sources) != 1:
-        raise ValueError("no_target_directory takes exactly one source")
+        raise DatamoverArgumentError("no_target_directory takes exactly one source")
     flags = _flags((recursive, "-r"), (preserve, "-p"), (no_target_directory, "-T"))
     return [*flags, "--", *sources, operand(dst)]
 
@@ -120,7 +119,7 @@ def rm_args(paths: Sequence[PathArg], *, recursive: bool = False) -> list[str | 
     operands = _operands(paths, "path to remove")
     for path in paths:
         if _is_root(path):
-            raise ValueError(f"refusing to remove the root directory ({os.fsdecode(as_arg(path))!r})")
+            raise DatamoverArgumentError(f"refusing to remove the root directory ({os.fsdecode(as_arg(path))!r})")
     return [*(["-r"] if recursive else []), "--", *operands]
 
 
@@ -131,7 +130,7 @@ def rsync_args(src: PathArg, dst: PathArg, options: Sequence[str]) -> list[str |
     rsync would read ``a:b`` as host ``a``, and a path object always means a local file."""
     for option in options:
         if not isinstance(option, str) or not option.startswith("-") or option in ("-", "--"):
-            raise ValueError(f"not an rsync option (use one word like '--opt=value'): {option!r}")
+            raise DatamoverArgumentError(f"not an rsync option (use one word like '--opt=value'): {option!r}")
     return [*options, "--", _local_rsync_operand(src), _local_rsync_operand(dst)]
 
 
@@ -156,10 +155,10 @@ def tar_args(
     [--no-wildcards] -- MEMBER...``: an archive name with a colon is a file, not
     ``host:file``; member names to extract are names, not patterns."""
     if compress is not None and compress not in _COMPRESSIONS:
-        raise ValueError(f"unknown compression {compress!r}; one of {sorted(_COMPRESSIONS)}")
+        raise DatamoverArgumentError(f"unknown compression {compress!r}; one of {sorted(_COMPRESSIONS)}")
     names = [operand(m) for m in members]
     if create and not names:
-        raise ValueError("creating an archive needs at least one member")
+        raise DatamoverArgumentError("creating an archive needs at least one member")
     args: list[str | bytes] = ["--create" if create else "--extract", *_flags((compress is not None, f"--{compress}"))]
     args += ["--force-local", _option_value("--file", archive)]
     if directory is not None:
@@ -170,7 +169,7 @@ def tar_args(
 def wget_args(url: str, dst: PathArg) -> list[str | bytes]:
     """``--output-document=DST -- URL``: the download is written to the file ``DST``."""
     if not isinstance(url, str) or not url:
-        raise ValueError(f"not a URL: {url!r}")
+        raise DatamoverArgumentError(f"not a URL: {url!r}")
     if "\x00" in url or "\n" in url:
-        raise ValueError(f"URL contains a control character: {url!r}")
+        raise DatamoverArgumentError(f"URL contains a control character: {url!r}")
     return [_option_value("--output-document", dst), "--", url]

@@ -44,7 +44,6 @@ class Datamover(DatamoverTools):
     walk`` (options: :class:`ListingOptions`), the transfers ``cp mv rm rsync tar tar_raw
     wget save`` (options: :class:`JobOptions`), and ``sync``/``resume`` of whole trees."""
 
-    # ------------------------------------------------------------------ listings
     def _listing(self, path: PathArg, flags: Sequence[str], options: Mapping[str, Any]) -> Job:
         """Start ``dtls FLAGS -- PATH`` in the C locale (``dtls`` always blocks)."""
         return self._start("dtls", argv.ls_args(path, flags), options, LISTING_KEYS, env=UNAMBIGUOUS_LS_ENV)
@@ -82,11 +81,8 @@ class Datamover(DatamoverTools):
         return self._entries(path, flags, self._listing(path, flags, options).result().stdout)
 
     def stat(self, path: PathArg, **options: Unpack[ListingOptions]) -> FileEntry:
-        """The entry of ``path`` itself (``ls -ld``; a symlink is not followed).
-
-        Raises:
-            DatamoverError: dtls failed (e.g. the path does not exist).
-        """
+        """The entry of ``path`` itself (``ls -ld``; a symlink is not followed);
+        :class:`DatamoverError` when dtls failed (e.g. the path does not exist)."""
         flags = argv.ls_flags(directory=True)
         job = self._listing(path, flags, options)
         entries = self._entries(path, flags, job.result().stdout)
@@ -96,12 +92,9 @@ class Datamover(DatamoverTools):
 
     def exists(self, path: PathArg, **options: Unpack[ListingOptions]) -> bool:
         """True when ``path`` exists on the data-transfer node (a dangling symlink exists,
-        as with ``os.path.lexists``).
-
-        False only when ls says ``No such file or directory``; any other failure (no
-        permission, a Slurm error) raises :class:`DatamoverError`, so a broken cluster is
-        never mistaken for a missing file.
-        """
+        as with ``os.path.lexists``). False only when ls says ``No such file or directory``;
+        any other failure (no permission, a Slurm error) raises :class:`DatamoverError`, so
+        a broken cluster is never mistaken for a missing file."""
         job = self._listing(path, argv.ls_flags(directory=True), options)
         try:
             job.result()
@@ -134,7 +127,6 @@ class Datamover(DatamoverTools):
         entries = [entry.bind(self) for entry in parse_ls(stdout, options=flags)]
         return listing.walk_entries(argv.path_text(top), entries)
 
-    # ------------------------------------------------------------------ transfers
     def cp(
         self,
         *src: PathArg,
@@ -147,34 +139,28 @@ class Datamover(DatamoverTools):
         """Copy ``src`` (one or more) to ``dst``: ``dtcp [-r] [-p] [-T] -- SRC... DST``.
 
         ``recursive`` copies directories, ``preserve`` keeps mode and times (``-p``),
-        ``no_target_directory`` makes ``dst`` the copy itself (``-T``, one source).
-        Returns the :class:`Job`; ``job.result()`` waits and raises on failure.
-        ``options`` (here and in every transfer): see
-        :class:`~taurus_datamover.datamover.JobOptions`.
+        ``no_target_directory`` makes ``dst`` the copy itself (``-T``, one source). Returns
+        the :class:`Job` (``job.result()`` waits and raises on failure), as every transfer
+        does; ``options``, those of every transfer: :class:`JobOptions`.
         """
         args = argv.cp_args(src, dst, recursive=recursive, preserve=preserve, no_target_directory=no_target_directory)
         return self._start("dtcp", args, options)
 
     def mv(self, *src: PathArg, dst: PathArg, **options: Unpack[JobOptions]) -> Job:
-        """Move ``src`` (one or more) to ``dst``: ``dtmv -- SRC... DST``; returns the Job.
-
-        A source written with a trailing slash that names a symlink (``"d/link/"``) is
-        refused before anything runs (:meth:`_refuse_links_behind_slashes`): to another
-        file system, mv would copy the directory behind the link and then empty it.
-        """
+        """Move ``src`` (one or more) to ``dst``: ``dtmv -- SRC... DST``. A source written
+        with a trailing slash that names a symlink (``"d/link/"``) is refused before anything
+        runs: to another file system, mv would copy the directory behind it, then empty it."""
         args = argv.mv_args(src, dst)
         self._refuse_links_behind_slashes("dtmv", src, options)
         return self._start("dtmv", args, options)
 
     def rm(self, *paths: PathArg, recursive: bool = False, **options: Unpack[JobOptions]) -> Job:
-        """Remove ``paths``: ``dtrm [-r] -- PATH...``; returns the Job.
-
-        Raises ``ValueError`` before anything runs for no path at all, an empty path, or
-        a path that names ``/``. With ``recursive``, a path written with a trailing slash
-        that names a symlink (``"d/link/"``) is refused with :class:`DatamoverError`
-        before anything is removed: ``rm -r link/`` deletes the contents of the directory
-        behind the link and then fails. ``rm("d/link")`` removes the link itself.
-        """
+        """Remove ``paths``: ``dtrm [-r] -- PATH...``. No path, an empty one or one that
+        names ``/`` is a ``DatamoverArgumentError`` before anything runs. With ``recursive``,
+        a path written with a trailing slash that names a symlink (``"d/link/"``) is refused
+        (:class:`DatamoverError`) before anything is removed: ``rm -r link/`` deletes the
+        contents of the directory behind the link, then fails. ``rm("d/link")`` removes the
+        link itself."""
         args = argv.rm_args(paths, recursive=recursive)
         if recursive:
             self._refuse_links_behind_slashes("dtrm", paths, options)
@@ -182,12 +168,8 @@ class Datamover(DatamoverTools):
 
     def _refuse_links_behind_slashes(self, tool: str, paths: Sequence[PathArg], options: Mapping[str, Any]) -> None:
         """Raise :class:`DatamoverError`, before ``tool`` runs, when an operand written
-        with a trailing slash names a symlink.
-
-        Only such operands are looked at, with one ``dtls -ld`` of them without their
-        slashes (no extra job otherwise). An operand that does not exist is left to
-        ``tool``, which reports it.
-        """
+        with a trailing slash names a symlink: one ``dtls -ld`` of those operands (only)
+        without their slashes. An operand that does not exist is left to ``tool``."""
         slashed = listing.slashed_operands(paths)
         if not slashed:
             return
@@ -214,12 +196,9 @@ class Datamover(DatamoverTools):
         )
 
     def rsync(self, src: PathArg, dst: PathArg, *rsync_options: str, **options: Unpack[JobOptions]) -> Job:
-        """``dtrsync OPTIONS... -- SRC DST``; returns the Job.
-
-        Each of ``rsync_options`` is one word starting with ``-`` (``"-a"``,
-        ``"--exclude=*.tmp"``); anything else is a ``ValueError``. See
-        :func:`.argv.rsync_args` for how path objects with a colon are kept local.
-        """
+        """``dtrsync OPTIONS... -- SRC DST``: each of ``rsync_options`` is one word starting
+        with ``-`` (``"-a"``, ``"--exclude=*.tmp"``), else a ``DatamoverArgumentError``; how
+        path objects with a colon are kept local: :func:`.argv.rsync_args`."""
         return self._start("dtrsync", argv.rsync_args(src, dst, rsync_options), options)
 
     def tar(
@@ -244,18 +223,14 @@ class Datamover(DatamoverTools):
 
     def tar_raw(self, *args: PathArg, **options: Unpack[JobOptions]) -> Job:
         """``dttar ARGS...`` with ``args`` passed unchanged (the caller's own tar command
-        line, e.g. ``"-tzf", archive``), plus the datamover options; returns the Job."""
+        line, e.g. ``"-tzf", archive``), plus the datamover options."""
         return self._start("dttar", args, options)
 
     def wget(self, url: str, dst: PathArg, **options: Unpack[JobOptions]) -> Job:
-        """Download ``url`` into the file ``dst``: ``dtwget --output-document=DST -- URL``.
-
-        ``dst`` is the file written (not a directory), so the result's name never depends
-        on the server; an existing file is overwritten. Returns the Job.
-        """
+        """Download ``url`` into the file ``dst``: ``dtwget --output-document=DST -- URL``
+        (``dst`` is the file, so its name never depends on the server; it is overwritten)."""
         return self._start("dtwget", argv.wget_args(url, dst), options)
 
-    # ------------------------------------------------------------------ sync and save
     def sync(
         self,
         src: PathArg,

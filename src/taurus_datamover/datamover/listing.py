@@ -1,8 +1,6 @@
-"""Reading ``dtls`` output for the file API: placed entries, ``walk`` triples, missing paths,
-and the symlinks behind trailing slashes that ``rm -r`` and ``mv`` must not follow.
-
-Pure functions of their arguments, like the argv rules beside them.
-"""
+"""Reading ``dtls`` output for the file API (pure functions, like the argv rules): placed
+entries, ``walk`` triples, missing paths, and the symlinks behind trailing slashes that
+``rm -r`` and ``mv`` must not follow."""
 
 from __future__ import annotations
 
@@ -63,15 +61,9 @@ def same_directory_key(path: str) -> str:
 
 
 def walk_entries(top: str, entries: Sequence[FileEntry]) -> Iterator[WalkTriple]:
-    """os.walk over one ``ls -R`` listing of ``top``: ``(dirpath, dirs, others)``, top-down.
-
-    ``dirs`` are the directory entries of ``dirpath``; ``others`` everything else,
-    symlinks included (a symlink to a directory is not followed, as ``ls -R`` does not).
-    As with ``os.walk``, removing entries from ``dirs`` while iterating prunes the walk,
-    and ``dirpath`` is ``top`` as given, joined with the names below it. Directories are
-    matched up through :func:`same_directory_key`, however ``top`` is spelt. A ``top``
-    that is not a directory yields nothing.
-    """
+    """``os.walk`` over one ``ls -R`` listing of ``top``, as ``Datamover.walk`` describes:
+    ``(dirpath, dirs, others)`` top-down, pruned through ``dirs``; directories are matched
+    up through :func:`same_directory_key`, however ``top`` is spelt."""
     if any(entry.directory is None for entry in entries):
         return  # a file operand: ls printed it without a header
     groups: dict[str, tuple[list[FileEntry], list[FileEntry]]] = {same_directory_key(top): ([], [])}
@@ -101,13 +93,8 @@ def is_missing_path_error(stderr: str) -> bool:
 
 def slashed_operands(paths: Iterable[PathArg]) -> list[tuple[str, str | bytes]]:
     """The operands written with a trailing slash, each as given (text) and without its
-    slashes (as given: str or bytes): ``"d/link/"`` -> ``("d/link/", "d/link")``.
-
-    Such an operand that names a symlink to a directory makes ``rm -r`` delete the
-    directory's contents through the link (then fail: the link is no directory), and
-    ``mv`` to another file system do the same after copying them. The root is left out
-    (``rm`` refuses it on its own grounds).
-    """
+    slashes (str or bytes, as given): ``"d/link/"`` -> ``("d/link/", "d/link")``; the root
+    is left out (``rm`` refuses it on its own grounds). Why they matter: ``Datamover.rm``."""
     found: list[tuple[str, str | bytes]] = []
     for path in paths:
         value = operand(path)
@@ -122,10 +109,5 @@ def links_behind_slashes(
 ) -> list[tuple[str, FileEntry]]:
     """Those of :func:`slashed_operands` whose entry, in an ``ls -ld`` of the operands
     without their slashes, is a symlink: ``(operand as given, the link's entry)``."""
-    by_name = {entry.name: entry for entry in entries}
-    links: list[tuple[str, FileEntry]] = []
-    for given, stripped in slashed:
-        entry = by_name.get(os.fsdecode(stripped))
-        if entry is not None and entry.type is EntryType.SYMLINK:
-            links.append((given, entry))
-    return links
+    links = {entry.name: entry for entry in entries if entry.type is EntryType.SYMLINK}
+    return [(given, links[os.fsdecode(bare)]) for given, bare in slashed if os.fsdecode(bare) in links]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from taurus_datamover.command import PathArg, ToolSet, as_arg
 from taurus_datamover.datamover.options import JOB_KEYS, JobOptions, SlurmOptions, pick_time_limit, submits_batch_job
-from taurus_datamover.errors import DatamoverError
+from taurus_datamover.errors import DatamoverArgumentError, DatamoverError
 from taurus_datamover.facts import TRANSFER_TOOLS
 from taurus_datamover.jobs import Job
 from taurus_datamover.models.jobs import JobInfo
@@ -73,7 +73,7 @@ class DatamoverTools(ToolSet):
     ) -> None:
         super().__init__(path_to_exe, verbosity, env=env)
         if not queue_patience >= 0:
-            raise ValueError(f"queue_patience must be a number of seconds >= 0, not {queue_patience!r}")
+            raise DatamoverArgumentError(f"queue_patience must be a number of seconds >= 0, not {queue_patience!r}")
         self.blocking = blocking
         self.time_limit = pick_time_limit(time_limit, time)
         self.account = account
@@ -89,7 +89,6 @@ class DatamoverTools(ToolSet):
         emulated site), i.e. at least ``dtls`` was found."""
         return self.has_tool("dtls")
 
-    # ------------------------------------------------------------------ argv and running
     def _options(self, options: Mapping[str, Any], allowed: frozenset[str] = JOB_KEYS) -> SlurmOptions:
         return SlurmOptions(self.blocking, self.time_limit, self.account).given(options, allowed)
 
@@ -99,7 +98,12 @@ class DatamoverTools(ToolSet):
 
     def build_argv(self, tool: str, args: Sequence[Arg], **options: Unpack[JobOptions]) -> list[str | bytes]:
         """``tool``'s path, ``args`` and the datamover options, placed before a ``--``."""
-        return self._options(options).placed(tool, [self.tool_path(tool), *map(as_arg, args)])
+        return self._argv(tool, args, options, JOB_KEYS)
+
+    def _argv(
+        self, tool: str, args: Sequence[Arg], options: Mapping[str, Any], allowed: frozenset[str]
+    ) -> list[str | bytes]:
+        return self._options(options, allowed).placed(tool, [self.tool_path(tool), *map(as_arg, args)])
 
     submits_batch_job = staticmethod(submits_batch_job)
 
@@ -117,7 +121,7 @@ class DatamoverTools(ToolSet):
     ) -> Job:
         """Start ``tool`` with ``args`` and a call's ``options`` of kind ``allowed``
         (``JOB_KEYS`` or ``LISTING_KEYS``); ``env`` is for this job only."""
-        argv = self._options(options, allowed).placed(tool, [self.tool_path(tool), *map(as_arg, args)])
+        argv = self._argv(tool, args, options, allowed)
         return self.spawn(
             argv, timeout=options.get("timeout"), env_overrides=env, expect_batch=submits_batch_job(tool, argv)
         )
@@ -168,7 +172,6 @@ class DatamoverTools(ToolSet):
     _canceller = canceller
     _watcher = watcher
 
-    # ------------------------------------------------------------------ job management
     def jobs(self, *, include_finished: bool = True, timeout: float | None = 120) -> list[JobInfo]:
         """Your datamover jobs as ``dtqueue`` lists them (``-t all``: recently finished too)."""
         args: tuple[str, ...] = ("-t", "all") if include_finished else ()
@@ -177,5 +180,5 @@ class DatamoverTools(ToolSet):
     def cancel(self, *job_ids: int, timeout: float | None = 120) -> None:
         """Cancel Slurm jobs by id with ``dtcancel`` (``DatamoverError`` if it refuses)."""
         if not job_ids:
-            raise ValueError("cancel() needs at least one job id")
+            raise DatamoverArgumentError("cancel() needs at least one job id")
         self.run("dtcancel", *(int(job_id) for job_id in job_ids), timeout=timeout).result()
