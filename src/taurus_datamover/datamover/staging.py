@@ -13,22 +13,21 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from taurus_datamover.datamover.argv import path_text
+from taurus_datamover.datamover.argv import cp_args, path_text
 from taurus_datamover.datamover.options import SlurmOptions
-from taurus_datamover.datamover.toolset import job_error
+from taurus_datamover.datamover.toolset import DatamoverTools, job_error
 from taurus_datamover.errors import CommandTimeout, DatamoverError, SaveError
 from taurus_datamover.jobs import JobOutput
 from taurus_datamover.workspace import CacheWorkspace, Workspace
 
 if TYPE_CHECKING:
     from taurus_datamover.command import PathArg
-    from taurus_datamover.datamover.files import Datamover
 
 #: What ``save`` is told to write into (see ``Datamover.save``).
 Place = CacheWorkspace | Workspace | str | os.PathLike[str] | None
 
 
-def cache_tools(dm: Datamover) -> Workspace:
+def cache_tools(dm: DatamoverTools) -> Workspace:
     """The ``ws_*`` tools for a cache workspace: next to the dt tools when they are there
     (an emulated site), else where :class:`Workspace` looks by default."""
     if dm.path_to_exe is not None:
@@ -39,7 +38,7 @@ def cache_tools(dm: Datamover) -> Workspace:
 
 
 def directory_for(
-    dm: Datamover, workspace: Place, cache_id: str | None, expire_in_days: int, filesystem: str | None
+    dm: DatamoverTools, workspace: Place, cache_id: str | None, expire_in_days: int, filesystem: str | None
 ) -> tuple[Path, CacheWorkspace | None]:
     """The directory ``save`` writes into, and the cache workspace it allocated for that
     (None: the place is not ``save``'s own, so it is never released)."""
@@ -57,7 +56,7 @@ def directory_for(
 
 
 def save(
-    dm: Datamover,
+    dm: DatamoverTools,
     save_fn: Callable[[Path], object],
     target_path: PathArg,
     options: Mapping[str, Any],
@@ -85,7 +84,7 @@ def save(
     except Exception:
         cleanup(owned, staging)
         raise
-    job = dm.cp(local, dst=target_path, recursive=True, no_target_directory=True, **options)
+    job = dm.run("dtcp", *cp_args([local], target_path, recursive=True, no_target_directory=True), **options)
     try:
         output = job.result()
     except (DatamoverError, CommandTimeout) as error:
