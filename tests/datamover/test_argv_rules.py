@@ -40,10 +40,12 @@ def test_cp_mv_rm_args() -> None:
     assert argv.rm_args(["/tmp/x/.."]) == ["--", "/tmp/x/.."]  # not the root
 
 
-@pytest.mark.parametrize("root", ["/", "//", "///", "/./.", "/..", "/a/../", b"/", b"//."])
-def test_rm_args_refuse_root(root: str | bytes) -> None:
+@pytest.mark.parametrize("root", ["/", "//", "///", "/./", "/./.", "/..", "/a/../", "/tmp/..", b"/", b"//.", Path("/")])
+def test_rm_refuses_root(shared_site: EmulatedSite, root: str | bytes | Path) -> None:
     with pytest.raises(ValueError, match="root"):
         argv.rm_args(["x", root])
+    with pytest.raises(ValueError, match="root"):  # before anything runs, among other paths
+        shared_site.datamover().rm("harmless", root, recursive=True)
 
 
 def test_tar_args() -> None:
