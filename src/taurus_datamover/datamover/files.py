@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from taurus_datamover.command import PathArg
-from taurus_datamover.datamover import argv, listing, staging
+from taurus_datamover.datamover import argv, listing
 from taurus_datamover.datamover.argv import Compression
 from taurus_datamover.datamover.listing import WalkTriple
 from taurus_datamover.datamover.options import LISTING_KEYS, JobOptions, ListingOptions
@@ -23,13 +23,13 @@ from taurus_datamover.errors import DatamoverError
 from taurus_datamover.jobs import Job, JobOutput
 from taurus_datamover.models.files import FileEntry
 from taurus_datamover.parsers.ls import UNAMBIGUOUS_LS_ENV, parse_ls
-from taurus_datamover.workspace import CacheWorkspace, Workspace
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from taurus_datamover.sync import SyncRun
     from taurus_datamover.sync.manifest import VerifyMode
+    from taurus_datamover.workspace import CacheWorkspace, Workspace
 
 #: Why a trailing slash on a symlink is refused, by tool.
 _FOLLOWS_LINK = {
@@ -70,12 +70,9 @@ class Datamover(DatamoverTools):
         lists the whole tree (``-R``). Every entry has a ``directory``, so ``entry.path``
         names it and ``copy_to``/``move_to``/``remove``/``list`` work. A file ``path``
         gives one entry (name = its base name); so does a symlink to a directory, as with
-        ``ls -l`` (list ``"link/"`` to see the directory behind it). ``options``: see
-        :class:`~taurus_datamover.datamover.ListingOptions`.
-
-        Raises:
-            DatamoverError: dtls failed (missing path, no permission, Slurm refused ...).
-            CommandTimeout: ``timeout`` seconds passed.
+        ``ls -l`` (list ``"link/"`` to see the directory behind it). ``options``: those of
+        every listing, :class:`ListingOptions`. Raises :class:`DatamoverError` when dtls
+        failed (a missing path, no permission, Slurm refused), ``CommandTimeout``.
         """
         flags = argv.ls_flags(all=all, recursive=recursive)
         return self._entries(path, flags, self._listing(path, flags, options).result().stdout)
@@ -107,19 +104,14 @@ class Datamover(DatamoverTools):
     def walk(self, top: PathArg, *, all: bool = False, **options: Unpack[ListingOptions]) -> Iterator[WalkTriple]:
         """Walk the tree under ``top`` like ``os.walk`` (top-down), from one ``ls -R``.
 
-        Yields ``(dirpath, dirs, files)`` where ``dirs`` and ``files`` are bound
-        :class:`FileEntry` lists (not names: sizes, times and types come free; use
-        ``e.name`` for names and ``e.path`` for paths). ``files`` holds every entry that
-        is not a directory, symlinks to directories included (they are not followed).
-        Removing entries from ``dirs`` prunes the walk, as with ``os.walk``. The whole
-        listing is made by one ``dtls -R`` job, run when ``walk`` is called (so its errors
-        are raised there, not while iterating); a ``top`` that is a file yields nothing.
-        A ``top`` that is a symlink to a directory is walked, as ``os.walk`` does (``ls
-        -H``); links below it are not followed. ``dirpath`` is ``top`` as text (spelt as
-        given: ``"d//"`` is walked like ``"d"``), joined with the names below.
-
-        Raises:
-            DatamoverError: dtls failed (a missing ``top``, an unreadable sub-directory).
+        Yields ``(dirpath, dirs, files)``: bound :class:`FileEntry` lists (sizes, times and
+        types come free; ``e.name``, ``e.path``); ``files`` is every entry that is not a
+        directory, symlinks to directories included (not followed). Removing entries from
+        ``dirs`` prunes the walk. The one ``dtls -R`` job runs when ``walk`` is called, so
+        its errors (:class:`DatamoverError`: a missing ``top``, an unreadable directory) are
+        raised there; a file ``top`` yields nothing, a symlink ``top`` to a directory is
+        walked (``ls -H``, as ``os.walk`` does). ``dirpath`` is ``top`` as text, spelt as
+        given (``"d//"`` is walked like ``"d"``), joined with the names below.
         """
         flags = argv.ls_flags(all=all, recursive=True, follow_top=True)
         stdout = self._listing(top, flags, options).result().stdout
@@ -287,6 +279,8 @@ class Datamover(DatamoverTools):
         output is cleaned up as after a success and its exception propagates. Returns the
         copy's output; a failed release after it is only a ``RuntimeWarning``.
         """
+        from taurus_datamover.datamover import staging  # loads the workspace tools only when needed
+
         return staging.save(
             self,
             save_fn,
