@@ -151,8 +151,8 @@ def bench_memory(root: Path) -> None:
 
 
 def bench_dm_ls(count: int, repeat: int) -> None:
+    from taurus_datamover.datamover.argv import ls_args, ls_flags
     from taurus_datamover.emulator.site import EmulatedSite
-    from taurus_datamover.file_api import ls_args, ls_flags
 
     base = Path(tempfile.mkdtemp(prefix="bench-dm-ls-"))
     try:

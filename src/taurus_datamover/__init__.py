@@ -15,8 +15,11 @@ if TYPE_CHECKING:
     from taurus_datamover.datamover import Datamover
     from taurus_datamover.errors import (
         CommandTimeout,
+        DatamoverArgumentError,
         DatamoverError,
+        JobOptionsError,
         ParseError,
+        SaveError,
         SyncError,
         TaurusDatamoverError,
         ToolError,
@@ -24,7 +27,6 @@ if TYPE_CHECKING:
         WorkspaceError,
         WorkspaceNotFound,
     )
-    from taurus_datamover.file_api import SaveError
     from taurus_datamover.jobs import Job, JobOutput, waitfor
     from taurus_datamover.models import (
         EntryType,
@@ -45,7 +47,9 @@ if TYPE_CHECKING:
 # light part of the package (the pytest plugin, an emulated tool) does not load pydantic.
 _LAZY = {
     "Datamover": "taurus_datamover.datamover",
-    "SaveError": "taurus_datamover.file_api",
+    "SaveError": "taurus_datamover.errors",
+    "DatamoverArgumentError": "taurus_datamover.errors",
+    "JobOptionsError": "taurus_datamover.errors",
     "CommandTimeout": "taurus_datamover.errors",
     "DatamoverError": "taurus_datamover.errors",
     "ParseError": "taurus_datamover.errors",
@@ -100,12 +104,14 @@ __all__ = [
     "CacheWorkspace",
     "CommandTimeout",
     "Datamover",
+    "DatamoverArgumentError",
     "DatamoverError",
     "EntryType",
     "FileEntry",
     "FilesystemInfo",
     "Job",
     "JobInfo",
+    "JobOptionsError",
     "JobOutput",
     "JobState",
     "ParseError",

@@ -5,11 +5,15 @@
  |    names the tool and every place that was searched.
  +-- ``ToolError``: a tool ran and failed; keeps argv, exit code, stdout and stderr.
  |    +-- ``DatamoverError``: a ``dt*`` tool (or its Slurm job) failed.
+ |    |    +-- ``SaveError``: ``Datamover.save`` could not copy; names where the data is.
  |    +-- ``WorkspaceError``: a ``ws_*`` tool refused, or a workspace name is invalid.
  |         +-- ``WorkspaceNotFound``
  +-- ``CommandTimeout`` (also ``TimeoutError``): a tool did not end in time.
  +-- ``ParseError`` (also ``ValueError``): tool output that cannot be read; keeps the
  |    line number and the raw line.
+ +-- ``DatamoverArgumentError`` (also ``ValueError``, ``TypeError``): a ``Datamover`` call's
+ |    argument refused before any tool runs.
+ |    +-- ``JobOptionsError``: Slurm options a call does not take, or the time limit twice.
  +-- ``SyncError``: a sync (``Datamover.sync``) was refused, a part failed, or the
       destination does not match the source; keeps the run id and every difference.
 
@@ -25,13 +29,17 @@ Errors also derive from the matching builtin so that ``except AttributeError`` /
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 from taurus_datamover.facts import TaurusDatamoverError
 
 __all__ = [
     "CommandTimeout",
+    "DatamoverArgumentError",
     "DatamoverError",
+    "JobOptionsError",
     "ParseError",
+    "SaveError",
     "SyncError",
     "TaurusDatamoverError",
     "ToolError",
@@ -140,6 +148,56 @@ def _rebuild_tool_error(
 
 class DatamoverError(ToolError):
     """A ``dt*`` tool, or the Slurm job it submitted, failed."""
+
+
+# -- datamover --
+class SaveError(DatamoverError):
+    """``Datamover.save`` wrote the data but could not copy it to its target.
+
+    The data was *not* thrown away: ``data_path`` is where it is (inside the cache
+    workspace ``workspace_name``, which was not released, or inside the given directory).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        data_path: str,
+        workspace_name: str | None = None,
+        argv: Sequence[str] = (),
+        returncode: int | None = None,
+        stdout: str | bytes | None = "",
+        stderr: str | bytes | None = "",
+    ) -> None:
+        super().__init__(message, argv=argv, returncode=returncode, stdout=stdout, stderr=stderr)
+        self.data_path = data_path
+        self.workspace_name = workspace_name
+
+    def __reduce__(self) -> tuple[object, ...]:
+        rebuild = partial(
+            SaveError,
+            data_path=self.data_path,
+            workspace_name=self.workspace_name,
+            argv=self.argv,
+            returncode=self.returncode,
+            stdout=self.stdout,
+            stderr=self.stderr,
+        )
+        return (rebuild, (self.message,))
+
+
+class DatamoverArgumentError(TaurusDatamoverError, ValueError, TypeError):
+    """An argument of a ``Datamover`` call refused before any tool runs: an empty path or
+    one with a NUL, something that is not a path, ``rm`` of ``/``, an rsync option that is
+    not one word, ``cancel()`` of no job.
+
+    Subclasses ``ValueError`` and ``TypeError``, what these were before they were typed.
+    """
+
+
+class JobOptionsError(DatamoverArgumentError):
+    """A ``Datamover`` call got a Slurm option it does not take (``blocking=`` for a
+    listing, a misspelt name), or both ``time_limit=`` and its old name ``time=``."""
 
 
 class WorkspaceError(ToolError):

@@ -30,8 +30,7 @@ from taurus_datamover import Datamover, Workspace
 from taurus_datamover.emulator.config import load_site_config
 from taurus_datamover.emulator.site import EmulatedSite
 from taurus_datamover.emulator.ws.db import Database
-from taurus_datamover.errors import CommandTimeout, DatamoverError
-from taurus_datamover.file_api import SaveError
+from taurus_datamover.errors import CommandTimeout, DatamoverError, SaveError
 from taurus_datamover.jobs import JobState
 
 #: Three sources of different kinds: a small file, a 1 MiB file, a directory tree.

@@ -204,7 +204,7 @@ class SyncRun:
             job = self.parts[index].job
             assert job is not None
             job.add_done_callback(functools.partial(self._part_ended, index))
-        watcher = self._dm._watcher()
+        watcher = self._dm.watcher()
         threading.Thread(
             target=nudge_watcher, args=(watcher, self._running_jobs), name="taurus-sync-nudge", daemon=True
         ).start()

@@ -18,8 +18,9 @@ import os
 import time
 from typing import TYPE_CHECKING
 
-from taurus_datamover import file_api
 from taurus_datamover.command import PathArg
+from taurus_datamover.datamover.argv import path_text
+from taurus_datamover.datamover.listing import is_missing_path_error
 from taurus_datamover.errors import DatamoverError, SyncError
 from taurus_datamover.models.jobs import JobState
 from taurus_datamover.sync.manifest import (
@@ -66,7 +67,7 @@ def _source_tree(dm: Datamover, src: str, time_limit: str | None) -> list[TreeIt
     try:
         items = list_tree(dm, src, time=time_limit)
     except DatamoverError as error:
-        if file_api.is_missing_path_error(error.stderr):
+        if is_missing_path_error(error.stderr):
             raise SyncError(f"the source {src!r} does not exist") from error
         raise
     if items is None:
@@ -89,7 +90,7 @@ def start_sync(
     count = check_jobs(jobs)
     mode = _check_verify(verify)
     limit = _check_time_limit(time_limit)
-    source, target = check_paths(file_api.path_text(src), file_api.path_text(dst))
+    source, target = check_paths(path_text(src), path_text(dst))
     items = _source_tree(dm, source, limit)
     parts = split(items, count)
     directories = directory_paths(items)

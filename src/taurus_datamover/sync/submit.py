@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from taurus_datamover import file_api
+from taurus_datamover.datamover.argv import rsync_args
 from taurus_datamover.errors import TaurusDatamoverError, ToolError
 from taurus_datamover.jobs import Job
 
@@ -77,7 +77,7 @@ def start_rsync(
     its canceller and watcher, like ``Datamover.rsync``; only the working directory
     differs, which ``Datamover.rsync`` does not offer.
     """
-    args = file_api.rsync_args(_directory_operand(src), _directory_operand(dst), options)
+    args = rsync_args(_directory_operand(src), _directory_operand(dst), options)
     argv = dm.build_argv("dtrsync", args, blocking=blocking, time=time)
     env = {**(dm.env if dm.env is not None else os.environ), **C_LOCALE}
     return Job(
@@ -85,8 +85,8 @@ def start_rsync(
         env=env,
         cwd=cwd,
         verbosity=dm.verbosity,
-        canceller=dm._canceller(),
-        watcher=dm._watcher(),
+        canceller=dm.canceller(),
+        watcher=dm.watcher(),
         error_class=dm.error_class,
         expect_batch=dm.submits_batch_job("dtrsync", argv),
     )

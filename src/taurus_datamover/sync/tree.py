@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from taurus_datamover.datamover.listing import WalkTriple
 from taurus_datamover.errors import ParseError
-from taurus_datamover.file_api import WalkTriple
 from taurus_datamover.models.files import EntryType, FileEntry
 
 if TYPE_CHECKING:

@@ -8,11 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from taurus_datamover import Datamover, DatamoverError, Workspace
-from taurus_datamover.cache_workspace import CacheWorkspace
-from taurus_datamover.datamover import SaveError
+from taurus_datamover import CacheWorkspace, Datamover, DatamoverError, SaveError, Workspace, WorkspaceWarning
 from taurus_datamover.emulator.site import EmulatedSite
-from taurus_datamover.workspace import WorkspaceWarning
 
 
 def workspace_names(site: EmulatedSite) -> set[str]:

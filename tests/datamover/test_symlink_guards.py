@@ -37,18 +37,27 @@ def target_files(top: Path) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------------- item 2: rm, mv, stat
-def test_rm_recursive_of_link_with_trailing_slash_is_refused(site: EmulatedSite, dm: Datamover) -> None:
+@pytest.mark.parametrize("tool", ["dtrm", "dtmv"])
+def test_a_link_with_a_trailing_slash_is_refused(site: EmulatedSite, dm: Datamover, tmp_path: Path, tool: str) -> None:
+    """``rm -r link/`` deletes the contents of the directory behind the link; ``mv link/``
+    to another file system copies them, then empties the directory: both refused."""
     d = make_linked_tree(site.grp)
     before = target_files(site.grp)
+    elsewhere = Path("/dev/shm") if os.path.isdir("/dev/shm") else tmp_path
+    dest = elsewhere / f"taurus-moved-{os.getpid()}"
+
+    def act(*paths: str | bytes | Path) -> object:
+        return dm.rm(*paths, recursive=True) if tool == "dtrm" else dm.mv(*paths, dst=dest)
+
     for spelling in (f"{d}/link/", f"{d}/link//", os.fsencode(f"{d}/link/")):
-        with pytest.raises(DatamoverError, match="refusing to run dtrm") as caught:
-            dm.rm(spelling, recursive=True)
+        with pytest.raises(DatamoverError, match=f"refusing to run {tool}") as caught:
+            act(spelling)
         assert "link/" in str(caught.value) and "'../target'" in str(caught.value)
         assert "Nothing was changed" in str(caught.value)
     with pytest.raises(DatamoverError, match="refusing"):  # among other operands: nothing runs
-        dm.rm(d / "a.txt", f"{d}/link/", recursive=True)
+        act(d / "a.txt", f"{d}/link/")
     assert target_files(site.grp) == before
-    assert (d / "a.txt").exists() and os.path.islink(d / "link")
+    assert (d / "a.txt").exists() and os.path.islink(d / "link") and not dest.exists()
 
 
 def test_rm_of_a_real_directory_with_trailing_slash_still_works(site: EmulatedSite, dm: Datamover) -> None:
@@ -63,18 +72,6 @@ def test_rm_of_a_real_directory_with_trailing_slash_still_works(site: EmulatedSi
 def test_rm_of_a_missing_path_with_slash_is_left_to_rm(site: EmulatedSite, dm: Datamover) -> None:
     with pytest.raises(DatamoverError, match="No such file"):
         dm.rm(f"{site.grp}/nothing/", recursive=True).result(timeout=60)
-
-
-def test_mv_of_link_with_trailing_slash_is_refused(site: EmulatedSite, dm: Datamover, tmp_path: Path) -> None:
-    """To another file system mv copies the directory behind the link, then empties it."""
-    d = make_linked_tree(site.grp)
-    before = target_files(site.grp)
-    elsewhere = Path("/dev/shm") if os.path.isdir("/dev/shm") else tmp_path
-    dest = elsewhere / f"taurus-moved-{os.getpid()}"
-    with pytest.raises(DatamoverError, match="refusing to run dtmv"):
-        dm.mv(f"{d}/link/", dst=dest)
-    assert not dest.exists()
-    assert target_files(site.grp) == before
 
 
 def test_stat_of_link_with_slash_names_the_base_and_remove_keeps_the_target(site: EmulatedSite, dm: Datamover) -> None:

@@ -1,0 +1,175 @@
+"""The argv rules of the file API of :class:`~taurus_datamover.Datamover`: pure functions.
+
+Each builder returns the arguments of one wrapped command (without the tool path and the
+datamover's own options, which :mod:`.options` places) and refuses a dangerous request
+before anything runs, so each can be tested exactly. The rules they keep:
+
+* every operand comes after a ``--`` end-of-options marker, so a file called ``-rf`` is a
+  file (the datamover options go before that marker, and the dt tools only strip their
+  options before it);
+* a path given as the value of an option (``tar --file=``, ``wget --output-document=``)
+  that is exactly ``-`` would mean stdin/stdout to the tool: it becomes ``./-``;
+* nothing goes through a shell: argv entries are passed as they are, ``bytes`` included
+  (raw file names that are not UTF-8), so spaces, quotes and newlines need no quoting.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections.abc import Iterable, Sequence
+from typing import Literal
+
+from taurus_datamover.command import PathArg, as_arg
+from taurus_datamover.errors import DatamoverArgumentError
+from taurus_datamover.parsers.ls import UNAMBIGUOUS_LS_OPTIONS
+
+#: Compression programs ``Datamover.tar`` can ask tar for; tar's option is ``--`` + the name.
+Compression = Literal["gzip", "bzip2", "xz", "zstd"]
+_COMPRESSIONS = ("gzip", "bzip2", "xz", "zstd")
+
+
+def path_text(path: PathArg) -> str:
+    """``path`` as text the way ls prints it back: raw bytes kept as surrogate escapes.
+    Raises :class:`DatamoverArgumentError` for an empty path, one holding a NUL (no
+    program can take it), or anything that is not ``str``, ``bytes`` or ``os.PathLike``."""
+    if not isinstance(path, (str, bytes, os.PathLike)):
+        raise DatamoverArgumentError(f"not a path: {path!r}")
+    text = os.fsdecode(path)
+    if not text or "\x00" in text:
+        raise DatamoverArgumentError(f"not a path a program can take: {text!r}")
+    return text
+
+
+def operand(path: PathArg) -> str | bytes:
+    """One path operand (checked: not empty, no NUL), str or bytes as given."""
+    path_text(path)
+    return as_arg(path)
+
+
+def _operands(paths: Iterable[PathArg], what: str) -> list[str | bytes]:
+    values = [operand(p) for p in paths]
+    if not values:
+        raise DatamoverArgumentError(f"no {what} given")
+    return values
+
+
+def _option_value(option: str, path: PathArg) -> str | bytes:
+    """``--option=path`` in one argv entry; a path of exactly ``-`` becomes ``./-``
+    (``-`` would mean stdin/stdout to tar and wget)."""
+    value = operand(path)
+    if isinstance(value, bytes):
+        return option.encode("ascii") + b"=" + (b"./-" if value == b"-" else value)
+    return f"{option}={'./-' if value == '-' else value}"
+
+
+def _is_root(path: PathArg) -> bool:
+    """True when ``path`` names ``/`` lexically (``/``, ``//``, ``/./``, ``/a/..``)."""
+    text = os.fsdecode(as_arg(path))
+    return text.startswith("/") and posixpath.normpath(text) in ("/", "//")
+
+
+def _flags(*wanted: tuple[bool, str]) -> list[str]:
+    return [flag for condition, flag in wanted if condition]  # those whose condition holds
+
+
+def ls_flags(
+    *, all: bool = False, recursive: bool = False, directory: bool = False, follow_top: bool = False
+) -> list[str]:
+    """The ls options of the file API: ``UNAMBIGUOUS_LS_OPTIONS`` (one line per entry,
+    ``-b`` escaped names, epoch times with nanoseconds) plus ``-A`` (hidden entries, never
+    ``.`` and ``..``), ``-R``, ``-d`` and ``-H`` (``follow_top``: a symlink named as the
+    operand is followed, none below it) as asked.
+
+    ``-A`` rather than ``-a``: an entry ``..`` would offer ``remove()`` and ``copy_to()``
+    on the parent directory, and ``os.listdir``/``os.walk`` do not list them either.
+    """
+    return [*UNAMBIGUOUS_LS_OPTIONS, *_flags((all, "-A"), (recursive, "-R"), (directory, "-d"), (follow_top, "-H"))]
+
+
+def ls_args(path: PathArg, flags: Sequence[str]) -> list[str | bytes]:
+    """``FLAGS -- PATH``."""
+    return [*flags, "--", operand(path)]
+
+
+def cp_args(
+    src: Sequence[PathArg],
+    dst: PathArg,
+    *,
+    recursive: bool = False,
+    preserve: bool = False,
+    no_target_directory: bool = False,
+) -> list[str | bytes]:
+    """``[-r] [-p] [-T] -- SRC... DST`` (``-T``: ``DST`` is the copy itself; one source)."""
+    sources = _operands(src, "source")
+    if no_target_directory and len(sources) != 1:
+        raise DatamoverArgumentError("no_target_directory takes exactly one source")
+    flags = _flags((recursive, "-r"), (preserve, "-p"), (no_target_directory, "-T"))
+    return [*flags, "--", *sources, operand(dst)]
+
+
+def mv_args(src: Sequence[PathArg], dst: PathArg) -> list[str | bytes]:
+    """``-- SRC... DST``."""
+    return ["--", *_operands(src, "source"), operand(dst)]
+
+
+def rm_args(paths: Sequence[PathArg], *, recursive: bool = False) -> list[str | bytes]:
+    """``[-r] -- PATH...``; refuses an empty list and any path that names ``/``. No ``-f``:
+    a missing path is an error (a typo shows); with stdin at ``/dev/null`` rm asks nothing."""
+    operands = _operands(paths, "path to remove")
+    for path in paths:
+        if _is_root(path):
+            raise DatamoverArgumentError(f"refusing to remove the root directory ({os.fsdecode(as_arg(path))!r})")
+    return [*(["-r"] if recursive else []), "--", *operands]
+
+
+def rsync_args(src: PathArg, dst: PathArg, options: Sequence[str]) -> list[str | bytes]:
+    """``OPTIONS... -- SRC DST``. Every option is one word starting with ``-``
+    (``--exclude=PATTERN``, not ``--exclude PATTERN``), so none can swallow or become an
+    operand. A relative path object with a ``:`` before its first ``/`` gets ``./`` in front:
+    rsync would read ``a:b`` as host ``a``, and a path object always means a local file."""
+    for option in options:
+        if not isinstance(option, str) or not option.startswith("-") or option in ("-", "--"):
+            raise DatamoverArgumentError(f"not an rsync option (use one word like '--opt=value'): {option!r}")
+    return [*options, "--", _local_rsync_operand(src), _local_rsync_operand(dst)]
+
+
+def _local_rsync_operand(path: PathArg) -> str | bytes:
+    value = operand(path)
+    if isinstance(path, os.PathLike):
+        text = os.fsdecode(value)
+        if not text.startswith("/") and ":" in text.split("/", 1)[0]:
+            return "./" + value if isinstance(value, str) else b"./" + value
+    return value
+
+
+def tar_args(
+    archive: PathArg,
+    members: Sequence[PathArg],
+    *,
+    create: bool = True,
+    compress: Compression | None = None,
+    directory: PathArg | None = None,
+) -> list[str | bytes]:
+    """``--create|--extract [--gzip|...] --force-local --file=ARCHIVE [--directory=DIR]
+    [--no-wildcards] -- MEMBER...``: an archive name with a colon is a file, not
+    ``host:file``; member names to extract are names, not patterns."""
+    if compress is not None and compress not in _COMPRESSIONS:
+        raise DatamoverArgumentError(f"unknown compression {compress!r}; one of {sorted(_COMPRESSIONS)}")
+    names = [operand(m) for m in members]
+    if create and not names:
+        raise DatamoverArgumentError("creating an archive needs at least one member")
+    args: list[str | bytes] = ["--create" if create else "--extract", *_flags((compress is not None, f"--{compress}"))]
+    args += ["--force-local", _option_value("--file", archive)]
+    if directory is not None:
+        args.append(_option_value("--directory", directory))
+    return [*args, *_flags((not create and bool(names), "--no-wildcards")), "--", *names]
+
+
+def wget_args(url: str, dst: PathArg) -> list[str | bytes]:
+    """``--output-document=DST -- URL``: the download is written to the file ``DST``."""
+    if not isinstance(url, str) or not url:
+        raise DatamoverArgumentError(f"not a URL: {url!r}")
+    if "\x00" in url or "\n" in url:
+        raise DatamoverArgumentError(f"URL contains a control character: {url!r}")
+    return [_option_value("--output-document", dst), "--", url]

@@ -1,0 +1,113 @@
+"""Reading ``dtls`` output for the file API (pure functions, like the argv rules): placed
+entries, ``walk`` triples, missing paths, and the symlinks behind trailing slashes that
+``rm -r`` and ``mv`` must not follow."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from collections.abc import Iterable, Iterator, Sequence
+
+from taurus_datamover.command import PathArg
+from taurus_datamover.datamover.argv import operand
+from taurus_datamover.models.files import EntryType, FileEntry
+
+#: ``(dirpath, directories, other entries)``: what ``Datamover.walk`` yields.
+WalkTriple = tuple[str, list[FileEntry], list[FileEntry]]
+
+#: ls's own error lines: ``ls: ...``, or ``/usr/bin/ls: ...`` when started by its full
+#: path (srun does that).
+_LS_LINE = re.compile(r"^(?:\S*/)?ls: ")
+#: ls's message for a path that does not exist, in the C locale (``LC_ALL=C``).
+_MISSING = re.compile(r"^(?:\S*/)?ls: cannot access .*: No such file or directory$")
+#: A line of srun's own (``srun: error: localhost: task 0: Exited with exit code 2``).
+_SRUN_OWN_LINE = re.compile(r"srun: (?:error|warning|info): [^\n]*\n")
+_SLASHES = re.compile(r"/+")
+
+
+def listing_is_directory(stdout: str) -> bool:
+    """True when ``ls -l`` output (``-b`` form, no ``-R``) lists a directory's contents:
+    ls starts those with ``total N``, while a file operand (or ``-d``) gives its entry line,
+    which starts with the mode (with ``-b`` no name spans lines, so the first line decides)."""
+    return stdout.startswith("total ")
+
+
+def place_entries(entries: list[FileEntry]) -> list[FileEntry]:
+    """Split the entries of file operands (``ls -l FILE``, ``ls -ld``), which ls prints
+    under the name they were given, into directory and base name, so ``entry.path`` is
+    usable: ``/a/b`` -> ``/a``, ``b``; ``d/link/`` -> ``d``, ``link`` (without the trailing
+    slash: for a symlink to a directory, the link). Entries with a directory are kept.
+    """
+    placed: list[FileEntry] = []
+    for entry in entries:
+        head, tail = posixpath.split(entry.name.rstrip("/") or entry.name)  # "d/link/": base name "link"
+        if entry.directory is None and head and tail:
+            entry = entry.model_copy(update={"directory": head, "name": tail})
+        elif entry.directory is None and tail and tail != entry.name:
+            entry = entry.model_copy(update={"name": tail})
+        placed.append(entry)
+    return placed
+
+
+def same_directory_key(path: str) -> str:
+    """``path`` with every run of slashes made one and no trailing slash (``/`` stays).
+
+    ls names the directories of ``ls -R`` by joining names to the operand its own way
+    (``d//`` lists ``d//`` and then ``d/sub``); the walk and the listing meet on this key,
+    so the spelling of ``top`` never decides what is found."""
+    key = _SLASHES.sub("/", path)
+    return key.rstrip("/") or key
+
+
+def walk_entries(top: str, entries: Sequence[FileEntry]) -> Iterator[WalkTriple]:
+    """``os.walk`` over one ``ls -R`` listing of ``top``, as ``Datamover.walk`` describes:
+    ``(dirpath, dirs, others)`` top-down, pruned through ``dirs``; directories are matched
+    up through :func:`same_directory_key`, however ``top`` is spelt."""
+    if any(entry.directory is None for entry in entries):
+        return  # a file operand: ls printed it without a header
+    groups: dict[str, tuple[list[FileEntry], list[FileEntry]]] = {same_directory_key(top): ([], [])}
+    for entry in entries:
+        assert entry.directory is not None
+        dirs, others = groups.setdefault(same_directory_key(entry.directory), ([], []))
+        (dirs if entry.is_dir else others).append(entry)
+    stack = [top]
+    while stack:
+        dirpath = stack.pop()
+        dirs, others = groups.get(same_directory_key(dirpath), ([], []))
+        yield dirpath, dirs, others
+        stack.extend(reversed([posixpath.join(dirpath, d.name) for d in dirs]))
+
+
+def is_missing_path_error(stderr: str) -> bool:
+    """True when ``LC_ALL=C ls`` said a path does not exist (and nothing else failed).
+
+    Only ls's own lines count: Slurm's (``srun: error: ... Exited with exit code 2``) are
+    expected around them, and with no ls line at all the failure was not ls's. srun writes
+    its own lines while it forwards the task's stderr, so one may land inside an ls line
+    (``ls: srun: error: ...\\ncannot access ...``): those are taken out wherever they are.
+    """
+    lines = [line for line in _SRUN_OWN_LINE.sub("", stderr).split("\n") if _LS_LINE.match(line)]
+    return bool(lines) and all(_MISSING.match(line) for line in lines)
+
+
+def slashed_operands(paths: Iterable[PathArg]) -> list[tuple[str, str | bytes]]:
+    """The operands written with a trailing slash, each as given (text) and without its
+    slashes (str or bytes, as given): ``"d/link/"`` -> ``("d/link/", "d/link")``; the root
+    is left out (``rm`` refuses it on its own grounds). Why they matter: ``Datamover.rm``."""
+    found: list[tuple[str, str | bytes]] = []
+    for path in paths:
+        value = operand(path)
+        text = os.fsdecode(value)
+        if text.endswith("/") and text.strip("/"):
+            found.append((text, value.rstrip(b"/") if isinstance(value, bytes) else value.rstrip("/")))
+    return found
+
+
+def links_behind_slashes(
+    slashed: Sequence[tuple[str, str | bytes]], entries: Sequence[FileEntry]
+) -> list[tuple[str, FileEntry]]:
+    """Those of :func:`slashed_operands` whose entry, in an ``ls -ld`` of the operands
+    without their slashes, is a symlink: ``(operand as given, the link's entry)``."""
+    links = {entry.name: entry for entry in entries if entry.type is EntryType.SYMLINK}
+    return [(given, links[os.fsdecode(bare)]) for given, bare in slashed if os.fsdecode(bare) in links]

@@ -1,0 +1,112 @@
+"""Staging for :meth:`Datamover.save <taurus_datamover.Datamover.save>`: write where this
+node can (a cache workspace, or a directory given), then copy with ``dtcp``; when the copy
+fails nothing is released or removed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+import warnings
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from taurus_datamover.datamover.argv import cp_args, path_text
+from taurus_datamover.datamover.options import SlurmOptions
+from taurus_datamover.datamover.toolset import DatamoverTools, job_error
+from taurus_datamover.errors import CommandTimeout, DatamoverError, SaveError
+from taurus_datamover.jobs import JobOutput
+from taurus_datamover.workspace import CacheWorkspace, Workspace
+
+if TYPE_CHECKING:
+    from taurus_datamover.command import PathArg
+
+#: What ``save`` is told to write into (see ``Datamover.save``).
+Place = CacheWorkspace | Workspace | str | os.PathLike[str] | None
+
+
+def cache_tools(dm: DatamoverTools) -> Workspace:
+    """The ``ws_*`` tools for a cache workspace: next to the dt tools when they are there
+    (an emulated site), else where :class:`Workspace` looks by default."""
+    if dm.path_to_exe is not None:
+        here = Workspace(dm.path_to_exe, env=dm.env)
+        if here.has_tool("ws_allocate") and here.has_tool("ws_release"):
+            return here
+    return Workspace(env=dm.env)
+
+
+def directory_for(
+    dm: DatamoverTools, workspace: Place, cache_id: str | None, expire_in_days: int, filesystem: str | None
+) -> tuple[Path, CacheWorkspace | None]:
+    """The directory ``save`` writes into, and the cache workspace it allocated for that
+    (None: the place is not ``save``'s own, so it is never released)."""
+    if isinstance(workspace, CacheWorkspace):
+        return Path(workspace.path), None
+    if workspace is None or isinstance(workspace, Workspace):
+        cache = CacheWorkspace(
+            id=cache_id or f"dm-save-{uuid.uuid4().hex[:12]}",
+            expire_in_days=expire_in_days,
+            filesystem=filesystem,
+            workspace=workspace if workspace is not None else cache_tools(dm),
+        )
+        return Path(cache.path), cache
+    return Path(workspace), None
+
+
+def save(
+    dm: DatamoverTools,
+    save_fn: Callable[[Path], object],
+    target_path: PathArg,
+    options: Mapping[str, Any],
+    *,
+    workspace: Place,
+    cache_id: str | None,
+    expire_in_days: int,
+    filesystem: str | None,
+) -> JobOutput:
+    """``Datamover.save``; the target and the options are checked before anything is
+    allocated or written."""
+    target = path_text(target_path)
+    name = os.path.basename(target.rstrip("/"))
+    if name in ("", ".", ".."):
+        name = "data"
+    SlurmOptions().given(options)
+    directory, owned = directory_for(dm, workspace, cache_id, expire_in_days, filesystem)
+    staging: Path | None = None
+    try:
+        staging = Path(tempfile.mkdtemp(prefix="dm-save-", dir=directory))
+        local = staging / name
+        save_fn(local)
+        if not os.path.lexists(local):
+            raise FileNotFoundError(f"save_fn wrote nothing at {local}")
+    except Exception:
+        cleanup(owned, staging)
+        raise
+    job = dm.run("dtcp", *cp_args([local], target_path, recursive=True, no_target_directory=True), **options)
+    try:
+        output = job.result()
+    except (DatamoverError, CommandTimeout) as error:
+        workspace_name = owned.name if owned is not None else None
+        kept = f"the data is kept at {local}"
+        if workspace_name is not None:
+            kept += f" (cache workspace {workspace_name!r}, not released)"
+        message = f"copying to {target} failed ({type(error).__name__}); {kept}"
+        raise job_error(message, job, SaveError, data_path=str(local), workspace_name=workspace_name) from error
+    cleanup(owned, staging)
+    return output
+
+
+def cleanup(owned: CacheWorkspace | None, staging: Path | None) -> None:
+    """Release the cache workspace ``save`` created, or remove its own directory in a
+    place it was given (or in a workspace ``ws_allocate`` reused: that one is kept);
+    a failure is a warning (nothing of value is lost)."""
+    try:
+        if owned is not None and owned.owned:
+            owned.cleanup()
+        elif staging is not None:
+            shutil.rmtree(staging)
+    except Exception as error:
+        what = f"cache workspace {owned.name!r}" if owned is not None else str(staging)
+        warnings.warn(f"could not clean up {what}: {error}", RuntimeWarning, stacklevel=4)

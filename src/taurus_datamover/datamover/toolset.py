@@ -1,0 +1,184 @@
+"""The ``dt*`` tools as methods (the original API), their Slurm options and their queue."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from taurus_datamover.command import PathArg, ToolSet, as_arg
+from taurus_datamover.datamover.options import JOB_KEYS, JobOptions, SlurmOptions, pick_time_limit, submits_batch_job
+from taurus_datamover.errors import DatamoverArgumentError, DatamoverError
+from taurus_datamover.facts import TRANSFER_TOOLS
+from taurus_datamover.jobs import Job
+from taurus_datamover.models.jobs import JobInfo
+from taurus_datamover.parsers.slurm import parse_squeue
+from taurus_datamover.tools import DATAMOVER_FAMILY
+from taurus_datamover.watcher import PATIENCE, JobWatcher, watcher_for
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+Arg = PathArg | int | float
+
+
+def job_error(message: str, job: Job, error: type[DatamoverError] = DatamoverError, **extra: Any) -> DatamoverError:
+    """``error`` (``extra``: its own fields) with the evidence of ``job``: argv, exit code,
+    both streams."""
+    return error(
+        message, argv=job.argv, returncode=job.returncode, stdout=job.stdout_text, stderr=job.stderr_text, **extra
+    )
+
+
+class DatamoverTools(ToolSet):
+    """The ``dt*`` tools as methods (``dm.dtcp('-r', src, dst)``), each call a :class:`Job`.
+
+    ``blocking=True`` (the default, as in the original) appends ``--blocking`` to the calls
+    of the transfer tools (``dtls dtcp dtmv dtrm dtrsync dttar dtwget``), so the tool runs in
+    the foreground through ``srun`` and the job ends when the transfer has. With
+    ``blocking=False`` they submit a batch job, which the Job follows through the queue
+    (``dtqueue``) until it ends.
+
+    Args:
+        path_to_exe: directory (or ``os.pathsep``-separated directories) holding the tools;
+            ``None`` searches ``TAURUS_DATAMOVER_PATH``, the ZIH location, then ``PATH``.
+        blocking: add ``--blocking`` to transfer tools, so calls end with the transfer.
+        verbosity: 0 captures the output; 1 also prints each command line; 2 also echoes
+            the output as it arrives (it is still captured).
+        env: environment for the tools (default: this process's, at call time).
+        time_limit: default ``--time`` for transfer jobs (Slurm syntax, e.g. ``"2:00:00"``);
+            ``time=`` is its first name and still works.
+        account: default ``--account`` for transfer jobs.
+        queue_patience: seconds the queue (``dtqueue``) may fail without a break while a
+            batch job is followed, before the job ends UNKNOWN (default 60).
+    """
+
+    family = DATAMOVER_FAMILY
+    error_class = DatamoverError
+
+    def __init__(
+        self,
+        path_to_exe: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
+        blocking: bool = True,
+        verbosity: int = 0,
+        *,
+        env: Mapping[str, str] | None = None,
+        time_limit: str | None = None,
+        account: str | None = None,
+        queue_patience: float = PATIENCE,
+        time: str | None = None,
+    ) -> None:
+        super().__init__(path_to_exe, verbosity, env=env)
+        if not queue_patience >= 0:
+            raise DatamoverArgumentError(f"queue_patience must be a number of seconds >= 0, not {queue_patience!r}")
+        self.blocking = blocking
+        self.time_limit = pick_time_limit(time_limit, time)
+        self.account = account
+        self.queue_patience = float(queue_patience)
+
+    @property
+    def time(self) -> str | None:
+        """The first name of :attr:`time_limit`."""
+        return self.time_limit
+
+    def is_cluster(self) -> bool:
+        """True when the datamover tools are installed here (we are on a cluster or an
+        emulated site), i.e. at least ``dtls`` was found."""
+        return self.has_tool("dtls")
+
+    def _options(self, options: Mapping[str, Any], allowed: frozenset[str] = JOB_KEYS) -> SlurmOptions:
+        return SlurmOptions(self.blocking, self.time_limit, self.account).given(options, allowed)
+
+    def datamover_options(self, tool: str, **options: Unpack[JobOptions]) -> list[str]:
+        """The datamover's own options for a call of ``tool`` (none for other tools)."""
+        return self._options(options).words() if tool in TRANSFER_TOOLS else []
+
+    def build_argv(self, tool: str, args: Sequence[Arg], **options: Unpack[JobOptions]) -> list[str | bytes]:
+        """``tool``'s path, ``args`` and the datamover options, placed before a ``--``."""
+        return self._argv(tool, args, options, JOB_KEYS)
+
+    def _argv(
+        self, tool: str, args: Sequence[Arg], options: Mapping[str, Any], allowed: frozenset[str]
+    ) -> list[str | bytes]:
+        return self._options(options, allowed).placed(tool, [self.tool_path(tool), *map(as_arg, args)])
+
+    submits_batch_job = staticmethod(submits_batch_job)
+
+    def run(self, tool: str, *args: Arg, **options: Unpack[JobOptions]) -> Job:
+        """Run ``tool`` with ``args`` (plus the datamover options) and return its Job."""
+        return self._start(tool, args, options)
+
+    def _start(
+        self,
+        tool: str,
+        args: Sequence[Arg],
+        options: Mapping[str, Any],
+        allowed: frozenset[str] = JOB_KEYS,
+        env: Mapping[str, str] | None = None,
+    ) -> Job:
+        """Start ``tool`` with ``args`` and a call's ``options`` of kind ``allowed``
+        (``JOB_KEYS`` or ``LISTING_KEYS``); ``env`` is for this job only."""
+        argv = self._argv(tool, args, options, allowed)
+        return self.spawn(
+            argv, timeout=options.get("timeout"), env_overrides=env, expect_batch=submits_batch_job(tool, argv)
+        )
+
+    def _search_path(self) -> str | None:
+        return (self.env if self.env is not None else os.environ).get("PATH")
+
+    def canceller(self) -> Callable[[int], None] | None:
+        """How to cancel this datamover's Slurm jobs: ``dtcancel N`` where it exists, else
+        ``scancel N``; None when neither does."""
+        found = self.has_tool("dtcancel")
+        tool = self.tool_path("dtcancel") if found else shutil.which("scancel", path=self._search_path())
+        if tool is None:
+            return None
+        env = self.env
+
+        def cancel(job_id: int) -> None:
+            argv = [tool, str(job_id)]
+            proc = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=60, env=env)
+            if proc.returncode != 0:
+                raise DatamoverError(
+                    f"could not cancel Slurm job {job_id}",
+                    argv=argv,
+                    returncode=proc.returncode,
+                    stdout=proc.stdout,
+                    stderr=proc.stderr,
+                )
+
+        return cancel
+
+    def queue_argv(self) -> list[str] | None:
+        """The queue query the shared watcher runs for this datamover's batch jobs."""
+        if self.has_tool("dtqueue"):
+            return [self.tool_path("dtqueue"), "-t", "all"]
+        squeue = shutil.which("squeue", path=self._search_path())
+        if squeue is None:
+            return None
+        return [squeue, "-t", "all", "-u", getpass.getuser()]
+
+    def watcher(self) -> JobWatcher | None:
+        """The shared watcher that follows this datamover's batch jobs (None: no queue)."""
+        argv = self.queue_argv()
+        if argv is None:
+            return None
+        return watcher_for(argv, self.env, ask_scontrol=not self.has_tool("dtqueue"), patience=self.queue_patience)
+
+    # The tool-set base class asks these two hooks for every job it starts.
+    _canceller = canceller
+    _watcher = watcher
+
+    def jobs(self, *, include_finished: bool = True, timeout: float | None = 120) -> list[JobInfo]:
+        """Your datamover jobs as ``dtqueue`` lists them (``-t all``: recently finished too)."""
+        args: tuple[str, ...] = ("-t", "all") if include_finished else ()
+        return parse_squeue(self.run("dtqueue", *args, timeout=timeout).result().stdout)
+
+    def cancel(self, *job_ids: int, timeout: float | None = 120) -> None:
+        """Cancel Slurm jobs by id with ``dtcancel`` (``DatamoverError`` if it refuses)."""
+        if not job_ids:
+            raise DatamoverArgumentError("cancel() needs at least one job id")
+        self.run("dtcancel", *(int(job_id) for job_id in job_ids), timeout=timeout).result()
