@@ -56,10 +56,9 @@ from taurus_datamover.tools import DATAMOVER_FAMILY
 from taurus_datamover.watcher import PATIENCE, JobWatcher, watcher_for
 
 if TYPE_CHECKING:
-    from taurus_datamover.cache_workspace import CacheWorkspace
     from taurus_datamover.sync import SyncRun
     from taurus_datamover.sync.manifest import VerifyMode
-    from taurus_datamover.workspace import Workspace
+    from taurus_datamover.workspace import CacheWorkspace, Workspace
 
 __all__ = ["TRANSFER_TOOLS", "Datamover", "SaveError"]
 
@@ -722,8 +721,7 @@ class Datamover(ToolSet):
         filesystem: str | None,
     ) -> _SavePlace:
         """Where ``save`` writes; allocates the cache workspace when it is ``save``'s own."""
-        from taurus_datamover.cache_workspace import CacheWorkspace
-        from taurus_datamover.workspace import Workspace
+        from taurus_datamover.workspace import CacheWorkspace, Workspace
 
         if isinstance(workspace, CacheWorkspace):
             return _SavePlace(workspace.path, None)

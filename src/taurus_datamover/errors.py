@@ -7,11 +7,16 @@
  |    +-- ``DatamoverError``: a ``dt*`` tool (or its Slurm job) failed.
  |    +-- ``WorkspaceError``: a ``ws_*`` tool refused, or a workspace name is invalid.
  |         +-- ``WorkspaceNotFound``
+ |         +-- ``WorkspaceArgumentError`` (also ``ValueError``): text the tools would
+ |              print back raw (checked before any tool runs).
  +-- ``CommandTimeout`` (also ``TimeoutError``): a tool did not end in time.
  +-- ``ParseError`` (also ``ValueError``): tool output that cannot be read; keeps the
  |    line number and the raw line.
  +-- ``SyncError``: a sync (``Datamover.sync``) was refused, a part failed, or the
       destination does not match the source; keeps the run id and every difference.
+
+``WorkspaceWarning`` (a ``UserWarning``) is issued, not raised: a tool succeeded but said
+something the caller should know.
 
 Errors also derive from the matching builtin so that ``except AttributeError`` /
 ``except TimeoutError`` / ``except ValueError`` written for plain Python keep working.
@@ -29,8 +34,10 @@ __all__ = [
     "TaurusDatamoverError",
     "ToolError",
     "ToolNotFoundError",
+    "WorkspaceArgumentError",
     "WorkspaceError",
     "WorkspaceNotFound",
+    "WorkspaceWarning",
     "tail",
 ]
 
@@ -146,6 +153,22 @@ class WorkspaceError(ToolError):
 
 class WorkspaceNotFound(WorkspaceError):
     """The named workspace does not exist (in the given file system)."""
+
+
+# -- workspace --
+class WorkspaceArgumentError(WorkspaceError, ValueError):
+    """An argument for a ``ws_*`` tool that the tools would store and print back in a
+    form no listing could read right (a control character, a line separator, bytes that
+    are not UTF-8); raised before any tool runs, so it carries no argv. Also a
+    ``ValueError``."""
+
+
+class WorkspaceWarning(UserWarning):
+    """A ``ws_*`` tool succeeded but said something the caller should know (a capped
+    duration), or a cache workspace is reused and therefore kept."""
+
+
+# -- end workspace --
 
 
 class CommandTimeout(TaurusDatamoverError, TimeoutError):

@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 
 from taurus_datamover import Datamover, DatamoverError
-from taurus_datamover.cache_workspace import CacheWorkspace
 from taurus_datamover.datamover import SaveError
 from taurus_datamover.emulator.site import EmulatedSite
-from taurus_datamover.workspace import WorkspaceWarning
+from taurus_datamover.workspace import CacheWorkspace, WorkspaceWarning
 
 
 def workspace_names(site: EmulatedSite) -> set[str]:
