@@ -7,9 +7,10 @@
  |    +-- ``DatamoverError``: a ``dt*`` tool (or its Slurm job) failed.
  |    +-- ``WorkspaceError``: a ``ws_*`` tool refused, or a workspace name is invalid.
  |         +-- ``WorkspaceNotFound``
- |         +-- ``WorkspaceArgumentError`` (also ``ValueError``): text the tools would
- |              print back raw (checked before any tool runs).
+ |         +-- ``WorkspaceArgumentError`` (also ``ValueError``): an argument refused
+ |              before any tool runs (text the tools would print back raw, a bad duration).
  +-- ``CommandTimeout`` (also ``TimeoutError``): a tool did not end in time.
+ +-- ``CacheWorkspaceClosed`` (also ``RuntimeError``): a used-up cache workspace entered again.
  +-- ``ParseError`` (also ``ValueError``): tool output that cannot be read; keeps the
  |    line number and the raw line.
  +-- ``SyncError``: a sync (``Datamover.sync``) was refused, a part failed, or the
@@ -27,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 __all__ = [
+    "CacheWorkspaceClosed",
     "CommandTimeout",
     "DatamoverError",
     "ParseError",
@@ -157,10 +159,15 @@ class WorkspaceNotFound(WorkspaceError):
 
 # -- workspace --
 class WorkspaceArgumentError(WorkspaceError, ValueError):
-    """An argument for a ``ws_*`` tool that the tools would store and print back in a
-    form no listing could read right (a control character, a line separator, bytes that
-    are not UTF-8); raised before any tool runs, so it carries no argv. Also a
-    ``ValueError``."""
+    """An argument for a ``ws_*`` tool refused before any tool runs (so it carries no
+    argv): text the tools would store and print back in a form no listing could read
+    right (a control character, a line separator, bytes that are not UTF-8), or a
+    duration that is not a whole number of days. Also a ``ValueError``."""
+
+
+class CacheWorkspaceClosed(TaurusDatamoverError, RuntimeError):
+    """A ``with`` block entered again on a ``CacheWorkspace`` that was already released
+    or cleaned up. Also a ``RuntimeError``."""
 
 
 class WorkspaceWarning(UserWarning):

@@ -13,7 +13,7 @@ from tests.support.ws_calls import recorded_tools
 
 from taurus_datamover.emulator import clock
 from taurus_datamover.emulator.site import EmulatedSite
-from taurus_datamover.errors import WorkspaceError, WorkspaceNotFound, WorkspaceWarning
+from taurus_datamover.errors import CacheWorkspaceClosed, WorkspaceError, WorkspaceNotFound, WorkspaceWarning
 from taurus_datamover.models.workspaces import AllocationResult
 from taurus_datamover.workspace import CacheWorkspace, Workspace
 from taurus_datamover.workspace.cache import CacheWorkspace as Defined
@@ -90,8 +90,9 @@ def test_explicit_cleanup_is_idempotent(site: EmulatedSite, ws: Workspace) -> No
     assert cache.released and ws.list() == []
     cache.cleanup()  # a second ws_release would fail: none runs
     assert released_names(ws) == ["c1"]
-    with pytest.raises(RuntimeError, match="already released"), cache:
+    with pytest.raises(CacheWorkspaceClosed, match="already released") as caught, cache:
         pass
+    assert isinstance(caught.value, RuntimeError)  # as before the typed error
 
 
 def test_cleanup_after_someone_else_released_it(site: EmulatedSite, ws: Workspace) -> None:

@@ -18,7 +18,7 @@ from tests.support.ws_calls import recorded_tools
 
 from taurus_datamover.emulator import clock
 from taurus_datamover.emulator.site import EmulatedSite
-from taurus_datamover.errors import CommandTimeout, WorkspaceError, WorkspaceNotFound
+from taurus_datamover.errors import CommandTimeout, WorkspaceArgumentError, WorkspaceError, WorkspaceNotFound
 from taurus_datamover.jobs import Job
 from taurus_datamover.models.workspaces import (
     AllocationAction,
@@ -153,8 +153,9 @@ def test_allocate_group_workspace(ws: Workspace) -> None:
 
 def test_allocate_rejects_bad_days(ws: Workspace) -> None:
     for days in (0, -3, True, 1.5):
-        with pytest.raises(ValueError):
+        with pytest.raises(WorkspaceArgumentError) as caught:  # a ValueError, before any tool runs
             ws.allocate("data", days)  # type: ignore[arg-type]
+        assert isinstance(caught.value, ValueError) and caught.value.argv == ()
     assert ws.list() == []
 
 
@@ -172,7 +173,7 @@ def test_list_and_get_over_filesystems(ws: Workspace) -> None:
         ws.get("b", "horse")
     with pytest.raises(WorkspaceNotFound, match="'nothing'"):
         ws.get("nothing")
-    with pytest.raises(ValueError):
+    with pytest.raises(WorkspaceArgumentError):
         ws.list("horse", all_filesystems=True)
 
 

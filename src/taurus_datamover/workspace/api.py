@@ -15,7 +15,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from taurus_datamover.errors import ParseError, WorkspaceError, WorkspaceNotFound, WorkspaceWarning
+from taurus_datamover.errors import (
+    ParseError,
+    WorkspaceArgumentError,
+    WorkspaceError,
+    WorkspaceNotFound,
+    WorkspaceWarning,
+)
 from taurus_datamover.models.workspaces import AllocationResult, FilesystemInfo, ReleasedWorkspace, WorkspaceInfo
 from taurus_datamover.parsers.workspaces import (
     confirm_with_terse,
@@ -101,7 +107,7 @@ class Workspace(WorkspaceRunner):
                 auto-extend`` always confirm, since they decide what to change.
         """
         if filesystem is not None and all_filesystems:
-            raise ValueError("give either filesystem or all_filesystems=True, not both")
+            raise WorkspaceArgumentError("give either filesystem or all_filesystems=True, not both")
         listed = self._list_one(filesystem, group, confirm)
         if not all_filesystems or all(info.filesystem for info in listed):
             return listed

@@ -111,9 +111,9 @@ def _matching(rule: re.Pattern[str], value: object, refusal: str) -> str:
 
 def check_days(days: object, what: str = "days", least: int = 1) -> int:
     """Return ``days`` if it is a whole number of at least ``least``, else raise
-    ``ValueError``."""
+    :class:`WorkspaceArgumentError` (a ``ValueError``)."""
     if isinstance(days, bool) or not isinstance(days, int) or days < least:
-        raise ValueError(f"{what} must be a whole number of at least {least}, not {days!r}")
+        raise WorkspaceArgumentError(f"{what} must be a whole number of at least {least}, not {days!r}")
     return days
 
 

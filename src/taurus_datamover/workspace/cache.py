@@ -9,7 +9,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from taurus_datamover.errors import WorkspaceNotFound, WorkspaceWarning
+from taurus_datamover.errors import CacheWorkspaceClosed, WorkspaceNotFound, WorkspaceWarning
 from taurus_datamover.models.workspaces import AllocationAction, AllocationResult, WorkspaceInfo
 from taurus_datamover.workspace.api import Workspace
 from taurus_datamover.workspace.arguments import check_workspace_name
@@ -156,7 +156,7 @@ class CacheWorkspace:
     def __enter__(self) -> Self:
         if self._released or self._closed:
             done = "released" if self._released else "cleaned up (kept)"
-            raise RuntimeError(f"cache workspace {self._name!r} was already {done}")
+            raise CacheWorkspaceClosed(f"cache workspace {self._name!r} was already {done}")
         return self
 
     def __exit__(
