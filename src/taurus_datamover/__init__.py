@@ -24,8 +24,10 @@ if TYPE_CHECKING:
         TaurusDatamoverError,
         ToolError,
         ToolNotFoundError,
+        WorkspaceArgumentError,
         WorkspaceError,
         WorkspaceNotFound,
+        WorkspaceWarning,
     )
     from taurus_datamover.jobs import Job, JobOutput, waitfor
     from taurus_datamover.models import (
@@ -39,9 +41,8 @@ if TYPE_CHECKING:
     )
     from taurus_datamover.parsers import iter_ls, parse_ls, parse_ws_list
     from taurus_datamover.posix_tz import TimeZoneError
-    from taurus_datamover.stored_text import WorkspaceArgumentError
     from taurus_datamover.sync import SyncRun
-    from taurus_datamover.workspace import AllocatedWorkspace, CacheWorkspace, Workspace, WorkspaceWarning
+    from taurus_datamover.workspace import AllocatedWorkspace, CacheWorkspace, Workspace
 
 # Public name -> defining module. Imported on first use (PEP 562), so that importing a
 # light part of the package (the pytest plugin, an emulated tool) does not load pydantic.
@@ -55,7 +56,7 @@ _LAZY = {
     "ParseError": "taurus_datamover.errors",
     "SyncError": "taurus_datamover.errors",
     "TimeZoneError": "taurus_datamover.posix_tz",
-    "WorkspaceArgumentError": "taurus_datamover.stored_text",
+    "WorkspaceArgumentError": "taurus_datamover.errors",
     "SyncRun": "taurus_datamover.sync",
     "TaurusDatamoverError": "taurus_datamover.errors",
     "ToolError": "taurus_datamover.errors",
@@ -78,7 +79,7 @@ _LAZY = {
     "Workspace": "taurus_datamover.workspace",
     "CacheWorkspace": "taurus_datamover.workspace",
     "AllocatedWorkspace": "taurus_datamover.workspace",
-    "WorkspaceWarning": "taurus_datamover.workspace",
+    "WorkspaceWarning": "taurus_datamover.errors",
 }
 
 

@@ -8,7 +8,10 @@
  |    |    +-- ``SaveError``: ``Datamover.save`` could not copy; names where the data is.
  |    +-- ``WorkspaceError``: a ``ws_*`` tool refused, or a workspace name is invalid.
  |         +-- ``WorkspaceNotFound``
+ |         +-- ``WorkspaceArgumentError`` (also ``ValueError``): an argument refused
+ |              before any tool runs (text the tools would print back raw, a bad duration).
  +-- ``CommandTimeout`` (also ``TimeoutError``): a tool did not end in time.
+ +-- ``CacheWorkspaceClosed`` (also ``RuntimeError``): a used-up cache workspace entered again.
  +-- ``ParseError`` (also ``ValueError``): tool output that cannot be read; keeps the
  |    line number and the raw line.
  +-- ``DatamoverArgumentError`` (also ``ValueError``, ``TypeError``): a ``Datamover`` call's
@@ -21,6 +24,8 @@ The emulated site's errors (``SiteRootError``, ``SlurmUnavailableError``,
 ``ZihViewUnavailableError``) are ``TaurusDatamoverError`` too; they live in
 ``taurus_datamover.emulator.errors``, since the emulator imports nothing of the library but
 ``facts`` (where the root class is defined).
+``WorkspaceWarning`` (a ``UserWarning``) is issued, not raised: a tool succeeded but said
+something the caller should know.
 
 Errors also derive from the matching builtin so that ``except AttributeError`` /
 ``except TimeoutError`` / ``except ValueError`` written for plain Python keep working.
@@ -34,6 +39,7 @@ from functools import partial
 from taurus_datamover.facts import TaurusDatamoverError
 
 __all__ = [
+    "CacheWorkspaceClosed",
     "CommandTimeout",
     "DatamoverArgumentError",
     "DatamoverError",
@@ -44,8 +50,10 @@ __all__ = [
     "TaurusDatamoverError",
     "ToolError",
     "ToolNotFoundError",
+    "WorkspaceArgumentError",
     "WorkspaceError",
     "WorkspaceNotFound",
+    "WorkspaceWarning",
     "tail",
 ]
 
@@ -207,6 +215,27 @@ class WorkspaceError(ToolError):
 
 class WorkspaceNotFound(WorkspaceError):
     """The named workspace does not exist (in the given file system)."""
+
+
+# -- workspace --
+class WorkspaceArgumentError(WorkspaceError, ValueError):
+    """An argument for a ``ws_*`` tool refused before any tool runs (so it carries no
+    argv): text the tools would store and print back in a form no listing could read
+    right (a control character, a line separator, bytes that are not UTF-8), or a
+    duration that is not a whole number of days. Also a ``ValueError``."""
+
+
+class CacheWorkspaceClosed(TaurusDatamoverError, RuntimeError):
+    """A ``with`` block entered again on a ``CacheWorkspace`` that was already released
+    or cleaned up. Also a ``RuntimeError``."""
+
+
+class WorkspaceWarning(UserWarning):
+    """A ``ws_*`` tool succeeded but said something the caller should know (a capped
+    duration), or a cache workspace is reused and therefore kept."""
+
+
+# -- end workspace --
 
 
 class CommandTimeout(TaurusDatamoverError, TimeoutError):

@@ -9,14 +9,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from tests.support.ws_calls import recorded_tools
 
-from taurus_datamover.cache_workspace import CacheWorkspace
 from taurus_datamover.emulator import clock
 from taurus_datamover.emulator.site import EmulatedSite
-from taurus_datamover.errors import WorkspaceError, WorkspaceNotFound
+from taurus_datamover.errors import CacheWorkspaceClosed, WorkspaceError, WorkspaceNotFound, WorkspaceWarning
 from taurus_datamover.models.workspaces import AllocationResult
-from taurus_datamover.workspace import CacheWorkspace as ReExported
-from taurus_datamover.workspace import Workspace, WorkspaceWarning
+from taurus_datamover.workspace import CacheWorkspace, Workspace
+from taurus_datamover.workspace.cache import CacheWorkspace as Defined
 
 START = datetime(2026, 11, 24, 21, 24, 14, tzinfo=timezone.utc)
 
@@ -42,7 +42,7 @@ def released_names(ws: Workspace) -> list[str | None]:
 
 
 def test_reexported_from_workspace_module() -> None:
-    assert ReExported is CacheWorkspace
+    assert Defined is CacheWorkspace
 
 
 def test_allocated_at_construction(site: EmulatedSite, ws: Workspace) -> None:
@@ -53,7 +53,7 @@ def test_allocated_at_construction(site: EmulatedSite, ws: Workspace) -> None:
     assert cache.info.name == "cache" and cache.info.filesystem == "horse"
     assert not cache.reused and not cache.released
     assert cache.info.comment == "temporary_files"
-    assert ws.get("cache").path == str(cache.path)
+    assert Path(ws.get("cache").path) == cache.path
     cache.cleanup()
 
 
@@ -90,8 +90,9 @@ def test_explicit_cleanup_is_idempotent(site: EmulatedSite, ws: Workspace) -> No
     assert cache.released and ws.list() == []
     cache.cleanup()  # a second ws_release would fail: none runs
     assert released_names(ws) == ["c1"]
-    with pytest.raises(RuntimeError, match="already released"), cache:
+    with pytest.raises(CacheWorkspaceClosed, match="already released") as caught, cache:
         pass
+    assert isinstance(caught.value, RuntimeError)  # as before the typed error
 
 
 def test_cleanup_after_someone_else_released_it(site: EmulatedSite, ws: Workspace) -> None:
@@ -124,7 +125,7 @@ def test_an_existing_workspace_is_reused_and_kept(site: EmulatedSite, ws: Worksp
 def test_kept_when_the_tool_does_not_say_it_created(
     site: EmulatedSite, ws: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import taurus_datamover.workspace as workspace_module
+    import taurus_datamover.workspace.api as workspace_module
 
     real = workspace_module.parse_ws_allocate
 
@@ -195,3 +196,47 @@ def test_release_failure_on_normal_exit_propagates(
     monkeypatch.undo()
     cache.cleanup()
     assert ws.list() == []
+
+
+def test_with_a_filesystem_ws_allocate_says_enough(
+    site: EmulatedSite, ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The printed path and `creating workspace` are all a cache needs: no listing (one
+    ws_allocate, one ws_release); ``info`` lists it when asked, a plain WorkspaceInfo."""
+    ran = recorded_tools(ws, monkeypatch)
+    with CacheWorkspace(workspace=ws, filesystem="walrus") as cache:
+        assert cache.path.is_dir() and cache.path.parent == site.root / "walrus" / "ws"
+        assert ran == ["ws_allocate"]
+        assert cache.info == ws.get("cache", "walrus")  # no `.info.info`
+        assert cache.info.comment == "temporary_files" and cache.allocation.action is not None
+    assert ran.count("ws_allocate") == 1 and ran[-1] == "ws_release"
+
+
+def test_without_a_filesystem_it_is_listed_once_to_know_where_to_release(
+    site: EmulatedSite, ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ran = recorded_tools(ws, monkeypatch)
+    with CacheWorkspace(workspace=ws) as cache:
+        assert cache.filesystem == "horse"
+        assert ran == ["ws_allocate", "ws_list"]
+        assert cache.info.filesystem == "horse" and ran == ["ws_allocate", "ws_list"]
+    assert ran == ["ws_allocate", "ws_list", "ws_release"]
+
+
+def test_a_printed_path_not_named_for_the_workspace_is_checked_in_the_listing(
+    site: EmulatedSite, ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What ws_allocate prints back is confirmed: a directory not named `<user>-<name>`
+    is not taken as the cache; the listing's entry of that name is."""
+    import taurus_datamover.workspace.api as workspace_module
+
+    real = workspace_module.parse_ws_allocate
+
+    def elsewhere(stdout: str, stderr: str) -> AllocationResult:
+        return real(stdout, stderr).model_copy(update={"path": "/somewhere/else"})
+
+    monkeypatch.setattr(workspace_module, "parse_ws_allocate", elsewhere)
+    ran = recorded_tools(ws, monkeypatch)
+    with CacheWorkspace(workspace=ws, filesystem="walrus") as cache:
+        assert cache.path == Path(ws.get("cache", "walrus").path) != Path("/somewhere/else")
+        assert "ws_list" in ran

@@ -14,10 +14,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from tests.support.ws_calls import recorded_tools
 
 from taurus_datamover.emulator import clock
 from taurus_datamover.emulator.site import EmulatedSite
-from taurus_datamover.errors import CommandTimeout, WorkspaceError, WorkspaceNotFound
+from taurus_datamover.errors import CommandTimeout, WorkspaceArgumentError, WorkspaceError, WorkspaceNotFound
 from taurus_datamover.jobs import Job
 from taurus_datamover.models.workspaces import (
     AllocationAction,
@@ -68,18 +69,37 @@ def quiet_allocate(ws: Workspace, name: str, days: int, **kwargs: object) -> All
 # ---------------------------------------------------------------------------- allocate
 def test_allocate_new_workspace(ws: Workspace, site: EmulatedSite) -> None:
     info = quiet_allocate(ws, "data", 10)
-    assert isinstance(info, WorkspaceInfo)
+    assert isinstance(info.info, WorkspaceInfo) and not isinstance(info, WorkspaceInfo)
     assert info.action is AllocationAction.CREATED
     assert not info.reused and info.capped_duration is None
     assert info.name == "data"
     assert info.filesystem == "horse"
-    assert Path(info.path).is_dir()
-    assert Path(info.path).parent == site.root / "horse" / "ws"
+    assert isinstance(info.path, Path) and info.path.is_dir()
+    assert info.path.parent == site.root / "horse" / "ws"
     assert info.remaining == timedelta(days=10)
     assert info.extensions_left == 10
     assert info.allocation.remaining_days == 10
     # the listed state equals what get() returns
     assert info.info == ws.get("data")
+
+
+def test_an_allocation_result_holds_the_listed_workspace(ws: Workspace) -> None:
+    """Composition: the listed WorkspaceInfo and what the tool said, each comparable as
+    what it is; the info's fields and methods are read through."""
+    import copy
+
+    first = quiet_allocate(ws, "data", 10)
+    again = quiet_allocate(ws, "data", 10)
+    assert first.info == again.info  # the same workspace, listed twice
+    assert first != again  # created once, then reused
+    assert first == AllocatedWorkspace(first.info, first.allocation)
+    assert first != first.info and first.info != first
+    assert {"info", "allocation", "remaining", "extend"} <= set(dir(first))
+    assert copy.copy(first) == first
+    with pytest.raises(AttributeError):
+        _ = first.no_such_attribute
+    extended = first.extend(20)  # WorkspaceInfo.extend, through the held info
+    assert extended.action is AllocationAction.EXTENDED and extended.remaining == timedelta(days=20)
 
 
 def test_allocate_reuses_an_existing_workspace(ws: Workspace, site: EmulatedSite) -> None:
@@ -133,8 +153,9 @@ def test_allocate_group_workspace(ws: Workspace) -> None:
 
 def test_allocate_rejects_bad_days(ws: Workspace) -> None:
     for days in (0, -3, True, 1.5):
-        with pytest.raises(ValueError):
+        with pytest.raises(WorkspaceArgumentError) as caught:  # a ValueError, before any tool runs
             ws.allocate("data", days)  # type: ignore[arg-type]
+        assert isinstance(caught.value, ValueError) and caught.value.argv == ()
     assert ws.list() == []
 
 
@@ -152,7 +173,7 @@ def test_list_and_get_over_filesystems(ws: Workspace) -> None:
         ws.get("b", "horse")
     with pytest.raises(WorkspaceNotFound, match="'nothing'"):
         ws.get("nothing")
-    with pytest.raises(ValueError):
+    with pytest.raises(WorkspaceArgumentError):
         ws.list("horse", all_filesystems=True)
 
 
@@ -305,6 +326,24 @@ def test_expiring_after_the_clock_moves(ws: Workspace, site: EmulatedSite) -> No
     assert due[0].expired and not due[1].expired
     assert [i.name for i in ws.expiring(timedelta(days=16), filesystem="walrus")] == ["later"]
     assert [i.name for i in ws.expiring(timedelta(days=100))] == ["soon", "later", "never"]
+
+
+def test_expiring_is_one_ws_list_run_even_where_entries_do_not_name_their_filesystem(
+    ws: Workspace, site: EmulatedSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without ``-F`` the tool lists every file system: no ``ws_list -l`` and no listing
+    per file system (before: 1 + 1 + 2 runs when an entry lacked its file system)."""
+    import taurus_datamover.workspace.api as api
+
+    quiet_allocate(ws, "soon", 3)
+    quiet_allocate(ws, "later", 20, filesystem="walrus")
+    real = api.parse_ws_list
+    monkeypatch.setattr(
+        api, "parse_ws_list", lambda *a, **k: [i.model_copy(update={"filesystem": None}) for i in real(*a, **k)]
+    )
+    ran = recorded_tools(ws, monkeypatch)
+    assert [i.name for i in ws.expiring(timedelta(days=30))] == ["soon", "later"]
+    assert ran == ["ws_list"]
 
 
 def test_refresh_follows_the_clock(ws: Workspace, site: EmulatedSite) -> None:

@@ -15,12 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from taurus_datamover.cache_workspace import CacheWorkspace
 from taurus_datamover.emulator import clock
 from taurus_datamover.emulator.site import EmulatedSite
-from taurus_datamover.errors import WorkspaceError
-from taurus_datamover.stored_text import check_stored_text, first_forbidden
-from taurus_datamover.workspace import Workspace, WorkspaceArgumentError
+from taurus_datamover.errors import WorkspaceArgumentError, WorkspaceError
+from taurus_datamover.workspace import CacheWorkspace, Workspace
+from taurus_datamover.workspace.arguments import check_stored_text, first_forbidden
 
 FORBIDDEN = [chr(c) for c in [*range(0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029]]
 

@@ -16,14 +16,9 @@ from tests.support.fake_tools import write_executable
 from tests.support.ws_v2_captures import capture, install_replay
 
 from taurus_datamover.emulator.site import EmulatedSite
-from taurus_datamover.errors import ParseError, WorkspaceError, WorkspaceNotFound
-from taurus_datamover.workspace import (
-    MAX_NAME_LENGTH,
-    USER_ENV,
-    Workspace,
-    WorkspaceWarning,
-    check_workspace_name,
-)
+from taurus_datamover.errors import ParseError, WorkspaceError, WorkspaceNotFound, WorkspaceWarning
+from taurus_datamover.facts import EMULATOR_USER_ENV, MAX_WORKSPACE_NAME_LENGTH
+from taurus_datamover.workspace import Workspace, check_workspace_name
 
 V1 = FIXTURES / "hpc-workspace-v1-real"
 NOW = capture("17_list_six").now
@@ -195,7 +190,7 @@ def site(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[EmulatedSit
 
 
 def _as(site: EmulatedSite, user: str) -> Workspace:
-    return Workspace(site.bin, env={**os.environ, USER_ENV: user}, now=site.now)
+    return Workspace(site.bin, env={**os.environ, EMULATOR_USER_ENV: user}, now=site.now)
 
 
 @pytest.mark.parametrize("name", ["data-", "a--b", "x.-_", "0-"])
@@ -204,13 +199,13 @@ def test_dashed_names_list_back(site: EmulatedSite, name: str) -> None:
     made = ws.allocate(name, 30)
     assert (made.name, made.owner) == (name, "alice")
     assert [(i.name, i.owner) for i in ws.list()] == [(name, "alice")]
-    assert ws.get(name).path == made.path
+    assert Path(ws.get(name).path) == made.path
 
 
 def test_names_that_could_not_be_released_are_refused_up_front() -> None:
-    assert check_workspace_name("a" * MAX_NAME_LENGTH)
+    assert check_workspace_name("a" * MAX_WORKSPACE_NAME_LENGTH)
     with pytest.raises(WorkspaceError, match="at most"):
-        check_workspace_name("a" * (MAX_NAME_LENGTH + 1))
+        check_workspace_name("a" * (MAX_WORKSPACE_NAME_LENGTH + 1))
 
 
 # --- issue 10 item 5: group listings never invent an owner ------------------------------
@@ -221,22 +216,22 @@ def test_group_listing_does_not_invent_an_owner(site: EmulatedSite) -> None:
     theirs = other.allocate("data", 30, group=True)
     alice = _as(site, "alice")
     alice.allocate("mine", 30)
-    listed = {i.path: i for i in alice.list(group=True)}
+    listed = {Path(i.path): i for i in alice.list(group=True)}
     entry = listed[theirs.path]
     assert entry.owner is None  # v1 prints `b-data`, v2 `data`: only the printed id
-    assert listed[alice.get("mine").path].owner == "alice"
+    assert listed[Path(alice.get("mine").path)].owner == "alice"
     for act in (entry.release, lambda: entry.extend(10)):
         with pytest.raises(WorkspaceError, match="owner cannot be told"):
             act()
-    assert other.get("data").path == theirs.path  # still there, not released
+    assert Path(other.get("data").path) == theirs.path  # still there, not released
 
 
 def test_another_users_workspace_is_not_acted_on(site: EmulatedSite) -> None:
     bob = _as(site, "bob")
     theirs = bob.allocate("shared", 30, group=True)
     alice = _as(site, "alice")
-    (entry,) = [i for i in alice.list(group=True) if i.path == theirs.path]
+    (entry,) = [i for i in alice.list(group=True) if Path(i.path) == theirs.path]
     assert (entry.name, entry.owner) == ("shared", "bob")
     with pytest.raises(WorkspaceError, match="belongs to 'bob'"):
         entry.release()
-    assert bob.get("shared").path == theirs.path
+    assert Path(bob.get("shared").path) == theirs.path

@@ -62,8 +62,8 @@ def _warned(ctx: Context, action: Callable[[], _T]) -> _T:
     return result
 
 
-def _plain(info: WorkspaceInfo) -> WorkspaceInfo:
-    """A plain :class:`WorkspaceInfo` (``AllocatedWorkspace`` carries more fields)."""
+def _plain(info: WorkspaceInfo | AllocatedWorkspace) -> WorkspaceInfo:
+    """A plain :class:`WorkspaceInfo` (an ``AllocatedWorkspace`` holds one)."""
     return info.info if isinstance(info, AllocatedWorkspace) else info
 
 
@@ -142,7 +142,7 @@ def run_ws_allocate(ctx: Context) -> int:
         verb = "reused" if info.reused else "allocated"
         print(
             f"{verb} workspace {info.name} ({info.filesystem or 'default file system'}), "
-            f"{remaining(info)} left, {counted(info.extensions_left, 'extension')} left",
+            f"{remaining(info.info)} left, {counted(info.extensions_left, 'extension')} left",
             file=sys.stderr,
         )
     print(info.path)
@@ -158,7 +158,7 @@ def run_ws_extend(ctx: Context) -> int:
         return 0
     if ctx.verbosity >= 0:
         print(
-            f"extended workspace {info.name}: {remaining(info)} left, "
+            f"extended workspace {info.name}: {remaining(info.info)} left, "
             f"{counted(info.extensions_left, 'extension')} left",
             file=sys.stderr,
         )

@@ -1,0 +1,178 @@
+"""Arguments of the ``ws_*`` tools, checked before any tool runs.
+
+Names (workspace names, file system and group names, released ids) must follow
+hpc-workspace's rules (from :mod:`taurus_datamover.facts`), so that a typo or an injected
+option (``-x``, ``a/b``) never reaches a tool: a bad one is a :class:`WorkspaceError`
+with no argv.
+
+Text the tools store and print back (a comment, a mail address, ... every argument of a
+``ws_*`` tool) is kept in their database as given, and ``ws_list`` prints it back raw, one
+field per line. A newline in a comment (``"x\\nid: evil"``) would print as a line of its
+own and read as a field or a new workspace; an escape sequence would drive the user's
+terminal; bytes that are not UTF-8 would make every later listing undecodable. So no
+argument may hold a control character (C0 ``U+0000``-``U+001F``, ``DEL``, C1
+``U+0080``-``U+009F``: newline and tab included), a Unicode line or paragraph separator
+(``U+2028``, ``U+2029``), or a byte that is not UTF-8 (a lone surrogate of
+``surrogateescape``): a :class:`WorkspaceArgumentError`, and no tool runs.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import TypedDict
+
+from taurus_datamover.errors import WorkspaceArgumentError, WorkspaceError
+from taurus_datamover.facts import (
+    FILESYSTEM_NAME_RULE,
+    MAX_WORKSPACE_NAME_LENGTH,
+    RELEASED_ID_RULE,
+    WORKSPACE_NAME_RULE,
+)
+
+__all__ = [
+    "AllocationOptions",
+    "allocation_args",
+    "check_days",
+    "check_filesystem_name",
+    "check_released_id",
+    "check_stored_text",
+    "check_workspace_name",
+    "filesystem_args",
+    "first_forbidden",
+]
+
+_WORKSPACE_NAME = re.compile(WORKSPACE_NAME_RULE)
+_FILESYSTEM_NAME = re.compile(FILESYSTEM_NAME_RULE)
+_RELEASED_ID = re.compile(RELEASED_ID_RULE)
+_ILLEGAL_NAME = "Illegal workspace name, use ASCII characters and numbers, '-','.' and '_' only!"
+#: Unicode categories refused: controls, line/paragraph separators, lone surrogates.
+_FORBIDDEN_CATEGORIES = frozenset({"Cc", "Zl", "Zp", "Cs"})
+
+
+class AllocationOptions(TypedDict, total=False):
+    """The options of :meth:`Workspace.allocate <taurus_datamover.Workspace.allocate>`.
+
+    * ``filesystem``: where to allocate (``-F``; default: the tools' default one).
+    * ``reminder``: days before expiry to send a reminder (``-r``); ``mail`` needs it
+      (the tool refuses ``mail`` alone).
+    * ``mail``, ``comment``: stored with the workspace (``--mailaddress``, ``--comment``).
+    * ``group``: ``True`` gives ``-g`` (a group workspace of your primary group; v2:
+      group-readable); a group name gives ``-G<name>`` (v1: that group; v2:
+      group-writable by it).
+    """
+
+    filesystem: str | None
+    reminder: int | None
+    mail: str | None
+    comment: str | None
+    group: bool | str | None
+
+
+def check_workspace_name(name: object) -> str:
+    """Return ``name`` if hpc-workspace accepts it as a workspace name, else raise.
+
+    Every name that passes lists back: listings are read by the directory
+    (``<user>-<name>``), not by the id the tools print (v2 prints only the text after the
+    last ``-``, nothing at all for ``data-``). Refused besides: names longer than
+    :data:`~taurus_datamover.facts.MAX_WORKSPACE_NAME_LENGTH`, which the tools create but
+    cannot release or restore (the released entry's file name would pass 255 bytes).
+
+    Raises:
+        WorkspaceError: the name breaks the rule (the message quotes the tools' wording).
+    """
+    _matching(_WORKSPACE_NAME, name, f"{_ILLEGAL_NAME} (got {name!r})")
+    if len(str(name)) > MAX_WORKSPACE_NAME_LENGTH:
+        raise WorkspaceError(
+            f"workspace name of {len(str(name))} characters: at most {MAX_WORKSPACE_NAME_LENGTH}, "
+            "so that its released entry `<user>-<name>-<unix time>` fits in a file name"
+        )
+    return str(name)
+
+
+def check_filesystem_name(filesystem: object) -> str:
+    """Return ``filesystem`` if it looks like a workspace file system name, else raise
+    :class:`WorkspaceError`."""
+    return _matching(_FILESYSTEM_NAME, filesystem, f"not a file system name: {filesystem!r}")
+
+
+def check_released_id(released_id: object) -> str:
+    """Return ``released_id`` if it has the shape ``ws_restore -l`` prints
+    (``user-name-1700000000``), else raise :class:`WorkspaceError`."""
+    what = "not a released workspace id (`user-name-timestamp` as `ws_restore -l` prints it)"
+    return _matching(_RELEASED_ID, released_id, f"{what}: {released_id!r}")
+
+
+def _matching(rule: re.Pattern[str], value: object, refusal: str) -> str:
+    if not isinstance(value, str) or rule.fullmatch(value) is None:
+        raise WorkspaceError(refusal)
+    return value
+
+
+def check_days(days: object, what: str = "days", least: int = 1) -> int:
+    """Return ``days`` if it is a whole number of at least ``least``, else raise
+    :class:`WorkspaceArgumentError` (a ``ValueError``)."""
+    if isinstance(days, bool) or not isinstance(days, int) or days < least:
+        raise WorkspaceArgumentError(f"{what} must be a whole number of at least {least}, not {days!r}")
+    return days
+
+
+def filesystem_args(filesystem: str | None) -> list[str]:
+    """``-F FILESYSTEM`` (the name checked), or nothing for the default file system."""
+    return [] if filesystem is None else ["-F", check_filesystem_name(filesystem)]
+
+
+def allocation_args(options: AllocationOptions) -> list[str | int]:
+    """The ``ws_allocate`` arguments of ``options`` except ``-F``, each checked."""
+    args: list[str | int] = []
+    if options.get("reminder") is not None:
+        args += ["-r", check_days(options.get("reminder"), "reminder", least=0)]
+    if options.get("mail") is not None:
+        args.append(f"--mailaddress={check_stored_text(options.get('mail'), 'mail')}")
+    if options.get("comment") is not None:
+        args.append(f"--comment={check_stored_text(options.get('comment'), 'comment')}")
+    group = options.get("group")
+    if group is True:
+        args.append("-g")
+    elif isinstance(group, str):
+        args.append(f"-G{_matching(_FILESYSTEM_NAME, group, f'not a group name: {group!r}')}")
+    elif group not in (None, False):
+        raise TypeError(f"group must be a bool or a group name, not {group!r}")
+    return args
+
+
+def first_forbidden(text: str) -> int | None:
+    """The index of the first character of ``text`` that may not reach the tools, or None."""
+    for index, char in enumerate(text):
+        if unicodedata.category(char) in _FORBIDDEN_CATEGORIES:
+            return index
+    return None
+
+
+def check_stored_text(value: object, what: str) -> str:
+    """Return ``value`` (``str``, or ``bytes`` as UTF-8) as text if the tools can store
+    and print it back unchanged, else raise :class:`WorkspaceArgumentError`.
+
+    Args:
+        value: the argument.
+        what: how the message names it (``"comment"``, ``"argument 3 of ws_allocate"``).
+    """
+    if isinstance(value, bytes):
+        text = value.decode("utf-8", "surrogateescape")
+    elif isinstance(value, str):
+        text = value
+    else:
+        raise WorkspaceArgumentError(f"{what} must be text, not {type(value).__name__}")
+    index = first_forbidden(text)
+    if index is None:
+        return text
+    char = text[index]
+    if unicodedata.category(char) == "Cs":
+        problem = f"a byte that is not UTF-8 (0x{ord(char) - 0xDC00:02X})"
+    else:
+        problem = f"the control character U+{ord(char):04X}"
+    raise WorkspaceArgumentError(
+        f"{what} holds {problem} at position {index} ({text!r}): hpc-workspace stores "
+        "it and ws_list prints it back raw, where it would break or forge the listing; "
+        "nothing was run"
+    )

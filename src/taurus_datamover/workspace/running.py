@@ -1,0 +1,214 @@
+"""How the object API runs a ``ws_*`` tool: its arguments checked, a timeout, a refusal
+turned into the tool's own :class:`WorkspaceError`, and the context its listings are read
+in (the tools' user, zone and clock, and which generation of hpc-workspace they are).
+"""
+
+from __future__ import annotations
+
+import builtins
+import getpass
+import os
+import re
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timezone, tzinfo
+from pathlib import Path
+
+from taurus_datamover.command import PathArg, ToolSet
+from taurus_datamover.errors import CommandTimeout, WorkspaceError, WorkspaceNotFound
+from taurus_datamover.facts import EMULATOR_ROOT_ENV, EMULATOR_USER_ENV
+from taurus_datamover.jobs import Job, JobOutput
+from taurus_datamover.parsers.workspaces import is_not_found_message, listing_generation, workspace_error_message
+from taurus_datamover.parsers.ws_common import split_diagnostic, strip_ansi
+from taurus_datamover.posix_tz import zone_from_environment
+from taurus_datamover.tools import WORKSPACE_FAMILY
+from taurus_datamover.workspace.arguments import check_stored_text
+
+__all__ = ["DEFAULT_TIMEOUT", "WorkspaceRunner"]
+
+#: Seconds an object-API call waits for its tool before stopping it (``CommandTimeout``).
+DEFAULT_TIMEOUT = 120.0
+_VERSION = re.compile(r"\bversion ([0-9]{1,3})\.[0-9]")
+
+
+class WorkspaceRunner(ToolSet):
+    """The ``ws_*`` tools as methods (each call a Job), and the plumbing of the object
+    API of :class:`~taurus_datamover.Workspace` (see there for the arguments)."""
+
+    family = WORKSPACE_FAMILY
+    error_class = WorkspaceError
+
+    def __init__(
+        self,
+        path_to_exe: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
+        verbosity: int = 0,
+        *,
+        env: Mapping[str, str] | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        tz: tzinfo | None = None,
+        now: datetime | Callable[[], datetime] | None = None,
+        user: str | None = None,
+    ) -> None:
+        super().__init__(path_to_exe, verbosity, env=env)
+        if timeout is not None and timeout <= 0:
+            raise ValueError("timeout must be positive (or None for no limit)")
+        self.timeout = timeout
+        self.tz = tz
+        self.now = now
+        self.user = user
+
+    # ------------------------------------------------------------------ context
+    def _environ(self) -> Mapping[str, str]:
+        """The tools' environment: ``env=``, else this process's (at call time)."""
+        return self.env if self.env is not None else os.environ
+
+    @property
+    def tz(self) -> tzinfo:
+        """The zone the tools print wall times in: ``tz=`` if given, else the ``TZ`` (and
+        ``TZDIR``) of the tools' environment read as glibc reads it."""
+        if self._tz is not None:
+            return self._tz
+        return zone_from_environment(self._environ())
+
+    @tz.setter
+    def tz(self, value: tzinfo | None) -> None:
+        self._tz = value
+
+    def current_user(self) -> str | None:
+        """The user the tools run as: ``user=``, else the emulated site's user variable
+        (:data:`~taurus_datamover.facts.EMULATOR_USER_ENV`) of the tools' environment,
+        else the login name."""
+        if self.user:
+            return self.user
+        emulated = self._environ().get(EMULATOR_USER_ENV)
+        if emulated:
+            return emulated
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):
+            return None
+
+    def emulated_site_root(self) -> Path | None:
+        """The root of the emulated site whose tools these are: the environment's
+        :data:`~taurus_datamover.facts.EMULATOR_ROOT_ENV` when ``ws_list`` was found in
+        its ``bin``; else None (a root left in the shell does not make other tools follow
+        that site's clock)."""
+        root = self._environ().get(EMULATOR_ROOT_ENV)
+        if not root or not self.has_tool("ws_list"):
+            return None
+        tools = os.path.realpath(os.path.dirname(self.tool_path("ws_list")))
+        return Path(root) if tools == os.path.realpath(os.path.join(root, "bin")) else None
+
+    def current_time(self) -> datetime:
+        """The aware moment remaining times are measured from (see ``now=``)."""
+        value = self.now() if callable(self.now) else self.now
+        if value is None:
+            root = self.emulated_site_root()
+            if root is not None:
+                from taurus_datamover.emulator import clock
+
+                return datetime.fromtimestamp(clock.now(root, self._environ()), timezone.utc)
+            return datetime.now(timezone.utc)
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError("now must give a timezone-aware datetime")
+        return value
+
+    # ------------------------------------------------------------------ running
+    def build_argv(self, tool: str, args: Sequence[PathArg | int | float]) -> builtins.list[str | bytes]:
+        """The argv for ``tool``; every argument is first checked to be text the tools can
+        store and print back (:func:`~taurus_datamover.workspace.arguments.check_stored_text`)."""
+        argv = super().build_argv(tool, args)
+        for position, arg in enumerate(argv[1:], start=1):
+            check_stored_text(arg, f"argument {position} of {tool}")
+        return argv
+
+    def _start(self, tool: str, *args: str | int) -> Job:
+        return self.run(tool, *args, timeout=self.timeout)
+
+    def _call(self, tool: str, *args: str | int, error_lines: bool = False) -> tuple[Job, JobOutput]:
+        """Run ``tool`` and wait; a failure becomes the tool's own WorkspaceError, and
+        with ``error_lines`` so do the error lines of a run that exited 0 (v2: ``ws_list -F
+        nosuchfs``, ``ws_restore`` to a missing target; v1 ``ws_find`` on stdout)."""
+        job = self._start(tool, *args)
+        output = self._finish(job)
+        said = workspace_error_message(output.stderr) if error_lines else None
+        if said is not None:
+            raise self._refusal(job, output.stdout, output.stderr, fallback=said)
+        return job, output
+
+    def _finish(self, job: Job) -> JobOutput:
+        """Wait for ``job``; a non-zero exit becomes the tool's own refusal. What the tool
+        printed also tells which generation the tools are (see :attr:`tool_generation`)."""
+        try:
+            output = job.result()
+        except CommandTimeout:
+            raise
+        except WorkspaceError as exc:
+            self._note_generation(job, exc.stdout, exc.stderr)
+            raise self._refusal(job, exc.stdout, exc.stderr, fallback=exc.message) from None
+        self._note_generation(job, output.stdout, output.stderr)
+        return output
+
+    @staticmethod
+    def _refusal(job: Job, stdout: str, stderr: str, *, fallback: str) -> WorkspaceError:
+        """The error for a refusal, carrying the tool's own words where it printed any.
+
+        The tool's ``error:`` lines (v1 ``Error:``) are the message; without any, the last
+        line it printed on a failed run, else ``fallback``. "Does not exist" refusals are
+        :class:`WorkspaceNotFound` (not a missing ``ws_restore`` *target*).
+        """
+        said = workspace_error_message(stderr) or workspace_error_message(stdout)
+        if said is None:
+            lines = [line.strip() for line in (stderr + "\n" + stdout).split("\n") if line.strip()]
+            said = lines[-1] if lines and job.returncode not in (0, None) else fallback
+        cls = WorkspaceNotFound if is_not_found_message(said) else WorkspaceError
+        return cls(said, argv=job.argv, returncode=job.returncode, stdout=stdout, stderr=stderr)
+
+    # ------------------------------------------------------------------ generation
+    @property
+    def tool_generation(self) -> int:
+        """1 (hpc-workspace 1.x) or 2 (the C++ rewrite), found once per ``Workspace``.
+
+        Taken from the first output that tells (a ``ws_list`` block's ``id:``/``Id:``, or
+        the case of a diagnostic's level, ``Error:``/``error:``); when nothing has told
+        yet, from ``ws_list --version``. The parsers read both generations either way;
+        this says which one the site runs.
+
+        Raises:
+            WorkspaceError: ``ws_list --version`` names no version.
+        """
+        known = vars(self).get("_generation")
+        if isinstance(known, int):
+            return known
+        job = self._start("ws_list", "--version")
+        try:
+            output = job.result()
+            text = output.stdout + "\n" + output.stderr
+        except WorkspaceError as exc:  # v1's C++ tools exit 1 after --version
+            text = exc.stdout + "\n" + exc.stderr
+        match = _VERSION.search(text)
+        if match is None:
+            raise WorkspaceError("ws_list --version names no version", argv=job.argv, stdout=text)
+        generation = 1 if int(match.group(1)) < 2 else 2
+        self._generation = generation
+        return generation
+
+    def _note_generation(self, job: Job, stdout: str, stderr: str) -> None:
+        """Remember the generation once an output shows it (first one wins)."""
+        if isinstance(vars(self).get("_generation"), int):
+            return
+        found: int | None = None
+        if job.argv and Path(job.argv[0]).name == "ws_list":
+            found = listing_generation(stdout)
+        if found is None:
+            found = _diagnostic_generation(stderr)
+        if found is not None:
+            self._generation = found
+
+
+def _diagnostic_generation(stderr: str) -> int | None:
+    """1 for v1's capitalised ``Error:``/``Info:``, 2 for v2's ``error:``/``info:``."""
+    for line in stderr.split("\n"):
+        text = strip_ansi(line).strip()
+        if split_diagnostic(text) is not None and text[:1].isalpha():
+            return 1 if text[:1].isupper() else 2
+    return None
