@@ -16,7 +16,7 @@ style (family)     printed (coreutils 9.1)                      precision
 ``format``         ``--time-style=+FORMAT``: what FORMAT says      from FORMAT
 =================  ===========================================  ============
 
-Month names are those of every glibc locale (``ls_months``, generated from the locales'
+Month names are those of every glibc locale (``months``, generated from the locales'
 ``LC_TIME`` data); the fragment reads any word there, so an unknown name is reported, not
 skipped. Years are any number of digits with a sign: ls prints ``May 25  12110`` and
 ``-249-10-15`` for times outside four digits; such a time has no ``datetime`` (``mtime`` is
@@ -36,7 +36,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone, tzinfo
 
 from taurus_datamover.models.files import TimePrecision
-from taurus_datamover.parsers.ls_months import MONTH_NUMBERS
+from taurus_datamover.parsers.ls.months import month_numbers
 
 __all__ = ["FAMILIES", "DateReader", "format_fragment", "fragment"]
 
@@ -223,7 +223,7 @@ class DateReader:
         raise ValueError("a recent time (no year) that is not within six months before now")
 
     def _month(self, name: str) -> int:
-        number = MONTH_NUMBERS.get(name)
+        number = month_numbers().get(name)
         if number is None:
             raise ValueError(f"unknown month name {name!r}")
         return number
