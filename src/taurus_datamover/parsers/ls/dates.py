@@ -180,6 +180,7 @@ class DateReader:
         self.tz = tz
         self.format_fields = format_fields or []
         self.zones: dict[tuple[int, str], tzinfo] = {}
+        self.offsets: dict[str, tuple[int, tzinfo]] = {}
 
     def reader(self, family: str) -> Callable[[tuple[str | None, ...]], Resolved]:
         """The function that reads one family's groups (the wrapper group first)."""
@@ -255,19 +256,34 @@ class DateReader:
         )
 
     def full_iso(self, g: tuple[str | None, ...]) -> Resolved:
-        y, mo, d, h, mi, s = (int(x or 0) for x in g[1:7])
-        frac = g[7] or ""
+        y, mo, d, h, mi, s = (
+            int(g[1] or 0),
+            int(g[2] or 0),
+            int(g[3] or 0),
+            int(g[4] or 0),
+            int(g[5] or 0),
+            int(g[6] or 0),
+        )
+        frac = g[7]
         ns = int(frac.ljust(9, "0")) if frac else 0
-        offset = int(g[8] or 0) * 60 + (-1 if (g[8] or "+")[0] == "-" else 1) * int(g[9] or 0)
+        offset, zone = self._offset(g[8] or "+00", g[9] or "00")
         _check(mo, d, h, mi, s)
         mtime_ns = (days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset * 60) * _NS + ns
         mtime: datetime | None = None
         if 1 <= y <= 9999:
             try:
-                mtime = datetime(y, mo, d, h, mi, min(s, 59), ns // 1000, tzinfo=timezone(timedelta(minutes=offset)))
+                mtime = datetime(y, mo, d, h, mi, min(s, 59), ns // 1000, tzinfo=zone)
             except (ValueError, OverflowError):
                 mtime = None
         return mtime, TimePrecision.NANOSECOND, mtime_ns
+
+    def _offset(self, hours: str, minutes: str) -> tuple[int, tzinfo]:
+        """The minutes and the zone of a printed ``+HHMM`` offset (one object per offset)."""
+        found = self.offsets.get(hours + minutes)
+        if found is None:
+            offset = int(hours) * 60 + (-1 if hours[0] == "-" else 1) * int(minutes)
+            found = self.offsets[hours + minutes] = (offset, timezone(timedelta(minutes=offset)))
+        return found
 
     def _zone(self, seconds: int) -> tzinfo:
         """The local zone's fixed offset at ``seconds``, as ``astimezone()`` gives it (the
@@ -288,10 +304,10 @@ class DateReader:
             return None  # outside datetime's years: the nanoseconds stay exact
 
     def epoch(self, g: tuple[str | None, ...]) -> Resolved:
-        seconds = int(g[1] or 0)
+        mtime_ns = int(g[1] or 0) * _NS
         if g[2] is None:
-            return self._instant(seconds * _NS), TimePrecision.SECOND, seconds * _NS
-        mtime_ns = seconds * _NS + int(g[2])
+            return self._instant(mtime_ns), TimePrecision.SECOND, mtime_ns
+        mtime_ns += int(g[2])
         return self._instant(mtime_ns), TimePrecision.NANOSECOND, mtime_ns
 
     def format(self, g: tuple[str | None, ...]) -> Resolved:

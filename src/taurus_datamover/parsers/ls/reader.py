@@ -64,7 +64,7 @@ class Reader(Blocks):
         # +FORMAT with %s or %N) are read per entry
         self.cache_dates = True
         # one object per distinct owner, group, context and mode (a listing has few)
-        self.strings: dict[str, str] = {}
+        self.strings: dict[str | None, str | None] = {}
 
     # -- the shape and its dates ----------------------------------------------------------------
     def _date_reader(self, shape: Shape) -> Callable[[tuple[str | None, ...]], Resolved]:
@@ -111,32 +111,37 @@ class Reader(Blocks):
         goes through :meth:`entry` (same rules, all the checks)."""
         dates = self.dates_seen
         cache_dates = self.cache_dates
-        strings = self.strings
+        intern = self.strings.setdefault
         append = self.records.append
         layout = self.layout
-        quick = self.plain or (
+        literal = self.literal
+        inline = self.plain or (
             layout.quoting is Quoting.ESCAPE and not (layout.color or layout.classify or layout.lossy)
         )
-        literal = self.literal
-        check_ids = not self.layout.known
+        check_ids = not layout.known
         directory = self.directory
         align = self.align[0] if self.align is not None else None
+        pending = self._pending()
+        last: tuple[dict[str, Any], str, str, int | None, int] | None = None  # the last inline entry
         for m in self.shape.regex.finditer(text, pos):
             start = m.start()
             if start != pos:
+                if last is not None:
+                    self._keep(last)
+                    last = None
                 self.gap(pos, start - 1, at_end=False)
                 directory = self.directory
                 align = self.align[0] if self.align is not None else None
+                pending = self._pending()
             pos = m.end() + 1
             g = m.groups()
             field = g[-1]
             mode = g[2]
             size_text = g[9]
             group = g[6]
-            pending = self.open
             if (
-                not quick
-                or (pending is not None and not pending.complete)
+                not inline
+                or pending
                 or size_text is None
                 or g[0] is not None
                 or g[1] is not None
@@ -146,9 +151,13 @@ class Reader(Blocks):
                 or (check_ids and group is not None and " " in group)
                 or (not literal and ("\\" in field or " " in field))
             ):
+                if last is not None:
+                    self._keep(last)
+                    last = None
                 self.entry(m, start)
                 directory = self.directory
                 align = self.align[0] if self.align is not None else None
+                pending = self._pending()
                 continue
             if literal:
                 col = m.end(9) - start
@@ -163,38 +172,43 @@ class Reader(Blocks):
                         start,
                     )
             if cache_dates:
-                key = g[DATE_START]
-                when = dates.get(key)
+                when = dates.get(g[DATE_START])
                 if when is None:
-                    when = dates[key] = self._read_date(g, start)
+                    when = dates[g[DATE_START]] = self._read_date(g, start)
             else:
                 when = self._read_date(g, start)
-            owner = g[5]
+            size = int(size_text)
+            # every key, None where the column is absent: one dict display, no branches
             rec: dict[str, Any] = {
                 "name": field,
-                "mode": strings.setdefault(mode, mode),
+                "directory": directory,
+                "mode": intern(mode, mode),
                 "links": int(g[4]),
-                "size": int(size_text),
+                "owner": intern(g[5], g[5]),
+                "group": intern(group, group),
+                "context": intern(g[7], g[7]),
+                "size": size,
                 "size_text": size_text,
                 "mtime": when[0],
                 "mtime_precision": when[1],
+                "mtime_ns": when[2],
                 "line": m.group(),
             }
-            if owner is not None:
-                rec["owner"] = strings.setdefault(owner, owner)
-            if group is not None:
-                rec["group"] = strings.setdefault(group, group)
-            if when[2] is not None:
-                rec["mtime_ns"] = when[2]
-            if g[7] is not None:
-                rec["context"] = strings.setdefault(g[7], g[7])
-            if directory is not None:
-                rec["directory"] = directory
             append(rec)
-            self.state = "entries"
-            self.open = None
-            self.quick = (rec, field, mode, rec["size"], start)
+            last = (rec, field, mode, size, start)
+        if last is not None:
+            self._keep(last)
         return pos
+
+    def _keep(self, last: tuple[dict[str, Any], str, str, int | None, int]) -> None:
+        """Remember the last inline entry (a later line may go on with it)."""
+        self.state = "entries"
+        self.open = None
+        self.quick = last
+
+    def _pending(self) -> bool:
+        """Whether the last entry is a literal name that the next line may go on with."""
+        return self.open is not None and not self.open.complete
 
     def _read_date(self, g: tuple[Any, ...], start: int) -> Resolved:
         read_date = self.read_date
