@@ -243,7 +243,7 @@ class DateReader:
         return self._day_or_minute(self._month(g[2] or ""), int(g[1] or 0), g[3], g[4], g[5] or g[6])
 
     def long_iso(self, g: tuple[str | None, ...]) -> Resolved:
-        y, mo, d, h, mi = (int(x or 0) for x in g[1:6])
+        y, mo, d, h, mi = int(g[1] or 0), int(g[2] or 0), int(g[3] or 0), int(g[4] or 0), int(g[5] or 0)
         return self._local(y, mo, d, h, mi), TimePrecision.MINUTE, None
 
     def iso(self, g: tuple[str | None, ...]) -> Resolved:
