@@ -47,13 +47,17 @@ from taurus_datamover import Datamover
 from taurus_datamover.parsers.ls import UNAMBIGUOUS_LS_OPTIONS, parse_ls
 
 NOW = time.time()
-FORMS: list[tuple[str, list[str]]] = [
-    ("ls -l (C)", []),
-    ("--full-time", ["--full-time"]),
-    ("long-iso", ["--time-style=long-iso"]),
-    ("-lh", ["-h"]),
-    ("-l -b --time-style=+%s.%N", list(UNAMBIGUOUS_LS_OPTIONS[1:])),
+#: the five forms of issue 11, each with its target: (label, flags, entries/s, times jc)
+FORMS: list[tuple[str, list[str], int, float | None]] = [
+    ("ls -l (C)", [], 250_000, 1.2),
+    ("--full-time", ["--full-time"], 200_000, None),
+    ("long-iso", ["--time-style=long-iso"], 200_000, None),
+    ("-lh", ["-h"], 200_000, 1.0),
+    ("-l -b --time-style=+%s.%N", list(UNAMBIGUOUS_LS_OPTIONS[1:]), 250_000, None),
 ]
+#: retained bytes per entry, and dm.ls against dtls + parse_ls alone
+MEMORY_TARGET = 1000
+DM_LS_TARGET = 1.3
 _REGEX = re.compile(
     r"^([-dlpsbc][-rwxsStT]{9})([+.]?) +([0-9]+) (\S+) +(\S+) +(\S+) "
     r"(\S+(?: +\S+)?(?: +\S+)?|\S+ \S+ \S+) (.*)$",
@@ -115,8 +119,11 @@ def _jc() -> Callable[[str], Any] | None:
 
 def bench_forms(root: Path, repeat: int) -> None:
     jc_parse = _jc()
-    print(f"{'form':<28} {'entries':>8} {'parse_ls/s':>11} {'jc/s':>9} {'regex/s':>10} {'vs jc':>6} {'vs regex':>8}")
-    for label, flags in FORMS:
+    print(
+        f"{'form':<28} {'entries':>8} {'parse_ls/s':>11} {'jc/s':>9} {'regex/s':>10} {'vs jc':>6} {'vs regex':>8}"
+        f"  target"
+    )
+    for label, flags, target, jc_target in FORMS:
         text = listing(root, flags)
         options = ["-l", *flags]
         entries = len(parse_ls(text, options=options))
@@ -128,7 +135,10 @@ def bench_forms(root: Path, repeat: int) -> None:
             theirs = None
         jc_col = f"{theirs:>9,.0f}" if theirs else f"{'-':>9}"
         ratio = f"{ours / theirs:>5.2f}x" if theirs else f"{'-':>6}"
-        print(f"{label:<28} {entries:>8,} {ours:>11,.0f} {jc_col} {floor:>10,.0f} {ratio} {ours / floor:>7.2f}x")
+        goal = f">= {target // 1000}k/s" + (f", >= {jc_target}x jc" if jc_target else "")
+        print(
+            f"{label:<28} {entries:>8,} {ours:>11,.0f} {jc_col} {floor:>10,.0f} {ratio} {ours / floor:>7.2f}x  {goal}"
+        )
     if jc_parse is None:
         print("jc: absent (pip install jc to compare; it is not a dependency)")
     else:
@@ -146,7 +156,7 @@ def bench_memory(root: Path) -> None:
     tracemalloc.stop()
     print(
         f"retained memory: {retained / len(entries):,.0f} bytes per entry "
-        f"({len(entries):,} entries, the library's own form)"
+        f"({len(entries):,} entries, the library's own form; target <= {MEMORY_TARGET:,})"
     )
 
 
@@ -183,7 +193,7 @@ def bench_dm_ls(count: int, repeat: int) -> None:
             n = len(dm.ls(str(tree)))
         print(
             f"dm.ls of {n:,} entries: {ours_s * 1000:,.0f} ms; dtls + parse_ls alone: "
-            f"{base_s * 1000:,.0f} ms; ratio {ours_s / base_s:.2f}x (wall time, median)"
+            f"{base_s * 1000:,.0f} ms; ratio {ours_s / base_s:.2f}x (wall time, median; target <= {DM_LS_TARGET}x)"
         )
     finally:
         shutil.rmtree(base, ignore_errors=True)

@@ -333,3 +333,18 @@ def _rebuild_sync_error(
     extra: tuple[str, ...],
 ) -> SyncError:
     return SyncError(message, run_id=run_id, failed_parts=failed_parts, differ=differ, missing=missing, extra=extra)
+
+
+# -- models --
+class UnboundModelError(TaurusDatamoverError, RuntimeError):
+    """A method that needs a tool was called on a model that no tool produced (e.g. one
+    built by a parser directly). Get it from the object API, or ``model.bind(owner)``."""
+
+    def __init__(self, model: object) -> None:
+        self.model_type = type(model).__name__
+        super().__init__(
+            f"{self.model_type} is not bound to a Datamover/Workspace; call .bind(owner) or get it from the object API"
+        )
+
+
+__all__ += ["UnboundModelError"]

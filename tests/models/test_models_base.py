@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from taurus_datamover.models.base import FrozenModel, UnboundModelError
 
@@ -32,3 +32,19 @@ def test_frozen() -> None:
 def test_html_shows_set_fields_escaped() -> None:
     html = Sample(name="<x>")._repr_html_()
     assert "&lt;x&gt;" in html and "size" not in html and "Sample" in html
+
+
+def test_the_owner_is_a_slot_not_a_field_nor_a_private_attribute() -> None:
+    owner = object()
+    bound = Sample(name="a").bind(owner)
+    assert bound.bound_owner is owner and bound._require_owner() is owner
+    assert Sample(name="a").bound_owner is None
+    assert bound.model_dump() == {"name": "a", "size": None} and bound.__pydantic_private__ is None
+    assert bound.model_copy().bound_owner is None  # a copy is a new, unbound model
+    assert FrozenModel.__eq__ is BaseModel.__eq__  # pydantic's own equality (and its frozen hash)
+
+
+def test_unbound_error_is_in_the_one_hierarchy() -> None:
+    from taurus_datamover.errors import TaurusDatamoverError
+
+    assert issubclass(UnboundModelError, TaurusDatamoverError) and issubclass(UnboundModelError, RuntimeError)

@@ -1,43 +1,64 @@
-"""The base of every model: frozen pydantic, optionally bound to the object that made it.
+"""The base of every model: plain frozen pydantic data, optionally bound to its owner.
 
-A model returned by ``Datamover.ls`` or ``Workspace.list`` remembers that object (its
-*owner*) so that it can offer methods such as ``entry.copy_to()`` or ``info.extend()``.
-The owner is a private attribute: it is not a field, not serialised, not compared.
+A model returned by ``Datamover.ls`` or ``Workspace.list`` remembers the object that made
+it (its *owner*) so that it can offer methods such as ``entry.copy_to()`` or
+``info.extend()``. The owner lives in a ``__slots__`` slot, ``_owner``: it is not a field
+and not a pydantic private attribute, so pydantic's own ``==``, hash, dump and copy ignore
+it without any override, and validating models in bulk pays nothing for it per instance.
+The layer that makes a model sets it once (:meth:`FrozenModel.bind`); a model made by a
+parser alone is unbound, and its API methods raise :class:`UnboundModelError`. A copy
+(``model_copy``) is unbound too: bind it again if it needs the owner.
 """
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+import html
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr
+from pydantic import BaseModel, ConfigDict
 
-__all__ = ["FrozenFields", "FrozenModel", "UnboundModelError"]
+from taurus_datamover.errors import UnboundModelError
+
+__all__ = ["FrozenModel", "UnboundModelError"]
 
 _ModelT = TypeVar("_ModelT", bound="FrozenModel")
 
 
-class UnboundModelError(RuntimeError):
-    """A method that needs a tool was called on a model that no tool produced
-    (e.g. one built by a parser directly). Bind it with ``model.bind(owner)``."""
-
-
-def unbound_error(model: object) -> UnboundModelError:
-    """The error for a method that needs an owner, called on an unbound ``model``."""
-    return UnboundModelError(
-        f"{type(model).__name__} is not bound to a Datamover/Workspace; call .bind(owner) or get it from the object API"
-    )
-
-
-class FrozenFields(BaseModel):
-    """Immutable model whose equality and hash use the fields only (no owner: models made
-    in bulk, such as ``FileEntry``, keep theirs without a per-instance private attribute)."""
+class FrozenModel(BaseModel):
+    """An immutable model that may be bound to the object that listed it."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+    __slots__ = ("_owner",)
+
+    if TYPE_CHECKING:
+        _owner: Any  # the slot (an annotation here would make it a pydantic private attribute)
+    else:
+
+        def __getattr__(self, name: str) -> Any:
+            """An unbound model's slot reads as None (Python asks here only when it is unset)."""
+            if name == "_owner":
+                return None
+            return super().__getattr__(name)
+
+    def bind(self: _ModelT, owner: Any) -> _ModelT:
+        """Attach ``owner`` (the Datamover or Workspace that listed this) and return self."""
+        object.__setattr__(self, "_owner", owner)  # our own slot: the frozen fields stay
+        return self
+
+    @property
+    def bound_owner(self) -> Any | None:
+        """The object this model is bound to, or None for an unbound model."""
+        return self._owner
+
+    def _require_owner(self) -> Any:
+        """The owner, or :class:`UnboundModelError` (for the methods that need a tool)."""
+        owner = self._owner
+        if owner is None:
+            raise UnboundModelError(self)
+        return owner
 
     def _repr_html_(self) -> str:
-        """A two-column table of the fields that are set, for Jupyter."""
-        import html
-
+        """A two-column table of the fields that have a value, for Jupyter."""
         rows = "".join(
             f"<tr><th style='text-align:left'>{html.escape(name)}</th>"
             f"<td style='text-align:left'>{html.escape(str(value))}</td></tr>"
@@ -45,31 +66,3 @@ class FrozenFields(BaseModel):
             if value is not None and name != "line"
         )
         return f"<table><caption>{html.escape(type(self).__name__)}</caption>{rows}</table>"
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        assert isinstance(other, FrozenFields)
-        return self.__dict__ == other.__dict__
-
-    def __hash__(self) -> int:
-        try:
-            return hash((type(self), tuple(self.__dict__.items())))
-        except TypeError:  # a dict/list field (e.g. ``extra``): hash its JSON form
-            return hash((type(self), self.model_dump_json()))
-
-
-class FrozenModel(FrozenFields):
-    """A frozen model that remembers its owner in a private attribute."""
-
-    _owner: Any = PrivateAttr(default=None)
-
-    def bind(self: _ModelT, owner: Any) -> _ModelT:
-        """Attach ``owner`` (the Datamover or Workspace that listed this) and return self."""
-        self._owner = owner
-        return self
-
-    def _require_owner(self) -> Any:
-        if self._owner is None:
-            raise unbound_error(self)
-        return self._owner

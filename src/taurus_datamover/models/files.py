@@ -10,10 +10,12 @@ holds (years 1 to 9999; ls prints ``May 25  12110`` or ``-249-10-15`` for such f
 directories) ``list``.
 
 Entries are made in bulk (a listing has tens of thousands), through pydantic's public
-validation (``TypeAdapter(list[FileEntry]).validate_python``). So that costs only the
-validation, the model has no private attribute (pydantic would run a Python hook per
-instance to set it up): the owner is kept in a plain ``__slots__`` attribute that
-:meth:`FileEntry.bind` sets, and that is not a field (not dumped, not compared).
+validation (``TypeAdapter(list[FileEntry]).validate_python``), so the model stores only
+what ls printed: what follows from another field is a computed property (``type`` and
+``permissions`` from ``mode``; ``acl`` and ``selinux`` from ``marker``, the character after
+the mode), which keeps each entry small and its validation short. ``model_dump`` still
+shows them (``computed_field``), and keys the model does not store are ignored on input,
+so a dump validates back into the same entry. The owner is a slot (see ``models.base``).
 """
 
 from __future__ import annotations
@@ -22,11 +24,13 @@ import builtins
 import posixpath
 from datetime import datetime
 from enum import Enum
-from typing import Any, Protocol, TypeVar
+from typing import Annotated, Any, Literal, Protocol
 
-from taurus_datamover.models.base import FrozenFields, unbound_error
+from pydantic import ConfigDict, Field, computed_field
 
-__all__ = ["EntryType", "FileEntry", "FileOwner", "TimePrecision"]
+from taurus_datamover.models.base import FrozenModel
+
+__all__ = ["EntryType", "FileEntry", "FileOwner", "TimePrecision", "mode_type", "permission_bits"]
 
 
 class EntryType(str, Enum):
@@ -62,26 +66,65 @@ class FileOwner(Protocol):
     def ls(self, path: str, *, all: bool = False, recursive: bool = False) -> builtins.list[FileEntry]: ...
 
 
-_EntryT = TypeVar("_EntryT", bound="FileEntry")
+_TYPES = {
+    "-": EntryType.FILE,
+    "d": EntryType.DIRECTORY,
+    "l": EntryType.SYMLINK,
+    "p": EntryType.FIFO,
+    "s": EntryType.SOCKET,
+    "b": EntryType.BLOCK_DEVICE,
+    "c": EntryType.CHAR_DEVICE,
+}
+# the bits of each of the nine permission characters
+_BITS: tuple[dict[str, int], ...] = (
+    {"r": 0o400},
+    {"w": 0o200},
+    {"x": 0o100, "s": 0o4100, "S": 0o4000},
+    {"r": 0o040},
+    {"w": 0o020},
+    {"x": 0o010, "s": 0o2010, "S": 0o2000},
+    {"r": 0o004},
+    {"w": 0o002},
+    {"x": 0o001, "t": 0o1001, "T": 0o1000},
+)
+#: what ``ls -l`` prints as the mode: the type character and nine permission characters
+MODE_PATTERN = r"^[-dlpsbc][-r][-w][-xsS][-r][-w][-xsS][-r][-w][-xtT]$"
+_PERMISSIONS: dict[str, int] = {}  # mode -> bits (a listing has few distinct modes)
 
 
-class FileEntry(FrozenFields):
+def mode_type(mode: str) -> EntryType:
+    """The kind of file of a mode string (its first character)."""
+    return _TYPES[mode[0]]
+
+
+def permission_bits(mode: str) -> int:
+    """The permission bits of a mode string (``-rwsr-xr-T`` -> 0o5754)."""
+    bits = _PERMISSIONS.get(mode)
+    if bits is None:
+        bits = 0
+        for table, ch in zip(_BITS, mode[1:]):
+            bits |= table.get(ch, 0)
+        if len(_PERMISSIONS) < 4096:
+            _PERMISSIONS[mode] = bits
+    return bits
+
+
+class FileEntry(FrozenModel):
     """One line (or, for literal names with newlines, several lines) of ``ls -l``.
 
-    ``context`` is the SELinux security context column of ``ls -Z`` (``?`` where the file
-    system has none). ``mtime`` is None for a time outside ``datetime``'s range.
+    ``marker`` is the character ls prints after the mode: ``+`` (an ACL), ``.`` (an SELinux
+    context and nothing else), or none. ``context`` is the SELinux security context column
+    of ``ls -Z`` (``?`` where the file system has none). ``mtime`` is None for a time outside
+    ``datetime``'s range.
     """
 
-    # the owner that listed the entry (see bind): a slot, not a pydantic private attribute
-    __slots__ = ("_owner",)
+    # dumps carry the computed fields too; ignoring unknown keys lets them validate back
+    model_config = ConfigDict(extra="ignore")
 
     name: str
     directory: str | None = None
-    type: EntryType
-    mode: str
-    permissions: int
-    acl: bool = False
-    selinux: bool = False
+    mode: Annotated[str, Field(pattern=MODE_PATTERN)]
+    marker: Literal["", "+", "."] = ""
     links: int
     owner: str | None = None
     group: str | None = None
@@ -97,16 +140,29 @@ class FileEntry(FrozenFields):
     blocks: str | None = None
     line: str
 
-    def bind(self: _EntryT, owner: Any) -> _EntryT:
-        """Attach ``owner`` (the Datamover that listed this entry) and return self."""
-        object.__setattr__(self, "_owner", owner)  # our own slot: frozen fields untouched
-        return self
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def type(self) -> EntryType:
+        """The kind of file, from the first character of ``mode``."""
+        return _TYPES[self.mode[0]]
 
-    def _require_owner(self) -> Any:
-        owner = getattr(self, "_owner", None)
-        if owner is None:
-            raise unbound_error(self)
-        return owner
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def permissions(self) -> int:
+        """The permission bits of ``mode`` (``rwxr-sr-T`` -> 0o3754)."""
+        return permission_bits(self.mode)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def acl(self) -> bool:
+        """Whether ls marked an access control list (``+`` after the mode)."""
+        return self.marker == "+"
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def selinux(self) -> bool:
+        """Whether ls marked an SELinux context only (``.`` after the mode)."""
+        return self.marker == "."
 
     @property
     def path(self) -> str:
@@ -122,7 +178,8 @@ class FileEntry(FrozenFields):
 
     @property
     def is_dir(self) -> bool:
-        return self.type is EntryType.DIRECTORY
+        """Whether the entry is a directory (``mode`` starts with ``d``)."""
+        return self.mode[0] == "d"
 
     def _owner_api(self) -> FileOwner:
         owner: FileOwner = self._require_owner()

@@ -25,7 +25,7 @@ from __future__ import annotations
 from enum import Enum
 
 __all__ = [
-    "NameError_",
+    "NameFieldError",
     "Quoting",
     "decode_header",
     "decode_name_field",
@@ -45,7 +45,7 @@ class Quoting(str, Enum):
     SHELL_ESCAPE = "shell-escape"
 
 
-class NameError_(ValueError):
+class NameFieldError(ValueError):
     """A name field that does not decode in the given style (turned into ParseError)."""
 
 
@@ -75,7 +75,7 @@ def to_str(raw: bytes | bytearray) -> str:
 def _c_escape(text: str, i: int, out: bytearray) -> int:
     """Decode the C escape whose backslash is at ``text[i]``; return the index after it."""
     if i + 1 >= len(text):
-        raise NameError_("dangling backslash")
+        raise NameFieldError("dangling backslash")
     ch = text[i + 1]
     if ch in _OCTAL:
         j = i + 1
@@ -83,7 +83,7 @@ def _c_escape(text: str, i: int, out: bytearray) -> int:
             j += 1
         value = int(text[i + 1 : j], 8)
         if value > 255:
-            raise NameError_("octal escape out of range")
+            raise NameFieldError("octal escape out of range")
         out.append(value)
         return j
     simple = _SIMPLE_ESCAPES.get(ch)
@@ -114,7 +114,7 @@ def _scan_escape(text: str, i: int, *, stop_at_space: bool) -> tuple[bytes, int]
 def _scan_c(text: str, i: int) -> tuple[bytes, int]:
     """``-Q`` style: one double-quoted string starting at ``text[i]``."""
     if i >= len(text) or text[i] != '"':
-        raise NameError_("expected a double-quoted name")
+        raise NameFieldError("expected a double-quoted name")
     out = bytearray()
     i += 1
     n = len(text)
@@ -127,7 +127,7 @@ def _scan_c(text: str, i: int) -> tuple[bytes, int]:
         else:
             out += to_bytes(ch)
             i += 1
-    raise NameError_("unterminated double quote")
+    raise NameFieldError("unterminated double quote")
 
 
 def _scan_shell(text: str, i: int) -> tuple[bytes, int]:
@@ -142,14 +142,14 @@ def _scan_shell(text: str, i: int) -> tuple[bytes, int]:
         if ch == "'":
             end = text.find("'", i + 1)
             if end < 0:
-                raise NameError_("unterminated single quote")
+                raise NameFieldError("unterminated single quote")
             out += to_bytes(text[i + 1 : end])
             i = end + 1
         elif ch == "$" and i + 1 < n and text[i + 1] == "'":
             i += 2
             while True:
                 if i >= n:
-                    raise NameError_("unterminated $'...'")
+                    raise NameFieldError("unterminated $'...'")
                 c = text[i]
                 if c == "'":
                     i += 1
@@ -163,7 +163,7 @@ def _scan_shell(text: str, i: int) -> tuple[bytes, int]:
             i += 1
             while True:
                 if i >= n:
-                    raise NameError_("unterminated double quote")
+                    raise NameFieldError("unterminated double quote")
                 c = text[i]
                 if c == '"':
                     i += 1
@@ -176,14 +176,14 @@ def _scan_shell(text: str, i: int) -> tuple[bytes, int]:
                     i += 1
         elif ch == "\\":
             if i + 1 >= n:
-                raise NameError_("dangling backslash")
+                raise NameFieldError("dangling backslash")
             out += to_bytes(text[i + 1])
             i += 2
         else:
             out += to_bytes(ch)
             i += 1
     if i == start:
-        raise NameError_("empty shell word")
+        raise NameFieldError("empty shell word")
     return bytes(out), i
 
 
@@ -200,9 +200,9 @@ def decode_word(text: str, i: int, quoting: Quoting, *, to_end: bool) -> tuple[b
     elif quoting is Quoting.SHELL_ESCAPE:
         raw, j = _scan_shell(text, i)
     else:
-        raise NameError_(f"decode_word does not handle {quoting.value!r}")
+        raise NameFieldError(f"decode_word does not handle {quoting.value!r}")
     if to_end and j != len(text):
-        raise NameError_("text after the end of the quoted name")
+        raise NameFieldError("text after the end of the quoted name")
     return raw, j
 
 
@@ -214,14 +214,14 @@ def decode_name_field(field: str, quoting: Quoting, symlink: bool) -> tuple[str,
     if not symlink:
         raw, _ = decode_word(field, i, quoting, to_end=True)
         if not raw:
-            raise NameError_("empty name")
+            raise NameFieldError("empty name")
         return to_str(raw), None
     raw, j = decode_word(field, i, quoting, to_end=False)
     if field[j : j + 4] != " -> ":
-        raise NameError_("symlink without ' -> '")
+        raise NameFieldError("symlink without ' -> '")
     traw, _ = decode_word(field, j + 4, quoting, to_end=True)
     if not raw or not traw:
-        raise NameError_("empty symlink name or target")
+        raise NameFieldError("empty symlink name or target")
     return to_str(raw), to_str(traw)
 
 
@@ -253,8 +253,8 @@ def split_symlink_literal(field: str, size: int | None) -> tuple[str, str] | Non
     if count == 0:
         return None
     if count > 1:
-        raise NameError_("symlink name or target contains ' -> ' and the size is rounded")
+        raise NameFieldError("symlink name or target contains ' -> ' and the size is rounded")
     name, target = field.split(" -> ")
     if not name or not target:
-        raise NameError_("empty symlink name or target")
+        raise NameFieldError("empty symlink name or target")
     return name, target

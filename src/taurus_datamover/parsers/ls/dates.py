@@ -16,7 +16,7 @@ style (family)     printed (coreutils 9.1)                      precision
 ``format``         ``--time-style=+FORMAT``: what FORMAT says      from FORMAT
 =================  ===========================================  ============
 
-Month names are those of every glibc locale (``ls_months``, generated from the locales'
+Month names are those of every glibc locale (``months``, generated from the locales'
 ``LC_TIME`` data); the fragment reads any word there, so an unknown name is reported, not
 skipped. Years are any number of digits with a sign: ls prints ``May 25  12110`` and
 ``-249-10-15`` for times outside four digits; such a time has no ``datetime`` (``mtime`` is
@@ -36,7 +36,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone, tzinfo
 
 from taurus_datamover.models.files import TimePrecision
-from taurus_datamover.parsers.ls_months import MONTH_NUMBERS
+from taurus_datamover.parsers.ls.months import month_numbers
 
 __all__ = ["FAMILIES", "DateReader", "format_fragment", "fragment"]
 
@@ -180,6 +180,7 @@ class DateReader:
         self.tz = tz
         self.format_fields = format_fields or []
         self.zones: dict[tuple[int, str], tzinfo] = {}
+        self.offsets: dict[str, tuple[int, tzinfo]] = {}
 
     def reader(self, family: str) -> Callable[[tuple[str | None, ...]], Resolved]:
         """The function that reads one family's groups (the wrapper group first)."""
@@ -223,7 +224,7 @@ class DateReader:
         raise ValueError("a recent time (no year) that is not within six months before now")
 
     def _month(self, name: str) -> int:
-        number = MONTH_NUMBERS.get(name)
+        number = month_numbers().get(name)
         if number is None:
             raise ValueError(f"unknown month name {name!r}")
         return number
@@ -242,7 +243,7 @@ class DateReader:
         return self._day_or_minute(self._month(g[2] or ""), int(g[1] or 0), g[3], g[4], g[5] or g[6])
 
     def long_iso(self, g: tuple[str | None, ...]) -> Resolved:
-        y, mo, d, h, mi = (int(x or 0) for x in g[1:6])
+        y, mo, d, h, mi = int(g[1] or 0), int(g[2] or 0), int(g[3] or 0), int(g[4] or 0), int(g[5] or 0)
         return self._local(y, mo, d, h, mi), TimePrecision.MINUTE, None
 
     def iso(self, g: tuple[str | None, ...]) -> Resolved:
@@ -255,19 +256,34 @@ class DateReader:
         )
 
     def full_iso(self, g: tuple[str | None, ...]) -> Resolved:
-        y, mo, d, h, mi, s = (int(x or 0) for x in g[1:7])
-        frac = g[7] or ""
+        y, mo, d, h, mi, s = (
+            int(g[1] or 0),
+            int(g[2] or 0),
+            int(g[3] or 0),
+            int(g[4] or 0),
+            int(g[5] or 0),
+            int(g[6] or 0),
+        )
+        frac = g[7]
         ns = int(frac.ljust(9, "0")) if frac else 0
-        offset = int(g[8] or 0) * 60 + (-1 if (g[8] or "+")[0] == "-" else 1) * int(g[9] or 0)
+        offset, zone = self._offset(g[8] or "+00", g[9] or "00")
         _check(mo, d, h, mi, s)
         mtime_ns = (days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset * 60) * _NS + ns
         mtime: datetime | None = None
         if 1 <= y <= 9999:
             try:
-                mtime = datetime(y, mo, d, h, mi, min(s, 59), ns // 1000, tzinfo=timezone(timedelta(minutes=offset)))
+                mtime = datetime(y, mo, d, h, mi, min(s, 59), ns // 1000, tzinfo=zone)
             except (ValueError, OverflowError):
                 mtime = None
         return mtime, TimePrecision.NANOSECOND, mtime_ns
+
+    def _offset(self, hours: str, minutes: str) -> tuple[int, tzinfo]:
+        """The minutes and the zone of a printed ``+HHMM`` offset (one object per offset)."""
+        found = self.offsets.get(hours + minutes)
+        if found is None:
+            offset = int(hours) * 60 + (-1 if hours[0] == "-" else 1) * int(minutes)
+            found = self.offsets[hours + minutes] = (offset, timezone(timedelta(minutes=offset)))
+        return found
 
     def _zone(self, seconds: int) -> tzinfo:
         """The local zone's fixed offset at ``seconds``, as ``astimezone()`` gives it (the
@@ -288,10 +304,10 @@ class DateReader:
             return None  # outside datetime's years: the nanoseconds stay exact
 
     def epoch(self, g: tuple[str | None, ...]) -> Resolved:
-        seconds = int(g[1] or 0)
+        mtime_ns = int(g[1] or 0) * _NS
         if g[2] is None:
-            return self._instant(seconds * _NS), TimePrecision.SECOND, seconds * _NS
-        mtime_ns = seconds * _NS + int(g[2])
+            return self._instant(mtime_ns), TimePrecision.SECOND, mtime_ns
+        mtime_ns += int(g[2])
         return self._instant(mtime_ns), TimePrecision.NANOSECOND, mtime_ns
 
     def format(self, g: tuple[str | None, ...]) -> Resolved:

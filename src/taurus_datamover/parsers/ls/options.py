@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from taurus_datamover.parsers.ls_names import Quoting
+from taurus_datamover.parsers.ls.names import Quoting
 
 __all__ = ["Classify", "Layout", "layout_from_options", "option_words"]
 

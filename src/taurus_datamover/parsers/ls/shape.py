@@ -19,8 +19,8 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from taurus_datamover.parsers.ls_dates import FAMILIES, format_fragment
-from taurus_datamover.parsers.ls_options import Layout
+from taurus_datamover.parsers.ls.dates import FAMILIES, format_fragment
+from taurus_datamover.parsers.ls.options import Layout
 
 __all__ = ["DATE_START", "HUMAN_RE", "TOTAL_RE", "Shape", "shape_for"]
 

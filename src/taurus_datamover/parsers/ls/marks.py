@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 
-from taurus_datamover.parsers.ls_names import NameError_, to_bytes, to_str
-from taurus_datamover.parsers.ls_options import Layout
+from taurus_datamover.parsers.ls.names import NameFieldError, to_bytes, to_str
+from taurus_datamover.parsers.ls.options import Layout
 
 __all__ = ["LossyName", "decorated_field", "indicator_of", "strip_decorations"]
 
@@ -28,7 +28,7 @@ _RESET = "\x1b[0m"
 _INDICATORS = "*/=>@|"
 
 
-class LossyName(NameError_):
+class LossyName(NameFieldError):
     """A ``-q`` name with ``?``: what it stands for is lost."""
 
 
@@ -45,7 +45,7 @@ def strip_decorations(field: str, mode: str, layout: Layout) -> list[str]:
     mark = indicator_of(mode, layout.classify)
     if mark:
         if not field.endswith(mark):
-            raise NameError_(f"-F indicator {mark!r} missing")
+            raise NameFieldError(f"-F indicator {mark!r} missing")
         return [field[: -len(mark)]]
     return [field]
 
@@ -68,10 +68,10 @@ def _uncolor(part: str, color: bool) -> str:
     m = _SGR.match(part)
     if m is not None:
         if not part.endswith(_RESET):
-            raise NameError_("a colored name without its reset sequence")
+            raise NameFieldError("a colored name without its reset sequence")
         part = part[m.end() : -len(_RESET)]
     if "\x1b" in part:
-        raise NameError_(
+        raise NameFieldError(
             "a name with an ESC character under --color cannot be read exactly in the literal style; list with -b"
         )
     return part
@@ -102,7 +102,7 @@ def decorated_field(field: str, mode: str, size: int | None, layout: Layout) -> 
     color = layout.color
     if mode[0] == "l":
         if size is None:
-            raise NameError_("a decorated symlink needs the exact size (no -h) to be split")
+            raise NameFieldError("a decorated symlink needs the exact size (no -h) to be split")
         found = None
         candidates = [field]
         if layout.classify and field[-1:] in _INDICATORS:
@@ -112,21 +112,21 @@ def decorated_field(field: str, mode: str, size: int | None, layout: Layout) -> 
             if found is not None:
                 break
         if found is None:
-            raise NameError_("symlink name and target do not split by the link's size")
+            raise NameFieldError("symlink name and target do not split by the link's size")
         name, target = _uncolor(found[0], color), found[1]
         if "\x1b" in target:
-            raise NameError_(
+            raise NameFieldError(
                 "a target with an ESC character under --color cannot be read exactly in the literal style; list with -b"
             )
     else:
         mark = indicator_of(mode, layout.classify) if layout.classify else ""
         if mark:
             if not field.endswith(mark):
-                raise NameError_(f"-F indicator {mark!r} missing")
+                raise NameFieldError(f"-F indicator {mark!r} missing")
             field = field[: -len(mark)]
         name, target = _uncolor(field, color), None
     if layout.lossy and ("?" in name or (target is not None and "?" in target)):
         raise LossyName("-q printed '?' for characters it hides: the name is lost (list without -q, with -b)")
     if not name:
-        raise NameError_("empty name")
+        raise NameFieldError("empty name")
     return name, target

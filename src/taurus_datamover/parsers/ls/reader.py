@@ -1,0 +1,310 @@
+"""The entry lines of ``ls -l``: one regular expression over the whole text, and models.
+
+One job: read every entry-shaped line of a listing (matched by the shape of ``shape``, in
+one ``finditer`` pass) into the record of a :class:`FileEntry`, checking what the shape
+cannot (alignment, device numbers, which id columns there are), and hand every other line
+to the rules of :class:`~.blocks.Blocks`. The common shapes are read inline; any other
+line goes through :meth:`Reader.entry` (same rules, all the checks).
+
+What is checked where: the shape's regex checks every column's characters (the mode, ASCII
+digits for numbers, the date's shape); this module checks the date's values (``dates``),
+the alignment and the name field (``fields``); pydantic validates every record's types
+when the models are built (``TypeAdapter(list[FileEntry])``, not ``model_construct``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, tzinfo
+from typing import Any
+
+from taurus_datamover.parsers.ls.blocks import Blocks, OpenEntry
+from taurus_datamover.parsers.ls.dates import DateReader, Resolved
+from taurus_datamover.parsers.ls.modes import display_width
+from taurus_datamover.parsers.ls.names import Quoting
+from taurus_datamover.parsers.ls.options import Layout
+from taurus_datamover.parsers.ls.shape import DATE_START, Shape, shape_for
+
+__all__ = ["ANY_TIME", "Reader"]
+
+#: Families tried when the options do not name the time style (in this order).
+ANY_TIME = ("locale", "locale-day-first", "long-iso", "full-iso", "iso", "epoch")
+_SYMLINK_MODE = "l"
+_DEVICE_MODES = "bc"
+
+
+def _families(layout: Layout) -> tuple[str, ...]:
+    if layout.times is None:
+        return ANY_TIME
+    out: list[str] = []
+    for family in layout.times:
+        out.extend(("locale", "locale-day-first") if family == "locale" else (family,))
+    return tuple(out)
+
+
+class Reader(Blocks):
+    """The state of one listing: its shape and dates, the records read so far."""
+
+    def __init__(self, layout: Layout, now: datetime | None, tz: tzinfo | None, directory: str | None) -> None:
+        super().__init__(layout, directory)
+        self.plain = self.literal and not (layout.color or layout.classify or layout.lossy)
+        self.general = shape_for(layout, _families(layout))
+        self.shape: Shape = self.general
+        # one "now" for the whole listing (the year of recent times is inferred from it)
+        moment = now if now is not None else (datetime.now(tz) if tz is not None else datetime.now().astimezone())
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=tz) if tz is not None else moment.astimezone()
+        self.dates = DateReader(moment, tz, list(self.general.format_fields))
+        self.read_date: Callable[[tuple[str | None, ...]], Resolved] | None = (
+            None if len(self.general.spans) > 1 else self._date_reader(self.general)
+        )
+        self.records: list[dict[str, Any]] = []
+        self.dates_seen: dict[str, Resolved] = {}
+        # dates that repeat (a minute, a day) are read once; instants (epoch, full-iso,
+        # +FORMAT with %s or %N) are read per entry
+        self.cache_dates = True
+        # one object per distinct owner, group, context and mode (a listing has few)
+        self.strings: dict[str | None, str | None] = {}
+
+    # -- the shape and its dates ----------------------------------------------------------------
+    def _date_reader(self, shape: Shape) -> Callable[[tuple[str | None, ...]], Resolved]:
+        family, _, _ = shape.spans[0]
+        return self.dates.reader(family)
+
+    def _settle_family(self, groups: tuple[str | None, ...]) -> tuple[str, int, int]:
+        """The family of the first entry; later lines are matched with its shape alone."""
+        for family, index, count in self.general.spans:
+            if groups[index] is not None:
+                self.shape = shape_for(self.layout, (family,))
+                self.read_date = self._date_reader(self.shape)
+                fields = {f for fs in self.general.format_fields for f in fs}
+                self.cache_dates = family not in ("epoch", "full-iso") and not (
+                    family == "format" and bool(fields & {"s", "N"})
+                )
+                return family, index, count
+        raise AssertionError("a match without a date")  # pragma: no cover
+
+    # -- reading ----------------------------------------------------------------------------
+    def feed(self, text: str, base: int) -> None:
+        """Read ``text`` (whole lines, no final newline); line numbers start at ``base``."""
+        self.text, self.base = text, base
+        pos = 0
+        while self.read_date is None:  # the first entry settles the time style
+            m = self.shape.regex.search(text, pos)
+            if m is None:
+                break
+            if m.start() != pos:
+                self.gap(pos, m.start() - 1, at_end=False)
+            pos = m.end() + 1
+            self._settle_family(m.groups())
+            again = self.shape.regex.match(text, m.start())
+            assert again is not None, "a family's own shape matches its lines"
+            self.entry(again, m.start())
+        if self.read_date is not None:
+            pos = self._entries(text, pos)
+        if pos <= len(text):
+            self.gap(pos, len(text), at_end=True)
+
+    def _entries(self, text: str, pos: int) -> int:
+        """Read the entry lines from ``pos`` on (and the lines between them); the position
+        after the last entry. Entries of the common shapes are read here, inline; any other
+        goes through :meth:`entry` (same rules, all the checks)."""
+        dates = self.dates_seen
+        cache_dates = self.cache_dates
+        intern = self.strings.setdefault
+        append = self.records.append
+        layout = self.layout
+        literal = self.literal
+        inline = self.plain or (
+            layout.quoting is Quoting.ESCAPE and not (layout.color or layout.classify or layout.lossy)
+        )
+        check_ids = not layout.known
+        directory = self.directory
+        align = self.align[0] if self.align is not None else None
+        pending = self._pending()
+        last: tuple[dict[str, Any], str, str, int | None, int] | None = None  # the last inline entry
+        for m in self.shape.regex.finditer(text, pos):
+            start = m.start()
+            if start != pos:
+                if last is not None:
+                    self._keep(last)
+                    last = None
+                self.gap(pos, start - 1, at_end=False)
+                directory = self.directory
+                align = self.align[0] if self.align is not None else None
+                pending = self._pending()
+            pos = m.end() + 1
+            g = m.groups()
+            field = g[-1]
+            mode = g[2]
+            size_text = g[9]
+            group = g[6]
+            if (
+                not inline
+                or pending
+                or size_text is None
+                or g[0] is not None
+                or g[1] is not None
+                or g[3]
+                or not field
+                or mode[0] == "l"
+                or (check_ids and group is not None and " " in group)
+                or (not literal and ("\\" in field or " " in field))
+            ):
+                if last is not None:
+                    self._keep(last)
+                    last = None
+                self.entry(m, start)
+                directory = self.directory
+                align = self.align[0] if self.align is not None else None
+                pending = self._pending()
+                continue
+            if literal:
+                col = m.end(9) - start
+                if align is None:
+                    self.align = (col, 0)
+                    self.align_width = self._width(m, start)
+                    align = col
+                elif col != align and self._width(m, start) != self.align_width:
+                    raise self.error(
+                        "entry-shaped line not aligned with its block: a forged line inside "
+                        "a name with a newline? (list with -b to be sure)",
+                        start,
+                    )
+            if cache_dates:
+                when = dates.get(g[DATE_START])
+                if when is None:
+                    when = dates[g[DATE_START]] = self._read_date(g, start)
+            else:
+                when = self._read_date(g, start)
+            size = int(size_text)
+            # every key, None where the column is absent: one dict display, no branches
+            rec: dict[str, Any] = {
+                "name": field,
+                "directory": directory,
+                "mode": intern(mode, mode),
+                "links": int(g[4]),
+                "owner": intern(g[5], g[5]),
+                "group": intern(group, group),
+                "context": intern(g[7], g[7]),
+                "size": size,
+                "size_text": size_text,
+                "mtime": when[0],
+                "mtime_precision": when[1],
+                "mtime_ns": when[2],
+                "line": m.group(),
+            }
+            append(rec)
+            last = (rec, field, mode, size, start)
+        if last is not None:
+            self._keep(last)
+        return pos
+
+    def _keep(self, last: tuple[dict[str, Any], str, str, int | None, int]) -> None:
+        """Remember the last inline entry (a later line may go on with it)."""
+        self.state = "entries"
+        self.open = None
+        self.quick = last
+
+    def _pending(self) -> bool:
+        """Whether the last entry is a literal name that the next line may go on with."""
+        return self.open is not None and not self.open.complete
+
+    def _read_date(self, g: tuple[Any, ...], start: int) -> Resolved:
+        read_date = self.read_date
+        assert read_date is not None  # settled by feed before the first entry
+        try:
+            return read_date(g[DATE_START:-1])
+        except (ValueError, OverflowError, OSError) as exc:
+            raise self.error(f"bad timestamp ({exc})", start) from None
+
+    def entry(self, m: Any, start: int) -> None:
+        """One entry-shaped line (every shape, every check)."""
+        last = self.last
+        if last is not None and not last.complete:
+            self.extend(m.group(), start)  # an incomplete literal name goes on
+            return
+        g = m.groups()
+        (inode, blocks, mode, marker, links, owner, group, context, _size_col, size_text, human, major, minor) = g[
+            :DATE_START
+        ]
+        field: str = g[-1]
+        if self.literal:
+            col = (m.end(9) - start, m.start(3) - start)
+            if self.align is None:
+                self.align = col
+                self.align_width = self._width(m, start)
+            elif col != self.align and self._width(m, start) != self.align_width:
+                raise self.error(
+                    "entry-shaped line not aligned with its block: a forged line inside a "
+                    "name with a newline? (list with -b to be sure)",
+                    start,
+                )
+        if self.cache_dates:
+            key = g[DATE_START]
+            when = self.dates_seen.get(key)
+            if when is None:
+                when = self.dates_seen[key] = self._read_date(g, start)
+        else:
+            when = self._read_date(g, start)
+        mtime, precision, mtime_ns = when
+        strings = self.strings
+        rec: dict[str, Any] = {
+            "name": "",
+            "mode": strings.setdefault(mode, mode),
+            "links": int(links),
+            "mtime": mtime,
+            "mtime_precision": precision,
+            "line": m.group(),
+        }
+        if owner is not None:
+            rec["owner"] = strings.setdefault(owner, owner)
+        if group is not None:
+            rec["group"] = strings.setdefault(group, group)
+        size: int | None = None
+        if size_text is not None:
+            size = int(size_text)
+            rec["size"] = size
+            rec["size_text"] = size_text
+        elif human is not None:
+            rec["size_text"] = human
+        else:
+            if mode[0] not in _DEVICE_MODES:
+                raise self.error("device numbers on an entry that is not a device", start)
+            rec["device"] = (int(major), int(minor))
+        if mtime_ns is not None:
+            rec["mtime_ns"] = mtime_ns
+        if marker:
+            rec["marker"] = marker
+        if context is not None:
+            rec["context"] = strings.setdefault(context, context)
+        if inode is not None:
+            if blocks is None and not self.layout.known:
+                raise self.error("one number before the mode: inode (-i) or block count (-s)? pass options=", start)
+            rec["inode"] = int(inode)
+        if blocks is not None:
+            rec["blocks"] = blocks
+        if self.directory is not None:
+            rec["directory"] = self.directory
+        if group is not None and " " in group and not self.layout.known:
+            self._check_fewer_ids(m.group(), start)
+        self.state = "entries"
+        self.records.append(rec)
+        if self.plain and mode[0] != _SYMLINK_MODE and field:
+            rec["name"] = field  # the common case: a literal name, complete
+            self.last = OpenEntry(rec, field, mode, size, True, start)
+            return
+        self.last = OpenEntry(rec, field, mode, size, False, start)
+        self.settle(self.last)
+
+    def _width(self, m: Any, start: int) -> tuple[int, int]:
+        """The alignment columns of an entry line by display width (ls pads by width, so
+        lines with non-ASCII ids differ in characters but not in width)."""
+        text = self.text
+        return (display_width(text[start : m.end(9)]), display_width(text[start : m.start(3)]))
+
+    def _check_fewer_ids(self, line: str, start: int) -> None:
+        """Without options, a group with a space must not also read as -g/-o output."""
+        for fewer in (Layout(group=False), Layout(owner=False, group=False)):
+            if shape_for(fewer, self.shape.families, spaced_ids=False).regex.match(line):
+                raise self.error("the line reads with fewer owner/group columns too (-g/-o?); pass options=", start)

@@ -1,0 +1,43 @@
+"""FileEntry stores what ls printed; what follows from it is computed, and dumps round-trip."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from taurus_datamover.models.files import EntryType, FileEntry, TimePrecision
+
+
+def _entry(**fields: object) -> FileEntry:
+    base: dict[str, object] = {
+        "name": "f",
+        "mode": "-rwsr-xr-T",
+        "links": 1,
+        "mtime_precision": TimePrecision.DAY,
+        "line": "x",
+    }
+    return FileEntry.model_validate({**base, **fields})
+
+
+def test_derived_values_are_computed_from_mode_and_marker() -> None:
+    e = _entry(marker="+")
+    assert (e.type, e.permissions, e.acl, e.selinux, e.is_dir) == (EntryType.FILE, 0o5754, True, False, False)
+    d = _entry(mode="drwxr-sr-x", marker=".")
+    assert (d.type, d.permissions, d.acl, d.selinux, d.is_dir) == (EntryType.DIRECTORY, 0o2755, False, True, True)
+
+
+def test_dump_shows_the_derived_values_and_validates_back() -> None:
+    e = _entry(marker="+")
+    dumped = e.model_dump(mode="json")
+    assert (dumped["type"], dumped["permissions"], dumped["acl"], dumped["selinux"]) == ("file", 0o5754, True, False)
+    assert FileEntry.model_validate(dumped) == e
+    assert FileEntry.model_validate_json(e.model_dump_json()) == e
+
+
+def test_stored_fields_only_are_compared_and_validated() -> None:
+    assert "type" not in FileEntry.model_fields and "permissions" not in FileEntry.model_fields
+    assert _entry() == _entry() and hash(_entry()) == hash(_entry())
+    with pytest.raises(ValidationError):
+        _entry(mode="-rw-r--r-Q")  # not a mode ls prints: the derived values could not be read
+    with pytest.raises(ValidationError):
+        _entry(marker="*")
