@@ -10,14 +10,16 @@ import subprocess
 import time
 from collections.abc import Callable, Iterable
 
-from taurus_datamover.jobs import PROGRESS_TAIL, Job
+from taurus_datamover.jobs import Job
 from taurus_datamover.parsers.progress import latest_progress
 from taurus_datamover.watcher import JobWatcher
 
 __all__ = ["NUDGE_INTERVAL", "REPOKE_FIRST", "nudge_watcher", "wait_for_ids"]
 
 #: Seconds between two looks at the parts' progress reports (a read of each output's tail).
-NUDGE_INTERVAL = 0.1
+NUDGE_INTERVAL = 0.05
+#: Bytes of each output read per look: rsync's last progress line is at its very end.
+NUDGE_TAIL = 2048
 #: Seconds after a job's last progress line before the watcher is asked again (doubling).
 REPOKE_FIRST = 0.15
 
@@ -62,7 +64,7 @@ def nudge_watcher(
                     poke = True
                     due[job] = (now + 2 * delay, 2 * delay)
                 continue
-            progress = latest_progress(job.batch_output(PROGRESS_TAIL))
+            progress = latest_progress(job.batch_output(NUDGE_TAIL))
             if progress is not None and progress.done:
                 poke = True
                 due[job] = (now + REPOKE_FIRST, REPOKE_FIRST)
