@@ -13,7 +13,8 @@ one answers (else the local queue), and times in the same run:
   ``--repeat``; the ratio is the speedup (target: at least 3x). Where it went: the run's
   own phases (listing, planning, directories, submit, parts) and, from the call, when the
   first part started running and the last one wrote its last byte (the parts' output
-  files: birth time and mtime) and when the run noticed that end;
+  files: birth time and mtime) and when the run noticed that end, and the CPU time of this
+  process (the library's own threads; the tools run under Slurm);
 * verification: one ``size-mtime`` check of the copy (a ``dtls -R`` of the destination);
 * planning per 10,000 files: a tree of 10,000 empty files, the time of its listing alone
   (``dtls -R`` parsed, ``Datamover.walk``) and of a ``dry_run`` sync (listing, split, lists
@@ -70,6 +71,7 @@ class Timed(NamedTuple):
     first_running: float | None  # from the call: the first part's output created (its job started)
     last_done: float | None  # from the call: the last write of any part's output (rsync's end)
     noticed: float  # from the call: the run saw the last part end
+    cpu: float  # CPU seconds of this process (the library's threads: watcher, nudge, pipes)
 
 
 def _output_times(paths: list[str]) -> tuple[list[float], list[float]]:
@@ -91,10 +93,12 @@ def timed_sync(site: EmulatedSite, src: Path, dst: Path, jobs: int) -> Timed:
         shutil.rmtree(dst)
     dm = site.datamover()
     wall_start = time.time()
+    cpu_start = time.process_time()
     start = time.perf_counter()
     run = dm.sync(src, dst, jobs=jobs, verify=None)
     run.result(timeout=3600)
     wall = time.perf_counter() - start
+    cpu = time.process_time() - cpu_start
     phases = dict(run.timings)
     outputs = [path for part in run.parts if part.job is not None and (path := part.job.batch_output_path)]
     births, mtimes = _output_times(outputs) if outputs else ([], [])
@@ -105,6 +109,7 @@ def timed_sync(site: EmulatedSite, src: Path, dst: Path, jobs: int) -> Timed:
         min(births) - wall_start if len(births) == len(outputs) and births else None,
         max(mtimes) - wall_start if mtimes else None,
         before_parts + phases.get("parts", 0.0),
+        cpu,
     )
 
 
@@ -117,7 +122,8 @@ def describe(jobs: int, size: int, timed: Timed) -> str:
         f"jobs={jobs}: {timed.wall:.2f} s ({size / timed.wall / 1e6:.0f} MB/s)\n"
         f"    phases (s): {steps}\n"
         f"    from the call (s): first part running {first}, last part done {last}, "
-        f"noticed done {timed.noticed:.2f}, result {timed.wall:.2f}"
+        f"noticed done {timed.noticed:.2f}, result {timed.wall:.2f}\n"
+        f"    CPU of this process (the library): {timed.cpu:.2f} s"
     )
 
 
