@@ -17,7 +17,7 @@ from taurus_datamover import Datamover
 from taurus_datamover.emulator.dt.jobs import JobStore
 from taurus_datamover.emulator.site import EmulatedSite
 from taurus_datamover.errors import SyncError
-from taurus_datamover.sync import PartState, SyncState, list_runs
+from taurus_datamover.sync import PartState, SyncRun, SyncState, list_runs
 
 
 def _part_names(run_dir: Path, index: int) -> list[bytes]:
@@ -157,13 +157,18 @@ def test_a_part_killed_half_way_then_resume_reruns_only_that_part(site: Emulated
     assert dm.resume(run.run_id).result(timeout=60).parts_run == []  # nothing left to do
 
 
-def test_cancel_stops_every_part(site: EmulatedSite) -> None:
+def _slow_run(site: EmulatedSite, parts: int) -> tuple[EmulatedSite, SyncRun]:
+    """A run of ``parts`` parts of one 2 MB file each, at 100 KB/s: long enough to stop."""
     slow = EmulatedSite(site.root, bandwidth="100KB/s")
     src = slow.grp / "data"
     src.mkdir()
-    for i in range(4):
+    for i in range(parts):
         (src / f"f{i}").write_bytes(os.urandom(2_000_000))
-    run = Datamover(slow.bin).sync(src, slow.projects / "copy", jobs=4)
+    return slow, Datamover(slow.bin).sync(src, slow.projects / "copy", jobs=parts)
+
+
+def test_cancel_stops_every_part(site: EmulatedSite) -> None:
+    slow, run = _slow_run(site, 4)
     seen = [run.progress]
     while seen[-1].bytes_done == 0 and seen[-1].elapsed < 60:  # rsync's progress2, read from the job's output
         time.sleep(0.2)
@@ -210,12 +215,7 @@ def test_a_destination_whose_parent_is_missing_fails_before_any_part(site: Emula
 
 
 def test_ctrl_c_in_result_cancels_every_part(site: EmulatedSite) -> None:
-    slow = EmulatedSite(site.root, bandwidth="100KB/s")
-    src = slow.grp / "data"
-    src.mkdir()
-    for i in range(3):
-        (src / f"f{i}").write_bytes(os.urandom(2_000_000))
-    run = Datamover(slow.bin).sync(src, slow.projects / "copy", jobs=3)
+    slow, run = _slow_run(site, 3)
     timer = threading.Timer(0.5, _thread.interrupt_main)
     timer.start()
     try:

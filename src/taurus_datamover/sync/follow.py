@@ -10,14 +10,18 @@ import subprocess
 import time
 from collections.abc import Callable, Iterable
 
-from taurus_datamover.jobs import PROGRESS_TAIL, Job
+from taurus_datamover.jobs import Job
 from taurus_datamover.parsers.progress import latest_progress
 from taurus_datamover.watcher import JobWatcher
 
-__all__ = ["NUDGE_INTERVAL", "nudge_watcher", "wait_for_ids"]
+__all__ = ["NUDGE_INTERVAL", "REPOKE_FIRST", "nudge_watcher", "wait_for_ids"]
 
-#: Seconds between two looks at the parts' progress reports.
-NUDGE_INTERVAL = 0.25
+#: Seconds between two looks at the parts' progress reports (a read of each output's tail).
+NUDGE_INTERVAL = 0.05
+#: Bytes of each output read per look: rsync's last progress line is at its very end.
+NUDGE_TAIL = 2048
+#: Seconds after a job's last progress line before the watcher is asked again (doubling).
+REPOKE_FIRST = 0.15
 
 
 def wait_for_ids(jobs: Iterable[Job], timeout: float) -> None:
@@ -33,20 +37,37 @@ def wait_for_ids(jobs: Iterable[Job], timeout: float) -> None:
                 pass
 
 
-def nudge_watcher(watcher: JobWatcher | None, running: Callable[[], list[Job]]) -> None:
+def nudge_watcher(
+    watcher: JobWatcher | None,
+    running: Callable[[], list[Job]],
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], object] = time.sleep,
+) -> None:
     """Until ``running()`` is empty: when one of its jobs reports through rsync that its
     list is done (100 %, nothing left to check), make the shared watcher ask the queue at
-    once (at most once a second: each is a queue query). The watcher polls ever more
-    slowly while jobs run long, and the run would wait seconds for it."""
+    once, and again after :data:`REPOKE_FIRST` s, twice that, and so on while the job has
+    not ended (rsync still exits and Slurm records the end after that last line). The
+    watcher polls ever more slowly while jobs run long, and the run would wait seconds for
+    it; each poke is one queue query, and only a job that said it is finished causes one.
+    ``clock`` and ``sleep`` are injectable for tests."""
     if watcher is None:
         return
-    poked = 0.0
+    due: dict[Job, tuple[float, float]] = {}  # a job that said it is done -> (next poke, delay)
     while jobs := running():
-        if time.monotonic() - poked >= 1.0:
-            for job in jobs:
-                progress = latest_progress(job.batch_output(PROGRESS_TAIL))
-                if progress is not None and progress.done:
-                    watcher.poke()
-                    poked = time.monotonic()
-                    break
-        time.sleep(NUDGE_INTERVAL)
+        now = clock()
+        poke = False
+        for job in jobs:
+            if job in due:
+                at, delay = due[job]
+                if now >= at:
+                    poke = True
+                    due[job] = (now + 2 * delay, 2 * delay)
+                continue
+            progress = latest_progress(job.batch_output(NUDGE_TAIL))
+            if progress is not None and progress.done:
+                poke = True
+                due[job] = (now + REPOKE_FIRST, REPOKE_FIRST)
+        if poke:
+            watcher.poke()
+        sleep(NUDGE_INTERVAL)

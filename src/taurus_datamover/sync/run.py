@@ -15,6 +15,7 @@ goes on, so no Slurm job is left behind; the run can be resumed later.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import functools
 import subprocess
 import threading
@@ -82,8 +83,10 @@ class SyncRun:
         self._finished_at: float | None = None
         self._parts_began = self._started
         self._bytes_before = sum(p.bytes for p in self.parts if p.record.state is PartState.COMPLETED)
-        #: Seconds spent in each phase of this session: ``plan`` (listing, split, record),
-        #: ``directories``, ``parts`` (first submission to the last part's end), ``verify``.
+        #: Seconds spent in each phase of this session: ``listing`` (the source's ``dtls``),
+        #: ``planning`` (split, lists, manifest), ``directories``, ``submit`` (until every
+        #: part has its Slurm id), ``parts`` (first submission to the last part's end as
+        #: noticed here), ``verify``.
         self.timings: dict[str, float] = {}
 
     # ------------------------------------------------------------------ facts
@@ -147,8 +150,6 @@ class SyncRun:
             self.manifest.error = None if error is None else error.message
             self._error = error
             self._finished_at = time.monotonic()
-            if "verify" in self.timings:
-                self.timings["verify"] = self._finished_at - self.timings["verify"]
             self._save()
         self._ended.set()
         for callback in list(self._callbacks):
@@ -187,16 +188,9 @@ class SyncRun:
                 part.record.attempts += 1
                 part.record.state = PartState.PENDING
                 part.record.error = None
-            part.job = start_rsync(
-                self._dm,
-                self.src,
-                self.dst,
-                copy_options(self._store.part_list_path(index), checksum=checksum),
-                cwd=self._store.directory,
-                blocking=False,
-                time=self.manifest.time_limit,
-            )
+            part.job = self._rsync(copy_options(self._store.part_list_path(index), checksum=checksum), blocking=False)
         self._wait_submitted()
+        self.timings["submit"] = time.monotonic() - self._parts_began
         if not self._ran:
             self._begin_finish()
             return
@@ -209,17 +203,20 @@ class SyncRun:
             target=nudge_watcher, args=(watcher, self._running_jobs), name="taurus-sync-nudge", daemon=True
         ).start()
 
-    def _make_directories(self) -> None:
-        options = copy_options(self._store.directory / "directories.files")
-        job = start_rsync(
+    def _rsync(self, options: list[str], *, blocking: bool) -> Job:
+        """``dtrsync OPTIONS -- SRC/ DST/`` of this run, in its directory."""
+        return start_rsync(
             self._dm,
             self.src,
             self.dst,
             options,
             cwd=self._store.directory,
-            blocking=True,
+            blocking=blocking,
             time=self.manifest.time_limit,
         )
+
+    def _make_directories(self) -> None:
+        job = self._rsync(copy_options(self._store.directory / "directories.files"), blocking=True)
         self._other_jobs.append(job)
         try:
             job.result()
@@ -273,60 +270,48 @@ class SyncRun:
             self._finishing = True
         threading.Thread(target=self._finish, name="taurus-sync-finish", daemon=True).start()
 
-    def _resume_hint(self) -> str:
-        return f"resume with: taurus-datamover sync --resume {self.run_id}"
+    def _failure(self, message: str, failed_parts: list[int] | None = None) -> SyncError:
+        return SyncError(message, run_id=self.run_id, failed_parts=failed_parts or ())
+
+    def _outcome(self) -> tuple[SyncState, SyncError | None]:
+        """How the run ends once no part runs: cancelled, parts failed, or (verified) done."""
+        not_done = [p.index for p in self.parts if p.record.state is not PartState.COMPLETED]
+        hint = f"resume with: taurus-datamover sync --resume {self.run_id}"
+        if self._cancelled:
+            return SyncState.CANCELLED, self._failure(
+                f"sync {self.run_id} was cancelled; {hint}", failed_parts=not_done
+            )
+        if not_done:
+            reasons = "; ".join(f"part {i}: {self.parts[i].record.error}" for i in not_done)
+            message = f"{len(not_done)} of {len(self.parts)} parts did not complete ({reasons}); {hint}"
+            return SyncState.FAILED, self._failure(message, failed_parts=not_done)
+        if self.manifest.verify is None:
+            return SyncState.COMPLETED, None
+        with self._lock:
+            self.manifest.state = SyncState.VERIFYING
+            self._save()
+        began = time.monotonic()
+        try:
+            result = self._verify()
+        except TaurusDatamoverError as error:
+            if self._cancelled:
+                return SyncState.CANCELLED, self._failure(f"sync {self.run_id} was cancelled while verifying; {hint}")
+            message = error.message if isinstance(error, SyncError) else str(error)
+            return SyncState.FAILED, self._failure(f"verifying {self.dst!r} failed: {message}")
+        finally:
+            self.timings["verify"] = time.monotonic() - began
+        with self._lock:
+            self.manifest.verification = result
+        if result.ok:
+            return SyncState.COMPLETED, None
+        return SyncState.FAILED, mismatch_error(self.run_id, self.dst, result)
 
     def _finish(self) -> None:
         try:
-            not_done = [p.index for p in self.parts if p.record.state is not PartState.COMPLETED]
-            if self._cancelled:
-                self._settle(
-                    SyncState.CANCELLED,
-                    SyncError(
-                        f"sync {self.run_id} was cancelled; {self._resume_hint()}",
-                        run_id=self.run_id,
-                        failed_parts=not_done,
-                    ),
-                )
-                return
-            if not_done:
-                reasons = "; ".join(f"part {i}: {self.parts[i].record.error}" for i in not_done)
-                self._settle(
-                    SyncState.FAILED,
-                    SyncError(
-                        f"{len(not_done)} of {len(self.parts)} parts did not complete ({reasons}); {self._resume_hint()}",
-                        run_id=self.run_id,
-                        failed_parts=not_done,
-                    ),
-                )
-                return
-            if self.manifest.verify is None:
-                self._settle(SyncState.COMPLETED)
-                return
-            with self._lock:
-                self.manifest.state = SyncState.VERIFYING
-                self._save()
-            self.timings["verify"] = time.monotonic()  # made a duration when the run settles
-            result = self._verify()
-            with self._lock:
-                self.manifest.verification = result
-            if result.ok:
-                self._settle(SyncState.COMPLETED)
-                return
-            self._settle(SyncState.FAILED, mismatch_error(self.run_id, self.dst, result))
-        except TaurusDatamoverError as error:
-            message = error.message if isinstance(error, SyncError) else str(error)
-            if self._cancelled:
-                self._settle(
-                    SyncState.CANCELLED,
-                    SyncError(
-                        f"sync {self.run_id} was cancelled while verifying; {self._resume_hint()}", run_id=self.run_id
-                    ),
-                )
-                return
-            self._settle(SyncState.FAILED, SyncError(f"verifying {self.dst!r} failed: {message}", run_id=self.run_id))
+            outcome = self._outcome()
         except Exception as error:
-            self._settle(SyncState.FAILED, SyncError(f"sync {self.run_id} broke: {error!r}", run_id=self.run_id))
+            outcome = SyncState.FAILED, self._failure(f"sync {self.run_id} broke: {error!r}")
+        self._settle(*outcome)
 
     def verify(self, mode: VerifyMode | None = None) -> VerifyResult:
         """Compare the destination with the source now (``mode``: the run's own, else
@@ -341,17 +326,13 @@ class SyncRun:
     def _verify(self, mode: VerifyMode | None = None) -> VerifyResult:
         if (mode or self.manifest.verify) == "checksum":
             lists = [self._store.part_list_path(p.index) for p in self.parts]
-            return verify_checksum(
-                self._dm,
-                self.src,
-                self.dst,
-                lists,
-                cwd=self._store.directory,
-                checked=sum(p.files for p in self.parts),
-                time=self.manifest.time_limit,
-                on_start=self._other_jobs.append,
-            )
+            return verify_checksum(self._check_job, lists, checked=sum(p.files for p in self.parts))
         return verify_size_mtime(self._dm, self._source, self.dst, time=self.manifest.time_limit)
+
+    def _check_job(self, options: list[str]) -> Job:
+        job = self._rsync(options, blocking=False)
+        self._other_jobs.append(job)  # cancel() stops it too
+        return job
 
     # ------------------------------------------------------------------ waiting
     def result(self, timeout: float | None = None) -> SyncResult:
@@ -372,17 +353,11 @@ class SyncRun:
         if self._error is not None:
             raise self._error
         return SyncResult(
-            run_id=self.run_id,
+            **self.manifest.model_dump(include={"run_id", "src", "dst", "state", "files", "bytes", "verification"}),
             manifest=self.manifest_path,
-            src=self.src,
-            dst=self.dst,
-            state=self.state,
-            files=self.manifest.files,
-            bytes=self.manifest.bytes,
             parts=len(self.parts),
             parts_run=self.parts_run,
             elapsed=round(self.elapsed, 3),
-            verification=self.verification,
         )
 
     def cancel(self) -> bool:
@@ -414,18 +389,9 @@ class SyncRun:
         callback()
 
     def __await__(self) -> Generator[Any, None, SyncResult]:
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[None] = loop.create_future()
-
-        def _set() -> None:
-            if not future.done():
-                future.set_result(None)
-
-        def _wake() -> None:
-            loop.call_soon_threadsafe(_set)
-
-        self.add_done_callback(_wake)
-        yield from future.__await__()
+        settled: concurrent.futures.Future[None] = concurrent.futures.Future()
+        self.add_done_callback(lambda: settled.set_result(None))  # called once
+        yield from asyncio.wrap_future(settled).__await__()
         return self.result()
 
     def __repr__(self) -> str:

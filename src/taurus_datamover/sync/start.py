@@ -92,6 +92,7 @@ def start_sync(
     limit = _check_time_limit(time_limit)
     source, target = check_paths(path_text(src), path_text(dst))
     items = _source_tree(dm, source, limit)
+    listed = time.monotonic()
     parts = split(items, count)
     directories = directory_paths(items)
     store = RunStore(new_run_id())
@@ -120,7 +121,8 @@ def start_sync(
     )
     store.save(manifest)
     run = SyncRun(dm, store, manifest, items)
-    run.timings["plan"] = time.monotonic() - began
+    run.timings["listing"] = listed - began
+    run.timings["planning"] = time.monotonic() - listed
     if dry_run:
         run.mark_planned()
     else:

@@ -23,7 +23,7 @@ from taurus_datamover.jobs import Job
 from taurus_datamover.models.jobs import JobState
 from taurus_datamover.parsers.rsync_itemize import parse_itemized
 from taurus_datamover.sync.manifest import VerifyResult
-from taurus_datamover.sync.submit import ITEM_TAG, check_options, start_rsync
+from taurus_datamover.sync.submit import ITEM_TAG, check_options
 from taurus_datamover.sync.tree import TreeItem, list_tree
 
 if TYPE_CHECKING:
@@ -95,22 +95,10 @@ def checksum_result(outputs: Sequence[str], checked: int) -> VerifyResult:
     return VerifyResult(mode="checksum", checked=checked, differ=sorted(differ), missing=sorted(missing))
 
 
-def verify_checksum(
-    dm: Datamover,
-    src: str,
-    dst: str,
-    lists: Sequence[Path],
-    *,
-    cwd: Path,
-    checked: int,
-    time: str | None = None,
-    on_start: Callable[[Job], None] | None = None,
-) -> VerifyResult:
-    """One checksum check per list, as parallel batch jobs; their itemized lines read."""
-    jobs = [start_rsync(dm, src, dst, check_options(path), cwd=cwd, blocking=False, time=time) for path in lists]
-    for job in jobs:
-        if on_start is not None:
-            on_start(job)
+def verify_checksum(start: Callable[[list[str]], Job], lists: Sequence[Path], *, checked: int) -> VerifyResult:
+    """One checksum check per list, as parallel batch jobs (``start(options)`` submits one
+    ``dtrsync OPTIONS -- SRC/ DST/`` of the run); their itemized lines read."""
+    jobs = [start(check_options(path)) for path in lists]
     outputs: list[str] = []
     for job in jobs:
         job.wait()

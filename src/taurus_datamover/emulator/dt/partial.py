@@ -20,13 +20,13 @@ The message on stderr names the fault, the tool and where it stopped, e.g.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from taurus_datamover.emulator.dt.partial_rsync import run_rsync_with_fault
+from taurus_datamover.emulator.dt.partial_strike import say, strike
 from taurus_datamover.emulator.faults import Fault, FaultSpecError, record_fault
 
 __all__ = ["Operands", "main", "run_with_fault", "split_operands"]
@@ -112,33 +112,13 @@ def _enospc(command: str, ops: Operands, source: str, keep_bytes: int | None) ->
     return f"{command}: error writing '{target}': No space left on device"
 
 
-def _say(line: str) -> None:
-    """Write one whole line to stderr in one ``write`` (srun does not split it then)."""
-    sys.stderr.flush()
-    os.write(2, os.fsencode(line + "\n"))
-
-
-def _strike(fault: Fault, tool: str, message: str) -> int:
-    """Print *message* and act: kill this process, or hang then fail, or fail."""
-    _say(message)
-    if fault.action == "kill":
-        sys.stdout.flush()
-        os.kill(os.getpid(), signal.SIGKILL)
-    if fault.action == "hang":
-        time.sleep(fault.hang_seconds)
-        _say(f"{tool}: emulated fault 'hang' gave up after {fault.hang_seconds:g} s")
-    return 1
-
-
 def run_with_fault(root: str, fault: Fault, tool: str, command: str, args: Sequence[str]) -> int:
     """Run ``COMMAND ARGS`` of dt tool *tool* with *fault*; return the exit code."""
     label = f"{command}: emulated fault '{fault.action}' ({tool}"
     if fault.after_files is None:
         record_fault(root, fault, stopped_after=0, sources=None)
-        return _strike(fault, tool, f"{label}): stopped before running {command}")
+        return strike(fault, tool, f"{label}): stopped before running {command}")
     if tool == "dtrsync":
-        from taurus_datamover.emulator.dt.partial_rsync import run_rsync_with_fault
-
         return run_rsync_with_fault(root, fault, tool, command, args)
     ops = split_operands(args)
     if not ops.sources or (ops.destination is None and ops.target_dir is None):
@@ -156,8 +136,8 @@ def run_with_fault(root: str, fault: Fault, tool: str, command: str, args: Seque
     )
     record_fault(root, fault, stopped_after=len(done), sources=len(ops.sources), not_done=rest)
     if fault.action == "enospc" and rest:
-        _say(_enospc(command, ops, rest[0], fault.keep_bytes))
-    return _strike(fault, tool, where)
+        say(_enospc(command, ops, rest[0], fault.keep_bytes))
+    return strike(fault, tool, where)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
