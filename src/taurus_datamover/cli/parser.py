@@ -14,13 +14,17 @@ from __future__ import annotations
 import argparse
 import importlib
 from collections.abc import Callable, Iterable, Sequence
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from taurus_datamover import __version__
-from taurus_datamover.cli.durations import ACCEPTED_FORMS, duration_arg
-from taurus_datamover.cli.sync import SYNC_HELP, add_sync_arguments
+from taurus_datamover.cli.durations import (
+    ACCEPTED_FORMS,
+    days_or_duration,
+    duration_arg,
+    non_negative_int,
+    positive_int,
+)
 
 __all__ = [
     "EPILOG",
@@ -31,7 +35,6 @@ __all__ = [
     "EXIT_USAGE",
     "SubcommandFormatter",
     "build_parser",
-    "days_or_duration",
     "handler_of",
     "join_option_values",
 ]
@@ -63,38 +66,6 @@ examples:
   taurus-datamover rsync /grp/mygroup/raw /data/horse/ws/me-run1/ -a --info=progress2
   taurus-datamover ws auto-extend --within 7d --days 30     # in a crontab
 """
-
-
-def _whole_number(text: str, minimum: int, complaint: str) -> int:
-    """``text`` as a whole number of at least ``minimum``, else an argparse type error."""
-    try:
-        value = int(text, 10)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < minimum:
-        raise argparse.ArgumentTypeError(f"{complaint}: {text!r}")
-    return value
-
-
-def positive_int(text: str) -> int:
-    """``argparse`` type: a whole number of at least 1."""
-    return _whole_number(text, 1, "must be at least 1")
-
-
-def non_negative_int(text: str) -> int:
-    """``argparse`` type: a whole number of at least 0."""
-    return _whole_number(text, 0, "must not be negative")
-
-
-def days_or_duration(text: str) -> timedelta:
-    """``argparse`` type of ``--expiring``/``--within``: a duration (``7d``, ``12h``, ``P1W``)
-    or a bare whole number of days (``7``), as every DAYS argument takes; never negative."""
-    value = text.strip()
-    if value.startswith("-"):
-        raise argparse.ArgumentTypeError(f"a duration must be positive: {text!r} (use {ACCEPTED_FORMS})")
-    if value.isdigit():
-        return duration_arg(f"{int(value)}d")
-    return duration_arg(value)
 
 
 #: Options whose value may look like an option (``--expiring -1d``): joined as
@@ -305,7 +276,7 @@ def _add_ws(builder: _Builder, sub: argparse._SubParsersAction[argparse.Argument
         help="how long to wait for another auto-extend run of this user (default 10m)",
     )
     _json_flag(auto, "the report")
-    auto.set_defaults(handler="ws:run_ws_auto_extend")
+    auto.set_defaults(handler="auto_extend:run_ws_auto_extend")
 
     rep = builder.add(wsub, "report", "all workspaces sorted by remaining time, flagging those expiring soon")
     rep.add_argument(
@@ -318,6 +289,25 @@ def _add_ws(builder: _Builder, sub: argparse._SubParsersAction[argparse.Argument
     rep.add_argument("-F", "--filesystem", help="only this file system")
     _json_flag(rep, "the workspaces")
     rep.set_defaults(handler="ws:run_ws_report")
+
+
+def _add_sync(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("src", nargs="?", metavar="SRC", help="the directory whose tree is copied")
+    parser.add_argument("dst", nargs="?", metavar="DST", help="where it goes (created when missing)")
+    parser.add_argument("-j", "--jobs", type=positive_int, default=4, metavar="N", help="parallel parts (default 4)")
+    parser.add_argument(
+        "--verify",
+        choices=("size-mtime", "checksum", "none"),
+        default="size-mtime",
+        help="check the destination afterwards (default size-mtime; checksum reads every byte)",
+    )
+    parser.add_argument("--time", metavar="LIMIT", help="Slurm time limit of each part (e.g. 2:00:00)")
+    parser.add_argument("--dry-run", action="store_true", help="print and record the plan; submit nothing")
+    _json_flag(parser, "the run's manifest")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--resume", metavar="RUN_ID", help="rerun the parts of RUN_ID that did not complete")
+    which.add_argument("--list", action="store_true", help="list past runs")
+    parser.set_defaults(handler="sync:run_sync")
 
 
 def handler_of(name: str) -> Callable[[Any], int]:
@@ -350,7 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
     ls.set_defaults(handler="listing:run_ls")
 
     _add_transfers(builder, sub)
-    add_sync_arguments(builder.add(sub, "sync", SYNC_HELP))
+    _add_sync(builder.add(sub, "sync", "copy a big tree as N parallel dtrsync jobs, verified and resumable"))
 
     jobs = builder.add(sub, "jobs", "your datamover jobs (dtqueue)")
     _json_flag(jobs, "the jobs")

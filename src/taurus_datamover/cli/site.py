@@ -77,17 +77,11 @@ def eval_hint(root: Path) -> str:
     return f'out="$({own_command()}{site_option(root)} emulate)" && eval "$out"'
 
 
-def _site_root(ctx: Context) -> Path:
-    if ctx.site is not None:
-        return ctx.site.root
-    return default_site_root().absolute()
-
-
 def run_emulate(ctx: Context) -> int:
     """Create or reuse a site; print the lines that use it in a shell, or run a command
     (``--exec``) or a shell (``--shell``) in which the ZIH paths are the site's folders."""
     args = ctx.args
-    root = _site_root(ctx)
+    root = ctx.site_root or default_site_root().absolute()
     site = open_site(root, slurm=False if args.no_slurm else None)
     command: list[str] | None = None
     if args.shell:
