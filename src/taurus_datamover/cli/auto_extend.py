@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict
 from taurus_datamover.cli.context import Context
 from taurus_datamover.cli.durations import format_duration
 from taurus_datamover.cli.output import counted, print_json, remaining
+from taurus_datamover.cli.parser import EXIT_NOT_EXTENDED
 from taurus_datamover.cli.run_lock import held_lock, state_dir
 from taurus_datamover.cli.ws import is_due, list_workspaces, plain, soonest_first, warned
 from taurus_datamover.cli.ws_limits import FilesystemLimits
@@ -39,7 +40,6 @@ from taurus_datamover.models.workspaces import WorkspaceInfo
 
 __all__ = [
     "DEFAULT_LOCK_TIMEOUT",
-    "EXIT_NOT_EXTENDED",
     "LIMITS_FILE",
     "LOCK_FILE",
     "MIN_GAIN_FRACTION",
@@ -50,9 +50,6 @@ __all__ = [
     "run_auto_extend",
     "run_ws_auto_extend",
 ]
-
-#: Exit code of ``ws auto-extend`` when some due workspace could not be extended.
-EXIT_NOT_EXTENDED = 3
 
 #: An extension is spent only when it adds at least this share of what it can give.
 MIN_GAIN_FRACTION = 0.25

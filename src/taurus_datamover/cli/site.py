@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING
 from taurus_datamover.cli.context import Context, default_site_root, open_site
 from taurus_datamover.cli.listing import format_entries
 from taurus_datamover.cli.output import counted, print_table, remaining, when
-from taurus_datamover.cli.status import choose_mode, follow
+from taurus_datamover.cli.status import choose_mode, follow, where_of
+from taurus_datamover.cli.ws import plain
 from taurus_datamover.errors import TaurusDatamoverError
 
 if TYPE_CHECKING:
@@ -173,19 +174,17 @@ def run_demo(ctx: Context) -> int:
     ws = ctx.workspace
     dm = ctx.datamover
     step(f"ws allocate {DEMO_WORKSPACE} 7", "allocate a workspace for 7 days")
-    info = ws.allocate(DEMO_WORKSPACE, 7)
+    allocated = ws.allocate(DEMO_WORKSPACE, 7)
+    info = plain(allocated)
     print(info.path)
-    released = False
+    # a workspace of that name that was there before is the user's: never released here
+    release = not allocated.reused
     try:
         target = Path(info.path)
         step(f"cp -r {shlex.quote(str(raw))} {shlex.quote(str(target))}", "stage the files with dtcp")
         job = dm.cp(str(raw), dst=str(target), recursive=True, blocking=True)
-        follow(
-            job,
-            choose_mode(sys.stderr, json_output=False, quiet=ctx.verbosity < 0),
-            sys.stdout,
-            where=None if site.slurm else "local",
-        )
+        quiet = ctx.verbosity < 0
+        follow(job, choose_mode(sys.stderr, json_output=False, quiet=quiet), sys.stdout, where=where_of(site))
         job.result()
 
         staged = target / raw.name
@@ -193,21 +192,25 @@ def run_demo(ctx: Context) -> int:
         format_entries(dm.ls(str(staged)))
 
         step("ws list", "the workspaces and their remaining time")
-        infos = ws.list(all_filesystems=True)
-        rows = [(i.name, i.filesystem or "-", remaining(i), when(i.expires), i.path) for i in infos]
+        rows = [
+            (i.name, i.filesystem or "-", remaining(i), when(i.expires), str(i.path))
+            for i in ws.list(all_filesystems=True)
+        ]
         print_table(("NAME", "FILESYSTEM", "REMAINING", "EXPIRES", "PATH"), rows)
         mine = ws.get(DEMO_WORKSPACE, info.filesystem)
-        print(
-            f"{DEMO_WORKSPACE} expires in {remaining(mine)} ({when(mine.expires)}), "
-            f"{counted(mine.extensions_left, 'extension')} left"
-        )
-
-        step(f"ws release {DEMO_WORKSPACE}", "release it (restorable for a while: ws restore -l)")
-        ws.release(DEMO_WORKSPACE, filesystem=info.filesystem)
-        released = True
-        print(f"released {DEMO_WORKSPACE}")
+        left = counted(mine.extensions_left, "extension")
+        print(f"{DEMO_WORKSPACE} expires in {remaining(mine)} ({when(mine.expires)}), {left} left")
+        if release:
+            step(f"ws release {DEMO_WORKSPACE}", "release it (restorable for a while: ws restore -l)")
+            release = False
+            ws.release(DEMO_WORKSPACE, filesystem=info.filesystem)
+            print(f"released {DEMO_WORKSPACE}")
+        else:
+            print(
+                f"kept {DEMO_WORKSPACE}: it was there before the demo (release it with: {prefix} ws release {DEMO_WORKSPACE})"
+            )
     finally:
-        if not released:
+        if release:
             try:
                 ws.release(DEMO_WORKSPACE, filesystem=info.filesystem)
             except (TaurusDatamoverError, OSError) as exc:  # the original error matters more

@@ -25,10 +25,20 @@ from taurus_datamover.cli.durations import format_clock, format_size
 
 if TYPE_CHECKING:  # the job layer is loaded by the transfer that has a job to follow
     from taurus_datamover.cli.meter import CopyMeter
+    from taurus_datamover.emulator.site import EmulatedSite
     from taurus_datamover.jobs import Job
     from taurus_datamover.parsers.progress import Progress
 
-__all__ = ["StatusMode", "choose_mode", "follow", "job_progress", "show_until_done", "status_text", "where_text"]
+__all__ = [
+    "StatusMode",
+    "choose_mode",
+    "follow",
+    "job_progress",
+    "show_until_done",
+    "status_text",
+    "where_of",
+    "where_text",
+]
 
 StatusMode = Literal["live", "lines", "off"]
 
@@ -52,6 +62,11 @@ def job_progress(job: Job) -> Progress | None:
 
     value = getattr(job, "progress", None)
     return value if isinstance(value, Progress) else latest_progress(job.stdout_text)
+
+
+def where_of(site: EmulatedSite | None) -> str | None:
+    """``local`` when the jobs of ``site`` (an emulated one) run locally now, else None."""
+    return "local" if site is not None and not site.slurm else None
 
 
 def where_text(job: Job, where: str | None) -> str:

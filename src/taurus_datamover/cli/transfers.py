@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from taurus_datamover.cli.context import Context
 from taurus_datamover.cli.meter import CopyMeter, copy_meter
 from taurus_datamover.cli.output import print_json, tool_noise
-from taurus_datamover.cli.status import choose_mode, follow, job_progress, job_wait
+from taurus_datamover.cli.status import choose_mode, follow, job_progress, job_wait, where_of
 from taurus_datamover.jobs import Job
 from taurus_datamover.models.jobs import JobState
 from taurus_datamover.parsers.progress import Progress
@@ -89,13 +89,6 @@ def _wait_submitted(job: Job) -> None:
         job_wait(job, 0.05)
 
 
-def _where(ctx: Context) -> str | None:
-    """``local`` when the jobs of this run's emulated site run locally now."""
-    if ctx.site is not None and not ctx.site.slurm:
-        return "local"
-    return None
-
-
 def _meter(ctx: Context) -> CopyMeter | None:
     """A meter for ``cp``/``mv`` whose files this machine sees (measured before the start)."""
     args = ctx.args
@@ -124,7 +117,7 @@ def run_transfer(ctx: Context) -> int:
             print(job.job_id)
         return 0
     mode = choose_mode(sys.stderr, json_output=args.json, quiet=ctx.verbosity < 0)
-    follow(job, mode, where=_where(ctx), meter=meter)
+    follow(job, mode, where=where_of(ctx.site), meter=meter)
     if args.json:
         print_json(job_report(job))
         job.result()  # a failure still exits 1, with its one line on stderr

@@ -52,11 +52,10 @@ def warned(ctx: Context, action: Callable[[], _T]) -> _T:
 
 
 def plain(info: Any) -> WorkspaceInfo:
-    """The :class:`WorkspaceInfo` of a listing entry or of an allocation result (which
-    carries more than the workspace: ``reused``, ``capped_duration``)."""
-    from taurus_datamover.workspace import AllocatedWorkspace
-
-    found: WorkspaceInfo = info.info if isinstance(info, AllocatedWorkspace) else info
+    """The :class:`WorkspaceInfo` of a listing entry, or of an allocation result (which
+    carries more than the workspace, ``reused`` and ``capped_duration``, and keeps the
+    workspace as ``info``)."""
+    found: WorkspaceInfo = getattr(info, "info", info)
     return found
 
 
