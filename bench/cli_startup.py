@@ -38,9 +38,16 @@ def cpu_seconds(argv: Sequence[str], env: Mapping[str, str]) -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def median_ms(argv: Sequence[str], env: Mapping[str, str], runs: int) -> float:
-    cpu_seconds(argv, env)  # warm the page cache and __pycache__
-    return 1000 * statistics.median(cpu_seconds(argv, env) for _ in range(runs))
+def median_ms(commands: Mapping[str, Sequence[str]], env: Mapping[str, str], runs: int) -> dict[str, float]:
+    """Median CPU milliseconds of each command; the runs take turns (one of each, *runs*
+    times), so that a change of the machine's load falls on all of them alike."""
+    for argv in commands.values():
+        cpu_seconds(argv, env)  # warm the page cache
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, argv in commands.items():
+            times[name].append(cpu_seconds(argv, env))
+    return {name: 1000 * statistics.median(values) for name, values in times.items()}
 
 
 def main() -> int:
@@ -62,14 +69,26 @@ def main() -> int:
             subprocess.run(
                 [str(site.bin / "ws_allocate"), "-F", fs, name, str(days)], env=env, capture_output=True, check=True
             )
-        bare = median_ms([sys.executable, "-c", "pass"], env, runs)
-        help_ms = median_ms([*cli, "--help"], env, runs)
-        ws_list = median_ms([str(site.bin / "ws_list")], env, runs)
-        ws = median_ms([*cli, "--site-root", str(site.root), "ws", "list"], env, runs)
         library = "from taurus_datamover.workspace import Workspace"
-        imported = median_ms([sys.executable, "-c", library], env, runs)
-        listed = f"{library}; Workspace({str(site.bin)!r}).list(all_filesystems=True)"
-        lib_list = median_ms([sys.executable, "-c", listed], env, runs)
+        ms = median_ms(
+            {
+                "bare": [sys.executable, "-c", "pass"],
+                "help": [*cli, "--help"],
+                "ws_list": [str(site.bin / "ws_list")],
+                "ws": [*cli, "--site-root", str(site.root), "ws", "list"],
+                "imported": [sys.executable, "-c", library],
+                "lib_list": [
+                    sys.executable,
+                    "-c",
+                    f"{library}; Workspace({str(site.bin)!r}).list(all_filesystems=True)",
+                ],
+            },
+            env,
+            runs,
+        )
+    bare, help_ms, ws_list, ws, imported, lib_list = (
+        ms[k] for k in ("bare", "help", "ws_list", "ws", "imported", "lib_list")
+    )
 
     print(f"CPU time, median of {runs} runs (ms):")
     print(f"  python -c pass                {bare:7.1f}")

@@ -117,17 +117,15 @@ def print_table(
     the last column is not padded. Every cell is :func:`shown` (names from the tools may
     hold control bytes), except the columns in ``raw`` (the command's own colours)."""
     out = sys.stdout if stream is None else stream
-    keep = set(raw)
+    keep, align_right = set(raw), set(right)
     data = [list(headers), *[[c if i in keep else shown(c) for i, c in enumerate(r)] for r in rows]]
     widths = [max(len(row[i]) for row in data) for i in range(len(headers))]
-    align_right = set(right)
+    last = len(headers) - 1
     for row in data:
-        cells = []
-        for i, cell in enumerate(row):
-            if i == len(row) - 1:
-                cells.append(cell.rjust(widths[i]) if i in align_right else cell)
-            else:
-                cells.append(cell.rjust(widths[i]) if i in align_right else cell.ljust(widths[i]))
+        cells = [
+            cell.rjust(widths[i]) if i in align_right else (cell if i == last else cell.ljust(widths[i]))
+            for i, cell in enumerate(row)
+        ]
         out.write("  ".join(cells).rstrip() + "\n")
 
 
