@@ -43,13 +43,8 @@ _DEMO_FILES = {
 
 def shell_lines(overrides: dict[str, str], bin_dir: str) -> list[str]:
     """``export`` lines (POSIX shells) for an emulated site's environment."""
-    lines = []
-    for name, value in overrides.items():
-        if name == "PATH":
-            lines.append(f'export PATH={shlex.quote(bin_dir)}:"$PATH"')
-        else:
-            lines.append(f"export {name}={shlex.quote(value)}")
-    return lines
+    path_line = f'export PATH={shlex.quote(bin_dir)}:"$PATH"'
+    return [path_line if name == "PATH" else f"export {name}={shlex.quote(value)}" for name, value in overrides.items()]
 
 
 def own_command() -> str:
@@ -67,9 +62,7 @@ def own_command() -> str:
 
 def site_option(root: Path) -> str:
     """The global option that names the site at *root* (empty for the default site)."""
-    if root == default_site_root().absolute():
-        return ""
-    return f" --site-root {shlex.quote(str(root))}"
+    return "" if root == default_site_root().absolute() else f" --site-root {shlex.quote(str(root))}"
 
 
 def eval_hint(root: Path) -> str:
@@ -125,7 +118,7 @@ def _run_in_view(ctx: Context, site: EmulatedSite, command: list[str]) -> int:
             f"({site.grp}, {site.projects}, {site.root}/<fs>/ws)",
             file=sys.stderr,
         )
-    elif ctx.verbosity > 0 or (args_shell(ctx) and ctx.verbosity >= 0):
+    elif ctx.verbosity > 0 or (ctx.args.shell and ctx.verbosity >= 0):
         mounts = ", ".join(f"{zih} = {where}" for zih, where in site.zih_mounts().items())
         print(f"# emulated site {site.root}, ZIH paths: {mounts}", file=sys.stderr)
     try:
@@ -134,11 +127,6 @@ def _run_in_view(ctx: Context, site: EmulatedSite, command: list[str]) -> int:
         print(f"taurus-datamover: cannot run {command[0]}: {exc.strerror}", file=sys.stderr)
         return 127
     return done.returncode
-
-
-def args_shell(ctx: Context) -> bool:
-    """True for ``emulate --shell``."""
-    return bool(getattr(ctx.args, "shell", False))
 
 
 def seed_demo_files(grp: Path) -> Path:
