@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from tests.support import REPO
 
 README = REPO / "README.md"
@@ -53,8 +54,6 @@ def run_shell_blocks(tmp_path: Path, bin_dir: str) -> None:
     of a fresh emulated site (``/tmp/site`` is one temporary directory for all); each must exit 0."""
     import subprocess
 
-    import pytest
-
     from taurus_datamover.emulator.site import EmulatedSite
 
     reason = EmulatedSite.zih_view_unavailable()
@@ -91,16 +90,23 @@ def test_readme_tells_what_the_shell_lines_need() -> None:
     head = text.split("## ", 1)[0]
     assert "rsync" in head and ". .venv/bin/activate" in head and ".venv/bin/taurus-datamover" in head
     assert 'eval "$(taurus-datamover emulate --root' not in text  # the hint form that fails silently
-    assert "`/usr/bin` for the `ws_*` tools" in text
 
 
+def test_readme_names_the_zih_places_the_code_searches() -> None:
+    from taurus_datamover.facts import DATAMOVER_SITE_DIRS, WS_SITE_DIRS
+
+    finding = README.read_text().split("## Finding the tools", 1)[1].split("\n## ", 1)[0]
+    text = " ".join(finding.split())
+    for places, family in ((DATAMOVER_SITE_DIRS, "dt*"), (WS_SITE_DIRS, "ws_*")):
+        assert f"{', '.join(f'`{p}`' for p in places)} for the `{family}` tools" in text
+
+
+@pytest.mark.slow
 def test_readme_from_a_fresh_clone(tmp_path: Path) -> None:
     """The first command, verbatim, in a fresh clone of the committed tree; then every other
     shell block with that clone's command."""
     import shutil
     import subprocess
-
-    import pytest
 
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
@@ -120,6 +126,3 @@ def test_readme_from_a_fresh_clone(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert "released taurus-demo" in done.stdout
     run_shell_blocks(tmp_path, str(clone / ".venv" / "bin"))
-
-
-test_readme_from_a_fresh_clone = __import__("pytest").mark.slow(test_readme_from_a_fresh_clone)

@@ -348,3 +348,30 @@ class UnboundModelError(TaurusDatamoverError, RuntimeError):
 
 
 __all__ += ["UnboundModelError"]
+
+
+# -- cli --
+class UsageError(TaurusDatamoverError):
+    """Command-line arguments that parse but do not make sense together (exit code 2)."""
+
+
+class DurationError(TaurusDatamoverError, ValueError):
+    """Text that is not one of the accepted duration forms (``7d``, ``PT12H``, ...)."""
+
+
+class LockTimeout(TaurusDatamoverError, TimeoutError):
+    """Another ``ws auto-extend`` of the user held its lock longer than the caller would wait;
+    names the lock file and the holder's pid (when it wrote one)."""
+
+    def __init__(self, path: object, waited: float, holder: str | None) -> None:
+        self.path = path
+        self.waited = waited
+        self.holder = holder
+        who = f"pid {holder}" if holder else "a process that has not written its pid yet"
+        super().__init__(
+            f"another ws auto-extend is running: {path} is locked by {who}; waited "
+            f"{waited:g} s (wait longer with --lock-timeout, or end that run)"
+        )
+
+
+__all__ += ["DurationError", "LockTimeout", "UsageError"]

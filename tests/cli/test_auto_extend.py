@@ -17,8 +17,7 @@ import pytest
 
 from taurus_datamover import Workspace
 from taurus_datamover.cli import main
-from taurus_datamover.cli.auto_extend import LIMITS_FILE, LOCK_FILE, check_pair, min_gain
-from taurus_datamover.cli.output import AutoExtendReport
+from taurus_datamover.cli.auto_extend import LIMITS_FILE, LOCK_FILE, AutoExtendReport, check_pair, min_gain
 from taurus_datamover.emulator import clock
 from taurus_datamover.emulator.site import EmulatedSite
 

@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 from tests.support.cli import SLURM_TOOLS, clean_env, cli, command, validated, wait_for_state
 
-from taurus_datamover.cli.output import AutoExtendReport, JobReport
+from taurus_datamover.cli.auto_extend import AutoExtendReport
+from taurus_datamover.cli.transfers import JobReport
 from taurus_datamover.emulator.dt.mode import detect_slurm
 from taurus_datamover.emulator.site import EmulatedSite
 from taurus_datamover.models import (

@@ -82,6 +82,14 @@ def test_demo_hint_keeps_the_site(tmp_path: Path, site: EmulatedSite) -> None:
     assert "1 extensions" not in done.stdout
 
 
+def test_demo_keeps_a_workspace_of_its_name_that_was_there_before(tmp_path: Path, site: EmulatedSite) -> None:
+    site.workspace().allocate("taurus-demo", 20, comment="mine")
+    done = cli(tmp_path, "demo", site=site)
+    assert done.returncode == 0, done.stderr
+    assert "kept taurus-demo" in done.stdout and "released taurus-demo" not in done.stdout
+    assert [i.comment for i in site.workspace().list(all_filesystems=True) if i.name == "taurus-demo"] == ["mine"]
+
+
 @pytest.mark.skipif(EmulatedSite.zih_view_unavailable() is not None, reason="no mount namespace here")
 def test_emulate_exec_runs_with_the_zih_paths(tmp_path: Path, site: EmulatedSite) -> None:
     (site.grp / "mygroup").mkdir()
@@ -378,3 +386,42 @@ def test_ws_list_of_all_file_systems_is_one_ws_list_call(tmp_path: Path, site: E
     listed = ws.list(all_filesystems=True)
     assert sorted((i.name, i.filesystem) for i in listed) == [("a", "horse"), ("b", "walrus")]
     assert log.read_text().splitlines() == ["ws_list "]
+
+
+# -- one path type: the CLI prints a workspace the same whether its path is str or Path ---
+@pytest.mark.filterwarnings("ignore:Pydantic serializer warnings")  # a Path in today's str field
+@pytest.mark.parametrize("as_path", [str, Path])
+def test_ws_output_is_the_same_for_either_path_type(
+    tmp_path: Path, site: EmulatedSite, capsys: pytest.CaptureFixture[str], as_path: type
+) -> None:
+    import argparse
+
+    from taurus_datamover.cli.context import Context
+    from taurus_datamover.cli.ws import run_ws_allocate, run_ws_list
+
+    real = site.workspace()
+    real.allocate("p", 5)
+    listed = [i.model_copy(update={"path": as_path(i.path)}) for i in real.list(all_filesystems=True)]
+
+    class Tools:
+        """The site's workspaces, their paths given as ``as_path``."""
+
+        def list(self, *args: object, **kwargs: object) -> list[object]:
+            return list(listed)
+
+        def allocate(self, *args: object, **kwargs: object) -> object:
+            return argparse.Namespace(info=listed[0], reused=True)  # the allocation result keeps its workspace
+
+    outputs = []
+    for json_flag in (False, True):
+        args = argparse.Namespace(filesystem=None, expiring=None, json=json_flag, verbose=0, quiet=0)
+        args.name, args.days, args.reminder, args.mail, args.comment = "p", 5, None, None, None
+        ctx = Context(args=args, _ws=Tools())  # type: ignore[arg-type]
+        assert run_ws_list(ctx) == 0
+        assert run_ws_allocate(ctx) == 0
+        outputs.append(capsys.readouterr().out)
+    text, as_json = outputs
+    path = str(real.list(all_filesystems=True)[0].path)
+    assert f"  {path}\n" in text and text.endswith(f"\n{path}\n")
+    listing, allocated = as_json.split("\n]\n")
+    assert json.loads(listing + "]")[0]["path"] == path and json.loads(allocated)["path"] == path

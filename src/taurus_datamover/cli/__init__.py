@@ -54,8 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version, usage errors
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     verbose = int(getattr(args, "verbose", 0) or 0) > 0
-    from taurus_datamover.cli.context import Context, UsageError
-    from taurus_datamover.errors import ParseError, TaurusDatamoverError
+    from taurus_datamover.cli.context import Context
+    from taurus_datamover.errors import ParseError, TaurusDatamoverError, UsageError
 
     try:
         ctx = Context.from_args(args, force_emulate=args.command == "demo")

@@ -1,6 +1,8 @@
 """``ws auto-extend``: extend the workspaces that expire soon, safely under cron.
 
-Rules, so that any number of runs, at any rate, spends no extension for nothing:
+It extends every workspace that expires within ``--within`` and still has extensions, and
+reports those it cannot extend (none left, refused by the tool) with exit code 3; safe to
+run at any rate, twice at once included. Rules, so that any number of runs, at any rate, spends no extension for nothing:
 
 * **One run at a time per user** (:mod:`~taurus_datamover.cli.run_lock`): a second run
   waits for the first (``--lock-timeout``) and then sees what it did.
@@ -21,13 +23,17 @@ Rules, so that any number of runs, at any rate, spends no extension for nothing:
 from __future__ import annotations
 
 import functools
+import sys
 from datetime import timedelta
+
+from pydantic import BaseModel, ConfigDict
 
 from taurus_datamover.cli.context import Context
 from taurus_datamover.cli.durations import format_duration
-from taurus_datamover.cli.output import AutoExtendReport, NotExtended
+from taurus_datamover.cli.output import counted, print_json, remaining
+from taurus_datamover.cli.parser import EXIT_NOT_EXTENDED
 from taurus_datamover.cli.run_lock import held_lock, state_dir
-from taurus_datamover.cli.ws import _is_due, _list, _plain, _sort_key, _warned
+from taurus_datamover.cli.ws import is_due, list_workspaces, plain, soonest_first, warned
 from taurus_datamover.cli.ws_limits import FilesystemLimits
 from taurus_datamover.errors import WorkspaceError, WorkspaceNotFound
 from taurus_datamover.models.workspaces import WorkspaceInfo
@@ -37,9 +43,12 @@ __all__ = [
     "LIMITS_FILE",
     "LOCK_FILE",
     "MIN_GAIN_FRACTION",
+    "AutoExtendReport",
+    "NotExtended",
     "check_pair",
     "min_gain",
     "run_auto_extend",
+    "run_ws_auto_extend",
 ]
 
 #: An extension is spent only when it adds at least this share of what it can give.
@@ -49,6 +58,30 @@ DEFAULT_LOCK_TIMEOUT = 600.0
 #: The lock file and the learned limits, in the user's cache directory.
 LOCK_FILE = "ws-auto-extend.lock"
 LIMITS_FILE = "ws-limits.json"
+
+
+class NotExtended(BaseModel):
+    """A workspace ``ws auto-extend`` could not (or, with ``--dry-run``, would not be able to) extend."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    workspace: WorkspaceInfo
+    reason: str
+
+
+class AutoExtendReport(BaseModel):
+    """What one ``ws auto-extend`` run did (or, with ``--dry-run``, would do)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    within: timedelta
+    days: int
+    dry_run: bool
+    checked: int
+    extended: list[WorkspaceInfo]
+    not_extended: list[NotExtended]
+    #: Due, but an extension would not add a real margin now (or it was extended meanwhile).
+    skipped: list[NotExtended] = []
 
 
 def _as_arg(delta: timedelta) -> str:
@@ -116,14 +149,14 @@ class _Run:
 
     def consider(self, info: WorkspaceInfo, dry_run: bool) -> None:
         if info.extensions_left == 0:
-            self.failed.append(NotExtended(workspace=_plain(info), reason="no extensions left"))
+            self.failed.append(NotExtended(workspace=plain(info), reason="no extensions left"))
             return
         reason = self.too_little(info)
         if reason is not None:
-            self.skipped.append(NotExtended(workspace=_plain(info), reason=reason))
+            self.skipped.append(NotExtended(workspace=plain(info), reason=reason))
             return
         if dry_run:
-            self.extended.append(_plain(info))
+            self.extended.append(plain(info))
             return
         self.extend(info)
 
@@ -132,21 +165,21 @@ class _Run:
         try:
             info = ws.get(listed.name, listed.filesystem)  # read again: another run may have been first
         except WorkspaceNotFound:
-            self.skipped.append(NotExtended(workspace=_plain(listed), reason="gone before it was extended"))
+            self.skipped.append(NotExtended(workspace=plain(listed), reason="gone before it was extended"))
             return
-        reason = None if _is_due(info, self.within) else "no longer due: extended meanwhile"
+        reason = None if is_due(info, self.within) else "no longer due: extended meanwhile"
         reason = reason or self.too_little(info)
         if reason is not None:
-            self.skipped.append(NotExtended(workspace=_plain(info), reason=reason))
+            self.skipped.append(NotExtended(workspace=plain(info), reason=reason))
             return
         asked, _ = self.reach(info.filesystem)
         try:
-            new = _warned(self.ctx, functools.partial(ws.extend, info.name, asked, filesystem=info.filesystem))
+            new = warned(self.ctx, functools.partial(ws.extend, info.name, asked, filesystem=info.filesystem))
         except WorkspaceError as exc:
-            self.failed.append(NotExtended(workspace=_plain(info), reason=" ".join(exc.message.split())))
+            self.failed.append(NotExtended(workspace=plain(info), reason=" ".join(exc.message.split())))
             return
         self.limits.learn(info.filesystem, asked, new.capped_duration)
-        self.extended.append(_plain(new))
+        self.extended.append(plain(new))
 
 
 def run_auto_extend(
@@ -170,9 +203,9 @@ def run_auto_extend(
             for_fs = check_pair(within, days, filesystem, limits.max_days(filesystem))
             if for_fs is not None:
                 ctx.parser_error(f"ws auto-extend: {for_fs}")
-        infos = _list(ctx, filesystem, confirm=True)  # no comment can add a workspace to extend
+        infos = list_workspaces(ctx, filesystem, confirm=True)  # no comment can add a workspace to extend
         run = _Run(ctx, within, days, limits)
-        for info in sorted((i for i in infos if _is_due(i, within)), key=_sort_key):
+        for info in soonest_first([i for i in infos if is_due(i, within)]):
             run.consider(info, dry_run)
     return AutoExtendReport(
         within=within,
@@ -183,3 +216,36 @@ def run_auto_extend(
         not_extended=run.failed,
         skipped=run.skipped,
     )
+
+
+def run_ws_auto_extend(ctx: Context) -> int:
+    """``ws auto-extend --within D [--days N] [--filesystem F] [--dry-run] [--lock-timeout D] [--json]``."""
+    args = ctx.args
+    within: timedelta = args.within
+    lock_wait: timedelta | None = args.lock_timeout
+    wait = DEFAULT_LOCK_TIMEOUT if lock_wait is None else lock_wait.total_seconds()
+    report = run_auto_extend(ctx, within, args.days, args.filesystem, args.dry_run, lock_timeout=wait)
+    if args.json:
+        print_json(report)
+        return EXIT_NOT_EXTENDED if report.not_extended else 0
+    verb = "would extend" if args.dry_run else "extended"
+    for info in report.extended:
+        left = (
+            "" if args.dry_run else f", now {remaining(info)} left, {counted(info.extensions_left, 'extension')} left"
+        )
+        print(f"{verb} {info.name} ({info.filesystem or '-'}){left}")
+    shown = [("NOT extended", item) for item in report.not_extended]
+    if ctx.verbosity > 0:  # skipped on purpose: no news for cron's mail
+        shown += [("skipped", item) for item in report.skipped]
+    for what, item in shown:
+        info = item.workspace
+        print(f"{what} {info.name} ({info.filesystem or '-'}, {remaining(info)} left): {item.reason}")
+    nothing = not report.extended and not report.not_extended
+    if ctx.verbosity > 0 or (nothing and ctx.verbosity >= 0):
+        print(
+            f"checked {report.checked} workspaces: none expires within {format_duration(within)}"
+            if nothing and not report.skipped
+            else f"checked {report.checked} workspaces, {len(report.skipped)} skipped",
+            file=sys.stderr,
+        )
+    return EXIT_NOT_EXTENDED if report.not_extended else 0

@@ -27,7 +27,7 @@ from taurus_datamover.cli.parser import build_parser
 if TYPE_CHECKING:
     from taurus_datamover.cli.context import Context
 
-__all__ = ["CommandNode", "bash_script", "command_tree", "run_completion", "zsh_script"]
+__all__ = ["CommandNode", "bash_script", "command_paths", "command_tree", "run_completion", "zsh_script"]
 
 #: Options whose value is a directory.
 DIRECTORY_OPTIONS = ("--site-root", "--datamover-path", "--ws-path", "--root")
@@ -35,8 +35,9 @@ DIRECTORY_OPTIONS = ("--site-root", "--datamover-path", "--ws-path", "--root")
 
 @dataclass
 class CommandNode:
-    """One command or sub-command: its options and sub-commands."""
+    """One command or sub-command: its parser, options and sub-commands."""
 
+    parser: argparse.ArgumentParser
     options: list[str] = field(default_factory=list)
     value_options: list[str] = field(default_factory=list)
     commands: dict[str, CommandNode] = field(default_factory=dict)
@@ -45,7 +46,7 @@ class CommandNode:
 def command_tree(parser: argparse.ArgumentParser | None = None) -> CommandNode:
     """The options and sub-commands of *parser* (default: the whole command), recursively."""
     parser = build_parser() if parser is None else parser
-    node = CommandNode()
+    node = CommandNode(parser)
     for action in parser._actions:  # argparse has no public walk; reading is stable since 3.2
         if action.help == argparse.SUPPRESS:
             continue
@@ -59,10 +60,11 @@ def command_tree(parser: argparse.ArgumentParser | None = None) -> CommandNode:
     return node
 
 
-def _paths(node: CommandNode, prefix: str = "") -> list[tuple[str, CommandNode]]:
+def command_paths(node: CommandNode, prefix: str = "") -> list[tuple[str, CommandNode]]:
+    """``(" ws list", node)`` for *node* (path ``""``) and every command below it, depth first."""
     found = [(prefix, node)]
     for name, sub in node.commands.items():
-        found.extend(_paths(sub, f"{prefix} {name}"))
+        found.extend(command_paths(sub, f"{prefix} {name}"))
     return found
 
 
@@ -72,7 +74,7 @@ def _words(words: list[str]) -> str:
 
 def bash_script(prog: str = "taurus-datamover") -> str:
     """The bash completion script of *prog*."""
-    paths = _paths(command_tree())
+    paths = command_paths(command_tree())
     known = "|".join(shlex.quote(p) for p, _ in paths if p)
     cases = "\n".join(
         f"        {shlex.quote(p)}) subs={shlex.quote(_words(list(n.commands)))}; "
@@ -113,7 +115,7 @@ complete -o filenames -F {func} {prog}
 
 def zsh_script(prog: str = "taurus-datamover") -> str:
     """The zsh completion script of *prog* (a ``#compdef`` function file)."""
-    paths = _paths(command_tree())
+    paths = command_paths(command_tree())
     known = "|".join(f'"{p}"' for p, _ in paths if p)
     cases = "\n".join(
         f"    {shlex.quote(p)}) subs=({_words(list(n.commands))}); opts=({_words(n.options)});;" for p, n in paths

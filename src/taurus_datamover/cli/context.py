@@ -3,7 +3,10 @@
 
 * ``--emulate`` uses the default emulated site in the user's cache directory
   (``$XDG_CACHE_HOME/taurus-datamover/site``, else ``~/.cache/taurus-datamover/site``),
-  created on first use; ``--site-root DIR`` uses (or creates) the site in ``DIR``.
+  created on first use; ``--site-root DIR`` uses (or creates) the site in ``DIR``. The
+  ``ws_*`` tools of a site that exists already are used as they are (its remaining times
+  follow the site's clock); the site itself is opened (created, its tools written) only
+  where a command needs more than those tools.
 * Otherwise the tools are searched as the library does (``--datamover-path``/
   ``--ws-path``, then ``TAURUS_DATAMOVER_PATH``/``TAURUS_WS_PATH``, the ZIH places,
   ``PATH``). When ``TAURUS_EMULATOR_ROOT`` names a site (the shell lines of
@@ -15,25 +18,21 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+from taurus_datamover.errors import UsageError
+
 if TYPE_CHECKING:  # imported on first use: a ws command never loads the file API
     from taurus_datamover.datamover import Datamover
     from taurus_datamover.emulator.site import EmulatedSite
     from taurus_datamover.workspace import Workspace
 
-__all__ = ["Context", "UsageError", "default_site_root", "open_site"]
-
-#: Set by an emulated site's environment: the site root (see ``EmulatedSite.env``).
-ROOT_ENV = "TAURUS_EMULATOR_ROOT"
-
-
-class UsageError(Exception):
-    """Arguments that parse but do not make sense together (exit code 2)."""
+__all__ = ["Context", "default_site_root", "open_site"]
 
 
 def default_site_root(environ: os._Environ[str] | dict[str, str] | None = None) -> Path:
@@ -60,12 +59,31 @@ def _site_clock(root: Path) -> Callable[[], datetime]:
     return now
 
 
+def _ready_ws_tools(root: Path) -> Path | None:
+    """``root/bin`` when the site at ``root`` exists and its ``ws_list`` was written for
+    this interpreter (so reopening the site would write the same tools); else None."""
+    from taurus_datamover.emulator.site import check_site_root
+
+    check_site_root(root)  # the same refusal (a root such as /) as when the site is opened
+    tools = root / "bin"
+    try:
+        with open(tools / "ws_list", "rb") as launcher:
+            first = launcher.readline()
+    except OSError:
+        return None
+    return tools if first == f"#!{sys.executable}\n".encode() and os.access(tools / "ws_list", os.X_OK) else None
+
+
 @dataclass
 class Context:
-    """The tools one run of the command uses, made on first use."""
+    """The tools one run of the command uses, made on first use.
+
+    ``site_root`` is the emulated site of ``--emulate``/``--site-root`` (None: the tools
+    are searched); :attr:`site` opens it when first asked for."""
 
     args: argparse.Namespace
-    site: EmulatedSite | None = None
+    site_root: Path | None = None
+    _site: EmulatedSite | None = field(default=None, repr=False)
     _dm: Datamover | None = field(default=None, repr=False)
     _ws: Workspace | None = field(default=None, repr=False)
 
@@ -73,13 +91,17 @@ class Context:
     def from_args(cls, args: argparse.Namespace, *, force_emulate: bool = False) -> Context:
         """The context of the parsed global options (``force_emulate``: the default site
         unless ``--site-root`` names one)."""
-        site = None
         root: Path | None = getattr(args, "site_root", None)
         if root is None and (getattr(args, "emulate", False) or force_emulate):
             root = default_site_root()
-        if root is not None:
-            site = open_site(Path(root))
-        return cls(args=args, site=site)
+        return cls(args=args, site_root=None if root is None else Path(root).absolute())
+
+    @property
+    def site(self) -> EmulatedSite | None:
+        """The emulated site of this run (created or reopened now), or None."""
+        if self._site is None and self.site_root is not None:
+            self._site = open_site(self.site_root)
+        return self._site
 
     def parser_error(self, message: str) -> NoReturn:
         """Stop with a usage error (exit code 2)."""
@@ -90,16 +112,8 @@ class Context:
         """-v count minus -q count."""
         return int(getattr(self.args, "verbose", 0)) - int(getattr(self.args, "quiet", 0))
 
-    def env(self) -> dict[str, str] | None:
-        """The tools' environment: the site's, or None (this process's)."""
-        return None if self.site is None else self.site.env()
-
-    def _clock(self) -> Callable[[], datetime] | None:
-        # Without --site-root/--emulate, Workspace itself follows the site's clock when
-        # TAURUS_EMULATOR_ROOT names the site its tools come from (never for other tools).
-        if self.site is not None:
-            return _site_clock(self.site.root)
-        return None
+    def _echo(self) -> int:
+        return 1 if self.verbosity >= 2 else 0
 
     @property
     def datamover(self) -> Datamover:
@@ -108,9 +122,10 @@ class Context:
             from taurus_datamover.datamover import Datamover
 
             path = getattr(self.args, "datamover_path", None)
-            if path is None and self.site is not None:
-                path = str(self.site.bin)
-            self._dm = Datamover(path, verbosity=1 if self.verbosity >= 2 else 0, env=self.env())
+            site = self.site
+            if path is None and site is not None:
+                path = str(site.bin)
+            self._dm = Datamover(path, verbosity=self._echo(), env=None if site is None else site.env())
         return self._dm
 
     @property
@@ -119,8 +134,16 @@ class Context:
         if self._ws is None:
             from taurus_datamover.workspace import Workspace
 
-            path = getattr(self.args, "ws_path", None)
-            if path is None and self.site is not None:
-                path = str(self.site.bin)
-            self._ws = Workspace(path, verbosity=1 if self.verbosity >= 2 else 0, env=self.env(), now=self._clock())
+            path: str | None = getattr(self.args, "ws_path", None)
+            if self.site_root is None:
+                # Workspace itself follows the site's clock when TAURUS_EMULATOR_ROOT names
+                # the site its tools come from (never for other tools)
+                self._ws = Workspace(path, verbosity=self._echo())
+                return self._ws
+            ready = None if self._site is not None else _ready_ws_tools(self.site_root)
+            site = None if ready is not None else self.site
+            env = None if site is None else site.env()
+            tools = str(ready if site is None else site.bin)
+            clock = _site_clock(self.site_root)
+            self._ws = Workspace(path or tools, verbosity=self._echo(), env=env, now=clock)
         return self._ws

@@ -1,8 +1,10 @@
-"""Durations on the command line: ``90m``, ``12h``, ``3d``, ``1w``, combinations such as
-``1d12h``, and ISO 8601 durations (``P3D``, ``PT12H``, ``P1W``, ``P1DT6H30M``).
+"""The command line's values: durations, whole numbers, and sizes and times as people read them.
 
-:func:`parse_duration` is pure; :func:`duration_arg` is its ``argparse`` ``type=`` form,
-whose error message names the accepted forms (argparse turns it into a usage error, exit 2).
+Durations are ``90m``, ``12h``, ``3d``, ``1w``, combinations such as ``1d12h``, and ISO
+8601 durations (``P3D``, ``PT12H``, ``P1W``, ``P1DT6H30M``). :func:`parse_duration` is
+pure; :func:`duration_arg`, :func:`days_or_duration`, :func:`positive_int` and
+:func:`non_negative_int` are ``argparse`` ``type=`` forms whose messages say what is
+accepted (argparse turns them into a usage error, exit 2).
 """
 
 from __future__ import annotations
@@ -11,7 +13,20 @@ import argparse
 import re
 from datetime import timedelta
 
-__all__ = ["ACCEPTED_FORMS", "DurationError", "duration_arg", "format_duration", "parse_duration"]
+from taurus_datamover.errors import DurationError
+
+__all__ = [
+    "ACCEPTED_FORMS",
+    "DurationError",
+    "days_or_duration",
+    "duration_arg",
+    "format_clock",
+    "format_duration",
+    "format_size",
+    "non_negative_int",
+    "parse_duration",
+    "positive_int",
+]
 
 #: What the usage error lists.
 ACCEPTED_FORMS = "90m, 12h, 3d, 1w (or combined: 1d12h), or ISO 8601 such as P3D, PT12H, P1W"
@@ -25,10 +40,6 @@ _ISO = re.compile(
 )
 #: Longer than any workspace or job could last; keeps timedelta from overflowing.
 _MAX_SECONDS = 100 * 365 * 86400
-
-
-class DurationError(ValueError):
-    """Text that is not one of the accepted duration forms."""
 
 
 def parse_duration(text: str) -> timedelta:
@@ -88,3 +99,50 @@ def format_duration(delta: timedelta | None) -> str:
     if minutes:
         return f"{sign}{minutes}m"
     return f"{sign}{seconds}s"
+
+
+def days_or_duration(text: str) -> timedelta:
+    """``argparse`` type of ``--expiring``/``--within``: a duration (``7d``, ``12h``, ``P1W``)
+    or a bare whole number of days (``7``), as every DAYS argument takes; never negative."""
+    value = text.strip()
+    if value.startswith("-"):
+        raise argparse.ArgumentTypeError(f"a duration must be positive: {text!r} (use {ACCEPTED_FORMS})")
+    return duration_arg(f"{int(value)}d" if value.isdigit() else value)
+
+
+def _whole_number(text: str, minimum: int, complaint: str) -> int:
+    """``text`` as a whole number of at least ``minimum``, else an argparse type error."""
+    try:
+        value = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < minimum:
+        raise argparse.ArgumentTypeError(f"{complaint}: {text!r}")
+    return value
+
+
+def positive_int(text: str) -> int:
+    """``argparse`` type: a whole number of at least 1."""
+    return _whole_number(text, 1, "must be at least 1")
+
+
+def non_negative_int(text: str) -> int:
+    """``argparse`` type: a whole number of at least 0."""
+    return _whole_number(text, 0, "must not be negative")
+
+
+def format_size(count: float) -> str:
+    """Bytes as people read them: ``512 B``, ``1.2 MiB``, ``3.0 TiB`` (binary units)."""
+    value = float(count)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if abs(value) < 1024 or unit == "PiB":
+            break
+        value /= 1024
+    return f"{value:.0f} B" if unit == "B" else f"{value:.1f} {unit}"
+
+
+def format_clock(seconds: float) -> str:
+    """Elapsed time as a clock: ``0:07``, ``12:30``, ``1:02:03``."""
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

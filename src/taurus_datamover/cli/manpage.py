@@ -7,12 +7,12 @@ sub-command's section is its own ``--help`` text, so the page says what the comm
 
 from __future__ import annotations
 
-import argparse
 import sys
 from datetime import date
 from typing import TYPE_CHECKING
 
 from taurus_datamover import __version__
+from taurus_datamover.cli.completion import command_paths, command_tree
 from taurus_datamover.cli.parser import EPILOG, build_parser
 
 if TYPE_CHECKING:
@@ -29,16 +29,6 @@ def roff_text(text: str) -> str:
             line = "\\&" + line
         lines.append(line)
     return "\n".join(lines)
-
-
-def _subparsers(parser: argparse.ArgumentParser) -> list[tuple[str, argparse.ArgumentParser]]:
-    found: list[tuple[str, argparse.ArgumentParser]] = []
-    for action in parser._actions:  # argparse has no public walk; reading is stable since 3.2
-        if isinstance(action, argparse._SubParsersAction):
-            for name, sub in action.choices.items():
-                found.append((name, sub))
-                found.extend((f"{name} {inner}", deeper) for inner, deeper in _subparsers(sub))
-    return found
 
 
 def manpage(today: date | None = None) -> str:
@@ -60,11 +50,12 @@ def manpage(today: date | None = None) -> str:
         ".fi",
         ".SH COMMANDS",
     ]
-    for name, sub in _subparsers(parser):
-        if name.count(" ") == 0 and any(n.startswith(name + " ") for n, _ in _subparsers(parser)):
-            out += [f".SS {name}", roff_text(sub.description or "")]
-            continue
-        out += [f".SS {name}", ".nf", roff_text(sub.format_help().rstrip()), ".fi"]
+    for name, node in command_paths(command_tree(parser))[1:]:
+        sub = node.parser
+        if node.commands:  # a group (ws): what it is; each of its commands follows
+            out += [f".SS {name.strip()}", roff_text(sub.description or "")]
+        else:
+            out += [f".SS {name.strip()}", ".nf", roff_text(sub.format_help().rstrip()), ".fi"]
     out += [
         ".SH EXIT STATUS, DURATIONS, EXAMPLES",
         ".nf",

@@ -15,6 +15,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from taurus_datamover.cli.durations import format_size
+
 __all__ = ["MAX_ENTRIES", "CopyMeter", "copy_meter", "tree_size"]
 
 #: Entries (files and directories) a tree may have for the meter to measure it.
@@ -69,8 +71,6 @@ class CopyMeter:
         """``  1.2 MiB of 3.0 MiB  40%`` (re-measured at most once a second, always when *final*)."""
         now = time.monotonic()
         if final or not self._text or now - self._last >= INTERVAL:
-            from taurus_datamover.cli.status import format_size
-
             done = self.arrived()
             percent = 100 if self.total == 0 else int(100 * done / self.total)
             self._text = f"  {format_size(done)} of {format_size(self.total)}  {percent}%"

@@ -5,8 +5,7 @@ models' ``model_dump(mode="json")``, so it validates against ``Model.model_json_
 bytes of names that are not UTF-8 are ``\\udcXX`` escapes (:func:`json_text`). Tables and
 error lines escape control characters as ``ls -b`` does (:func:`shown`), so a file name
 cannot drive the terminal.
-A running or finished job is printed as a :class:`JobReport`; ``ws auto-extend`` as an
-:class:`AutoExtendReport`.
+Nothing here loads pydantic or the job layer: ``ws list`` pays only for what it prints.
 """
 
 from __future__ import annotations
@@ -16,27 +15,19 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
-from typing import IO, Any
-
-from pydantic import BaseModel, ConfigDict
+from datetime import datetime
+from typing import IO, TYPE_CHECKING, Any
 
 from taurus_datamover.cli.durations import format_duration
-from taurus_datamover.errors import ToolError, WorkspaceError
-from taurus_datamover.jobs import Job
-from taurus_datamover.models.jobs import JobState
-from taurus_datamover.models.workspaces import WorkspaceInfo
-from taurus_datamover.parsers.progress import Progress, latest_progress
+from taurus_datamover.errors import ToolError, ToolNotFoundError, WorkspaceError
+
+if TYPE_CHECKING:
+    from taurus_datamover.models.workspaces import WorkspaceInfo
 
 __all__ = [
-    "AutoExtendReport",
-    "JobReport",
-    "NotExtended",
     "counted",
     "error_line",
     "hint_for",
-    "job_progress",
-    "job_report",
     "json_text",
     "print_json",
     "print_table",
@@ -50,71 +41,6 @@ _NOISE = ("ioctl(TIOCGWINSZ)", "Not using a pseudo-terminal")
 _TASK_EXIT = re.compile(r"srun: error: \S+: task \d+: ")
 
 
-class JobReport(BaseModel):
-    """A datamover job as ``--json`` prints it."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    tool: str
-    argv: list[str]
-    job_id: int | None
-    state: JobState
-    returncode: int | None
-    elapsed: float
-    batch: bool
-    stdout: str
-    stderr: str
-    progress: Progress | None = None
-
-
-class NotExtended(BaseModel):
-    """A workspace ``ws auto-extend`` could not (or, with ``--dry-run``, would not be able to) extend."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    workspace: WorkspaceInfo
-    reason: str
-
-
-class AutoExtendReport(BaseModel):
-    """What one ``ws auto-extend`` run did (or, with ``--dry-run``, would do)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    within: timedelta
-    days: int
-    dry_run: bool
-    checked: int
-    extended: list[WorkspaceInfo]
-    not_extended: list[NotExtended]
-    #: Due, but an extension would not add a real margin now (or it was extended meanwhile).
-    skipped: list[NotExtended] = []
-
-
-def job_progress(job: Job) -> Progress | None:
-    """The job's latest progress report (``Job.progress`` where it exists)."""
-    value = getattr(job, "progress", None)
-    if isinstance(value, Progress):
-        return value
-    return latest_progress(job.stdout_text)
-
-
-def job_report(job: Job, *, include_output: bool = True) -> JobReport:
-    """The :class:`JobReport` of ``job`` as it is now."""
-    return JobReport(
-        tool=os.path.basename(job.argv[0]) if job.argv else "",
-        argv=list(job.argv),
-        job_id=job.job_id,
-        state=job.state,
-        returncode=job.returncode if job.done() else None,
-        elapsed=round(job.elapsed, 3),
-        batch=job.is_batch,
-        stdout=job.stdout_text if include_output else "",
-        stderr=tool_noise(job.stderr_text) if include_output else "",
-        progress=job_progress(job),
-    )
-
-
 def tool_noise(text: str) -> str:
     """``text`` without srun's harmless ``--pty`` complaints."""
     lines = text.splitlines(keepends=True)
@@ -122,7 +48,7 @@ def tool_noise(text: str) -> str:
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, BaseModel):
+    if hasattr(value, "model_dump"):  # a pydantic model
         return value.model_dump(mode="json")
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
@@ -191,17 +117,15 @@ def print_table(
     the last column is not padded. Every cell is :func:`shown` (names from the tools may
     hold control bytes), except the columns in ``raw`` (the command's own colours)."""
     out = sys.stdout if stream is None else stream
-    keep = set(raw)
+    keep, align_right = set(raw), set(right)
     data = [list(headers), *[[c if i in keep else shown(c) for i, c in enumerate(r)] for r in rows]]
     widths = [max(len(row[i]) for row in data) for i in range(len(headers))]
-    align_right = set(right)
+    last = len(headers) - 1
     for row in data:
-        cells = []
-        for i, cell in enumerate(row):
-            if i == len(row) - 1:
-                cells.append(cell.rjust(widths[i]) if i in align_right else cell)
-            else:
-                cells.append(cell.rjust(widths[i]) if i in align_right else cell.ljust(widths[i]))
+        cells = [
+            cell.rjust(widths[i]) if i in align_right else (cell if i == last else cell.ljust(widths[i]))
+            for i, cell in enumerate(row)
+        ]
         out.write("  ".join(cells).rstrip() + "\n")
 
 
@@ -230,8 +154,6 @@ _TOOL_PREFIX = re.compile(r"(?i)^(?:error|fatal)\s*:\s*")
 
 def hint_for(exc: BaseException) -> str | None:
     """What to do about ``exc``, when the command knows (a missing tool, a missing rsync)."""
-    from taurus_datamover.errors import ToolNotFoundError
-
     if isinstance(exc, ToolNotFoundError):
         family = (
             "TAURUS_WS_PATH (or --ws-path)"

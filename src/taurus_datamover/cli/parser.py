@@ -19,8 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from taurus_datamover import __version__
-from taurus_datamover.cli.durations import ACCEPTED_FORMS, duration_arg
-from taurus_datamover.cli.sync import SYNC_HELP, add_sync_arguments
+from taurus_datamover.cli.durations import (
+    ACCEPTED_FORMS,
+    days_or_duration,
+    duration_arg,
+    non_negative_int,
+    positive_int,
+)
 
 __all__ = [
     "EPILOG",
@@ -31,7 +36,6 @@ __all__ = [
     "EXIT_USAGE",
     "SubcommandFormatter",
     "build_parser",
-    "days_or_duration",
     "handler_of",
     "join_option_values",
 ]
@@ -65,38 +69,6 @@ examples:
 """
 
 
-def _whole_number(text: str, minimum: int, complaint: str) -> int:
-    """``text`` as a whole number of at least ``minimum``, else an argparse type error."""
-    try:
-        value = int(text, 10)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < minimum:
-        raise argparse.ArgumentTypeError(f"{complaint}: {text!r}")
-    return value
-
-
-def positive_int(text: str) -> int:
-    """``argparse`` type: a whole number of at least 1."""
-    return _whole_number(text, 1, "must be at least 1")
-
-
-def non_negative_int(text: str) -> int:
-    """``argparse`` type: a whole number of at least 0."""
-    return _whole_number(text, 0, "must not be negative")
-
-
-def days_or_duration(text: str) -> timedelta:
-    """``argparse`` type of ``--expiring``/``--within``: a duration (``7d``, ``12h``, ``P1W``)
-    or a bare whole number of days (``7``), as every DAYS argument takes; never negative."""
-    value = text.strip()
-    if value.startswith("-"):
-        raise argparse.ArgumentTypeError(f"a duration must be positive: {text!r} (use {ACCEPTED_FORMS})")
-    if value.isdigit():
-        return duration_arg(f"{int(value)}d")
-    return duration_arg(value)
-
-
 #: Options whose value may look like an option (``--expiring -1d``): joined as
 #: ``--expiring=-1d`` before parsing, so the value's own error is shown, not argparse's
 #: "expected one argument".
@@ -106,21 +78,15 @@ VALUE_OPTIONS = ("--expiring", "--within")
 def join_option_values(argv: Sequence[str]) -> list[str]:
     """*argv* with ``OPTION VALUE`` joined to ``OPTION=VALUE`` for :data:`VALUE_OPTIONS`
     when the value starts with ``-`` (a ``--`` ends the options)."""
-    out: list[str] = []
     words = list(argv)
-    index = 0
-    while index < len(words):
-        word = words[index]
+    out: list[str] = []
+    while words:
+        word = words.pop(0)
         if word == "--":
-            out.extend(words[index:])
-            break
-        following = words[index + 1] if index + 1 < len(words) else None
-        if word in VALUE_OPTIONS and following is not None and following.startswith("-") and following != "--":
-            out.append(f"{word}={following}")
-            index += 2
-            continue
+            return [*out, word, *words]
+        if word in VALUE_OPTIONS and words and words[0].startswith("-") and words[0] != "--":
+            word = f"{word}={words.pop(0)}"
         out.append(word)
-        index += 1
     return out
 
 
@@ -148,20 +114,14 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         return argparse.SUPPRESS if suppress else value
 
     group = parser.add_argument_group("global options")
-    group.add_argument(
-        "--emulate",
-        action="store_true",
-        default=default(False),
-        help="use the emulated site in the user's cache directory (created on first use)",
-    )
-    group.add_argument(
-        "--site-root", type=Path, metavar="DIR", default=default(None), help="use (or create) the emulated site in DIR"
-    )
+    help = "use the emulated site in the user's cache directory (created on first use)"
+    group.add_argument("--emulate", action="store_true", default=default(False), help=help)
+    help = "use (or create) the emulated site in DIR"
+    group.add_argument("--site-root", type=Path, metavar="DIR", default=default(None), help=help)
     group.add_argument("--datamover-path", metavar="DIR", default=default(None), help="directory of the dt* tools")
     group.add_argument("--ws-path", metavar="DIR", default=default(None), help="directory of the ws_* tools")
-    group.add_argument(
-        "-v", "--verbose", action="count", default=default(0), help="more detail (twice: echo the tool calls)"
-    )
+    help = "more detail (twice: echo the tool calls)"
+    group.add_argument("-v", "--verbose", action="count", default=default(0), help=help)
     group.add_argument("-q", "--quiet", action="count", default=default(0), help="only results and errors")
 
 
@@ -173,13 +133,21 @@ class _Builder:
         _global_options(self.common, suppress=True)
 
     def add(
-        self, subparsers: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help: str
+        self,
+        subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+        name: str,
+        help: str,
+        handler: str | None = None,
+        **defaults: Any,
     ) -> argparse.ArgumentParser:
+        """A sub-parser ``name`` whose ``handler`` is ``"module:function"``."""
         parser = subparsers.add_parser(
             name, help=help, description=help, parents=[self.common], formatter_class=SubcommandFormatter
         )
         # the deepest sub-parser's usage is the one a usage error of its handler prints
-        parser.set_defaults(usage_of=parser.format_usage)
+        parser.set_defaults(usage_of=parser.format_usage, **defaults)
+        if handler is not None:
+            parser.set_defaults(handler=handler)
         return parser
 
 
@@ -187,207 +155,188 @@ def _json_flag(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("--json", action="store_true", help=f"print {what} as JSON, and nothing else")
 
 
-def _transfer_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--no-wait", action="store_true", help="submit a batch job, print its id and return")
-    _json_flag(parser, "the job")
-    parser.add_argument("--time", metavar="LIMIT", help="Slurm time limit of the job (e.g. 2:00:00)")
-    parser.add_argument("--account", metavar="ACCOUNT", help="Slurm account of the job")
+def _filesystem(parser: argparse.ArgumentParser, help: str = "only this file system") -> None:
+    parser.add_argument("-F", "--filesystem", help=help)
+
+
+def _name_and_days(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("name", metavar="NAME")
+    parser.add_argument("days", type=positive_int, metavar="DAYS")
+
+
+def _within(parser: argparse.ArgumentParser, help: str) -> None:
+    parser.add_argument("--within", type=days_or_duration, default=timedelta(days=7), metavar="DURATION", help=help)
+
+
+_TRANSFERS = {
+    "cp": "copy files with dtcp",
+    "mv": "move files with dtmv",
+    "rm": "remove files with dtrm",
+    "rsync": "synchronise with dtrsync (our options before SRC, rsync's after DST)",
+    "tar": "run dttar; give tar's arguments after -- (or without a dash: czf out.tgz dir)",
+    "wget": "download with dtwget",
+}
 
 
 def _add_transfers(builder: _Builder, sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    cp = builder.add(sub, "cp", "copy files with dtcp")
-    cp.add_argument("-r", "--recursive", action="store_true", help="copy directories recursively")
-    cp.add_argument("-p", "--preserve", action="store_true", help="keep modes, owners and times")
-    _transfer_options(cp)
-    cp.add_argument("src", nargs="+", metavar="SRC")
-    cp.add_argument("dst", metavar="DST")
-
-    mv = builder.add(sub, "mv", "move files with dtmv")
-    _transfer_options(mv)
-    mv.add_argument("src", nargs="+", metavar="SRC")
-    mv.add_argument("dst", metavar="DST")
-
-    rm = builder.add(sub, "rm", "remove files with dtrm")
-    rm.add_argument("-r", "--recursive", action="store_true", help="remove directories and their contents")
-    _transfer_options(rm)
-    rm.add_argument("paths", nargs="+", metavar="PATH")
-
-    rsync = builder.add(sub, "rsync", "synchronise with dtrsync (our options before SRC, rsync's after DST)")
-    _transfer_options(rsync)
-    rsync.add_argument("src", metavar="SRC")
-    rsync.add_argument("dst", metavar="DST")
-    rsync.add_argument(
-        "options", nargs=argparse.REMAINDER, metavar="RSYNC_OPTION", help="passed to rsync (e.g. -a --info=progress2)"
-    )
-
-    tar = builder.add(sub, "tar", "run dttar; give tar's arguments after -- (or without a dash: czf out.tgz dir)")
-    _transfer_options(tar)
-    tar.add_argument("tar_args", nargs=argparse.REMAINDER, metavar="TAR_ARG")
-
-    wget = builder.add(sub, "wget", "download with dtwget")
-    _transfer_options(wget)
-    wget.add_argument("url", metavar="URL")
-    wget.add_argument("dst", metavar="DST", help="the file to write")
-
-    for name, parser in (("cp", cp), ("mv", mv), ("rm", rm), ("rsync", rsync), ("tar", tar), ("wget", wget)):
-        parser.set_defaults(handler="transfers:run_transfer", command=name)
+    for name, help in _TRANSFERS.items():
+        parser = builder.add(sub, name, help, "transfers:run_transfer", command=name)
+        if name == "cp":
+            parser.add_argument("-r", "--recursive", action="store_true", help="copy directories recursively")
+            parser.add_argument("-p", "--preserve", action="store_true", help="keep modes, owners and times")
+        elif name == "rm":
+            help = "remove directories and their contents"
+            parser.add_argument("-r", "--recursive", action="store_true", help=help)
+        parser.add_argument("--no-wait", action="store_true", help="submit a batch job, print its id and return")
+        _json_flag(parser, "the job")
+        parser.add_argument("--time", metavar="LIMIT", help="Slurm time limit of the job (e.g. 2:00:00)")
+        parser.add_argument("--account", metavar="ACCOUNT", help="Slurm account of the job")
+        if name in ("cp", "mv"):
+            parser.add_argument("src", nargs="+", metavar="SRC")
+            parser.add_argument("dst", metavar="DST")
+        elif name == "rm":
+            parser.add_argument("paths", nargs="+", metavar="PATH")
+        elif name == "rsync":
+            parser.add_argument("src", metavar="SRC")
+            parser.add_argument("dst", metavar="DST")
+            help = "passed to rsync (e.g. -a --info=progress2)"
+            parser.add_argument("options", nargs=argparse.REMAINDER, metavar="RSYNC_OPTION", help=help)
+        elif name == "tar":
+            parser.add_argument("tar_args", nargs=argparse.REMAINDER, metavar="TAR_ARG")
+        else:
+            parser.add_argument("url", metavar="URL")
+            parser.add_argument("dst", metavar="DST", help="the file to write")
 
 
 def _add_ws(builder: _Builder, sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ws = builder.add(sub, "ws", "workspaces (hpc-workspace tools)")
     wsub = ws.add_subparsers(dest="ws_command", metavar="WS_COMMAND", required=True)
+    found_fs = "the workspace's file system (default: where it is found)"
 
-    lst = builder.add(wsub, "list", "list your workspaces")
-    lst.add_argument("-F", "--filesystem", help="only this file system")
-    lst.add_argument(
-        "--expiring", type=days_or_duration, metavar="DURATION", help="only those expiring within DURATION (7 = 7d)"
-    )
+    lst = builder.add(wsub, "list", "list your workspaces", "ws:run_ws_list")
+    _filesystem(lst)
+    help = "only those expiring within DURATION (7 = 7d)"
+    lst.add_argument("--expiring", type=days_or_duration, metavar="DURATION", help=help)
     _json_flag(lst, "the workspaces")
-    lst.set_defaults(handler="ws:run_ws_list")
 
-    alloc = builder.add(wsub, "allocate", "allocate (or reuse) a workspace; prints its path")
-    alloc.add_argument("name", metavar="NAME")
-    alloc.add_argument("days", type=positive_int, metavar="DAYS")
-    alloc.add_argument("-F", "--filesystem", help="file system (default: the site's)")
+    alloc = builder.add(wsub, "allocate", "allocate (or reuse) a workspace; prints its path", "ws:run_ws_allocate")
+    _name_and_days(alloc)
+    _filesystem(alloc, "file system (default: the site's)")
     alloc.add_argument("--reminder", type=non_negative_int, metavar="DAYS", help="mail a reminder DAYS before expiry")
     alloc.add_argument("--mail", metavar="ADDRESS", help="where reminders go (needs --reminder)")
     alloc.add_argument("--comment", help="a comment stored with the workspace")
     _json_flag(alloc, "the workspace")
-    alloc.set_defaults(handler="ws:run_ws_allocate")
 
-    ext = builder.add(wsub, "extend", "extend a workspace to DAYS from now (uses one extension)")
-    ext.add_argument("name", metavar="NAME")
-    ext.add_argument("days", type=positive_int, metavar="DAYS")
-    ext.add_argument("-F", "--filesystem", help="the workspace's file system (default: where it is found)")
+    help = "extend a workspace to DAYS from now (uses one extension)"
+    ext = builder.add(wsub, "extend", help, "ws:run_ws_extend")
+    _name_and_days(ext)
+    _filesystem(ext, found_fs)
     _json_flag(ext, "the workspace")
-    ext.set_defaults(handler="ws:run_ws_extend")
 
-    rel = builder.add(wsub, "release", "release a workspace (restorable unless --delete-data)")
+    help = "release a workspace (restorable unless --delete-data)"
+    rel = builder.add(wsub, "release", help, "ws:run_ws_release")
     rel.add_argument("name", metavar="NAME")
-    rel.add_argument("-F", "--filesystem", help="the workspace's file system (default: where it is found)")
+    _filesystem(rel, found_fs)
     rel.add_argument("--delete-data", action="store_true", help="delete the data at once")
-    rel.set_defaults(handler="ws:run_ws_release")
 
-    res = builder.add(wsub, "restore", "list released workspaces (-l) or restore one into TARGET")
+    help = "list released workspaces (-l) or restore one into TARGET"
+    res = builder.add(wsub, "restore", help, "ws:run_ws_restore")
     res.add_argument("-l", "--list", action="store_true", help="list the restorable workspaces")
     res.add_argument("released_id", nargs="?", metavar="ID")
     res.add_argument("target", nargs="?", metavar="TARGET")
-    res.add_argument("-F", "--filesystem", help="the file system of the released workspace and of TARGET")
+    _filesystem(res, "the file system of the released workspace and of TARGET")
     _json_flag(res, "the result")
-    res.set_defaults(handler="ws:run_ws_restore")
 
-    fss = builder.add(wsub, "filesystems", "the workspace file systems")
-    _json_flag(fss, "the file systems")
-    fss.set_defaults(handler="ws:run_ws_filesystems")
+    _json_flag(
+        builder.add(wsub, "filesystems", "the workspace file systems", "ws:run_ws_filesystems"), "the file systems"
+    )
 
-    auto = builder.add(
-        wsub,
-        "auto-extend",
+    help = (
         "extend every workspace expiring within DURATION that has extensions left (for cron); "
-        "exit 3 when some could not be extended",
+        "exit 3 when some could not be extended"
     )
-    auto.add_argument(
-        "--within", type=days_or_duration, default=duration_arg("7d"), metavar="DURATION", help="threshold (default 7d)"
-    )
-    auto.add_argument(
-        "--days",
-        type=positive_int,
-        default=30,
-        help="extend to this many days from now (default 30; capped by the file system)",
-    )
-    auto.add_argument("-F", "--filesystem", help="only this file system")
+    auto = builder.add(wsub, "auto-extend", help, "auto_extend:run_ws_auto_extend")
+    _within(auto, "threshold (default 7d)")
+    help = "extend to this many days from now (default 30; capped by the file system)"
+    auto.add_argument("--days", type=positive_int, default=30, help=help)
+    _filesystem(auto)
     auto.add_argument("--dry-run", action="store_true", help="only say what would be done")
-    auto.add_argument(
-        "--lock-timeout",
-        type=duration_arg,
-        default=None,
-        metavar="DURATION",
-        help="how long to wait for another auto-extend run of this user (default 10m)",
-    )
+    help = "how long to wait for another auto-extend run of this user (default 10m)"
+    auto.add_argument("--lock-timeout", type=duration_arg, default=None, metavar="DURATION", help=help)
     _json_flag(auto, "the report")
-    auto.set_defaults(handler="ws:run_ws_auto_extend")
 
-    rep = builder.add(wsub, "report", "all workspaces sorted by remaining time, flagging those expiring soon")
-    rep.add_argument(
-        "--within",
-        type=days_or_duration,
-        default=duration_arg("7d"),
-        metavar="DURATION",
-        help="what counts as soon (default 7d)",
-    )
-    rep.add_argument("-F", "--filesystem", help="only this file system")
+    help = "all workspaces sorted by remaining time, flagging those expiring soon"
+    rep = builder.add(wsub, "report", help, "ws:run_ws_report")
+    _within(rep, "what counts as soon (default 7d)")
+    _filesystem(rep)
     _json_flag(rep, "the workspaces")
-    rep.set_defaults(handler="ws:run_ws_report")
+
+
+def _add_sync(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("src", nargs="?", metavar="SRC", help="the directory whose tree is copied")
+    parser.add_argument("dst", nargs="?", metavar="DST", help="where it goes (created when missing)")
+    parser.add_argument("-j", "--jobs", type=positive_int, default=4, metavar="N", help="parallel parts (default 4)")
+    help = "check the destination afterwards (default size-mtime; checksum reads every byte)"
+    parser.add_argument("--verify", choices=("size-mtime", "checksum", "none"), default="size-mtime", help=help)
+    parser.add_argument("--time", metavar="LIMIT", help="Slurm time limit of each part (e.g. 2:00:00)")
+    parser.add_argument("--dry-run", action="store_true", help="print and record the plan; submit nothing")
+    _json_flag(parser, "the run's manifest")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--resume", metavar="RUN_ID", help="rerun the parts of RUN_ID that did not complete")
+    which.add_argument("--list", action="store_true", help="list past runs")
+
+
+def _add_emulate(builder: _Builder, sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    help = (
+        "create or reuse an emulated site (--site-root DIR, default the user's cache); print the shell "
+        "lines that use it, or run a command or shell in which /grp, /projects and /data/<fs>/ws are its folders"
+    )
+    emulate = builder.add(sub, "emulate", help, "site:run_emulate")
+    # the older spelling of the global --site-root, kept working but not shown
+    emulate.add_argument("--root", type=Path, dest="site_root", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    emulate.add_argument("--no-slurm", action="store_true", help="run jobs locally even where Slurm answers")
+    run_in = emulate.add_mutually_exclusive_group()
+    help = "run CMD (and its arguments, the rest of the line) with the ZIH paths; exits with its code"
+    run_in.add_argument("--exec", nargs=argparse.REMAINDER, metavar="CMD", help=help)
+    run_in.add_argument("--shell", action="store_true", help="start $SHELL with the ZIH paths")
+    builder.add(sub, "demo", "stage files into a workspace on the emulated site, step by step", "site:run_demo")
 
 
 def handler_of(name: str) -> Callable[[Any], int]:
     """The handler ``"module:function"`` of a sub-parser, imported now."""
     module, _, function = name.partition(":")
-    loaded = importlib.import_module(f"taurus_datamover.cli.{module}")
-    handler: Callable[[Any], int] = getattr(loaded, function)
+    handler: Callable[[Any], int] = getattr(importlib.import_module(f"taurus_datamover.cli.{module}"), function)
     return handler
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole ``taurus-datamover`` parser."""
-    formatter = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(
         prog="taurus-datamover",
         description="The ZIH datamover (dt*) and workspace (ws_*) tools, for scripts, cron and people.",
         epilog=EPILOG,
-        formatter_class=formatter,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     _global_options(parser, suppress=False)
     builder = _Builder()
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    ls = builder.add(sub, "ls", "list a directory with dtls")
+    ls = builder.add(sub, "ls", "list a directory with dtls", "listing:run_ls")
     ls.add_argument("path", metavar="PATH")
     ls.add_argument("-a", "--all", action="store_true", help="include names starting with a dot")
     ls.add_argument("-R", "--recursive", action="store_true", help="list sub-directories too")
     _json_flag(ls, "the entries")
-    ls.set_defaults(handler="listing:run_ls")
-
     _add_transfers(builder, sub)
-    add_sync_arguments(builder.add(sub, "sync", SYNC_HELP))
-
-    jobs = builder.add(sub, "jobs", "your datamover jobs (dtqueue)")
-    _json_flag(jobs, "the jobs")
-    jobs.set_defaults(handler="jobs:run_jobs")
-
-    cancel = builder.add(sub, "cancel", "cancel datamover jobs (dtcancel)")
+    help = "copy a big tree as N parallel dtrsync jobs, verified and resumable"
+    _add_sync(builder.add(sub, "sync", help, "sync:run_sync"))
+    _json_flag(builder.add(sub, "jobs", "your datamover jobs (dtqueue)", "jobs:run_jobs"), "the jobs")
+    cancel = builder.add(sub, "cancel", "cancel datamover jobs (dtcancel)", "jobs:run_cancel")
     cancel.add_argument("job_ids", nargs="+", type=positive_int, metavar="JOBID")
-    cancel.set_defaults(handler="jobs:run_cancel")
-
     _add_ws(builder, sub)
-
-    emulate = builder.add(
-        sub,
-        "emulate",
-        "create or reuse an emulated site (--site-root DIR, default the user's cache); print the shell "
-        "lines that use it, or run a command or shell in which /grp, /projects and /data/<fs>/ws are its folders",
-    )
-    # the older spelling of the global --site-root, kept working but not shown
-    emulate.add_argument("--root", type=Path, dest="site_root", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-    emulate.add_argument("--no-slurm", action="store_true", help="run jobs locally even where Slurm answers")
-    run_in = emulate.add_mutually_exclusive_group()
-    run_in.add_argument(
-        "--exec",
-        nargs=argparse.REMAINDER,
-        metavar="CMD",
-        help="run CMD (and its arguments, the rest of the line) with the ZIH paths; exits with its code",
-    )
-    run_in.add_argument("--shell", action="store_true", help="start $SHELL with the ZIH paths")
-    emulate.set_defaults(handler="site:run_emulate")
-
-    demo = builder.add(sub, "demo", "stage files into a workspace on the emulated site, step by step")
-    demo.set_defaults(handler="site:run_demo")
-
-    completion = builder.add(sub, "completion", "print the shell completion script (bash or zsh)")
+    _add_emulate(builder, sub)
+    help = "print the shell completion script (bash or zsh)"
+    completion = builder.add(sub, "completion", help, "completion:run_completion")
     completion.add_argument("shell_name", choices=("bash", "zsh"), metavar="SHELL", help="bash or zsh")
-    completion.set_defaults(handler="completion:run_completion")
-
-    man = builder.add(sub, "man", "print the manual page (roff): taurus-datamover man | man -l -")
-    man.set_defaults(handler="manpage:run_man")
+    builder.add(sub, "man", "print the manual page (roff): taurus-datamover man | man -l -", "manpage:run_man")
     return parser

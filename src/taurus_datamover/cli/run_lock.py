@@ -18,26 +18,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from taurus_datamover.cli.context import default_site_root
-from taurus_datamover.errors import TaurusDatamoverError
+from taurus_datamover.errors import LockTimeout
 
-__all__ = ["LockTimeout", "held_lock", "state_dir"]
+__all__ = ["held_lock", "state_dir"]
 
 #: How often a waiting run tries the lock again (seconds).
 _POLL = 0.05
-
-
-class LockTimeout(TaurusDatamoverError, TimeoutError):
-    """Another run held the lock for longer than the caller would wait."""
-
-    def __init__(self, path: Path, waited: float, holder: str | None) -> None:
-        self.path = path
-        self.waited = waited
-        self.holder = holder
-        who = f"pid {holder}" if holder else "a process that has not written its pid yet"
-        super().__init__(
-            f"another ws auto-extend is running: {path} is locked by {who}; waited "
-            f"{waited:g} s (wait longer with --lock-timeout, or end that run)"
-        )
 
 
 def state_dir(environ: os._Environ[str] | dict[str, str] | None = None) -> Path:

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING
 from taurus_datamover.cli.context import Context, default_site_root, open_site
 from taurus_datamover.cli.listing import format_entries
 from taurus_datamover.cli.output import counted, print_table, remaining, when
-from taurus_datamover.cli.status import choose_mode, follow
+from taurus_datamover.cli.status import choose_mode, follow, where_of
+from taurus_datamover.cli.ws import plain
 from taurus_datamover.errors import TaurusDatamoverError
 
 if TYPE_CHECKING:
@@ -42,13 +43,8 @@ _DEMO_FILES = {
 
 def shell_lines(overrides: dict[str, str], bin_dir: str) -> list[str]:
     """``export`` lines (POSIX shells) for an emulated site's environment."""
-    lines = []
-    for name, value in overrides.items():
-        if name == "PATH":
-            lines.append(f'export PATH={shlex.quote(bin_dir)}:"$PATH"')
-        else:
-            lines.append(f"export {name}={shlex.quote(value)}")
-    return lines
+    path_line = f'export PATH={shlex.quote(bin_dir)}:"$PATH"'
+    return [path_line if name == "PATH" else f"export {name}={shlex.quote(value)}" for name, value in overrides.items()]
 
 
 def own_command() -> str:
@@ -66,9 +62,7 @@ def own_command() -> str:
 
 def site_option(root: Path) -> str:
     """The global option that names the site at *root* (empty for the default site)."""
-    if root == default_site_root().absolute():
-        return ""
-    return f" --site-root {shlex.quote(str(root))}"
+    return "" if root == default_site_root().absolute() else f" --site-root {shlex.quote(str(root))}"
 
 
 def eval_hint(root: Path) -> str:
@@ -77,17 +71,11 @@ def eval_hint(root: Path) -> str:
     return f'out="$({own_command()}{site_option(root)} emulate)" && eval "$out"'
 
 
-def _site_root(ctx: Context) -> Path:
-    if ctx.site is not None:
-        return ctx.site.root
-    return default_site_root().absolute()
-
-
 def run_emulate(ctx: Context) -> int:
     """Create or reuse a site; print the lines that use it in a shell, or run a command
     (``--exec``) or a shell (``--shell``) in which the ZIH paths are the site's folders."""
     args = ctx.args
-    root = _site_root(ctx)
+    root = ctx.site_root or default_site_root().absolute()
     site = open_site(root, slurm=False if args.no_slurm else None)
     command: list[str] | None = None
     if args.shell:
@@ -130,7 +118,7 @@ def _run_in_view(ctx: Context, site: EmulatedSite, command: list[str]) -> int:
             f"({site.grp}, {site.projects}, {site.root}/<fs>/ws)",
             file=sys.stderr,
         )
-    elif ctx.verbosity > 0 or (args_shell(ctx) and ctx.verbosity >= 0):
+    elif ctx.verbosity > 0 or (ctx.args.shell and ctx.verbosity >= 0):
         mounts = ", ".join(f"{zih} = {where}" for zih, where in site.zih_mounts().items())
         print(f"# emulated site {site.root}, ZIH paths: {mounts}", file=sys.stderr)
     try:
@@ -139,11 +127,6 @@ def _run_in_view(ctx: Context, site: EmulatedSite, command: list[str]) -> int:
         print(f"taurus-datamover: cannot run {command[0]}: {exc.strerror}", file=sys.stderr)
         return 127
     return done.returncode
-
-
-def args_shell(ctx: Context) -> bool:
-    """True for ``emulate --shell``."""
-    return bool(getattr(ctx.args, "shell", False))
 
 
 def seed_demo_files(grp: Path) -> Path:
@@ -179,19 +162,17 @@ def run_demo(ctx: Context) -> int:
     ws = ctx.workspace
     dm = ctx.datamover
     step(f"ws allocate {DEMO_WORKSPACE} 7", "allocate a workspace for 7 days")
-    info = ws.allocate(DEMO_WORKSPACE, 7)
+    allocated = ws.allocate(DEMO_WORKSPACE, 7)
+    info = plain(allocated)
     print(info.path)
-    released = False
+    # a workspace of that name that was there before is the user's: never released here
+    release = not allocated.reused
     try:
         target = Path(info.path)
         step(f"cp -r {shlex.quote(str(raw))} {shlex.quote(str(target))}", "stage the files with dtcp")
         job = dm.cp(str(raw), dst=str(target), recursive=True, blocking=True)
-        follow(
-            job,
-            choose_mode(sys.stderr, json_output=False, quiet=ctx.verbosity < 0),
-            sys.stdout,
-            where=None if site.slurm else "local",
-        )
+        quiet = ctx.verbosity < 0
+        follow(job, choose_mode(sys.stderr, json_output=False, quiet=quiet), sys.stdout, where=where_of(site))
         job.result()
 
         staged = target / raw.name
@@ -199,21 +180,25 @@ def run_demo(ctx: Context) -> int:
         format_entries(dm.ls(str(staged)))
 
         step("ws list", "the workspaces and their remaining time")
-        infos = ws.list(all_filesystems=True)
-        rows = [(i.name, i.filesystem or "-", remaining(i), when(i.expires), i.path) for i in infos]
+        rows = [
+            (i.name, i.filesystem or "-", remaining(i), when(i.expires), str(i.path))
+            for i in ws.list(all_filesystems=True)
+        ]
         print_table(("NAME", "FILESYSTEM", "REMAINING", "EXPIRES", "PATH"), rows)
         mine = ws.get(DEMO_WORKSPACE, info.filesystem)
-        print(
-            f"{DEMO_WORKSPACE} expires in {remaining(mine)} ({when(mine.expires)}), "
-            f"{counted(mine.extensions_left, 'extension')} left"
-        )
-
-        step(f"ws release {DEMO_WORKSPACE}", "release it (restorable for a while: ws restore -l)")
-        ws.release(DEMO_WORKSPACE, filesystem=info.filesystem)
-        released = True
-        print(f"released {DEMO_WORKSPACE}")
+        left = counted(mine.extensions_left, "extension")
+        print(f"{DEMO_WORKSPACE} expires in {remaining(mine)} ({when(mine.expires)}), {left} left")
+        if release:
+            step(f"ws release {DEMO_WORKSPACE}", "release it (restorable for a while: ws restore -l)")
+            release = False
+            ws.release(DEMO_WORKSPACE, filesystem=info.filesystem)
+            print(f"released {DEMO_WORKSPACE}")
+        else:
+            print(
+                f"kept {DEMO_WORKSPACE}: it was there before the demo (release it with: {prefix} ws release {DEMO_WORKSPACE})"
+            )
     finally:
-        if not released:
+        if release:
             try:
                 ws.release(DEMO_WORKSPACE, filesystem=info.filesystem)
             except (TaurusDatamoverError, OSError) as exc:  # the original error matters more

@@ -9,7 +9,8 @@
 * ``off``: nothing (``--json``, ``-q``).
 
 Ctrl-C while following cancels the job (its Slurm job too) and re-raises
-``KeyboardInterrupt``, which the command turns into exit code 130.
+``KeyboardInterrupt``, which the command turns into exit code 130. :func:`show_until_done`
+is the loop itself, shared with ``sync``.
 """
 
 from __future__ import annotations
@@ -17,14 +18,27 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from typing import IO, Literal
+from collections.abc import Callable
+from typing import IO, TYPE_CHECKING, Literal
 
-from taurus_datamover.cli.meter import CopyMeter
-from taurus_datamover.cli.output import job_progress
-from taurus_datamover.jobs import Job
-from taurus_datamover.parsers.progress import Progress
+from taurus_datamover.cli.durations import format_clock, format_size
 
-__all__ = ["StatusMode", "choose_mode", "follow", "format_size", "status_text", "where_text"]
+if TYPE_CHECKING:  # the job layer is loaded by the transfer that has a job to follow
+    from taurus_datamover.cli.meter import CopyMeter
+    from taurus_datamover.emulator.site import EmulatedSite
+    from taurus_datamover.jobs import Job
+    from taurus_datamover.parsers.progress import Progress
+
+__all__ = [
+    "StatusMode",
+    "choose_mode",
+    "follow",
+    "job_progress",
+    "show_until_done",
+    "status_text",
+    "where_of",
+    "where_text",
+]
 
 StatusMode = Literal["live", "lines", "off"]
 
@@ -42,27 +56,17 @@ def choose_mode(stream: IO[str], *, json_output: bool, quiet: bool) -> StatusMod
         return "lines"
 
 
-def format_size(count: float) -> str:
-    value = float(count)
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
-        if abs(value) < 1024 or unit == "TiB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} TiB"  # pragma: no cover - the loop returns
+def job_progress(job: Job) -> Progress | None:
+    """The job's latest progress report (``Job.progress`` where it exists)."""
+    from taurus_datamover.parsers.progress import Progress, latest_progress
+
+    value = getattr(job, "progress", None)
+    return value if isinstance(value, Progress) else latest_progress(job.stdout_text)
 
 
-def _elapsed(seconds: float) -> str:
-    total = int(seconds)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
-def _progress_text(progress: Progress | None) -> str:
-    if progress is None:
-        return ""
-    amount = format_size(progress.bytes) if progress.bytes is not None else progress.bytes_text
-    return f"  {amount}  {progress.percent}%  {format_size(progress.rate)}/s"
+def where_of(site: EmulatedSite | None) -> str | None:
+    """``local`` when the jobs of ``site`` (an emulated one) run locally now, else None."""
+    return "local" if site is not None and not site.slurm else None
 
 
 def where_text(job: Job, where: str | None) -> str:
@@ -79,10 +83,51 @@ def status_text(job: Job, where: str | None = None, meter: CopyMeter | None = No
     """One status line: ``dtcp  job 1234  RUNNING  0:12  1.2 GiB  45%  110.3 MiB/s``;
     ``dtcp  local  RUNNING  0:01  1.0 MiB of 2.0 MiB  50%`` for a local job with a meter."""
     tool = os.path.basename(job.argv[0]) if job.argv else "job"
-    progress = _progress_text(job_progress(job))
-    if not progress and meter is not None:
+    progress = ""
+    report = job_progress(job)
+    if report is not None:
+        amount = format_size(report.bytes) if report.bytes is not None else report.bytes_text
+        progress = f"  {amount}  {report.percent}%  {format_size(report.rate)}/s"
+    elif meter is not None:
         progress = meter.text(final=job.done())
-    return f"{tool}  {where_text(job, where)}  {job.state.value}  {_elapsed(job.elapsed)}{progress}"
+    return f"{tool}  {where_text(job, where)}  {job.state.value}  {format_clock(job.elapsed)}{progress}"
+
+
+def show_until_done(
+    done: Callable[[], bool],
+    line: Callable[[], str],
+    mode: StatusMode,
+    out: IO[str],
+    *,
+    changed: Callable[[], object],
+    wait: Callable[[], None],
+    interrupt: Callable[[], str],
+) -> None:
+    """Show ``line()`` as ``mode`` says until ``done()``: rewritten in place (``live``), or
+    once per new value of ``changed()`` (``lines``); the final line stays. On Ctrl-C,
+    ``interrupt()`` cancels and gives the note shown after the line; then it re-raises."""
+
+    def final(text: str) -> None:
+        if mode != "off":
+            out.write(("\r\x1b[K" if mode == "live" else "") + text + "\n")
+            out.flush()
+
+    last: object = final  # no value of changed() yet
+    try:
+        while not done():
+            if mode == "live":
+                out.write("\r\x1b[K" + line())
+                out.flush()
+            elif mode == "lines" and changed() != last:
+                last = changed()
+                out.write(line() + "\n")
+                out.flush()
+            wait()
+    except KeyboardInterrupt:
+        note = interrupt()
+        final(line() + note)
+        raise
+    final(line())
 
 
 def follow(
@@ -95,37 +140,20 @@ def follow(
 ) -> None:
     """Wait for ``job`` to end, showing its status as ``mode`` says on ``stream`` (stderr);
     *where* names a job without a Slurm id (``local``), *meter* measures a copy."""
-    out = sys.stderr if stream is None else stream
 
-    def line() -> str:
-        return status_text(job, where, meter)
-
-    last: tuple[object, ...] | None = None
-    try:
-        while not job.done():
-            if mode == "live":
-                out.write("\r\x1b[K" + line())
-                out.flush()
-            elif mode == "lines":
-                key = (job.job_id, job.state)
-                if key != last:
-                    out.write(line() + "\n")
-                    out.flush()
-                    last = key
-            job_wait(job, REFRESH)
-    except KeyboardInterrupt:
+    def cancel() -> str:
         job.cancel()
-        if mode == "live":
-            out.write("\r\x1b[K" + line() + "  (interrupted, cancelling)\n")
-        elif mode == "lines":
-            out.write(line() + "  (interrupted, cancelling)\n")
-        out.flush()
-        raise
-    if mode == "live":
-        out.write("\r\x1b[K" + line() + "\n")
-    elif mode == "lines":
-        out.write(line() + "\n")
-    out.flush()
+        return "  (interrupted, cancelling)"
+
+    show_until_done(
+        job.done,
+        lambda: status_text(job, where, meter),
+        mode,
+        sys.stderr if stream is None else stream,
+        changed=lambda: (job.job_id, job.state),
+        wait=lambda: job_wait(job, REFRESH),
+        interrupt=cancel,
+    )
 
 
 def job_wait(job: Job, seconds: float) -> None:

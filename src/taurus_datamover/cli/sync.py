@@ -13,58 +13,23 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # the sync package is loaded when the subcommand runs (a light start)
+from taurus_datamover.cli.durations import format_clock, format_size
+from taurus_datamover.cli.output import print_table
+from taurus_datamover.cli.status import show_until_done
+
+if TYPE_CHECKING:  # the sync package is loaded when the subcommand runs
     from taurus_datamover.cli.context import Context
     from taurus_datamover.sync import SyncRun
-    from taurus_datamover.sync.manifest import SyncManifest
 
-__all__ = ["SYNC_HELP", "add_sync_arguments", "run_sync", "sync_status"]
+__all__ = ["run_sync", "sync_status"]
 
-SYNC_HELP = "copy a big tree as N parallel dtrsync jobs, verified and resumable"
 #: Seconds between two redraws of the status line.
 REFRESH = 0.25
-
-
-def add_sync_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of ``sync`` (the sub-parser is made by :mod:`.parser`)."""
-    from taurus_datamover.cli.parser import positive_int
-
-    parser.add_argument("src", nargs="?", metavar="SRC", help="the directory whose tree is copied")
-    parser.add_argument("dst", nargs="?", metavar="DST", help="where it goes (created when missing)")
-    parser.add_argument("-j", "--jobs", type=positive_int, default=4, metavar="N", help="parallel parts (default 4)")
-    parser.add_argument(
-        "--verify",
-        choices=("size-mtime", "checksum", "none"),
-        default="size-mtime",
-        help="check the destination afterwards (default size-mtime; checksum reads every byte)",
-    )
-    parser.add_argument("--time", metavar="LIMIT", help="Slurm time limit of each part (e.g. 2:00:00)")
-    parser.add_argument("--dry-run", action="store_true", help="print and record the plan; submit nothing")
-    parser.add_argument("--json", action="store_true", help="print the run's manifest as JSON, and nothing else")
-    which = parser.add_mutually_exclusive_group()
-    which.add_argument("--resume", metavar="RUN_ID", help="rerun the parts of RUN_ID that did not complete")
-    which.add_argument("--list", action="store_true", help="list past runs")
-    parser.set_defaults(handler="sync:run_sync")
-
-
-def _size(count: float) -> str:
-    units = ("B", "KiB", "MiB", "GiB", "TiB", "PiB")
-    value, unit = float(count), 0
-    while value >= 1024 and unit < len(units) - 1:
-        value, unit = value / 1024, unit + 1
-    return f"{value:.0f} B" if unit == 0 else f"{value:.1f} {units[unit]}"
-
-
-def _clock(seconds: float) -> str:
-    minutes, secs = divmod(int(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def _quoted(text: str) -> str:
@@ -79,54 +44,48 @@ def sync_status(run: SyncRun) -> str:
     parts = f"parts {p.parts_running} running {p.parts_pending} pending {p.parts_done} done"
     if p.parts_failed:
         parts += f" {p.parts_failed} failed"
-    eta = f"  ETA {_clock(p.eta)}" if p.eta is not None and run.state.value == "running" else ""
+    eta = f"  ETA {format_clock(p.eta)}" if p.eta is not None and run.state.value == "running" else ""
     return (
-        f"sync {run.run_id}  {run.state.value}  {parts}  {_size(p.bytes_done)} / {_size(p.bytes_total)}"
-        f"  {p.files_done}/{p.files_total} files  {_size(p.rate)}/s  {_clock(p.elapsed)}{eta}"
+        f"sync {run.run_id}  {run.state.value}  {parts}  {format_size(p.bytes_done)} / {format_size(p.bytes_total)}"
+        f"  {p.files_done}/{p.files_total} files  {format_size(p.rate)}/s  {format_clock(p.elapsed)}{eta}"
     )
 
 
 def _follow(run: SyncRun, live: bool, out: IO[str]) -> None:
-    last = ""
-    try:
-        while not run.done():
-            text = sync_status(run)
-            if live:
-                out.write("\r\x1b[K" + text)
-                out.flush()
-            elif text.split("  ")[1:3] != last.split("  ")[1:3]:  # state or parts changed
-                out.write(text + "\n")
-                out.flush()
-            last = text
-            time.sleep(REFRESH)
-    except KeyboardInterrupt:
-        out.write(("\r\x1b[K" if live else "") + sync_status(run) + "  (interrupted, cancelling every part)\n")
-        out.flush()
+    def cancel() -> str:
         run.cancel()
-        raise
-    out.write(("\r\x1b[K" if live else "") + sync_status(run) + "\n")
-    out.flush()
+        return "  (interrupted, cancelling every part)"
+
+    show_until_done(
+        run.done,
+        lambda: sync_status(run),
+        "live" if live else "lines",
+        out,
+        changed=lambda: sync_status(run).split("  ")[1:3],  # state or parts changed
+        wait=lambda: time.sleep(REFRESH),
+        interrupt=cancel,
+    )
 
 
-def _print_manifest(manifest: SyncManifest) -> None:
-    sys.stdout.write(json.dumps(manifest.model_dump(mode="json"), indent=2, ensure_ascii=True) + "\n")
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=True) + "\n")
 
 
 def _print_plan(run: SyncRun, out: IO[str]) -> None:
     m = run.manifest
     out.write(
         f"plan {m.run_id}: {_quoted(m.src)} -> {_quoted(m.dst)}: {len(m.parts)} parts, {m.files} files, "
-        f"{_size(m.bytes)}, {m.directories} directories\n"
+        f"{format_size(m.bytes)}, {m.directories} directories\n"
     )
     for part in m.parts:
-        out.write(f"  part {part.index}: {part.files} files, {_size(part.bytes)}\n")
+        out.write(f"  part {part.index}: {part.files} files, {format_size(part.bytes)}\n")
 
 
 def _summary(run: SyncRun) -> str:
     m = run.manifest
     text = (
         f"sync {m.run_id} {m.state.value}: {len(run.parts_run)} of {len(m.parts)} parts run, "
-        f"{m.files} files, {_size(m.bytes)} in {_clock(run.elapsed)}"
+        f"{m.files} files, {format_size(m.bytes)} in {format_clock(run.elapsed)}"
     )
     if m.verification is not None:
         v = m.verification
@@ -141,10 +100,8 @@ def _list(ctx: Context) -> int:
 
     runs = list_runs()
     if ctx.args.json:
-        sys.stdout.write(json.dumps([m.model_dump(mode="json") for m in runs], indent=2, ensure_ascii=True) + "\n")
+        _print_json([m.model_dump(mode="json") for m in runs])
         return 0
-    from taurus_datamover.cli.output import print_table
-
     rows = [
         [
             m.run_id,
@@ -152,7 +109,7 @@ def _list(ctx: Context) -> int:
             m.state.value,
             f"{sum(p.state.value == 'completed' for p in m.parts)}/{len(m.parts)}",
             str(m.files),
-            _size(m.bytes),
+            format_size(m.bytes),
             f"{_quoted(m.src)} -> {_quoted(m.dst)}",
         ]
         for m in runs
@@ -184,7 +141,7 @@ def run_sync(ctx: Context) -> int:
     quiet = ctx.verbosity < 0 or args.json
     if run.state is SyncState.PLANNED:
         if args.json:
-            _print_manifest(run.manifest)
+            _print_json(run.manifest.model_dump(mode="json"))
         else:
             _print_plan(run, sys.stdout)
             print(f"manifest: {run.manifest_path}\nstart it with: taurus-datamover sync --resume {run.run_id}")
@@ -200,7 +157,7 @@ def run_sync(ctx: Context) -> int:
         run.result()
     finally:
         if args.json:
-            _print_manifest(run.manifest)
+            _print_json(run.manifest.model_dump(mode="json"))
         elif not quiet:
             err.write(_summary(run) + "\n")
     return 0

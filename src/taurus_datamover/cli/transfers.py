@@ -9,58 +9,77 @@ the job as JSON) as soon as Slurm has given one. ``--json`` prints the finished 
 
 from __future__ import annotations
 
+import os
 import sys
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
 
 from taurus_datamover.cli.context import Context
 from taurus_datamover.cli.meter import CopyMeter, copy_meter
-from taurus_datamover.cli.output import job_report, print_json, tool_noise
-from taurus_datamover.cli.status import choose_mode, follow, job_wait
+from taurus_datamover.cli.output import print_json, tool_noise
+from taurus_datamover.cli.status import choose_mode, follow, job_progress, job_wait, where_of
 from taurus_datamover.jobs import Job
+from taurus_datamover.models.jobs import JobState
+from taurus_datamover.parsers.progress import Progress
 
-__all__ = ["TRANSFER_COMMANDS", "run_transfer", "start_transfer"]
+__all__ = ["JobReport", "job_report", "run_transfer", "start_transfer"]
 
-#: Subcommand -> the datamover tool it runs.
-TRANSFER_COMMANDS = {
-    "cp": "dtcp",
-    "mv": "dtmv",
-    "rm": "dtrm",
-    "rsync": "dtrsync",
-    "tar": "dttar",
-    "wget": "dtwget",
-}
+
+class JobReport(BaseModel):
+    """A datamover job as ``--json`` prints it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    tool: str
+    argv: list[str]
+    job_id: int | None
+    state: JobState
+    returncode: int | None
+    elapsed: float
+    batch: bool
+    stdout: str
+    stderr: str
+    progress: Progress | None = None
+
+
+def job_report(job: Job, *, include_output: bool = True) -> JobReport:
+    """The :class:`JobReport` of ``job`` as it is now."""
+    return JobReport(
+        tool=os.path.basename(job.argv[0]) if job.argv else "",
+        argv=list(job.argv),
+        job_id=job.job_id,
+        state=job.state,
+        returncode=job.returncode if job.done() else None,
+        elapsed=round(job.elapsed, 3),
+        batch=job.is_batch,
+        stdout=job.stdout_text if include_output else "",
+        stderr=tool_noise(job.stderr_text) if include_output else "",
+        progress=job_progress(job),
+    )
 
 
 def start_transfer(ctx: Context) -> Job:
     """Start the job the parsed arguments ask for (blocking unless ``--no-wait``)."""
     args = ctx.args
     dm = ctx.datamover
-    blocking = not args.no_wait
-    time: str | None = args.time
-    account: str | None = args.account
+    opts: dict[str, Any] = {"blocking": not args.no_wait, "time": args.time, "account": args.account}
     command: str = args.command
     if command == "cp":
-        return dm.cp(
-            *args.src,
-            dst=args.dst,
-            recursive=args.recursive,
-            preserve=args.preserve,
-            blocking=blocking,
-            time=time,
-            account=account,
-        )
+        return dm.cp(*args.src, dst=args.dst, recursive=args.recursive, preserve=args.preserve, **opts)
     if command == "mv":
-        return dm.mv(*args.src, dst=args.dst, blocking=blocking, time=time, account=account)
+        return dm.mv(*args.src, dst=args.dst, **opts)
     if command == "rm":
-        return dm.rm(*args.paths, recursive=args.recursive, blocking=blocking, time=time, account=account)
+        return dm.rm(*args.paths, recursive=args.recursive, **opts)
     if command == "rsync":
-        return dm.rsync(args.src, args.dst, *args.options, blocking=blocking, time=time, account=account)
+        return dm.rsync(args.src, args.dst, *args.options, **opts)
     if command == "wget":
-        return dm.wget(args.url, args.dst, blocking=blocking, time=time, account=account)
+        return dm.wget(args.url, args.dst, **opts)
     if command == "tar":
         tar_args: list[str] = args.tar_args[1:] if args.tar_args[:1] == ["--"] else args.tar_args
         if not tar_args:
             ctx.parser_error("tar: give tar's arguments, e.g. tar -- -czf out.tgz dir")
-        return dm.tar_raw(*tar_args, blocking=blocking, time=time, account=account)
+        return dm.tar_raw(*tar_args, **opts)
     raise ValueError(f"not a transfer command: {command!r}")  # pragma: no cover - argparse
 
 
@@ -68,13 +87,6 @@ def _wait_submitted(job: Job) -> None:
     """Wait until a non-blocking job has its Slurm id (or has ended)."""
     while job.job_id is None and not job.done():
         job_wait(job, 0.05)
-
-
-def _where(ctx: Context) -> str | None:
-    """``local`` when the jobs of this run's emulated site run locally now."""
-    if ctx.site is not None and not ctx.site.slurm:
-        return "local"
-    return None
 
 
 def _meter(ctx: Context) -> CopyMeter | None:
@@ -105,7 +117,7 @@ def run_transfer(ctx: Context) -> int:
             print(job.job_id)
         return 0
     mode = choose_mode(sys.stderr, json_output=args.json, quiet=ctx.verbosity < 0)
-    follow(job, mode, where=_where(ctx), meter=meter)
+    follow(job, mode, where=where_of(ctx.site), meter=meter)
     if args.json:
         print_json(job_report(job))
         job.result()  # a failure still exits 1, with its one line on stderr

@@ -13,9 +13,12 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from taurus_datamover.errors import ParseError, WorkspaceError
-from taurus_datamover.workspace import Workspace
+
+if TYPE_CHECKING:
+    from taurus_datamover.workspace import Workspace
 
 __all__ = ["FilesystemLimits"]
 

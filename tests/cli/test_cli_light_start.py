@@ -1,0 +1,98 @@
+"""The command pays only for what a subcommand needs (issue 13), and the ``cli`` package
+has no import circle (issue 14)."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.support import REPO
+from tests.support.cli import clean_env
+
+from taurus_datamover.emulator.site import EmulatedSite
+
+CLI = REPO / "src" / "taurus_datamover" / "cli"
+
+#: Runs the command in-process, then prints what it loaded (one JSON list on the last line).
+_PROBE = """
+import json, sys
+from taurus_datamover.cli import main
+code = main(sys.argv[1:])
+print(json.dumps([code, sorted(sys.modules)]))
+"""
+
+
+def _loaded(tmp_path: Path, *args: str) -> tuple[int, set[str]]:
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, *args],
+        env=clean_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    code, modules = json.loads(done.stdout.splitlines()[-1])
+    return code, set(modules)
+
+
+def test_ws_list_uses_the_tools_of_an_existing_site_as_they_are(tmp_path: Path) -> None:
+    site = EmulatedSite(tmp_path / "site", slurm=False)
+    site.workspace().allocate("run1", 5)
+    written = {tool.name: tool.stat().st_mtime_ns for tool in site.bin.iterdir()}
+    code, modules = _loaded(tmp_path, "--site-root", str(site.root), "ws", "list")
+    assert code == 0
+    # the site was not reopened: its tools were not written again, nor its config read
+    assert {tool.name: tool.stat().st_mtime_ns for tool in site.bin.iterdir()} == written
+    assert "taurus_datamover.emulator.config" not in modules
+    assert "taurus_datamover.emulator.site" not in modules
+    # nor did it load what other subcommands need
+    for other in ("transfers", "auto_extend", "sync", "site", "bars", "meter", "completion", "manpage"):
+        assert f"taurus_datamover.cli.{other}" not in modules
+
+
+def test_ws_list_of_a_new_site_creates_it(tmp_path: Path) -> None:
+    root = tmp_path / "new site"
+    code, _ = _loaded(tmp_path, "--site-root", str(root), "ws", "list")
+    assert code == 0
+    assert (root / "bin" / "ws_list").exists()
+
+
+def test_help_loads_neither_pydantic_nor_the_library(tmp_path: Path) -> None:
+    code, modules = _loaded(tmp_path, "--help")
+    assert code == 0
+    assert "pydantic" not in modules
+    library = {m for m in modules if m.startswith("taurus_datamover.") and not m.startswith("taurus_datamover.cli")}
+    assert library <= {"taurus_datamover.errors", "taurus_datamover.facts"}  # both import nothing heavy
+
+
+def _cli_imports(path: Path) -> set[str]:
+    """The ``cli`` modules ``path`` imports anywhere (in functions and TYPE_CHECKING blocks too)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("taurus_datamover.cli."):
+            found.add(node.module.rsplit(".", 1)[1])
+    return found
+
+
+def test_the_cli_package_has_no_import_circle() -> None:
+    graph = {path.stem: _cli_imports(path) for path in CLI.glob("*.py") if path.stem != "__init__"}
+    done: set[str] = set()
+
+    def visit(module: str, trail: tuple[str, ...]) -> None:
+        assert module not in trail, "import circle: " + " -> ".join((*trail, module))
+        if module in done:
+            return
+        for imported in graph.get(module, ()):
+            visit(imported, (*trail, module))
+        done.add(module)
+
+    for module in graph:
+        visit(module, ())
+
+
+def test_no_cli_module_is_over_400_lines() -> None:
+    long = {p.name: n for p in CLI.glob("*.py") if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400}
+    assert long == {}
