@@ -13,6 +13,7 @@ import pytest
 from tests.support import REPO
 from tests.support.cli import clean_env, cli, command, validated, wait_for_state
 
+from taurus_datamover import Workspace
 from taurus_datamover.cli.output import json_text, shown
 from taurus_datamover.emulator.site import EmulatedSite
 from taurus_datamover.models import FileEntry, JobInfo, JobState
@@ -83,11 +84,13 @@ def test_demo_hint_keeps_the_site(tmp_path: Path, site: EmulatedSite) -> None:
 
 
 def test_demo_keeps_a_workspace_of_its_name_that_was_there_before(tmp_path: Path, site: EmulatedSite) -> None:
-    site.workspace().allocate("taurus-demo", 20, comment="mine")
+    Workspace(site.bin, now=site.now).allocate("taurus-demo", 20, comment="mine")
     done = cli(tmp_path, "demo", site=site)
     assert done.returncode == 0, done.stderr
     assert "kept taurus-demo" in done.stdout and "released taurus-demo" not in done.stdout
-    assert [i.comment for i in site.workspace().list(all_filesystems=True) if i.name == "taurus-demo"] == ["mine"]
+    assert [
+        i.comment for i in Workspace(site.bin, now=site.now).list(all_filesystems=True) if i.name == "taurus-demo"
+    ] == ["mine"]
 
 
 @pytest.mark.skipif(EmulatedSite.zih_view_unavailable() is not None, reason="no mount namespace here")
@@ -399,7 +402,7 @@ def test_ws_output_is_the_same_for_either_path_type(
     from taurus_datamover.cli.context import Context
     from taurus_datamover.cli.ws import run_ws_allocate, run_ws_list
 
-    real = site.workspace()
+    real = Workspace(site.bin, now=site.now)
     real.allocate("p", 5)
     listed = [i.model_copy(update={"path": as_path(i.path)}) for i in real.list(all_filesystems=True)]
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from tests.support import REPO
 from tests.support.cli import clean_env
 
+from taurus_datamover import Workspace
 from taurus_datamover.emulator.site import EmulatedSite
 
 CLI = REPO / "src" / "taurus_datamover" / "cli"
@@ -40,7 +41,7 @@ def _loaded(tmp_path: Path, *args: str) -> tuple[int, set[str]]:
 
 def test_ws_list_uses_the_tools_of_an_existing_site_as_they_are(tmp_path: Path) -> None:
     site = EmulatedSite(tmp_path / "site", slurm=False)
-    site.workspace().allocate("run1", 5)
+    Workspace(site.bin, now=site.now).allocate("run1", 5)
     written = {tool.name: tool.stat().st_mtime_ns for tool in site.bin.iterdir()}
     code, modules = _loaded(tmp_path, "--site-root", str(site.root), "ws", "list")
     assert code == 0

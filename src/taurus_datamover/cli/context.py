@@ -62,7 +62,7 @@ def _site_clock(root: Path) -> Callable[[], datetime]:
 def _ready_ws_tools(root: Path) -> Path | None:
     """``root/bin`` when the site at ``root`` exists and its ``ws_list`` was written for
     this interpreter (so reopening the site would write the same tools); else None."""
-    from taurus_datamover.emulator.site import check_site_root
+    from taurus_datamover.emulator.root import check_site_root
 
     check_site_root(root)  # the same refusal (a root such as /) as when the site is opened
     tools = root / "bin"

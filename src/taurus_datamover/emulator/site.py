@@ -49,6 +49,7 @@ from taurus_datamover.emulator.dt.transfer import DT_EXEC
 from taurus_datamover.emulator.errors import SiteRootError, SlurmUnavailableError, ZihViewUnavailableError
 from taurus_datamover.emulator.faults import read_fault_log, write_faults
 from taurus_datamover.emulator.files import write_atomic
+from taurus_datamover.emulator.root import check_site_root
 from taurus_datamover.facts import DATAMOVER_PATH_ENV, EMULATOR_ROOT_ENV, WS_PATH_ENV
 
 __all__ = ["WS_TOOL_NAMES", "EmulatedSite", "SiteRootError", "SlurmUnavailableError", "ZihViewUnavailableError"]
@@ -63,20 +64,6 @@ WS_TOOL_NAMES = (
     "ws_register",
     "ws_send_ical",
 )
-
-
-def check_site_root(root: Path) -> None:
-    """Refuse (:class:`SiteRootError`) a root whose ``bin`` does not read back as itself
-    from an ``os.pathsep``-separated list: ``PATH`` and ``TAURUS_DATAMOVER_PATH`` would
-    then name other directories, and this machine's own tools be found instead."""
-    bin_dir = os.fspath(root / "bin")
-    if bin_dir.split(os.pathsep) != [bin_dir]:
-        raise SiteRootError(
-            f"emulated site root {os.fspath(root)!r} contains {os.pathsep!r}, the separator of "
-            "PATH and TAURUS_DATAMOVER_PATH: its bin directory would be split into other "
-            "directories there, and tools of this machine found instead of the site's; "
-            f"choose a root without {os.pathsep!r}"
-        )
 
 
 def _launcher_text(tool: str, root: Path) -> str:
