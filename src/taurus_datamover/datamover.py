@@ -2,7 +2,7 @@
 
 The original API keeps working::
 
-    dm = Datamover()                      # finds dtls, dtcp, ... (see taurus_datamover.tools)
+    dm = Datamover()                      # finds dtls, dtcp, ... (see taurus_datamover.command.tools)
     proc = dm.dtls('-lh', '/grp/mygroup') # a Job, i.e. a Popen
     waitfor(proc)                         # exit code
     out, err = proc.communicate()         # bytes, as from Popen
@@ -44,16 +44,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from taurus_datamover import file_api
-from taurus_datamover.command import PathArg, ToolSet, arg_words, as_arg, end_of_options
+from taurus_datamover.command.argv import PathArg, arg_words, as_arg, end_of_options
+from taurus_datamover.command.job import Job, JobOutput
+from taurus_datamover.command.slurm import parse_squeue
+from taurus_datamover.command.tools import DATAMOVER_FAMILY
+from taurus_datamover.command.toolset import ToolSet
+from taurus_datamover.command.watcher import PATIENCE, JobWatcher, watcher_for
 from taurus_datamover.errors import CommandTimeout, DatamoverError
 from taurus_datamover.file_api import Compression, SaveError, WalkTriple
-from taurus_datamover.jobs import Job, JobOutput
 from taurus_datamover.models.files import FileEntry
 from taurus_datamover.models.jobs import JobInfo
 from taurus_datamover.parsers.ls import UNAMBIGUOUS_LS_ENV, parse_ls
-from taurus_datamover.parsers.slurm import parse_squeue
-from taurus_datamover.tools import DATAMOVER_FAMILY
-from taurus_datamover.watcher import PATIENCE, JobWatcher, watcher_for
 
 if TYPE_CHECKING:
     from taurus_datamover.cache_workspace import CacheWorkspace

@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Literal
 
-from taurus_datamover.command import PathArg, as_arg
+from taurus_datamover.command.argv import PathArg, as_arg
 from taurus_datamover.errors import DatamoverError
 from taurus_datamover.models.files import EntryType, FileEntry
 from taurus_datamover.parsers.ls import UNAMBIGUOUS_LS_OPTIONS

@@ -50,9 +50,11 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 
 from taurus_datamover.cache_workspace import CacheWorkspace
-from taurus_datamover.command import PathArg, ToolSet
+from taurus_datamover.command.argv import PathArg
+from taurus_datamover.command.job import Job, JobOutput
+from taurus_datamover.command.tools import WORKSPACE_FAMILY
+from taurus_datamover.command.toolset import ToolSet
 from taurus_datamover.errors import CommandTimeout, ParseError, WorkspaceError, WorkspaceNotFound
-from taurus_datamover.jobs import Job, JobOutput
 from taurus_datamover.models.workspaces import (
     AllocationAction,
     AllocationResult,
@@ -74,7 +76,6 @@ from taurus_datamover.parsers.workspaces import (
 from taurus_datamover.parsers.ws_common import NAME_PATTERN, split_diagnostic, strip_ansi
 from taurus_datamover.posix_tz import zone_from_environment
 from taurus_datamover.stored_text import WorkspaceArgumentError, check_stored_text
-from taurus_datamover.tools import WORKSPACE_FAMILY
 
 __all__ = [
     "DEFAULT_TIMEOUT",

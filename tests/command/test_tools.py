@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from tests.support.fake_tools import write_executable
 
-from taurus_datamover.command import ToolCall
+from taurus_datamover.command.tools import DATAMOVER_FAMILY, WORKSPACE_FAMILY, find_tools, search_directories
+from taurus_datamover.command.toolset import ToolMethod
 from taurus_datamover.datamover import Datamover
 from taurus_datamover.errors import ToolNotFoundError
-from taurus_datamover.tools import DATAMOVER_FAMILY, WORKSPACE_FAMILY, find_tools, search_directories
 from taurus_datamover.workspace import Workspace
 
 
@@ -65,7 +65,7 @@ def test_only_the_datamovers_own_names_are_tools(tmp_path: Path) -> None:
     assert set(own) <= set(dir(dm)) and "dtc" not in dir(dm)
     with pytest.raises(ToolNotFoundError):
         dm.dtrace  # noqa: B018 - a tool-like name that is not the datamover's: not found
-    assert isinstance(dm.dtq, ToolCall)
+    assert isinstance(dm.dtq, ToolMethod)
 
 
 def test_tools_become_methods_listed_by_dir(tmp_path: Path) -> None:
@@ -74,7 +74,7 @@ def test_tools_become_methods_listed_by_dir(tmp_path: Path) -> None:
     dm = Datamover(path_to_exe=str(tmp_path))
     assert dm.commands == ("dtcp", "dtls")
     assert {"dtcp", "dtls"} <= set(dir(dm))
-    assert isinstance(dm.dtls, ToolCall)
+    assert isinstance(dm.dtls, ToolMethod)
     assert dm.is_cluster()
 
 

@@ -22,8 +22,8 @@ from typing import IO, Any
 from pydantic import BaseModel, ConfigDict
 
 from taurus_datamover.cli.durations import format_duration
+from taurus_datamover.command.job import Job
 from taurus_datamover.errors import ToolError, WorkspaceError
-from taurus_datamover.jobs import Job
 from taurus_datamover.models.jobs import JobState
 from taurus_datamover.models.workspaces import WorkspaceInfo
 from taurus_datamover.parsers.progress import Progress, latest_progress

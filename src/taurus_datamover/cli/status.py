@@ -21,7 +21,7 @@ from typing import IO, Literal
 
 from taurus_datamover.cli.meter import CopyMeter
 from taurus_datamover.cli.output import job_progress
-from taurus_datamover.jobs import Job
+from taurus_datamover.command.job import Job
 from taurus_datamover.parsers.progress import Progress
 
 __all__ = ["StatusMode", "choose_mode", "follow", "format_size", "status_text", "where_text"]

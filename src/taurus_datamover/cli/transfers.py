@@ -15,7 +15,7 @@ from taurus_datamover.cli.context import Context
 from taurus_datamover.cli.meter import CopyMeter, copy_meter
 from taurus_datamover.cli.output import job_report, print_json, tool_noise
 from taurus_datamover.cli.status import choose_mode, follow, job_wait
-from taurus_datamover.jobs import Job
+from taurus_datamover.command.job import Job
 
 __all__ = ["TRANSFER_COMMANDS", "run_transfer", "start_transfer"]
 

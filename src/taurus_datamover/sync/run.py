@@ -22,8 +22,8 @@ import time
 from collections.abc import Callable, Collection, Generator
 from typing import TYPE_CHECKING, Any
 
+from taurus_datamover.command.job import Job
 from taurus_datamover.errors import CommandTimeout, SyncError, TaurusDatamoverError
-from taurus_datamover.jobs import Job
 from taurus_datamover.models.jobs import JobState
 from taurus_datamover.sync.follow import nudge_watcher, wait_for_ids
 from taurus_datamover.sync.manifest import (

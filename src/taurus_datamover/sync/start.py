@@ -19,7 +19,7 @@ import time
 from typing import TYPE_CHECKING
 
 from taurus_datamover import file_api
-from taurus_datamover.command import PathArg
+from taurus_datamover.command.argv import PathArg
 from taurus_datamover.errors import DatamoverError, SyncError
 from taurus_datamover.models.jobs import JobState
 from taurus_datamover.sync.manifest import (

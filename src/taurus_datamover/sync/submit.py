@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from taurus_datamover import file_api
+from taurus_datamover.command.job import Job
 from taurus_datamover.errors import TaurusDatamoverError, ToolError
-from taurus_datamover.jobs import Job
 
 if TYPE_CHECKING:
     from taurus_datamover.datamover import Datamover

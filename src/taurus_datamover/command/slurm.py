@@ -1,6 +1,6 @@
 """What Slurm says about a job, read from its own words. Pure functions, no subprocess.
 
-Lines understood (exact forms from a real Slurm 22.05, see ``slurm-ci.md``):
+Lines understood (exact forms from a real Slurm 22.05):
 
 * ``srun: job 140 queued and waiting for resources``  -> job 140, PENDING
 * ``srun: job 140 has been allocated resources``      -> job 140, RUNNING
@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from taurus_datamover.errors import ParseError
+from taurus_datamover.facts import SLURM_STATE_CODES
 from taurus_datamover.models.jobs import JobInfo, JobState
 
 __all__ = [
@@ -35,51 +36,22 @@ __all__ = [
 ]
 
 
-# Slurm's long state names and squeue's compact codes, mapped onto our states.
+#: Slurm's job states (long names, as ``scontrol`` and ``squeue -o %T`` print them) by the
+#: state they mean here. A state Slurm has but this table lacks reads as UNKNOWN.
+_STATES_BY_MEANING: dict[JobState, tuple[str, ...]] = {
+    JobState.PENDING: ("PENDING", "CONFIGURING", "REQUEUED", "RESV_DEL_HOLD", "REQUEUE_HOLD", "REQUEUE_FED"),
+    JobState.RUNNING: ("RUNNING", "SUSPENDED", "COMPLETING", "STAGE_OUT", "SIGNALING", "RESIZING", "STOPPED"),
+    JobState.COMPLETED: ("COMPLETED",),
+    JobState.FAILED: ("FAILED", "NODE_FAIL", "BOOT_FAIL", "OUT_OF_MEMORY"),
+    JobState.CANCELLED: ("CANCELLED", "PREEMPTED", "REVOKED"),
+    JobState.TIMEOUT: ("TIMEOUT", "DEADLINE"),
+}
+#: Each long name and its compact ``squeue`` code (``facts.SLURM_STATE_CODES``) -> our state.
 _SLURM_STATES: dict[str, JobState] = {
-    "PENDING": JobState.PENDING,
-    "PD": JobState.PENDING,
-    "CONFIGURING": JobState.PENDING,
-    "CF": JobState.PENDING,
-    "REQUEUED": JobState.PENDING,
-    "RQ": JobState.PENDING,
-    "RESV_DEL_HOLD": JobState.PENDING,
-    "REQUEUE_HOLD": JobState.PENDING,
-    "REQUEUE_FED": JobState.PENDING,
-    "SUSPENDED": JobState.RUNNING,
-    "S": JobState.RUNNING,
-    "RUNNING": JobState.RUNNING,
-    "R": JobState.RUNNING,
-    "COMPLETING": JobState.RUNNING,
-    "CG": JobState.RUNNING,
-    "STAGE_OUT": JobState.RUNNING,
-    "SO": JobState.RUNNING,
-    "SIGNALING": JobState.RUNNING,
-    "SI": JobState.RUNNING,
-    "RESIZING": JobState.RUNNING,
-    "RS": JobState.RUNNING,
-    "STOPPED": JobState.RUNNING,
-    "ST": JobState.RUNNING,
-    "COMPLETED": JobState.COMPLETED,
-    "CD": JobState.COMPLETED,
-    "FAILED": JobState.FAILED,
-    "F": JobState.FAILED,
-    "NODE_FAIL": JobState.FAILED,
-    "NF": JobState.FAILED,
-    "BOOT_FAIL": JobState.FAILED,
-    "BF": JobState.FAILED,
-    "OUT_OF_MEMORY": JobState.FAILED,
-    "OOM": JobState.FAILED,
-    "DEADLINE": JobState.TIMEOUT,
-    "DL": JobState.TIMEOUT,
-    "PREEMPTED": JobState.CANCELLED,
-    "PR": JobState.CANCELLED,
-    "REVOKED": JobState.CANCELLED,
-    "RV": JobState.CANCELLED,
-    "CANCELLED": JobState.CANCELLED,
-    "CA": JobState.CANCELLED,
-    "TIMEOUT": JobState.TIMEOUT,
-    "TO": JobState.TIMEOUT,
+    word: state
+    for state, names in _STATES_BY_MEANING.items()
+    for name in names
+    for word in (name, SLURM_STATE_CODES[name])
 }
 
 

@@ -1,4 +1,4 @@
-"""The command layer's first half: find the ``dt*`` and ``ws_*`` executables.
+"""Finding the ``dt*`` and ``ws_*`` executables.
 
 Only the datamover's own names are taken (``dtls dtcp dtmv dtrm dtrsync dttar dtwget dtinfo
 dtqueue dtq dtcancel``), never any other ``dt...`` program found on ``PATH``; the
@@ -8,13 +8,12 @@ Search order (first hit of a tool name wins):
 
 1. an explicit ``path_to_exe`` (one directory, or several separated by ``os.pathsep``);
    when given, nothing else is searched, as in the original package;
-2. the environment variable (``TAURUS_DATAMOVER_PATH`` / ``TAURUS_WS_PATH``,
+2. the environment variable (``facts.DATAMOVER_PATH_ENV`` / ``facts.WS_PATH_ENV``,
    ``os.pathsep``-separated);
-3. the site locations known from ZIH (``/sw/taurus/tools/slurmtools/default/bin`` for
-   ``dt*``, ``/usr/bin`` for ``ws_*``);
+3. the site locations known from ZIH (``facts.DATAMOVER_SITE_DIRS`` / ``facts.WS_SITE_DIRS``);
 4. every directory of ``PATH``.
 
-The result is a :class:`Toolbox`, an immutable name -> absolute path table that also
+The result is a :class:`FoundTools`, an immutable name -> absolute path table that also
 remembers where it looked, so a missing tool can be reported precisely.
 """
 
@@ -25,14 +24,15 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from taurus_datamover import facts
 from taurus_datamover.errors import ToolNotFoundError
 
 __all__ = [
     "DATAMOVER_FAMILY",
     "DATAMOVER_TOOL_NAMES",
     "WORKSPACE_FAMILY",
+    "FoundTools",
     "ToolFamily",
-    "Toolbox",
     "find_tools",
     "search_directories",
 ]
@@ -59,17 +59,15 @@ class ToolFamily:
 
 
 #: The datamover's own tools, and nothing else that happens to start with ``dt``.
-DATAMOVER_TOOL_NAMES = frozenset(
-    {"dtls", "dtcp", "dtmv", "dtrm", "dtrsync", "dttar", "dtwget", "dtinfo", "dtqueue", "dtq", "dtcancel"}
-)
+DATAMOVER_TOOL_NAMES = frozenset(facts.TRANSFER_TOOLS + facts.MANAGE_TOOLS)
 
 #: ``dtls dtcp ... dtcancel``: the names of :data:`DATAMOVER_TOOL_NAMES` only (the pattern
 #: says which attribute names are tool names, so a missing one is a ToolNotFoundError).
 DATAMOVER_FAMILY = ToolFamily(
     label="datamover",
     pattern=re.compile(r"dt[a-z]+"),
-    env_var="TAURUS_DATAMOVER_PATH",
-    site_dirs=("/sw/taurus/tools/slurmtools/default/bin",),
+    env_var=facts.DATAMOVER_PATH_ENV,
+    site_dirs=facts.DATAMOVER_SITE_DIRS,
     names=DATAMOVER_TOOL_NAMES,
 )
 
@@ -77,8 +75,8 @@ DATAMOVER_FAMILY = ToolFamily(
 WORKSPACE_FAMILY = ToolFamily(
     label="workspace",
     pattern=re.compile(r"ws_[a-z_]+"),
-    env_var="TAURUS_WS_PATH",
-    site_dirs=("/usr/bin",),
+    env_var=facts.WS_PATH_ENV,
+    site_dirs=facts.WS_SITE_DIRS,
 )
 
 
@@ -128,7 +126,7 @@ def _executables_in(directory: str, family: ToolFamily) -> Iterator[tuple[str, s
 
 
 @dataclass(frozen=True)
-class Toolbox:
+class FoundTools:
     """The tools of one family that were found, and the directories searched."""
 
     family: ToolFamily
@@ -162,11 +160,11 @@ def find_tools(
     family: ToolFamily,
     path_to_exe: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
     environ: Mapping[str, str] | None = None,
-) -> Toolbox:
+) -> FoundTools:
     """Search for every executable of ``family`` (see the module docstring for the order)."""
     searched = search_directories(family, path_to_exe, environ)
     found: dict[str, str] = {}
     for directory in searched:
         for name, full in _executables_in(directory, family):
             found.setdefault(name, full)
-    return Toolbox(family=family, searched=searched, paths=found)
+    return FoundTools(family=family, searched=searched, paths=found)

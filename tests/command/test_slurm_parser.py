@@ -6,9 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from taurus_datamover.errors import ParseError
-from taurus_datamover.models.jobs import TERMINAL_STATES, JobState
-from taurus_datamover.parsers.slurm import (
+from taurus_datamover.command.slurm import (
     parse_job_events,
     parse_scontrol_job,
     parse_squeue,
@@ -16,6 +14,8 @@ from taurus_datamover.parsers.slurm import (
     slurm_failure,
     state_from_slurm,
 )
+from taurus_datamover.errors import ParseError
+from taurus_datamover.models.jobs import TERMINAL_STATES, JobState
 
 REAL_QUEUED = """srun: job 140 queued and waiting for resources
 srun: job 140 has been allocated resources
