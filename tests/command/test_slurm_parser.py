@@ -1,4 +1,4 @@
-"""Slurm's own words -> job ids and states (lines from a real Slurm 22.05, slurm-ci.md)."""
+"""Slurm's own words -> job ids and states (lines from a real Slurm 22.05)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from taurus_datamover.command.slurm import (
     state_from_slurm,
 )
 from taurus_datamover.errors import ParseError
+from taurus_datamover.facts import SLURM_STATE_CODES
 from taurus_datamover.models.jobs import TERMINAL_STATES, JobState
 
 REAL_QUEUED = """srun: job 140 queued and waiting for resources
@@ -102,6 +103,13 @@ def test_scontrol_record() -> None:
 )
 def test_state_words(word: str, state: JobState) -> None:
     assert state_from_slurm(word) is state
+
+
+@pytest.mark.parametrize(("name", "code"), sorted(SLURM_STATE_CODES.items()))
+def test_each_state_code_means_what_its_long_name_means(name: str, code: str) -> None:
+    """squeue's compact codes come from the site facts (RF, RH, RD were once missing)."""
+    assert state_from_slurm(code) is state_from_slurm(name)
+    assert state_from_slurm(name) is not JobState.UNKNOWN or name == "SPECIAL_EXIT"
 
 
 def test_terminal_set() -> None:

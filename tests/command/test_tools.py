@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.support.fake_tools import write_executable
@@ -133,3 +134,22 @@ def test_emulated_site_refuses_a_root_that_splits_in_path(tmp_path: Path, root_n
     assert isinstance(caught.value, ValueError)
     assert str(root) in str(caught.value)
     assert not root.exists()  # refused before anything was created
+
+
+def test_canceller_and_watcher_are_resolved_once_per_tool_set(fake_dt: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each call used to search for dtcancel/scancel and dtqueue/squeue again."""
+    calls: list[str] = []
+    for hook in ("_canceller", "_watcher"):
+        original = getattr(Datamover, hook)
+
+        def counted(self: Datamover, _original: Any = original, _hook: str = hook) -> Any:
+            calls.append(_hook)
+            return _original(self)
+
+        monkeypatch.setattr(Datamover, hook, counted)
+    dm = Datamover(path_to_exe=str(fake_dt))
+    for _ in range(3):
+        assert dm.dtls("/").wait(30) == 0
+    assert sorted(calls) == ["_canceller", "_watcher"]
+    assert dm.watcher is dm.watcher and dm.watcher is not None
+    assert dm.canceller is dm.canceller and dm.canceller is not None
