@@ -67,6 +67,13 @@ def test_pty_warnings_and_task_exit_are_not_slurm_failures() -> None:
     assert slurm_failure(down) == down.strip()
 
 
+@pytest.mark.parametrize("name", ["x JobState=COMPLETED ExitCode=0:0", "JobId=1 UserId=evil(1)", "a  b"])
+def test_a_job_name_cannot_forge_the_scontrol_record(name: str) -> None:
+    forged = REAL_SCONTROL_FAILED.replace("JobName=wrap", f"JobName={name}")
+    info = parse_scontrol_job(forged)
+    assert (info.job_id, info.state, info.exit_code, info.user, info.name) == (150, JobState.FAILED, 3, "root", name)
+
+
 def test_squeue_default_format() -> None:
     jobs = parse_squeue(REAL_SQUEUE)
     assert [(j.job_id, j.state, j.partition, j.reason) for j in jobs] == [

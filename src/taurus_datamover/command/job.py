@@ -4,7 +4,7 @@ Every tool call returns a :class:`Job`. It behaves as the ``Popen`` the original
 returned (``poll``, ``wait``, ``communicate``, ``returncode``, ``args``, ``pid``, ``kill``,
 ``terminate``), and adds what a datamover user needs:
 
-* output is drained by two background threads from the start, so a listing larger than the
+* output is drained by a background thread from the start, so a listing larger than the
   pipe buffer never blocks the tool, and ``communicate()`` may be called any number of
   times (it returns the same bytes);
 * ``job_id`` and ``state`` are learnt from Slurm's own lines as they arrive, by the job's

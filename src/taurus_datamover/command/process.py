@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from typing import IO
 
-__all__ = ["MAX_WATCHED_LINES", "OutputDrain", "ProcessOutput", "read_end", "stop_process_group"]
+__all__ = ["MAX_WATCHED_LINES", "Collected", "ProcessOutput", "read_end", "stop_process_group"]
 
 _READ_SIZE = 1 << 16
 #: How many stderr lines are looked at for Slurm's own lines (srun's time-limit notice may
@@ -21,90 +21,42 @@ MAX_WATCHED_LINES = 10_000
 _LAST_READS = 64
 
 
-class OutputDrain:
-    """Collects one pipe's bytes in a background thread.
+class Collected:
+    """One pipe's bytes as they were read, and its complete lines for a watcher.
 
     ``on_line`` sees each complete line while no more than ``MAX_WATCHED_LINES`` lines have
     arrived: Slurm's own lines come first, so later output is not looked at for them.
-
-    The thread ends at the end of the pipe, or when ``wake_fd`` becomes readable (the job's
-    drain was stopped, see :meth:`Job._stop_drain`): it then reads what the pipe holds and
-    closes it; ``cut`` says that the end of the pipe was not seen.
     """
 
-    def __init__(
-        self, pipe: IO[bytes], on_line: Callable[[str], None] | None, echo: IO[str] | None, wake_fd: int
-    ) -> None:
-        self._pipe = pipe
-        self._wake_fd = wake_fd
-        self.cut = False
+    def __init__(self, on_line: Callable[[str], None] | None, echo: IO[str] | None) -> None:
         self._chunks: list[bytes] = []
         self._on_line = on_line
         self._echo = echo
         self._partial = b""
         self._lines_seen = 0
-        self.thread = threading.Thread(target=self._drain, name="taurus-job-drain", daemon=True)
 
-    def _drain(self) -> None:
-        fd = self._pipe.fileno()
-        poller = select.poll()
-        poller.register(fd, select.POLLIN)
-        poller.register(self._wake_fd, select.POLLIN)
-        try:
-            while True:
-                ready = {ready_fd for ready_fd, _ in poller.poll()}
-                if self._wake_fd in ready:  # stopped: keep what the pipe holds, then end
-                    self._last_reads(fd)
-                    break
-                chunk = os.read(fd, _READ_SIZE)
-                if not chunk:
-                    break
-                self._take(chunk)
-        except OSError:
-            pass  # the pipe was closed under us (process killed): keep what we have
-        finally:
-            if self._partial and self._on_line is not None:
-                self._on_line(self._partial.decode("utf-8", "surrogateescape"))
-                self._partial = b""
-            try:
-                self._pipe.close()
-            except OSError:
-                pass
-
-    def _take(self, chunk: bytes) -> None:
+    def take(self, chunk: bytes) -> None:
         self._chunks.append(chunk)
         if self._echo is not None:
             self._echo.write(chunk.decode("utf-8", "surrogateescape"))
             self._echo.flush()
-        if self._on_line is not None:
-            self._feed_lines(chunk)
-
-    def _last_reads(self, fd: int) -> None:
-        """Read what the pipe holds now (a bounded amount), without waiting for more."""
-        poller = select.poll()
-        poller.register(fd, select.POLLIN)
-        for _ in range(_LAST_READS):
-            if not poller.poll(0):
-                break
-            chunk = os.read(fd, _READ_SIZE)
-            if not chunk:
-                return  # the end after all
-            self._take(chunk)
-        self.cut = True
-
-    def _feed_lines(self, chunk: bytes) -> None:
-        assert self._on_line is not None
-        data = self._partial + chunk
-        *complete, self._partial = data.split(b"\n")
+        if self._on_line is None:
+            return
+        *complete, self._partial = (self._partial + chunk).split(b"\n")
         if len(self._partial) > 4096:
             self._partial = b""
         for raw in complete:
             if self._lines_seen >= MAX_WATCHED_LINES:
-                self._on_line = None
-                self._partial = b""
+                self._on_line, self._partial = None, b""
                 return
             self._lines_seen += 1
             self._on_line(raw.decode("utf-8", "surrogateescape"))
+
+    def end(self) -> None:
+        """The pipe has ended: its last line, if it had no newline, is a line too."""
+        if self._partial and self._on_line is not None:
+            self._on_line(self._partial.decode("utf-8", "surrogateescape"))
+        self._partial = b""
 
     def value(self) -> bytes:
         return b"".join(self._chunks)
@@ -122,27 +74,68 @@ class OutputDrain:
 
 
 class ProcessOutput:
-    """Both pipes of a tool, drained from the start (stderr's lines also go to ``on_line``).
+    """Both pipes of a tool, drained by one background thread from the start (stderr's
+    lines also go to ``on_line``), into :attr:`out` and :attr:`err`.
 
-    Both drains end at the end of their pipes, or together when :meth:`stop` is called:
-    a byte written to a wake pipe that is never read wakes both for good.
+    The thread ends at the end of both pipes, or when :meth:`stop` is called: it then reads
+    what the pipes hold (a bounded amount), closes them, and :attr:`cut` says that their end
+    was not seen.
     """
 
     def __init__(
         self, stdout: IO[bytes], stderr: IO[bytes], on_line: Callable[[str], None], *, echo: bool = False
     ) -> None:
+        self.out = Collected(None, sys.stdout if echo else None)
+        self.err = Collected(on_line, sys.stderr if echo else None)
+        self.cut = False
+        self._pipes = {stdout.fileno(): (stdout, self.out), stderr.fileno(): (stderr, self.err)}
         self._lock = threading.Lock()
         self._stopped = False
+        # A byte written here (never read) wakes the drain for good.
         self._wake_read, self._wake_write = os.pipe()
-        self.out = OutputDrain(stdout, None, sys.stdout if echo else None, self._wake_read)
-        self.err = OutputDrain(stderr, on_line, sys.stderr if echo else None, self._wake_read)
-        self.out.thread.start()
-        self.err.thread.start()
+        self._thread = threading.Thread(target=self._drain, name="taurus-job-drain", daemon=True)
+        self._thread.start()
 
-    @property
-    def cut(self) -> bool:
-        """True when either pipe was not read to its end (see :meth:`wait`)."""
-        return self.out.cut or self.err.cut
+    def _drain(self) -> None:
+        poller = select.poll()
+        for fd in (*self._pipes, self._wake_read):
+            poller.register(fd, select.POLLIN)
+        open_fds = set(self._pipes)
+        try:
+            while open_fds:
+                for fd, _event in poller.poll():
+                    if fd == self._wake_read:  # stopped: keep what the pipes hold, then end
+                        self.cut = not all([self._read_what_is_there(fd) for fd in open_fds])
+                        return
+                    chunk = os.read(fd, _READ_SIZE)
+                    if chunk:
+                        self._pipes[fd][1].take(chunk)
+                    else:
+                        poller.unregister(fd)
+                        open_fds.discard(fd)
+        except OSError:
+            pass  # a pipe was closed under us (process killed): keep what we have
+        finally:
+            for pipe, collected in self._pipes.values():
+                collected.end()
+                try:
+                    pipe.close()
+                except OSError:
+                    pass
+
+    def _read_what_is_there(self, fd: int) -> bool:
+        """Read what pipe ``fd`` holds now (a bounded amount), without waiting for more;
+        True when that was its end after all."""
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        for _ in range(_LAST_READS):
+            if not poller.poll(0):
+                return False
+            chunk = os.read(fd, _READ_SIZE)
+            if not chunk:
+                return True
+            self._pipes[fd][1].take(chunk)
+        return False
 
     def wait(self, grace: float) -> None:
         """Wait for the end of both pipes, at most ``grace`` s (the tool has ended).
@@ -151,25 +144,21 @@ class ProcessOutput:
         daemon) may hold them open for ever: its output is not waited for; what it wrote
         so far is kept, and :attr:`cut` says so.
         """
-        deadline = time.monotonic() + grace
-        for drain in (self.out, self.err):
-            drain.thread.join(max(0.0, deadline - time.monotonic()))
-        if self.out.thread.is_alive() or self.err.thread.is_alive():
+        self._thread.join(grace)
+        if self._thread.is_alive():
             self.stop()
-        self.out.thread.join()
-        self.err.thread.join()
+        self._thread.join()
         with self._lock:  # no later stop() may write to a closed (reused) fd
             self._stopped = True
-            for fd in (self._wake_read, self._wake_write):
-                os.close(fd)
+            os.close(self._wake_read)
+            os.close(self._wake_write)
 
     def stop(self) -> None:
-        """End both drains now (they keep what the pipes hold)."""
+        """End the drain now (it keeps what the pipes hold)."""
         with self._lock:
-            if self._stopped:
-                return
-            self._stopped = True
-            os.write(self._wake_write, b"x")
+            if not self._stopped:
+                self._stopped = True
+                os.write(self._wake_write, b"x")
 
 
 def _group_alive(pgid: int) -> bool:

@@ -69,11 +69,16 @@ class JobEvent:
     state: JobState
 
 
-_QUEUED = re.compile(r"^srun: job (\d+) queued and waiting for resources\s*$")
-_ALLOCATED = re.compile(r"^srun: job (\d+) has been allocated resources\s*$")
 _SUBMITTED = re.compile(r"^Submitted batch job (\d+)\s*$")
-_TIME_LIMIT = re.compile(r"\*\*\* (?:STEP|JOB) (\d+)(?:\.\S+)? ON \S+ CANCELLED AT .* DUE TO TIME LIMIT")
-_CANCELLED = re.compile(r"\*\*\* (?:STEP|JOB) (\d+)(?:\.\S+)? ON \S+ CANCELLED AT ")
+#: Slurm's lines about a job and the state each says (srun's and sbatch's at the start of
+#: a line; slurmstepd's notice anywhere in it, after its ``slurmstepd-HOST: error:`` prefix).
+_EVENT_LINES = (
+    (re.compile(r"^srun: job (\d+) queued and waiting for resources\s*$"), JobState.PENDING),
+    (re.compile(r"^srun: job (\d+) has been allocated resources\s*$"), JobState.RUNNING),
+    (_SUBMITTED, JobState.PENDING),
+    (re.compile(r"\*\*\* (?:STEP|JOB) (\d+)(?:\.\S+)? ON \S+ CANCELLED AT .* DUE TO TIME LIMIT"), JobState.TIMEOUT),
+    (re.compile(r"\*\*\* (?:STEP|JOB) (\d+)(?:\.\S+)? ON \S+ CANCELLED AT "), JobState.CANCELLED),
+)
 
 
 def parse_job_events(lines: Iterable[str]) -> list[JobEvent]:
@@ -84,14 +89,8 @@ def parse_job_events(lines: Iterable[str]) -> list[JobEvent]:
     events: list[JobEvent] = []
     for raw in lines:
         line = raw.rstrip("\r\n")
-        for pattern, state in (
-            (_QUEUED, JobState.PENDING),
-            (_ALLOCATED, JobState.RUNNING),
-            (_SUBMITTED, JobState.PENDING),
-            (_TIME_LIMIT, JobState.TIMEOUT),
-            (_CANCELLED, JobState.CANCELLED),
-        ):
-            found = pattern.search(line) if pattern in (_TIME_LIMIT, _CANCELLED) else pattern.match(line)
+        for pattern, state in _EVENT_LINES:
+            found = pattern.search(line)
             if found:
                 events.append(JobEvent(int(found.group(1)), state))
                 break
@@ -197,10 +196,20 @@ def parse_squeue(text: str) -> list[JobInfo]:
 
 
 def parse_scontrol_job(text: str) -> JobInfo:
-    """Parse one ``scontrol show job N`` record (``Key=Value`` pairs over several lines)."""
+    """Parse one ``scontrol show job N`` record (``Key=Value`` pairs over several lines).
+
+    The first value of a key counts. The job's name is the user's text and the last field
+    of its line, so it runs to the end of that line and is never read for keys: a job
+    named ``x JobState=COMPLETED`` stays FAILED when it failed.
+    """
     fields: dict[str, str] = {}
     for line in text.splitlines():
-        for token in line.split():
+        head, named, name = line.partition(" JobName=")
+        if named and "JobName" not in fields:
+            fields["JobName"] = name
+        else:
+            head = line
+        for token in head.split():
             key, sep, value = token.partition("=")
             if sep and key not in fields:
                 fields[key] = value

@@ -143,12 +143,11 @@ class JobWatcher:
             info = by_id.get(job_id)
             if info is None:
                 self._missing[job_id] = self._missing.get(job_id, 0) + 1
-                if self._missing[job_id] >= MISSING_ROUNDS:
-                    info = self._ask_scontrol(job_id)
-                    if info is None:
-                        self._end(job, JobState.UNKNOWN, None, f"job {job_id} vanished from the queue")
-                        continue
-                else:
+                if self._missing[job_id] < MISSING_ROUNDS:
+                    continue
+                info = self._ask_scontrol(job_id)
+                if info is None:
+                    self._end(job, JobState.UNKNOWN, None, f"job {job_id} vanished from the queue")
                     continue
             if not info.state.is_terminal:
                 job.observe(info)
@@ -168,26 +167,13 @@ class JobWatcher:
 
     def _query(self) -> list[JobInfo] | None:
         self.queries += 1
+        out, failure = _run_query(self.queue_argv, self.env)
         try:
-            proc = subprocess.run(
-                list(self.queue_argv),
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                timeout=QUERY_TIMEOUT,
-                env=self.env,
-            )
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            self._failed(f"{' '.join(self.queue_argv)}: {exc}")
-            return None
-        out = proc.stdout.decode("utf-8", "surrogateescape")
-        err = proc.stderr.decode("utf-8", "surrogateescape").strip()
-        if proc.returncode != 0:
-            self._failed(f"{' '.join(self.queue_argv)} exited {proc.returncode}: {err}")
-            return None
-        try:
-            listing = parse_squeue(out)
+            listing = parse_squeue(out) if failure is None else None
         except ParseError as exc:
-            self._failed(f"{' '.join(self.queue_argv)}: unreadable listing: {exc}")
+            listing, failure = None, f"{' '.join(self.queue_argv)}: unreadable listing: {exc}"
+        if listing is None:
+            self._failed(failure or "")
             return None
         self._failures = 0
         self._failing_since = None
@@ -213,28 +199,29 @@ class JobWatcher:
                 self._end(job, JobState.UNKNOWN, None, verdict)
             self._failures = 0
             self._failing_since = None
-        return None
 
     def _ask_scontrol(self, job_id: int) -> JobInfo | None:
-        scontrol = self._scontrol
-        if scontrol is None:
+        if self._scontrol is None:
             return None
+        out, failure = _run_query([self._scontrol, "show", "job", str(job_id)], self.env)
         try:
-            proc = subprocess.run(
-                [scontrol, "show", "job", str(job_id)],
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                timeout=QUERY_TIMEOUT,
-                env=self.env,
-            )
-        except (OSError, subprocess.TimeoutExpired):
-            return None
-        if proc.returncode != 0:
-            return None
-        try:
-            return parse_scontrol_job(proc.stdout.decode("utf-8", "surrogateescape"))
+            return parse_scontrol_job(out) if failure is None else None
         except ParseError:
             return None
+
+
+def _run_query(argv: Sequence[str], env: Mapping[str, str] | None) -> tuple[str, str | None]:
+    """Run one queue query: ``(its stdout, None)``, or ``("", why it failed)``."""
+    try:
+        proc = subprocess.run(list(argv), stdin=subprocess.DEVNULL, capture_output=True, timeout=QUERY_TIMEOUT, env=env)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return "", f"{' '.join(argv)}: {exc}"
+    if proc.returncode != 0:
+        return (
+            "",
+            f"{' '.join(argv)} exited {proc.returncode}: {proc.stderr.decode('utf-8', 'surrogateescape').strip()}",
+        )
+    return proc.stdout.decode("utf-8", "surrogateescape"), None
 
 
 _watchers: dict[tuple[tuple[str, ...], tuple[tuple[str, str], ...], float], JobWatcher] = {}
