@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from taurus_datamover import facts
@@ -32,6 +32,7 @@ __all__ = [
     "DATAMOVER_TOOL_NAMES",
     "WORKSPACE_FAMILY",
     "FoundTools",
+    "ToolDirs",
     "ToolFamily",
     "find_tools",
     "search_directories",
@@ -80,13 +81,18 @@ WORKSPACE_FAMILY = ToolFamily(
 )
 
 
+#: Where to look instead of the default order: one directory, several separated by
+#: ``os.pathsep``, or a sequence of directories (``None``: the default order).
+ToolDirs = str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None
+
+
 def _split_path_list(value: str) -> list[str]:
     return [part for part in value.split(os.pathsep) if part]
 
 
 def search_directories(
     family: ToolFamily,
-    path_to_exe: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
+    path_to_exe: ToolDirs = None,
     environ: Mapping[str, str] | None = None,
 ) -> tuple[str, ...]:
     """Return the directories to search for ``family``, in order, without duplicates."""
@@ -102,27 +108,7 @@ def search_directories(
             *family.site_dirs,
             *_split_path_list(env.get("PATH", os.defpath)),
         ]
-    seen: set[str] = set()
-    ordered: list[str] = []
-    for directory in candidates:
-        normal = os.path.abspath(os.path.expanduser(directory))
-        if normal not in seen:
-            seen.add(normal)
-            ordered.append(normal)
-    return tuple(ordered)
-
-
-def _executables_in(directory: str, family: ToolFamily) -> Iterator[tuple[str, str]]:
-    try:
-        names = os.listdir(directory)
-    except OSError:
-        return
-    for name in sorted(names):
-        if not family.accepts(name):
-            continue
-        full = os.path.join(directory, name)
-        if os.path.isfile(full) and os.access(full, os.X_OK):
-            yield name, full
+    return tuple(dict.fromkeys(os.path.abspath(os.path.expanduser(d)) for d in candidates))
 
 
 @dataclass(frozen=True)
@@ -158,13 +144,19 @@ class FoundTools:
 
 def find_tools(
     family: ToolFamily,
-    path_to_exe: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
+    path_to_exe: ToolDirs = None,
     environ: Mapping[str, str] | None = None,
 ) -> FoundTools:
     """Search for every executable of ``family`` (see the module docstring for the order)."""
     searched = search_directories(family, path_to_exe, environ)
     found: dict[str, str] = {}
     for directory in searched:
-        for name, full in _executables_in(directory, family):
-            found.setdefault(name, full)
+        try:
+            names = sorted(os.listdir(directory))
+        except OSError:
+            continue
+        for name in filter(family.accepts, names):
+            full = os.path.join(directory, name)
+            if name not in found and os.path.isfile(full) and os.access(full, os.X_OK):
+                found[name] = full
     return FoundTools(family=family, searched=searched, paths=found)

@@ -21,7 +21,7 @@ from typing import ClassVar
 
 from taurus_datamover.command.argv import PathArg, as_arg
 from taurus_datamover.command.job import Job
-from taurus_datamover.command.tools import FoundTools, ToolFamily, find_tools
+from taurus_datamover.command.tools import FoundTools, ToolDirs, ToolFamily, find_tools
 from taurus_datamover.command.watcher import JobWatcher
 from taurus_datamover.errors import ToolError, ToolNotFoundError
 
@@ -58,7 +58,7 @@ class ToolSet:
 
     def __init__(
         self,
-        path_to_exe: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
+        path_to_exe: ToolDirs = None,
         verbosity: int = 0,
         *,
         env: Mapping[str, str] | None = None,
