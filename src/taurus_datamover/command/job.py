@@ -23,6 +23,7 @@ exit code of what was started, with one widening: for a submitted batch job, who
 from __future__ import annotations
 
 import errno
+import html
 import os
 import subprocess
 import sys
@@ -126,8 +127,7 @@ class Job(subprocess.Popen[bytes]):
             self._timer = threading.Timer(timeout, self._on_timeout)
             self._timer.daemon = True
             self._timer.start()
-        self._reaper = threading.Thread(target=self._reap, name="taurus-job-reaper", daemon=True)
-        self._reaper.start()
+        threading.Thread(target=self._reap, name="taurus-job-reaper", daemon=True).start()
 
     # ------------------------------------------------------------------ what the tracker knows
     @property
@@ -393,8 +393,6 @@ class Job(subprocess.Popen[bytes]):
         return f"<Job {tool}{job} {self.state.value} {self.elapsed:.1f}s{rc}>"
 
     def _repr_html_(self) -> str:
-        import html
-
         return (
             f"<b>Job</b> <code>{html.escape(' '.join(self.argv))}</code>: "
             f"{self.state.value}, {self.elapsed:.1f} s"
