@@ -27,6 +27,8 @@ __all__ = [
     "ParseError",
     "SyncError",
     "TaurusDatamoverError",
+    "ToolArgumentError",
+    "ToolArgumentTypeError",
     "ToolError",
     "ToolNotFoundError",
     "WorkspaceError",
@@ -243,3 +245,15 @@ def _rebuild_sync_error(
     extra: tuple[str, ...],
 ) -> SyncError:
     return SyncError(message, run_id=run_id, failed_parts=failed_parts, differ=differ, missing=missing, extra=extra)
+
+
+# -- command --
+class ToolArgumentError(TaurusDatamoverError, ValueError):
+    """A value the command layer refuses before anything runs: an argument no program can
+    be given (a NUL byte), or a setting out of its range (``verbosity``, ``patience``, input
+    for a job). Also a ``ValueError``, which these were before."""
+
+
+class ToolArgumentTypeError(ToolArgumentError, TypeError):
+    """A value of a type that cannot be one tool argument (a bool; an object that is not
+    text, bytes, a path or a number). Also a ``TypeError``, which these were before."""

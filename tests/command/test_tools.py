@@ -10,10 +10,17 @@ from typing import Any
 import pytest
 from tests.support.fake_tools import write_executable
 
+from taurus_datamover.command.argv import as_arg
 from taurus_datamover.command.tools import DATAMOVER_FAMILY, WORKSPACE_FAMILY, find_tools, search_directories
 from taurus_datamover.command.toolset import ToolMethod
+from taurus_datamover.command.watcher import JobWatcher
 from taurus_datamover.datamover import Datamover
-from taurus_datamover.errors import ToolNotFoundError
+from taurus_datamover.errors import (
+    TaurusDatamoverError,
+    ToolArgumentError,
+    ToolArgumentTypeError,
+    ToolNotFoundError,
+)
 from taurus_datamover.workspace import Workspace
 
 
@@ -153,3 +160,22 @@ def test_canceller_and_watcher_are_resolved_once_per_tool_set(fake_dt: Path, mon
     assert sorted(calls) == ["_canceller", "_watcher"]
     assert dm.watcher is dm.watcher and dm.watcher is not None
     assert dm.canceller is dm.canceller and dm.canceller is not None
+
+
+@pytest.mark.parametrize(
+    ("make", "kind"),
+    [
+        (lambda: as_arg("a\x00b"), ValueError),
+        (lambda: as_arg(b"a\x00b"), ValueError),
+        (lambda: as_arg(True), TypeError),
+        (lambda: as_arg(object()), TypeError),  # type: ignore[arg-type]
+        (lambda: Datamover(path_to_exe="/nonexistent", verbosity=3), ValueError),
+        (lambda: JobWatcher(["squeue"], patience=-1.0), ValueError),
+    ],
+)
+def test_refused_arguments_are_the_packages_errors(make: Any, kind: type[Exception]) -> None:
+    """Bare ValueError/TypeError before; now the package's own, still the builtin kind."""
+    with pytest.raises(ToolArgumentError) as caught:
+        make()
+    assert isinstance(caught.value, kind) and isinstance(caught.value, TaurusDatamoverError)
+    assert isinstance(caught.value, ToolArgumentTypeError) is (kind is TypeError)

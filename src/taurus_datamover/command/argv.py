@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 
+from taurus_datamover.errors import ToolArgumentError, ToolArgumentTypeError
+
 __all__ = ["PathArg", "arg_words", "as_arg", "end_of_options", "shown_argv", "too_long_message"]
 
 #: What may be passed as one argument: text, bytes (raw file names) or a path object.
@@ -18,24 +20,24 @@ PathArg = str | bytes | os.PathLike[str]
 def as_arg(value: PathArg | int | float) -> str | bytes:
     """One argv entry. Numbers become text; bytes stay bytes (for names that are not UTF-8).
 
-    A NUL byte cannot be passed to a program at all: a :class:`ValueError` says so before
-    anything runs.
+    A NUL byte cannot be passed to a program at all: a
+    :class:`~taurus_datamover.errors.ToolArgumentError` says so before anything runs.
     """
     if isinstance(value, bool):
-        raise TypeError("a bool is not a tool argument")
+        raise ToolArgumentTypeError("a bool is not a tool argument")
     if isinstance(value, (int, float)):
         return str(value)
     if isinstance(value, os.PathLike):
         value = os.fspath(value)
     if isinstance(value, str):
         if "\x00" in value:
-            raise ValueError(f"argument contains a NUL character: {value!r}")
+            raise ToolArgumentError(f"argument contains a NUL character: {value!r}")
         return value
     if isinstance(value, bytes):
         if b"\x00" in value:
-            raise ValueError(f"argument contains a NUL byte: {value!r}")
+            raise ToolArgumentError(f"argument contains a NUL byte: {value!r}")
         return value
-    raise TypeError(f"not a tool argument: {value!r}")
+    raise ToolArgumentTypeError(f"not a tool argument: {value!r}")
 
 
 def arg_words(argv: Sequence[str | bytes]) -> list[str]:

@@ -36,7 +36,7 @@ from taurus_datamover.command.argv import shown_argv, too_long_message
 from taurus_datamover.command.process import ProcessOutput, read_end, stop_process_group
 from taurus_datamover.command.tracker import SlurmTracker
 from taurus_datamover.command.watcher import JobWatcher
-from taurus_datamover.errors import CommandTimeout, DatamoverError, ToolError
+from taurus_datamover.errors import CommandTimeout, DatamoverError, ToolArgumentError, ToolError
 from taurus_datamover.models.jobs import JobState
 from taurus_datamover.parsers.progress import Progress, latest_progress
 
@@ -257,7 +257,7 @@ class Job(subprocess.Popen[bytes]):
     def communicate(self, input: bytes | None = None, timeout: float | None = None) -> tuple[bytes, bytes]:
         """Wait for the end and return ``(stdout, stderr)`` as bytes; may be called again."""
         if input:
-            raise ValueError("datamover jobs read no input (stdin is /dev/null)")
+            raise ToolArgumentError("datamover jobs read no input (stdin is /dev/null)")
         self.wait(timeout)
         return self._out.value(), self._err.value()
 

@@ -23,7 +23,7 @@ from taurus_datamover.command.argv import PathArg, as_arg
 from taurus_datamover.command.job import Job
 from taurus_datamover.command.tools import FoundTools, ToolDirs, ToolFamily, find_tools
 from taurus_datamover.command.watcher import JobWatcher
-from taurus_datamover.errors import ToolError, ToolNotFoundError
+from taurus_datamover.errors import ToolArgumentError, ToolError, ToolNotFoundError
 
 __all__ = ["ToolMethod", "ToolSet"]
 
@@ -64,7 +64,7 @@ class ToolSet:
         env: Mapping[str, str] | None = None,
     ) -> None:
         if verbosity not in (0, 1, 2):
-            raise ValueError("verbosity must be 0 (capture), 1 (also print commands) or 2 (also print output)")
+            raise ToolArgumentError("verbosity must be 0 (capture), 1 (also print commands) or 2 (also print output)")
         self.verbosity = verbosity
         self.env: dict[str, str] | None = None if env is None else dict(env)
         self.path_to_exe = path_to_exe
@@ -121,7 +121,7 @@ class ToolSet:
         ``env_overrides`` are merged into the environment (``self.env``, else this
         process's) for this job only, without changing ``self.env``, which other threads
         may be using; the file API uses it for ``LC_ALL=C`` listings. ``expect_batch``
-        says the call submits a batch job (see :class:`~taurus_datamover.jobs.Job`).
+        says the call submits a batch job (see :class:`~.job.Job`).
         """
         env = self.env
         if env_overrides:

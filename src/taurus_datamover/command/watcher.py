@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 from taurus_datamover.command.slurm import parse_scontrol_job, parse_squeue
 from taurus_datamover.command.tracker import SlurmTracker
-from taurus_datamover.errors import ParseError
+from taurus_datamover.errors import ParseError, ToolArgumentError
 from taurus_datamover.models.jobs import JobInfo, JobState
 
 __all__ = ["PATIENCE", "POLL_FACTOR", "POLL_MAX", "POLL_START", "Backoff", "JobWatcher", "watcher_for"]
@@ -80,7 +80,7 @@ class JobWatcher:
         """``clock`` measures the patience (seconds of failing queries in a row); tests give
         one that steps, so that no test sleeps through the patience."""
         if not patience >= 0:
-            raise ValueError(f"patience must be a number of seconds >= 0, not {patience!r}")
+            raise ToolArgumentError(f"patience must be a number of seconds >= 0, not {patience!r}")
         self.queue_argv = tuple(queue_argv)
         #: Seconds of failing queries in a row that the watcher tolerates.
         self.patience = float(patience)
