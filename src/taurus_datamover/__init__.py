@@ -1,8 +1,7 @@
 """taurus_datamover: typed access to the ZIH datamover (``dt*``) and hpc-workspace (``ws_*``)
 tools, with an emulated site for offline use.
 
-Three layers, data flowing one way: the command layer (:mod:`.tools`, :mod:`.command`,
-:mod:`.jobs`) finds and runs the tools and returns :class:`Job` handles; the parser layer
+Three layers, data flowing one way: the command layer (:mod:`.command`) finds and runs the tools and returns :class:`Job` handles; the parser layer
 (:mod:`.parsers`) turns their output into models (:mod:`.models`); the object API
 (:class:`Datamover`, :class:`Workspace`) gives callers objects with methods.
 """
@@ -12,6 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from taurus_datamover.command.job import Job, JobOutput
+    from taurus_datamover.command.waitfor import waitfor
     from taurus_datamover.datamover import Datamover
     from taurus_datamover.errors import (
         CommandTimeout,
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
         WorkspaceNotFound,
         WorkspaceWarning,
     )
-    from taurus_datamover.jobs import Job, JobOutput, waitfor
     from taurus_datamover.models import (
         EntryType,
         FileEntry,
@@ -63,9 +63,9 @@ _LAZY = {
     "ToolNotFoundError": "taurus_datamover.errors",
     "WorkspaceError": "taurus_datamover.errors",
     "WorkspaceNotFound": "taurus_datamover.errors",
-    "Job": "taurus_datamover.jobs",
-    "JobOutput": "taurus_datamover.jobs",
-    "waitfor": "taurus_datamover.jobs",
+    "Job": "taurus_datamover.command.job",
+    "JobOutput": "taurus_datamover.command.job",
+    "waitfor": "taurus_datamover.command.waitfor",
     "EntryType": "taurus_datamover.models",
     "FileEntry": "taurus_datamover.models",
     "FilesystemInfo": "taurus_datamover.models",

@@ -48,6 +48,8 @@ __all__ = [
     "SaveError",
     "SyncError",
     "TaurusDatamoverError",
+    "ToolArgumentError",
+    "ToolArgumentTypeError",
     "ToolError",
     "ToolNotFoundError",
     "WorkspaceArgumentError",
@@ -375,3 +377,15 @@ class LockTimeout(TaurusDatamoverError, TimeoutError):
 
 
 __all__ += ["DurationError", "LockTimeout", "UsageError"]
+
+
+# -- command --
+class ToolArgumentError(TaurusDatamoverError, ValueError):
+    """A value the command layer refuses before anything runs: an argument no program can
+    be given (a NUL byte), or a setting out of its range (``verbosity``, ``patience``, input
+    for a job). Also a ``ValueError``, which these were before."""
+
+
+class ToolArgumentTypeError(ToolArgumentError, TypeError):
+    """A value of a type that cannot be one tool argument (a bool; an object that is not
+    text, bytes, a path or a number). Also a ``TypeError``, which these were before."""

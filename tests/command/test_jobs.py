@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from tests.support.fake_tools import write_executable
 
+from taurus_datamover.command.job import Job
+from taurus_datamover.command.waitfor import waitfor
 from taurus_datamover.datamover import Datamover
 from taurus_datamover.errors import CommandTimeout, DatamoverError
-from taurus_datamover.jobs import Job, waitfor
 from taurus_datamover.models.jobs import JobState
 
 
@@ -120,7 +121,7 @@ class _SteppingClock:
 def test_watcher_is_patient_in_time_not_in_tries(tmp_path: Path) -> None:
     """Issue 10.12: the watcher gives up when the queue has failed for ``patience`` seconds
     in a row (on its clock), however many tries that took, and says how long it waited."""
-    from taurus_datamover.watcher import PATIENCE, JobWatcher
+    from taurus_datamover.command.watcher import PATIENCE, JobWatcher
 
     assert PATIENCE == 60.0
     queue = write_executable(

@@ -5,14 +5,22 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.support.fake_tools import write_executable
 
-from taurus_datamover.command import ToolCall
+from taurus_datamover.command.argv import as_arg
+from taurus_datamover.command.tools import DATAMOVER_FAMILY, WORKSPACE_FAMILY, find_tools, search_directories
+from taurus_datamover.command.toolset import ToolMethod
+from taurus_datamover.command.watcher import JobWatcher
 from taurus_datamover.datamover import Datamover
-from taurus_datamover.errors import ToolNotFoundError
-from taurus_datamover.tools import DATAMOVER_FAMILY, WORKSPACE_FAMILY, find_tools, search_directories
+from taurus_datamover.errors import (
+    TaurusDatamoverError,
+    ToolArgumentError,
+    ToolArgumentTypeError,
+    ToolNotFoundError,
+)
 from taurus_datamover.workspace import Workspace
 
 
@@ -65,7 +73,7 @@ def test_only_the_datamovers_own_names_are_tools(tmp_path: Path) -> None:
     assert set(own) <= set(dir(dm)) and "dtc" not in dir(dm)
     with pytest.raises(ToolNotFoundError):
         dm.dtrace  # noqa: B018 - a tool-like name that is not the datamover's: not found
-    assert isinstance(dm.dtq, ToolCall)
+    assert isinstance(dm.dtq, ToolMethod)
 
 
 def test_tools_become_methods_listed_by_dir(tmp_path: Path) -> None:
@@ -74,7 +82,7 @@ def test_tools_become_methods_listed_by_dir(tmp_path: Path) -> None:
     dm = Datamover(path_to_exe=str(tmp_path))
     assert dm.commands == ("dtcp", "dtls")
     assert {"dtcp", "dtls"} <= set(dir(dm))
-    assert isinstance(dm.dtls, ToolCall)
+    assert isinstance(dm.dtls, ToolMethod)
     assert dm.is_cluster()
 
 
@@ -133,3 +141,41 @@ def test_emulated_site_refuses_a_root_that_splits_in_path(tmp_path: Path, root_n
     assert isinstance(caught.value, ValueError)
     assert str(root) in str(caught.value)
     assert not root.exists()  # refused before anything was created
+
+
+def test_canceller_and_watcher_are_resolved_once_per_tool_set(fake_dt: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each call used to search for dtcancel/scancel and dtqueue/squeue again."""
+    calls: list[str] = []
+    for hook in ("_canceller", "_watcher"):
+        original = getattr(Datamover, hook)
+
+        def counted(self: Datamover, _original: Any = original, _hook: str = hook) -> Any:
+            calls.append(_hook)
+            return _original(self)
+
+        monkeypatch.setattr(Datamover, hook, counted)
+    dm = Datamover(path_to_exe=str(fake_dt))
+    for _ in range(3):
+        assert dm.dtls("/").wait(30) == 0
+    assert sorted(calls) == ["_canceller", "_watcher"]
+    assert dm.watcher is dm.watcher and dm.watcher is not None
+    assert dm.canceller is dm.canceller and dm.canceller is not None
+
+
+@pytest.mark.parametrize(
+    ("make", "kind"),
+    [
+        (lambda: as_arg("a\x00b"), ValueError),
+        (lambda: as_arg(b"a\x00b"), ValueError),
+        (lambda: as_arg(True), TypeError),
+        (lambda: as_arg(object()), TypeError),  # type: ignore[arg-type]
+        (lambda: Datamover(path_to_exe="/nonexistent", verbosity=3), ValueError),
+        (lambda: JobWatcher(["squeue"], patience=-1.0), ValueError),
+    ],
+)
+def test_refused_arguments_are_the_packages_errors(make: Any, kind: type[Exception]) -> None:
+    """Bare ValueError/TypeError before; now the package's own, still the builtin kind."""
+    with pytest.raises(ToolArgumentError) as caught:
+        make()
+    assert isinstance(caught.value, kind) and isinstance(caught.value, TaurusDatamoverError)
+    assert isinstance(caught.value, ToolArgumentTypeError) is (kind is TypeError)

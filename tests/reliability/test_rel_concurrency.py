@@ -23,11 +23,12 @@ from typing import Any
 import pytest
 from tests.support.reliability import needs_slurm, wait_no_slurm_jobs
 
+from taurus_datamover.command.waitfor import waitfor
+from taurus_datamover.command.watcher import POLL_START, watcher_for
 from taurus_datamover.datamover import Datamover
 from taurus_datamover.emulator.site import EmulatedSite
-from taurus_datamover.jobs import JobState, waitfor
+from taurus_datamover.models.jobs import JobState
 from taurus_datamover.parsers.ls import UNAMBIGUOUS_LS_ENV, UNAMBIGUOUS_LS_OPTIONS, parse_ls
-from taurus_datamover.watcher import POLL_START, watcher_for
 
 
 def _files(directory: Path, count: int, prefix: str = "f") -> list[str]:

@@ -29,10 +29,11 @@ from tests.support.reliability import (
     wait_no_slurm_jobs,
 )
 
+from taurus_datamover.command.job import Job
 from taurus_datamover.datamover import Datamover
 from taurus_datamover.emulator.site import EmulatedSite
 from taurus_datamover.errors import CommandTimeout, DatamoverError, ToolNotFoundError
-from taurus_datamover.jobs import Job, JobState
+from taurus_datamover.models.jobs import JobState
 
 
 @pytest.fixture

@@ -19,9 +19,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from taurus_datamover.command.slurm import parse_squeue
 from taurus_datamover.errors import ParseError
 from taurus_datamover.parsers.ls import UNAMBIGUOUS_LS_ENV, UNAMBIGUOUS_LS_OPTIONS, parse_ls
-from taurus_datamover.parsers.slurm import parse_squeue
 from taurus_datamover.parsers.ws_list import parse_ws_list
 
 UTC = timezone.utc

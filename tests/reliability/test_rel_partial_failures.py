@@ -31,7 +31,7 @@ from taurus_datamover.emulator.config import load_site_config
 from taurus_datamover.emulator.site import EmulatedSite
 from taurus_datamover.emulator.ws.db import Database
 from taurus_datamover.errors import CommandTimeout, DatamoverError, SaveError
-from taurus_datamover.jobs import JobState
+from taurus_datamover.models.jobs import JobState
 
 #: Three sources of different kinds: a small file, a 1 MiB file, a directory tree.
 SOURCE_NAMES = ("a-small.txt", "b big.bin", "c-dir")

@@ -16,9 +16,10 @@ from typing import Any
 import pytest
 from tests.support.reliability import controller_down_conf, process_group_members, wait_gone
 
+from taurus_datamover.command.job import PIPE_GRACE
 from taurus_datamover.datamover import Datamover
 from taurus_datamover.errors import CommandTimeout
-from taurus_datamover.jobs import PIPE_GRACE, JobState
+from taurus_datamover.models.jobs import JobState
 
 
 def _kill_group(pgid: int) -> None:
@@ -181,7 +182,7 @@ def test_drain_ends_even_while_a_left_child_keeps_writing(
     """A child left behind that writes without a pause cannot keep the drain going: it
     stops PIPE_GRACE after the tool ended, with a bounded last read. (PIPE_GRACE is cut
     to 0.2 s here: ``yes`` writes some 400 MB/s, all of which the job keeps.)"""
-    from taurus_datamover import jobs
+    from taurus_datamover.command import job as jobs
 
     monkeypatch.setattr(jobs, "PIPE_GRACE", 0.2)
     script = "#!/bin/sh\necho started\n(yes flood) &\nexit 0\n"

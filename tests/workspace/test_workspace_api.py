@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from tests.support.ws_calls import recorded_tools
 
+from taurus_datamover.command.job import Job
 from taurus_datamover.emulator import clock
 from taurus_datamover.emulator.site import EmulatedSite
 from taurus_datamover.errors import CommandTimeout, WorkspaceArgumentError, WorkspaceError, WorkspaceNotFound
-from taurus_datamover.jobs import Job
 from taurus_datamover.models.workspaces import (
     AllocationAction,
     ReleasedWorkspace,

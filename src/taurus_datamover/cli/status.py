@@ -25,8 +25,8 @@ from taurus_datamover.cli.durations import format_clock, format_size
 
 if TYPE_CHECKING:  # the job layer is loaded by the transfer that has a job to follow
     from taurus_datamover.cli.meter import CopyMeter
+    from taurus_datamover.command.job import Job
     from taurus_datamover.emulator.site import EmulatedSite
-    from taurus_datamover.jobs import Job
     from taurus_datamover.parsers.progress import Progress
 
 __all__ = [

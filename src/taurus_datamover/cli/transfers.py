@@ -19,7 +19,7 @@ from taurus_datamover.cli.context import Context
 from taurus_datamover.cli.meter import CopyMeter, copy_meter
 from taurus_datamover.cli.output import print_json, tool_noise
 from taurus_datamover.cli.status import choose_mode, follow, job_progress, job_wait, where_of
-from taurus_datamover.jobs import Job
+from taurus_datamover.command.job import Job
 from taurus_datamover.models.jobs import JobState
 from taurus_datamover.parsers.progress import Progress
 

@@ -2,7 +2,7 @@
 
 The original API keeps working::
 
-    dm = Datamover()                      # finds dtls, dtcp, ... (see taurus_datamover.tools)
+    dm = Datamover()                      # finds dtls, dtcp, ... (see taurus_datamover.command.tools)
     proc = dm.dtls('-lh', '/grp/mygroup') # a Job, i.e. a Popen
     waitfor(proc)                         # exit code
     out, err = proc.communicate()         # bytes, as from Popen

@@ -20,7 +20,7 @@ import posixpath
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
-from taurus_datamover.command import PathArg, as_arg
+from taurus_datamover.command.argv import PathArg, as_arg
 from taurus_datamover.errors import DatamoverArgumentError
 from taurus_datamover.parsers.ls import UNAMBIGUOUS_LS_OPTIONS
 

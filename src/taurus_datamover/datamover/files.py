@@ -13,14 +13,14 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from taurus_datamover.command import PathArg
+from taurus_datamover.command.argv import PathArg
+from taurus_datamover.command.job import Job, JobOutput
 from taurus_datamover.datamover import argv, listing
 from taurus_datamover.datamover.argv import Compression
 from taurus_datamover.datamover.listing import WalkTriple
 from taurus_datamover.datamover.options import LISTING_KEYS, JobOptions, ListingOptions
 from taurus_datamover.datamover.toolset import DatamoverTools, job_error
 from taurus_datamover.errors import DatamoverError
-from taurus_datamover.jobs import Job, JobOutput
 from taurus_datamover.models.files import FileEntry
 from taurus_datamover.parsers.ls import UNAMBIGUOUS_LS_ENV, parse_ls
 

@@ -9,7 +9,7 @@ import posixpath
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
-from taurus_datamover.command import PathArg
+from taurus_datamover.command.argv import PathArg
 from taurus_datamover.datamover.argv import operand
 from taurus_datamover.models.files import EntryType, FileEntry
 

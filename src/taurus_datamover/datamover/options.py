@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypedDict
 
-from taurus_datamover.command import arg_words, end_of_options
+from taurus_datamover.command.argv import arg_words, end_of_options
 from taurus_datamover.errors import JobOptionsError
 from taurus_datamover.facts import TRANSFER_TOOLS
 

@@ -13,15 +13,15 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from taurus_datamover.command.job import JobOutput
 from taurus_datamover.datamover.argv import cp_args, path_text
 from taurus_datamover.datamover.options import SlurmOptions
 from taurus_datamover.datamover.toolset import DatamoverTools, job_error
 from taurus_datamover.errors import CommandTimeout, DatamoverError, SaveError
-from taurus_datamover.jobs import JobOutput
 from taurus_datamover.workspace import CacheWorkspace, Workspace
 
 if TYPE_CHECKING:
-    from taurus_datamover.command import PathArg
+    from taurus_datamover.command.argv import PathArg
 
 #: What ``save`` is told to write into (see ``Datamover.save``).
 Place = CacheWorkspace | Workspace | str | os.PathLike[str] | None

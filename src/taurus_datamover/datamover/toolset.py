@@ -9,15 +9,16 @@ import subprocess
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from taurus_datamover.command import PathArg, ToolSet, as_arg
+from taurus_datamover.command.argv import PathArg, as_arg
+from taurus_datamover.command.job import Job
+from taurus_datamover.command.slurm import parse_squeue
+from taurus_datamover.command.tools import DATAMOVER_FAMILY
+from taurus_datamover.command.toolset import ToolSet
+from taurus_datamover.command.watcher import PATIENCE, JobWatcher, watcher_for
 from taurus_datamover.datamover.options import JOB_KEYS, JobOptions, SlurmOptions, pick_time_limit, submits_batch_job
 from taurus_datamover.errors import DatamoverArgumentError, DatamoverError
 from taurus_datamover.facts import TRANSFER_TOOLS
-from taurus_datamover.jobs import Job
 from taurus_datamover.models.jobs import JobInfo
-from taurus_datamover.parsers.slurm import parse_squeue
-from taurus_datamover.tools import DATAMOVER_FAMILY
-from taurus_datamover.watcher import PATIENCE, JobWatcher, watcher_for
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -129,7 +130,7 @@ class DatamoverTools(ToolSet):
     def _search_path(self) -> str | None:
         return (self.env if self.env is not None else os.environ).get("PATH")
 
-    def canceller(self) -> Callable[[int], None] | None:
+    def _canceller(self) -> Callable[[int], None] | None:
         """How to cancel this datamover's Slurm jobs: ``dtcancel N`` where it exists, else
         ``scancel N``; None when neither does."""
         found = self.has_tool("dtcancel")
@@ -161,16 +162,12 @@ class DatamoverTools(ToolSet):
             return None
         return [squeue, "-t", "all", "-u", getpass.getuser()]
 
-    def watcher(self) -> JobWatcher | None:
+    def _watcher(self) -> JobWatcher | None:
         """The shared watcher that follows this datamover's batch jobs (None: no queue)."""
         argv = self.queue_argv()
         if argv is None:
             return None
         return watcher_for(argv, self.env, ask_scontrol=not self.has_tool("dtqueue"), patience=self.queue_patience)
-
-    # The tool-set base class asks these two hooks for every job it starts.
-    _canceller = canceller
-    _watcher = watcher
 
     def jobs(self, *, include_finished: bool = True, timeout: float | None = 120) -> list[JobInfo]:
         """Your datamover jobs as ``dtqueue`` lists them (``-t all``: recently finished too)."""

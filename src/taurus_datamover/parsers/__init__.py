@@ -8,15 +8,6 @@ from __future__ import annotations
 
 from taurus_datamover.parsers.ls import UNAMBIGUOUS_LS_ENV, UNAMBIGUOUS_LS_OPTIONS, iter_ls, parse_ls
 from taurus_datamover.parsers.progress import Progress, latest_progress, parse_progress_line
-from taurus_datamover.parsers.slurm import (
-    JobEvent,
-    parse_job_events,
-    parse_scontrol_job,
-    parse_squeue,
-    parse_submitted_job_id,
-    slurm_failure,
-    state_from_slurm,
-)
 from taurus_datamover.parsers.workspaces import (
     format_ctime,
     is_not_found_message,
@@ -34,19 +25,14 @@ from taurus_datamover.parsers.workspaces import (
 __all__ = [
     "UNAMBIGUOUS_LS_ENV",
     "UNAMBIGUOUS_LS_OPTIONS",
-    "JobEvent",
     "Progress",
     "format_ctime",
     "is_not_found_message",
     "iter_ls",
     "latest_progress",
     "parse_ctime",
-    "parse_job_events",
     "parse_ls",
     "parse_progress_line",
-    "parse_scontrol_job",
-    "parse_squeue",
-    "parse_submitted_job_id",
     "parse_ws_allocate",
     "parse_ws_extend",
     "parse_ws_filesystems",
@@ -54,7 +40,5 @@ __all__ = [
     "parse_ws_list",
     "parse_ws_list_short",
     "parse_ws_restore_list",
-    "slurm_failure",
-    "state_from_slurm",
     "workspace_error_message",
 ]

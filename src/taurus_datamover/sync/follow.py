@@ -10,9 +10,9 @@ import subprocess
 import time
 from collections.abc import Callable, Iterable
 
-from taurus_datamover.jobs import Job
+from taurus_datamover.command.job import Job
+from taurus_datamover.command.watcher import JobWatcher
 from taurus_datamover.parsers.progress import latest_progress
-from taurus_datamover.watcher import JobWatcher
 
 __all__ = ["NUDGE_INTERVAL", "REPOKE_FIRST", "nudge_watcher", "wait_for_ids"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from taurus_datamover.jobs import PROGRESS_TAIL, Job
+from taurus_datamover.command.job import PROGRESS_TAIL, Job
 from taurus_datamover.models.jobs import JobState
 from taurus_datamover.parsers.progress import latest_progress
 from taurus_datamover.sync.manifest import PartRecord, PartState, SyncState, VerifyResult

@@ -23,8 +23,8 @@ import time
 from collections.abc import Callable, Collection, Generator
 from typing import TYPE_CHECKING, Any
 
+from taurus_datamover.command.job import Job
 from taurus_datamover.errors import CommandTimeout, SyncError, TaurusDatamoverError
-from taurus_datamover.jobs import Job
 from taurus_datamover.models.jobs import JobState
 from taurus_datamover.sync.follow import nudge_watcher, wait_for_ids
 from taurus_datamover.sync.manifest import (
@@ -198,7 +198,7 @@ class SyncRun:
             job = self.parts[index].job
             assert job is not None
             job.add_done_callback(functools.partial(self._part_ended, index))
-        watcher = self._dm.watcher()
+        watcher = self._dm.watcher
         threading.Thread(
             target=nudge_watcher, args=(watcher, self._running_jobs), name="taurus-sync-nudge", daemon=True
         ).start()

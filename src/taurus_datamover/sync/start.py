@@ -18,7 +18,7 @@ import os
 import time
 from typing import TYPE_CHECKING
 
-from taurus_datamover.command import PathArg
+from taurus_datamover.command.argv import PathArg
 from taurus_datamover.datamover.argv import path_text
 from taurus_datamover.datamover.listing import is_missing_path_error
 from taurus_datamover.errors import DatamoverError, SyncError

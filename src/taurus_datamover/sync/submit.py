@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from taurus_datamover.command.job import Job
 from taurus_datamover.datamover.argv import rsync_args
 from taurus_datamover.errors import TaurusDatamoverError, ToolError
-from taurus_datamover.jobs import Job
 
 if TYPE_CHECKING:
     from taurus_datamover.datamover import Datamover
@@ -85,8 +85,8 @@ def start_rsync(
         env=env,
         cwd=cwd,
         verbosity=dm.verbosity,
-        canceller=dm.canceller(),
-        watcher=dm.watcher(),
+        canceller=dm.canceller,
+        watcher=dm.watcher,
         error_class=dm.error_class,
         expect_batch=dm.submits_batch_job("dtrsync", argv),
     )

@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from taurus_datamover.command.job import Job
 from taurus_datamover.errors import SyncError
-from taurus_datamover.jobs import Job
 from taurus_datamover.models.jobs import JobState
 from taurus_datamover.parsers.rsync_itemize import parse_itemized
 from taurus_datamover.sync.manifest import VerifyResult

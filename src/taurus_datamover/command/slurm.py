@@ -1,6 +1,6 @@
 """What Slurm says about a job, read from its own words. Pure functions, no subprocess.
 
-Lines understood (exact forms from a real Slurm 22.05, see ``slurm-ci.md``):
+Lines understood (exact forms from a real Slurm 22.05):
 
 * ``srun: job 140 queued and waiting for resources``  -> job 140, PENDING
 * ``srun: job 140 has been allocated resources``      -> job 140, RUNNING
@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from taurus_datamover.errors import ParseError
+from taurus_datamover.facts import SLURM_STATE_CODES
 from taurus_datamover.models.jobs import JobInfo, JobState
 
 __all__ = [
@@ -35,51 +36,22 @@ __all__ = [
 ]
 
 
-# Slurm's long state names and squeue's compact codes, mapped onto our states.
+#: Slurm's job states (long names, as ``scontrol`` and ``squeue -o %T`` print them) by the
+#: state they mean here. A state Slurm has but this table lacks reads as UNKNOWN.
+_STATES_BY_MEANING: dict[JobState, tuple[str, ...]] = {
+    JobState.PENDING: ("PENDING", "CONFIGURING", "REQUEUED", "RESV_DEL_HOLD", "REQUEUE_HOLD", "REQUEUE_FED"),
+    JobState.RUNNING: ("RUNNING", "SUSPENDED", "COMPLETING", "STAGE_OUT", "SIGNALING", "RESIZING", "STOPPED"),
+    JobState.COMPLETED: ("COMPLETED",),
+    JobState.FAILED: ("FAILED", "NODE_FAIL", "BOOT_FAIL", "OUT_OF_MEMORY"),
+    JobState.CANCELLED: ("CANCELLED", "PREEMPTED", "REVOKED"),
+    JobState.TIMEOUT: ("TIMEOUT", "DEADLINE"),
+}
+#: Each long name and its compact ``squeue`` code (``facts.SLURM_STATE_CODES``) -> our state.
 _SLURM_STATES: dict[str, JobState] = {
-    "PENDING": JobState.PENDING,
-    "PD": JobState.PENDING,
-    "CONFIGURING": JobState.PENDING,
-    "CF": JobState.PENDING,
-    "REQUEUED": JobState.PENDING,
-    "RQ": JobState.PENDING,
-    "RESV_DEL_HOLD": JobState.PENDING,
-    "REQUEUE_HOLD": JobState.PENDING,
-    "REQUEUE_FED": JobState.PENDING,
-    "SUSPENDED": JobState.RUNNING,
-    "S": JobState.RUNNING,
-    "RUNNING": JobState.RUNNING,
-    "R": JobState.RUNNING,
-    "COMPLETING": JobState.RUNNING,
-    "CG": JobState.RUNNING,
-    "STAGE_OUT": JobState.RUNNING,
-    "SO": JobState.RUNNING,
-    "SIGNALING": JobState.RUNNING,
-    "SI": JobState.RUNNING,
-    "RESIZING": JobState.RUNNING,
-    "RS": JobState.RUNNING,
-    "STOPPED": JobState.RUNNING,
-    "ST": JobState.RUNNING,
-    "COMPLETED": JobState.COMPLETED,
-    "CD": JobState.COMPLETED,
-    "FAILED": JobState.FAILED,
-    "F": JobState.FAILED,
-    "NODE_FAIL": JobState.FAILED,
-    "NF": JobState.FAILED,
-    "BOOT_FAIL": JobState.FAILED,
-    "BF": JobState.FAILED,
-    "OUT_OF_MEMORY": JobState.FAILED,
-    "OOM": JobState.FAILED,
-    "DEADLINE": JobState.TIMEOUT,
-    "DL": JobState.TIMEOUT,
-    "PREEMPTED": JobState.CANCELLED,
-    "PR": JobState.CANCELLED,
-    "REVOKED": JobState.CANCELLED,
-    "RV": JobState.CANCELLED,
-    "CANCELLED": JobState.CANCELLED,
-    "CA": JobState.CANCELLED,
-    "TIMEOUT": JobState.TIMEOUT,
-    "TO": JobState.TIMEOUT,
+    word: state
+    for state, names in _STATES_BY_MEANING.items()
+    for name in names
+    for word in (name, SLURM_STATE_CODES[name])
 }
 
 
@@ -97,11 +69,16 @@ class JobEvent:
     state: JobState
 
 
-_QUEUED = re.compile(r"^srun: job (\d+) queued and waiting for resources\s*$")
-_ALLOCATED = re.compile(r"^srun: job (\d+) has been allocated resources\s*$")
 _SUBMITTED = re.compile(r"^Submitted batch job (\d+)\s*$")
-_TIME_LIMIT = re.compile(r"\*\*\* (?:STEP|JOB) (\d+)(?:\.\S+)? ON \S+ CANCELLED AT .* DUE TO TIME LIMIT")
-_CANCELLED = re.compile(r"\*\*\* (?:STEP|JOB) (\d+)(?:\.\S+)? ON \S+ CANCELLED AT ")
+#: Slurm's lines about a job and the state each says (srun's and sbatch's at the start of
+#: a line; slurmstepd's notice anywhere in it, after its ``slurmstepd-HOST: error:`` prefix).
+_EVENT_LINES = (
+    (re.compile(r"^srun: job (\d+) queued and waiting for resources\s*$"), JobState.PENDING),
+    (re.compile(r"^srun: job (\d+) has been allocated resources\s*$"), JobState.RUNNING),
+    (_SUBMITTED, JobState.PENDING),
+    (re.compile(r"\*\*\* (?:STEP|JOB) (\d+)(?:\.\S+)? ON \S+ CANCELLED AT .* DUE TO TIME LIMIT"), JobState.TIMEOUT),
+    (re.compile(r"\*\*\* (?:STEP|JOB) (\d+)(?:\.\S+)? ON \S+ CANCELLED AT "), JobState.CANCELLED),
+)
 
 
 def parse_job_events(lines: Iterable[str]) -> list[JobEvent]:
@@ -112,14 +89,8 @@ def parse_job_events(lines: Iterable[str]) -> list[JobEvent]:
     events: list[JobEvent] = []
     for raw in lines:
         line = raw.rstrip("\r\n")
-        for pattern, state in (
-            (_QUEUED, JobState.PENDING),
-            (_ALLOCATED, JobState.RUNNING),
-            (_SUBMITTED, JobState.PENDING),
-            (_TIME_LIMIT, JobState.TIMEOUT),
-            (_CANCELLED, JobState.CANCELLED),
-        ):
-            found = pattern.search(line) if pattern in (_TIME_LIMIT, _CANCELLED) else pattern.match(line)
+        for pattern, state in _EVENT_LINES:
+            found = pattern.search(line)
             if found:
                 events.append(JobEvent(int(found.group(1)), state))
                 break
@@ -225,10 +196,20 @@ def parse_squeue(text: str) -> list[JobInfo]:
 
 
 def parse_scontrol_job(text: str) -> JobInfo:
-    """Parse one ``scontrol show job N`` record (``Key=Value`` pairs over several lines)."""
+    """Parse one ``scontrol show job N`` record (``Key=Value`` pairs over several lines).
+
+    The first value of a key counts. The job's name is the user's text and the last field
+    of its line, so it runs to the end of that line and is never read for keys: a job
+    named ``x JobState=COMPLETED`` stays FAILED when it failed.
+    """
     fields: dict[str, str] = {}
     for line in text.splitlines():
-        for token in line.split():
+        head, named, name = line.partition(" JobName=")
+        if named and "JobName" not in fields:
+            fields["JobName"] = name
+        else:
+            head = line
+        for token in head.split():
             key, sep, value = token.partition("=")
             if sep and key not in fields:
                 fields[key] = value

@@ -1,4 +1,4 @@
-"""The command layer's first half: find the ``dt*`` and ``ws_*`` executables.
+"""Finding the ``dt*`` and ``ws_*`` executables.
 
 Only the datamover's own names are taken (``dtls dtcp dtmv dtrm dtrsync dttar dtwget dtinfo
 dtqueue dtq dtcancel``), never any other ``dt...`` program found on ``PATH``; the
@@ -8,13 +8,12 @@ Search order (first hit of a tool name wins):
 
 1. an explicit ``path_to_exe`` (one directory, or several separated by ``os.pathsep``);
    when given, nothing else is searched, as in the original package;
-2. the environment variable (``TAURUS_DATAMOVER_PATH`` / ``TAURUS_WS_PATH``,
+2. the environment variable (``facts.DATAMOVER_PATH_ENV`` / ``facts.WS_PATH_ENV``,
    ``os.pathsep``-separated);
-3. the site locations known from ZIH (``/sw/taurus/tools/slurmtools/default/bin`` for
-   ``dt*``, ``/usr/bin`` for ``ws_*``);
+3. the site locations known from ZIH (``facts.DATAMOVER_SITE_DIRS`` / ``facts.WS_SITE_DIRS``);
 4. every directory of ``PATH``.
 
-The result is a :class:`Toolbox`, an immutable name -> absolute path table that also
+The result is a :class:`FoundTools`, an immutable name -> absolute path table that also
 remembers where it looked, so a missing tool can be reported precisely.
 """
 
@@ -22,17 +21,19 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from taurus_datamover import facts
 from taurus_datamover.errors import ToolNotFoundError
 
 __all__ = [
     "DATAMOVER_FAMILY",
     "DATAMOVER_TOOL_NAMES",
     "WORKSPACE_FAMILY",
+    "FoundTools",
+    "ToolDirs",
     "ToolFamily",
-    "Toolbox",
     "find_tools",
     "search_directories",
 ]
@@ -59,17 +60,15 @@ class ToolFamily:
 
 
 #: The datamover's own tools, and nothing else that happens to start with ``dt``.
-DATAMOVER_TOOL_NAMES = frozenset(
-    {"dtls", "dtcp", "dtmv", "dtrm", "dtrsync", "dttar", "dtwget", "dtinfo", "dtqueue", "dtq", "dtcancel"}
-)
+DATAMOVER_TOOL_NAMES = frozenset(facts.TRANSFER_TOOLS + facts.MANAGE_TOOLS)
 
 #: ``dtls dtcp ... dtcancel``: the names of :data:`DATAMOVER_TOOL_NAMES` only (the pattern
 #: says which attribute names are tool names, so a missing one is a ToolNotFoundError).
 DATAMOVER_FAMILY = ToolFamily(
     label="datamover",
     pattern=re.compile(r"dt[a-z]+"),
-    env_var="TAURUS_DATAMOVER_PATH",
-    site_dirs=("/sw/taurus/tools/slurmtools/default/bin",),
+    env_var=facts.DATAMOVER_PATH_ENV,
+    site_dirs=facts.DATAMOVER_SITE_DIRS,
     names=DATAMOVER_TOOL_NAMES,
 )
 
@@ -77,9 +76,14 @@ DATAMOVER_FAMILY = ToolFamily(
 WORKSPACE_FAMILY = ToolFamily(
     label="workspace",
     pattern=re.compile(r"ws_[a-z_]+"),
-    env_var="TAURUS_WS_PATH",
-    site_dirs=("/usr/bin",),
+    env_var=facts.WS_PATH_ENV,
+    site_dirs=facts.WS_SITE_DIRS,
 )
+
+
+#: Where to look instead of the default order: one directory, several separated by
+#: ``os.pathsep``, or a sequence of directories (``None``: the default order).
+ToolDirs = str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None
 
 
 def _split_path_list(value: str) -> list[str]:
@@ -88,7 +92,7 @@ def _split_path_list(value: str) -> list[str]:
 
 def search_directories(
     family: ToolFamily,
-    path_to_exe: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
+    path_to_exe: ToolDirs = None,
     environ: Mapping[str, str] | None = None,
 ) -> tuple[str, ...]:
     """Return the directories to search for ``family``, in order, without duplicates."""
@@ -104,31 +108,11 @@ def search_directories(
             *family.site_dirs,
             *_split_path_list(env.get("PATH", os.defpath)),
         ]
-    seen: set[str] = set()
-    ordered: list[str] = []
-    for directory in candidates:
-        normal = os.path.abspath(os.path.expanduser(directory))
-        if normal not in seen:
-            seen.add(normal)
-            ordered.append(normal)
-    return tuple(ordered)
-
-
-def _executables_in(directory: str, family: ToolFamily) -> Iterator[tuple[str, str]]:
-    try:
-        names = os.listdir(directory)
-    except OSError:
-        return
-    for name in sorted(names):
-        if not family.accepts(name):
-            continue
-        full = os.path.join(directory, name)
-        if os.path.isfile(full) and os.access(full, os.X_OK):
-            yield name, full
+    return tuple(dict.fromkeys(os.path.abspath(os.path.expanduser(d)) for d in candidates))
 
 
 @dataclass(frozen=True)
-class Toolbox:
+class FoundTools:
     """The tools of one family that were found, and the directories searched."""
 
     family: ToolFamily
@@ -160,13 +144,19 @@ class Toolbox:
 
 def find_tools(
     family: ToolFamily,
-    path_to_exe: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
+    path_to_exe: ToolDirs = None,
     environ: Mapping[str, str] | None = None,
-) -> Toolbox:
+) -> FoundTools:
     """Search for every executable of ``family`` (see the module docstring for the order)."""
     searched = search_directories(family, path_to_exe, environ)
     found: dict[str, str] = {}
     for directory in searched:
-        for name, full in _executables_in(directory, family):
-            found.setdefault(name, full)
-    return Toolbox(family=family, searched=searched, paths=found)
+        try:
+            names = sorted(os.listdir(directory))
+        except OSError:
+            continue
+        for name in filter(family.accepts, names):
+            full = os.path.join(directory, name)
+            if name not in found and os.path.isfile(full) and os.access(full, os.X_OK):
+                found[name] = full
+    return FoundTools(family=family, searched=searched, paths=found)

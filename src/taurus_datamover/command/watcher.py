@@ -1,11 +1,13 @@
 """One shared status watcher for all batch jobs of one queue tool.
 
 Non-blocking ``dt*`` calls end locally right after ``sbatch`` printed ``Submitted batch job
-N``; their :class:`~taurus_datamover.jobs.Job` then waits here. A single daemon thread per
+N``; their job's :class:`~.tracker.SlurmTracker` is then followed here, through its public
+hooks: :meth:`~.tracker.SlurmTracker.observe` for each row the queue shows about it, and
+:meth:`~.tracker.SlurmTracker.finish` once it has ended. A single daemon thread per
 queue command asks the queue about *all* watched jobs in one query per round
 (``dtqueue -t all``, else ``squeue -t all -u $USER``), with backoff: the first round after
 ``POLL_START`` seconds, then each round ``POLL_FACTOR`` times later, up to ``POLL_MAX``
-seconds; a new job or a cancel resets the delay.
+seconds (:class:`Backoff`); a new job or a cancel resets the delay.
 
 A job missing from the listing has left Slurm's memory; its final state is then asked from
 ``scontrol show job`` when the queue command is plain ``squeue`` (``dtqueue`` may talk to
@@ -28,16 +30,14 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
-from taurus_datamover.errors import ParseError
+from taurus_datamover.command.slurm import parse_scontrol_job, parse_squeue
+from taurus_datamover.command.tracker import SlurmTracker
+from taurus_datamover.errors import ParseError, ToolArgumentError
 from taurus_datamover.models.jobs import JobInfo, JobState
-from taurus_datamover.parsers.slurm import parse_scontrol_job, parse_squeue
 
-if TYPE_CHECKING:
-    from taurus_datamover.jobs import Job
-
-__all__ = ["PATIENCE", "POLL_FACTOR", "POLL_MAX", "POLL_START", "JobWatcher", "watcher_for"]
+__all__ = ["PATIENCE", "POLL_FACTOR", "POLL_MAX", "POLL_START", "Backoff", "JobWatcher", "watcher_for"]
 
 POLL_START = 0.2
 POLL_FACTOR = 1.5
@@ -48,6 +48,20 @@ QUERY_TIMEOUT = 60.0
 #: A job that is not (yet) in the listing this many rounds after submission is asked from
 #: ``scontrol``; a fresh job may take a moment to show up on big clusters.
 MISSING_ROUNDS = 2
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """How long the watcher waits between queue rounds: ``start`` s after a wake-up (a new
+    job, a cancel), else ``factor`` times the last delay, never more than ``maximum`` s."""
+
+    start: float = POLL_START
+    factor: float = POLL_FACTOR
+    maximum: float = POLL_MAX
+
+    def next_delay(self, delay: float, woken: bool) -> float:
+        """The delay after a wait of ``delay`` s that a wake-up ended early (``woken``) or not."""
+        return self.start if woken else min(delay * self.factor, self.maximum)
 
 
 class JobWatcher:
@@ -61,29 +75,34 @@ class JobWatcher:
         ask_scontrol: bool = False,
         patience: float = PATIENCE,
         clock: Callable[[], float] = time.monotonic,
+        backoff: Backoff = Backoff(),
     ) -> None:
+        """``clock`` measures the patience (seconds of failing queries in a row); tests give
+        one that steps, so that no test sleeps through the patience."""
         if not patience >= 0:
-            raise ValueError(f"patience must be a number of seconds >= 0, not {patience!r}")
+            raise ToolArgumentError(f"patience must be a number of seconds >= 0, not {patience!r}")
         self.queue_argv = tuple(queue_argv)
         #: Seconds of failing queries in a row that the watcher tolerates.
         self.patience = float(patience)
         self._clock = clock
+        self.backoff = backoff
         self._failing_since: float | None = None
         #: Ask ``scontrol`` about jobs that left the listing. Only safe when the queue tool
         #: talks to the cluster this machine's ``scontrol`` talks to (plain ``squeue``).
         self.ask_scontrol = ask_scontrol
+        self._scontrol = shutil.which("scontrol", path=(env or os.environ).get("PATH")) if ask_scontrol else None
         self.env = None if env is None else dict(env)
         self.errors: list[str] = []
         self.queries = 0
-        self._jobs: dict[int, Job] = {}
+        self._jobs: dict[int, SlurmTracker] = {}
         self._missing: dict[int, int] = {}
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._failures = 0
 
-    def watch(self, job: Job) -> None:
-        """Follow ``job`` (whose ``job_id`` is set) until it ends."""
+    def watch(self, job: SlurmTracker) -> None:
+        """Follow ``job`` (a batch job, its ``job_id`` known) until it ends."""
         assert job.job_id is not None
         with self._lock:
             self._jobs[job.job_id] = job
@@ -102,11 +121,11 @@ class JobWatcher:
             return tuple(self._jobs)
 
     def _run(self) -> None:
-        delay = POLL_START
+        delay = self.backoff.start
         while True:
-            woke = self._wake.wait(delay)
+            woken = self._wake.wait(delay)
             self._wake.clear()
-            delay = POLL_START if woke else min(delay * POLL_FACTOR, POLL_MAX)
+            delay = self.backoff.next_delay(delay, woken)
             with self._lock:
                 if not self._jobs:
                     self._thread = None
@@ -124,15 +143,14 @@ class JobWatcher:
             info = by_id.get(job_id)
             if info is None:
                 self._missing[job_id] = self._missing.get(job_id, 0) + 1
-                if self._missing[job_id] >= MISSING_ROUNDS:
-                    info = self._ask_scontrol(job_id)
-                    if info is None:
-                        self._end(job, JobState.UNKNOWN, None, f"job {job_id} vanished from the queue")
-                        continue
-                else:
+                if self._missing[job_id] < MISSING_ROUNDS:
+                    continue
+                info = self._ask_scontrol(job_id)
+                if info is None:
+                    self._end(job, JobState.UNKNOWN, None, f"job {job_id} vanished from the queue")
                     continue
             if not info.state.is_terminal:
-                job._set_state(info.state)
+                job.observe(info)
                 continue
             exit_code = info.exit_code
             if info.state is JobState.FAILED and exit_code is None:
@@ -140,35 +158,22 @@ class JobWatcher:
                 exit_code = detail.exit_code if detail is not None else None
             self._end(job, info.state, exit_code, None)
 
-    def _end(self, job: Job, state: JobState, exit_code: int | None, error: str | None) -> None:
+    def _end(self, job: SlurmTracker, state: JobState, exit_code: int | None, error: str | None) -> None:
         assert job.job_id is not None
         with self._lock:
             self._jobs.pop(job.job_id, None)
             self._missing.pop(job.job_id, None)
-        job._finish_batch(state, exit_code, error)
+        job.finish(state, exit_code, error)
 
     def _query(self) -> list[JobInfo] | None:
         self.queries += 1
+        out, failure = _run_query(self.queue_argv, self.env)
         try:
-            proc = subprocess.run(
-                list(self.queue_argv),
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                timeout=QUERY_TIMEOUT,
-                env=self.env,
-            )
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            self._failed(f"{' '.join(self.queue_argv)}: {exc}")
-            return None
-        out = proc.stdout.decode("utf-8", "surrogateescape")
-        err = proc.stderr.decode("utf-8", "surrogateescape").strip()
-        if proc.returncode != 0:
-            self._failed(f"{' '.join(self.queue_argv)} exited {proc.returncode}: {err}")
-            return None
-        try:
-            listing = parse_squeue(out)
+            listing = parse_squeue(out) if failure is None else None
         except ParseError as exc:
-            self._failed(f"{' '.join(self.queue_argv)}: unreadable listing: {exc}")
+            listing, failure = None, f"{' '.join(self.queue_argv)}: unreadable listing: {exc}"
+        if listing is None:
+            self._failed(failure or "")
             return None
         self._failures = 0
         self._failing_since = None
@@ -183,7 +188,7 @@ class JobWatcher:
         with self._lock:
             jobs = list(self._jobs.values())
         for job in jobs:
-            job.watch_errors.append(message)
+            job.errors.append(message)
         waited = now - self._failing_since
         if waited >= self.patience:
             verdict = (
@@ -194,30 +199,29 @@ class JobWatcher:
                 self._end(job, JobState.UNKNOWN, None, verdict)
             self._failures = 0
             self._failing_since = None
-        return None
 
     def _ask_scontrol(self, job_id: int) -> JobInfo | None:
-        if not self.ask_scontrol:
+        if self._scontrol is None:
             return None
-        scontrol = shutil.which("scontrol", path=(self.env or os.environ).get("PATH"))
-        if scontrol is None:
-            return None
+        out, failure = _run_query([self._scontrol, "show", "job", str(job_id)], self.env)
         try:
-            proc = subprocess.run(
-                [scontrol, "show", "job", str(job_id)],
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                timeout=QUERY_TIMEOUT,
-                env=self.env,
-            )
-        except (OSError, subprocess.TimeoutExpired):
-            return None
-        if proc.returncode != 0:
-            return None
-        try:
-            return parse_scontrol_job(proc.stdout.decode("utf-8", "surrogateescape"))
+            return parse_scontrol_job(out) if failure is None else None
         except ParseError:
             return None
+
+
+def _run_query(argv: Sequence[str], env: Mapping[str, str] | None) -> tuple[str, str | None]:
+    """Run one queue query: ``(its stdout, None)``, or ``("", why it failed)``."""
+    try:
+        proc = subprocess.run(list(argv), stdin=subprocess.DEVNULL, capture_output=True, timeout=QUERY_TIMEOUT, env=env)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return "", f"{' '.join(argv)}: {exc}"
+    if proc.returncode != 0:
+        return (
+            "",
+            f"{' '.join(argv)} exited {proc.returncode}: {proc.stderr.decode('utf-8', 'surrogateescape').strip()}",
+        )
+    return proc.stdout.decode("utf-8", "surrogateescape"), None
 
 
 _watchers: dict[tuple[tuple[str, ...], tuple[tuple[str, str], ...], float], JobWatcher] = {}

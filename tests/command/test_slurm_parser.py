@@ -1,4 +1,4 @@
-"""Slurm's own words -> job ids and states (lines from a real Slurm 22.05, slurm-ci.md)."""
+"""Slurm's own words -> job ids and states (lines from a real Slurm 22.05)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from taurus_datamover.errors import ParseError
-from taurus_datamover.models.jobs import TERMINAL_STATES, JobState
-from taurus_datamover.parsers.slurm import (
+from taurus_datamover.command.slurm import (
     parse_job_events,
     parse_scontrol_job,
     parse_squeue,
@@ -16,6 +14,9 @@ from taurus_datamover.parsers.slurm import (
     slurm_failure,
     state_from_slurm,
 )
+from taurus_datamover.errors import ParseError
+from taurus_datamover.facts import SLURM_STATE_CODES
+from taurus_datamover.models.jobs import TERMINAL_STATES, JobState
 
 REAL_QUEUED = """srun: job 140 queued and waiting for resources
 srun: job 140 has been allocated resources
@@ -66,6 +67,13 @@ def test_pty_warnings_and_task_exit_are_not_slurm_failures() -> None:
     assert slurm_failure(down) == down.strip()
 
 
+@pytest.mark.parametrize("name", ["x JobState=COMPLETED ExitCode=0:0", "JobId=1 UserId=evil(1)", "a  b"])
+def test_a_job_name_cannot_forge_the_scontrol_record(name: str) -> None:
+    forged = REAL_SCONTROL_FAILED.replace("JobName=wrap", f"JobName={name}")
+    info = parse_scontrol_job(forged)
+    assert (info.job_id, info.state, info.exit_code, info.user, info.name) == (150, JobState.FAILED, 3, "root", name)
+
+
 def test_squeue_default_format() -> None:
     jobs = parse_squeue(REAL_SQUEUE)
     assert [(j.job_id, j.state, j.partition, j.reason) for j in jobs] == [
@@ -102,6 +110,13 @@ def test_scontrol_record() -> None:
 )
 def test_state_words(word: str, state: JobState) -> None:
     assert state_from_slurm(word) is state
+
+
+@pytest.mark.parametrize(("name", "code"), sorted(SLURM_STATE_CODES.items()))
+def test_each_state_code_means_what_its_long_name_means(name: str, code: str) -> None:
+    """squeue's compact codes come from the site facts (RF, RH, RD were once missing)."""
+    assert state_from_slurm(code) is state_from_slurm(name)
+    assert state_from_slurm(name) is not JobState.UNKNOWN or name == "SPECIAL_EXIT"
 
 
 def test_terminal_set() -> None:

@@ -1,0 +1,205 @@
+"""The operating-system side of a running tool: draining its pipes, stopping its group."""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable
+from typing import IO
+
+__all__ = ["MAX_WATCHED_LINES", "Collected", "ProcessOutput", "read_end", "stop_process_group"]
+
+_READ_SIZE = 1 << 16
+#: How many stderr lines are looked at for Slurm's own lines (srun's time-limit notice may
+#: follow the task's output; a tool that prints more than this is not read for it).
+MAX_WATCHED_LINES = 10_000
+#: How many chunks are still read from a pipe whose drain was stopped (what it holds then).
+_LAST_READS = 64
+
+
+class Collected:
+    """One pipe's bytes as they were read, and its complete lines for a watcher.
+
+    ``on_line`` sees each complete line while no more than ``MAX_WATCHED_LINES`` lines have
+    arrived: Slurm's own lines come first, so later output is not looked at for them.
+    """
+
+    def __init__(self, on_line: Callable[[str], None] | None, echo: IO[str] | None) -> None:
+        self._chunks: list[bytes] = []
+        self._on_line = on_line
+        self._echo = echo
+        self._partial = b""
+        self._lines_seen = 0
+
+    def take(self, chunk: bytes) -> None:
+        self._chunks.append(chunk)
+        if self._echo is not None:
+            self._echo.write(chunk.decode("utf-8", "surrogateescape"))
+            self._echo.flush()
+        if self._on_line is None:
+            return
+        *complete, self._partial = (self._partial + chunk).split(b"\n")
+        if len(self._partial) > 4096:
+            self._partial = b""
+        for raw in complete:
+            if self._lines_seen >= MAX_WATCHED_LINES:
+                self._on_line, self._partial = None, b""
+                return
+            self._lines_seen += 1
+            self._on_line(raw.decode("utf-8", "surrogateescape"))
+
+    def end(self) -> None:
+        """The pipe has ended: its last line, if it had no newline, is a line too."""
+        if self._partial and self._on_line is not None:
+            self._on_line(self._partial.decode("utf-8", "surrogateescape"))
+        self._partial = b""
+
+    def value(self) -> bytes:
+        return b"".join(self._chunks)
+
+    def tail(self, size: int) -> bytes:
+        """The last ``size`` bytes read so far (without joining the whole output)."""
+        parts: list[bytes] = []
+        total = 0
+        for chunk in reversed(self._chunks[:]):
+            parts.append(chunk)
+            total += len(chunk)
+            if total >= size:
+                break
+        return b"".join(reversed(parts))[-size:]
+
+
+class ProcessOutput:
+    """Both pipes of a tool, drained by one background thread from the start (stderr's
+    lines also go to ``on_line``), into :attr:`out` and :attr:`err`.
+
+    The thread ends at the end of both pipes, or when :meth:`stop` is called: it then reads
+    what the pipes hold (a bounded amount), closes them, and :attr:`cut` says that their end
+    was not seen.
+    """
+
+    def __init__(
+        self, stdout: IO[bytes], stderr: IO[bytes], on_line: Callable[[str], None], *, echo: bool = False
+    ) -> None:
+        self.out = Collected(None, sys.stdout if echo else None)
+        self.err = Collected(on_line, sys.stderr if echo else None)
+        self.cut = False
+        self._pipes = {stdout.fileno(): (stdout, self.out), stderr.fileno(): (stderr, self.err)}
+        self._lock = threading.Lock()
+        self._stopped = False
+        # A byte written here (never read) wakes the drain for good.
+        self._wake_read, self._wake_write = os.pipe()
+        self._thread = threading.Thread(target=self._drain, name="taurus-job-drain", daemon=True)
+        self._thread.start()
+
+    def _drain(self) -> None:
+        poller = select.poll()
+        for fd in (*self._pipes, self._wake_read):
+            poller.register(fd, select.POLLIN)
+        open_fds = set(self._pipes)
+        try:
+            while open_fds:
+                for fd, _event in poller.poll():
+                    if fd == self._wake_read:  # stopped: keep what the pipes hold, then end
+                        self.cut = not all([self._read_what_is_there(fd) for fd in open_fds])
+                        return
+                    chunk = os.read(fd, _READ_SIZE)
+                    if chunk:
+                        self._pipes[fd][1].take(chunk)
+                    else:
+                        poller.unregister(fd)
+                        open_fds.discard(fd)
+        except OSError:
+            pass  # a pipe was closed under us (process killed): keep what we have
+        finally:
+            for pipe, collected in self._pipes.values():
+                collected.end()
+                try:
+                    pipe.close()
+                except OSError:
+                    pass
+
+    def _read_what_is_there(self, fd: int) -> bool:
+        """Read what pipe ``fd`` holds now (a bounded amount), without waiting for more;
+        True when that was its end after all."""
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        for _ in range(_LAST_READS):
+            if not poller.poll(0):
+                return False
+            chunk = os.read(fd, _READ_SIZE)
+            if not chunk:
+                return True
+            self._pipes[fd][1].take(chunk)
+        return False
+
+    def wait(self, grace: float) -> None:
+        """Wait for the end of both pipes, at most ``grace`` s (the tool has ended).
+
+        What the tool wrote is in the pipes and read at once. A process it left behind (a
+        daemon) may hold them open for ever: its output is not waited for; what it wrote
+        so far is kept, and :attr:`cut` says so.
+        """
+        self._thread.join(grace)
+        if self._thread.is_alive():
+            self.stop()
+        self._thread.join()
+        with self._lock:  # no later stop() may write to a closed (reused) fd
+            self._stopped = True
+            os.close(self._wake_read)
+            os.close(self._wake_write)
+
+    def stop(self) -> None:
+        """End the drain now (it keeps what the pipes hold)."""
+        with self._lock:
+            if not self._stopped:
+                self._stopped = True
+                os.write(self._wake_write, b"x")
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True
+
+
+def stop_process_group(pgid: int, ended: Callable[[], bool], grace: float = 5.0) -> None:
+    """SIGTERM the job's process group (srun, the tool and the children they started),
+    SIGKILL after ``grace`` s to whatever of it is left, the tool or a child of it.
+
+    ``pgid`` is the tool's pid (it was started in a session of its own), which cannot be
+    given to a new process while any member of the group lives, so the group is still the
+    job's after the tool ended; ``ended()`` says whether the tool itself was reaped.
+    """
+    try:
+        os.killpg(pgid, signal.SIGTERM)
+    except (ProcessLookupError, PermissionError):
+        return
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        if ended() and not _group_alive(pgid):
+            return
+        time.sleep(0.01)
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def read_end(path: str | None, limit: int) -> str:
+    """The last ``limit`` bytes of the file at ``path`` as text, "" when there is none."""
+    if path is None:
+        return ""
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, handle.tell() - limit))
+            return handle.read().decode("utf-8", "surrogateescape")
+    except OSError:
+        return ""
