@@ -71,8 +71,8 @@ from taurus_datamover.parsers.workspaces import (
     parse_ws_restore_list,
     workspace_error_message,
 )
-from taurus_datamover.parsers.ws_common import NAME_PATTERN, split_diagnostic, strip_ansi
-from taurus_datamover.posix_tz import zone_from_environment
+from taurus_datamover.parsers.workspaces.common import NAME_PATTERN, split_diagnostic, strip_ansi
+from taurus_datamover.parsers.workspaces.posix_tz import zone_from_environment
 from taurus_datamover.stored_text import WorkspaceArgumentError, check_stored_text
 from taurus_datamover.tools import WORKSPACE_FAMILY
 
@@ -219,8 +219,8 @@ class Workspace(ToolSet):
         timeout: seconds each object-API tool run may take (None: no limit).
         tz: the cluster's zone for the wall times the tools print (default: the zone of
             the tools' environment, its ``TZ`` read as the C library reads it, see
-            :mod:`taurus_datamover.posix_tz`; a ``TZ`` that cannot be read is a
-            :class:`~taurus_datamover.posix_tz.TimeZoneError`, never UTC).
+            :mod:`taurus_datamover.parsers.workspaces.posix_tz`; a ``TZ`` that cannot be read is a
+            :class:`~taurus_datamover.parsers.workspaces.posix_tz.TimeZoneError`, never UTC).
         now: the moment remaining times are measured from: an aware datetime, or a
             callable returning one; default: the current time, or, when the ``ws_*``
             tools found are those of the emulated site that the environment's

@@ -67,7 +67,7 @@ class WorkspaceInfo(FrozenModel):
 
     Fields the tool did not print are ``None``. Times are aware, with the fixed UTC offset
     of the cluster zone at that moment (see
-    :mod:`taurus_datamover.parsers.ctime` for the zone and DST rules).
+    :mod:`taurus_datamover.parsers.workspaces.ctime` for the zone and DST rules).
 
     * ``id``: the id exactly as printed (``id:``/``Id:``); it may be truncated or be the full
       ``user-name`` (admins), so use ``name`` to address the workspace.

@@ -26,7 +26,6 @@ from taurus_datamover.models.workspaces import (
     ReleasedWorkspace,
     WorkspaceInfo,
 )
-from taurus_datamover.parsers.ctime import format_ctime, parse_ctime
 from taurus_datamover.parsers.workspaces import (
     is_not_found_message,
     parse_ws_allocate,
@@ -38,6 +37,7 @@ from taurus_datamover.parsers.workspaces import (
     parse_ws_restore_list,
     workspace_error_message,
 )
+from taurus_datamover.parsers.workspaces.ctime import format_ctime, parse_ctime
 
 UTC = timezone.utc
 BERLIN = ZoneInfo("Europe/Berlin")

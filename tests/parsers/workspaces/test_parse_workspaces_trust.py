@@ -25,7 +25,7 @@ from taurus_datamover.parsers.workspaces import (
     parse_ws_restore_list,
     parse_ws_stat,
 )
-from taurus_datamover.parsers.ws_common import NAME_PATTERN, derive_name
+from taurus_datamover.parsers.workspaces.common import NAME_PATTERN, derive_name
 
 UTC = timezone.utc
 NOW = datetime(2026, 11, 24, 21, 0, tzinfo=UTC)

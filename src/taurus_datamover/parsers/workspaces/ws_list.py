@@ -43,8 +43,7 @@ from typing import Any
 
 from taurus_datamover.errors import ParseError
 from taurus_datamover.models.workspaces import WorkspaceInfo, WorkspaceState
-from taurus_datamover.parsers.ctime import local_zone, parse_ctime
-from taurus_datamover.parsers.ws_common import (
+from taurus_datamover.parsers.workspaces.common import (
     NAME_PATTERN,
     aware_now,
     derive_name,
@@ -55,6 +54,7 @@ from taurus_datamover.parsers.ws_common import (
     refuse_repeated_paths,
     released_id_of,
 )
+from taurus_datamover.parsers.workspaces.ctime import local_zone, parse_ctime
 
 __all__ = ["confirm_with_terse", "listing_generation", "parse_ws_list", "parse_ws_list_short"]
 

@@ -41,10 +41,10 @@ _ONE_DAY = timedelta(days=1)
 def local_zone() -> tzinfo:
     """The zone of this machine with its DST rules: ``$TZ`` read as glibc reads it (a
     zone file, else a POSIX TZ string: ``UTC+3`` is three hours *west*), else
-    ``/etc/localtime``; see :mod:`taurus_datamover.posix_tz`. A ``TZ`` that cannot be read
+    ``/etc/localtime``; see :mod:`taurus_datamover.parsers.workspaces.posix_tz`. A ``TZ`` that cannot be read
     is a ``TimeZoneError`` (a ``ValueError``), never UTC.
     """
-    from taurus_datamover.posix_tz import zone_from_environment
+    from taurus_datamover.parsers.workspaces.posix_tz import zone_from_environment
 
     return zone_from_environment()
 

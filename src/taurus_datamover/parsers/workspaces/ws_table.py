@@ -25,8 +25,7 @@ from typing import Any
 
 from taurus_datamover.errors import ParseError
 from taurus_datamover.models.workspaces import WorkspaceInfo, WorkspaceState
-from taurus_datamover.parsers.ctime import local_zone, parse_ctime
-from taurus_datamover.parsers.ws_common import (
+from taurus_datamover.parsers.workspaces.common import (
     MAX_DAYS,
     aware_now,
     derive_name,
@@ -36,6 +35,7 @@ from taurus_datamover.parsers.ws_common import (
     refuse_repeated_paths,
     released_id_of,
 )
+from taurus_datamover.parsers.workspaces.ctime import local_zone, parse_ctime
 
 __all__ = ["parse_ws_list_table"]
 

@@ -27,8 +27,8 @@ from typing import Any
 
 from taurus_datamover.errors import ParseError
 from taurus_datamover.models.workspaces import ReleasedWorkspace
-from taurus_datamover.parsers.ctime import local_zone, parse_ctime
-from taurus_datamover.parsers.ws_common import numbered_lines, parse_days_hours
+from taurus_datamover.parsers.workspaces.common import numbered_lines, parse_days_hours
+from taurus_datamover.parsers.workspaces.ctime import local_zone, parse_ctime
 
 __all__ = ["parse_ws_restore_list"]
 

@@ -7,7 +7,7 @@ such as v1's ``Error: no such filesystem.`` on stdout, is a ``ParseError``.
 from __future__ import annotations
 
 from taurus_datamover.errors import ParseError
-from taurus_datamover.parsers.ws_common import numbered_lines
+from taurus_datamover.parsers.workspaces.common import numbered_lines
 
 __all__ = ["parse_ws_find"]
 

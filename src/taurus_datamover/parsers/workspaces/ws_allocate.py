@@ -21,7 +21,7 @@ import re
 
 from taurus_datamover.errors import ParseError
 from taurus_datamover.models.workspaces import AllocationAction, AllocationResult
-from taurus_datamover.parsers.ws_common import (
+from taurus_datamover.parsers.workspaces.common import (
     numbered_lines,
     split_diagnostic,
     strip_ansi,
