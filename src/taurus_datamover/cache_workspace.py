@@ -112,7 +112,7 @@ class CacheWorkspace:
     @property
     def cache_dir(self) -> str:
         """The workspace directory as text (the original package's attribute)."""
-        return self._info.path
+        return str(self._info.path)
 
     @property
     def filesystem(self) -> str | None:

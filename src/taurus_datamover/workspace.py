@@ -201,7 +201,7 @@ class AllocatedWorkspace(WorkspaceInfo):
     def info(self) -> WorkspaceInfo:
         """The plain :class:`WorkspaceInfo` (bound to the same owner)."""
         fields = {key: value for key, value in self if key != "allocation"}
-        return WorkspaceInfo(**fields).bind(self._owner)
+        return WorkspaceInfo(**fields).bind(getattr(self, "_owner", None))
 
 
 class Workspace(ToolSet):
@@ -586,8 +586,8 @@ class Workspace(ToolSet):
 
     def _allocated(self, name: str, filesystem: str | None, result: AllocationResult) -> AllocatedWorkspace:
         """The listed state of the workspace at ``result.path``, with ``result`` attached."""
-        path = result.path.rstrip("/")
-        listed = [info for info in self.list(filesystem) if info.path.rstrip("/") == path]
+        path = result.path
+        listed = [info for info in self.list(filesystem) if info.path == path]
         info = listed[0] if listed else self.get(name, filesystem)
         fields = dict(info)
         allocated = AllocatedWorkspace(**fields, allocation=result).bind(self)

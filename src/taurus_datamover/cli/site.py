@@ -200,7 +200,7 @@ def run_demo(ctx: Context) -> int:
 
         step("ws list", "the workspaces and their remaining time")
         infos = ws.list(all_filesystems=True)
-        rows = [(i.name, i.filesystem or "-", remaining(i), when(i.expires), i.path) for i in infos]
+        rows = [(i.name, i.filesystem or "-", remaining(i), when(i.expires), str(i.path)) for i in infos]
         print_table(("NAME", "FILESYSTEM", "REMAINING", "EXPIRES", "PATH"), rows)
         mine = ws.get(DEMO_WORKSPACE, info.filesystem)
         print(

@@ -92,7 +92,7 @@ def _workspace_rows(infos: Sequence[WorkspaceInfo]) -> list[tuple[str, ...]]:
             remaining(i),
             when(i.expires),
             "-" if i.extensions_left is None else str(i.extensions_left),
-            i.path,
+            str(i.path),
         )
         for i in infos
     ]

@@ -1,28 +1,32 @@
 """What the hpc-workspace tools report: workspaces, file systems, released workspaces,
 allocation results.
 
-All models are frozen. Those returned by the object API are *bound* to the ``Workspace``
-that produced them (see :class:`~taurus_datamover.models.base.FrozenModel`), which gives
-them methods such as ``info.extend(30)``; the owner must follow :class:`WorkspaceOwner`.
+All models are plain frozen pydantic models; paths are :class:`~pathlib.Path` (strings
+in JSON). Those returned by the object API are *bound* to the ``Workspace`` that produced
+them (``model.bind(owner)``), which gives them methods such as ``info.extend(30)``; the
+owner must follow :class:`WorkspaceOwner`. A model a parser made alone is unbound, and
+those methods raise ``UnboundModelError``.
 
 Note the two meanings of "owner": the *field* ``owner`` is the user name that owns the
-workspace on the cluster; the private ``_owner`` is the Python object that listed it.
+workspace on the cluster; the slot ``_owner`` is the Python object that listed it.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from enum import Enum
-from typing import Protocol, cast
+from pathlib import Path
+from typing import Any, Protocol, TypeVar, cast
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from taurus_datamover.errors import WorkspaceError
-from taurus_datamover.models.base import FrozenModel
+from taurus_datamover.models.base import UnboundModelError
 
 __all__ = [
     "AllocationAction",
     "AllocationResult",
+    "BoundModel",
     "FilesystemInfo",
     "ReleasedWorkspace",
     "WorkspaceInfo",
@@ -32,6 +36,7 @@ __all__ = [
 ]
 
 _DAY_SECONDS = 86400.0
+_ModelT = TypeVar("_ModelT", bound="BoundModel")
 
 
 class WorkspaceOwner(Protocol):
@@ -54,6 +59,30 @@ class WorkspaceOwner(Protocol):
         ...
 
 
+class BoundModel(BaseModel):
+    """A frozen model that may remember the object that listed it, in the slot ``_owner``.
+
+    A slot, not a field or a private attribute: pydantic's own ``==``, hash, dump and copy
+    ignore it, and validating many models pays nothing for it (a copy is unbound).
+    """
+
+    __slots__ = ("_owner",)
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def bind(self: _ModelT, owner: Any) -> _ModelT:
+        """Attach ``owner`` (the Workspace that listed this) and return this model."""
+        object.__setattr__(self, "_owner", owner)
+        return self
+
+    def _require_owner(self) -> Any:
+        owner = getattr(self, "_owner", None)
+        if owner is None:
+            raise UnboundModelError(
+                f"{type(self).__name__} is not bound to a Workspace; call .bind(owner) or get it from the object API"
+            )
+        return owner
+
+
 class WorkspaceState(str, Enum):
     """Where a listed workspace stands: in use, past its expiry, or released by its owner."""
 
@@ -62,12 +91,12 @@ class WorkspaceState(str, Enum):
     RELEASED = "released"
 
 
-class WorkspaceInfo(FrozenModel):
+class WorkspaceInfo(BoundModel):
     """One workspace as ``ws_list`` prints it (v1 or v2; normal, terse or verbose form).
 
     Fields the tool did not print are ``None``. Times are aware, with the fixed UTC offset
     of the cluster zone at that moment (see
-    :mod:`taurus_datamover.parsers.workspaces.ctime` for the zone and DST rules).
+    :mod:`~taurus_datamover.parsers.workspaces.ctime` for the zone and DST rules).
 
     * ``id``: the id exactly as printed (``id:``/``Id:``); it may be truncated or be the full
       ``user-name`` (admins), so use ``name`` to address the workspace.
@@ -95,7 +124,7 @@ class WorkspaceInfo(FrozenModel):
     id: str
     name: str
     owner: str | None = None
-    path: str
+    path: Path
     filesystem: str | None = None
     created: datetime | None = None
     expires: datetime | None = None
@@ -188,7 +217,7 @@ class WorkspaceInfo(FrozenModel):
         return self._acting_on("look up").get(self.name, filesystem=self.filesystem)
 
 
-class WorkspaceStat(FrozenModel):
+class WorkspaceStat(BoundModel):
     """What v2 ``ws_stat NAME`` counts in a workspace.
 
     * ``id``: as printed (``<user>-<name>``, the DB id); ``name``/``owner`` as for
@@ -199,7 +228,7 @@ class WorkspaceStat(FrozenModel):
     id: str
     name: str
     owner: str | None = None
-    path: str
+    path: Path
     files: int | None = None
     softlinks: int | None = None
     directories: int | None = None
@@ -209,7 +238,7 @@ class WorkspaceStat(FrozenModel):
     extra: dict[str, str] = Field(default_factory=dict)
 
 
-class FilesystemInfo(FrozenModel):
+class FilesystemInfo(BoundModel):
     """A workspace file system from ``ws_list -l``/``-L`` or ``ws_find -l``.
 
     ``is_default`` is what ``ws_allocate`` uses without ``-F``: the entry marked
@@ -229,7 +258,7 @@ class FilesystemInfo(FrozenModel):
     comment: str | None = None
 
 
-class ReleasedWorkspace(FrozenModel):
+class ReleasedWorkspace(BoundModel):
     """A released or expired workspace as ``ws_restore -l`` prints it.
 
     * ``id``: the timestamped id (``user-name-1700000000``), what ``ws_restore`` takes.
@@ -271,7 +300,7 @@ class AllocationAction(str, Enum):
     EXTENDED = "extended"
 
 
-class AllocationResult(FrozenModel):
+class AllocationResult(BoundModel):
     """What ``ws_allocate`` or ``ws_extend`` reported.
 
     * ``path``: the workspace directory (stdout).
@@ -286,7 +315,7 @@ class AllocationResult(FrozenModel):
     * ``other``: stderr lines of no known shape, kept verbatim.
     """
 
-    path: str
+    path: Path
     action: AllocationAction | None = None
     remaining_extensions: int | None = None
     remaining_days: int | None = None

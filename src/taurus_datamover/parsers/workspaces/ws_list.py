@@ -37,24 +37,26 @@ The v2 ``-T`` table is read by :func:`~.ws_table.parse_ws_list_table`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone, tzinfo
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from taurus_datamover.errors import ParseError
-from taurus_datamover.models.workspaces import WorkspaceInfo, WorkspaceState
+from taurus_datamover.models.workspaces import WorkspaceInfo
 from taurus_datamover.parsers.workspaces.common import (
     NAME_PATTERN,
+    Listing,
     aware_now,
-    derive_name,
-    implausible_entry,
+    ctime_at,
+    listed_workspace,
     numbered_lines,
     parse_days_hours,
     parse_whole_number,
     refuse_repeated_paths,
-    released_id_of,
+    split_lines,
 )
-from taurus_datamover.parsers.workspaces.ctime import local_zone, parse_ctime
+from taurus_datamover.parsers.workspaces.ctime import local_zone
 
 __all__ = ["confirm_with_terse", "listing_generation", "parse_ws_list", "parse_ws_list_short"]
 
@@ -64,16 +66,97 @@ _ID = r"[A-Za-z0-9._-]*"
 _HEADER = re.compile(rf"(id|Id):(?: ({_ID}))?")
 _KEY_WIDTH = 21
 _ENTRY = re.compile(r"([a-z][a-z ]*[a-z]) *:(?: (.*))?")
+_COMPLETE_AT = "available extensions"
+_REQUIRED = ("workspace directory", "remaining time", _COMPLETE_AT)
+#: Keys only the full (not terse) form prints, and the ones it always prints then.
+_FULL_ONLY = frozenset(
+    {"comment", "creation time", "expiration date", "expiration time", "expired time"}
+    | {"release time", "filesystem name"}
+)
+_SAID_EXPIRED = frozenset({"expired", "released"})
+
+
+def _text(value: str, zone: tzinfo, where: tuple[int, str]) -> Any:
+    return value
+
+
+def _optional(value: str, zone: tzinfo, where: tuple[int, str]) -> Any:
+    return value or None
+
+
+def _whole(value: str, zone: tzinfo, where: tuple[int, str]) -> Any:
+    number = parse_whole_number(value)
+    if number is None:
+        raise ParseError("expected a whole number (ASCII digits)", lineno=where[0], line=where[1])
+    return number
+
+
+def _time(value: str, zone: tzinfo, where: tuple[int, str]) -> Any:
+    return ctime_at(value, zone, *where)
+
+
+def _days_hours(value: str, zone: tzinfo, where: tuple[int, str]) -> Any:
+    remaining = parse_days_hours(value)
+    if remaining is None:
+        raise ParseError(
+            "expected `N days, M hours` (ASCII digits, at most a million days)",
+            lineno=where[0],
+            line=where[1],
+        )
+    return remaining
+
+
+def _remaining(value: str, zone: tzinfo, where: tuple[int, str]) -> Any:
+    """The tool's text, once it is ``expired``/``released`` or a days-and-hours time."""
+    if value not in _SAID_EXPIRED:
+        _days_hours(value, zone, where)
+    return value
+
+
+_Read = Callable[[str, tzinfo, tuple[int, str]], Any]
+# key as printed -> (field, reader of its value)
+_KEYS: dict[str, tuple[str, _Read]] = {
+    "workspace directory": ("path", _text),
+    "remaining time": ("remaining_text", _remaining),
+    "comment": ("comment", _text),
+    "creation time": ("created", _time),
+    "expiration date": ("expires", _time),
+    "expiration time": ("expires", _time),
+    "expired time": ("expired_at", _time),
+    "release time": ("released_at", _time),
+    "group": ("group", _optional),
+    "filesystem name": ("filesystem", _text),
+    "available extensions": ("extensions_left", _whole),
+    "acctcode": ("acctcode", _optional),
+    "reminder": ("reminder", _time),
+    "mailaddress": ("mail", _optional),
+    "permissions": ("permissions", _text),
+    "until deletion": ("until_deletion", _days_hours),
+}
 
 
 @dataclass(frozen=True)
 class _Layout:
-    """How one generation prints a block."""
+    """How one generation prints a block; ``prefixes`` maps the exact start of a known
+    key's line (indent, key padded to the colon) to the key, so one look-up reads it."""
 
     generation: int
     indent: str
     order: tuple[str, ...]
     after_comment: frozenset[str]
+    expires_key: str
+    prefixes: dict[str, str] = field(init=False)
+    places: dict[str, tuple[int, ...]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        pad = _KEY_WIDTH
+        object.__setattr__(self, "prefixes", {f"{self.indent}{key:<{pad}}:": key for key in self.order})
+        places = {key: tuple(i for i, k in enumerate(self.order) if k == key) for key in self.order}
+        object.__setattr__(self, "places", places)
+
+    @property
+    def width(self) -> int:
+        return len(self.indent) + _KEY_WIDTH + 1
 
 
 _V1 = _Layout(
@@ -94,6 +177,7 @@ _V1 = _Layout(
         "mailaddress",
     ),
     after_comment=frozenset({"creation time"}),
+    expires_key="expiration date",
 )
 _V2 = _Layout(
     generation=2,
@@ -115,46 +199,18 @@ _V2 = _Layout(
         "permissions",
     ),
     after_comment=frozenset({"creation time", "expiration time"}),
+    expires_key="expiration time",
 )
 _LAYOUTS = {"id": _V1, "Id": _V2}
-_COMPLETE_AT = "available extensions"
-_REQUIRED = ("workspace directory", "remaining time", _COMPLETE_AT)
-#: Keys only the full (not terse) form prints, and the ones it always prints then.
-_FULL_ONLY = frozenset(
-    {"comment", "creation time", "expiration date", "expiration time", "expired time"}
-    | {"release time", "filesystem name"}
-)
-
-# key as printed -> (field, kind)
-_KEYS: dict[str, tuple[str, str]] = {
-    "workspace directory": ("path", "text"),
-    "remaining time": ("remaining_text", "remaining"),
-    "comment": ("comment", "text"),
-    "creation time": ("created", "time"),
-    "expiration date": ("expires", "time"),
-    "expiration time": ("expires", "time"),
-    "expired time": ("expired_at", "time"),
-    "release time": ("released_at", "time"),
-    "group": ("group", "optional"),
-    "filesystem name": ("filesystem", "text"),
-    "available extensions": ("extensions_left", "int"),
-    "acctcode": ("acctcode", "optional"),
-    "reminder": ("reminder", "time"),
-    "mailaddress": ("mail", "optional"),
-    "permissions": ("permissions", "text"),
-    "until deletion": ("until_deletion", "days_hours"),
-}
-_SAID_EXPIRED = frozenset({"expired", "released"})
 
 
 def listing_generation(text: str) -> int | None:
     """1 or 2 when ``text`` is a ``ws_list`` block listing of that generation (its first
     header is ``id:`` or ``Id:``), else None (empty, ``-s``, ``-T`` or other text)."""
-    for _lineno, raw in numbered_lines(text):
-        if not raw.strip():
-            continue
-        header = _HEADER.fullmatch(raw.rstrip(" "))
-        return _LAYOUTS[header.group(1)].generation if header is not None else None
+    for raw in split_lines(text):
+        if raw.strip():
+            header = _HEADER.fullmatch(raw.rstrip(" "))
+            return _LAYOUTS[header.group(1)].generation if header is not None else None
     return None
 
 
@@ -181,105 +237,167 @@ def parse_ws_list(
     Raises:
         ParseError: a line that does not fit the layout (with its number and text).
     """
-    reader = _Reader(tz if tz is not None else local_zone(), aware_now(now), user, group_listing)
-    for lineno, raw in numbered_lines(text):
-        reader.line(lineno, raw)
-    return reader.finish()
-
-
-class _Reader:
-    """The state of one listing: its generation, the finished blocks, the open one."""
-
-    def __init__(self, zone: tzinfo, now: datetime, user: str | None, group: bool) -> None:
-        self.zone = zone
-        self.now = now
-        self.user = user
-        self.group = group
-        self.layout: _Layout | None = None
-        self.result: list[WorkspaceInfo] = []
-        self.block: _Block | None = None
-
-    def line(self, lineno: int, raw: str) -> None:
-        block = self.block
-        if block is not None and block.in_comment:
-            if not self._ends_comment(raw):
-                block.comment_lines.append(raw)
-                return
-            block.close_comment()
+    zone = tz if tz is not None else local_zone()
+    listing = Listing(aware_now(now), user, group_listing)
+    lines = split_lines(text)
+    result: list[WorkspaceInfo] = []
+    layout: _Layout | None = None
+    index = 0
+    while index < len(lines):
+        raw = lines[index]
         if not raw.strip():
-            return
+            index += 1
+            continue
         header = _HEADER.fullmatch(raw.rstrip(" "))
-        if header is not None:
-            self._start(header, lineno, raw)
-            return
-        if block is None or self.layout is None:
-            raise ParseError(_why_not(raw), lineno=lineno, line=raw)
-        key, value = self._entry(raw, lineno)
-        block.add(key, value, self.zone, lineno, raw)
+        if header is None:
+            raise ParseError(_why_not(raw), lineno=index + 1, line=raw)
+        layout = layout or _LAYOUTS[header.group(1)]
+        if _LAYOUTS[header.group(1)] is not layout:
+            raise _mixed(index, raw)
+        info, index = _read_block(lines, index, header.group(2) or "", layout, zone, listing)
+        result.append(info)
+    return refuse_repeated_paths(result)
 
-    def _start(self, header: re.Match[str], lineno: int, raw: str) -> None:
-        layout = _LAYOUTS[header.group(1)]
-        if self.layout is None:
-            self.layout = layout
-        elif layout is not self.layout:
-            raise ParseError(
-                "an `id:` and an `Id:` header in one listing (v1 and v2 layouts mixed)",
-                lineno=lineno,
-                line=raw,
-            )
-        if self.block is not None:
-            if not self.block.complete:
+
+def _mixed(index: int, raw: str) -> ParseError:
+    return ParseError(
+        "an `id:` and an `Id:` header in one listing (v1 and v2 layouts mixed)",
+        lineno=index + 1,
+        line=raw,
+    )
+
+
+def _read_block(
+    lines: list[str], start: int, shown_id: str, layout: _Layout, zone: tzinfo, listing: Listing
+) -> tuple[WorkspaceInfo, int]:
+    """The workspace whose header is ``lines[start]``, and the index of the next header.
+
+    Keys come in the tools' fixed order; a key out of order, or twice, is a ``ParseError``,
+    unknown keys (newer tools) go to ``extra``.
+    """
+    head = (start + 1, lines[start])
+    prefixes, places, width = layout.prefixes, layout.places, layout.width
+    fields: dict[str, Any] = {}
+    extra: dict[str, str] = {}
+    seen: set[str] = set()
+    position = -1
+    index = start + 1
+    while index < len(lines):
+        raw = lines[index]
+        key = prefixes.get(raw[:width])
+        if key is None or (len(raw) > width and raw[width] != " "):
+            if not raw.strip():
+                index += 1
+                continue
+            header = _HEADER.fullmatch(raw.rstrip(" "))
+            if header is not None:
+                if _COMPLETE_AT in seen:
+                    break
+                if _LAYOUTS[header.group(1)] is not layout:
+                    raise _mixed(index, raw)
                 raise ParseError(
-                    f"a block cannot begin here: the block of line {self.block.lineno} has "
-                    f"no `{_COMPLETE_AT}` yet (a header inside a block is no new workspace)",
-                    lineno=lineno,
+                    f"a block cannot begin here: the block of line {start + 1} has no "
+                    f"`{_COMPLETE_AT}` yet (a header inside a block is no new workspace)",
+                    lineno=index + 1,
                     line=raw,
                 )
-            self.result.append(self.block.finish(self.now, self.user, self.group))
-        self.block = _Block(header.group(2) or "", lineno, raw, layout)
-
-    def _entry(self, raw: str, lineno: int) -> tuple[str, str]:
-        """``(key, value)`` of a line in the exact layout of this listing's generation."""
-        assert self.layout is not None
-        indent = self.layout.indent
-        body = raw[len(indent) :]
-        entry = _ENTRY.fullmatch(body) if raw.startswith(indent) else None
-        if entry is None or body[:1] == " " or not _padded(body, entry.group(1)):
+            key = _unknown_key(layout, raw, index)
+            if key in extra:
+                raise ParseError(f"{key!r} given twice", lineno=index + 1, line=raw)
+            extra[key] = raw[raw.index(":", len(layout.indent)) + 2 :]
+            index += 1
+            continue
+        for place in places[key]:
+            if place > position:
+                position = place
+                break
+        else:
             raise ParseError(
-                f"not a `key : value` line of a v{self.layout.generation} ws_list block "
-                f"({len(indent)} blanks, key padded to {_KEY_WIDTH} columns)",
-                lineno=lineno,
+                f"{key!r} out of the tools' order (after {layout.order[position]!r}): "
+                "not a line the tool printed for this block",
+                lineno=index + 1,
                 line=raw,
             )
-        return entry.group(1), entry.group(2) or ""
+        seen.add(key)
+        value = raw[width + 1 :]
+        name, read = _KEYS[key]
+        if key == "comment":
+            value, index = _comment(lines, index, value, layout, head)
+            fields[name] = value
+            continue
+        converted = read(value, zone, (index + 1, raw))
+        if name in fields and fields[name] != converted:
+            raise ParseError(f"{key!r} given twice with different values", lineno=index + 1, line=raw)
+        fields[name] = converted
+        index += 1
+    return _finish(shown_id, fields, extra, seen, layout, listing, head), index
 
-    def _ends_comment(self, raw: str) -> bool:
-        """True for the first line after a comment that the tools print themselves."""
-        assert self.layout is not None
-        try:
-            key, _value = self._entry(raw, 0)
-        except ParseError:
-            return False
-        return key in self.layout.after_comment
 
-    def finish(self) -> list[WorkspaceInfo]:
-        block = self.block
-        if block is not None:
-            if block.in_comment:
-                raise ParseError(
-                    "the listing ends inside a comment (no `creation time` after it)",
-                    lineno=block.lineno,
-                    line=block.line,
-                )
-            if not block.complete:
-                raise ParseError(
-                    f"the last block has no `{_COMPLETE_AT}` line (the listing is cut off)",
-                    lineno=block.lineno,
-                    line=block.line,
-                )
-            self.result.append(block.finish(self.now, self.user, self.group))
-            self.block = None
-        return refuse_repeated_paths(self.result)
+def _unknown_key(layout: _Layout, raw: str, index: int) -> str:
+    """The key of a ``key : value`` line in the exact layout whose key this library does
+    not know (else a ``ParseError``: the line is no line of a block)."""
+    indent = layout.indent
+    body = raw[len(indent) :]
+    entry = _ENTRY.fullmatch(body) if raw.startswith(indent) else None
+    if entry is None or body[:1] == " " or not _padded(body, entry.group(1)):
+        raise ParseError(
+            f"not a `key : value` line of a v{layout.generation} ws_list block "
+            f"({len(indent)} blanks, key padded to {_KEY_WIDTH} columns)",
+            lineno=index + 1,
+            line=raw,
+        )
+    return entry.group(1)
+
+
+def _comment(lines: list[str], index: int, first: str, layout: _Layout, head: tuple[int, str]) -> tuple[str, int]:
+    """The comment starting on ``lines[index]`` and the index of the line that ends it.
+
+    Every line up to the first one the tools print after a comment (``creation time``,
+    v2 also ``expiration time``, in the exact layout) belongs to the comment.
+    """
+    width = layout.width
+    for end in range(index + 1, len(lines)):
+        raw = lines[end]
+        if layout.prefixes.get(raw[:width]) in layout.after_comment and (len(raw) == width or raw[width] == " "):
+            return "\n".join([first, *lines[index + 1 : end]]), end
+    raise ParseError("the listing ends inside a comment (no `creation time` after it)", lineno=head[0], line=head[1])
+
+
+def _finish(
+    shown_id: str,
+    fields: dict[str, Any],
+    extra: dict[str, str],
+    seen: set[str],
+    layout: _Layout,
+    listing: Listing,
+    head: tuple[int, str],
+) -> WorkspaceInfo:
+    lineno, line = head
+    if _COMPLETE_AT not in seen:
+        raise ParseError(
+            f"the last block has no `{_COMPLETE_AT}` line (the listing is cut off)", lineno=lineno, line=line
+        )
+    for key in _REQUIRED:
+        if key not in seen:
+            raise ParseError(f"workspace block without a `{key}` line", lineno=lineno, line=line)
+    if not seen.isdisjoint(_FULL_ONLY) and not (layout.expires_key in seen and "filesystem name" in seen):
+        raise ParseError(
+            f"a full workspace block must have `{layout.expires_key}` and `filesystem name`",
+            lineno=lineno,
+            line=line,
+        )
+    said: str = fields["remaining_text"]
+    fields["extra"] = extra
+    return listed_workspace(
+        shown_id,
+        fields.pop("path"),
+        fields,
+        listing,
+        remaining=None if "expires" in fields else parse_days_hours(said),
+        said=said,
+        until_deletion=fields.pop("until_deletion", None),
+        where=head,
+    )
 
 
 def _padded(body: str, key: str) -> bool:
@@ -296,161 +414,6 @@ def _why_not(raw: str) -> str:
     if raw[:1] in (" ", "\t"):
         return "a `key : value` line before the first block header"
     return "not a ws_list block header (`id: ...` / `Id: ...`)"
-
-
-class _Block:
-    """The lines of one workspace, in the layout's order."""
-
-    def __init__(self, shown_id: str, lineno: int, line: str, layout: _Layout) -> None:
-        self.shown_id = shown_id
-        self.lineno = lineno
-        self.line = line
-        self.layout = layout
-        self.position = -1
-        self.fields: dict[str, Any] = {}
-        self.extra: dict[str, str] = {}
-        self.seen: set[str] = set()
-        self.in_comment = False
-        self.comment_lines: list[str] = []
-
-    @property
-    def complete(self) -> bool:
-        return _COMPLETE_AT in self.seen
-
-    def add(self, key: str, value: str, zone: tzinfo, lineno: int, raw: str) -> None:
-        spec = _KEYS.get(key)
-        if spec is None or key not in self.layout.order:
-            if key in self.extra:
-                raise ParseError(f"{key!r} given twice", lineno=lineno, line=raw)
-            self.extra[key] = value
-            return
-        self._advance(key, lineno, raw)
-        field, kind = spec
-        converted = _convert(kind, value, zone, lineno, raw)
-        if field in self.fields and self.fields[field] != converted:
-            raise ParseError(f"{key!r} given twice with different values", lineno=lineno, line=raw)
-        self.fields[field] = converted
-        if key == "comment":
-            self.in_comment = True
-            self.comment_lines = [value]
-
-    def _advance(self, key: str, lineno: int, raw: str) -> None:
-        """Move to ``key``'s place in the fixed order; a key out of order is refused."""
-        order = self.layout.order
-        for index in range(self.position + 1, len(order)):
-            if order[index] == key:
-                self.position = index
-                self.seen.add(key)
-                return
-        raise ParseError(
-            f"{key!r} out of the tools' order (after {order[self.position]!r}): "
-            "not a line the tool printed for this block",
-            lineno=lineno,
-            line=raw,
-        )
-
-    def close_comment(self) -> None:
-        self.fields["comment"] = "\n".join(self.comment_lines)
-        self.in_comment = False
-
-    def finish(self, now: datetime, user: str | None, group: bool) -> WorkspaceInfo:
-        for key in _REQUIRED:
-            if key not in self.seen:
-                raise ParseError(f"workspace block without a `{key}` line", lineno=self.lineno, line=self.line)
-        full = self.seen & _FULL_ONLY
-        expires_key = "expiration date" if self.layout.generation == 1 else "expiration time"
-        if full and not {expires_key, "filesystem name"} <= self.seen:
-            raise ParseError(
-                f"a full workspace block must have `{expires_key}` and `filesystem name`",
-                lineno=self.lineno,
-                line=self.line,
-            )
-        fields = self.fields
-        path: str = fields["path"]
-        why = implausible_entry(self.shown_id, path, user, group, "until deletion" in self.seen)
-        if why is not None:
-            raise ParseError(why, lineno=self.lineno, line=self.line)
-        name, owner = derive_name(self.shown_id, path, user, group_listing=group)
-        state_fields = _state(self.shown_id, path, fields, self.seen, now)
-        remaining_text: str | None = fields.get("remaining_text")
-        expires: datetime | None = fields.get("expires")
-        remaining: timedelta | None = None
-        if expires is not None:
-            remaining = expires.astimezone(timezone.utc) - now.astimezone(timezone.utc)
-        elif remaining_text is not None:
-            remaining = parse_days_hours(remaining_text)
-        said_expired = remaining_text in _SAID_EXPIRED
-        expired = said_expired or (remaining is not None and remaining < timedelta(0))
-        if state_fields["state"] is WorkspaceState.ACTIVE and expired:
-            state_fields["state"] = WorkspaceState.EXPIRED
-        try:
-            return WorkspaceInfo(
-                id=self.shown_id,
-                name=name,
-                owner=owner,
-                remaining=remaining,
-                expired=expired,
-                extra=self.extra,
-                **fields,
-                **state_fields,
-            )
-        except OverflowError:
-            raise ParseError("a time out of range", lineno=self.lineno, line=self.line) from None
-
-
-def _state(shown_id: str, path: str, fields: dict[str, Any], seen: set[str], now: datetime) -> dict[str, Any]:
-    """``state``, ``removed``, ``released_id``, ``restorable_until`` of a block.
-
-    A block is ``removed`` (listed by v2 ``-e`` from the deleted area) when it has
-    ``until deletion`` (see :func:`~.ws_common.released_id_of` for its id).
-    """
-    said = fields.get("remaining_text")
-    state = WorkspaceState.ACTIVE
-    if said == "released":
-        state = WorkspaceState.RELEASED
-    elif said == "expired":
-        state = WorkspaceState.EXPIRED
-    if "until deletion" not in seen:
-        return {"state": state}
-    until: timedelta = fields["until_deletion"]
-    try:
-        restorable_until = now + until
-    except OverflowError:
-        restorable_until = None
-    return {
-        "state": state,
-        "removed": True,
-        "released_id": released_id_of(shown_id, path),
-        "restorable_until": restorable_until,
-    }
-
-
-def _convert(kind: str, value: str, zone: tzinfo, lineno: int, raw: str) -> Any:
-    """The value of a known key in its field's type (ParseError naming the line if not)."""
-    if kind == "text":
-        return value
-    if kind == "optional":
-        return value or None
-    if kind == "int":
-        number = parse_whole_number(value)
-        if number is None:
-            raise ParseError("expected a whole number (ASCII digits)", lineno=lineno, line=raw)
-        return number
-    if kind == "time":
-        try:
-            return parse_ctime(value, zone)
-        except ValueError as exc:
-            raise ParseError(str(exc), lineno=lineno, line=raw) from None
-    if kind == "remaining" and value in _SAID_EXPIRED:
-        return value
-    remaining = parse_days_hours(value)
-    if remaining is None:
-        raise ParseError(
-            "expected `N days, M hours` (ASCII digits, at most a million days)",
-            lineno=lineno,
-            line=raw,
-        )
-    return value if kind == "remaining" else remaining
 
 
 def confirm_with_terse(infos: list[WorkspaceInfo], terse: list[WorkspaceInfo]) -> list[WorkspaceInfo]:
@@ -471,7 +434,7 @@ def confirm_with_terse(infos: list[WorkspaceInfo], terse: list[WorkspaceInfo]) -
     """
 
     def key(info: WorkspaceInfo) -> tuple[str, str]:
-        return (info.path.rstrip("/"), info.id)
+        return (str(info.path), info.id)
 
     full_keys = sorted(key(info) for info in infos)
     terse_keys = sorted(key(info) for info in terse)
@@ -488,7 +451,7 @@ def confirm_with_terse(infos: list[WorkspaceInfo], terse: list[WorkspaceInfo]) -
         why = _disagreement(info, by_key[key(info)])
         if why is not None:
             raise ParseError(
-                f"the full and the terse listing differ for {info.path!r} ({why}): a comment "
+                f"the full and the terse listing differ for {str(info.path)!r} ({why}): a comment "
                 "forging the lines after it, or a change between the two runs"
             )
     return infos
