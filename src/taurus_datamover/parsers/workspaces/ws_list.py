@@ -37,9 +37,8 @@ The v2 ``-T`` table is read by :func:`~.ws_table.parse_ws_list_table`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
 from taurus_datamover.errors import ParseError
@@ -50,7 +49,6 @@ from taurus_datamover.parsers.workspaces.common import (
     aware_now,
     ctime_at,
     listed_workspace,
-    numbered_lines,
     parse_days_hours,
     parse_whole_number,
     refuse_repeated_paths,
@@ -58,12 +56,13 @@ from taurus_datamover.parsers.workspaces.common import (
 )
 from taurus_datamover.parsers.workspaces.ctime import local_zone
 
-__all__ = ["confirm_with_terse", "listing_generation", "parse_ws_list", "parse_ws_list_short"]
+__all__ = ["HEADER", "listing_generation", "parse_ws_list"]
 
 #: An id as the tools print it: a name, ``user-name``, a timestamp, or empty (v2 HEAD
 #: prints the text after the last ``-``, which is empty for a name ending in ``-``).
 _ID = r"[A-Za-z0-9._-]*"
-_HEADER = re.compile(rf"(id|Id):(?: ({_ID}))?")
+#: The header line that starts a block.
+HEADER = re.compile(rf"(id|Id):(?: ({_ID}))?")
 _KEY_WIDTH = 21
 _ENTRY = re.compile(r"([a-z][a-z ]*[a-z]) *:(?: (.*))?")
 _COMPLETE_AT = "available extensions"
@@ -76,63 +75,47 @@ _FULL_ONLY = frozenset(
 _SAID_EXPIRED = frozenset({"expired", "released"})
 
 
-def _text(value: str, zone: tzinfo, where: tuple[int, str]) -> Any:
-    return value
+# key as printed -> (field, kind of value)
+_KEYS = {
+    "workspace directory": ("path", "text"),
+    "remaining time": ("remaining_text", "remaining"),
+    "comment": ("comment", "text"),
+    "creation time": ("created", "time"),
+    "expiration date": ("expires", "time"),
+    "expiration time": ("expires", "time"),
+    "expired time": ("expired_at", "time"),
+    "release time": ("released_at", "time"),
+    "group": ("group", "optional"),
+    "filesystem name": ("filesystem", "text"),
+    "available extensions": ("extensions_left", "int"),
+    "acctcode": ("acctcode", "optional"),
+    "reminder": ("reminder", "time"),
+    "mailaddress": ("mail", "optional"),
+    "permissions": ("permissions", "text"),
+    "until deletion": ("until_deletion", "days_hours"),
+}
 
 
-def _optional(value: str, zone: tzinfo, where: tuple[int, str]) -> Any:
-    return value or None
-
-
-def _whole(value: str, zone: tzinfo, where: tuple[int, str]) -> Any:
-    number = parse_whole_number(value)
-    if number is None:
-        raise ParseError("expected a whole number (ASCII digits)", lineno=where[0], line=where[1])
-    return number
-
-
-def _time(value: str, zone: tzinfo, where: tuple[int, str]) -> Any:
-    return ctime_at(value, zone, *where)
-
-
-def _days_hours(value: str, zone: tzinfo, where: tuple[int, str]) -> Any:
+def _convert(kind: str, value: str, zone: tzinfo, where: tuple[int, str]) -> Any:
+    """The value of a known key in its field's type (ParseError naming the line if not)."""
+    if kind == "text":
+        return value
+    if kind == "optional":
+        return value or None
+    if kind == "time":
+        return ctime_at(value, zone, *where)
+    if kind == "int":
+        number = parse_whole_number(value)
+        if number is None:
+            raise ParseError("expected a whole number (ASCII digits)", lineno=where[0], line=where[1])
+        return number
+    if kind == "remaining" and value in _SAID_EXPIRED:
+        return value
     remaining = parse_days_hours(value)
     if remaining is None:
-        raise ParseError(
-            "expected `N days, M hours` (ASCII digits, at most a million days)",
-            lineno=where[0],
-            line=where[1],
-        )
-    return remaining
-
-
-def _remaining(value: str, zone: tzinfo, where: tuple[int, str]) -> Any:
-    """The tool's text, once it is ``expired``/``released`` or a days-and-hours time."""
-    if value not in _SAID_EXPIRED:
-        _days_hours(value, zone, where)
-    return value
-
-
-_Read = Callable[[str, tzinfo, tuple[int, str]], Any]
-# key as printed -> (field, reader of its value)
-_KEYS: dict[str, tuple[str, _Read]] = {
-    "workspace directory": ("path", _text),
-    "remaining time": ("remaining_text", _remaining),
-    "comment": ("comment", _text),
-    "creation time": ("created", _time),
-    "expiration date": ("expires", _time),
-    "expiration time": ("expires", _time),
-    "expired time": ("expired_at", _time),
-    "release time": ("released_at", _time),
-    "group": ("group", _optional),
-    "filesystem name": ("filesystem", _text),
-    "available extensions": ("extensions_left", _whole),
-    "acctcode": ("acctcode", _optional),
-    "reminder": ("reminder", _time),
-    "mailaddress": ("mail", _optional),
-    "permissions": ("permissions", _text),
-    "until deletion": ("until_deletion", _days_hours),
-}
+        message = "expected `N days, M hours` (ASCII digits, at most a million days)"
+        raise ParseError(message, lineno=where[0], line=where[1])
+    return value if kind == "remaining" else remaining
 
 
 @dataclass(frozen=True)
@@ -209,7 +192,7 @@ def listing_generation(text: str) -> int | None:
     header is ``id:`` or ``Id:``), else None (empty, ``-s``, ``-T`` or other text)."""
     for raw in split_lines(text):
         if raw.strip():
-            header = _HEADER.fullmatch(raw.rstrip(" "))
+            header = HEADER.fullmatch(raw.rstrip(" "))
             return _LAYOUTS[header.group(1)].generation if header is not None else None
     return None
 
@@ -248,7 +231,7 @@ def parse_ws_list(
         if not raw.strip():
             index += 1
             continue
-        header = _HEADER.fullmatch(raw.rstrip(" "))
+        header = HEADER.fullmatch(raw.rstrip(" "))
         if header is None:
             raise ParseError(_why_not(raw), lineno=index + 1, line=raw)
         layout = layout or _LAYOUTS[header.group(1)]
@@ -289,7 +272,7 @@ def _read_block(
             if not raw.strip():
                 index += 1
                 continue
-            header = _HEADER.fullmatch(raw.rstrip(" "))
+            header = HEADER.fullmatch(raw.rstrip(" "))
             if header is not None:
                 if _COMPLETE_AT in seen:
                     break
@@ -320,12 +303,12 @@ def _read_block(
             )
         seen.add(key)
         value = raw[width + 1 :]
-        name, read = _KEYS[key]
+        name, kind = _KEYS[key]
         if key == "comment":
             value, index = _comment(lines, index, value, layout, head)
             fields[name] = value
             continue
-        converted = read(value, zone, (index + 1, raw))
+        converted = _convert(kind, value, zone, (index + 1, raw))
         if name in fields and fields[name] != converted:
             raise ParseError(f"{key!r} given twice with different values", lineno=index + 1, line=raw)
         fields[name] = converted
@@ -414,83 +397,3 @@ def _why_not(raw: str) -> str:
     if raw[:1] in (" ", "\t"):
         return "a `key : value` line before the first block header"
     return "not a ws_list block header (`id: ...` / `Id: ...`)"
-
-
-def confirm_with_terse(infos: list[WorkspaceInfo], terse: list[WorkspaceInfo]) -> list[WorkspaceInfo]:
-    """``infos`` (a full listing) once a terse listing of the same moment agrees with it.
-
-    ``ws_list -t`` prints no comment, so its entries carry no user text: every directory
-    of the full listing must be one of the terse listing's, with the same printed id, and
-    none may be missing. This catches what the layout alone cannot (a comment that holds a
-    whole well-formed entry). Order is not compared (v2 prints in no stable order).
-
-    The lines a full block prints after its comment (expiry, extensions) could come from
-    the comment too, so they must agree with what the terse entry prints: the same
-    extensions, and an expiry within the rounding of its remaining time.
-
-    Raises:
-        ParseError: an entry in one listing and not in the other, or one whose expiry or
-            extensions differ (the message names it).
-    """
-
-    def key(info: WorkspaceInfo) -> tuple[str, str]:
-        return (str(info.path), info.id)
-
-    full_keys = sorted(key(info) for info in infos)
-    terse_keys = sorted(key(info) for info in terse)
-    if full_keys != terse_keys:
-        extra = sorted(set(full_keys) - set(terse_keys))
-        missing = sorted(set(terse_keys) - set(full_keys))
-        raise ParseError(
-            "the full and the terse listing differ (a comment forging an entry, or a change "
-            f"between the two runs): only in the full one {extra}, only in the terse one "
-            f"{missing}"
-        )
-    by_key = {key(info): info for info in terse}
-    for info in infos:
-        why = _disagreement(info, by_key[key(info)])
-        if why is not None:
-            raise ParseError(
-                f"the full and the terse listing differ for {str(info.path)!r} ({why}): a comment "
-                "forging the lines after it, or a change between the two runs"
-            )
-    return infos
-
-
-#: How far an expiry may lie from a printed remaining time: the tools cut it to whole
-#: hours, v2 2.0.0 was seen 2 hours off its own expiry (a zone offset), and the two
-#: listings are a moment apart. A forged expiry that matters is days away.
-_ROUNDING = timedelta(hours=3)
-
-
-def _disagreement(full: WorkspaceInfo, terse: WorkspaceInfo) -> str | None:
-    """What of ``full`` the terse entry contradicts, or None."""
-    if (
-        full.extensions_left is not None
-        and terse.extensions_left is not None
-        and full.extensions_left != terse.extensions_left
-    ):
-        return f"{full.extensions_left} against {terse.extensions_left} extensions"
-    said = parse_days_hours(terse.remaining_text or "")
-    if said is not None and full.remaining is not None and abs(full.remaining - said) > _ROUNDING:
-        return f"an expiry {full.remaining} away against a remaining time of {terse.remaining_text!r}"
-    return None
-
-
-def parse_ws_list_short(text: str) -> list[str]:
-    """Parse ``ws_list -s`` (one name per line) into names, in printed order.
-
-    Blank lines are skipped (v2 HEAD prints an empty line for a name ending in ``-``: use
-    a block listing for those); a line that is not a workspace name (e.g. a block
-    listing's ``id: x``) is a ``ParseError``.
-    """
-    names: list[str] = []
-    for lineno, raw in numbered_lines(text):
-        name = raw.strip()
-        if not name:
-            continue
-        if not NAME_PATTERN.fullmatch(name):
-            hint = "; use parse_ws_list for block listings" if _HEADER.fullmatch(name) else ""
-            raise ParseError(f"not a workspace name{hint}", lineno=lineno, line=raw)
-        names.append(name)
-    return names
