@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         ParseError,
         SyncError,
         TaurusDatamoverError,
+        TimeZoneError,
         ToolError,
         ToolNotFoundError,
         WorkspaceError,
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
         WorkspaceInfo,
     )
     from taurus_datamover.parsers import iter_ls, parse_ls, parse_ws_list
-    from taurus_datamover.parsers.workspaces.posix_tz import TimeZoneError
     from taurus_datamover.stored_text import WorkspaceArgumentError
     from taurus_datamover.sync import SyncRun
     from taurus_datamover.workspace import AllocatedWorkspace, CacheWorkspace, Workspace, WorkspaceWarning
@@ -50,7 +50,7 @@ _LAZY = {
     "DatamoverError": "taurus_datamover.errors",
     "ParseError": "taurus_datamover.errors",
     "SyncError": "taurus_datamover.errors",
-    "TimeZoneError": "taurus_datamover.parsers.workspaces.posix_tz",
+    "TimeZoneError": "taurus_datamover.errors",
     "WorkspaceArgumentError": "taurus_datamover.stored_text",
     "SyncRun": "taurus_datamover.sync",
     "TaurusDatamoverError": "taurus_datamover.errors",

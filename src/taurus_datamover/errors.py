@@ -10,6 +10,7 @@
  +-- ``CommandTimeout`` (also ``TimeoutError``): a tool did not end in time.
  +-- ``ParseError`` (also ``ValueError``): tool output that cannot be read; keeps the
  |    line number and the raw line.
+ +-- ``TimeZoneError`` (also ``ValueError``): a ``TZ`` that names no zone (never UTC).
  +-- ``SyncError``: a sync (``Datamover.sync``) was refused, a part failed, or the
       destination does not match the source; keeps the run id and every difference.
 
@@ -27,6 +28,7 @@ __all__ = [
     "ParseError",
     "SyncError",
     "TaurusDatamoverError",
+    "TimeZoneError",
     "ToolError",
     "ToolNotFoundError",
     "WorkspaceError",
@@ -243,3 +245,8 @@ def _rebuild_sync_error(
     extra: tuple[str, ...],
 ) -> SyncError:
     return SyncError(message, run_id=run_id, failed_parts=failed_parts, differ=differ, missing=missing, extra=extra)
+
+
+# -- workspace parsers --
+class TimeZoneError(TaurusDatamoverError, ValueError):
+    """A ``TZ`` value that is neither a readable zone file nor a POSIX TZ string."""
