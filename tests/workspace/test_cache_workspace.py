@@ -53,7 +53,7 @@ def test_allocated_at_construction(site: EmulatedSite, ws: Workspace) -> None:
     assert cache.info.name == "cache" and cache.info.filesystem == "horse"
     assert not cache.reused and not cache.released
     assert cache.info.comment == "temporary_files"
-    assert ws.get("cache").path == str(cache.path)
+    assert ws.get("cache").path == cache.path
     cache.cleanup()
 
 
