@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         SaveError,
         SyncError,
         TaurusDatamoverError,
+        TimeZoneError,
         ToolError,
         ToolNotFoundError,
         WorkspaceArgumentError,
@@ -40,7 +41,6 @@ if TYPE_CHECKING:
         WorkspaceInfo,
     )
     from taurus_datamover.parsers import iter_ls, parse_ls, parse_ws_list
-    from taurus_datamover.posix_tz import TimeZoneError
     from taurus_datamover.sync import SyncRun
     from taurus_datamover.workspace import AllocatedWorkspace, CacheWorkspace, Workspace
 
@@ -55,7 +55,7 @@ _LAZY = {
     "DatamoverError": "taurus_datamover.errors",
     "ParseError": "taurus_datamover.errors",
     "SyncError": "taurus_datamover.errors",
-    "TimeZoneError": "taurus_datamover.posix_tz",
+    "TimeZoneError": "taurus_datamover.errors",
     "WorkspaceArgumentError": "taurus_datamover.errors",
     "SyncRun": "taurus_datamover.sync",
     "TaurusDatamoverError": "taurus_datamover.errors",

@@ -17,6 +17,7 @@
  +-- ``DatamoverArgumentError`` (also ``ValueError``, ``TypeError``): a ``Datamover`` call's
  |    argument refused before any tool runs.
  |    +-- ``JobOptionsError``: Slurm options a call does not take, or the time limit twice.
+ +-- ``TimeZoneError`` (also ``ValueError``): a ``TZ`` that names no zone (never UTC).
  +-- ``SyncError``: a sync (``Datamover.sync``) was refused, a part failed, or the
       destination does not match the source; keeps the run id and every difference.
 
@@ -48,6 +49,7 @@ __all__ = [
     "SaveError",
     "SyncError",
     "TaurusDatamoverError",
+    "TimeZoneError",
     "ToolArgumentError",
     "ToolArgumentTypeError",
     "ToolError",
@@ -389,3 +391,8 @@ class ToolArgumentError(TaurusDatamoverError, ValueError):
 class ToolArgumentTypeError(ToolArgumentError, TypeError):
     """A value of a type that cannot be one tool argument (a bool; an object that is not
     text, bytes, a path or a number). Also a ``TypeError``, which these were before."""
+
+
+# -- workspace parsers --
+class TimeZoneError(TaurusDatamoverError, ValueError):
+    """A ``TZ`` value that is neither a readable zone file nor a POSIX TZ string."""

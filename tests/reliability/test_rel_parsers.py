@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from taurus_datamover.command.slurm import parse_squeue
 from taurus_datamover.errors import ParseError
 from taurus_datamover.parsers.ls import UNAMBIGUOUS_LS_ENV, UNAMBIGUOUS_LS_OPTIONS, parse_ls
-from taurus_datamover.parsers.ws_list import parse_ws_list
+from taurus_datamover.parsers.workspaces.ws_list import parse_ws_list
 
 UTC = timezone.utc
 NOW = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)

@@ -20,7 +20,7 @@ from pathlib import Path
 from tests.support import FIXTURES
 from tests.support.fake_tools import write_executable
 
-from taurus_datamover.parsers.ctime import format_ctime
+from taurus_datamover.parsers.workspaces.ctime import format_ctime
 
 V2 = FIXTURES / "hpc-workspace-v2-real"
 _EPOCH = re.compile(r"^date: .*\(([0-9]+)\)$", re.MULTILINE)

@@ -14,7 +14,7 @@ import pytest
 from taurus_datamover.cli.context import Context
 from taurus_datamover.emulator import clock
 from taurus_datamover.emulator.site import EmulatedSite
-from taurus_datamover.posix_tz import TimeZoneError
+from taurus_datamover.errors import TimeZoneError
 from taurus_datamover.workspace import Workspace
 
 START = datetime(2026, 11, 24, 21, 24, 14, tzinfo=timezone.utc)

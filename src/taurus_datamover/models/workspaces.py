@@ -1,18 +1,21 @@
 """What the hpc-workspace tools report: workspaces, file systems, released workspaces,
 allocation results.
 
-All models are frozen. Those returned by the object API are *bound* to the ``Workspace``
-that produced them (see :class:`~taurus_datamover.models.base.FrozenModel`), which gives
-them methods such as ``info.extend(30)``; the owner must follow :class:`WorkspaceOwner`.
+All models are plain frozen pydantic models; paths are :class:`~pathlib.Path` (strings
+in JSON). Those returned by the object API are *bound* to the ``Workspace`` that produced
+them (``model.bind(owner)``), which gives them methods such as ``info.extend(30)``; the
+owner must follow :class:`WorkspaceOwner`. A model a parser made alone is unbound, and
+those methods raise ``UnboundModelError``.
 
 Note the two meanings of "owner": the *field* ``owner`` is the user name that owns the
-workspace on the cluster; the private ``_owner`` is the Python object that listed it.
+workspace on the cluster; the slot ``_owner`` is the Python object that listed it.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from enum import Enum
+from pathlib import Path
 from typing import Protocol, cast
 
 from pydantic import Field
@@ -67,7 +70,7 @@ class WorkspaceInfo(FrozenModel):
 
     Fields the tool did not print are ``None``. Times are aware, with the fixed UTC offset
     of the cluster zone at that moment (see
-    :mod:`taurus_datamover.parsers.ctime` for the zone and DST rules).
+    :mod:`~taurus_datamover.parsers.workspaces.ctime` for the zone and DST rules).
 
     * ``id``: the id exactly as printed (``id:``/``Id:``); it may be truncated or be the full
       ``user-name`` (admins), so use ``name`` to address the workspace.
@@ -95,7 +98,7 @@ class WorkspaceInfo(FrozenModel):
     id: str
     name: str
     owner: str | None = None
-    path: str
+    path: Path
     filesystem: str | None = None
     created: datetime | None = None
     expires: datetime | None = None
@@ -199,7 +202,7 @@ class WorkspaceStat(FrozenModel):
     id: str
     name: str
     owner: str | None = None
-    path: str
+    path: Path
     files: int | None = None
     softlinks: int | None = None
     directories: int | None = None
@@ -286,7 +289,7 @@ class AllocationResult(FrozenModel):
     * ``other``: stderr lines of no known shape, kept verbatim.
     """
 
-    path: str
+    path: Path
     action: AllocationAction | None = None
     remaining_extensions: int | None = None
     remaining_days: int | None = None

@@ -65,8 +65,8 @@ class Workspace(WorkspaceRunner):
         timeout: seconds each object-API tool run may take (None: no limit).
         tz: the cluster's zone for the wall times the tools print (default: the zone of
             the tools' environment, its ``TZ`` read as the C library reads it, see
-            :mod:`taurus_datamover.posix_tz`; a ``TZ`` that cannot be read is a
-            :class:`~taurus_datamover.posix_tz.TimeZoneError`, never UTC).
+            :mod:`taurus_datamover.parsers.workspaces.posix_tz`; a ``TZ`` that cannot be read is a
+            :class:`~taurus_datamover.errors.TimeZoneError`, never UTC).
         now: the moment remaining times are measured from: an aware datetime, or a
             callable returning one; default: the current time, or, when the ``ws_*``
             tools found are those of the emulated site that the environment's

@@ -20,8 +20,8 @@ from taurus_datamover.command.toolset import ToolSet
 from taurus_datamover.errors import CommandTimeout, WorkspaceError, WorkspaceNotFound
 from taurus_datamover.facts import EMULATOR_ROOT_ENV, EMULATOR_USER_ENV
 from taurus_datamover.parsers.workspaces import is_not_found_message, listing_generation, workspace_error_message
-from taurus_datamover.parsers.ws_common import split_diagnostic, strip_ansi
-from taurus_datamover.posix_tz import zone_from_environment
+from taurus_datamover.parsers.workspaces.common import split_diagnostic, strip_ansi
+from taurus_datamover.parsers.workspaces.posix_tz import zone_from_environment
 from taurus_datamover.workspace.arguments import check_stored_text
 
 __all__ = ["DEFAULT_TIMEOUT", "WorkspaceRunner"]

@@ -4,6 +4,7 @@ from the documented format strings; examples for DST, year ends and malformed in
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -26,7 +27,6 @@ from taurus_datamover.models.workspaces import (
     ReleasedWorkspace,
     WorkspaceInfo,
 )
-from taurus_datamover.parsers.ctime import format_ctime, parse_ctime
 from taurus_datamover.parsers.workspaces import (
     is_not_found_message,
     parse_ws_allocate,
@@ -38,6 +38,7 @@ from taurus_datamover.parsers.workspaces import (
     parse_ws_restore_list,
     workspace_error_message,
 )
+from taurus_datamover.parsers.workspaces.ctime import format_ctime, parse_ctime
 
 UTC = timezone.utc
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -165,7 +166,7 @@ def test_real_allocations(
 ) -> None:
     parse = parse_ws_extend if scenario.startswith("extend") else parse_ws_allocate
     result = parse(real(f"{scenario}.stdout"), real(f"{scenario}.stderr"))
-    assert (result.path, result.action, result.remaining_extensions, result.remaining_days) == (
+    assert (str(result.path), result.action, result.remaining_extensions, result.remaining_days) == (
         path,
         action,
         extensions,
@@ -532,9 +533,9 @@ def test_bound_methods_call_the_owner_with_name_and_filesystem() -> None:
         info.refresh()
     owner = _Recorder()
     info.bind(owner)
-    assert info.extend(7).path == "/new"
+    assert info.extend(7).path == Path("/new")
     info.release(delete_data=True)
-    assert info.refresh().path == "/again"
+    assert info.refresh().path == Path("/again")
     released = parse_ws_restore_list(real("restore-l.stdout"), tz=UTC)[0].bind(owner)
     assert released.restore("first") == "restored"
     assert owner.calls == [

@@ -30,7 +30,6 @@ from taurus_datamover.models.workspaces import (
     WorkspaceInfo,
     WorkspaceState,
 )
-from taurus_datamover.parsers.ctime import format_ctime, parse_ctime
 from taurus_datamover.parsers.workspaces import (
     parse_ws_allocate,
     parse_ws_filesystems,
@@ -40,7 +39,8 @@ from taurus_datamover.parsers.workspaces import (
     parse_ws_restore_list,
     workspace_error_message,
 )
-from taurus_datamover.parsers.ws_common import parse_days_hours
+from taurus_datamover.parsers.workspaces.common import parse_days_hours
+from taurus_datamover.parsers.workspaces.ctime import format_ctime, parse_ctime
 
 UTC = timezone.utc
 ZONES: list[tzinfo] = [

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 
 from tests.support import FIXTURES
 
-from taurus_datamover.parsers.ctime import format_ctime
+from taurus_datamover.parsers.workspaces.ctime import format_ctime
 
 REAL = FIXTURES / "hpc-workspace-v1-real"
 CAPTURED_AT = datetime(2026, 11, 24, 21, 24, 14, tzinfo=timezone.utc)

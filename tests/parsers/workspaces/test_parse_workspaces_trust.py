@@ -8,6 +8,7 @@ byte against the real captures), which print a comment raw, as the tools do.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -25,7 +26,7 @@ from taurus_datamover.parsers.workspaces import (
     parse_ws_restore_list,
     parse_ws_stat,
 )
-from taurus_datamover.parsers.ws_common import NAME_PATTERN, derive_name
+from taurus_datamover.parsers.workspaces.common import NAME_PATTERN, derive_name
 
 UTC = timezone.utc
 NOW = datetime(2026, 11, 24, 21, 0, tzinfo=UTC)
@@ -59,7 +60,7 @@ FORGED = {
 def test_a_comment_with_a_header_is_a_comment(generation: int, forged: int) -> None:
     text = RENDER[generation]([_ws(comment=FORGED[forged]), _ws("next")], NOW, UTC)
     infos = parse_ws_list(text, tz=UTC, now=NOW, user="marie")
-    assert [(i.name, i.path) for i in infos] == [
+    assert [(i.name, str(i.path)) for i in infos] == [
         ("real", "/scratch/ws/0/marie-real"),
         ("next", "/scratch/ws/0/marie-next"),
     ]
@@ -202,7 +203,7 @@ def _comment_round_trips(lines: list[str], generation: int) -> None:
         return  # not told apart (docs/reliability.md)
     event("checked: " + ("multi-line comment" if len(lines) > 1 else "one-line comment"))
     infos = parse_ws_list(text, tz=UTC, now=NOW, user="marie")
-    assert [(i.name, i.path, i.comment) for i in infos] == [
+    assert [(i.name, str(i.path), i.comment) for i in infos] == [
         ("real", "/scratch/ws/0/marie-real", comment),
         ("next", "/scratch/ws/0/marie-next", comment),
     ]
@@ -410,7 +411,7 @@ def test_property_table_round_trips(items: list[tuple[str, str, int, int]], ters
         for name, space, left, ext in items
     ]
     infos = parse_ws_list_table(render_table_v2(rows, UTC, terse=terse), tz=UTC, now=NOW, user="usera")
-    assert [(i.name, i.path) for i in infos] == [(n, r.path) for (n, *_), r in zip(items, rows)]
+    assert [(i.name, str(i.path)) for i in infos] == [(n, str(Path(r.path))) for (n, *_), r in zip(items, rows)]
     if terse:
         whole = [int(r.remaining_seconds / 86400) for r in rows]
         assert [i.remaining for i in infos] == [timedelta(days=d) for d in whole]

@@ -57,7 +57,7 @@ def test_every_captured_block_listing(name: str) -> None:
         assert listing_generation(cap.stdout) == 2
     for info in infos:
         assert info.owner == USER
-        assert info.path.endswith(f"/{USER}-{info.name}")
+        assert str(info.path).endswith(f"/{USER}-{info.name}")
         assert info.id == info.name.rsplit("-", 1)[-1]
         assert info.state is WorkspaceState.ACTIVE and not info.removed
         assert info.extensions_left is not None
@@ -133,7 +133,7 @@ def _rows_of(infos: list, now: datetime) -> list[Row]:  # type: ignore[type-arg]
     return [
         Row(
             id=i.id,
-            path=i.path,
+            path=str(i.path),
             expires=i.expires,
             extensions=i.extensions_left,
             remaining_seconds=int((i.expires - now).total_seconds()),
@@ -188,7 +188,7 @@ def test_table_wraps_long_ids_and_paths() -> None:
     text = render_table_v2(rows, BERLIN)
     assert "\n" + " " * 31 + "/srv/wsroot" in text and "\n" + " " * 82 + "Wed Nov 25" in text
     infos = parse_ws_list_table(text, tz=BERLIN, now=now, user=USER)
-    assert [(i.name, i.path, i.extensions_left) for i in infos] == [
+    assert [(i.name, str(i.path), i.extensions_left) for i in infos] == [
         (long_name, rows[0].path, 2),
         ("short", rows[1].path, 0),
         ("data-", rows[2].path, 1),
@@ -261,7 +261,7 @@ def test_stat() -> None:
     cap = capture("88_stat")
     (stat,) = parse_ws_stat(cap.stdout, user=USER)
     assert (stat.id, stat.name, stat.owner) == ("usera-simdata", "simdata", USER)
-    assert stat.path == "/srv/wsroot/horse/ws/usera-simdata"  # the tool's trailing blank dropped
+    assert str(stat.path) == "/srv/wsroot/horse/ws/usera-simdata"  # the tool's trailing blank dropped
     assert (stat.files, stat.softlinks, stat.directories, stat.bytes, stat.blocks) == (1, 0, 1, 0, 0)
     assert stat.size_text == "0 B"
     verbose = cap.stdout + "\n    time[msec]          : 3\n    KFiles/sec          : 0.33\n"

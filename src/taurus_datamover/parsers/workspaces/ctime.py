@@ -26,26 +26,44 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo
+
+from taurus_datamover.parsers.workspaces.posix_tz import PosixTimeZone, zone_from_environment
 
 __all__ = ["format_ctime", "local_zone", "parse_ctime", "resolve_wall_time"]
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _MONTH_NUMBER = {name: number for number, name in enumerate(MONTHS, start=1)}
-_CLOCK = re.compile(r"([0-9]{2}):([0-9]{2}):([0-9]{2})")
-_YEAR = re.compile(r"[0-9]{4}")
-_DAY = re.compile(r"[0-9]{1,2}")
+# five words split by any blanks (as str.split() splits: re's \s is the same set)
+_CTIME = re.compile(
+    rf"\s*({'|'.join(WEEKDAYS)})\s+({'|'.join(MONTHS)})\s+([0-9]{{1,2}})"
+    r"\s+([0-9]{2}):([0-9]{2}):([0-9]{2})\s+([0-9]{4})\s*"
+)
+#: The tools' own layout (fixed columns, the day padded with a blank)
+_CANONICAL = re.compile(
+    rf"({'|'.join(WEEKDAYS)}) ({'|'.join(MONTHS)}) [ 0-9][0-9] [0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}} [0-9]{{4}}"
+)
+_SIXTY = {f"{number:02d}": number for number in range(60)}
+#: Clock hours without a clock change, by zone and the text around ``:MM:SS``: a time in
+#: one of them is read with one look-up. Only for zones that are plain values (hashable
+#: by what they mean).
+_HOURS: dict[tuple[tzinfo, str, str], tuple[int, int, int, int, tzinfo | None]] = {}
+_HOURS_KEPT = 4096
 _ONE_DAY = timedelta(days=1)
+_FIXED: dict[timedelta, timezone] = {}
+#: Zones that follow PEP 495 (``fold``), so that a wall time whose two folds agree is
+#: neither in a gap nor in an overlap.
+_FOLD_AWARE = (timezone, ZoneInfo, PosixTimeZone)
+_HOUR_ZONES = (timezone, ZoneInfo)
 
 
 def local_zone() -> tzinfo:
     """The zone of this machine with its DST rules: ``$TZ`` read as glibc reads it (a
     zone file, else a POSIX TZ string: ``UTC+3`` is three hours *west*), else
-    ``/etc/localtime``; see :mod:`taurus_datamover.posix_tz`. A ``TZ`` that cannot be read
-    is a ``TimeZoneError`` (a ``ValueError``), never UTC.
+    ``/etc/localtime``; see :mod:`~taurus_datamover.parsers.workspaces.posix_tz`. A ``TZ``
+    that cannot be read is a ``TimeZoneError`` (a ``ValueError``), never UTC.
     """
-    from taurus_datamover.posix_tz import zone_from_environment
-
     return zone_from_environment()
 
 
@@ -67,12 +85,24 @@ def resolve_wall_time(naive: datetime, tz: tzinfo | None = None) -> datetime:
     """
     zone = tz if tz is not None else local_zone()
     aware = naive.replace(tzinfo=zone, fold=0)
+    if isinstance(zone, _FOLD_AWARE):
+        # these zones follow PEP 495: both folds agree exactly outside gaps and overlaps
+        offset = aware.utcoffset()
+        if offset is not None and offset == aware.replace(fold=1).utcoffset():
+            return aware.replace(tzinfo=_fixed(offset))
     if not _exists(aware):
         before = (aware - _ONE_DAY).utcoffset() or timedelta(0)
         after = (aware + _ONE_DAY).utcoffset() or timedelta(0)
         aware = aware + (after - before)
-    offset = aware.utcoffset() or timedelta(0)
-    return aware.astimezone(timezone.utc if not offset else timezone(offset))
+    return aware.astimezone(_fixed(aware.utcoffset() or timedelta(0)))
+
+
+def _fixed(offset: timedelta) -> timezone:
+    """The fixed zone of ``offset`` (UTC itself for zero), one object per offset."""
+    zone = _FIXED.get(offset)
+    if zone is None:
+        zone = _FIXED[offset] = timezone(offset) if offset else timezone.utc
+    return zone
 
 
 def parse_ctime(text: str, tz: tzinfo | None = None) -> datetime:
@@ -81,28 +111,41 @@ def parse_ctime(text: str, tz: tzinfo | None = None) -> datetime:
     Raises ``ValueError`` (parsers turn it into a ``ParseError`` with the line) when the
     text has another shape, names an impossible date, or its weekday does not fit the date.
     """
-    parts = text.split()
-    if len(parts) != 5:
+    zone = tz if tz is not None else local_zone()
+    cached = len(text) == 24 and type(zone) in _HOUR_ZONES
+    hour = _HOURS.get((zone, text[:13], text[19:])) if cached else None
+    if hour is not None and text[13] == ":" == text[16]:
+        minute, second = _SIXTY.get(text[14:16]), _SIXTY.get(text[17:19])
+        if minute is not None and second is not None:
+            return datetime(*hour[:4], minute, second, tzinfo=hour[4])
+    match = _CTIME.fullmatch(text)
+    if match is None:
         raise ValueError(f"not a ctime() time (Www Mmm dd HH:MM:SS YYYY): {text!r}")
-    weekday, month_name, day, clock, year = parts
-    month = _MONTH_NUMBER.get(month_name)
-    clock_match = _CLOCK.fullmatch(clock)
-    if (
-        weekday not in WEEKDAYS
-        or month is None
-        or clock_match is None
-        or not _DAY.fullmatch(day)
-        or not _YEAR.fullmatch(year)
-    ):
-        raise ValueError(f"not a ctime() time (Www Mmm dd HH:MM:SS YYYY): {text!r}")
-    hour, minute, second = (int(group) for group in clock_match.groups())
-    naive = datetime(int(year), month, int(day), hour, minute, second)
+    weekday, month_name, day, hour_text, minute_text, second_text, year = match.groups()
+    naive = datetime(int(year), _MONTH_NUMBER[month_name], int(day), int(hour_text), int(minute_text), int(second_text))
     if WEEKDAYS[naive.weekday()] != weekday:
         raise ValueError(f"weekday {weekday} does not match the date in {text!r}")
     try:
-        return resolve_wall_time(naive, tz)
+        moment = resolve_wall_time(naive, zone)
     except OverflowError:  # within a day of year 1 or 9999
         raise ValueError(f"time out of range: {text!r}") from None
+    if type(zone) in _HOUR_ZONES and _CANONICAL.fullmatch(text) and _regular_hour(naive, zone):
+        if len(_HOURS) >= _HOURS_KEPT:
+            _HOURS.clear()
+        start = (naive.year, naive.month, naive.day, naive.hour)
+        _HOURS[(zone, text[:13], text[19:])] = (*start, moment.tzinfo)
+    return moment
+
+
+def _regular_hour(naive: datetime, zone: tzinfo) -> bool:
+    """True when the clock hour of ``naive`` holds no clock change of ``zone``: its first
+    and last second are neither in a gap nor in an overlap and have the same offset (a
+    zone that changed its clock twice within one hour would fool this; the tz database
+    has none)."""
+    start = naive.replace(minute=0, second=0, tzinfo=zone)
+    end = naive.replace(minute=59, second=59, tzinfo=zone)
+    offsets = {moment.replace(fold=fold).utcoffset() for moment in (start, end) for fold in (0, 1)}
+    return len(offsets) == 1
 
 
 def format_ctime(moment: datetime, tz: tzinfo | None = None) -> str:

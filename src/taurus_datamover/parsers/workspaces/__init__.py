@@ -1,31 +1,27 @@
 """The hpc-workspace parsers in one place: pure functions from ``ws_*`` output to models.
 
 Each tool has its own module (``ws_list``, ``ws_filesystems``, ``ws_allocate``,
-``ws_restore``, ``ws_find``, v2's ``ws_list -T`` table and ``ws_stat``); times go through :mod:`~taurus_datamover.parsers.ctime`.
+``ws_restore``, v2's ``ws_list -T`` table and ``ws_stat``); times go through :mod:`~taurus_datamover.parsers.workspaces.ctime`.
 The formats are described in ``hpc-workspace.md`` and checked against the real captures in
 ``fixtures/hpc-workspace-v1-real/`` and ``fixtures/hpc-workspace-v2-real/``.
 """
 
 from __future__ import annotations
 
-from taurus_datamover.parsers.ctime import format_ctime, local_zone, parse_ctime
-from taurus_datamover.parsers.ws_allocate import (
+from taurus_datamover.parsers.workspaces.ctime import format_ctime, local_zone, parse_ctime
+from taurus_datamover.parsers.workspaces.ws_allocate import (
     is_not_found_message,
     parse_ws_allocate,
     parse_ws_extend,
+    parse_ws_find,
     workspace_error_message,
 )
-from taurus_datamover.parsers.ws_filesystems import parse_ws_filesystems
-from taurus_datamover.parsers.ws_find import parse_ws_find
-from taurus_datamover.parsers.ws_list import (
-    confirm_with_terse,
-    listing_generation,
-    parse_ws_list,
-    parse_ws_list_short,
-)
-from taurus_datamover.parsers.ws_restore import parse_ws_restore_list
-from taurus_datamover.parsers.ws_stat import parse_ws_stat
-from taurus_datamover.parsers.ws_table import parse_ws_list_table
+from taurus_datamover.parsers.workspaces.ws_filesystems import parse_ws_filesystems
+from taurus_datamover.parsers.workspaces.ws_list import listing_generation, parse_ws_list
+from taurus_datamover.parsers.workspaces.ws_list_terse import confirm_with_terse, parse_ws_list_short
+from taurus_datamover.parsers.workspaces.ws_restore import parse_ws_restore_list
+from taurus_datamover.parsers.workspaces.ws_stat import parse_ws_stat
+from taurus_datamover.parsers.workspaces.ws_table import parse_ws_list_table
 
 __all__ = [
     "confirm_with_terse",

@@ -17,10 +17,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from taurus_datamover.parsers.ctime import parse_ctime
-from taurus_datamover.posix_tz import (
+from taurus_datamover.errors import TimeZoneError
+from taurus_datamover.parsers.workspaces.ctime import parse_ctime
+from taurus_datamover.parsers.workspaces.posix_tz import (
     PosixTimeZone,
-    TimeZoneError,
     parse_posix_tz,
     zone_from_environment,
     zone_from_tz,

@@ -39,12 +39,11 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from taurus_datamover.errors import TaurusDatamoverError
+from taurus_datamover.errors import TimeZoneError
 
 __all__ = [
     "DEFAULT_TZDIR",
     "PosixTimeZone",
-    "TimeZoneError",
     "TransitionRule",
     "parse_posix_tz",
     "zone_from_environment",
@@ -63,10 +62,6 @@ _OFFSET = re.compile(r"([+-]?)([0-9]{1,2})(?::([0-9]{1,2})(?::([0-9]{1,2}))?)?")
 _RULE_DATE = re.compile(r"J([0-9]{1,3})|([0-9]{1,3})|M([0-9]{1,2})\.([0-9])\.([0-9])")
 _RULE_TIME = re.compile(r"([+-]?)([0-9]{1,3})(?::([0-9]{1,2})(?::([0-9]{1,2}))?)?")
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-
-
-class TimeZoneError(TaurusDatamoverError, ValueError):
-    """A ``TZ`` value that is neither a readable zone file nor a POSIX TZ string."""
 
 
 def _is_leap(year: int) -> bool:

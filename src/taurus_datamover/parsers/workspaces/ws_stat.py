@@ -23,7 +23,7 @@ from typing import Any
 
 from taurus_datamover.errors import ParseError
 from taurus_datamover.models.workspaces import WorkspaceStat
-from taurus_datamover.parsers.ws_common import derive_name, numbered_lines
+from taurus_datamover.parsers.workspaces.common import derive_name, numbered_lines
 
 __all__ = ["parse_ws_stat"]
 

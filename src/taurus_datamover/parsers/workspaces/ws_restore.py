@@ -27,8 +27,8 @@ from typing import Any
 
 from taurus_datamover.errors import ParseError
 from taurus_datamover.models.workspaces import ReleasedWorkspace
-from taurus_datamover.parsers.ctime import local_zone, parse_ctime
-from taurus_datamover.parsers.ws_common import numbered_lines, parse_days_hours
+from taurus_datamover.parsers.workspaces.common import ctime_at, numbered_lines, parse_days_hours
+from taurus_datamover.parsers.workspaces.ctime import local_zone
 
 __all__ = ["parse_ws_restore_list"]
 
@@ -103,27 +103,20 @@ def _detail(current: dict[str, Any], raw: str, zone: tzinfo, lineno: int) -> Non
         v1 = _V1_SINCE.fullmatch(line)
         if v1 is None:
             raise ParseError("not a ws_restore -l detail line", lineno=lineno, line=raw)
-        _ctime(v1.group(1), zone, lineno, raw)  # checked, but `released` comes from the id
+        ctime_at(v1.group(1), zone, lineno, raw)  # checked, but `released` comes from the id
         return
     key, value = " ".join(v2.group(1).split()), v2.group(2) or ""
     if key == "unavailable since":
-        _ctime(value, zone, lineno, raw)
+        ctime_at(value, zone, lineno, raw)
     elif key == "restorable until":
         until = _UNTIL.fullmatch(value)
         if until is None or parse_days_hours(until.group(2)) is None:
             raise ParseError("expected `<time> (N days, M hours)`", lineno=lineno, line=raw)
-        current["restorable_until"] = _ctime(until.group(1), zone, lineno, raw)
+        current["restorable_until"] = ctime_at(until.group(1), zone, lineno, raw)
     elif key == "in filesystem":
         current["filesystem"] = value
     else:
         current["extra"][key] = value
-
-
-def _ctime(text: str, zone: tzinfo, lineno: int, raw: str) -> datetime:
-    try:
-        return parse_ctime(text, zone)
-    except ValueError as exc:
-        raise ParseError(str(exc), lineno=lineno, line=raw) from None
 
 
 def _flush(result: list[ReleasedWorkspace], current: dict[str, Any] | None) -> None:

@@ -28,7 +28,7 @@ import re
 
 from taurus_datamover.errors import ParseError
 from taurus_datamover.models.workspaces import FilesystemInfo
-from taurus_datamover.parsers.ws_common import numbered_lines, parse_whole_number
+from taurus_datamover.parsers.workspaces.common import numbered_lines, parse_whole_number
 
 __all__ = ["parse_ws_filesystems"]
 

@@ -12,27 +12,32 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Literal
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone, tzinfo
+from pathlib import Path
+from typing import Any, Literal, cast
 
 from taurus_datamover.errors import ParseError
-
-if TYPE_CHECKING:
-    from taurus_datamover.models.workspaces import WorkspaceInfo
+from taurus_datamover.models.workspaces import WorkspaceInfo, WorkspaceState
+from taurus_datamover.parsers.workspaces.ctime import parse_ctime
 
 __all__ = [
     "MAX_DAYS",
     "NAME_PATTERN",
     "Level",
+    "Listing",
     "aware_now",
+    "ctime_at",
     "derive_name",
     "implausible_entry",
+    "listed_workspace",
     "numbered_lines",
     "parse_days_hours",
     "parse_whole_number",
     "refuse_repeated_paths",
     "released_id_of",
     "split_diagnostic",
+    "split_lines",
     "strip_ansi",
 ]
 
@@ -54,14 +59,27 @@ _SIGNED = re.compile(r"-?[0-9]{1,18}")
 MAX_DAYS = 1_000_000
 
 
-def numbered_lines(text: str) -> Iterator[tuple[int, str]]:
-    """``(1-based number, line)`` pairs, split on ``\\n`` only (one trailing ``\\r`` dropped).
+def split_lines(text: str) -> list[str]:
+    """The lines of ``text``, split on ``\\n`` only (one trailing ``\\r`` dropped).
 
     ``str.splitlines`` would also split on form feeds and other separators that may sit
     inside a comment.
     """
-    for lineno, line in enumerate(text.split("\n"), start=1):
-        yield lineno, line.removesuffix("\r")
+    lines = text.split("\n")
+    return [line.removesuffix("\r") for line in lines] if "\r" in text else lines
+
+
+def numbered_lines(text: str) -> Iterator[tuple[int, str]]:
+    """``(1-based number, line)`` pairs of :func:`split_lines`."""
+    return enumerate(split_lines(text), start=1)
+
+
+def ctime_at(text: str, zone: tzinfo, lineno: int, raw: str) -> datetime:
+    """:func:`~.ctime.parse_ctime`, its ``ValueError`` a ``ParseError`` naming the line."""
+    try:
+        return parse_ctime(text, zone)
+    except ValueError as exc:
+        raise ParseError(str(exc), lineno=lineno, line=raw) from None
 
 
 def strip_ansi(line: str) -> str:
@@ -77,23 +95,7 @@ def split_diagnostic(line: str) -> tuple[Level, str] | None:
     match = _DIAGNOSTIC.fullmatch(strip_ansi(line).strip())
     if match is None:
         return None
-    level = cast_level(match.group(1).lower())
-    return level, match.group(2).strip()
-
-
-def cast_level(text: str) -> Level:
-    """Narrow a lower-case level name to :data:`Level` (only called on regex matches)."""
-    if text == "info":
-        return "info"
-    if text == "warning":
-        return "warning"
-    if text == "error":
-        return "error"
-    if text == "debug":
-        return "debug"
-    if text == "trace":
-        return "trace"
-    return "critical"
+    return cast(Level, match.group(1).lower()), match.group(2).strip()
 
 
 def aware_now(now: datetime | None) -> datetime:
@@ -143,14 +145,75 @@ def implausible_entry(shown_id: str, path: str, user: str | None, group_listing:
     return None
 
 
+@dataclass(frozen=True)
+class Listing:
+    """What every entry of one listing is read against."""
+
+    now: datetime
+    user: str | None
+    group: bool
+
+
+_ZERO = timedelta(0)
+
+
+def listed_workspace(
+    shown_id: str,
+    path: str,
+    fields: dict[str, Any],
+    listing: Listing,
+    *,
+    remaining: timedelta | None,
+    said: str | None = None,
+    until_deletion: timedelta | None = None,
+    where: tuple[int, str],
+) -> WorkspaceInfo:
+    """The :class:`WorkspaceInfo` of one entry of a block listing or a ``-T`` table.
+
+    ``remaining`` is measured from ``expires`` where the entry printed one; ``said`` is
+    the tool's ``expired``/``released``; ``until_deletion`` marks an entry of ``-e`` (the
+    deleted area): it gets ``removed``, ``released_id`` and ``restorable_until``. ``fields``
+    holds the rest and wins over what is derived here. An entry that cannot be what the
+    tools print (:func:`implausible_entry`) is a ``ParseError`` at ``where`` (lineno, line).
+    """
+    lineno, line = where
+    removed = until_deletion is not None
+    why = implausible_entry(shown_id, path, listing.user, listing.group, removed)
+    if why is not None:
+        raise ParseError(why, lineno=lineno, line=line)
+    name, owner = derive_name(shown_id, path, listing.user, group_listing=listing.group)
+    expires: datetime | None = fields.get("expires")
+    if expires is not None:
+        remaining = expires - listing.now
+    expired = said in ("expired", "released") or (remaining is not None and remaining < _ZERO)
+    state = WorkspaceState.RELEASED if said == "released" else WorkspaceState.EXPIRED if expired else None
+    values: dict[str, Any] = {"remaining": remaining, "expired": expired, "state": state or WorkspaceState.ACTIVE}
+    if until_deletion is not None:
+        try:
+            restorable_until: datetime | None = listing.now + until_deletion
+        except OverflowError:
+            restorable_until = None
+        values.update(
+            until_deletion=until_deletion,
+            removed=True,
+            released_id=released_id_of(shown_id, path),
+            restorable_until=restorable_until,
+        )
+    values.update(fields)
+    try:
+        return WorkspaceInfo(id=shown_id, name=name, owner=owner, path=Path(path), **values)
+    except OverflowError:
+        raise ParseError("a time out of range", lineno=lineno, line=line) from None
+
+
 def refuse_repeated_paths(infos: list[WorkspaceInfo]) -> list[WorkspaceInfo]:
     """``infos``, unless one directory is listed twice (no listing does that; a comment
     that forges an entry for an existing workspace would): then a ``ParseError``."""
     seen: set[str] = set()
     for info in infos:
-        key = info.path.rstrip("/")
+        key = str(info.path)
         if key in seen:
-            raise ParseError(f"the directory {info.path!r} is listed twice")
+            raise ParseError(f"the directory {key!r} is listed twice")
         seen.add(key)
     return infos
 

@@ -24,18 +24,18 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from taurus_datamover.errors import ParseError
-from taurus_datamover.models.workspaces import WorkspaceInfo, WorkspaceState
-from taurus_datamover.parsers.ctime import local_zone, parse_ctime
-from taurus_datamover.parsers.ws_common import (
+from taurus_datamover.models.workspaces import WorkspaceInfo
+from taurus_datamover.parsers.workspaces.common import (
     MAX_DAYS,
+    Listing,
     aware_now,
-    derive_name,
-    implausible_entry,
+    ctime_at,
+    listed_workspace,
     numbered_lines,
     parse_whole_number,
     refuse_repeated_paths,
-    released_id_of,
 )
+from taurus_datamover.parsers.workspaces.ctime import local_zone
 
 __all__ = ["parse_ws_list_table"]
 
@@ -71,7 +71,7 @@ def parse_ws_list_table(
         ParseError: no header, a rule line that does not fit, or a row that does not fit
             the columns (with its number and text).
     """
-    now = aware_now(now)
+    listing = Listing(aware_now(now), user, group_listing)
     zone = tz if tz is not None else local_zone()
     lines = [(n, raw) for n, raw in numbered_lines(text) if raw.strip()]
     if not lines:
@@ -85,7 +85,7 @@ def parse_ws_list_table(
     index = 0
     while index < len(pending):
         row, index = _row(pending, index, columns is _FULL)
-        rows.append(_model(row, zone, now, user, group_listing, expired_listing))
+        rows.append(_model(row, zone, listing, expired_listing))
     return refuse_repeated_paths(rows)
 
 
@@ -148,78 +148,22 @@ def _row(lines: list[tuple[int, str]], index: int, full: bool) -> tuple[dict[str
     return row, index
 
 
-def _model(
-    row: dict[str, Any],
-    zone: tzinfo,
-    now: datetime,
-    user: str | None,
-    group: bool,
-    expired_listing: bool,
-) -> WorkspaceInfo:
-    lineno, raw = row["lineno"], row["line"]
+def _model(row: dict[str, Any], zone: tzinfo, listing: Listing, expired_listing: bool) -> WorkspaceInfo:
+    where = (row["lineno"], row["line"])
     days = parse_whole_number(row["days"], signed=True)
     if days is None or abs(days) > MAX_DAYS:
-        raise ParseError("REMAINING is no day count (ASCII digits)", lineno=lineno, line=raw)
+        raise ParseError("REMAINING is no day count (ASCII digits)", lineno=where[0], line=where[1])
     fields: dict[str, Any] = {}
     if "expires" in row:
-        try:
-            fields["expires"] = parse_ctime(row["expires"], zone)
-        except ValueError as exc:
-            raise ParseError(str(exc), lineno=lineno, line=raw) from None
-        extensions = parse_whole_number(row["extensions"])
-        if extensions is None:
-            raise ParseError("EXTENSIONS is no whole number", lineno=lineno, line=raw)
-        fields["extensions_left"] = extensions
-    shown_id: str = row["id"]
-    path: str = row["path"]
-    why = implausible_entry(shown_id, path, user, group, expired_listing)
-    if why is not None:
-        raise ParseError(why, lineno=lineno, line=raw)
-    name, owner = derive_name(shown_id, path, user, group_listing=group)
+        fields["expires"] = ctime_at(row["expires"], zone, *where)
+        fields["extensions_left"] = parse_whole_number(row["extensions"])
+        if fields["extensions_left"] is None:
+            raise ParseError("EXTENSIONS is no whole number", lineno=where[0], line=where[1])
     whole_days = timedelta(days=days)
-    if expired_listing:
-        return _removed(shown_id, name, owner, path, whole_days, now, fields)
-    expires: datetime | None = fields.get("expires")
-    remaining = expires - now if expires is not None else whole_days
-    expired = remaining < timedelta(0)
-    return WorkspaceInfo(
-        id=shown_id,
-        name=name,
-        owner=owner,
-        path=path,
-        remaining=remaining,
-        expired=expired,
-        state=WorkspaceState.EXPIRED if expired else WorkspaceState.ACTIVE,
-        **fields,
-    )
-
-
-def _removed(
-    shown_id: str,
-    name: str,
-    owner: str | None,
-    path: str,
-    until: timedelta,
-    now: datetime,
-    fields: dict[str, Any],
-) -> WorkspaceInfo:
-    """A row of ``-e -T``: the table does not say released or expired, so ``state`` is
-    None (the block listing ``-e`` tells the two apart)."""
-    released_id = released_id_of(shown_id, path)
-    try:
-        restorable_until: datetime | None = now + until
-    except OverflowError:
-        restorable_until = None
-    return WorkspaceInfo(
-        id=shown_id,
-        name=name,
-        owner=owner,
-        path=path,
-        expired=True,
-        until_deletion=until,
-        state=None,
-        removed=True,
-        released_id=released_id,
-        restorable_until=restorable_until,
-        **fields,
+    if not expired_listing:
+        return listed_workspace(row["id"], row["path"], fields, listing, remaining=whole_days, where=where)
+    # a row of -e -T: the table does not say released or expired (the block listing does)
+    fields.update(state=None, expired=True, remaining=None)
+    return listed_workspace(
+        row["id"], row["path"], fields, listing, remaining=None, until_deletion=whole_days, where=where
     )

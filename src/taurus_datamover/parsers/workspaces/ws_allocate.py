@@ -1,4 +1,5 @@
-"""``ws_allocate``/``ws_extend`` output to :class:`AllocationResult`, and the tools' errors.
+"""``ws_allocate``/``ws_extend`` output to :class:`AllocationResult`, ``ws_find``'s path,
+and the tools' errors.
 
 stdout holds exactly the workspace path; stderr holds (v1 ``Info:``/``Error:``, v2
 ``info:``/``error:``)::
@@ -12,25 +13,24 @@ stdout holds exactly the workspace path; stderr holds (v1 ``Info:``/``Error:``, 
 
 Diagnostic lines before the path are kept by level (``messages``/``warnings``); stderr
 lines of no known shape go to ``other`` (stderr is free text: login scripts, locales)
-instead of failing the parse. stdout must be one absolute path, else ``ParseError``.
+instead of failing the parse. stdout must be one absolute path, else ``ParseError``; the
+same holds for ``ws_find NAME`` (both generations print the path alone; v2: the first match).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from taurus_datamover.errors import ParseError
 from taurus_datamover.models.workspaces import AllocationAction, AllocationResult
-from taurus_datamover.parsers.ws_common import (
-    numbered_lines,
-    split_diagnostic,
-    strip_ansi,
-)
+from taurus_datamover.parsers.workspaces.common import Level, numbered_lines, split_diagnostic, strip_ansi
 
 __all__ = [
     "is_not_found_message",
     "parse_ws_allocate",
     "parse_ws_extend",
+    "parse_ws_find",
     "workspace_error_message",
 ]
 
@@ -49,6 +49,29 @@ _NOT_FOUND = re.compile(
 )
 
 
+def _diagnostics(stderr: str, *, plain: re.Pattern[str] | None = None) -> Iterator[tuple[Level | None, str, str]]:
+    """``(level, message, raw line)`` of each non-blank stderr line: the level of a
+    ``Error:``-style line, the one before for v1's indented continuation of a warning or
+    error, None for a line of no known shape (and for lines ``plain`` matches, which end a
+    continuation; without ``plain`` a blank line ends one too)."""
+    previous: Level | None = None
+    for _lineno, raw in numbered_lines(stderr):
+        line = strip_ansi(raw).strip()
+        if not line:
+            previous = previous if plain is not None else None
+            continue
+        is_plain = plain is not None and plain.fullmatch(line) is not None
+        diagnostic = None if is_plain else split_diagnostic(line)
+        if diagnostic is None and not is_plain and previous in _SERIOUS and raw[:1] in (" ", "\t"):
+            diagnostic = (previous, line)
+        level, message = diagnostic if diagnostic is not None else (None, line)
+        previous = level
+        yield level, message, raw
+
+
+_SERIOUS = ("warning", "error", "critical")
+
+
 def parse_ws_allocate(stdout: str, stderr: str) -> AllocationResult:
     """Parse what ``ws_allocate`` printed on a run that succeeded (exit code 0).
 
@@ -56,41 +79,25 @@ def parse_ws_allocate(stdout: str, stderr: str) -> AllocationResult:
         ParseError: stdout is not a single absolute path (the message quotes the tool's
             error lines, if any, see :func:`workspace_error_message`).
     """
-    path = _the_path(stdout, stderr)
+    path = _the_path(stdout, stderr, "workspace path")
     action: AllocationAction | None = None
     remaining: dict[str, int] = {}
     capped: int | None = None
-    messages: list[str] = []
-    warnings: list[str] = []
-    other: list[str] = []
-    in_warning = False
-    for _lineno, raw in numbered_lines(stderr):
-        line = strip_ansi(raw).strip()
-        if not line:
-            continue
-        numbers = _REMAINING.fullmatch(line)
+    kept: dict[str, list[str]] = {"messages": [], "warnings": [], "other": []}
+    for level, message, raw in _diagnostics(stderr, plain=_REMAINING):
+        numbers = _REMAINING.fullmatch(message) if level is None else None
         if numbers is not None:
             remaining[numbers.group(1)] = int(numbers.group(2))
-            in_warning = False
             continue
-        diagnostic = split_diagnostic(line)
-        if diagnostic is None and in_warning and raw[:1] in (" ", "\t"):
-            diagnostic = ("error", line)  # v1 continuation line of an error/warning
-        if diagnostic is None:
-            other.append(raw)
-            in_warning = False
+        if level is None:
+            kept["other"].append(raw)
             continue
-        level, message = diagnostic
-        in_warning = level in ("warning", "error", "critical")
         capped_match = _CAPPED.fullmatch(message)
         if capped_match is not None:
             capped = int(capped_match.group(1))
-        if in_warning:
-            warnings.append(message)
-            continue
-        messages.append(message)
+        kept["warnings" if level in _SERIOUS else "messages"].append(message)
         for words, found in _ACTIONS:
-            if message.lower().startswith(words):
+            if level not in _SERIOUS and message.lower().startswith(words):
                 action = found
     return AllocationResult(
         path=path,
@@ -98,9 +105,7 @@ def parse_ws_allocate(stdout: str, stderr: str) -> AllocationResult:
         remaining_extensions=remaining.get("extensions"),
         remaining_days=remaining.get("time in days"),
         capped_duration=capped,
-        messages=tuple(messages),
-        warnings=tuple(warnings),
-        other=tuple(other),
+        **{key: tuple(lines) for key, lines in kept.items()},
     )
 
 
@@ -109,14 +114,19 @@ def parse_ws_extend(stdout: str, stderr: str) -> AllocationResult:
     return parse_ws_allocate(stdout, stderr)
 
 
-def _the_path(stdout: str, stderr: str) -> str:
+def parse_ws_find(text: str) -> str:
+    """The one absolute path ``ws_find NAME`` printed (blanks and empty lines ignored)."""
+    return _the_path(text, "", "path from ws_find")
+
+
+def _the_path(stdout: str, stderr: str, what: str) -> str:
     lines = [(n, raw) for n, raw in numbered_lines(stdout) if raw.strip()]
     if len(lines) == 1 and lines[0][1].strip().startswith("/"):
         return lines[0][1].strip()
     said = workspace_error_message(stderr) or workspace_error_message(stdout)
     detail = f"; the tool said: {said}" if said else ""
     if not lines:
-        raise ParseError(f"no workspace path on stdout{detail}")
+        raise ParseError(f"no {what} on stdout{detail}")
     lineno, raw = lines[0] if len(lines) == 1 else lines[1]
     problem = "not an absolute path" if len(lines) == 1 else "more than one line on stdout"
     raise ParseError(f"{problem}{detail}", lineno=lineno, line=raw)
@@ -131,23 +141,7 @@ def workspace_error_message(stderr: str) -> str | None:
     Whether the run failed is the exit code's business: a capped duration is also an
     ``Error:`` line of a run that succeeded.
     """
-    found: list[str] = []
-    in_error = False
-    for _lineno, raw in numbered_lines(stderr):
-        line = strip_ansi(raw).strip()
-        if not line:
-            in_error = False
-            continue
-        diagnostic = split_diagnostic(line)
-        if diagnostic is not None:
-            in_error = diagnostic[0] in ("error", "critical")
-            if in_error:
-                found.append(line)
-            continue
-        if in_error and raw[:1] in (" ", "\t"):
-            found.append(line)
-            continue
-        in_error = False
+    found = [strip_ansi(raw).strip() for level, _message, raw in _diagnostics(stderr) if level in ("error", "critical")]
     return "\n".join(found) if found else None
 
 
