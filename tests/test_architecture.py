@@ -37,6 +37,14 @@ ALLOWED: dict[str, set[str]] = {
     "__main__": {"*"},
     "pytest_plugin": {"*"},
 }
+#: Single modules a room may import from a room it may not import as a whole.
+ALLOWED_MODULES: dict[str, set[str]] = {
+    # the pure argv rules and listing checks of the datamover, which the sync engine shares
+    # (the Datamover class it drives is a type only; `Datamover.sync()` starts the engine)
+    "sync": {f"{PACKAGE}.datamover.argv", f"{PACKAGE}.datamover.listing"},
+    # `__version__` from the front door, whose names are all loaded lazily (PEP 562)
+    "cli": {PACKAGE},
+}
 MAX_LINES = 400
 
 
@@ -115,7 +123,11 @@ def test_a_room_imports_only_the_rooms_below_it(module: str) -> None:
     allowed = ALLOWED.get(room, set())
     if "*" in allowed:
         return
-    wrong = sorted(t for t in GRAPH[module] if _room(t) != room and _room(t) not in allowed)
+    wrong = sorted(
+        t
+        for t in GRAPH[module]
+        if _room(t) != room and _room(t) not in allowed and t not in ALLOWED_MODULES.get(room, set())
+    )
     assert not wrong, f"{module} ({room}) may import only {sorted(allowed)}, imports {wrong}"
 
 

@@ -17,7 +17,13 @@
  +-- ``DatamoverArgumentError`` (also ``ValueError``, ``TypeError``): a ``Datamover`` call's
  |    argument refused before any tool runs.
  |    +-- ``JobOptionsError``: Slurm options a call does not take, or the time limit twice.
+ +-- ``ToolArgumentError`` (also ``ValueError``) / ``ToolArgumentTypeError`` (also
+ |    ``TypeError``): an argument the command layer cannot pass to a tool (argv lists only).
  +-- ``TimeZoneError`` (also ``ValueError``): a ``TZ`` that names no zone (never UTC).
+ +-- ``UnboundModelError`` (also ``RuntimeError``): a model made by a parser alone was asked
+ |    to act (``info.extend()``); bind it or take it from the object API.
+ +-- ``UsageError``, ``DurationError`` (also ``ValueError``), ``LockTimeout`` (also
+ |    ``TimeoutError``): the command line's refusals (exit 2) and its run lock.
  +-- ``SyncError``: a sync (``Datamover.sync``) was refused, a part failed, or the
       destination does not match the source; keeps the run id and every difference.
 
@@ -44,7 +50,9 @@ __all__ = [
     "CommandTimeout",
     "DatamoverArgumentError",
     "DatamoverError",
+    "DurationError",
     "JobOptionsError",
+    "LockTimeout",
     "ParseError",
     "SaveError",
     "SyncError",
@@ -54,6 +62,8 @@ __all__ = [
     "ToolArgumentTypeError",
     "ToolError",
     "ToolNotFoundError",
+    "UnboundModelError",
+    "UsageError",
     "WorkspaceArgumentError",
     "WorkspaceError",
     "WorkspaceNotFound",
@@ -162,7 +172,6 @@ class DatamoverError(ToolError):
     """A ``dt*`` tool, or the Slurm job it submitted, failed."""
 
 
-# -- datamover --
 class SaveError(DatamoverError):
     """``Datamover.save`` wrote the data but could not copy it to its target.
 
@@ -221,7 +230,6 @@ class WorkspaceNotFound(WorkspaceError):
     """The named workspace does not exist (in the given file system)."""
 
 
-# -- workspace --
 class WorkspaceArgumentError(WorkspaceError, ValueError):
     """An argument for a ``ws_*`` tool refused before any tool runs (so it carries no
     argv): text the tools would store and print back in a form no listing could read
@@ -237,9 +245,6 @@ class CacheWorkspaceClosed(TaurusDatamoverError, RuntimeError):
 class WorkspaceWarning(UserWarning):
     """A ``ws_*`` tool succeeded but said something the caller should know (a capped
     duration), or a cache workspace is reused and therefore kept."""
-
-
-# -- end workspace --
 
 
 class CommandTimeout(TaurusDatamoverError, TimeoutError):
@@ -339,7 +344,6 @@ def _rebuild_sync_error(
     return SyncError(message, run_id=run_id, failed_parts=failed_parts, differ=differ, missing=missing, extra=extra)
 
 
-# -- models --
 class UnboundModelError(TaurusDatamoverError, RuntimeError):
     """A method that needs a tool was called on a model that no tool produced (e.g. one
     built by a parser directly). Get it from the object API, or ``model.bind(owner)``."""
@@ -351,10 +355,6 @@ class UnboundModelError(TaurusDatamoverError, RuntimeError):
         )
 
 
-__all__ += ["UnboundModelError"]
-
-
-# -- cli --
 class UsageError(TaurusDatamoverError):
     """Command-line arguments that parse but do not make sense together (exit code 2)."""
 
@@ -378,10 +378,6 @@ class LockTimeout(TaurusDatamoverError, TimeoutError):
         )
 
 
-__all__ += ["DurationError", "LockTimeout", "UsageError"]
-
-
-# -- command --
 class ToolArgumentError(TaurusDatamoverError, ValueError):
     """A value the command layer refuses before anything runs: an argument no program can
     be given (a NUL byte), or a setting out of its range (``verbosity``, ``patience``, input
@@ -393,6 +389,5 @@ class ToolArgumentTypeError(ToolArgumentError, TypeError):
     text, bytes, a path or a number). Also a ``TypeError``, which these were before."""
 
 
-# -- workspace parsers --
 class TimeZoneError(TaurusDatamoverError, ValueError):
     """A ``TZ`` value that is neither a readable zone file nor a POSIX TZ string."""

@@ -8,6 +8,8 @@ from here, so the two can never drift apart.
 __all__ = [
     "DATAMOVER_PATH_ENV",
     "DATAMOVER_SITE_DIRS",
+    "EMULATOR_CLOCK_FILE",
+    "EMULATOR_NOW_ENV",
     "EMULATOR_ROOT_ENV",
     "EMULATOR_USER_ENV",
     "FILESYSTEM_NAME_RULE",
@@ -47,6 +49,11 @@ WS_SITE_DIRS = ("/usr/bin",)
 #: The emulated tools find their site (its root folder) and their user in these variables.
 EMULATOR_ROOT_ENV = "TAURUS_EMULATOR_ROOT"
 EMULATOR_USER_ENV = "TAURUS_EMULATOR_USER"
+#: The emulated site's clock: this variable fixes the time, else the file of this name in
+#: the site root holds it; either as epoch seconds or ISO 8601 (naive means UTC). Neither:
+#: the real time.
+EMULATOR_NOW_ENV = "TAURUS_EMULATOR_NOW"
+EMULATOR_CLOCK_FILE = "clock"
 
 #: hpc-workspace's rule for workspace names (both generations), as a regular expression:
 #: an ASCII letter or digit, then letters, digits, ``.``, ``_`` and ``-``.

@@ -126,6 +126,6 @@ def test_save_error_pickles_with_its_fields() -> None:
 
 def test_the_canceller_and_watcher_are_public(site: EmulatedSite) -> None:
     dm = Datamover(site.bin, blocking=False)
-    assert callable(dm.canceller())
-    watcher = dm.watcher()
-    assert watcher is not None and watcher is dm.watcher()  # one shared watcher per queue
+    assert callable(dm.canceller)
+    watcher = dm.watcher
+    assert watcher is not None and watcher is dm.watcher  # resolved once, one shared watcher per queue

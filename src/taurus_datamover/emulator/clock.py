@@ -16,13 +16,14 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from taurus_datamover.emulator.files import write_atomic
+from taurus_datamover.facts import EMULATOR_CLOCK_FILE, EMULATOR_NOW_ENV
 
 __all__ = ["CLOCK_FILE", "NOW_ENV", "advance_clock", "now", "parse_time", "set_clock"]
 
 #: Environment variable that fixes the emulated time (wins over the clock file).
-NOW_ENV = "TAURUS_EMULATOR_NOW"
+NOW_ENV = EMULATOR_NOW_ENV
 #: Name of the clock file inside the site root.
-CLOCK_FILE = "clock"
+CLOCK_FILE = EMULATOR_CLOCK_FILE
 
 
 def parse_time(text: str) -> float:

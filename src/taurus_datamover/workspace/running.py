@@ -18,7 +18,7 @@ from taurus_datamover.command.job import Job, JobOutput
 from taurus_datamover.command.tools import WORKSPACE_FAMILY
 from taurus_datamover.command.toolset import ToolSet
 from taurus_datamover.errors import CommandTimeout, WorkspaceError, WorkspaceNotFound
-from taurus_datamover.facts import EMULATOR_ROOT_ENV, EMULATOR_USER_ENV
+from taurus_datamover.facts import EMULATOR_CLOCK_FILE, EMULATOR_NOW_ENV, EMULATOR_ROOT_ENV, EMULATOR_USER_ENV
 from taurus_datamover.parsers.workspaces import is_not_found_message, listing_generation, workspace_error_message
 from taurus_datamover.parsers.workspaces.common import split_diagnostic, strip_ansi
 from taurus_datamover.parsers.workspaces.posix_tz import zone_from_environment
@@ -105,9 +105,7 @@ class WorkspaceRunner(ToolSet):
         if value is None:
             root = self.emulated_site_root()
             if root is not None:
-                from taurus_datamover.emulator import clock
-
-                return datetime.fromtimestamp(clock.now(root, self._environ()), timezone.utc)
+                return site_clock(root, self._environ())
             return datetime.now(timezone.utc)
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError("now must give a timezone-aware datetime")
@@ -213,3 +211,24 @@ def _diagnostic_generation(stderr: str) -> int | None:
         if split_diagnostic(text) is not None and text[:1].isalpha():
             return 1 if text[:1].isupper() else 2
     return None
+
+
+def site_clock(root: Path, environ: Mapping[str, str]) -> datetime:
+    """The time of the emulated site at ``root`` as its tools see it: the variable
+    :data:`~taurus_datamover.facts.EMULATOR_NOW_ENV`, else the site's clock file (the
+    format :mod:`taurus_datamover.facts` gives), else now."""
+    text = environ.get(EMULATOR_NOW_ENV, "").strip()
+    if not text:
+        try:
+            text = (root / EMULATOR_CLOCK_FILE).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return datetime.now(timezone.utc)
+    try:
+        return datetime.fromtimestamp(float(text), timezone.utc) if text else datetime.now(timezone.utc)
+    except ValueError:
+        pass
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise WorkspaceError(f"the emulated site's clock {text!r} is neither epoch seconds nor ISO 8601") from None
+    return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)

@@ -43,7 +43,7 @@ __all__ = [
 
 Level = Literal["info", "warning", "error", "debug", "trace", "critical"]
 
-#: What a workspace name may look like (v2 ``src/ws.h``).
+#: What a workspace name may look like (hpc-workspace 2.0, its ``ws.h``).
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")

@@ -1,6 +1,6 @@
 """v2 ``ws_stat`` (new in v2: what a workspace holds) to :class:`WorkspaceStat`.
 
-The tool prints per workspace (``src/ws_stat.cpp``; the directory line ends in a blank)::
+The tool prints per workspace (hpc-workspace 2.0, its ``ws_stat.cpp``; the directory line ends in a blank)::
 
     Id: usera-simdata
         workspace directory : /srv/wsroot/horse/ws/usera-simdata<blank>

@@ -1,6 +1,6 @@
 """v2 ``ws_list -T`` (the fixed-width table) to :class:`WorkspaceInfo`.
 
-The tool prints (``src/ws_list.cpp``, format ``{:<30} {:<50} {:<25} {:<10} {:<9}``)::
+The tool prints (hpc-workspace 2.0, its ``ws_list.cpp``, format ``{:<30} {:<50} {:<25} {:<10} {:<9}``)::
 
     ID                             PATH                       ...  EXPIRATION   EXTENSIONS REMAINING
     ============================== ==========================  ... ============ ========== =========
