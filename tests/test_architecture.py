@@ -41,7 +41,8 @@ ALLOWED: dict[str, set[str]] = {
 ALLOWED_MODULES: dict[str, set[str]] = {
     # the pure argv rules and listing checks of the datamover, which the sync engine shares
     # (the Datamover class it drives is a type only; `Datamover.sync()` starts the engine)
-    "sync": {f"{PACKAGE}.datamover.argv", f"{PACKAGE}.datamover.listing"},
+    # (and the package itself, which Python runs first: it loads its names lazily)
+    "sync": {f"{PACKAGE}.datamover", f"{PACKAGE}.datamover.argv", f"{PACKAGE}.datamover.listing"},
     # `__version__` from the front door, whose names are all loaded lazily (PEP 562)
     "cli": {PACKAGE},
 }
@@ -107,8 +108,25 @@ def _room(module: str) -> str:
     return parts[1] if len(parts) > 1 else "__init__"
 
 
+def _with_packages(module: str, target: str) -> set[str]:
+    """``target`` and the packages Python runs first to import it (``a.b`` for ``a.b.c``),
+    except those ``module`` lies in itself (already being imported when it runs)."""
+    parts = target.split(".")
+    found = {target}
+    for depth in range(1, len(parts)):
+        package = ".".join(parts[:depth])
+        if package in MODULES and not (module == package or module.startswith(package + ".")):
+            found.add(package)
+    return found
+
+
 GRAPH = {
-    module: {known for name in _imports(module, path) if (known := _known(name)) and known != module}
+    module: {
+        edge
+        for name in _imports(module, path)
+        if (known := _known(name)) and known != module
+        for edge in _with_packages(module, known)
+    }
     for module, path in MODULES.items()
 }
 

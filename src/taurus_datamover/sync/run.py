@@ -42,7 +42,7 @@ from taurus_datamover.sync.tree import TreeItem
 from taurus_datamover.sync.verify import mismatch_error, verify_checksum, verify_size_mtime
 
 if TYPE_CHECKING:
-    from taurus_datamover.datamover import Datamover
+    from taurus_datamover.sync.driver import SyncDatamover
 
 __all__ = ["SUBMIT_TIMEOUT", "SyncPart", "SyncResult", "SyncRun"]
 
@@ -61,7 +61,7 @@ class SyncRun:
 
     def __init__(
         self,
-        dm: Datamover,
+        dm: SyncDatamover,
         store: RunStore,
         manifest: SyncManifest,
         source: list[TreeItem],

@@ -39,7 +39,7 @@ from taurus_datamover.sync.run import SyncRun
 from taurus_datamover.sync.tree import TreeItem, list_tree
 
 if TYPE_CHECKING:
-    from taurus_datamover.datamover import Datamover
+    from taurus_datamover.sync.driver import SyncDatamover
 
 __all__ = ["VERIFY_MODES", "resume_sync", "start_sync"]
 
@@ -63,7 +63,7 @@ def _check_time_limit(time_limit: object) -> str | None:
     return time_limit
 
 
-def _source_tree(dm: Datamover, src: str, time_limit: str | None) -> list[TreeItem]:
+def _source_tree(dm: SyncDatamover, src: str, time_limit: str | None) -> list[TreeItem]:
     try:
         items = list_tree(dm, src, time=time_limit)
     except DatamoverError as error:
@@ -76,7 +76,7 @@ def _source_tree(dm: Datamover, src: str, time_limit: str | None) -> list[TreeIt
 
 
 def start_sync(
-    dm: Datamover,
+    dm: SyncDatamover,
     src: PathArg,
     dst: PathArg,
     *,
@@ -130,7 +130,7 @@ def start_sync(
     return run
 
 
-def _still_queued(dm: Datamover, manifest: SyncManifest) -> dict[int, JobState]:
+def _still_queued(dm: SyncDatamover, manifest: SyncManifest) -> dict[int, JobState]:
     """The queue's state of the last job of every part recorded as submitted."""
     wanted = {p.job_ids[-1] for p in manifest.parts if p.state in (PartState.PENDING, PartState.RUNNING) and p.job_ids}
     if not wanted:
@@ -138,7 +138,7 @@ def _still_queued(dm: Datamover, manifest: SyncManifest) -> dict[int, JobState]:
     return {info.job_id: info.state for info in dm.jobs() if info.job_id in wanted}
 
 
-def resume_sync(dm: Datamover, run_id: str) -> SyncRun:
+def resume_sync(dm: SyncDatamover, run_id: str) -> SyncRun:
     """Submit again the parts of run ``run_id`` that did not complete (see the module
     docstring); a run that already completed is returned settled, nothing submitted."""
     store = RunStore(check_run_id(run_id))

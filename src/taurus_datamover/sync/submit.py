@@ -19,7 +19,7 @@ from taurus_datamover.datamover.argv import rsync_args
 from taurus_datamover.errors import TaurusDatamoverError, ToolError
 
 if TYPE_CHECKING:
-    from taurus_datamover.datamover import Datamover
+    from taurus_datamover.sync.driver import SyncDatamover
 
 __all__ = ["ITEM_TAG", "check_options", "copy_options", "rsync_failure", "start_rsync"]
 
@@ -62,7 +62,7 @@ def _directory_operand(path: str) -> str:
 
 
 def start_rsync(
-    dm: Datamover,
+    dm: SyncDatamover,
     src: str,
     dst: str,
     options: Sequence[str],

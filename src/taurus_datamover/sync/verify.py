@@ -27,7 +27,7 @@ from taurus_datamover.sync.submit import ITEM_TAG, check_options
 from taurus_datamover.sync.tree import TreeItem, list_tree
 
 if TYPE_CHECKING:
-    from taurus_datamover.datamover import Datamover
+    from taurus_datamover.sync.driver import SyncDatamover
 
 __all__ = ["VerifyResult", "compare_trees", "mismatch_error", "verify_checksum", "verify_size_mtime"]
 
@@ -67,7 +67,9 @@ def compare_trees(source: Iterable[TreeItem], destination: Iterable[TreeItem]) -
     return VerifyResult(mode="size-mtime", checked=checked, differ=sorted(differ), missing=sorted(missing), extra=extra)
 
 
-def verify_size_mtime(dm: Datamover, source: Sequence[TreeItem], dst: str, *, time: str | None = None) -> VerifyResult:
+def verify_size_mtime(
+    dm: SyncDatamover, source: Sequence[TreeItem], dst: str, *, time: str | None = None
+) -> VerifyResult:
     """List ``dst`` once through ``dtls`` and compare it with ``source``."""
     copies = list_tree(dm, dst, time=time)
     if copies is None:
