@@ -8,7 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from test_parse_workspaces_render import (
+from tests.support.ws_render import (
     CAPTURED_AT,
     Ws,
     real,

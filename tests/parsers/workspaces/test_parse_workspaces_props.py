@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from test_parse_workspaces_render import (
+from tests.support.ws_render import (
     Ws,
     render_allocate,
     render_fs_v1,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from test_parse_workspaces_render import Ws, render_v1, render_v2
+from tests.support.ws_render import Ws, render_v1, render_v2
 from tests.support.ws_v2_captures import Row, capture, render_table_v2
 
 from taurus_datamover.errors import ParseError

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from test_parse_workspaces_render import Ws, render_v2
+from tests.support.ws_render import Ws, render_v2
 from tests.support.ws_v2_captures import V2, Row, capture, render_table_v2, scenarios_of
 
 from taurus_datamover.errors import ParseError
