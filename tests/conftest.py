@@ -14,7 +14,7 @@ import pytest
 from tests.support.fake_tools import install_fake_dt
 
 from taurus_datamover import Datamover
-from taurus_datamover.emulator.site import EmulatedSite
+from taurus_datamover.emulator.site import EmulatedSite, SlurmUnavailableError
 
 
 @pytest.fixture
@@ -45,6 +45,17 @@ def _batch_jobs_in_a_temporary_directory(tmp_path: Path, monkeypatch: pytest.Mon
 def site(tmp_path: Path) -> Iterator[EmulatedSite]:
     """A fresh emulated site whose dt tools run locally (modules may define their own)."""
     with EmulatedSite(tmp_path / "site", slurm=False) as emulated:
+        yield emulated
+
+
+@pytest.fixture
+def slurm_site(tmp_path: Path) -> Iterator[EmulatedSite]:
+    """A fresh emulated site whose dt tools run through the real Slurm (skipped without one)."""
+    try:
+        emulated = EmulatedSite(tmp_path / "site", slurm=True)
+    except SlurmUnavailableError as error:
+        pytest.skip(str(error))
+    with emulated:
         yield emulated
 
 

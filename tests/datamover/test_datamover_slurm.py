@@ -4,25 +4,18 @@ sbatch in the ``datamover`` partition). Skipped when no such Slurm answers."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from taurus_datamover import Datamover, JobState, Workspace
-from taurus_datamover.emulator.site import EmulatedSite, SlurmUnavailableError
+from taurus_datamover.emulator.site import EmulatedSite
 
 pytestmark = pytest.mark.slurm
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Iterator[EmulatedSite]:
-    try:
-        emulated = EmulatedSite(tmp_path / "site", slurm=True)
-    except SlurmUnavailableError as error:
-        pytest.skip(str(error))
-    with emulated:
-        yield emulated
+def site(slurm_site: EmulatedSite) -> EmulatedSite:
+    return slurm_site
 
 
 def test_ls_and_cp_through_srun(site: EmulatedSite) -> None:

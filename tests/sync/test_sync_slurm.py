@@ -9,28 +9,17 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from tests.support.sync_tree import odd_tree, same_tree
 
 from taurus_datamover import Datamover
-from taurus_datamover.emulator.site import EmulatedSite, SlurmUnavailableError
+from taurus_datamover.emulator.site import EmulatedSite
 from taurus_datamover.errors import SyncError
 from taurus_datamover.sync import SyncState
 
 pytestmark = pytest.mark.slurm
-
-
-@pytest.fixture
-def slurm_site(tmp_path: Path) -> Iterator[EmulatedSite]:
-    try:
-        emulated = EmulatedSite(tmp_path / "site", slurm=True)
-    except SlurmUnavailableError as error:
-        pytest.skip(str(error))
-    with emulated:
-        yield emulated
 
 
 def _active(job_ids: list[int]) -> list[int]:
