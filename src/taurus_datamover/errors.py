@@ -1,49 +1,42 @@
 """One error hierarchy for the whole library; every error carries its evidence.
 
 ``TaurusDatamoverError``
- +-- ``ToolNotFoundError`` (also ``AttributeError``): a ``dt*``/``ws_*`` tool is missing;
- |    names the tool and every place that was searched.
+ +-- ``ToolNotFoundError`` (also ``AttributeError``): a tool is missing; names every place searched.
  +-- ``ToolError``: a tool ran and failed; keeps argv, exit code, stdout and stderr.
  |    +-- ``DatamoverError``: a ``dt*`` tool (or its Slurm job) failed.
  |    |    +-- ``SaveError``: ``Datamover.save`` could not copy; names where the data is.
  |    +-- ``WorkspaceError``: a ``ws_*`` tool refused, or a workspace name is invalid.
  |         +-- ``WorkspaceNotFound``
- |         +-- ``WorkspaceArgumentError`` (also ``ValueError``): an argument refused
- |              before any tool runs (text the tools would print back raw, a bad duration).
+ |         +-- ``WorkspaceArgumentError`` (also ``ValueError``): refused before any tool runs.
  +-- ``CommandTimeout`` (also ``TimeoutError``): a tool did not end in time.
  +-- ``CacheWorkspaceClosed`` (also ``RuntimeError``): a used-up cache workspace entered again.
- +-- ``ParseError`` (also ``ValueError``): tool output that cannot be read; keeps the
- |    line number and the raw line.
- +-- ``DatamoverArgumentError`` (also ``ValueError``, ``TypeError``): a ``Datamover`` call's
- |    argument refused before any tool runs.
+ +-- ``ParseError`` (also ``ValueError``): unreadable tool output; keeps line number and raw line.
+ +-- ``DatamoverArgumentError`` (also ``ValueError``, ``TypeError``): refused before any tool runs.
  |    +-- ``JobOptionsError``: Slurm options a call does not take, or the time limit twice.
  +-- ``ToolArgumentError`` (also ``ValueError``) / ``ToolArgumentTypeError`` (also
- |    ``TypeError``): an argument the command layer cannot pass to a tool (argv lists only).
+ |    ``TypeError``): an argument the command layer cannot pass to a tool.
  +-- ``TimeZoneError`` (also ``ValueError``): a ``TZ`` that names no zone (never UTC).
- +-- ``UnboundModelError`` (also ``RuntimeError``): a model made by a parser alone was asked
- |    to act (``info.extend()``); bind it or take it from the object API.
+ +-- ``UnboundModelError`` (also ``RuntimeError``): a model made by a parser alone was asked to act.
  +-- ``UsageError``, ``DurationError`` (also ``ValueError``), ``LockTimeout`` (also
  |    ``TimeoutError``): the command line's refusals (exit 2) and its run lock.
- +-- ``SyncError``: a sync (``Datamover.sync``) was refused, a part failed, or the
-      destination does not match the source; keeps the run id and every difference.
+ +-- ``SyncError``: a sync was refused, a part failed, or the destination does not match.
 
-The emulated site's errors (``SiteRootError``, ``SlurmUnavailableError``,
-``ZihViewUnavailableError``) are ``TaurusDatamoverError`` too; they live in
-``taurus_datamover.emulator.errors``, since the emulator imports nothing of the library but
-``facts`` (where the root class is defined).
-``WorkspaceWarning`` (a ``UserWarning``) is issued, not raised: a tool succeeded but said
-something the caller should know.
-
-Errors also derive from the matching builtin so that ``except AttributeError`` /
-``except TimeoutError`` / ``except ValueError`` written for plain Python keep working.
+The emulated site's errors (``taurus_datamover.emulator.errors``) are ``TaurusDatamoverError``
+too: the emulator imports only ``facts``, where the root class is defined.
+``WorkspaceWarning`` (a ``UserWarning``) is issued, not raised. Errors also derive from the
+matching builtin, so ``except ValueError`` written for plain Python keeps working.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from taurus_datamover.facts import TaurusDatamoverError
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 __all__ = [
     "CacheWorkspaceClosed",
@@ -75,34 +68,40 @@ __all__ = [
 TAIL_CHARS = 600
 
 
-def tail(text: str | bytes | None, limit: int = TAIL_CHARS) -> str:
-    """Return the last ``limit`` characters of ``text``, noting how much was cut.
-
-    Bytes are decoded as UTF-8 with ``surrogateescape`` so that nothing is lost and nothing
-    raises while an error is being reported.
-    """
-    if text is None:
-        return ""
-    if isinstance(text, bytes):
-        text = text.decode("utf-8", "surrogateescape")
-    if len(text) <= limit:
-        return text
-    return f"({len(text) - limit} more chars) ...{text[-limit:]}"
-
-
 def _as_text(stream: str | bytes | None) -> str:
-    if stream is None:
-        return ""
+    """Bytes as UTF-8 with ``surrogateescape``: nothing lost, nothing raised while reporting."""
     if isinstance(stream, bytes):
         return stream.decode("utf-8", "surrogateescape")
-    return stream
+    return stream or ""
 
 
-class ToolNotFoundError(TaurusDatamoverError, AttributeError):
+def tail(text: str | bytes | None, limit: int = TAIL_CHARS) -> str:
+    """The last ``limit`` characters of ``text``, noting how much was cut."""
+    text = _as_text(text)
+    return text if len(text) <= limit else f"({len(text) - limit} more chars) ...{text[-limit:]}"
+
+
+class _Remade(TaurusDatamoverError):
+    """An error that pickles (and copies) by calling its class again with the arguments it
+    was made with: ``Exception`` pickles ``args`` only, which loses the keyword evidence."""
+
+    _made: tuple[tuple[Any, ...], dict[str, Any]]
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Self:
+        self = super().__new__(cls)
+        self._made = (args, kwargs)
+        return self
+
+    def __reduce__(self) -> tuple[object, ...]:
+        args, kwargs = self._made
+        return (partial(type(self), **kwargs), args)
+
+
+class ToolNotFoundError(_Remade, AttributeError):
     """A ``dt*`` or ``ws_*`` tool is not installed where the library looked.
 
-    Subclasses ``AttributeError`` because tools are reached as attributes
-    (``Datamover().dtls``), so ``hasattr``/``getattr(obj, name, default)`` keep working.
+    An ``AttributeError`` because tools are reached as attributes (``Datamover().dtls``), so
+    ``hasattr``/``getattr(obj, name, default)`` keep working.
     """
 
     def __init__(self, tool: str, searched: Sequence[str]) -> None:
@@ -111,16 +110,10 @@ class ToolNotFoundError(TaurusDatamoverError, AttributeError):
         where = ", ".join(self.searched) if self.searched else "(no directories)"
         super().__init__(f"tool {tool!r} not found; searched: {where}")
 
-    def __reduce__(self) -> tuple[type[ToolNotFoundError], tuple[str, tuple[str, ...]]]:
-        return (type(self), (self.tool, self.searched))
 
-
-class ToolError(TaurusDatamoverError):
-    """A tool ran and failed (non-zero exit code) or refused the request.
-
-    ``str()`` is a readable report: the message, the command line, the exit code, and the
-    tails of both streams.
-    """
+class ToolError(_Remade):
+    """A tool ran and failed (non-zero exit code) or refused the request; ``str()`` is the
+    message, the command line, the exit code and the tails of both streams."""
 
     def __init__(
         self,
@@ -150,70 +143,26 @@ class ToolError(TaurusDatamoverError):
             lines.append(f"  STDERR: {tail(self.stderr)}")
         return "\n".join(lines)
 
-    def __reduce__(self) -> tuple[object, ...]:
-        return (
-            _rebuild_tool_error,
-            (type(self), self.message, self.argv, self.returncode, self.stdout, self.stderr),
-        )
-
-
-def _rebuild_tool_error(
-    cls: type[ToolError],
-    message: str,
-    argv: tuple[str, ...],
-    returncode: int | None,
-    stdout: str,
-    stderr: str,
-) -> ToolError:
-    return cls(message, argv=argv, returncode=returncode, stdout=stdout, stderr=stderr)
-
 
 class DatamoverError(ToolError):
     """A ``dt*`` tool, or the Slurm job it submitted, failed."""
 
 
 class SaveError(DatamoverError):
-    """``Datamover.save`` wrote the data but could not copy it to its target.
+    """``Datamover.save`` wrote the data but could not copy it to its target. The data was
+    *not* thrown away: ``data_path`` is where it is (inside the cache workspace
+    ``workspace_name``, which was not released, or inside the given directory)."""
 
-    The data was *not* thrown away: ``data_path`` is where it is (inside the cache
-    workspace ``workspace_name``, which was not released, or inside the given directory).
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        data_path: str,
-        workspace_name: str | None = None,
-        argv: Sequence[str] = (),
-        returncode: int | None = None,
-        stdout: str | bytes | None = "",
-        stderr: str | bytes | None = "",
-    ) -> None:
-        super().__init__(message, argv=argv, returncode=returncode, stdout=stdout, stderr=stderr)
+    def __init__(self, message: str, *, data_path: str, workspace_name: str | None = None, **evidence: Any) -> None:
+        super().__init__(message, **evidence)
         self.data_path = data_path
         self.workspace_name = workspace_name
-
-    def __reduce__(self) -> tuple[object, ...]:
-        rebuild = partial(
-            SaveError,
-            data_path=self.data_path,
-            workspace_name=self.workspace_name,
-            argv=self.argv,
-            returncode=self.returncode,
-            stdout=self.stdout,
-            stderr=self.stderr,
-        )
-        return (rebuild, (self.message,))
 
 
 class DatamoverArgumentError(TaurusDatamoverError, ValueError, TypeError):
     """An argument of a ``Datamover`` call refused before any tool runs: an empty path or
     one with a NUL, something that is not a path, ``rm`` of ``/``, an rsync option that is
-    not one word, ``cancel()`` of no job.
-
-    Subclasses ``ValueError`` and ``TypeError``, what these were before they were typed.
-    """
+    not one word, ``cancel()`` of no job. A ``ValueError`` and ``TypeError``, as before."""
 
 
 class JobOptionsError(DatamoverArgumentError):
@@ -234,12 +183,11 @@ class WorkspaceArgumentError(WorkspaceError, ValueError):
     """An argument for a ``ws_*`` tool refused before any tool runs (so it carries no
     argv): text the tools would store and print back in a form no listing could read
     right (a control character, a line separator, bytes that are not UTF-8), or a
-    duration that is not a whole number of days. Also a ``ValueError``."""
+    duration that is not a whole number of days."""
 
 
 class CacheWorkspaceClosed(TaurusDatamoverError, RuntimeError):
-    """A ``with`` block entered again on a ``CacheWorkspace`` that was already released
-    or cleaned up. Also a ``RuntimeError``."""
+    """A ``with`` block entered again on a ``CacheWorkspace`` already released or cleaned up."""
 
 
 class WorkspaceWarning(UserWarning):
@@ -251,12 +199,7 @@ class CommandTimeout(TaurusDatamoverError, TimeoutError):
     """A tool did not finish within the allowed time; it has been stopped."""
 
     def __init__(
-        self,
-        argv: Sequence[str],
-        timeout: float,
-        *,
-        stdout: str | bytes | None = "",
-        stderr: str | bytes | None = "",
+        self, argv: Sequence[str], timeout: float, *, stdout: str | bytes | None = "", stderr: str | bytes | None = ""
     ) -> None:
         self.argv = tuple(str(a) for a in argv)
         self.timeout = timeout
@@ -264,20 +207,13 @@ class CommandTimeout(TaurusDatamoverError, TimeoutError):
         self.stderr = _as_text(stderr)
         super().__init__(f"{' '.join(self.argv)} did not finish within {timeout:g} s")
 
-    def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild_timeout, (self.argv, self.timeout, self.stdout, self.stderr))
+    def __reduce__(self) -> tuple[object, ...]:  # not _Remade: OSError's __new__ reads its arguments
+        return (partial(CommandTimeout, stdout=self.stdout, stderr=self.stderr), (self.argv, self.timeout))
 
 
-def _rebuild_timeout(argv: tuple[str, ...], timeout: float, stdout: str, stderr: str) -> CommandTimeout:
-    return CommandTimeout(argv, timeout, stdout=stdout, stderr=stderr)
-
-
-class ParseError(TaurusDatamoverError, ValueError):
-    """Tool output that the parser cannot read without guessing.
-
-    ``lineno`` is 1-based (0 when the error concerns the text as a whole), ``line`` the raw
-    line as it was given.
-    """
+class ParseError(_Remade, ValueError):
+    """Tool output that the parser cannot read without guessing: ``lineno`` is 1-based (0
+    when the error concerns the text as a whole), ``line`` the raw line as it was given."""
 
     def __init__(self, message: str, *, lineno: int = 0, line: str = "") -> None:
         self.message = message
@@ -286,23 +222,14 @@ class ParseError(TaurusDatamoverError, ValueError):
         super().__init__(message)
 
     def __str__(self) -> str:
-        if self.lineno:
-            return f"line {self.lineno}: {self.message}: {self.line!r}"
-        return self.message
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild_parse_error, (self.message, self.lineno, self.line))
+        return f"line {self.lineno}: {self.message}: {self.line!r}" if self.lineno else self.message
 
 
-def _rebuild_parse_error(message: str, lineno: int, line: str) -> ParseError:
-    return ParseError(message, lineno=lineno, line=line)
-
-
-class SyncError(TaurusDatamoverError):
+class SyncError(_Remade):
     """A sync of a tree (``Datamover.sync``) was refused before any job ran, or did not
     end with a destination that matches the source.
 
-    ``run_id`` names the run (None when it was refused before one existed): resume it with
+    ``run_id`` names the run (None when refused before one existed): resume it with
     ``Datamover.resume(run_id)``. ``failed_parts`` are the indices of the parts whose jobs
     did not complete; ``differ``, ``missing`` and ``extra`` the relative paths that
     verification found changed, absent at the destination, or only at the destination.
@@ -325,23 +252,6 @@ class SyncError(TaurusDatamoverError):
         self.missing = tuple(missing)
         self.extra = tuple(extra)
         super().__init__(message)
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (
-            _rebuild_sync_error,
-            (self.message, self.run_id, self.failed_parts, self.differ, self.missing, self.extra),
-        )
-
-
-def _rebuild_sync_error(
-    message: str,
-    run_id: str | None,
-    failed_parts: tuple[int, ...],
-    differ: tuple[str, ...],
-    missing: tuple[str, ...],
-    extra: tuple[str, ...],
-) -> SyncError:
-    return SyncError(message, run_id=run_id, failed_parts=failed_parts, differ=differ, missing=missing, extra=extra)
 
 
 class UnboundModelError(TaurusDatamoverError, RuntimeError):
@@ -381,12 +291,12 @@ class LockTimeout(TaurusDatamoverError, TimeoutError):
 class ToolArgumentError(TaurusDatamoverError, ValueError):
     """A value the command layer refuses before anything runs: an argument no program can
     be given (a NUL byte), or a setting out of its range (``verbosity``, ``patience``, input
-    for a job). Also a ``ValueError``, which these were before."""
+    for a job). A ``ValueError``, as before."""
 
 
 class ToolArgumentTypeError(ToolArgumentError, TypeError):
     """A value of a type that cannot be one tool argument (a bool; an object that is not
-    text, bytes, a path or a number). Also a ``TypeError``, which these were before."""
+    text, bytes, a path or a number). A ``TypeError``, as before."""
 
 
 class TimeZoneError(TaurusDatamoverError, ValueError):

@@ -21,6 +21,7 @@ __all__ = [
     "WORKSPACE_NAME_RULE",
     "WS_PATH_ENV",
     "WS_SITE_DIRS",
+    "LazyNames",
     "TaurusDatamoverError",
 ]
 
@@ -31,6 +32,29 @@ class TaurusDatamoverError(Exception):
     Defined here, not in ``errors.py``, because the emulated site (which may import this
     module only) raises errors of the same hierarchy; ``errors.py`` re-exports it.
     """
+
+
+class LazyNames:
+    """A package's public names, each imported from its module on first use (PEP 562), so
+    that importing a light part of the package (an emulated tool, the pytest plugin, one
+    parser family) does not load pydantic or the rest. ``namespace`` is the package's
+    ``globals()``; its ``__getattr__`` is :meth:`load` and its ``__dir__`` :meth:`names`."""
+
+    def __init__(self, namespace: dict[str, object], modules: dict[str, str]) -> None:
+        #: ``{"module": "Name Other ..."}`` becomes ``{"Name": "module", "Other": "module"}``.
+        self.modules = {name: module for module, names in modules.items() for name in names.split()}
+        self._namespace = namespace
+
+    def load(self, name: str) -> object:
+        module = self.modules.get(name)
+        if module is None:
+            raise AttributeError(f"module {self._namespace['__name__']!r} has no attribute {name!r}")
+        value = getattr(__import__(module, fromlist=["_"]), name)
+        self._namespace[name] = value
+        return value
+
+    def names(self) -> list[str]:
+        return sorted({*self._namespace, *self.modules})
 
 
 #: The datamover's transfer tools, each the coreutils/rsync/tar/wget command of the same

@@ -22,30 +22,25 @@ Modules: :mod:`.toolset` (the tools as methods, the queue), :mod:`.files` (the f
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from taurus_datamover.facts import LazyNames
 
 if TYPE_CHECKING:
     from taurus_datamover.datamover.files import Datamover
     from taurus_datamover.datamover.options import JobOptions, ListingOptions
     from taurus_datamover.datamover.toolset import DatamoverTools
 
-# Loaded on first use (PEP 562): the sync engine shares the pure ``argv`` and ``listing``
-# modules, and importing one of them must not load the class that starts the engine.
-_LAZY = {
-    "Datamover": "taurus_datamover.datamover.files",
-    "DatamoverTools": "taurus_datamover.datamover.toolset",
-    "JobOptions": "taurus_datamover.datamover.options",
-    "ListingOptions": "taurus_datamover.datamover.options",
-}
+# Loaded on first use: the sync engine shares the pure ``argv`` and ``listing`` modules, and
+# importing one of them must not load the class that starts the engine.
+_lazy = LazyNames(
+    globals(),
+    {
+        "taurus_datamover.datamover.files": "Datamover",
+        "taurus_datamover.datamover.toolset": "DatamoverTools",
+        "taurus_datamover.datamover.options": "JobOptions ListingOptions",
+    },
+)
+__getattr__ = _lazy.load
 
 __all__ = ["Datamover", "DatamoverTools", "JobOptions", "ListingOptions"]
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value

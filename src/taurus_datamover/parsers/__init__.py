@@ -9,8 +9,9 @@ workspace parsers, say) does not pay for importing the others.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from taurus_datamover.facts import LazyNames
 
 if TYPE_CHECKING:
     from taurus_datamover.parsers.ls import UNAMBIGUOUS_LS_ENV, UNAMBIGUOUS_LS_OPTIONS, iter_ls, parse_ls
@@ -29,24 +30,17 @@ if TYPE_CHECKING:
         workspace_error_message,
     )
 
-_FAMILIES = {
-    "taurus_datamover.parsers.ls": ("UNAMBIGUOUS_LS_ENV", "UNAMBIGUOUS_LS_OPTIONS", "iter_ls", "parse_ls"),
-    "taurus_datamover.parsers.progress": ("Progress", "latest_progress", "parse_progress_line"),
-    "taurus_datamover.parsers.workspaces": (
-        "format_ctime",
-        "is_not_found_message",
-        "parse_ctime",
-        "parse_ws_allocate",
-        "parse_ws_extend",
-        "parse_ws_filesystems",
-        "parse_ws_find",
-        "parse_ws_list",
-        "parse_ws_list_short",
-        "parse_ws_restore_list",
+_lazy = LazyNames(
+    globals(),
+    {
+        "taurus_datamover.parsers.ls": "UNAMBIGUOUS_LS_ENV UNAMBIGUOUS_LS_OPTIONS iter_ls parse_ls",
+        "taurus_datamover.parsers.progress": "Progress latest_progress parse_progress_line",
+        "taurus_datamover.parsers.workspaces": "format_ctime is_not_found_message parse_ctime parse_ws_allocate "
+        "parse_ws_extend parse_ws_filesystems parse_ws_find parse_ws_list parse_ws_list_short parse_ws_restore_list "
         "workspace_error_message",
-    ),
-}
-_LAZY = {name: module for module, names in _FAMILIES.items() for name in names}
+    },
+)
+__getattr__, __dir__ = _lazy.load, _lazy.names
 
 __all__ = [
     "UNAMBIGUOUS_LS_ENV",
@@ -68,16 +62,3 @@ __all__ = [
     "parse_ws_restore_list",
     "workspace_error_message",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_LAZY])
