@@ -1,23 +1,12 @@
 """Job handles: a ``subprocess.Popen`` that also knows its Slurm job.
 
-Every tool call returns a :class:`Job`. It behaves as the ``Popen`` the original package
-returned (``poll``, ``wait``, ``communicate``, ``returncode``, ``args``, ``pid``, ``kill``,
-``terminate``), and adds what a datamover user needs:
-
-* output is drained by a background thread from the start, so a listing larger than the
-  pipe buffer never blocks the tool, and ``communicate()`` may be called any number of
-  times (it returns the same bytes);
-* ``job_id`` and ``state`` are learnt from Slurm's own lines as they arrive, by the job's
-  :class:`~.tracker.SlurmTracker` (which holds all the rules; the job only feeds it);
-* a non-blocking ``dt*`` call (``sbatch`` behind it) is followed through the queue by the
-  shared :class:`~.watcher.JobWatcher` until the Slurm job ends, and only then do
-  ``poll()``/``wait()``/``result()`` report it finished;
-* ``done()``, ``result(timeout)``, ``cancel()`` and ``await job``.
-
-``returncode`` keeps the meaning ``Popen`` users (and the original ``waitfor``) rely on, the
-exit code of what was started, with one widening: for a submitted batch job, whose local
-``sbatch`` exits 0 at once, it is the exit code of the *Slurm job* once it has ended (see
-:mod:`.tracker`), and None until then.
+Every tool call returns a :class:`Job`, the ``Popen`` the original package returned, plus:
+output drained from the start (a listing larger than the pipe buffer never blocks the tool;
+``communicate()`` may be called again), ``job_id`` and ``state`` from Slurm's own lines (the
+job's :class:`~.tracker.SlurmTracker` holds the rules), a batch job followed through the
+queue by the shared :class:`~.watcher.JobWatcher` until it ends, ``done()``, ``result()``,
+``cancel()`` and ``await job``. For a batch job (whose ``sbatch`` exits 0 at once)
+``returncode`` is the exit code of the *Slurm job*, and None until it has ended.
 """
 
 from __future__ import annotations
@@ -42,13 +31,15 @@ from taurus_datamover.parsers.progress import Progress, latest_progress
 
 __all__ = ["PIPE_GRACE", "PROGRESS_TAIL", "Job", "JobOutput"]
 
-#: How much of the end of stdout is searched for the latest progress report (and of stderr
-#: for Slurm's end notice).
+#: How much of the end of stdout is searched for progress (and of stderr for Slurm's end notice).
 PROGRESS_TAIL = 1 << 14
-#: Seconds to wait, after the tool ended, for the end of its output (both streams together).
-#: What it wrote before it ended is in the pipes and read at once; only a process it left
+#: Seconds to wait, after the tool ended, for the end of its output: only a process it left
 #: behind (a daemon holding stdout) keeps the pipes open longer, and is not waited for.
 PIPE_GRACE = 2.0
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", "surrogateescape")
 
 
 class JobOutput(NamedTuple):
@@ -59,13 +50,9 @@ class JobOutput(NamedTuple):
 
 
 class Job(subprocess.Popen[bytes]):
-    """A running tool: a ``Popen`` whose output is drained in the background and whose
-    Slurm job (when there is one) is followed to its end.
-
-    Create jobs through :class:`~taurus_datamover.Datamover` / :class:`~taurus_datamover.Workspace`
-    rather than directly. ``stdin`` is ``/dev/null``: the tools never read it, and a job must
-    not steal a notebook's or a cron job's input. ``expect_batch`` says that the call submits
-    a batch job (see :class:`~.tracker.SlurmTracker`).
+    """A running tool, made by ``Datamover``/``Workspace``. ``stdin`` is ``/dev/null``: the
+    tools never read it, and a job must not steal a notebook's or a cron job's input.
+    ``expect_batch`` says that the call submits a batch job (see :class:`~.tracker.SlurmTracker`).
     """
 
     # Popen.__init__ assigns ``returncode`` (our setter) before it has started the process.
@@ -162,8 +149,7 @@ class Job(subprocess.Popen[bytes]):
 
     @property
     def output_cut(self) -> bool:
-        """True when the job's output was not read to its end: the tool ended, but a
-        process it left behind still held its stdout/stderr (see ``PIPE_GRACE``)."""
+        """True when a process the tool left behind held its output open (``PIPE_GRACE``)."""
         return self._output.cut
 
     @property
@@ -182,9 +168,9 @@ class Job(subprocess.Popen[bytes]):
         rc = self._process_rc
         if rc is not None and rc < 0:
             self.exit_signal = -rc
-        submitted = self.tracker.batch_submitted(rc, self._out.value()[:200].decode("utf-8", "surrogateescape"))
+        submitted = self.tracker.batch_submitted(rc, _text(self._out.value()[:200]))
         if submitted is None:
-            self.tracker.process_ended(rc, self._err.tail(PROGRESS_TAIL).decode("utf-8", "surrogateescape"))
+            self.tracker.process_ended(rc, _text(self._err.tail(PROGRESS_TAIL)))
             self._complete()
         elif self._watcher is None:
             self.tracker.finish(
@@ -237,10 +223,8 @@ class Job(subprocess.Popen[bytes]):
     def wait(self, timeout: float | None = None) -> int:
         """Wait for the end of the job; ``subprocess.TimeoutExpired`` after ``timeout`` s.
 
-        Interrupted (Ctrl-C, ``KeyboardInterrupt``) while the tool itself still runs, the
-        job is stopped before the interrupt goes on, as ``subprocess.run`` does: the tools
-        run in their own session, so the terminal's Ctrl-C does not reach them. A batch job
-        already submitted to Slurm is left queued (cancel it with :meth:`cancel`).
+        Ctrl-C while the tool itself runs stops it, as ``subprocess.run`` does (the tools run
+        in their own session, out of the terminal's reach); a submitted batch job stays queued.
         """
         try:
             finished = self._finished.wait(timeout)
@@ -278,7 +262,7 @@ class Job(subprocess.Popen[bytes]):
                     pipe.close()
 
     def __del__(self) -> None:  # the reaper thread owns the process; nothing to warn about
-        return
+        pass
 
     # ------------------------------------------------------------------ job API
     def done(self) -> bool:
@@ -288,26 +272,22 @@ class Job(subprocess.Popen[bytes]):
     @property
     def progress(self) -> Progress | None:
         """The last progress report of the tool (rsync ``--info=progress2``), else None."""
-        return latest_progress(self._out.tail(PROGRESS_TAIL).decode("utf-8", "surrogateescape"))
+        return latest_progress(_text(self._out.tail(PROGRESS_TAIL)))
 
     @property
     def stdout_text(self) -> str:
         """Everything read from stdout so far, as text."""
-        return self._out.value().decode("utf-8", "surrogateescape")
+        return _text(self._out.value())
 
     @property
     def stderr_text(self) -> str:
         """Everything read from stderr so far, as text."""
-        return self._err.value().decode("utf-8", "surrogateescape")
+        return _text(self._err.value())
 
     def result(self, timeout: float | None = None) -> JobOutput:
-        """Wait for the end; return the output, or raise the error that explains the failure.
-
-        Raises :class:`~taurus_datamover.CommandTimeout` when the job was stopped by its own
-        ``timeout`` or does not end within ``timeout`` seconds here (the job then goes on),
-        and :class:`~taurus_datamover.DatamoverError` (or the job's error class) on a
-        non-zero exit or a batch job that did not complete.
-        """
+        """Wait for the end; return the output, or raise the error that explains the failure:
+        ``CommandTimeout`` when the job's own ``timeout`` stopped it or it does not end within
+        ``timeout`` s here (it then goes on), the job's error class (``DatamoverError``) else."""
         try:
             self.wait(timeout)
         except subprocess.TimeoutExpired:
@@ -332,8 +312,7 @@ class Job(subprocess.Popen[bytes]):
 
     @property
     def batch_output_path(self) -> str | None:
-        """Where a batch job's output goes: sbatch's default ``slurm-N.out`` in the
-        directory the tool was started in (None for a blocking job)."""
+        """sbatch's default ``slurm-N.out`` in the tool's start directory (None: not a batch job)."""
         if not self.is_batch or self.job_id is None:
             return None
         return os.path.join(self._workdir, f"slurm-{self.job_id}.out")
@@ -354,11 +333,8 @@ class Job(subprocess.Popen[bytes]):
         )
 
     def cancel(self) -> bool:
-        """Stop the local process and cancel the Slurm job (when its id is known).
-
-        Returns True when something was still running. The state becomes CANCELLED; for
-        a tool that runs here (not a submitted batch job) it is set when this returns.
-        """
+        """Stop the local process and cancel the Slurm job (when its id is known); True when
+        something still ran. The state becomes CANCELLED (for a tool run here, at once)."""
         if self._finished.is_set():
             return False
         self.tracker.cancel_requested = True

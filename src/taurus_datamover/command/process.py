@@ -22,11 +22,8 @@ _LAST_READS = 64
 
 
 class Collected:
-    """One pipe's bytes as they were read, and its complete lines for a watcher.
-
-    ``on_line`` sees each complete line while no more than ``MAX_WATCHED_LINES`` lines have
-    arrived: Slurm's own lines come first, so later output is not looked at for them.
-    """
+    """One pipe's bytes as read; ``on_line`` sees its first ``MAX_WATCHED_LINES`` complete
+    lines (Slurm's own lines come first)."""
 
     def __init__(self, on_line: Callable[[str], None] | None, echo: IO[str] | None) -> None:
         self._chunks: list[bytes] = []
@@ -74,12 +71,9 @@ class Collected:
 
 
 class ProcessOutput:
-    """Both pipes of a tool, drained by one background thread from the start (stderr's
-    lines also go to ``on_line``), into :attr:`out` and :attr:`err`.
-
-    The thread ends at the end of both pipes, or when :meth:`stop` is called: it then reads
-    what the pipes hold (a bounded amount), closes them, and :attr:`cut` says that their end
-    was not seen.
+    """Both pipes of a tool, drained by one thread from the start into :attr:`out` and
+    :attr:`err` (stderr's lines also to ``on_line``), until both end or :meth:`stop`: then
+    what the pipes hold is read (a bounded amount) and :attr:`cut` says their end was not seen.
     """
 
     def __init__(
@@ -124,8 +118,7 @@ class ProcessOutput:
                     pass
 
     def _read_what_is_there(self, fd: int) -> bool:
-        """Read what pipe ``fd`` holds now (a bounded amount), without waiting for more;
-        True when that was its end after all."""
+        """Read what pipe ``fd`` holds now (bounded), without waiting; True when that was its end."""
         poller = select.poll()
         poller.register(fd, select.POLLIN)
         for _ in range(_LAST_READS):
@@ -138,12 +131,8 @@ class ProcessOutput:
         return False
 
     def wait(self, grace: float) -> None:
-        """Wait for the end of both pipes, at most ``grace`` s (the tool has ended).
-
-        What the tool wrote is in the pipes and read at once. A process it left behind (a
-        daemon) may hold them open for ever: its output is not waited for; what it wrote
-        so far is kept, and :attr:`cut` says so.
-        """
+        """Wait for the end of both pipes, at most ``grace`` s (the tool has ended): a process
+        it left behind may hold them for ever; what it wrote so far is kept (:attr:`cut`)."""
         self._thread.join(grace)
         if self._thread.is_alive():
             self.stop()
@@ -170,13 +159,9 @@ def _group_alive(pgid: int) -> bool:
 
 
 def stop_process_group(pgid: int, ended: Callable[[], bool], grace: float = 5.0) -> None:
-    """SIGTERM the job's process group (srun, the tool and the children they started),
-    SIGKILL after ``grace`` s to whatever of it is left, the tool or a child of it.
-
-    ``pgid`` is the tool's pid (it was started in a session of its own), which cannot be
-    given to a new process while any member of the group lives, so the group is still the
-    job's after the tool ended; ``ended()`` says whether the tool itself was reaped.
-    """
+    """SIGTERM the job's process group (srun, the tool, their children), SIGKILL after
+    ``grace`` s to what is left. ``pgid`` is the tool's pid (its own session): no new process
+    gets it while the group lives. ``ended()`` says whether the tool itself was reaped."""
     try:
         os.killpg(pgid, signal.SIGTERM)
     except (ProcessLookupError, PermissionError):

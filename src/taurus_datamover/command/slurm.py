@@ -1,18 +1,7 @@
-"""What Slurm says about a job, read from its own words. Pure functions, no subprocess.
-
-Lines understood (exact forms from a real Slurm 22.05):
-
-* ``srun: job 140 queued and waiting for resources``  -> job 140, PENDING
-* ``srun: job 140 has been allocated resources``      -> job 140, RUNNING
-* ``Submitted batch job 141``                         -> job 141, PENDING (sbatch)
-* ``slurmstepd-HOST: error: *** STEP 175.0 ON HOST CANCELLED AT ... DUE TO TIME LIMIT ***``
-  (and ``*** JOB N ...``)                             -> TIMEOUT
-* ``... CANCELLED AT ...`` without a time limit         -> CANCELLED
-* ``srun: error: Unable to contact slurm controller`` / ``sbatch: error: Batch job
-  submission failed: ...`` -> the submission failed (see :func:`slurm_failure`).
-
-``squeue`` listings in the default format (``JOBID PARTITION NAME USER ST TIME NODES
-NODELIST(REASON)``) and ``scontrol show job`` records are parsed into :class:`JobInfo`.
+"""What Slurm says about a job, read from its own words (the forms of a real Slurm 22.05):
+srun's, sbatch's and slurmstepd's lines (:data:`_EVENT_LINES`), their failures
+(:func:`slurm_failure`), ``squeue`` in its default format and ``scontrol show job``
+records (:class:`JobInfo`). Pure functions, no subprocess.
 """
 
 from __future__ import annotations
@@ -82,10 +71,7 @@ _EVENT_LINES = (
 
 
 def parse_job_events(lines: Iterable[str]) -> list[JobEvent]:
-    """Return the job events found in ``lines`` (srun/sbatch/slurmstepd chatter), in order.
-
-    Lines that are not Slurm's are ignored: the tool's own output shares the streams.
-    """
+    """The job events in ``lines``, in order; other lines (the tool's own output) are ignored."""
     events: list[JobEvent] = []
     for raw in lines:
         line = raw.rstrip("\r\n")
@@ -154,11 +140,9 @@ _DEFAULT_SLICES = _column_slices(_DEFAULT_HEADER)
 def parse_squeue(text: str) -> list[JobInfo]:
     """Parse ``squeue``/``dtqueue`` in the default format (with or without its header).
 
-    The columns are cut at the fixed positions the header gives (squeue pads and truncates
-    every field to its width), not at spaces: job names and reasons may contain spaces, and a
-    job named ``a b CD`` must not read as a COMPLETED job of user ``b``. Job ids with array or
-    het suffixes (``123_4``, ``123+0``) keep their leading number. A row that does not fit
-    the layout is a :class:`ParseError`.
+    Columns are cut where the header puts them (squeue pads every field to its width), not
+    at spaces: a job named ``a b CD`` must not read as a COMPLETED job of user ``b``. Array
+    and het ids (``123_4``, ``123+0``) keep their number; a row off the layout is a ParseError.
     """
     jobs: list[JobInfo] = []
     slices = _DEFAULT_SLICES
@@ -196,12 +180,9 @@ def parse_squeue(text: str) -> list[JobInfo]:
 
 
 def parse_scontrol_job(text: str) -> JobInfo:
-    """Parse one ``scontrol show job N`` record (``Key=Value`` pairs over several lines).
-
-    The first value of a key counts. The job's name is the user's text and the last field
-    of its line, so it runs to the end of that line and is never read for keys: a job
-    named ``x JobState=COMPLETED`` stays FAILED when it failed.
-    """
+    """Parse one ``scontrol show job N`` record (``Key=Value`` pairs; the first value counts).
+    The job's name, the user's text, runs to the end of its line and is never read for keys:
+    a job named ``x JobState=COMPLETED`` stays FAILED when it failed."""
     fields: dict[str, str] = {}
     for line in text.splitlines():
         head, named, name = line.partition(" JobName=")

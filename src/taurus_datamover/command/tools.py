@@ -1,20 +1,8 @@
-"""Finding the ``dt*`` and ``ws_*`` executables.
-
-Only the datamover's own names are taken (``dtls dtcp dtmv dtrm dtrsync dttar dtwget dtinfo
-dtqueue dtq dtcancel``), never any other ``dt...`` program found on ``PATH``; the
-workspace tools are every ``ws_...`` executable.
-
-Search order (first hit of a tool name wins):
-
-1. an explicit ``path_to_exe`` (one directory, or several separated by ``os.pathsep``);
-   when given, nothing else is searched, as in the original package;
-2. the environment variable (``facts.DATAMOVER_PATH_ENV`` / ``facts.WS_PATH_ENV``,
-   ``os.pathsep``-separated);
-3. the site locations known from ZIH (``facts.DATAMOVER_SITE_DIRS`` / ``facts.WS_SITE_DIRS``);
-4. every directory of ``PATH``.
-
-The result is a :class:`FoundTools`, an immutable name -> absolute path table that also
-remembers where it looked, so a missing tool can be reported precisely.
+"""Finding the ``dt*`` (the datamover's own names only, never another ``dt...`` on ``PATH``)
+and ``ws_*`` executables. The first hit of a name wins, searching: an explicit
+``path_to_exe`` (then nothing else, as in the original package); the family's environment
+variable (``facts.DATAMOVER_PATH_ENV``/``WS_PATH_ENV``); the ZIH locations; ``PATH``. A
+:class:`FoundTools` remembers where it looked, so a missing tool is reported precisely.
 """
 
 from __future__ import annotations
@@ -47,9 +35,8 @@ class ToolFamily:
     pattern: re.Pattern[str]
     env_var: str
     site_dirs: tuple[str, ...]
-    #: The only names taken from the search directories (``None``: every name matching
-    #: ``pattern``). ``PATH`` holds other programs whose names fit a pattern (``dtc``, the
-    #: device-tree compiler; ``dtrace``): those must never become tools.
+    #: The only names taken (``None``: every name matching ``pattern``): ``PATH`` holds
+    #: other programs that fit a pattern (``dtc``, ``dtrace``), never tools.
     names: frozenset[str] | None = None
 
     def accepts(self, name: str) -> bool:
@@ -62,8 +49,7 @@ class ToolFamily:
 #: The datamover's own tools, and nothing else that happens to start with ``dt``.
 DATAMOVER_TOOL_NAMES = frozenset(facts.TRANSFER_TOOLS + facts.MANAGE_TOOLS)
 
-#: ``dtls dtcp ... dtcancel``: the names of :data:`DATAMOVER_TOOL_NAMES` only (the pattern
-#: says which attribute names are tool names, so a missing one is a ToolNotFoundError).
+#: The pattern says which attribute names are tool names (a missing one: ToolNotFoundError).
 DATAMOVER_FAMILY = ToolFamily(
     label="datamover",
     pattern=re.compile(r"dt[a-z]+"),
@@ -72,7 +58,6 @@ DATAMOVER_FAMILY = ToolFamily(
     names=DATAMOVER_TOOL_NAMES,
 )
 
-#: ``ws_allocate ws_list ...``.
 WORKSPACE_FAMILY = ToolFamily(
     label="workspace",
     pattern=re.compile(r"ws_[a-z_]+"),

@@ -1,15 +1,8 @@
-"""The tool-set base class: tools as methods, each call a new :class:`~.job.Job`.
-
-:class:`ToolSet` is the common base of :class:`~taurus_datamover.Datamover` and
-:class:`~taurus_datamover.Workspace`. Every tool found (see :mod:`.tools`) is reachable as
-an attribute (``dm.dtls``), listed by ``dir()`` and :attr:`ToolSet.commands`. Attribute
-access returns a fresh :class:`ToolMethod` bound to that tool name: no "current command" is
-ever stored on the instance, so threads sharing one object cannot run each other's command
-(the original package stored it, and they could).
-
-How a tool set cancels its Slurm jobs and who follows its batch jobs through the queue is
-resolved once per tool set, on first use (:attr:`ToolSet.canceller`, :attr:`ToolSet.watcher`),
-not on every call.
+"""The base of ``Datamover`` and ``Workspace``: every tool found is an attribute (``dm.dtls``)
+that returns a fresh :class:`ToolMethod`, each call a new :class:`~.job.Job`. No "current
+command" is stored on the instance (the original package did), so threads sharing one
+object cannot run each other's command. The canceller and the queue watcher are resolved
+once per tool set, on first use.
 """
 
 from __future__ import annotations
@@ -116,13 +109,9 @@ class ToolSet:
         env_overrides: Mapping[str, str] | None = None,
         expect_batch: bool = False,
     ) -> Job:
-        """Start ``argv`` as a :class:`Job` with this toolset's environment and error class.
-
-        ``env_overrides`` are merged into the environment (``self.env``, else this
-        process's) for this job only, without changing ``self.env``, which other threads
-        may be using; the file API uses it for ``LC_ALL=C`` listings. ``expect_batch``
-        says the call submits a batch job (see :class:`~.job.Job`).
-        """
+        """Start ``argv`` as a :class:`Job` with this toolset's environment and error class;
+        ``env_overrides`` (``LC_ALL=C`` for listings) are for this job only, leaving
+        ``self.env`` to other threads; ``expect_batch``: the call submits a batch job."""
         env = self.env
         if env_overrides:
             env = {**(self.env if self.env is not None else os.environ), **env_overrides}
@@ -139,32 +128,23 @@ class ToolSet:
 
     @cached_property
     def canceller(self) -> Callable[[int], None] | None:
-        """``cancel(job_id)`` for the Slurm jobs these tools start (None: they start none).
-
-        Resolved once per tool set (the first time it is needed) by :meth:`_canceller`.
-        """
+        """``cancel(job_id)`` for the Slurm jobs these tools start (None: they start none)."""
         return self._canceller()
 
     @cached_property
     def watcher(self) -> JobWatcher | None:
-        """The shared watcher that follows batch jobs these tools submit (None: they submit
-        none, or there is no queue tool). Resolved once per tool set by :meth:`_watcher`."""
+        """The shared watcher of the batch jobs these tools submit (None: none, or no queue)."""
         return self._watcher()
 
-    def _canceller(self) -> Callable[[int], None] | None:
-        """Subclass hook: find how to cancel a Slurm job (called once, see :attr:`canceller`)."""
+    def _canceller(self) -> Callable[[int], None] | None:  # subclass hook, called once
         return None
 
-    def _watcher(self) -> JobWatcher | None:
-        """Subclass hook: find the queue watcher (called once, see :attr:`watcher`)."""
+    def _watcher(self) -> JobWatcher | None:  # subclass hook, called once
         return None
 
     def run(self, tool: str, *args: PathArg | int | float, timeout: float | None = None) -> Job:
-        """Run ``tool`` with ``args`` (one argv entry each) and return its :class:`Job`.
-
-        ``timeout`` (seconds) stops the job, and its Slurm job, when it runs longer; its
-        ``result()`` then raises :class:`~taurus_datamover.CommandTimeout`.
-        """
+        """Run ``tool`` with ``args`` (one argv entry each); ``timeout`` (s) stops the job and
+        its Slurm job when it runs longer (``result()`` then raises ``CommandTimeout``)."""
         return self.spawn(self.build_argv(tool, args), timeout=timeout)
 
     def __repr__(self) -> str:

@@ -1,21 +1,16 @@
 """What one tool call's Slurm job is, told by Slurm's own words: a pure state machine.
 
-A :class:`SlurmTracker` starts no process and reads no pipe; it is told things, and turns
-them into a job id, a :class:`~taurus_datamover.models.JobState` and a return code:
+A :class:`SlurmTracker` starts no process and reads no pipe. It is told the tool's stderr
+lines (:meth:`~SlurmTracker.observe_line`), the end of the local process
+(:meth:`~SlurmTracker.batch_submitted`, :meth:`~SlurmTracker.process_ended`) and, for a
+batch job, the queue's rows and its end (:meth:`~SlurmTracker.observe`,
+:meth:`~SlurmTracker.finish`, from the watcher); it turns them into a job id, a
+:class:`~taurus_datamover.models.JobState` and a return code.
 
-* the lines of the tool's stderr (:meth:`SlurmTracker.observe_line`): ``srun: job N queued
-  and waiting for resources``, ``srun: job N has been allocated resources``, slurmstepd's
-  ``*** STEP N.0 ON HOST CANCELLED AT ... [DUE TO TIME LIMIT] ***``;
-* the end of the local process (:meth:`SlurmTracker.batch_submitted` with the start of its
-  stdout, where sbatch says ``Submitted batch job N``, then
-  :meth:`SlurmTracker.process_ended` for a tool that submitted nothing);
-* for a batch job, the rows a queue tool shows (:meth:`SlurmTracker.observe`) and its end
-  (:meth:`SlurmTracker.finish`), both told by the watcher.
-
-Return codes: a tool run here returns its process's exit code. A batch job (its local
-``sbatch`` exits 0 at once) returns 0 when COMPLETED; Slurm's exit code when FAILED (1 when
-the queue does not tell it); 143 (128 + SIGTERM) when CANCELLED or TIMEOUT, as ``srun``
-does for a step killed by its time limit; 1 when UNKNOWN.
+Return codes: a tool run here returns its process's exit code. A batch job returns 0 when
+COMPLETED; Slurm's exit code when FAILED (1 when the queue does not tell it); 143 (128 +
+SIGTERM) when CANCELLED or TIMEOUT, as ``srun`` does for a step killed by its time limit;
+1 when UNKNOWN.
 """
 
 from __future__ import annotations
@@ -37,14 +32,10 @@ _ENDED_BY_SLURM = (JobState.TIMEOUT, JobState.CANCELLED)
 class SlurmTracker:
     """The job id, state and return code of one tool call (see the module docstring).
 
-    ``expect_batch`` says that the call submits a batch job: only then is ``Submitted batch
-    job N`` believed (otherwise it could be the tool's output, a file named so), and the job
-    starts PENDING; a tool run in the foreground starts RUNNING until srun says it waits.
-    ``on_batch_end`` is called once a batch job has ended (see :meth:`finish`).
-
-    The methods may be called from several threads (the stderr drain, the process reaper,
-    the watcher); the state never changes again once terminal, except by :meth:`finish` and
-    by our own stop (:attr:`cancel_requested`, :attr:`timed_out`).
+    ``expect_batch``: the call submits a batch job; only then is ``Submitted batch job N``
+    believed (else it could be a file named so), and the job starts PENDING, not RUNNING.
+    ``on_batch_end`` is called once a batch job has ended. Several threads call the methods;
+    a terminal state changes again only by :meth:`finish` and by our own stop.
     """
 
     def __init__(self, *, expect_batch: bool = False, on_batch_end: Callable[[], None] | None = None) -> None:
@@ -76,21 +67,12 @@ class SlurmTracker:
                 self._state = state
 
     def observe_line(self, line: str) -> None:
-        """Learn from one stderr line, and only from lines that cannot be the tool's own
-        output (a file name can say anything):
-
-        * ``srun: job N queued .../has been allocated ...`` only while nothing but ``srun:``
-          lines has come on stderr yet: srun says it before the task runs, and the task's
-          own stderr follows it in the same pipe. (stdout is another pipe, so its order
-          against stderr cannot be known: it is not looked at.)
-        * a ``*** STEP/JOB N ... CANCELLED AT ... [DUE TO TIME LIMIT]`` notice counts for the
-          job id already known; when none is known (srun got its allocation at once and said
-          nothing), it is only a *claim*, believed at the end if the tool then failed (a
-          successful listing of a file named so stays COMPLETED).
-
-        Ids learnt here are shown, never used to cancel: a blocking job is cancelled by
-        ending its ``srun``, which ends the Slurm job.
-        """
+        """Learn from one stderr line, only from lines that cannot be the tool's own output
+        (a file name can say anything): ``srun: job N queued/allocated`` only while nothing
+        but ``srun:`` lines has come (srun says it before the task runs; stdout, another
+        pipe, is not looked at); a ``*** STEP/JOB N ... CANCELLED AT`` notice for the known
+        id, else only as a *claim* believed if the tool then fails. Ids learnt here are
+        shown, never used to cancel (ending ``srun`` ends its job)."""
         text = line.rstrip("\r")
         events = parse_job_events([text])
         if not text.startswith("srun: ") and not (events and "*** " in text):
@@ -111,19 +93,14 @@ class SlurmTracker:
                 self._move(event.state)
 
     def observe(self, info: JobInfo) -> None:
-        """A queue row about the batch job: a state it passes through (its end comes by
-        :meth:`finish`, which may need more than the row, such as the exit code)."""
+        """A queue row about the batch job: a state it passes through (the end: :meth:`finish`)."""
         if info.job_id == self.job_id and not info.state.is_terminal:
             self._move(info.state)
 
     def batch_submitted(self, exit_code: int | None, stdout_start: str) -> int | None:
-        """The local process ended with ``exit_code`` and its stdout starts with
-        ``stdout_start``: the id of the batch job it submitted (from then on the call is a
-        batch job, to be followed to :meth:`finish`), else None.
-
-        Only for a call that asked for one, that succeeded and was not cancelled, and only
-        from the first line, where sbatch answers.
-        """
+        """The id of the batch job the ended process submitted (then the call is a batch job,
+        followed to :meth:`finish`), else None: only for a call that asked for one, succeeded
+        and was not cancelled, and only from stdout's first line, where sbatch answers."""
         if not self.expect_batch or exit_code != 0 or self.cancel_requested:
             return None
         first = stdout_start.split("\n", 1)[0]
@@ -136,9 +113,8 @@ class SlurmTracker:
         return job_id
 
     def process_ended(self, exit_code: int | None, stderr_tail: str = "") -> JobState:
-        """The tool (no batch job) ended with ``exit_code``; ``stderr_tail`` is the end of
-        its stderr, looked at again for Slurm's end notice when the tool failed (the notice
-        follows the task's output, and may not have been seen as it arrived)."""
+        """The tool (no batch job) ended with ``exit_code``; the end of its stderr is read
+        again for Slurm's end notice when it failed (the notice may follow the task's output)."""
         if self.timed_out:
             final = JobState.TIMEOUT
         elif self.cancel_requested:
@@ -160,27 +136,21 @@ class SlurmTracker:
         return self._state
 
     def _end_notice(self, stderr_tail: str) -> JobState | None:
-        """The last ``*** STEP/JOB N ... CANCELLED AT ...`` notice in ``stderr_tail`` for the
-        known job id (or any, when none is known)."""
+        """The last ``*** STEP/JOB N ... CANCELLED AT`` notice for the known id (any, if none)."""
         for event in reversed(parse_job_events(stderr_tail.splitlines())):
             if event.state in _ENDED_BY_SLURM and (self.job_id is None or event.job_id == self.job_id):
                 return event.state
         return None
 
     def finish(self, state: JobState, exit_code: int | None = None, error: str | None = None) -> int:
-        """The batch job ended in ``state`` (terminal, or UNKNOWN when it could not be
-        followed, ``error`` saying why): settle the state and return code (returned), then
-        call ``on_batch_end``. A job we cancelled ends CANCELLED unless it COMPLETED."""
+        """The batch job ended in ``state`` (UNKNOWN when it could not be followed, ``error``
+        saying why): settle state and return code (returned), then call ``on_batch_end``.
+        A job we cancelled ends CANCELLED unless it COMPLETED."""
         if error:
             self.errors.append(error)
-        if state is JobState.COMPLETED:
-            code = 0
-        elif state is JobState.FAILED:
-            code = exit_code if exit_code else 1
-        elif state in _ENDED_BY_SLURM:
-            code = SIGNALLED_EXIT_CODE
-        else:
-            code = 1
+        code = {JobState.COMPLETED: 0, JobState.FAILED: exit_code or 1}.get(
+            state, SIGNALLED_EXIT_CODE if state in _ENDED_BY_SLURM else 1
+        )
         if self.cancel_requested and state is not JobState.COMPLETED:
             state = JobState.CANCELLED
         with self._lock:
@@ -200,9 +170,8 @@ class SlurmTracker:
         batch_tail: str = "",
         output_path: str | None = None,
     ) -> str:
-        """One line saying why the job of ``tool`` failed, in Slurm's or the tool's words:
-        a watch error, else Slurm's own failure line on ``stderr``, else the signal, else the
-        state and exit code with the last line of the batch job's output (``batch_tail``)."""
+        """Why the job of ``tool`` failed, in one line: a watch error, else Slurm's failure
+        line, else the signal, else state and exit code with the batch output's last line."""
         where = f" (Slurm job {self.job_id})" if self.job_id is not None else ""
         if self.errors:
             return f"{tool}{where}: {self._state.value}: {self.errors[-1]}"

@@ -1,19 +1,5 @@
-"""``Datamover``: the ZIH datamover tools as methods, and a file API on top of them.
-
-The original API keeps working::
-
-    dm = Datamover()                      # finds dtls, dtcp, ... (see taurus_datamover.command.tools)
-    proc = dm.dtls('-lh', '/grp/mygroup') # a Job, i.e. a Popen
-    waitfor(proc)                         # exit code
-    out, err = proc.communicate()         # bytes, as from Popen
-
-The file API runs the same tools with argv the library builds itself::
-
-    dm.ls("/grp/g")                  # [FileEntry, ...], bound: entry.copy_to(...), ...
-    dm.stat(p); dm.exists(p)         # one ``ls -ld``
-    for top, dirs, files in dm.walk("/grp/g"): ...   # one ``ls -R``
-    dm.cp(a, b, dst=d, recursive=True, time_limit="1:00:00").result()  # cp mv rm rsync tar wget: Jobs
-    dm.save(lambda p: df.to_csv(p), "/projects/p_x/out.csv")   # staged in a cache workspace
+"""``Datamover``: the ZIH datamover tools as methods (``dm.dtls('-lh', '/grp/g')``, the
+original API), and a file API on top of them (``dm.ls``, ``dm.cp(..., dst=d)``, ``dm.save``).
 
 Modules: :mod:`.toolset` (the tools as methods, the queue), :mod:`.files` (the file API),
 :mod:`.options` (a call's Slurm options), :mod:`.argv` (the argv rules), :mod:`.listing`

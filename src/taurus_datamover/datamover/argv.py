@@ -1,16 +1,10 @@
 """The argv rules of the file API of :class:`~taurus_datamover.Datamover`: pure functions.
 
-Each builder returns the arguments of one wrapped command (without the tool path and the
-datamover's own options, which :mod:`.options` places) and refuses a dangerous request
-before anything runs, so each can be tested exactly. The rules they keep:
-
-* every operand comes after a ``--`` end-of-options marker, so a file called ``-rf`` is a
-  file (the datamover options go before that marker, and the dt tools only strip their
-  options before it);
-* a path given as the value of an option (``tar --file=``, ``wget --output-document=``)
-  that is exactly ``-`` would mean stdin/stdout to the tool: it becomes ``./-``;
-* nothing goes through a shell: argv entries are passed as they are, ``bytes`` included
-  (raw file names that are not UTF-8), so spaces, quotes and newlines need no quoting.
+Each builder returns one wrapped command's arguments (the tool path and the datamover's
+options are placed by :mod:`.options`) and refuses a dangerous request before anything
+runs. Every operand comes after ``--``, so a file called ``-rf`` is a file; an option's
+path value of exactly ``-`` (stdin/stdout to tar and wget) becomes ``./-``; entries are
+passed as they are, ``bytes`` included, never through a shell.
 """
 
 from __future__ import annotations
@@ -30,9 +24,8 @@ _COMPRESSIONS = ("gzip", "bzip2", "xz", "zstd")
 
 
 def path_text(path: PathArg) -> str:
-    """``path`` as text the way ls prints it back: raw bytes kept as surrogate escapes.
-    Raises :class:`DatamoverArgumentError` for an empty path, one holding a NUL (no
-    program can take it), or anything that is not ``str``, ``bytes`` or ``os.PathLike``."""
+    """``path`` as text the way ls prints it back (raw bytes as surrogate escapes);
+    :class:`DatamoverArgumentError` for an empty path, a NUL, or not a path at all."""
     if not isinstance(path, (str, bytes, os.PathLike)):
         raise DatamoverArgumentError(f"not a path: {path!r}")
     text = os.fsdecode(path)
@@ -55,8 +48,7 @@ def _operands(paths: Iterable[PathArg], what: str) -> list[str | bytes]:
 
 
 def _option_value(option: str, path: PathArg) -> str | bytes:
-    """``--option=path`` in one argv entry; a path of exactly ``-`` becomes ``./-``
-    (``-`` would mean stdin/stdout to tar and wget)."""
+    """``--option=path`` in one argv entry; a path of exactly ``-`` becomes ``./-``."""
     value = operand(path)
     if isinstance(value, bytes):
         return option.encode("ascii") + b"=" + (b"./-" if value == b"-" else value)
@@ -76,14 +68,9 @@ def _flags(*wanted: tuple[bool, str]) -> list[str]:
 def ls_flags(
     *, all: bool = False, recursive: bool = False, directory: bool = False, follow_top: bool = False
 ) -> list[str]:
-    """The ls options of the file API: ``UNAMBIGUOUS_LS_OPTIONS`` (one line per entry,
-    ``-b`` escaped names, epoch times with nanoseconds) plus ``-A`` (hidden entries, never
-    ``.`` and ``..``), ``-R``, ``-d`` and ``-H`` (``follow_top``: a symlink named as the
-    operand is followed, none below it) as asked.
-
-    ``-A`` rather than ``-a``: an entry ``..`` would offer ``remove()`` and ``copy_to()``
-    on the parent directory, and ``os.listdir``/``os.walk`` do not list them either.
-    """
+    """``UNAMBIGUOUS_LS_OPTIONS`` plus ``-A``, ``-R``, ``-d`` and ``-H`` (``follow_top``: a
+    symlink operand is followed, none below it) as asked. ``-A``, not ``-a``: an entry
+    ``..`` would offer ``remove()`` on the parent (``os.listdir`` lists neither)."""
     return [*UNAMBIGUOUS_LS_OPTIONS, *_flags((all, "-A"), (recursive, "-R"), (directory, "-d"), (follow_top, "-H"))]
 
 
@@ -114,8 +101,7 @@ def mv_args(src: Sequence[PathArg], dst: PathArg) -> list[str | bytes]:
 
 
 def rm_args(paths: Sequence[PathArg], *, recursive: bool = False) -> list[str | bytes]:
-    """``[-r] -- PATH...``; refuses an empty list and any path that names ``/``. No ``-f``:
-    a missing path is an error (a typo shows); with stdin at ``/dev/null`` rm asks nothing."""
+    """``[-r] -- PATH...``; refuses no path and ``/``. No ``-f``: a missing path (a typo) shows."""
     operands = _operands(paths, "path to remove")
     for path in paths:
         if _is_root(path):
@@ -124,10 +110,9 @@ def rm_args(paths: Sequence[PathArg], *, recursive: bool = False) -> list[str | 
 
 
 def rsync_args(src: PathArg, dst: PathArg, options: Sequence[str]) -> list[str | bytes]:
-    """``OPTIONS... -- SRC DST``. Every option is one word starting with ``-``
-    (``--exclude=PATTERN``, not ``--exclude PATTERN``), so none can swallow or become an
-    operand. A relative path object with a ``:`` before its first ``/`` gets ``./`` in front:
-    rsync would read ``a:b`` as host ``a``, and a path object always means a local file."""
+    """``OPTIONS... -- SRC DST``; every option one word starting with ``-`` (``--exclude=P``),
+    so none can swallow an operand. A relative path object with a ``:`` before its first
+    ``/`` gets ``./`` in front: a path object is a local file, never rsync's ``host:path``."""
     for option in options:
         if not isinstance(option, str) or not option.startswith("-") or option in ("-", "--"):
             raise DatamoverArgumentError(f"not an rsync option (use one word like '--opt=value'): {option!r}")
@@ -152,8 +137,7 @@ def tar_args(
     directory: PathArg | None = None,
 ) -> list[str | bytes]:
     """``--create|--extract [--gzip|...] --force-local --file=ARCHIVE [--directory=DIR]
-    [--no-wildcards] -- MEMBER...``: an archive name with a colon is a file, not
-    ``host:file``; member names to extract are names, not patterns."""
+    [--no-wildcards] -- MEMBER...`` (a colon is no ``host:``; members are no patterns)."""
     if compress is not None and compress not in _COMPRESSIONS:
         raise DatamoverArgumentError(f"unknown compression {compress!r}; one of {sorted(_COMPRESSIONS)}")
     names = [operand(m) for m in members]

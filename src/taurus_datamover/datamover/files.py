@@ -1,9 +1,6 @@
-"""``Datamover``: the file API on top of the ``dt*`` tools.
-
-It runs them with argv built by :mod:`.argv` (paths may be ``str``, ``bytes`` or path
-objects) and reads listings made with ``LC_ALL=C ls -l -b --time-style=+%s.%N`` (one line
-per entry, escaped names, nanosecond times) with :mod:`.listing`, so every name reads back
-exactly: spaces, a leading ``-``, newlines, `` -> ``, bytes that are not UTF-8.
+"""``Datamover``: the file API on top of the ``dt*`` tools, with argv built by :mod:`.argv`
+and listings made with ``LC_ALL=C ls -l -b --time-style=+%s.%N``, so every name reads back
+exactly (spaces, a leading ``-``, newlines, `` -> ``, bytes that are not UTF-8).
 """
 
 from __future__ import annotations
@@ -49,9 +46,8 @@ class Datamover(DatamoverTools):
         return self._start("dtls", argv.ls_args(path, flags), options, LISTING_KEYS, env=UNAMBIGUOUS_LS_ENV)
 
     def _entries(self, path: PathArg, flags: Sequence[str], stdout: str) -> list[FileEntry]:
-        """Parse a listing made with ``flags`` and bind its entries to self; a directory's
-        entries get their directory from the reader (no copies), a file operand's entry is
-        split into directory and base name."""
+        """The bound entries of a listing made with ``flags``; a file operand's entry is split
+        into directory and base name."""
         text = argv.path_text(path)
         is_directory = listing.listing_is_directory(stdout)
         entries = parse_ls(stdout, options=flags, directory=text if is_directory else None)
@@ -62,17 +58,13 @@ class Datamover(DatamoverTools):
     def ls(
         self, path: PathArg, *, all: bool = False, recursive: bool = False, **options: Unpack[ListingOptions]
     ) -> list[FileEntry]:
-        """List ``path`` through ``dtls`` and return its entries, bound to this datamover.
+        """The entries of ``path`` (``dtls -l`` with exact names, targets, sizes and
+        nanosecond mtimes), bound to this datamover, each with its ``directory``.
 
-        Runs ``LC_ALL=C dtls -l -b --time-style=+%s.%N [-A] [-R] -- PATH`` and parses it
-        with the same flags, so names, symlink targets, sizes and nanosecond mtimes are
-        exact. ``all`` adds hidden entries (``-A``: never ``.`` and ``..``); ``recursive``
-        lists the whole tree (``-R``). Every entry has a ``directory``, so ``entry.path``
-        names it and ``copy_to``/``move_to``/``remove``/``list`` work. A file ``path``
-        gives one entry (name = its base name); so does a symlink to a directory, as with
-        ``ls -l`` (list ``"link/"`` to see the directory behind it). ``options``: those of
-        every listing, :class:`ListingOptions`. Raises :class:`DatamoverError` when dtls
-        failed (a missing path, no permission, Slurm refused), ``CommandTimeout``.
+        ``all`` adds hidden entries (``-A``: never ``.`` and ``..``), ``recursive`` the whole
+        tree (``-R``). A file, or a symlink to a directory (as with ``ls -l``; list
+        ``"link/"`` for what is behind it), gives one entry. :class:`DatamoverError` when
+        dtls failed (a missing path, no permission, Slurm refused).
         """
         flags = argv.ls_flags(all=all, recursive=recursive)
         return self._entries(path, flags, self._listing(path, flags, options).result().stdout)
@@ -88,10 +80,9 @@ class Datamover(DatamoverTools):
         return entries[0]
 
     def exists(self, path: PathArg, **options: Unpack[ListingOptions]) -> bool:
-        """True when ``path`` exists on the data-transfer node (a dangling symlink exists,
-        as with ``os.path.lexists``). False only when ls says ``No such file or directory``;
-        any other failure (no permission, a Slurm error) raises :class:`DatamoverError`, so
-        a broken cluster is never mistaken for a missing file."""
+        """Whether ``path`` exists on the data-transfer node (as ``os.path.lexists``). False
+        only when ls says ``No such file or directory``; any other failure raises
+        :class:`DatamoverError`, so a broken cluster is never mistaken for a missing file."""
         job = self._listing(path, argv.ls_flags(directory=True), options)
         try:
             job.result()
@@ -102,16 +93,13 @@ class Datamover(DatamoverTools):
         return True
 
     def walk(self, top: PathArg, *, all: bool = False, **options: Unpack[ListingOptions]) -> Iterator[WalkTriple]:
-        """Walk the tree under ``top`` like ``os.walk`` (top-down), from one ``ls -R``.
+        """Walk the tree under ``top`` like ``os.walk`` (top-down), from one ``ls -R`` run
+        when ``walk`` is called (so its :class:`DatamoverError` is raised here).
 
-        Yields ``(dirpath, dirs, files)``: bound :class:`FileEntry` lists (sizes, times and
-        types come free; ``e.name``, ``e.path``); ``files`` is every entry that is not a
-        directory, symlinks to directories included (not followed). Removing entries from
-        ``dirs`` prunes the walk. The one ``dtls -R`` job runs when ``walk`` is called, so
-        its errors (:class:`DatamoverError`: a missing ``top``, an unreadable directory) are
-        raised there; a file ``top`` yields nothing, a symlink ``top`` to a directory is
-        walked (``ls -H``, as ``os.walk`` does). ``dirpath`` is ``top`` as text, spelt as
-        given (``"d//"`` is walked like ``"d"``), joined with the names below.
+        Yields ``(dirpath, dirs, files)`` with bound :class:`FileEntry` lists; ``files`` holds
+        every non-directory, symlinks to directories included (not followed); removing
+        entries from ``dirs`` prunes the walk. A file ``top`` yields nothing; a symlink
+        ``top`` to a directory is walked (``ls -H``, as ``os.walk`` does).
         """
         flags = argv.ls_flags(all=all, recursive=True, follow_top=True)
         stdout = self._listing(top, flags, options).result().stdout
@@ -128,13 +116,9 @@ class Datamover(DatamoverTools):
         no_target_directory: bool = False,
         **options: Unpack[JobOptions],
     ) -> Job:
-        """Copy ``src`` (one or more) to ``dst``: ``dtcp [-r] [-p] [-T] -- SRC... DST``.
-
-        ``recursive`` copies directories, ``preserve`` keeps mode and times (``-p``),
-        ``no_target_directory`` makes ``dst`` the copy itself (``-T``, one source). Returns
-        the :class:`Job` (``job.result()`` waits and raises on failure), as every transfer
-        does; ``options``, those of every transfer: :class:`JobOptions`.
-        """
+        """Copy ``src`` (one or more) to ``dst``: ``dtcp [-r] [-p] [-T] -- SRC... DST``
+        (``no_target_directory``: ``dst`` is the copy itself, one source). Returns the
+        :class:`Job`, as every transfer does (``job.result()`` waits and raises on failure)."""
         args = argv.cp_args(src, dst, recursive=recursive, preserve=preserve, no_target_directory=no_target_directory)
         return self._start("dtcp", args, options)
 
@@ -147,21 +131,17 @@ class Datamover(DatamoverTools):
         return self._start("dtmv", args, options)
 
     def rm(self, *paths: PathArg, recursive: bool = False, **options: Unpack[JobOptions]) -> Job:
-        """Remove ``paths``: ``dtrm [-r] -- PATH...``. No path, an empty one or one that
-        names ``/`` is a ``DatamoverArgumentError`` before anything runs. With ``recursive``,
-        a path written with a trailing slash that names a symlink (``"d/link/"``) is refused
-        (:class:`DatamoverError`) before anything is removed: ``rm -r link/`` deletes the
-        contents of the directory behind the link, then fails. ``rm("d/link")`` removes the
-        link itself."""
+        """Remove ``paths``: ``dtrm [-r] -- PATH...``; no path, an empty one or ``/`` is a
+        ``DatamoverArgumentError``. With ``recursive``, ``"d/link/"`` naming a symlink is
+        refused before anything is removed: ``rm -r link/`` deletes the contents behind it."""
         args = argv.rm_args(paths, recursive=recursive)
         if recursive:
             self._refuse_links_behind_slashes("dtrm", paths, options)
         return self._start("dtrm", args, options)
 
     def _refuse_links_behind_slashes(self, tool: str, paths: Sequence[PathArg], options: Mapping[str, Any]) -> None:
-        """Raise :class:`DatamoverError`, before ``tool`` runs, when an operand written
-        with a trailing slash names a symlink: one ``dtls -ld`` of those operands (only)
-        without their slashes. An operand that does not exist is left to ``tool``."""
+        """:class:`DatamoverError` before ``tool`` runs when an operand with a trailing slash
+        names a symlink (one ``dtls -ld`` of those, without the slash); missing ones: ``tool``'s."""
         slashed = listing.slashed_operands(paths)
         if not slashed:
             return
@@ -202,14 +182,10 @@ class Datamover(DatamoverTools):
         directory: PathArg | None = None,
         **options: Unpack[JobOptions],
     ) -> Job:
-        """Create (default) or extract (``create=False``) ``archive`` with ``dttar``.
-
-        Creating packs ``members`` (at least one), read relative to ``directory`` when
-        given (``--directory``). Extracting unpacks ``members`` (all when none) into
-        ``directory``; member names are literal, not patterns. ``compress`` is
-        ``"gzip"``, ``"bzip2"``, ``"xz"`` or ``"zstd"``. The archive is always a local
-        file (``--force-local``). Any other use of tar: :meth:`tar_raw`.
-        """
+        """Create (default) or extract (``create=False``) ``archive`` with ``dttar``:
+        ``members`` (at least one to create; all when none to extract; literal names) relative
+        to ``directory``; ``compress`` one of ``gzip bzip2 xz zstd``; the archive always a
+        local file. Any other use of tar: :meth:`tar_raw`."""
         args = argv.tar_args(archive, members, create=create, compress=compress, directory=directory)
         return self._start("dttar", args, options)
 
@@ -257,27 +233,16 @@ class Datamover(DatamoverTools):
         filesystem: str | None = None,
         **options: Unpack[JobOptions],
     ) -> JobOutput:
-        """Write data with ``save_fn`` where this node can write, then ``dtcp`` it to
-        ``target_path`` (e.g. ``/projects/...``, read-only from compute nodes).
+        """Write data with ``save_fn(local_path)`` where this node can write, then ``dtcp -r
+        -T`` it to ``target_path`` (e.g. ``/projects/...``, read-only from compute nodes),
+        which then *is* the data; returns the copy's output.
 
-        ``save_fn(local_path)`` writes a file or a directory at a path in a fresh directory
-        of its own (``local_path.name`` is the target's base name); then ``dtcp -r -T --
-        local_path target_path`` makes ``target_path`` *be* the data (a file is overwritten,
-        a directory receives the contents), and the call waits for it. ``local_path`` lives:
-
-        * (``workspace=None``) in a new cache workspace (``ws_allocate``: ``cache_id`` or a
-          unique ``dm-save-...``, ``expire_in_days``, ``filesystem``), released after the
-          copy; one that ``ws_allocate`` reused (``cache_id`` existed) is kept, with a
-          ``WorkspaceWarning``, and only ``save``'s own directory in it is removed;
-        * (a :class:`Workspace`) the same, with those tools;
-        * (a :class:`CacheWorkspace`, or a directory path) there, *not* released; only
-          ``save``'s own directory in it is removed after the copy.
-
-        Never loses data: when the copy fails (or times out) nothing is released or
-        removed, and :class:`~taurus_datamover.SaveError` (a :class:`DatamoverError`) names
-        where the data is (``error.data_path``). When ``save_fn`` raises, its partial
-        output is cleaned up as after a success and its exception propagates. Returns the
-        copy's output; a failed release after it is only a ``RuntimeWarning``.
+        ``local_path`` (named as the target) is in a fresh directory of its own inside: a
+        new cache workspace (``workspace=None`` or a :class:`Workspace`; ``cache_id``,
+        ``expire_in_days``, ``filesystem``), released after the copy unless ``ws_allocate``
+        reused it; or the :class:`CacheWorkspace` or directory given, never released. Never
+        loses data: when the copy fails nothing is released or removed, and
+        :class:`~taurus_datamover.SaveError` names where the data is (``error.data_path``).
         """
         from taurus_datamover.datamover import staging  # loads the workspace tools only when needed
 

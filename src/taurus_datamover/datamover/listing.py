@@ -27,18 +27,14 @@ _SLASHES = re.compile(r"/+")
 
 
 def listing_is_directory(stdout: str) -> bool:
-    """True when ``ls -l`` output (``-b`` form, no ``-R``) lists a directory's contents:
-    ls starts those with ``total N``, while a file operand (or ``-d``) gives its entry line,
-    which starts with the mode (with ``-b`` no name spans lines, so the first line decides)."""
+    """True when ``ls -l -b`` output lists a directory's contents (``total N`` first; a file
+    operand's line starts with its mode, and with ``-b`` no name spans lines)."""
     return stdout.startswith("total ")
 
 
 def place_entries(entries: list[FileEntry]) -> list[FileEntry]:
-    """Split the entries of file operands (``ls -l FILE``, ``ls -ld``), which ls prints
-    under the name they were given, into directory and base name, so ``entry.path`` is
-    usable: ``/a/b`` -> ``/a``, ``b``; ``d/link/`` -> ``d``, ``link`` (without the trailing
-    slash: for a symlink to a directory, the link). Entries with a directory are kept.
-    """
+    """Split file operands' entries (printed under the name given) into directory and base
+    name: ``/a/b`` -> ``/a``, ``b``; ``d/link/`` -> ``d``, ``link`` (the link itself)."""
     placed: list[FileEntry] = []
     for entry in entries:
         head, tail = posixpath.split(entry.name.rstrip("/") or entry.name)  # "d/link/": base name "link"
@@ -51,19 +47,14 @@ def place_entries(entries: list[FileEntry]) -> list[FileEntry]:
 
 
 def same_directory_key(path: str) -> str:
-    """``path`` with every run of slashes made one and no trailing slash (``/`` stays).
-
-    ls names the directories of ``ls -R`` by joining names to the operand its own way
-    (``d//`` lists ``d//`` and then ``d/sub``); the walk and the listing meet on this key,
-    so the spelling of ``top`` never decides what is found."""
+    """``path`` with runs of slashes made one and no trailing slash (``/`` stays): ``ls -R``
+    spells directories its own way (``d//``, then ``d/sub``); walk and listing meet here."""
     key = _SLASHES.sub("/", path)
     return key.rstrip("/") or key
 
 
 def walk_entries(top: str, entries: Sequence[FileEntry]) -> Iterator[WalkTriple]:
-    """``os.walk`` over one ``ls -R`` listing of ``top``, as ``Datamover.walk`` describes:
-    ``(dirpath, dirs, others)`` top-down, pruned through ``dirs``; directories are matched
-    up through :func:`same_directory_key`, however ``top`` is spelt."""
+    """``os.walk`` over one ``ls -R`` listing of ``top`` (see ``Datamover.walk``)."""
     if any(entry.directory is None for entry in entries):
         return  # a file operand: ls printed it without a header
     groups: dict[str, tuple[list[FileEntry], list[FileEntry]]] = {same_directory_key(top): ([], [])}
@@ -80,21 +71,17 @@ def walk_entries(top: str, entries: Sequence[FileEntry]) -> Iterator[WalkTriple]
 
 
 def is_missing_path_error(stderr: str) -> bool:
-    """True when ``LC_ALL=C ls`` said a path does not exist (and nothing else failed).
-
-    Only ls's own lines count: Slurm's (``srun: error: ... Exited with exit code 2``) are
-    expected around them, and with no ls line at all the failure was not ls's. srun writes
-    its own lines while it forwards the task's stderr, so one may land inside an ls line
-    (``ls: srun: error: ...\\ncannot access ...``): those are taken out wherever they are.
+    """True when ``LC_ALL=C ls`` said a path does not exist, and nothing else failed. Only
+    ls's lines count (none: not ls's failure); srun's own lines are taken out wherever
+    they land, even inside an ls line (srun writes them while forwarding the task's stderr).
     """
     lines = [line for line in _SRUN_OWN_LINE.sub("", stderr).split("\n") if _LS_LINE.match(line)]
     return bool(lines) and all(_MISSING.match(line) for line in lines)
 
 
 def slashed_operands(paths: Iterable[PathArg]) -> list[tuple[str, str | bytes]]:
-    """The operands written with a trailing slash, each as given (text) and without its
-    slashes (str or bytes, as given): ``"d/link/"`` -> ``("d/link/", "d/link")``; the root
-    is left out (``rm`` refuses it on its own grounds). Why they matter: ``Datamover.rm``."""
+    """The operands with a trailing slash, as given and without it: ``"d/link/"`` ->
+    ``("d/link/", "d/link")``; the root is left out (``rm`` refuses it anyway)."""
     found: list[tuple[str, str | bytes]] = []
     for path in paths:
         value = operand(path)
@@ -107,7 +94,6 @@ def slashed_operands(paths: Iterable[PathArg]) -> list[tuple[str, str | bytes]]:
 def links_behind_slashes(
     slashed: Sequence[tuple[str, str | bytes]], entries: Sequence[FileEntry]
 ) -> list[tuple[str, FileEntry]]:
-    """Those of :func:`slashed_operands` whose entry, in an ``ls -ld`` of the operands
-    without their slashes, is a symlink: ``(operand as given, the link's entry)``."""
+    """Those of :func:`slashed_operands` that ``ls -ld`` shows as symlinks, with the entry."""
     links = {entry.name: entry for entry in entries if entry.type is EntryType.SYMLINK}
     return [(given, links[os.fsdecode(bare)]) for given, bare in slashed if os.fsdecode(bare) in links]

@@ -1,9 +1,6 @@
-"""The datamover's own options of a call (``--blocking --time --account``), stated once.
-
-The transfers of :class:`~taurus_datamover.Datamover` (``cp mv rm rsync tar tar_raw wget
-save``, and ``run``) take the keywords of :class:`JobOptions`, the listings (``ls stat
-exists walk``) those of :class:`ListingOptions` (``dtls`` always blocks); what a call leaves
-out comes from the ``Datamover``. ``time=``, the first name of ``time_limit=``, keeps working.
+"""The datamover's own options of a call (``--blocking --time --account``), stated once:
+the transfers take :class:`JobOptions`, the listings :class:`ListingOptions` (``dtls``
+always blocks); what a call leaves out comes from the ``Datamover``.
 """
 
 from __future__ import annotations
@@ -18,9 +15,8 @@ from taurus_datamover.facts import TRANSFER_TOOLS
 
 
 class ListingOptions(TypedDict, total=False):
-    """The options of a listing: ``timeout`` (seconds, then the job and its Slurm job are
-    stopped and :class:`~taurus_datamover.CommandTimeout` raised), the Slurm ``time_limit``
-    (``"2:00:00"``) and ``account``; ``time`` is ``time_limit``'s first name."""
+    """A listing's options: ``timeout`` (s; then the job stops, ``CommandTimeout``), the Slurm
+    ``time_limit`` (``"2:00:00"``; ``time`` is its first name) and ``account``."""
 
     timeout: float | None
     time_limit: str | None
@@ -29,8 +25,7 @@ class ListingOptions(TypedDict, total=False):
 
 
 class JobOptions(ListingOptions, total=False):
-    """The options of a transfer: those of a listing, and ``blocking`` (``--blocking``: the
-    call ends with the transfer; ``False`` submits a batch job that the Job follows)."""
+    """A transfer's options: a listing's, and ``blocking`` (False submits a batch job)."""
 
     blocking: bool | None
 
@@ -59,12 +54,8 @@ class SlurmOptions:
     account: str | None = None
 
     def given(self, options: Mapping[str, object], allowed: frozenset[str] = JOB_KEYS) -> SlurmOptions:
-        """These defaults with a call's ``options`` applied (None keeps the default).
-
-        ``allowed`` are the keys of the call's kind (:data:`JOB_KEYS`, :data:`LISTING_KEYS`):
-        any other (a misspelt name, ``blocking`` for a listing) raises
-        :class:`JobOptionsError`, as a wrong keyword would, before anything runs.
-        """
+        """These defaults with a call's ``options`` applied (None keeps the default); a key
+        not ``allowed`` (a misspelt name, ``blocking`` for a listing) is a JobOptionsError."""
         unknown = sorted(set(options) - allowed)
         if unknown:
             raise JobOptionsError(f"unexpected option(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
@@ -85,9 +76,8 @@ class SlurmOptions:
         return words if self.account is None else [*words, f"--account={self.account}"]
 
     def placed(self, tool: str, argv: Sequence[str | bytes]) -> list[str | bytes]:
-        """``argv`` (tool path first) with these options when ``tool`` takes them (the
-        transfer tools): before a ``--`` end-of-options marker when there is one (``b"--"``
-        counts), else at the end, as the original package did."""
+        """``argv`` with these options when ``tool`` takes them: before the first ``--`` (or
+        ``b"--"``), else at the end, as the original package did."""
         if tool not in TRANSFER_TOOLS:
             return list(argv)
         cut = end_of_options(argv)
@@ -95,10 +85,8 @@ class SlurmOptions:
 
 
 def submits_batch_job(tool: str, argv: Sequence[str | bytes]) -> bool:
-    """True when this call of ``tool`` submits a batch job (``sbatch``) and returns: a
-    transfer tool other than ``dtls`` without ``--blocking`` among its options. Only then is
-    ``Submitted batch job N`` on stdout taken as the job's id (else it could be a file name).
-    """
+    """True when this call submits a batch job: a transfer tool but ``dtls`` without
+    ``--blocking``. Only then is ``Submitted batch job N`` believed (else: a file name?)."""
     if tool not in TRANSFER_TOOLS or tool == "dtls":
         return False
     return "--blocking" not in arg_words(argv[1 : end_of_options(argv)])

@@ -28,8 +28,7 @@ Place = CacheWorkspace | Workspace | str | os.PathLike[str] | None
 
 
 def cache_tools(dm: DatamoverTools) -> Workspace:
-    """The ``ws_*`` tools for a cache workspace: next to the dt tools when they are there
-    (an emulated site), else where :class:`Workspace` looks by default."""
+    """The ``ws_*`` tools next to the dt tools (an emulated site), else the default ones."""
     if dm.path_to_exe is not None:
         here = Workspace(dm.path_to_exe, env=dm.env)
         if here.has_tool("ws_allocate") and here.has_tool("ws_release"):
@@ -40,8 +39,7 @@ def cache_tools(dm: DatamoverTools) -> Workspace:
 def directory_for(
     dm: DatamoverTools, workspace: Place, cache_id: str | None, expire_in_days: int, filesystem: str | None
 ) -> tuple[Path, CacheWorkspace | None]:
-    """The directory ``save`` writes into, and the cache workspace it allocated for that
-    (None: the place is not ``save``'s own, so it is never released)."""
+    """Where ``save`` writes, and the cache workspace it allocated (None: never released)."""
     if isinstance(workspace, CacheWorkspace):
         return Path(workspace.path), None
     if workspace is None or isinstance(workspace, Workspace):
@@ -99,9 +97,8 @@ def save(
 
 
 def cleanup(owned: CacheWorkspace | None, staging: Path | None) -> None:
-    """Release the cache workspace ``save`` created, or remove its own directory in a
-    place it was given (or in a workspace ``ws_allocate`` reused: that one is kept);
-    a failure is a warning (nothing of value is lost)."""
+    """Release ``save``'s own cache workspace, else remove its directory in the place (a
+    reused workspace is kept); a failure is a warning (nothing of value is lost)."""
     try:
         if owned is not None and owned.owned:
             owned.cleanup()

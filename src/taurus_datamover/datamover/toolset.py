@@ -37,24 +37,19 @@ def job_error(message: str, job: Job, error: type[DatamoverError] = DatamoverErr
 class DatamoverTools(ToolSet):
     """The ``dt*`` tools as methods (``dm.dtcp('-r', src, dst)``), each call a :class:`Job`.
 
-    ``blocking=True`` (the default, as in the original) appends ``--blocking`` to the calls
-    of the transfer tools (``dtls dtcp dtmv dtrm dtrsync dttar dtwget``), so the tool runs in
-    the foreground through ``srun`` and the job ends when the transfer has. With
-    ``blocking=False`` they submit a batch job, which the Job follows through the queue
-    (``dtqueue``) until it ends.
-
     Args:
         path_to_exe: directory (or ``os.pathsep``-separated directories) holding the tools;
             ``None`` searches ``TAURUS_DATAMOVER_PATH``, the ZIH location, then ``PATH``.
-        blocking: add ``--blocking`` to transfer tools, so calls end with the transfer.
+        blocking: add ``--blocking`` to the transfer tools' calls (the default, as in the
+            original), which then end with the transfer; else they submit a batch job,
+            which the Job follows through the queue until it ends.
         verbosity: 0 captures the output; 1 also prints each command line; 2 also echoes
-            the output as it arrives (it is still captured).
+            the output as it arrives.
         env: environment for the tools (default: this process's, at call time).
-        time_limit: default ``--time`` for transfer jobs (Slurm syntax, e.g. ``"2:00:00"``);
-            ``time=`` is its first name and still works.
-        account: default ``--account`` for transfer jobs.
-        queue_patience: seconds the queue (``dtqueue``) may fail without a break while a
-            batch job is followed, before the job ends UNKNOWN (default 60).
+        time_limit: default ``--time`` of transfer jobs (``"2:00:00"``; ``time=`` its first name).
+        account: default ``--account`` of transfer jobs.
+        queue_patience: seconds the queue may fail without a break, while a batch job is
+            followed, before the job ends UNKNOWN (default 60).
     """
 
     family = DATAMOVER_FAMILY
@@ -86,8 +81,7 @@ class DatamoverTools(ToolSet):
         return self.time_limit
 
     def is_cluster(self) -> bool:
-        """True when the datamover tools are installed here (we are on a cluster or an
-        emulated site), i.e. at least ``dtls`` was found."""
+        """True when ``dtls`` was found here (a cluster or an emulated site)."""
         return self.has_tool("dtls")
 
     def _options(self, options: Mapping[str, Any], allowed: frozenset[str] = JOB_KEYS) -> SlurmOptions:
@@ -120,8 +114,7 @@ class DatamoverTools(ToolSet):
         allowed: frozenset[str] = JOB_KEYS,
         env: Mapping[str, str] | None = None,
     ) -> Job:
-        """Start ``tool`` with ``args`` and a call's ``options`` of kind ``allowed``
-        (``JOB_KEYS`` or ``LISTING_KEYS``); ``env`` is for this job only."""
+        """Start ``tool`` with ``args`` and ``options`` of kind ``allowed``; ``env``: this job only."""
         argv = self._argv(tool, args, options, allowed)
         return self.spawn(
             argv, timeout=options.get("timeout"), env_overrides=env, expect_batch=submits_batch_job(tool, argv)
@@ -131,8 +124,7 @@ class DatamoverTools(ToolSet):
         return (self.env if self.env is not None else os.environ).get("PATH")
 
     def _canceller(self) -> Callable[[int], None] | None:
-        """How to cancel this datamover's Slurm jobs: ``dtcancel N`` where it exists, else
-        ``scancel N``; None when neither does."""
+        """``dtcancel N`` where it exists, else ``scancel N``; None when neither does."""
         found = self.has_tool("dtcancel")
         tool = self.tool_path("dtcancel") if found else shutil.which("scancel", path=self._search_path())
         if tool is None:
@@ -163,7 +155,6 @@ class DatamoverTools(ToolSet):
         return [squeue, "-t", "all", "-u", getpass.getuser()]
 
     def _watcher(self) -> JobWatcher | None:
-        """The shared watcher that follows this datamover's batch jobs (None: no queue)."""
         argv = self.queue_argv()
         if argv is None:
             return None
