@@ -1,23 +1,17 @@
 """``ws auto-extend``: extend the workspaces that expire soon, safely under cron.
 
 It extends every workspace that expires within ``--within`` and still has extensions, and
-reports those it cannot extend (none left, refused by the tool) with exit code 3; safe to
-run at any rate, twice at once included. Rules, so that any number of runs, at any rate, spends no extension for nothing:
+reports those it cannot extend with exit code 3. So that any number of runs, at any rate,
+spends no extension for nothing:
 
-* **One run at a time per user** (:mod:`~taurus_datamover.cli.run_lock`): a second run
-  waits for the first (``--lock-timeout``) and then sees what it did.
-* **What an extension can give**, its *reach*, is ``--days`` cut to the file system's
-  maximum duration (``ws_list -L`` on v2; on v1 what an earlier cut taught,
-  :mod:`~taurus_datamover.cli.ws_limits`).
-* **An extension must add a real margin**: at least a quarter of its reach
-  (:data:`MIN_GAIN_FRACTION`). A due workspace whose remaining time would grow by less is
-  *skipped* (reported, exit 0): it still has at least three quarters of what an extension
-  gives, and is extended on a later run, once the gain is real.
-* **Impossible pairs are refused** before anything is extended (exit 2): ``--within`` so
-  close to ``--days`` (or to the maximum of the ``--filesystem`` given) that every run
-  would be due again, and a ``--days`` above the maximum of the ``--filesystem`` given.
-* **Each workspace is read again just before it is extended**; one that is no longer due
-  (extended meanwhile) or gone is skipped.
+* one run at a time per user (:mod:`~taurus_datamover.cli.run_lock`);
+* an extension's *reach* is ``--days`` cut to the file system's maximum (``ws_list -L``
+  on v2; on v1 what an earlier cut taught, :mod:`~taurus_datamover.cli.ws_limits`);
+* an extension must add at least a quarter of its reach (:data:`MIN_GAIN_FRACTION`), else
+  the due workspace is *skipped* (exit 0) until a later run, once the gain is real;
+* impossible pairs are refused before anything is extended (exit 2): a ``--within`` so
+  close to ``--days`` that every run would be due again, a ``--days`` above the maximum;
+* each workspace is read again just before it is extended (skipped if no longer due).
 """
 
 from __future__ import annotations
@@ -95,8 +89,7 @@ def min_gain(reach: timedelta) -> timedelta:
 
 
 def check_pair(within: timedelta, days: int, filesystem: str | None, max_days: int | None) -> str | None:
-    """Why ``--within``/``--days`` (for ``--filesystem``, whose maximum is ``max_days``)
-    cannot work, or None when they can."""
+    """Why ``--within``/``--days`` cannot work (on ``filesystem``, maximum ``max_days``), or None."""
     if filesystem is not None and max_days is not None and days > max_days:
         return (
             f"--days {days} is more than file system {filesystem} allows ({max_days} days): "
@@ -191,8 +184,8 @@ def run_auto_extend(
     *,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
 ) -> AutoExtendReport:
-    """Hold the user's lock, refuse an impossible pair (``UsageError``), then extend every
-    due workspace that an extension really helps; the report of what happened."""
+    """Under the user's lock, refuse an impossible pair (``UsageError``), then extend every
+    due workspace an extension really helps; the report."""
     for_pair = check_pair(within, days, None, None)
     if for_pair is not None:
         ctx.parser_error(f"ws auto-extend: {for_pair}")

@@ -1,10 +1,7 @@
-"""The bars of ``ws report``: each workspace's remaining time against the longest.
-
-``#`` is the time left, ``-`` where the extensions left could take it (the file system's
-longest allocation times the extensions left, each used at the last moment; known where
-the tools print the limits, ``ws_list -L`` of hpc-workspace v2), ``>`` that this goes
-beyond the scale, ``|`` when the reminder mail goes out. Colours (ANSI) only when asked,
-that is on a terminal without ``NO_COLOR``; ``--json`` never has bars.
+"""The bars of ``ws report``: each workspace's remaining time against the longest: ``#``
+the time left, ``-`` where the extensions left could take it (known where ``ws_list -L``
+prints the limits), ``>`` beyond the scale, ``|`` the reminder mail. Colours only on a
+terminal without ``NO_COLOR``.
 """
 
 from __future__ import annotations
@@ -35,8 +32,7 @@ def use_colour(stream: IO[str]) -> bool:
 
 
 def reach(info: WorkspaceInfo, max_days: Mapping[str, int]) -> timedelta | None:
-    """How far the extensions left could take *info*: its remaining time plus the file
-    system's longest allocation per extension left; None when a figure is unknown."""
+    """Remaining time plus the longest allocation per extension left (None: unknown)."""
     days = max_days.get(info.filesystem or "")
     if info.remaining is None or info.extensions_left is None or days is None:
         return None

@@ -1,17 +1,7 @@
-"""Shell completion for bash and zsh, generated from the argparse parser.
-
-``taurus-datamover completion bash`` (or ``zsh``) prints a script; the words it offers
-come from :func:`~taurus_datamover.cli.parser.build_parser` itself (:func:`command_tree`),
-so they never drift from what the command accepts:
-
-* after the command and each sub-command: its sub-commands (``ws`` -> ``list allocate ...``);
-* a word starting with ``-``: the options of the sub-command reached so far (global
-  options included);
-* after ``--site-root``, ``--datamover-path``, ``--ws-path``: directories; elsewhere files.
-
-Install: ``taurus-datamover completion bash > ~/.local/share/bash-completion/completions/
-taurus-datamover``, or for zsh write it as ``_taurus-datamover`` into a directory of
-``$fpath``.
+"""Shell completion for bash and zsh, generated from the argparse parser itself
+(:func:`command_tree`), so it never drifts from what the command accepts: sub-commands,
+the options of the sub-command reached (global ones included), directories after the
+directory options, files elsewhere.
 """
 
 from __future__ import annotations

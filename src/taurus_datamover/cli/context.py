@@ -1,17 +1,11 @@
 """Where the command's tools come from: the global options turned into a
 :class:`~taurus_datamover.Datamover` and a :class:`~taurus_datamover.Workspace`.
 
-* ``--emulate`` uses the default emulated site in the user's cache directory
-  (``$XDG_CACHE_HOME/taurus-datamover/site``, else ``~/.cache/taurus-datamover/site``),
-  created on first use; ``--site-root DIR`` uses (or creates) the site in ``DIR``. The
-  ``ws_*`` tools of a site that exists already are used as they are (its remaining times
-  follow the site's clock); the site itself is opened (created, its tools written) only
-  where a command needs more than those tools.
-* Otherwise the tools are searched as the library does (``--datamover-path``/
-  ``--ws-path``, then ``TAURUS_DATAMOVER_PATH``/``TAURUS_WS_PATH``, the ZIH places,
-  ``PATH``). When ``TAURUS_EMULATOR_ROOT`` names a site (the shell lines of
-  ``taurus-datamover emulate`` set it) and the ``ws_*`` tools found are that site's,
-  remaining times follow that site's clock (see ``Workspace.current_time``).
+``--emulate`` uses the default emulated site in the user's cache directory (created on
+first use), ``--site-root DIR`` the one in ``DIR``; a site that exists already lends its
+``ws_*`` tools as they are, and is opened (its tools written) only where a command needs
+more. Otherwise the tools are searched as the library does, from ``--datamover-path`` and
+``--ws-path`` on.
 """
 
 from __future__ import annotations
@@ -36,8 +30,7 @@ __all__ = ["Context", "default_site_root", "open_site"]
 
 
 def default_site_root(environ: os._Environ[str] | dict[str, str] | None = None) -> Path:
-    """The default emulated site: ``$XDG_CACHE_HOME/taurus-datamover/site`` (or
-    ``~/.cache/taurus-datamover/site``)."""
+    """``$XDG_CACHE_HOME/taurus-datamover/site`` (or ``~/.cache/...``): the default site."""
     env = os.environ if environ is None else environ
     cache = env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(cache) / "taurus-datamover" / "site"
@@ -60,8 +53,8 @@ def _site_clock(root: Path) -> Callable[[], datetime]:
 
 
 def _ready_ws_tools(root: Path) -> Path | None:
-    """``root/bin`` when the site at ``root`` exists and its ``ws_list`` was written for
-    this interpreter (so reopening the site would write the same tools); else None."""
+    """``root/bin`` when the site exists and its ``ws_list`` was written for this interpreter
+    (reopening the site would write the same tools); else None."""
     from taurus_datamover.emulator.root import check_site_root
 
     check_site_root(root)  # the same refusal (a root such as /) as when the site is opened
@@ -76,10 +69,8 @@ def _ready_ws_tools(root: Path) -> Path | None:
 
 @dataclass
 class Context:
-    """The tools one run of the command uses, made on first use.
-
-    ``site_root`` is the emulated site of ``--emulate``/``--site-root`` (None: the tools
-    are searched); :attr:`site` opens it when first asked for."""
+    """The tools one run of the command uses, made on first use; ``site_root`` is the emulated
+    site of ``--emulate``/``--site-root`` (None: the tools are searched)."""
 
     args: argparse.Namespace
     site_root: Path | None = None
@@ -89,8 +80,7 @@ class Context:
 
     @classmethod
     def from_args(cls, args: argparse.Namespace, *, force_emulate: bool = False) -> Context:
-        """The context of the parsed global options (``force_emulate``: the default site
-        unless ``--site-root`` names one)."""
+        """The context of the global options (``force_emulate``: at least the default site)."""
         root: Path | None = getattr(args, "site_root", None)
         if root is None and (getattr(args, "emulate", False) or force_emulate):
             root = default_site_root()

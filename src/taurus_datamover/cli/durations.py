@@ -1,10 +1,6 @@
-"""The command line's values: durations, whole numbers, and sizes and times as people read them.
-
-Durations are ``90m``, ``12h``, ``3d``, ``1w``, combinations such as ``1d12h``, and ISO
-8601 durations (``P3D``, ``PT12H``, ``P1W``, ``P1DT6H30M``). :func:`parse_duration` is
-pure; :func:`duration_arg`, :func:`days_or_duration`, :func:`positive_int` and
-:func:`non_negative_int` are ``argparse`` ``type=`` forms whose messages say what is
-accepted (argparse turns them into a usage error, exit 2).
+"""The command line's values: durations (``90m``, ``1d12h``, ISO 8601 ``P1DT6H30M``), whole
+numbers, and sizes and times as people read them. All but :func:`parse_duration` and the
+``format_*`` functions are ``argparse`` ``type=`` forms whose messages say what is accepted.
 """
 
 from __future__ import annotations
@@ -43,16 +39,9 @@ _MAX_SECONDS = 100 * 365 * 86400
 
 
 def parse_duration(text: str) -> timedelta:
-    """The :class:`~datetime.timedelta` written as ``text``.
-
-    Accepts whole numbers with units ``s m h d w`` (``90m``, ``3d``, ``1d12h``; case does
-    not matter) and ISO 8601 durations with weeks, days, hours, minutes and seconds
-    (``P3D``, ``PT90M``, ``P1DT12H``). Years and months (``P1Y``, ``P1M``) are refused:
-    their length depends on the calendar. The result must be positive.
-
-    Raises:
-        DurationError: anything else; the message names the accepted forms.
-    """
+    """The positive :class:`~datetime.timedelta` written as ``text``: whole numbers with
+    units ``s m h d w`` (any case) or ISO 8601 weeks to seconds. Years and months are
+    refused (their length depends on the calendar); anything else is a DurationError."""
     value = text.strip()
     seconds: int | None = None
     if _SHORT.fullmatch(value.lower()):
@@ -102,8 +91,7 @@ def format_duration(delta: timedelta | None) -> str:
 
 
 def days_or_duration(text: str) -> timedelta:
-    """``argparse`` type of ``--expiring``/``--within``: a duration (``7d``, ``12h``, ``P1W``)
-    or a bare whole number of days (``7``), as every DAYS argument takes; never negative."""
+    """``argparse`` type of ``--expiring``/``--within``: a duration, or a bare number of days."""
     value = text.strip()
     if value.startswith("-"):
         raise argparse.ArgumentTypeError(f"a duration must be positive: {text!r} (use {ACCEPTED_FORMS})")

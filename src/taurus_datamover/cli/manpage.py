@@ -1,7 +1,4 @@
-"""The manual page of ``taurus-datamover`` (roff), generated from the argparse parser.
-
-``taurus-datamover man`` prints it (``taurus-datamover man | man -l -`` shows it;
-``taurus-datamover man > ~/.local/share/man/man1/taurus-datamover.1`` installs it). Every
+"""The manual page of ``taurus-datamover`` (roff), generated from the argparse parser: each
 sub-command's section is its own ``--help`` text, so the page says what the command does.
 """
 

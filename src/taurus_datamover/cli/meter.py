@@ -1,10 +1,6 @@
-"""Bytes and percent of a ``cp``/``mv`` whose files this machine can see.
-
-``dtcp`` and ``dtmv`` print no progress. Where the sources and the destination are visible
-from here (the emulated site; on ZIH, file systems that both machines mount), the status
-line can still say how far a copy is: :func:`copy_meter` adds up the sources' sizes before
-the job starts, and :meth:`CopyMeter.text` the sizes of what has arrived, re-measured at
-most once a second. Trees larger than :data:`MAX_ENTRIES` are not measured.
+"""Bytes and percent of a ``cp``/``mv`` (which print no progress) whose files this machine
+sees: :func:`copy_meter` adds up the sources before the job starts, :meth:`CopyMeter.text`
+what has arrived, at most once a second. Trees over :data:`MAX_ENTRIES` are not measured.
 """
 
 from __future__ import annotations
@@ -26,9 +22,8 @@ INTERVAL = 1.0
 
 
 def tree_size(path: str, budget: int = MAX_ENTRIES) -> int | None:
-    """Bytes of regular files under *path* (itself when a file; links not followed), or
-    None when *path* cannot be read, is neither a file nor a directory (a FIFO has no size
-    to count), or has more than *budget* entries."""
+    """Bytes of regular files under *path* (links not followed), or None when it cannot be
+    read, is neither file nor directory, or has more than *budget* entries."""
     try:
         info = os.lstat(path)
     except OSError:
@@ -79,8 +74,7 @@ class CopyMeter:
 
 
 def copy_meter(sources: Sequence[str], destination: str) -> CopyMeter | None:
-    """A meter for copying *sources* to *destination* (into it when it is a directory or
-    there are several sources), or None when a source cannot be measured from here."""
+    """A meter for copying *sources* to *destination*, or None when one cannot be measured."""
     if not sources:
         return None
     into = len(sources) > 1 or os.path.isdir(destination)

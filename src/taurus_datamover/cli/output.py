@@ -1,11 +1,7 @@
-"""What the command prints: JSON for scripts, aligned tables for people, one-line errors.
-
-``--json`` output is nothing but one JSON document on stdout, made from the pydantic
-models' ``model_dump(mode="json")``, so it validates against ``Model.model_json_schema()``;
-bytes of names that are not UTF-8 are ``\\udcXX`` escapes (:func:`json_text`). Tables and
-error lines escape control characters as ``ls -b`` does (:func:`shown`), so a file name
-cannot drive the terminal.
-Nothing here loads pydantic or the job layer: ``ws list`` pays only for what it prints.
+"""What the command prints: one JSON document for scripts (the models' ``model_dump``),
+aligned tables for people, one-line errors; tables and errors escape control characters
+as ``ls -b`` does (:func:`shown`), so a file name cannot drive the terminal. Nothing here
+loads pydantic or the job layer.
 """
 
 from __future__ import annotations
@@ -60,17 +56,15 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def json_text(value: Any) -> str:
-    """``value`` as JSON text that is valid UTF-8 whatever the names hold: a byte of a file
-    name that is not UTF-8 (a lone surrogate ``U+DC80``..``U+DCFF`` in the model) is written
-    as its escape ``\\udcXX``, so distinct names stay distinct and ``json.loads`` gives the
-    exact name back (``name.encode("utf-8", "surrogateescape")`` its bytes)."""
+    """``value`` as JSON that is valid UTF-8 whatever the names hold: a byte that is not
+    UTF-8 (a lone surrogate in the model) is written as ``\\udcXX``, so ``json.loads``
+    gives the exact name back and distinct names stay distinct."""
     text = json.dumps(_jsonable(value), indent=2, ensure_ascii=False)
     return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def print_json(value: Any, stream: IO[str] | None = None) -> None:
-    """Print ``value`` (a model, a list of models, or plain data) as one JSON document
-    (:func:`json_text`)."""
+    """Print ``value`` (a model, a list of models, or plain data) as one JSON document."""
     out = sys.stdout if stream is None else stream
     out.write(json_text(value))
     out.write("\n")
@@ -84,9 +78,8 @@ _HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
 
 
 def shown(text: str) -> str:
-    """*text* safe for a terminal, escaped as GNU ``ls -b`` does: ``\\n \\t \\\\`` and
-    the other C escapes, ``\\ooo`` for every other control or invisible character (each of
-    its UTF-8 bytes) and for each byte that is not UTF-8; printable text as it is."""
+    """*text* safe for a terminal, escaped as GNU ``ls -b`` does: C escapes, ``\\ooo`` for
+    each UTF-8 byte of another control or invisible character and each byte not UTF-8."""
     if text.isprintable() and "\\" not in text:
         return text
     import unicodedata
@@ -113,9 +106,8 @@ def print_table(
     right: Iterable[int] = (),
     raw: Iterable[int] = (),
 ) -> None:
-    """Print ``rows`` under ``headers``, columns aligned (indices in ``right`` right-aligned);
-    the last column is not padded. Every cell is :func:`shown` (names from the tools may
-    hold control bytes), except the columns in ``raw`` (the command's own colours)."""
+    """Print ``rows`` under ``headers``, aligned (``right``: right-aligned columns), each cell
+    :func:`shown` but those of the ``raw`` columns (the command's own colours)."""
     out = sys.stdout if stream is None else stream
     keep, align_right = set(raw), set(right)
     data = [list(headers), *[[c if i in keep else shown(c) for i, c in enumerate(r)] for r in rows]]
@@ -158,7 +150,7 @@ def hint_for(exc: BaseException) -> str | None:
         family = (
             "TAURUS_WS_PATH (or --ws-path)"
             if exc.tool.startswith("ws_")
-            else ("TAURUS_DATAMOVER_PATH (or --datamover-path)")
+            else "TAURUS_DATAMOVER_PATH (or --datamover-path)"
         )
         return (
             f"hint: on a machine without the ZIH tools, try the emulated site: taurus-datamover --emulate ...; "
@@ -171,8 +163,7 @@ def hint_for(exc: BaseException) -> str | None:
 
 
 def error_line(exc: BaseException) -> str:
-    """One line describing ``exc``: for a tool failure its message and the tool's own last
-    words (its last meaningful stderr line)."""
+    """One line describing ``exc`` (a tool failure: with its last meaningful stderr line)."""
     if isinstance(exc, ToolError) and not isinstance(exc, WorkspaceError):
         message = exc.message
         said = [

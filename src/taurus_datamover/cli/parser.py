@@ -1,12 +1,8 @@
 """The argparse parser of ``taurus-datamover``: subcommands, global options, exit codes.
 
-Handlers are named as ``"module:function"`` of this package (:func:`handler_of` imports
-them), so ``--help`` and usage errors never import the library, pydantic or the emulator.
-
-Global options may be given before the subcommand or after it (``taurus-datamover
---emulate ws list`` and ``taurus-datamover ws list --emulate`` are the same): every
-sub-parser carries them with ``SUPPRESS`` defaults, so a later one only overrides what it
-sets.
+Handlers are named ``"module:function"`` (:func:`handler_of` imports them), so ``--help``
+and usage errors never import the library. Global options may come before or after the
+subcommand: every sub-parser carries them with ``SUPPRESS`` defaults.
 """
 
 from __future__ import annotations
@@ -69,15 +65,13 @@ examples:
 """
 
 
-#: Options whose value may look like an option (``--expiring -1d``): joined as
-#: ``--expiring=-1d`` before parsing, so the value's own error is shown, not argparse's
-#: "expected one argument".
+#: Options whose value may look like an option (``--expiring -1d``), joined to it before
+#: parsing, so the value's own error is shown, not argparse's "expected one argument".
 VALUE_OPTIONS = ("--expiring", "--within")
 
 
 def join_option_values(argv: Sequence[str]) -> list[str]:
-    """*argv* with ``OPTION VALUE`` joined to ``OPTION=VALUE`` for :data:`VALUE_OPTIONS`
-    when the value starts with ``-`` (a ``--`` ends the options)."""
+    """*argv* with ``OPTION -VALUE`` joined to ``OPTION=-VALUE`` for :data:`VALUE_OPTIONS`."""
     words = list(argv)
     out: list[str] = []
     while words:
@@ -95,8 +89,7 @@ GLOBAL_DESTS = frozenset({"emulate", "site_root", "datamover_path", "ws_path", "
 
 
 class SubcommandFormatter(argparse.RawDescriptionHelpFormatter):
-    """A subcommand's usage line without the six global options (its help still lists them
-    under "global options"), so the usage shows what the subcommand itself takes."""
+    """A subcommand's usage line without the global options (its help still lists them)."""
 
     def add_usage(
         self,
@@ -168,44 +161,50 @@ def _within(parser: argparse.ArgumentParser, help: str) -> None:
     parser.add_argument("--within", type=days_or_duration, default=timedelta(days=7), metavar="DURATION", help=help)
 
 
-_TRANSFERS = {
-    "cp": "copy files with dtcp",
-    "mv": "move files with dtmv",
-    "rm": "remove files with dtrm",
-    "rsync": "synchronise with dtrsync (our options before SRC, rsync's after DST)",
-    "tar": "run dttar; give tar's arguments after -- (or without a dash: czf out.tgz dir)",
-    "wget": "download with dtwget",
+_SRC_DST = (("src", "+", "SRC", None), ("dst", None, "DST", None))
+#: Each transfer's help, its own flags (short, long, help) and its operands (dest, nargs,
+#: metavar, help).
+_TRANSFERS: dict[str, tuple[str, tuple[tuple[str, str, str], ...], tuple[tuple[str, Any, str, str | None], ...]]] = {
+    "cp": (
+        "copy files with dtcp",
+        (("-r", "--recursive", "copy directories recursively"), ("-p", "--preserve", "keep modes, owners and times")),
+        _SRC_DST,
+    ),
+    "mv": ("move files with dtmv", (), _SRC_DST),
+    "rm": (
+        "remove files with dtrm",
+        (("-r", "--recursive", "remove directories and their contents"),),
+        (("paths", "+", "PATH", None),),
+    ),
+    "rsync": (
+        "synchronise with dtrsync (our options before SRC, rsync's after DST)",
+        (),
+        (
+            ("src", None, "SRC", None),
+            ("dst", None, "DST", None),
+            ("options", argparse.REMAINDER, "RSYNC_OPTION", "passed to rsync (e.g. -a --info=progress2)"),
+        ),
+    ),
+    "tar": (
+        "run dttar; give tar's arguments after -- (or without a dash: czf out.tgz dir)",
+        (),
+        (("tar_args", argparse.REMAINDER, "TAR_ARG", None),),
+    ),
+    "wget": ("download with dtwget", (), (("url", None, "URL", None), ("dst", None, "DST", "the file to write"))),
 }
 
 
 def _add_transfers(builder: _Builder, sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    for name, help in _TRANSFERS.items():
+    for name, (help, flags, operands) in _TRANSFERS.items():
         parser = builder.add(sub, name, help, "transfers:run_transfer", command=name)
-        if name == "cp":
-            parser.add_argument("-r", "--recursive", action="store_true", help="copy directories recursively")
-            parser.add_argument("-p", "--preserve", action="store_true", help="keep modes, owners and times")
-        elif name == "rm":
-            help = "remove directories and their contents"
-            parser.add_argument("-r", "--recursive", action="store_true", help=help)
+        for short, long, flag_help in flags:
+            parser.add_argument(short, long, action="store_true", help=flag_help)
         parser.add_argument("--no-wait", action="store_true", help="submit a batch job, print its id and return")
         _json_flag(parser, "the job")
         parser.add_argument("--time", metavar="LIMIT", help="Slurm time limit of the job (e.g. 2:00:00)")
         parser.add_argument("--account", metavar="ACCOUNT", help="Slurm account of the job")
-        if name in ("cp", "mv"):
-            parser.add_argument("src", nargs="+", metavar="SRC")
-            parser.add_argument("dst", metavar="DST")
-        elif name == "rm":
-            parser.add_argument("paths", nargs="+", metavar="PATH")
-        elif name == "rsync":
-            parser.add_argument("src", metavar="SRC")
-            parser.add_argument("dst", metavar="DST")
-            help = "passed to rsync (e.g. -a --info=progress2)"
-            parser.add_argument("options", nargs=argparse.REMAINDER, metavar="RSYNC_OPTION", help=help)
-        elif name == "tar":
-            parser.add_argument("tar_args", nargs=argparse.REMAINDER, metavar="TAR_ARG")
-        else:
-            parser.add_argument("url", metavar="URL")
-            parser.add_argument("dst", metavar="DST", help="the file to write")
+        for dest, nargs, metavar, operand_help in operands:
+            parser.add_argument(dest, nargs=nargs, metavar=metavar, help=operand_help)
 
 
 def _add_ws(builder: _Builder, sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -1,11 +1,6 @@
-"""One ``ws auto-extend`` at a time per user: an exclusive ``flock`` on a lock file.
-
-Two cron entries, or a slow run that overlaps the next, would otherwise both list the
-same due workspaces and extend each twice. The lock file lives in the user's cache
-directory (``$XDG_CACHE_HOME/taurus-datamover``, else ``~/.cache/taurus-datamover``), next
-to the default emulated site; the holder writes its pid into it, so that a run that gives
-up waiting can say who holds it. ``flock`` locks die with their process: a killed run
-never leaves a stale lock behind (the file stays, empty of meaning, and is reused).
+"""One ``ws auto-extend`` at a time per user: an exclusive ``flock`` on a lock file, so two
+overlapping runs never extend a workspace twice. The holder writes its pid into it (a run
+that gives up says who holds it); the lock dies with its process, so none goes stale.
 """
 
 from __future__ import annotations
@@ -27,9 +22,7 @@ _POLL = 0.05
 
 
 def state_dir(environ: os._Environ[str] | dict[str, str] | None = None) -> Path:
-    """The user's cache directory of this package (``$XDG_CACHE_HOME/taurus-datamover``,
-    else ``~/.cache/taurus-datamover``: where the default emulated site lives too), for
-    per-user state such as the lock."""
+    """The user's cache directory of this package (beside the default site), for its state."""
     return default_site_root(environ).parent
 
 
@@ -43,11 +36,8 @@ def _holder(fd: int) -> str | None:
 
 @contextmanager
 def held_lock(path: Path, timeout: float) -> Iterator[None]:
-    """Hold an exclusive ``flock`` on ``path`` (created if missing) for the ``with`` block.
-
-    Waits up to ``timeout`` seconds for another holder to finish, then raises
-    :class:`LockTimeout` naming the file and the holder's pid.
-    """
+    """Hold an exclusive ``flock`` on ``path`` for the ``with`` block, waiting up to
+    ``timeout`` s for another holder, then :class:`LockTimeout`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
     try:

@@ -1,13 +1,10 @@
 """``taurus-datamover emulate`` and ``taurus-datamover demo``: the emulated site for people.
 
-``emulate [--site-root DIR]`` creates (or reuses) a site and prints the shell lines that
-make the ``dt*`` and ``ws_*`` tools of that site the ones found (``eval "$(taurus-datamover
-emulate)"``); ``emulate --exec CMD...`` and ``emulate --shell`` run a command or a shell in
-which the ZIH paths (``/grp``, ``/projects``, ``/data/<fs>/ws``) are the site's folders
-(:meth:`~taurus_datamover.emulator.site.EmulatedSite.run`). ``demo`` walks through a whole staging round on the emulated site: allocate
-a workspace, copy files from the fileserver (``grp/``) into it with ``dtcp``, list them,
-show the workspace and its remaining time, release it; printing each step as the command
-that does the same.
+``emulate`` creates (or reuses) a site and prints the shell lines that make its tools the
+ones found; ``--exec CMD...``/``--shell`` run a command or a shell in which the ZIH paths
+(``/grp``, ``/projects``, ``/data/<fs>/ws``) are the site's folders. ``demo`` walks through
+a staging round (allocate, ``dtcp`` from the fileserver, list, remaining time, release),
+printing each step as the command that does the same.
 """
 
 from __future__ import annotations
@@ -48,8 +45,8 @@ def shell_lines(overrides: dict[str, str], bin_dir: str) -> list[str]:
 
 
 def own_command() -> str:
-    """How to call this command again from a shell: ``taurus-datamover`` when that is the
-    one on ``PATH``, else its full path (a venv that is not activated)."""
+    """This command as a shell calls it: ``taurus-datamover`` when that is the one on
+    ``PATH``, else its full path (a venv that is not activated)."""
     me = os.path.abspath(sys.argv[0]) if sys.argv and sys.argv[0] else ""
     if os.path.basename(me) == "__main__.py":  # python -m taurus_datamover
         return f"{shlex.quote(sys.executable)} -m taurus_datamover"
@@ -66,14 +63,12 @@ def site_option(root: Path) -> str:
 
 
 def eval_hint(root: Path) -> str:
-    """The shell line that puts the site's tools on PATH; ``&&`` so that a command that is
-    not found fails visibly instead of evaluating nothing."""
+    """The shell line that puts the site's tools on PATH (``&&``: a missing command fails visibly)."""
     return f'out="$({own_command()}{site_option(root)} emulate)" && eval "$out"'
 
 
 def run_emulate(ctx: Context) -> int:
-    """Create or reuse a site; print the lines that use it in a shell, or run a command
-    (``--exec``) or a shell (``--shell``) in which the ZIH paths are the site's folders."""
+    """Create or reuse a site; print the shell lines that use it, or run ``--exec``/``--shell``."""
     args = ctx.args
     root = ctx.site_root or default_site_root().absolute()
     site = open_site(root, slurm=False if args.no_slurm else None)
@@ -108,8 +103,7 @@ def _mode_text(site: EmulatedSite) -> str:
 
 
 def _run_in_view(ctx: Context, site: EmulatedSite, command: list[str]) -> int:
-    """Run *command* in the ZIH view of *site* (or, where namespaces are not allowed, with
-    the site's own paths, saying so); its exit code."""
+    """Run *command* in the ZIH view of *site* (without namespaces: its own paths, saying so)."""
     reason = site.zih_view_unavailable()
     if reason is not None:
         print(

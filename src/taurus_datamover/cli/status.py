@@ -1,16 +1,8 @@
-"""Following a job while it runs: a live status line on a terminal, plain lines otherwise.
-
-* ``live``: one line on stderr, rewritten in place about five times a second: tool, Slurm
-  job id (once Slurm tells it; ``local`` on an emulated site without Slurm, ``srun`` for a
-  blocking job whose id srun did not print), state, elapsed time, and bytes, percent and
-  rate where the tool reports them (rsync ``--info=progress2``) or, for ``cp``/``mv``,
-  where this machine sees the files (:mod:`.meter`); the final state stays on the screen.
-* ``lines``: one line on stderr per change of state (for logs and pipes), and the final one.
-* ``off``: nothing (``--json``, ``-q``).
-
-Ctrl-C while following cancels the job (its Slurm job too) and re-raises
-``KeyboardInterrupt``, which the command turns into exit code 130. :func:`show_until_done`
-is the loop itself, shared with ``sync``.
+"""Following a job while it runs, on stderr: ``live``, one line rewritten in place (tool,
+Slurm job id, state, elapsed time, and progress where the tool reports it or :mod:`.meter`
+measures it), ``lines``, one per change of state (logs, pipes), or ``off`` (``--json``,
+``-q``). Ctrl-C cancels the job and re-raises (exit 130). :func:`show_until_done`, the
+loop, is shared with ``sync``.
 """
 
 from __future__ import annotations
@@ -70,8 +62,7 @@ def where_of(site: EmulatedSite | None) -> str | None:
 
 
 def where_text(job: Job, where: str | None) -> str:
-    """``job 1234`` once Slurm has told the id; else *where* (``local``, ``srun``) or
-    ``job -`` while a batch job waits for its id."""
+    """``job 1234``; else *where* (``local``, ``srun``), or ``job -`` while a batch job waits."""
     if job.job_id is not None:
         return f"job {job.job_id}"
     if where == "local" or not job.is_batch:
@@ -103,9 +94,8 @@ def show_until_done(
     wait: Callable[[], None],
     interrupt: Callable[[], str],
 ) -> None:
-    """Show ``line()`` as ``mode`` says until ``done()``: rewritten in place (``live``), or
-    once per new value of ``changed()`` (``lines``); the final line stays. On Ctrl-C,
-    ``interrupt()`` cancels and gives the note shown after the line; then it re-raises."""
+    """Show ``line()`` until ``done()``: in place (``live``) or once per new ``changed()``
+    (``lines``); the final line stays. On Ctrl-C ``interrupt()`` cancels, gives the note."""
 
     def final(text: str) -> None:
         if mode != "off":
@@ -138,8 +128,7 @@ def follow(
     where: str | None = None,
     meter: CopyMeter | None = None,
 ) -> None:
-    """Wait for ``job`` to end, showing its status as ``mode`` says on ``stream`` (stderr);
-    *where* names a job without a Slurm id (``local``), *meter* measures a copy."""
+    """Wait for ``job``, showing its status as ``mode`` says on ``stream`` (stderr)."""
 
     def cancel() -> str:
         job.cancel()

@@ -1,14 +1,7 @@
-"""``taurus-datamover sync``: one big tree as N parallel datamover jobs, verified, resumable.
-
-* ``sync SRC DST [-j N] [--verify size-mtime|checksum|none] [--time T]``: plan, submit,
-  follow with one live status line for the whole run (parts running/pending/done, bytes,
-  rate, ETA; plain lines when stderr is not a terminal), then a summary. Ctrl-C cancels
-  every part (exit 130); the run can be resumed.
-* ``--dry-run``: print the plan (parts, files, bytes) and record it; nothing is submitted
-  (``--resume RUN_ID`` starts it).
-* ``--resume RUN_ID``: rerun the parts that did not complete. ``--list``: past runs.
-* ``--json``: the run's manifest as JSON (names that are not UTF-8 as ``\\udcXX``
-  escapes, so they stay distinct), and nothing else on stdout.
+"""``taurus-datamover sync``: one big tree as N parallel datamover jobs, verified, resumable:
+plan, submit, follow with one status line for the whole run, then a summary (Ctrl-C
+cancels every part, exit 130). ``--dry-run`` records the plan only, ``--resume RUN_ID``
+reruns what did not complete, ``--list`` shows past runs, ``--json`` the manifest.
 """
 
 from __future__ import annotations
@@ -20,7 +13,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from taurus_datamover.cli.durations import format_clock, format_size
 from taurus_datamover.cli.output import print_table
-from taurus_datamover.cli.status import show_until_done
+from taurus_datamover.cli.status import choose_mode, show_until_done
 
 if TYPE_CHECKING:  # the sync package is loaded when the subcommand runs
     from taurus_datamover.cli.context import Context
@@ -38,8 +31,7 @@ def _quoted(text: str) -> str:
 
 
 def sync_status(run: SyncRun) -> str:
-    """One line: ``sync RUN  running  parts 2 running 1 pending 1 done  1.2 GiB / 4.0 GiB
-    110.3 MiB/s  ETA 0:25``."""
+    """``sync RUN  running  parts 2 running 1 pending 1 done  1.2 GiB / 4.0 GiB ... ETA 0:25``."""
     p = run.progress
     parts = f"parts {p.parts_running} running {p.parts_pending} pending {p.parts_done} done"
     if p.parts_failed:
@@ -148,11 +140,7 @@ def run_sync(ctx: Context) -> int:
         return 0
     if not quiet:
         err.write(f"sync {run.run_id}: {len(run.parts_run)} parts submitted; manifest: {run.manifest_path}\n")
-        try:
-            live = err.isatty()
-        except (AttributeError, ValueError):
-            live = False
-        _follow(run, live, err)
+        _follow(run, choose_mode(err, json_output=False, quiet=False) == "live", err)
     try:
         run.result()
     finally:

@@ -1,10 +1,6 @@
-"""``cp mv rm rsync tar wget``: start a datamover job, then follow it, or not.
-
-By default the command waits (the job runs blocking, through ``srun`` on a Slurm site)
-and shows a live status line on a terminal (plain lines when stderr is not one); the
-tool's own output follows. ``--no-wait`` submits a batch job and prints its id (``--json``:
-the job as JSON) as soon as Slurm has given one. ``--json`` prints the finished job as a
-:class:`~taurus_datamover.cli.output.JobReport` and nothing else on stdout.
+"""``cp mv rm rsync tar wget``: start a datamover job and follow it (blocking, with a status
+line; the tool's output follows), or with ``--no-wait`` submit a batch job and print its
+id. ``--json`` prints the job as a :class:`JobReport` and nothing else on stdout.
 """
 
 from __future__ import annotations
