@@ -142,37 +142,37 @@ class _Run:
 
     def consider(self, info: WorkspaceInfo, dry_run: bool) -> None:
         if info.extensions_left == 0:
-            self.failed.append(NotExtended(workspace=plain(info), reason="no extensions left"))
-            return
-        reason = self.too_little(info)
-        if reason is not None:
-            self.skipped.append(NotExtended(workspace=plain(info), reason=reason))
-            return
-        if dry_run:
+            self.failed.append(_not_extended(info, "no extensions left"))
+        elif (reason := self.too_little(info)) is not None:
+            self.skipped.append(_not_extended(info, reason))
+        elif dry_run:
             self.extended.append(plain(info))
-            return
-        self.extend(info)
+        else:
+            self.extend(info)
 
     def extend(self, listed: WorkspaceInfo) -> None:
         ws = self.ctx.workspace
         try:
             info = ws.get(listed.name, listed.filesystem)  # read again: another run may have been first
         except WorkspaceNotFound:
-            self.skipped.append(NotExtended(workspace=plain(listed), reason="gone before it was extended"))
+            self.skipped.append(_not_extended(listed, "gone before it was extended"))
             return
         reason = None if is_due(info, self.within) else "no longer due: extended meanwhile"
-        reason = reason or self.too_little(info)
-        if reason is not None:
-            self.skipped.append(NotExtended(workspace=plain(info), reason=reason))
+        if (reason := reason or self.too_little(info)) is not None:
+            self.skipped.append(_not_extended(info, reason))
             return
         asked, _ = self.reach(info.filesystem)
         try:
             new = warned(self.ctx, functools.partial(ws.extend, info.name, asked, filesystem=info.filesystem))
         except WorkspaceError as exc:
-            self.failed.append(NotExtended(workspace=plain(info), reason=" ".join(exc.message.split())))
+            self.failed.append(_not_extended(info, " ".join(exc.message.split())))
             return
         self.limits.learn(info.filesystem, asked, new.capped_duration)
         self.extended.append(plain(new))
+
+
+def _not_extended(info: WorkspaceInfo, reason: str) -> NotExtended:
+    return NotExtended(workspace=plain(info), reason=reason)
 
 
 def run_auto_extend(

@@ -58,17 +58,12 @@ def command_paths(node: CommandNode, prefix: str = "") -> list[tuple[str, Comman
     return found
 
 
-def _words(words: list[str]) -> str:
-    return " ".join(words)
-
-
 def bash_script(prog: str = "taurus-datamover") -> str:
     """The bash completion script of *prog*."""
     paths = command_paths(command_tree())
     known = "|".join(shlex.quote(p) for p, _ in paths if p)
     cases = "\n".join(
-        f"        {shlex.quote(p)}) subs={shlex.quote(_words(list(n.commands)))}; "
-        f"opts={shlex.quote(_words(n.options))};;"
+        f"        {shlex.quote(p)}) subs={shlex.quote(' '.join(n.commands))}; opts={shlex.quote(' '.join(n.options))};;"
         for p, n in paths
     )
     func = "_" + prog.replace("-", "_")
@@ -108,7 +103,7 @@ def zsh_script(prog: str = "taurus-datamover") -> str:
     paths = command_paths(command_tree())
     known = "|".join(f'"{p}"' for p, _ in paths if p)
     cases = "\n".join(
-        f"    {shlex.quote(p)}) subs=({_words(list(n.commands))}); opts=({_words(n.options)});;" for p, n in paths
+        f"    {shlex.quote(p)}) subs=({' '.join(n.commands)}); opts=({' '.join(n.options)});;" for p, n in paths
     )
     func = "_" + prog.replace("-", "_")
     return f"""#compdef {prog}

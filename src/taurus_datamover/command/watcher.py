@@ -1,25 +1,14 @@
 """One shared status watcher for all batch jobs of one queue tool.
 
-Non-blocking ``dt*`` calls end locally right after ``sbatch`` printed ``Submitted batch job
-N``; their job's :class:`~.tracker.SlurmTracker` is then followed here, through its public
-hooks: :meth:`~.tracker.SlurmTracker.observe` for each row the queue shows about it, and
-:meth:`~.tracker.SlurmTracker.finish` once it has ended. A single daemon thread per
-queue command asks the queue about *all* watched jobs in one query per round
-(``dtqueue -t all``, else ``squeue -t all -u $USER``), with backoff: the first round after
-``POLL_START`` seconds, then each round ``POLL_FACTOR`` times later, up to ``POLL_MAX``
-seconds (:class:`Backoff`); a new job or a cancel resets the delay.
-
-A job missing from the listing has left Slurm's memory; its final state is then asked from
-``scontrol show job`` when the queue command is plain ``squeue`` (``dtqueue`` may talk to
-another cluster than this machine's ``scontrol``), else the job ends UNKNOWN. Query failures are never swallowed: each is
-recorded in :attr:`JobWatcher.errors` and on every watched job (``job.watch_errors``).
-
-The watcher is patient in *time*, not in a count of tries: a queue that fails for a few
-seconds (a slurmctld restart, a network blip) while the backoff is short costs nothing.
-Only when the queries have failed without a break for ``patience`` seconds (default
-:data:`PATIENCE`, 60 s; ``Datamover(queue_patience=...)``) do the jobs end in state UNKNOWN,
-and ``result()`` raises saying how many queries failed over how long, with the last
-query's own error message. The clock is injectable (``clock=``) for tests.
+A submitted batch job's :class:`~.tracker.SlurmTracker` is followed here through its public
+hooks (``observe`` for each queue row, ``finish`` at the end): one daemon thread per queue
+command asks about *all* watched jobs in one query per round (``dtqueue -t all``, else
+``squeue -t all -u $USER``), with :class:`Backoff`; a new job or a cancel resets the delay.
+A job gone from the listing is asked from ``scontrol`` where the queue is plain ``squeue``
+(``dtqueue`` may talk to another cluster), else it ends UNKNOWN. Query failures are
+recorded (:attr:`JobWatcher.errors`, ``job.watch_errors``), never swallowed; only after
+``patience`` seconds of failing without a break (a slurmctld restart costs nothing) do the
+jobs end UNKNOWN, saying how many queries failed. The clock is injectable for tests.
 """
 
 from __future__ import annotations
