@@ -160,9 +160,8 @@ class SaveError(DatamoverError):
 
 
 class DatamoverArgumentError(TaurusDatamoverError, ValueError, TypeError):
-    """An argument of a ``Datamover`` call refused before any tool runs: an empty path or
-    one with a NUL, something that is not a path, ``rm`` of ``/``, an rsync option that is
-    not one word, ``cancel()`` of no job. A ``ValueError`` and ``TypeError``, as before."""
+    """A ``Datamover`` call's argument refused before any tool runs (an empty path, ``rm``
+    of ``/``, an rsync option that is not one word, ``cancel()`` of no job)."""
 
 
 class JobOptionsError(DatamoverArgumentError):
@@ -171,8 +170,8 @@ class JobOptionsError(DatamoverArgumentError):
 
 
 class WorkspaceError(ToolError):
-    """A ``ws_*`` tool refused (no extensions left, duration too long, unknown file system)
-    or a workspace name breaks hpc-workspace's rules. ``message`` holds the tool's own words."""
+    """A ``ws_*`` tool refused, or a workspace name breaks hpc-workspace's rules; ``message``
+    holds the tool's own words."""
 
 
 class WorkspaceNotFound(WorkspaceError):
@@ -180,10 +179,8 @@ class WorkspaceNotFound(WorkspaceError):
 
 
 class WorkspaceArgumentError(WorkspaceError, ValueError):
-    """An argument for a ``ws_*`` tool refused before any tool runs (so it carries no
-    argv): text the tools would store and print back in a form no listing could read
-    right (a control character, a line separator, bytes that are not UTF-8), or a
-    duration that is not a whole number of days."""
+    """An argument for a ``ws_*`` tool refused before any tool runs (no argv): text the tools
+    would print back in a form no listing could read right, a duration not in whole days."""
 
 
 class CacheWorkspaceClosed(TaurusDatamoverError, RuntimeError):
@@ -229,10 +226,9 @@ class SyncError(_Remade):
     """A sync of a tree (``Datamover.sync``) was refused before any job ran, or did not
     end with a destination that matches the source.
 
-    ``run_id`` names the run (None when refused before one existed): resume it with
-    ``Datamover.resume(run_id)``. ``failed_parts`` are the indices of the parts whose jobs
-    did not complete; ``differ``, ``missing`` and ``extra`` the relative paths that
-    verification found changed, absent at the destination, or only at the destination.
+    ``run_id`` names the run to ``Datamover.resume`` (None when refused before one existed);
+    ``failed_parts`` the parts whose jobs did not complete; ``differ``, ``missing``,
+    ``extra`` the relative paths verification found changed, absent, or only at the destination.
     """
 
     def __init__(
@@ -290,13 +286,11 @@ class LockTimeout(TaurusDatamoverError, TimeoutError):
 
 class ToolArgumentError(TaurusDatamoverError, ValueError):
     """A value the command layer refuses before anything runs: an argument no program can
-    be given (a NUL byte), or a setting out of its range (``verbosity``, ``patience``, input
-    for a job). A ``ValueError``, as before."""
+    be given (a NUL byte), or a setting out of its range (``verbosity``, ``patience``)."""
 
 
 class ToolArgumentTypeError(ToolArgumentError, TypeError):
-    """A value of a type that cannot be one tool argument (a bool; an object that is not
-    text, bytes, a path or a number). A ``TypeError``, as before."""
+    """A value of a type that cannot be one tool argument (a bool, an arbitrary object)."""
 
 
 class TimeZoneError(TaurusDatamoverError, ValueError):

@@ -128,9 +128,7 @@ def when(value: datetime | None) -> str:
 
 def remaining(info: WorkspaceInfo) -> str:
     """The remaining time of a workspace, short (``expired`` once expired)."""
-    if info.expired:
-        return "expired"
-    return format_duration(info.remaining)
+    return "expired" if info.expired else format_duration(info.remaining)
 
 
 def counted(number: int | None, noun: str) -> str:
@@ -147,14 +145,11 @@ _TOOL_PREFIX = re.compile(r"(?i)^(?:error|fatal)\s*:\s*")
 def hint_for(exc: BaseException) -> str | None:
     """What to do about ``exc``, when the command knows (a missing tool, a missing rsync)."""
     if isinstance(exc, ToolNotFoundError):
-        family = (
-            "TAURUS_WS_PATH (or --ws-path)"
-            if exc.tool.startswith("ws_")
-            else "TAURUS_DATAMOVER_PATH (or --datamover-path)"
-        )
+        family = "ws" if exc.tool.startswith("ws_") else "datamover"
         return (
             f"hint: on a machine without the ZIH tools, try the emulated site: taurus-datamover --emulate ...; "
-            f"where the tools are installed elsewhere, name their directory with {family}"
+            f"where the tools are installed elsewhere, name their directory with TAURUS_{family.upper()}_PATH "
+            f"(or --{family}-path)"
         )
     if isinstance(exc, ToolError) and exc.argv and os.path.basename(exc.argv[0]) == "dtrsync":
         if exc.returncode == 127 or "rsync: No such file" in exc.stderr or "rsync: not found" in exc.stderr:
