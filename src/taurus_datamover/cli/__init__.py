@@ -1,11 +1,8 @@
 """``taurus-datamover``: the datamover and workspace tools for scripts, cron and people.
 
 ``main(argv)`` parses the arguments (:mod:`.parser`), opens the tools (:mod:`.context`)
-and runs one subcommand: ``ls`` (:mod:`.listing`), the transfers (:mod:`.transfers`),
-``jobs``/``cancel`` (:mod:`.jobs`), ``ws ...`` (:mod:`.ws`), ``emulate``/``demo``
-(:mod:`.site`). Exit codes are in :data:`~.parser.EPILOG`: 0 ok, 1 a tool failed,
-2 usage, 3 some workspaces could not be extended, 130 interrupted. Errors are one line on
-stderr; ``-v`` adds the details and the traceback.
+and runs one subcommand; the exit codes are in :data:`~.parser.EPILOG`. Errors are one
+line on stderr; ``-v`` adds the details and the traceback.
 """
 
 from __future__ import annotations
