@@ -13,13 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from taurus_datamover.parsers.workspaces.ctime import format_ctime, local_zone, parse_ctime
-    from taurus_datamover.parsers.workspaces.ws_allocate import (
-        is_not_found_message,
-        parse_ws_allocate,
-        parse_ws_extend,
-        parse_ws_find,
-        workspace_error_message,
-    )
+    from taurus_datamover.parsers.workspaces.diagnostics import is_not_found_message, workspace_error_message
+    from taurus_datamover.parsers.workspaces.ws_allocate import parse_ws_allocate, parse_ws_extend, parse_ws_find
     from taurus_datamover.parsers.workspaces.ws_filesystems import parse_ws_filesystems
     from taurus_datamover.parsers.workspaces.ws_list import listing_generation, parse_ws_list
     from taurus_datamover.parsers.workspaces.ws_list_terse import confirm_with_terse, parse_ws_list_short
@@ -33,11 +28,11 @@ _LAZY = {
     "format_ctime": "ctime",
     "local_zone": "ctime",
     "parse_ctime": "ctime",
-    "is_not_found_message": "ws_allocate",
+    "is_not_found_message": "diagnostics",
     "parse_ws_allocate": "ws_allocate",
     "parse_ws_extend": "ws_allocate",
     "parse_ws_find": "ws_allocate",
-    "workspace_error_message": "ws_allocate",
+    "workspace_error_message": "diagnostics",
     "parse_ws_filesystems": "ws_filesystems",
     "listing_generation": "ws_list",
     "parse_ws_list": "ws_list",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from taurus_datamover.parsers.workspaces.common import split_lines
 
@@ -101,7 +102,8 @@ def _block_expression(generation: int, indent: str, order: tuple[str, ...], afte
 class Layout:
     """How one generation prints a block; ``prefixes`` maps the exact start of a known
     key's line (indent, key padded to the colon) to the key, so one look-up reads it;
-    ``block`` matches a regular block whole (:func:`_block_expression`)."""
+    ``block`` matches a regular block whole (:func:`_block_expression`; compiled on first
+    use, since compiling it costs more than reading a short listing line by line)."""
 
     generation: int
     indent: str
@@ -110,7 +112,6 @@ class Layout:
     expires_key: str
     prefixes: dict[str, str] = field(init=False)
     places: dict[str, tuple[int, ...]] = field(init=False)
-    block: re.Pattern[str] = field(init=False)
     times: tuple[str, ...] = field(init=False)
     optional: tuple[str, ...] = field(init=False)
 
@@ -119,11 +120,13 @@ class Layout:
         places = {key: tuple(i for i, k in enumerate(self.order) if k == key) for key in self.order}
         object.__setattr__(self, "prefixes", prefixes)
         object.__setattr__(self, "places", places)
-        expression = _block_expression(self.generation, self.indent, self.order, self.after_comment)
-        object.__setattr__(self, "block", re.compile(expression))
         for kind, attribute in (("time", "times"), ("optional", "optional")):
             names = tuple(dict.fromkeys(KEYS[key][0] for key in self.order if KEYS[key][1] == kind))
             object.__setattr__(self, attribute, names)
+
+    @cached_property
+    def block(self) -> re.Pattern[str]:
+        return re.compile(_block_expression(self.generation, self.indent, self.order, self.after_comment))
 
     @property
     def width(self) -> int:

@@ -82,6 +82,9 @@ __all__ = ["HEADER", "listing_generation", "read_ws_list"]
 
 _ENTRY = re.compile(r"([a-z][a-z ]*[a-z]) *:(?: (.*))?")
 _SAID_EXPIRED = frozenset({"expired", "released"})
+#: Listings up to this length (a dozen blocks) are read line by line: that is faster than
+#: compiling the block expression in a process that reads one short listing.
+_SHORT = 4096
 
 
 def _convert(kind: str, value: str, zone: tzinfo, where: tuple[int, str]) -> Any:
@@ -136,8 +139,9 @@ def read_ws_list(
     lines: list[str] = []
     starts: list[int] = []  # where each line begins, once the line reader is needed
     pos, end = 0, len(text)
+    fast = end > _SHORT
     while pos < end:
-        candidate = LAYOUTS.get(text[pos : pos + 2])
+        candidate = LAYOUTS.get(text[pos : pos + 2]) if fast else None
         match = candidate.block.match(text, pos) if candidate is not None and layout in (None, candidate) else None
         if match is not None and candidate is not None:
             try:
