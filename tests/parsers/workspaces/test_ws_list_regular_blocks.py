@@ -61,11 +61,15 @@ def test_real_listings_read_the_same_either_way(path: object) -> None:
         assert _outcome(text, None) == fast
 
 
-def test_regular_blocks_never_reach_the_line_reader() -> None:
-    text = (FIXTURES / "hpc-workspace-v2-real" / "17_list_six.stdout").read_text(encoding="utf-8")
-    by_lines = read_ws_list(text, tz=ZONE, now=NOW, user="usera")  # short: read line by line
+@pytest.mark.parametrize(
+    ("capture", "user"),
+    [("hpc-workspace-v1-real/list-all.stdout", "marie"), ("hpc-workspace-v2-real/17_list_six.stdout", "usera")],
+)
+def test_regular_blocks_never_reach_the_line_reader(capture: str, user: str) -> None:
+    text = (FIXTURES / capture).read_text(encoding="utf-8")
+    by_lines = read_ws_list(text, tz=ZONE, now=NOW, user=user)  # short: read line by line
     with mock.patch.object(ws_list_reader, "_read_block", side_effect=AssertionError("line reader used")):
-        assert _outcome(text, "usera") == by_lines
+        assert _outcome(text, user) == by_lines
 
 
 _LINES = st.sampled_from(
