@@ -97,3 +97,14 @@ def test_the_cli_package_has_no_import_circle() -> None:
 def test_no_cli_module_is_over_400_lines() -> None:
     long = {p.name: n for p in CLI.glob("*.py") if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400}
     assert long == {}
+
+
+def test_ws_list_loads_neither_pydantic_nor_the_job_layer(tmp_path: Path) -> None:
+    site = EmulatedSite(tmp_path / "site", slurm=False)
+    Workspace(site.bin, now=site.now).allocate("run1", 5)
+    for words in ((), ("--json",), ("--expiring", "7d"), ("-F", "horse", "--json")):
+        code, modules = _loaded(tmp_path, "--site-root", str(site.root), "ws", "list", *words)
+        assert code == 0, words
+        assert "pydantic" not in modules, words
+        heavy = {"taurus_datamover.models", "taurus_datamover.command.job", "taurus_datamover.workspace.api"}
+        assert heavy.isdisjoint(modules), (words, heavy & modules)

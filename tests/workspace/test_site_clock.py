@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from taurus_datamover.emulator import clock
 from taurus_datamover.errors import WorkspaceError
 from taurus_datamover.facts import EMULATOR_CLOCK_FILE, EMULATOR_NOW_ENV
-from taurus_datamover.workspace.running import site_clock
+from taurus_datamover.workspace.context import site_clock
 
 MOMENTS = st.datetimes(
     min_value=datetime(1971, 1, 1), max_value=datetime(2200, 1, 1), timezones=st.sampled_from([timezone.utc, None])

@@ -119,21 +119,30 @@ class Context:
         return self._dm
 
     @property
+    def has_workspace(self) -> bool:
+        """True once this run's ``Workspace`` exists (it then answers every ws command)."""
+        return self._ws is not None
+
+    def ws_settings(self) -> tuple[str | None, dict[str, str] | None, Callable[[], datetime] | None]:
+        """Where this run's ``ws_*`` tools are, their environment and their clock (None:
+        searched as the library does / this process's / the tools' own), as
+        :attr:`workspace` is made from them; opens no more of a site than they need."""
+        path: str | None = getattr(self.args, "ws_path", None)
+        if self.site_root is None:
+            # Workspace itself follows the site's clock when TAURUS_EMULATOR_ROOT names
+            # the site its tools come from (never for other tools)
+            return path, None, None
+        ready = None if self._site is not None else _ready_ws_tools(self.site_root)
+        site = None if ready is not None else self.site
+        tools = str(ready if site is None else site.bin)
+        return path or tools, None if site is None else site.env(), _site_clock(self.site_root)
+
+    @property
     def workspace(self) -> Workspace:
         """The ``Workspace`` of this run, following the emulated clock where there is one."""
         if self._ws is None:
             from taurus_datamover.workspace import Workspace
 
-            path: str | None = getattr(self.args, "ws_path", None)
-            if self.site_root is None:
-                # Workspace itself follows the site's clock when TAURUS_EMULATOR_ROOT names
-                # the site its tools come from (never for other tools)
-                self._ws = Workspace(path, verbosity=self._echo())
-                return self._ws
-            ready = None if self._site is not None else _ready_ws_tools(self.site_root)
-            site = None if ready is not None else self.site
-            env = None if site is None else site.env()
-            tools = str(ready if site is None else site.bin)
-            clock = _site_clock(self.site_root)
-            self._ws = Workspace(path or tools, verbosity=self._echo(), env=env, now=clock)
+            path, env, now = self.ws_settings()
+            self._ws = Workspace(path, verbosity=self._echo(), env=env, now=now)
         return self._ws

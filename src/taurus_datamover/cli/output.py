@@ -19,6 +19,7 @@ from taurus_datamover.errors import ToolError, ToolNotFoundError, WorkspaceError
 
 if TYPE_CHECKING:
     from taurus_datamover.models.workspaces import WorkspaceInfo
+    from taurus_datamover.parsers.workspaces.records import ListedWorkspace
 
 __all__ = [
     "counted",
@@ -126,7 +127,7 @@ def when(value: datetime | None) -> str:
     return "-" if value is None else value.strftime("%Y-%m-%d %H:%M")
 
 
-def remaining(info: WorkspaceInfo) -> str:
+def remaining(info: WorkspaceInfo | ListedWorkspace) -> str:
     """The remaining time of a workspace, short (``expired`` once expired)."""
     return "expired" if info.expired else format_duration(info.remaining)
 

@@ -21,6 +21,7 @@ from taurus_datamover.errors import ParseError, WorkspaceError
 
 if TYPE_CHECKING:
     from taurus_datamover.models.workspaces import WorkspaceInfo
+    from taurus_datamover.parsers.workspaces.records import ListedWorkspace
 
 __all__ = [
     "is_due",
@@ -38,6 +39,7 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
+_Listed = TypeVar("_Listed", "ListedWorkspace", "WorkspaceInfo")
 
 
 def warned(ctx: Context, action: Callable[[], _T]) -> _T:
@@ -59,10 +61,10 @@ def plain(info: Any) -> WorkspaceInfo:
     return found
 
 
-def soonest_first(infos: Sequence[WorkspaceInfo]) -> list[WorkspaceInfo]:
+def soonest_first(infos: Sequence[_Listed]) -> list[_Listed]:
     """``infos`` sorted: expired first, then by remaining time; unknown ones last."""
 
-    def key(info: WorkspaceInfo) -> tuple[int, float]:
+    def key(info: _Listed) -> tuple[int, float]:
         left = None if info.remaining is None else info.remaining.total_seconds()
         if info.expired:
             return (0, -1e18 if left is None else left)
@@ -71,7 +73,7 @@ def soonest_first(infos: Sequence[WorkspaceInfo]) -> list[WorkspaceInfo]:
     return sorted(infos, key=key)
 
 
-def is_due(info: WorkspaceInfo, within: timedelta) -> bool:
+def is_due(info: ListedWorkspace | WorkspaceInfo, within: timedelta) -> bool:
     """Expired, or expiring within ``within``."""
     return info.expired or (info.remaining is not None and info.remaining <= within)
 
@@ -87,9 +89,10 @@ def list_workspaces(ctx: Context, filesystem: str | None, *, confirm: bool = Fal
 _WS_HEADERS = ("NAME", "FILESYSTEM", "REMAINING", "EXPIRES", "EXT")
 
 
-def _row(i: WorkspaceInfo) -> tuple[str, ...]:
+def _row(i: ListedWorkspace | WorkspaceInfo, *, with_path: bool = True) -> tuple[str, ...]:
     ext = "-" if i.extensions_left is None else str(i.extensions_left)
-    return (i.name, i.filesystem or "-", remaining(i), when(i.expires), ext)
+    row = (i.name, i.filesystem or "-", remaining(i), when(i.expires), ext)
+    return (*row, str(i.path)) if with_path else row
 
 
 def _quiet_none(ctx: Context, what: str) -> int:
@@ -99,17 +102,26 @@ def _quiet_none(ctx: Context, what: str) -> int:
 
 
 def run_ws_list(ctx: Context) -> int:
-    """``ws list [--filesystem F] [--expiring D] [--json]``."""
+    """``ws list [--filesystem F] [--expiring D] [--json]``: one ``ws_list`` read into plain
+    records (:mod:`.ws_listing`), without the object API where the run allows it."""
+    from taurus_datamover.cli.ws_listing import listed_records, record_json
+
+    records = None if ctx.has_workspace else listed_records(ctx, ctx.args.filesystem)
+    if records is None:
+        return _print_listing(ctx, list_workspaces(ctx, ctx.args.filesystem), lambda info: info)
+    return _print_listing(ctx, records, record_json)
+
+
+def _print_listing(ctx: Context, infos: list[_Listed], dump: Callable[[_Listed], object]) -> int:
     args = ctx.args
-    infos = list_workspaces(ctx, args.filesystem)
     if args.expiring is not None:
         infos = soonest_first([i for i in infos if is_due(i, args.expiring)])
     if args.json:
-        print_json(infos)
+        print_json([dump(i) for i in infos])
     elif not infos:
         return _quiet_none(ctx, "workspaces")
     else:
-        print_table((*_WS_HEADERS, "PATH"), [(*_row(i), str(i.path)) for i in infos])
+        print_table((*_WS_HEADERS, "PATH"), [_row(info) for info in infos])
     return 0
 
 
@@ -231,7 +243,7 @@ def run_ws_report(ctx: Context) -> int:
         drawn = bar(info, scale, extended_to=could, due=due, colour=colour)
         if drawn and could is not None and could > scale:
             drawn += f" up to {format_duration(could)}"
-        rows.append((*_row(info), flag, drawn))
+        rows.append((*_row(info, with_path=False), flag, drawn))
     print_table((*_WS_HEADERS, "NOTE", "TIME LEFT"), rows, raw=(6,))
     if ctx.verbosity >= 0:
         known = "; - where the extensions left could take it" if limits else ""

@@ -6,7 +6,6 @@ in (the tools' user, zone and clock, and which generation of hpc-workspace they 
 from __future__ import annotations
 
 import builtins
-import getpass
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -18,16 +17,13 @@ from taurus_datamover.command.job import Job, JobOutput
 from taurus_datamover.command.tools import WORKSPACE_FAMILY
 from taurus_datamover.command.toolset import ToolSet
 from taurus_datamover.errors import CommandTimeout, WorkspaceError, WorkspaceNotFound
-from taurus_datamover.facts import EMULATOR_CLOCK_FILE, EMULATOR_NOW_ENV, EMULATOR_ROOT_ENV, EMULATOR_USER_ENV
 from taurus_datamover.parsers.workspaces import is_not_found_message, listing_generation, workspace_error_message
 from taurus_datamover.parsers.workspaces.common import split_diagnostic, strip_ansi
-from taurus_datamover.parsers.workspaces.posix_tz import zone_from_environment
 from taurus_datamover.workspace.arguments import check_stored_text
+from taurus_datamover.workspace.context import DEFAULT_TIMEOUT, emulated_site_root, site_clock, tools_user, tools_zone
 
 __all__ = ["DEFAULT_TIMEOUT", "WorkspaceRunner"]
 
-#: Seconds an object-API call waits for its tool before stopping it (``CommandTimeout``).
-DEFAULT_TIMEOUT = 120.0
 _VERSION = re.compile(r"\bversion ([0-9]{1,3})\.[0-9]")
 
 
@@ -68,36 +64,20 @@ class WorkspaceRunner(ToolSet):
         ``TZDIR``) of the tools' environment read as glibc reads it."""
         if self._tz is not None:
             return self._tz
-        return zone_from_environment(self._environ())
+        return tools_zone(self._environ())
 
     @tz.setter
     def tz(self, value: tzinfo | None) -> None:
         self._tz = value
 
     def current_user(self) -> str | None:
-        """The user the tools run as: ``user=``, else the emulated site's user variable
-        (:data:`~taurus_datamover.facts.EMULATOR_USER_ENV`) of the tools' environment,
-        else the login name."""
-        if self.user:
-            return self.user
-        emulated = self._environ().get(EMULATOR_USER_ENV)
-        if emulated:
-            return emulated
-        try:
-            return getpass.getuser()
-        except (KeyError, OSError):
-            return None
+        """The user the tools run as: ``user=``, else :func:`~.context.tools_user`."""
+        return self.user or tools_user(self._environ())
 
     def emulated_site_root(self) -> Path | None:
-        """The root of the emulated site whose tools these are: the environment's
-        :data:`~taurus_datamover.facts.EMULATOR_ROOT_ENV` when ``ws_list`` was found in
-        its ``bin``; else None (a root left in the shell does not make other tools follow
-        that site's clock)."""
-        root = self._environ().get(EMULATOR_ROOT_ENV)
-        if not root or not self.has_tool("ws_list"):
-            return None
-        tools = os.path.realpath(os.path.dirname(self.tool_path("ws_list")))
-        return Path(root) if tools == os.path.realpath(os.path.join(root, "bin")) else None
+        """The emulated site whose tools these are (:func:`~.context.emulated_site_root`)."""
+        ws_list = self.tool_path("ws_list") if self.has_tool("ws_list") else None
+        return emulated_site_root(ws_list, self._environ())
 
     def current_time(self) -> datetime:
         """The aware moment remaining times are measured from (see ``now=``)."""
@@ -211,24 +191,3 @@ def _diagnostic_generation(stderr: str) -> int | None:
         if split_diagnostic(text) is not None and text[:1].isalpha():
             return 1 if text[:1].isupper() else 2
     return None
-
-
-def site_clock(root: Path, environ: Mapping[str, str]) -> datetime:
-    """The time of the emulated site at ``root`` as its tools see it: the variable
-    :data:`~taurus_datamover.facts.EMULATOR_NOW_ENV`, else the site's clock file (the
-    format :mod:`taurus_datamover.facts` gives), else now."""
-    text = environ.get(EMULATOR_NOW_ENV, "").strip()
-    if not text:
-        try:
-            text = (root / EMULATOR_CLOCK_FILE).read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
-            return datetime.now(timezone.utc)
-    try:
-        return datetime.fromtimestamp(float(text), timezone.utc) if text else datetime.now(timezone.utc)
-    except ValueError:
-        pass
-    try:
-        when = datetime.fromisoformat(text)
-    except ValueError:
-        raise WorkspaceError(f"the emulated site's clock {text!r} is neither epoch seconds nor ISO 8601") from None
-    return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)

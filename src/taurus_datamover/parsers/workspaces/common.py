@@ -12,29 +12,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
-from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Literal, cast
 
 from taurus_datamover.errors import ParseError
-from taurus_datamover.models.workspaces import WorkspaceInfo, WorkspaceState
 from taurus_datamover.parsers.workspaces.ctime import parse_ctime
 
 __all__ = [
     "MAX_DAYS",
     "NAME_PATTERN",
     "Level",
-    "Listing",
     "aware_now",
     "ctime_at",
     "derive_name",
     "implausible_entry",
-    "listed_workspace",
     "numbered_lines",
     "parse_days_hours",
     "parse_whole_number",
-    "refuse_repeated_paths",
     "released_id_of",
     "split_diagnostic",
     "split_lines",
@@ -143,79 +137,6 @@ def implausible_entry(shown_id: str, path: str, user: str | None, group_listing:
             "the user the tools ran as"
         )
     return None
-
-
-@dataclass(frozen=True)
-class Listing:
-    """What every entry of one listing is read against."""
-
-    now: datetime
-    user: str | None
-    group: bool
-
-
-_ZERO = timedelta(0)
-
-
-def listed_workspace(
-    shown_id: str,
-    path: str,
-    fields: dict[str, Any],
-    listing: Listing,
-    *,
-    remaining: timedelta | None,
-    said: str | None = None,
-    until_deletion: timedelta | None = None,
-    where: tuple[int, str],
-) -> WorkspaceInfo:
-    """The :class:`WorkspaceInfo` of one entry of a block listing or a ``-T`` table.
-
-    ``remaining`` is measured from ``expires`` where the entry printed one; ``said`` is
-    the tool's ``expired``/``released``; ``until_deletion`` marks an entry of ``-e`` (the
-    deleted area): it gets ``removed``, ``released_id`` and ``restorable_until``. ``fields``
-    holds the rest and wins over what is derived here. An entry that cannot be what the
-    tools print (:func:`implausible_entry`) is a ``ParseError`` at ``where`` (lineno, line).
-    """
-    lineno, line = where
-    removed = until_deletion is not None
-    why = implausible_entry(shown_id, path, listing.user, listing.group, removed)
-    if why is not None:
-        raise ParseError(why, lineno=lineno, line=line)
-    name, owner = derive_name(shown_id, path, listing.user, group_listing=listing.group)
-    expires: datetime | None = fields.get("expires")
-    if expires is not None:
-        remaining = expires - listing.now
-    expired = said in ("expired", "released") or (remaining is not None and remaining < _ZERO)
-    state = WorkspaceState.RELEASED if said == "released" else WorkspaceState.EXPIRED if expired else None
-    values: dict[str, Any] = {"remaining": remaining, "expired": expired, "state": state or WorkspaceState.ACTIVE}
-    if until_deletion is not None:
-        try:
-            restorable_until: datetime | None = listing.now + until_deletion
-        except OverflowError:
-            restorable_until = None
-        values.update(
-            until_deletion=until_deletion,
-            removed=True,
-            released_id=released_id_of(shown_id, path),
-            restorable_until=restorable_until,
-        )
-    values.update(fields)
-    try:
-        return WorkspaceInfo(id=shown_id, name=name, owner=owner, path=Path(path), **values)
-    except OverflowError:
-        raise ParseError("a time out of range", lineno=lineno, line=line) from None
-
-
-def refuse_repeated_paths(infos: list[WorkspaceInfo]) -> list[WorkspaceInfo]:
-    """``infos``, unless one directory is listed twice (no listing does that; a comment
-    that forges an entry for an existing workspace would): then a ``ParseError``."""
-    seen: set[str] = set()
-    for info in infos:
-        key = str(info.path)
-        if key in seen:
-            raise ParseError(f"the directory {key!r} is listed twice")
-        seen.add(key)
-    return infos
 
 
 def parse_whole_number(text: str, *, signed: bool = False) -> int | None:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from taurus_datamover.errors import ParseError
 from taurus_datamover.models.workspaces import WorkspaceInfo
 from taurus_datamover.parsers.workspaces.common import NAME_PATTERN, numbered_lines, parse_days_hours
-from taurus_datamover.parsers.workspaces.ws_list import HEADER
+from taurus_datamover.parsers.workspaces.ws_list_reader import HEADER
 
 __all__ = ["confirm_with_terse", "parse_ws_list_short"]
 

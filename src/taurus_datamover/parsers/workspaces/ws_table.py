@@ -24,18 +24,15 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from taurus_datamover.errors import ParseError
-from taurus_datamover.models.workspaces import WorkspaceInfo
-from taurus_datamover.parsers.workspaces.common import (
-    MAX_DAYS,
+from taurus_datamover.models.workspaces import WorkspaceInfo, workspace_infos
+from taurus_datamover.parsers.workspaces.common import MAX_DAYS, aware_now, ctime_at, numbered_lines, parse_whole_number
+from taurus_datamover.parsers.workspaces.ctime import local_zone
+from taurus_datamover.parsers.workspaces.records import (
+    ListedWorkspace,
     Listing,
-    aware_now,
-    ctime_at,
     listed_workspace,
-    numbered_lines,
-    parse_whole_number,
     refuse_repeated_paths,
 )
-from taurus_datamover.parsers.workspaces.ctime import local_zone
 
 __all__ = ["parse_ws_list_table"]
 
@@ -80,13 +77,13 @@ def parse_ws_list_table(
     if len(lines) < 2 or not _is_rule(lines[1][1], len(columns)):
         lineno, raw = lines[1] if len(lines) > 1 else lines[0]
         raise ParseError("expected the `=====` rule under the table header", lineno=lineno, line=raw)
-    rows: list[WorkspaceInfo] = []
+    rows: list[ListedWorkspace] = []
     pending = lines[2:]
     index = 0
     while index < len(pending):
         row, index = _row(pending, index, columns is _FULL)
         rows.append(_model(row, zone, listing, expired_listing))
-    return refuse_repeated_paths(rows)
+    return workspace_infos(refuse_repeated_paths(rows))
 
 
 def _header(lineno: int, raw: str) -> tuple[str, ...]:
@@ -148,7 +145,7 @@ def _row(lines: list[tuple[int, str]], index: int, full: bool) -> tuple[dict[str
     return row, index
 
 
-def _model(row: dict[str, Any], zone: tzinfo, listing: Listing, expired_listing: bool) -> WorkspaceInfo:
+def _model(row: dict[str, Any], zone: tzinfo, listing: Listing, expired_listing: bool) -> ListedWorkspace:
     where = (row["lineno"], row["line"])
     days = parse_whole_number(row["days"], signed=True)
     if days is None or abs(days) > MAX_DAYS:
@@ -163,7 +160,7 @@ def _model(row: dict[str, Any], zone: tzinfo, listing: Listing, expired_listing:
     if not expired_listing:
         return listed_workspace(row["id"], row["path"], fields, listing, remaining=whole_days, where=where)
     # a row of -e -T: the table does not say released or expired (the block listing does)
-    fields.update(state=None, expired=True, remaining=None)
-    return listed_workspace(
+    record = listed_workspace(
         row["id"], row["path"], fields, listing, remaining=None, until_deletion=whole_days, where=where
     )
+    return record._replace(state=None, expired=True, remaining=None)

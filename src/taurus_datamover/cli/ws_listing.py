@@ -1,0 +1,138 @@
+"""``ws list`` without the object API: one ``ws_list`` run read into plain records.
+
+The command's most frequent call pays for what it prints and no more: the tool is found and
+its argument checked as :class:`~taurus_datamover.Workspace` does (the same functions), run
+once, and read by the same reader as ``parse_ws_list``
+(:func:`~taurus_datamover.parsers.workspaces.ws_list_reader.read_ws_list`), into records
+that carry the fields of ``WorkspaceInfo``; :func:`record_json` writes them as pydantic
+writes the model. Nothing here imports pydantic or the job layer. A run that is not a plain
+listing (the tool failed or printed an error line, or an entry does not name its file
+system) is left to the object API (None), which runs the read-only ``ws_list`` again and
+reports it exactly as before.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Mapping
+from datetime import datetime, timedelta, timezone
+from pathlib import PurePath
+from typing import Any
+
+from taurus_datamover.cli.context import Context
+from taurus_datamover.command.tools import WORKSPACE_FAMILY, find_tools
+from taurus_datamover.errors import CommandTimeout
+from taurus_datamover.parsers.workspaces.diagnostics import workspace_error_message
+from taurus_datamover.parsers.workspaces.records import ListedWorkspace
+from taurus_datamover.parsers.workspaces.ws_list_reader import read_ws_list
+from taurus_datamover.workspace.arguments import check_stored_text, filesystem_args
+from taurus_datamover.workspace.context import (
+    DEFAULT_TIMEOUT,
+    emulated_site_root,
+    site_clock,
+    tools_user,
+    tools_zone,
+)
+
+__all__ = ["listed_records", "record_json"]
+
+
+def listed_records(ctx: Context, filesystem: str | None) -> list[ListedWorkspace] | None:
+    """The workspaces of one ``ws_list`` run (``-F filesystem`` when given), or None where
+    the object API must answer (see the module text)."""
+    path, env, clock = ctx.ws_settings()
+    environ: Mapping[str, str] = os.environ if env is None else env
+    args = filesystem_args(filesystem)
+    ws_list = find_tools(WORKSPACE_FAMILY, path, environ=env).path("ws_list")
+    argv = [ws_list, *args]
+    for position, arg in enumerate(argv[1:], start=1):
+        check_stored_text(arg, f"argument {position} of ws_list")
+    if ctx.verbosity >= 2:
+        print("taurus_datamover: running " + " ".join(argv), file=sys.stderr)
+    rc, stdout, stderr = _run(argv, env)
+    if rc != 0 or workspace_error_message(stderr) is not None:
+        return None
+    now = clock() if clock is not None else _tools_time(ws_list, environ)
+    records = read_ws_list(stdout, tz=tools_zone(environ), now=now, user=tools_user(environ))
+    if filesystem is not None:
+        return [r if r.filesystem else r._replace(filesystem=filesystem) for r in records]
+    return records if all(r.filesystem for r in records) else None
+
+
+def _run(argv: list[str], env: Mapping[str, str] | None) -> tuple[int, str, str]:
+    """Exit code, stdout and stderr of ``argv`` (stdin ``/dev/null``, its own session);
+    stopped with its process group after :data:`~.context.DEFAULT_TIMEOUT` seconds."""
+    with subprocess.Popen(
+        argv,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=None if env is None else dict(env),
+        start_new_session=True,
+    ) as process:
+        try:
+            out, err = process.communicate(timeout=DEFAULT_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            out, err = process.communicate()
+            raise CommandTimeout(argv, DEFAULT_TIMEOUT, stdout=out, stderr=err) from None
+    return process.returncode, out.decode("utf-8", "surrogateescape"), err.decode("utf-8", "surrogateescape")
+
+
+def _tools_time(ws_list: str, environ: Mapping[str, str]) -> datetime:
+    """Now, or the clock of the emulated site these tools belong to."""
+    root = emulated_site_root(ws_list, environ)
+    return site_clock(root, environ) if root is not None else datetime.now(timezone.utc)
+
+
+# -- JSON as pydantic writes it ------------------------------------------------------
+
+
+def record_json(record: ListedWorkspace) -> dict[str, Any]:
+    """``record`` as ``WorkspaceInfo(...).model_dump(mode="json")`` gives it."""
+    return {name: _json_value(value) for name, value in zip(record._fields, record)}
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, datetime):
+        return iso_datetime(value)
+    if isinstance(value, timedelta):
+        return iso_duration(value)
+    if isinstance(value, PurePath):
+        return str(value)
+    if isinstance(value, dict):
+        return dict(value)
+    return value
+
+
+def iso_datetime(moment: datetime) -> str:
+    """ISO 8601 as pydantic writes it: ``Z`` for a zero offset, offsets in whole minutes."""
+    offset = moment.utcoffset()
+    if offset is None:
+        return moment.isoformat()
+    seconds = int(offset.total_seconds())
+    if seconds == 0:
+        return moment.replace(tzinfo=None).isoformat() + "Z"
+    minutes = abs(seconds) // 60
+    return (
+        f"{moment.replace(tzinfo=None).isoformat()}{'-' if seconds < 0 else '+'}{minutes // 60:02d}:{minutes % 60:02d}"
+    )
+
+
+def iso_duration(delta: timedelta) -> str:
+    """ISO 8601 as pydantic writes it: ``P29DT23H``, ``-PT1S``, ``P1Y35D`` (a year is 365 days)."""
+    total = delta // timedelta(microseconds=1)
+    days, rest = divmod(abs(total), 86_400_000_000)
+    seconds, micro = divmod(rest, 1_000_000)
+    years, days = divmod(days, 365)
+    text = ("-" if total < 0 else "") + "P" + (f"{years}Y" if years else "") + (f"{days}D" if days else "")
+    if not (seconds or micro):
+        return text if years or days else text + "T0S"
+    hours, minutes, seconds = seconds // 3600, seconds // 60 % 60, seconds % 60
+    text += "T" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
+    if seconds or micro:
+        text += f"{seconds}{f'.{micro:06d}'.rstrip('0') if micro else ''}S"
+    return text

@@ -1,0 +1,188 @@
+"""How each generation of ``ws_list`` prints a block: its keys in order, their fields,
+and the expression that matches a block in the exact layout whole.
+
+See :mod:`~.ws_list_reader` for the rules of the layout and how a block is read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from taurus_datamover.parsers.workspaces.common import split_lines
+
+__all__ = [
+    "COMPLETE_AT",
+    "FULL_ONLY",
+    "FULL_ONLY_FIELDS",
+    "HEADER",
+    "KEYS",
+    "KEY_WIDTH",
+    "LAYOUTS",
+    "REQUIRED",
+    "Layout",
+    "listing_generation",
+]
+
+#: An id as the tools print it: a name, ``user-name``, a timestamp, or empty (v2 HEAD
+#: prints the text after the last ``-``, which is empty for a name ending in ``-``).
+_ID = r"[A-Za-z0-9._-]*"
+#: The header line that starts a block.
+HEADER = re.compile(rf"(id|Id):(?: ({_ID}))?")
+KEY_WIDTH = 21
+COMPLETE_AT = "available extensions"
+REQUIRED = ("workspace directory", "remaining time", COMPLETE_AT)
+#: Keys only the full (not terse) form prints, and the ones it always prints then.
+FULL_ONLY = frozenset(
+    {"comment", "creation time", "expiration date", "expiration time", "expired time"}
+    | {"release time", "filesystem name"}
+)
+FULL_ONLY_FIELDS = ("comment", "created", "expires", "expired_at", "released_at", "filesystem")
+
+
+# key as printed -> (field, kind of value)
+KEYS = {
+    "workspace directory": ("path", "text"),
+    "remaining time": ("remaining_text", "remaining"),
+    "comment": ("comment", "text"),
+    "creation time": ("created", "time"),
+    "expiration date": ("expires", "time"),
+    "expiration time": ("expires", "time"),
+    "expired time": ("expired_at", "time"),
+    "release time": ("released_at", "time"),
+    "group": ("group", "optional"),
+    "filesystem name": ("filesystem", "text"),
+    "available extensions": ("extensions_left", "int"),
+    "acctcode": ("acctcode", "optional"),
+    "reminder": ("reminder", "time"),
+    "mailaddress": ("mail", "optional"),
+    "permissions": ("permissions", "text"),
+    "until deletion": ("until_deletion", "days_hours"),
+}
+
+
+_EOL = r"(?:\n|\Z)"
+_NEXT_HEADER = rf"(?=(?:id|Id):(?: {_ID})? *{_EOL}|\Z)"
+
+
+def _days_hours(days: str, hours: str) -> str:
+    """The expression of ``N days, M hours`` (v1 without the comma), N and M as named groups."""
+    return rf"(?P<{days}>-?[0-9]{{1,12}}) days,? (?P<{hours}>-?[0-9]{{1,12}}) hours"
+
+
+def _block_expression(generation: int, indent: str, order: tuple[str, ...], after_comment: frozenset[str]) -> str:
+    """A whole block in the exact layout: the header, then each key's line in order (the
+    required ones always), every value after one blank, a comment of one line (followed by
+    a line that ends it), and the next header or the end of the text after it. Each value
+    is the group of its field's name (a key printed twice: ``<field>2`` the second time)."""
+    after = "|".join(re.escape(f"{indent}{key:<{KEY_WIDTH}}:") for key in after_comment)
+    lines: list[str] = []
+    for key in order:
+        line = re.escape(f"{indent}{key:<{KEY_WIDTH}}:")
+        name = KEYS[key][0]
+        if f"<{name}>" in "".join(lines):
+            name += "2"  # v1 -v prints the group twice
+        if key == "remaining time":
+            line += rf" (?P<remaining_text>expired|released|{_days_hours('rd', 'rh')}){_EOL}"
+        elif key == "until deletion":
+            line += f" {_days_hours('ud', 'uh')}{_EOL}"
+        elif key == COMPLETE_AT:
+            line += rf" (?P<extensions_left>[0-9]{{1,18}}){_EOL}"
+        else:
+            line += rf" (?P<{name}>[^\r\n]*){_EOL}"
+            if key == "comment":
+                line += rf"(?=(?:{after})(?: |\n|\Z))"
+        lines.append(line if key in REQUIRED else f"(?:{line})?")
+    head = "id" if generation == 1 else "Id"
+    return rf"{head}:(?: (?P<id>{_ID}))? *\n" + "".join(lines) + _NEXT_HEADER
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How one generation prints a block; ``prefixes`` maps the exact start of a known
+    key's line (indent, key padded to the colon) to the key, so one look-up reads it;
+    ``block`` matches a regular block whole (:func:`_block_expression`; compiled on first
+    use, since compiling it costs more than reading a short listing line by line)."""
+
+    generation: int
+    indent: str
+    order: tuple[str, ...]
+    after_comment: frozenset[str]
+    expires_key: str
+    prefixes: dict[str, str] = field(init=False)
+    places: dict[str, tuple[int, ...]] = field(init=False)
+    times: tuple[str, ...] = field(init=False)
+    optional: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        prefixes = {f"{self.indent}{key:<{KEY_WIDTH}}:": key for key in self.order}
+        places = {key: tuple(i for i, k in enumerate(self.order) if k == key) for key in self.order}
+        object.__setattr__(self, "prefixes", prefixes)
+        object.__setattr__(self, "places", places)
+        for kind, attribute in (("time", "times"), ("optional", "optional")):
+            names = tuple(dict.fromkeys(KEYS[key][0] for key in self.order if KEYS[key][1] == kind))
+            object.__setattr__(self, attribute, names)
+
+    @cached_property
+    def block(self) -> re.Pattern[str]:
+        return re.compile(_block_expression(self.generation, self.indent, self.order, self.after_comment))
+
+    @property
+    def width(self) -> int:
+        return len(self.indent) + KEY_WIDTH + 1
+
+
+_V1 = Layout(
+    generation=1,
+    indent=" " * 5,
+    order=(
+        "workspace directory",
+        "remaining time",
+        "comment",
+        "creation time",
+        "expiration date",
+        "filesystem name",
+        "group",
+        "available extensions",
+        "group",  # -v prints it again
+        "acctcode",
+        "reminder",
+        "mailaddress",
+    ),
+    after_comment=frozenset({"creation time"}),
+    expires_key="expiration date",
+)
+_V2 = Layout(
+    generation=2,
+    indent=" " * 4,
+    order=(
+        "workspace directory",
+        "remaining time",
+        "until deletion",
+        "comment",
+        "creation time",
+        "expiration time",
+        "expired time",
+        "release time",
+        "group",
+        "filesystem name",
+        "available extensions",
+        "reminder",
+        "mailaddress",
+        "permissions",
+    ),
+    after_comment=frozenset({"creation time", "expiration time"}),
+    expires_key="expiration time",
+)
+LAYOUTS = {"id": _V1, "Id": _V2}
+
+
+def listing_generation(text: str) -> int | None:
+    """1 or 2 when ``text`` is a ``ws_list`` block listing of that generation (its first
+    header is ``id:`` or ``Id:``), else None (empty, ``-s``, ``-T`` or other text)."""
+    for raw in split_lines(text):
+        if raw.strip():
+            header = HEADER.fullmatch(raw.rstrip(" "))
+            return LAYOUTS[header.group(1)].generation if header is not None else None
+    return None

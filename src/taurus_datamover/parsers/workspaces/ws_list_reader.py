@@ -1,0 +1,372 @@
+"""``ws_list`` block listings (hpc-workspace v1 and v2) to plain records (:class:`~.records.ListedWorkspace`).
+
+Block form (normal, ``-t`` terse, ``-v`` verbose, ``-P``, admin ``-u``, v2 ``-e``)::
+
+    id: first                                       <- v1: "id:", 5-space indent
+         workspace directory  : /scratch/ws/0/marie-first
+         remaining time       : 9 days 23 hours     <- or "expired"
+    Id: first                                       <- v2: "Id:", 4-space indent
+        remaining time       : 6 days, 23 hours     <- parts may be negative
+
+The layout is read exactly as the tools print it, because a workspace comment is user
+text printed raw (a newline in it makes more lines):
+
+* Every line of a block is ``<indent><key padded to 21>: <value>`` with the indent of its
+  generation (v1: 5 blanks after ``id:``, v2: 4 after ``Id:``); a listing is all one
+  generation. Keys come in the tools' fixed order (:attr:`~.ws_list_layout.Layout.order`); a key out of order,
+  or twice, is a ``ParseError``. Unknown keys (newer tools) go to ``extra``.
+* A block is complete once ``available extensions`` is printed (every form prints it).
+  A header line starts a block only after a complete one: anywhere else it is a
+  ``ParseError``, never a new workspace.
+* After ``comment`` the tools print ``creation time`` (v2 also ``expiration time`` when
+  there is no creation time). Every line before that one belongs to the comment and is
+  kept in it, joined by ``\\n``: a comment ``x\\nid: evil`` yields a comment, not a
+  workspace ``evil``. What cannot be told apart: a comment that itself carries a
+  complete, well-formed rest of the block and a whole next block (see
+  ``docs/reliability.md``); only a listing without comments (``-t``, ``-T``) is free of
+  user text, and :func:`confirm_with_terse` checks a full listing against one.
+
+Names and owners come from the directory (:func:`~.common.derive_name`); v2 ``-e``
+entries (``Id: <timestamp>``, ``remaining time : released|expired``, ``until deletion``)
+get ``state``, ``removed``, ``released_id`` and ``restorable_until``.
+
+A block in the tools' exact layout (no unknown key, a one-line comment, no blank line) is
+read by one regular expression per block (:attr:`Layout.block`); any other block, and any
+value that does not convert, is read line by line by :func:`_read_block`, which also gives
+every ``ParseError`` its line. The expression accepts only blocks the line reader reads the
+same way, so the two are one reader with a fast path, not two readers to keep in step.
+
+Short form (``-s``, bare names) is read by :func:`parse_ws_list_short` into plain names.
+The v2 ``-T`` table is read by :func:`~.ws_table.parse_ws_list_table`.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from datetime import datetime, timedelta, tzinfo
+from itertools import accumulate
+from typing import Any
+
+from taurus_datamover.errors import ParseError
+from taurus_datamover.parsers.workspaces.common import (
+    MAX_DAYS,
+    NAME_PATTERN,
+    aware_now,
+    ctime_at,
+    parse_days_hours,
+    parse_whole_number,
+    split_lines,
+)
+from taurus_datamover.parsers.workspaces.ctime import local_zone, parse_ctime
+from taurus_datamover.parsers.workspaces.records import (
+    ListedWorkspace,
+    Listing,
+    listed_workspace,
+    refuse_repeated_paths,
+)
+from taurus_datamover.parsers.workspaces.ws_list_layout import (
+    COMPLETE_AT,
+    FULL_ONLY,
+    FULL_ONLY_FIELDS,
+    HEADER,
+    KEY_WIDTH,
+    KEYS,
+    LAYOUTS,
+    REQUIRED,
+    Layout,
+    listing_generation,
+)
+
+__all__ = ["HEADER", "listing_generation", "read_ws_list"]
+
+_ENTRY = re.compile(r"([a-z][a-z ]*[a-z]) *:(?: (.*))?")
+_SAID_EXPIRED = frozenset({"expired", "released"})
+#: Listings up to this length (a dozen blocks) are read line by line: that is faster than
+#: compiling the block expression in a process that reads one short listing.
+_SHORT = 4096
+
+
+def _convert(kind: str, value: str, zone: tzinfo, where: tuple[int, str]) -> Any:
+    """The value of a known key in its field's type (ParseError naming the line if not)."""
+    if kind == "text":
+        return value
+    if kind == "optional":
+        return value or None
+    if kind == "time":
+        return ctime_at(value, zone, *where)
+    if kind == "int":
+        number = parse_whole_number(value)
+        if number is None:
+            raise ParseError("expected a whole number (ASCII digits)", lineno=where[0], line=where[1])
+        return number
+    if kind == "remaining" and value in _SAID_EXPIRED:
+        return value
+    remaining = parse_days_hours(value)
+    if remaining is None:
+        message = "expected `N days, M hours` (ASCII digits, at most a million days)"
+        raise ParseError(message, lineno=where[0], line=where[1])
+    return value if kind == "remaining" else remaining
+
+
+def read_ws_list(
+    text: str,
+    *,
+    tz: tzinfo | None = None,
+    now: datetime | None = None,
+    user: str | None = None,
+    group_listing: bool = False,
+) -> list[ListedWorkspace]:
+    """Read a ``ws_list`` block listing (v1 or v2) into records, in printed order.
+
+    Args:
+        text: the tool's stdout. Empty text (the tools print nothing when nothing
+            matches) gives ``[]``.
+        tz: the cluster's zone for the printed wall times; default: this machine's zone.
+        now: the moment ``remaining`` is measured from (aware); default: the current time.
+        user: the user whose workspaces these are (for an admin's ``-u USER``: USER),
+            used to derive ``name`` and ``owner`` from the directory.
+        group_listing: the listing came from ``ws_list -g`` and may hold other users'
+            workspaces: an owner is only given where the directory allows one reading.
+
+    Raises:
+        ParseError: a line that does not fit the layout (with its number and text).
+    """
+    zone = tz if tz is not None else local_zone()
+    listing = Listing(aware_now(now), user, group_listing)
+    result: list[ListedWorkspace] = []
+    layout: Layout | None = None
+    lines: list[str] = []
+    starts: list[int] = []  # where each line begins, once the line reader is needed
+    pos, end = 0, len(text)
+    fast = end > _SHORT
+    while pos < end:
+        candidate = LAYOUTS.get(text[pos : pos + 2]) if fast else None
+        match = candidate.block.match(text, pos) if candidate is not None and layout in (None, candidate) else None
+        if match is not None and candidate is not None:
+            try:
+                result.append(_regular_block(match, candidate, zone, listing))
+            except (ValueError, OverflowError):
+                pass  # the line reader says what is wrong, and where
+            else:
+                layout, pos = candidate, match.end()
+                continue
+        if not starts:
+            lines = split_lines(text)
+            starts = [0, *accumulate(len(raw) + 1 for raw in text.split("\n"))]
+        index = bisect_right(starts, pos) - 1
+        while index < len(lines) and not lines[index].strip():
+            index += 1
+        if index == len(lines):
+            break
+        raw = lines[index]
+        header = HEADER.fullmatch(raw.rstrip(" "))
+        if header is None:
+            raise ParseError(_why_not(raw), lineno=index + 1, line=raw)
+        layout = layout or LAYOUTS[header.group(1)]
+        if LAYOUTS[header.group(1)] is not layout:
+            raise _mixed(index, raw)
+        info, index = _read_block(lines, index, header.group(2) or "", layout, zone, listing)
+        result.append(info)
+        pos = starts[index] if index < len(lines) else end
+    return refuse_repeated_paths(result)
+
+
+def _regular_block(match: re.Match[str], layout: Layout, zone: tzinfo, listing: Listing) -> ListedWorkspace:
+    """The record of a block matched by ``layout.block``; a ``ValueError`` where a value
+    does not convert or the block breaks a rule of :func:`_finish` (the line reader then
+    reads it again and names the line)."""
+    fields = match.groupdict()
+    shown_id, days, hours = fields.pop("id") or "", fields.pop("rd"), fields.pop("rh")
+    until = None
+    if layout.generation == 2:
+        until_days, until_hours = fields.pop("ud"), fields.pop("uh")
+        until = None if until_days is None else _bounded(until_days, until_hours)
+    else:
+        again = fields.pop("group2")
+        if again is not None and fields["group"] not in (None, again):
+            raise ValueError("group given twice with different values")
+        fields["group"] = fields["group"] or again
+    if fields["expires"] is None or fields["filesystem"] is None:
+        if any(fields[name] is not None for name in FULL_ONLY_FIELDS if name in fields):
+            raise ValueError("a full block without its expiration time or file system")
+    for name in layout.times:
+        if fields[name] is not None:
+            fields[name] = parse_ctime(fields[name], zone)
+    for name in layout.optional:
+        fields[name] = fields[name] or None
+    remaining = None if days is None else _bounded(days, hours)
+    if fields["expires"] is not None:
+        remaining = None
+    fields["extensions_left"] = int(fields["extensions_left"])
+    fields["extra"] = {}
+    said = fields["remaining_text"]
+    path = fields.pop("path")
+    return listed_workspace(
+        shown_id, path, fields, listing, remaining=remaining, said=said, until_deletion=until, where=(0, "")
+    )
+
+
+def _bounded(days: str, hours: str) -> timedelta:
+    """``timedelta(days, hours)``, or a ``ValueError`` beyond :data:`~.common.MAX_DAYS`."""
+    whole_days, whole_hours = int(days), int(hours)
+    if abs(whole_days) > MAX_DAYS or abs(whole_hours) > MAX_DAYS * 24:
+        raise ValueError("out of range")
+    return timedelta(days=whole_days, hours=whole_hours)
+
+
+def _mixed(index: int, raw: str) -> ParseError:
+    return ParseError(
+        "an `id:` and an `Id:` header in one listing (v1 and v2 layouts mixed)",
+        lineno=index + 1,
+        line=raw,
+    )
+
+
+def _read_block(
+    lines: list[str], start: int, shown_id: str, layout: Layout, zone: tzinfo, listing: Listing
+) -> tuple[ListedWorkspace, int]:
+    """The workspace whose header is ``lines[start]``, and the index of the next header.
+
+    Keys come in the tools' fixed order; a key out of order, or twice, is a ``ParseError``,
+    unknown keys (newer tools) go to ``extra``.
+    """
+    head = (start + 1, lines[start])
+    prefixes, places, width = layout.prefixes, layout.places, layout.width
+    fields: dict[str, Any] = {}
+    extra: dict[str, str] = {}
+    seen: set[str] = set()
+    position = -1
+    index = start + 1
+    while index < len(lines):
+        raw = lines[index]
+        key = prefixes.get(raw[:width])
+        if key is None or (len(raw) > width and raw[width] != " "):
+            if not raw.strip():
+                index += 1
+                continue
+            header = HEADER.fullmatch(raw.rstrip(" "))
+            if header is not None:
+                if COMPLETE_AT in seen:
+                    break
+                if LAYOUTS[header.group(1)] is not layout:
+                    raise _mixed(index, raw)
+                raise ParseError(
+                    f"a block cannot begin here: the block of line {start + 1} has no "
+                    f"`{COMPLETE_AT}` yet (a header inside a block is no new workspace)",
+                    lineno=index + 1,
+                    line=raw,
+                )
+            key = _unknown_key(layout, raw, index)
+            if key in extra:
+                raise ParseError(f"{key!r} given twice", lineno=index + 1, line=raw)
+            extra[key] = raw[raw.index(":", len(layout.indent)) + 2 :]
+            index += 1
+            continue
+        for place in places[key]:
+            if place > position:
+                position = place
+                break
+        else:
+            raise ParseError(
+                f"{key!r} out of the tools' order (after {layout.order[position]!r}): "
+                "not a line the tool printed for this block",
+                lineno=index + 1,
+                line=raw,
+            )
+        seen.add(key)
+        value = raw[width + 1 :]
+        name, kind = KEYS[key]
+        if key == "comment":
+            value, index = _comment(lines, index, value, layout, head)
+            fields[name] = value
+            continue
+        converted = _convert(kind, value, zone, (index + 1, raw))
+        if name in fields and fields[name] != converted:
+            raise ParseError(f"{key!r} given twice with different values", lineno=index + 1, line=raw)
+        fields[name] = converted
+        index += 1
+    return _finish(shown_id, fields, extra, seen, layout, listing, head), index
+
+
+def _unknown_key(layout: Layout, raw: str, index: int) -> str:
+    """The key of a ``key : value`` line in the exact layout whose key this library does
+    not know (else a ``ParseError``: the line is no line of a block)."""
+    indent = layout.indent
+    body = raw[len(indent) :]
+    entry = _ENTRY.fullmatch(body) if raw.startswith(indent) else None
+    if entry is None or body[:1] == " " or not _padded(body, entry.group(1)):
+        raise ParseError(
+            f"not a `key : value` line of a v{layout.generation} ws_list block "
+            f"({len(indent)} blanks, key padded to {KEY_WIDTH} columns)",
+            lineno=index + 1,
+            line=raw,
+        )
+    return entry.group(1)
+
+
+def _comment(lines: list[str], index: int, first: str, layout: Layout, head: tuple[int, str]) -> tuple[str, int]:
+    """The comment starting on ``lines[index]`` and the index of the line that ends it.
+
+    Every line up to the first one the tools print after a comment (``creation time``,
+    v2 also ``expiration time``, in the exact layout) belongs to the comment.
+    """
+    width = layout.width
+    for end in range(index + 1, len(lines)):
+        raw = lines[end]
+        if layout.prefixes.get(raw[:width]) in layout.after_comment and (len(raw) == width or raw[width] == " "):
+            return "\n".join([first, *lines[index + 1 : end]]), end
+    raise ParseError("the listing ends inside a comment (no `creation time` after it)", lineno=head[0], line=head[1])
+
+
+def _finish(
+    shown_id: str,
+    fields: dict[str, Any],
+    extra: dict[str, str],
+    seen: set[str],
+    layout: Layout,
+    listing: Listing,
+    head: tuple[int, str],
+) -> ListedWorkspace:
+    lineno, line = head
+    if COMPLETE_AT not in seen:
+        raise ParseError(
+            f"the last block has no `{COMPLETE_AT}` line (the listing is cut off)", lineno=lineno, line=line
+        )
+    for key in REQUIRED:
+        if key not in seen:
+            raise ParseError(f"workspace block without a `{key}` line", lineno=lineno, line=line)
+    if not seen.isdisjoint(FULL_ONLY) and not (layout.expires_key in seen and "filesystem name" in seen):
+        raise ParseError(
+            f"a full workspace block must have `{layout.expires_key}` and `filesystem name`",
+            lineno=lineno,
+            line=line,
+        )
+    said: str = fields["remaining_text"]
+    fields["extra"] = extra
+    return listed_workspace(
+        shown_id,
+        fields.pop("path"),
+        fields,
+        listing,
+        remaining=None if "expires" in fields else parse_days_hours(said),
+        said=said,
+        until_deletion=fields.pop("until_deletion", None),
+        where=head,
+    )
+
+
+def _padded(body: str, key: str) -> bool:
+    """The key is padded with blanks to the tools' column, or longer than it."""
+    colon = body.index(":", len(key))
+    return colon == max(KEY_WIDTH, len(key) + 1) or (len(key) >= KEY_WIDTH and colon > len(key))
+
+
+def _why_not(raw: str) -> str:
+    if NAME_PATTERN.fullmatch(raw.strip()):
+        return "a bare name: this looks like `ws_list -s`; use parse_ws_list_short"
+    if raw.startswith("ID ") and "PATH" in raw:
+        return "this looks like the `ws_list -T` table; use parse_ws_list_table"
+    if raw[:1] in (" ", "\t"):
+        return "a `key : value` line before the first block header"
+    return "not a ws_list block header (`id: ...` / `Id: ...`)"

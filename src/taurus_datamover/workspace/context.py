@@ -1,0 +1,72 @@
+"""What a listing of the ``ws_*`` tools is read against: the tools' environment, user,
+zone and clock. Standard library only, so that the command line can read a listing
+without the job layer (the object API asks the same questions here)."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Mapping
+from datetime import datetime, timezone, tzinfo
+from pathlib import Path
+
+from taurus_datamover.errors import WorkspaceError
+from taurus_datamover.facts import EMULATOR_CLOCK_FILE, EMULATOR_NOW_ENV, EMULATOR_ROOT_ENV, EMULATOR_USER_ENV
+from taurus_datamover.parsers.workspaces.posix_tz import zone_from_environment
+
+__all__ = ["DEFAULT_TIMEOUT", "emulated_site_root", "site_clock", "tools_user", "tools_zone"]
+
+#: Seconds an object-API call waits for its tool before stopping it (``CommandTimeout``).
+DEFAULT_TIMEOUT = 120.0
+
+
+def tools_zone(environ: Mapping[str, str]) -> tzinfo:
+    """The zone the tools print wall times in: the ``TZ`` (and ``TZDIR``) of their
+    environment read as glibc reads it."""
+    return zone_from_environment(environ)
+
+
+def tools_user(environ: Mapping[str, str]) -> str | None:
+    """The user the tools run as: the emulated site's user variable
+    (:data:`~taurus_datamover.facts.EMULATOR_USER_ENV`) of their environment, else the
+    login name."""
+    emulated = environ.get(EMULATOR_USER_ENV)
+    if emulated:
+        return emulated
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
+
+
+def emulated_site_root(ws_list: str | None, environ: Mapping[str, str]) -> Path | None:
+    """The root of the emulated site whose ``ws_list`` (its path; None: not found) this
+    is: the environment's :data:`~taurus_datamover.facts.EMULATOR_ROOT_ENV` when the tool
+    lies in its ``bin``; else None (a root left in the shell does not make other tools
+    follow that site's clock)."""
+    root = environ.get(EMULATOR_ROOT_ENV)
+    if not root or ws_list is None:
+        return None
+    tools = os.path.realpath(os.path.dirname(ws_list))
+    return Path(root) if tools == os.path.realpath(os.path.join(root, "bin")) else None
+
+
+def site_clock(root: Path, environ: Mapping[str, str]) -> datetime:
+    """The time of the emulated site at ``root`` as its tools see it: the variable
+    :data:`~taurus_datamover.facts.EMULATOR_NOW_ENV`, else the site's clock file (the
+    format :mod:`taurus_datamover.facts` gives), else now."""
+    text = environ.get(EMULATOR_NOW_ENV, "").strip()
+    if not text:
+        try:
+            text = (root / EMULATOR_CLOCK_FILE).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return datetime.now(timezone.utc)
+    try:
+        return datetime.fromtimestamp(float(text), timezone.utc) if text else datetime.now(timezone.utc)
+    except ValueError:
+        pass
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise WorkspaceError(f"the emulated site's clock {text!r} is neither epoch seconds nor ISO 8601") from None
+    return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)

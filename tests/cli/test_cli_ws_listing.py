@@ -1,0 +1,76 @@
+"""``ws list`` reads one ``ws_list`` into plain records (``cli.ws_listing``): what it prints
+is what the library's models give, to the byte."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import TypeAdapter
+from tests.support import FIXTURES
+from tests.support.cli import clean_env, cli
+
+from taurus_datamover.cli.ws_listing import iso_datetime, iso_duration, record_json
+from taurus_datamover.errors import ParseError
+from taurus_datamover.models.workspaces import workspace_infos
+from taurus_datamover.parsers.workspaces.ws_list_reader import listing_generation, read_ws_list
+
+NOW = datetime(2026, 11, 25, 12, tzinfo=timezone.utc)
+offsets = st.integers(-86399, 86399).map(lambda s: timezone(timedelta(seconds=s)))
+
+
+@settings(max_examples=300)
+@given(st.datetimes(timezones=st.one_of(st.just(timezone.utc), offsets)))
+def test_times_are_written_as_pydantic_writes_them(moment: datetime) -> None:
+    assert iso_datetime(moment) == TypeAdapter(datetime).dump_python(moment, mode="json")
+
+
+@settings(max_examples=300)
+@given(st.timedeltas())
+def test_durations_are_written_as_pydantic_writes_them(delta: timedelta) -> None:
+    assert iso_duration(delta) == TypeAdapter(timedelta).dump_python(delta, mode="json")
+
+
+def test_records_dump_as_the_models_do() -> None:
+    listings = [p for p in FIXTURES.glob("hpc-workspace-v*-real/*.stdout") if listing_generation(p.read_text())]
+    assert listings
+    read = 0
+    for path in listings:
+        try:
+            records = read_ws_list(path.read_text(), tz=timezone(timedelta(hours=1)), now=NOW)
+        except ParseError:
+            continue  # a capture of the tools' layout that the reader refuses on purpose
+        read += len(records)
+        models = workspace_infos(records)
+        mine = json.dumps([record_json(r) for r in records])
+        assert mine == json.dumps([m.model_dump(mode="json") for m in models]), path.name
+    assert read >= 20
+
+
+def test_entries_without_their_file_system_are_listed_by_the_object_api(tmp_path: Path) -> None:
+    """A plain listing that names no file system (here v1's real terse capture) is left to
+    the object API, which lists each file system of ``ws_list -l`` in turn."""
+    captures = FIXTURES / "hpc-workspace-v1-real"
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    log = tmp_path / "calls"
+    script = tools / "ws_list"
+    script.write_text(
+        f"#!{sys.executable}\n"
+        "import sys\n"
+        f"open({str(log)!r}, 'a').write(' '.join(sys.argv[1:]) + '\\n')\n"
+        "args = sys.argv[1:]\n"
+        f"name = 'list-l' if args == ['-l'] else 'list-empty' if args == ['-F', 'ssd'] else 'list-t'\n"
+        f"sys.stdout.write(open({str(captures)!r} + '/' + name + '.stdout').read())\n"
+    )
+    script.chmod(0o755)
+    env = clean_env(tmp_path, TZ="UTC", TAURUS_EMULATOR_USER="marie")
+    done = cli(tmp_path, "--ws-path", str(tools), "ws", "list", "--json", env=env)
+    assert done.returncode == 0, done.stderr
+    listed = json.loads(done.stdout)
+    assert listed and {entry["filesystem"] for entry in listed} == {"scratch"}
+    assert log.read_text().splitlines() == ["", "", "-l", "-F scratch", "-F ssd"]
