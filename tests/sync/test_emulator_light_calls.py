@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from taurus_datamover.emulator import faults
+from taurus_datamover.emulator import faults, zih_view
 from taurus_datamover.emulator.dt import transfer
 from taurus_datamover.emulator.dt.mode import save_slurm_mode
 from taurus_datamover.emulator.site import EmulatedSite
@@ -92,5 +92,6 @@ def test_a_fault_still_strikes(through_slurm: EmulatedSite, where: str) -> None:
     assert "taurus_datamover.emulator.dt.partial" in found["argv"]  # the job runs the fault runner
 
 
-def test_the_light_check_names_the_faults_own_places() -> None:
-    assert (transfer._FAULT_ENV, transfer._FAULT_FILE) == (faults.FAULT_ENV, faults.FAULT_FILE)
+def test_the_light_checks_name_the_modules_own_places() -> None:
+    expected = (faults.FAULT_ENV, faults.FAULT_FILE, zih_view.VIEW_ENV)
+    assert (transfer._FAULT_ENV, transfer._FAULT_FILE, transfer._VIEW_ENV) == expected
