@@ -38,7 +38,8 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
-from taurus_datamover import Datamover
+from taurus_datamover import Datamover, Job
+from taurus_datamover.emulator.dt.mode import detect_slurm
 from taurus_datamover.emulator.site import EmulatedSite
 
 
@@ -73,6 +74,17 @@ class Timed(NamedTuple):
     last_done: float | None  # from the call: the last write of any part's output (rsync's end)
     noticed: float  # from the call: the run saw the last part end
     cpu: float  # CPU seconds of this process (the library's threads: watcher, nudge, pipes)
+    parts: list[PartTimes]  # each part's, with --verbose
+
+
+class PartTimes(NamedTuple):
+    """One part: its size and, from the call (s), when its job ran, last wrote and ended here."""
+
+    files: int
+    bytes: int
+    ran: float | None  # its output file's birth
+    wrote: float | None  # its output file's mtime
+    ended: float | None  # its Job ended in this process
 
 
 def _output_times(paths: list[str]) -> tuple[list[float], list[float]]:
@@ -97,6 +109,10 @@ def timed_sync(site: EmulatedSite, src: Path, dst: Path, jobs: int) -> Timed:
     cpu_start = time.process_time()
     start = time.perf_counter()
     run = dm.sync(src, dst, jobs=jobs, verify=None)
+    ended: dict[int, float] = {}
+    for part in run.parts:
+        if part.job is not None:
+            part.job.add_done_callback(lambda _job, index=part.index: ended.setdefault(index, time.time()))
     run.result(timeout=3600)
     wall = time.perf_counter() - start
     cpu = time.process_time() - cpu_start
@@ -111,11 +127,21 @@ def timed_sync(site: EmulatedSite, src: Path, dst: Path, jobs: int) -> Timed:
         max(mtimes) - wall_start if mtimes else None,
         before_parts + phases.get("parts", 0.0),
         cpu,
+        [_part_times(part.files, part.bytes, part.job, ended.get(part.index), wall_start) for part in run.parts],
     )
 
 
-def describe(jobs: int, size: int, timed: Timed) -> str:
-    """One line per run: the total, each phase, and when the parts ran."""
+def _part_times(files: int, size: int, job: Job | None, ended: float | None, wall_start: float) -> PartTimes:
+    path = job.batch_output_path if job is not None else None
+    births, mtimes = _output_times([path]) if path else ([], [])
+    since = lambda t: None if t is None else t - wall_start  # noqa: E731
+    return PartTimes(
+        files, size, since(births[0] if births else None), since(mtimes[0] if mtimes else None), since(ended)
+    )
+
+
+def describe(jobs: int, size: int, timed: Timed, *, verbose: bool = False) -> str:
+    """A few lines per run: the total, each phase, and when the parts ran (each part with ``verbose``)."""
     steps = ", ".join(f"{name} {seconds:.2f}" for name, seconds in timed.phases.items())
     first = "n/a" if timed.first_running is None else f"{timed.first_running:.2f}"
     last = "n/a" if timed.last_done is None else f"{timed.last_done:.2f}"
@@ -125,6 +151,20 @@ def describe(jobs: int, size: int, timed: Timed) -> str:
         f"    from the call (s): first part running {first}, last part done {last}, "
         f"noticed done {timed.noticed:.2f}, result {timed.wall:.2f}\n"
         f"    CPU of this process (the library): {timed.cpu:.2f} s"
+    ) + ("".join(_describe_part(i, row) for i, row in enumerate(timed.parts)) if verbose else "")
+
+
+def _describe_part(index: int, part: PartTimes) -> str:
+    fmt = lambda t: "n/a" if t is None else f"{t:.2f}"  # noqa: E731
+    ran, wrote = part.ran, part.wrote
+    rate = (
+        f"{part.bytes / (wrote - ran) / 1e6:.1f} MB/s"
+        if ran is not None and wrote is not None and wrote > ran
+        else "n/a"
+    )
+    return (
+        f"\n    part {index}: {part.files} files, {part.bytes / 1e6:.1f} MB; ran {fmt(ran)}, "
+        f"last write {fmt(wrote)} ({rate}), ended here {fmt(part.ended)}"
     )
 
 
@@ -132,13 +172,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bandwidth", default="50MB/s", help="per-job limit of the emulated dtrsync")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each configuration (best is shown)")
+    parser.add_argument("--verbose", action="store_true", help="print each part's timeline too")
     parser.add_argument("--no-slurm", action="store_true", help="use the local queue even where Slurm answers")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
         root = Path(tmp)
         os.environ["XDG_CACHE_HOME"] = str(root / "cache")  # the runs' manifests
-        site = EmulatedSite(root / "site", slurm=False if args.no_slurm else None, bandwidth=args.bandwidth)
+        # Slurm or not is decided once here: with None every tool call would ask sinfo first
+        slurm = False if args.no_slurm else detect_slurm()
+        site = EmulatedSite(root / "site", slurm=slurm, bandwidth=args.bandwidth)
         with site:
             src = site.grp / "tree"
             files, size = make_tree(src)
@@ -162,7 +205,7 @@ def main() -> None:
                     if jobs not in best or timed.wall < best[jobs].wall:
                         best[jobs] = timed
             for jobs in (1, 4):
-                print(describe(jobs, size, best[jobs]))
+                print(describe(jobs, size, best[jobs], verbose=args.verbose))
             print(
                 f"speedup jobs=4 vs jobs=1: {best[1].wall / best[4].wall:.2f}x end to end (target >= 3x), "
                 f"{best[1].phases['parts'] / best[4].phases['parts']:.2f}x for the parts alone "

@@ -62,6 +62,13 @@ class SyncPart:
             return PartState.RUNNING if job.state is JobState.RUNNING else PartState.PENDING
         return self.record.state
 
+    def note_job_id(self) -> PartRecord:
+        """Record the Slurm id of this part's Job (once it is known); the record."""
+        job_id = self.job.job_id if self.job is not None else None
+        if job_id is not None and job_id not in self.record.job_ids:
+            self.record.job_ids.append(job_id)
+        return self.record
+
     def done(self) -> tuple[int, int]:
         """Bytes and entries done (whole once completed, else from the job's output)."""
         if self.record.state is PartState.COMPLETED:

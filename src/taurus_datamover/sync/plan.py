@@ -96,30 +96,20 @@ def split(items: Sequence[TreeItem], jobs: int) -> list[PartPlan]:
     ordered = sorted(entries, key=lambda item: (-_cost(item), item.path))
     fair_share = sum(_cost(item) for item in ordered) / count
     members: list[list[TreeItem]] = [[] for _ in range(count)]
-    loads = [0] * count
     solo = 0
     # the costliest entries first: those worth a part of their own take one each
     while solo < count - 1 and _cost(ordered[solo]) >= fair_share:
         members[solo].append(ordered[solo])
-        loads[solo] = _cost(ordered[solo])
         solo += 1
     heap = [(0, index) for index in range(solo, count)]
     for item in ordered[solo:]:
         load, index = heapq.heappop(heap)
         members[index].append(item)
-        load += _cost(item)
-        loads[index] = load
-        heapq.heappush(heap, (load, index))
-    parts: list[PartPlan] = []
-    for index, chosen in enumerate(members):
-        parts.append(
-            PartPlan(
-                index=index,
-                paths=tuple(sorted(item.path for item in chosen)),
-                bytes=sum(item.size for item in chosen if item.kind == "file"),
-            )
-        )
-    return parts
+        heapq.heappush(heap, (load + _cost(item), index))
+    return [
+        PartPlan(index, tuple(sorted(item.path for item in chosen)), sum(i.size for i in chosen if i.kind == "file"))
+        for index, chosen in enumerate(members)
+    ]
 
 
 def directory_paths(items: Sequence[TreeItem]) -> list[str]:

@@ -236,10 +236,7 @@ class SyncRun:
         wait_for_ids([job for job in jobs if job is not None], SUBMIT_TIMEOUT)
         with self._lock:
             for index in self._ran:
-                job = self.parts[index].job
-                assert job is not None
-                if job.job_id is not None and job.job_id not in self.parts[index].record.job_ids:
-                    self.parts[index].record.job_ids.append(job.job_id)
+                self.parts[index].note_job_id()
             self._save()
 
     def _running_jobs(self) -> list[Job]:
@@ -247,9 +244,7 @@ class SyncRun:
 
     def _part_ended(self, index: int, job: Job) -> None:
         with self._lock:
-            record = self.parts[index].record
-            if job.job_id is not None and job.job_id not in record.job_ids:
-                record.job_ids.append(job.job_id)
+            record = self.parts[index].note_job_id()
             if job.state is JobState.COMPLETED and job.returncode == 0:
                 record.state = PartState.COMPLETED
             elif self._cancelled or job.state is JobState.CANCELLED:

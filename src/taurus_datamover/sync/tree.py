@@ -55,11 +55,13 @@ class TreeItem:
         if not isinstance(row, list) or len(row) != 5:
             raise ValueError(f"not a tree row: {row!r}")
         path, kind, size, mtime_ns, target = row
-        if not isinstance(path, str) or kind not in ("file", "directory", "symlink", "special"):
-            raise ValueError(f"not a tree row: {row!r}")
-        if not isinstance(size, int) or (mtime_ns is not None and not isinstance(mtime_ns, int)):
-            raise ValueError(f"not a tree row: {row!r}")
-        if target is not None and not isinstance(target, str):
+        if (
+            not isinstance(path, str)
+            or kind not in ("file", "directory", "symlink", "special")
+            or not isinstance(size, int)
+            or not isinstance(mtime_ns, (int, type(None)))
+            or not isinstance(target, (str, type(None)))
+        ):
             raise ValueError(f"not a tree row: {row!r}")
         return cls(path, kind, size, mtime_ns, target)
 

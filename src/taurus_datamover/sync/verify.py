@@ -32,17 +32,12 @@ if TYPE_CHECKING:
 __all__ = ["VerifyResult", "compare_trees", "mismatch_error", "verify_checksum", "verify_size_mtime"]
 
 
-def _same_time(a: int | None, b: int | None) -> bool:
-    if a is None or b is None:
-        return True  # a listing without times cannot tell
-    return a == b
-
-
 def _differs(source: TreeItem, copy: TreeItem) -> bool:
     if source.kind != copy.kind:
         return True
-    if source.kind == "file":
-        return source.size != copy.size or not _same_time(source.mtime_ns, copy.mtime_ns)
+    if source.kind == "file":  # a listing without times cannot tell a time apart
+        times = (source.mtime_ns, copy.mtime_ns)
+        return source.size != copy.size or (None not in times and times[0] != times[1])
     if source.kind == "symlink":
         return source.target != copy.target
     return False

@@ -14,8 +14,6 @@ import json
 import math
 import os
 import re
-from dataclasses import replace
-from pathlib import Path
 
 from taurus_datamover.emulator.dt.options import DtOptions
 
@@ -55,14 +53,15 @@ def parse_bandwidth(value: str | int | float) -> int:
     return int(rate)
 
 
-def _path(root: str | os.PathLike[str]) -> Path:
-    return Path(root) / BANDWIDTH_FILE
+def _path(root: str | os.PathLike[str]) -> str:
+    return os.path.join(root, BANDWIDTH_FILE)
 
 
 def load_bandwidth(root: str | os.PathLike[str]) -> int | None:
     """The site's limit in bytes per second, None for none."""
     try:
-        data = json.loads(_path(root).read_text(encoding="utf-8"))
+        with open(_path(root), encoding="utf-8") as handle:
+            data = json.load(handle)
     except (FileNotFoundError, ValueError):
         return None
     rate = data.get("bytes_per_second") if isinstance(data, dict) else None
@@ -76,11 +75,15 @@ def configure_bandwidth(root: str | os.PathLike[str], value: str | int | float |
         return load_bandwidth(root)
     path = _path(root)
     if value == "unlimited":
-        path.unlink(missing_ok=True)
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
         return None
     rate = parse_bandwidth(value)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"bytes_per_second": rate}) + "\n", encoding="utf-8")
+    tmp = os.path.join(root, f".{BANDWIDTH_FILE}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps({"bytes_per_second": rate}) + "\n")
     os.replace(tmp, path)
     return rate
 
@@ -93,4 +96,4 @@ def with_bandwidth(root: str | os.PathLike[str], tool: str, opts: DtOptions) -> 
     if rate is None:
         return opts
     kib = max(1, round(rate / 1024))
-    return replace(opts, args=(f"--bwlimit={kib}", *opts.args))
+    return opts._replace(args=(f"--bwlimit={kib}", *opts.args))

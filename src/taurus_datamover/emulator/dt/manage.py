@@ -2,23 +2,24 @@
 
 With Slurm they delegate (``squeue -p datamover -u $USER ARGS``, ``scancel ARGS``,
 ``sinfo -p datamover``); without, they answer from the local queue in the same formats, so
-parsers written against real Slurm output work offline too.
+parsers written against real Slurm output work offline too. The local queue's modules
+are imported on the local path only: through Slurm a ``dtqueue`` (the library's watcher asks
+one every few tenths of a second while jobs run) only execs ``squeue``.
 """
 
 from __future__ import annotations
 
 import getopt
 import os
-import subprocess
 import sys
-import time
 from collections.abc import Sequence
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from taurus_datamover.emulator.dt.jobs import JobStore
 from taurus_datamover.emulator.dt.mode import PARTITION, load_slurm_mode
-from taurus_datamover.emulator.dt.squeue import DEFAULT_FORMAT, FormatError, format_jobs, parse_states
 from taurus_datamover.emulator.dt.transfer import current_user, exec_tool
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = ["dtcancel", "dtinfo", "dtqueue", "mount_table"]
 
@@ -41,6 +42,11 @@ def dtqueue(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int
     """List the user's transfer jobs (``squeue -p datamover -u $USER`` look-alike)."""
     if load_slurm_mode(root):
         return exec_tool(["squeue", "-p", PARTITION, "-u", current_user(), *argv], tool)
+    import time
+
+    from taurus_datamover.emulator.dt.jobs import JobStore
+    from taurus_datamover.emulator.dt.squeue import DEFAULT_FORMAT, FormatError, format_jobs, parse_states
+
     try:
         opts, extra = getopt.gnu_getopt(list(argv), _SQUEUE_SHORT, _SQUEUE_LONG)
     except getopt.GetoptError as exc:
@@ -110,6 +116,8 @@ def dtcancel(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> in
         print(f'scancel: {exc.msg}\nTry "scancel --help" for more information', file=sys.stderr)
         return 1
     verbose = bool(opts)
+    from taurus_datamover.emulator.dt.jobs import JobStore
+
     if not words:
         print("scancel: error: No job identification provided", file=sys.stderr)
         return 1
@@ -144,6 +152,8 @@ def _workspace_mounts(root: Path) -> list[Path]:
 
 def mount_table(root: str | os.PathLike[str]) -> str:
     """The data-transfer machine's view of the site (cf. the ZIH table in datamover.md)."""
+    from pathlib import Path
+
     base = Path(root)
     rows: list[tuple[str, str, str]] = []
     for space in _workspace_mounts(base):
@@ -165,6 +175,8 @@ def mount_table(root: str | os.PathLike[str]) -> str:
 def dtinfo(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int:
     """Show the data-transfer nodes (``sinfo -p datamover``) and the site's mount table."""
     if load_slurm_mode(root):
+        import subprocess
+
         sys.stdout.flush()
         try:
             rc = subprocess.run(["sinfo", "-p", PARTITION, *argv], check=False).returncode
@@ -174,6 +186,8 @@ def dtinfo(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int:
         if rc != 0:
             return rc
     else:
+        from taurus_datamover.emulator.dt.jobs import JobStore
+
         running = any(job.state == "RUNNING" for job in JobStore(root).all())
         state = "mix" if running else "idle"
         sys.stdout.write(

@@ -9,19 +9,18 @@ means ``"auto"``; so does a file of an older version (without ``"format": 2``), 
 what it detected when the site was made.
 
 The probe is ``sinfo -h -p datamover -o %P`` with a short timeout (it follows
-``SLURM_CONF``, so a test can point it at a controller that does not answer).
+``SLURM_CONF``, so a test can point it at a controller that does not answer). Every tool
+call reads the setting: what only the probe and the writer need is imported where used.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
-from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from taurus_datamover.emulator.files import write_atomic
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = [
     "PARTITION", "PROBE_TIMEOUT", "SlurmSetting", "detect_slurm", "load_slurm_mode", "load_slurm_setting",
@@ -30,6 +29,7 @@ __all__ = [
 
 #: The Slurm partition of the data-transfer nodes.
 PARTITION = "datamover"
+_MODE_FILE = "dt.json"
 #: Version of ``dt.json`` whose ``slurm`` may be ``"auto"``.
 _FORMAT = 2
 #: Seconds a tool call waits for the probe before running locally.
@@ -41,13 +41,16 @@ SlurmSetting = Literal["auto"] | bool
 
 def mode_file(root: str | os.PathLike[str]) -> Path:
     """Path of the file that stores the dt tools' settings of a site."""
-    return Path(root) / "dt.json"
+    from pathlib import Path
+
+    return Path(root) / _MODE_FILE
 
 
 def load_slurm_setting(root: str | os.PathLike[str]) -> SlurmSetting:
     """The stored setting of the site at *root* (``"auto"`` when none is stored)."""
     try:
-        data = json.loads(mode_file(root).read_text(encoding="utf-8"))
+        with open(os.path.join(root, _MODE_FILE), encoding="utf-8") as handle:
+            data = json.load(handle)
     except (OSError, ValueError):
         return "auto"
     if not isinstance(data, dict) or data.get("format") != _FORMAT:
@@ -69,12 +72,17 @@ def save_slurm_mode(root: str | os.PathLike[str], slurm: SlurmSetting) -> None:
     """Store the setting (atomically, so concurrent readers never see half a file)."""
     if slurm not in ("auto", True, False):
         raise ValueError(f"slurm must be 'auto', True or False, not {slurm!r}")
+    from taurus_datamover.emulator.files import write_atomic
+
     record = {"slurm": slurm, "partition": PARTITION, "format": _FORMAT}
     write_atomic(mode_file(root), json.dumps(record) + "\n")
 
 
 def detect_slurm(timeout: float = 5.0) -> bool:
     """True when ``sinfo`` exists and a ``datamover`` partition answers within *timeout*."""
+    import shutil
+    import subprocess
+
     sinfo = shutil.which("sinfo")
     if sinfo is None:
         return False

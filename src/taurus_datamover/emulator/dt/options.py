@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["DEFAULT_TIME", "DtOptions", "UsageError", "parse_time_limit", "split_options"]
 
@@ -27,9 +27,10 @@ class UsageError(ValueError):
     """A datamover option is malformed (e.g. ``--time`` without a value)."""
 
 
-@dataclass(frozen=True)
-class DtOptions:
-    """The datamover options of one call and the arguments left for the wrapped command."""
+class DtOptions(NamedTuple):
+    """The datamover options of one call and the arguments left for the wrapped command
+    (a named tuple, not a dataclass: every tool call imports this, and dataclasses costs
+    more to import than the rest of the tool)."""
 
     blocking: bool
     time: str | None

@@ -18,19 +18,19 @@ call, the job runs ``python -m taurus_datamover.emulator.dt.partial ROOT FAULT T
 ARGS...`` (:mod:`.partial`) in place of ``CMD ARGS...``, in the same way (srun, sbatch with
 job name ``CMD``, local queue or exec), so the library meets the fault where it would meet
 a real one: inside the transfer job.
+
+A call through Slurm imports only what it needs to exec ``srun``/``sbatch`` (the local
+queue, the ZIH view and ``getpass`` are imported where used), so an emulated tool costs
+little more than Python's start, as a real site's thin wrapper does.
 """
 
 from __future__ import annotations
 
-import getpass
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
-from pathlib import Path
 
 from taurus_datamover.emulator.dt.bandwidth import with_bandwidth
-from taurus_datamover.emulator.dt.jobs import JobStore
 from taurus_datamover.emulator.dt.mode import PARTITION, load_slurm_mode
 from taurus_datamover.emulator.dt.options import DtOptions, UsageError, parse_time_limit, split_options
 from taurus_datamover.facts import TRANSFER_TOOLS as TRANSFER_TOOL_NAMES
@@ -46,6 +46,8 @@ DT_EXEC = ".dt-exec"
 
 def current_user() -> str:
     """The user name, as squeue shows it."""
+    import getpass
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):
@@ -69,14 +71,22 @@ def sbatch_argv(
 ) -> list[str]:
     """The non-blocking Slurm call for *command* (pure); the job is named *job_name*
     (default: *command*)."""
-    script = os.path.join(os.fspath(bin_dir), DT_EXEC)
+    script = os.path.join(bin_dir, DT_EXEC)
     name = command if job_name is None else job_name
     return ["sbatch", *_slurm_options(opts), "-J", name, script, command, *opts.args]
+
+
+#: Where faults come from (``FAULT_ENV`` and ``FAULT_FILE`` of :mod:`taurus_datamover.emulator.faults`,
+#: which is only imported when one of them is there), and the mark of a ZIH view
+#: (``VIEW_ENV`` of :mod:`taurus_datamover.emulator.zih_view`, imported only inside one).
+_FAULT_ENV, _FAULT_FILE, _VIEW_ENV = "TAURUS_EMULATOR_FAULT", "faults.json", "TAURUS_EMULATOR_VIEW"
 
 
 def _with_fault(tool: str, root: str | os.PathLike[str], command: str, opts: DtOptions) -> tuple[str, DtOptions] | int:
     """The command to run for this call: *command* itself, or the fault runner when a fault
     of the site strikes it (an int: the exit code of a broken fault specification)."""
+    if not os.environ.get(_FAULT_ENV, "").strip() and not os.path.exists(os.path.join(root, _FAULT_FILE)):
+        return command, opts
     from taurus_datamover.emulator.faults import FaultSpecError, select_fault
 
     try:
@@ -87,7 +97,7 @@ def _with_fault(tool: str, root: str | os.PathLike[str], command: str, opts: DtO
     if fault is None:
         return command, opts
     runner = ("-m", "taurus_datamover.emulator.dt.partial", os.fspath(root), fault.to_json(), tool, command)
-    return sys.executable, replace(opts, args=(*runner, *opts.args))
+    return sys.executable, opts._replace(args=(*runner, *opts.args))
 
 
 def exec_tool(argv: Sequence[str], tool: str) -> int:
@@ -117,14 +127,15 @@ def run_transfer(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -
         return chosen
     command, opts = chosen
     if load_slurm_mode(root):
-        from taurus_datamover.emulator.zih_view import slurm_job_argv
+        if os.environ.get(_VIEW_ENV):  # the job runs outside our ZIH view: enter it there
+            from taurus_datamover.emulator.zih_view import slurm_job_argv
 
-        in_view = slurm_job_argv(command, opts.args)  # the job runs outside our ZIH view
-        if in_view is not None:
-            command, opts = in_view[0], replace(opts, args=tuple(in_view[1]))
+            in_view = slurm_job_argv(command, opts.args)
+            if in_view is not None:
+                command, opts = in_view[0], opts._replace(args=tuple(in_view[1]))
         if blocking:
             return exec_tool(srun_argv(command, opts), tool)
-        return exec_tool(sbatch_argv(command, opts, Path(root) / "bin", job_name=job_name), tool)
+        return exec_tool(sbatch_argv(command, opts, os.path.join(root, "bin"), job_name=job_name), tool)
     if blocking:
         return exec_tool([command, *opts.args], tool)
     try:  # Slurm checks --time itself; the local queue must do it here
@@ -132,6 +143,8 @@ def run_transfer(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -
     except UsageError:
         print("sbatch: error: Invalid --time specification", file=sys.stderr)
         return 1
+    from taurus_datamover.emulator.dt.jobs import JobStore
+
     record = JobStore(root).submit(
         (command, *opts.args),
         name=job_name,
