@@ -59,9 +59,7 @@ def _request(site: Site, opts: Parsed) -> _Request | int:
     """Check the command line as the real tool does; an int is the exit code of a refusal."""
     name = opts.get("name")
     if name is None or opts.positionals:
-        if site.v2:
-            return site.usage("ws_allocate")
-        return site.help("ws_allocate") or 1
+        return site.usage("ws_allocate")
     duration_text = opts.get("duration")
     try:
         duration = None if duration_text is None else int(duration_text)
@@ -82,31 +80,13 @@ def _request(site: Site, opts: Parsed) -> _Request | int:
         duration = site.cfg.duration_default
     if NAME_RE.fullmatch(name) is None:
         return site.say("illegal_name")
-    fs = opts.get("filesystem")
-    if fs is not None and fs not in site.cfg.filesystems:
-        return site.say("bad_filesystem")
-    if fs is None:
-        fs = site.cfg.default_filesystem
-        if site.v2 and extend:
-            found = site.filesystems_with(site.ws_id(name))
-            if len(found) > 1:
-                return site.say("ambiguous", count=len(found))
-            fs = found[0] if found else fs
+    fs = site.filesystem_for(opts, name, search=extend)
+    if isinstance(fs, int):
+        return fs
     if not site.v2 and duration > site.cfg.max_duration_of(fs):
         duration = site.cfg.max_duration_of(fs)
         site.say("duration_too_long", max=duration)
-    group, writable = _group_of(site, opts)
-    return _Request(
-        name=name,
-        duration=duration,
-        extend=extend,
-        fs=fs,
-        reminder=reminder,
-        mail=mail,
-        comment=comment,
-        group=group,
-        group_writable=writable,
-    )
+    return _Request(name, duration, extend, fs, reminder, mail, comment, *_group_of(site, opts))
 
 
 def _v2_checks(

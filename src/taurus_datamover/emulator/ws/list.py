@@ -187,10 +187,9 @@ def ws_list(site: Site, argv: list[str]) -> int:
         flags = {letter for key, letter in _V2_FLAGS.items() if opts.has(key)}
     else:
         flags = {key for key in opts.values if len(key) == 1}
-    fs_opt = opts.get("filesystem")
-    if fs_opt is not None and fs_opt not in site.cfg.filesystems:
-        return site.say("list_bad_fs")
-    filesystems = [fs_opt] if fs_opt is not None else site.filesystems
+    filesystems = site.chosen_filesystems(opts, "list_bad_fs")
+    if isinstance(filesystems, int):
+        return filesystems
     if site.v2 and (opts.has("listfilesystems") or opts.has("listfilesystemdetails")):
         return _list_filesystems(site, opts.has("listfilesystemdetails"), opts.has("verbose"))
     if "l" in flags:

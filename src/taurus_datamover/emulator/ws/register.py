@@ -60,12 +60,12 @@ def ws_register(site: Site, argv: list[str]) -> int:
         if site.v2:
             return site.help("ws_register")
         return site.say("register_no_dir")
-    fs_opt = opts.get("filesystem")
-    if fs_opt is not None and fs_opt not in site.cfg.filesystems:
-        return site.say("register_bad_fs")
+    filesystems = site.chosen_filesystems(opts, "register_bad_fs")
+    if isinstance(filesystems, int):
+        return filesystems
     try:
         Path(directory).mkdir(parents=True, exist_ok=True)
-        for fs in [fs_opt] if fs_opt is not None else site.filesystems:
+        for fs in filesystems:
             _register_fs(site, directory.rstrip("/") or "/", fs)
     except OSError as exc:
         print(f"{'error' if site.v2 else 'Error'}: {exc}", file=sys.stderr)

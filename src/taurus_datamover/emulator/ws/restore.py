@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from taurus_datamover.emulator.ws.context import NAME_RE, Site
-from taurus_datamover.emulator.ws.options import Parsed, options
+from taurus_datamover.emulator.ws.options import options
 from taurus_datamover.emulator.ws.restore_v2 import list_released, move_back, restore_v2
 
 __all__ = ["ws_restore"]
@@ -43,13 +43,6 @@ def _usage_error(site: Site, line: str) -> int:
 
     site.out(f"{line}\n{formats_v1.RESTORE_USAGE}\n{formats_v1.RESTORE_TABLE}\n")
     return 1
-
-
-def _source_fs(site: Site, opts: Parsed) -> str | int:
-    fs = opts.get("filesystem")
-    if fs is not None and fs not in site.cfg.filesystems:
-        return site.say("bad_filesystem")
-    return site.cfg.default_filesystem if fs is None else fs
 
 
 def _restore(site: Site, fs: str, name: str, target: str) -> int:
@@ -86,7 +79,7 @@ def ws_restore(site: Site, argv: list[str]) -> int:
         return 1
     if not name.startswith(site.user + "-"):
         return site.say("restore_bad_owner", user=site.user, first=name.split("-")[0])
-    fs = _source_fs(site, opts)
+    fs = site.filesystem_for(opts, name, search=False)
     if isinstance(fs, int):
         return fs
     db = site.db(fs)

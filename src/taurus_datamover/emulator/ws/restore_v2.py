@@ -46,14 +46,8 @@ def _refuse(words: str, *, table_to_stdout: bool = False) -> int:
 
 
 def _listing(site: Site, opts: Parsed, owner: str) -> int:
-    filesystems = site.filesystems
-    fs_opt = opts.get("filesystem")
-    if fs_opt is not None:
-        if fs_opt in site.cfg.filesystems:
-            filesystems = [fs_opt]
-        else:
-            site.say("restore_bad_fs")
-            filesystems = []
+    filesystems = site.chosen_filesystems(opts, "restore_bad_fs")
+    filesystems = [] if isinstance(filesystems, int) else filesystems
     return list_released(site, filesystems, owner, opts.get("name") or "*", opts.has("brief"))
 
 
@@ -111,12 +105,9 @@ def restore_v2(site: Site, opts: Parsed) -> int:
 
 
 def _restore(site: Site, opts: Parsed, owner: str, name: str, target: str | None) -> int:
-    filesystems = site.filesystems
-    fs_opt = opts.get("filesystem")
-    if fs_opt is not None:
-        if fs_opt not in site.cfg.filesystems:
-            return site.say("restore_bad_fs")
-        filesystems = [fs_opt]
+    filesystems = site.chosen_filesystems(opts, "restore_bad_fs")
+    if isinstance(filesystems, int):
+        return filesystems
     hits = [fs for fs in filesystems if site.db(fs).deleted_file(name).is_file()]
     if len(hits) > 1:
         code = site.say("restore_not_unique", name=name)

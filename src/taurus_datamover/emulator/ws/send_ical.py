@@ -56,7 +56,7 @@ def ws_send_ical(site: Site, argv: list[str]) -> int:
         return opts
     name, mail = opts.get("name"), opts.get("mail")
     if name is None:
-        return site.help("ws_send_ical") or 1
+        return site.usage("ws_send_ical")
     if mail is None:
         return site.say("ical_no_mail")
     if _MAIL_RE.fullmatch(mail) is None:

@@ -101,12 +101,8 @@ def ws_stat(site: Site, argv: list[str]) -> int:
         return opts
     user_opt = opts.get("username") or ""
     owner = (user_opt or "*") if site.is_admin else site.user
-    filesystems = site.filesystems
-    fs_opt = opts.get("filesystem")
-    if fs_opt is not None:
-        filesystems = [fs_opt] if fs_opt in site.cfg.filesystems else []
-        if not filesystems:
-            print("error: invalid filesystem given.", file=sys.stderr)
+    filesystems = site.chosen_filesystems(opts, "list_bad_fs")  # v2: "invalid filesystem given."
+    filesystems = [] if isinstance(filesystems, int) else filesystems
     pattern = opts.get("pattern") or "*"
     found: list[tuple[str, WsEntry]] = []
     for fs in filesystems:
