@@ -1,10 +1,7 @@
 """The emulated site's clock, so tests can freeze and move time.
 
-``now(root)`` is what every emulated tool takes as "the current time": the environment
-variable ``TAURUS_EMULATOR_NOW`` if set, else the content of ``<root>/clock`` if that file
-exists, else the real ``time.time()``. Both hold epoch seconds (``1795555454`` or
-``1795555454.5``) or an ISO 8601 time (``2026-11-24T21:24:14+00:00``, ``...Z``; a time
-without offset is taken as UTC).
+``now(root)``: ``$TAURUS_EMULATOR_NOW`` if set, else ``<root>/clock`` if it exists, else
+``time.time()``; both hold epoch seconds or an ISO 8601 time (without offset: UTC).
 """
 
 from __future__ import annotations

@@ -101,28 +101,21 @@ class EmulatedSite:
     def _setup_config(self, ws_format: str) -> None:
         from taurus_datamover.emulator import config
 
-        if (self._root / "site.json").exists():
-            cfg = config.load_site_config(self._root)
-        else:
-            cfg = config.default_site_config(self._root, ws_format=ws_format)
-            config.save_site_config(self._root, cfg)
+        if (self._root / config.SITE_FILE).exists():
+            return config.ensure_site_dirs(config.load_site_config(self._root))
+        cfg = config.default_site_config(self._root, ws_format=ws_format)
+        config.save_site_config(self._root, cfg)
         config.ensure_site_dirs(cfg)
 
     def _choose_slurm(self, slurm: bool | None) -> SlurmSetting:
-        if slurm is None:
-            if mode_file(self._root).exists():
-                return load_slurm_setting(self._root)
-            chosen: SlurmSetting = "auto"
-        elif slurm:
-            if not detect_slurm():
-                raise SlurmUnavailableError(
-                    f"slurm=True, but no Slurm with a '{PARTITION}' partition answers "
-                    f"(`sinfo -h -p {PARTITION} -o %P`); start one with ci/start-slurm.sh "
-                    "or use slurm=False"
-                )
-            chosen = True
-        else:
-            chosen = False
+        if slurm is None and mode_file(self._root).exists():
+            return load_slurm_setting(self._root)
+        if slurm and not detect_slurm():
+            raise SlurmUnavailableError(
+                f"slurm=True, but no Slurm with a '{PARTITION}' partition answers "
+                f"(`sinfo -h -p {PARTITION} -o %P`); start one with ci/start-slurm.sh or use slurm=False"
+            )
+        chosen: SlurmSetting = "auto" if slurm is None else bool(slurm)
         save_slurm_mode(self._root, chosen)
         return chosen
 
@@ -157,9 +150,7 @@ class EmulatedSite:
     @property
     def slurm(self) -> bool:
         """True when the dt tools go through Slurm now (with ``slurm=None`` decided per call)."""
-        if self._slurm == "auto":
-            return detect_slurm(PROBE_TIMEOUT)
-        return bool(self._slurm)
+        return detect_slurm(PROBE_TIMEOUT) if self._slurm == "auto" else bool(self._slurm)
 
     @property
     def slurm_setting(self) -> SlurmSetting:

@@ -18,6 +18,7 @@ import functools
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -36,6 +37,7 @@ VIEW_ENV = "TAURUS_EMULATOR_VIEW"
 VIEW_ROOT_DIR = ".zih-root"
 
 _MODULE = "taurus_datamover.emulator.zih_view"
+_PATH_END = r"(?=\Z|[/\n \t\"',])"  # what may follow a folder's name in a path
 _MS_BIND = 4096
 _MS_REC = 16384
 
@@ -135,25 +137,8 @@ def zih_text(text: str, mounts: Mapping[str, str]) -> str:
     """*text* with every site folder of *mounts* that ends a path written as its ZIH path
     (both name the same folder inside the view, so no decision changes)."""
     for zih, site_dir in sorted(mounts.items(), key=lambda item: -len(item[1])):
-        text = _replace_path(text, site_dir, zih)
+        text = re.sub(re.escape(site_dir) + _PATH_END, zih.replace("\\", r"\\"), text)
     return text
-
-
-def _replace_path(text: str, old: str, new: str) -> str:
-    out: list[str] = []
-    start = 0
-    while True:
-        index = text.find(old, start)
-        if index < 0:
-            out.append(text[start:])
-            return "".join(out)
-        end = index + len(old)
-        follows = text[end : end + 1]
-        if follows in ("", "/", "\n", " ", "\t", '"', "'", ","):
-            out.append(text[start:index] + new)
-        else:
-            out.append(text[start:end])
-        start = end
 
 
 class ZihStream(io.TextIOBase):

@@ -1,10 +1,8 @@
 """Emulated ``ws_list``: the user's workspaces per file system, in v1 or v2 layout.
 
-v1 (``bin/ws_list`` of 1.6.0, optparse) reads each DB file and prints it as it comes
-(directory order) unless ``-N``/``-C``/``-R`` ask for sorting; ``-s`` prints only names and
-ignores sorting; ``-N`` sorts by the DB file path, so file systems appear in the order of
-their database directories. v2 adds ``-L`` (file system details), ``-T`` (table), ``-e``
-(released/expired entries), ``-P`` (permissions) and ``-p PATTERN``.
+v1 (optparse) prints DB files in directory order unless ``-N``/``-C``/``-R`` sort (``-N``
+by DB file path, so file systems come in the order of their database directories); ``-s``
+prints only names and ignores sorting. v2 adds ``-L``, ``-T``, ``-e``, ``-P`` and ``-p``.
 """
 
 from __future__ import annotations

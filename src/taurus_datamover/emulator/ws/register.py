@@ -1,9 +1,8 @@
-"""Emulated ``ws_register DIR``: keep ``DIR/<fs>/<user>-<name>`` symlinks to the workspaces.
+"""Emulated ``ws_register DIR``: keep ``DIR/<fs>/<user>-<name>`` links to the user's workspaces.
 
-Creates ``DIR`` and one sub-directory per file system, links every active workspace of the
-user, and removes links to workspaces that are gone. v1 says ``keeping link  PATH`` /
-``removing link  PATH`` (two spaces, Python ``print`` with a padded word) and creates
-silently; v2 says ``creating link``/``keeping link``/``removing link`` with one space.
+Links every active workspace and removes links to gone ones. v1 says ``keeping link  PATH``
+and ``removing link  PATH`` (Python ``print`` of a padded word) and creates silently; v2
+also says ``creating link``, with one space.
 """
 
 from __future__ import annotations

@@ -1,11 +1,9 @@
 """Emulated ``ws_release``: move a workspace to the file system's deleted area.
 
-The DB entry goes to ``<database>/<deleted>/<user>-<name>-<unixtime>`` (with ``released``
-set), the directory to ``<space>/<deleted>/<user>-<name>-<unixtime>``; ``ws_restore`` can
-bring it back. If that id is taken (two releases of one name in the same second, common
-with a frozen clock) the timestamp is bumped until free, where the real tool would sleep.
-``--delete-data`` deletes the data at once (no 5 s grace period) and drops the DB entry,
-so nothing is left to restore. v1 prints nothing on success; v2 prints two ``info:`` lines.
+DB entry and directory become ``<user>-<name>-<unixtime>`` in the deleted areas, for
+``ws_restore``; a taken id (two releases in one second, common with a frozen clock) bumps
+the stamp where the real tool would sleep. ``--delete-data`` deletes the data at once (no
+5 s grace) and the entry. v1 prints nothing on success, v2 two ``info:`` lines.
 """
 
 from __future__ import annotations

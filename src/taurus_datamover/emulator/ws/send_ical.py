@@ -1,8 +1,7 @@
 """Emulated ``ws_send_ical NAME MAIL``: a calendar entry for a workspace's expiry.
 
-Nothing is mailed: the iCalendar text is written to ``<root>/mail/<user>-<name>-<now>.ics``
-(a new file each run) and the success message of the real tool is printed, so tests can
-look at what would have been sent.
+Nothing is mailed: the iCalendar text goes to ``<root>/mail/<user>-<name>-<now>.ics`` and
+the real tool's success message is printed, so tests can read what would have been sent.
 """
 
 from __future__ import annotations

@@ -1,13 +1,10 @@
-"""Emulated ``ws_stat`` (new in v2): count files, links, directories and bytes per workspace.
+"""Emulated v2 ``ws_stat [-F fs] [-N|-C|-R] [-r] [PATTERN]``: count what each workspace holds.
 
-``ws_stat [-F fs] [-N|-C|-R] [-r] [PATTERN]`` prints for every matching workspace of the
-user (admins: of every user, or of ``-u USER``) a block with the full DB id
-(``Id: usera-simdata``), the directory (with the real tool's trailing space), and the
-counts of the whole tree below it: regular files, symlinks (not followed), directories,
-bytes (with the real ``1.23 MB`` rendering, powers of 1000) and 512-byte blocks. Like the
-real tool it warns on stderr that it could not switch to the ``en_US.UTF-8`` locale (the
-captures' machine had none; the emulator never formats with thousands separators).
-Exists only in v2; a v1 site says it is not a tool of that version.
+Per matching workspace of the user (admins: of every user, or of ``-u USER``) a block with
+the full DB id, the directory (with the real tool's trailing space) and the counts of the
+tree: regular files, symlinks (not followed), directories, bytes (``1.23 MB``, powers of
+1000) and 512-byte blocks. Like the captured tool it warns that it could not set the
+``en_US.UTF-8`` locale (so no thousands separators).
 """
 
 from __future__ import annotations
