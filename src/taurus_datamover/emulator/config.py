@@ -129,43 +129,23 @@ def v2_capture_site_config(root: Path, *, user: str = "usera") -> SiteConfig:
     ``/srv/wsroot``: the replay of ``fixtures/hpc-workspace-v2-real`` runs on it."""
     base = Path(root).absolute()
 
-    def fs(name: str, spaces: list[str], **limits: Any) -> FilesystemConfig:
+    def fs(name: str, spaces: list[str], days: int, extensions: int, keeptime: int, comment: str) -> FilesystemConfig:
         return FilesystemConfig(
-            spaces=[str(base / name / space) for space in spaces],
-            database=str(base / name / "db"),
-            space_selection="random",
-            **limits,
-        )
+            spaces=[str(base / name / space) for space in spaces], database=str(base / name / "db"),
+            space_selection="random", max_duration=days, max_extensions=extensions, keeptime=keeptime,
+            extendable=extensions > 0, comment=comment
+        )  # fmt: skip
 
+    filesystems = {
+        "horse": fs("horse", ["ws"], 100, 10, 7, "default scratch filesystem"),
+        "walrus": fs("walrus", ["ws1", "ws2"], 60, 3, 14, "large capacity storage"),
+        "lion": fs("lion", ["ws"], 30, 0, 3, "ssd scratch, not extendable"),
+    }
     return SiteConfig(
-        user=user,
-        ws_format="v2",
-        default_filesystem="horse",
-        duration_default=1,
-        max_duration=100,
-        max_extensions=10,
-        admins=["root"],
-        clustername="heldout",
-        smtphost="localhost",
-        mail_from="root@localhost",
-        adminmail=["root@localhost"],
-        dbuid=1505,
-        dbgid=1505,
-        deldirtimeout=60,
-        filesystems={
-            "horse": fs(
-                "horse", ["ws"], max_duration=100, max_extensions=10, keeptime=7,
-                comment="default scratch filesystem"
-            ),
-            "walrus": fs(
-                "walrus", ["ws1", "ws2"], max_duration=60, max_extensions=3, keeptime=14,
-                comment="large capacity storage"
-            ),
-            "lion": fs(
-                "lion", ["ws"], max_duration=30, max_extensions=0, keeptime=3,
-                extendable=False, comment="ssd scratch, not extendable"
-            )
-        }
+        user=user, ws_format="v2", default_filesystem="horse", duration_default=1, max_duration=100,
+        max_extensions=10, admins=["root"], clustername="heldout", smtphost="localhost",
+        mail_from="root@localhost", adminmail=["root@localhost"], dbuid=1505, dbgid=1505, deldirtimeout=60,
+        filesystems=filesystems,
     )  # fmt: skip
 
 

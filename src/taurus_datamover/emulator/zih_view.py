@@ -47,7 +47,7 @@ def view_mounts(root: str | os.PathLike[str]) -> dict[str, str]:
     space of every workspace file system (``/data/<fs>/ws<i>`` for further ones)."""
     base = Path(root).absolute()
     mounts = {"/grp": str(base / "grp"), "/projects": str(base / "projects")}
-    # plain JSON, not the pydantic model: this runs before every command of a view
+    # plain JSON, not the config's dataclasses: this runs before every command of a view
     data = json.loads((base / "site.json").read_text(encoding="utf-8"))
     for fs, fs_cfg in data["filesystems"].items():
         for index, space in enumerate(fs_cfg["spaces"]):
@@ -62,10 +62,8 @@ def _mode() -> str:
 
 def unshare_flags(mode: str | None = None) -> list[str]:
     """``unshare``'s flags: a plain mount namespace as root, else also a user namespace."""
-    flags = ["--mount", "--propagation", "private"]
-    if (mode or _mode()) != "root":
-        flags[:0] = ["--user", "--map-root-user"]
-    return flags
+    user = ["--user", "--map-root-user"] if (mode or _mode()) != "root" else []
+    return [*user, "--mount", "--propagation", "private"]
 
 
 @functools.lru_cache(maxsize=1)

@@ -69,9 +69,7 @@ class Site:
     def space(self, fs: str) -> Path:
         """Where new workspaces of *fs* go: the first space, or one at random (v2 ``random``)."""
         cfg = self.cfg.filesystems[fs]
-        if cfg.space_selection == "random":
-            return Path(random.choice(cfg.spaces))
-        return Path(cfg.spaces[0])
+        return Path(random.choice(cfg.spaces) if cfg.space_selection == "random" else cfg.spaces[0])
 
     @property
     def filesystems(self) -> list[str]:

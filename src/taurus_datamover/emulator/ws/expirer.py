@@ -58,8 +58,9 @@ class _Run:
     def log(self, level: str, text: str) -> None:
         self.lines.append(f"{level}: {text}\n")
 
-    def info(self, text: str) -> None:
-        self.log("info", text)
+    def info(self, *texts: str) -> None:
+        for text in texts:
+            self.log("info", text)
 
     @property
     def would(self) -> str:
@@ -69,8 +70,7 @@ class _Run:
     def stray(self, fs: str) -> Counter[str]:
         cfg = self.site.cfg.filesystems[fs]
         result: Counter[str] = Counter()
-        self.info(f"* STRAY DIRECTORY REMOVAL for filesystem: {fs}")
-        self.info("   workspaces first...")
+        self.info(f"* STRAY DIRECTORY REMOVAL for filesystem: {fs}", "   workspaces first...")
         spaces = list(cfg.spaces)
         if self.space:
             if self.space not in spaces:
@@ -110,8 +110,8 @@ class _Run:
             if self.clean:
                 _move(path, target, self)
             result["invalid_ws"] += 1
-        self.info(f"    {result['valid_ws']} valid, {result['invalid_ws']} invalid directories found.")
-        self.info("   ... deleted workspaces second...")
+        found_text = f"    {result['valid_ws']} valid, {result['invalid_ws']} invalid directories found."
+        self.info(found_text, "   ... deleted workspaces second...")
         deleted_ids = set(db.deleted_ids())
         for space in spaces:
             for name in _subdirs(f"{space}/{cfg.deleted}"):
@@ -138,8 +138,10 @@ class _Run:
         release_keeptime = self.site.cfg.release_keeptime_of(fs)
         result: Counter[str] = Counter()
         db = self.site.db(fs)
-        self.info(f"* CHECKING DB FOR WORKSPACES TO BE EXPIRED for filesystem: {fs}")
-        self.info(f"  (keeptime: {cfg.keeptime} days, releasekeeptime: {release_keeptime} days)")
+        self.info(
+            f"* CHECKING DB FOR WORKSPACES TO BE EXPIRED for filesystem: {fs}",
+            f"  (keeptime: {cfg.keeptime} days, releasekeeptime: {release_keeptime} days)",
+        )
         for ws_id in sorted(db.ids()):
             result["active_seen"] += 1
             entry = self._read(fs, ws_id, deleted=False)
@@ -167,9 +169,11 @@ class _Run:
             result["active_keep"] += 1
             if self.now > entry.expiration - entry.reminder * _DAY:
                 result["active_mails"] += self._remind(ws_id, entry)
-        self.info(f" =>  {result['active_expired']} workspaces expired, {result['active_keep']} kept.")
-        self.info("")
-        self.info(f"* CHECKING DELETED DB FOR WORKSPACES TO BE DELETED for filesystem: {fs}")
+        self.info(
+            f" =>  {result['active_expired']} workspaces expired, {result['active_keep']} kept.",
+            "",
+            f"* CHECKING DELETED DB FOR WORKSPACES TO BE DELETED for filesystem: {fs}",
+        )
         for deleted_id in sorted(db.deleted_ids()):
             result["inactive_seen"] += 1
             entry = self._read(fs, deleted_id, deleted=True)
@@ -245,8 +249,7 @@ class _Run:
     def _table(self, title: str, header: str, rows: list[str]) -> None:
         """A summary table: title, header, the file systems' rows, then the total row."""
         dashes = f"  {'':->84}"
-        for line in ("", title, "", header, dashes, *rows[:-1], dashes, rows[-1]):
-            self.info(line)
+        self.info("", title, "", header, dashes, *rows[:-1], dashes, rows[-1])
 
     def summary(self, stray: list[tuple[str, Counter[str]]], expire: list[tuple[str, Counter[str]]]) -> None:
         """The two tables; *stray* and *expire* end with their ``total`` rows."""
@@ -272,11 +275,7 @@ class _Run:
             ],
         )
         if self.morbid:
-            self.info("")
-            self.info(" Morbid DB Files")
-            for ws_id, reason in self.morbid:
-                self.info(f"   ID: {ws_id}, reason: {reason}")
-            self.info("")
+            self.info("", " Morbid DB Files", *(f"   ID: {i}, reason: {reason}" for i, reason in self.morbid), "")
 
 
 def _subdirs(path: str) -> list[str]:
@@ -322,8 +321,7 @@ def ws_expirer(site: Site, argv: list[str]) -> int:
         f" Stray removal summary: {total['valid_ws']} valid, {total['invalid_ws']} invalid, "
         f"{total['valid_deleted']} valid deleted, {total['invalid_deleted']} invalid deleted"
     )
-    run.info(" End of stray removal")
-    run.info("")
+    run.info(" End of stray removal", "")
     expire = [(fs, run.expire(fs)) for fs in names]
     totals = sum((part for _, part in expire), Counter[str]())
     run.info(

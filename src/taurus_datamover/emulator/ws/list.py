@@ -27,10 +27,9 @@ _V2 = options(
     "verbose/v threads/n="
 )
 # v2 long names -> the v1 letters the listing code below uses
-_V2_FLAGS = {
-    "group": "g", "short": "s", "name": "N", "creation": "C", "remaining": "R",
-    "reverted": "r", "terse": "t", "verbose": "v"
-}  # fmt: skip
+_V2_FLAGS = dict(
+    pair.split("=") for pair in "group=g short=s name=N creation=C remaining=R reverted=r terse=t verbose=v".split()
+)
 
 
 @dataclass

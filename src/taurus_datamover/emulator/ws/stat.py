@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from dataclasses import dataclass
+from collections import Counter
 
 from taurus_datamover.emulator.ws.context import Site
 from taurus_datamover.emulator.ws.db import DbError, WsEntry
@@ -28,15 +28,6 @@ _UNITS = ("B", "KB", "MB", "GB", "TB", "PB", "EP", "ZB", "YB", "RB", "QB")
 _LOCALE_WARNING = "warning: Failed to set locale to en_US.UTF-8, falling back to default locale"
 
 
-@dataclass
-class _Counts:
-    files: int = 0
-    softlinks: int = 0
-    directories: int = 0
-    bytes: int = 0
-    blocks: int = 0
-
-
 def pretty_bytes(size: int) -> str:
     """``0 B``, ``1.5 KB``, ``1.23 MB``: three significant digits, powers of 1000."""
     value = float(size)
@@ -47,8 +38,8 @@ def pretty_bytes(size: int) -> str:
     return f"{value:.3g} {_UNITS[index]}"
 
 
-def _count(top: str) -> _Counts:
-    counts = _Counts()
+def _count(top: str) -> Counter[str]:
+    counts: Counter[str] = Counter()
     pending = [top]
     while pending:
         directory = pending.pop()
@@ -63,31 +54,31 @@ def _count(top: str) -> _Counts:
             except OSError:
                 continue
             if stat.S_ISLNK(info.st_mode):
-                counts.softlinks += 1
+                counts["softlinks"] += 1
             elif stat.S_ISDIR(info.st_mode):
-                counts.directories += 1
+                counts["directories"] += 1
                 pending.append(entry.path)
             elif stat.S_ISREG(info.st_mode):
-                counts.files += 1
-                counts.bytes += info.st_size
-                counts.blocks += info.st_blocks
+                counts["files"] += 1
+                counts["bytes"] += info.st_size
+                counts["blocks"] += info.st_blocks
     return counts
 
 
 def _block(ws_id: str, entry: WsEntry) -> str:
     if not os.path.isdir(entry.workspace):
         print(f"error: workspace <{entry.workspace}> does not exist!", file=sys.stderr)
-        counts = _Counts()
+        counts: Counter[str] = Counter()
     else:
         counts = _count(entry.workspace)
     return (
         f"Id: {ws_id}\n"
         f"    workspace directory : {entry.workspace} \n"
-        f"    files               : {counts.files}\n"
-        f"    softlinks           : {counts.softlinks}\n"
-        f"    directories         : {counts.directories}\n"
-        f"    bytes               : {counts.bytes} ({pretty_bytes(counts.bytes)})\n"
-        f"    blocks              : {counts.blocks}\n"
+        f"    files               : {counts['files']}\n"
+        f"    softlinks           : {counts['softlinks']}\n"
+        f"    directories         : {counts['directories']}\n"
+        f"    bytes               : {counts['bytes']} ({pretty_bytes(counts['bytes'])})\n"
+        f"    blocks              : {counts['blocks']}\n"
     )
 
 
