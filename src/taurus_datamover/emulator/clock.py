@@ -56,8 +56,7 @@ def set_clock(root: Path, when: datetime | float | None) -> None:
         target.unlink(missing_ok=True)
         return
     if isinstance(when, datetime):
-        aware = when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
-        seconds = aware.timestamp()
+        seconds = (when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)).timestamp()
     else:
         seconds = float(when)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -65,9 +64,6 @@ def set_clock(root: Path, when: datetime | float | None) -> None:
 
 
 def advance_clock(root: Path, delta: timedelta | float) -> None:
-    """Freeze the clock at the current emulated time plus *delta* (a timedelta or seconds).
-
-    ``TAURUS_EMULATOR_NOW``, when set, still wins over the file this writes.
-    """
+    """Freeze the clock at the emulated now plus *delta* (``TAURUS_EMULATOR_NOW`` still wins)."""
     seconds = delta.total_seconds() if isinstance(delta, timedelta) else float(delta)
     set_clock(root, now(root) + seconds)

@@ -21,9 +21,7 @@ from taurus_datamover.facts import WORKSPACE_NAME_RULE
 
 __all__ = ["GROUP_ENV", "NAME_RE", "Site", "open_site"]
 
-#: Environment variable overriding the emulated user's primary group.
-GROUP_ENV = "TAURUS_EMULATOR_GROUP"
-#: Workspace names of v1 and v2: an ASCII letter or digit, then letters, digits, ``_.-``.
+GROUP_ENV = "TAURUS_EMULATOR_GROUP"  # overrides the emulated user's primary group
 NAME_RE = re.compile(WORKSPACE_NAME_RULE)
 #: v1's optparse tools answer a bad command line with their usage line and the error (exit 2).
 _OPTPARSE_USAGE = {"ws_list": formats_v1.LIST_USAGE, "ws_find": formats_v1.FIND_USAGE}
