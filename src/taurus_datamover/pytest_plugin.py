@@ -1,20 +1,10 @@
-"""pytest plugin: the ``taurus_site`` fixture (an emulated ZIH site) for downstream projects.
+"""pytest plugin (entry point ``pytest11``): the ``taurus_site`` fixture for downstream projects.
 
-Installed through the ``pytest11`` entry point, so every project that has
-``taurus-datamover`` installed gets the fixture without configuration::
-
-    def test_upload(taurus_site):
-        dm = Datamover()            # finds the site's dt* tools through the environment
-        ...
-
-``taurus_site`` is a fresh :class:`~taurus_datamover.emulator.EmulatedSite` in
-``tmp_path`` per test, with its environment (``PATH``, ``TAURUS_DATAMOVER_PATH``,
-``TAURUS_WS_PATH``, ``TAURUS_EMULATOR_ROOT``) applied through ``monkeypatch``. Its jobs run
-locally unless ``--taurus-site-slurm`` or ``TAURUS_SITE_SLURM=1`` asks for the real Slurm
-(which must then answer). Local jobs still running at the end of the test are cancelled.
-
-This module is imported by pytest in every project, so it imports nothing heavy: the
-emulator is loaded inside the fixture.
+``taurus_site`` is a fresh :class:`~taurus_datamover.emulator.EmulatedSite` in ``tmp_path``
+per test, its environment applied through ``monkeypatch`` (so ``Datamover()`` finds its
+tools); jobs run locally unless ``--taurus-site-slurm`` or ``TAURUS_SITE_SLURM=1`` asks for
+the real Slurm; local jobs still running at the end are cancelled. pytest imports this
+module in every project, so the emulator is loaded only inside the fixture.
 """
 
 from __future__ import annotations

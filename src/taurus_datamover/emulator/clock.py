@@ -1,10 +1,7 @@
 """The emulated site's clock, so tests can freeze and move time.
 
-``now(root)`` is what every emulated tool takes as "the current time": the environment
-variable ``TAURUS_EMULATOR_NOW`` if set, else the content of ``<root>/clock`` if that file
-exists, else the real ``time.time()``. Both hold epoch seconds (``1795555454`` or
-``1795555454.5``) or an ISO 8601 time (``2026-11-24T21:24:14+00:00``, ``...Z``; a time
-without offset is taken as UTC).
+``now(root)``: ``$TAURUS_EMULATOR_NOW`` if set, else ``<root>/clock`` if it exists, else
+``time.time()``; both hold epoch seconds or an ISO 8601 time (without offset: UTC).
 """
 
 from __future__ import annotations
@@ -59,8 +56,7 @@ def set_clock(root: Path, when: datetime | float | None) -> None:
         target.unlink(missing_ok=True)
         return
     if isinstance(when, datetime):
-        aware = when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
-        seconds = aware.timestamp()
+        seconds = (when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)).timestamp()
     else:
         seconds = float(when)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -68,9 +64,6 @@ def set_clock(root: Path, when: datetime | float | None) -> None:
 
 
 def advance_clock(root: Path, delta: timedelta | float) -> None:
-    """Freeze the clock at the current emulated time plus *delta* (a timedelta or seconds).
-
-    ``TAURUS_EMULATOR_NOW``, when set, still wins over the file this writes.
-    """
+    """Freeze the clock at the emulated now plus *delta* (``TAURUS_EMULATOR_NOW`` still wins)."""
     seconds = delta.total_seconds() if isinstance(delta, timedelta) else float(delta)
     set_clock(root, now(root) + seconds)

@@ -1,15 +1,11 @@
 """Configuration of an emulated site, kept as JSON in ``<root>/site.json``.
 
-The real hpc-workspace tools read ``/etc/ws.conf`` (YAML). The emulator keeps the same
-knowledge -- which workspace file systems exist, their spaces, databases, limits -- in
-frozen dataclasses stored as JSON (the library has no YAML dependency). The field names
-follow ws.conf where that is readable (``spaces``, ``database``, ``deleted``,
-``keeptime``, ...) and spell out the rest (``max_duration`` for ``duration``/``maxduration``).
-
-Every emulated tool call is a new Python process, so this module uses the standard
-library only (importing pydantic would cost more than the tool's own work). Reading checks
-each value's type, so a hand-edited ``site.json`` with a wrong type is a ``ValueError``
-(the tools report it as an unreadable config), not a wrong answer.
+The real tools read ``/etc/ws.conf`` (YAML); the emulator keeps the same knowledge (file
+systems, spaces, databases, limits) in frozen dataclasses stored as JSON, with ws.conf's
+field names where readable (``max_duration`` for ``duration``/``maxduration``). Standard
+library only: every tool call is a new process, and pydantic would cost more than the
+tool's work. Reading checks each value's type, so a hand-edited ``site.json`` with a wrong
+type is a ``ValueError`` (reported as an unreadable config), not a wrong answer.
 """
 
 from __future__ import annotations
@@ -30,10 +26,8 @@ __all__ = [
     "save_site_config", "v2_capture_site_config"
 ]  # fmt: skip
 
-#: Name of the config file inside the site root.
 SITE_FILE = "site.json"
-#: Environment variable that overrides the config's ``user`` (who runs the emulated tools).
-USER_ENV = EMULATOR_USER_ENV
+USER_ENV = EMULATOR_USER_ENV  # overrides the config's user (who runs the emulated tools)
 
 
 def current_user() -> str:
@@ -48,23 +42,14 @@ def current_user() -> str:
 class FilesystemConfig:
     """One workspace file system (an entry under ``workspaces:`` in ws.conf)."""
 
-    spaces: list[str]
-    """Absolute directories that hold the workspace directories (the first one is used)."""
-    database: str
-    """Absolute directory of the DB: one file ``<user>-<name>`` per workspace."""
-    deleted: str = ".removed"
-    """Sub-directory (of the database and of every space) for released workspaces."""
-    max_duration: int = 0
-    """Longest allocation in days; 0 means the global ``SiteConfig.max_duration``."""
-    max_extensions: int | None = None
-    """Extensions per workspace; ``None`` means the global ``SiteConfig.max_extensions``."""
-    keeptime: int = 10
-    """Days an expired workspace stays restorable."""
-    release_keeptime: int | None = None
-    """Days a released workspace stays restorable; ``None`` means ``keeptime``."""
-    space_selection: str = "first"
-    """How a new workspace picks one of several ``spaces``: ``first`` or ``random``
-    (v2 ``spaceselection``)."""
+    spaces: list[str]  # absolute directories of the workspace directories
+    database: str  # absolute directory of the DB: one file <user>-<name> per workspace
+    deleted: str = ".removed"  # sub-directory (of the database and every space) for released ones
+    max_duration: int = 0  # longest allocation in days; 0: the site's max_duration
+    max_extensions: int | None = None  # None: the site's max_extensions
+    keeptime: int = 10  # days an expired workspace stays restorable
+    release_keeptime: int | None = None  # days a released one stays restorable; None: keeptime
+    space_selection: str = "first"  # which of several spaces a new workspace takes: first or random
     allocatable: bool = True
     extendable: bool = True
     restorable: bool = True
@@ -80,25 +65,21 @@ class SiteConfig:
     """The whole site: who the user is, which output format, which file systems."""
 
     user: str = field(default_factory=current_user)
-    ws_format: str = "v1"
-    """``v1`` or ``v2``."""
+    ws_format: str = "v1"  # or "v2"
     default_filesystem: str
     duration_default: int = 30
     max_duration: int = 100
     max_extensions: int = 10
     filesystems: dict[str, FilesystemConfig]
-    admins: list[str] = field(default_factory=list)
-    """Users who may list others' workspaces (v2 ``ws_list -u``) and see full ids."""
+    admins: list[str] = field(default_factory=list)  # may list others' workspaces, see full ids (v2)
     clustername: str = "emulated"
-    smtphost: str = ""
-    """Where reminder mails would go; empty: the v2 expirer says it cannot send any."""
+    smtphost: str = ""  # empty: the v2 expirer says it cannot send reminders
     mail_from: str = ""
     adminmail: list[str] = field(default_factory=list)
     dbuid: int = 0
     dbgid: int = 0
     reminder_default: int = 0
-    deldirtimeout: int = 3600
-    """Seconds the v2 expirer may spend deleting one directory."""
+    deldirtimeout: int = 3600  # seconds the v2 expirer may spend deleting one directory
 
     def __post_init__(self) -> None:
         if self.ws_format not in ("v1", "v2"):
@@ -144,52 +125,27 @@ def default_site_config(root: Path, *, user: str | None = None, ws_format: str =
 
 
 def v2_capture_site_config(root: Path, *, user: str = "usera") -> SiteConfig:
-    """The site of the real v2 captures (their ``ws.conf``), under *root* instead of ``/srv/wsroot``.
-
-    ``horse`` (default, 100 days, 10 extensions, keeptime 7), ``walrus`` (60 days, 3
-    extensions, spaces ``ws1``/``ws2`` chosen at random, keeptime 14), ``lion`` (30 days,
-    not extendable, keeptime 3); a workspace allocated without a duration gets 1 day;
-    ``root`` is an admin. The replay of ``fixtures/hpc-workspace-v2-real`` runs on it.
-    """
+    """The site of the real v2 captures (their ``ws.conf``) under *root* instead of
+    ``/srv/wsroot``: the replay of ``fixtures/hpc-workspace-v2-real`` runs on it."""
     base = Path(root).absolute()
 
-    def fs(name: str, spaces: list[str], **limits: Any) -> FilesystemConfig:
+    def fs(name: str, spaces: list[str], days: int, extensions: int, keeptime: int, comment: str) -> FilesystemConfig:
         return FilesystemConfig(
-            spaces=[str(base / name / space) for space in spaces],
-            database=str(base / name / "db"),
-            space_selection="random",
-            **limits,
-        )
+            spaces=[str(base / name / space) for space in spaces], database=str(base / name / "db"),
+            space_selection="random", max_duration=days, max_extensions=extensions, keeptime=keeptime,
+            extendable=extensions > 0, comment=comment
+        )  # fmt: skip
 
+    filesystems = {
+        "horse": fs("horse", ["ws"], 100, 10, 7, "default scratch filesystem"),
+        "walrus": fs("walrus", ["ws1", "ws2"], 60, 3, 14, "large capacity storage"),
+        "lion": fs("lion", ["ws"], 30, 0, 3, "ssd scratch, not extendable"),
+    }
     return SiteConfig(
-        user=user,
-        ws_format="v2",
-        default_filesystem="horse",
-        duration_default=1,
-        max_duration=100,
-        max_extensions=10,
-        admins=["root"],
-        clustername="heldout",
-        smtphost="localhost",
-        mail_from="root@localhost",
-        adminmail=["root@localhost"],
-        dbuid=1505,
-        dbgid=1505,
-        deldirtimeout=60,
-        filesystems={
-            "horse": fs(
-                "horse", ["ws"], max_duration=100, max_extensions=10, keeptime=7,
-                comment="default scratch filesystem"
-            ),
-            "walrus": fs(
-                "walrus", ["ws1", "ws2"], max_duration=60, max_extensions=3, keeptime=14,
-                comment="large capacity storage"
-            ),
-            "lion": fs(
-                "lion", ["ws"], max_duration=30, max_extensions=0, keeptime=3,
-                extendable=False, comment="ssd scratch, not extendable"
-            )
-        }
+        user=user, ws_format="v2", default_filesystem="horse", duration_default=1, max_duration=100,
+        max_extensions=10, admins=["root"], clustername="heldout", smtphost="localhost",
+        mail_from="root@localhost", adminmail=["root@localhost"], dbuid=1505, dbgid=1505, deldirtimeout=60,
+        filesystems=filesystems,
     )  # fmt: skip
 
 

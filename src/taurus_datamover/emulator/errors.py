@@ -1,9 +1,6 @@
-"""The errors :class:`~taurus_datamover.emulator.site.EmulatedSite` raises to its users.
-
-The emulated tools report their own errors as the real tools do (text on stderr and an
-exit code); these are the errors of the Python side of the site. They belong to the
-package's one hierarchy: the root class comes from ``facts``, the one module of the
-library the emulator imports.
+"""The errors :class:`~taurus_datamover.emulator.site.EmulatedSite` raises to its users (the
+emulated tools report theirs as the real ones do, on stderr with an exit code). They are
+in the package's one hierarchy: the root class comes from ``facts``, the wing's one import.
 """
 
 from __future__ import annotations

@@ -1,50 +1,19 @@
 """Fault hooks of the emulated site: make a ``dt*`` or ``ws_*`` tool fail, hang or die on purpose.
 
-Faults are JSON objects, read on every tool call from two places (both may be used):
+Faults are JSON objects (a list or one object) from ``<root>/faults.json`` (written by
+``EmulatedSite.set_faults``, which also resets the call counters) and from
+``$TAURUS_EMULATOR_FAULT`` (for one process tree, Slurm jobs included). The keys are the
+fields of :class:`Fault`. The ``dt*`` faults act inside the job (:mod:`.dt.partial`), so
+the library sees them as it would see a real failure. Every fault that strikes appends one
+JSON line to ``<root>/faults.log`` (tool, action, pid, where it stopped): tests count
+faults with it and find a hanging tool's pid.
 
-* ``<root>/faults.json`` -- a list of faults (or one object), per site; written by
-  :meth:`~taurus_datamover.emulator.site.EmulatedSite.set_faults` (which also resets the
-  call counters) and removed by ``set_faults(None)``;
-* the environment variable ``TAURUS_EMULATOR_FAULT`` -- the same JSON, for one process
-  tree (it reaches Slurm jobs too, which inherit the environment).
-
-Keys of a fault:
-
-``tool`` (required)
-    The emulated tool it applies to: ``"dtcp"``, ``"dtmv"``, ``"ws_extend"``, ...
-``action`` (required)
-    ``"fail"`` (exit 1 with a message on stderr), ``"kill"`` (the tool kills itself with
-    SIGKILL), ``"hang"`` (sleep ``hang_seconds``, then fail), and for ``dtcp``/``dtmv``
-    with ``after_files`` also ``"enospc"`` (see below).
-``after_calls`` (default 0)
-    The first N calls of the tool run normally; the fault hits call N+1 and, unless
-    ``times`` limits it, every later call. Calls are counted per fault, across processes,
-    in ``<root>/faults.state`` (under a lock).
-``times`` (default: no limit)
-    How many calls the fault hits in all.
-``after_files`` (``dtcp``/``dtmv``/``dtrsync`` only)
-    ``dtrsync`` with ``--files-from``: the real rsync copies the first N entries of the
-    list, then the fault strikes (``"kill"``: a part killed half way, as by a node
-    failure; see :mod:`taurus_datamover.emulator.dt.partial_rsync`).
-    ``dtcp``/``dtmv``: the transfer runs file by file: the real ``cp``/``mv`` is run once per source operand,
-    in order, and the fault strikes after N sources were done (0: before the first). So a
-    ``dtmv`` stopped half way never loses a source: every moved source is at the
-    destination, every other one still at its place. With ``"enospc"``, source N+1 gets a
-    truncated destination (``keep_bytes``, default half of it) and the tool fails as
-    ``cp: error writing 'DEST': No space left on device`` does (a directory source:
-    ``cannot create directory``); the source stays intact, also for ``dtmv``, whose
-    truncated copy stays at the destination.
-``when`` (``ws_*`` only; ``"before"`` by default)
-    ``"before"``: the fault strikes before the tool reads or changes anything;
-    ``"after"``: the tool does its work (and prints its output) first.
-``hang_seconds`` (default 3600)
-    How long ``"hang"`` sleeps before it fails.
-
-The ``dt*`` faults act inside the job (through :mod:`taurus_datamover.emulator.dt.partial`,
-under ``srun``/``sbatch`` or in the local queue), so the library sees them as it would see
-a real failure of the transfer. Every fault that strikes appends one JSON line to
-``<root>/faults.log`` (tool, action, pid, where it stopped), which tests read to count
-faults and to find a hanging tool's pid. The messages start with ``TOOL: emulated fault``.
+``after_files`` with ``dtcp``/``dtmv``: the real ``cp``/``mv`` runs once per source, in
+order, and the fault strikes after N sources, so a ``dtmv`` stopped half way never loses a
+source. ``enospc`` gives source N+1 a truncated destination (``keep_bytes``, default half)
+and fails as ``cp: error writing 'DEST': No space left on device`` does; the source stays.
+With ``dtrsync --files-from`` the real rsync copies the first N entries of the list
+(:mod:`.dt.partial_rsync`).
 """
 
 from __future__ import annotations
@@ -64,21 +33,13 @@ __all__ = [
     "clear_fault_state", "load_faults", "read_fault_log", "record_fault", "select_fault", "write_faults"
 ]  # fmt: skip
 
-#: Environment variable holding faults as JSON (a list or one object).
 FAULT_ENV = "TAURUS_EMULATOR_FAULT"
-#: The site's fault file (inside the site root).
-FAULT_FILE = "faults.json"
-#: Call counters of the faults (inside the site root).
-FAULT_STATE = "faults.state"
-#: One JSON line per fault that struck (inside the site root).
-FAULT_LOG = "faults.log"
+#: Inside the site root: the faults, their call counters, one JSON line per fault that struck.
+FAULT_FILE, FAULT_STATE, FAULT_LOG = "faults.json", "faults.state", "faults.log"
 _LOCK = ".faults.lock"
-
-#: Every action a fault may take.
 ACTIONS = frozenset({"fail", "kill", "hang", "enospc"})
 _FILE_TOOLS = frozenset({"dtcp", "dtmv"})
-#: Tools whose ``after_files`` counts the entries of a ``--files-from`` list.
-_LIST_TOOLS = frozenset({"dtrsync"})
+_LIST_TOOLS = frozenset({"dtrsync"})  # after_files counts the entries of --files-from
 
 
 class FaultSpecError(ValueError):
@@ -87,16 +48,16 @@ class FaultSpecError(ValueError):
 
 @dataclass(frozen=True)
 class Fault:
-    """One fault entry (see the module docstring for the meaning of each field)."""
+    """One fault entry."""
 
-    tool: str
-    action: str
-    after_calls: int = 0
-    times: int | None = None
-    after_files: int | None = None
-    keep_bytes: int | None = None
-    when: str = "before"
-    hang_seconds: float = 3600.0
+    tool: str  # the emulated tool it applies to: "dtcp", "ws_extend", ...
+    action: str  # fail (exit 1, message on stderr), kill (SIGKILL itself), hang, enospc
+    after_calls: int = 0  # the first N calls run normally (counted across processes)
+    times: int | None = None  # how many calls the fault hits in all (None: every later one)
+    after_files: int | None = None  # dtcp/dtmv/dtrsync: strike after N sources or list entries
+    keep_bytes: int | None = None  # enospc: bytes of the truncated destination
+    when: str = "before"  # ws_*: before the tool reads anything, or after its work and output
+    hang_seconds: float = 3600.0  # how long "hang" sleeps before it fails
 
     @property
     def key(self) -> str:
@@ -112,11 +73,10 @@ class Fault:
         """Check and build a fault from a JSON object."""
         if not isinstance(data, Mapping):
             raise FaultSpecError(f"a fault must be a JSON object, not {data!r}")
-        known = {"tool", "action", "after_calls", "times", "after_files", "keep_bytes", "when", "hang_seconds"}
-        unknown = set(data) - known
+        unknown = set(data) - set(cls.__dataclass_fields__)
         if unknown:
             raise FaultSpecError(f"unknown fault keys: {sorted(unknown)}")
-        tool, action = data.get("tool"), data.get("action")
+        tool, action, when = data.get("tool"), data.get("action"), data.get("when", "before")
         if not isinstance(tool, str) or not tool:
             raise FaultSpecError(f"fault without a tool: {dict(data)!r}")
         if action not in ACTIONS:
@@ -125,7 +85,6 @@ class Fault:
             raise FaultSpecError("action 'enospc' needs tool dtcp or dtmv and after_files")
         if data.get("after_files") is not None and tool not in _FILE_TOOLS | _LIST_TOOLS:
             raise FaultSpecError("after_files applies to dtcp, dtmv and dtrsync only")
-        when = data.get("when", "before")
         if when not in ("before", "after"):
             raise FaultSpecError(f"when must be 'before' or 'after', not {when!r}")
         for name in ("after_calls", "times", "after_files", "keep_bytes"):
@@ -135,16 +94,9 @@ class Fault:
         hang = data.get("hang_seconds", 3600.0)
         if isinstance(hang, bool) or not isinstance(hang, (int, float)) or hang < 0:
             raise FaultSpecError(f"hang_seconds must be a number >= 0, not {hang!r}")
-        return cls(
-            tool=tool,
-            action=str(action),
-            after_calls=int(data.get("after_calls") or 0),
-            times=data.get("times"),
-            after_files=data.get("after_files"),
-            keep_bytes=data.get("keep_bytes"),
-            when=str(when),
-            hang_seconds=float(hang),
-        )
+        counts = {name: data.get(name) for name in ("times", "after_files", "keep_bytes")}
+        after_calls = int(data.get("after_calls") or 0)
+        return cls(tool, str(action), after_calls, **counts, when=str(when), hang_seconds=float(hang))
 
 
 def _parse(text: str, where: str) -> list[Fault]:
@@ -158,25 +110,19 @@ def _parse(text: str, where: str) -> list[Fault]:
 
 def load_faults(root: str | os.PathLike[str], environ: Mapping[str, str] | None = None) -> list[Fault]:
     """The faults of the site at *root*: ``$TAURUS_EMULATOR_FAULT`` first, then ``faults.json``."""
-    env = os.environ if environ is None else environ
-    faults: list[Fault] = []
-    text = env.get(FAULT_ENV, "").strip()
-    if text:
-        faults.extend(_parse(text, FAULT_ENV))
+    text = (os.environ if environ is None else environ).get(FAULT_ENV, "").strip()
+    faults = _parse(text, FAULT_ENV) if text else []
+    path = Path(root) / FAULT_FILE
     try:
-        file_text = (Path(root) / FAULT_FILE).read_text(encoding="utf-8")
+        file_text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return faults
-    if file_text.strip():
-        faults.extend(_parse(file_text, str(Path(root) / FAULT_FILE)))
-    return faults
+    return faults + _parse(file_text, str(path)) if file_text.strip() else faults
 
 
 def select_fault(root: str | os.PathLike[str], tool: str) -> Fault | None:
-    """Count this call of *tool* for every fault of that tool; the first that strikes now.
-
-    Cheap when there are no faults (one environment look-up, one failed ``open``).
-    """
+    """Count this call of *tool* for every fault of that tool; the first that strikes now
+    (cheap without faults: one environment look-up, one failed ``open``)."""
     faults = [f for f in load_faults(root) if f.tool == tool]
     if not faults:
         return None
@@ -186,10 +132,9 @@ def select_fault(root: str | os.PathLike[str], tool: str) -> Fault | None:
         state_path = base / FAULT_STATE
         try:
             counts = json.loads(state_path.read_text(encoding="utf-8"))
-            if not isinstance(counts, dict):
-                counts = {}
         except (FileNotFoundError, ValueError):
             counts = {}
+        counts = counts if isinstance(counts, dict) else {}
         for fault in faults:
             calls = int(counts.get(fault.key, 0)) + 1
             counts[fault.key] = calls
@@ -221,20 +166,17 @@ def read_fault_log(root: str | os.PathLike[str]) -> list[dict[str, Any]]:
 
 def clear_fault_state(root: str | os.PathLike[str]) -> None:
     """Reset the call counters (the log stays)."""
-    base = Path(root)
-    with locked(base / _LOCK):
-        (base / FAULT_STATE).unlink(missing_ok=True)
+    with locked(Path(root) / _LOCK):
+        (Path(root) / FAULT_STATE).unlink(missing_ok=True)
 
 
 def write_faults(root: str | os.PathLike[str], faults: Sequence[Mapping[str, Any] | Fault] | None) -> None:
     """Set the site's faults (checked first) and reset the call counters; None removes them."""
     base = Path(root)
-    if faults is None:
-        (base / FAULT_FILE).unlink(missing_ok=True)
-        clear_fault_state(base)
-        return
-    checked = [f if isinstance(f, Fault) else Fault.from_mapping(f) for f in faults]
-    text = json.dumps([json.loads(f.to_json()) for f in checked], indent=1) + "\n"
+    checked = None if faults is None else [f if isinstance(f, Fault) else Fault.from_mapping(f) for f in faults]
     with locked(base / _LOCK):
         (base / FAULT_STATE).unlink(missing_ok=True)
-        write_atomic(base / FAULT_FILE, text)
+        if checked is None:
+            (base / FAULT_FILE).unlink(missing_ok=True)
+        else:
+            write_atomic(base / FAULT_FILE, json.dumps([json.loads(f.to_json()) for f in checked], indent=1) + "\n")

@@ -1,9 +1,5 @@
-"""The two file habits of every part of the site: atomic replacement and a lock file.
-
-Tools of one site run as many processes at once (a ``dtcancel`` beside a running job, two
-``ws_allocate`` of one test); a file is therefore always replaced whole (a temporary file
-beside it, then ``os.replace``), and read-modify-write sequences hold an ``flock``.
-"""
+"""The two file habits of every part of the site: atomic replacement and a lock file, since
+tools of one site run as many processes at once (a ``dtcancel`` beside a running job)."""
 
 from __future__ import annotations
 

@@ -1,10 +1,7 @@
-"""Entry point of every emulated tool: ``run(tool, root, argv)``.
-
-The scripts in ``<site>/bin`` are three lines that call :func:`run`; the console script
-``taurus-emulated-tool TOOL ARGS...`` (:func:`main`) does the same with the site root taken
-from ``TAURUS_EMULATOR_ROOT``. Tool families are imported lazily, so a ``dtls`` never pays
-for the workspace emulator and vice versa. Inside a ZIH view (``EmulatedSite.run``,
-``taurus-datamover emulate --shell``) the ``ws_*`` tools print ZIH paths.
+"""Entry point of every emulated tool: ``run(tool, root, argv)``, called by the scripts in
+``<site>/bin``; ``taurus-emulated-tool TOOL ARGS...`` (:func:`main`) takes the root from
+``TAURUS_EMULATOR_ROOT``. Tool families load lazily (a ``dtls`` never pays for the
+workspace emulator); inside a ZIH view the ``ws_*`` tools print ZIH paths.
 """
 
 from __future__ import annotations
@@ -17,8 +14,7 @@ from taurus_datamover.facts import EMULATOR_ROOT_ENV as ROOT_ENV
 
 __all__ = ["ROOT_ENV", "main", "run"]
 
-#: Set inside a ZIH view (:data:`taurus_datamover.emulator.zih_view.VIEW_ENV`).
-VIEW_ENV = "TAURUS_EMULATOR_VIEW"
+VIEW_ENV = "TAURUS_EMULATOR_VIEW"  # zih_view.VIEW_ENV, set inside a ZIH view
 
 
 def run(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int:
@@ -27,9 +23,7 @@ def run(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int:
     if name.startswith("ws_"):
         from taurus_datamover.emulator import ws
 
-        if os.environ.get(VIEW_ENV):
-            return _in_zih_view(lambda: ws.main(name, os.fspath(root), list(argv)))
-        return ws.main(name, os.fspath(root), list(argv))
+        return _in_zih_view(lambda: ws.main(name, os.fspath(root), list(argv)))
     from taurus_datamover.emulator.dt import DT_TOOLS
     from taurus_datamover.emulator.dt import main as dt_main
 
@@ -40,8 +34,9 @@ def run(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int:
 
 
 def _in_zih_view(tool: Callable[[], int]) -> int:
-    """Run *tool* with its output's site folders written as ZIH paths (inside a view of
-    :mod:`taurus_datamover.emulator.zih_view`)."""
+    """Run *tool*; inside a ZIH view with its output's site folders written as ZIH paths."""
+    if not os.environ.get(VIEW_ENV):
+        return tool()
     from taurus_datamover.emulator.zih_view import ZihStream, current_view
 
     mounts = current_view()

@@ -1,24 +1,13 @@
 """EmulatedSite: a ZIH-like cluster in a directory, for offline use and tests.
 
-``EmulatedSite(root)`` creates (or reopens) under *root*:
-
-* ``bin/`` -- look-alike ``dt*`` and ``ws_*`` executables: tiny Python scripts that call
-  :func:`taurus_datamover.emulator.launcher.run` with their tool name and the site root,
-  so they work from any shell, subprocess or ``Datamover``/``Workspace`` object
-  (``Datamover(site.bin)``, ``Workspace(site.bin, now=site.now)``: the site is a wing that
-  imports nothing of the library, so it does not make those objects itself);
-* ``grp/`` (the fileserver, seen only by the datamover on ZIH), ``projects/`` and the
-  workspace file systems of the site config (``site.json``);
-* ``dt.json`` -- whether the dt tools use a real Slurm (``srun``/``sbatch`` in a
-  ``datamover`` partition), the local batch queue under ``jobs/``, or (the default)
-  whichever answers when the tool runs (:mod:`taurus_datamover.emulator.dt.mode`);
-* ``faults.json`` (only while faults are set, :meth:`EmulatedSite.set_faults`) -- faults
-  the tools inject on purpose (see :mod:`taurus_datamover.emulator.faults`), and
-  ``faults.log``, one line per fault that struck;
-* ``dt-bandwidth.json`` (only with ``bandwidth=``) -- the per-job limit of ``dtrsync``.
-
-The site never deletes its root; leaving the context manager only cancels local jobs that
-are still pending or running, so no process outlives a test.
+Under its root: ``bin/`` (look-alike ``dt*`` and ``ws_*`` scripts that call
+:func:`taurus_datamover.emulator.launcher.run`, so they work from any shell or
+``Datamover(site.bin)``/``Workspace(site.bin, now=site.now)``: the wing makes none of the
+library's objects itself), ``grp/`` (the fileserver), ``projects/``, the workspace file
+systems of ``site.json``, ``dt.json`` (Slurm, the local queue under ``jobs/``, or whichever
+answers: :mod:`.dt.mode`), ``faults.json``/``faults.log`` (:mod:`.faults`) and
+``dt-bandwidth.json`` (the per-job limit of ``dtrsync``). The site never deletes its root;
+leaving the context manager cancels the local jobs still pending or running.
 """
 
 from __future__ import annotations
@@ -54,16 +43,7 @@ from taurus_datamover.facts import DATAMOVER_PATH_ENV, EMULATOR_ROOT_ENV, WS_PAT
 
 __all__ = ["WS_TOOL_NAMES", "EmulatedSite", "SiteRootError", "SlurmUnavailableError", "ZihViewUnavailableError"]
 
-WS_TOOL_NAMES = (
-    "ws_allocate",
-    "ws_list",
-    "ws_extend",
-    "ws_release",
-    "ws_restore",
-    "ws_find",
-    "ws_register",
-    "ws_send_ical",
-)
+WS_TOOL_NAMES = tuple("ws_allocate ws_list ws_extend ws_release ws_restore ws_find ws_register ws_send_ical".split())
 
 
 def _launcher_text(tool: str, root: Path) -> str:
@@ -88,13 +68,10 @@ def _write_executable(path: Path, text: str) -> None:
 class EmulatedSite:
     """A cluster in a box: dt* and ws_* tools, file systems and a clock under one root.
 
-    *slurm*: None lets every dt tool call use a Slurm with a ``datamover`` partition when
-    one answers at that moment, and the local queue otherwise (a reopened site keeps its
-    stored choice); True requires one (:class:`SlurmUnavailableError` otherwise, and a
-    Slurm that stops later gives Slurm's own errors), False runs every job locally.
-    *ws_format* ("v1" or "v2") picks the hpc-workspace output format of a new site; *now*
-    sets the emulated clock. The library's objects take the site's ``bin`` (and clock):
-    ``Datamover(site.bin)``, ``Workspace(site.bin, now=site.now)``.
+    *slurm*: None uses a Slurm with a ``datamover`` partition when one answers at each call,
+    else the local queue (a reopened site keeps its stored choice); True requires one
+    (:class:`SlurmUnavailableError`); False runs every job locally. *ws_format* ("v1"/"v2")
+    picks the output format of a new site; *now* sets the emulated clock.
     """
 
     def __init__(
@@ -124,28 +101,21 @@ class EmulatedSite:
     def _setup_config(self, ws_format: str) -> None:
         from taurus_datamover.emulator import config
 
-        if (self._root / "site.json").exists():
-            cfg = config.load_site_config(self._root)
-        else:
-            cfg = config.default_site_config(self._root, ws_format=ws_format)
-            config.save_site_config(self._root, cfg)
+        if (self._root / config.SITE_FILE).exists():
+            return config.ensure_site_dirs(config.load_site_config(self._root))
+        cfg = config.default_site_config(self._root, ws_format=ws_format)
+        config.save_site_config(self._root, cfg)
         config.ensure_site_dirs(cfg)
 
     def _choose_slurm(self, slurm: bool | None) -> SlurmSetting:
-        if slurm is None:
-            if mode_file(self._root).exists():
-                return load_slurm_setting(self._root)
-            chosen: SlurmSetting = "auto"
-        elif slurm:
-            if not detect_slurm():
-                raise SlurmUnavailableError(
-                    f"slurm=True, but no Slurm with a '{PARTITION}' partition answers "
-                    f"(`sinfo -h -p {PARTITION} -o %P`); start one with ci/start-slurm.sh "
-                    "or use slurm=False"
-                )
-            chosen = True
-        else:
-            chosen = False
+        if slurm is None and mode_file(self._root).exists():
+            return load_slurm_setting(self._root)
+        if slurm and not detect_slurm():
+            raise SlurmUnavailableError(
+                f"slurm=True, but no Slurm with a '{PARTITION}' partition answers "
+                f"(`sinfo -h -p {PARTITION} -o %P`); start one with ci/start-slurm.sh or use slurm=False"
+            )
+        chosen: SlurmSetting = "auto" if slurm is None else bool(slurm)
         save_slurm_mode(self._root, chosen)
         return chosen
 
@@ -179,12 +149,8 @@ class EmulatedSite:
 
     @property
     def slurm(self) -> bool:
-        """True when the dt tools go through Slurm now, False for the local queue. With
-        ``slurm=None`` this is decided at each tool call (a Slurm that answers now), so
-        the value can change while the site lives."""
-        if self._slurm == "auto":
-            return detect_slurm(PROBE_TIMEOUT)
-        return bool(self._slurm)
+        """True when the dt tools go through Slurm now (with ``slurm=None`` decided per call)."""
+        return detect_slurm(PROBE_TIMEOUT) if self._slurm == "auto" else bool(self._slurm)
 
     @property
     def slurm_setting(self) -> SlurmSetting:
@@ -193,17 +159,14 @@ class EmulatedSite:
 
     # -- environment and clock -------------------------------------------------------
     def env(self, base: Mapping[str, str] | None = None) -> dict[str, str]:
-        """An environment (a copy of *base*, default ``os.environ``) that uses this site.
-
-        ``PATH`` gets ``bin`` first; ``TAURUS_DATAMOVER_PATH`` and ``TAURUS_WS_PATH`` name
-        ``bin``; ``TAURUS_EMULATOR_ROOT`` names the root.
-        """
+        """A copy of *base* (default ``os.environ``) with :meth:`env_overrides` applied."""
         env = dict(os.environ if base is None else base)
         env.update(self.env_overrides(env))
         return env
 
     def env_overrides(self, base: Mapping[str, str] | None = None) -> dict[str, str]:
-        """Only the variables :meth:`env` sets (relative to *base*'s ``PATH``)."""
+        """``PATH`` with ``bin`` first, ``TAURUS_DATAMOVER_PATH``/``TAURUS_WS_PATH`` naming ``bin``,
+        ``TAURUS_EMULATOR_ROOT`` the root (relative to *base*'s ``PATH``)."""
         source = os.environ if base is None else base
         bin_dir = str(self.bin)
         rest = [p for p in source.get("PATH", os.defpath).split(os.pathsep) if p and p != bin_dir]
@@ -266,14 +229,11 @@ class EmulatedSite:
         **kwargs: Any,
     ) -> subprocess.CompletedProcess[Any]:
         """Run *argv* (a list, never a shell string) with this site's environment and, where
-        the machine allows a private mount namespace, with the ZIH paths: ``/grp``,
-        ``/projects`` and ``/data/<fs>/ws`` are this site's folders, and the emulated tools
-        print those paths, so a script written for ZIH runs unchanged.
+        a private mount namespace is allowed, the ZIH paths (``/grp``, ``/projects``,
+        ``/data/<fs>/ws`` are this site's folders), so a script written for ZIH runs unchanged.
 
-        *zih_paths*: None uses the ZIH view when possible (otherwise warns and runs with the
-        site-root paths), True requires it (:class:`ZihViewUnavailableError`), False never
-        uses it. Other keywords go to :func:`subprocess.run` (``capture_output``,
-        ``text``, ``timeout``, ``check``, ...); ``env`` is the base of the site's environment.
+        *zih_paths*: as :meth:`run_argv`, True raising :class:`ZihViewUnavailableError`. Other
+        keywords go to :func:`subprocess.run`; ``env`` is the base of the site's environment.
         """
         base = kwargs.pop("env", None)
         where = None if cwd is None else os.fspath(cwd)
@@ -291,9 +251,8 @@ class EmulatedSite:
 
     # -- faults ----------------------------------------------------------------------
     def set_faults(self, faults: Sequence[Mapping[str, Any]] | None) -> None:
-        """Make the tools fail on purpose (see :mod:`taurus_datamover.emulator.faults`),
-        e.g. ``[{"tool": "dtmv", "action": "fail", "after_files": 1}]``; resets the call
-        counters. ``None`` removes every fault of the site."""
+        """Make the tools fail on purpose (:mod:`.faults`), e.g. ``[{"tool": "dtmv", "action":
+        "fail", "after_files": 1}]``; resets the call counters; ``None`` removes them all."""
         write_faults(self._root, faults)
 
     def fault_log(self) -> list[dict[str, Any]]:

@@ -1,23 +1,13 @@
-"""The ZIH paths of an emulated site: ``/grp``, ``/projects``, ``/data/<fs>/ws`` in a
-private mount namespace.
+"""The ZIH paths of an emulated site (``/grp``, ``/projects``, ``/data/<fs>/ws``) in a
+private mount namespace, so scripts written for ZIH's absolute paths run unchanged.
 
-Scripts written for ZIH use absolute paths (``/grp/<group>/...``,
-``/projects/p_<x>/...``, ``/data/horse/ws/<user>-<name>``). :func:`view_argv` turns a
-command into one that runs in a private mount namespace (``unshare --mount``; with a user
-namespace, ``--user --map-root-user``, when not root) in which those paths are the site's
-folders:
-
-* a tmpfs at ``<root>/.zih-root`` becomes the new ``/`` (``chroot``): every entry of the
-  real ``/`` is bind-mounted into it (recursively; symlinks are copied), so the machine
-  looks the same, and the ZIH paths are added as bind mounts of the site's folders. The
-  real ``/`` is never written to (no mount point is created on the host);
-* the command runs with :data:`VIEW_ENV` set (the mapping as JSON), so the emulated
-  ``ws_*`` tools print ZIH paths (:func:`zih_text`), and the emulated ``dt*`` tools that go
-  through Slurm run their job in the same view (:func:`slurm_job_argv`): the job runs
-  outside this namespace, on ``slurmd``.
-
-:func:`view_unavailable` says why a view cannot be made here (no ``unshare``, user
-namespaces forbidden, ...); callers then fall back to the site-root paths and say so.
+:func:`view_argv` wraps a command into ``unshare --mount`` (with ``--user
+--map-root-user`` when not root): a tmpfs at ``<root>/.zih-root`` becomes the new ``/``
+(``chroot``), every entry of the real ``/`` is bind-mounted into it and the ZIH paths are
+added as binds of the site's folders; the real ``/`` is never written to. The command runs
+with :data:`VIEW_ENV` set, so the ``ws_*`` tools print ZIH paths (:func:`zih_text`) and a
+``dt*`` job on ``slurmd``, outside the namespace, enters the same view
+(:func:`slurm_job_argv`). :func:`view_unavailable` says why no view can be made here.
 """
 
 from __future__ import annotations
@@ -28,6 +18,7 @@ import functools
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -45,6 +36,8 @@ VIEW_ENV = "TAURUS_EMULATOR_VIEW"
 #: The mount point of the view's new ``/`` inside the site root.
 VIEW_ROOT_DIR = ".zih-root"
 
+_MODULE = "taurus_datamover.emulator.zih_view"
+_PATH_END = r"(?=\Z|[/\n \t\"',])"  # what may follow a folder's name in a path
 _MS_BIND = 4096
 _MS_REC = 16384
 
@@ -54,7 +47,7 @@ def view_mounts(root: str | os.PathLike[str]) -> dict[str, str]:
     space of every workspace file system (``/data/<fs>/ws<i>`` for further ones)."""
     base = Path(root).absolute()
     mounts = {"/grp": str(base / "grp"), "/projects": str(base / "projects")}
-    # plain JSON, not the pydantic model: this runs before every command of a view
+    # plain JSON, not the config's dataclasses: this runs before every command of a view
     data = json.loads((base / "site.json").read_text(encoding="utf-8"))
     for fs, fs_cfg in data["filesystems"].items():
         for index, space in enumerate(fs_cfg["spaces"]):
@@ -69,10 +62,8 @@ def _mode() -> str:
 
 def unshare_flags(mode: str | None = None) -> list[str]:
     """``unshare``'s flags: a plain mount namespace as root, else also a user namespace."""
-    flags = ["--mount", "--propagation", "private"]
-    if (mode or _mode()) != "root":
-        flags[:0] = ["--user", "--map-root-user"]
-    return flags
+    user = ["--user", "--map-root-user"] if (mode or _mode()) != "root" else []
+    return [*user, "--mount", "--propagation", "private"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -110,32 +101,16 @@ def view_argv(root: str | os.PathLike[str], argv: Sequence[str], *, cwd: str | N
 
 def _entering(root: str, cwd: str, mode: str, argv: Sequence[str]) -> list[str]:
     """``unshare``'s arguments that run *argv* in a new view (through :func:`main`)."""
-    return [
-        *unshare_flags(mode),
-        "--",
-        sys.executable,
-        "-m",
-        "taurus_datamover.emulator.zih_view",
-        root,
-        cwd,
-        mode,
-        *argv,
-    ]
+    return [*unshare_flags(mode), "--", sys.executable, "-m", _MODULE, root, cwd, mode, *argv]
 
 
 def current_view(environ: Mapping[str, str] | None = None) -> dict[str, str] | None:
     """The mounts of the view this process runs in (ZIH path -> site folder), or None."""
-    text = (os.environ if environ is None else environ).get(VIEW_ENV)
-    if not text:
-        return None
     try:
-        data = json.loads(text)
-        mounts = data["mounts"]
+        mounts = json.loads((os.environ if environ is None else environ).get(VIEW_ENV) or "{}")["mounts"]
     except (ValueError, KeyError, TypeError):
         return None
-    if not isinstance(mounts, dict):
-        return None
-    return {str(k): str(v) for k, v in mounts.items()}
+    return {str(k): str(v) for k, v in mounts.items()} if isinstance(mounts, dict) else None
 
 
 def _under(path: str, prefix: str) -> str | None:
@@ -157,34 +132,15 @@ def host_path(path: str, mounts: Mapping[str, str]) -> str:
 
 
 def zih_text(text: str, mounts: Mapping[str, str]) -> str:
-    """*text* with every site folder of *mounts* followed by ``/`` or an end of line or
-    word written as its ZIH path (for what the ``ws_*`` tools print inside a view). Both
-    name the same folder there, so no decision changes."""
+    """*text* with every site folder of *mounts* that ends a path written as its ZIH path
+    (both name the same folder inside the view, so no decision changes)."""
     for zih, site_dir in sorted(mounts.items(), key=lambda item: -len(item[1])):
-        text = _replace_path(text, site_dir, zih)
+        text = re.sub(re.escape(site_dir) + _PATH_END, zih.replace("\\", r"\\"), text)
     return text
 
 
-def _replace_path(text: str, old: str, new: str) -> str:
-    out: list[str] = []
-    start = 0
-    while True:
-        index = text.find(old, start)
-        if index < 0:
-            out.append(text[start:])
-            return "".join(out)
-        end = index + len(old)
-        follows = text[end : end + 1]
-        if follows in ("", "/", "\n", " ", "\t", '"', "'", ","):
-            out.append(text[start:index] + new)
-        else:
-            out.append(text[start:end])
-        start = end
-
-
 class ZihStream(io.TextIOBase):
-    """A text stream that writes :func:`zih_text` of whole lines to *target* (the rest on
-    :meth:`flush`), for the output of the ``ws_*`` tools inside a view."""
+    """Writes :func:`zih_text` of whole lines to *target* (the rest on :meth:`flush`)."""
 
     def __init__(self, target: IO[str], mounts: Mapping[str, str]) -> None:
         self._target = target
@@ -213,9 +169,9 @@ class ZihStream(io.TextIOBase):
 
 
 def slurm_job_argv(command: str, args: Sequence[str]) -> tuple[str, list[str]] | None:
-    """Inside a view: the command and arguments a Slurm job must run so that it sees the
-    same view (it runs on ``slurmd``, outside this namespace), after moving this process to
-    the host form of the working directory (the job starts there). None outside a view."""
+    """Inside a view: what a Slurm job (on ``slurmd``, outside the namespace) must run to see
+    the same view, after moving this process to the host form of its working directory
+    (where the job starts). None outside a view."""
     text = os.environ.get(VIEW_ENV)
     mounts = current_view()
     if not text or mounts is None:
@@ -232,14 +188,8 @@ def _libc() -> ctypes.CDLL:
 
 
 def _mount(libc: ctypes.CDLL, source: str, target: str, fstype: str | None, flags: int, data: str | None) -> None:
-    result = libc.mount(
-        source.encode(),
-        target.encode(),
-        None if fstype is None else fstype.encode(),
-        ctypes.c_ulong(flags),
-        None if data is None else data.encode(),
-    )
-    if result != 0:
+    fs, options = (None if x is None else x.encode() for x in (fstype, data))
+    if libc.mount(source.encode(), target.encode(), fs, ctypes.c_ulong(flags), options) != 0:
         err = ctypes.get_errno()
         raise OSError(err, f"mount {source} on {target}: {os.strerror(err)}")
 
@@ -257,7 +207,7 @@ def _mirror(libc: ctypes.CDLL, host: str, target: str) -> None:
 
 
 def _build(libc: ctypes.CDLL, host: str, target: str, wanted: Mapping[str, str]) -> None:
-    """Fill *target* with the entries of *host*, plus the *wanted* binds (relative path ->
+    """Fill *target* with the entries of *host* plus the *wanted* binds (relative path ->
     site folder); a host folder on the way to a wanted path is rebuilt one level down."""
     exact: dict[str, str] = {}
     deeper: dict[str, dict[str, str]] = {}
@@ -286,9 +236,8 @@ def _build(libc: ctypes.CDLL, host: str, target: str, wanted: Mapping[str, str])
 
 
 def enter(root: str, cwd: str, mode: str, argv: Sequence[str]) -> int:
-    """In a fresh mount namespace: build the view of the site at *root*, ``chroot`` into
-    it, change to *cwd* and exec *argv* (only returns on failure). *mode* (``root`` or
-    ``user``) says how a Slurm job of the view must enter it again."""
+    """In a fresh mount namespace: build the view of *root*, ``chroot`` into it, change to
+    *cwd* and exec *argv* (returns only on failure); *mode* tells a Slurm job how to enter."""
     mounts = view_mounts(root)
     libc = _libc()
     new_root = os.path.join(root, VIEW_ROOT_DIR)
@@ -310,8 +259,7 @@ def enter(root: str, cwd: str, mode: str, argv: Sequence[str]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m taurus_datamover.emulator.zih_view ROOT CWD MODE CMD ARGS...`` (run by
-    ``unshare`` in the new namespace)."""
+    """``python -m taurus_datamover.emulator.zih_view ROOT CWD MODE CMD ARGS...`` (under ``unshare``)."""
     args = list(sys.argv[1:] if argv is None else argv)
     if len(args) < 4 or args[2] not in ("root", "user"):
         print("usage: python -m taurus_datamover.emulator.zih_view ROOT CWD root|user CMD [ARGS...]", file=sys.stderr)

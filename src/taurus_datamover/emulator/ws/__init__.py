@@ -1,20 +1,10 @@
 """The emulated hpc-workspace tools (``ws_allocate``, ``ws_list``, ...) of an emulated site.
 
-``main(tool, root, argv)`` runs one tool against the site at *root* (config in
-``site.json``, clock per :mod:`taurus_datamover.emulator.clock`), writing to
-``sys.stdout``/``sys.stderr`` like the real tool and returning its exit code. The output
-format (v1 = hpc-workspace 1.6.0 as ZIH documents it, or v2) comes from the site config.
-This package imports nothing from the library's object API or parsers.
-
-Data layout (see :mod:`.db`): one YAML-subset file per workspace in the file system's
-database directory, released entries in its ``deleted`` sub-directory.
-
-Fault hooks (:mod:`taurus_datamover.emulator.faults`): a fault of the site for this tool
-strikes before the tool reads anything (``"when": "before"``, the default) or after it has
-done its work and printed its output (``"when": "after"``): ``fail`` exits 1 with
-``Error: emulated fault ...`` on stderr, ``kill`` dies by SIGKILL, ``hang`` sleeps
-``hang_seconds`` and then fails. A database change is one atomic file replacement, so a
-workspace is never half-changed by a fault.
+``main(tool, root, argv)`` runs one tool against the site at *root* like the real tool
+(stdout, stderr, exit code), in the format of the site config (v1 = hpc-workspace 1.6.0
+as ZIH documents it, or v2); the data is the database of :mod:`.db`. A fault of the site
+(:mod:`..faults`) strikes before the tool reads anything or after its work and output;
+a database change is one atomic file replacement, so no fault half-changes a workspace.
 """
 
 from __future__ import annotations
@@ -31,15 +21,13 @@ from taurus_datamover.emulator.faults import Fault, FaultSpecError, record_fault
 
 __all__ = ["WS_TOOLS", "main"]
 
-#: Tool -> (module of this package, function): imported only when that tool runs. Each
-#: ``ws_X`` is function ``ws_X`` of module ``X``, but ``ws_extend`` (``ws_allocate -x``).
+#: Tool -> (module, function), imported only when that tool runs (``ws_extend``: ``ws_allocate -x``).
 _TOOLS: dict[str, tuple[str, str]] = {
     f"ws_{name}": (name, f"ws_{name}")
     for name in "allocate list release restore find register send_ical stat expirer validate_config".split()
 }
 _TOOLS["ws_extend"] = ("allocate", "ws_extend")
 
-#: Names of the emulated workspace tools.
 WS_TOOLS: tuple[str, ...] = tuple(_TOOLS)
 
 

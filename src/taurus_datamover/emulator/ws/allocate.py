@@ -1,10 +1,9 @@
 """Emulated ``ws_allocate`` (create, reuse or extend a workspace) and ``ws_extend``.
 
-Output contract of the real tools: stdout carries only the workspace path; the
-``Info:``/``Error:`` lines and the two ``remaining ...`` lines go to stderr. Durations longer
-than the file system allows are capped (with a two-line ``Error:``) and still succeed.
-v1 consumes an extension on every ``-x``; v2 only when the new expiration is later than the
-old one (so ``-x`` with only ``-c``/``-m``/``-r`` changes metadata for free).
+stdout carries only the path; ``Info:``/``Error:`` and the ``remaining ...`` lines go to
+stderr. A duration beyond the file system's limit is capped (with a two-line error) and
+succeeds. v1 uses an extension on every ``-x``; v2 only when the expiration moves later
+(so ``-x`` with only ``-c``/``-m``/``-r`` changes metadata for free).
 """
 
 from __future__ import annotations
@@ -59,9 +58,7 @@ def _request(site: Site, opts: Parsed) -> _Request | int:
     """Check the command line as the real tool does; an int is the exit code of a refusal."""
     name = opts.get("name")
     if name is None or opts.positionals:
-        if site.v2:
-            return site.usage("ws_allocate")
-        return site.help("ws_allocate") or 1
+        return site.usage("ws_allocate")
     duration_text = opts.get("duration")
     try:
         duration = None if duration_text is None else int(duration_text)
@@ -82,31 +79,13 @@ def _request(site: Site, opts: Parsed) -> _Request | int:
         duration = site.cfg.duration_default
     if NAME_RE.fullmatch(name) is None:
         return site.say("illegal_name")
-    fs = opts.get("filesystem")
-    if fs is not None and fs not in site.cfg.filesystems:
-        return site.say("bad_filesystem")
-    if fs is None:
-        fs = site.cfg.default_filesystem
-        if site.v2 and extend:
-            found = site.filesystems_with(site.ws_id(name))
-            if len(found) > 1:
-                return site.say("ambiguous", count=len(found))
-            fs = found[0] if found else fs
+    fs = site.filesystem_for(opts, name, search=extend)
+    if isinstance(fs, int):
+        return fs
     if not site.v2 and duration > site.cfg.max_duration_of(fs):
         duration = site.cfg.max_duration_of(fs)
         site.say("duration_too_long", max=duration)
-    group, writable = _group_of(site, opts)
-    return _Request(
-        name=name,
-        duration=duration,
-        extend=extend,
-        fs=fs,
-        reminder=reminder,
-        mail=mail,
-        comment=comment,
-        group=group,
-        group_writable=writable,
-    )
+    return _Request(name, duration, extend, fs, reminder, mail, comment, *_group_of(site, opts))
 
 
 def _v2_checks(
@@ -161,12 +140,9 @@ def _extend(site: Site, req: _Request, db: Database, ws_id: str) -> int:
         return site.say("no_more_extensions")
     entry.extensions -= 1
     entry.expiration = site.now_int + req.duration * 86400
-    if req.mail is not None:
-        entry.mailaddress = req.mail
-    if req.reminder is not None:
-        entry.reminder = req.reminder
-    if req.comment is not None:
-        entry.comment = req.comment
+    for key, value in (("mailaddress", req.mail), ("reminder", req.reminder), ("comment", req.comment)):
+        if value is not None:
+            setattr(entry, key, value)
     db.write(ws_id, entry)
     return _report(site, entry)
 
@@ -202,21 +178,13 @@ def _create(site: Site, req: _Request, db: Database, ws_id: str) -> int:
     path = site.space(req.fs) / ws_id
     try:
         path.mkdir(parents=True, exist_ok=True)
-        mode = 0o2770 if req.group_writable else 0o750 if req.group else 0o700
-        os.chmod(path, mode)
+        os.chmod(path, 0o2770 if req.group_writable else 0o750 if req.group else 0o700)
     except OSError:
         return site.say("mkdir_failed", path=path)
     duration = _capped(site, req, "duration_too_long") if site.v2 else req.duration
-    entry = WsEntry(
-        workspace=str(path),
-        creation=site.now_int,
-        expiration=site.now_int + duration * 86400,
-        extensions=site.cfg.max_extensions_of(req.fs),
-        reminder=req.reminder or 0,
-        mailaddress=req.mail or "",
-        group=req.group,
-        comment=req.comment or "",
-    )
+    expiration, extensions = site.now_int + duration * 86400, site.cfg.max_extensions_of(req.fs)
+    entry = WsEntry(str(path), site.now_int, expiration, extensions, "", req.reminder or 0, req.mail or "", req.group)
+    entry.comment = req.comment or ""
     db.write(ws_id, entry)
     return _report(site, entry)
 
@@ -246,9 +214,7 @@ def ws_allocate(site: Site, argv: list[str]) -> int:
 
 def ws_extend(site: Site, argv: list[str]) -> int:
     """``ws_extend [-F fs] NAME DAYS``: the shell wrapper around ``ws_allocate -x``."""
-    if len(argv) == 2:
-        return ws_allocate(site, ["-x", argv[0], argv[1]])
-    if len(argv) == 4 and argv[0] == "-F":
-        return ws_allocate(site, ["-x", "-F", argv[1], argv[2], argv[3]])
+    if len(argv) == 2 or (len(argv) == 4 and argv[0] == "-F"):
+        return ws_allocate(site, ["-x", *argv])
     site.out("Usage: ws_extend [-F filesystem] workspace days\n")
     return 0

@@ -21,9 +21,7 @@ from taurus_datamover.facts import WORKSPACE_NAME_RULE
 
 __all__ = ["GROUP_ENV", "NAME_RE", "Site", "open_site"]
 
-#: Environment variable overriding the emulated user's primary group.
-GROUP_ENV = "TAURUS_EMULATOR_GROUP"
-#: Workspace names of v1 and v2: an ASCII letter or digit, then letters, digits, ``_.-``.
+GROUP_ENV = "TAURUS_EMULATOR_GROUP"  # overrides the emulated user's primary group
 NAME_RE = re.compile(WORKSPACE_NAME_RULE)
 #: v1's optparse tools answer a bad command line with their usage line and the error (exit 2).
 _OPTPARSE_USAGE = {"ws_list": formats_v1.LIST_USAGE, "ws_find": formats_v1.FIND_USAGE}
@@ -69,16 +67,12 @@ class Site:
     def space(self, fs: str) -> Path:
         """Where new workspaces of *fs* go: the first space, or one at random (v2 ``random``)."""
         cfg = self.cfg.filesystems[fs]
-        if cfg.space_selection == "random":
-            return Path(random.choice(cfg.spaces))
-        return Path(cfg.spaces[0])
+        return Path(random.choice(cfg.spaces) if cfg.space_selection == "random" else cfg.spaces[0])
 
     @property
     def filesystems(self) -> list[str]:
-        """The file systems in the order the tools visit them.
-
-        v1: config order. v2 (a sorted map): the default first, then the others by name.
-        """
+        """The file systems in the order the tools visit them: v1 config order, v2 (a sorted
+        map) the default first, then the others by name."""
         names = list(self.cfg.filesystems)
         if not self.v2:
             return names
@@ -93,6 +87,24 @@ class Site:
     def filesystems_with(self, ws_id: str) -> list[str]:
         """File systems (visiting order) whose DB has active workspace *ws_id*."""
         return [fs for fs in self.filesystems if self.db(fs).exists(ws_id)]
+
+    def chosen_filesystems(self, opts: Parsed, refusal: str) -> list[str] | int:
+        """The file system of ``-F`` (an unknown one: the exit code of *refusal*), else all."""
+        fs = opts.get("filesystem")
+        if fs is None:
+            return self.filesystems
+        return [fs] if fs in self.cfg.filesystems else self.say(refusal)
+
+    def filesystem_for(self, opts: Parsed, name: str, *, search: bool) -> str | int:
+        """The file system of ``-F``, else (v2 with *search*) the only one that has *name*,
+        else the default; an int is the exit code of a refusal."""
+        fs = opts.get("filesystem")
+        if fs is not None:
+            return fs if fs in self.cfg.filesystems else self.say("bad_filesystem")
+        found = self.filesystems_with(self.ws_id(name)) if search and self.v2 else []
+        if len(found) > 1:
+            return self.say("ambiguous", count=len(found))
+        return found[0] if found else self.cfg.default_filesystem
 
     def say(self, key: str, **values: object) -> int:
         """Print the format's text for situation *key* on stderr; return its exit code."""
@@ -134,8 +146,8 @@ class Site:
         v2_only: bool = False,
         no_positionals: bool = False,
     ) -> Parsed | int:
-        """What every tool does first: parse *argv* as *tool* does and answer ``--help``
-        and ``--version``. The parsed options, or the exit code the tool ends with."""
+        """Parse *argv* as *tool* does and answer ``--help``/``--version``: the parsed options,
+        or the exit code the tool ends with."""
         if v2_only and not self.v2:
             print(f"{tool}: not a tool of the emulated hpc-workspace v1", file=sys.stderr)
             return 2

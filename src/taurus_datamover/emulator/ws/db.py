@@ -1,16 +1,11 @@
 """The workspace database: one small YAML file per workspace, as hpc-workspace keeps it.
 
-Each file ``<database>/<user>-<name>`` holds flat ``key: value`` lines in the key order of
-hpc-workspace v2's RapidYAML writer (``workspace, creation, expiration, [expired],
-extensions, acctcode, reminder, mailaddress, [group], [released], comment``). The emulator
-writes and reads only this subset of YAML itself (the library has no YAML dependency):
-integers plain, strings plain when safe, single-quoted when they need quoting and
-double-quoted with JSON escapes when they hold control characters -- all valid YAML, so a
-real tool (or ``yaml.safe_load``) reads the files too.
-
-Released workspaces move to ``<database>/<deleted>/<user>-<name>-<unixtime>``. Writes are
-atomic (temporary file + ``os.replace``); callers that read-modify-write hold
-:meth:`Database.locked`, an ``fcntl`` lock on ``<database>/.ws.lock``.
+``<database>/<user>-<name>`` holds flat ``key: value`` lines in the key order of v2's
+RapidYAML writer; released entries move to ``<database>/<deleted>/<id>-<unixtime>``. The
+emulator writes and reads this subset of YAML itself (no YAML dependency): integers plain,
+strings plain when safe, else single-quoted, or double-quoted with JSON escapes when they
+hold control characters -- valid YAML, so a real tool reads the files too. Writes are
+atomic; read-modify-write sequences hold :meth:`Database.locked`.
 """
 
 from __future__ import annotations

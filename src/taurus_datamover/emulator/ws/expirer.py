@@ -1,27 +1,21 @@
 """Emulated v2 ``ws_expirer [-c] [-F fs,fs] [-s space]``: the site's clean-up run.
 
-Without ``-c`` a dry run: it only says what it would do. With ``-c``, per file system:
-
-1. stray directories -- a directory in a space that no DB entry names is moved to the
-   space's deleted area (``<dir>-<now>``); a directory in the deleted area that no
-   deleted DB entry names is removed;
-2. expired workspaces (``now > expiration``) get ``expired: <now>`` and move, DB entry and
-   directory, to the deleted areas as ``<id>-<now>``; others are kept (a reminder is
-   "sent" -- only said -- once ``now`` is within ``reminder`` days of the expiry);
-3. deleted entries past their keeptime (released: ``releasekeeptime`` after the release,
-   expired: ``keeptime`` after the later of expiration and expiry) are deleted, DB entry
-   and data.
-
-Everything is logged on stdout as ``info:``/``warning:``/``error:`` lines with the real
-2.0.0 texts, then the two summary tables. Entries are visited in name order (the real
-tool takes directory order). No mail is sent, and there is no ``--summary-mail``.
+Without ``-c`` a dry run that only says what it would do. With ``-c``, per file system:
+stray directories (in a space, named by no DB entry) move to the deleted area as
+``<dir>-<now>``, stray ones in the deleted area are removed; expired workspaces get
+``expired: <now>`` and move, DB entry and directory, to the deleted areas as
+``<id>-<now>`` (the others are kept, a reminder "sent" -- only said -- within ``reminder``
+days of the expiry); deleted entries past their keeptime (``releasekeeptime`` after a
+release, ``keeptime`` after the later of expiration and expiry) are deleted with their
+data. The log on stdout has the real 2.0.0 texts and its two summary tables; entries come
+in name order (the real tool: directory order); no mail is sent.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass, fields
+from collections import Counter
 from pathlib import Path
 
 from taurus_datamover.emulator.ws import formats_v2
@@ -36,30 +30,6 @@ _OPTS = options(
     "help/h version/V filesystems/F= space/s= cleaner/c summary-mail/M config= debug trace forcedeletereleased"
 )
 _DAY = 86400
-
-
-@dataclass
-class _Stray:
-    valid_ws: int = 0
-    invalid_ws: int = 0
-    valid_deleted: int = 0
-    invalid_deleted: int = 0
-
-
-@dataclass
-class _Expire:
-    active_seen: int = 0
-    active_keep: int = 0
-    active_expired: int = 0
-    active_mails: int = 0
-    inactive_seen: int = 0
-    inactive_keep: int = 0
-    inactive_deleted: int = 0
-
-
-def _add(total: _Stray | _Expire, part: _Stray | _Expire) -> None:
-    for f in fields(part):
-        setattr(total, f.name, getattr(total, f.name) + getattr(part, f.name))
 
 
 def timedelta_text(seconds: int) -> str:
@@ -88,19 +58,19 @@ class _Run:
     def log(self, level: str, text: str) -> None:
         self.lines.append(f"{level}: {text}\n")
 
-    def info(self, text: str) -> None:
-        self.log("info", text)
+    def info(self, *texts: str) -> None:
+        for text in texts:
+            self.log("info", text)
 
     @property
     def would(self) -> str:
         return "" if self.clean else "would "
 
     # -- 1. stray directories ----------------------------------------------------------
-    def stray(self, fs: str) -> _Stray:
+    def stray(self, fs: str) -> Counter[str]:
         cfg = self.site.cfg.filesystems[fs]
-        result = _Stray()
-        self.info(f"* STRAY DIRECTORY REMOVAL for filesystem: {fs}")
-        self.info("   workspaces first...")
+        result: Counter[str] = Counter()
+        self.info(f"* STRAY DIRECTORY REMOVAL for filesystem: {fs}", "   workspaces first...")
         spaces = list(cfg.spaces)
         if self.space:
             if self.space not in spaces:
@@ -132,16 +102,16 @@ class _Run:
             path = f"{space}/{name}"
             if any(p == path or i == name for i, p in known):
                 self.info(f"       found valid workspace: {name}")
-                result.valid_ws += 1
+                result["valid_ws"] += 1
                 continue
             self.log("warning", f"    stray workspace {name}")
             target = f"{space}/{cfg.deleted}/{name}-{self.now}"
             self.info(f"         {self.would}move {path} to {target}")
             if self.clean:
                 _move(path, target, self)
-            result.invalid_ws += 1
-        self.info(f"    {result.valid_ws} valid, {result.invalid_ws} invalid directories found.")
-        self.info("   ... deleted workspaces second...")
+            result["invalid_ws"] += 1
+        found_text = f"    {result['valid_ws']} valid, {result['invalid_ws']} invalid directories found."
+        self.info(found_text, "   ... deleted workspaces second...")
         deleted_ids = set(db.deleted_ids())
         for space in spaces:
             for name in _subdirs(f"{space}/{cfg.deleted}"):
@@ -149,29 +119,31 @@ class _Run:
                     continue
                 if name in deleted_ids:
                     self.info(f"       found valid workspace: {name}")
-                    result.valid_deleted += 1
+                    result["valid_deleted"] += 1
                     continue
                 path = f"{space}/{cfg.deleted}/{name}"
                 self.log("warning", f"    stray removed workspace {name}")
                 self.info(f"      {self.would}remove {path}")
                 if self.clean:
                     shutil.rmtree(path, ignore_errors=True)
-                result.invalid_deleted += 1
+                result["invalid_deleted"] += 1
         self.info(
-            f" =>   {result.valid_deleted} valid expired, {result.invalid_deleted} invalid expired directories found."
+            f" =>   {result['valid_deleted']} valid expired, {result['invalid_deleted']} invalid expired directories found."
         )
         return result
 
     # -- 2. and 3. expiry and deletion -------------------------------------------------
-    def expire(self, fs: str) -> _Expire:
+    def expire(self, fs: str) -> Counter[str]:
         cfg = self.site.cfg.filesystems[fs]
         release_keeptime = self.site.cfg.release_keeptime_of(fs)
-        result = _Expire()
+        result: Counter[str] = Counter()
         db = self.site.db(fs)
-        self.info(f"* CHECKING DB FOR WORKSPACES TO BE EXPIRED for filesystem: {fs}")
-        self.info(f"  (keeptime: {cfg.keeptime} days, releasekeeptime: {release_keeptime} days)")
+        self.info(
+            f"* CHECKING DB FOR WORKSPACES TO BE EXPIRED for filesystem: {fs}",
+            f"  (keeptime: {cfg.keeptime} days, releasekeeptime: {release_keeptime} days)",
+        )
         for ws_id in sorted(db.ids()):
-            result.active_seen += 1
+            result["active_seen"] += 1
             entry = self._read(fs, ws_id, deleted=False)
             if entry is None:
                 continue
@@ -180,7 +152,7 @@ class _Run:
                 self.morbid.append((ws_id, f"bad expiration, filesystem: {fs}"))
                 continue
             if self.now > entry.expiration:
-                result.active_expired += 1
+                result["active_expired"] += 1
                 if not self.clean:
                     self.info(f"  would expire {ws_id} (expired {ctime(entry.expiration)})")
                     continue
@@ -194,22 +166,24 @@ class _Run:
                 continue
             left = timedelta_text(entry.expiration - self.now)
             self.info(f"   keeping (until {ctime(entry.expiration)}, {left} left): {ws_id}")
-            result.active_keep += 1
+            result["active_keep"] += 1
             if self.now > entry.expiration - entry.reminder * _DAY:
-                result.active_mails += self._remind(ws_id, entry)
-        self.info(f" =>  {result.active_expired} workspaces expired, {result.active_keep} kept.")
-        self.info("")
-        self.info(f"* CHECKING DELETED DB FOR WORKSPACES TO BE DELETED for filesystem: {fs}")
+                result["active_mails"] += self._remind(ws_id, entry)
+        self.info(
+            f" =>  {result['active_expired']} workspaces expired, {result['active_keep']} kept.",
+            "",
+            f"* CHECKING DELETED DB FOR WORKSPACES TO BE DELETED for filesystem: {fs}",
+        )
         for deleted_id in sorted(db.deleted_ids()):
-            result.inactive_seen += 1
+            result["inactive_seen"] += 1
             entry = self._read(fs, deleted_id, deleted=True)
             if entry is None:
                 continue
             if self._delete_or_keep(fs, deleted_id, entry, 0 if self.force_released else release_keeptime):
-                result.inactive_deleted += 1
+                result["inactive_deleted"] += 1
             else:
-                result.inactive_keep += 1
-        self.info(f" =>  {result.inactive_deleted} workspaces deleted, {result.inactive_keep} workspaces kept")
+                result["inactive_keep"] += 1
+        self.info(f" =>  {result['inactive_deleted']} workspaces deleted, {result['inactive_keep']} workspaces kept")
         return result
 
     def _read(self, fs: str, ws_id: str, *, deleted: bool) -> WsEntry | None:
@@ -275,18 +249,17 @@ class _Run:
     def _table(self, title: str, header: str, rows: list[str]) -> None:
         """A summary table: title, header, the file systems' rows, then the total row."""
         dashes = f"  {'':->84}"
-        for line in ("", title, "", header, dashes, *rows[:-1], dashes, rows[-1]):
-            self.info(line)
+        self.info("", title, "", header, dashes, *rows[:-1], dashes, rows[-1])
 
-    def summary(self, stray: list[tuple[str, _Stray]], expire: list[tuple[str, _Expire]]) -> None:
+    def summary(self, stray: list[tuple[str, Counter[str]]], expire: list[tuple[str, Counter[str]]]) -> None:
         """The two tables; *stray* and *expire* end with their ``total`` rows."""
         self.info(f"Dryrun: {'false' if self.clean else 'true'}")
         self._table(
             "Stray Summary",
             f"  {'Filesystem':<15} {'Active [Valid Invalid]':>22} {'':>16} {'Inactive [Valid Invalid]':>24}",
             [
-                f"  {name:<15} {'':>7} {s.valid_ws:>5} {s.invalid_ws:>7} {'':>27} "
-                f"{s.valid_deleted:>5} {s.invalid_deleted:>7}"
+                f"  {name:<15} {'':>7} {s['valid_ws']:>5} {s['invalid_ws']:>7} {'':>27} "
+                f"{s['valid_deleted']:>5} {s['invalid_deleted']:>7}"
                 for name, s in stray
             ],
         )
@@ -295,18 +268,14 @@ class _Run:
             f"  {'Filesystem':<15} {'Active [Seen Keep Expired Mails]':>30} {'':>4} "
             f"{'Inactive [Seen Keep Removed]':>30}",
             [
-                f"  {name:<15} {'':>7} {e.active_seen:>4} {e.active_keep:>4} {e.active_expired:>7} "
-                f"{e.active_mails:>5} {'':>17} {e.inactive_seen:>4} {e.inactive_keep:>4} "
-                f"{e.inactive_deleted:>7}"
+                f"  {name:<15} {'':>7} {e['active_seen']:>4} {e['active_keep']:>4} {e['active_expired']:>7} "
+                f"{e['active_mails']:>5} {'':>17} {e['inactive_seen']:>4} {e['inactive_keep']:>4} "
+                f"{e['inactive_deleted']:>7}"
                 for name, e in expire
             ],
         )
         if self.morbid:
-            self.info("")
-            self.info(" Morbid DB Files")
-            for ws_id, reason in self.morbid:
-                self.info(f"   ID: {ws_id}, reason: {reason}")
-            self.info("")
+            self.info("", " Morbid DB Files", *(f"   ID: {i}, reason: {reason}" for i, reason in self.morbid), "")
 
 
 def _subdirs(path: str) -> list[str]:
@@ -347,24 +316,19 @@ def ws_expirer(site: Site, argv: list[str]) -> int:
     else:
         run.info(f"{version} - SIMULATING CLEANING - DRYRUN")
     stray = [(fs, run.stray(fs)) for fs in names]
-    total = _Stray()
-    for _, part in stray:
-        _add(total, part)
+    total = sum((part for _, part in stray), Counter[str]())
     run.info(
-        f" Stray removal summary: {total.valid_ws} valid, {total.invalid_ws} invalid, "
-        f"{total.valid_deleted} valid deleted, {total.invalid_deleted} invalid deleted"
+        f" Stray removal summary: {total['valid_ws']} valid, {total['invalid_ws']} invalid, "
+        f"{total['valid_deleted']} valid deleted, {total['invalid_deleted']} invalid deleted"
     )
-    run.info(" End of stray removal")
-    run.info("")
+    run.info(" End of stray removal", "")
     expire = [(fs, run.expire(fs)) for fs in names]
-    totals = _Expire()
-    for _, part_e in expire:
-        _add(totals, part_e)
+    totals = sum((part for _, part in expire), Counter[str]())
     run.info(
-        f" Expiration summary: {totals.active_seen} active seen, {totals.active_keep} active keep, "
-        f"{totals.active_expired} active expired, {totals.active_mails} reminders sent, "
-        f"{totals.inactive_seen} inactive seen, {totals.inactive_keep} inactive keep, "
-        f"{totals.inactive_deleted} inactive deleted"
+        f" Expiration summary: {totals['active_seen']} active seen, {totals['active_keep']} active keep, "
+        f"{totals['active_expired']} active expired, {totals['active_mails']} reminders sent, "
+        f"{totals['inactive_seen']} inactive seen, {totals['inactive_keep']} inactive keep, "
+        f"{totals['inactive_deleted']} inactive deleted"
     )
     run.info(" End of expiration")
     run.summary([*stray, ("total", total)], [*expire, ("total", totals)])

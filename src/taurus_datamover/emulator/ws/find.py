@@ -22,10 +22,9 @@ def ws_find(site: Site, argv: list[str]) -> int:
     opts = site.start("ws_find", argv, _V2 if site.v2 else _V1, ("name",) if site.v2 else (), allow_repeat=not site.v2)
     if isinstance(opts, int):
         return opts
-    fs_opt = opts.get("filesystem")
-    if fs_opt is not None and fs_opt not in site.cfg.filesystems:
-        return site.say("find_bad_fs")
-    filesystems = [fs_opt] if fs_opt is not None else site.filesystems
+    filesystems = site.chosen_filesystems(opts, "find_bad_fs")
+    if isinstance(filesystems, int):
+        return filesystems
     if not site.v2 and opts.has("list"):
         site.out("available filesystems:\n" + "".join(f"{fs}\n" for fs in filesystems))
         return 0

@@ -1,7 +1,7 @@
-"""What the v1 and v2 output modules share: the views they render and the interface.
+"""What the v1 and v2 output modules share: the views they render and their interface.
 
-The tools decide *what* happens; :mod:`.formats_v1` and :mod:`.formats_v2` decide how it
-reads. Both modules satisfy :class:`WsFormat` (mypy checks modules against protocols).
+The tools decide *what* happens; :mod:`.formats_v1` and :mod:`.formats_v2` (modules that
+satisfy :class:`WsFormat`) how it reads.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Protocol
 
 from taurus_datamover.emulator.ws.db import WsEntry
 
-__all__ = ["EntryView", "RestoreView", "WsFormat", "cdiv", "cmod", "ctime"]
+__all__ = ["EntryView", "RestoreView", "WsFormat", "cdiv", "cmod", "ctime", "messages"]
 
 
 def ctime(seconds: float) -> str:
@@ -30,6 +30,12 @@ def cdiv(a: int, b: int) -> int:
 def cmod(a: int, b: int) -> int:
     """C remainder (takes the sign of the dividend)."""
     return a - b * cdiv(a, b)
+
+
+def messages(table: str) -> dict[str, tuple[str, int]]:
+    """Situation -> (text, exit code) from lines ``KEY CODE TEXT`` (``\\n`` in TEXT: a line break)."""
+    rows = ([*line.split(maxsplit=2), ""] for line in table.strip().splitlines())
+    return {row[0]: (row[2].replace("\\n", "\n"), int(row[1])) for row in rows}
 
 
 @dataclass(frozen=True)

@@ -1,61 +1,57 @@
 """Texts of hpc-workspace 1.6.0 (v1), as captured from the real tools and as ZIH documents.
 
-C++ tools (ws_allocate, ws_release, ws_restore) say ``Info:``/``Error:`` on stderr and print
-their help on stdout with exit code 1; the Python tools (ws_list, ws_find) use optparse.
-Help texts of ws_allocate, ws_release and ws_list are the captured ones byte for byte.
+The C++ tools (ws_allocate, ws_release, ws_restore) say ``Info:``/``Error:`` on stderr and
+print their help on stdout with exit code 1; the Python tools use optparse. The help texts
+of ws_allocate, ws_release and ws_list are the captured ones byte for byte.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from taurus_datamover.emulator.ws.formats import EntryView, RestoreView, ctime
+from taurus_datamover.emulator.ws.formats import EntryView, RestoreView, ctime, messages
 from taurus_datamover.emulator.ws.options import boost_table
 
 NAME = "v1"
 VERSION_TEXT = "workspace version 1.6.0\n"
 
+#: Situation -> (stderr text, exit code); v1 says nothing where v2 has more to say.
 MESSAGES: Mapping[str, tuple[str, int]] = {
-    "illegal_name": ("Error: Illegal workspace name, use characters and numbers, -,. and _ only!", 1),
-    "mail_without_reminder": ("Error: You can't use the mailaddress (-m) without the reminder (-r) option.", 1),
-    "bad_filesystem": ("Error: please specify an existing filesystem with -F!", 1),
-    "duration_too_long": (
-        ("Error: Duration longer than allowed for this workspace\n       setting to allowed maximum of {max}"),
-        0,
-    ),
-    "duration_too_long_ext": (
-        ("Error: Duration longer than allowed for this workspace\n       setting to allowed maximum of {max}"),
-        0,
-    ),
-    "creating": ("Info: creating workspace.", 0),
-    "reusing": ("Info: reusing workspace.", 0),
-    "extending": ("Info: extending workspace.", 0),
-    "remaining": ("remaining extensions  : {extensions}\nremaining time in days: {days}", 0),
-    "extend_missing": ("Error: workspace does not exist, can not be extended!", 255),
-    "no_more_extensions": ("Error: no more extensions.", 255),
-    "not_extendable": ("Error: workspaces can not be extended in this filesystem.", 255),
-    "not_allocatable": ("Error: this workspace can not be used for allocation.", 255),
-    "mkdir_failed": ("Error: could not create workspace directory!", 255),
-    "release_missing": ("Error: workspace does not exist!", 255),
-    "delete_data_start": ("Info: deleting files in workspace as --delete-data was given", 0),
-    "restore_bad_owner": ("Error: only root can do this 1{user}{first}", 0),
-    "restore_missing": ("Error: workspace does not exist.", 0),
-    "restore_target_missing": ("Error: target workspace does not exist!", 1),
-    "restore_not_restorable": ("Error: it is not possible to restore workspaces in this filesystem.", 1),
-    "restore_move_failed": ("Error: moving data failed, database entry kept!", 0),
-    "restore_ok": ("Info: restore successful, database entry removed.", 0),
-    "find_bad_fs": ("Error: no such filesystem.", 255),
-    "find_missing": ("Error: no such workspace", 255),
-    "find_no_name": ("Usage: ws_find [options] [workspacename]", 255),
-    "list_bad_fs": ("Error: no such filesystem.", 255),
-    "register_bad_fs": ("Error: no such filesystem.", 255),
-    "register_no_dir": ("Usage: ws_register [options] directory", 255),
-    "ical_no_mail": ("Error: You can't use the ws_send_ical without a mailadress (-m).", 1),
-    "ical_bad_mail": ("Error: Invalid email address, abort", 1),
-    "ical_missing": ("Warning: no workspace {name} found, please check the name", 1),
-    "ical_ambiguous": ("Error: multiple workspaces found, use the -F option to specify Filesystem", 0),
-    "ical_sent": ("Info: Success: Calendar invitation sent to {mail}", 0),
-    # what v2 says and v1 does not
+    **messages(r"""
+illegal_name               1 Error: Illegal workspace name, use characters and numbers, -,. and _ only!
+mail_without_reminder      1 Error: You can't use the mailaddress (-m) without the reminder (-r) option.
+bad_filesystem             1 Error: please specify an existing filesystem with -F!
+duration_too_long          0 Error: Duration longer than allowed for this workspace\n       setting to allowed maximum of {max}
+duration_too_long_ext      0 Error: Duration longer than allowed for this workspace\n       setting to allowed maximum of {max}
+creating                   0 Info: creating workspace.
+reusing                    0 Info: reusing workspace.
+extending                  0 Info: extending workspace.
+remaining                  0 remaining extensions  : {extensions}\nremaining time in days: {days}
+extend_missing           255 Error: workspace does not exist, can not be extended!
+no_more_extensions       255 Error: no more extensions.
+not_extendable           255 Error: workspaces can not be extended in this filesystem.
+not_allocatable          255 Error: this workspace can not be used for allocation.
+mkdir_failed             255 Error: could not create workspace directory!
+release_missing          255 Error: workspace does not exist!
+delete_data_start          0 Info: deleting files in workspace as --delete-data was given
+restore_bad_owner          0 Error: only root can do this 1{user}{first}
+restore_missing            0 Error: workspace does not exist.
+restore_target_missing     1 Error: target workspace does not exist!
+restore_not_restorable     1 Error: it is not possible to restore workspaces in this filesystem.
+restore_move_failed        0 Error: moving data failed, database entry kept!
+restore_ok                 0 Info: restore successful, database entry removed.
+find_bad_fs              255 Error: no such filesystem.
+find_missing             255 Error: no such workspace
+find_no_name             255 Usage: ws_find [options] [workspacename]
+list_bad_fs              255 Error: no such filesystem.
+register_bad_fs          255 Error: no such filesystem.
+register_no_dir          255 Usage: ws_register [options] directory
+ical_no_mail               1 Error: You can't use the ws_send_ical without a mailadress (-m).
+ical_bad_mail              1 Error: Invalid email address, abort
+ical_missing               1 Warning: no workspace {name} found, please check the name
+ical_ambiguous             0 Error: multiple workspaces found, use the -F option to specify Filesystem
+ical_sent                  0 Info: Success: Calendar invitation sent to {mail}
+"""),
     **dict.fromkeys(
         (
             "ambiguous changed_mail changed_reminder changed_comment reminder_after_expiry reminder_local_user "
@@ -179,15 +175,8 @@ HELP: Mapping[str, tuple[str, bool, int]] = {
     "ws_send_ical": (_ICAL_HELP, False, 0),
 }
 
-VERSION: Mapping[str, tuple[str, int]] = {
-    "ws_allocate": (VERSION_TEXT, 1),
-    "ws_release": (VERSION_TEXT, 1),
-    "ws_restore": (VERSION_TEXT, 1),
-    "ws_list": (VERSION_TEXT, 0),
-    "ws_find": (VERSION_TEXT, 0),
-    "ws_register": (VERSION_TEXT, 0),
-    "ws_send_ical": (VERSION_TEXT, 0),
-}
+#: ``--version`` exits as the help does (the C++ tools 1, the Python ones 0).
+VERSION: Mapping[str, tuple[str, int]] = {tool: (VERSION_TEXT, code) for tool, (_, _, code) in HELP.items()}
 
 #: v1 answers a missing required argument with the help (see ``Site.usage``).
 USAGE: Mapping[str, tuple[str, int]] = {}

@@ -1,113 +1,76 @@
-"""Texts of hpc-workspace v2 (holgerBerger/hpc-workspace-v2), per the reference notes.
+"""Texts of hpc-workspace v2 (holgerBerger/hpc-workspace-v2).
 
-All diagnostics are spdlog lines ``info: ...``/``warning: ...``/``error: ...`` on stderr
-(no colour: the emulator never colours). Help goes to stderr with exit code 0. The help
-texts of ws_allocate, ws_find, ws_list, ws_release and ws_restore, the usage of a bare
-``ws_allocate`` and the ``--version`` banner are the real 2.0.0 outputs byte for byte
-(``fixtures/hpc-workspace-v2-real``); those of ws_register and ws_send_ical follow the
-same boost layout but were not captured.
+Diagnostics are spdlog lines (``info:``/``warning:``/``error:``, never coloured) on
+stderr; help goes to stderr with exit code 0. The help texts of ws_allocate, ws_find,
+ws_list, ws_release and ws_restore, the usage of a bare ``ws_allocate`` and the
+``--version`` banner are the real 2.0.0 outputs (``fixtures/hpc-workspace-v2-real``); those
+of ws_register and ws_send_ical follow the same boost layout but were not captured.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from taurus_datamover.emulator.ws.formats import EntryView, RestoreView, cdiv, cmod, ctime
+from taurus_datamover.emulator.ws.formats import EntryView, RestoreView, cdiv, cmod, ctime, messages
 from taurus_datamover.emulator.ws.options import boost_table
 
 NAME = "v2"
 VERSION_NUMBER = "2.0.0"
 
-MESSAGES: Mapping[str, tuple[str, int]] = {
-    "illegal_name": ("error: Illegal workspace name, use ASCII characters and numbers, '-','.' and '_' only!", 1),
-    "mail_without_reminder": (
-        "error: You can't use the mailaddress (-m) without the reminder (-r) or extensions (-x) option.",
-        1,
-    ),
-    "bad_filesystem": ("error: You are not allowed to use the specified filesystem!", 254),
-    "duration_too_long": (
-        ("error: Duration longer than allowed for this workspace\nerror:   setting to allowed maximum of {max}"),
-        0,
-    ),
-    "duration_too_long_ext": (
-        ("error: Duration longer than allowed for this workspace.\nerror: setting to allowed maximum of {max}"),
-        0,
-    ),
-    "creating": ("info: creating workspace.", 0),
-    "ignoring_username": ("info: Ignoring username option.", 0),
-    "duration_from_userconfig": ("info: reading duration from userconfig", 0),
-    "duration_zero": ("info: setting duration to 0", 0),
-    "reused_mail": ("info: reused mail address {mail}", 0),
-    "reusing": ("info: reusing workspace", 0),
-    "extending": ("info: extending workspace", 0),
-    "remaining": ("remaining extensions  : {extensions}\nremaining time in days: {days}", 0),
-    "extend_missing": ("error: workspace does not exist, can not be extended!", 255),
-    "no_more_extensions": ("error: no more extensions!", 254),
-    "not_extendable": ("error: workspace can not be extended in this filesystem.", 255),
-    "not_allocatable": ("error: this workspace can not be used for allocation.", 254),
-    "mkdir_failed": ("error: could not create workspace directory <{path}>!", 255),
-    "ambiguous": (
-        "error: aborting, there is {count} workspaces with that name, please use -F to specify filesystem",
-        255,
-    ),
-    "changed_mail": ("info: changed mail address to {mail}", 0),
-    "changed_reminder": ("info: changed reminder setting.", 0),
-    "changed_comment": ("info: changed comment.", 0),
-    "reminder_after_expiry": ("warning: reminder is only sent after workspace expiry!", 0),
-    "reminder_local_user": (
-        (
-            "info: could not read email from users config ~/.ws_user.conf.\n"
-            "info: reminder email will be sent to local user account"
-        ),
-        0,
-    ),
-    "release_missing": ("error: Non-existent workspace given.", 255),
-    "released": ("info: workspace {name} released.", 0),
-    "release_recoverable": ("info: workspace is still recoverable as --delete-data was not given.", 0),
-    "delete_data_start": (
-        (
-            "info: deleting workspace as --delete-data was given\n"
-            "info: you have 5 seconds to interrupt with CTRL-C to prevent deletion"
-        ),
-        0,
-    ),
-    "delete_data_done": (
-        (
-            "info: workspace {name} and data deleted, can not be restored.\n"
-            "info: workspace is not recoverable as --delete-data was given."
-        ),
-        0,
-    ),
-    # ws_restore: "return" in the real code means exit code 0, "exit(1)" means 1
-    "restore_bad_owner": ("error: only root can do this, or invalid workspace name!", 0),
-    "restore_not_root": ("error: only root can do that. 2", 255),
-    "restore_bad_fs": ("error: invalid filesystem given.", 0),
-    "restore_missing": ("error: workspace to restore does not exist!", 1),
-    "restore_not_unique": ("error: id {name} is not unique, please give filesystem with -F!", 1),
-    "restore_target_missing": ("error: target does not exist!", 0),
-    "restore_not_restorable": ("error: it is not possible to restore workspaces in this filesystem.", 0),
-    "restore_move_failed": ("error: moving data failed, database entry kept! -1", 0),
-    "restore_delete_start": (
-        (
-            "info: deleting files as --delete-data was given\n"
-            "info: you have 5 seconds to interrupt with CTRL-C to prevent deletion"
-        ),
-        0,
-    ),
-    "restore_delete_done": ("info: delete successful, database entry removed.", 0),
-    "restore_ok": ("info: restore successful, database entry removed.", 0),
-    "find_bad_fs": ("error: invalid filesystem given.", 253),
-    "find_missing": ("error: workspace not found!", 255),
-    "find_no_name": ("error: no workspace name given!", 252),
-    "list_bad_fs": ("error: invalid filesystem given.", 0),
-    "register_bad_fs": ("error: invalid filesystem given.", 253),
-    "register_no_dir": ("", 0),
-    "ical_no_mail": ("error: You can't use the ws_send_ical without a mailadress (-m).", 1),
-    "ical_bad_mail": ("error: Invalid email address, abort", 1),
-    "ical_missing": ("warning: no workspace {name} found, please check the name", 1),
-    "ical_ambiguous": ("error: multiple workspaces found, use the -F option to specify Filesystem", 0),
-    "ical_sent": ("info: Success: Calendar invitation sent to {mail}", 0),
-}
+#: Situation -> (stderr text, exit code). ws_restore: "return" in the real code is exit 0.
+MESSAGES: Mapping[str, tuple[str, int]] = messages(r"""
+illegal_name               1 error: Illegal workspace name, use ASCII characters and numbers, '-','.' and '_' only!
+mail_without_reminder      1 error: You can't use the mailaddress (-m) without the reminder (-r) or extensions (-x) option.
+bad_filesystem           254 error: You are not allowed to use the specified filesystem!
+duration_too_long          0 error: Duration longer than allowed for this workspace\nerror:   setting to allowed maximum of {max}
+duration_too_long_ext      0 error: Duration longer than allowed for this workspace.\nerror: setting to allowed maximum of {max}
+creating                   0 info: creating workspace.
+ignoring_username          0 info: Ignoring username option.
+duration_from_userconfig   0 info: reading duration from userconfig
+duration_zero              0 info: setting duration to 0
+reused_mail                0 info: reused mail address {mail}
+reusing                    0 info: reusing workspace
+extending                  0 info: extending workspace
+remaining                  0 remaining extensions  : {extensions}\nremaining time in days: {days}
+extend_missing           255 error: workspace does not exist, can not be extended!
+no_more_extensions       254 error: no more extensions!
+not_extendable           255 error: workspace can not be extended in this filesystem.
+not_allocatable          254 error: this workspace can not be used for allocation.
+mkdir_failed             255 error: could not create workspace directory <{path}>!
+ambiguous                255 error: aborting, there is {count} workspaces with that name, please use -F to specify filesystem
+changed_mail               0 info: changed mail address to {mail}
+changed_reminder           0 info: changed reminder setting.
+changed_comment            0 info: changed comment.
+reminder_after_expiry      0 warning: reminder is only sent after workspace expiry!
+reminder_local_user        0 info: could not read email from users config ~/.ws_user.conf.\ninfo: reminder email will be sent to local user account
+release_missing          255 error: Non-existent workspace given.
+released                   0 info: workspace {name} released.
+release_recoverable        0 info: workspace is still recoverable as --delete-data was not given.
+delete_data_start          0 info: deleting workspace as --delete-data was given\ninfo: you have 5 seconds to interrupt with CTRL-C to prevent deletion
+delete_data_done           0 info: workspace {name} and data deleted, can not be restored.\ninfo: workspace is not recoverable as --delete-data was given.
+restore_bad_owner          0 error: only root can do this, or invalid workspace name!
+restore_not_root         255 error: only root can do that. 2
+restore_bad_fs             0 error: invalid filesystem given.
+restore_missing            1 error: workspace to restore does not exist!
+restore_not_unique         1 error: id {name} is not unique, please give filesystem with -F!
+restore_target_missing     0 error: target does not exist!
+restore_not_restorable     0 error: it is not possible to restore workspaces in this filesystem.
+restore_move_failed        0 error: moving data failed, database entry kept! -1
+restore_delete_start       0 info: deleting files as --delete-data was given\ninfo: you have 5 seconds to interrupt with CTRL-C to prevent deletion
+restore_delete_done        0 info: delete successful, database entry removed.
+restore_ok                 0 info: restore successful, database entry removed.
+find_bad_fs              253 error: invalid filesystem given.
+find_missing             255 error: workspace not found!
+find_no_name             252 error: no workspace name given!
+list_bad_fs                0 error: invalid filesystem given.
+register_bad_fs          253 error: invalid filesystem given.
+ical_no_mail               1 error: You can't use the ws_send_ical without a mailadress (-m).
+ical_bad_mail              1 error: Invalid email address, abort
+ical_missing               1 warning: no workspace {name} found, please check the name
+ical_ambiguous             0 error: multiple workspaces found, use the -F option to specify Filesystem
+ical_sent                  0 info: Success: Calendar invitation sent to {mail}
+register_no_dir 0
+""")
 
 
 def _help(usage: str, rows: list[tuple[str, str]]) -> str:

@@ -1,18 +1,11 @@
 """v2 ``ws_restore``'s "are you human" test: a word, its category typed back on stdin.
 
-The real tool prints ``Is 'WORD' an [0] Animal, [1] Fruit or Vegetable or [2] Object or
-[3] Person? <type 0/1/2/3 + enter> :`` on stdout (no newline), reads one line from stdin,
-whatever stdin is (a terminal, a pipe, a file), and passes when its first character is
-the category's digit. It picks the category among the first three only.
-
-The emulator does the same, with two additions for unattended use:
-
-* ``TAURUS_EMULATOR_RUH_WORD`` names the word to ask (one of the table below), so a
-  replay can feed the right answer; otherwise the word is random.
-* When stdin is ``/dev/null`` (a character device that is not a terminal) or cannot be
-  read at all (a test runner's placeholder), the test passes -- the real tool would fail
-  and exit 0 without a word, which would make every library call that cannot answer a
-  silent no-op. This is a deliberate difference.
+The real tool asks ``Is 'WORD' an [0] Animal, ...? <type 0/1/2/3 + enter> :`` on stdout,
+reads one line from any stdin and passes when its first character is the category's digit
+(it picks among the first three). Two additions for unattended use:
+``TAURUS_EMULATOR_RUH_WORD`` names the word to ask (so a replay can answer), and a stdin
+that is ``/dev/null`` or unreadable passes -- the real tool would exit 0 without a word,
+making every library call that cannot answer a silent no-op (a deliberate difference).
 """
 
 from __future__ import annotations
@@ -27,24 +20,18 @@ __all__ = ["WORD_ENV", "human_test"]
 #: Environment variable naming the word the test asks about.
 WORD_ENV = "TAURUS_EMULATOR_RUH_WORD"
 
-_CATEGORIES: tuple[tuple[str, ...], ...] = (
-    (
-        "Dog", "Cat", "Elephant", "Lion", "Tiger", "Cow", "Horse", "Monkey", "Snake",
-        "Eagle", "Bear", "Wolf", "Fox", "Deer", "Rabbit", "Squirrel", "Pig", "Chicken",
-        "Duck", "Fish", "Shark", "Whale", "Dolphin", "Frog", "Butterfly"
-    ),
-    (
-        "Apple", "Banana", "Orange", "Strawberry", "Blueberry", "Watermelon", "Mango",
-        "Pineapple", "Grapes", "Avocado", "Tomato", "Potato", "Carrot", "Broccoli",
-        "Spinach", "Onion", "Garlic", "Cucumber", "Bell pepper", "Lettuce", "Corn",
-        "Green beans", "Peas", "Asparagus", "Zucchini"
-    ),
-    (
-        "Car", "House", "Tree", "Book", "Computer", "Phone", "Chair", "Table", "Shirt",
-        "Pants", "Shoes", "Hat", "Door", "Window", "Wall", "Floor", "Ceiling", "Lightbulb",
-        "Pen", "Paper", "Clock", "Television", "Radio", "Cloud", "Rock"
+_CATEGORIES: tuple[tuple[str, ...], ...] = tuple(
+    tuple(words.split(", "))
+    for words in (
+        "Dog, Cat, Elephant, Lion, Tiger, Cow, Horse, Monkey, Snake, Eagle, Bear, Wolf, Fox, Deer, Rabbit, "
+        "Squirrel, Pig, Chicken, Duck, Fish, Shark, Whale, Dolphin, Frog, Butterfly",
+        "Apple, Banana, Orange, Strawberry, Blueberry, Watermelon, Mango, Pineapple, Grapes, Avocado, Tomato, "
+        "Potato, Carrot, Broccoli, Spinach, Onion, Garlic, Cucumber, Bell pepper, Lettuce, Corn, Green beans, "
+        "Peas, Asparagus, Zucchini",
+        "Car, House, Tree, Book, Computer, Phone, Chair, Table, Shirt, Pants, Shoes, Hat, Door, Window, Wall, "
+        "Floor, Ceiling, Lightbulb, Pen, Paper, Clock, Television, Radio, Cloud, Rock",
     )
-)  # fmt: skip
+)
 
 
 def _question() -> tuple[str, int]:

@@ -1,10 +1,8 @@
 """Emulated ``ws_list``: the user's workspaces per file system, in v1 or v2 layout.
 
-v1 (``bin/ws_list`` of 1.6.0, optparse) reads each DB file and prints it as it comes
-(directory order) unless ``-N``/``-C``/``-R`` ask for sorting; ``-s`` prints only names and
-ignores sorting; ``-N`` sorts by the DB file path, so file systems appear in the order of
-their database directories. v2 adds ``-L`` (file system details), ``-T`` (table), ``-e``
-(released/expired entries), ``-P`` (permissions) and ``-p PATTERN``.
+v1 (optparse) prints DB files in directory order unless ``-N``/``-C``/``-R`` sort (``-N``
+by DB file path, so file systems come in the order of their database directories); ``-s``
+prints only names and ignores sorting. v2 adds ``-L``, ``-T``, ``-e``, ``-P`` and ``-p``.
 """
 
 from __future__ import annotations
@@ -29,10 +27,9 @@ _V2 = options(
     "verbose/v threads/n="
 )
 # v2 long names -> the v1 letters the listing code below uses
-_V2_FLAGS = {
-    "group": "g", "short": "s", "name": "N", "creation": "C", "remaining": "R",
-    "reverted": "r", "terse": "t", "verbose": "v"
-}  # fmt: skip
+_V2_FLAGS = dict(
+    pair.split("=") for pair in "group=g short=s name=N creation=C remaining=R reverted=r terse=t verbose=v".split()
+)
 
 
 @dataclass
@@ -187,10 +184,9 @@ def ws_list(site: Site, argv: list[str]) -> int:
         flags = {letter for key, letter in _V2_FLAGS.items() if opts.has(key)}
     else:
         flags = {key for key in opts.values if len(key) == 1}
-    fs_opt = opts.get("filesystem")
-    if fs_opt is not None and fs_opt not in site.cfg.filesystems:
-        return site.say("list_bad_fs")
-    filesystems = [fs_opt] if fs_opt is not None else site.filesystems
+    filesystems = site.chosen_filesystems(opts, "list_bad_fs")
+    if isinstance(filesystems, int):
+        return filesystems
     if site.v2 and (opts.has("listfilesystems") or opts.has("listfilesystemdetails")):
         return _list_filesystems(site, opts.has("listfilesystemdetails"), opts.has("verbose"))
     if "l" in flags:

@@ -10,7 +10,7 @@ This module does the tokenising for both; the tools decide what an error prints.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 __all__ = ["Opt", "OptionError", "Parsed", "boost_table", "options", "parse"]
@@ -18,11 +18,8 @@ __all__ = ["Opt", "OptionError", "Parsed", "boost_table", "options", "parse"]
 
 @dataclass(frozen=True)
 class Opt:
-    """One option: its key (the long name), short letter, and whether it takes a value.
-
-    ``implicit`` (boost ``implicit_value``) makes the value optional: it is then only
-    taken when attached (``-gGROUP``, ``--groupreadable=GROUP``).
-    """
+    """One option: its key (the long name), short letter, and whether it takes a value;
+    ``implicit`` (boost ``implicit_value``): a value taken only when attached (``-gGROUP``)."""
 
     long: str
     short: str | None = None
@@ -80,65 +77,48 @@ def _long(opts: Sequence[Opt], word: str) -> Opt:
 def parse(
     argv: Sequence[str], opts: Sequence[Opt], positional: Sequence[str] = (), *, allow_repeat: bool = False
 ) -> Parsed:
-    """Parse *argv*; positionals fill the options named in *positional*, in order.
-
-    Positionals beyond *positional* stay in ``Parsed.positionals``; a positional whose
-    option was already given as an option is an error (boost: "more than once").
-    """
+    """Parse *argv*; positionals fill the options named in *positional*, in order (one given
+    as an option too is an error, boost's "more than once"), the rest stay ``positionals``."""
     parsed = Parsed()
     by_short = {o.short: o for o in opts if o.short}
     rest: list[str] = []
-    args = list(argv)
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        i += 1
+    args = iter(argv)
+    for arg in args:
         if arg == "--":
-            rest.extend(args[i:])
-            break
-        if arg.startswith("--"):
+            rest.extend(args)
+        elif arg.startswith("--"):
             word, eq, attached = arg[2:].partition("=")
             opt = _long(opts, word)
             if eq and not (opt.takes_value or opt.implicit is not None):
                 raise OptionError(f"option '--{opt.long}' does not take any arguments")
-            if opt.takes_value and not eq:
-                if i >= len(args):
-                    raise OptionError(f"the required argument for option '--{opt.long}' is missing")
-                attached = args[i]
-                i += 1
-            elif opt.implicit is not None and not eq:
-                attached = opt.implicit
-            _store(parsed, opt, attached, allow_repeat)
-            continue
-        if arg.startswith("-") and len(arg) > 1:
-            pos = 1
-            while pos < len(arg):
-                letter = arg[pos]
-                pos += 1
+            _store(parsed, opt, attached if eq else _value(opt, args), allow_repeat)
+        elif arg.startswith("-") and len(arg) > 1:
+            for pos, letter in enumerate(arg[1:], 2):
                 found = by_short.get(letter)
                 if found is None:
                     raise OptionError(f"unrecognised option '-{letter}'")
                 if found.takes_value or found.implicit is not None:
-                    value = arg[pos:]
-                    if not value and found.takes_value:
-                        if i >= len(args):
-                            raise OptionError(f"the required argument for option '--{found.long}' is missing")
-                        value = args[i]
-                        i += 1
-                    elif not value:
-                        value = found.implicit or ""
-                    _store(parsed, found, value, allow_repeat)
+                    _store(parsed, found, arg[pos:] or _value(found, args), allow_repeat)
                     break
                 _store(parsed, found, "", allow_repeat)
-            continue
-        rest.append(arg)
-    for key, value in zip(positional, list(rest)):
+        else:
+            rest.append(arg)
+    for key in positional[: len(rest)]:
         if key in parsed.values:
             raise OptionError(f"option '--{key}' cannot be specified more than once")
-        parsed.values[key] = value
-        rest.pop(0)
+        parsed.values[key] = rest.pop(0)
     parsed.positionals = rest
     return parsed
+
+
+def _value(opt: Opt, args: Iterator[str]) -> str:
+    """The value of *opt* given without one attached: the next word, or its implicit value."""
+    if not opt.takes_value:
+        return opt.implicit or ""
+    value = next(args, None)
+    if value is None:
+        raise OptionError(f"the required argument for option '--{opt.long}' is missing")
+    return value
 
 
 def boost_table(rows: Sequence[tuple[str, str]]) -> str:

@@ -1,9 +1,8 @@
-"""Emulated ``ws_register DIR``: keep ``DIR/<fs>/<user>-<name>`` symlinks to the workspaces.
+"""Emulated ``ws_register DIR``: keep ``DIR/<fs>/<user>-<name>`` links to the user's workspaces.
 
-Creates ``DIR`` and one sub-directory per file system, links every active workspace of the
-user, and removes links to workspaces that are gone. v1 says ``keeping link  PATH`` /
-``removing link  PATH`` (two spaces, Python ``print`` with a padded word) and creates
-silently; v2 says ``creating link``/``keeping link``/``removing link`` with one space.
+Links every active workspace and removes links to gone ones. v1 says ``keeping link  PATH``
+and ``removing link  PATH`` (Python ``print`` of a padded word) and creates silently; v2
+also says ``creating link``, with one space.
 """
 
 from __future__ import annotations
@@ -60,12 +59,12 @@ def ws_register(site: Site, argv: list[str]) -> int:
         if site.v2:
             return site.help("ws_register")
         return site.say("register_no_dir")
-    fs_opt = opts.get("filesystem")
-    if fs_opt is not None and fs_opt not in site.cfg.filesystems:
-        return site.say("register_bad_fs")
+    filesystems = site.chosen_filesystems(opts, "register_bad_fs")
+    if isinstance(filesystems, int):
+        return filesystems
     try:
         Path(directory).mkdir(parents=True, exist_ok=True)
-        for fs in [fs_opt] if fs_opt is not None else site.filesystems:
+        for fs in filesystems:
             _register_fs(site, directory.rstrip("/") or "/", fs)
     except OSError as exc:
         print(f"{'error' if site.v2 else 'Error'}: {exc}", file=sys.stderr)

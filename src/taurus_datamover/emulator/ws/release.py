@@ -1,11 +1,9 @@
 """Emulated ``ws_release``: move a workspace to the file system's deleted area.
 
-The DB entry goes to ``<database>/<deleted>/<user>-<name>-<unixtime>`` (with ``released``
-set), the directory to ``<space>/<deleted>/<user>-<name>-<unixtime>``; ``ws_restore`` can
-bring it back. If that id is taken (two releases of one name in the same second, common
-with a frozen clock) the timestamp is bumped until free, where the real tool would sleep.
-``--delete-data`` deletes the data at once (no 5 s grace period) and drops the DB entry,
-so nothing is left to restore. v1 prints nothing on success; v2 prints two ``info:`` lines.
+DB entry and directory become ``<user>-<name>-<unixtime>`` in the deleted areas, for
+``ws_restore``; a taken id (two releases in one second, common with a frozen clock) bumps
+the stamp where the real tool would sleep. ``--delete-data`` deletes the data at once (no
+5 s grace) and the entry. v1 prints nothing on success, v2 two ``info:`` lines.
 """
 
 from __future__ import annotations
@@ -23,10 +21,8 @@ _V2_EXTRA = options("username/u= config=")
 
 
 def release_workspace(site: Site, fs: str, name: str) -> tuple[str, Path]:
-    """Release *name* on *fs*: return the deleted id and where its data now lies.
-
-    The caller holds the database lock and has checked the entry exists.
-    """
+    """Release *name* on *fs* (the caller holds the lock, the entry exists): the deleted id
+    and where its data now lies."""
     db = site.db(fs)
     ws_id = site.ws_id(name)
     entry = db.read(ws_id)
@@ -51,19 +47,12 @@ def ws_release(site: Site, argv: list[str]) -> int:
         return opts
     name = opts.get("name")
     if name is None or opts.positionals:
-        return site.help("ws_release") or 1
+        return site.usage("ws_release")
     if NAME_RE.fullmatch(name) is None:
         return site.say("illegal_name")
-    fs = opts.get("filesystem")
-    if fs is not None and fs not in site.cfg.filesystems:
-        return site.say("bad_filesystem")
-    if fs is None:
-        fs = site.cfg.default_filesystem
-        if site.v2:
-            found = site.filesystems_with(site.ws_id(name))
-            if len(found) > 1:
-                return site.say("ambiguous", count=len(found))
-            fs = found[0] if found else fs
+    fs = site.filesystem_for(opts, name, search=True)
+    if isinstance(fs, int):
+        return fs
     db = site.db(fs)
     with db.locked():
         if not db.exists(site.ws_id(name)):

@@ -1,31 +1,103 @@
 """Emulated ``ws_restore``: list released workspaces, or move one into another workspace.
 
-``ws_restore -l`` lists ``<user>-*`` ids of every file system's deleted area (v1: a ``fs:``
-header for each file system, even empty ones). ``ws_restore [-F fs] ID TARGET`` moves the
-released data into ``<target workspace>/<ID>`` and removes the DB entry. The real v1 tool
-first asks a "are you human" question; the emulated v1 asks only when stdin is a terminal
-(type back the shown word), so scripts and tests run unattended. v2 is
-:mod:`.restore_v2` (its human test: :mod:`.human`).
+``-l`` lists the ``<user>-*`` ids of every file system's deleted area (v1: a ``fs:`` header
+for each, even empty ones; v2: ``-l [PATTERN]``, admins of every user or of ``-u USER``).
+``[-F fs] ID TARGET`` moves the released data into ``<target workspace>/<ID>`` and drops
+the DB entry; v2's ``--delete-data ID`` deletes it instead (without the 5 second pause).
+The "are you human" question comes first: v1 asks only when stdin is a terminal (type back
+the word), v2 always (:mod:`.human`) and before it looks the id up. v2 keeps the real
+2.0.0 order of checks, texts and exit codes: many refusals exit 0 (the real code returns
+from its restore function), a missing or ambiguous id exits 1.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import random
+import re
+import shutil
 import sys
 from pathlib import Path
 
+from taurus_datamover.emulator.ws import formats_v1, formats_v2
 from taurus_datamover.emulator.ws.context import NAME_RE, Site
+from taurus_datamover.emulator.ws.db import Database, DbError
+from taurus_datamover.emulator.ws.formats import RestoreView
+from taurus_datamover.emulator.ws.human import human_test
 from taurus_datamover.emulator.ws.options import Parsed, options
-from taurus_datamover.emulator.ws.restore_v2 import list_released, move_back, restore_v2
 
 __all__ = ["ws_restore"]
 
 _OPTS = options("help/h version/V list/l brief/b name/n= target/t= filesystem/F= username/u=")
 _V2_EXTRA = options("config= delete-data")
+_START = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]?")
+_BAD = re.compile(r"[^A-Za-z0-9._-]")
 
 
-def _human() -> bool:
-    """The real tool's check, only when a person can answer (stdin is a terminal)."""
+def list_released(site: Site, filesystems: list[str], owner: str, pattern: str, brief: bool) -> int:
+    """``ws_restore -l``: the released ids of *owner* (a glob) whose name matches *pattern*."""
+    groups: list[tuple[str, list[RestoreView]]] = []
+    for fs in filesystems:
+        keeptime = site.cfg.filesystems[fs].keeptime
+        ids = sorted(
+            i for i in site.db(fs).deleted_ids(f"{owner}-*") if fnmatch.fnmatchcase(i.partition("-")[2], pattern)
+        )
+        groups.append((fs, [RestoreView(i, fs, keeptime, site.now) for i in ids]))
+    site.out(site.fmt.restore_listing(groups, brief))
+    return 0
+
+
+def _move_back(site: Site, db: Database, source: Path, destination: Path) -> int:
+    """Move released data *source* to *destination* (never over an existing one) and drop
+    its DB entry; the exit code of the tool's last words."""
+    try:
+        if destination.exists():
+            raise OSError(f"{destination} exists")
+        source.rename(destination)
+    except OSError:
+        return site.say("restore_move_failed")
+    db.remove_deleted(source.name)
+    return site.say("restore_ok")
+
+
+def ws_restore(site: Site, argv: list[str]) -> int:
+    """Run ``ws_restore ARGV``; return the exit code."""
+    opts = site.start("ws_restore", argv, _OPTS + _V2_EXTRA if site.v2 else _OPTS, ("name", "target"))
+    if isinstance(opts, int):
+        return opts
+    if site.v2:
+        return _restore_v2(site, opts)
+    if opts.has("list"):  # v1 lists every file system (``-F`` and a pattern are ignored)
+        return list_released(site, site.filesystems, site.user, "*", opts.has("brief"))
+    name, target = opts.get("name"), opts.get("target")
+    if name is None or target is None:  # v1 says so on stdout, followed by the usage
+        line = "Error: neither workspace nor -l specified." if name is None else "Error: no target given."
+        site.out(f"{line}\n{formats_v1.RESTORE_USAGE}\n{formats_v1.RESTORE_TABLE}\n")
+        return 1
+    if NAME_RE.fullmatch(name) is None or NAME_RE.fullmatch(target) is None:
+        return site.say("illegal_name")
+    if not name.startswith(site.user + "-"):
+        return site.say("restore_bad_owner", user=site.user, first=name.split("-")[0])
+    fs = site.filesystem_for(opts, name, search=False)
+    if isinstance(fs, int):
+        return fs
+    db = site.db(fs)
+    with db.locked():
+        if not site.cfg.filesystems[fs].restorable:
+            return site.say("restore_not_restorable")
+        target_id = site.ws_id(target)
+        if not db.exists(target_id):
+            return site.say("restore_target_missing")
+        if not db.deleted_file(name).is_file():
+            return site.say("restore_missing")
+        if not _human_v1():
+            return 0
+        source = Path(db.read_deleted(name).workspace).parent / site.cfg.filesystems[fs].deleted / name
+        return _move_back(site, db, source, Path(db.read(target_id).workspace) / name)
+
+
+def _human_v1() -> bool:
+    """The real v1 check, only when a person can answer (stdin is a terminal)."""
     if not sys.stdin.isatty():
         return True
     word = "".join(random.choice("bdfgklmnprstvz") + random.choice("aeiou") for _ in range(5))
@@ -37,58 +109,75 @@ def _human() -> bool:
     return True
 
 
-def _usage_error(site: Site, line: str) -> int:
-    """v1 reports a missing target / name on stdout, followed by the usage."""
-    from taurus_datamover.emulator.ws import formats_v1
-
-    site.out(f"{line}\n{formats_v1.RESTORE_USAGE}\n{formats_v1.RESTORE_TABLE}\n")
+def _refuse_v2(words: str, *, table_to_stdout: bool = False) -> int:
+    """v2's usage error: the words and the usage line on stderr, then the option table."""
+    usage, _, rest = formats_v2.HELP["ws_restore"][0].partition("\n")
+    table = rest.rsplit("attention:", 1)[0].strip("\n")
+    print(f"error: {words}\n{usage}", file=sys.stderr)
+    (sys.stdout if table_to_stdout else sys.stderr).write(f"\n{table}\n\n")
     return 1
 
 
-def _source_fs(site: Site, opts: Parsed) -> str | int:
-    fs = opts.get("filesystem")
-    if fs is not None and fs not in site.cfg.filesystems:
-        return site.say("bad_filesystem")
-    return site.cfg.default_filesystem if fs is None else fs
-
-
-def _restore(site: Site, fs: str, name: str, target: str) -> int:
-    if not site.cfg.filesystems[fs].restorable:
-        return site.say("restore_not_restorable")
-    db = site.db(fs)
-    target_id = site.ws_id(target)
-    if not db.exists(target_id):
-        return site.say("restore_target_missing")
-    if not db.deleted_file(name).is_file():
-        return site.say("restore_missing")
-    if not _human():
-        return 0
-    source = Path(db.read_deleted(name).workspace).parent / site.cfg.filesystems[fs].deleted / name
-    return move_back(site, db, source, Path(db.read(target_id).workspace) / name)
-
-
-def ws_restore(site: Site, argv: list[str]) -> int:
-    """Run ``ws_restore ARGV``; return the exit code."""
-    opts = site.start("ws_restore", argv, _OPTS + _V2_EXTRA if site.v2 else _OPTS, ("name", "target"))
-    if isinstance(opts, int):
-        return opts
-    if site.v2:
-        return restore_v2(site, opts)
-    if opts.has("list"):  # v1 lists every file system (``-F`` and a pattern are ignored)
-        return list_released(site, site.filesystems, site.user, "*", opts.has("brief"))
+def _restore_v2(site: Site, opts: Parsed) -> int:
+    """v2 ``ws_restore`` with the parsed *opts*, in the real tool's order of checks."""
     name, target = opts.get("name"), opts.get("target")
-    if name is None:
-        return _usage_error(site, "Error: neither workspace nor -l specified.")
-    if target is None:
-        return _usage_error(site, "Error: no target given.")
-    if NAME_RE.fullmatch(name) is None or NAME_RE.fullmatch(target) is None:
-        print("Error: Illegal workspace name, use characters and numbers, -,. and _ only!", file=sys.stderr)
-        return 1
-    if not name.startswith(site.user + "-"):
-        return site.say("restore_bad_owner", user=site.user, first=name.split("-")[0])
-    fs = _source_fs(site, opts)
-    if isinstance(fs, int):
-        return fs
-    db = site.db(fs)
+    listing = opts.has("list")
+    if name is None and not listing:
+        return _refuse_v2("neither workspace nor -l specified.")
+    if name is not None and not listing:
+        if target is None and not opts.has("delete-data"):
+            return _refuse_v2("no target given.", table_to_stdout=True)
+        if _START.fullmatch(name[:2]) is None or _BAD.search(name):
+            print("error: Illegal workspace name, use characters and numbers, -,. and _ only!", file=sys.stderr)
+            return 1
+    user_opt = opts.get("username") or ""
+    if listing:  # an unknown -F: its error, then the (empty) listing
+        owner = (user_opt or "*") if site.is_admin else site.user
+        filesystems = site.chosen_filesystems(opts, "restore_bad_fs")
+        shown = [] if isinstance(filesystems, int) else filesystems
+        return list_released(site, shown, owner, opts.get("name") or "*", opts.has("brief"))
+    assert name is not None
+    if user_opt and user_opt != site.user and site.user != "root":
+        return site.say("restore_not_root")
+    owner = user_opt or site.user
+    if site.user != "root" and not name.startswith(site.user + "-"):
+        return site.say("restore_bad_owner")
+    if not human_test():
+        return 0
+    filesystems = site.chosen_filesystems(opts, "restore_bad_fs")
+    if isinstance(filesystems, int):
+        return filesystems
+    hits = [fs for fs in filesystems if site.db(fs).deleted_file(name).is_file()]
+    if len(hits) > 1:
+        code = site.say("restore_not_unique", name=name)
+        for fs in hits:
+            print(f"error:  {name} is in {fs}", file=sys.stderr)
+        return code
+    if not hits or not name.startswith(owner + "-"):
+        return site.say("restore_missing")
+    if not site.cfg.filesystems[hits[0]].restorable:
+        return site.say("restore_not_restorable")
+    db = site.db(hits[0])
     with db.locked():
-        return _restore(site, fs, name, target)
+        trash = Path(db.read_deleted(name).workspace).parent / site.cfg.filesystems[hits[0]].deleted
+        if opts.has("delete-data"):
+            site.say("restore_delete_start")
+            shutil.rmtree(trash / name, ignore_errors=True)
+            db.remove_deleted(name)
+            return site.say("restore_delete_done")
+        target_path = _target_path(site, filesystems, f"{owner}-{target}")
+        if target_path is None:
+            return site.say("restore_target_missing")
+        return _move_back(site, db, trash / name, target_path / name)
+
+
+def _target_path(site: Site, filesystems: list[str], ws_id: str) -> Path | None:
+    """The directory of the user's active workspace *ws_id* (first file system that has it)."""
+    for fs in filesystems:
+        db = site.db(fs)
+        if db.exists(ws_id):
+            try:
+                return Path(db.read(ws_id).workspace)
+            except (OSError, DbError):
+                continue
+    return None

@@ -1,8 +1,7 @@
 """Emulated ``ws_send_ical NAME MAIL``: a calendar entry for a workspace's expiry.
 
-Nothing is mailed: the iCalendar text is written to ``<root>/mail/<user>-<name>-<now>.ics``
-(a new file each run) and the success message of the real tool is printed, so tests can
-look at what would have been sent.
+Nothing is mailed: the iCalendar text goes to ``<root>/mail/<user>-<name>-<now>.ics`` and
+the real tool's success message is printed, so tests can read what would have been sent.
 """
 
 from __future__ import annotations
@@ -56,7 +55,7 @@ def ws_send_ical(site: Site, argv: list[str]) -> int:
         return opts
     name, mail = opts.get("name"), opts.get("mail")
     if name is None:
-        return site.help("ws_send_ical") or 1
+        return site.usage("ws_send_ical")
     if mail is None:
         return site.say("ical_no_mail")
     if _MAIL_RE.fullmatch(mail) is None:

@@ -1,13 +1,10 @@
-"""Emulated ``ws_stat`` (new in v2): count files, links, directories and bytes per workspace.
+"""Emulated v2 ``ws_stat [-F fs] [-N|-C|-R] [-r] [PATTERN]``: count what each workspace holds.
 
-``ws_stat [-F fs] [-N|-C|-R] [-r] [PATTERN]`` prints for every matching workspace of the
-user (admins: of every user, or of ``-u USER``) a block with the full DB id
-(``Id: usera-simdata``), the directory (with the real tool's trailing space), and the
-counts of the whole tree below it: regular files, symlinks (not followed), directories,
-bytes (with the real ``1.23 MB`` rendering, powers of 1000) and 512-byte blocks. Like the
-real tool it warns on stderr that it could not switch to the ``en_US.UTF-8`` locale (the
-captures' machine had none; the emulator never formats with thousands separators).
-Exists only in v2; a v1 site says it is not a tool of that version.
+Per matching workspace of the user (admins: of every user, or of ``-u USER``) a block with
+the full DB id, the directory (with the real tool's trailing space) and the counts of the
+tree: regular files, symlinks (not followed), directories, bytes (``1.23 MB``, powers of
+1000) and 512-byte blocks. Like the captured tool it warns that it could not set the
+``en_US.UTF-8`` locale (so no thousands separators).
 """
 
 from __future__ import annotations
@@ -15,7 +12,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from dataclasses import dataclass
+from collections import Counter
 
 from taurus_datamover.emulator.ws.context import Site
 from taurus_datamover.emulator.ws.db import DbError, WsEntry
@@ -31,15 +28,6 @@ _UNITS = ("B", "KB", "MB", "GB", "TB", "PB", "EP", "ZB", "YB", "RB", "QB")
 _LOCALE_WARNING = "warning: Failed to set locale to en_US.UTF-8, falling back to default locale"
 
 
-@dataclass
-class _Counts:
-    files: int = 0
-    softlinks: int = 0
-    directories: int = 0
-    bytes: int = 0
-    blocks: int = 0
-
-
 def pretty_bytes(size: int) -> str:
     """``0 B``, ``1.5 KB``, ``1.23 MB``: three significant digits, powers of 1000."""
     value = float(size)
@@ -50,8 +38,8 @@ def pretty_bytes(size: int) -> str:
     return f"{value:.3g} {_UNITS[index]}"
 
 
-def _count(top: str) -> _Counts:
-    counts = _Counts()
+def _count(top: str) -> Counter[str]:
+    counts: Counter[str] = Counter()
     pending = [top]
     while pending:
         directory = pending.pop()
@@ -66,31 +54,31 @@ def _count(top: str) -> _Counts:
             except OSError:
                 continue
             if stat.S_ISLNK(info.st_mode):
-                counts.softlinks += 1
+                counts["softlinks"] += 1
             elif stat.S_ISDIR(info.st_mode):
-                counts.directories += 1
+                counts["directories"] += 1
                 pending.append(entry.path)
             elif stat.S_ISREG(info.st_mode):
-                counts.files += 1
-                counts.bytes += info.st_size
-                counts.blocks += info.st_blocks
+                counts["files"] += 1
+                counts["bytes"] += info.st_size
+                counts["blocks"] += info.st_blocks
     return counts
 
 
 def _block(ws_id: str, entry: WsEntry) -> str:
     if not os.path.isdir(entry.workspace):
         print(f"error: workspace <{entry.workspace}> does not exist!", file=sys.stderr)
-        counts = _Counts()
+        counts: Counter[str] = Counter()
     else:
         counts = _count(entry.workspace)
     return (
         f"Id: {ws_id}\n"
         f"    workspace directory : {entry.workspace} \n"
-        f"    files               : {counts.files}\n"
-        f"    softlinks           : {counts.softlinks}\n"
-        f"    directories         : {counts.directories}\n"
-        f"    bytes               : {counts.bytes} ({pretty_bytes(counts.bytes)})\n"
-        f"    blocks              : {counts.blocks}\n"
+        f"    files               : {counts['files']}\n"
+        f"    softlinks           : {counts['softlinks']}\n"
+        f"    directories         : {counts['directories']}\n"
+        f"    bytes               : {counts['bytes']} ({pretty_bytes(counts['bytes'])})\n"
+        f"    blocks              : {counts['blocks']}\n"
     )
 
 
@@ -101,12 +89,8 @@ def ws_stat(site: Site, argv: list[str]) -> int:
         return opts
     user_opt = opts.get("username") or ""
     owner = (user_opt or "*") if site.is_admin else site.user
-    filesystems = site.filesystems
-    fs_opt = opts.get("filesystem")
-    if fs_opt is not None:
-        filesystems = [fs_opt] if fs_opt in site.cfg.filesystems else []
-        if not filesystems:
-            print("error: invalid filesystem given.", file=sys.stderr)
+    filesystems = site.chosen_filesystems(opts, "list_bad_fs")  # v2: "invalid filesystem given."
+    filesystems = [] if isinstance(filesystems, int) else filesystems
     pattern = opts.get("pattern") or "*"
     found: list[tuple[str, WsEntry]] = []
     for fs in filesystems:

@@ -1,10 +1,8 @@
 """Emulated v2 ``ws_validate_config [--config FILE]``: print the site's config as v2 reads it.
 
-The real tool reads ``ws.conf`` (or ``--config FILE``) and prints every setting on stdout,
-``info:`` lines on stderr. The emulator prints the site config (``site.json``) in the same
-layout and words; ``--config`` only changes the file name it reports. It checks the
-settings, not the modes and owners of the spaces and databases the real tool also
-inspects (an emulated site belongs to whoever runs it). File systems come in name order.
+The settings of ``site.json`` on stdout in the real tool's layout and words (``--config``
+only changes the name it reports), ``info:`` lines on stderr; the modes and owners of
+spaces and databases are not checked (an emulated site belongs to whoever runs it).
 """
 
 from __future__ import annotations
@@ -20,10 +18,6 @@ __all__ = ["ws_validate_config"]
 _OPTS = options("help/h config=")
 _USAGE = "Usage: ws_validate_config [filename]\n"
 _TABLE = "\nOptions:\n  -h [ --help ]         produce help message\n  --config arg          config file\n\n"
-
-
-def _flag(value: bool) -> str:
-    return "true" if value else "false"
 
 
 def _config_lines(site: Site) -> list[str]:
@@ -68,9 +62,7 @@ def _filesystem_lines(site: Site, fs: str) -> list[str]:
     lines += [
         f"maxduration: {site.cfg.max_duration_of(fs)}",
         f"maxextensions: {site.cfg.max_extensions_of(fs)}",
-        f"allocatable: {_flag(cfg.allocatable)}",
-        f"extendable: {_flag(cfg.extendable)}",
-        f"restorable: {_flag(cfg.restorable)}",
+        *(f"{key}: {str(getattr(cfg, key)).lower()}" for key in ("allocatable", "extendable", "restorable")),
     ]
     return ["    " + line for line in lines]
 
