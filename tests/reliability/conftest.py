@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.support.reliability import SLURM_REASON, assert_no_local_runner, our_slurm_jobs
+from tests.support.reliability import SLURM_REASON, assert_no_local_runner, wait_no_slurm_jobs
 
 from taurus_datamover.emulator.site import EmulatedSite
 
@@ -94,7 +94,9 @@ def slurm_site(tmp_path: Path, work: Path) -> Iterator[EmulatedSite]:
         pytest.skip(SLURM_REASON)
     site = EmulatedSite(tmp_path / "site", slurm=True)
     yield site
-    left = our_slurm_jobs(work)
+    # a job whose srun just returned may still be listed while Slurm completes it (CG):
+    # an orphan is one still listed after a grace period, not one caught mid-completion
+    left, _ = wait_no_slurm_jobs(work, timeout=10.0)
     if left:  # only ours: found by our unique work directory
         subprocess.run(["scancel", *map(str, left)], check=False, timeout=60)
     assert not left, f"orphaned Slurm jobs of this test: {left}"
