@@ -9,9 +9,12 @@ __all__ = [
     "DATAMOVER_PATH_ENV",
     "DATAMOVER_SITE_DIRS",
     "EMULATOR_CLOCK_FILE",
+    "EMULATOR_FAULT_ENV",
+    "EMULATOR_FAULT_FILE",
     "EMULATOR_NOW_ENV",
     "EMULATOR_ROOT_ENV",
     "EMULATOR_USER_ENV",
+    "EMULATOR_VIEW_ENV",
     "FILESYSTEM_NAME_RULE",
     "MANAGE_TOOLS",
     "MAX_WORKSPACE_NAME_LENGTH",
@@ -78,6 +81,12 @@ EMULATOR_USER_ENV = "TAURUS_EMULATOR_USER"
 #: the real time.
 EMULATOR_NOW_ENV = "TAURUS_EMULATOR_NOW"
 EMULATOR_CLOCK_FILE = "clock"
+#: The emulated site's faults: a JSON text in this variable (one process tree, Slurm jobs
+#: included), or this file inside the site root.
+EMULATOR_FAULT_ENV = "TAURUS_EMULATOR_FAULT"
+EMULATOR_FAULT_FILE = "faults.json"
+#: Set inside a ZIH view of the emulated site (its mounts, as JSON).
+EMULATOR_VIEW_ENV = "TAURUS_EMULATOR_VIEW"
 
 #: hpc-workspace's rule for workspace names (both generations), as a regular expression:
 #: an ASCII letter or digit, then letters, digits, ``.``, ``_`` and ``-``.

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from taurus_datamover.emulator import faults, zih_view
-from taurus_datamover.emulator.dt import transfer
+from taurus_datamover.emulator import faults
 from taurus_datamover.emulator.dt.mode import save_slurm_mode
 from taurus_datamover.emulator.site import EmulatedSite
 
@@ -90,8 +89,3 @@ def test_a_fault_still_strikes(through_slurm: EmulatedSite, where: str) -> None:
     found = _call(through_slurm.root, "dtrsync", ["-a", "/grp/x/", "/projects/y/"], env)
     assert found["argv"][0] == "sbatch"
     assert "taurus_datamover.emulator.dt.partial" in found["argv"]  # the job runs the fault runner
-
-
-def test_the_light_checks_name_the_modules_own_places() -> None:
-    expected = (faults.FAULT_ENV, faults.FAULT_FILE, zih_view.VIEW_ENV)
-    assert (transfer._FAULT_ENV, transfer._FAULT_FILE, transfer._VIEW_ENV) == expected

@@ -27,15 +27,16 @@ from pathlib import Path
 from typing import Any
 
 from taurus_datamover.emulator.files import locked, write_atomic
+from taurus_datamover.facts import EMULATOR_FAULT_ENV, EMULATOR_FAULT_FILE
 
 __all__ = [
     "ACTIONS", "FAULT_ENV", "FAULT_FILE", "FAULT_LOG", "FAULT_STATE", "Fault", "FaultSpecError",
     "clear_fault_state", "load_faults", "read_fault_log", "record_fault", "select_fault", "write_faults"
 ]  # fmt: skip
 
-FAULT_ENV = "TAURUS_EMULATOR_FAULT"
-#: Inside the site root: the faults, their call counters, one JSON line per fault that struck.
-FAULT_FILE, FAULT_STATE, FAULT_LOG = "faults.json", "faults.state", "faults.log"
+FAULT_ENV, FAULT_FILE = EMULATOR_FAULT_ENV, EMULATOR_FAULT_FILE
+#: Inside the site root, beside ``FAULT_FILE``: the call counters, one JSON line per fault that struck.
+FAULT_STATE, FAULT_LOG = "faults.state", "faults.log"
 _LOCK = ".faults.lock"
 ACTIONS = frozenset({"fail", "kill", "hang", "enospc"})
 _FILE_TOOLS = frozenset({"dtcp", "dtmv"})

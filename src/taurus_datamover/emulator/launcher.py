@@ -11,10 +11,9 @@ import sys
 from collections.abc import Callable, Sequence
 
 from taurus_datamover.facts import EMULATOR_ROOT_ENV as ROOT_ENV
+from taurus_datamover.facts import EMULATOR_VIEW_ENV as VIEW_ENV
 
 __all__ = ["ROOT_ENV", "main", "run"]
-
-VIEW_ENV = "TAURUS_EMULATOR_VIEW"  # zih_view.VIEW_ENV, set inside a ZIH view
 
 
 def run(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int:

@@ -26,13 +26,15 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
+from taurus_datamover.facts import EMULATOR_VIEW_ENV
+
 __all__ = [
     "VIEW_ENV", "ZihStream", "current_view", "host_path", "slurm_job_argv", "unshare_flags", "view_argv",
     "view_mounts", "view_unavailable", "zih_text"
 ]  # fmt: skip
 
 #: Set inside a view: ``{"root": ..., "mounts": {zih_path: site_dir}, "mode": "root"|"user"}``.
-VIEW_ENV = "TAURUS_EMULATOR_VIEW"
+VIEW_ENV = EMULATOR_VIEW_ENV
 #: The mount point of the view's new ``/`` inside the site root.
 VIEW_ROOT_DIR = ".zih-root"
 

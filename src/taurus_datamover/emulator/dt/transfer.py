@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from taurus_datamover.emulator.dt.bandwidth import with_bandwidth
 from taurus_datamover.emulator.dt.mode import PARTITION, load_slurm_mode
 from taurus_datamover.emulator.dt.options import DtOptions, UsageError, parse_time_limit, split_options
+from taurus_datamover.facts import EMULATOR_FAULT_ENV, EMULATOR_FAULT_FILE, EMULATOR_VIEW_ENV
 from taurus_datamover.facts import TRANSFER_TOOLS as TRANSFER_TOOL_NAMES
 
 __all__ = ["ALWAYS_BLOCKING", "DT_EXEC", "TRANSFER_TOOLS", "exec_tool", "run_transfer", "sbatch_argv", "srun_argv"]
@@ -76,16 +77,12 @@ def sbatch_argv(
     return ["sbatch", *_slurm_options(opts), "-J", name, script, command, *opts.args]
 
 
-#: Where faults come from (``FAULT_ENV`` and ``FAULT_FILE`` of :mod:`taurus_datamover.emulator.faults`,
-#: which is only imported when one of them is there), and the mark of a ZIH view
-#: (``VIEW_ENV`` of :mod:`taurus_datamover.emulator.zih_view`, imported only inside one).
-_FAULT_ENV, _FAULT_FILE, _VIEW_ENV = "TAURUS_EMULATOR_FAULT", "faults.json", "TAURUS_EMULATOR_VIEW"
-
-
 def _with_fault(tool: str, root: str | os.PathLike[str], command: str, opts: DtOptions) -> tuple[str, DtOptions] | int:
     """The command to run for this call: *command* itself, or the fault runner when a fault
     of the site strikes it (an int: the exit code of a broken fault specification)."""
-    if not os.environ.get(_FAULT_ENV, "").strip() and not os.path.exists(os.path.join(root, _FAULT_FILE)):
+    if not os.environ.get(EMULATOR_FAULT_ENV, "").strip() and not os.path.exists(
+        os.path.join(root, EMULATOR_FAULT_FILE)
+    ):
         return command, opts
     from taurus_datamover.emulator.faults import FaultSpecError, select_fault
 
@@ -127,7 +124,7 @@ def run_transfer(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -
         return chosen
     command, opts = chosen
     if load_slurm_mode(root):
-        if os.environ.get(_VIEW_ENV):  # the job runs outside our ZIH view: enter it there
+        if os.environ.get(EMULATOR_VIEW_ENV):  # the job runs outside our ZIH view: enter it there
             from taurus_datamover.emulator.zih_view import slurm_job_argv
 
             in_view = slurm_job_argv(command, opts.args)
