@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
+
 import pytest
 from pydantic import BaseModel, ValidationError
 
@@ -51,6 +54,12 @@ def test_copy_is_validated_unbound_and_the_owner_is_not_compared() -> None:
     assert (copied.name, copied.mode, copied.bound_owner) == ("g", e.mode, None)
     with pytest.raises(ValidationError):
         e.model_copy(update={"links": "many"})
+
+
+def test_pickle_and_copy_keep_the_fields_and_drop_the_owner() -> None:
+    e = _entry(size=5).bind(object())
+    for other in (pickle.loads(pickle.dumps(e)), copy.copy(e)):
+        assert other == e and other.bound_owner is None
 
 
 def test_a_slotted_dataclass_with_the_model_api() -> None:

@@ -39,7 +39,7 @@ from pydantic.fields import FieldInfo
 
 from taurus_datamover.models.base import Bindable, html_table
 
-__all__ = ["EntryType", "FileEntry", "FileOwner", "TimePrecision", "mode_type", "permission_bits"]
+__all__ = ["EntryType", "FileEntry", "FileOwner", "TimePrecision", "permission_bits"]
 
 
 class EntryType(str, Enum):
@@ -99,11 +99,6 @@ _BITS: tuple[dict[str, int], ...] = (
 #: what ``ls -l`` prints as the mode: the type character and nine permission characters
 MODE_PATTERN = r"^[-dlpsbc][-r][-w][-xsS][-r][-w][-xsS][-r][-w][-xtT]$"
 _PERMISSIONS: dict[str, int] = {}  # mode -> bits (a listing has few distinct modes)
-
-
-def mode_type(mode: str) -> EntryType:
-    """The kind of file of a mode string (its first character)."""
-    return _TYPES[mode[0]]
 
 
 def permission_bits(mode: str) -> int:

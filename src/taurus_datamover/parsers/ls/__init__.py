@@ -26,8 +26,8 @@ other), and any of ls's own time styles (the locale's, in any locale; ``long-iso
 One reader: every entry line is matched by one regular expression built from the options
 (``shape``), over the whole text at once (``finditer``); the lines between two matches
 (headers, ``total`` lines, blank separators, the rest of a literal name with newlines) are
-read by the same reader's rules below. The models are built in bulk through pydantic's
-public validation, ``TypeAdapter(list[FileEntry])``.
+read by the same reader's rules below. The models are built through pydantic's public
+validation, ``TypeAdapter(list[FileEntry])``, a chunk of records at a time as they are read.
 
 Literal names with newlines span several lines. The rules, applied in order and never by
 guessing:

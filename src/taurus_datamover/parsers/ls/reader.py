@@ -9,11 +9,13 @@ line goes through :meth:`Reader.entry` (same rules, all the checks).
 What is checked where: the shape's regex checks every column's characters (the mode, ASCII
 digits for numbers, the date's shape); this module checks the date's values (``dates``),
 the alignment and the name field (``fields``); pydantic validates every record's types
-when the models are built (``TypeAdapter(list[FileEntry])``, not ``model_construct``).
+when the models are built, a chunk at a time (``TypeAdapter(list[FileEntry])``), so the
+record dicts die young and the garbage collector has fewer live objects to walk.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from datetime import datetime, tzinfo
 from typing import Any
@@ -24,7 +26,6 @@ from taurus_datamover.errors import ParseError
 from taurus_datamover.models.files import FileEntry
 from taurus_datamover.parsers.ls.blocks import Blocks, OpenEntry
 from taurus_datamover.parsers.ls.dates import DateReader, Resolved
-from taurus_datamover.parsers.ls.modes import display_width
 from taurus_datamover.parsers.ls.names import Quoting
 from taurus_datamover.parsers.ls.options import Layout
 from taurus_datamover.parsers.ls.shape import DATE_START, Shape, shape_for
@@ -47,6 +48,14 @@ def _families(layout: Layout) -> tuple[str, ...]:
     for family in layout.times:
         out.extend(("locale", "locale-day-first") if family == "locale" else (family,))
     return tuple(out)
+
+
+def display_width(text: str) -> int:
+    """Terminal columns of ``text``: ls pads its columns by display width, so lines with
+    non-ASCII ids differ in characters but not in width."""
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text if not unicodedata.combining(ch))
 
 
 class Reader(Blocks):
