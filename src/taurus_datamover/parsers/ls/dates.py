@@ -200,7 +200,9 @@ class DateReader:
         _check(mo, d, h, mi)
         ref = self.now
         last_error: ValueError | None = None
-        for year in (ref.year, ref.year - 1, ref.year + 1):
+        # at most one year puts it in the window: try the likely one first
+        years = (ref.year, ref.year - 1) if (mo, d) <= (ref.month, ref.day) else (ref.year - 1, ref.year)
+        for year in (*years, ref.year + 1):
             try:
                 cand = self._local(year, mo, d, h, mi)
             except ValueError as exc:  # 29 Feb in a common year

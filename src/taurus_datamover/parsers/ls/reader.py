@@ -142,14 +142,15 @@ class Reader(Blocks):
         directory = self.directory
         align = self.align[0] if self.align is not None else None
         pending = self._pending()
-        last: tuple[dict[str, Any], str, str, int | None, int] | None = None  # the last inline entry
+        last: dict[str, Any] | None = None  # the record of the last inline entry, and its line
+        last_start = pos
         start = pos
         try:
             for m in self.shape.regex.finditer(text, pos):
                 start = m.start()
                 if start != pos:
                     if last is not None:
-                        self._keep(last)
+                        self._keep(last, last_start)
                         last = None
                     self.gap(pos, start - 1, at_end=False)
                     directory = self.directory
@@ -181,7 +182,7 @@ class Reader(Blocks):
                         slow = True
                 if slow:
                     if last is not None:
-                        self._keep(last)
+                        self._keep(last, last_start)
                         last = None
                     self.entry(m, start)
                     directory = self.directory
@@ -225,7 +226,7 @@ class Reader(Blocks):
                     "line": m.group(),
                 }
                 append(rec)
-                last = (rec, field, mode, size, start)
+                last, last_start = rec, start
                 if len(records) > CHUNK:
                     self.flush()
         except ValueError as exc:  # int() of more digits than Python reads
@@ -233,7 +234,7 @@ class Reader(Blocks):
                 raise
             raise self.error("a number too long to read", start) from None
         if last is not None:
-            self._keep(last)
+            self._keep(last, last_start)
         return pos
 
     def flush(self, final: bool = False) -> None:
@@ -252,11 +253,12 @@ class Reader(Blocks):
             ) from None
         del records[: len(ready)]
 
-    def _keep(self, last: tuple[dict[str, Any], str, str, int | None, int]) -> None:
-        """Remember the last inline entry (a later line may go on with it)."""
+    def _keep(self, rec: dict[str, Any], start: int) -> None:
+        """Remember the last inline entry (a later line may go on with it; inline, its
+        name is its literal field, or a ``-b`` one that never goes on)."""
         self.state = "entries"
         self.open = None
-        self.quick = last
+        self.quick = (rec, rec["name"], rec["mode"], rec["size"], start)
 
     def _pending(self) -> bool:
         """Whether the last entry is a literal name that the next line may go on with."""
