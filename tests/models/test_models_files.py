@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
+
 import pytest
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from taurus_datamover.models.files import EntryType, FileEntry, TimePrecision
 
@@ -41,3 +44,29 @@ def test_stored_fields_only_are_compared_and_validated() -> None:
         _entry(mode="-rw-r--r-Q")  # not a mode ls prints: the derived values could not be read
     with pytest.raises(ValidationError):
         _entry(marker="*")
+
+
+def test_copy_is_validated_unbound_and_the_owner_is_not_compared() -> None:
+    owner = object()
+    e = _entry().bind(owner)
+    assert e.bound_owner is owner and e == _entry() and hash(e) == hash(_entry())
+    copied = e.model_copy(update={"name": "g"})
+    assert (copied.name, copied.mode, copied.bound_owner) == ("g", e.mode, None)
+    with pytest.raises(ValidationError):
+        e.model_copy(update={"links": "many"})
+
+
+def test_pickle_and_copy_keep_the_fields_and_drop_the_owner() -> None:
+    e = _entry(size=5).bind(object())
+    for other in (pickle.loads(pickle.dumps(e)), copy.copy(e)):
+        assert other == e and other.bound_owner is None
+
+
+def test_a_slotted_dataclass_with_the_model_api() -> None:
+    e = _entry(size=5)
+    assert not isinstance(e, BaseModel) and not hasattr(e, "__dict__")
+    assert list(FileEntry.model_fields)[:3] == ["name", "directory", "mode"]
+    schema = FileEntry.model_json_schema(mode="serialization")
+    assert {"name", "type", "permissions"} <= set(schema["properties"])
+    assert e.model_dump(include={"name", "size"}) == {"name": "f", "size": 5}
+    assert "<th style='text-align:left'>size</th>" in e._repr_html_() and "line" not in e._repr_html_()

@@ -1,4 +1,4 @@
-"""One entry of a directory listing (``ls -l`` / ``dtls -l``), as a frozen model.
+"""One entry of a directory listing (``ls -l`` / ``dtls -l``), as frozen pydantic data.
 
 ``FileEntry`` keeps what ls printed (``mode``, ``size_text``, ``blocks``, the raw ``line``)
 next to the decoded values, so that nothing is invented: a rounded ``-h`` size stays text
@@ -9,28 +9,37 @@ holds (years 1 to 9999; ls prints ``May 25  12110`` or ``-249-10-15`` for such f
 ``Datamover`` is bound to it and offers ``copy_to``, ``move_to``, ``remove`` and (for
 directories) ``list``.
 
-Entries are made in bulk (a listing has tens of thousands), through pydantic's public
-validation (``TypeAdapter(list[FileEntry]).validate_python``), so the model stores only
-what ls printed: what follows from another field is a computed property (``type`` and
-``permissions`` from ``mode``; ``acl`` and ``selinux`` from ``marker``, the character after
-the mode), which keeps each entry small and its validation short. ``model_dump`` still
-shows them (``computed_field``), and keys the model does not store are ignored on input,
-so a dump validates back into the same entry. The owner is a slot (see ``models.base``).
+A listing has hundreds of thousands of entries, so ``FileEntry`` is a slotted, frozen
+*pydantic dataclass*, validated in bulk through ``TypeAdapter(list[FileEntry])``: no
+per-instance ``__dict__`` or fields-set as a ``BaseModel`` has (about 1.2 KB an entry).
+It is not a ``BaseModel`` subclass, but it has the model methods users call
+(``model_validate``, ``model_validate_json``, ``model_dump``, ``model_dump_json``,
+``model_json_schema``, ``model_copy``, ``model_fields``), each through pydantic's public
+``TypeAdapter(FileEntry)``. What follows from another field is a computed property
+(``type`` and ``permissions`` from ``mode``; ``acl`` and ``selinux`` from ``marker``, the
+character after the mode); dumps show them, and keys the model does not store are ignored
+on input, so a dump validates back into the same entry. ``==`` and hash are the
+dataclass's, over the fields; the owner is a slot (see ``models.base``).
 """
 
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import posixpath
+from collections.abc import Mapping
 from datetime import datetime
 from enum import Enum
-from typing import Annotated, Any, Literal, Protocol
+from functools import cache
+from typing import Annotated, Any, ClassVar, Literal, Protocol
 
-from pydantic import ConfigDict, Field, computed_field
+from pydantic import ConfigDict, Field, TypeAdapter, computed_field
+from pydantic.dataclasses import dataclass
+from pydantic.fields import FieldInfo
 
-from taurus_datamover.models.base import FrozenModel
+from taurus_datamover.models.base import Bindable, html_table
 
-__all__ = ["EntryType", "FileEntry", "FileOwner", "TimePrecision", "mode_type", "permission_bits"]
+__all__ = ["EntryType", "FileEntry", "FileOwner", "TimePrecision", "permission_bits"]
 
 
 class EntryType(str, Enum):
@@ -92,11 +101,6 @@ MODE_PATTERN = r"^[-dlpsbc][-r][-w][-xsS][-r][-w][-xsS][-r][-w][-xtT]$"
 _PERMISSIONS: dict[str, int] = {}  # mode -> bits (a listing has few distinct modes)
 
 
-def mode_type(mode: str) -> EntryType:
-    """The kind of file of a mode string (its first character)."""
-    return _TYPES[mode[0]]
-
-
 def permission_bits(mode: str) -> int:
     """The permission bits of a mode string (``-rwsr-xr-T`` -> 0o5754)."""
     bits = _PERMISSIONS.get(mode)
@@ -109,17 +113,19 @@ def permission_bits(mode: str) -> int:
     return bits
 
 
-class FileEntry(FrozenModel):
+@dataclass(frozen=True, slots=True, kw_only=True, config=ConfigDict(extra="ignore"))
+class FileEntry(Bindable):
     """One line (or, for literal names with newlines, several lines) of ``ls -l``.
 
     ``marker`` is the character ls prints after the mode: ``+`` (an ACL), ``.`` (an SELinux
     context and nothing else), or none. ``context`` is the SELinux security context column
     of ``ls -Z`` (``?`` where the file system has none). ``mtime`` is None for a time outside
-    ``datetime``'s range.
+    ``datetime``'s range. Dumps carry the computed values too; unknown keys are ignored on
+    input, so that a dump validates back.
     """
 
-    # dumps carry the computed fields too; ignoring unknown keys lets them validate back
-    model_config = ConfigDict(extra="ignore")
+    #: the fields, as pydantic describes them (``BaseModel.model_fields``)
+    model_fields: ClassVar[dict[str, FieldInfo]]
 
     name: str
     directory: str | None = None
@@ -181,6 +187,40 @@ class FileEntry(FrozenModel):
         """Whether the entry is a directory (``mode`` starts with ``d``)."""
         return self.mode[0] == "d"
 
+    # -- the model API of a BaseModel, through TypeAdapter(FileEntry) -----------------------
+    @classmethod
+    def model_validate(cls, obj: Any, **options: Any) -> FileEntry:
+        """An entry from a dict (a dump) or an entry; ``ValidationError`` otherwise."""
+        return _adapter().validate_python(obj, **options)
+
+    @classmethod
+    def model_validate_json(cls, data: str | bytes, **options: Any) -> FileEntry:
+        """An entry from JSON text (``model_dump_json``)."""
+        return _adapter().validate_json(data, **options)
+
+    @classmethod
+    def model_json_schema(cls, **options: Any) -> dict[str, Any]:
+        """The JSON schema (``mode="serialization"`` includes the computed values)."""
+        return _adapter().json_schema(**options)
+
+    def model_dump(self, **options: Any) -> dict[str, Any]:
+        """The fields and computed values as a dict (``mode="json"``: JSON types)."""
+        dumped: dict[str, Any] = _adapter().dump_python(self, **options)
+        return dumped
+
+    def model_dump_json(self, **options: Any) -> str:
+        """The fields and computed values as JSON text."""
+        return _adapter().dump_json(self, **options).decode("utf-8")
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None) -> FileEntry:
+        """A validated copy with ``update`` applied; unbound, like every new entry."""
+        return dataclasses.replace(self, **(update or {}))
+
+    def _repr_html_(self) -> str:
+        """A two-column table of the fields that have a value, for Jupyter."""
+        return html_table(type(self).__name__, ((f, getattr(self, f)) for f in self.model_fields))
+
+    # -- through the owner --------------------------------------------------------------
     def _owner_api(self) -> FileOwner:
         owner: FileOwner = self._require_owner()
         return owner
@@ -202,3 +242,13 @@ class FileEntry(FrozenModel):
         if not self.is_dir:
             raise NotADirectoryError(f"{self.path!r} is a {self.type.value}, not a directory")
         return self._owner_api().ls(self.path, all=all, recursive=recursive)
+
+
+# the FieldInfo of each field, which pydantic keeps on its dataclasses as `__pydantic_fields__`
+FileEntry.model_fields = dict(vars(FileEntry)["__pydantic_fields__"])
+
+
+@cache
+def _adapter() -> TypeAdapter[FileEntry]:
+    """The one validator and serializer of single entries (built on first use)."""
+    return TypeAdapter(FileEntry)

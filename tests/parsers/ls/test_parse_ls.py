@@ -6,11 +6,11 @@ cannot be produced on this machine (group names with spaces, SELinux markers).
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
 
 from taurus_datamover.errors import ParseError
 from taurus_datamover.models.base import UnboundModelError
@@ -272,7 +272,7 @@ def test_entries_are_frozen_and_compare_by_fields() -> None:
     a = one("-rw-r--r-- 1 root root 0 Nov 25 13:50 f")
     b = one("-rw-r--r-- 1 root root 0 Nov 25 13:50 f")
     assert a == b and hash(a) == hash(b)
-    with pytest.raises(ValidationError, match="frozen"):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         a.name = "g"  # type: ignore[misc]
 
 
@@ -331,4 +331,20 @@ def test_entries_round_trip_through_pydantic() -> None:
     assert FileEntry.model_validate(e.model_dump()) == e
     assert FileEntry.model_validate_json(e.model_dump_json()) == e
     assert "name" in FileEntry.model_json_schema()["properties"]
-    assert not FileEntry.__private_attributes__  # no per-instance hook
+    assert not hasattr(e, "__dict__")  # slots only: no per-instance dict, no hook
+
+
+@pytest.mark.parametrize("options", [None, "-lb"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "-rw-r--r-- 1 root root " + "9" * 5000 + " Nov 25 13:50 f",
+        "-rw-r--r-- " + "9" * 5000 + " root root 0 Nov 25 13:50 f",
+        "crw-r--r-- 1 root root " + "9" * 5000 + ", 1 Nov 25 13:50 f",
+    ],
+)
+def test_a_number_longer_than_python_reads_is_a_parse_error_with_the_line(line: str, options: str | None) -> None:
+    text = f"total 0\n-rw-r--r-- 1 root root 0 Nov 25 13:50 e\n{line}\n"
+    with pytest.raises(ParseError) as caught:  # too long to read, or (literal) not aligned
+        parse_ls(text, options=options)
+    assert (caught.value.lineno, caught.value.line) == (3, line)

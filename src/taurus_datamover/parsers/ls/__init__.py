@@ -26,8 +26,8 @@ other), and any of ls's own time styles (the locale's, in any locale; ``long-iso
 One reader: every entry line is matched by one regular expression built from the options
 (``shape``), over the whole text at once (``finditer``); the lines between two matches
 (headers, ``total`` lines, blank separators, the rest of a literal name with newlines) are
-read by the same reader's rules below. The models are built in bulk through pydantic's
-public validation, ``TypeAdapter(list[FileEntry])``.
+read by the same reader's rules below. The models are built through pydantic's public
+validation, ``TypeAdapter(list[FileEntry])``, a chunk of records at a time as they are read.
 
 Literal names with newlines span several lines. The rules, applied in order and never by
 guessing:
@@ -61,14 +61,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime, tzinfo
-from typing import Any
-
-from pydantic import TypeAdapter, ValidationError
 
 from taurus_datamover.errors import ParseError
 from taurus_datamover.models.files import FileEntry
 from taurus_datamover.parsers.ls.options import layout_from_options
-from taurus_datamover.parsers.ls.reader import Reader
+from taurus_datamover.parsers.ls.reader import CHUNK, Reader
 
 __all__ = ["UNAMBIGUOUS_LS_ENV", "UNAMBIGUOUS_LS_OPTIONS", "iter_ls", "parse_ls"]
 
@@ -76,11 +73,6 @@ __all__ = ["UNAMBIGUOUS_LS_ENV", "UNAMBIGUOUS_LS_OPTIONS", "iter_ls", "parse_ls"
 UNAMBIGUOUS_LS_OPTIONS: tuple[str, ...] = ("-l", "-b", "--time-style=+%s.%N")
 #: Environment for that listing (C month names, ``total``, octal escapes for non-ASCII).
 UNAMBIGUOUS_LS_ENV: dict[str, str] = {"LC_ALL": "C"}
-
-#: Records validated per call (the input dicts of a chunk are freed before the next).
-CHUNK = 4096
-
-_ENTRIES: TypeAdapter[list[FileEntry]] = TypeAdapter(list[FileEntry])
 
 
 def _text(raw: str | bytes) -> str:
@@ -91,13 +83,6 @@ def _text(raw: str | bytes) -> str:
 
 def _split_lines(text: str) -> str:
     return text[:-1] if text.endswith("\n") else text
-
-
-def _validate(records: list[dict[str, Any]]) -> list[FileEntry]:
-    try:
-        return _ENTRIES.validate_python(records)
-    except ValidationError as exc:  # pragma: no cover - records are built by the reader
-        raise ParseError(f"invalid entries ({exc.error_count()} errors)") from None
 
 
 def _reader(options: object, now: datetime | None, tz: tzinfo | None, directory: str | None) -> Reader:
@@ -127,7 +112,8 @@ def parse_ls(
     if body or text:
         reader.feed(body, 1)
     reader.close()
-    return _validate(reader.records)
+    reader.flush(final=True)
+    return reader.entries
 
 
 def iter_ls(
@@ -143,7 +129,6 @@ def iter_ls(
     reader = _reader(options, now, tz, directory)
     chunk: list[str] = []
     base = 1
-    done = 0
     for raw in lines:
         line = _text(raw)
         chunk.append(line[:-1] if line.endswith("\n") else line)
@@ -154,10 +139,11 @@ def iter_ls(
             reader.feed("\n".join(chunk), base)
             base += len(chunk)
             chunk = [tail]
-            ready = reader.records[done:-1]  # the last one may go on in the next chunk
-            done += len(ready)
-            yield from _validate(ready)
+            reader.flush()  # the last one may go on in the next chunk
+            yield from reader.entries
+            reader.entries = []
     if chunk:
         reader.feed("\n".join(chunk), base)
     reader.close()
-    yield from _validate(reader.records[done:])
+    reader.flush(final=True)
+    yield from reader.entries

@@ -38,7 +38,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from taurus_datamover.models.files import TimePrecision
 from taurus_datamover.parsers.ls.months import month_numbers
 
-__all__ = ["FAMILIES", "DateReader", "format_fragment", "fragment"]
+__all__ = ["FAMILIES", "DateReader", "format_fragment"]
 
 SIX_MONTHS = timedelta(seconds=31556952 // 2)
 #: Tolerance for the gap between the moment ls ran and the ``now`` given to the parser.
@@ -61,8 +61,6 @@ FAMILIES: dict[str, str] = {
     "iso": rf"(?:({_Y}-{_2}-{_2}  |{_2}-{_2} {_2}:{_2} ))",
     "epoch": r"((-?[0-9]+)(?:\.([0-9]{9}))? )",
 }
-#: which families a style word stands for
-STYLE_FAMILIES = {"locale": ("locale", "locale-day-first")}
 
 # -- +FORMAT -------------------------------------------------------------------------------
 _CONVERSIONS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -135,15 +133,6 @@ def format_fragment(fmt: str) -> tuple[str, list[tuple[str, ...]]]:
     return f"((?:{body}))", [fields for _, fields in alternatives]
 
 
-def fragment(families: tuple[str, ...]) -> str:
-    """The alternation of ``families``' fragments (each one's first group is its wrapper)."""
-    return "(?:" + "|".join(FAMILIES[f] for f in families) + ")"
-
-
-def group_count(family: str) -> int:
-    return re.compile(FAMILIES[family]).groups
-
-
 # -- calendar arithmetic that does not need datetime (any year) -----------------------------
 def days_from_civil(year: int, month: int, day: int) -> int:
     """Days since 1970-01-01 of a proleptic Gregorian date (any year, also <1 or >9999)."""
@@ -179,7 +168,7 @@ class DateReader:
         self.now = now
         self.tz = tz
         self.format_fields = format_fields or []
-        self.zones: dict[tuple[int, str], tzinfo] = {}
+        self.zones: dict[tuple[int, str], datetime] = {}  # the epoch in each local offset
         self.offsets: dict[str, tuple[int, tzinfo]] = {}
 
     def reader(self, family: str) -> Callable[[tuple[str | None, ...]], Resolved]:
@@ -211,7 +200,9 @@ class DateReader:
         _check(mo, d, h, mi)
         ref = self.now
         last_error: ValueError | None = None
-        for year in (ref.year, ref.year - 1, ref.year + 1):
+        # at most one year puts it in the window: try the likely one first
+        years = (ref.year, ref.year - 1) if (mo, d) <= (ref.month, ref.day) else (ref.year - 1, ref.year)
+        for year in (*years, ref.year + 1):
             try:
                 cand = self._local(year, mo, d, h, mi)
             except ValueError as exc:  # 29 Feb in a common year
@@ -285,23 +276,24 @@ class DateReader:
             found = self.offsets[hours + minutes] = (offset, timezone(timedelta(minutes=offset)))
         return found
 
-    def _zone(self, seconds: int) -> tzinfo:
-        """The local zone's fixed offset at ``seconds``, as ``astimezone()`` gives it (the
-        offset and abbreviation of ``localtime``; one ``timezone`` object per offset)."""
-        local = time.localtime(seconds)
-        key = (local.tm_gmtoff, local.tm_zone)
-        zone = self.zones.get(key)
-        if zone is None:
-            zone = self.zones[key] = timezone(timedelta(seconds=local.tm_gmtoff), local.tm_zone)
-        return zone
-
     def _instant(self, mtime_ns: int) -> datetime | None:
+        """The instant in ``tz``, else in the local zone's offset at that instant, as
+        ``astimezone()`` gives it (``localtime``'s offset and abbreviation); None outside
+        datetime's years (the nanoseconds stay exact). The epoch in each local offset is
+        made once: an instant is that plus a timedelta (cheaper than ``replace``)."""
         seconds, ns = divmod(mtime_ns, _NS)
         try:
-            zone = self.tz if self.tz is not None else self._zone(seconds)
-            return datetime.fromtimestamp(seconds, zone).replace(microsecond=ns // 1000)
+            if self.tz is not None:
+                return datetime.fromtimestamp(seconds, self.tz).replace(microsecond=ns // 1000)
+            local = time.localtime(seconds)
+            key = (local.tm_gmtoff, local.tm_zone)
+            epoch = self.zones.get(key)
+            if epoch is None:
+                zone = timezone(timedelta(seconds=local.tm_gmtoff), local.tm_zone)
+                epoch = self.zones[key] = _EPOCH.astimezone(zone)
+            return epoch + timedelta(seconds=seconds, microseconds=ns // 1000)
         except (OverflowError, OSError, ValueError):
-            return None  # outside datetime's years: the nanoseconds stay exact
+            return None
 
     def epoch(self, g: tuple[str | None, ...]) -> Resolved:
         mtime_ns = int(g[1] or 0) * _NS

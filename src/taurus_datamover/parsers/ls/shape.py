@@ -22,11 +22,10 @@ from typing import NamedTuple
 from taurus_datamover.parsers.ls.dates import FAMILIES, format_fragment
 from taurus_datamover.parsers.ls.options import Layout
 
-__all__ = ["DATE_START", "HUMAN_RE", "TOTAL_RE", "Shape", "shape_for"]
+__all__ = ["DATE_START", "TOTAL_RE", "Shape", "shape_for"]
 
 _PERM = r"[-r][-w][-xsS][-r][-w][-xsS][-r][-w][-xtT]"
 _HUMAN = r"[0-9]+(?:[.,][0-9]+)?[KMGTPEZYRQk]?"
-HUMAN_RE = re.compile(_HUMAN)
 #: ``total N`` of any locale (``total``, ``insgesamt``, ``合計``, ``итого``): one word, a size.
 TOTAL_RE = re.compile(r"\S+ " + _HUMAN)
 _NEVER = r"((?!))?"  # a group that never takes part: a column this layout does not have
