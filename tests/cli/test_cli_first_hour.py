@@ -419,7 +419,8 @@ def test_ws_output_is_the_same_for_either_path_type(
     for json_flag in (False, True):
         args = argparse.Namespace(filesystem=None, expiring=None, json=json_flag, verbose=0, quiet=0)
         args.name, args.days, args.reminder, args.mail, args.comment = "p", 5, None, None, None
-        ctx = Context(args=args, _ws=Tools())  # type: ignore[arg-type]
+        ctx = Context(args=args)
+        ctx._ws = Tools()  # type: ignore[assignment]
         assert run_ws_list(ctx) == 0
         assert run_ws_allocate(ctx) == 0
         outputs.append(capsys.readouterr().out)

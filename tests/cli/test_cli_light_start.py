@@ -19,10 +19,12 @@ CLI = REPO / "src" / "taurus_datamover" / "cli"
 
 #: Runs the command in-process, then prints what it loaded (one JSON list on the last line).
 _PROBE = """
-import json, sys
+import sys
 from taurus_datamover.cli import main
 code = main(sys.argv[1:])
-print(json.dumps([code, sorted(sys.modules)]))
+modules = sorted(sys.modules)
+import json
+print(json.dumps([code, modules]))
 """
 
 
@@ -108,3 +110,19 @@ def test_ws_list_loads_neither_pydantic_nor_the_job_layer(tmp_path: Path) -> Non
         assert "pydantic" not in modules, words
         heavy = {"taurus_datamover.models", "taurus_datamover.command.job", "taurus_datamover.workspace.api"}
         assert heavy.isdisjoint(modules), (words, heavy & modules)
+
+
+#: What ``ws list`` has no use for: modules a lighter way replaced on its path (the records
+#: are plain classes, the site clock is read without the emulator, tracebacks only with -v).
+_NOT_ON_THE_WS_LIST_PATH = ("dataclasses", "inspect", "tempfile", "traceback", "taurus_datamover.emulator.clock")
+
+
+def test_ws_list_loads_no_module_it_has_no_use_for(tmp_path: Path) -> None:
+    site = EmulatedSite(tmp_path / "site", slurm=False)
+    Workspace(site.bin, now=site.now).allocate("run1", 5)
+    code, modules = _loaded(tmp_path, "--site-root", str(site.root), "ws", "list")
+    assert code == 0
+    assert set(_NOT_ON_THE_WS_LIST_PATH).isdisjoint(modules), set(_NOT_ON_THE_WS_LIST_PATH) & modules
+    assert "json" not in modules  # the table needs no JSON
+    # and of the other subcommands' sub-parsers, none was built
+    assert "taurus_datamover.cli.completion" not in modules

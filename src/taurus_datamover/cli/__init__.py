@@ -8,7 +8,6 @@ line on stderr; ``-v`` adds the details and the traceback.
 from __future__ import annotations
 
 import sys
-import traceback
 from collections.abc import Sequence
 
 from taurus_datamover.cli.parser import (
@@ -30,6 +29,8 @@ def _report(exc: BaseException, verbose: bool) -> None:
     from taurus_datamover.errors import ToolError
 
     if verbose:
+        import traceback
+
         traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
         if isinstance(exc, ToolError):
             print(str(exc), file=sys.stderr)
@@ -42,10 +43,11 @@ def _report(exc: BaseException, verbose: bool) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``taurus-datamover`` with ``argv`` (default: ``sys.argv[1:]``); return the exit code.
 
-    Only the parser is imported before the arguments are known: ``--help`` and usage
-    errors stay fast, and each subcommand imports what it uses."""
-    parser = build_parser()
+    Only the parser is imported before the arguments are known, and only the sub-parser
+    the arguments name is built: ``--help`` and usage errors stay fast, and each
+    subcommand imports what it uses."""
     words = join_option_values(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(words)
     try:
         args = parser.parse_args(words)
     except SystemExit as exc:  # --help, --version, usage errors

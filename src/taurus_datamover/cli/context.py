@@ -14,7 +14,6 @@ import argparse
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -44,10 +43,12 @@ def open_site(root: Path, *, slurm: bool | None = None) -> EmulatedSite:
 
 
 def _site_clock(root: Path) -> Callable[[], datetime]:
-    def now() -> datetime:
-        from taurus_datamover.emulator import clock
+    """The clock of the site at ``root`` (its tools' time, in UTC), read at each call."""
 
-        return datetime.fromtimestamp(clock.now(root), timezone.utc)
+    def now() -> datetime:
+        from taurus_datamover.workspace.context import site_clock
+
+        return site_clock(root, os.environ).astimezone(timezone.utc)
 
     return now
 
@@ -67,16 +68,19 @@ def _ready_ws_tools(root: Path) -> Path | None:
     return tools if first == f"#!{sys.executable}\n".encode() and os.access(tools / "ws_list", os.X_OK) else None
 
 
-@dataclass
 class Context:
     """The tools one run of the command uses, made on first use; ``site_root`` is the emulated
     site of ``--emulate``/``--site-root`` (None: the tools are searched)."""
 
-    args: argparse.Namespace
-    site_root: Path | None = None
-    _site: EmulatedSite | None = field(default=None, repr=False)
-    _dm: Datamover | None = field(default=None, repr=False)
-    _ws: Workspace | None = field(default=None, repr=False)
+    def __init__(self, args: argparse.Namespace, site_root: Path | None = None) -> None:
+        self.args = args
+        self.site_root = site_root
+        self._site: EmulatedSite | None = None
+        self._dm: Datamover | None = None
+        self._ws: Workspace | None = None
+
+    def __repr__(self) -> str:
+        return f"Context(args={self.args!r}, site_root={self.site_root!r})"
 
     @classmethod
     def from_args(cls, args: argparse.Namespace, *, force_emulate: bool = False) -> Context:

@@ -6,7 +6,6 @@ loads pydantic or the job layer.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -60,6 +59,8 @@ def json_text(value: Any) -> str:
     """``value`` as JSON that is valid UTF-8 whatever the names hold: a byte that is not
     UTF-8 (a lone surrogate in the model) is written as ``\\udcXX``, so ``json.loads``
     gives the exact name back and distinct names stay distinct."""
+    import json  # here: the tables never need it
+
     text = json.dumps(_jsonable(value), indent=2, ensure_ascii=False)
     return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 

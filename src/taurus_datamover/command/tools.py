@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import NamedTuple
 
 from taurus_datamover import facts
 from taurus_datamover.errors import ToolNotFoundError
@@ -27,9 +28,9 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class ToolFamily:
-    """A group of tools that share a name pattern and a place to look for them."""
+class ToolFamily(NamedTuple):
+    """A group of tools that share a name pattern and a place to look for them (a record:
+    ``dataclasses`` would cost the command line more to import than it reads)."""
 
     label: str
     pattern: re.Pattern[str]
@@ -96,13 +97,26 @@ def search_directories(
     return tuple(dict.fromkeys(os.path.abspath(os.path.expanduser(d)) for d in candidates))
 
 
-@dataclass(frozen=True)
 class FoundTools:
-    """The tools of one family that were found, and the directories searched."""
+    """The tools of one family that were found (``paths``: name -> path; ``in`` asks about
+    a name), and the directories searched."""
 
-    family: ToolFamily
-    searched: tuple[str, ...]
-    paths: Mapping[str, str] = field(default_factory=dict)
+    __slots__ = ("family", "paths", "searched")
+
+    def __init__(
+        self, family: ToolFamily, searched: tuple[str, ...], paths: Mapping[str, str] = MappingProxyType({})
+    ) -> None:
+        self.family = family
+        self.searched = searched
+        self.paths = paths
+
+    def __repr__(self) -> str:
+        return f"FoundTools(family={self.family!r}, searched={self.searched!r}, paths={self.paths!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, FoundTools):
+            return NotImplemented
+        return (self.family, self.searched, self.paths) == (other.family, other.searched, other.paths)
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -8,8 +8,9 @@ The names load on first use (PEP 562), so that the light modules (:mod:`.context
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from taurus_datamover.facts import LazyNames
 
 if TYPE_CHECKING:
     from taurus_datamover.errors import WorkspaceArgumentError, WorkspaceWarning
@@ -18,17 +19,17 @@ if TYPE_CHECKING:
     from taurus_datamover.workspace.arguments import check_filesystem_name, check_released_id, check_workspace_name
     from taurus_datamover.workspace.cache import CacheWorkspace
 
-_LAZY = {
-    "DEFAULT_TIMEOUT": "taurus_datamover.workspace.api",
-    "AllocatedWorkspace": "taurus_datamover.workspace.allocated",
-    "CacheWorkspace": "taurus_datamover.workspace.cache",
-    "Workspace": "taurus_datamover.workspace.api",
-    "WorkspaceArgumentError": "taurus_datamover.errors",
-    "WorkspaceWarning": "taurus_datamover.errors",
-    "check_filesystem_name": "taurus_datamover.workspace.arguments",
-    "check_released_id": "taurus_datamover.workspace.arguments",
-    "check_workspace_name": "taurus_datamover.workspace.arguments",
-}
+_lazy = LazyNames(
+    globals(),
+    {
+        "taurus_datamover.workspace.api": "DEFAULT_TIMEOUT Workspace",
+        "taurus_datamover.workspace.allocated": "AllocatedWorkspace",
+        "taurus_datamover.workspace.cache": "CacheWorkspace",
+        "taurus_datamover.errors": "WorkspaceArgumentError WorkspaceWarning",
+        "taurus_datamover.workspace.arguments": "check_filesystem_name check_released_id check_workspace_name",
+    },
+)
+__getattr__, __dir__ = _lazy.load, _lazy.names
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -41,16 +42,3 @@ __all__ = [
     "check_released_id",
     "check_workspace_name",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_LAZY])

@@ -8,8 +8,9 @@ The formats are described in ``hpc-workspace.md`` and checked against the real c
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from taurus_datamover.facts import LazyNames
 
 if TYPE_CHECKING:
     from taurus_datamover.parsers.workspaces.ctime import format_ctime, local_zone, parse_ctime
@@ -22,26 +23,23 @@ if TYPE_CHECKING:
     from taurus_datamover.parsers.workspaces.ws_stat import parse_ws_stat
     from taurus_datamover.parsers.workspaces.ws_table import parse_ws_list_table
 
-# public name -> its module, imported on first use (PEP 562): the command line reads a
-# listing with the light modules alone, without the models (and pydantic)
-_LAZY = {
-    "format_ctime": "ctime",
-    "local_zone": "ctime",
-    "parse_ctime": "ctime",
-    "is_not_found_message": "diagnostics",
-    "parse_ws_allocate": "ws_allocate",
-    "parse_ws_extend": "ws_allocate",
-    "parse_ws_find": "ws_allocate",
-    "workspace_error_message": "diagnostics",
-    "parse_ws_filesystems": "ws_filesystems",
-    "listing_generation": "ws_list",
-    "parse_ws_list": "ws_list",
-    "confirm_with_terse": "ws_list_terse",
-    "parse_ws_list_short": "ws_list_terse",
-    "parse_ws_restore_list": "ws_restore",
-    "parse_ws_stat": "ws_stat",
-    "parse_ws_list_table": "ws_table",
-}
+# imported on first use: the command line reads a listing with the light modules alone,
+# without the models (and pydantic)
+_lazy = LazyNames(
+    globals(),
+    {
+        "taurus_datamover.parsers.workspaces.ctime": "format_ctime local_zone parse_ctime",
+        "taurus_datamover.parsers.workspaces.diagnostics": "is_not_found_message workspace_error_message",
+        "taurus_datamover.parsers.workspaces.ws_allocate": "parse_ws_allocate parse_ws_extend parse_ws_find",
+        "taurus_datamover.parsers.workspaces.ws_filesystems": "parse_ws_filesystems",
+        "taurus_datamover.parsers.workspaces.ws_list": "listing_generation parse_ws_list",
+        "taurus_datamover.parsers.workspaces.ws_list_terse": "confirm_with_terse parse_ws_list_short",
+        "taurus_datamover.parsers.workspaces.ws_restore": "parse_ws_restore_list",
+        "taurus_datamover.parsers.workspaces.ws_stat": "parse_ws_stat",
+        "taurus_datamover.parsers.workspaces.ws_table": "parse_ws_list_table",
+    },
+)
+__getattr__, __dir__ = _lazy.load, _lazy.names
 
 __all__ = [
     "confirm_with_terse",
@@ -61,16 +59,3 @@ __all__ = [
     "parse_ws_stat",
     "workspace_error_message",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_LAZY])

@@ -34,9 +34,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from taurus_datamover.errors import TimeZoneError
@@ -73,8 +73,7 @@ def _year_start(year: int) -> int:
     return int((datetime(year, 1, 1) - _EPOCH).total_seconds())
 
 
-@dataclass(frozen=True)
-class TransitionRule:
+class TransitionRule(NamedTuple):
     """When DST starts or ends: ``kind`` ``"J"`` (``day`` 1-365, no February 29), ``"N"``
     (``day`` 0-365) or ``"M"`` (``month``/``week``/``weekday``), at ``time`` seconds of
     local time."""

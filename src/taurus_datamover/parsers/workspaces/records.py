@@ -8,7 +8,6 @@ validate a whole listing of them into models in one call.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -49,14 +48,17 @@ class ListedWorkspace(NamedTuple):
     extra: dict[str, str] = {}  # noqa: RUF012 - never changed: readers pass their own dict
 
 
-@dataclass(frozen=True)
 class Listing:
-    """What every entry of one listing is read against."""
+    """What every entry of one listing is read against, and the directories its paths
+    were made from so far."""
 
-    now: datetime
-    user: str | None
-    group: bool
-    parents: dict[str, Path] = field(default_factory=dict, compare=False)
+    __slots__ = ("group", "now", "parents", "user")
+
+    def __init__(self, now: datetime, user: str | None, group: bool) -> None:
+        self.now = now
+        self.user = user
+        self.group = group
+        self.parents: dict[str, Path] = {}
 
     def path(self, text: str) -> Path:
         """``Path(text)``, made from the (shared) path of its directory: the directories of

@@ -7,7 +7,6 @@ See :mod:`~.ws_list_reader` for the rules of the layout and how a block is read.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import cached_property
 
 from taurus_datamover.parsers.workspaces.common import split_lines
@@ -98,31 +97,28 @@ def _block_expression(generation: int, indent: str, order: tuple[str, ...], afte
     return rf"{head}:(?: (?P<id>{_ID}))? *\n" + "".join(lines) + _NEXT_HEADER
 
 
-@dataclass(frozen=True)
 class Layout:
     """How one generation prints a block; ``prefixes`` maps the exact start of a known
     key's line (indent, key padded to the colon) to the key, so one look-up reads it;
     ``block`` matches a regular block whole (:func:`_block_expression`; compiled on first
     use, since compiling it costs more than reading a short listing line by line)."""
 
-    generation: int
-    indent: str
-    order: tuple[str, ...]
-    after_comment: frozenset[str]
-    expires_key: str
-    prefixes: dict[str, str] = field(init=False)
-    places: dict[str, tuple[int, ...]] = field(init=False)
-    times: tuple[str, ...] = field(init=False)
-    optional: tuple[str, ...] = field(init=False)
+    def __init__(
+        self, *, generation: int, indent: str, order: tuple[str, ...], after_comment: frozenset[str], expires_key: str
+    ) -> None:
+        self.generation = generation
+        self.indent = indent
+        self.order = order
+        self.after_comment = after_comment
+        self.expires_key = expires_key
+        self.prefixes = {f"{indent}{key:<{KEY_WIDTH}}:": key for key in order}
+        self.places = {key: tuple(i for i, k in enumerate(order) if k == key) for key in order}
+        self.times = self._names("time")
+        self.optional = self._names("optional")
 
-    def __post_init__(self) -> None:
-        prefixes = {f"{self.indent}{key:<{KEY_WIDTH}}:": key for key in self.order}
-        places = {key: tuple(i for i, k in enumerate(self.order) if k == key) for key in self.order}
-        object.__setattr__(self, "prefixes", prefixes)
-        object.__setattr__(self, "places", places)
-        for kind, attribute in (("time", "times"), ("optional", "optional")):
-            names = tuple(dict.fromkeys(KEYS[key][0] for key in self.order if KEYS[key][1] == kind))
-            object.__setattr__(self, attribute, names)
+    def _names(self, kind: str) -> tuple[str, ...]:
+        """The field names of the keys of ``kind``, in order, each once."""
+        return tuple(dict.fromkeys(KEYS[key][0] for key in self.order if KEYS[key][1] == kind))
 
     @cached_property
     def block(self) -> re.Pattern[str]:
