@@ -2,7 +2,9 @@
 
 This module imports nothing (not even the standard library): the emulator, a wing of its
 own, may import it and nothing else of the package, and the library reads the same facts
-from here, so the two can never drift apart.
+from here, so the two can never drift apart. Two pieces of glue live here for the same
+reason (every room may import this module and it loads nothing): the root of the error
+hierarchy, and ``LazyNames``, the lazy front doors of the packages (PEP 562).
 """
 
 __all__ = [
