@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -73,17 +73,7 @@ class FrozenModel(OwnerMethods, BaseModel):
     """An immutable model that may be bound to the object that listed it."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-    __slots__ = ("_owner",)
-
-    if TYPE_CHECKING:
-        _owner: Any  # the slot (an annotation here would make it a pydantic private attribute)
-    else:
-
-        def __getattr__(self, name: str) -> Any:
-            """An unbound model's slot reads as None (Python asks here only when it is unset)."""
-            if name == "_owner":
-                return None
-            return super().__getattr__(name)
+    __slots__ = ("_owner",)  # not annotated: an annotation would make it a pydantic private attribute
 
     def _repr_html_(self) -> str:
         """A two-column table of the fields that have a value, for Jupyter."""
