@@ -4,18 +4,23 @@ is what the library's models give, to the byte."""
 from __future__ import annotations
 
 import json
+import os
 import sys
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
 from tests.support import FIXTURES
 from tests.support.cli import clean_env, cli
+from tests.support.fake_tools import write_executable
 
+from taurus_datamover.cli import ws_listing
 from taurus_datamover.cli.ws_listing import iso_datetime, iso_duration, record_json
-from taurus_datamover.errors import ParseError
+from taurus_datamover.errors import CommandTimeout, ParseError
 from taurus_datamover.models.workspaces import workspace_infos
 from taurus_datamover.parsers.workspaces.ws_list_reader import listing_generation, read_ws_list
 
@@ -74,3 +79,26 @@ def test_entries_without_their_file_system_are_listed_by_the_object_api(tmp_path
     listed = json.loads(done.stdout)
     assert listed and {entry["filesystem"] for entry in listed} == {"scratch"}
     assert log.read_text().splitlines() == ["", "", "-l", "-F scratch", "-F ssd"]
+
+
+def test_a_hanging_ws_list_is_stopped_with_its_children(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the timeout the tool's whole process group goes (a child it left, too), and the
+    command says so with a CommandTimeout instead of waiting on."""
+    pidfile = tmp_path / "child.pid"
+    tool = write_executable(tmp_path / "ws_list", f"#!/bin/sh\nsleep 60 &\necho $! > {pidfile}\nwait\n")
+    monkeypatch.setattr(ws_listing, "DEFAULT_TIMEOUT", 0.5)
+    with pytest.raises(CommandTimeout):
+        ws_listing._run([str(tool)], None)
+    child = int(pidfile.read_text())
+    deadline = time.monotonic() + 5  # killed at once; its reaper may take a moment
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(child)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

@@ -14,7 +14,6 @@ reports it exactly as before.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -64,7 +63,8 @@ def listed_records(ctx: Context, filesystem: str | None) -> list[ListedWorkspace
 
 def _run(argv: list[str], env: Mapping[str, str] | None) -> tuple[int, str, str]:
     """Exit code, stdout and stderr of ``argv`` (stdin ``/dev/null``, its own session);
-    stopped with its process group after :data:`~.context.DEFAULT_TIMEOUT` seconds."""
+    after :data:`~.context.DEFAULT_TIMEOUT` seconds its process group is stopped as every
+    job's is (SIGTERM, then SIGKILL)."""
     with subprocess.Popen(
         argv,
         stdin=subprocess.DEVNULL,
@@ -76,7 +76,9 @@ def _run(argv: list[str], env: Mapping[str, str] | None) -> tuple[int, str, str]
         try:
             out, err = process.communicate(timeout=DEFAULT_TIMEOUT)
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+            from taurus_datamover.command.process import stop_process_group  # only when it hangs
+
+            stop_process_group(process.pid, lambda: process.poll() is not None)
             out, err = process.communicate()
             raise CommandTimeout(argv, DEFAULT_TIMEOUT, stdout=out, stderr=err) from None
     return process.returncode, out.decode("utf-8", "surrogateescape"), err.decode("utf-8", "surrogateescape")
