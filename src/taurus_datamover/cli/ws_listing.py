@@ -17,7 +17,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import PurePath
 from typing import Any
 
@@ -30,8 +30,7 @@ from taurus_datamover.parsers.workspaces.ws_list_reader import read_ws_list
 from taurus_datamover.workspace.arguments import check_stored_text, filesystem_args
 from taurus_datamover.workspace.context import (
     DEFAULT_TIMEOUT,
-    emulated_site_root,
-    site_clock,
+    tools_time,
     tools_user,
     tools_zone,
 )
@@ -54,7 +53,7 @@ def listed_records(ctx: Context, filesystem: str | None) -> list[ListedWorkspace
     rc, stdout, stderr = _run(argv, env)
     if rc != 0 or workspace_error_message(stderr) is not None:
         return None
-    now = clock() if clock is not None else _tools_time(ws_list, environ)
+    now = clock() if clock is not None else tools_time(ws_list, environ)
     records = read_ws_list(stdout, tz=tools_zone(environ), now=now, user=tools_user(environ))
     if filesystem is not None:
         return [r if r.filesystem else r._replace(filesystem=filesystem) for r in records]
@@ -82,12 +81,6 @@ def _run(argv: list[str], env: Mapping[str, str] | None) -> tuple[int, str, str]
             out, err = process.communicate()
             raise CommandTimeout(argv, DEFAULT_TIMEOUT, stdout=out, stderr=err) from None
     return process.returncode, out.decode("utf-8", "surrogateescape"), err.decode("utf-8", "surrogateescape")
-
-
-def _tools_time(ws_list: str, environ: Mapping[str, str]) -> datetime:
-    """Now, or the clock of the emulated site these tools belong to."""
-    root = emulated_site_root(ws_list, environ)
-    return site_clock(root, environ) if root is not None else datetime.now(timezone.utc)
 
 
 # -- JSON as pydantic writes it ------------------------------------------------------

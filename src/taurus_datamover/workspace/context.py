@@ -14,7 +14,7 @@ from taurus_datamover.errors import WorkspaceError
 from taurus_datamover.facts import EMULATOR_CLOCK_FILE, EMULATOR_NOW_ENV, EMULATOR_ROOT_ENV, EMULATOR_USER_ENV
 from taurus_datamover.parsers.workspaces.posix_tz import zone_from_environment
 
-__all__ = ["DEFAULT_TIMEOUT", "emulated_site_root", "site_clock", "tools_user", "tools_zone"]
+__all__ = ["DEFAULT_TIMEOUT", "emulated_site_root", "site_clock", "tools_time", "tools_user", "tools_zone"]
 
 #: Seconds an object-API call waits for its tool before stopping it (``CommandTimeout``).
 DEFAULT_TIMEOUT = 120.0
@@ -70,3 +70,10 @@ def site_clock(root: Path, environ: Mapping[str, str]) -> datetime:
     except ValueError:
         raise WorkspaceError(f"the emulated site's clock {text!r} is neither epoch seconds nor ISO 8601") from None
     return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
+
+
+def tools_time(ws_list: str | None, environ: Mapping[str, str]) -> datetime:
+    """Now as the tools see it: the clock of the emulated site this ``ws_list`` belongs to
+    (:func:`emulated_site_root`, :func:`site_clock`), else this machine's now."""
+    root = emulated_site_root(ws_list, environ)
+    return site_clock(root, environ) if root is not None else datetime.now(timezone.utc)

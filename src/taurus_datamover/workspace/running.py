@@ -9,7 +9,7 @@ import builtins
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, timezone, tzinfo
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 from taurus_datamover.command.argv import PathArg
@@ -20,7 +20,7 @@ from taurus_datamover.errors import CommandTimeout, WorkspaceError, WorkspaceNot
 from taurus_datamover.parsers.workspaces import is_not_found_message, listing_generation, workspace_error_message
 from taurus_datamover.parsers.workspaces.common import split_diagnostic, strip_ansi
 from taurus_datamover.workspace.arguments import check_stored_text
-from taurus_datamover.workspace.context import DEFAULT_TIMEOUT, emulated_site_root, site_clock, tools_user, tools_zone
+from taurus_datamover.workspace.context import DEFAULT_TIMEOUT, emulated_site_root, tools_time, tools_user, tools_zone
 
 __all__ = ["DEFAULT_TIMEOUT", "WorkspaceRunner"]
 
@@ -74,19 +74,18 @@ class WorkspaceRunner(ToolSet):
         """The user the tools run as: ``user=``, else :func:`~.context.tools_user`."""
         return self.user or tools_user(self._environ())
 
+    def _ws_list_path(self) -> str | None:
+        return self.tool_path("ws_list") if self.has_tool("ws_list") else None
+
     def emulated_site_root(self) -> Path | None:
         """The emulated site whose tools these are (:func:`~.context.emulated_site_root`)."""
-        ws_list = self.tool_path("ws_list") if self.has_tool("ws_list") else None
-        return emulated_site_root(ws_list, self._environ())
+        return emulated_site_root(self._ws_list_path(), self._environ())
 
     def current_time(self) -> datetime:
         """The aware moment remaining times are measured from (see ``now=``)."""
         value = self.now() if callable(self.now) else self.now
         if value is None:
-            root = self.emulated_site_root()
-            if root is not None:
-                return site_clock(root, self._environ())
-            return datetime.now(timezone.utc)
+            return tools_time(self._ws_list_path(), self._environ())
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError("now must give a timezone-aware datetime")
         return value
