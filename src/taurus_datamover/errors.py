@@ -33,36 +33,10 @@ from collections.abc import Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from taurus_datamover.facts import TaurusDatamoverError
+from taurus_datamover.facts import TaurusDatamoverError as TaurusDatamoverError
 
 if TYPE_CHECKING:
     from typing_extensions import Self
-
-__all__ = [
-    "CacheWorkspaceClosed",
-    "CommandTimeout",
-    "DatamoverArgumentError",
-    "DatamoverError",
-    "DurationError",
-    "JobOptionsError",
-    "LockTimeout",
-    "ParseError",
-    "SaveError",
-    "SyncError",
-    "TaurusDatamoverError",
-    "TimeZoneError",
-    "ToolArgumentError",
-    "ToolArgumentTypeError",
-    "ToolError",
-    "ToolNotFoundError",
-    "UnboundModelError",
-    "UsageError",
-    "WorkspaceArgumentError",
-    "WorkspaceError",
-    "WorkspaceNotFound",
-    "WorkspaceWarning",
-    "tail",
-]
 
 #: How many characters of a stream an error report shows.
 TAIL_CHARS = 600

@@ -7,29 +7,6 @@ reason (every room may import this module and it loads nothing): the root of the
 hierarchy, and ``LazyNames``, the lazy front doors of the packages (PEP 562).
 """
 
-__all__ = [
-    "DATAMOVER_PATH_ENV",
-    "DATAMOVER_SITE_DIRS",
-    "EMULATOR_CLOCK_FILE",
-    "EMULATOR_FAULT_ENV",
-    "EMULATOR_FAULT_FILE",
-    "EMULATOR_NOW_ENV",
-    "EMULATOR_ROOT_ENV",
-    "EMULATOR_USER_ENV",
-    "EMULATOR_VIEW_ENV",
-    "FILESYSTEM_NAME_RULE",
-    "MANAGE_TOOLS",
-    "MAX_WORKSPACE_NAME_LENGTH",
-    "RELEASED_ID_RULE",
-    "SLURM_STATE_CODES",
-    "TRANSFER_TOOLS",
-    "WORKSPACE_NAME_RULE",
-    "WS_PATH_ENV",
-    "WS_SITE_DIRS",
-    "LazyNames",
-    "TaurusDatamoverError",
-]
-
 
 class TaurusDatamoverError(Exception):
     """Base class of every error raised by taurus_datamover.

@@ -32,19 +32,6 @@ from taurus_datamover.cli.ws_limits import FilesystemLimits
 from taurus_datamover.errors import WorkspaceError, WorkspaceNotFound
 from taurus_datamover.models.workspaces import WorkspaceInfo
 
-__all__ = [
-    "DEFAULT_LOCK_TIMEOUT",
-    "LIMITS_FILE",
-    "LOCK_FILE",
-    "MIN_GAIN_FRACTION",
-    "AutoExtendReport",
-    "NotExtended",
-    "check_pair",
-    "min_gain",
-    "run_auto_extend",
-    "run_ws_auto_extend",
-]
-
 #: An extension is spent only when it adds at least this share of what it can give.
 MIN_GAIN_FRACTION = 0.25
 #: Seconds a run waits for another run's lock (``--lock-timeout``).

@@ -13,8 +13,6 @@ from typing import IO
 
 from taurus_datamover.models.workspaces import WorkspaceInfo
 
-__all__ = ["WIDTH", "bar", "reach", "scale_of", "use_colour"]
-
 #: Characters of the longest bar.
 WIDTH = 30
 

@@ -17,8 +17,6 @@ from taurus_datamover.cli.parser import build_parser
 if TYPE_CHECKING:
     from taurus_datamover.cli.context import Context
 
-__all__ = ["CommandNode", "bash_script", "command_paths", "command_tree", "run_completion", "zsh_script"]
-
 #: Options whose value is a directory.
 DIRECTORY_OPTIONS = ("--site-root", "--datamover-path", "--ws-path", "--root")
 

@@ -8,8 +8,6 @@ from taurus_datamover.cli.context import Context
 from taurus_datamover.cli.output import print_json, print_table
 from taurus_datamover.models.jobs import JobInfo
 
-__all__ = ["list_jobs", "run_cancel", "run_jobs"]
-
 
 def list_jobs(ctx: Context) -> list[JobInfo]:
     """The jobs ``dtqueue -t all`` shows (recently finished ones included)."""

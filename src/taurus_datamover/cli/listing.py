@@ -9,8 +9,6 @@ from taurus_datamover.cli.context import Context
 from taurus_datamover.cli.output import print_json, print_table, shown
 from taurus_datamover.models.files import FileEntry
 
-__all__ = ["format_entries", "run_ls"]
-
 
 def _size(entry: FileEntry) -> str:
     if entry.device is not None:

@@ -15,8 +15,6 @@ from taurus_datamover.cli.parser import EPILOG, build_parser
 if TYPE_CHECKING:
     from taurus_datamover.cli.context import Context
 
-__all__ = ["manpage", "roff_text", "run_man"]
-
 
 def roff_text(text: str) -> str:
     """*text* safe as roff body text: backslashes doubled, a leading ``.`` or ``'`` guarded."""

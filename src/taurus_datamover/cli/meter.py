@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 
 from taurus_datamover.cli.durations import format_size
 
-__all__ = ["MAX_ENTRIES", "CopyMeter", "copy_meter", "tree_size"]
-
 #: Entries (files and directories) a tree may have for the meter to measure it.
 MAX_ENTRIES = 20_000
 #: Seconds between two measurements of the destination.

@@ -15,8 +15,6 @@ from pathlib import Path
 from taurus_datamover.cli.context import default_site_root
 from taurus_datamover.errors import LockTimeout
 
-__all__ = ["held_lock", "state_dir"]
-
 #: How often a waiting run tries the lock again (seconds).
 _POLL = 0.05
 

@@ -26,8 +26,6 @@ from taurus_datamover.errors import TaurusDatamoverError
 if TYPE_CHECKING:
     from taurus_datamover.emulator.site import EmulatedSite
 
-__all__ = ["DEMO_WORKSPACE", "eval_hint", "own_command", "run_demo", "run_emulate", "seed_demo_files", "shell_lines"]
-
 #: Name of the workspace the demo allocates and releases.
 DEMO_WORKSPACE = "taurus-demo"
 _DEMO_FILES = {

@@ -21,17 +21,6 @@ if TYPE_CHECKING:  # the job layer is loaded by the transfer that has a job to f
     from taurus_datamover.emulator.site import EmulatedSite
     from taurus_datamover.parsers.progress import Progress
 
-__all__ = [
-    "StatusMode",
-    "choose_mode",
-    "follow",
-    "job_progress",
-    "show_until_done",
-    "status_text",
-    "where_of",
-    "where_text",
-]
-
 StatusMode = Literal["live", "lines", "off"]
 
 #: Seconds between two redraws of the live line.

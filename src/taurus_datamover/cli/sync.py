@@ -19,8 +19,6 @@ if TYPE_CHECKING:  # the sync package is loaded when the subcommand runs
     from taurus_datamover.cli.context import Context
     from taurus_datamover.sync import SyncRun
 
-__all__ = ["run_sync", "sync_status"]
-
 #: Seconds between two redraws of the status line.
 REFRESH = 0.25
 

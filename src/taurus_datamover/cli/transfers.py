@@ -19,8 +19,6 @@ from taurus_datamover.command.job import Job
 from taurus_datamover.models.jobs import JobState
 from taurus_datamover.parsers.progress import Progress
 
-__all__ = ["JobReport", "job_report", "run_transfer", "start_transfer"]
-
 
 class JobReport(BaseModel):
     """A datamover job as ``--json`` prints it."""

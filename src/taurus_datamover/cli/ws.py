@@ -23,21 +23,6 @@ if TYPE_CHECKING:
     from taurus_datamover.models.workspaces import WorkspaceInfo
     from taurus_datamover.parsers.workspaces.records import ListedWorkspace
 
-__all__ = [
-    "is_due",
-    "list_workspaces",
-    "plain",
-    "run_ws_allocate",
-    "run_ws_extend",
-    "run_ws_filesystems",
-    "run_ws_list",
-    "run_ws_release",
-    "run_ws_report",
-    "run_ws_restore",
-    "soonest_first",
-    "warned",
-]
-
 _T = TypeVar("_T")
 _Listed = TypeVar("_Listed", "ListedWorkspace", "WorkspaceInfo")
 

@@ -20,8 +20,6 @@ from taurus_datamover.errors import ParseError, WorkspaceError
 if TYPE_CHECKING:
     from taurus_datamover.workspace import Workspace
 
-__all__ = ["FilesystemLimits"]
-
 
 class FilesystemLimits:
     """Maximum durations (days) by file system for one set of ``ws_*`` tools.

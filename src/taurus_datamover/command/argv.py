@@ -11,8 +11,6 @@ from collections.abc import Mapping, Sequence
 
 from taurus_datamover.errors import ToolArgumentError, ToolArgumentTypeError
 
-__all__ = ["PathArg", "arg_words", "as_arg", "end_of_options", "shown_argv", "too_long_message"]
-
 #: What may be passed as one argument: text, bytes (raw file names) or a path object.
 PathArg = str | bytes | os.PathLike[str]
 

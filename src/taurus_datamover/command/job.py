@@ -29,8 +29,6 @@ from taurus_datamover.errors import CommandTimeout, DatamoverError, ToolArgument
 from taurus_datamover.models.jobs import JobState
 from taurus_datamover.parsers.progress import Progress, latest_progress
 
-__all__ = ["PIPE_GRACE", "PROGRESS_TAIL", "Job", "JobOutput"]
-
 #: How much of the end of stdout is searched for progress (and of stderr for Slurm's end notice).
 PROGRESS_TAIL = 1 << 14
 #: Seconds to wait, after the tool ended, for the end of its output: only a process it left

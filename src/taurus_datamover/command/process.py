@@ -11,8 +11,6 @@ import time
 from collections.abc import Callable
 from typing import IO
 
-__all__ = ["MAX_WATCHED_LINES", "Collected", "ProcessOutput", "read_end", "stop_process_group"]
-
 _READ_SIZE = 1 << 16
 #: How many stderr lines are looked at for Slurm's own lines (srun's time-limit notice may
 #: follow the task's output; a tool that prints more than this is not read for it).

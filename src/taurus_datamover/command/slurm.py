@@ -14,17 +14,6 @@ from taurus_datamover.errors import ParseError
 from taurus_datamover.facts import SLURM_STATE_CODES
 from taurus_datamover.models.jobs import JobInfo, JobState
 
-__all__ = [
-    "JobEvent",
-    "parse_job_events",
-    "parse_scontrol_job",
-    "parse_squeue",
-    "parse_submitted_job_id",
-    "slurm_failure",
-    "state_from_slurm",
-]
-
-
 #: Slurm's job states (long names, as ``scontrol`` and ``squeue -o %T`` print them) by the
 #: state they mean here. A state Slurm has but this table lacks reads as UNKNOWN.
 _STATES_BY_MEANING: dict[JobState, tuple[str, ...]] = {

@@ -18,8 +18,6 @@ from taurus_datamover.command.tools import FoundTools, ToolDirs, ToolFamily, fin
 from taurus_datamover.command.watcher import JobWatcher
 from taurus_datamover.errors import ToolArgumentError, ToolError, ToolNotFoundError
 
-__all__ = ["ToolMethod", "ToolSet"]
-
 
 class ToolMethod:
     """``toolset.<tool>``: calling it runs the tool with the given arguments."""

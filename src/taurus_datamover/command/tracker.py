@@ -22,8 +22,6 @@ from collections.abc import Callable
 from taurus_datamover.command.slurm import parse_job_events, parse_submitted_job_id, slurm_failure
 from taurus_datamover.models.jobs import JobInfo, JobState
 
-__all__ = ["SIGNALLED_EXIT_CODE", "SlurmTracker"]
-
 #: Exit code given to batch jobs that were cancelled or hit their time limit.
 SIGNALLED_EXIT_CODE = 128 + signal.SIGTERM
 _ENDED_BY_SLURM = (JobState.TIMEOUT, JobState.CANCELLED)

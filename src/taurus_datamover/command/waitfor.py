@@ -8,8 +8,6 @@ import time
 import warnings
 from typing import Any
 
-__all__ = ["waitfor"]
-
 
 def waitfor(
     process: subprocess.Popen[Any], timeout_in_s: float = -1, discard_output: bool = True, quiet: bool = True

@@ -6,8 +6,6 @@ from enum import Enum
 
 from taurus_datamover.models.base import FrozenModel
 
-__all__ = ["TERMINAL_STATES", "JobInfo", "JobState"]
-
 
 class JobState(str, Enum):
     """Life cycle of a datamover job.

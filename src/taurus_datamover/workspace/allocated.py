@@ -9,8 +9,6 @@ from typing import Any
 
 from taurus_datamover.models.workspaces import AllocationAction, AllocationResult, WorkspaceInfo
 
-__all__ = ["AllocatedWorkspace"]
-
 
 @dataclass(frozen=True)
 class AllocatedWorkspace:

@@ -40,12 +40,11 @@ from taurus_datamover.workspace.arguments import (
     check_workspace_name,
     filesystem_args,
 )
-from taurus_datamover.workspace.running import DEFAULT_TIMEOUT, WorkspaceRunner
+from taurus_datamover.workspace.context import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT  # the package's name
+from taurus_datamover.workspace.running import WorkspaceRunner
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
-
-__all__ = ["DEFAULT_TIMEOUT", "Workspace"]
 
 _RESTORE_OK = re.compile(r"restore successful", re.IGNORECASE)
 

@@ -17,8 +17,6 @@ from taurus_datamover.workspace.arguments import check_workspace_name
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-__all__ = ["CacheWorkspace"]
-
 
 class CacheWorkspace:
     """A workspace allocated at construction (as in the original package) and released

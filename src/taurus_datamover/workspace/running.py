@@ -22,8 +22,6 @@ from taurus_datamover.parsers.workspaces.common import split_diagnostic, strip_a
 from taurus_datamover.workspace.arguments import check_stored_text
 from taurus_datamover.workspace.context import DEFAULT_TIMEOUT, emulated_site_root, tools_time, tools_user, tools_zone
 
-__all__ = ["DEFAULT_TIMEOUT", "WorkspaceRunner"]
-
 _VERSION = re.compile(r"\bversion ([0-9]{1,3})\.[0-9]")
 
 
