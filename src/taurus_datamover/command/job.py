@@ -1,12 +1,7 @@
-"""Job handles: a ``subprocess.Popen`` that also knows its Slurm job.
-
-Every tool call returns a :class:`Job`, the ``Popen`` the original package returned, plus:
-output drained from the start (a listing larger than the pipe buffer never blocks the tool;
-``communicate()`` may be called again), ``job_id`` and ``state`` from Slurm's own lines (the
-job's :class:`~.tracker.SlurmTracker` holds the rules), a batch job followed through the
-queue by the shared :class:`~.watcher.JobWatcher` until it ends, ``done()``, ``result()``,
-``cancel()`` and ``await job``. For a batch job (whose ``sbatch`` exits 0 at once)
-``returncode`` is the exit code of the *Slurm job*, and None until it has ended.
+"""``Job``: the ``subprocess.Popen`` every tool call returns, with its output drained from
+the start (a big listing never blocks the tool), its Slurm job's id and state (the rules:
+:class:`~.tracker.SlurmTracker`), and a batch job followed by the shared watcher. For a
+batch job ``returncode`` is the *Slurm job's* exit code, None until it has ended.
 """
 
 from __future__ import annotations
@@ -48,10 +43,8 @@ class JobOutput(NamedTuple):
 
 
 class Job(subprocess.Popen[bytes]):
-    """A running tool, made by ``Datamover``/``Workspace``. ``stdin`` is ``/dev/null``: the
-    tools never read it, and a job must not steal a notebook's or a cron job's input.
-    ``expect_batch`` says that the call submits a batch job (see :class:`~.tracker.SlurmTracker`).
-    """
+    """A running tool. ``stdin`` is ``/dev/null``: a job must not steal a notebook's or a cron
+    job's input. ``expect_batch``: the call submits a batch job."""
 
     # Popen.__init__ assigns ``returncode`` (our setter) before it has started the process.
     _process_rc: int | None = None
@@ -71,18 +64,14 @@ class Job(subprocess.Popen[bytes]):
     ) -> None:
         #: What Slurm and the process said, turned into id, state and return code.
         self.tracker = SlurmTracker(expect_batch=expect_batch, on_batch_end=self._complete)
-        self._lock = threading.Lock()
-        self._finished = threading.Event()
+        self._lock, self._finished = threading.Lock(), threading.Event()
         self._callbacks: list[Callable[[Job], None]] = []
-        self._canceller = canceller
-        self._watcher = watcher
-        self._error_class = error_class
-        self._timeout_due = False
-        self._timeout = timeout
+        self._canceller, self._watcher, self._error_class = canceller, watcher, error_class
+        self._timeout, self._timeout_due = timeout, False
         self.exit_signal: int | None = None
         self.started_at = time.monotonic()
-        self._workdir = os.path.abspath(os.fspath(cwd) if cwd is not None else os.curdir)
         self.ended_at: float | None = None
+        self._workdir = os.path.abspath(os.fspath(cwd) if cwd is not None else os.curdir)
         self.verbosity = verbosity
         #: The command line as text (file names that are not UTF-8 keep surrogate escapes).
         self.argv: tuple[str, ...] = tuple(os.fsdecode(a) for a in argv)
@@ -107,14 +96,12 @@ class Job(subprocess.Popen[bytes]):
         assert self.stdout is not None and self.stderr is not None
         self._output = ProcessOutput(self.stdout, self.stderr, self.tracker.observe_line, echo=verbosity >= 2)
         self._out, self._err = self._output.out, self._output.err
-        self._timer: threading.Timer | None = None
-        if timeout is not None:
-            self._timer = threading.Timer(timeout, self._on_timeout)
+        self._timer = None if timeout is None else threading.Timer(timeout, self._on_timeout)
+        if self._timer is not None:
             self._timer.daemon = True
             self._timer.start()
         threading.Thread(target=self._reap, name="taurus-job-reaper", daemon=True).start()
 
-    # ------------------------------------------------------------------ what the tracker knows
     @property
     def returncode(self) -> int | None:
         """Exit code of the job (for batch jobs: of the Slurm job), None while it runs."""
@@ -156,7 +143,6 @@ class Job(subprocess.Popen[bytes]):
         end = self.ended_at if self.ended_at is not None else time.monotonic()
         return end - self.started_at
 
-    # ------------------------------------------------------------------ life cycle
     def _reap(self) -> None:
         try:
             super().wait()
@@ -204,26 +190,22 @@ class Job(subprocess.Popen[bytes]):
         if self._finished.is_set():
             return
         if self._process_rc is not None and not self.is_batch:
-            # The tool ended in time and its exit code decides; only the drain of its
-            # output is left (a process it left behind holds the pipes): end that now. If
-            # it submitted a batch job, the reaper applies the timeout once it knows.
+            # The tool ended in time: only the drain is left (a process it left holds the
+            # pipes); end it. Had it submitted a batch job, the reaper applies the timeout.
             self._timeout_due = True
             self._output.stop()
             return
         self.tracker.timed_out = True
         self.cancel()
 
-    # ------------------------------------------------------------------ Popen API
     def poll(self) -> int | None:
         """The exit code once the job (and the draining of its output) has ended, else None."""
         return self.returncode if self._finished.is_set() else None
 
     def wait(self, timeout: float | None = None) -> int:
         """Wait for the end of the job; ``subprocess.TimeoutExpired`` after ``timeout`` s.
-
-        Ctrl-C while the tool itself runs stops it, as ``subprocess.run`` does (the tools run
-        in their own session, out of the terminal's reach); a submitted batch job stays queued.
-        """
+        Ctrl-C while the tool runs stops it, as ``subprocess.run`` does (it runs in its own
+        session, out of the terminal's reach); a submitted batch job stays queued."""
         try:
             finished = self._finished.wait(timeout)
         except KeyboardInterrupt:
@@ -262,7 +244,6 @@ class Job(subprocess.Popen[bytes]):
     def __del__(self) -> None:  # the reaper thread owns the process; nothing to warn about
         pass
 
-    # ------------------------------------------------------------------ job API
     def done(self) -> bool:
         """True once the job has ended."""
         return self._finished.is_set()
@@ -283,9 +264,8 @@ class Job(subprocess.Popen[bytes]):
         return _text(self._err.value())
 
     def result(self, timeout: float | None = None) -> JobOutput:
-        """Wait for the end; return the output, or raise the error that explains the failure:
-        ``CommandTimeout`` when the job's own ``timeout`` stopped it or it does not end within
-        ``timeout`` s here (it then goes on), the job's error class (``DatamoverError``) else."""
+        """Wait for the end; the output, else ``CommandTimeout`` (the job's ``timeout`` stopped
+        it, or it runs past ``timeout`` s here and goes on) or the job's error class."""
         try:
             self.wait(timeout)
         except subprocess.TimeoutExpired:
@@ -299,13 +279,8 @@ class Job(subprocess.Popen[bytes]):
             batch_output = self.batch_output()
             if batch_output:  # what the batch job printed: the tool's own words
                 stderr = f"{stderr}{batch_output}" if stderr else batch_output
-            raise self._error_class(
-                self.failure_summary(),
-                argv=self.argv,
-                returncode=self.returncode,
-                stdout=stdout,
-                stderr=stderr,
-            )
+            summary = self.failure_summary()
+            raise self._error_class(summary, argv=self.argv, returncode=self.returncode, stdout=stdout, stderr=stderr)
         return JobOutput(stdout, stderr)
 
     @property
@@ -331,8 +306,8 @@ class Job(subprocess.Popen[bytes]):
         )
 
     def cancel(self) -> bool:
-        """Stop the local process and cancel the Slurm job (when its id is known); True when
-        something still ran. The state becomes CANCELLED (for a tool run here, at once)."""
+        """Stop the local process and cancel the Slurm job (its id known); True when something
+        still ran. The state becomes CANCELLED (for a tool run here, at once)."""
         if self._finished.is_set():
             return False
         self.tracker.cancel_requested = True

@@ -20,15 +20,12 @@ _LAST_READS = 64
 
 
 class Collected:
-    """One pipe's bytes as read; ``on_line`` sees its first ``MAX_WATCHED_LINES`` complete
-    lines (Slurm's own lines come first)."""
+    """One pipe's bytes as read; ``on_line`` sees its first ``MAX_WATCHED_LINES`` lines."""
 
     def __init__(self, on_line: Callable[[str], None] | None, echo: IO[str] | None) -> None:
         self._chunks: list[bytes] = []
-        self._on_line = on_line
-        self._echo = echo
-        self._partial = b""
-        self._lines_seen = 0
+        self._on_line, self._echo = on_line, echo
+        self._partial, self._lines_seen = b"", 0
 
     def take(self, chunk: bytes) -> None:
         self._chunks.append(chunk)
@@ -60,7 +57,7 @@ class Collected:
         """The last ``size`` bytes read so far (without joining the whole output)."""
         parts: list[bytes] = []
         total = 0
-        for chunk in reversed(self._chunks[:]):
+        for chunk in reversed(self._chunks[:]):  # a copy: the drain may append meanwhile
             parts.append(chunk)
             total += len(chunk)
             if total >= size:
@@ -69,20 +66,18 @@ class Collected:
 
 
 class ProcessOutput:
-    """Both pipes of a tool, drained by one thread from the start into :attr:`out` and
-    :attr:`err` (stderr's lines also to ``on_line``), until both end or :meth:`stop`: then
-    what the pipes hold is read (a bounded amount) and :attr:`cut` says their end was not seen.
-    """
+    """Both pipes of a tool, drained by one thread into :attr:`out` and :attr:`err` (stderr's
+    lines also to ``on_line``) until both end or :meth:`stop`, which keeps what they hold then
+    (:attr:`cut`: their end was not seen)."""
 
     def __init__(
         self, stdout: IO[bytes], stderr: IO[bytes], on_line: Callable[[str], None], *, echo: bool = False
     ) -> None:
         self.out = Collected(None, sys.stdout if echo else None)
         self.err = Collected(on_line, sys.stderr if echo else None)
-        self.cut = False
+        self.cut = self._stopped = False
         self._pipes = {stdout.fileno(): (stdout, self.out), stderr.fileno(): (stderr, self.err)}
         self._lock = threading.Lock()
-        self._stopped = False
         # A byte written here (never read) wakes the drain for good.
         self._wake_read, self._wake_write = os.pipe()
         self._thread = threading.Thread(target=self._drain, name="taurus-job-drain", daemon=True)
@@ -129,8 +124,8 @@ class ProcessOutput:
         return False
 
     def wait(self, grace: float) -> None:
-        """Wait for the end of both pipes, at most ``grace`` s (the tool has ended): a process
-        it left behind may hold them for ever; what it wrote so far is kept (:attr:`cut`)."""
+        """Wait for the end of both pipes, at most ``grace`` s: a process the ended tool left
+        behind may hold them for ever."""
         self._thread.join(grace)
         if self._thread.is_alive():
             self.stop()
@@ -148,9 +143,10 @@ class ProcessOutput:
                 os.write(self._wake_write, b"x")
 
 
-def _group_alive(pgid: int) -> bool:
+def _signal_group(pgid: int, sig: int) -> bool:
+    """Send ``sig`` to group ``pgid``; False when it is gone (or not ours)."""
     try:
-        os.killpg(pgid, 0)
+        os.killpg(pgid, sig)
     except (ProcessLookupError, PermissionError):
         return False
     return True
@@ -160,19 +156,14 @@ def stop_process_group(pgid: int, ended: Callable[[], bool], grace: float = 5.0)
     """SIGTERM the job's process group (srun, the tool, their children), SIGKILL after
     ``grace`` s to what is left. ``pgid`` is the tool's pid (its own session): no new process
     gets it while the group lives. ``ended()`` says whether the tool itself was reaped."""
-    try:
-        os.killpg(pgid, signal.SIGTERM)
-    except (ProcessLookupError, PermissionError):
+    if not _signal_group(pgid, signal.SIGTERM):
         return
     deadline = time.monotonic() + grace
     while time.monotonic() < deadline:
-        if ended() and not _group_alive(pgid):
+        if ended() and not _signal_group(pgid, 0):
             return
         time.sleep(0.01)
-    try:
-        os.killpg(pgid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
+    _signal_group(pgid, signal.SIGKILL)
 
 
 def read_end(path: str | None, limit: int) -> str:

@@ -1,7 +1,6 @@
-"""What Slurm says about a job, read from its own words (the forms of a real Slurm 22.05):
-srun's, sbatch's and slurmstepd's lines (:data:`_EVENT_LINES`), their failures
-(:func:`slurm_failure`), ``squeue`` in its default format and ``scontrol show job``
-records (:class:`JobInfo`). Pure functions, no subprocess.
+"""What Slurm says about a job, in the words of a real Slurm 22.05: srun's, sbatch's and
+slurmstepd's lines, their failures, ``squeue`` rows and ``scontrol show job`` records.
+Pure functions, no subprocess.
 """
 
 from __future__ import annotations
@@ -41,7 +40,7 @@ def state_from_slurm(word: str) -> JobState:
 
 @dataclass(frozen=True)
 class JobEvent:
-    """One thing Slurm said about a job on stderr/stdout."""
+    """One thing Slurm said about a job."""
 
     job_id: int | None
     state: JobState
@@ -65,8 +64,7 @@ def parse_job_events(lines: Iterable[str]) -> list[JobEvent]:
     for raw in lines:
         line = raw.rstrip("\r\n")
         for pattern, state in _EVENT_LINES:
-            found = pattern.search(line)
-            if found:
+            if found := pattern.search(line):
                 events.append(JobEvent(int(found.group(1)), state))
                 break
     return events
@@ -75,8 +73,7 @@ def parse_job_events(lines: Iterable[str]) -> list[JobEvent]:
 def parse_submitted_job_id(text: str) -> int | None:
     """The id from ``Submitted batch job N`` (or ``sbatch --parsable``'s ``N[;cluster]``)."""
     for line in text.splitlines():
-        found = _SUBMITTED.match(line)
-        if found:
+        if found := _SUBMITTED.match(line):
             return int(found.group(1))
     stripped = text.strip()
     if re.fullmatch(r"\d+(;\S+)?", stripped):
@@ -95,14 +92,11 @@ def slurm_failure(stderr: str) -> str | None:
     """
     for line in stderr.splitlines():
         found = _FAILURE.match(line.strip())
-        if not found:
+        message = found and (found.group(1) or found.group(2) or "")
+        if message is None or re.match(r"\S+: task \d+: ", message) or "TIOCGWINSZ" in message:
             continue
-        message = found.group(1) or found.group(2) or ""
-        if re.match(r"\S+: task \d+: ", message) or "TIOCGWINSZ" in message:
-            continue
-        if message.startswith("Not using a pseudo-terminal"):
-            continue
-        return line.strip()
+        if not message.startswith("Not using a pseudo-terminal"):
+            return line.strip()
     return None
 
 
@@ -114,13 +108,9 @@ _DEFAULT_HEADER = "             JOBID PARTITION     NAME     USER ST       TIME 
 def _column_slices(header: str) -> list[tuple[int, int | None]]:
     """Where each column of a fixed-width listing lies, from its (right-aligned) header."""
     ends = [m.end() for m in re.finditer(r"\S+", header)]
-    slices: list[tuple[int, int | None]] = []
-    start = 0
-    for end in ends[:-1]:
-        slices.append((start, end))
-        start = end + 1
-    slices.append((start, None))  # NODELIST(REASON) is left-aligned and runs to the end
-    return slices
+    starts = [0, *(end + 1 for end in ends[:-1])]
+    # NODELIST(REASON), the last, is left-aligned and runs to the end
+    return list(zip(starts, [*ends[:-1], None]))
 
 
 _DEFAULT_SLICES = _column_slices(_DEFAULT_HEADER)
@@ -141,17 +131,15 @@ def parse_squeue(text: str) -> list[JobInfo]:
         if tuple(line.split()) == _SQUEUE_HEADER:
             slices = _column_slices(line)
             continue
-        cells: list[str] = []
-        for start, end in slices:
-            if start > 0 and len(line) > start - 1 and line[start - 1] != " ":
-                raise ParseError("squeue row does not fit the column layout", lineno=lineno, line=line)
-            cells.append(line[start:end].strip())
+        cells = [line[start:end].strip() for start, end in slices]
+        if any(0 < start <= len(line) and line[start - 1] != " " for start, _ in slices):
+            raise ParseError("squeue row does not fit the column layout", lineno=lineno, line=line)
         if any(not cell for cell in cells[:7]):  # the reason (last) may be empty
             raise ParseError("not a squeue row (a column is empty)", lineno=lineno, line=line)
         found = re.fullmatch(r"(\d+)(?:[_+]\S*)?", cells[0])
         if not found:
             raise ParseError("job id is not a number", lineno=lineno, line=line)
-        if " " in cells[4] or " " in cells[1] or " " in cells[3]:
+        if any(" " in cells[i] for i in (1, 3, 4)):
             raise ParseError("squeue row does not fit the column layout", lineno=lineno, line=line)
         jobs.append(
             JobInfo(

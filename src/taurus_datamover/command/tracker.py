@@ -1,11 +1,7 @@
-"""What one tool call's Slurm job is, told by Slurm's own words: a pure state machine.
-
-A :class:`SlurmTracker` starts no process and reads no pipe. It is told the tool's stderr
-lines (:meth:`~SlurmTracker.observe_line`), the end of the local process
-(:meth:`~SlurmTracker.batch_submitted`, :meth:`~SlurmTracker.process_ended`) and, for a
-batch job, the queue's rows and its end (:meth:`~SlurmTracker.observe`,
-:meth:`~SlurmTracker.finish`, from the watcher); it turns them into a job id, a
-:class:`~taurus_datamover.models.JobState` and a return code.
+"""What one tool call's Slurm job is, told by Slurm's own words: a pure state machine that
+starts no process and reads no pipe. It is told the tool's stderr lines, the end of the
+local process and, for a batch job, the queue's rows and its end (from the watcher), and
+turns them into a job id, a :class:`~taurus_datamover.models.JobState` and a return code.
 
 Return codes: a tool run here returns its process's exit code. A batch job returns 0 when
 COMPLETED; Slurm's exit code when FAILED (1 when the queue does not tell it); 143 (128 +
@@ -28,24 +24,21 @@ _ENDED_BY_SLURM = (JobState.TIMEOUT, JobState.CANCELLED)
 
 
 class SlurmTracker:
-    """The job id, state and return code of one tool call (see the module docstring).
+    """The job id, state and return code of one tool call.
 
     ``expect_batch``: the call submits a batch job; only then is ``Submitted batch job N``
     believed (else it could be a file named so), and the job starts PENDING, not RUNNING.
-    ``on_batch_end`` is called once a batch job has ended. Several threads call the methods;
-    a terminal state changes again only by :meth:`finish` and by our own stop.
+    ``on_batch_end`` is called once a batch job has ended. A terminal state changes again
+    only by :meth:`finish` and by our own stop.
     """
 
     def __init__(self, *, expect_batch: bool = False, on_batch_end: Callable[[], None] | None = None) -> None:
         self.expect_batch = expect_batch
         self.job_id: int | None = None
-        #: True once the call is known to have submitted a batch job.
-        self.is_batch = False
-        #: The job's exit code once it has ended (see the module docstring), else None.
         self.returncode: int | None = None
-        #: Set by the caller when it stops the job itself (a cancel; a timeout, too).
-        self.cancel_requested = False
-        self.timed_out = False
+        #: ``is_batch``: the call submitted a batch job; the others are set by the caller
+        #: when it stops the job itself (a cancel; a timeout, too).
+        self.is_batch = self.cancel_requested = self.timed_out = False
         #: What went wrong while following the job (queue failures, a failed cancel).
         self.errors: list[str] = []
         self._on_batch_end = on_batch_end
@@ -56,7 +49,6 @@ class SlurmTracker:
 
     @property
     def state(self) -> JobState:
-        """The state as far as Slurm and the process have told."""
         return self._state
 
     def _move(self, state: JobState) -> None:
@@ -111,8 +103,8 @@ class SlurmTracker:
         return job_id
 
     def process_ended(self, exit_code: int | None, stderr_tail: str = "") -> JobState:
-        """The tool (no batch job) ended with ``exit_code``; the end of its stderr is read
-        again for Slurm's end notice when it failed (the notice may follow the task's output)."""
+        """The tool (no batch job) ended with ``exit_code``; a failure's stderr tail is read
+        again for Slurm's end notice (it may follow the task's output)."""
         if self.timed_out:
             final = JobState.TIMEOUT
         elif self.cancel_requested:
@@ -141,9 +133,9 @@ class SlurmTracker:
         return None
 
     def finish(self, state: JobState, exit_code: int | None = None, error: str | None = None) -> int:
-        """The batch job ended in ``state`` (UNKNOWN when it could not be followed, ``error``
-        saying why): settle state and return code (returned), then call ``on_batch_end``.
-        A job we cancelled ends CANCELLED unless it COMPLETED."""
+        """The batch job ended in ``state`` (UNKNOWN: it could not be followed, ``error`` says
+        why): settle state and return code (returned), then ``on_batch_end``. A job we
+        cancelled ends CANCELLED unless it COMPLETED."""
         if error:
             self.errors.append(error)
         code = {JobState.COMPLETED: 0, JobState.FAILED: exit_code or 1}.get(
