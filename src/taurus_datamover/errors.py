@@ -1,30 +1,17 @@
 """One error hierarchy for the whole library; every error carries its evidence.
 
-``TaurusDatamoverError``
- +-- ``ToolNotFoundError`` (also ``AttributeError``): a tool is missing; names every place searched.
- +-- ``ToolError``: a tool ran and failed; keeps argv, exit code, stdout and stderr.
- |    +-- ``DatamoverError``: a ``dt*`` tool (or its Slurm job) failed.
- |    |    +-- ``SaveError``: ``Datamover.save`` could not copy; names where the data is.
- |    +-- ``WorkspaceError``: a ``ws_*`` tool refused, or a workspace name is invalid.
- |         +-- ``WorkspaceNotFound``
- |         +-- ``WorkspaceArgumentError`` (also ``ValueError``): refused before any tool runs.
- +-- ``CommandTimeout`` (also ``TimeoutError``): a tool did not end in time.
- +-- ``CacheWorkspaceClosed`` (also ``RuntimeError``): a used-up cache workspace entered again.
- +-- ``ParseError`` (also ``ValueError``): unreadable tool output; keeps line number and raw line.
- +-- ``DatamoverArgumentError`` (also ``ValueError``, ``TypeError``): refused before any tool runs.
- |    +-- ``JobOptionsError``: Slurm options a call does not take, or the time limit twice.
- +-- ``ToolArgumentError`` (also ``ValueError``) / ``ToolArgumentTypeError`` (also
- |    ``TypeError``): an argument the command layer cannot pass to a tool.
- +-- ``TimeZoneError`` (also ``ValueError``): a ``TZ`` that names no zone (never UTC).
- +-- ``UnboundModelError`` (also ``RuntimeError``): a model made by a parser alone was asked to act.
- +-- ``UsageError``, ``DurationError`` (also ``ValueError``), ``LockTimeout`` (also
- |    ``TimeoutError``): the command line's refusals (exit 2) and its run lock.
- +-- ``SyncError``: a sync was refused, a part failed, or the destination does not match.
+``TaurusDatamoverError`` (defined in ``facts``, so the emulated site's errors share it)
+ +-- ``ToolNotFoundError``; ``CommandTimeout``; ``CacheWorkspaceClosed``; ``ParseError``
+ +-- ``ToolError`` +-- ``DatamoverError`` +-- ``SaveError``
+ |                 +-- ``WorkspaceError`` +-- ``WorkspaceNotFound``, ``WorkspaceArgumentError``
+ +-- ``DatamoverArgumentError`` +-- ``JobOptionsError``
+ +-- ``ToolArgumentError`` +-- ``ToolArgumentTypeError``
+ +-- ``TimeZoneError``; ``UnboundModelError``; ``SyncError``
+ +-- ``UsageError``, ``DurationError``, ``LockTimeout`` (the command line's)
 
-The emulated site's errors (``taurus_datamover.emulator.errors``) are ``TaurusDatamoverError``
-too: the emulator imports only ``facts``, where the root class is defined.
-``WorkspaceWarning`` (a ``UserWarning``) is issued, not raised. Errors also derive from the
-matching builtin, so ``except ValueError`` written for plain Python keeps working.
+Errors also derive from the matching builtin (``ValueError``, ``TimeoutError``, ...), so
+``except ValueError`` written for plain Python keeps working. ``WorkspaceWarning`` (a
+``UserWarning``) is issued, not raised.
 """
 
 from __future__ import annotations
@@ -44,9 +31,7 @@ TAIL_CHARS = 600
 
 def _as_text(stream: str | bytes | None) -> str:
     """Bytes as UTF-8 with ``surrogateescape``: nothing lost, nothing raised while reporting."""
-    if isinstance(stream, bytes):
-        return stream.decode("utf-8", "surrogateescape")
-    return stream or ""
+    return stream.decode("utf-8", "surrogateescape") if isinstance(stream, bytes) else stream or ""
 
 
 def tail(text: str | bytes | None, limit: int = TAIL_CHARS) -> str:
@@ -72,15 +57,11 @@ class _Remade(TaurusDatamoverError):
 
 
 class ToolNotFoundError(_Remade, AttributeError):
-    """A ``dt*`` or ``ws_*`` tool is not installed where the library looked.
-
-    An ``AttributeError`` because tools are reached as attributes (``Datamover().dtls``), so
-    ``hasattr``/``getattr(obj, name, default)`` keep working.
-    """
+    """A ``dt*`` or ``ws_*`` tool is not installed where the library looked. An
+    ``AttributeError`` because tools are attributes (``Datamover().dtls``): ``hasattr`` works."""
 
     def __init__(self, tool: str, searched: Sequence[str]) -> None:
-        self.tool = tool
-        self.searched = tuple(searched)
+        self.tool, self.searched = tool, tuple(searched)
         where = ", ".join(self.searched) if self.searched else "(no directories)"
         super().__init__(f"tool {tool!r} not found; searched: {where}")
 
@@ -98,11 +79,8 @@ class ToolError(_Remade):
         stdout: str | bytes | None = "",
         stderr: str | bytes | None = "",
     ) -> None:
-        self.message = message
-        self.argv = tuple(str(a) for a in argv)
-        self.returncode = returncode
-        self.stdout = _as_text(stdout)
-        self.stderr = _as_text(stderr)
+        self.message, self.argv, self.returncode = message, tuple(str(a) for a in argv), returncode
+        self.stdout, self.stderr = _as_text(stdout), _as_text(stderr)
         super().__init__(message)
 
     def __str__(self) -> str:
@@ -129,8 +107,7 @@ class SaveError(DatamoverError):
 
     def __init__(self, message: str, *, data_path: str, workspace_name: str | None = None, **evidence: Any) -> None:
         super().__init__(message, **evidence)
-        self.data_path = data_path
-        self.workspace_name = workspace_name
+        self.data_path, self.workspace_name = data_path, workspace_name
 
 
 class DatamoverArgumentError(TaurusDatamoverError, ValueError, TypeError):
@@ -172,10 +149,8 @@ class CommandTimeout(TaurusDatamoverError, TimeoutError):
     def __init__(
         self, argv: Sequence[str], timeout: float, *, stdout: str | bytes | None = "", stderr: str | bytes | None = ""
     ) -> None:
-        self.argv = tuple(str(a) for a in argv)
-        self.timeout = timeout
-        self.stdout = _as_text(stdout)
-        self.stderr = _as_text(stderr)
+        self.argv, self.timeout = tuple(str(a) for a in argv), timeout
+        self.stdout, self.stderr = _as_text(stdout), _as_text(stderr)
         super().__init__(f"{' '.join(self.argv)} did not finish within {timeout:g} s")
 
     def __reduce__(self) -> tuple[object, ...]:  # not _Remade: OSError's __new__ reads its arguments
@@ -187,9 +162,7 @@ class ParseError(_Remade, ValueError):
     when the error concerns the text as a whole), ``line`` the raw line as it was given."""
 
     def __init__(self, message: str, *, lineno: int = 0, line: str = "") -> None:
-        self.message = message
-        self.lineno = lineno
-        self.line = line
+        self.message, self.lineno, self.line = message, lineno, line
         super().__init__(message)
 
     def __str__(self) -> str:
@@ -197,13 +170,10 @@ class ParseError(_Remade, ValueError):
 
 
 class SyncError(_Remade):
-    """A sync of a tree (``Datamover.sync``) was refused before any job ran, or did not
-    end with a destination that matches the source.
-
-    ``run_id`` names the run to ``Datamover.resume`` (None when refused before one existed);
-    ``failed_parts`` the parts whose jobs did not complete; ``differ``, ``missing``,
-    ``extra`` the relative paths verification found changed, absent, or only at the destination.
-    """
+    """A sync (``Datamover.sync``) was refused before any job ran, or its destination does not
+    match: ``run_id`` (for ``Datamover.resume``; None when refused before one existed), the
+    ``failed_parts``, and the relative paths verification found ``differ``, ``missing`` or
+    ``extra`` (only at the destination)."""
 
     def __init__(
         self,
@@ -215,12 +185,8 @@ class SyncError(_Remade):
         missing: Sequence[str] = (),
         extra: Sequence[str] = (),
     ) -> None:
-        self.message = message
-        self.run_id = run_id
-        self.failed_parts = tuple(failed_parts)
-        self.differ = tuple(differ)
-        self.missing = tuple(missing)
-        self.extra = tuple(extra)
+        self.message, self.run_id, self.failed_parts = message, run_id, tuple(failed_parts)
+        self.differ, self.missing, self.extra = tuple(differ), tuple(missing), tuple(extra)
         super().__init__(message)
 
 
@@ -248,9 +214,7 @@ class LockTimeout(TaurusDatamoverError, TimeoutError):
     names the lock file and the holder's pid (when it wrote one)."""
 
     def __init__(self, path: object, waited: float, holder: str | None) -> None:
-        self.path = path
-        self.waited = waited
-        self.holder = holder
+        self.path, self.waited, self.holder = path, waited, holder
         who = f"pid {holder}" if holder else "a process that has not written its pid yet"
         super().__init__(
             f"another ws auto-extend is running: {path} is locked by {who}; waited "

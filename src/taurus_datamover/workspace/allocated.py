@@ -13,14 +13,9 @@ from taurus_datamover.models.workspaces import AllocationAction, AllocationResul
 @dataclass(frozen=True)
 class AllocatedWorkspace:
     """What :meth:`Workspace.allocate` and :meth:`Workspace.extend` return: ``info``, the
-    workspace as ``ws_list`` showed it after the call (bound, so its ``extend``/``release``
-    call back into the ``Workspace``), and ``allocation``, what the tool printed.
-
-    It holds the two rather than being a ``WorkspaceInfo`` with a field more, so that
-    ``result.info == ws.get(name)`` compares like with like. Every field, property and
-    method of ``info`` reads through (``result.remaining``, ``result.extend(30)``);
-    ``path`` is a :class:`~pathlib.Path`.
-    """
+    workspace as listed after the call (bound), and ``allocation``, what the tool printed.
+    Two parts rather than a ``WorkspaceInfo`` with a field more, so that ``result.info ==
+    ws.get(name)`` compares like with like; ``info``'s attributes read through."""
 
     info: WorkspaceInfo
     allocation: AllocationResult
@@ -32,8 +27,7 @@ class AllocatedWorkspace:
 
     @property
     def reused(self) -> bool:
-        """True when ``ws_allocate`` said it reused an existing workspace; False when it
-        created one, for extensions, and when it printed no action line at all."""
+        """True when ``ws_allocate`` said it reused an existing workspace."""
         return self.allocation.action is AllocationAction.REUSED
 
     @property

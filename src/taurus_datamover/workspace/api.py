@@ -51,31 +51,22 @@ _RESTORE_OK = re.compile(r"restore successful", re.IGNORECASE)
 
 class Workspace(WorkspaceRunner):
     """The ``ws_*`` tools as methods (``ws.ws_allocate('name', '30')``), each call a Job,
-    and the object API (:meth:`list`, :meth:`get`, :meth:`allocate`, :meth:`extend`,
-    :meth:`release`, :meth:`restorable`, :meth:`restore`, :meth:`filesystems`,
-    :meth:`expiring`).
+    and the object API on top of them.
 
     Args:
         path_to_exe: directory (or ``os.pathsep``-separated directories) holding the tools;
             ``None`` searches ``TAURUS_WS_PATH``, ``/usr/bin``, then ``PATH``.
-        verbosity: 0 captures the output; 1 also prints each command line; 2 also echoes
-            the output as it arrives.
+        verbosity: 0 captures the output; 1 also prints each command line; 2 also echoes it.
         env: environment of the tools (default: this process's, at call time).
         timeout: seconds each object-API tool run may take (None: no limit).
-        tz: the cluster's zone for the wall times the tools print (default: the zone of
-            the tools' environment, its ``TZ`` read as the C library reads it, see
-            :mod:`taurus_datamover.parsers.workspaces.posix_tz`; a ``TZ`` that cannot be read is a
-            :class:`~taurus_datamover.errors.TimeZoneError`, never UTC).
-        now: the moment remaining times are measured from: an aware datetime, or a
-            callable returning one; default: the current time, or, when the ``ws_*``
-            tools found are those of the emulated site that the environment's
-            ``TAURUS_EMULATOR_ROOT`` names, that site's clock.
-        user: the tools' user (default: ``$TAURUS_EMULATOR_USER`` in ``env``/this
-            process's environment, else the login name); used to derive names from
-            workspace directories.
+        tz: the zone of the wall times the tools print (default: their environment's ``TZ``,
+            read as the C library reads it; one that cannot be read is a ``TimeZoneError``).
+        now: the moment remaining times are measured from (an aware datetime, or a callable
+            giving one); default: now, or the clock of the emulated site the tools are from.
+        user: the tools' user, to derive names from directories (default:
+            ``$TAURUS_EMULATOR_USER``, else the login name).
     """
 
-    # ------------------------------------------------------------------ listing
     def filesystems(self, *, details: bool = False) -> builtins.list[FilesystemInfo]:
         """The workspace file systems (``ws_list -l``; ``details=True``: v2's ``-L`` with
         limits). The default one is marked ``is_default``."""
@@ -94,16 +85,13 @@ class Workspace(WorkspaceRunner):
 
         Args:
             filesystem: only this file system (``-F``).
-            all_filesystems: every entry knows its file system: one ``ws_list`` call
-                (without ``-F`` the tool lists every file system the user may use, and
-                its long form names each entry's); only where some entry lacks the
-                name are the file systems of ``ws_list -l`` listed in turn (``-F`` for
-                each). Cannot be combined with ``filesystem``.
+            all_filesystems: every entry knows its file system: one ``ws_list`` (without
+                ``-F`` it lists them all, naming each entry's); only where an entry lacks
+                the name is each file system of ``ws_list -l`` listed in turn.
             group: also the group's workspaces (``-g``).
-            confirm: also run the terse ``ws_list -t`` (which prints no comments) and
-                require the same entries (see :func:`confirm_with_terse`): no comment can
-                then forge an entry. One more ``ws_list`` run; :meth:`get` and ``ws
-                auto-extend`` always confirm, since they decide what to change.
+            confirm: also run the terse ``ws_list -t`` (no comments) and require the same
+                entries, so no comment can forge one; :meth:`get` and ``ws auto-extend``
+                always confirm, since they decide what to change.
         """
         if filesystem is not None and all_filesystems:
             raise WorkspaceArgumentError("give either filesystem or all_filesystems=True, not both")
@@ -133,13 +121,9 @@ class Workspace(WorkspaceRunner):
         return parse_ws_list(output.stdout, tz=self.tz, now=now, user=user, group_listing=group)
 
     def get(self, name: str, filesystem: str | None = None) -> WorkspaceInfo:
-        """Workspace ``name`` as ``ws_list`` shows it now (confirmed, see :meth:`list`).
-
-        Raises:
-            WorkspaceNotFound: no such workspace (in ``filesystem``, when given).
-            WorkspaceError: a bad name, or (without ``filesystem``) the name exists in
-                more than one file system.
-        """
+        """Workspace ``name`` as ``ws_list`` shows it now (confirmed, see :meth:`list`);
+        ``WorkspaceNotFound``, or ``WorkspaceError`` for a bad name or one in several file
+        systems (without ``filesystem``)."""
         check_workspace_name(name)
         found = [info for info in self._list_one(filesystem, False, confirm=True) if info.name == name]
         if not found:
@@ -153,56 +137,35 @@ class Workspace(WorkspaceRunner):
     def expiring(
         self, within: timedelta, *, filesystem: str | None = None, all_filesystems: bool = True
     ) -> builtins.list[WorkspaceInfo]:
-        """Workspaces that are expired or expire within ``within``
-        (:meth:`WorkspaceInfo.expires_within`), soonest first; those whose remaining time
-        is unknown and that are not expired are left out.
-
-        One ``ws_list`` run: of ``filesystem`` when given, else without ``-F``, which lists
-        every file system the user may use (``all_filesystems``, kept for callers of the
-        first version, changes nothing).
-        """
+        """Workspaces expired or expiring within ``within``, soonest first (unknown remaining
+        time: only the expired ones). One ``ws_list`` run (``all_filesystems``, kept for
+        callers of the first version, changes nothing: without ``-F`` it lists them all)."""
         infos = self._list_one(filesystem, group=False)
         due = [info for info in infos if (info.expired or info.remaining is not None) and info.expires_within(within)]
         # expired entries of unknown remaining time first, then by remaining time
         return sorted(due, key=lambda i: (0, 0.0) if i.remaining is None else (1, i.remaining.total_seconds()))
 
-    # ------------------------------------------------------------------ changing
     def allocate(self, name: str, days: int, **options: Unpack[AllocationOptions]) -> AllocatedWorkspace:
-        """Allocate workspace ``name`` for ``days`` days, or reuse it if it exists.
-
-        An existing workspace is reused as ``ws_allocate`` does (its duration is not
-        changed: use :meth:`extend`); the result's ``reused`` says which happened. A
-        duration over the maximum is cut by the tool: ``capped_duration`` says so and a
-        :class:`WorkspaceWarning` is issued. ``options``: see :class:`AllocationOptions`.
-
-        Returns:
-            The workspace as listed after the call (one ``ws_list`` run, see
-            :meth:`listed_at`), with what the tool reported.
-        """
+        """Allocate workspace ``name`` for ``days`` days, or reuse it as ``ws_allocate`` does
+        (its duration unchanged; ``reused`` says so). A duration the tool cuts to its maximum
+        is a ``capped_duration`` and a :class:`WorkspaceWarning`. Returns the workspace as
+        listed after the call (:meth:`listed_at`), with what the tool reported."""
         result = self._allocation(name, days, options)
         return AllocatedWorkspace(self.listed_at(result, name, options.get("filesystem")), _warned(name, result))
 
     def allocation(self, name: str, days: int, **options: Unpack[AllocationOptions]) -> AllocationResult:
-        """:meth:`allocate` without the listing after it: only what ``ws_allocate`` said
-        (the path, created or reused, a capped duration), one tool run. Enough for a
-        caller that needs the directory and whether the workspace is new
-        (:class:`~taurus_datamover.workspace.CacheWorkspace`)."""
+        """:meth:`allocate` without the listing after it: only what ``ws_allocate`` said (the
+        path, created or reused, a capped duration), one tool run."""
         return _warned(name, self._allocation(name, days, options))
 
     def _allocation(self, name: str, days: int, options: AllocationOptions) -> AllocationResult:
-        """Check every argument, run ``ws_allocate`` and read what it said."""
         args: builtins.list[str | int] = [*filesystem_args(options.get("filesystem")), *allocation_args(options)]
         _, output = self._call("ws_allocate", *args, check_workspace_name(name), check_days(days))
         return parse_ws_allocate(output.stdout, output.stderr)
 
     def extend(self, name: str, days: int, *, filesystem: str | None = None) -> AllocatedWorkspace:
-        """Extend workspace ``name`` to ``days`` days from now (``ws_extend``); this uses
-        one of its extensions. The new duration replaces the remaining time.
-
-        Raises:
-            WorkspaceError: the tool refused, e.g. ``Error: no more extensions.``
-            WorkspaceNotFound: no such workspace.
-        """
+        """Extend workspace ``name`` to ``days`` days from now (``ws_extend``, one of its
+        extensions); ``WorkspaceError`` when the tool refused (``no more extensions``)."""
         args = filesystem_args(filesystem)
         _, output = self._call("ws_extend", *args, check_workspace_name(name), check_days(days))
         result = parse_ws_extend(output.stdout, output.stderr)
@@ -217,12 +180,8 @@ class Workspace(WorkspaceRunner):
         return listed[0] if listed else self.get(name, filesystem)
 
     def release(self, name: str, *, filesystem: str | None = None, delete_data: bool = False) -> None:
-        """Release workspace ``name`` (``ws_release``). It stays restorable
-        (:meth:`restorable`) for the file system's keep time, unless ``delete_data``.
-
-        Raises:
-            WorkspaceNotFound: no such workspace.
-        """
+        """Release workspace ``name`` (``ws_release``); it stays :meth:`restorable` for the
+        file system's keep time, unless ``delete_data``."""
         delete = ["--delete-data"] if delete_data else []
         self._call("ws_release", *filesystem_args(filesystem), *delete, check_workspace_name(name))
 
@@ -236,22 +195,11 @@ class Workspace(WorkspaceRunner):
         return [r.bind(self) for r in released]
 
     def restore(self, released_id: str | ReleasedWorkspace, target: str, *, filesystem: str | None = None) -> Path:
-        """Move the data of a released workspace into the existing workspace ``target``.
-
-        ``released_id`` is the id ``ws_restore -l`` prints (or a :class:`ReleasedWorkspace`).
-        Without ``filesystem`` the file system is taken from the released workspace (a
-        look-up in :meth:`restorable` for a plain id), since v1 would otherwise search
-        only the default one.
-
-        Returns:
-            The directory the data now lies in: ``<target>/<released_id>``.
-
-        Raises:
-            WorkspaceNotFound: the released id does not exist.
-            WorkspaceError: the tool refused (e.g. the target does not exist) or did not
-                confirm the restore (real tools ask a question on a terminal first and
-                silently do nothing when it is not answered).
-        """
+        """Move the data of a released workspace (its ``ws_restore -l`` id, or the
+        :class:`ReleasedWorkspace`) into the existing workspace ``target``; returns
+        ``<target>/<released_id>``. Without ``filesystem`` the released workspace's is used
+        (v1 would search only the default one). ``WorkspaceError`` also when the tool did not
+        confirm the restore (real tools ask on a terminal, and do nothing unanswered)."""
         if isinstance(released_id, ReleasedWorkspace):
             if filesystem is None:
                 filesystem = released_id.filesystem
@@ -272,8 +220,8 @@ class Workspace(WorkspaceRunner):
 
 
 def _warned(name: str, result: AllocationResult) -> AllocationResult:
-    """``result``, after a :class:`WorkspaceWarning` (at the caller of the public method)
-    when the tool cut the duration to its maximum."""
+    """``result``, after a :class:`WorkspaceWarning` (at the public method's caller) when the
+    tool cut the duration."""
     if result.capped_duration is not None:
         message = f"workspace {name!r}: duration cut to the allowed maximum of {result.capped_duration} days"
         warnings.warn(WorkspaceWarning(message), stacklevel=3)

@@ -19,35 +19,19 @@ if TYPE_CHECKING:
 
 
 class CacheWorkspace:
-    """A workspace allocated at construction (as in the original package) and released
-    by :meth:`cleanup`, or on every way out of a ``with`` block::
+    """A workspace allocated at construction (as in the original package) and released by
+    :meth:`cleanup` or on every way out of a ``with`` block, never from a finalizer (a tool
+    run at garbage collection or exit is not reliable)::
 
         with CacheWorkspace(id="cache", expire_in_days=1) as cache:
             scratch = cache.path / "part.tmp"
-        # released here (restorable for the file system's keep time)
 
-    Nothing is released from a finalizer (a tool run during garbage collection or
-    interpreter exit is not reliable). Only a workspace this object *created* is
-    released: one that ``ws_allocate`` reused, or did not say it created, holds someone's
-    files; it is used but kept (``owned`` False), and a
-    :class:`~taurus_datamover.errors.WorkspaceWarning` says so.
-
-    What ``ws_allocate`` prints is enough when the file system is given: the path (taken
-    when the directory is named ``<user>-<name>``, else confirmed by the listing) and
-    whether it created the workspace. Without ``filesystem`` the workspace is listed once,
-    to know where to release it from.
-
-    Args:
-        path_to_exe: where the ``ws_*`` tools are (see :class:`~taurus_datamover.Workspace`);
-            ignored when ``workspace`` is given.
-        id: the workspace name (checked against hpc-workspace's rules before any tool runs).
-        expire_in_days: the duration asked for; the tool may cut it to its maximum.
-        filesystem: where to allocate (default: the tools' default file system).
-        comment: stored with the workspace (the original used ``temporary_files``).
-        workspace: a configured :class:`~taurus_datamover.Workspace` to use.
-
-    Raises:
-        WorkspaceError: a bad name, or ``ws_allocate`` refused.
+    Only a workspace this object *created* is released: one ``ws_allocate`` reused, or did
+    not say it created, holds someone's files; it is used but kept (``owned`` False, and a
+    ``WorkspaceWarning``). With ``filesystem`` given, what ``ws_allocate`` prints is enough
+    (the path is confirmed by the listing unless named ``<user>-<name>``); without, the
+    workspace is listed once, to know where to release it from. ``workspace``: the
+    configured :class:`~taurus_datamover.Workspace` to use instead of one on ``path_to_exe``.
     """
 
     def __init__(
@@ -81,7 +65,6 @@ class CacheWorkspace:
         user = self.ws.current_user()
         return directory == f"{user}-{self._name}" if user else directory.endswith(f"-{self._name}")
 
-    # ------------------------------------------------------------------ state
     @property
     def name(self) -> str:
         """The workspace's name (what the tools take)."""
@@ -94,8 +77,7 @@ class CacheWorkspace:
 
     @property
     def info(self) -> WorkspaceInfo:
-        """The workspace as ``ws_list`` shows it (listed on first use, then kept): a plain
-        :class:`~taurus_datamover.models.WorkspaceInfo`, equal to ``ws.get(name)``."""
+        """The workspace as ``ws_list`` shows it (listed on first use, then kept)."""
         if self._info is None:
             self._info = self.ws.listed_at(self._allocation, self._name, self._filesystem)
         return self._info
@@ -131,15 +113,10 @@ class CacheWorkspace:
         """True once :meth:`cleanup` has released the workspace (never for one not owned)."""
         return self._released
 
-    # ------------------------------------------------------------------ cleanup
     def cleanup(self) -> None:
-        """Release the workspace (``ws_release``) if this object created it (:attr:`owned`);
-        a reused one is kept. Calling it again does nothing.
-
-        A workspace that is already gone (released by someone else) counts as released.
-        Other failures (tool refusal, timeout) propagate and leave the object unreleased,
-        so the call can be repeated.
-        """
+        """Release the workspace if this object created it (:attr:`owned`); again, nothing.
+        One already gone counts as released; other failures propagate, and the call can be
+        repeated."""
         if self._released or self._closed:
             return
         if not self.owned:
@@ -163,8 +140,7 @@ class CacheWorkspace:
         if exc_type is None:
             self.cleanup()
             return
-        # The block failed (including KeyboardInterrupt): release, but let the block's own
-        # exception propagate rather than replace it with a release error.
+        # The block failed (KeyboardInterrupt too): its own exception propagates, not ours.
         try:
             self.cleanup()
         except Exception as error:

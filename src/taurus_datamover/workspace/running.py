@@ -26,8 +26,7 @@ _VERSION = re.compile(r"\bversion ([0-9]{1,3})\.[0-9]")
 
 
 class WorkspaceRunner(ToolSet):
-    """The ``ws_*`` tools as methods (each call a Job), and the plumbing of the object
-    API of :class:`~taurus_datamover.Workspace` (see there for the arguments)."""
+    """The plumbing of :class:`~taurus_datamover.Workspace` (see there for the arguments)."""
 
     family = WORKSPACE_FAMILY
     error_class = WorkspaceError
@@ -46,12 +45,8 @@ class WorkspaceRunner(ToolSet):
         super().__init__(path_to_exe, verbosity, env=env)
         if timeout is not None and timeout <= 0:
             raise ValueError("timeout must be positive (or None for no limit)")
-        self.timeout = timeout
-        self.tz = tz
-        self.now = now
-        self.user = user
+        self.timeout, self.tz, self.now, self.user = timeout, tz, now, user
 
-    # ------------------------------------------------------------------ context
     def _environ(self) -> Mapping[str, str]:
         """The tools' environment: ``env=``, else this process's (at call time)."""
         return self.env if self.env is not None else os.environ
@@ -88,7 +83,6 @@ class WorkspaceRunner(ToolSet):
             raise ValueError("now must give a timezone-aware datetime")
         return value
 
-    # ------------------------------------------------------------------ running
     def build_argv(self, tool: str, args: Sequence[PathArg | int | float]) -> builtins.list[str | bytes]:
         """The argv for ``tool``; every argument is first checked to be text the tools can
         store and print back (:func:`~taurus_datamover.workspace.arguments.check_stored_text`)."""
@@ -101,9 +95,8 @@ class WorkspaceRunner(ToolSet):
         return self.run(tool, *args, timeout=self.timeout)
 
     def _call(self, tool: str, *args: str | int, error_lines: bool = False) -> tuple[Job, JobOutput]:
-        """Run ``tool`` and wait; a failure becomes the tool's own WorkspaceError, and
-        with ``error_lines`` so do the error lines of a run that exited 0 (v2: ``ws_list -F
-        nosuchfs``, ``ws_restore`` to a missing target; v1 ``ws_find`` on stdout)."""
+        """Run ``tool`` and wait; a failure becomes the tool's own WorkspaceError, and with
+        ``error_lines`` so do the error lines of a run that exited 0 (v2 ``ws_list -F nosuchfs``)."""
         job = self._start(tool, *args)
         output = self._finish(job)
         said = workspace_error_message(output.stderr) if error_lines else None
@@ -112,8 +105,8 @@ class WorkspaceRunner(ToolSet):
         return job, output
 
     def _finish(self, job: Job) -> JobOutput:
-        """Wait for ``job``; a non-zero exit becomes the tool's own refusal. What the tool
-        printed also tells which generation the tools are (see :attr:`tool_generation`)."""
+        """Wait for ``job``; a non-zero exit becomes the tool's own refusal. What it printed
+        also tells the :attr:`tool_generation`."""
         try:
             output = job.result()
         except CommandTimeout:
@@ -126,12 +119,8 @@ class WorkspaceRunner(ToolSet):
 
     @staticmethod
     def _refusal(job: Job, stdout: str, stderr: str, *, fallback: str) -> WorkspaceError:
-        """The error for a refusal, carrying the tool's own words where it printed any.
-
-        The tool's ``error:`` lines (v1 ``Error:``) are the message; without any, the last
-        line it printed on a failed run, else ``fallback``. "Does not exist" refusals are
-        :class:`WorkspaceNotFound` (not a missing ``ws_restore`` *target*).
-        """
+        """The error for a refusal in the tool's words: its ``error:`` lines, else the last
+        line of a failed run, else ``fallback``; "does not exist" is ``WorkspaceNotFound``."""
         said = workspace_error_message(stderr) or workspace_error_message(stdout)
         if said is None:
             lines = [line.strip() for line in (stderr + "\n" + stdout).split("\n") if line.strip()]
@@ -139,19 +128,11 @@ class WorkspaceRunner(ToolSet):
         cls = WorkspaceNotFound if is_not_found_message(said) else WorkspaceError
         return cls(said, argv=job.argv, returncode=job.returncode, stdout=stdout, stderr=stderr)
 
-    # ------------------------------------------------------------------ generation
     @property
     def tool_generation(self) -> int:
-        """1 (hpc-workspace 1.x) or 2 (the C++ rewrite), found once per ``Workspace``.
-
-        Taken from the first output that tells (a ``ws_list`` block's ``id:``/``Id:``, or
-        the case of a diagnostic's level, ``Error:``/``error:``); when nothing has told
-        yet, from ``ws_list --version``. The parsers read both generations either way;
-        this says which one the site runs.
-
-        Raises:
-            WorkspaceError: ``ws_list --version`` names no version.
-        """
+        """1 (hpc-workspace 1.x) or 2 (the C++ rewrite), from the first output that tells (a
+        listing's ``id:``/``Id:``, ``Error:``/``error:``), else ``ws_list --version``. The
+        parsers read both either way; this says which one the site runs."""
         known = vars(self).get("_generation")
         if isinstance(known, int):
             return known
