@@ -1,6 +1,5 @@
-"""``Datamover``: the file API on top of the ``dt*`` tools, with argv built by :mod:`.argv`
-and listings made with ``LC_ALL=C ls -l -b --time-style=+%s.%N``, so every name reads back
-exactly (spaces, a leading ``-``, newlines, `` -> ``, bytes that are not UTF-8).
+"""``Datamover``: the file API on top of the ``dt*`` tools. Listings are made with ``LC_ALL=C
+ls -l -b --time-style=+%s.%N``, so every name reads back exactly (spaces, newlines, `` -> ``).
 """
 
 from __future__ import annotations
@@ -46,8 +45,7 @@ class Datamover(DatamoverTools):
         return self._start("dtls", argv.ls_args(path, flags), options, LISTING_KEYS, env=UNAMBIGUOUS_LS_ENV)
 
     def _entries(self, path: PathArg, flags: Sequence[str], stdout: str) -> list[FileEntry]:
-        """The bound entries of a listing made with ``flags``; a file operand's entry is split
-        into directory and base name."""
+        """The bound entries of a listing; a file operand's is split into directory and name."""
         text = argv.path_text(path)
         is_directory = listing.listing_is_directory(stdout)
         entries = parse_ls(stdout, options=flags, directory=text if is_directory else None)
@@ -58,20 +56,15 @@ class Datamover(DatamoverTools):
     def ls(
         self, path: PathArg, *, all: bool = False, recursive: bool = False, **options: Unpack[ListingOptions]
     ) -> list[FileEntry]:
-        """The entries of ``path`` (``dtls -l`` with exact names, targets, sizes and
-        nanosecond mtimes), bound to this datamover, each with its ``directory``.
-
-        ``all`` adds hidden entries (``-A``: never ``.`` and ``..``), ``recursive`` the whole
-        tree (``-R``). A file, or a symlink to a directory (as with ``ls -l``; list
-        ``"link/"`` for what is behind it), gives one entry. :class:`DatamoverError` when
-        dtls failed (a missing path, no permission, Slurm refused).
-        """
+        """The entries of ``path`` (exact names, targets, sizes, nanosecond mtimes), bound,
+        each with its ``directory``; ``all`` adds hidden ones (never ``.`` and ``..``),
+        ``recursive`` the tree. A file, or a symlink to a directory (list ``"link/"`` for what
+        is behind it), gives one entry. :class:`DatamoverError` when dtls failed."""
         flags = argv.ls_flags(all=all, recursive=recursive)
         return self._entries(path, flags, self._listing(path, flags, options).result().stdout)
 
     def stat(self, path: PathArg, **options: Unpack[ListingOptions]) -> FileEntry:
-        """The entry of ``path`` itself (``ls -ld``; a symlink is not followed);
-        :class:`DatamoverError` when dtls failed (e.g. the path does not exist)."""
+        """The entry of ``path`` itself (``ls -ld``: a symlink is not followed)."""
         flags = argv.ls_flags(directory=True)
         job = self._listing(path, flags, options)
         entries = self._entries(path, flags, job.result().stdout)
@@ -80,9 +73,8 @@ class Datamover(DatamoverTools):
         return entries[0]
 
     def exists(self, path: PathArg, **options: Unpack[ListingOptions]) -> bool:
-        """Whether ``path`` exists on the data-transfer node (as ``os.path.lexists``). False
-        only when ls says ``No such file or directory``; any other failure raises
-        :class:`DatamoverError`, so a broken cluster is never mistaken for a missing file."""
+        """Whether ``path`` exists (as ``os.path.lexists``): False only when ls says ``No such
+        file or directory``, so a broken cluster is never mistaken for a missing file."""
         job = self._listing(path, argv.ls_flags(directory=True), options)
         try:
             job.result()
@@ -94,13 +86,9 @@ class Datamover(DatamoverTools):
 
     def walk(self, top: PathArg, *, all: bool = False, **options: Unpack[ListingOptions]) -> Iterator[WalkTriple]:
         """Walk the tree under ``top`` like ``os.walk`` (top-down), from one ``ls -R`` run
-        when ``walk`` is called (so its :class:`DatamoverError` is raised here).
-
-        Yields ``(dirpath, dirs, files)`` with bound :class:`FileEntry` lists; ``files`` holds
-        every non-directory, symlinks to directories included (not followed); removing
-        entries from ``dirs`` prunes the walk. A file ``top`` yields nothing; a symlink
-        ``top`` to a directory is walked (``ls -H``, as ``os.walk`` does).
-        """
+        when ``walk`` is called (its :class:`DatamoverError` is raised here). ``files`` holds
+        every non-directory, symlinks to directories too (not followed); removing entries
+        from ``dirs`` prunes the walk; a file ``top`` yields nothing, a symlink one is walked."""
         flags = argv.ls_flags(all=all, recursive=True, follow_top=True)
         stdout = self._listing(top, flags, options).result().stdout
         # Not placed: an entry without a directory header is how a file ``top`` shows.
@@ -116,32 +104,28 @@ class Datamover(DatamoverTools):
         no_target_directory: bool = False,
         **options: Unpack[JobOptions],
     ) -> Job:
-        """Copy ``src`` (one or more) to ``dst``: ``dtcp [-r] [-p] [-T] -- SRC... DST``
-        (``no_target_directory``: ``dst`` is the copy itself, one source). Returns the
-        :class:`Job`, as every transfer does (``job.result()`` waits and raises on failure)."""
+        """``dtcp [-r] [-p] [-T] -- SRC... DST`` (``no_target_directory``: ``dst`` is the copy
+        itself). Returns the :class:`Job`, as every transfer does."""
         args = argv.cp_args(src, dst, recursive=recursive, preserve=preserve, no_target_directory=no_target_directory)
         return self._start("dtcp", args, options)
 
     def mv(self, *src: PathArg, dst: PathArg, **options: Unpack[JobOptions]) -> Job:
-        """Move ``src`` (one or more) to ``dst``: ``dtmv -- SRC... DST``. A source written
-        with a trailing slash that names a symlink (``"d/link/"``) is refused before anything
-        runs: to another file system, mv would copy the directory behind it, then empty it."""
+        """``dtmv -- SRC... DST``; a source ``"d/link/"`` naming a symlink is refused first."""
         args = argv.mv_args(src, dst)
         self._refuse_links_behind_slashes("dtmv", src, options)
         return self._start("dtmv", args, options)
 
     def rm(self, *paths: PathArg, recursive: bool = False, **options: Unpack[JobOptions]) -> Job:
-        """Remove ``paths``: ``dtrm [-r] -- PATH...``; no path, an empty one or ``/`` is a
-        ``DatamoverArgumentError``. With ``recursive``, ``"d/link/"`` naming a symlink is
-        refused before anything is removed: ``rm -r link/`` deletes the contents behind it."""
+        """``dtrm [-r] -- PATH...``: no path, an empty one or ``/`` is refused, and with
+        ``recursive`` a ``"d/link/"`` naming a symlink."""
         args = argv.rm_args(paths, recursive=recursive)
         if recursive:
             self._refuse_links_behind_slashes("dtrm", paths, options)
         return self._start("dtrm", args, options)
 
     def _refuse_links_behind_slashes(self, tool: str, paths: Sequence[PathArg], options: Mapping[str, Any]) -> None:
-        """:class:`DatamoverError` before ``tool`` runs when an operand with a trailing slash
-        names a symlink (one ``dtls -ld`` of those, without the slash); missing ones: ``tool``'s."""
+        """:class:`DatamoverError` when an operand with a trailing slash names a symlink (one
+        ``dtls -ld`` of those, without the slash); missing ones are ``tool``'s to report."""
         slashed = listing.slashed_operands(paths)
         if not slashed:
             return
@@ -168,9 +152,7 @@ class Datamover(DatamoverTools):
         )
 
     def rsync(self, src: PathArg, dst: PathArg, *rsync_options: str, **options: Unpack[JobOptions]) -> Job:
-        """``dtrsync OPTIONS... -- SRC DST``: each of ``rsync_options`` is one word starting
-        with ``-`` (``"-a"``, ``"--exclude=*.tmp"``), else a ``DatamoverArgumentError``; how
-        path objects with a colon are kept local: :func:`.argv.rsync_args`."""
+        """``dtrsync OPTIONS... -- SRC DST``, each option one word (``"--exclude=*.tmp"``)."""
         return self._start("dtrsync", argv.rsync_args(src, dst, rsync_options), options)
 
     def tar(
@@ -182,21 +164,18 @@ class Datamover(DatamoverTools):
         directory: PathArg | None = None,
         **options: Unpack[JobOptions],
     ) -> Job:
-        """Create (default) or extract (``create=False``) ``archive`` with ``dttar``:
-        ``members`` (at least one to create; all when none to extract; literal names) relative
-        to ``directory``; ``compress`` one of ``gzip bzip2 xz zstd``; the archive always a
-        local file. Any other use of tar: :meth:`tar_raw`."""
+        """Create (or extract, ``create=False``) ``archive`` with ``dttar``: ``members``
+        (literal names; none to extract: all) relative to ``directory``; any other use of tar:
+        :meth:`tar_raw`."""
         args = argv.tar_args(archive, members, create=create, compress=compress, directory=directory)
         return self._start("dttar", args, options)
 
     def tar_raw(self, *args: PathArg, **options: Unpack[JobOptions]) -> Job:
-        """``dttar ARGS...`` with ``args`` passed unchanged (the caller's own tar command
-        line, e.g. ``"-tzf", archive``), plus the datamover options."""
+        """``dttar ARGS...``, the caller's own tar command line, plus the datamover options."""
         return self._start("dttar", args, options)
 
     def wget(self, url: str, dst: PathArg, **options: Unpack[JobOptions]) -> Job:
-        """Download ``url`` into the file ``dst``: ``dtwget --output-document=DST -- URL``
-        (``dst`` is the file, so its name never depends on the server; it is overwritten)."""
+        """``dtwget --output-document=DST -- URL``: the file's name never depends on the server."""
         return self._start("dtwget", argv.wget_args(url, dst), options)
 
     def sync(
@@ -210,8 +189,7 @@ class Datamover(DatamoverTools):
         dry_run: bool = False,
     ) -> SyncRun:
         """Copy the tree ``src`` into ``dst`` as ``jobs`` parallel ``dtrsync`` batch jobs,
-        recorded for :meth:`resume` and verified (``"size-mtime"``, ``"checksum"``, None);
-        see :mod:`taurus_datamover.sync`. Returns the :class:`~taurus_datamover.sync.SyncRun`."""
+        recorded for :meth:`resume` and verified (``"size-mtime"``, ``"checksum"``, None)."""
         from taurus_datamover.sync import start_sync
 
         return start_sync(self, src, dst, jobs=jobs, verify=verify, time_limit=time_limit, dry_run=dry_run)
@@ -234,25 +212,13 @@ class Datamover(DatamoverTools):
         **options: Unpack[JobOptions],
     ) -> JobOutput:
         """Write data with ``save_fn(local_path)`` where this node can write, then ``dtcp -r
-        -T`` it to ``target_path`` (e.g. ``/projects/...``, read-only from compute nodes),
-        which then *is* the data; returns the copy's output.
+        -T`` it to ``target_path`` (e.g. ``/projects/...``, read-only from compute nodes).
 
-        ``local_path`` (named as the target) is in a fresh directory of its own inside: a
-        new cache workspace (``workspace=None`` or a :class:`Workspace`; ``cache_id``,
-        ``expire_in_days``, ``filesystem``), released after the copy unless ``ws_allocate``
-        reused it; or the :class:`CacheWorkspace` or directory given, never released. Never
-        loses data: when the copy fails nothing is released or removed, and
-        :class:`~taurus_datamover.SaveError` names where the data is (``error.data_path``).
+        ``local_path`` is in a fresh directory inside a new cache workspace (``workspace``
+        None or a :class:`Workspace`), released after the copy unless ``ws_allocate`` reused
+        it, or inside the :class:`CacheWorkspace` or directory given, never released. When
+        the copy fails nothing is released or removed: ``SaveError.data_path`` says where.
         """
         from taurus_datamover.datamover import staging  # loads the workspace tools only when needed
 
-        return staging.save(
-            self,
-            save_fn,
-            target_path,
-            options,
-            workspace=workspace,
-            cache_id=cache_id,
-            expire_in_days=expire_in_days,
-            filesystem=filesystem,
-        )
+        return staging.save(self, save_fn, target_path, options, workspace, cache_id, expire_in_days, filesystem)

@@ -1,6 +1,5 @@
 """Staging for :meth:`Datamover.save <taurus_datamover.Datamover.save>`: write where this
-node can (a cache workspace, or a directory given), then copy with ``dtcp``; when the copy
-fails nothing is released or removed."""
+node can, then copy with ``dtcp``; when the copy fails nothing is released or removed."""
 
 from __future__ import annotations
 
@@ -58,7 +57,6 @@ def save(
     save_fn: Callable[[Path], object],
     target_path: PathArg,
     options: Mapping[str, Any],
-    *,
     workspace: Place,
     cache_id: str | None,
     expire_in_days: int,
@@ -87,10 +85,8 @@ def save(
         output = job.result()
     except (DatamoverError, CommandTimeout) as error:
         workspace_name = owned.name if owned is not None else None
-        kept = f"the data is kept at {local}"
-        if workspace_name is not None:
-            kept += f" (cache workspace {workspace_name!r}, not released)"
-        message = f"copying to {target} failed ({type(error).__name__}); {kept}"
+        kept = "" if workspace_name is None else f" (cache workspace {workspace_name!r}, not released)"
+        message = f"copying to {target} failed ({type(error).__name__}); the data is kept at {local}{kept}"
         raise job_error(message, job, SaveError, data_path=str(local), workspace_name=workspace_name) from error
     cleanup(owned, staging)
     return output

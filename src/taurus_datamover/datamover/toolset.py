@@ -27,8 +27,7 @@ Arg = PathArg | int | float
 
 
 def job_error(message: str, job: Job, error: type[DatamoverError] = DatamoverError, **extra: Any) -> DatamoverError:
-    """``error`` (``extra``: its own fields) with the evidence of ``job``: argv, exit code,
-    both streams."""
+    """``error`` (``extra``: its own fields) with the evidence of ``job``."""
     return error(
         message, argv=job.argv, returncode=job.returncode, stdout=job.stdout_text, stderr=job.stderr_text, **extra
     )
@@ -40,11 +39,9 @@ class DatamoverTools(ToolSet):
     Args:
         path_to_exe: directory (or ``os.pathsep``-separated directories) holding the tools;
             ``None`` searches ``TAURUS_DATAMOVER_PATH``, the ZIH location, then ``PATH``.
-        blocking: add ``--blocking`` to the transfer tools' calls (the default, as in the
-            original), which then end with the transfer; else they submit a batch job,
-            which the Job follows through the queue until it ends.
-        verbosity: 0 captures the output; 1 also prints each command line; 2 also echoes
-            the output as it arrives.
+        blocking: add ``--blocking`` to the transfers (the default, as in the original);
+            else they submit a batch job, which the Job follows through the queue.
+        verbosity: 0 captures the output; 1 also prints each command line; 2 also echoes it.
         env: environment for the tools (default: this process's, at call time).
         time_limit: default ``--time`` of transfer jobs (``"2:00:00"``; ``time=`` its first name).
         account: default ``--account`` of transfer jobs.
@@ -70,9 +67,7 @@ class DatamoverTools(ToolSet):
         super().__init__(path_to_exe, verbosity, env=env)
         if not queue_patience >= 0:
             raise DatamoverArgumentError(f"queue_patience must be a number of seconds >= 0, not {queue_patience!r}")
-        self.blocking = blocking
-        self.time_limit = pick_time_limit(time_limit, time)
-        self.account = account
+        self.blocking, self.time_limit, self.account = blocking, pick_time_limit(time_limit, time), account
         self.queue_patience = float(queue_patience)
 
     @property
@@ -120,45 +115,44 @@ class DatamoverTools(ToolSet):
             argv, timeout=options.get("timeout"), env_overrides=env, expect_batch=submits_batch_job(tool, argv)
         )
 
-    def _search_path(self) -> str | None:
-        return (self.env if self.env is not None else os.environ).get("PATH")
+    def _found_or_slurm(self, tool: str, slurm_tool: str) -> str | None:
+        """Where ``tool`` was found, else Slurm's own ``slurm_tool`` on the tools' ``PATH``."""
+        if self.has_tool(tool):
+            return self.tool_path(tool)
+        return shutil.which(slurm_tool, path=(self.env if self.env is not None else os.environ).get("PATH"))
 
     def _canceller(self) -> Callable[[int], None] | None:
         """``dtcancel N`` where it exists, else ``scancel N``; None when neither does."""
-        found = self.has_tool("dtcancel")
-        tool = self.tool_path("dtcancel") if found else shutil.which("scancel", path=self._search_path())
+        tool, env = self._found_or_slurm("dtcancel", "scancel"), self.env
         if tool is None:
             return None
-        env = self.env
 
         def cancel(job_id: int) -> None:
             argv = [tool, str(job_id)]
             proc = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=60, env=env)
             if proc.returncode != 0:
+                message = f"could not cancel Slurm job {job_id}"
                 raise DatamoverError(
-                    f"could not cancel Slurm job {job_id}",
-                    argv=argv,
-                    returncode=proc.returncode,
-                    stdout=proc.stdout,
-                    stderr=proc.stderr,
+                    message, argv=argv, returncode=proc.returncode, stdout=proc.stdout, stderr=proc.stderr
                 )
 
         return cancel
 
     def queue_argv(self) -> list[str] | None:
         """The queue query the shared watcher runs for this datamover's batch jobs."""
-        if self.has_tool("dtqueue"):
-            return [self.tool_path("dtqueue"), "-t", "all"]
-        squeue = shutil.which("squeue", path=self._search_path())
-        if squeue is None:
+        queue = self._found_or_slurm("dtqueue", "squeue")
+        if queue is None:
             return None
-        return [squeue, "-t", "all", "-u", getpass.getuser()]
+        return [queue, "-t", "all"] if self.has_tool("dtqueue") else [queue, "-t", "all", "-u", getpass.getuser()]
 
     def _watcher(self) -> JobWatcher | None:
         argv = self.queue_argv()
-        if argv is None:
-            return None
-        return watcher_for(argv, self.env, ask_scontrol=not self.has_tool("dtqueue"), patience=self.queue_patience)
+        ask_scontrol = not self.has_tool("dtqueue")
+        return (
+            None
+            if argv is None
+            else watcher_for(argv, self.env, ask_scontrol=ask_scontrol, patience=self.queue_patience)
+        )
 
     def jobs(self, *, include_finished: bool = True, timeout: float | None = 120) -> list[JobInfo]:
         """Your datamover jobs as ``dtqueue`` lists them (``-t all``: recently finished too)."""
