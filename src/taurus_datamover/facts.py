@@ -9,18 +9,14 @@ hierarchy, and ``LazyNames``, the lazy front doors of the packages (PEP 562).
 
 
 class TaurusDatamoverError(Exception):
-    """Base class of every error raised by taurus_datamover.
-
-    Defined here, not in ``errors.py``, because the emulated site (which may import this
-    module only) raises errors of the same hierarchy; ``errors.py`` re-exports it.
-    """
+    """Base class of every error raised by taurus_datamover (``errors.py`` re-exports it)."""
 
 
 class LazyNames:
-    """A package's public names, each imported from its module on first use (PEP 562), so
-    that importing a light part of the package (an emulated tool, the pytest plugin, one
-    parser family) does not load pydantic or the rest. ``namespace`` is the package's
-    ``globals()``; its ``__getattr__`` is :meth:`load` and its ``__dir__`` :meth:`names`."""
+    """A package's public names, each imported from its module on first use, so that a light
+    part of the package (an emulated tool, one parser family) does not load pydantic or the
+    rest. ``namespace`` is the package's ``globals()``; its ``__getattr__`` is :meth:`load`
+    and its ``__dir__`` :meth:`names`."""
 
     def __init__(self, namespace: dict[str, object], modules: dict[str, str]) -> None:
         #: ``{"module": "Name Other ..."}`` becomes ``{"Name": "module", "Other": "module"}``.
@@ -55,20 +51,18 @@ WS_SITE_DIRS = ("/usr/bin",)
 #: The emulated tools find their site (its root folder) and their user in these variables.
 EMULATOR_ROOT_ENV = "TAURUS_EMULATOR_ROOT"
 EMULATOR_USER_ENV = "TAURUS_EMULATOR_USER"
-#: The emulated site's clock: this variable fixes the time, else the file of this name in
-#: the site root holds it; either as epoch seconds or ISO 8601 (naive means UTC). Neither:
-#: the real time.
+#: The emulated site's clock: this variable, else this file in the site root, as epoch
+#: seconds or ISO 8601 (naive means UTC); neither: the real time.
 EMULATOR_NOW_ENV = "TAURUS_EMULATOR_NOW"
 EMULATOR_CLOCK_FILE = "clock"
-#: The emulated site's faults: a JSON text in this variable (one process tree, Slurm jobs
-#: included), or this file inside the site root.
+#: The emulated site's faults: JSON in this variable (one process tree, Slurm jobs
+#: included), or in this file in the site root.
 EMULATOR_FAULT_ENV = "TAURUS_EMULATOR_FAULT"
 EMULATOR_FAULT_FILE = "faults.json"
 #: Set inside a ZIH view of the emulated site (its mounts, as JSON).
 EMULATOR_VIEW_ENV = "TAURUS_EMULATOR_VIEW"
 
-#: hpc-workspace's rule for workspace names (both generations), as a regular expression:
-#: an ASCII letter or digit, then letters, digits, ``.``, ``_`` and ``-``.
+#: hpc-workspace's rule for workspace names (both generations).
 WORKSPACE_NAME_RULE = r"[A-Za-z0-9][A-Za-z0-9._-]*"
 #: The longest name whose released entry ``<user>-<name>-<unix time>`` still fits in a file
 #: name (255 bytes) for a user name of up to 32 characters (``useradd``'s limit).

@@ -359,8 +359,9 @@ def test_fixed_now(site: EmulatedSite) -> None:
     ws = Workspace(site.bin, now=START + timedelta(days=1))
     info = quiet_allocate(ws, "a", 10)
     assert info.remaining == timedelta(days=9)
-    with pytest.raises(ValueError):
+    with pytest.raises(WorkspaceArgumentError, match="timezone-aware") as caught:  # a ValueError too
         Workspace(site.bin, now=datetime(2026, 1, 1)).list()
+    assert isinstance(caught.value, ValueError)
 
 
 # ---------------------------------------------------------------------------- original API
@@ -438,5 +439,6 @@ def test_a_hung_tool_times_out(tmp_path: Path) -> None:
     with pytest.raises(CommandTimeout) as caught:
         ws.list()
     assert os.path.basename(caught.value.argv[0]) == "ws_list"
-    with pytest.raises(ValueError):
+    with pytest.raises(WorkspaceArgumentError, match="timeout must be positive") as refused:
         Workspace(bin_dir, timeout=0)
+    assert isinstance(refused.value, ValueError)

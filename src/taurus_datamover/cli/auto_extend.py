@@ -1,8 +1,6 @@
-"""``ws auto-extend``: extend the workspaces that expire soon, safely under cron.
-
-It extends every workspace that expires within ``--within`` and still has extensions, and
-reports those it cannot extend with exit code 3. So that any number of runs, at any rate,
-spends no extension for nothing:
+"""``ws auto-extend``: extend every workspace that expires within ``--within`` and still has
+extensions, safely under cron; those it cannot extend make exit code 3. So that any number
+of runs, at any rate, spends no extension for nothing:
 
 * one run at a time per user (:mod:`~taurus_datamover.cli.run_lock`);
 * an extension's *reach* is ``--days`` cut to the file system's maximum (``ws_list -L``
@@ -42,7 +40,7 @@ LIMITS_FILE = "ws-limits.json"
 
 
 class NotExtended(BaseModel):
-    """A workspace ``ws auto-extend`` could not (or, with ``--dry-run``, would not be able to) extend."""
+    """A workspace ``ws auto-extend`` could not (or would not) extend, and why."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -99,10 +97,7 @@ class _Run:
     """One run's decisions, collected into the report."""
 
     def __init__(self, ctx: Context, within: timedelta, days: int, limits: FilesystemLimits) -> None:
-        self.ctx = ctx
-        self.within = within
-        self.days = days
-        self.limits = limits
+        self.ctx, self.within, self.days, self.limits = ctx, within, days, limits
         self.extended: list[WorkspaceInfo] = []
         self.failed: list[NotExtended] = []
         self.skipped: list[NotExtended] = []
@@ -172,7 +167,7 @@ def run_auto_extend(
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
 ) -> AutoExtendReport:
     """Under the user's lock, refuse an impossible pair (``UsageError``), then extend every
-    due workspace an extension really helps; the report."""
+    due workspace an extension really helps."""
     for_pair = check_pair(within, days, None, None)
     if for_pair is not None:
         ctx.parser_error(f"ws auto-extend: {for_pair}")
@@ -199,21 +194,19 @@ def run_auto_extend(
 
 
 def run_ws_auto_extend(ctx: Context) -> int:
-    """``ws auto-extend --within D [--days N] [--filesystem F] [--dry-run] [--lock-timeout D] [--json]``."""
     args = ctx.args
     within: timedelta = args.within
-    lock_wait: timedelta | None = args.lock_timeout
-    wait = DEFAULT_LOCK_TIMEOUT if lock_wait is None else lock_wait.total_seconds()
+    wait = DEFAULT_LOCK_TIMEOUT if args.lock_timeout is None else args.lock_timeout.total_seconds()
     report = run_auto_extend(ctx, within, args.days, args.filesystem, args.dry_run, lock_timeout=wait)
     if args.json:
         print_json(report)
         return EXIT_NOT_EXTENDED if report.not_extended else 0
-    verb = "would extend" if args.dry_run else "extended"
     for info in report.extended:
-        left = (
-            "" if args.dry_run else f", now {remaining(info)} left, {counted(info.extensions_left, 'extension')} left"
-        )
-        print(f"{verb} {info.name} ({info.filesystem or '-'}){left}")
+        if args.dry_run:
+            print(f"would extend {info.name} ({info.filesystem or '-'})")
+        else:
+            left = f"now {remaining(info)} left, {counted(info.extensions_left, 'extension')} left"
+            print(f"extended {info.name} ({info.filesystem or '-'}), {left}")
     shown = [("NOT extended", item) for item in report.not_extended]
     if ctx.verbosity > 0:  # skipped on purpose: no news for cron's mail
         shown += [("skipped", item) for item in report.skipped]

@@ -54,11 +54,9 @@ def bar(
         return ""
     filled = max(1, _cells(info.remaining, scale))
     cells = ["#"] * filled
-    beyond = False
     if extended_to is not None:
-        end = _cells(extended_to, scale)
-        cells += ["-"] * max(0, end - filled)
-        beyond = extended_to > scale
+        cells += ["-"] * max(0, _cells(extended_to, scale) - filled)
+    beyond = extended_to is not None and extended_to > scale
     mark: int | None = None
     if info.reminder is not None and info.expires is not None:
         offset = info.remaining - (info.expires - info.reminder)
@@ -69,15 +67,8 @@ def bar(
     if not colour:
         return text
     paint = _RED if due else _GREEN
-    out = []
-    for index, char in enumerate(text):
-        if index == mark:
-            out.append(f"{_BOLD}{_YELLOW}{char}{_RESET}")
-        elif char == "#":
-            out.append(f"{paint}{char}{_RESET}")
-        else:
-            out.append(f"{_DIM}{char}{_RESET}")
-    return "".join(out)
+    styles = (f"{_BOLD}{_YELLOW}" if i == mark else paint if char == "#" else _DIM for i, char in enumerate(text))
+    return "".join(f"{style}{char}{_RESET}" for style, char in zip(styles, text))
 
 
 def scale_of(infos: Sequence[WorkspaceInfo]) -> timedelta:

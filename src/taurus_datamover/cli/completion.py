@@ -1,7 +1,6 @@
-"""Shell completion for bash and zsh, generated from the argparse parser itself
-(:func:`command_tree`), so it never drifts from what the command accepts: sub-commands,
-the options of the sub-command reached (global ones included), directories after the
-directory options, files elsewhere.
+"""Shell completion for bash and zsh, generated from the argparse parser itself, so it never
+drifts from what the command accepts: sub-commands, the options of the sub-command reached,
+directories after the directory options, files elsewhere.
 """
 
 from __future__ import annotations
@@ -134,7 +133,5 @@ def zsh_script(prog: str = "taurus-datamover") -> str:
 
 
 def run_completion(ctx: Context) -> int:
-    """``completion bash|zsh``: print the script."""
-    shell: str = ctx.args.shell_name
-    sys.stdout.write(bash_script() if shell == "bash" else zsh_script())
+    sys.stdout.write(bash_script() if ctx.args.shell_name == "bash" else zsh_script())
     return 0

@@ -6,17 +6,11 @@ import sys
 
 from taurus_datamover.cli.context import Context
 from taurus_datamover.cli.output import print_json, print_table
-from taurus_datamover.models.jobs import JobInfo
-
-
-def list_jobs(ctx: Context) -> list[JobInfo]:
-    """The jobs ``dtqueue -t all`` shows (recently finished ones included)."""
-    return ctx.datamover.jobs()
 
 
 def run_jobs(ctx: Context) -> int:
-    """Print the datamover jobs."""
-    jobs = list_jobs(ctx)
+    """Print the datamover jobs ``dtqueue -t all`` shows (recently finished ones included)."""
+    jobs = ctx.datamover.jobs()
     if ctx.args.json:
         print_json(jobs)
         return 0
@@ -36,7 +30,7 @@ def run_cancel(ctx: Context) -> int:
     from taurus_datamover.models.jobs import TERMINAL_STATES
 
     ids: list[int] = list(dict.fromkeys(ctx.args.job_ids))
-    known = {job.job_id: job for job in list_jobs(ctx)}
+    known = {job.job_id: job for job in ctx.datamover.jobs()}
     active = [job_id for job_id in ids if job_id in known and known[job_id].state not in TERMINAL_STATES]
     if active:
         ctx.datamover.cancel(*active)

@@ -19,18 +19,13 @@ def _size(entry: FileEntry) -> str:
 
 
 def _name(entry: FileEntry) -> str:
-    """The name (and link target), escaped as ``ls -b`` does: :func:`~.output.shown`."""
-    if entry.target is not None:
-        return f"{shown(entry.name)} -> {shown(entry.target)}"
-    return shown(entry.name)
+    """The name (and link target), escaped as ``ls -b`` does."""
+    return shown(entry.name) if entry.target is None else f"{shown(entry.name)} -> {shown(entry.target)}"
 
 
 def format_entries(entries: Sequence[FileEntry]) -> None:
     """Print ``entries`` as a table (one per directory for recursive listings)."""
-    directories: list[str | None] = []
-    for entry in entries:
-        if entry.directory not in directories:
-            directories.append(entry.directory)
+    directories = list(dict.fromkeys(entry.directory for entry in entries))
     for index, directory in enumerate(directories):
         if len(directories) > 1 and directory is not None:
             if index:
@@ -52,7 +47,6 @@ def format_entries(entries: Sequence[FileEntry]) -> None:
 
 
 def run_ls(ctx: Context) -> int:
-    """List ``ctx.args.path``."""
     args = ctx.args
     entries = ctx.datamover.ls(args.path, all=args.all, recursive=args.recursive)
     if args.json:

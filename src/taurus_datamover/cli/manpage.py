@@ -17,13 +17,9 @@ if TYPE_CHECKING:
 
 
 def roff_text(text: str) -> str:
-    """*text* safe as roff body text: backslashes doubled, a leading ``.`` or ``'`` guarded."""
-    lines = []
-    for line in text.replace("\\", "\\e").splitlines():
-        if line.startswith((".", "'")):
-            line = "\\&" + line
-        lines.append(line)
-    return "\n".join(lines)
+    """*text* safe as roff body text: backslashes escaped, a leading ``.`` or ``'`` guarded."""
+    lines = text.replace("\\", "\\e").splitlines()
+    return "\n".join("\\&" + line if line.startswith((".", "'")) else line for line in lines)
 
 
 def manpage(today: date | None = None) -> str:
@@ -73,6 +69,5 @@ def manpage(today: date | None = None) -> str:
 
 
 def run_man(ctx: Context) -> int:
-    """``man``: print the page."""
     sys.stdout.write(manpage())
     return 0

@@ -57,8 +57,7 @@ class CopyMeter:
 
     def arrived(self) -> int:
         """Bytes at the targets now (at most *total*)."""
-        done = sum(tree_size(target) or 0 for target in self.targets)
-        return min(done, self.total)
+        return min(sum(tree_size(target) or 0 for target in self.targets), self.total)
 
     def text(self, *, final: bool = False) -> str:
         """``  1.2 MiB of 3.0 MiB  40%`` (re-measured at most once a second, always when *final*)."""
@@ -76,15 +75,9 @@ def copy_meter(sources: Sequence[str], destination: str) -> CopyMeter | None:
     if not sources:
         return None
     into = len(sources) > 1 or os.path.isdir(destination)
-    total = 0
-    targets = []
-    for source in sources:
-        size = tree_size(source)
-        if size is None:
-            return None
-        total += size
-        name = os.path.basename(source.rstrip("/")) or source
-        targets.append(os.path.join(destination, name) if into else destination)
-    if any(os.path.exists(target) for target in targets):
-        return None  # would count what was there before
-    return CopyMeter(targets=targets, total=total)
+    sizes = [tree_size(source) for source in sources]
+    names = [os.path.basename(source.rstrip("/")) or source for source in sources]
+    targets = [os.path.join(destination, name) if into else destination for name in names]
+    if None in sizes or any(os.path.exists(target) for target in targets):
+        return None  # unmeasurable, or would count what was there before
+    return CopyMeter(targets=targets, total=sum(size or 0 for size in sizes))

@@ -1,9 +1,6 @@
-"""``taurus-datamover emulate`` and ``taurus-datamover demo``: the emulated site for people.
-
-``emulate`` creates (or reuses) a site and prints the shell lines that make its tools the
-ones found; ``--exec CMD...``/``--shell`` run a command or a shell in which the ZIH paths
-(``/grp``, ``/projects``, ``/data/<fs>/ws``) are the site's folders. ``demo`` walks through
-a staging round (allocate, ``dtcp`` from the fileserver, list, remaining time, release),
+"""``taurus-datamover emulate`` and ``demo``: the emulated site for people. ``emulate`` prints
+the shell lines that make a site's tools the ones found, or runs a command (``--exec``) or a
+shell in which the ZIH paths are the site's folders; ``demo`` walks through a staging round,
 printing each step as the command that does the same.
 """
 
@@ -151,20 +148,19 @@ def run_demo(ctx: Context) -> int:
     raw = seed_demo_files(site.grp)
     print(f"Fileserver files: {raw} ({len(_DEMO_FILES)} files)")
 
-    ws = ctx.workspace
-    dm = ctx.datamover
+    ws, dm = ctx.workspace, ctx.datamover
     step(f"ws allocate {DEMO_WORKSPACE} 7", "allocate a workspace for 7 days")
     allocated = ws.allocate(DEMO_WORKSPACE, 7)
     info = plain(allocated)
     print(info.path)
-    # a workspace of that name that was there before is the user's: never released here
-    release = not allocated.reused
+    release = not allocated.reused  # one that was there before is the user's: never released
     try:
         target = Path(info.path)
         step(f"cp -r {shlex.quote(str(raw))} {shlex.quote(str(target))}", "stage the files with dtcp")
         job = dm.cp(str(raw), dst=str(target), recursive=True, blocking=True)
-        quiet = ctx.verbosity < 0
-        follow(job, choose_mode(sys.stderr, json_output=False, quiet=quiet), sys.stdout, where=where_of(site))
+        follow(
+            job, choose_mode(sys.stderr, json_output=False, quiet=ctx.verbosity < 0), sys.stdout, where=where_of(site)
+        )
         job.result()
 
         staged = target / raw.name

@@ -1,8 +1,6 @@
-"""Following a job while it runs, on stderr: ``live``, one line rewritten in place (tool,
-Slurm job id, state, elapsed time, and progress where the tool reports it or :mod:`.meter`
-measures it), ``lines``, one per change of state (logs, pipes), or ``off`` (``--json``,
-``-q``). Ctrl-C cancels the job and re-raises (exit 130). :func:`show_until_done`, the
-loop, is shared with ``sync``.
+"""Following a job while it runs, on stderr: ``live``, one line rewritten in place, ``lines``,
+one per change of state (logs, pipes), or ``off`` (``--json``, ``-q``). Ctrl-C cancels the
+job and re-raises (exit 130). The loop, :func:`show_until_done`, is shared with ``sync``.
 """
 
 from __future__ import annotations
@@ -60,16 +58,14 @@ def where_text(job: Job, where: str | None) -> str:
 
 
 def status_text(job: Job, where: str | None = None, meter: CopyMeter | None = None) -> str:
-    """One status line: ``dtcp  job 1234  RUNNING  0:12  1.2 GiB  45%  110.3 MiB/s``;
-    ``dtcp  local  RUNNING  0:01  1.0 MiB of 2.0 MiB  50%`` for a local job with a meter."""
+    """One status line: ``dtcp  job 1234  RUNNING  0:12  1.2 GiB  45%  110.3 MiB/s`` (the
+    tool's progress report, else the meter's ``1.0 MiB of 2.0 MiB  50%``)."""
     tool = os.path.basename(job.argv[0]) if job.argv else "job"
-    progress = ""
     report = job_progress(job)
+    progress = "" if meter is None or report is not None else meter.text(final=job.done())
     if report is not None:
         amount = format_size(report.bytes) if report.bytes is not None else report.bytes_text
         progress = f"  {amount}  {report.percent}%  {format_size(report.rate)}/s"
-    elif meter is not None:
-        progress = meter.text(final=job.done())
     return f"{tool}  {where_text(job, where)}  {job.state.value}  {format_clock(job.elapsed)}{progress}"
 
 

@@ -1,7 +1,5 @@
-"""``taurus-datamover sync``: one big tree as N parallel datamover jobs, verified, resumable:
-plan, submit, follow with one status line for the whole run, then a summary (Ctrl-C
-cancels every part, exit 130). ``--dry-run`` records the plan only, ``--resume RUN_ID``
-reruns what did not complete, ``--list`` shows past runs, ``--json`` the manifest.
+"""``taurus-datamover sync``: one big tree as N parallel datamover jobs, verified, resumable,
+followed with one status line for the whole run (Ctrl-C cancels every part, exit 130).
 """
 
 from __future__ import annotations
@@ -109,7 +107,8 @@ def _list(ctx: Context) -> int:
 
 
 def run_sync(ctx: Context) -> int:
-    """Run ``sync`` as the parsed arguments say; 0 when the run completed (and matched)."""
+    """``sync``, ``--dry-run`` (the plan only), ``--resume RUN_ID`` or ``--list``; 0 when the
+    run completed (and matched)."""
     from taurus_datamover.sync import SyncState
 
     args = ctx.args

@@ -1,6 +1,5 @@
-"""``cp mv rm rsync tar wget``: start a datamover job and follow it (blocking, with a status
-line; the tool's output follows), or with ``--no-wait`` submit a batch job and print its
-id. ``--json`` prints the job as a :class:`JobReport` and nothing else on stdout.
+"""``cp mv rm rsync tar wget``: start a datamover job and follow it with a status line, or
+with ``--no-wait`` submit a batch job and print its id; ``--json``: a :class:`JobReport`.
 """
 
 from __future__ import annotations
@@ -38,7 +37,6 @@ class JobReport(BaseModel):
 
 
 def job_report(job: Job, *, include_output: bool = True) -> JobReport:
-    """The :class:`JobReport` of ``job`` as it is now."""
     return JobReport(
         tool=os.path.basename(job.argv[0]) if job.argv else "",
         argv=list(job.argv),
@@ -55,8 +53,7 @@ def job_report(job: Job, *, include_output: bool = True) -> JobReport:
 
 def start_transfer(ctx: Context) -> Job:
     """Start the job the parsed arguments ask for (blocking unless ``--no-wait``)."""
-    args = ctx.args
-    dm = ctx.datamover
+    args, dm = ctx.args, ctx.datamover
     opts: dict[str, Any] = {"blocking": not args.no_wait, "time": args.time, "account": args.account}
     command: str = args.command
     if command == "cp":
@@ -77,12 +74,6 @@ def start_transfer(ctx: Context) -> Job:
     raise ValueError(f"not a transfer command: {command!r}")  # pragma: no cover - argparse
 
 
-def _wait_submitted(job: Job) -> None:
-    """Wait until a non-blocking job has its Slurm id (or has ended)."""
-    while job.job_id is None and not job.done():
-        job_wait(job, 0.05)
-
-
 def _meter(ctx: Context) -> CopyMeter | None:
     """A meter for ``cp``/``mv`` whose files this machine sees (measured before the start)."""
     args = ctx.args
@@ -97,7 +88,8 @@ def run_transfer(ctx: Context) -> int:
     meter = _meter(ctx)
     job = start_transfer(ctx)
     if args.no_wait:
-        _wait_submitted(job)
+        while job.job_id is None and not job.done():  # until the batch job has its id
+            job_wait(job, 0.05)
         if job.job_id is None:
             job.result()  # ended without a batch job: raise its failure, or fall through
             if args.json:

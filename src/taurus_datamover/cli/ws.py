@@ -1,9 +1,6 @@
-"""``taurus-datamover ws ...``: workspaces through the hpc-workspace tools.
-
-Every handler prints what one or two tool calls tell: ``ws list`` is one ``ws_list`` (all
-file systems at once where the tool names each entry's), parsed into the typed models.
-``ws auto-extend``, made for cron, is :mod:`.auto_extend`; this module holds what the two
-share (the listing, what counts as due, warnings as stderr lines).
+"""``taurus-datamover ws ...``: workspaces through the hpc-workspace tools; each handler
+prints what one or two tool calls tell. What ``ws auto-extend`` (:mod:`.auto_extend`) shares
+with them is here too: the listing, what counts as due, warnings as stderr lines.
 """
 
 from __future__ import annotations
@@ -39,9 +36,7 @@ def warned(ctx: Context, action: Callable[[], _T]) -> _T:
 
 
 def plain(info: Any) -> WorkspaceInfo:
-    """The :class:`WorkspaceInfo` of a listing entry, or of an allocation result (which
-    carries more than the workspace, ``reused`` and ``capped_duration``, and keeps the
-    workspace as ``info``)."""
+    """The :class:`WorkspaceInfo` of a listing entry, or of an allocation result (its ``info``)."""
     found: WorkspaceInfo = getattr(info, "info", info)
     return found
 
@@ -64,11 +59,8 @@ def is_due(info: ListedWorkspace | WorkspaceInfo, within: timedelta) -> bool:
 
 
 def list_workspaces(ctx: Context, filesystem: str | None, *, confirm: bool = False) -> list[WorkspaceInfo]:
-    """Every workspace of the user (or those of ``filesystem``); ``confirm`` checks the
-    listing against the terse one, for decisions (see :meth:`Workspace.list`)."""
-    if filesystem is not None:
-        return ctx.workspace.list(filesystem, confirm=confirm)
-    return ctx.workspace.list(all_filesystems=True, confirm=confirm)
+    """Every workspace of the user (or those of ``filesystem``); ``confirm``: for decisions."""
+    return ctx.workspace.list(filesystem, all_filesystems=filesystem is None, confirm=confirm)
 
 
 _WS_HEADERS = ("NAME", "FILESYSTEM", "REMAINING", "EXPIRES", "EXT")
@@ -87,8 +79,8 @@ def _quiet_none(ctx: Context, what: str) -> int:
 
 
 def run_ws_list(ctx: Context) -> int:
-    """``ws list [--filesystem F] [--expiring D] [--json]``: one ``ws_list`` read into plain
-    records (:mod:`.ws_listing`), without the object API where the run allows it."""
+    """``ws list``: one ``ws_list`` read into plain records (:mod:`.ws_listing`), without the
+    object API where the run allows it."""
     from taurus_datamover.cli.ws_listing import listed_records, record_json
 
     records = None if ctx.has_workspace else listed_records(ctx, ctx.args.filesystem)
@@ -111,8 +103,7 @@ def _print_listing(ctx: Context, infos: list[_Listed], dump: Callable[[_Listed],
 
 
 def _print_changed(ctx: Context, result: Any, verb: str) -> int:
-    """What ``ws allocate``/``ws extend`` print: the workspace (JSON), or a line on stderr
-    and the path on stdout."""
+    """The workspace as JSON, or a line on stderr and the path on stdout."""
     info = plain(result)
     if ctx.args.json:
         print_json(info)
@@ -129,7 +120,6 @@ def _print_changed(ctx: Context, result: Any, verb: str) -> int:
 
 
 def run_ws_allocate(ctx: Context) -> int:
-    """``ws allocate NAME DAYS [-F fs] [--reminder D] [--mail M] [--comment C]``: prints the path."""
     a = ctx.args
     result = warned(
         ctx,
@@ -141,7 +131,6 @@ def run_ws_allocate(ctx: Context) -> int:
 
 
 def run_ws_extend(ctx: Context) -> int:
-    """``ws extend NAME DAYS [-F fs]``: prints the path."""
     a = ctx.args
     return _print_changed(
         ctx, warned(ctx, lambda: ctx.workspace.extend(a.name, a.days, filesystem=a.filesystem)), "extended"
@@ -149,7 +138,6 @@ def run_ws_extend(ctx: Context) -> int:
 
 
 def run_ws_release(ctx: Context) -> int:
-    """``ws release NAME [-F fs] [--delete-data]``."""
     args = ctx.args
     ctx.workspace.release(args.name, filesystem=args.filesystem, delete_data=args.delete_data)
     if ctx.verbosity >= 0:
@@ -159,7 +147,6 @@ def run_ws_release(ctx: Context) -> int:
 
 
 def run_ws_restore(ctx: Context) -> int:
-    """``ws restore -l [--json]`` or ``ws restore ID TARGET [-F fs]``."""
     args = ctx.args
     if args.list and args.released_id is not None:
         ctx.parser_error("ws restore: give either -l or ID TARGET")
@@ -184,7 +171,6 @@ def run_ws_restore(ctx: Context) -> int:
 
 
 def run_ws_filesystems(ctx: Context) -> int:
-    """``ws filesystems [--json]``."""
     filesystems = ctx.workspace.filesystems()
     if ctx.args.json:
         print_json(filesystems)
@@ -197,14 +183,13 @@ def run_ws_filesystems(ctx: Context) -> int:
 def _max_days(ctx: Context) -> dict[str, int]:
     """File system -> longest allocation in days, where the tools print it (v2 ``-L``)."""
     try:
-        filesystems = ctx.workspace.filesystems(details=True)
+        return {fs.name: fs.max_duration for fs in ctx.workspace.filesystems(details=True) if fs.max_duration}
     except (WorkspaceError, ParseError):
         return {}
-    return {fs.name: fs.max_duration for fs in filesystems if fs.max_duration}
 
 
 def run_ws_report(ctx: Context) -> int:
-    """``ws report [--within D] [--filesystem F] [--json]``: every workspace, soonest expiry first."""
+    """``ws report``: every workspace, soonest expiry first, with bars (:mod:`.bars`)."""
     args = ctx.args
     within: timedelta = args.within
     infos = soonest_first(list_workspaces(ctx, args.filesystem))
@@ -215,9 +200,7 @@ def run_ws_report(ctx: Context) -> int:
         return _quiet_none(ctx, "workspaces")
     from taurus_datamover.cli.bars import bar, reach, scale_of, use_colour
 
-    limits = _max_days(ctx)
-    scale = scale_of(infos)
-    colour = use_colour(sys.stdout)
+    limits, scale, colour = _max_days(ctx), scale_of(infos), use_colour(sys.stdout)
     rows = []
     for info in infos:
         due = is_due(info, within)

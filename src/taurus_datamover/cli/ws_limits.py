@@ -1,10 +1,8 @@
-"""The longest duration each workspace file system allows, as far as the tools tell.
-
-v2 prints it (``ws_list -L``, :attr:`FilesystemInfo.max_duration`); v1 only says it when
-it cuts a duration (``setting to allowed maximum of 30``). What a cut taught is kept in a
-small JSON file in the user's cache directory, keyed by the tools' directory and the file
-system, so that the next cron run knows it without spending an extension to learn it
-again; the tools' own ``-L`` always wins over what was learned.
+"""The longest duration each workspace file system allows, as far as the tools tell: v2
+prints it (``ws_list -L``); v1 says it only when it cuts a duration. What a cut taught is
+kept in a JSON file in the user's cache directory (keyed by the tools' directory and the
+file system), so the next cron run need not spend an extension to learn it again; the
+tools' own ``-L`` always wins.
 """
 
 from __future__ import annotations
@@ -22,30 +20,25 @@ if TYPE_CHECKING:
 
 
 class FilesystemLimits:
-    """Maximum durations (days) by file system for one set of ``ws_*`` tools.
-
-    Args:
-        ws: the tools.
-        memory: the JSON file of learned limits (None: learn for this run only).
-    """
+    """Maximum durations (days) by file system for the tools ``ws``; ``memory``: the JSON file
+    of learned limits (None: learn for this run only)."""
 
     def __init__(self, ws: Workspace, memory: Path | None) -> None:
         self._memory = memory
         self._prefix = os.path.dirname(ws.tool_path("ws_list")) + "|"
         self._learned = self._load()
-        self._printed: dict[str, int] = {}
         try:
-            for fs in ws.filesystems(details=True):
-                if fs.max_duration is not None and fs.max_duration > 0:
-                    self._printed[fs.name] = fs.max_duration
+            self._printed = {
+                fs.name: fs.max_duration for fs in ws.filesystems(details=True) if (fs.max_duration or 0) > 0
+            }
         except (WorkspaceError, ParseError):
-            pass  # v1 has no -L: only what a cut taught is known
+            self._printed = {}  # v1 has no -L: only what a cut taught is known
 
     def max_days(self, filesystem: str | None) -> int | None:
         """The longest duration ``filesystem`` allows, or None when the tools never said."""
-        if filesystem is None:
-            return None
-        return self._printed.get(filesystem, self._learned.get(self._prefix + filesystem))
+        return (
+            None if filesystem is None else self._printed.get(filesystem, self._learned.get(self._prefix + filesystem))
+        )
 
     def learn(self, filesystem: str | None, asked: int, capped: int | None) -> None:
         """Remember what an extension asking ``asked`` days told: cut to ``capped`` days,
@@ -69,13 +62,8 @@ class FilesystemLimits:
             data = json.loads(self._memory.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
-        if not isinstance(data, dict):
-            return {}
-        return {
-            key: value
-            for key, value in data.items()
-            if isinstance(key, str) and isinstance(value, int) and not isinstance(value, bool) and value > 0
-        }
+        items = data.items() if isinstance(data, dict) else ()
+        return {k: v for k, v in items if isinstance(k, str) and type(v) is int and v > 0}
 
     def _save(self) -> None:
         if self._memory is None:

@@ -1,7 +1,5 @@
-"""Argument vectors: what one argv entry may be, and reading argv the way the tools do.
-
-Arguments go to a tool as one argv entry each, ``str`` or ``bytes`` (raw file names);
-nothing ever passes through a shell.
+"""Argument vectors: one argv entry per argument, ``str`` or ``bytes`` (raw file names), never
+through a shell; and reading argv the way the tools do.
 """
 
 from __future__ import annotations
@@ -16,11 +14,8 @@ PathArg = str | bytes | os.PathLike[str]
 
 
 def as_arg(value: PathArg | int | float) -> str | bytes:
-    """One argv entry. Numbers become text; bytes stay bytes (for names that are not UTF-8).
-
-    A NUL byte cannot be passed to a program at all: a
-    :class:`~taurus_datamover.errors.ToolArgumentError` says so before anything runs.
-    """
+    """One argv entry: numbers become text, bytes stay bytes (names that are not UTF-8); a
+    NUL, which no program can be given, is a ``ToolArgumentError`` before anything runs."""
     if isinstance(value, bool):
         raise ToolArgumentTypeError("a bool is not a tool argument")
     if isinstance(value, (int, float)):
@@ -39,10 +34,9 @@ def as_arg(value: PathArg | int | float) -> str | bytes:
 
 
 def arg_words(argv: Sequence[str | bytes]) -> list[str]:
-    """``argv`` as the text that argv building reads (never what is run): bytes decoded as
-    the OS decodes file names (``os.fsdecode``), so ``b"--"`` is the end-of-options marker
-    just as ``"--"`` is, and ``b"--blocking"`` is that option. The one place where ``str``
-    and ``bytes`` entries are made comparable."""
+    """``argv`` as the text that argv building reads (never what is run), decoded as the OS
+    decodes file names, so ``b"--"`` ends the options as ``"--"`` does: the one place where
+    ``str`` and ``bytes`` entries are made comparable."""
     return [os.fsdecode(word) for word in argv]
 
 

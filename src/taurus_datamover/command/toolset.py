@@ -1,8 +1,6 @@
-"""The base of ``Datamover`` and ``Workspace``: every tool found is an attribute (``dm.dtls``)
-that returns a fresh :class:`ToolMethod`, each call a new :class:`~.job.Job`. No "current
-command" is stored on the instance (the original package did), so threads sharing one
-object cannot run each other's command. The canceller and the queue watcher are resolved
-once per tool set, on first use.
+"""The base of ``Datamover`` and ``Workspace``: every tool found is an attribute (``dm.dtls``),
+each call a new :class:`~.job.Job`. No "current command" is stored on the instance (the
+original package did), so threads sharing one object cannot run each other's command.
 """
 
 from __future__ import annotations
@@ -48,11 +46,7 @@ class ToolSet:
     error_class: ClassVar[type[ToolError]] = ToolError
 
     def __init__(
-        self,
-        path_to_exe: ToolDirs = None,
-        verbosity: int = 0,
-        *,
-        env: Mapping[str, str] | None = None,
+        self, path_to_exe: ToolDirs = None, verbosity: int = 0, *, env: Mapping[str, str] | None = None
     ) -> None:
         if verbosity not in (0, 1, 2):
             raise ToolArgumentError("verbosity must be 0 (capture), 1 (also print commands) or 2 (also print output)")
@@ -61,7 +55,6 @@ class ToolSet:
         self.path_to_exe = path_to_exe
         self._found: FoundTools = find_tools(self.family, path_to_exe, environ=self.env)
 
-    # ------------------------------------------------------------------ discovery
     @property
     def commands(self) -> tuple[str, ...]:
         """Names of the tools that were found, sorted."""
@@ -94,7 +87,6 @@ class ToolSet:
     def __dir__(self) -> list[str]:
         return sorted(set(super().__dir__()) | set(self.commands))
 
-    # ------------------------------------------------------------------ running
     def build_argv(self, tool: str, args: Sequence[PathArg | int | float]) -> list[str | bytes]:
         """The argv for ``tool`` with ``args``; subclasses add their tools' own options."""
         return [self.tool_path(tool), *(as_arg(a) for a in args)]
@@ -108,8 +100,7 @@ class ToolSet:
         expect_batch: bool = False,
     ) -> Job:
         """Start ``argv`` as a :class:`Job` with this toolset's environment and error class;
-        ``env_overrides`` (``LC_ALL=C`` for listings) are for this job only, leaving
-        ``self.env`` to other threads; ``expect_batch``: the call submits a batch job."""
+        ``env_overrides`` (``LC_ALL=C`` for listings) are for this job only."""
         env = self.env
         if env_overrides:
             env = {**(self.env if self.env is not None else os.environ), **env_overrides}
@@ -126,7 +117,8 @@ class ToolSet:
 
     @cached_property
     def canceller(self) -> Callable[[int], None] | None:
-        """``cancel(job_id)`` for the Slurm jobs these tools start (None: they start none)."""
+        """``cancel(job_id)`` for the Slurm jobs these tools start (None: they start none),
+        resolved once, on first use, as is :attr:`watcher`."""
         return self._canceller()
 
     @cached_property
@@ -134,10 +126,10 @@ class ToolSet:
         """The shared watcher of the batch jobs these tools submit (None: none, or no queue)."""
         return self._watcher()
 
-    def _canceller(self) -> Callable[[int], None] | None:  # subclass hook, called once
+    def _canceller(self) -> Callable[[int], None] | None:  # subclass hooks
         return None
 
-    def _watcher(self) -> JobWatcher | None:  # subclass hook, called once
+    def _watcher(self) -> JobWatcher | None:
         return None
 
     def run(self, tool: str, *args: PathArg | int | float, timeout: float | None = None) -> Job:

@@ -94,12 +94,9 @@ class SlurmTracker:
         if not self.expect_batch or exit_code != 0 or self.cancel_requested:
             return None
         first = stdout_start.split("\n", 1)[0]
-        if not first.startswith("Submitted batch job "):
-            return None
-        job_id = parse_submitted_job_id(first)
+        job_id = parse_submitted_job_id(first) if first.startswith("Submitted batch job ") else None
         if job_id is not None:
-            self.is_batch = True
-            self.job_id = job_id
+            self.is_batch, self.job_id = True, job_id
         return job_id
 
     def process_ended(self, exit_code: int | None, stderr_tail: str = "") -> JobState:

@@ -1,10 +1,7 @@
-"""The argv rules of the file API of :class:`~taurus_datamover.Datamover`: pure functions.
-
-Each builder returns one wrapped command's arguments (the tool path and the datamover's
-options are placed by :mod:`.options`) and refuses a dangerous request before anything
-runs. Every operand comes after ``--``, so a file called ``-rf`` is a file; an option's
-path value of exactly ``-`` (stdin/stdout to tar and wget) becomes ``./-``; entries are
-passed as they are, ``bytes`` included, never through a shell.
+"""The argv rules of the file API, pure functions: each builder returns one wrapped command's
+arguments and refuses a dangerous request before anything runs. Every operand comes after
+``--`` (a file called ``-rf`` is a file); an option's path value ``-`` (stdin/stdout to tar
+and wget) becomes ``./-``; ``bytes`` entries are passed as they are.
 """
 
 from __future__ import annotations
@@ -41,8 +38,7 @@ def operand(path: PathArg) -> str | bytes:
 
 
 def _operands(paths: Iterable[PathArg], what: str) -> list[str | bytes]:
-    values = [operand(p) for p in paths]
-    if not values:
+    if not (values := [operand(p) for p in paths]):
         raise DatamoverArgumentError(f"no {what} given")
     return values
 
@@ -68,14 +64,13 @@ def _flags(*wanted: tuple[bool, str]) -> list[str]:
 def ls_flags(
     *, all: bool = False, recursive: bool = False, directory: bool = False, follow_top: bool = False
 ) -> list[str]:
-    """``UNAMBIGUOUS_LS_OPTIONS`` plus ``-A``, ``-R``, ``-d`` and ``-H`` (``follow_top``: a
-    symlink operand is followed, none below it) as asked. ``-A``, not ``-a``: an entry
-    ``..`` would offer ``remove()`` on the parent (``os.listdir`` lists neither)."""
+    """``UNAMBIGUOUS_LS_OPTIONS`` plus ``-A``, ``-R``, ``-d`` and ``-H`` (a symlink operand is
+    followed, none below it) as asked. ``-A``, not ``-a``: an entry ``..`` would offer
+    ``remove()`` on the parent."""
     return [*UNAMBIGUOUS_LS_OPTIONS, *_flags((all, "-A"), (recursive, "-R"), (directory, "-d"), (follow_top, "-H"))]
 
 
 def ls_args(path: PathArg, flags: Sequence[str]) -> list[str | bytes]:
-    """``FLAGS -- PATH``."""
     return [*flags, "--", operand(path)]
 
 
@@ -96,7 +91,6 @@ def cp_args(
 
 
 def mv_args(src: Sequence[PathArg], dst: PathArg) -> list[str | bytes]:
-    """``-- SRC... DST``."""
     return ["--", *_operands(src, "source"), operand(dst)]
 
 

@@ -1,6 +1,5 @@
-"""Reading ``dtls`` output for the file API (pure functions, like the argv rules): placed
-entries, ``walk`` triples, missing paths, and the symlinks behind trailing slashes that
-``rm -r`` and ``mv`` must not follow."""
+"""Reading ``dtls`` output for the file API (pure functions): placed entries, ``walk``
+triples, missing paths, the symlinks behind trailing slashes ``rm -r``/``mv`` must not follow."""
 
 from __future__ import annotations
 
@@ -16,8 +15,7 @@ from taurus_datamover.models.files import EntryType, FileEntry
 #: ``(dirpath, directories, other entries)``: what ``Datamover.walk`` yields.
 WalkTriple = tuple[str, list[FileEntry], list[FileEntry]]
 
-#: ls's own error lines: ``ls: ...``, or ``/usr/bin/ls: ...`` when started by its full
-#: path (srun does that).
+#: ls's own error lines: ``ls: ...``, or ``/usr/bin/ls: ...`` when srun started it.
 _LS_LINE = re.compile(r"^(?:\S*/)?ls: ")
 #: ls's message for a path that does not exist, in the C locale (``LC_ALL=C``).
 _MISSING = re.compile(r"^(?:\S*/)?ls: cannot access .*: No such file or directory$")

@@ -1,6 +1,5 @@
-"""The datamover's own options of a call (``--blocking --time --account``), stated once:
-the transfers take :class:`JobOptions`, the listings :class:`ListingOptions` (``dtls``
-always blocks); what a call leaves out comes from the ``Datamover``.
+"""The datamover's own options of a call (``--blocking --time --account``), stated once;
+what a call leaves out comes from the ``Datamover``.
 """
 
 from __future__ import annotations
@@ -25,7 +24,8 @@ class ListingOptions(TypedDict, total=False):
 
 
 class JobOptions(ListingOptions, total=False):
-    """A transfer's options: a listing's, and ``blocking`` (False submits a batch job)."""
+    """A transfer's options: a listing's (``dtls`` always blocks), and ``blocking`` (False
+    submits a batch job)."""
 
     blocking: bool | None
 
@@ -63,9 +63,9 @@ class SlurmOptions:
         limit = pick_time_limit(_text(options, "time_limit"), _text(options, "time"))
         account = _text(options, "account")
         return SlurmOptions(
-            blocking=self.blocking if blocking is None else bool(blocking),
-            time_limit=self.time_limit if limit is None else limit,
-            account=self.account if account is None else account,
+            self.blocking if blocking is None else bool(blocking),
+            self.time_limit if limit is None else limit,
+            self.account if account is None else account,
         )
 
     def words(self) -> list[str]:
@@ -87,9 +87,7 @@ class SlurmOptions:
 def submits_batch_job(tool: str, argv: Sequence[str | bytes]) -> bool:
     """True when this call submits a batch job: a transfer tool but ``dtls`` without
     ``--blocking``. Only then is ``Submitted batch job N`` believed (else: a file name?)."""
-    if tool not in TRANSFER_TOOLS or tool == "dtls":
-        return False
-    return "--blocking" not in arg_words(argv[1 : end_of_options(argv)])
+    return tool in TRANSFER_TOOLS and tool != "dtls" and "--blocking" not in arg_words(argv[1 : end_of_options(argv)])
 
 
 def _text(options: Mapping[str, object], key: str) -> str | None:

@@ -8,11 +8,8 @@ from taurus_datamover.models.base import FrozenModel
 
 
 class JobState(str, Enum):
-    """Life cycle of a datamover job.
-
-    ``PENDING -> RUNNING -> COMPLETED | FAILED | CANCELLED | TIMEOUT``; ``UNKNOWN`` when
-    Slurm could not be asked or no longer knows the job. :data:`TERMINAL_STATES` never change.
-    """
+    """``PENDING -> RUNNING -> COMPLETED | FAILED | CANCELLED | TIMEOUT``; ``UNKNOWN`` when
+    Slurm could not be asked or no longer knows the job."""
 
     PENDING = "PENDING"
     RUNNING = "RUNNING"
@@ -24,7 +21,7 @@ class JobState(str, Enum):
 
     @property
     def is_terminal(self) -> bool:
-        """True once the job has ended (COMPLETED, FAILED, CANCELLED, TIMEOUT)."""
+        """True once the job has ended (:data:`TERMINAL_STATES` never change)."""
         return self in TERMINAL_STATES
 
 

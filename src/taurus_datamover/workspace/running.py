@@ -16,7 +16,7 @@ from taurus_datamover.command.argv import PathArg
 from taurus_datamover.command.job import Job, JobOutput
 from taurus_datamover.command.tools import WORKSPACE_FAMILY
 from taurus_datamover.command.toolset import ToolSet
-from taurus_datamover.errors import CommandTimeout, WorkspaceError, WorkspaceNotFound
+from taurus_datamover.errors import CommandTimeout, WorkspaceArgumentError, WorkspaceError, WorkspaceNotFound
 from taurus_datamover.parsers.workspaces import is_not_found_message, listing_generation, workspace_error_message
 from taurus_datamover.parsers.workspaces.common import split_diagnostic, strip_ansi
 from taurus_datamover.workspace.arguments import check_stored_text
@@ -44,7 +44,7 @@ class WorkspaceRunner(ToolSet):
     ) -> None:
         super().__init__(path_to_exe, verbosity, env=env)
         if timeout is not None and timeout <= 0:
-            raise ValueError("timeout must be positive (or None for no limit)")
+            raise WorkspaceArgumentError("timeout must be positive (or None for no limit)")
         self.timeout, self.tz, self.now, self.user = timeout, tz, now, user
 
     def _environ(self) -> Mapping[str, str]:
@@ -80,7 +80,7 @@ class WorkspaceRunner(ToolSet):
         if value is None:
             return tools_time(self._ws_list_path(), self._environ())
         if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError("now must give a timezone-aware datetime")
+            raise WorkspaceArgumentError("now must give a timezone-aware datetime")
         return value
 
     def build_argv(self, tool: str, args: Sequence[PathArg | int | float]) -> builtins.list[str | bytes]:
