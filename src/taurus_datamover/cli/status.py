@@ -5,6 +5,7 @@ job and re-raises (exit 130). The loop, :func:`show_until_done`, is shared with 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -132,7 +133,5 @@ def follow(
 
 def job_wait(job: Job, seconds: float) -> None:
     """Wait up to ``seconds`` for ``job`` to end."""
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):
         job.wait(seconds)
-    except subprocess.TimeoutExpired:
-        pass

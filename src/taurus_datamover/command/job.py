@@ -6,6 +6,7 @@ batch job ``returncode`` is the *Slurm job's* exit code, None until it has ended
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import html
 import os
@@ -228,10 +229,8 @@ class Job(subprocess.Popen[bytes]):
     def send_signal(self, sig: int) -> None:
         """Signal the local process (not its Slurm job: see :meth:`cancel`)."""
         if self._process_rc is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, sig)
-            except ProcessLookupError:
-                pass
 
     def __exit__(self, *exc: object) -> None:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import signal
@@ -105,10 +106,8 @@ class ProcessOutput:
         finally:
             for pipe, collected in self._pipes.values():
                 collected.end()
-                try:
+                with contextlib.suppress(OSError):
                     pipe.close()
-                except OSError:
-                    pass
 
     def _read_what_is_there(self, fd: int) -> bool:
         """Read what pipe ``fd`` holds now (bounded), without waiting; True when that was its end."""

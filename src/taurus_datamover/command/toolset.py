@@ -39,7 +39,13 @@ class ToolMethod:
 
 
 class ToolSet:
-    """Tools of one family as methods; subclasses set :attr:`family` and may add arguments."""
+    """Tools of one family as methods; subclasses set :attr:`family` and may add arguments.
+
+    ``path_to_exe``: the directory (or ``os.pathsep``-separated directories) holding the
+    tools, None: the family's variable, the site's location, then ``PATH``. ``verbosity``: 0
+    captures the output, 1 also prints each command line, 2 also echoes the output.
+    ``env``: the tools' environment (default: this process's, at call time).
+    """
 
     family: ClassVar[ToolFamily]
     #: Error raised by ``Job.result()`` of this family's jobs.

@@ -36,13 +36,10 @@ def job_error(message: str, job: Job, error: type[DatamoverError] = DatamoverErr
 class DatamoverTools(ToolSet):
     """The ``dt*`` tools as methods (``dm.dtcp('-r', src, dst)``), each call a :class:`Job`.
 
-    Args:
-        path_to_exe: directory (or ``os.pathsep``-separated directories) holding the tools;
-            ``None`` searches ``TAURUS_DATAMOVER_PATH``, the ZIH location, then ``PATH``.
+    Args (``path_to_exe``, ``verbosity``, ``env``: see
+    :class:`~taurus_datamover.command.toolset.ToolSet`; the variable is ``TAURUS_DATAMOVER_PATH``):
         blocking: add ``--blocking`` to the transfers (the default, as in the original);
             else they submit a batch job, which the Job follows through the queue.
-        verbosity: 0 captures the output; 1 also prints each command line; 2 also echoes it.
-        env: environment for the tools (default: this process's, at call time).
         time_limit: default ``--time`` of transfer jobs (``"2:00:00"``; ``time=`` its first name).
         account: default ``--account`` of transfer jobs.
         queue_patience: seconds the queue may fail without a break, while a batch job is

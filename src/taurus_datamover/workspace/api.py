@@ -53,11 +53,8 @@ class Workspace(WorkspaceRunner):
     """The ``ws_*`` tools as methods (``ws.ws_allocate('name', '30')``), each call a Job,
     and the object API on top of them.
 
-    Args:
-        path_to_exe: directory (or ``os.pathsep``-separated directories) holding the tools;
-            ``None`` searches ``TAURUS_WS_PATH``, ``/usr/bin``, then ``PATH``.
-        verbosity: 0 captures the output; 1 also prints each command line; 2 also echoes it.
-        env: environment of the tools (default: this process's, at call time).
+    Args (``path_to_exe``, ``verbosity``, ``env``: see
+    :class:`~taurus_datamover.command.toolset.ToolSet`; the variable is ``TAURUS_WS_PATH``):
         timeout: seconds each object-API tool run may take (None: no limit).
         tz: the zone of the wall times the tools print (default: their environment's ``TZ``,
             read as the C library reads it; one that cannot be read is a ``TimeZoneError``).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import warnings
 from collections.abc import Sequence
@@ -122,10 +123,8 @@ class CacheWorkspace:
         if not self.owned:
             self._closed = True
             return
-        try:
+        with contextlib.suppress(WorkspaceNotFound):  # gone already: released by someone else
             self.ws.release(self._name, filesystem=self._filesystem)
-        except WorkspaceNotFound:
-            pass
         self._released = True
 
     def __enter__(self) -> Self:
