@@ -51,7 +51,7 @@ def main(tool: str, root: str | os.PathLike[str], argv: list[str]) -> int:
     if fault is not None and fault.when == "before":
         return _strike(root, fault, "before")
     time.tzset()  # honour a TZ set after start-up (ctime uses the local zone)
-    from taurus_datamover.emulator.ws.context import open_site
+    from taurus_datamover.emulator.ws.context import ToolExit, open_site
 
     handler = _handler(name)
     try:
@@ -61,6 +61,8 @@ def main(tool: str, root: str | os.PathLike[str], argv: list[str]) -> int:
         return 255
     try:
         code = handler(site, [*argv])  # (`list` is our submodule here)
+    except ToolExit as end:
+        code = end.code
     finally:
         sys.stdout.flush()
     if fault is not None:

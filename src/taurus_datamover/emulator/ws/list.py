@@ -178,15 +178,11 @@ def _sorted(found: list[_Found], flags: set[str], site: Site) -> list[_Found]:
 def ws_list(site: Site, argv: list[str]) -> int:
     """Run ``ws_list ARGV``; return the exit code."""
     opts = site.start("ws_list", argv, _V2 if site.v2 else _V1, ("pattern",) if site.v2 else (), allow_repeat=True)
-    if isinstance(opts, int):
-        return opts
     if site.v2:
         flags = {letter for key, letter in _V2_FLAGS.items() if opts.has(key)}
     else:
         flags = {key for key in opts.values if len(key) == 1}
     filesystems = site.chosen_filesystems(opts, "list_bad_fs")
-    if isinstance(filesystems, int):
-        return filesystems
     if site.v2 and (opts.has("listfilesystems") or opts.has("listfilesystemdetails")):
         return _list_filesystems(site, opts.has("listfilesystemdetails"), opts.has("verbose"))
     if "l" in flags:

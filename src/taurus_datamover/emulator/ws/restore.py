@@ -63,8 +63,6 @@ def _move_back(site: Site, db: Database, source: Path, destination: Path) -> int
 def ws_restore(site: Site, argv: list[str]) -> int:
     """Run ``ws_restore ARGV``; return the exit code."""
     opts = site.start("ws_restore", argv, _OPTS + _V2_EXTRA if site.v2 else _OPTS, ("name", "target"))
-    if isinstance(opts, int):
-        return opts
     if site.v2:
         return _restore_v2(site, opts)
     if opts.has("list"):  # v1 lists every file system (``-F`` and a pattern are ignored)
@@ -79,8 +77,6 @@ def ws_restore(site: Site, argv: list[str]) -> int:
     if not name.startswith(site.user + "-"):
         return site.say("restore_bad_owner", user=site.user, first=name.split("-")[0])
     fs = site.filesystem_for(opts, name, search=False)
-    if isinstance(fs, int):
-        return fs
     db = site.db(fs)
     with db.locked():
         if not site.cfg.filesystems[fs].restorable:
@@ -133,8 +129,7 @@ def _restore_v2(site: Site, opts: Parsed) -> int:
     user_opt = opts.get("username") or ""
     if listing:  # an unknown -F: its error, then the (empty) listing
         owner = (user_opt or "*") if site.is_admin else site.user
-        filesystems = site.chosen_filesystems(opts, "restore_bad_fs")
-        shown = [] if isinstance(filesystems, int) else filesystems
+        shown = site.chosen_filesystems(opts, "restore_bad_fs", fatal=False)
         return list_released(site, shown, owner, opts.get("name") or "*", opts.has("brief"))
     assert name is not None
     if user_opt and user_opt != site.user and site.user != "root":
@@ -145,8 +140,6 @@ def _restore_v2(site: Site, opts: Parsed) -> int:
     if not human_test():
         return 0
     filesystems = site.chosen_filesystems(opts, "restore_bad_fs")
-    if isinstance(filesystems, int):
-        return filesystems
     hits = [fs for fs in filesystems if site.db(fs).deleted_file(name).is_file()]
     if len(hits) > 1:
         code = site.say("restore_not_unique", name=name)

@@ -51,8 +51,6 @@ def ical_text(site: Site, name: str, entry: WsEntry, mail: str) -> str:
 def ws_send_ical(site: Site, argv: list[str]) -> int:
     """Run ``ws_send_ical ARGV``; return the exit code."""
     opts = site.start("ws_send_ical", argv, _OPTS, ("name", "mail"))
-    if isinstance(opts, int):
-        return opts
     name, mail = opts.get("name"), opts.get("mail")
     if name is None:
         return site.usage("ws_send_ical")

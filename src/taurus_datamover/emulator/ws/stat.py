@@ -85,12 +85,9 @@ def _block(ws_id: str, entry: WsEntry) -> str:
 def ws_stat(site: Site, argv: list[str]) -> int:
     """Run ``ws_stat ARGV``; return the exit code."""
     opts = site.start("ws_stat", argv, _OPTS, ("pattern",), allow_repeat=True, v2_only=True)
-    if isinstance(opts, int):
-        return opts
     user_opt = opts.get("username") or ""
     owner = (user_opt or "*") if site.is_admin else site.user
-    filesystems = site.chosen_filesystems(opts, "list_bad_fs")  # v2: "invalid filesystem given."
-    filesystems = [] if isinstance(filesystems, int) else filesystems
+    filesystems = site.chosen_filesystems(opts, "list_bad_fs", fatal=False)  # "invalid filesystem given."
     pattern = opts.get("pattern") or "*"
     found: list[tuple[str, WsEntry]] = []
     for fs in filesystems:
