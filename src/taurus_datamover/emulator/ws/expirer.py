@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from taurus_datamover.emulator.ws import formats_v2
@@ -30,6 +30,27 @@ _OPTS = options(
     "help/h version/V filesystems/F= space/s= cleaner/c summary-mail/M config= debug trace forcedeletereleased"
 )
 _DAY = 86400
+_STRAY_TOTAL = (
+    "{valid_ws} valid, {invalid_ws} invalid, {valid_deleted} valid deleted, {invalid_deleted} invalid deleted"
+)
+_EXPIRE_TOTAL = (
+    "{active_seen} active seen, {active_keep} active keep, {active_expired} active expired, {active_mails} reminders "
+    "sent, {inactive_seen} inactive seen, {inactive_keep} inactive keep, {inactive_deleted} inactive deleted"
+)
+#: The summary tables: title, header, a row's template (``_``: padding).
+_TABLES = (
+    (
+        "Stray Summary",
+        f"  {'Filesystem':<15} {'Active [Valid Invalid]':>22} {'':>16} {'Inactive [Valid Invalid]':>24}",
+        "  {name:<15} {_:>7} {valid_ws:>5} {invalid_ws:>7} {_:>27} {valid_deleted:>5} {invalid_deleted:>7}",
+    ),
+    (
+        "Expiration Summary",
+        f"  {'Filesystem':<15} {'Active [Seen Keep Expired Mails]':>30} {'':>4} {'Inactive [Seen Keep Removed]':>30}",
+        "  {name:<15} {_:>7} {active_seen:>4} {active_keep:>4} {active_expired:>7} {active_mails:>5} {_:>17} "
+        "{inactive_seen:>4} {inactive_keep:>4} {inactive_deleted:>7}",
+    ),
+)
 
 
 def timedelta_text(seconds: int) -> str:
@@ -245,35 +266,13 @@ class _Run:
             shutil.rmtree(data, ignore_errors=True)
         return True
 
-    # -- summary -----------------------------------------------------------------------
-    def _table(self, title: str, header: str, rows: list[str]) -> None:
-        """A summary table: title, header, the file systems' rows, then the total row."""
-        dashes = f"  {'':->84}"
-        self.info("", title, "", header, dashes, *rows[:-1], dashes, rows[-1])
-
-    def summary(self, stray: list[tuple[str, Counter[str]]], expire: list[tuple[str, Counter[str]]]) -> None:
-        """The two tables; *stray* and *expire* end with their ``total`` rows."""
+    def summary(self, *tables: list[tuple[str, Counter[str]]]) -> None:
+        """The stray and the expiration table: per file system a row, then the total row."""
         self.info(f"Dryrun: {'false' if self.clean else 'true'}")
-        self._table(
-            "Stray Summary",
-            f"  {'Filesystem':<15} {'Active [Valid Invalid]':>22} {'':>16} {'Inactive [Valid Invalid]':>24}",
-            [
-                f"  {name:<15} {'':>7} {s['valid_ws']:>5} {s['invalid_ws']:>7} {'':>27} "
-                f"{s['valid_deleted']:>5} {s['invalid_deleted']:>7}"
-                for name, s in stray
-            ],
-        )
-        self._table(
-            "Expiration Summary",
-            f"  {'Filesystem':<15} {'Active [Seen Keep Expired Mails]':>30} {'':>4} "
-            f"{'Inactive [Seen Keep Removed]':>30}",
-            [
-                f"  {name:<15} {'':>7} {e['active_seen']:>4} {e['active_keep']:>4} {e['active_expired']:>7} "
-                f"{e['active_mails']:>5} {'':>17} {e['inactive_seen']:>4} {e['inactive_keep']:>4} "
-                f"{e['inactive_deleted']:>7}"
-                for name, e in expire
-            ],
-        )
+        dashes = f"  {'':->84}"
+        for (title, header, row), counted in zip(_TABLES, tables, strict=True):
+            rows = [row.format_map(defaultdict(int, counts, name=name, _="")) for name, counts in counted]
+            self.info("", title, "", header, dashes, *rows[:-1], dashes, rows[-1])
         if self.morbid:
             self.info("", " Morbid DB Files", *(f"   ID: {i}, reason: {reason}" for i, reason in self.morbid), "")
 
@@ -314,22 +313,12 @@ def ws_expirer(site: Site, argv: list[str]) -> int:
     else:
         run.info(f"{version} - SIMULATING CLEANING - DRYRUN")
     stray = [(fs, run.stray(fs)) for fs in names]
-    total = sum((part for _, part in stray), Counter[str]())
-    run.info(
-        f" Stray removal summary: {total['valid_ws']} valid, {total['invalid_ws']} invalid, "
-        f"{total['valid_deleted']} valid deleted, {total['invalid_deleted']} invalid deleted"
-    )
-    run.info(" End of stray removal", "")
+    stray.append(("total", sum((part for _, part in stray), Counter[str]())))
+    run.info(" Stray removal summary: " + _STRAY_TOTAL.format_map(stray[-1][1]), " End of stray removal", "")
     expire = [(fs, run.expire(fs)) for fs in names]
-    totals = sum((part for _, part in expire), Counter[str]())
-    run.info(
-        f" Expiration summary: {totals['active_seen']} active seen, {totals['active_keep']} active keep, "
-        f"{totals['active_expired']} active expired, {totals['active_mails']} reminders sent, "
-        f"{totals['inactive_seen']} inactive seen, {totals['inactive_keep']} inactive keep, "
-        f"{totals['inactive_deleted']} inactive deleted"
-    )
-    run.info(" End of expiration")
-    run.summary([*stray, ("total", total)], [*expire, ("total", totals)])
+    expire.append(("total", sum((part for _, part in expire), Counter[str]())))
+    run.info(" Expiration summary: " + _EXPIRE_TOTAL.format_map(expire[-1][1]), " End of expiration")
+    run.summary(stray, expire)
     run.info(f"==== WS_EXPIRER {dry}RUN END {ctime(run.now)} =====")
     site.out("".join(run.lines))
     return 0
