@@ -1,19 +1,13 @@
 """Fault hooks of the emulated site: make a ``dt*`` or ``ws_*`` tool fail, hang or die on purpose.
 
-Faults are JSON objects (a list or one object) from ``<root>/faults.json`` (written by
-``EmulatedSite.set_faults``, which also resets the call counters) and from
-``$TAURUS_EMULATOR_FAULT`` (for one process tree, Slurm jobs included). The keys are the
-fields of :class:`Fault`. The ``dt*`` faults act inside the job (:mod:`.dt.partial`), so
-the library sees them as it would see a real failure. Every fault that strikes appends one
-JSON line to ``<root>/faults.log`` (tool, action, pid, where it stopped): tests count
-faults with it and find a hanging tool's pid.
-
-``after_files`` with ``dtcp``/``dtmv``: the real ``cp``/``mv`` runs once per source, in
-order, and the fault strikes after N sources, so a ``dtmv`` stopped half way never loses a
-source. ``enospc`` gives source N+1 a truncated destination (``keep_bytes``, default half)
-and fails as ``cp: error writing 'DEST': No space left on device`` does; the source stays.
-With ``dtrsync --files-from`` the real rsync copies the first N entries of the list
-(:mod:`.dt.partial_rsync`).
+Faults (:class:`Fault` as JSON, a list or one object) come from ``$TAURUS_EMULATOR_FAULT``
+(one process tree, Slurm jobs included) and ``<root>/faults.json`` (``EmulatedSite.set_faults``,
+which resets the call counters). ``dt*`` faults act inside the job (:mod:`.dt.partial`), so
+the library sees a real failure; each strike appends a JSON line to ``<root>/faults.log``
+(tests count faults and find a hanging tool's pid there). ``after_files``: ``dtcp``/``dtmv``
+run the real ``cp``/``mv`` once per source and strike after N (a ``dtmv`` stopped half way
+loses no source; ``enospc`` truncates source N+1's copy to ``keep_bytes``, default half, and
+fails as ``cp`` does); ``dtrsync --files-from`` copies the list's first N entries.
 """
 
 from __future__ import annotations

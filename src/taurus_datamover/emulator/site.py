@@ -1,12 +1,10 @@
 """EmulatedSite: a ZIH-like cluster in a directory, for offline use and tests.
 
-Under its root: ``bin/`` (look-alike ``dt*`` and ``ws_*`` scripts that call
-:func:`taurus_datamover.emulator.launcher.run`, so they work from any shell or
-``Datamover(site.bin)``/``Workspace(site.bin, now=site.now)``: the wing makes none of the
-library's objects itself), ``grp/`` (the fileserver), ``projects/``, the workspace file
-systems of ``site.json``, ``dt.json`` (Slurm, the local queue under ``jobs/``, or whichever
-answers: :mod:`.dt.mode`), ``faults.json``/``faults.log`` (:mod:`.faults`) and
-``dt-bandwidth.json`` (the per-job limit of ``dtrsync``). The site never deletes its root;
+Under its root: ``bin/`` (look-alike ``dt*``/``ws_*`` scripts calling
+:func:`taurus_datamover.emulator.launcher.run`, for any shell or ``Datamover(site.bin)``; the
+wing makes none of the library's objects), ``grp/``, ``projects/``, the file systems of
+``site.json``, ``dt.json`` (Slurm or the local queue in ``jobs/``: :mod:`.dt.mode`),
+``faults.json``/``faults.log`` and ``dt-bandwidth.json``. The site never deletes its root;
 leaving the context manager cancels the local jobs still pending or running.
 """
 

@@ -1,14 +1,12 @@
 """Emulated v2 ``ws_expirer [-c] [-F fs,fs] [-s space]``: the site's clean-up run.
 
-Without ``-c`` a dry run that only says what it would do. With ``-c``, per file system:
-stray directories (in a space, named by no DB entry) move to the deleted area as
-``<dir>-<now>``, stray ones in the deleted area are removed; expired workspaces get
-``expired: <now>`` and move, DB entry and directory, to the deleted areas as
-``<id>-<now>`` (the others are kept, a reminder "sent" -- only said -- within ``reminder``
-days of the expiry); deleted entries past their keeptime (``releasekeeptime`` after a
-release, ``keeptime`` after the later of expiration and expiry) are deleted with their
-data. The log on stdout has the real 2.0.0 texts and its two summary tables; entries come
-in name order (the real tool: directory order); no mail is sent.
+Without ``-c`` a dry run that says what it would do. With ``-c``, per file system: stray
+directories (named by no DB entry) move to the deleted area as ``<dir>-<now>`` (stray ones
+there are removed); expired workspaces get ``expired: <now>`` and move, entry and data, to
+the deleted areas as ``<id>-<now>`` (a kept one within ``reminder`` days of expiry gets a
+reminder, only said: no mail is sent); deleted entries past ``releasekeeptime`` (released)
+or ``keeptime`` (expired) are deleted with their data. The log has 2.0.0's texts and
+summary tables; entries come in name order (the real tool: directory order).
 """
 
 from __future__ import annotations

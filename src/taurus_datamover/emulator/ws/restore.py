@@ -1,13 +1,11 @@
 """Emulated ``ws_restore``: list released workspaces, or move one into another workspace.
 
-``-l`` lists the ``<user>-*`` ids of every file system's deleted area (v1: a ``fs:`` header
-for each, even empty ones; v2: ``-l [PATTERN]``, admins of every user or of ``-u USER``).
-``[-F fs] ID TARGET`` moves the released data into ``<target workspace>/<ID>`` and drops
-the DB entry; v2's ``--delete-data ID`` deletes it instead (without the 5 second pause).
-The "are you human" question comes first: v1 asks only when stdin is a terminal (type back
-the word), v2 always (:mod:`.human`) and before it looks the id up. v2 keeps the real
-2.0.0 order of checks, texts and exit codes: many refusals exit 0 (the real code returns
-from its restore function), a missing or ambiguous id exits 1.
+``-l`` lists the ``<user>-*`` ids of every deleted area (v1: a ``fs:`` header for each;
+v2: ``-l [PATTERN]``, admins of every user or ``-u USER``). ``[-F fs] ID TARGET`` moves the
+data into ``<target workspace>/<ID>`` and drops the entry; v2's ``--delete-data ID``
+deletes it (no 5 s pause). The "are you human" question: v1 only on a terminal, v2 always
+(:mod:`.human`), before the look-up. v2 keeps 2.0.0's order of checks, texts and exit codes
+(many refusals exit 0, as the real code returns; a missing or ambiguous id exits 1).
 """
 
 from __future__ import annotations

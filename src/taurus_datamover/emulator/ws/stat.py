@@ -1,10 +1,9 @@
 """Emulated v2 ``ws_stat [-F fs] [-N|-C|-R] [-r] [PATTERN]``: count what each workspace holds.
 
-Per matching workspace of the user (admins: of every user, or of ``-u USER``) a block with
-the full DB id, the directory (with the real tool's trailing space) and the counts of the
-tree: regular files, symlinks (not followed), directories, bytes (``1.23 MB``, powers of
-1000) and 512-byte blocks. Like the captured tool it warns that it could not set the
-``en_US.UTF-8`` locale (so no thousands separators).
+Per matching workspace of the user (admins: every user's, or ``-u USER``'s) a block: the DB
+id, the directory (with the real tool's trailing space), the tree's files, symlinks (not
+followed), directories, bytes (``1.23 MB``, powers of 1000) and 512-byte blocks; and, as the
+captured tool, the warning that the ``en_US.UTF-8`` locale is missing (no thousands separators).
 """
 
 from __future__ import annotations
