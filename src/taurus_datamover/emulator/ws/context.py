@@ -147,11 +147,6 @@ class Site:
         sys.stderr.write(text)
         return code
 
-    def version(self, tool: str) -> int:
-        text, code = self.fmt.VERSION[tool]
-        sys.stdout.write(text)
-        return code
-
     def start(
         self,
         tool: str,
@@ -174,8 +169,11 @@ class Site:
             raise ToolExit(self._refuse_command_line(tool, exc)) from None
         if no_positionals and parsed.positionals:
             raise ToolExit(self.usage(tool))
-        if parsed.has("help") or parsed.has("version"):
-            raise ToolExit(self.help(tool) if parsed.has("help") else self.version(tool))
+        if parsed.has("help"):
+            raise ToolExit(self.help(tool))
+        if parsed.has("version"):
+            self.out(self.fmt.VERSION[tool][0])
+            raise ToolExit(self.fmt.VERSION[tool][1])
         return parsed
 
     def _refuse_command_line(self, tool: str, error: OptionError) -> int:

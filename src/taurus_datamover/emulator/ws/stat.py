@@ -96,12 +96,8 @@ def ws_stat(site: Site, argv: list[str]) -> int:
                 found.append((ws_id, db.read(ws_id)))
             except (OSError, DbError) as exc:
                 print(f"error: {exc}", file=sys.stderr)
-    if opts.has("remaining"):
-        found.sort(key=lambda item: item[1].expiration)
-    elif opts.has("creation"):
-        found.sort(key=lambda item: item[1].creation)
-    elif opts.has("name"):
-        found.sort(key=lambda item: item[0])
+    sorts = {"remaining": lambda i: i[1].expiration, "creation": lambda i: i[1].creation, "name": lambda i: i[0]}
+    found.sort(key=next((key for option, key in sorts.items() if opts.has(option)), lambda _: 0))
     if opts.has("reverted"):
         found.reverse()
     print(_LOCALE_WARNING, file=sys.stderr)
