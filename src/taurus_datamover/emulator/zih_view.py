@@ -113,21 +113,12 @@ def current_view(environ: Mapping[str, str] | None = None) -> dict[str, str] | N
     return {str(k): str(v) for k, v in mounts.items()} if isinstance(mounts, dict) else None
 
 
-def _under(path: str, prefix: str) -> str | None:
-    """The rest of *path* below *prefix* ('' for *prefix* itself), or None."""
-    if path == prefix:
-        return ""
-    if path.startswith(prefix.rstrip("/") + "/"):
-        return path[len(prefix.rstrip("/")) :]
-    return None
-
-
 def host_path(path: str, mounts: Mapping[str, str]) -> str:
-    """*path* as seen outside the view (a ZIH path becomes its site folder)."""
+    """*path* as seen outside the view (a ZIH path, or one below it, becomes its site folder's)."""
     for zih, site_dir in sorted(mounts.items(), key=lambda item: -len(item[0])):
-        rest = _under(path, zih)
-        if rest is not None:
-            return site_dir + rest
+        base = zih.rstrip("/")
+        if path == zih or path.startswith(base + "/"):
+            return site_dir + ("" if path == zih else path[len(base) :])
     return path
 
 
