@@ -37,11 +37,8 @@ class ToolExit(Exception):
 
 
 def _primary_group() -> str:
-    env = os.environ.get(GROUP_ENV)
-    if env:
-        return env
     try:
-        return grp.getgrgid(os.getgid()).gr_name
+        return os.environ.get(GROUP_ENV) or grp.getgrgid(os.getgid()).gr_name
     except KeyError:
         return str(os.getgid())
 
@@ -82,11 +79,8 @@ class Site:
     def filesystems(self) -> list[str]:
         """The file systems in the order the tools visit them: v1 config order, v2 (a sorted
         map) the default first, then the others by name."""
-        names = list(self.cfg.filesystems)
-        if not self.v2:
-            return names
-        default = self.cfg.default_filesystem
-        return [default, *sorted(fs for fs in names if fs != default)]
+        default, names = self.cfg.default_filesystem, list(self.cfg.filesystems)
+        return [default, *sorted(fs for fs in names if fs != default)] if self.v2 else names
 
     @property
     def is_admin(self) -> bool:
