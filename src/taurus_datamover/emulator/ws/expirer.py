@@ -74,12 +74,11 @@ class _Run:
         self.lines: list[str] = []
         self.morbid: list[tuple[str, str]] = []
 
-    def log(self, level: str, text: str) -> None:
-        self.lines.append(f"{level}: {text}\n")
+    def log(self, level: str, *texts: str) -> None:
+        self.lines.extend(f"{level}: {text}\n" for text in texts)
 
     def info(self, *texts: str) -> None:
-        for text in texts:
-            self.log("info", text)
+        self.log("info", *texts)
 
     @property
     def would(self) -> str:
@@ -97,29 +96,26 @@ class _Run:
                 return result
             self.info(f"   only cleaning in space {self.space}")
             spaces = [self.space]
-        found, odd = [], []
-        for space in spaces:
-            for name in _subdirs(space):
-                if "-" in name:
-                    found.append((space, name))
-                elif name != cfg.deleted:
-                    odd.append(name)
+        found = [(space, name) for space in spaces for name in _subdirs(space)]
+        odd = [name for _, name in found if "-" not in name and name != cfg.deleted]
         if odd:
-            self.log("warning", f" Found {len(odd)} directories not matching pattern '*-*' in filesystem {fs}: ")
-            for name in odd:
-                self.log("warning", f"    {name}")
-            self.log("warning", " These directories will be ignored and require manual intervention.")
+            self.log(
+                "warning",
+                f" Found {len(odd)} directories not matching pattern '*-*' in filesystem {fs}: ",
+                *(f"    {name}" for name in odd),
+                " These directories will be ignored and require manual intervention.",
+            )
         db = self.site.db(fs)
-        known: list[tuple[str, str]] = []
+        known: dict[str, str] = {}  # DB id -> its workspace directory
         for ws_id in sorted(db.ids()):
             try:
-                known.append((ws_id, db.read(ws_id).workspace))
+                known[ws_id] = db.read(ws_id).workspace
             except (OSError, DbError) as exc:
-                known.append((ws_id, ""))
+                known[ws_id] = ""
                 self.log("warning", f"    failed to read DB entry {ws_id}: {exc}")
-        for space, name in found:
+        for space, name in ((space, name) for space, name in found if "-" in name):
             path = f"{space}/{name}"
-            if any(p == path or i == name for i, p in known):
+            if name in known or path in known.values():
                 self.info(f"       found valid workspace: {name}")
                 result["valid_ws"] += 1
                 continue
@@ -210,8 +206,7 @@ class _Run:
         try:
             return db.read_deleted(ws_id) if deleted else db.read(ws_id)
         except (OSError, DbError) as exc:
-            self.log("error", str(exc))
-            self.log("error", f"skipping db entry {ws_id}")
+            self.log("error", str(exc), f"skipping db entry {ws_id}")
             self.morbid.append((ws_id, f"database exeption, filesystem: {fs}"))
             return None
 
@@ -234,25 +229,23 @@ class _Run:
             self.log("error", f"skipping DB entry with unparsable name {deleted_id}")
             self.morbid.append((deleted_id, f"unparsable name, filesystem: {fs}"))
             return False
-        stamp, reason = int(tail), "expired"
+        stamp = int(tail)
         if entry.released > 1_000_000_000:
             stamp = expiration = entry.released
-            reason = "released"
-            delete = self.now >= stamp + release_keeptime * _DAY
+            reason, label, until = "released", "was released: ", stamp + release_keeptime * _DAY
+            delete = self.now >= until
         else:
             if entry.released != 0:
                 stamp = 3_000_000_000
                 self.log("warning", f"   IGNORING released {stamp} for {deleted_id}")
             if entry.expired == 0:
                 expiration = max(expiration, stamp)
-            delete = self.now > expiration + cfg.keeptime * _DAY
+            reason, label, until = "expired", "was expired:  ", expiration + cfg.keeptime * _DAY
+            delete = self.now > until
         if not delete:
-            if reason == "released":
-                until, label = stamp + release_keeptime * _DAY, "was released: "
-            else:
-                until, label = expiration + cfg.keeptime * _DAY, "was expired:  "
-            left = timedelta_text(until - self.now)
-            self.info(f"   keeping (until {ctime(until)}, {left} left), {label}{deleted_id}")
+            self.info(
+                f"   keeping (until {ctime(until)}, {timedelta_text(until - self.now)} left), {label}{deleted_id}"
+            )
             return False
         self.info(f"   {self.would}delete DB entry {deleted_id}, was {reason} {ctime(stamp)}")
         data = Path(entry.workspace).parent / cfg.deleted / deleted_id
