@@ -28,10 +28,8 @@ _V2 = options(
     "expired/e name/N creation/C remaining/R reverted/r terse/t table/T config= pattern/p= permissions/P "
     "verbose/v threads/n="
 )
-# v2 long names -> the v1 letters the listing code below uses
-_V2_FLAGS = dict(
-    pair.split("=") for pair in "group=g short=s name=N creation=C remaining=R reverted=r terse=t verbose=v".split()
-)
+#: v2 long names -> the v1 letters (their short options) the listing code below uses.
+_V2_FLAGS = {opt.long: opt.short for opt in _V2 if opt.short and opt.short in "gsNCRrtv"}
 
 
 @dataclass
