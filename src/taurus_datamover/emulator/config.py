@@ -1,11 +1,9 @@
 """Configuration of an emulated site, kept as JSON in ``<root>/site.json``.
 
-The real tools read ``/etc/ws.conf`` (YAML); the emulator keeps the same knowledge (file
-systems, spaces, databases, limits) in frozen dataclasses stored as JSON, with ws.conf's
-field names where readable (``max_duration`` for ``duration``/``maxduration``). Standard
-library only: every tool call is a new process, and pydantic would cost more than the
-tool's work. Reading checks each value's type, so a hand-edited ``site.json`` with a wrong
-type is a ``ValueError`` (reported as an unreadable config), not a wrong answer.
+What the real tools read from ``/etc/ws.conf`` (file systems, spaces, databases, limits),
+as frozen dataclasses with ws.conf's names where readable; standard library only, since
+every tool call is a new process. Reading checks each value's type: a hand-edited
+``site.json`` with a wrong type is a ``ValueError`` (an unreadable config), not a wrong answer.
 """
 
 from __future__ import annotations

@@ -1,19 +1,13 @@
 """Fault hooks of the emulated site: make a ``dt*`` or ``ws_*`` tool fail, hang or die on purpose.
 
-Faults are JSON objects (a list or one object) from ``<root>/faults.json`` (written by
-``EmulatedSite.set_faults``, which also resets the call counters) and from
-``$TAURUS_EMULATOR_FAULT`` (for one process tree, Slurm jobs included). The keys are the
-fields of :class:`Fault`. The ``dt*`` faults act inside the job (:mod:`.dt.partial`), so
-the library sees them as it would see a real failure. Every fault that strikes appends one
-JSON line to ``<root>/faults.log`` (tool, action, pid, where it stopped): tests count
-faults with it and find a hanging tool's pid.
-
-``after_files`` with ``dtcp``/``dtmv``: the real ``cp``/``mv`` runs once per source, in
-order, and the fault strikes after N sources, so a ``dtmv`` stopped half way never loses a
-source. ``enospc`` gives source N+1 a truncated destination (``keep_bytes``, default half)
-and fails as ``cp: error writing 'DEST': No space left on device`` does; the source stays.
-With ``dtrsync --files-from`` the real rsync copies the first N entries of the list
-(:mod:`.dt.partial_rsync`).
+Faults (:class:`Fault` as JSON, a list or one object) come from ``$TAURUS_EMULATOR_FAULT``
+(one process tree, Slurm jobs included) and ``<root>/faults.json`` (``EmulatedSite.set_faults``,
+which resets the call counters). ``dt*`` faults act inside the job (:mod:`.dt.partial`), so
+the library sees a real failure; each strike appends a JSON line to ``<root>/faults.log``
+(tests count faults and find a hanging tool's pid there). ``after_files``: ``dtcp``/``dtmv``
+run the real ``cp``/``mv`` once per source and strike after N (a ``dtmv`` stopped half way
+loses no source; ``enospc`` truncates source N+1's copy to ``keep_bytes``, default half, and
+fails as ``cp`` does); ``dtrsync --files-from`` copies the list's first N entries.
 """
 
 from __future__ import annotations
@@ -31,7 +25,7 @@ from taurus_datamover.facts import EMULATOR_FAULT_ENV, EMULATOR_FAULT_FILE
 
 __all__ = [
     "ACTIONS", "FAULT_ENV", "FAULT_FILE", "FAULT_LOG", "FAULT_STATE", "Fault", "FaultSpecError",
-    "clear_fault_state", "load_faults", "read_fault_log", "record_fault", "select_fault", "write_faults"
+    "load_faults", "read_fault_log", "record_fault", "select_fault", "write_faults"
 ]  # fmt: skip
 
 FAULT_ENV, FAULT_FILE = EMULATOR_FAULT_ENV, EMULATOR_FAULT_FILE
@@ -60,14 +54,10 @@ class Fault:
     when: str = "before"  # ws_*: before the tool reads anything, or after its work and output
     hang_seconds: float = 3600.0  # how long "hang" sleeps before it fails
 
-    @property
-    def key(self) -> str:
-        """The fault's identity for its call counter (its canonical JSON)."""
-        return json.dumps(asdict(self), sort_keys=True)
-
     def to_json(self) -> str:
-        """The fault as one JSON object (what :meth:`from_mapping` reads back)."""
-        return self.key
+        """The fault as canonical JSON (what :meth:`from_mapping` reads back; the key of its
+        call counter)."""
+        return json.dumps(asdict(self), sort_keys=True)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> Fault:
@@ -95,9 +85,7 @@ class Fault:
         hang = data.get("hang_seconds", 3600.0)
         if isinstance(hang, bool) or not isinstance(hang, (int, float)) or hang < 0:
             raise FaultSpecError(f"hang_seconds must be a number >= 0, not {hang!r}")
-        counts = {name: data.get(name) for name in ("times", "after_files", "keep_bytes")}
-        after_calls = int(data.get("after_calls") or 0)
-        return cls(tool, str(action), after_calls, **counts, when=str(when), hang_seconds=float(hang))
+        return cls(**{**data, "after_calls": int(data.get("after_calls") or 0), "hang_seconds": float(hang)})
 
 
 def _parse(text: str, where: str) -> list[Fault]:
@@ -137,8 +125,7 @@ def select_fault(root: str | os.PathLike[str], tool: str) -> Fault | None:
             counts = {}
         counts = counts if isinstance(counts, dict) else {}
         for fault in faults:
-            calls = int(counts.get(fault.key, 0)) + 1
-            counts[fault.key] = calls
+            calls = counts[fault.to_json()] = int(counts.get(fault.to_json(), 0)) + 1
             hit = calls - fault.after_calls
             if chosen is None and hit >= 1 and (fault.times is None or hit <= fault.times):
                 chosen = fault
@@ -165,12 +152,6 @@ def read_fault_log(root: str | os.PathLike[str]) -> list[dict[str, Any]]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
-def clear_fault_state(root: str | os.PathLike[str]) -> None:
-    """Reset the call counters (the log stays)."""
-    with locked(Path(root) / _LOCK):
-        (Path(root) / FAULT_STATE).unlink(missing_ok=True)
-
-
 def write_faults(root: str | os.PathLike[str], faults: Sequence[Mapping[str, Any] | Fault] | None) -> None:
     """Set the site's faults (checked first) and reset the call counters; None removes them."""
     base = Path(root)
@@ -180,4 +161,4 @@ def write_faults(root: str | os.PathLike[str], faults: Sequence[Mapping[str, Any
         if checked is None:
             (base / FAULT_FILE).unlink(missing_ok=True)
         else:
-            write_atomic(base / FAULT_FILE, json.dumps([json.loads(f.to_json()) for f in checked], indent=1) + "\n")
+            write_atomic(base / FAULT_FILE, json.dumps([asdict(f) for f in checked], indent=1, sort_keys=True) + "\n")

@@ -1,12 +1,10 @@
 """EmulatedSite: a ZIH-like cluster in a directory, for offline use and tests.
 
-Under its root: ``bin/`` (look-alike ``dt*`` and ``ws_*`` scripts that call
-:func:`taurus_datamover.emulator.launcher.run`, so they work from any shell or
-``Datamover(site.bin)``/``Workspace(site.bin, now=site.now)``: the wing makes none of the
-library's objects itself), ``grp/`` (the fileserver), ``projects/``, the workspace file
-systems of ``site.json``, ``dt.json`` (Slurm, the local queue under ``jobs/``, or whichever
-answers: :mod:`.dt.mode`), ``faults.json``/``faults.log`` (:mod:`.faults`) and
-``dt-bandwidth.json`` (the per-job limit of ``dtrsync``). The site never deletes its root;
+Under its root: ``bin/`` (look-alike ``dt*``/``ws_*`` scripts calling
+:func:`taurus_datamover.emulator.launcher.run`, for any shell or ``Datamover(site.bin)``; the
+wing makes none of the library's objects), ``grp/``, ``projects/``, the file systems of
+``site.json``, ``dt.json`` (Slurm or the local queue in ``jobs/``: :mod:`.dt.mode`),
+``faults.json``/``faults.log`` and ``dt-bandwidth.json``. The site never deletes its root;
 leaving the context manager cancels the local jobs still pending or running.
 """
 
@@ -15,6 +13,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import warnings
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -46,15 +45,6 @@ __all__ = ["WS_TOOL_NAMES", "EmulatedSite", "SiteRootError", "SlurmUnavailableEr
 WS_TOOL_NAMES = tuple("ws_allocate ws_list ws_extend ws_release ws_restore ws_find ws_register ws_send_ical".split())
 
 
-def _launcher_text(tool: str, root: Path) -> str:
-    return (
-        f"#!{sys.executable}\n"
-        "import sys\n"
-        "from taurus_datamover.emulator.launcher import run\n"
-        f"sys.exit(run({tool!r}, {str(root)!r}, sys.argv[1:]))\n"
-    )
-
-
 def _write_executable(path: Path, text: str) -> None:
     """Write *path* (atomically, only when its content changed) with mode 0755."""
     try:
@@ -71,7 +61,9 @@ class EmulatedSite:
     *slurm*: None uses a Slurm with a ``datamover`` partition when one answers at each call,
     else the local queue (a reopened site keeps its stored choice); True requires one
     (:class:`SlurmUnavailableError`); False runs every job locally. *ws_format* ("v1"/"v2")
-    picks the output format of a new site; *now* sets the emulated clock.
+    picks the output format of a new site; *now* sets the emulated clock; *bandwidth* is the
+    per-job limit of ``dtrsync`` (``"50MB/s"``; None keeps the stored one, ``"unlimited"``
+    removes it).
     """
 
     def __init__(
@@ -93,8 +85,6 @@ class EmulatedSite:
             directory.mkdir(parents=True, exist_ok=True)
         if now is not None:
             self.set_now(now)
-        #: Per-job limit of the emulated ``dtrsync`` in bytes/s (``"50MB/s"``; None keeps
-        #: the stored one, ``"unlimited"`` removes it): see ``emulator/dt/bandwidth.py``.
         self.bandwidth = configure_bandwidth(self._root, bandwidth)
 
     # -- setup -----------------------------------------------------------------------
@@ -122,7 +112,8 @@ class EmulatedSite:
     def _setup_bin(self) -> None:
         self.bin.mkdir(parents=True, exist_ok=True)
         for tool in (*DT_TOOLS, *WS_TOOL_NAMES):
-            _write_executable(self.bin / tool, _launcher_text(tool, self._root))
+            run = f"from taurus_datamover.emulator.launcher import run\nsys.exit(run({tool!r}, {str(self._root)!r}, sys.argv[1:]))"
+            _write_executable(self.bin / tool, f"#!{sys.executable}\nimport sys\n{run}\n")
         # the batch script of non-blocking Slurm jobs: runs its arguments, no shell string
         _write_executable(self.bin / DT_EXEC, '#!/bin/sh\nexec "$@"\n')
 
@@ -209,8 +200,6 @@ class EmulatedSite:
         if reason is not None:
             if zih_paths:
                 raise ZihViewUnavailableError(f"cannot show the ZIH paths (/grp, /projects, /data/...): {reason}")
-            import warnings
-
             warnings.warn(
                 f"no private mount namespace here ({reason}); running with the site's own paths "
                 f"({self.grp} for /grp, {self.projects} for /projects, ...)",

@@ -1,13 +1,11 @@
 """The ZIH paths of an emulated site (``/grp``, ``/projects``, ``/data/<fs>/ws``) in a
 private mount namespace, so scripts written for ZIH's absolute paths run unchanged.
 
-:func:`view_argv` wraps a command into ``unshare --mount`` (with ``--user
---map-root-user`` when not root): a tmpfs at ``<root>/.zih-root`` becomes the new ``/``
-(``chroot``), every entry of the real ``/`` is bind-mounted into it and the ZIH paths are
-added as binds of the site's folders; the real ``/`` is never written to. The command runs
-with :data:`VIEW_ENV` set, so the ``ws_*`` tools print ZIH paths (:func:`zih_text`) and a
-``dt*`` job on ``slurmd``, outside the namespace, enters the same view
-(:func:`slurm_job_argv`). :func:`view_unavailable` says why no view can be made here.
+:func:`view_argv` wraps a command into ``unshare --mount`` (``--user --map-root-user`` when
+not root): a tmpfs at ``<root>/.zih-root`` becomes the new ``/``, holding binds of every
+entry of the real ``/`` (never written to) and of the site's folders at the ZIH paths. With
+:data:`VIEW_ENV` set the ``ws_*`` tools print ZIH paths and a ``dt*`` job on ``slurmd``,
+outside the namespace, enters the same view (:func:`slurm_job_argv`).
 """
 
 from __future__ import annotations
@@ -115,21 +113,12 @@ def current_view(environ: Mapping[str, str] | None = None) -> dict[str, str] | N
     return {str(k): str(v) for k, v in mounts.items()} if isinstance(mounts, dict) else None
 
 
-def _under(path: str, prefix: str) -> str | None:
-    """The rest of *path* below *prefix* ('' for *prefix* itself), or None."""
-    if path == prefix:
-        return ""
-    if path.startswith(prefix.rstrip("/") + "/"):
-        return path[len(prefix.rstrip("/")) :]
-    return None
-
-
 def host_path(path: str, mounts: Mapping[str, str]) -> str:
-    """*path* as seen outside the view (a ZIH path becomes its site folder)."""
+    """*path* as seen outside the view (a ZIH path, or one below it, becomes its site folder's)."""
     for zih, site_dir in sorted(mounts.items(), key=lambda item: -len(item[0])):
-        rest = _under(path, zih)
-        if rest is not None:
-            return site_dir + rest
+        base = zih.rstrip("/")
+        if path == zih or path.startswith(base + "/"):
+            return site_dir + ("" if path == zih else path[len(base) :])
     return path
 
 

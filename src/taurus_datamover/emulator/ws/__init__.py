@@ -31,12 +31,6 @@ _TOOLS["ws_extend"] = ("allocate", "ws_extend")
 WS_TOOLS: tuple[str, ...] = tuple(_TOOLS)
 
 
-def _handler(name: str) -> Callable[..., int]:
-    module, function = _TOOLS[name]
-    found: Callable[..., int] = getattr(importlib.import_module(f"{__name__}.{module}"), function)
-    return found
-
-
 def main(tool: str, root: str | os.PathLike[str], argv: list[str]) -> int:
     """Run emulated *tool* with *argv* against the site at *root*; return its exit code."""
     name = os.path.basename(tool)
@@ -51,9 +45,10 @@ def main(tool: str, root: str | os.PathLike[str], argv: list[str]) -> int:
     if fault is not None and fault.when == "before":
         return _strike(root, fault, "before")
     time.tzset()  # honour a TZ set after start-up (ctime uses the local zone)
-    from taurus_datamover.emulator.ws.context import open_site
+    from taurus_datamover.emulator.ws.context import Site, ToolExit, open_site
 
-    handler = _handler(name)
+    module, function = _TOOLS[name]
+    handler: Callable[[Site, list[str]], int] = getattr(importlib.import_module(f"{__name__}.{module}"), function)
     try:
         site = open_site(Path(root))
     except (OSError, ValueError) as exc:
@@ -61,6 +56,8 @@ def main(tool: str, root: str | os.PathLike[str], argv: list[str]) -> int:
         return 255
     try:
         code = handler(site, [*argv])  # (`list` is our submodule here)
+    except ToolExit as end:
+        code = end.code
     finally:
         sys.stdout.flush()
     if fault is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from taurus_datamover.emulator.ws.context import NAME_RE, Site
+from taurus_datamover.emulator.ws.context import NAME_RE, Site, ToolExit
 from taurus_datamover.emulator.ws.db import Database, WsEntry
 from taurus_datamover.emulator.ws.formats import cdiv
 from taurus_datamover.emulator.ws.options import Opt, Parsed, options
@@ -24,15 +24,10 @@ _COMMON = options(
 _V1 = [*_COMMON, *options("group/g groupname/G=")]
 
 
-def _v2_options(site: Site) -> list[Opt]:
-    group = [Opt("groupreadable", "g", implicit=site.group), Opt("groupwritable", "G", implicit=site.group)]
-    return [*_COMMON, *group, *options("config= debug trace")]
-
-
 @dataclass
 class _Request:
     name: str
-    duration: int
+    duration: int  # days; v2's 0 keeps the expiration
     extend: bool
     fs: str
     reminder: int | None
@@ -43,59 +38,46 @@ class _Request:
 
 
 def _group_of(site: Site, opts: Parsed) -> tuple[str, bool]:
-    if site.v2:
-        if opts.has("groupwritable"):
-            return opts.values["groupwritable"] or site.group, True
-        if opts.has("groupreadable"):
-            return opts.values["groupreadable"] or site.group, False
-        return "", False
-    if opts.has("groupname"):
-        return opts.values["groupname"], False
-    return (site.group, False) if opts.has("group") else ("", False)
+    if not site.v2:
+        group = opts.get("groupname")
+        return ((site.group if opts.has("group") else "") if group is None else group), False
+    for key, writable in (("groupwritable", True), ("groupreadable", False)):
+        if opts.has(key):
+            return opts.values[key] or site.group, writable
+    return "", False
 
 
-def _request(site: Site, opts: Parsed) -> _Request | int:
-    """Check the command line as the real tool does; an int is the exit code of a refusal."""
+def _request(site: Site, opts: Parsed) -> _Request:
+    """Check the command line as the real tool does (a refusal ends the tool)."""
     name = opts.get("name")
     if name is None or opts.positionals:
-        return site.usage("ws_allocate")
-    duration_text = opts.get("duration")
+        raise ToolExit(site.usage("ws_allocate"))
     try:
-        duration = None if duration_text is None else int(duration_text)
-        reminder = None if opts.get("reminder") is None else int(opts.values["reminder"])
+        duration, reminder = (
+            None if opts.get(key) is None else int(opts.values[key]) for key in ("duration", "reminder")
+        )
     except ValueError:
-        return site.help("ws_allocate") or 1
-    extend = opts.has("extension")
-    mail = opts.get("mailaddress")
-    comment = opts.get("comment")
+        raise ToolExit(site.help("ws_allocate") or 1) from None
+    extend, mail = opts.has("extension"), opts.get("mailaddress")
     if site.v2:
-        checked = _v2_checks(site, opts, duration, reminder, extend)
-        if isinstance(checked, int):
-            return checked
-        duration, mail = checked
-    elif opts.has("mailaddress") and not opts.has("reminder"):
-        return site.say("mail_without_reminder")
-    if duration is None:
-        duration = site.cfg.duration_default
+        duration, mail = _v2_checks(site, opts, duration, reminder, extend)
+    elif mail is not None and reminder is None:
+        site.end("mail_without_reminder")
     if NAME_RE.fullmatch(name) is None:
-        return site.say("illegal_name")
+        site.end("illegal_name")
     fs = site.filesystem_for(opts, name, search=extend)
-    if isinstance(fs, int):
-        return fs
+    duration = site.cfg.duration_default if duration is None else duration
     if not site.v2 and duration > site.cfg.max_duration_of(fs):
         duration = site.cfg.max_duration_of(fs)
         site.say("duration_too_long", max=duration)
-    return _Request(name, duration, extend, fs, reminder, mail, comment, *_group_of(site, opts))
+    return _Request(name, duration, extend, fs, reminder, mail, opts.get("comment"), *_group_of(site, opts))
 
 
 def _v2_checks(
     site: Site, opts: Parsed, duration: int | None, reminder: int | None, extend: bool
-) -> tuple[int, str | None] | int:
-    """v2's reminder, mail and default-duration rules, in its order and words.
-
-    Returns the duration (days; 0 = keep the expiration) and the mail address, or the
-    exit code of a refusal.
-    """
+) -> tuple[int, str | None]:
+    """v2's reminder, mail and default-duration rules, in its order and words: the duration
+    (days; 0 keeps the expiration) and the mail address."""
     mail = opts.get("mailaddress")
     if reminder:
         if mail is None:
@@ -104,14 +86,14 @@ def _v2_checks(
         if reminder >= (-1 if duration is None else duration):
             site.say("reminder_after_expiry")
     elif mail is not None and not extend:
-        return site.say("mail_without_reminder")
-    if duration is None:
-        if extend and (mail or opts.get("comment") or reminder):
-            site.say("duration_zero")
-            return 0, mail
-        site.say("duration_from_userconfig")
-        return site.cfg.duration_default, mail
-    return duration, mail
+        site.end("mail_without_reminder")
+    if duration is not None:
+        return duration, mail
+    if extend and (mail or opts.get("comment") or reminder):
+        site.say("duration_zero")
+        return 0, mail
+    site.say("duration_from_userconfig")
+    return site.cfg.duration_default, mail
 
 
 def _capped(site: Site, req: _Request, key: str) -> int:
@@ -130,39 +112,22 @@ def _report(site: Site, entry: WsEntry) -> int:
 
 
 def _extend(site: Site, req: _Request, db: Database, ws_id: str) -> int:
+    """v1 sets every given value and uses an extension; v2 says what changes, sets only
+    what is given non-empty and uses an extension only to lengthen."""
     if not site.cfg.filesystems[req.fs].extendable:
         return site.say("not_extendable")
     site.say("extending")
     entry = db.read(ws_id)
-    if site.v2:
-        return _extend_v2(site, req, db, ws_id, entry)
-    if entry.extensions <= 0:
-        return site.say("no_more_extensions")
-    entry.extensions -= 1
-    entry.expiration = site.now_int + req.duration * 86400
     for key, value in (("mailaddress", req.mail), ("reminder", req.reminder), ("comment", req.comment)):
-        if value is not None:
+        if value if site.v2 else value is not None:
             setattr(entry, key, value)
-    db.write(ws_id, entry)
-    return _report(site, entry)
-
-
-def _extend_v2(site: Site, req: _Request, db: Database, ws_id: str, entry: WsEntry) -> int:
-    """v2: say what changes, cap the duration, use an extension only to lengthen."""
-    if req.mail:
-        entry.mailaddress = req.mail
-        site.say("changed_mail", mail=req.mail)
-    elif entry.mailaddress:
-        site.say("reused_mail", mail=entry.mailaddress)
-    if req.reminder:
-        entry.reminder = req.reminder
-        site.say("changed_reminder")
-    if req.comment:
-        entry.comment = req.comment
-        site.say("changed_comment")
-    if req.duration != 0:
-        expiration = site.now_int + _capped(site, req, "duration_too_long_ext") * 86400
-        if expiration > entry.expiration:
+            site.say(f"changed_{key.removesuffix('address')}", mail=value)  # (v1 says nothing)
+        elif key == "mailaddress" and entry.mailaddress:
+            site.say("reused_mail", mail=entry.mailaddress)
+    if req.duration != 0 or not site.v2:
+        duration = _capped(site, req, "duration_too_long_ext") if site.v2 else req.duration
+        expiration = site.now_int + duration * 86400
+        if expiration > entry.expiration or not site.v2:
             if entry.extensions <= 0:
                 return site.say("no_more_extensions")
             entry.extensions -= 1
@@ -191,25 +156,20 @@ def _create(site: Site, req: _Request, db: Database, ws_id: str) -> int:
 
 def ws_allocate(site: Site, argv: list[str]) -> int:
     """Run ``ws_allocate ARGV``; return the exit code."""
-    opts = site.start("ws_allocate", argv, _v2_options(site) if site.v2 else _V1, ("name", "duration"))
-    if isinstance(opts, int):
-        return opts
+    group = [Opt("groupreadable", "g", implicit=site.group), Opt("groupwritable", "G", implicit=site.group)]
+    v2_options = [*_COMMON, *group, *options("config= debug trace")]
+    opts = site.start("ws_allocate", argv, v2_options if site.v2 else _V1, ("name", "duration"))
     if site.v2 and opts.has("username") and not opts.has("extension") and site.user != "root":
         site.say("ignoring_username")
     req = _request(site, opts)
-    if isinstance(req, int):
-        return req
-    db = site.db(req.fs)
-    ws_id = site.ws_id(req.name)
+    db, ws_id = site.db(req.fs), site.ws_id(req.name)
     with db.locked():
-        if db.exists(ws_id):
-            if req.extend:
-                return _extend(site, req, db, ws_id)
-            site.say("reusing")
-            return _report(site, db.read(ws_id))
+        if not db.exists(ws_id):
+            return site.say("extend_missing") if req.extend else _create(site, req, db, ws_id)
         if req.extend:
-            return site.say("extend_missing")
-        return _create(site, req, db, ws_id)
+            return _extend(site, req, db, ws_id)
+        site.say("reusing")
+        return _report(site, db.read(ws_id))
 
 
 def ws_extend(site: Site, argv: list[str]) -> int:

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 from taurus_datamover.emulator import clock
 from taurus_datamover.emulator.config import SiteConfig, load_site_config, resolve_user
@@ -19,7 +20,7 @@ from taurus_datamover.emulator.ws.formats import WsFormat
 from taurus_datamover.emulator.ws.options import Opt, OptionError, Parsed, parse
 from taurus_datamover.facts import WORKSPACE_NAME_RULE
 
-__all__ = ["GROUP_ENV", "NAME_RE", "Site", "open_site"]
+__all__ = ["GROUP_ENV", "NAME_RE", "Site", "ToolExit", "open_site"]
 
 GROUP_ENV = "TAURUS_EMULATOR_GROUP"  # overrides the emulated user's primary group
 NAME_RE = re.compile(WORKSPACE_NAME_RULE)
@@ -27,12 +28,17 @@ NAME_RE = re.compile(WORKSPACE_NAME_RULE)
 _OPTPARSE_USAGE = {"ws_list": formats_v1.LIST_USAGE, "ws_find": formats_v1.FIND_USAGE}
 
 
+class ToolExit(Exception):
+    """The tool ends now with exit code ``code`` (what it had to say is said)."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
 def _primary_group() -> str:
-    env = os.environ.get(GROUP_ENV)
-    if env:
-        return env
     try:
-        return grp.getgrgid(os.getgid()).gr_name
+        return os.environ.get(GROUP_ENV) or grp.getgrgid(os.getgid()).gr_name
     except KeyError:
         return str(os.getgid())
 
@@ -73,11 +79,8 @@ class Site:
     def filesystems(self) -> list[str]:
         """The file systems in the order the tools visit them: v1 config order, v2 (a sorted
         map) the default first, then the others by name."""
-        names = list(self.cfg.filesystems)
-        if not self.v2:
-            return names
-        default = self.cfg.default_filesystem
-        return [default, *sorted(fs for fs in names if fs != default)]
+        default, names = self.cfg.default_filesystem, list(self.cfg.filesystems)
+        return [default, *sorted(fs for fs in names if fs != default)] if self.v2 else names
 
     @property
     def is_admin(self) -> bool:
@@ -88,22 +91,26 @@ class Site:
         """File systems (visiting order) whose DB has active workspace *ws_id*."""
         return [fs for fs in self.filesystems if self.db(fs).exists(ws_id)]
 
-    def chosen_filesystems(self, opts: Parsed, refusal: str) -> list[str] | int:
-        """The file system of ``-F`` (an unknown one: the exit code of *refusal*), else all."""
+    def chosen_filesystems(self, opts: Parsed, refusal: str, *, fatal: bool = True) -> list[str]:
+        """The file system of ``-F``, else all; an unknown one says *refusal* and ends the
+        tool with its exit code (not *fatal*: goes on with none)."""
         fs = opts.get("filesystem")
-        if fs is None:
-            return self.filesystems
-        return [fs] if fs in self.cfg.filesystems else self.say(refusal)
+        if fs is None or fs in self.cfg.filesystems:
+            return self.filesystems if fs is None else [fs]
+        code = self.say(refusal)
+        if fatal:
+            raise ToolExit(code)
+        return []
 
-    def filesystem_for(self, opts: Parsed, name: str, *, search: bool) -> str | int:
+    def filesystem_for(self, opts: Parsed, name: str, *, search: bool) -> str:
         """The file system of ``-F``, else (v2 with *search*) the only one that has *name*,
-        else the default; an int is the exit code of a refusal."""
+        else the default."""
         fs = opts.get("filesystem")
         if fs is not None:
-            return fs if fs in self.cfg.filesystems else self.say("bad_filesystem")
+            return fs if fs in self.cfg.filesystems else self.end("bad_filesystem")
         found = self.filesystems_with(self.ws_id(name)) if search and self.v2 else []
         if len(found) > 1:
-            return self.say("ambiguous", count=len(found))
+            self.end("ambiguous", count=len(found))
         return found[0] if found else self.cfg.default_filesystem
 
     def say(self, key: str, **values: object) -> int:
@@ -112,6 +119,10 @@ class Site:
         if text:
             print(text.format(**values), file=sys.stderr)
         return code
+
+    def end(self, key: str, **values: object) -> NoReturn:
+        """:meth:`say` and end the tool with that exit code."""
+        raise ToolExit(self.say(key, **values))
 
     def out(self, text: str) -> None:
         """Write *text* (already newline-terminated) to stdout."""
@@ -130,11 +141,6 @@ class Site:
         sys.stderr.write(text)
         return code
 
-    def version(self, tool: str) -> int:
-        text, code = self.fmt.VERSION[tool]
-        sys.stdout.write(text)
-        return code
-
     def start(
         self,
         tool: str,
@@ -145,22 +151,23 @@ class Site:
         allow_repeat: bool = False,
         v2_only: bool = False,
         no_positionals: bool = False,
-    ) -> Parsed | int:
-        """Parse *argv* as *tool* does and answer ``--help``/``--version``: the parsed options,
-        or the exit code the tool ends with."""
+    ) -> Parsed:
+        """Parse *argv* as *tool* does; ``--help``, ``--version`` and a bad command line end
+        the tool (:class:`ToolExit`) as the real one ends."""
         if v2_only and not self.v2:
             print(f"{tool}: not a tool of the emulated hpc-workspace v1", file=sys.stderr)
-            return 2
+            raise ToolExit(2)
         try:
             parsed = parse(argv, opts, positional, allow_repeat=allow_repeat)
         except OptionError as exc:
-            return self._refuse_command_line(tool, exc)
+            raise ToolExit(self._refuse_command_line(tool, exc)) from None
         if no_positionals and parsed.positionals:
-            return self.usage(tool)
+            raise ToolExit(self.usage(tool))
         if parsed.has("help"):
-            return self.help(tool)
+            raise ToolExit(self.help(tool))
         if parsed.has("version"):
-            return self.version(tool)
+            self.out(self.fmt.VERSION[tool][0])
+            raise ToolExit(self.fmt.VERSION[tool][1])
         return parsed
 
     def _refuse_command_line(self, tool: str, error: OptionError) -> int:

@@ -111,20 +111,13 @@ def parse_entry(text: str) -> WsEntry:
         raw[key.strip()] = value
     if "workspace" not in raw or "expiration" not in raw:
         raise DbError("no workspace or expiration key")
-    values: dict[str, str | int] = {}
-    for key in _ORDER:
-        if key not in raw:
-            continue
+    values: dict[str, str | int] = {"creation": 0, "extensions": 0}
+    for key in (key for key in _ORDER if key in raw):
         text_value = _unscalar(raw[key])
-        if key in _INT_KEYS:
-            try:
-                values[key] = int(text_value or "0")
-            except ValueError as exc:
-                raise DbError(f"{key} is not an integer: {text_value!r}") from exc
-        else:
-            values[key] = text_value
-    values.setdefault("creation", 0)
-    values.setdefault("extensions", 0)
+        try:
+            values[key] = int(text_value or "0") if key in _INT_KEYS else text_value
+        except ValueError as exc:
+            raise DbError(f"{key} is not an integer: {text_value!r}") from exc
     return WsEntry(**values)  # type: ignore[arg-type]
 
 
@@ -135,7 +128,6 @@ class Database:
         self.path = Path(path)
         self.deleted_path = self.path / deleted
 
-    # -- locking -----------------------------------------------------------------
     @contextmanager
     def locked(self) -> Iterator[None]:
         """Hold an exclusive lock on this database (for read-modify-write sequences)."""
@@ -143,7 +135,6 @@ class Database:
         with locked(self.path / _LOCK_NAME):
             yield
 
-    # -- active entries ------------------------------------------------------------
     def file(self, ws_id: str) -> Path:
         """The DB file of active workspace *ws_id* (``<user>-<name>``)."""
         return self.path / ws_id
@@ -163,7 +154,6 @@ class Database:
         """Active ids matching the glob *pattern*, in directory order (like ``glob``)."""
         return _matching(self.path, pattern)
 
-    # -- released entries ----------------------------------------------------------
     def deleted_file(self, deleted_id: str) -> Path:
         return self.deleted_path / deleted_id
 

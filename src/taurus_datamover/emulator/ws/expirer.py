@@ -1,21 +1,19 @@
 """Emulated v2 ``ws_expirer [-c] [-F fs,fs] [-s space]``: the site's clean-up run.
 
-Without ``-c`` a dry run that only says what it would do. With ``-c``, per file system:
-stray directories (in a space, named by no DB entry) move to the deleted area as
-``<dir>-<now>``, stray ones in the deleted area are removed; expired workspaces get
-``expired: <now>`` and move, DB entry and directory, to the deleted areas as
-``<id>-<now>`` (the others are kept, a reminder "sent" -- only said -- within ``reminder``
-days of the expiry); deleted entries past their keeptime (``releasekeeptime`` after a
-release, ``keeptime`` after the later of expiration and expiry) are deleted with their
-data. The log on stdout has the real 2.0.0 texts and its two summary tables; entries come
-in name order (the real tool: directory order); no mail is sent.
+Without ``-c`` a dry run that says what it would do. With ``-c``, per file system: stray
+directories (named by no DB entry) move to the deleted area as ``<dir>-<now>`` (stray ones
+there are removed); expired workspaces get ``expired: <now>`` and move, entry and data, to
+the deleted areas as ``<id>-<now>`` (a kept one within ``reminder`` days of expiry gets a
+reminder, only said: no mail is sent); deleted entries past ``releasekeeptime`` (released)
+or ``keeptime`` (expired) are deleted with their data. The log has 2.0.0's texts and
+summary tables; entries come in name order (the real tool: directory order).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from taurus_datamover.emulator.ws import formats_v2
@@ -30,6 +28,27 @@ _OPTS = options(
     "help/h version/V filesystems/F= space/s= cleaner/c summary-mail/M config= debug trace forcedeletereleased"
 )
 _DAY = 86400
+_STRAY_TOTAL = (
+    "{valid_ws} valid, {invalid_ws} invalid, {valid_deleted} valid deleted, {invalid_deleted} invalid deleted"
+)
+_EXPIRE_TOTAL = (
+    "{active_seen} active seen, {active_keep} active keep, {active_expired} active expired, {active_mails} reminders "
+    "sent, {inactive_seen} inactive seen, {inactive_keep} inactive keep, {inactive_deleted} inactive deleted"
+)
+#: The summary tables: title, header, a row's template (``_``: padding).
+_TABLES = (
+    (
+        "Stray Summary",
+        f"  {'Filesystem':<15} {'Active [Valid Invalid]':>22} {'':>16} {'Inactive [Valid Invalid]':>24}",
+        "  {name:<15} {_:>7} {valid_ws:>5} {invalid_ws:>7} {_:>27} {valid_deleted:>5} {invalid_deleted:>7}",
+    ),
+    (
+        "Expiration Summary",
+        f"  {'Filesystem':<15} {'Active [Seen Keep Expired Mails]':>30} {'':>4} {'Inactive [Seen Keep Removed]':>30}",
+        "  {name:<15} {_:>7} {active_seen:>4} {active_keep:>4} {active_expired:>7} {active_mails:>5} {_:>17} "
+        "{inactive_seen:>4} {inactive_keep:>4} {inactive_deleted:>7}",
+    ),
+)
 
 
 def timedelta_text(seconds: int) -> str:
@@ -55,12 +74,11 @@ class _Run:
         self.lines: list[str] = []
         self.morbid: list[tuple[str, str]] = []
 
-    def log(self, level: str, text: str) -> None:
-        self.lines.append(f"{level}: {text}\n")
+    def log(self, level: str, *texts: str) -> None:
+        self.lines.extend(f"{level}: {text}\n" for text in texts)
 
     def info(self, *texts: str) -> None:
-        for text in texts:
-            self.log("info", text)
+        self.log("info", *texts)
 
     @property
     def would(self) -> str:
@@ -78,29 +96,26 @@ class _Run:
                 return result
             self.info(f"   only cleaning in space {self.space}")
             spaces = [self.space]
-        found, odd = [], []
-        for space in spaces:
-            for name in _subdirs(space):
-                if "-" in name:
-                    found.append((space, name))
-                elif name != cfg.deleted:
-                    odd.append(name)
+        found = [(space, name) for space in spaces for name in _subdirs(space)]
+        odd = [name for _, name in found if "-" not in name and name != cfg.deleted]
         if odd:
-            self.log("warning", f" Found {len(odd)} directories not matching pattern '*-*' in filesystem {fs}: ")
-            for name in odd:
-                self.log("warning", f"    {name}")
-            self.log("warning", " These directories will be ignored and require manual intervention.")
+            self.log(
+                "warning",
+                f" Found {len(odd)} directories not matching pattern '*-*' in filesystem {fs}: ",
+                *(f"    {name}" for name in odd),
+                " These directories will be ignored and require manual intervention.",
+            )
         db = self.site.db(fs)
-        known: list[tuple[str, str]] = []
+        known: dict[str, str] = {}  # DB id -> its workspace directory
         for ws_id in sorted(db.ids()):
             try:
-                known.append((ws_id, db.read(ws_id).workspace))
+                known[ws_id] = db.read(ws_id).workspace
             except (OSError, DbError) as exc:
-                known.append((ws_id, ""))
+                known[ws_id] = ""
                 self.log("warning", f"    failed to read DB entry {ws_id}: {exc}")
-        for space, name in found:
+        for space, name in ((space, name) for space, name in found if "-" in name):
             path = f"{space}/{name}"
-            if any(p == path or i == name for i, p in known):
+            if name in known or path in known.values():
                 self.info(f"       found valid workspace: {name}")
                 result["valid_ws"] += 1
                 continue
@@ -191,8 +206,7 @@ class _Run:
         try:
             return db.read_deleted(ws_id) if deleted else db.read(ws_id)
         except (OSError, DbError) as exc:
-            self.log("error", str(exc))
-            self.log("error", f"skipping db entry {ws_id}")
+            self.log("error", str(exc), f"skipping db entry {ws_id}")
             self.morbid.append((ws_id, f"database exeption, filesystem: {fs}"))
             return None
 
@@ -215,25 +229,23 @@ class _Run:
             self.log("error", f"skipping DB entry with unparsable name {deleted_id}")
             self.morbid.append((deleted_id, f"unparsable name, filesystem: {fs}"))
             return False
-        stamp, reason = int(tail), "expired"
+        stamp = int(tail)
         if entry.released > 1_000_000_000:
             stamp = expiration = entry.released
-            reason = "released"
-            delete = self.now >= stamp + release_keeptime * _DAY
+            reason, label, until = "released", "was released: ", stamp + release_keeptime * _DAY
+            delete = self.now >= until
         else:
             if entry.released != 0:
                 stamp = 3_000_000_000
                 self.log("warning", f"   IGNORING released {stamp} for {deleted_id}")
             if entry.expired == 0:
                 expiration = max(expiration, stamp)
-            delete = self.now > expiration + cfg.keeptime * _DAY
+            reason, label, until = "expired", "was expired:  ", expiration + cfg.keeptime * _DAY
+            delete = self.now > until
         if not delete:
-            if reason == "released":
-                until, label = stamp + release_keeptime * _DAY, "was released: "
-            else:
-                until, label = expiration + cfg.keeptime * _DAY, "was expired:  "
-            left = timedelta_text(until - self.now)
-            self.info(f"   keeping (until {ctime(until)}, {left} left), {label}{deleted_id}")
+            self.info(
+                f"   keeping (until {ctime(until)}, {timedelta_text(until - self.now)} left), {label}{deleted_id}"
+            )
             return False
         self.info(f"   {self.would}delete DB entry {deleted_id}, was {reason} {ctime(stamp)}")
         data = Path(entry.workspace).parent / cfg.deleted / deleted_id
@@ -245,35 +257,13 @@ class _Run:
             shutil.rmtree(data, ignore_errors=True)
         return True
 
-    # -- summary -----------------------------------------------------------------------
-    def _table(self, title: str, header: str, rows: list[str]) -> None:
-        """A summary table: title, header, the file systems' rows, then the total row."""
-        dashes = f"  {'':->84}"
-        self.info("", title, "", header, dashes, *rows[:-1], dashes, rows[-1])
-
-    def summary(self, stray: list[tuple[str, Counter[str]]], expire: list[tuple[str, Counter[str]]]) -> None:
-        """The two tables; *stray* and *expire* end with their ``total`` rows."""
+    def summary(self, *tables: list[tuple[str, Counter[str]]]) -> None:
+        """The stray and the expiration table: per file system a row, then the total row."""
         self.info(f"Dryrun: {'false' if self.clean else 'true'}")
-        self._table(
-            "Stray Summary",
-            f"  {'Filesystem':<15} {'Active [Valid Invalid]':>22} {'':>16} {'Inactive [Valid Invalid]':>24}",
-            [
-                f"  {name:<15} {'':>7} {s['valid_ws']:>5} {s['invalid_ws']:>7} {'':>27} "
-                f"{s['valid_deleted']:>5} {s['invalid_deleted']:>7}"
-                for name, s in stray
-            ],
-        )
-        self._table(
-            "Expiration Summary",
-            f"  {'Filesystem':<15} {'Active [Seen Keep Expired Mails]':>30} {'':>4} "
-            f"{'Inactive [Seen Keep Removed]':>30}",
-            [
-                f"  {name:<15} {'':>7} {e['active_seen']:>4} {e['active_keep']:>4} {e['active_expired']:>7} "
-                f"{e['active_mails']:>5} {'':>17} {e['inactive_seen']:>4} {e['inactive_keep']:>4} "
-                f"{e['inactive_deleted']:>7}"
-                for name, e in expire
-            ],
-        )
+        dashes = f"  {'':->84}"
+        for (title, header, row), counted in zip(_TABLES, tables, strict=True):
+            rows = [row.format_map(defaultdict(int, counts, name=name, _="")) for name, counts in counted]
+            self.info("", title, "", header, dashes, *rows[:-1], dashes, rows[-1])
         if self.morbid:
             self.info("", " Morbid DB Files", *(f"   ID: {i}, reason: {reason}" for i, reason in self.morbid), "")
 
@@ -298,8 +288,6 @@ def _move(source: str, target: str, run: _Run) -> None:
 def ws_expirer(site: Site, argv: list[str]) -> int:
     """Run ``ws_expirer ARGV``; return the exit code."""
     opts = site.start("ws_expirer", argv, _OPTS, allow_repeat=True, v2_only=True, no_positionals=True)
-    if isinstance(opts, int):
-        return opts
     clean = opts.has("cleaner")
     run = _Run(site, clean, opts.get("space") or "", opts.has("forcedeletereleased"))
     run.info(f"deldirtimeout = {site.cfg.deldirtimeout} seconds")
@@ -316,22 +304,12 @@ def ws_expirer(site: Site, argv: list[str]) -> int:
     else:
         run.info(f"{version} - SIMULATING CLEANING - DRYRUN")
     stray = [(fs, run.stray(fs)) for fs in names]
-    total = sum((part for _, part in stray), Counter[str]())
-    run.info(
-        f" Stray removal summary: {total['valid_ws']} valid, {total['invalid_ws']} invalid, "
-        f"{total['valid_deleted']} valid deleted, {total['invalid_deleted']} invalid deleted"
-    )
-    run.info(" End of stray removal", "")
+    stray.append(("total", sum((part for _, part in stray), Counter[str]())))
+    run.info(" Stray removal summary: " + _STRAY_TOTAL.format_map(stray[-1][1]), " End of stray removal", "")
     expire = [(fs, run.expire(fs)) for fs in names]
-    totals = sum((part for _, part in expire), Counter[str]())
-    run.info(
-        f" Expiration summary: {totals['active_seen']} active seen, {totals['active_keep']} active keep, "
-        f"{totals['active_expired']} active expired, {totals['active_mails']} reminders sent, "
-        f"{totals['inactive_seen']} inactive seen, {totals['inactive_keep']} inactive keep, "
-        f"{totals['inactive_deleted']} inactive deleted"
-    )
-    run.info(" End of expiration")
-    run.summary([*stray, ("total", total)], [*expire, ("total", totals)])
+    expire.append(("total", sum((part for _, part in expire), Counter[str]())))
+    run.info(" Expiration summary: " + _EXPIRE_TOTAL.format_map(expire[-1][1]), " End of expiration")
+    run.summary(stray, expire)
     run.info(f"==== WS_EXPIRER {dry}RUN END {ctime(run.now)} =====")
     site.out("".join(run.lines))
     return 0

@@ -1,8 +1,5 @@
-"""What the v1 and v2 output modules share: the views they render and their interface.
-
-The tools decide *what* happens; :mod:`.formats_v1` and :mod:`.formats_v2` (modules that
-satisfy :class:`WsFormat`) how it reads.
-"""
+"""What the v1 and v2 output modules share: the views they render and their interface
+(:class:`WsFormat`): the tools decide *what* happens, the format modules how it reads."""
 
 from __future__ import annotations
 
@@ -42,18 +39,14 @@ def messages(table: str) -> dict[str, tuple[str, int]]:
 class EntryView:
     """One workspace as ``ws_list`` shows it."""
 
-    ws_id: str
-    """DB id: ``<user>-<name>`` (``-<unixtime>`` appended for released ones)."""
+    ws_id: str  # the DB id: <user>-<name> (-<unixtime> appended for released ones)
     fs: str
     entry: WsEntry
     now: float
-    creation: float
-    """Creation time to show (the entry's, else the DB file's ctime, as v1 did)."""
+    creation: float  # the creation time to show (the entry's, else the DB file's ctime, as v1 did)
     permissions: str = ""
-    until_deletion: int | None = None
-    """For released/expired entries (v2 ``-e``): epoch second when data is deleted."""
-    shown_id: str = ""
-    """The id to print, where it is not the format's short id (v2 admins: the DB id)."""
+    until_deletion: int | None = None  # released/expired entries (v2 -e): when the data is deleted
+    shown_id: str = ""  # the id to print where it is not the format's short id (v2 admins: the DB id)
 
 
 @dataclass(frozen=True)
@@ -73,26 +66,14 @@ class RestoreView:
 
 
 class WsFormat(Protocol):
-    """The texts of one hpc-workspace generation."""
+    """The texts of one hpc-workspace generation (a module: :mod:`.formats_v1`, :mod:`.formats_v2`)."""
 
     NAME: str
-    MESSAGES: Mapping[str, tuple[str, int]]
-    """Situation -> (stderr text, exit code); an empty text prints nothing."""
-    HELP: Mapping[str, tuple[str, bool, int]]
-    """Tool -> (help text, printed to stderr?, exit code)."""
-    VERSION: Mapping[str, tuple[str, int]]
-    """Tool -> (stdout text of ``--version``, exit code)."""
-    USAGE: Mapping[str, tuple[str, int]]
-    """Tool -> (stderr text, exit code) for a missing required argument (else the help)."""
+    MESSAGES: Mapping[str, tuple[str, int]]  # situation -> (stderr text, exit code); "" prints nothing
+    HELP: Mapping[str, tuple[str, bool, int]]  # tool -> (help text, printed to stderr?, exit code)
+    VERSION: Mapping[str, tuple[str, int]]  # tool -> (stdout text of --version, exit code)
+    USAGE: Mapping[str, tuple[str, int]]  # tool -> (stderr text, exit code) without a required argument
 
-    def list_entry(self, view: EntryView, *, terse: bool, verbose: bool, permissions: bool) -> str:
-        """The ``ws_list`` block of one workspace."""
-        ...
-
-    def short_id(self, ws_id: str) -> str:
-        """The id ``ws_list`` shows to an ordinary user."""
-        ...
-
-    def restore_listing(self, groups: Sequence[tuple[str, Sequence[RestoreView]]], brief: bool) -> str:
-        """``ws_restore -l``: per file system (in order), its restorable ids."""
-        ...
+    def list_entry(self, view: EntryView, *, terse: bool, verbose: bool, permissions: bool) -> str: ...
+    def short_id(self, ws_id: str) -> str: ...  # the id ws_list shows an ordinary user
+    def restore_listing(self, groups: Sequence[tuple[str, Sequence[RestoreView]]], brief: bool) -> str: ...

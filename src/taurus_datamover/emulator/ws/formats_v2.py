@@ -236,25 +236,20 @@ USAGE: Mapping[str, tuple[str, int]] = {
     "ws_find": (_HELP_FIND, 1),
 }
 
+#: The libraries the build names: (in ``--version``, in the expirer's start line, version).
+_LIBRARIES = (
+    ("yaml-cpp", "yaml-cpp", "0.9.0"), ("rapidyaml (ryml)", "ryaml", "0.15.2"), ("fmt", "fmt", "12.2.0"),
+    ("spdlog", "spdlog", "1.13.0"), ("Microsoft GSL", "gsl", "4.2.2"), ("libcurl", "curl", "7.88.1"),
+    ("bshoshany-thread-pool", "thread-pool", "5.1.0"),
+)  # fmt: skip
 #: ``utils::getVersion()``, in the expirer's start line (``{tool}`` is the tool's name).
-VERSION_SUMMARY = (
-    "{tool} version " + VERSION_NUMBER + " (DB reader: RapidYAML, yaml-cpp: 0.9.0, "
-    "ryaml: 0.15.2, fmt: 12.2.0, spdlog: 1.13.0, gsl: 4.2.2, curl: 7.88.1, thread-pool: 5.1.0)"
-)
-
-#: What ``--version`` prints after ``<tool> version 2.0.0`` (dependencies, build flags).
+_SHORT_NAMES = ", ".join(f"{short}: {v}" for _, short, v in _LIBRARIES)
+VERSION_SUMMARY = f"{{tool}} version {VERSION_NUMBER} (DB reader: RapidYAML, {_SHORT_NAMES})"
+#: What ``--version`` prints after ``<tool> version 2.0.0``.
 _VERSION_DETAILS = (
-    "DB YAML reader: RapidYAML\n"
-    "Dependency versions:\n"
-    "  yaml-cpp: 0.9.0\n"
-    "  rapidyaml (ryml): 0.15.2\n"
-    "  fmt: 12.2.0\n"
-    "  spdlog: 1.13.0\n"
-    "  Microsoft GSL: 4.2.2\n"
-    "  libcurl: 7.88.1\n"
-    "  bshoshany-thread-pool: 5.1.0\n"
-    "Build flags: WS_CAPA=true\n"
-    "Runtime flags: isusermode=true, issetuid=false, hascaps=false\n"
+    "DB YAML reader: RapidYAML\nDependency versions:\n"
+    + "".join(f"  {name}: {v}\n" for name, _, v in _LIBRARIES)
+    + "Build flags: WS_CAPA=true\nRuntime flags: isusermode=true, issetuid=false, hascaps=false\n"
 )
 
 VERSION: Mapping[str, tuple[str, int]] = {

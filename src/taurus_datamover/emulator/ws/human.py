@@ -1,11 +1,10 @@
 """v2 ``ws_restore``'s "are you human" test: a word, its category typed back on stdin.
 
-The real tool asks ``Is 'WORD' an [0] Animal, ...? <type 0/1/2/3 + enter> :`` on stdout,
-reads one line from any stdin and passes when its first character is the category's digit
-(it picks among the first three). Two additions for unattended use:
-``TAURUS_EMULATOR_RUH_WORD`` names the word to ask (so a replay can answer), and a stdin
-that is ``/dev/null`` or unreadable passes -- the real tool would exit 0 without a word,
-making every library call that cannot answer a silent no-op (a deliberate difference).
+The real tool asks ``Is 'WORD' an [0] Animal, ...?`` on stdout and passes when the first
+character of stdin's line is the category's digit. For unattended use,
+``TAURUS_EMULATOR_RUH_WORD`` names the word (so a replay can answer), and a ``/dev/null``
+or unreadable stdin passes (the real tool would exit 0 silently: every library call that
+cannot answer would be a no-op; a deliberate difference).
 """
 
 from __future__ import annotations

@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 import stat
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from taurus_datamover.emulator.ws import formats_v2
 from taurus_datamover.emulator.ws.context import Site
@@ -26,10 +28,8 @@ _V2 = options(
     "expired/e name/N creation/C remaining/R reverted/r terse/t table/T config= pattern/p= permissions/P "
     "verbose/v threads/n="
 )
-# v2 long names -> the v1 letters the listing code below uses
-_V2_FLAGS = dict(
-    pair.split("=") for pair in "group=g short=s name=N creation=C remaining=R reverted=r terse=t verbose=v".split()
-)
+#: v2 long names -> the v1 letters (their short options) the listing code below uses.
+_V2_FLAGS = {opt.long: opt.short for opt in _V2 if opt.short and opt.short in "gsNCRrtv"}
 
 
 @dataclass
@@ -79,6 +79,7 @@ def _list_filesystems(site: Site, details: bool, verbose: bool = False) -> int:
 
 
 def _creation(found: _Found) -> float:
+    """The entry's creation time, else (as v1 did) its DB file's ctime."""
     if found.entry.creation > 0:
         return float(found.entry.creation)
     try:
@@ -87,32 +88,19 @@ def _creation(found: _Found) -> float:
         return 0.0
 
 
-def _permissions(path: str) -> str:
-    try:
-        return stat.filemode(os.stat(path).st_mode)[1:]
-    except OSError:
-        return "---------"
-
-
 def _view(site: Site, found: _Found, expired: bool) -> EntryView:
-    until: int | None = None
-    if expired:
-        entry = found.entry
-        if entry.released:
-            until = entry.released + site.cfg.release_keeptime_of(found.fs) * 86400
-        else:
-            start = entry.expired or int(found.ws_id.rsplit("-", 1)[-1] or 0)
-            until = start + site.cfg.filesystems[found.fs].keeptime * 86400
-    return EntryView(
-        ws_id=found.ws_id,
-        shown_id=_shown_id(site, found.ws_id),
-        fs=found.fs,
-        entry=found.entry,
-        now=site.now,
-        creation=_creation(found),
-        permissions=_permissions(found.entry.workspace),
-        until_deletion=until,
-    )
+    entry, until = found.entry, None
+    if expired and entry.released:
+        until = entry.released + site.cfg.release_keeptime_of(found.fs) * 86400
+    elif expired:
+        start = entry.expired or int(found.ws_id.rsplit("-", 1)[-1] or 0)
+        until = start + site.cfg.filesystems[found.fs].keeptime * 86400
+    try:
+        permissions = stat.filemode(os.stat(entry.workspace).st_mode)[1:]
+    except OSError:
+        permissions = "---------"
+    shown = _shown_id(site, found.ws_id)
+    return EntryView(found.ws_id, found.fs, entry, site.now, _creation(found), permissions, until, shown)
 
 
 def _scan(site: Site, filesystems: list[str], pattern: str, flags: set[str], expired: bool, owner: str) -> list[_Found]:
@@ -164,29 +152,19 @@ def _shown_id(site: Site, ws_id: str) -> str:
 
 
 def _sorted(found: list[_Found], flags: set[str], site: Site) -> list[_Found]:
-    reverse = "r" in flags
-    if "R" in flags:
-        return sorted(found, key=lambda f: f.entry.expiration, reverse=reverse)
-    if "C" in flags:
-        return sorted(found, key=_creation, reverse=reverse)
-    if "N" in flags:
-        key = (lambda f: f.path) if not site.v2 else (lambda f: f.ws_id)
-        return sorted(found, key=key, reverse=reverse)
-    return found
+    """``-R`` by expiration, ``-C`` by creation, ``-N`` by name (v1: DB file path); ``-r`` reverses."""
+    by_name: Callable[[_Found], str] = (lambda f: f.ws_id) if site.v2 else (lambda f: f.path)
+    keys: dict[str, Callable[[_Found], Any]] = {"R": lambda f: f.entry.expiration, "C": _creation, "N": by_name}
+    key = next((keys[letter] for letter in "RCN" if letter in flags), None)
+    return found if key is None else sorted(found, key=key, reverse="r" in flags)
 
 
 def ws_list(site: Site, argv: list[str]) -> int:
     """Run ``ws_list ARGV``; return the exit code."""
     opts = site.start("ws_list", argv, _V2 if site.v2 else _V1, ("pattern",) if site.v2 else (), allow_repeat=True)
-    if isinstance(opts, int):
-        return opts
-    if site.v2:
-        flags = {letter for key, letter in _V2_FLAGS.items() if opts.has(key)}
-    else:
-        flags = {key for key in opts.values if len(key) == 1}
+    letters = _V2_FLAGS if site.v2 else {letter: letter for letter in "glsNCRrtva"}
+    flags = {letters[key] for key in opts.values if key in letters}
     filesystems = site.chosen_filesystems(opts, "list_bad_fs")
-    if isinstance(filesystems, int):
-        return filesystems
     if site.v2 and (opts.has("listfilesystems") or opts.has("listfilesystemdetails")):
         return _list_filesystems(site, opts.has("listfilesystemdetails"), opts.has("verbose"))
     if "l" in flags:
@@ -199,9 +177,7 @@ def ws_list(site: Site, argv: list[str]) -> int:
     else:
         pattern = opts.positionals[0] if len(opts.positionals) == 1 else "*"
     expired = site.v2 and opts.has("expired")
-    owner = site.user
-    if site.v2 and site.is_admin:
-        owner = opts.get("username") or "*"
+    owner = (opts.get("username") or "*") if site.v2 and site.is_admin else site.user
     found = _sorted(_scan(site, filesystems, pattern, flags, expired, owner), flags, site)
     if "s" in flags:  # v2 with a sort option: the names in sorted order
         site.out("".join(_shown_id(site, item.ws_id) + "\n" for item in found))

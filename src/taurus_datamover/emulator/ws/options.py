@@ -30,12 +30,8 @@ class Opt:
 def options(spec: str) -> list[Opt]:
     """Options written compactly, one word each: the long name, ``/`` and the short letter
     if there is one, ``=`` when it takes a value (``"help/h filesystem/F= config="``)."""
-    found: list[Opt] = []
-    for word in spec.split():
-        takes_value = word.endswith("=")
-        long, _, short = word.rstrip("=").partition("/")
-        found.append(Opt(long, short or None, takes_value=takes_value))
-    return found
+    words = ((*word.rstrip("=").partition("/"), word.endswith("=")) for word in spec.split())
+    return [Opt(long, short or None, takes_value=takes_value) for long, _, short, takes_value in words]
 
 
 class OptionError(Exception):

@@ -52,16 +52,12 @@ def _register_fs(site: Site, directory: str, fs: str) -> None:
 def ws_register(site: Site, argv: list[str]) -> int:
     """Run ``ws_register ARGV``; return the exit code."""
     opts = site.start("ws_register", argv, _OPTS, ("directory",))
-    if isinstance(opts, int):
-        return opts
     directory = opts.get("directory")
     if directory is None:
         if site.v2:
             return site.help("ws_register")
         return site.say("register_no_dir")
     filesystems = site.chosen_filesystems(opts, "register_bad_fs")
-    if isinstance(filesystems, int):
-        return filesystems
     try:
         Path(directory).mkdir(parents=True, exist_ok=True)
         for fs in filesystems:

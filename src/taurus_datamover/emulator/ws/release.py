@@ -43,16 +43,12 @@ def release_workspace(site: Site, fs: str, name: str) -> tuple[str, Path]:
 def ws_release(site: Site, argv: list[str]) -> int:
     """Run ``ws_release ARGV``; return the exit code."""
     opts = site.start("ws_release", argv, _OPTS + _V2_EXTRA if site.v2 else _OPTS, ("name",))
-    if isinstance(opts, int):
-        return opts
     name = opts.get("name")
     if name is None or opts.positionals:
         return site.usage("ws_release")
     if NAME_RE.fullmatch(name) is None:
         return site.say("illegal_name")
     fs = site.filesystem_for(opts, name, search=True)
-    if isinstance(fs, int):
-        return fs
     db = site.db(fs)
     with db.locked():
         if not db.exists(site.ws_id(name)):

@@ -1,13 +1,11 @@
 """Emulated ``ws_restore``: list released workspaces, or move one into another workspace.
 
-``-l`` lists the ``<user>-*`` ids of every file system's deleted area (v1: a ``fs:`` header
-for each, even empty ones; v2: ``-l [PATTERN]``, admins of every user or of ``-u USER``).
-``[-F fs] ID TARGET`` moves the released data into ``<target workspace>/<ID>`` and drops
-the DB entry; v2's ``--delete-data ID`` deletes it instead (without the 5 second pause).
-The "are you human" question comes first: v1 asks only when stdin is a terminal (type back
-the word), v2 always (:mod:`.human`) and before it looks the id up. v2 keeps the real
-2.0.0 order of checks, texts and exit codes: many refusals exit 0 (the real code returns
-from its restore function), a missing or ambiguous id exits 1.
+``-l`` lists the ``<user>-*`` ids of every deleted area (v1: a ``fs:`` header for each;
+v2: ``-l [PATTERN]``, admins of every user or ``-u USER``). ``[-F fs] ID TARGET`` moves the
+data into ``<target workspace>/<ID>`` and drops the entry; v2's ``--delete-data ID``
+deletes it (no 5 s pause). The "are you human" question: v1 only on a terminal, v2 always
+(:mod:`.human`), before the look-up. v2 keeps 2.0.0's order of checks, texts and exit codes
+(many refusals exit 0, as the real code returns; a missing or ambiguous id exits 1).
 """
 
 from __future__ import annotations
@@ -63,8 +61,6 @@ def _move_back(site: Site, db: Database, source: Path, destination: Path) -> int
 def ws_restore(site: Site, argv: list[str]) -> int:
     """Run ``ws_restore ARGV``; return the exit code."""
     opts = site.start("ws_restore", argv, _OPTS + _V2_EXTRA if site.v2 else _OPTS, ("name", "target"))
-    if isinstance(opts, int):
-        return opts
     if site.v2:
         return _restore_v2(site, opts)
     if opts.has("list"):  # v1 lists every file system (``-F`` and a pattern are ignored)
@@ -79,8 +75,6 @@ def ws_restore(site: Site, argv: list[str]) -> int:
     if not name.startswith(site.user + "-"):
         return site.say("restore_bad_owner", user=site.user, first=name.split("-")[0])
     fs = site.filesystem_for(opts, name, search=False)
-    if isinstance(fs, int):
-        return fs
     db = site.db(fs)
     with db.locked():
         if not site.cfg.filesystems[fs].restorable:
@@ -133,8 +127,7 @@ def _restore_v2(site: Site, opts: Parsed) -> int:
     user_opt = opts.get("username") or ""
     if listing:  # an unknown -F: its error, then the (empty) listing
         owner = (user_opt or "*") if site.is_admin else site.user
-        filesystems = site.chosen_filesystems(opts, "restore_bad_fs")
-        shown = [] if isinstance(filesystems, int) else filesystems
+        shown = site.chosen_filesystems(opts, "restore_bad_fs", fatal=False)
         return list_released(site, shown, owner, opts.get("name") or "*", opts.has("brief"))
     assert name is not None
     if user_opt and user_opt != site.user and site.user != "root":
@@ -145,8 +138,6 @@ def _restore_v2(site: Site, opts: Parsed) -> int:
     if not human_test():
         return 0
     filesystems = site.chosen_filesystems(opts, "restore_bad_fs")
-    if isinstance(filesystems, int):
-        return filesystems
     hits = [fs for fs in filesystems if site.db(fs).deleted_file(name).is_file()]
     if len(hits) > 1:
         code = site.say("restore_not_unique", name=name)

@@ -51,8 +51,6 @@ def ical_text(site: Site, name: str, entry: WsEntry, mail: str) -> str:
 def ws_send_ical(site: Site, argv: list[str]) -> int:
     """Run ``ws_send_ical ARGV``; return the exit code."""
     opts = site.start("ws_send_ical", argv, _OPTS, ("name", "mail"))
-    if isinstance(opts, int):
-        return opts
     name, mail = opts.get("name"), opts.get("mail")
     if name is None:
         return site.usage("ws_send_ical")
@@ -60,10 +58,12 @@ def ws_send_ical(site: Site, argv: list[str]) -> int:
         return site.say("ical_no_mail")
     if _MAIL_RE.fullmatch(mail) is None:
         return site.say("ical_bad_mail")
-    fs_opt = opts.get("filesystem")
-    filesystems = [fs_opt] if fs_opt in site.cfg.filesystems else site.filesystems
-    found = [(fs, site.db(fs).read(site.ws_id(name))) for fs in site.filesystems_with(site.ws_id(name))
-             if fs in filesystems]  # fmt: skip
+    only = opts.get("filesystem")  # an unknown one: every file system
+    found = [
+        (fs, site.db(fs).read(site.ws_id(name)))
+        for fs in site.filesystems_with(site.ws_id(name))
+        if fs == only or only not in site.cfg.filesystems
+    ]
     if not found:
         return site.say("ical_missing", name=name)
     if len(found) > 1:

@@ -1,10 +1,9 @@
 """Emulated v2 ``ws_stat [-F fs] [-N|-C|-R] [-r] [PATTERN]``: count what each workspace holds.
 
-Per matching workspace of the user (admins: of every user, or of ``-u USER``) a block with
-the full DB id, the directory (with the real tool's trailing space) and the counts of the
-tree: regular files, symlinks (not followed), directories, bytes (``1.23 MB``, powers of
-1000) and 512-byte blocks. Like the captured tool it warns that it could not set the
-``en_US.UTF-8`` locale (so no thousands separators).
+Per matching workspace of the user (admins: every user's, or ``-u USER``'s) a block: the DB
+id, the directory (with the real tool's trailing space), the tree's files, symlinks (not
+followed), directories, bytes (``1.23 MB``, powers of 1000) and 512-byte blocks; and, as the
+captured tool, the warning that the ``en_US.UTF-8`` locale is missing (no thousands separators).
 """
 
 from __future__ import annotations
@@ -85,12 +84,9 @@ def _block(ws_id: str, entry: WsEntry) -> str:
 def ws_stat(site: Site, argv: list[str]) -> int:
     """Run ``ws_stat ARGV``; return the exit code."""
     opts = site.start("ws_stat", argv, _OPTS, ("pattern",), allow_repeat=True, v2_only=True)
-    if isinstance(opts, int):
-        return opts
     user_opt = opts.get("username") or ""
     owner = (user_opt or "*") if site.is_admin else site.user
-    filesystems = site.chosen_filesystems(opts, "list_bad_fs")  # v2: "invalid filesystem given."
-    filesystems = [] if isinstance(filesystems, int) else filesystems
+    filesystems = site.chosen_filesystems(opts, "list_bad_fs", fatal=False)  # "invalid filesystem given."
     pattern = opts.get("pattern") or "*"
     found: list[tuple[str, WsEntry]] = []
     for fs in filesystems:
@@ -100,12 +96,8 @@ def ws_stat(site: Site, argv: list[str]) -> int:
                 found.append((ws_id, db.read(ws_id)))
             except (OSError, DbError) as exc:
                 print(f"error: {exc}", file=sys.stderr)
-    if opts.has("remaining"):
-        found.sort(key=lambda item: item[1].expiration)
-    elif opts.has("creation"):
-        found.sort(key=lambda item: item[1].creation)
-    elif opts.has("name"):
-        found.sort(key=lambda item: item[0])
+    sorts = {"remaining": lambda i: i[1].expiration, "creation": lambda i: i[1].creation, "name": lambda i: i[0]}
+    found.sort(key=next((key for option, key in sorts.items() if opts.has(option)), lambda _: 0))
     if opts.has("reverted"):
         found.reverse()
     print(_LOCALE_WARNING, file=sys.stderr)

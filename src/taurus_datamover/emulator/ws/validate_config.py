@@ -22,12 +22,10 @@ _TABLE = "\nOptions:\n  -h [ --help ]         produce help message\n  --config a
 
 def _config_lines(site: Site) -> list[str]:
     cfg = site.cfg
-    lines = [f"clustername: {cfg.clustername}"]
-    if cfg.smtphost:
-        lines.append(f"smtphost: {cfg.smtphost}")
-    if cfg.mail_from:
-        lines.append(f"mail_from: {cfg.mail_from}")
-    lines += [
+    mail = [f"{key}: {getattr(cfg, key)}" for key in ("smtphost", "mail_from") if getattr(cfg, key)]
+    return [
+        f"clustername: {cfg.clustername}",
+        *mail,
         f"default: {cfg.default_filesystem}",
         f"maxduration: {cfg.max_duration}",
         f"durationdefault: {cfg.duration_default}",
@@ -39,7 +37,6 @@ def _config_lines(site: Site) -> list[str]:
         f"adminmail: {json.dumps(cfg.adminmail)}",
         "No expirerlogpath found, continuing",
     ]
-    return lines
 
 
 def _filesystem_lines(site: Site, fs: str) -> list[str]:
