@@ -6,11 +6,13 @@ import asyncio
 import os
 import subprocess
 import time
+import types
 from pathlib import Path
 
 import pytest
 from tests.support.fake_tools import write_executable
 
+from taurus_datamover.command import waitfor as waitfor_module
 from taurus_datamover.command.job import Job
 from taurus_datamover.command.waitfor import waitfor
 from taurus_datamover.datamover import Datamover
@@ -44,9 +46,7 @@ def test_large_output_through_waitfor_then_communicate(tmp_path: Path) -> None:
     size = 5_000_000  # far more than a 64 KiB pipe buffer
     write_executable(tmp_path / "dtinfo", f"#!/bin/sh\nyes a | head -c {size}\necho done >&2\n")
     job = Datamover(path_to_exe=str(tmp_path)).dtinfo()
-    started = time.monotonic()
-    assert waitfor(job) == 0
-    assert time.monotonic() - started < 60
+    assert waitfor(job, timeout_in_s=60) == 0  # -1 (and a warning) had it deadlocked
     out, err = job.communicate()
     assert len(out) == size and set(out) == {ord("a"), ord("\n")}
     assert err == b"done\n"
@@ -217,14 +217,24 @@ def test_waitfor_prints_dots_and_warns(tmp_path: Path, capsys: pytest.CaptureFix
     slow.cancel()
 
 
-def test_waitfor_returns_right_after_the_end(tmp_path: Path) -> None:
-    write_executable(tmp_path / "dtinfo", "#!/bin/sh\nexit 0\n")
-    dm = Datamover(path_to_exe=str(tmp_path))
-    job = dm.dtinfo()
-    started = time.monotonic()
-    waitfor(job)
-    # the original slept 0.5 s per poll; a quick tool must not cost that
-    assert time.monotonic() - started < 0.45
+def test_waitfor_returns_right_after_the_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The original slept 0.5 s per poll: waitfor only waits on the process, which returns at its end."""
+    waits: list[float | None] = []
+
+    class Ended(subprocess.Popen[bytes]):
+        def __init__(self) -> None:  # an already ended process: wait() returns at once
+            self.args = ["dtinfo"]
+
+        def wait(self, timeout: float | None = None) -> int:
+            waits.append(timeout)
+            return 0
+
+    def no_sleep(seconds: float) -> None:
+        raise AssertionError(f"waitfor slept {seconds} s")
+
+    monkeypatch.setattr(waitfor_module, "time", types.SimpleNamespace(monotonic=time.monotonic, sleep=no_sleep))
+    assert waitfor(Ended()) == 0
+    assert len(waits) == 1
 
 
 def test_job_repr_shows_state_and_time(fake_dt: Path) -> None:

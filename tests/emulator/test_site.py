@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import types
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -213,7 +212,6 @@ def test_a_site_made_while_slurm_answers_runs_locally_once_it_does_not(tmp_path:
     (site.grp / "a").write_text("data")
     env = site.env()
     env["SLURM_CONF"] = str(_dead_controller_conf(tmp_path))  # now the controller does not answer
-    started = time.monotonic()
     done = subprocess.run(
         ["dtcp", "--blocking", str(site.grp / "a"), str(site.grp / "b")],
         env=env,
@@ -224,9 +222,8 @@ def test_a_site_made_while_slurm_answers_runs_locally_once_it_does_not(tmp_path:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert "srun" not in done.stderr  # ran locally
+    assert "srun" not in done.stderr  # ran locally: srun was never tried (it would complain)
     assert (site.grp / "b").read_text() == "data"
-    assert time.monotonic() - started < 8  # not srun's 9 s of retries
     # and back through Slurm while it answers again: srun's --pty complaint shows it ran there
     done = subprocess.run(
         ["dtcp", "--blocking", str(site.grp / "a"), str(site.grp / "c")],
