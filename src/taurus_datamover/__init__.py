@@ -17,6 +17,7 @@ if TYPE_CHECKING:
         DatamoverArgumentError,
         DatamoverError,
         JobOptionsError,
+        NothingSavedError,
         ParseError,
         SaveError,
         SyncError,
@@ -48,8 +49,8 @@ _lazy = LazyNames(
         "taurus_datamover.command.job": "Job JobOutput",
         "taurus_datamover.command.waitfor": "waitfor",
         "taurus_datamover.datamover": "Datamover",
-        "taurus_datamover.errors": "CommandTimeout DatamoverArgumentError DatamoverError JobOptionsError ParseError "
-        "SaveError SyncError TaurusDatamoverError TimeZoneError ToolError ToolNotFoundError WorkspaceArgumentError "
+        "taurus_datamover.errors": "CommandTimeout DatamoverArgumentError DatamoverError JobOptionsError NothingSavedError "
+        "ParseError SaveError SyncError TaurusDatamoverError TimeZoneError ToolError ToolNotFoundError WorkspaceArgumentError "
         "WorkspaceError WorkspaceNotFound WorkspaceWarning",
         "taurus_datamover.models": "EntryType FileEntry FilesystemInfo JobInfo JobState ReleasedWorkspace WorkspaceInfo",
         "taurus_datamover.parsers": "iter_ls parse_ls parse_ws_list",
@@ -76,6 +77,7 @@ __all__ = [
     "JobOptionsError",
     "JobOutput",
     "JobState",
+    "NothingSavedError",
     "ParseError",
     "ReleasedWorkspace",
     "SaveError",

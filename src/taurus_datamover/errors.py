@@ -110,6 +110,11 @@ class SaveError(DatamoverError):
         self.data_path, self.workspace_name = data_path, workspace_name
 
 
+class NothingSavedError(TaurusDatamoverError, FileNotFoundError):
+    """``Datamover.save``'s ``save_fn`` returned without writing the path it was given:
+    there is nothing to copy (the staging place was removed, nothing was released)."""
+
+
 class DatamoverArgumentError(TaurusDatamoverError, ValueError, TypeError):
     """A ``Datamover`` call's argument refused before any tool runs (an empty path, ``rm``
     of ``/``, an rsync option that is not one word, ``cancel()`` of no job)."""

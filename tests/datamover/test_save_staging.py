@@ -8,7 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from taurus_datamover import CacheWorkspace, Datamover, DatamoverError, SaveError, Workspace, WorkspaceWarning
+from taurus_datamover import (
+    CacheWorkspace,
+    Datamover,
+    DatamoverError,
+    NothingSavedError,
+    SaveError,
+    TaurusDatamoverError,
+    Workspace,
+    WorkspaceWarning,
+)
 from taurus_datamover.emulator.site import EmulatedSite
 
 
@@ -82,8 +91,9 @@ def test_save_fn_failure_releases_and_propagates(site: EmulatedSite, dm: Datamov
 
 
 def test_save_fn_that_writes_nothing(site: EmulatedSite, dm: Datamover) -> None:
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(NothingSavedError, match="save_fn wrote nothing") as caught:
         dm.save(lambda p: None, site.projects / "out")
+    assert isinstance(caught.value, FileNotFoundError) and isinstance(caught.value, TaurusDatamoverError)
     assert workspace_names(site) == set()
 
 

@@ -16,7 +16,7 @@ from taurus_datamover.command.job import JobOutput
 from taurus_datamover.datamover.argv import cp_args, path_text
 from taurus_datamover.datamover.options import SlurmOptions
 from taurus_datamover.datamover.toolset import DatamoverTools, job_error
-from taurus_datamover.errors import CommandTimeout, DatamoverError, SaveError
+from taurus_datamover.errors import CommandTimeout, DatamoverError, NothingSavedError, SaveError
 from taurus_datamover.workspace import CacheWorkspace, Workspace
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ def save(
         local = staging / name
         save_fn(local)
         if not os.path.lexists(local):
-            raise FileNotFoundError(f"save_fn wrote nothing at {local}")
+            raise NothingSavedError(f"save_fn wrote nothing at {local}")
     except Exception:
         cleanup(owned, staging)
         raise
