@@ -63,12 +63,11 @@ from taurus_datamover.parsers.workspaces.records import (
     ListedWorkspace,
     Listing,
     listed_workspace,
-    refuse_repeated_paths,
+    standing,
 )
 from taurus_datamover.parsers.workspaces.ws_list_layout import (
     COMPLETE_AT,
     FULL_ONLY,
-    FULL_ONLY_FIELDS,
     HEADER,
     KEY_WIDTH,
     KEYS,
@@ -82,6 +81,9 @@ __all__ = ["HEADER", "listing_generation", "read_ws_list"]
 
 _ENTRY = re.compile(r"([a-z][a-z ]*[a-z]) *:(?: (.*))?")
 _SAID_EXPIRED = frozenset({"expired", "released"})
+_NONE = (None,) * 6
+_NOWHERE = (0, "")
+_KEPT = (None, False, None, None)  # until deletion, removed, released id, restorable until: not in -e
 #: Listings up to this length (a dozen blocks) are read line by line: that is faster than
 #: compiling the block expression in a process that reads one short listing.
 _SHORT = 4096
@@ -145,7 +147,7 @@ def read_ws_list(
         match = candidate.block.match(text, pos) if candidate is not None and layout in (None, candidate) else None
         if match is not None and candidate is not None:
             try:
-                result.append(_regular_block(match, candidate, zone, listing))
+                result.append(_regular_block(match.groups(), candidate, zone, listing))
             except (ValueError, OverflowError):
                 pass  # the line reader says what is wrong, and where
             else:
@@ -169,42 +171,41 @@ def read_ws_list(
         info, index = _read_block(lines, index, header.group(2) or "", layout, zone, listing)
         result.append(info)
         pos = starts[index] if index < len(lines) else end
-    return refuse_repeated_paths(result)
+    return result
 
 
-def _regular_block(match: re.Match[str], layout: Layout, zone: tzinfo, listing: Listing) -> ListedWorkspace:
-    """The record of a block matched by ``layout.block``; a ``ValueError`` where a value
-    does not convert or the block breaks a rule of :func:`_finish` (the line reader then
-    reads it again and names the line)."""
-    fields = match.groupdict()
-    shown_id, days, hours = fields.pop("id") or "", fields.pop("rd"), fields.pop("rh")
-    until = None
-    if layout.generation == 2:
-        until_days, until_hours = fields.pop("ud"), fields.pop("uh")
-        until = None if until_days is None else _bounded(until_days, until_hours)
-    else:
-        again = fields.pop("group2")
-        if again is not None and fields["group"] not in (None, again):
+def _regular_block(groups: tuple[str | None, ...], layout: Layout, zone: tzinfo, listing: Listing) -> ListedWorkspace:
+    """The record of a block matched by ``layout.block`` (its ``groups()``); a ``ValueError``
+    where a value does not convert or the block breaks a rule of :func:`_finish` (the line
+    reader then reads it again and names the line)."""
+    (shown_id, path, said, days, hours, until_days, until_hours, comment, created, expires, expired_at, released_at,
+     group, again, filesystem, extensions, acctcode, reminder, mail, permissions) = layout.pick((*groups, None))  # fmt: skip
+    if again is not None:
+        if group not in (None, again):
             raise ValueError("group given twice with different values")
-        fields["group"] = fields["group"] or again
-    if fields["expires"] is None or fields["filesystem"] is None:
-        if any(fields[name] is not None for name in FULL_ONLY_FIELDS if name in fields):
-            raise ValueError("a full block without its expiration time or file system")
-    for name in layout.times:
-        if fields[name] is not None:
-            fields[name] = parse_ctime(fields[name], zone)
-    for name in layout.optional:
-        fields[name] = fields[name] or None
-    remaining = None if days is None else _bounded(days, hours)
-    if fields["expires"] is not None:
-        remaining = None
-    fields["extensions_left"] = int(fields["extensions_left"])
-    fields["extra"] = {}
-    said = fields["remaining_text"]
-    path = fields.pop("path")
-    return listed_workspace(
-        shown_id, path, fields, listing, remaining=remaining, said=said, until_deletion=until, where=(0, "")
-    )
+        group = again
+    full_only = (comment, created, expires, expired_at, released_at, filesystem)
+    if (expires is None or filesystem is None) and full_only != _NONE:
+        raise ValueError("a full block without its expiration time or file system")
+    created = created if created is None else parse_ctime(created, zone)
+    expires = expires if expires is None else parse_ctime(expires, zone)
+    expired_at = expired_at if expired_at is None else parse_ctime(expired_at, zone)
+    released_at = released_at if released_at is None else parse_ctime(released_at, zone)
+    reminder = reminder if reminder is None else parse_ctime(reminder, zone)
+    if expires is not None:
+        remaining: timedelta | None = expires - listing.now
+    else:
+        remaining = None if days is None else _bounded(days, hours)
+    shown_id = shown_id or ""
+    until = None if until_days is None else _bounded(until_days, until_hours)
+    name, owner = listing.name_owner(shown_id, path, until is not None, _NOWHERE)
+    expired, state = standing(said, remaining)
+    deleted = _KEPT if until is None else listing.deleted(shown_id, path, until)
+    return ListedWorkspace(
+        shown_id, name, owner, listing.path(path, _NOWHERE), filesystem, created, expires, remaining, said, expired,
+        int(extensions), comment, group or None, reminder, mail or None, acctcode or None, permissions, expired_at,
+        released_at, deleted[0], state, *deleted[1:], {},
+    )  # fmt: skip
 
 
 def _bounded(days: str, hours: str) -> timedelta:
