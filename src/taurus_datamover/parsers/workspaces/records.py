@@ -61,45 +61,46 @@ class Listing:
         self.parents: dict[str, tuple[Path, str]] = {}
         self.seen: set[str] = set()
 
-    def path(self, text: str, where: tuple[int, str]) -> Path:
-        """``Path(text)``, made from the (shared) path of its directory: the directories of
-        one listing are few, and joining a name costs less than parsing a whole path. A
-        directory listed twice is a ``ParseError`` (no listing does that; a comment that
-        forges an entry for an existing workspace would)."""
+    def entry(self, shown_id: str, text: str, removed: bool, where: tuple[int, str]) -> tuple[str, str | None, Path]:
+        """``(name, owner, Path(text))`` of an entry (:func:`~.common.derive_name`); a
+        ``ParseError`` at ``where`` for an entry that cannot be what the tools print
+        (:func:`~.common.implausible_entry`) or a directory listed before (no listing does
+        that; a comment that forges an entry for an existing workspace would).
+
+        The path is made from the (shared) path of its directory: the directories of one
+        listing are few, and joining a name costs less than parsing a whole path."""
         head, _, base = text.rpartition("/")
-        if not head or head[-1] == "/" or not base or base == ".":
-            path = Path(text)  # a root, a trailing or doubled slash: Path's own reading
-            key = str(path)
+        regular = bool(head) and head[-1] != "/" and bool(base) and base != "."  # no root, trailing or double slash
+        user, prefix = self.user, self.prefix
+        if (
+            regular  # the common case, in one pass: an entry of the user's own listing
+            and user
+            and not self.group
+            and not removed
+            and text[:1] == "/"
+            and base.startswith(prefix)
+            and len(base) > len(prefix)
+            and (base == shown_id or base.endswith("-" + shown_id))
+        ):
+            name, owner = base[len(prefix) :], user  # type: tuple[str, str | None]
         else:
+            why = implausible_entry(shown_id, text, user, self.group, removed)
+            if why is not None:
+                raise ParseError(why, lineno=where[0], line=where[1])
+            name, owner = derive_name(shown_id, text, user, group_listing=self.group)
+        if regular:
             parent = self.parents.get(head)
             if parent is None:
                 made = Path(head)
                 parent = self.parents[head] = (made, str(made).rstrip("/") + "/")
             path, key = parent[0] / base, parent[1] + base
+        else:
+            path = Path(text)
+            key = str(path)
         if key in self.seen:
             raise ParseError(f"the directory {key!r} is listed twice", lineno=where[0], line=where[1])
         self.seen.add(key)
-        return path
-
-    def name_owner(self, shown_id: str, path: str, removed: bool, where: tuple[int, str]) -> tuple[str, str | None]:
-        """``(name, owner)`` of an entry (:func:`~.common.derive_name`); a ``ParseError`` at
-        ``where`` for an entry that cannot be what the tools print
-        (:func:`~.common.implausible_entry`)."""
-        user, base = self.user, path.rstrip("/").rsplit("/", 1)[-1]
-        if (
-            user  # the common case, in one pass: an entry of the user's own listing
-            and not self.group
-            and not removed
-            and path[:1] == "/"
-            and base.startswith(self.prefix)
-            and len(base) > len(self.prefix)
-            and (base == shown_id or base.endswith("-" + shown_id))
-        ):
-            return base[len(self.prefix) :], user
-        why = implausible_entry(shown_id, path, user, self.group, removed)
-        if why is not None:
-            raise ParseError(why, lineno=where[0], line=where[1])
-        return derive_name(shown_id, path, user, group_listing=self.group)
+        return name, owner, path
 
     def deleted(
         self, shown_id: str, path: str, until_deletion: timedelta
@@ -140,13 +141,11 @@ def listed_workspace(
     the tool's ``expired``/``released``; ``until_deletion`` marks an entry of ``-e``.
     ``fields`` holds the rest. ``where`` (lineno, line) is what a ``ParseError`` names.
     """
-    name, owner = listing.name_owner(shown_id, path, until_deletion is not None, where)
+    name, owner, made = listing.entry(shown_id, path, until_deletion is not None, where)
     expires: datetime | None = fields.get("expires")
     if expires is not None:
         remaining = expires - listing.now
     expired, state = standing(said, remaining)
     if until_deletion is not None:
         fields.update(zip(_DELETED, listing.deleted(shown_id, path, until_deletion)))
-    return ListedWorkspace(
-        shown_id, name, owner, listing.path(path, where), remaining=remaining, expired=expired, state=state, **fields
-    )
+    return ListedWorkspace(shown_id, name, owner, made, remaining=remaining, expired=expired, state=state, **fields)

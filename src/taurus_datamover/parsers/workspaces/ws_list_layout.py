@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from functools import cached_property
 from operator import itemgetter
-from typing import Any
 
 from taurus_datamover.parsers.workspaces.common import split_lines
 
@@ -128,7 +127,7 @@ class Layout:
         return re.compile(_block_expression(self.generation, self.indent, self.order, self.after_comment))
 
     @cached_property
-    def pick(self) -> itemgetter[Any]:
+    def pick(self) -> itemgetter[tuple[int, ...]]:
         """A match's ``groups()`` and one ``None`` after them to :data:`BLOCK_FIELDS` (the
         ``None`` for a field this generation does not print)."""
         index = self.block.groupindex

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from datetime import datetime, timedelta, tzinfo
 from itertools import accumulate
 from typing import Any
@@ -77,7 +78,7 @@ from taurus_datamover.parsers.workspaces.ws_list_layout import (
     listing_generation,
 )
 
-__all__ = ["HEADER", "listing_generation", "read_ws_list"]
+__all__ = ["HEADER", "iter_ws_list", "listing_generation", "read_ws_list"]
 
 _ENTRY = re.compile(r"([a-z][a-z ]*[a-z]) *:(?: (.*))?")
 _SAID_EXPIRED = frozenset({"expired", "released"})
@@ -134,9 +135,16 @@ def read_ws_list(
     Raises:
         ParseError: a line that does not fit the layout (with its number and text).
     """
+    return list(iter_ws_list(text, tz=tz, now=now, user=user, group_listing=group_listing))
+
+
+def iter_ws_list(
+    text: str, *, tz: tzinfo | None, now: datetime | None, user: str | None, group_listing: bool
+) -> Iterator[ListedWorkspace]:
+    """The records of :func:`read_ws_list` one by one as they are read: validated as they
+    come, they are never all alive at once (fewer objects for the garbage collector)."""
     zone = tz if tz is not None else local_zone()
     listing = Listing(aware_now(now), user, group_listing)
-    result: list[ListedWorkspace] = []
     layout: Layout | None = None
     lines: list[str] = []
     starts: list[int] = []  # where each line begins, once the line reader is needed
@@ -147,10 +155,11 @@ def read_ws_list(
         match = candidate.block.match(text, pos) if candidate is not None and layout in (None, candidate) else None
         if match is not None and candidate is not None:
             try:
-                result.append(_regular_block(match.groups(), candidate, zone, listing))
+                record = _regular_block(match.groups(), candidate, zone, listing)
             except (ValueError, OverflowError):
                 pass  # the line reader says what is wrong, and where
             else:
+                yield record
                 layout, pos = candidate, match.end()
                 continue
         if not starts:
@@ -169,9 +178,8 @@ def read_ws_list(
         if LAYOUTS[header.group(1)] is not layout:
             raise _mixed(index, raw)
         info, index = _read_block(lines, index, header.group(2) or "", layout, zone, listing)
-        result.append(info)
+        yield info
         pos = starts[index] if index < len(lines) else end
-    return result
 
 
 def _regular_block(groups: tuple[str | None, ...], layout: Layout, zone: tzinfo, listing: Listing) -> ListedWorkspace:
@@ -198,13 +206,14 @@ def _regular_block(groups: tuple[str | None, ...], layout: Layout, zone: tzinfo,
         remaining = None if days is None else _bounded(days, hours)
     shown_id = shown_id or ""
     until = None if until_days is None else _bounded(until_days, until_hours)
-    name, owner = listing.name_owner(shown_id, path, until is not None, _NOWHERE)
-    expired, state = standing(said, remaining)
+    extensions = int(extensions)
     deleted = _KEPT if until is None else listing.deleted(shown_id, path, until)
+    name, owner, made = listing.entry(shown_id, path, until is not None, _NOWHERE)  # last: it notes the path
+    expired, state = standing(said, remaining)
     return ListedWorkspace(
-        shown_id, name, owner, listing.path(path, _NOWHERE), filesystem, created, expires, remaining, said, expired,
-        int(extensions), comment, group or None, reminder, mail or None, acctcode or None, permissions, expired_at,
-        released_at, deleted[0], state, *deleted[1:], {},
+        shown_id, name, owner, made, filesystem, created, expires, remaining, said, expired, extensions, comment,
+        group or None, reminder, mail or None, acctcode or None, permissions, expired_at, released_at, deleted[0],
+        state, *deleted[1:], {},
     )  # fmt: skip
 
 
