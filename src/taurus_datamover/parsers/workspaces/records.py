@@ -62,13 +62,10 @@ class Listing:
         self.seen: set[str] = set()
 
     def entry(self, shown_id: str, text: str, removed: bool, where: tuple[int, str]) -> tuple[str, str | None, Path]:
-        """``(name, owner, Path(text))`` of an entry (:func:`~.common.derive_name`); a
-        ``ParseError`` at ``where`` for an entry that cannot be what the tools print
-        (:func:`~.common.implausible_entry`) or a directory listed before (no listing does
-        that; a comment that forges an entry for an existing workspace would).
-
-        The path is made from the (shared) path of its directory: the directories of one
-        listing are few, and joining a name costs less than parsing a whole path."""
+        """``(name, owner, Path(text))`` of an entry (:func:`~.common.derive_name`), the path
+        joined to its directory's shared one (cheaper than parsing it whole). A ``ParseError``
+        at ``where`` for an entry the tools cannot print (:func:`~.common.implausible_entry`)
+        or a directory listed before (a comment forging an entry for an existing one)."""
         head, _, base = text.rpartition("/")
         regular = bool(head) and head[-1] != "/" and bool(base) and base != "."  # no root, trailing or double slash
         user, prefix = self.user, self.prefix

@@ -27,17 +27,14 @@ text printed raw (a newline in it makes more lines):
   user text, and :func:`confirm_with_terse` checks a full listing against one.
 
 Names and owners come from the directory (:func:`~.common.derive_name`); v2 ``-e``
-entries (``Id: <timestamp>``, ``remaining time : released|expired``, ``until deletion``)
-get ``state``, ``removed``, ``released_id`` and ``restorable_until``.
+entries (``Id: <timestamp>``, ``until deletion``) get ``removed``, ``released_id`` and
+``restorable_until``.
 
 A block in the tools' exact layout (no unknown key, a one-line comment, no blank line) is
-read by one regular expression per block (:attr:`Layout.block`); any other block, and any
-value that does not convert, is read line by line by :func:`_read_block`, which also gives
-every ``ParseError`` its line. The expression accepts only blocks the line reader reads the
-same way, so the two are one reader with a fast path, not two readers to keep in step.
-
-Short form (``-s``, bare names) is read by :func:`parse_ws_list_short` into plain names.
-The v2 ``-T`` table is read by :func:`~.ws_table.parse_ws_list_table`.
+read by one expression (:attr:`Layout.block`); any other block, and any value that does
+not convert, by the line reader :func:`_read_block`, which gives every ``ParseError`` its
+line. The expression accepts only blocks the line reader reads the same way: one reader
+with a fast path, not two to keep in step.
 """
 
 from __future__ import annotations
