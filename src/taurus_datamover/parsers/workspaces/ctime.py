@@ -144,8 +144,7 @@ def _into_hour(text: str) -> timedelta | None:
     minute, second = _SIXTY.get(text[:2]), _SIXTY.get(text[3:])
     if minute is None or second is None or text[2] != ":":
         return None
-    into = _INTO_HOUR[text] = timedelta(minutes=minute, seconds=second)
-    return into
+    return _INTO_HOUR.setdefault(text, timedelta(minutes=minute, seconds=second))
 
 
 def _regular_hour(naive: datetime, zone: tzinfo) -> bool:

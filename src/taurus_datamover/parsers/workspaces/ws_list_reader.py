@@ -223,11 +223,8 @@ def _bounded(days: str, hours: str) -> timedelta:
 
 
 def _mixed(index: int, raw: str) -> ParseError:
-    return ParseError(
-        "an `id:` and an `Id:` header in one listing (v1 and v2 layouts mixed)",
-        lineno=index + 1,
-        line=raw,
-    )
+    message = "an `id:` and an `Id:` header in one listing (v1 and v2 layouts mixed)"
+    return ParseError(message, lineno=index + 1, line=raw)
 
 
 def _read_block(
@@ -337,29 +334,20 @@ def _finish(
 ) -> ListedWorkspace:
     lineno, line = head
     if COMPLETE_AT not in seen:
-        raise ParseError(
-            f"the last block has no `{COMPLETE_AT}` line (the listing is cut off)", lineno=lineno, line=line
-        )
+        message = f"the last block has no `{COMPLETE_AT}` line (the listing is cut off)"
+        raise ParseError(message, lineno=lineno, line=line)
     for key in REQUIRED:
         if key not in seen:
             raise ParseError(f"workspace block without a `{key}` line", lineno=lineno, line=line)
     if not seen.isdisjoint(FULL_ONLY) and not (layout.expires_key in seen and "filesystem name" in seen):
-        raise ParseError(
-            f"a full workspace block must have `{layout.expires_key}` and `filesystem name`",
-            lineno=lineno,
-            line=line,
-        )
+        message = f"a full workspace block must have `{layout.expires_key}` and `filesystem name`"
+        raise ParseError(message, lineno=lineno, line=line)
     said: str = fields["remaining_text"]
     fields["extra"] = extra
+    path, until = fields.pop("path"), fields.pop("until_deletion", None)
+    remaining = None if "expires" in fields else parse_days_hours(said)
     return listed_workspace(
-        shown_id,
-        fields.pop("path"),
-        fields,
-        listing,
-        remaining=None if "expires" in fields else parse_days_hours(said),
-        said=said,
-        until_deletion=fields.pop("until_deletion", None),
-        where=head,
+        shown_id, path, fields, listing, remaining=remaining, said=said, until_deletion=until, where=head
     )
 
 
