@@ -13,7 +13,7 @@ workspace on the cluster; the slot ``_owner`` is the Python object that listed i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from enum import Enum
 from functools import cache
@@ -45,19 +45,15 @@ class WorkspaceOwner(Protocol):
 
     def extend(self, name: str, days: int, *, filesystem: str | None = None) -> WorkspaceInfo:
         """Extend workspace ``name`` to ``days`` from now; return its new state."""
-        ...
 
     def release(self, name: str, *, filesystem: str | None = None, delete_data: bool = False) -> None:
         """Release workspace ``name`` (restorable unless ``delete_data``)."""
-        ...
 
     def get(self, name: str, filesystem: str | None = None) -> WorkspaceInfo:
         """Look workspace ``name`` up again."""
-        ...
 
     def restore(self, released_id: str, target: str, *, filesystem: str | None = None) -> object:
         """Restore the released workspace ``released_id`` into workspace ``target``."""
-        ...
 
 
 class WorkspaceState(str, Enum):
@@ -72,30 +68,25 @@ class WorkspaceInfo(FrozenModel):
     """One workspace as ``ws_list`` prints it (v1 or v2; normal, terse or verbose form).
 
     Fields the tool did not print are ``None``. Times are aware, with the fixed UTC offset
-    of the cluster zone at that moment (see
-    :mod:`~taurus_datamover.parsers.workspaces.ctime` for the zone and DST rules).
+    of the cluster zone at that moment (see :mod:`~taurus_datamover.parsers.workspaces.ctime`).
 
-    * ``id``: the id exactly as printed (``id:``/``Id:``); it may be truncated or be the full
-      ``user-name`` (admins), so use ``name`` to address the workspace.
-    * ``name``: the name to give the tools: the directory basename minus ``<user>-`` when the
-      user is known, else the printed id (see ``parse_ws_list``).
-    * ``owner``: the user name owning the workspace, where it can be derived.
-    * ``remaining``: ``expires - now`` at parse time; from the tool's rounded text (days and
-      hours, truncated) when no expiration time was printed (terse form); ``None`` if neither.
-    * ``remaining_text``: the tool's own text (``4 days 23 hours``, ``0 days, -3 hours``,
-      ``expired``, ``released``).
+    * ``id``: as printed; it may be truncated or the full ``user-name`` (admins), so use
+      ``name`` to address the workspace: the directory basename minus ``<user>-`` when the
+      user is known, else the printed id. ``owner``: the user name, where it can be derived.
+    * ``remaining``: ``expires - now`` at parse time; from the tool's rounded text when no
+      expiration time was printed (terse form); ``None`` if neither. ``remaining_text``:
+      the tool's own text (``4 days 23 hours``, ``0 days, -3 hours``, ``expired``).
     * ``expired``: the tool said ``expired``/``released``, or ``remaining`` is negative.
-    * ``state``: active, expired (past its expiry, moved away or not yet) or released;
-      ``None`` where the listing does not say (v2 ``ws_list -e -T``).
+      ``state``: active, expired or released; ``None`` where the listing does not say
+      (v2 ``ws_list -e -T``).
     * ``removed``: listed from the deleted area (v2 ``ws_list -e``): the data waits for
-      ``ws_restore`` under ``released_id`` until about ``restorable_until`` (the listing's
-      ``until deletion``, whole hours). ``extend``/``release`` refuse such an entry.
+      ``ws_restore`` under ``released_id`` until about ``restorable_until``;
+      ``extend``/``release`` refuse such an entry.
     * ``extra``: lines with keys this library does not know, verbatim.
 
     ``owner`` is ``None`` where the listing cannot tell it (a group listing showing
-    ``alice-b-data``: ``alice``'s ``b-data`` or ``alice-b``'s ``data``); then ``name`` is
-    only the printed id and the methods that act on the workspace refuse, as they do for
-    a workspace of another user.
+    ``alice-b-data``: ``alice``'s ``b-data`` or ``alice-b``'s ``data``); then the methods
+    that act on the workspace refuse, as they do for a workspace of another user.
     """
 
     id: str
@@ -147,12 +138,9 @@ class WorkspaceInfo(FrozenModel):
             raise ValueError(f"remaining time of workspace {self.id!r} is unknown")
         return self.remaining <= delta
 
-    def _workspace(self) -> WorkspaceOwner:
-        return cast(WorkspaceOwner, self._require_owner())
-
     def _acting_on(self, action: str) -> WorkspaceOwner:
         """The owner object, once it is sure that ``name`` addresses this very workspace."""
-        workspace = self._workspace()
+        workspace = cast(WorkspaceOwner, self._require_owner())
         if self.removed:
             raise WorkspaceError(
                 f"cannot {action} workspace {self.name!r} ({self.path}): it was released "
@@ -201,8 +189,20 @@ def _workspace_list() -> TypeAdapter[list[WorkspaceInfo]]:
 
 def workspace_infos(records: Iterable[object]) -> list[WorkspaceInfo]:
     """``records`` (objects with the fields as attributes, such as the parsers' plain
-    records) validated into models in one call, which costs far less than one call each."""
-    return _workspace_list().validate_python(list(records), from_attributes=True)
+    records) validated into models in one call, which costs far less than one call each.
+    An error of the reader that makes them is raised as it is (not as a ValidationError)."""
+    failed: list[Exception] = []
+
+    def each() -> Iterator[object]:
+        try:
+            yield from records
+        except Exception as exc:  # raised below: pydantic would wrap it
+            failed.append(exc)
+
+    infos = _workspace_list().validate_python(each(), from_attributes=True)
+    if failed:
+        raise failed[0]
+    return infos
 
 
 class WorkspaceStat(FrozenModel):

@@ -114,8 +114,10 @@ def test_keys_out_of_order_or_cut_off_are_refused() -> None:
 def test_entries_the_tools_cannot_print_are_refused() -> None:
     own = render_v2([_ws(), _ws("next")], NOW, UTC)
     twice = own + render_v2([_ws()], NOW, UTC)
-    with pytest.raises(ParseError, match="listed twice"):
+    with pytest.raises(ParseError, match="listed twice") as caught:
         parse_ws_list(twice, tz=UTC, now=NOW, user="marie")
+    header = twice.rindex("Id: ")  # the error names the header of the entry that repeats
+    assert (caught.value.lineno, caught.value.line) == (twice.count("\n", 0, header) + 1, "Id: real")
     foreign = own + render_v2([_ws("x", user="bob")], NOW, UTC)
     with pytest.raises(ParseError, match="no workspace of 'marie'"):
         parse_ws_list(foreign, tz=UTC, now=NOW, user="marie")

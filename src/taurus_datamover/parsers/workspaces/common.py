@@ -167,18 +167,13 @@ def parse_days_hours(text: str) -> timedelta | None:
 def derive_name(shown_id: str, path: str, user: str | None, *, group_listing: bool = False) -> tuple[str, str | None]:
     """``(name, owner)`` of a listed workspace, from what is unambiguous.
 
-    Directories (and DB ids) are ``<owner>-<name>``, and both parts may contain ``-``; the
+    Directories (and DB ids) are ``<owner>-<name>`` and both parts may contain ``-``; the
     printed id does not settle it (v1 prints the text after the first ``-``, v2 HEAD after
-    the last one, admins the whole id, ``-e`` only a timestamp). So:
-
-    1. ``user`` known and the basename is ``<user>-<rest>``: ``(rest, user)`` -- in the
-       user's own listing this is the entry the tools address as ``rest`` for this user. In
-       a group listing (``group_listing``) only when no other split exists (the basename
-       has exactly one ``-``): with users ``alice`` and ``alice-b``, ``alice-b-data`` may
-       be ``alice``'s ``b-data`` or ``alice-b``'s ``data``.
-    2. Else the basename has exactly one ``-``: ``(after, before)``.
-    3. Else the owner cannot be known: ``(printed id, None)`` (the basename when the
-       printed id is empty or no part of it). Such a name does not address the workspace.
+    the last one, admins the whole id, ``-e`` a timestamp). So: with ``user`` known and
+    the basename ``<user>-<rest>``, ``(rest, user)`` (in a ``group_listing`` only when the
+    basename has one ``-``: users ``alice`` and ``alice-b`` both fit ``alice-b-data``);
+    else a basename with exactly one ``-`` is ``(after, before)``; else the owner cannot
+    be known: ``(printed id, None)`` (the basename when the id is empty or no part of it).
     """
     base = path.rstrip("/").rsplit("/", 1)[-1]
     dashes = base.count("-")

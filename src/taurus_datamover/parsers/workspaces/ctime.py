@@ -45,11 +45,13 @@ _CANONICAL = re.compile(
     rf"({'|'.join(WEEKDAYS)}) ({'|'.join(MONTHS)}) [ 0-9][0-9] [0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}} [0-9]{{4}}"
 )
 _SIXTY = {f"{number:02d}": number for number in range(60)}
-#: Clock hours without a clock change, by zone and the text around ``:MM:SS``: a time in
-#: one of them is read with one look-up. Only for zones that are plain values (hashable
-#: by what they mean).
-_HOURS: dict[tuple[tzinfo, str, str], tuple[int, int, int, int, tzinfo | None]] = {}
+#: Clock hours without a clock change, by zone (only zones that are plain values,
+#: hashable by what they mean) and the text around ``:MM:SS``, to the instant the hour
+#: starts: a time in one of them is two look-ups and one addition.
+_HOURS: dict[tzinfo, dict[str, datetime]] = {}
 _HOURS_KEPT = 4096
+#: ``MM:SS`` to its offset into the hour, filled as the texts come.
+_INTO_HOUR: dict[str, timedelta] = {}
 _ONE_DAY = timedelta(days=1)
 _FIXED: dict[timedelta, timezone] = {}
 #: Zones that follow PEP 495 (``fold``), so that a wall time whose two folds agree is
@@ -112,12 +114,12 @@ def parse_ctime(text: str, tz: tzinfo | None = None) -> datetime:
     text has another shape, names an impossible date, or its weekday does not fit the date.
     """
     zone = tz if tz is not None else local_zone()
-    cached = len(text) == 24 and type(zone) in _HOUR_ZONES
-    hour = _HOURS.get((zone, text[:13], text[19:])) if cached else None
-    if hour is not None and text[13] == ":" == text[16]:
-        minute, second = _SIXTY.get(text[14:16]), _SIXTY.get(text[17:19])
-        if minute is not None and second is not None:
-            return datetime(*hour[:4], minute, second, tzinfo=hour[4])
+    hours = _HOURS.get(zone) if type(zone) in _HOUR_ZONES else None
+    start = hours.get(text[:13] + text[19:]) if hours is not None else None
+    if start is not None and text[13] == ":":  # the key matched: 24 characters, canonical around
+        into = _INTO_HOUR.get(text[14:19]) or _into_hour(text[14:19])
+        if into is not None:
+            return start + into
     match = _CTIME.fullmatch(text)
     if match is None:
         raise ValueError(f"not a ctime() time (Www Mmm dd HH:MM:SS YYYY): {text!r}")
@@ -130,11 +132,19 @@ def parse_ctime(text: str, tz: tzinfo | None = None) -> datetime:
     except OverflowError:  # within a day of year 1 or 9999
         raise ValueError(f"time out of range: {text!r}") from None
     if type(zone) in _HOUR_ZONES and _CANONICAL.fullmatch(text) and _regular_hour(naive, zone):
-        if len(_HOURS) >= _HOURS_KEPT:
-            _HOURS.clear()
-        start = (naive.year, naive.month, naive.day, naive.hour)
-        _HOURS[(zone, text[:13], text[19:])] = (*start, moment.tzinfo)
+        hours = _HOURS.setdefault(zone, {})
+        if len(hours) >= _HOURS_KEPT:
+            hours.clear()
+        hours[text[:13] + text[19:]] = moment.replace(minute=0, second=0)
     return moment
+
+
+def _into_hour(text: str) -> timedelta | None:
+    """The offset into the hour of ``MM:SS`` (kept for the next time), else None."""
+    minute, second = _SIXTY.get(text[:2]), _SIXTY.get(text[3:])
+    if minute is None or second is None or text[2] != ":":
+        return None
+    return _INTO_HOUR.setdefault(text, timedelta(minutes=minute, seconds=second))
 
 
 def _regular_hour(naive: datetime, zone: tzinfo) -> bool:

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from taurus_datamover.errors import ParseError
 from taurus_datamover.parsers.workspaces.common import derive_name, implausible_entry, released_id_of
 
-__all__ = ["ListedWorkspace", "Listing", "listed_workspace", "refuse_repeated_paths"]
+__all__ = ["ListedWorkspace", "Listing", "listed_workspace", "standing"]
 
 
 class ListedWorkspace(NamedTuple):
@@ -49,30 +49,76 @@ class ListedWorkspace(NamedTuple):
 
 
 class Listing:
-    """What every entry of one listing is read against, and the directories its paths
-    were made from so far."""
+    """What every entry of one listing is read against, and the directories it named so far."""
 
-    __slots__ = ("group", "now", "parents", "user")
+    __slots__ = ("group", "now", "parents", "prefix", "seen", "user")
 
     def __init__(self, now: datetime, user: str | None, group: bool) -> None:
         self.now = now
         self.user = user
+        self.prefix = f"{user}-"
         self.group = group
-        self.parents: dict[str, Path] = {}
+        self.parents: dict[str, tuple[Path, str]] = {}
+        self.seen: set[str] = set()
 
-    def path(self, text: str) -> Path:
-        """``Path(text)``, made from the (shared) path of its directory: the directories of
-        one listing are few, and joining a name costs less than parsing a whole path."""
+    def entry(self, shown_id: str, text: str, removed: bool, where: tuple[int, str]) -> tuple[str, str | None, Path]:
+        """``(name, owner, Path(text))`` of an entry (:func:`~.common.derive_name`), the path
+        joined to its directory's shared one (cheaper than parsing it whole). A ``ParseError``
+        at ``where`` for an entry the tools cannot print (:func:`~.common.implausible_entry`)
+        or a directory listed before (a comment forging an entry for an existing one)."""
         head, _, base = text.rpartition("/")
-        if not head or head[-1] == "/" or not base or base == ".":
-            return Path(text)  # a root, a trailing or doubled slash: Path's own reading
-        parent = self.parents.get(head)
-        if parent is None:
-            parent = self.parents[head] = Path(head)
-        return parent / base
+        regular = bool(head) and head[-1] != "/" and bool(base) and base != "."  # no root, trailing or double slash
+        user, prefix = self.user, self.prefix
+        if (
+            regular  # the common case, in one pass: an entry of the user's own listing
+            and user
+            and not self.group
+            and not removed
+            and text[:1] == "/"
+            and base.startswith(prefix)
+            and len(base) > len(prefix)
+            and (base == shown_id or base.endswith("-" + shown_id))
+        ):
+            name, owner = base[len(prefix) :], user  # type: tuple[str, str | None]
+        else:
+            why = implausible_entry(shown_id, text, user, self.group, removed)
+            if why is not None:
+                raise ParseError(why, lineno=where[0], line=where[1])
+            name, owner = derive_name(shown_id, text, user, group_listing=self.group)
+        if regular:
+            parent = self.parents.get(head)
+            if parent is None:
+                made = Path(head)
+                parent = self.parents[head] = (made, str(made).rstrip("/") + "/")
+            path, key = parent[0] / base, parent[1] + base
+        else:
+            path = Path(text)
+            key = str(path)
+        if key in self.seen:
+            raise ParseError(f"the directory {key!r} is listed twice", lineno=where[0], line=where[1])
+        self.seen.add(key)
+        return name, owner, path
+
+    def deleted(
+        self, shown_id: str, path: str, until_deletion: timedelta
+    ) -> tuple[timedelta, bool, str | None, datetime | None]:
+        """``until_deletion``, ``removed``, ``released_id``, ``restorable_until`` of an entry
+        of ``-e`` (the deleted area)."""
+        try:
+            restorable_until: datetime | None = self.now + until_deletion
+        except OverflowError:
+            restorable_until = None
+        return until_deletion, True, released_id_of(shown_id, path), restorable_until
 
 
 _ZERO = timedelta(0)
+_DELETED = ("until_deletion", "removed", "released_id", "restorable_until")
+
+
+def standing(said: str | None, remaining: timedelta | None) -> tuple[bool, str]:
+    """``expired`` and ``state`` of an entry: ``said`` is the tool's ``expired``/``released``."""
+    expired = said == "expired" or said == "released" or (remaining is not None and remaining < _ZERO)
+    return expired, "released" if said == "released" else "expired" if expired else "active"
 
 
 def listed_workspace(
@@ -89,55 +135,14 @@ def listed_workspace(
     """The record of one entry of a block listing or a ``-T`` table.
 
     ``remaining`` is measured from ``expires`` where the entry printed one; ``said`` is
-    the tool's ``expired``/``released``; ``until_deletion`` marks an entry of ``-e`` (the
-    deleted area): it gets ``removed``, ``released_id`` and ``restorable_until``. ``fields``
-    holds the rest. An entry that cannot be what the tools print
-    (:func:`~.common.implausible_entry`) is a ``ParseError`` at ``where`` (lineno, line).
+    the tool's ``expired``/``released``; ``until_deletion`` marks an entry of ``-e``.
+    ``fields`` holds the rest. ``where`` (lineno, line) is what a ``ParseError`` names.
     """
-    user, base = listing.user, path.rstrip("/").rsplit("/", 1)[-1]
-    if (
-        user  # the common case, in one pass: an entry of the user's own listing
-        and not listing.group
-        and until_deletion is None
-        and path[:1] == "/"
-        and base.startswith(user + "-")
-        and len(base) > len(user) + 1
-        and (base == shown_id or base.endswith("-" + shown_id))
-    ):
-        name, owner = base[len(user) + 1 :], user  # type: tuple[str, str | None]
-    else:
-        why = implausible_entry(shown_id, path, user, listing.group, until_deletion is not None)
-        if why is not None:
-            raise ParseError(why, lineno=where[0], line=where[1])
-        name, owner = derive_name(shown_id, path, user, group_listing=listing.group)
+    name, owner, made = listing.entry(shown_id, path, until_deletion is not None, where)
     expires: datetime | None = fields.get("expires")
     if expires is not None:
         remaining = expires - listing.now
-    expired = said == "expired" or said == "released" or (remaining is not None and remaining < _ZERO)
-    state = "released" if said == "released" else "expired" if expired else "active"
+    expired, state = standing(said, remaining)
     if until_deletion is not None:
-        try:
-            restorable_until: datetime | None = listing.now + until_deletion
-        except OverflowError:
-            restorable_until = None
-        fields.update(
-            until_deletion=until_deletion,
-            removed=True,
-            released_id=released_id_of(shown_id, path),
-            restorable_until=restorable_until,
-        )
-    return ListedWorkspace(
-        shown_id, name, owner, listing.path(path), remaining=remaining, expired=expired, state=state, **fields
-    )
-
-
-def refuse_repeated_paths(infos: list[Any]) -> list[Any]:
-    """``infos``, unless one directory is listed twice (no listing does that; a comment
-    that forges an entry for an existing workspace would): then a ``ParseError``."""
-    seen: set[str] = set()
-    for info in infos:
-        key = str(info.path)
-        if key in seen:
-            raise ParseError(f"the directory {key!r} is listed twice")
-        seen.add(key)
-    return infos
+        fields.update(zip(_DELETED, listing.deleted(shown_id, path, until_deletion)))
+    return ListedWorkspace(shown_id, name, owner, made, remaining=remaining, expired=expired, state=state, **fields)

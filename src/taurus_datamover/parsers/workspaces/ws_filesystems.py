@@ -36,6 +36,8 @@ _HEADER = re.compile(r"[Aa]vailable filesystems( \(sorted according to priority\
 _FS_NAME = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_.-]*")
 _DEFAULT = " (default)"
 _TABLE_COLUMNS = "name maxduration extensions keeptime releasekeeptime allocatable extendable restorable comment"
+#: The fields of a ``-L`` row's four numbers and three flags, in their order.
+_TABLE_FIELDS = "max_duration max_extensions keeptime release_keeptime allocatable extendable restorable".split()
 _BOOLS = {"true": True, "false": False}
 # 8 right-aligned columns, then three blanks and the comment as written
 _ROW = re.compile(r"[ \t]*" + r"[ \t]+".join([r"(\S+)"] * 8) + r"(?:   (.*)|[ \t]*)")
@@ -49,16 +51,14 @@ def parse_ws_filesystems(text: str) -> list[FilesystemInfo]:
     table = False
     for lineno, raw in numbered_lines(text):
         line = raw.strip()
+        if not line:
+            continue
         if not header_seen:
-            if not line:
-                continue
             header = _HEADER.fullmatch(line)
             if header is None:
                 raise ParseError("expected the `available filesystems:` header", lineno=lineno, line=raw)
             header_seen = True
             by_priority = header.group(1) is not None
-            continue
-        if not line:
             continue
         if line == "Explanation:":
             break
@@ -91,21 +91,7 @@ def _table_row(raw: str, lineno: int, *, is_default: bool) -> FilesystemInfo:
     numbers = [parse_whole_number(part) for part in parts[1:5]]
     flags = [_BOOLS.get(part) for part in parts[5:8]]
     if any(number is None for number in numbers) or any(flag is None for flag in flags):
-        raise ParseError(
-            "expected 4 numbers (ASCII digits) and 3 true/false in a `ws_list -L` row",
-            lineno=lineno,
-            line=raw,
-        )
-    comment = parts[8] or ""
-    return FilesystemInfo(
-        name=parts[0],
-        is_default=is_default,
-        max_duration=numbers[0],
-        max_extensions=numbers[1],
-        keeptime=numbers[2],
-        release_keeptime=numbers[3],
-        allocatable=flags[0],
-        extendable=flags[1],
-        restorable=flags[2],
-        comment=comment or None,
-    )
+        message = "expected 4 numbers (ASCII digits) and 3 true/false in a `ws_list -L` row"
+        raise ParseError(message, lineno=lineno, line=raw)
+    values = dict(zip(_TABLE_FIELDS, [*numbers, *flags]))
+    return FilesystemInfo(name=parts[0], is_default=is_default, comment=parts[8] or None, **values)

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 from functools import cached_property
+from operator import itemgetter
 
 from taurus_datamover.parsers.workspaces.common import split_lines
 
 __all__ = [
+    "BLOCK_FIELDS",
     "COMPLETE_AT",
     "FULL_ONLY",
-    "FULL_ONLY_FIELDS",
     "HEADER",
     "KEYS",
     "KEY_WIDTH",
@@ -37,7 +38,6 @@ FULL_ONLY = frozenset(
     {"comment", "creation time", "expiration date", "expiration time", "expired time"}
     | {"release time", "filesystem name"}
 )
-FULL_ONLY_FIELDS = ("comment", "created", "expires", "expired_at", "released_at", "filesystem")
 
 
 # key as printed -> (field, kind of value)
@@ -61,6 +61,14 @@ KEYS = {
 }
 
 
+#: The groups of :attr:`Layout.block`, in the one order :attr:`Layout.pick` gives them in
+#: for both generations (``rd``/``rh``: the remaining days and hours; ``ud``/``uh``:
+#: until deletion; ``group2``: v1 ``-v``'s second group line).
+BLOCK_FIELDS = (
+    *("id", "path", "remaining_text", "rd", "rh", "ud", "uh", "comment", "created", "expires", "expired_at"),
+    *("released_at", "group", "group2", "filesystem", "extensions_left", "acctcode", "reminder", "mail"),
+    "permissions",
+)
 _EOL = r"(?:\n|\Z)"
 _NEXT_HEADER = rf"(?=(?:id|Id):(?: {_ID})? *{_EOL}|\Z)"
 
@@ -113,16 +121,17 @@ class Layout:
         self.expires_key = expires_key
         self.prefixes = {f"{indent}{key:<{KEY_WIDTH}}:": key for key in order}
         self.places = {key: tuple(i for i, k in enumerate(order) if k == key) for key in order}
-        self.times = self._names("time")
-        self.optional = self._names("optional")
-
-    def _names(self, kind: str) -> tuple[str, ...]:
-        """The field names of the keys of ``kind``, in order, each once."""
-        return tuple(dict.fromkeys(KEYS[key][0] for key in self.order if KEYS[key][1] == kind))
 
     @cached_property
     def block(self) -> re.Pattern[str]:
         return re.compile(_block_expression(self.generation, self.indent, self.order, self.after_comment))
+
+    @cached_property
+    def pick(self) -> itemgetter[tuple[int, ...]]:
+        """A match's ``groups()`` and one ``None`` after them to :data:`BLOCK_FIELDS` (the
+        ``None`` for a field this generation does not print)."""
+        index = self.block.groupindex
+        return itemgetter(*(index.get(name, self.block.groups + 1) - 1 for name in BLOCK_FIELDS))
 
     @property
     def width(self) -> int:

@@ -27,23 +27,21 @@ text printed raw (a newline in it makes more lines):
   user text, and :func:`confirm_with_terse` checks a full listing against one.
 
 Names and owners come from the directory (:func:`~.common.derive_name`); v2 ``-e``
-entries (``Id: <timestamp>``, ``remaining time : released|expired``, ``until deletion``)
-get ``state``, ``removed``, ``released_id`` and ``restorable_until``.
+entries (``Id: <timestamp>``, ``until deletion``) get ``removed``, ``released_id`` and
+``restorable_until``.
 
 A block in the tools' exact layout (no unknown key, a one-line comment, no blank line) is
-read by one regular expression per block (:attr:`Layout.block`); any other block, and any
-value that does not convert, is read line by line by :func:`_read_block`, which also gives
-every ``ParseError`` its line. The expression accepts only blocks the line reader reads the
-same way, so the two are one reader with a fast path, not two readers to keep in step.
-
-Short form (``-s``, bare names) is read by :func:`parse_ws_list_short` into plain names.
-The v2 ``-T`` table is read by :func:`~.ws_table.parse_ws_list_table`.
+read by one expression (:attr:`Layout.block`); any other block, and any value that does
+not convert, by the line reader :func:`_read_block`, which gives every ``ParseError`` its
+line. The expression accepts only blocks the line reader reads the same way: one reader
+with a fast path, not two to keep in step.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from datetime import datetime, timedelta, tzinfo
 from itertools import accumulate
 from typing import Any
@@ -63,12 +61,11 @@ from taurus_datamover.parsers.workspaces.records import (
     ListedWorkspace,
     Listing,
     listed_workspace,
-    refuse_repeated_paths,
+    standing,
 )
 from taurus_datamover.parsers.workspaces.ws_list_layout import (
     COMPLETE_AT,
     FULL_ONLY,
-    FULL_ONLY_FIELDS,
     HEADER,
     KEY_WIDTH,
     KEYS,
@@ -78,10 +75,13 @@ from taurus_datamover.parsers.workspaces.ws_list_layout import (
     listing_generation,
 )
 
-__all__ = ["HEADER", "listing_generation", "read_ws_list"]
+__all__ = ["HEADER", "iter_ws_list", "listing_generation", "read_ws_list"]
 
 _ENTRY = re.compile(r"([a-z][a-z ]*[a-z]) *:(?: (.*))?")
 _SAID_EXPIRED = frozenset({"expired", "released"})
+_NONE = (None,) * 6
+_NOWHERE = (0, "")
+_KEPT = (None, False, None, None)  # until deletion, removed, released id, restorable until: not in -e
 #: Listings up to this length (a dozen blocks) are read line by line: that is faster than
 #: compiling the block expression in a process that reads one short listing.
 _SHORT = 4096
@@ -132,9 +132,16 @@ def read_ws_list(
     Raises:
         ParseError: a line that does not fit the layout (with its number and text).
     """
+    return list(iter_ws_list(text, tz=tz, now=now, user=user, group_listing=group_listing))
+
+
+def iter_ws_list(
+    text: str, *, tz: tzinfo | None, now: datetime | None, user: str | None, group_listing: bool
+) -> Iterator[ListedWorkspace]:
+    """The records of :func:`read_ws_list` one by one as they are read: validated as they
+    come, they are never all alive at once (fewer objects for the garbage collector)."""
     zone = tz if tz is not None else local_zone()
     listing = Listing(aware_now(now), user, group_listing)
-    result: list[ListedWorkspace] = []
     layout: Layout | None = None
     lines: list[str] = []
     starts: list[int] = []  # where each line begins, once the line reader is needed
@@ -145,10 +152,11 @@ def read_ws_list(
         match = candidate.block.match(text, pos) if candidate is not None and layout in (None, candidate) else None
         if match is not None and candidate is not None:
             try:
-                result.append(_regular_block(match, candidate, zone, listing))
+                record = _regular_block(match.groups(), candidate, zone, listing)
             except (ValueError, OverflowError):
                 pass  # the line reader says what is wrong, and where
             else:
+                yield record
                 layout, pos = candidate, match.end()
                 continue
         if not starts:
@@ -167,44 +175,43 @@ def read_ws_list(
         if LAYOUTS[header.group(1)] is not layout:
             raise _mixed(index, raw)
         info, index = _read_block(lines, index, header.group(2) or "", layout, zone, listing)
-        result.append(info)
+        yield info
         pos = starts[index] if index < len(lines) else end
-    return refuse_repeated_paths(result)
 
 
-def _regular_block(match: re.Match[str], layout: Layout, zone: tzinfo, listing: Listing) -> ListedWorkspace:
-    """The record of a block matched by ``layout.block``; a ``ValueError`` where a value
-    does not convert or the block breaks a rule of :func:`_finish` (the line reader then
-    reads it again and names the line)."""
-    fields = match.groupdict()
-    shown_id, days, hours = fields.pop("id") or "", fields.pop("rd"), fields.pop("rh")
-    until = None
-    if layout.generation == 2:
-        until_days, until_hours = fields.pop("ud"), fields.pop("uh")
-        until = None if until_days is None else _bounded(until_days, until_hours)
-    else:
-        again = fields.pop("group2")
-        if again is not None and fields["group"] not in (None, again):
+def _regular_block(groups: tuple[str | None, ...], layout: Layout, zone: tzinfo, listing: Listing) -> ListedWorkspace:
+    """The record of a block matched by ``layout.block`` (its ``groups()``); a ``ValueError``
+    where a value does not convert or the block breaks a rule of :func:`_finish` (the line
+    reader then reads it again and names the line)."""
+    (shown_id, path, said, days, hours, until_days, until_hours, comment, created, expires, expired_at, released_at,
+     group, again, filesystem, extensions, acctcode, reminder, mail, permissions) = layout.pick((*groups, None))  # fmt: skip
+    if again is not None:
+        if group not in (None, again):
             raise ValueError("group given twice with different values")
-        fields["group"] = fields["group"] or again
-    if fields["expires"] is None or fields["filesystem"] is None:
-        if any(fields[name] is not None for name in FULL_ONLY_FIELDS if name in fields):
-            raise ValueError("a full block without its expiration time or file system")
-    for name in layout.times:
-        if fields[name] is not None:
-            fields[name] = parse_ctime(fields[name], zone)
-    for name in layout.optional:
-        fields[name] = fields[name] or None
-    remaining = None if days is None else _bounded(days, hours)
-    if fields["expires"] is not None:
-        remaining = None
-    fields["extensions_left"] = int(fields["extensions_left"])
-    fields["extra"] = {}
-    said = fields["remaining_text"]
-    path = fields.pop("path")
-    return listed_workspace(
-        shown_id, path, fields, listing, remaining=remaining, said=said, until_deletion=until, where=(0, "")
-    )
+        group = again
+    full_only = (comment, created, expires, expired_at, released_at, filesystem)
+    if (expires is None or filesystem is None) and full_only != _NONE:
+        raise ValueError("a full block without its expiration time or file system")
+    created = created if created is None else parse_ctime(created, zone)
+    expires = expires if expires is None else parse_ctime(expires, zone)
+    expired_at = expired_at if expired_at is None else parse_ctime(expired_at, zone)
+    released_at = released_at if released_at is None else parse_ctime(released_at, zone)
+    reminder = reminder if reminder is None else parse_ctime(reminder, zone)
+    if expires is not None:
+        remaining: timedelta | None = expires - listing.now
+    else:
+        remaining = None if days is None else _bounded(days, hours)
+    shown_id = shown_id or ""
+    until = None if until_days is None else _bounded(until_days, until_hours)
+    extensions = int(extensions)
+    deleted = _KEPT if until is None else listing.deleted(shown_id, path, until)
+    name, owner, made = listing.entry(shown_id, path, until is not None, _NOWHERE)  # last: it notes the path
+    expired, state = standing(said, remaining)
+    return ListedWorkspace(
+        shown_id, name, owner, made, filesystem, created, expires, remaining, said, expired, extensions, comment,
+        group or None, reminder, mail or None, acctcode or None, permissions, expired_at, released_at, deleted[0],
+        state, *deleted[1:], {},
+    )  # fmt: skip
 
 
 def _bounded(days: str, hours: str) -> timedelta:
@@ -216,11 +223,8 @@ def _bounded(days: str, hours: str) -> timedelta:
 
 
 def _mixed(index: int, raw: str) -> ParseError:
-    return ParseError(
-        "an `id:` and an `Id:` header in one listing (v1 and v2 layouts mixed)",
-        lineno=index + 1,
-        line=raw,
-    )
+    message = "an `id:` and an `Id:` header in one listing (v1 and v2 layouts mixed)"
+    return ParseError(message, lineno=index + 1, line=raw)
 
 
 def _read_block(
@@ -330,29 +334,20 @@ def _finish(
 ) -> ListedWorkspace:
     lineno, line = head
     if COMPLETE_AT not in seen:
-        raise ParseError(
-            f"the last block has no `{COMPLETE_AT}` line (the listing is cut off)", lineno=lineno, line=line
-        )
+        message = f"the last block has no `{COMPLETE_AT}` line (the listing is cut off)"
+        raise ParseError(message, lineno=lineno, line=line)
     for key in REQUIRED:
         if key not in seen:
             raise ParseError(f"workspace block without a `{key}` line", lineno=lineno, line=line)
     if not seen.isdisjoint(FULL_ONLY) and not (layout.expires_key in seen and "filesystem name" in seen):
-        raise ParseError(
-            f"a full workspace block must have `{layout.expires_key}` and `filesystem name`",
-            lineno=lineno,
-            line=line,
-        )
+        message = f"a full workspace block must have `{layout.expires_key}` and `filesystem name`"
+        raise ParseError(message, lineno=lineno, line=line)
     said: str = fields["remaining_text"]
     fields["extra"] = extra
+    path, until = fields.pop("path"), fields.pop("until_deletion", None)
+    remaining = None if "expires" in fields else parse_days_hours(said)
     return listed_workspace(
-        shown_id,
-        fields.pop("path"),
-        fields,
-        listing,
-        remaining=None if "expires" in fields else parse_days_hours(said),
-        said=said,
-        until_deletion=fields.pop("until_deletion", None),
-        where=head,
+        shown_id, path, fields, listing, remaining=remaining, said=said, until_deletion=until, where=head
     )
 
 

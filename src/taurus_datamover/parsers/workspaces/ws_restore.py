@@ -69,11 +69,8 @@ def parse_ws_restore_list(text: str, *, tz: tzinfo | None = None, user: str | No
             continue
         released = _RELEASED_ID.fullmatch(line)
         if released is None or len(released.group(2)) > _MAX_TIMESTAMP_DIGITS:
-            raise ParseError(
-                "expected a released id (`user-name-timestamp`) or a `filesystem:` header",
-                lineno=lineno,
-                line=raw,
-            )
+            message = "expected a released id (`user-name-timestamp`) or a `filesystem:` header"
+            raise ParseError(message, lineno=lineno, line=raw)
         _flush(result, current)
         current = _start(line, released, filesystem, user)
     _flush(result, current)
@@ -81,15 +78,12 @@ def parse_ws_restore_list(text: str, *, tz: tzinfo | None = None, user: str | No
 
 
 def _start(line: str, released: re.Match[str], filesystem: str | None, user: str | None) -> dict[str, Any]:
-    db_id = released.group(1)
-    owner: str | None = None
-    name: str | None = None
-    if user and db_id.startswith(user + "-") and len(db_id) > len(user) + 1:
-        owner, name = user, db_id[len(user) + 1 :]
+    db_id, prefix = released.group(1), f"{user}-"
+    mine = bool(user) and db_id.startswith(prefix) and len(db_id) > len(prefix)
     return {
         "id": line,
-        "name": name,
-        "owner": owner,
+        "name": db_id[len(prefix) :] if mine else None,
+        "owner": user if mine else None,
         "released": datetime.fromtimestamp(int(released.group(2)), timezone.utc),
         "filesystem": filesystem,
         "extra": {},

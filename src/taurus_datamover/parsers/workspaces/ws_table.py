@@ -31,7 +31,6 @@ from taurus_datamover.parsers.workspaces.records import (
     ListedWorkspace,
     Listing,
     listed_workspace,
-    refuse_repeated_paths,
 )
 
 __all__ = ["parse_ws_list_table"]
@@ -83,7 +82,7 @@ def parse_ws_list_table(
     while index < len(pending):
         row, index = _row(pending, index, columns is _FULL)
         rows.append(_model(row, zone, listing, expired_listing))
-    return workspace_infos(refuse_repeated_paths(rows))
+    return workspace_infos(rows)
 
 
 def _header(lineno: int, raw: str) -> tuple[str, ...]:
