@@ -7,6 +7,7 @@ byte against the real captures), which print a comment raw, as the tools do.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -420,3 +421,11 @@ def test_property_table_round_trips(items: list[tuple[str, str, int, int]], ters
     else:
         assert [i.expires for i in infos] == [r.expires for r in rows]
         assert [i.extensions_left for i in infos] == [r.extensions for r in rows]
+
+
+@pytest.mark.parametrize("parse", [parse_ws_list, parse_ws_list_table], ids=["ws_list", "ws_list -T"])
+def test_a_naive_now_is_the_parsers_own_error(parse: Callable[..., object]) -> None:
+    """Only ParseError leaves a parser, for its arguments too (a ValueError still)."""
+    with pytest.raises(ParseError, match="now must be timezone-aware") as caught:
+        parse("", now=datetime(2026, 11, 24, 21, 0))
+    assert isinstance(caught.value, ValueError) and caught.value.lineno == 0

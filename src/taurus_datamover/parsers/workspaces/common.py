@@ -93,11 +93,12 @@ def split_diagnostic(line: str) -> tuple[Level, str] | None:
 
 
 def aware_now(now: datetime | None) -> datetime:
-    """``now``, checked to be timezone-aware; the current time when None."""
+    """``now``, checked to be timezone-aware (a ``ParseError`` of the call, as for
+    ``parse_ls``'s ``options=``); the current time when None."""
     if now is None:
         return datetime.now(timezone.utc)
     if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError("now must be timezone-aware")
+        raise ParseError("now must be timezone-aware")
     return now
 
 
