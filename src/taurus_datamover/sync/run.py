@@ -1,8 +1,9 @@
 """``SyncRun``: one handle for all the parts of a sync.
 
-A run first creates the destination and every directory of the tree (one blocking
-``dtrsync`` of the directory list), then submits one ``dtrsync`` batch job per part to
-run and follows them: ``state``, ``parts`` (each with its :class:`~taurus_datamover.Job`,
+A run needs its destination to exist (made by ``start_sync`` while the source is listed;
+on resume, when that failed or directories went missing, by one blocking ``dtrsync`` of
+the directory list); it then submits one ``dtrsync`` batch job per part to run (each makes
+its own directories) and follows them: ``state``, ``parts`` (each with its :class:`~taurus_datamover.Job`,
 file count, bytes, state), ``progress``, ``result(timeout)``, ``cancel()``, ``await run``.
 When the last part has ended, a background thread verifies the destination (if asked)
 and settles the run. Every change is written to the manifest at once, so a run whose
@@ -166,11 +167,12 @@ class SyncRun:
         """A resumed run that had completed: nothing to do."""
         self._settle(SyncState.COMPLETED, None)
 
-    def start(self, parts_to_run: Collection[int], *, checksum: bool = False) -> None:
-        """Create the directories (once per run), then submit the parts ``parts_to_run``.
+    def start(self, parts_to_run: Collection[int], *, checksum: bool = False, destination: Job | None = None) -> None:
+        """Make the destination (once per run: ``destination``'s job when it was started
+        already, else the directory list's), then submit the parts ``parts_to_run``.
 
-        Raises :class:`SyncError` when the directories cannot be created (nothing else
-        was submitted); the run is recorded FAILED and can be resumed.
+        Raises :class:`SyncError` when that fails (no part was submitted); the run is
+        recorded FAILED and can be resumed.
         """
         with self._lock:
             self.manifest.state = SyncState.RUNNING
@@ -178,7 +180,7 @@ class SyncRun:
             self._save()
         if not self.manifest.directories_done:
             began = time.monotonic()
-            self._make_directories()
+            self._make_directories(destination)
             self.timings["directories"] = time.monotonic() - began
         self._parts_began = time.monotonic()
         self._ran = sorted(parts_to_run)
@@ -215,8 +217,9 @@ class SyncRun:
             time=self.manifest.time_limit,
         )
 
-    def _make_directories(self) -> None:
-        job = self._rsync(copy_options(self._store.directory / "directories.files"), blocking=True)
+    def _make_directories(self, job: Job | None) -> None:
+        if job is None:
+            job = self._rsync(copy_options(self._store.directory / "directories.files"), blocking=True)
         self._other_jobs.append(job)
         try:
             job.result()

@@ -34,8 +34,16 @@ from taurus_datamover.sync.manifest import (
     new_run_id,
     now_utc,
 )
-from taurus_datamover.sync.plan import check_jobs, check_paths, directory_paths, encode_file_list, split
+from taurus_datamover.sync.plan import (
+    check_jobs,
+    check_paths,
+    directory_paths,
+    encode_file_list,
+    place_empty_directories,
+    split,
+)
 from taurus_datamover.sync.run import SyncRun
+from taurus_datamover.sync.submit import destination_options, start_rsync
 from taurus_datamover.sync.tree import TreeItem, list_tree
 
 if TYPE_CHECKING:
@@ -91,15 +99,23 @@ def start_sync(
     mode = _check_verify(verify)
     limit = _check_time_limit(time_limit)
     source, target = check_paths(path_text(src), path_text(dst))
-    items = _source_tree(dm, source, limit)
+    # the destination is made while the source is listed (rsync makes none for a source
+    # that is missing or not a directory): the parts need it, and make the rest themselves
+    destination = None if dry_run else start_rsync(dm, source, target, destination_options(), time=limit)
+    try:
+        items = _source_tree(dm, source, limit)
+    except BaseException:
+        if destination is not None:
+            destination.cancel()
+        raise
     listed = time.monotonic()
-    parts = split(items, count)
+    parts = place_empty_directories(split(items, count), items)
     directories = directory_paths(items)
     store = RunStore(new_run_id())
     store.create()
     records = []
     for part in parts:
-        path = store.write_part_list(part.index, encode_file_list(part.paths))
+        path = store.write_part_list(part.index, encode_file_list(part.listed))
         records.append(PartRecord(index=part.index, files_from=str(path), files=part.files, bytes=part.bytes))
     directories_from = store.directory / "directories.files"
     directories_from.write_bytes(encode_file_list(directories))
@@ -126,7 +142,7 @@ def start_sync(
     if dry_run:
         run.mark_planned()
     else:
-        run.start(range(len(parts)))
+        run.start(range(len(parts)), destination=destination)
     return run
 
 
