@@ -31,19 +31,9 @@ from taurus_datamover.errors import SyncError
 from taurus_datamover.sync.tree import TreeItem
 
 __all__ = [
-    "MANIFEST",
-    "PartRecord",
-    "PartState",
-    "RunStore",
-    "SyncManifest",
-    "SyncState",
-    "VerifyMode",
-    "VerifyResult",
-    "check_run_id",
-    "list_runs",
-    "new_run_id",
-    "sync_root",
-]
+    "MANIFEST", "PartRecord", "PartState", "RunStore", "SyncManifest", "SyncState", "VerifyMode", "VerifyResult",
+    "check_run_id", "list_runs", "new_run_id", "sync_root",
+]  # fmt: skip
 
 MANIFEST = "manifest.json"
 SOURCE = "source.json"

@@ -134,10 +134,10 @@ def place_empty_directories(parts: Sequence[PartPlan], items: Sequence[TreeItem]
     directories."""
     implied: set[str] = set()
     for item in items:
-        parent = posixpath.dirname(item.path)
+        parent = item.path.rpartition("/")[0]
         while parent and parent not in implied:
             implied.add(parent)
-            parent = posixpath.dirname(parent)
+            parent = parent.rpartition("/")[0]
     empty = sorted(item.path for item in items if item.kind == "directory" and item.path not in implied)
     if not empty:
         return list(parts)

@@ -64,10 +64,6 @@ def check_options(files_from: Path) -> list[str]:
     ]
 
 
-def _directory_operand(path: str) -> str:
-    return path if path.endswith("/") else path + "/"
-
-
 def start_rsync(
     dm: SyncDatamover,
     src: str,
@@ -85,7 +81,7 @@ def start_rsync(
     its canceller and watcher, like ``Datamover.rsync``; only the working directory
     differs, which ``Datamover.rsync`` does not offer.
     """
-    args = rsync_args(_directory_operand(src), _directory_operand(dst), options)
+    args = rsync_args(src.rstrip("/") + "/", dst.rstrip("/") + "/", options)  # neither is "/" (check_paths)
     argv = dm.build_argv("dtrsync", args, blocking=blocking, time=time)
     env = {**(dm.env if dm.env is not None else os.environ), **C_LOCALE}
     return Job(
