@@ -77,6 +77,10 @@ class SyncRun:
         self._finished_at: float | None = None
         self._parts_began = self._started
         self._bytes_before = sum(p.bytes for p in self.parts if p.record.state is PartState.COMPLETED)
+        #: ``dtrsync OPTIONS -- SRC/ DST/`` of this run, in its directory: ``(options, blocking=...)``.
+        self._rsync = functools.partial(
+            start_rsync, dm, manifest.src, manifest.dst, cwd=store.directory, time=manifest.time_limit
+        )
         #: Seconds spent in each phase of this session: ``listing`` (the source's ``dtls``),
         #: ``planning`` (split, lists, manifest), ``directories`` (until the destination
         #: exists), ``submit`` (until every part has its Slurm id), ``parts`` (first
@@ -196,18 +200,6 @@ class SyncRun:
         threading.Thread(
             target=nudge_watcher, args=(watcher, self._running_jobs), name="taurus-sync-nudge", daemon=True
         ).start()
-
-    def _rsync(self, options: list[str], *, blocking: bool) -> Job:
-        """``dtrsync OPTIONS -- SRC/ DST/`` of this run, in its directory."""
-        return start_rsync(
-            self._dm,
-            self.src,
-            self.dst,
-            options,
-            cwd=self._store.directory,
-            blocking=blocking,
-            time=self.manifest.time_limit,
-        )
 
     def _make_directories(self, job: Job | None) -> None:
         if job is None:
