@@ -9,7 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from taurus_datamover.errors import SyncError
-from taurus_datamover.sync.plan import FILE_COST, check_jobs, check_paths, directory_paths, encode_file_list, split
+from taurus_datamover.sync.plan import (
+    FILE_COST,
+    check_jobs,
+    check_paths,
+    directory_paths,
+    encode_file_list,
+    place_empty_directories,
+    split,
+)
 from taurus_datamover.sync.tree import TreeItem
 
 
@@ -47,6 +55,25 @@ def test_directories_are_listed_apart_and_a_tree_of_directories_has_no_part() ->
     assert directory_paths(items) == ["d", "d/e"]
     assert split([TreeItem("empty", "directory", 0, 0)], 4) == []
     assert split([], 4) == []
+
+
+def _dir(path: str) -> TreeItem:
+    return TreeItem(path, "directory", 0, 0)
+
+
+def test_only_empty_directories_are_listed_round_the_parts() -> None:
+    items = [_dir("d"), _dir("d/e"), _dir("d/e/f"), _dir("g"), _dir("h"), _file("d/x", 5), _file("g/y", 5)]
+    parts = place_empty_directories(split(items, 2), items)
+    assert [p.directories for p in parts] == [("d/e/f",), ("h",)]  # d and g are made for d/x and g/y
+    assert sorted(p for part in parts for p in part.listed) == ["d/e/f", "d/x", "g/y", "h"]
+    assert [p.files for p in parts] == [1, 1]
+    assert place_empty_directories(split(items[-2:], 2), items[-2:]) == split(items[-2:], 2)
+
+
+def test_a_tree_of_directories_is_one_part_of_directories() -> None:
+    (part,) = place_empty_directories([], [_dir("a"), _dir("a/b"), _dir("c")])
+    assert part.listed == ("a/b", "c") and part.files == 0 and part.bytes == 0
+    assert place_empty_directories([], []) == []
 
 
 def test_symlinks_and_specials_are_entries_without_bytes() -> None:

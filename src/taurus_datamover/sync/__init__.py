@@ -13,15 +13,6 @@ from taurus_datamover.sync.run import SyncPart, SyncResult, SyncRun
 from taurus_datamover.sync.start import resume_sync, start_sync
 
 __all__ = [
-    "PartState",
-    "SyncManifest",
-    "SyncPart",
-    "SyncProgress",
-    "SyncResult",
-    "SyncRun",
-    "SyncState",
-    "VerifyResult",
-    "list_runs",
-    "resume_sync",
-    "start_sync",
-]
+    "PartState", "SyncManifest", "SyncPart", "SyncProgress", "SyncResult", "SyncRun", "SyncState", "VerifyResult",
+    "list_runs", "resume_sync", "start_sync",
+]  # fmt: skip

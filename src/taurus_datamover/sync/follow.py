@@ -44,13 +44,11 @@ def nudge_watcher(
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], object] = time.sleep,
 ) -> None:
-    """Until ``running()`` is empty: when one of its jobs reports through rsync that its
-    list is done (100 %, nothing left to check), make the shared watcher ask the queue at
-    once, and again after :data:`REPOKE_FIRST` s, twice that, and so on while the job has
-    not ended (rsync still exits and Slurm records the end after that last line). The
-    watcher polls ever more slowly while jobs run long, and the run would wait seconds for
-    it; each poke is one queue query, and only a job that said it is finished causes one.
-    ``clock`` and ``sleep`` are injectable for tests."""
+    """Until ``running()`` is empty: when one of its jobs says through rsync that its list
+    is done (nothing left to check), make the shared watcher ask the queue at once, and
+    again after :data:`REPOKE_FIRST` s, twice that, ... while the job has not ended (rsync
+    still exits, and Slurm records the end, after that line). Left alone, the watcher's
+    backoff would see the end seconds late; only a job that said it is done costs queries."""
     if watcher is None:
         return
     due: dict[Job, tuple[float, float]] = {}  # a job that said it is done -> (next poke, delay)

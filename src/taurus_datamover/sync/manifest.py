@@ -31,19 +31,9 @@ from taurus_datamover.errors import SyncError
 from taurus_datamover.sync.tree import TreeItem
 
 __all__ = [
-    "MANIFEST",
-    "PartRecord",
-    "PartState",
-    "RunStore",
-    "SyncManifest",
-    "SyncState",
-    "VerifyMode",
-    "VerifyResult",
-    "check_run_id",
-    "list_runs",
-    "new_run_id",
-    "sync_root",
-]
+    "MANIFEST", "PartRecord", "PartState", "RunStore", "SyncManifest", "SyncState", "VerifyMode", "VerifyResult",
+    "check_run_id", "list_runs", "new_run_id", "sync_root",
+]  # fmt: skip
 
 MANIFEST = "manifest.json"
 SOURCE = "source.json"
@@ -170,8 +160,10 @@ def _write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _json_bytes(value: object) -> bytes:
-    return (json.dumps(value, ensure_ascii=True, indent=1) + "\n").encode("ascii")
+def _json_bytes(value: object, *, indent: int | None = 1) -> bytes:
+    # indent costs: json's C encoder writes compact JSON only (5x faster for a listing)
+    separators = None if indent else (",", ":")
+    return (json.dumps(value, ensure_ascii=True, indent=indent, separators=separators) + "\n").encode("ascii")
 
 
 class RunStore:
@@ -213,7 +205,7 @@ class RunStore:
             raise SyncError(f"the manifest {self.manifest_path} cannot be read: {error}", run_id=self.run_id) from None
 
     def save_source(self, items: list[TreeItem]) -> None:
-        _write_atomic(self.directory / SOURCE, _json_bytes([item.as_row() for item in items]))
+        _write_atomic(self.directory / SOURCE, _json_bytes([item.as_row() for item in items], indent=None))
 
     def load_source(self) -> list[TreeItem]:
         path = self.directory / SOURCE

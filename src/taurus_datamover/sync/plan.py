@@ -6,13 +6,15 @@ slowest part. :func:`split` balances the parts by *cost*: a file costs its size 
 open, a create, metadata), so parts come out balanced by bytes and by file count alike.
 It is the longest-processing-time rule: entries, costliest first, each to the part that
 costs least so far. A file that costs at least a part's fair share (total / parts) is a
-part of its own: nothing is added to it.
+part of its own: no other file is added to it.
 
-Directories are not in the parts: :func:`directory_paths` lists them for one ``dtrsync``
-run before the parts start (rsync with ``--files-from`` creates a listed directory
-without recursing into it), which creates the destination itself and every directory,
-empty ones too, so that no two parts race to create the same one. Symlinks are copied as
-links (``-a``), whatever they point to.
+Directories are in no plan of their own: rsync with ``--files-from`` creates the parents of
+every listed entry with their modes and times (``-R``'s implied directories; a part that
+finds one another part made goes on), so only the empty ones are listed, round the parts
+(:func:`place_empty_directories`). The destination itself must exist before the parts
+start (rsync's ``mkdir`` of it fails when another part made it first); every directory is
+listed too (:func:`directory_paths`) for the run that makes them again on resume. Symlinks
+are copied as links (``-a``), whatever they point to.
 """
 
 from __future__ import annotations
@@ -21,12 +23,15 @@ import heapq
 import os
 import posixpath
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from taurus_datamover.errors import SyncError
 from taurus_datamover.sync.tree import TreeItem
 
-__all__ = ["FILE_COST", "PartPlan", "check_jobs", "check_paths", "directory_paths", "encode_file_list", "split"]
+__all__ = [
+    "FILE_COST", "PartPlan", "check_jobs", "check_paths", "directory_paths", "encode_file_list",
+    "place_empty_directories", "split",
+]  # fmt: skip
 
 #: The cost of one file in bytes-equivalents (see the module docstring).
 FILE_COST = 256 * 1024
@@ -34,17 +39,23 @@ FILE_COST = 256 * 1024
 
 @dataclass(frozen=True)
 class PartPlan:
-    """One part: the relative paths of its list (sorted: files, symlinks, specials) and
-    the bytes of its files."""
+    """One part: the relative paths it copies (sorted: files, symlinks, specials), the
+    bytes of its files, and the empty directories it makes."""
 
     index: int
     paths: tuple[str, ...]
     bytes: int
+    directories: tuple[str, ...] = ()
 
     @property
     def files(self) -> int:
         """How many entries the part copies."""
         return len(self.paths)
+
+    @property
+    def listed(self) -> tuple[str, ...]:
+        """Its ``--files-from`` list: the entries, then the directories."""
+        return self.paths + self.directories
 
 
 def check_jobs(jobs: object) -> int:
@@ -115,6 +126,23 @@ def split(items: Sequence[TreeItem], jobs: int) -> list[PartPlan]:
 def directory_paths(items: Sequence[TreeItem]) -> list[str]:
     """The directories of ``items``, parents first (sorted), for the run that creates them."""
     return sorted(item.path for item in items if item.kind == "directory")
+
+
+def place_empty_directories(parts: Sequence[PartPlan], items: Sequence[TreeItem]) -> list[PartPlan]:
+    """``parts`` with the empty directories of ``items`` in their lists, round the parts
+    (a directory above an entry is implied by it); one part of them alone for a tree of
+    directories."""
+    implied: set[str] = set()
+    for item in items:
+        parent = item.path.rpartition("/")[0]
+        while parent and parent not in implied:
+            implied.add(parent)
+            parent = parent.rpartition("/")[0]
+    empty = sorted(item.path for item in items if item.kind == "directory" and item.path not in implied)
+    if not empty:
+        return list(parts)
+    plans = list(parts) or [PartPlan(0, (), 0)]
+    return [replace(part, directories=tuple(empty[part.index :: len(plans)])) for part in plans]
 
 
 def encode_file_list(paths: Sequence[str]) -> bytes:

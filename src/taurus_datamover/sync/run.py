@@ -1,15 +1,15 @@
 """``SyncRun``: one handle for all the parts of a sync.
 
-A run first creates the destination and every directory of the tree (one blocking
-``dtrsync`` of the directory list), then submits one ``dtrsync`` batch job per part to
-run and follows them: ``state``, ``parts`` (each with its :class:`~taurus_datamover.Job`,
-file count, bytes, state), ``progress``, ``result(timeout)``, ``cancel()``, ``await run``.
-When the last part has ended, a background thread verifies the destination (if asked)
-and settles the run. Every change is written to the manifest at once, so a run whose
-process dies can be resumed from what the manifest says.
+Once the destination exists (``start_sync`` makes it while the source is listed; resume,
+when that failed or directories went missing, runs one blocking ``dtrsync`` of the
+directory list), a run submits one ``dtrsync`` batch job per part (each makes its own
+directories) and follows them: ``state``, ``parts`` (Job, file count, bytes, state),
+``progress``, ``result(timeout)``, ``cancel()``, ``await run``. When the last part has
+ended, a background thread verifies the destination (if asked) and settles the run. Every
+change is written to the manifest at once, so a run whose process dies can be resumed.
 
-Ctrl-C (``KeyboardInterrupt``) in :meth:`SyncRun.result` cancels every part before it
-goes on, so no Slurm job is left behind; the run can be resumed later.
+Ctrl-C in :meth:`SyncRun.result` cancels every part first, so no Slurm job is left behind
+(the run can be resumed later).
 """
 
 from __future__ import annotations
@@ -59,13 +59,7 @@ class SyncRun:
     this session submits (the others completed before).
     """
 
-    def __init__(
-        self,
-        dm: SyncDatamover,
-        store: RunStore,
-        manifest: SyncManifest,
-        source: list[TreeItem],
-    ) -> None:
+    def __init__(self, dm: SyncDatamover, store: RunStore, manifest: SyncManifest, source: list[TreeItem]) -> None:
         self._dm = dm
         self._store = store
         self.manifest = manifest
@@ -83,10 +77,14 @@ class SyncRun:
         self._finished_at: float | None = None
         self._parts_began = self._started
         self._bytes_before = sum(p.bytes for p in self.parts if p.record.state is PartState.COMPLETED)
+        #: ``dtrsync OPTIONS -- SRC/ DST/`` of this run, in its directory: ``(options, blocking=...)``.
+        self._rsync = functools.partial(
+            start_rsync, dm, manifest.src, manifest.dst, cwd=store.directory, time=manifest.time_limit
+        )
         #: Seconds spent in each phase of this session: ``listing`` (the source's ``dtls``),
-        #: ``planning`` (split, lists, manifest), ``directories``, ``submit`` (until every
-        #: part has its Slurm id), ``parts`` (first submission to the last part's end as
-        #: noticed here), ``verify``.
+        #: ``planning`` (split, lists, manifest), ``directories`` (until the destination
+        #: exists), ``submit`` (until every part has its Slurm id), ``parts`` (first
+        #: submission to the last part's end as noticed here), ``verify``.
         self.timings: dict[str, float] = {}
 
     # ------------------------------------------------------------------ facts
@@ -166,29 +164,29 @@ class SyncRun:
         """A resumed run that had completed: nothing to do."""
         self._settle(SyncState.COMPLETED, None)
 
-    def start(self, parts_to_run: Collection[int], *, checksum: bool = False) -> None:
-        """Create the directories (once per run), then submit the parts ``parts_to_run``.
+    def start(self, parts_to_run: Collection[int], *, checksum: bool = False, destination: Job | None = None) -> None:
+        """Make the destination (once per run: ``destination``'s job when it was started
+        already, else the directory list's), then submit the parts ``parts_to_run``.
 
-        Raises :class:`SyncError` when the directories cannot be created (nothing else
-        was submitted); the run is recorded FAILED and can be resumed.
+        Raises :class:`SyncError` when that fails (no part was submitted); the run is
+        recorded FAILED and can be resumed.
         """
-        with self._lock:
-            self.manifest.state = SyncState.RUNNING
-            self.manifest.error = None
-            self._save()
+        self.manifest.error = None
         if not self.manifest.directories_done:
             began = time.monotonic()
-            self._make_directories()
+            self._make_directories(destination)
             self.timings["directories"] = time.monotonic() - began
         self._parts_began = time.monotonic()
         self._ran = sorted(parts_to_run)
+        with self._lock:  # one write before the submissions: running, and which parts
+            self.manifest.state = SyncState.RUNNING
+            for index in self._ran:
+                record = self.parts[index].record
+                record.attempts, record.state, record.error = record.attempts + 1, PartState.PENDING, None
+            self._save()
         for index in self._ran:
-            part = self.parts[index]
-            with self._lock:
-                part.record.attempts += 1
-                part.record.state = PartState.PENDING
-                part.record.error = None
-            part.job = self._rsync(copy_options(self._store.part_list_path(index), checksum=checksum), blocking=False)
+            options = copy_options(self._store.part_list_path(index), checksum=checksum)
+            self.parts[index].job = self._rsync(options, blocking=False)
         self._wait_submitted()
         self.timings["submit"] = time.monotonic() - self._parts_began
         if not self._ran:
@@ -203,20 +201,9 @@ class SyncRun:
             target=nudge_watcher, args=(watcher, self._running_jobs), name="taurus-sync-nudge", daemon=True
         ).start()
 
-    def _rsync(self, options: list[str], *, blocking: bool) -> Job:
-        """``dtrsync OPTIONS -- SRC/ DST/`` of this run, in its directory."""
-        return start_rsync(
-            self._dm,
-            self.src,
-            self.dst,
-            options,
-            cwd=self._store.directory,
-            blocking=blocking,
-            time=self.manifest.time_limit,
-        )
-
-    def _make_directories(self) -> None:
-        job = self._rsync(copy_options(self._store.directory / "directories.files"), blocking=True)
+    def _make_directories(self, job: Job | None) -> None:
+        if job is None:
+            job = self._rsync(copy_options(self._store.directory / "directories.files"), blocking=True)
         self._other_jobs.append(job)
         try:
             job.result()
@@ -226,9 +213,7 @@ class SyncRun:
             )
             self._settle(SyncState.FAILED, failure)
             raise failure from error
-        with self._lock:
-            self.manifest.directories_done = True
-            self._save()
+        self.manifest.directories_done = True
 
     def _wait_submitted(self) -> None:
         """Wait until every submission has its Slurm job id (or ended); record the ids."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from taurus_datamover.command.argv import PathArg
@@ -23,6 +24,7 @@ from taurus_datamover.datamover.argv import path_text
 from taurus_datamover.datamover.listing import is_missing_path_error
 from taurus_datamover.errors import DatamoverError, SyncError
 from taurus_datamover.models.jobs import JobState
+from taurus_datamover.sync import plan
 from taurus_datamover.sync.manifest import (
     PartRecord,
     PartState,
@@ -34,8 +36,8 @@ from taurus_datamover.sync.manifest import (
     new_run_id,
     now_utc,
 )
-from taurus_datamover.sync.plan import check_jobs, check_paths, directory_paths, encode_file_list, split
 from taurus_datamover.sync.run import SyncRun
+from taurus_datamover.sync.submit import destination_options, start_rsync
 from taurus_datamover.sync.tree import TreeItem, list_tree
 
 if TYPE_CHECKING:
@@ -87,22 +89,30 @@ def start_sync(
 ) -> SyncRun:
     """Plan, record and (unless ``dry_run``) start the sync of the tree ``src`` into ``dst``."""
     began = time.monotonic()
-    count = check_jobs(jobs)
+    count = plan.check_jobs(jobs)
     mode = _check_verify(verify)
     limit = _check_time_limit(time_limit)
-    source, target = check_paths(path_text(src), path_text(dst))
-    items = _source_tree(dm, source, limit)
+    source, target = plan.check_paths(path_text(src), path_text(dst))
+    # the destination is made while the source is listed (rsync makes none for a source
+    # that is missing or not a directory): the parts need it, and make the rest themselves
+    destination = None if dry_run else start_rsync(dm, source, target, destination_options(), time=limit)
+    try:
+        items = _source_tree(dm, source, limit)
+    except BaseException:
+        if destination is not None:
+            destination.cancel()
+        raise
     listed = time.monotonic()
-    parts = split(items, count)
-    directories = directory_paths(items)
+    parts = plan.place_empty_directories(plan.split(items, count), items)
+    directories = plan.directory_paths(items)
     store = RunStore(new_run_id())
     store.create()
     records = []
     for part in parts:
-        path = store.write_part_list(part.index, encode_file_list(part.paths))
+        path = store.write_part_list(part.index, plan.encode_file_list(part.listed))
         records.append(PartRecord(index=part.index, files_from=str(path), files=part.files, bytes=part.bytes))
     directories_from = store.directory / "directories.files"
-    directories_from.write_bytes(encode_file_list(directories))
+    directories_from.write_bytes(plan.encode_file_list(directories))
     store.save_source(items)
     manifest = SyncManifest(
         run_id=store.run_id,
@@ -126,7 +136,7 @@ def start_sync(
     if dry_run:
         run.mark_planned()
     else:
-        run.start(range(len(parts)))
+        run.start(range(len(parts)), destination=destination)
     return run
 
 
@@ -181,8 +191,7 @@ def resume_sync(dm: SyncDatamover, run_id: str) -> SyncRun:
 
 def _list_names(record: PartRecord) -> list[bytes]:
     try:
-        with open(record.files_from, "rb") as handle:
-            data = handle.read()
+        data = Path(record.files_from).read_bytes()
     except OSError as error:
         raise SyncError(f"the file list {record.files_from} of part {record.index} cannot be read: {error}") from None
     return [name for name in data.split(b"\0") if name]

@@ -21,7 +21,7 @@ from taurus_datamover.errors import TaurusDatamoverError, ToolError
 if TYPE_CHECKING:
     from taurus_datamover.sync.driver import SyncDatamover
 
-__all__ = ["ITEM_TAG", "check_options", "copy_options", "rsync_failure", "start_rsync"]
+__all__ = ["ITEM_TAG", "check_options", "copy_options", "destination_options", "rsync_failure", "start_rsync"]
 
 #: The prefix of the itemized lines of a checksum check (``--out-format``): rsync's and
 #: Slurm's own lines in the same output file never start with it (names cannot start a
@@ -44,6 +44,13 @@ def copy_options(files_from: Path, *, checksum: bool = False) -> list[str]:
     return ["-a", *(["--checksum"] if checksum else []), "--info=progress2", *_list_options(files_from)]
 
 
+def destination_options() -> list[str]:
+    """Make the destination and nothing else (an empty list). rsync makes it only after it
+    has entered the source, so a source that is missing or not a directory leaves none;
+    a missing parent fails (``mkdir ... failed``)."""
+    return _list_options(Path(os.devnull))
+
+
 def check_options(files_from: Path) -> list[str]:
     """Compare the listed entries by content without changing anything: one tagged
     itemized line per entry that would change."""
@@ -57,27 +64,24 @@ def check_options(files_from: Path) -> list[str]:
     ]
 
 
-def _directory_operand(path: str) -> str:
-    return path if path.endswith("/") else path + "/"
-
-
 def start_rsync(
     dm: SyncDatamover,
     src: str,
     dst: str,
     options: Sequence[str],
     *,
-    cwd: Path,
-    blocking: bool,
+    cwd: Path | None = None,
+    blocking: bool = True,
     time: str | None,
 ) -> Job:
-    """Start ``dtrsync OPTIONS -- SRC/ DST/`` (a batch job unless ``blocking``) in ``cwd``.
+    """Start ``dtrsync OPTIONS -- SRC/ DST/`` (a batch job unless ``blocking``) in ``cwd``
+    (None: this process's).
 
     Uses the datamover's own argv rules (``build_argv``: its options before ``--``) and
     its canceller and watcher, like ``Datamover.rsync``; only the working directory
     differs, which ``Datamover.rsync`` does not offer.
     """
-    args = rsync_args(_directory_operand(src), _directory_operand(dst), options)
+    args = rsync_args(src.rstrip("/") + "/", dst.rstrip("/") + "/", options)  # neither is "/" (check_paths)
     argv = dm.build_argv("dtrsync", args, blocking=blocking, time=time)
     env = {**(dm.env if dm.env is not None else os.environ), **C_LOCALE}
     return Job(

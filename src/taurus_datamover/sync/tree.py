@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal
 
 from taurus_datamover.datamover.listing import WalkTriple
 from taurus_datamover.errors import ParseError
-from taurus_datamover.models.files import EntryType, FileEntry
+from taurus_datamover.models.files import EntryType
 
 if TYPE_CHECKING:
     from taurus_datamover.sync.driver import SyncDatamover
@@ -66,16 +66,6 @@ class TreeItem:
         return cls(path, kind, size, mtime_ns, target)
 
 
-def _item(relative: str, entry: FileEntry) -> TreeItem:
-    return TreeItem(
-        path=relative,
-        kind=_KINDS.get(entry.type, "special"),
-        size=entry.size or 0,
-        mtime_ns=entry.mtime_ns,
-        target=entry.target,
-    )
-
-
 def _relative_dir(top: str, dirpath: str) -> str:
     if dirpath == top:
         return ""
@@ -92,7 +82,10 @@ def items_from_walk(top: str, triples: Iterable[WalkTriple]) -> list[TreeItem]:
     for dirpath, dirs, others in triples:
         base = _relative_dir(top, dirpath)
         for entry in (*dirs, *others):
-            items.append(_item(posixpath.join(base, entry.name) if base else entry.name, entry))
+            path = posixpath.join(base, entry.name) if base else entry.name
+            items.append(
+                TreeItem(path, _KINDS.get(entry.type, "special"), entry.size or 0, entry.mtime_ns, entry.target)
+            )
     return items
 
 

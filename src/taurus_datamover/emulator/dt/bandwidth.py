@@ -21,17 +21,12 @@ __all__ = ["BANDWIDTH_FILE", "configure_bandwidth", "load_bandwidth", "parse_ban
 
 BANDWIDTH_FILE = "dt-bandwidth.json"
 
-_UNITS = {
-    "": 1,
-    "k": 1000,
-    "m": 1000**2,
-    "g": 1000**3,
-    "t": 1000**4,
-    "ki": 1024,
-    "mi": 1024**2,
-    "gi": 1024**3,
-    "ti": 1024**4,
-}
+#: Prefix (lower case) -> factor: decimal ``k m g t``, binary ``ki mi gi ti``.
+_UNITS = (
+    {"": 1}
+    | {p: 1000 ** (i + 1) for i, p in enumerate("kmgt")}
+    | {p + "i": 1024 ** (i + 1) for i, p in enumerate("kmgt")}
+)
 _RATE = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([kKmMgGtT]i?)?(?:B(?:/s)?)?\s*")
 
 
@@ -80,11 +75,12 @@ def configure_bandwidth(root: str | os.PathLike[str], value: str | int | float |
         except FileNotFoundError:
             pass
         return None
+    from pathlib import Path
+
+    from taurus_datamover.emulator.files import write_atomic
+
     rate = parse_bandwidth(value)
-    tmp = os.path.join(root, f".{BANDWIDTH_FILE}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(json.dumps({"bytes_per_second": rate}) + "\n")
-    os.replace(tmp, path)
+    write_atomic(Path(path), json.dumps({"bytes_per_second": rate}) + "\n")
     return rate
 
 

@@ -11,16 +11,13 @@ Each strips the datamover options and runs the command of the same name without 
 * local, non-blocking: a job in the local queue (:mod:`.jobs`), printing
   ``Submitted batch job N``.
 
-``dtls`` is always blocking, as on ZIH.
-
-Fault hooks (:mod:`taurus_datamover.emulator.faults`): when a fault of the site strikes a
-call, the job runs ``python -m taurus_datamover.emulator.dt.partial ROOT FAULT TOOL CMD
-ARGS...`` (:mod:`.partial`) in place of ``CMD ARGS...``, in the same way (srun, sbatch with
-job name ``CMD``, local queue or exec), so the library meets the fault where it would meet
-a real one: inside the transfer job.
+``dtls`` is always blocking, as on ZIH. A dtrsync of a site with a bandwidth gets rsync's
+``--bwlimit`` (:mod:`.bandwidth`). When a fault of the site strikes a call
+(:mod:`taurus_datamover.emulator.faults`), the job runs :mod:`.partial` in place of ``CMD``,
+the same way, so the library meets the fault inside the transfer job, as a real one.
 
 A call through Slurm imports only what it needs to exec ``srun``/``sbatch`` (the local
-queue, the ZIH view and ``getpass`` are imported where used), so an emulated tool costs
+queue, the ZIH view and ``getpass`` are imported where used): an emulated tool should cost
 little more than Python's start, as a real site's thin wrapper does.
 """
 
