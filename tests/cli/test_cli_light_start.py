@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from tests.support import REPO
 from tests.support.cli import clean_env
 
@@ -113,16 +114,28 @@ def test_ws_list_loads_neither_pydantic_nor_the_job_layer(tmp_path: Path) -> Non
 
 
 #: What ``ws list`` has no use for: modules a lighter way replaced on its path (the records
-#: are plain classes, the site clock is read without the emulator, tracebacks only with -v).
-_NOT_ON_THE_WS_LIST_PATH = ("dataclasses", "inspect", "tempfile", "traceback", "taurus_datamover.emulator.clock")
+#: are plain classes, the site clock is read without the emulator, tracebacks only with -v,
+#: its words are read without argparse, ws_list runs without subprocess, the login name is
+#: read without getpass).
+_NOT_ON_THE_WS_LIST_PATH = {"dataclasses", "inspect", "tempfile", "traceback", "taurus_datamover.emulator.clock"} | {
+    "argparse",
+    "gettext",
+    "shutil",
+    "subprocess",
+    "threading",
+    "getpass",
+    "taurus_datamover.cli.parser",
+    "taurus_datamover.cli.subcommands",
+}
 
 
-def test_ws_list_loads_no_module_it_has_no_use_for(tmp_path: Path) -> None:
+@pytest.mark.parametrize("words", [(), ("--json",), ("-v", "--expiring", "7d", "-F", "horse")], ids=" ".join)
+def test_ws_list_loads_no_module_it_has_no_use_for(tmp_path: Path, words: tuple[str, ...]) -> None:
     site = EmulatedSite(tmp_path / "site", slurm=False)
     Workspace(site.bin, now=site.now).allocate("run1", 5)
-    code, modules = _loaded(tmp_path, "--site-root", str(site.root), "ws", "list")
+    code, modules = _loaded(tmp_path, "--site-root", str(site.root), "ws", "list", *words)
     assert code == 0
-    assert set(_NOT_ON_THE_WS_LIST_PATH).isdisjoint(modules), set(_NOT_ON_THE_WS_LIST_PATH) & modules
-    assert "json" not in modules  # the table needs no JSON
+    assert _NOT_ON_THE_WS_LIST_PATH.isdisjoint(modules), _NOT_ON_THE_WS_LIST_PATH & modules
+    assert "json" not in modules or "--json" in words  # the table needs no JSON
     # and of the other subcommands' sub-parsers, none was built
     assert "taurus_datamover.cli.completion" not in modules

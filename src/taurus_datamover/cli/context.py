@@ -10,7 +10,6 @@ more. Otherwise the tools are searched as the library does, from ``--datamover-p
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Callable
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING, NoReturn
 from taurus_datamover.errors import UsageError
 
 if TYPE_CHECKING:  # imported on first use: a ws command never loads the file API
+    from taurus_datamover.cli.words import Arguments
     from taurus_datamover.datamover import Datamover
     from taurus_datamover.emulator.site import EmulatedSite
     from taurus_datamover.workspace import Workspace
@@ -72,7 +72,7 @@ class Context:
     """The tools one run of the command uses, made on first use; ``site_root`` is the emulated
     site of ``--emulate``/``--site-root`` (None: the tools are searched)."""
 
-    def __init__(self, args: argparse.Namespace, site_root: Path | None = None) -> None:
+    def __init__(self, args: Arguments, site_root: Path | None = None) -> None:
         self.args = args
         self.site_root = site_root
         self._site: EmulatedSite | None = None
@@ -83,7 +83,7 @@ class Context:
         return f"Context(args={self.args!r}, site_root={self.site_root!r})"
 
     @classmethod
-    def from_args(cls, args: argparse.Namespace, *, force_emulate: bool = False) -> Context:
+    def from_args(cls, args: Arguments, *, force_emulate: bool = False) -> Context:
         """The context of the global options (``force_emulate``: at least the default site)."""
         root: Path | None = getattr(args, "site_root", None)
         if root is None and (getattr(args, "emulate", False) or force_emulate):

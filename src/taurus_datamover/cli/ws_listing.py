@@ -14,8 +14,9 @@ reports it exactly as before.
 from __future__ import annotations
 
 import os
-import subprocess
+import select
 import sys
+import time
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from pathlib import PurePath
@@ -63,24 +64,69 @@ def listed_records(ctx: Context, filesystem: str | None) -> list[ListedWorkspace
 def _run(argv: list[str], env: Mapping[str, str] | None) -> tuple[int, str, str]:
     """Exit code, stdout and stderr of ``argv`` (stdin ``/dev/null``, its own session);
     after :data:`~.context.DEFAULT_TIMEOUT` seconds its process group is stopped as every
-    job's is (SIGTERM, then SIGKILL)."""
-    with subprocess.Popen(
-        argv,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=None if env is None else dict(env),
-        start_new_session=True,
-    ) as process:
+    job's is (SIGTERM, then SIGKILL). ``posix_spawn`` and ``poll``: ``subprocess`` costs the
+    command more to import than this one run needs."""
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    read = {out_r: bytearray(), err_r: bytearray()}
+    try:
         try:
-            out, err = process.communicate(timeout=DEFAULT_TIMEOUT)
-        except subprocess.TimeoutExpired:
+            pid = os.posix_spawn(
+                argv[0],
+                argv,
+                os.environ if env is None else env,
+                file_actions=[
+                    (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                    (os.POSIX_SPAWN_DUP2, out_w, 1),
+                    (os.POSIX_SPAWN_DUP2, err_w, 2),
+                ],
+                setsid=True,
+            )
+        finally:
+            os.close(out_w)
+            os.close(err_w)
+        hung = not _drain(read, time.monotonic() + DEFAULT_TIMEOUT)
+        if hung:
             from taurus_datamover.command.process import stop_process_group  # only when it hangs
 
-            stop_process_group(process.pid, lambda: process.poll() is not None)
-            out, err = process.communicate()
-            raise CommandTimeout(argv, DEFAULT_TIMEOUT, stdout=out, stderr=err) from None
-    return process.returncode, out.decode("utf-8", "surrogateescape"), err.decode("utf-8", "surrogateescape")
+            reaped = False
+
+            def ended() -> bool:
+                nonlocal reaped
+                reaped = reaped or os.waitpid(pid, os.WNOHANG)[0] == pid
+                return reaped
+
+            stop_process_group(pid, ended)
+            _drain(read, None)
+            if not reaped:
+                os.waitpid(pid, 0)
+    finally:
+        for fd in read:
+            os.close(fd)
+    out, err = (read[fd].decode("utf-8", "surrogateescape") for fd in (out_r, err_r))
+    if hung:
+        raise CommandTimeout(argv, DEFAULT_TIMEOUT, stdout=out, stderr=err)
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]), out, err
+
+
+def _drain(read: dict[int, bytearray], deadline: float | None) -> bool:
+    """Read the pipes ``read`` holds until each is closed (True) or ``deadline`` passes."""
+    poller = select.poll()
+    for fd in read:
+        poller.register(fd, select.POLLIN)
+    open_fds = len(read)
+    while open_fds:
+        left = None if deadline is None else deadline - time.monotonic()
+        if left is not None and left <= 0:
+            return False
+        for fd, _ in poller.poll(None if left is None else left * 1000):
+            data = os.read(fd, 65536)
+            if data:
+                read[fd] += data
+            else:
+                poller.unregister(fd)
+                open_fds -= 1
+    return True
 
 
 # -- JSON as pydantic writes it ------------------------------------------------------
