@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -29,9 +30,9 @@ print(json.dumps([code, modules]))
 """
 
 
-def _loaded(tmp_path: Path, *args: str) -> tuple[int, set[str]]:
+def _loaded(tmp_path: Path, *args: str, python: str = sys.executable) -> tuple[int, set[str]]:
     done = subprocess.run(
-        [sys.executable, "-c", _PROBE, *args],
+        [python, "-c", _PROBE, *args],
         env=clean_env(tmp_path),
         capture_output=True,
         text=True,
@@ -42,11 +43,21 @@ def _loaded(tmp_path: Path, *args: str) -> tuple[int, set[str]]:
     return code, set(modules)
 
 
-def test_ws_list_uses_the_tools_of_an_existing_site_as_they_are(tmp_path: Path) -> None:
+def _other_name_of_this_python() -> str:
+    """This interpreter by another name beside it (a venv has ``python`` and ``python3``)."""
+    folder = os.path.dirname(sys.executable)
+    names = ("python", "python3", f"python3.{sys.version_info.minor}")
+    others = [os.path.join(folder, name) for name in names if os.path.join(folder, name) != sys.executable]
+    return next(other for other in others if os.path.exists(other) and os.path.samefile(other, sys.executable))
+
+
+@pytest.mark.parametrize("by_another_name", [False, True], ids=["same name", "python3 beside python"])
+def test_ws_list_uses_the_tools_of_an_existing_site_as_they_are(tmp_path: Path, by_another_name: bool) -> None:
     site = EmulatedSite(tmp_path / "site", slurm=False)
     Workspace(site.bin, now=site.now).allocate("run1", 5)
     written = {tool.name: tool.stat().st_mtime_ns for tool in site.bin.iterdir()}
-    code, modules = _loaded(tmp_path, "--site-root", str(site.root), "ws", "list")
+    python = _other_name_of_this_python() if by_another_name else sys.executable
+    code, modules = _loaded(tmp_path, "--site-root", str(site.root), "ws", "list", python=python)
     assert code == 0
     # the site was not reopened: its tools were not written again, nor its config read
     assert {tool.name: tool.stat().st_mtime_ns for tool in site.bin.iterdir()} == written

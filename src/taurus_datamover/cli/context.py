@@ -55,17 +55,23 @@ def _site_clock(root: Path) -> Callable[[], datetime]:
 
 def _ready_ws_tools(root: Path) -> Path | None:
     """``root/bin`` when the site exists and its ``ws_list`` was written for this interpreter
-    (reopening the site would write the same tools); else None."""
+    (reopening the site would write the same tools); else None. The interpreter may go by
+    another name beside it (a venv's ``python`` and ``python3``), so that ``taurus-datamover``
+    and ``python -m taurus_datamover`` do not take turns rewriting the tools."""
     from taurus_datamover.emulator.root import check_site_root
 
     check_site_root(root)  # the same refusal (a root such as /) as when the site is opened
     tools = root / "bin"
     try:
         with open(tools / "ws_list", "rb") as launcher:
-            first = launcher.readline()
+            first = os.fsdecode(launcher.readline())
+        named = first[2:-1] if first.startswith("#!") and first.endswith("\n") else ""
+        this = named == sys.executable or (
+            os.path.dirname(named) == os.path.dirname(sys.executable) and os.path.samefile(named, sys.executable)
+        )
     except OSError:
         return None
-    return tools if first == f"#!{sys.executable}\n".encode() and os.access(tools / "ws_list", os.X_OK) else None
+    return tools if this and os.access(tools / "ws_list", os.X_OK) else None
 
 
 class Context:
