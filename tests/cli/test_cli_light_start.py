@@ -127,7 +127,7 @@ def test_ws_list_loads_neither_pydantic_nor_the_job_layer(tmp_path: Path) -> Non
 #: What ``ws list`` has no use for: modules a lighter way replaced on its path (the records
 #: are plain classes, the site clock is read without the emulator, tracebacks only with -v,
 #: its words are read without argparse, ws_list runs without subprocess, the login name is
-#: read without getpass).
+#: read without getpass, arguments in ASCII are checked without unicodedata).
 _NOT_ON_THE_WS_LIST_PATH = {"dataclasses", "inspect", "tempfile", "traceback", "taurus_datamover.emulator.clock"} | {
     "argparse",
     "gettext",
@@ -135,6 +135,7 @@ _NOT_ON_THE_WS_LIST_PATH = {"dataclasses", "inspect", "tempfile", "traceback", "
     "subprocess",
     "threading",
     "getpass",
+    "unicodedata",
     "taurus_datamover.cli.parser",
     "taurus_datamover.cli.subcommands",
 }
