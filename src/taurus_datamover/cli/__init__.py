@@ -19,7 +19,7 @@ from taurus_datamover.cli.words import (
     ws_list_args,
 )
 
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
     from collections.abc import Sequence
 

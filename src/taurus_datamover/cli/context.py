@@ -15,11 +15,13 @@ import sys
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
 
 from taurus_datamover.errors import UsageError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:  # imported on first use: a ws command never loads the file API
+    from typing import NoReturn
+
     from taurus_datamover.cli.words import Arguments
     from taurus_datamover.datamover import Datamover
     from taurus_datamover.emulator.site import EmulatedSite

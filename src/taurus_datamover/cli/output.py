@@ -11,12 +11,14 @@ import re
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import IO, TYPE_CHECKING, Any
 
 from taurus_datamover.cli.durations import format_duration
 from taurus_datamover.errors import ToolError, ToolNotFoundError, WorkspaceError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
+    from typing import IO, Any
+
     from taurus_datamover.models.workspaces import WorkspaceInfo
     from taurus_datamover.parsers.workspaces.records import ListedWorkspace
 

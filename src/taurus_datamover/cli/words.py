@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 from taurus_datamover.cli.durations import read_days_or_duration
 
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
     from argparse import Namespace
     from collections.abc import Callable, Sequence

@@ -20,7 +20,6 @@ import time
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from pathlib import PurePath
-from typing import Any
 
 from taurus_datamover.cli.context import Context
 from taurus_datamover.command.tools import WORKSPACE_FAMILY, find_tools
@@ -35,6 +34,10 @@ from taurus_datamover.workspace.context import (
     tools_user,
     tools_zone,
 )
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["listed_records", "record_json"]
 

@@ -33,13 +33,13 @@ from taurus_datamover.parsers.workspaces import (
 )
 from taurus_datamover.workspace.allocated import AllocatedWorkspace
 from taurus_datamover.workspace.arguments import (
-    AllocationOptions,
     allocation_args,
     check_days,
     check_released_id,
     check_workspace_name,
     filesystem_args,
 )
+from taurus_datamover.workspace.options import AllocationOptions
 from taurus_datamover.workspace.running import DEFAULT_TIMEOUT, WorkspaceRunner
 
 if TYPE_CHECKING:

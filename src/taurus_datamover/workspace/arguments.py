@@ -19,7 +19,6 @@ argument may hold a control character (C0 ``U+0000``-``U+001F``, ``DEL``, C1
 from __future__ import annotations
 
 import re
-from typing import TypedDict
 
 from taurus_datamover.errors import WorkspaceArgumentError, WorkspaceError
 from taurus_datamover.facts import (
@@ -29,8 +28,11 @@ from taurus_datamover.facts import (
     WORKSPACE_NAME_RULE,
 )
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from taurus_datamover.workspace.options import AllocationOptions
+
 __all__ = [
-    "AllocationOptions",
     "allocation_args",
     "check_days",
     "check_filesystem_name",
@@ -44,25 +46,6 @@ __all__ = [
 _ILLEGAL_NAME = "Illegal workspace name, use ASCII characters and numbers, '-','.' and '_' only!"
 #: Unicode categories refused: controls, line/paragraph separators, lone surrogates.
 _FORBIDDEN_CATEGORIES = frozenset({"Cc", "Zl", "Zp", "Cs"})
-
-
-class AllocationOptions(TypedDict, total=False):
-    """The options of :meth:`Workspace.allocate <taurus_datamover.Workspace.allocate>`.
-
-    * ``filesystem``: where to allocate (``-F``; default: the tools' default one).
-    * ``reminder``: days before expiry to send a reminder (``-r``); ``mail`` needs it
-      (the tool refuses ``mail`` alone).
-    * ``mail``, ``comment``: stored with the workspace (``--mailaddress``, ``--comment``).
-    * ``group``: ``True`` gives ``-g`` (a group workspace of your primary group; v2:
-      group-readable); a group name gives ``-G<name>`` (v1: that group; v2:
-      group-writable by it).
-    """
-
-    filesystem: str | None
-    reminder: int | None
-    mail: str | None
-    comment: str | None
-    group: bool | str | None
 
 
 def check_workspace_name(name: object) -> str:
