@@ -79,9 +79,7 @@ def _argument(read: Callable[[str], timedelta], text: str) -> timedelta:
 
 
 def _type_error(message: str) -> Exception:
-    """argparse's error of a ``type=`` function (imported here: ``ws list`` reads its words
-    without argparse)."""
-    import argparse
+    import argparse  # here: ``ws list`` reads its words without argparse
 
     return argparse.ArgumentTypeError(message)
 

@@ -73,14 +73,17 @@ _DEFAULTS = {"emulate": False, "site_root": None, "datamover_path": None, "ws_pa
 #: The options that take a value, and their dest: the global ones, and ``ws list``'s own.
 _GLOBAL_VALUES = {"--site-root": "site_root", "--datamover-path": "datamover_path", "--ws-path": "ws_path"}
 _LIST_VALUES = {**_GLOBAL_VALUES, "-F": "filesystem", "--filesystem": "filesystem", "--expiring": "expiring"}
+#: How a value is read (its type=): text, unless named here.
+_TYPES: dict[str, Callable[[str], object]] = {"site_root": Path, "expiring": read_days_or_duration}
 _COUNTS = {"-v": "verbose", "--verbose": "verbose", "-q": "quiet", "--quiet": "quiet"}
 
 
 def ws_list_args(words: Sequence[str]) -> SimpleNamespace | None:
-    """The values argparse gives ``words`` when they are ``ws list`` and its options (the
-    global ones anywhere, each spelt in full, with its value as the next word or after
-    ``=``), else None; all but ``usage_of``. As argparse does, each sub-parser reads its words into values of its
-    own that then replace its parent's: the last value wins, the deepest count."""
+    """The values argparse gives ``words`` (all but ``usage_of``) when they are ``ws list``
+    and its options (the global ones anywhere, each spelt in full, with its value as the
+    next word or after ``=``), else None. As in argparse, each sub-parser reads its words
+    into values of its own that then replace its parent's: the last value wins, the
+    deepest count."""
     levels: list[dict[str, Any]] = [dict(_DEFAULTS)]
     at = 0
     while at < len(words):
@@ -101,11 +104,9 @@ def ws_list_args(words: Sequence[str]) -> SimpleNamespace | None:
             if value.startswith("-"):
                 return None
             try:
-                values[dest] = read_days_or_duration(value) if dest == "expiring" else value
+                values[dest] = _TYPES.get(dest, str)(value)
             except ValueError:
                 return None
-            if dest == "site_root":
-                values[dest] = Path(value)
         elif word in _COUNTS:
             values[_COUNTS[word]] = values.get(_COUNTS[word], 0) + 1
         elif word == "--emulate" or (word == "--json" and len(levels) == 3):
