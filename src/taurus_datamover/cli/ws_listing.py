@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import select
+import signal
 import sys
 import time
 from collections.abc import Mapping
@@ -82,6 +83,7 @@ def _run(argv: list[str], env: Mapping[str, str] | None) -> tuple[int, str, str]
                     (os.POSIX_SPAWN_DUP2, err_w, 2),
                 ],
                 setsid=True,
+                setsigdef=(signal.SIGPIPE, signal.SIGXFSZ),  # ignored by Python, not by the tool
             )
         finally:
             os.close(out_w)
