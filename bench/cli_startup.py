@@ -71,7 +71,9 @@ def main() -> int:
                 [str(site.bin / "ws_allocate"), "-F", fs, name, str(days)], env=env, capture_output=True, check=True
             )
         library = "from taurus_datamover.workspace import Workspace"
-        floor = "import argparse, datetime, pathlib, re, subprocess, typing, zoneinfo"
+        # what ws list cannot do without: re (the reader), datetime, zoneinfo (the zone file),
+        # pathlib (the records' paths), select (reading ws_list's two pipes)
+        floor = "import datetime, pathlib, re, select, zoneinfo"
         ms = median_ms(
             {
                 "bare": [sys.executable, "-c", "pass"],

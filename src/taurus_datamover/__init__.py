@@ -4,9 +4,9 @@ tools, with an emulated site for offline use. The public names load on first use
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from taurus_datamover.facts import LazyNames
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 
 if TYPE_CHECKING:
     from taurus_datamover.command.job import Job, JobOutput

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Any
 
 from taurus_datamover.facts import TaurusDatamoverError as TaurusDatamoverError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
+    from typing import Any
+
     from typing_extensions import Self
 
 #: How many characters of a stream an error report shows.

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from tests.support import REPO
 from tests.support.cli import clean_env
 
@@ -28,9 +30,9 @@ print(json.dumps([code, modules]))
 """
 
 
-def _loaded(tmp_path: Path, *args: str) -> tuple[int, set[str]]:
+def _loaded(tmp_path: Path, *args: str, python: str = sys.executable) -> tuple[int, set[str]]:
     done = subprocess.run(
-        [sys.executable, "-c", _PROBE, *args],
+        [python, "-c", _PROBE, *args],
         env=clean_env(tmp_path),
         capture_output=True,
         text=True,
@@ -41,11 +43,21 @@ def _loaded(tmp_path: Path, *args: str) -> tuple[int, set[str]]:
     return code, set(modules)
 
 
-def test_ws_list_uses_the_tools_of_an_existing_site_as_they_are(tmp_path: Path) -> None:
+def _other_name_of_this_python() -> str:
+    """This interpreter by another name beside it (a venv has ``python`` and ``python3``)."""
+    folder = os.path.dirname(sys.executable)
+    names = ("python", "python3", f"python3.{sys.version_info.minor}")
+    others = [os.path.join(folder, name) for name in names if os.path.join(folder, name) != sys.executable]
+    return next(other for other in others if os.path.exists(other) and os.path.samefile(other, sys.executable))
+
+
+@pytest.mark.parametrize("by_another_name", [False, True], ids=["same name", "python3 beside python"])
+def test_ws_list_uses_the_tools_of_an_existing_site_as_they_are(tmp_path: Path, by_another_name: bool) -> None:
     site = EmulatedSite(tmp_path / "site", slurm=False)
     Workspace(site.bin, now=site.now).allocate("run1", 5)
     written = {tool.name: tool.stat().st_mtime_ns for tool in site.bin.iterdir()}
-    code, modules = _loaded(tmp_path, "--site-root", str(site.root), "ws", "list")
+    python = _other_name_of_this_python() if by_another_name else sys.executable
+    code, modules = _loaded(tmp_path, "--site-root", str(site.root), "ws", "list", python=python)
     assert code == 0
     # the site was not reopened: its tools were not written again, nor its config read
     assert {tool.name: tool.stat().st_mtime_ns for tool in site.bin.iterdir()} == written
@@ -113,16 +125,29 @@ def test_ws_list_loads_neither_pydantic_nor_the_job_layer(tmp_path: Path) -> Non
 
 
 #: What ``ws list`` has no use for: modules a lighter way replaced on its path (the records
-#: are plain classes, the site clock is read without the emulator, tracebacks only with -v).
-_NOT_ON_THE_WS_LIST_PATH = ("dataclasses", "inspect", "tempfile", "traceback", "taurus_datamover.emulator.clock")
+#: are plain classes, the site clock is read without the emulator, tracebacks only with -v,
+#: its words are read without argparse, ws_list runs without subprocess, the login name is
+#: read without getpass, arguments in ASCII are checked without unicodedata).
+_NOT_ON_THE_WS_LIST_PATH = {"dataclasses", "inspect", "tempfile", "traceback", "taurus_datamover.emulator.clock"} | {
+    "argparse",
+    "gettext",
+    "shutil",
+    "subprocess",
+    "threading",
+    "getpass",
+    "unicodedata",
+    "taurus_datamover.cli.parser",
+    "taurus_datamover.cli.subcommands",
+}
 
 
-def test_ws_list_loads_no_module_it_has_no_use_for(tmp_path: Path) -> None:
+@pytest.mark.parametrize("words", [(), ("--json",), ("-v", "--expiring", "7d", "-F", "horse")], ids=" ".join)
+def test_ws_list_loads_no_module_it_has_no_use_for(tmp_path: Path, words: tuple[str, ...]) -> None:
     site = EmulatedSite(tmp_path / "site", slurm=False)
     Workspace(site.bin, now=site.now).allocate("run1", 5)
-    code, modules = _loaded(tmp_path, "--site-root", str(site.root), "ws", "list")
+    code, modules = _loaded(tmp_path, "--site-root", str(site.root), "ws", "list", *words)
     assert code == 0
-    assert set(_NOT_ON_THE_WS_LIST_PATH).isdisjoint(modules), set(_NOT_ON_THE_WS_LIST_PATH) & modules
-    assert "json" not in modules  # the table needs no JSON
+    assert _NOT_ON_THE_WS_LIST_PATH.isdisjoint(modules), _NOT_ON_THE_WS_LIST_PATH & modules
+    assert "json" not in modules or "--json" in words  # the table needs no JSON
     # and of the other subcommands' sub-parsers, none was built
     assert "taurus_datamover.cli.completion" not in modules

@@ -1,5 +1,6 @@
 """The parser built for one command line (only the sub-parser it names) answers it exactly as
-the whole parser does: the same values, the same help, the same usage errors (issue 13)."""
+the whole parser does: the same values, the same help, the same usage errors; and ``ws list``
+read without argparse gets the whole parser's values, or is left to it (issue 13)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from taurus_datamover.cli import _ws_list_usage
 from taurus_datamover.cli.parser import build_parser, join_option_values, named_commands
 from taurus_datamover.cli.subcommands import COMMANDS, WS_COMMANDS
+from taurus_datamover.cli.words import ws_list_args
 
 
 def _answer(parser: argparse.ArgumentParser, words: list[str]) -> tuple[object, str, str]:
@@ -104,3 +107,67 @@ _WORDS = st.sampled_from([*COMMANDS, *WS_COMMANDS, *_OPTIONS, *_OTHERS])
 @given(st.lists(_WORDS, max_size=6))
 def test_any_command_line_gets_the_answer_of_the_whole_parser(argv: list[str]) -> None:
     _same_as_whole(argv)
+
+
+def _read_as_the_whole_parser_does(argv: list[str]) -> bool:
+    """True when ``ws_list_args`` reads ``argv``, with the values the whole parser gives it."""
+    words = join_option_values(argv)
+    fast = ws_list_args(words)
+    if fast is None:
+        return False
+    whole, out, err = _answer(build_parser(), words)
+    assert (vars(fast), _ws_list_usage(), out, err) == (*whole, "", ""), argv
+    return True
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["ws", "list"],
+        ["ws", "list", "--json", "-F", "horse", "--expiring", "7"],
+        ["-v", "--site-root", "/s", "ws", "-q", "list", "--site-root=/t", "--ws-path", "/w"],
+        ["-v", "-v", "ws", "-v", "list", "--verbose", "--quiet"],
+        ["--emulate", "ws", "--datamover-path=/d", "list", "-F=x", "--filesystem", "y", "--expiring=P1W"],
+        ["ws", "list", "--site-root", "", "--filesystem="],
+    ],
+    ids=" ".join,
+)
+def test_ws_list_is_read_without_argparse(argv: list[str]) -> None:
+    assert _read_as_the_whole_parser_does(argv)
+
+
+_WS_LIST_WORDS = st.sampled_from(
+    [
+        *"ws list -v -q --verbose --quiet -vq --emulate --json --js -h -- - --site-root --site-root=/s --ws-path /d "
+        "--datamover-path= -F -Fx -F=horse horse --filesystem --filesystem=-x --expiring 7 3d -1d --expiring=0 "
+        "\u00b2 x --emulate=1".split(),
+        "",
+    ]
+)
+
+
+def _options(text: str) -> st.SearchStrategy[list[str]]:
+    """Up to three of the options ``text`` lists (``", "`` between them), one after another."""
+    one = st.sampled_from([option.split() for option in text.split(", ")])
+    return st.lists(one, max_size=3).map(lambda options: [word for option in options for word in option])
+
+
+_GLOBALS = "-v, -q, --verbose, --quiet, --emulate, --site-root /s, --site-root=/t, --ws-path /d, --datamover-path=/m"
+_OWN = (
+    "--json, -F horse, -F=x, --filesystem y, --filesystem=, --expiring 7, --expiring=3d, --expiring -1d, --expiring P2D"
+)
+_WS_LINES = st.tuples(_options(_GLOBALS), _options(_GLOBALS), _options(f"{_GLOBALS}, {_OWN}")).map(
+    lambda o: [*o[0], "ws", *o[1], "list", *o[2]]
+)
+#: ``ws list`` lines, the same with a word of any kind put in, and any words.
+_WS_LIST_LINES = st.one_of(
+    _WS_LINES,
+    st.tuples(_WS_LINES, st.integers(0, 20), _WS_LIST_WORDS).map(lambda t: [*t[0][: t[1]], t[2], *t[0][t[1] :]]),
+    st.lists(_WS_LIST_WORDS, max_size=8),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_WS_LIST_LINES)
+def test_ws_list_read_without_argparse_agrees_with_the_whole_parser(argv: list[str]) -> None:
+    _read_as_the_whole_parser_does(argv)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import time
 from datetime import datetime, timedelta, timezone
@@ -94,6 +95,15 @@ def test_a_hanging_ws_list_is_stopped_with_its_children(tmp_path: Path, monkeypa
     while _alive(child) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not _alive(child)
+
+
+def test_ws_list_runs_with_the_signals_python_ignores_restored(tmp_path: Path) -> None:
+    """As subprocess restores them: a tool writing into a closed pipe dies of SIGPIPE."""
+    tool = write_executable(tmp_path / "ws_list", "#!/bin/sh\ngrep '^SigIgn:' /proc/$$/status\n")
+    code, out, _ = ws_listing._run([str(tool)], None)
+    ignored = int(out.split()[1], 16)
+    assert code == 0
+    assert not ignored & (1 << (signal.SIGPIPE - 1) | 1 << (signal.SIGXFSZ - 1)), out
 
 
 def _alive(pid: int) -> bool:

@@ -10,17 +10,19 @@ more. Otherwise the tools are searched as the library does, from ``--datamover-p
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
 
 from taurus_datamover.errors import UsageError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:  # imported on first use: a ws command never loads the file API
+    from typing import NoReturn
+
+    from taurus_datamover.cli.words import Arguments
     from taurus_datamover.datamover import Datamover
     from taurus_datamover.emulator.site import EmulatedSite
     from taurus_datamover.workspace import Workspace
@@ -55,24 +57,30 @@ def _site_clock(root: Path) -> Callable[[], datetime]:
 
 def _ready_ws_tools(root: Path) -> Path | None:
     """``root/bin`` when the site exists and its ``ws_list`` was written for this interpreter
-    (reopening the site would write the same tools); else None."""
+    (reopening the site would write the same tools); else None. The interpreter may go by
+    another name beside it (a venv's ``python`` and ``python3``), so that ``taurus-datamover``
+    and ``python -m taurus_datamover`` do not take turns rewriting the tools."""
     from taurus_datamover.emulator.root import check_site_root
 
     check_site_root(root)  # the same refusal (a root such as /) as when the site is opened
     tools = root / "bin"
     try:
         with open(tools / "ws_list", "rb") as launcher:
-            first = launcher.readline()
+            first = os.fsdecode(launcher.readline())
+        named = first[2:-1] if first.startswith("#!") and first.endswith("\n") else ""
+        this = named == sys.executable or (
+            os.path.dirname(named) == os.path.dirname(sys.executable) and os.path.samefile(named, sys.executable)
+        )
     except OSError:
         return None
-    return tools if first == f"#!{sys.executable}\n".encode() and os.access(tools / "ws_list", os.X_OK) else None
+    return tools if this and os.access(tools / "ws_list", os.X_OK) else None
 
 
 class Context:
     """The tools one run of the command uses, made on first use; ``site_root`` is the emulated
     site of ``--emulate``/``--site-root`` (None: the tools are searched)."""
 
-    def __init__(self, args: argparse.Namespace, site_root: Path | None = None) -> None:
+    def __init__(self, args: Arguments, site_root: Path | None = None) -> None:
         self.args = args
         self.site_root = site_root
         self._site: EmulatedSite | None = None
@@ -83,7 +91,7 @@ class Context:
         return f"Context(args={self.args!r}, site_root={self.site_root!r})"
 
     @classmethod
-    def from_args(cls, args: argparse.Namespace, *, force_emulate: bool = False) -> Context:
+    def from_args(cls, args: Arguments, *, force_emulate: bool = False) -> Context:
         """The context of the global options (``force_emulate``: at least the default site)."""
         root: Path | None = getattr(args, "site_root", None)
         if root is None and (getattr(args, "emulate", False) or force_emulate):

@@ -1,12 +1,13 @@
 """The command line's values: durations (``90m``, ``1d12h``, ISO 8601 ``P1DT6H30M``), whole
-numbers, and sizes and times as people read them. All but :func:`parse_duration` and the
-``format_*`` functions are ``argparse`` ``type=`` forms whose messages say what is accepted.
+numbers, and sizes and times as people read them. All but :func:`parse_duration`,
+:func:`read_days_or_duration` and the ``format_*`` functions are ``argparse`` ``type=`` forms
+whose messages say what is accepted.
 """
 
 from __future__ import annotations
 
-import argparse
 import re
+from collections.abc import Callable
 from datetime import timedelta
 
 from taurus_datamover.errors import DurationError
@@ -22,15 +23,17 @@ __all__ = [
     "non_negative_int",
     "parse_duration",
     "positive_int",
+    "read_days_or_duration",
 ]
 
 #: What the usage error lists.
 ACCEPTED_FORMS = "90m, 12h, 3d, 1w (or combined: 1d12h), or ISO 8601 such as P3D, PT12H, P1W"
 
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
-_SHORT = re.compile(r"(?:([0-9]{1,12})([smhdw]))+")
-_SHORT_PART = re.compile(r"([0-9]{1,12})([smhdw])")
-_ISO = re.compile(
+# compiled on first use (re's cache): most runs read no duration
+_SHORT = r"(?:([0-9]{1,12})([smhdw]))+"
+_SHORT_PART = r"([0-9]{1,12})([smhdw])"
+_ISO = (
     r"P(?!$)(?:(?P<w>[0-9]{1,12})W)?(?:(?P<d>[0-9]{1,12})D)?"
     r"(?:T(?=[0-9])(?:(?P<h>[0-9]{1,12})H)?(?:(?P<m>[0-9]{1,12})M)?(?:(?P<s>[0-9]{1,12})S)?)?"
 )
@@ -44,10 +47,10 @@ def parse_duration(text: str) -> timedelta:
     refused (their length depends on the calendar); anything else is a DurationError."""
     value = text.strip()
     seconds: int | None = None
-    if _SHORT.fullmatch(value.lower()):
-        seconds = sum(int(n) * _UNIT_SECONDS[unit] for n, unit in _SHORT_PART.findall(value.lower()))
+    if re.fullmatch(_SHORT, value.lower()):
+        seconds = sum(int(n) * _UNIT_SECONDS[unit] for n, unit in re.findall(_SHORT_PART, value.lower()))
     else:
-        iso = _ISO.fullmatch(value.upper())
+        iso = re.fullmatch(_ISO, value.upper())
         if iso is not None and value.upper() not in ("P", "PT"):
             seconds = sum(
                 int(iso.group(unit)) * _UNIT_SECONDS[unit]
@@ -65,10 +68,20 @@ def parse_duration(text: str) -> timedelta:
 
 def duration_arg(text: str) -> timedelta:
     """``argparse`` type: :func:`parse_duration`, failing as a usage error (exit 2)."""
+    return _argument(parse_duration, text)
+
+
+def _argument(read: Callable[[str], timedelta], text: str) -> timedelta:
     try:
-        return parse_duration(text)
+        return read(text)
     except DurationError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+        raise _type_error(str(exc)) from None
+
+
+def _type_error(message: str) -> Exception:
+    import argparse  # here: ``ws list`` reads its words without argparse
+
+    return argparse.ArgumentTypeError(message)
 
 
 def format_duration(delta: timedelta | None) -> str:
@@ -90,12 +103,17 @@ def format_duration(delta: timedelta | None) -> str:
     return f"{sign}{seconds}s"
 
 
-def days_or_duration(text: str) -> timedelta:
-    """``argparse`` type of ``--expiring``/``--within``: a duration, or a bare number of days."""
+def read_days_or_duration(text: str) -> timedelta:
+    """A duration, or a bare number of days (``7`` is ``7d``); else a DurationError."""
     value = text.strip()
     if value.startswith("-"):
-        raise argparse.ArgumentTypeError(f"a duration must be positive: {text!r} (use {ACCEPTED_FORMS})")
-    return duration_arg(f"{int(value)}d" if value.isdigit() else value)
+        raise DurationError(f"a duration must be positive: {text!r} (use {ACCEPTED_FORMS})")
+    return parse_duration(f"{int(value)}d" if value.isdigit() else value)
+
+
+def days_or_duration(text: str) -> timedelta:
+    """``argparse`` type of ``--expiring``/``--within``: :func:`read_days_or_duration`."""
+    return _argument(read_days_or_duration, text)
 
 
 def _whole_number(text: str, minimum: int, complaint: str) -> int:
@@ -103,9 +121,9 @@ def _whole_number(text: str, minimum: int, complaint: str) -> int:
     try:
         value = int(text, 10)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        raise _type_error(f"not a whole number: {text!r}") from None
     if value < minimum:
-        raise argparse.ArgumentTypeError(f"{complaint}: {text!r}")
+        raise _type_error(f"{complaint}: {text!r}")
     return value
 
 

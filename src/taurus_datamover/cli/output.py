@@ -11,12 +11,14 @@ import re
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import IO, TYPE_CHECKING, Any
 
 from taurus_datamover.cli.durations import format_duration
 from taurus_datamover.errors import ToolError, ToolNotFoundError, WorkspaceError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
+    from typing import IO, Any
+
     from taurus_datamover.models.workspaces import WorkspaceInfo
     from taurus_datamover.parsers.workspaces.records import ListedWorkspace
 
@@ -31,10 +33,11 @@ __all__ = [
     "tool_noise",
 ]
 
+# the expressions are compiled on first use (re's cache): a listing needs none of them
 #: stderr lines of srun that carry no information (``--pty`` without a terminal).
 _NOISE = ("ioctl(TIOCGWINSZ)", "Not using a pseudo-terminal")
 #: srun's report of the task's exit code: the exit code says that already.
-_TASK_EXIT = re.compile(r"srun: error: \S+: task \d+: ")
+_TASK_EXIT = r"srun: error: \S+: task \d+: "
 
 
 def tool_noise(text: str) -> str:
@@ -52,7 +55,7 @@ def _jsonable(value: Any) -> Any:
 
 
 #: A lone surrogate: a byte of a name that is not UTF-8 (Python's ``surrogateescape``).
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = "[\ud800-\udfff]"
 
 
 def json_text(value: Any) -> str:
@@ -62,7 +65,7 @@ def json_text(value: Any) -> str:
     import json  # here: the tables never need it
 
     text = json.dumps(_jsonable(value), indent=2, ensure_ascii=False)
-    return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    return re.sub(_SURROGATE, lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def print_json(value: Any, stream: IO[str] | None = None) -> None:
@@ -141,7 +144,7 @@ def counted(number: int | None, noun: str) -> str:
 
 
 #: A tool's own message prefix that the command's ``error:`` would repeat.
-_TOOL_PREFIX = re.compile(r"(?i)^(?:error|fatal)\s*:\s*")
+_TOOL_PREFIX = r"(?i)^(?:error|fatal)\s*:\s*"
 
 
 def hint_for(exc: BaseException) -> str | None:
@@ -166,13 +169,13 @@ def error_line(exc: BaseException) -> str:
         said = [
             line.strip()
             for line in tool_noise(exc.stderr).splitlines()
-            if line.strip() and _TASK_EXIT.match(line.strip()) is None
+            if line.strip() and re.match(_TASK_EXIT, line.strip()) is None
         ]
         said = [line for line in said if line not in message]
         if said:
             message = f"{message}: {said[-1]}"
         return shown(" ".join(message.split()))
     if isinstance(exc, ToolError):
-        return shown(_TOOL_PREFIX.sub("", " ".join(exc.message.split())))
+        return shown(re.sub(_TOOL_PREFIX, "", " ".join(exc.message.split())))
     text = str(exc) or type(exc).__name__
     return shown(" ".join(text.split()))

@@ -1,7 +1,7 @@
 """The argparse parser of ``taurus-datamover``: subcommands, global options, exit codes.
 
-Handlers are named ``"module:function"`` (:func:`handler_of` imports them), so ``--help``
-and usage errors never import the library. The sub-parsers are in :mod:`.subcommands`;
+Handlers are named ``"module:function"`` (:func:`~.words.handler_of` imports them), so
+``--help`` and usage errors never import the library. The sub-parsers are in :mod:`.subcommands`;
 given the command line, :func:`build_parser` builds only the one it names
 (:func:`named_commands`), so a subcommand does not pay for building the others.
 """
@@ -9,13 +9,20 @@ given the command line, :func:`build_parser` builds only the one it names
 from __future__ import annotations
 
 import argparse
-import importlib
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from taurus_datamover import __version__
 from taurus_datamover.cli.durations import ACCEPTED_FORMS
 from taurus_datamover.cli.subcommands import COMMANDS, WS_COMMANDS, SubparserBuilder, add_global_options
+from taurus_datamover.cli.words import (
+    EXIT_INTERRUPTED,
+    EXIT_NOT_EXTENDED,
+    EXIT_OK,
+    EXIT_TOOL_FAILED,
+    EXIT_USAGE,
+    handler_of,
+    join_option_values,
+)
 
 __all__ = [
     "EPILOG",
@@ -29,12 +36,6 @@ __all__ = [
     "join_option_values",
     "named_commands",
 ]
-
-EXIT_OK = 0
-EXIT_TOOL_FAILED = 1
-EXIT_USAGE = 2
-EXIT_NOT_EXTENDED = 3
-EXIT_INTERRUPTED = 130
 
 EPILOG = f"""\
 exit codes:
@@ -57,25 +58,6 @@ examples:
   taurus-datamover rsync /grp/mygroup/raw /data/horse/ws/me-run1/ -a --info=progress2
   taurus-datamover ws auto-extend --within 7d --days 30     # in a crontab
 """
-
-
-#: Options whose value may look like an option (``--expiring -1d``), joined to it before
-#: parsing, so the value's own error is shown, not argparse's "expected one argument".
-VALUE_OPTIONS = ("--expiring", "--within")
-
-
-def join_option_values(argv: Sequence[str]) -> list[str]:
-    """*argv* with ``OPTION -VALUE`` joined to ``OPTION=-VALUE`` for :data:`VALUE_OPTIONS`."""
-    words = list(argv)
-    out: list[str] = []
-    while words:
-        word = words.pop(0)
-        if word == "--":
-            return [*out, word, *words]
-        if word in VALUE_OPTIONS and words and words[0].startswith("-") and words[0] != "--":
-            word = f"{word}={words.pop(0)}"
-        out.append(word)
-    return out
 
 
 #: The global options the scan of :func:`named_commands` steps over: with a value, without.
@@ -117,13 +99,6 @@ def named_commands(words: Sequence[str]) -> tuple[str, ...]:
     if inner is None or words[inner] not in WS_COMMANDS:
         return ()
     return ("ws", words[inner])
-
-
-def handler_of(name: str) -> Callable[[Any], int]:
-    """The handler ``"module:function"`` of a sub-parser, imported now."""
-    module, _, function = name.partition(":")
-    handler: Callable[[Any], int] = getattr(importlib.import_module(f"taurus_datamover.cli.{module}"), function)
-    return handler
 
 
 def build_parser(words: Sequence[str] | None = None) -> argparse.ArgumentParser:

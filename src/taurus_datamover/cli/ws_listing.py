@@ -1,25 +1,24 @@
 """``ws list`` without the object API: one ``ws_list`` run read into plain records.
 
-The command's most frequent call pays for what it prints and no more: the tool is found and
-its argument checked as :class:`~taurus_datamover.Workspace` does (the same functions), run
-once, and read by the same reader as ``parse_ws_list``
-(:func:`~taurus_datamover.parsers.workspaces.ws_list_reader.read_ws_list`), into records
-that carry the fields of ``WorkspaceInfo``; :func:`record_json` writes them as pydantic
-writes the model. Nothing here imports pydantic or the job layer. A run that is not a plain
-listing (the tool failed or printed an error line, or an entry does not name its file
-system) is left to the object API (None), which runs the read-only ``ws_list`` again and
-reports it exactly as before.
+The tool is found and its argument checked as :class:`~taurus_datamover.Workspace` does
+(the same functions), run once, and read by ``parse_ws_list``'s reader
+(:func:`~taurus_datamover.parsers.workspaces.ws_list_reader.read_ws_list`) into records with
+the fields of ``WorkspaceInfo``; :func:`record_json` writes them as pydantic writes the
+model. A run that is not a plain listing (the tool failed or printed an error line, or an
+entry does not name its file system) is left to the object API (None), which runs the
+read-only ``ws_list`` again and reports it exactly as before.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
+import select
+import signal
 import sys
+import time
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from pathlib import PurePath
-from typing import Any
 
 from taurus_datamover.cli.context import Context
 from taurus_datamover.command.tools import WORKSPACE_FAMILY, find_tools
@@ -34,6 +33,10 @@ from taurus_datamover.workspace.context import (
     tools_user,
     tools_zone,
 )
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["listed_records", "record_json"]
 
@@ -63,24 +66,70 @@ def listed_records(ctx: Context, filesystem: str | None) -> list[ListedWorkspace
 def _run(argv: list[str], env: Mapping[str, str] | None) -> tuple[int, str, str]:
     """Exit code, stdout and stderr of ``argv`` (stdin ``/dev/null``, its own session);
     after :data:`~.context.DEFAULT_TIMEOUT` seconds its process group is stopped as every
-    job's is (SIGTERM, then SIGKILL)."""
-    with subprocess.Popen(
-        argv,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=None if env is None else dict(env),
-        start_new_session=True,
-    ) as process:
+    job's is (SIGTERM, then SIGKILL). ``posix_spawn`` and ``poll``: ``subprocess`` costs the
+    command more to import than this one run needs."""
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    read = {out_r: bytearray(), err_r: bytearray()}
+    try:
         try:
-            out, err = process.communicate(timeout=DEFAULT_TIMEOUT)
-        except subprocess.TimeoutExpired:
+            pid = os.posix_spawn(
+                argv[0],
+                argv,
+                os.environ if env is None else env,
+                file_actions=[
+                    (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                    (os.POSIX_SPAWN_DUP2, out_w, 1),
+                    (os.POSIX_SPAWN_DUP2, err_w, 2),
+                ],
+                setsid=True,
+                setsigdef=(signal.SIGPIPE, signal.SIGXFSZ),  # ignored by Python, not by the tool
+            )
+        finally:
+            os.close(out_w)
+            os.close(err_w)
+        hung = not _drain(read, time.monotonic() + DEFAULT_TIMEOUT)
+        if hung:
             from taurus_datamover.command.process import stop_process_group  # only when it hangs
 
-            stop_process_group(process.pid, lambda: process.poll() is not None)
-            out, err = process.communicate()
-            raise CommandTimeout(argv, DEFAULT_TIMEOUT, stdout=out, stderr=err) from None
-    return process.returncode, out.decode("utf-8", "surrogateescape"), err.decode("utf-8", "surrogateescape")
+            reaped = False
+
+            def ended() -> bool:
+                nonlocal reaped
+                reaped = reaped or os.waitpid(pid, os.WNOHANG)[0] == pid
+                return reaped
+
+            stop_process_group(pid, ended)
+            _drain(read, None)
+            if not reaped:
+                os.waitpid(pid, 0)
+    finally:
+        for fd in read:
+            os.close(fd)
+    out, err = (read[fd].decode("utf-8", "surrogateescape") for fd in (out_r, err_r))
+    if hung:
+        raise CommandTimeout(argv, DEFAULT_TIMEOUT, stdout=out, stderr=err)
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]), out, err
+
+
+def _drain(read: dict[int, bytearray], deadline: float | None) -> bool:
+    """Read the pipes ``read`` holds until each is closed (True) or ``deadline`` passes."""
+    poller = select.poll()
+    for fd in read:
+        poller.register(fd, select.POLLIN)
+    open_fds = len(read)
+    while open_fds:
+        left = None if deadline is None else deadline - time.monotonic()
+        if left is not None and left <= 0:
+            return False
+        for fd, _ in poller.poll(None if left is None else left * 1000):
+            data = os.read(fd, 65536)
+            if data:
+                read[fd] += data
+            else:
+                poller.unregister(fd)
+                open_fds -= 1
+    return True
 
 
 # -- JSON as pydantic writes it ------------------------------------------------------

@@ -11,7 +11,6 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
-from typing import NamedTuple
 
 from taurus_datamover import facts
 from taurus_datamover.errors import ToolNotFoundError
@@ -28,17 +27,29 @@ __all__ = [
 ]
 
 
-class ToolFamily(NamedTuple):
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import NamedTuple
+
+    class _Family(NamedTuple):
+        label: str
+        pattern: re.Pattern[str]
+        env_var: str
+        site_dirs: tuple[str, ...]
+        #: The only names taken (``None``: every name matching ``pattern``): ``PATH`` holds
+        #: other programs that fit a pattern (``dtc``, ``dtrace``), never tools.
+        names: frozenset[str] | None = None
+else:  # the same tuple as typing.NamedTuple makes, without typing (the command's light start)
+    from collections import namedtuple
+
+    _Family = namedtuple("ToolFamily", "label pattern env_var site_dirs names", defaults=(None,))
+
+
+class ToolFamily(_Family):
     """A group of tools that share a name pattern and a place to look for them (a record:
     ``dataclasses`` would cost the command line more to import than it reads)."""
 
-    label: str
-    pattern: re.Pattern[str]
-    env_var: str
-    site_dirs: tuple[str, ...]
-    #: The only names taken (``None``: every name matching ``pattern``): ``PATH`` holds
-    #: other programs that fit a pattern (``dtc``, ``dtrace``), never tools.
-    names: frozenset[str] | None = None
+    __slots__ = ()
 
     def accepts(self, name: str) -> bool:
         """True when an executable called ``name`` is one of this family's tools."""

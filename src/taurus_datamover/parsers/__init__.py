@@ -9,9 +9,9 @@ workspace parsers, say) does not pay for importing the others.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from taurus_datamover.facts import LazyNames
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 
 if TYPE_CHECKING:
     from taurus_datamover.parsers.ls import UNAMBIGUOUS_LS_ENV, UNAMBIGUOUS_LS_OPTIONS, iter_ls, parse_ls

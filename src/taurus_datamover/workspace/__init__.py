@@ -8,9 +8,9 @@ The names load on first use (PEP 562), so that the light modules (:mod:`.context
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from taurus_datamover.facts import LazyNames
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 
 if TYPE_CHECKING:
     from taurus_datamover.errors import WorkspaceArgumentError, WorkspaceWarning

@@ -33,7 +33,6 @@ from taurus_datamover.parsers.workspaces import (
 )
 from taurus_datamover.workspace.allocated import AllocatedWorkspace
 from taurus_datamover.workspace.arguments import (
-    AllocationOptions,
     allocation_args,
     check_days,
     check_released_id,
@@ -41,6 +40,7 @@ from taurus_datamover.workspace.arguments import (
     filesystem_args,
 )
 from taurus_datamover.workspace.context import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT  # the package's name
+from taurus_datamover.workspace.options import AllocationOptions
 from taurus_datamover.workspace.running import WorkspaceRunner
 
 if TYPE_CHECKING:

@@ -19,8 +19,6 @@ argument may hold a control character (C0 ``U+0000``-``U+001F``, ``DEL``, C1
 from __future__ import annotations
 
 import re
-import unicodedata
-from typing import TypedDict
 
 from taurus_datamover.errors import WorkspaceArgumentError, WorkspaceError
 from taurus_datamover.facts import (
@@ -30,8 +28,11 @@ from taurus_datamover.facts import (
     WORKSPACE_NAME_RULE,
 )
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from taurus_datamover.workspace.options import AllocationOptions
+
 __all__ = [
-    "AllocationOptions",
     "allocation_args",
     "check_days",
     "check_filesystem_name",
@@ -42,31 +43,9 @@ __all__ = [
     "first_forbidden",
 ]
 
-_WORKSPACE_NAME = re.compile(WORKSPACE_NAME_RULE)
-_FILESYSTEM_NAME = re.compile(FILESYSTEM_NAME_RULE)
-_RELEASED_ID = re.compile(RELEASED_ID_RULE)
 _ILLEGAL_NAME = "Illegal workspace name, use ASCII characters and numbers, '-','.' and '_' only!"
 #: Unicode categories refused: controls, line/paragraph separators, lone surrogates.
 _FORBIDDEN_CATEGORIES = frozenset({"Cc", "Zl", "Zp", "Cs"})
-
-
-class AllocationOptions(TypedDict, total=False):
-    """The options of :meth:`Workspace.allocate <taurus_datamover.Workspace.allocate>`.
-
-    * ``filesystem``: where to allocate (``-F``; default: the tools' default one).
-    * ``reminder``: days before expiry to send a reminder (``-r``); ``mail`` needs it
-      (the tool refuses ``mail`` alone).
-    * ``mail``, ``comment``: stored with the workspace (``--mailaddress``, ``--comment``).
-    * ``group``: ``True`` gives ``-g`` (a group workspace of your primary group; v2:
-      group-readable); a group name gives ``-G<name>`` (v1: that group; v2:
-      group-writable by it).
-    """
-
-    filesystem: str | None
-    reminder: int | None
-    mail: str | None
-    comment: str | None
-    group: bool | str | None
 
 
 def check_workspace_name(name: object) -> str:
@@ -81,7 +60,7 @@ def check_workspace_name(name: object) -> str:
     Raises:
         WorkspaceError: the name breaks the rule (the message quotes the tools' wording).
     """
-    _matching(_WORKSPACE_NAME, name, f"{_ILLEGAL_NAME} (got {name!r})")
+    _matching(WORKSPACE_NAME_RULE, name, f"{_ILLEGAL_NAME} (got {name!r})")
     if len(str(name)) > MAX_WORKSPACE_NAME_LENGTH:
         raise WorkspaceError(
             f"workspace name of {len(str(name))} characters: at most {MAX_WORKSPACE_NAME_LENGTH}, "
@@ -93,18 +72,18 @@ def check_workspace_name(name: object) -> str:
 def check_filesystem_name(filesystem: object) -> str:
     """Return ``filesystem`` if it looks like a workspace file system name, else raise
     :class:`WorkspaceError`."""
-    return _matching(_FILESYSTEM_NAME, filesystem, f"not a file system name: {filesystem!r}")
+    return _matching(FILESYSTEM_NAME_RULE, filesystem, f"not a file system name: {filesystem!r}")
 
 
 def check_released_id(released_id: object) -> str:
     """Return ``released_id`` if it has the shape ``ws_restore -l`` prints
     (``user-name-1700000000``), else raise :class:`WorkspaceError`."""
     what = "not a released workspace id (`user-name-timestamp` as `ws_restore -l` prints it)"
-    return _matching(_RELEASED_ID, released_id, f"{what}: {released_id!r}")
+    return _matching(RELEASED_ID_RULE, released_id, f"{what}: {released_id!r}")
 
 
-def _matching(rule: re.Pattern[str], value: object, refusal: str) -> str:
-    if not isinstance(value, str) or rule.fullmatch(value) is None:
+def _matching(rule: str, value: object, refusal: str) -> str:
+    if not isinstance(value, str) or re.fullmatch(rule, value) is None:  # compiled once, by re's cache
         raise WorkspaceError(refusal)
     return value
 
@@ -135,7 +114,7 @@ def allocation_args(options: AllocationOptions) -> list[str | int]:
     if group is True:
         args.append("-g")
     elif isinstance(group, str):
-        args.append(f"-G{_matching(_FILESYSTEM_NAME, group, f'not a group name: {group!r}')}")
+        args.append(f"-G{_matching(FILESYSTEM_NAME_RULE, group, f'not a group name: {group!r}')}")
     elif group not in (None, False):
         raise TypeError(f"group must be a bool or a group name, not {group!r}")
     return args
@@ -143,6 +122,10 @@ def allocation_args(options: AllocationOptions) -> list[str | int]:
 
 def first_forbidden(text: str) -> int | None:
     """The index of the first character of ``text`` that may not reach the tools, or None."""
+    if text.isascii() and text.isprintable():  # the usual case, without unicodedata
+        return None
+    import unicodedata
+
     for index, char in enumerate(text):
         if unicodedata.category(char) in _FORBIDDEN_CATEGORIES:
             return index
@@ -167,7 +150,7 @@ def check_stored_text(value: object, what: str) -> str:
     if index is None:
         return text
     char = text[index]
-    if unicodedata.category(char) == "Cs":
+    if 0xD800 <= ord(char) <= 0xDFFF:  # Cs
         problem = f"a byte that is not UTF-8 (0x{ord(char) - 0xDC00:02X})"
     else:
         problem = f"the control character U+{ord(char):04X}"

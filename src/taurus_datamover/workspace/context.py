@@ -4,7 +4,6 @@ without the job layer (the object API asks the same questions here)."""
 
 from __future__ import annotations
 
-import getpass
 import os
 from collections.abc import Mapping
 from datetime import datetime, timezone, tzinfo
@@ -33,9 +32,15 @@ def tools_user(environ: Mapping[str, str]) -> str | None:
     emulated = environ.get(EMULATOR_USER_ENV)
     if emulated:
         return emulated
+    # as getpass.getuser() reads it, without importing getpass (and termios)
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        if os.environ.get(name):
+            return os.environ[name]
+    import pwd
+
     try:
-        return getpass.getuser()
-    except (KeyError, OSError):
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:
         return None
 
 

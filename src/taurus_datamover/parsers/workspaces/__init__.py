@@ -8,9 +8,9 @@ The formats are described in ``hpc-workspace.md`` and checked against the real c
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from taurus_datamover.facts import LazyNames
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 
 if TYPE_CHECKING:
     from taurus_datamover.parsers.workspaces.ctime import format_ctime, local_zone, parse_ctime

@@ -44,7 +44,6 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from datetime import datetime, timedelta, tzinfo
 from itertools import accumulate
-from typing import Any
 
 from taurus_datamover.errors import ParseError
 from taurus_datamover.parsers.workspaces.common import (
@@ -74,6 +73,10 @@ from taurus_datamover.parsers.workspaces.ws_list_layout import (
     Layout,
     listing_generation,
 )
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["HEADER", "iter_ws_list", "listing_generation", "read_ws_list"]
 
