@@ -49,10 +49,7 @@ class Blocks:
         self.state = "start"  # start | header (a total must follow) | entries
         self.align: tuple[int, int] | None = None
         self.align_width: tuple[int, int] | None = None
-        # the last entry: a tuple while the fast path reads (rec, field, mode, size, start),
-        # an OpenEntry once a later line may go on with it
-        self.quick: tuple[dict[str, Any], str, str, int | None, int] | None = None
-        self.open: OpenEntry | None = None
+        self.last: OpenEntry | None = None  # the last entry read
         self.text = ""
         self.base = 1
 
@@ -63,20 +60,6 @@ class Blocks:
             end = self.text.find("\n", pos)
             line = self.text[pos : end if end >= 0 else len(self.text)]
         return ParseError(message, lineno=lineno, line=line)
-
-    @property
-    def last(self) -> OpenEntry | None:
-        """The last entry, as an open one (the inline reader keeps it as a tuple)."""
-        if self.quick is not None:
-            rec, field, mode, size, start = self.quick
-            self.quick = None
-            self.open = OpenEntry(rec, field, mode, size, True, start)
-        return self.open
-
-    @last.setter
-    def last(self, value: OpenEntry | None) -> None:
-        self.quick = None
-        self.open = value
 
     def settle(self, o: OpenEntry) -> None:
         """Decode the name field of ``o`` and say whether a literal name is complete."""

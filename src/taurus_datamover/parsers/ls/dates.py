@@ -170,6 +170,10 @@ class DateReader:
         self.format_fields = format_fields or []
         self.zones: dict[tuple[int, str], datetime] = {}  # the epoch in each local offset
         self.offsets: dict[str, tuple[int, tzinfo]] = {}
+        # per day whose offset stays (tzdata's zones change days apart, so a day whose start
+        # and end agree has no change): its start, and the zone of a local calendar day
+        self.days: dict[int, datetime | bool] = {}
+        self.wall_days: dict[tuple[int, int, int], tzinfo | bool] = {}
 
     def reader(self, family: str) -> Callable[[tuple[str | None, ...]], Resolved]:
         """The function that reads one family's groups (the wrapper group first)."""
@@ -191,7 +195,18 @@ class DateReader:
             return None
         try:
             naive = datetime(y, mo, d, h, mi, min(s, 59), us)
-            return naive.replace(tzinfo=self.tz) if self.tz is not None else naive.astimezone()
+            if self.tz is not None:
+                return naive.replace(tzinfo=self.tz)
+            zone = self.wall_days.get((y, mo, d))
+            if zone is None:
+                start, end = datetime(y, mo, d).astimezone(), datetime(y, mo, d, 23, 59, 59).astimezone()
+                same = (start.utcoffset(), start.tzname(), 86399) == (
+                    end.utcoffset(),
+                    end.tzname(),
+                    end.timestamp() - start.timestamp(),
+                )
+                zone = self.wall_days[(y, mo, d)] = (same and end.tzinfo) or False
+            return naive.replace(tzinfo=zone) if isinstance(zone, tzinfo) else naive.astimezone()
         except (OverflowError, OSError, ValueError):
             return None  # within a day of year 1 or 9999
 
@@ -279,21 +294,38 @@ class DateReader:
     def _instant(self, mtime_ns: int) -> datetime | None:
         """The instant in ``tz``, else in the local zone's offset at that instant, as
         ``astimezone()`` gives it (``localtime``'s offset and abbreviation); None outside
-        datetime's years (the nanoseconds stay exact). The epoch in each local offset is
-        made once: an instant is that plus a timedelta (cheaper than ``replace``)."""
+        datetime's years (the nanoseconds stay exact). Within a day whose offset stays, an
+        instant is the day's start plus a timedelta (cheaper than the zone per entry)."""
         seconds, ns = divmod(mtime_ns, _NS)
+        day, rest = divmod(seconds, 86400)
+        start = self.days.get(day)
         try:
-            if self.tz is not None:
-                return datetime.fromtimestamp(seconds, self.tz).replace(microsecond=ns // 1000)
-            local = time.localtime(seconds)
-            key = (local.tm_gmtoff, local.tm_zone)
-            epoch = self.zones.get(key)
-            if epoch is None:
-                zone = timezone(timedelta(seconds=local.tm_gmtoff), local.tm_zone)
-                epoch = self.zones[key] = _EPOCH.astimezone(zone)
-            return epoch + timedelta(seconds=seconds, microseconds=ns // 1000)
+            if start is None:
+                first, last = self._exact(day * 86400), self._exact(day * 86400 + 86399)
+                same = (first.utcoffset(), first.tzname(), first.fold, last.fold) == (
+                    last.utcoffset(),
+                    last.tzname(),
+                    0,
+                    0,
+                )
+                start = self.days[day] = same and first
+            if isinstance(start, datetime):
+                return start + timedelta(0, rest, ns // 1000)
+            return self._exact(seconds).replace(microsecond=ns // 1000)
         except (OverflowError, OSError, ValueError):
             return None
+
+    def _exact(self, seconds: int) -> datetime:
+        """The whole second ``seconds`` in ``tz`` or the local zone (one zone object per offset)."""
+        if self.tz is not None:
+            return datetime.fromtimestamp(seconds, self.tz)
+        local = time.localtime(seconds)
+        key = (local.tm_gmtoff, local.tm_zone)
+        epoch = self.zones.get(key)
+        if epoch is None:
+            zone = timezone(timedelta(seconds=local.tm_gmtoff), local.tm_zone)
+            epoch = self.zones[key] = _EPOCH.astimezone(zone)
+        return epoch + timedelta(seconds=seconds)
 
     def epoch(self, g: tuple[str | None, ...]) -> Resolved:
         mtime_ns = int(g[1] or 0) * _NS
