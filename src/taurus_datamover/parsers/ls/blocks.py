@@ -10,6 +10,7 @@ entry lines themselves.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from taurus_datamover.errors import ParseError
@@ -25,18 +26,16 @@ MAX_HEADER_LINES = 64
 _SYMLINK_MODE = "l"
 
 
+@dataclass(slots=True)
 class OpenEntry:
     """The last entry read, whose literal name may still go on on the next lines."""
 
-    __slots__ = ("complete", "field", "mode", "pos", "rec", "size")
-
-    def __init__(self, rec: dict[str, Any], field: str, mode: str, size: int | None, complete: bool, pos: int) -> None:
-        self.rec = rec
-        self.field = field
-        self.mode = mode
-        self.size = size
-        self.complete = complete
-        self.pos = pos
+    rec: dict[str, Any]
+    field: str
+    mode: str
+    size: int | None
+    complete: bool
+    pos: int
 
 
 class Blocks:

@@ -1,23 +1,15 @@
-"""The entry lines of ``ls -l``: whole runs of lines by one ``findall``, and models.
+"""The entry lines of ``ls -l``: runs of regular lines by one ``findall``, and models.
 
-One job: read every entry-shaped line of a listing into the record of a
-:class:`FileEntry`, checking what the patterns cannot (alignment, device numbers, which id
-columns there are), and hand every other line to the rules of :class:`~.blocks.Blocks`.
-
-Once the first entry has settled the time style, the regular lines of a block (the run
-pattern of ``shape.run_for``: one-word ids, no device, the size at the block's column) are
-read a run at a time: one ``findall`` into tuples and one comprehension into records. A run
-is regular when the pattern matched every one of its lines; from the first line it does not
-match (a header, a device, a misaligned line, the rest of a name with a newline), the full
-pattern reads line by line (:meth:`Reader.entry`, every check) until a run can go on. Names
-that need decoding (symlinks, empty literal names, ``-b`` escapes) go through the same
-:meth:`~.blocks.Blocks.settle` either way; a run that meets an error or an unfinished name
-is read again line by line, so errors come in the order of the lines.
-
-What is checked where: the patterns check every column's characters; this module checks the
-date's values (``dates``), the alignment and the name field (``fields``); pydantic validates
-every record's types when the models are built, a run at a time
-(``TypeAdapter(list[FileEntry])``), so the records die young.
+One job: read every entry-shaped line into the record of a :class:`FileEntry`, checking
+what the patterns cannot (alignment, device numbers, which id columns there are), and hand
+every other line to the rules of :class:`~.blocks.Blocks`. Once the first entry settled the
+time style, a block's regular lines (``shape.run_for``) are read a run at a time: one
+``findall`` into tuples, one comprehension into records. From the first line the run
+pattern does not match, the full pattern reads line by line (:meth:`Reader.entry`, every
+check) until a run can go on; a run that meets an error or an unfinished name is read
+again line by line, so errors come in line order. Names to decode go through
+:meth:`~.blocks.Blocks.settle` either way. Pydantic validates the records a run at a time
+(``TypeAdapter(list[FileEntry])``), so they die young.
 """
 
 from __future__ import annotations
@@ -49,6 +41,7 @@ CHUNK = 4096
 _ENTRIES: TypeAdapter[list[FileEntry]] = TypeAdapter(list[FileEntry])
 #: a date as the records hold it (the precision as its value, or the member)
 _Date = tuple["datetime | None", "TimePrecision | str", "int | None"]
+_VALUES = {p: p.value for p in TimePrecision}
 
 
 class _Unfinished(Exception):
@@ -136,7 +129,7 @@ class Reader(Blocks):
         if m is None or self.read_date is None:  # pragma: no cover - the run matched it
             raise ValueError("a date the run read but its family does not")
         mtime, precision, mtime_ns = self.read_date(m.groups())
-        when = (mtime, precision.value, mtime_ns)  # a str: the record dicts hold no tracked object
+        when = (mtime, _VALUES[precision], mtime_ns)  # a str: the record dicts hold no tracked object
         if self.cache_dates:
             self.dates_seen[text] = when
         return when
@@ -227,13 +220,12 @@ class Reader(Blocks):
                 for (mode, marker, links, owner, group, size, human, date, name), line in zip(rows, lines)
                 for when in [(seen.get(date) or read(date)) if cached else read(date)]
             ]
-            for i, (mode, *_, name) in enumerate(rows):
-                if mode[0] == _SYMLINK_MODE or not name or (not self.literal and "\\" in name):
-                    record = records[i]
-                    o = OpenEntry(record, name, mode, record["size"], False, a)
-                    self.settle(o)
-                    if not o.complete:
-                        raise _Unfinished
+            # names to decode (a literal backslash reads as itself: decoding it changes nothing)
+            for i in [i for i, row in enumerate(rows) if row[0][0] == _SYMLINK_MODE or not row[8] or "\\" in row[8]]:
+                o = OpenEntry(records[i], rows[i][8], rows[i][0], records[i]["size"], False, a)
+                self.settle(o)
+                if not o.complete:
+                    raise _Unfinished
         except (ParseError, ValueError, OverflowError, OSError, _Unfinished):
             return a, b  # read again line by line: the errors in the order of the lines
         self.records += records
@@ -305,44 +297,34 @@ class Reader(Blocks):
         else:
             when = self._read_date(g[DATE_START:-1], start)
         mtime, precision, mtime_ns = when
-        strings = self.strings
-        rec: dict[str, Any] = {
-            "name": "",
-            "mode": strings.setdefault(mode, mode),
-            "links": self._number(links, start),
-            "mtime": mtime,
-            "mtime_precision": precision,
-            "line": m.group(),
-        }
-        if owner is not None:
-            rec["owner"] = strings.setdefault(owner, owner)
-        if group is not None:
-            rec["group"] = strings.setdefault(group, group)
-        size: int | None = None
-        if size_text is not None:
-            size = self._number(size_text, start)
-            rec["size"] = size
-            rec["size_text"] = size_text
-        elif human is not None:
-            rec["size_text"] = human
-        else:
+        size = None if size_text is None else self._number(size_text, start)
+        device = None
+        if size_text is None and human is None:
             if mode[0] not in _DEVICE_MODES:
                 raise self.error("device numbers on an entry that is not a device", start)
-            rec["device"] = (self._number(major, start), self._number(minor, start))
-        if mtime_ns is not None:
-            rec["mtime_ns"] = mtime_ns
-        if marker:
-            rec["marker"] = marker
-        if context is not None:
-            rec["context"] = strings.setdefault(context, context)
-        if inode is not None:
-            if blocks is None and not self.layout.known:
-                raise self.error("one number before the mode: inode (-i) or block count (-s)? pass options=", start)
-            rec["inode"] = self._number(inode, start)
-        if blocks is not None:
-            rec["blocks"] = blocks
-        if self.directory is not None:
-            rec["directory"] = self.directory
+            device = (self._number(major, start), self._number(minor, start))
+        if inode is not None and blocks is None and not self.layout.known:
+            raise self.error("one number before the mode: inode (-i) or block count (-s)? pass options=", start)
+        intern = self.strings.setdefault
+        rec: dict[str, Any] = {
+            "name": "",
+            "directory": self.directory,
+            "mode": intern(mode, mode),
+            "marker": marker,
+            "links": self._number(links, start),
+            "owner": intern(owner, owner),
+            "group": intern(group, group),
+            "context": intern(context, context),
+            "size": size,
+            "size_text": size_text or human,
+            "device": device,
+            "mtime": mtime,
+            "mtime_precision": precision,
+            "mtime_ns": mtime_ns,
+            "inode": None if inode is None else self._number(inode, start),
+            "blocks": blocks,
+            "line": m.group(),
+        }
         if group is not None and " " in group and not self.layout.known:
             self._check_fewer_ids(m.group(), start)
         self.state = "entries"
