@@ -84,6 +84,7 @@ _CONVERSIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "D": (r"([0-9]{2})/([0-9]{2})/([0-9]{2})", ("m", "d", "y")),
 }
 _LITERALS = {"%": "%", "t": "\t"}
+_PRECISIONS = (("N", TimePrecision.NANOSECOND), ("S", TimePrecision.SECOND), ("M", TimePrecision.MINUTE))
 
 
 def _format_parts(fmt: str, recent: bool = False) -> tuple[str, tuple[str, ...]]:
@@ -167,6 +168,8 @@ class DateReader:
     def __init__(self, now: datetime, tz: tzinfo | None, format_fields: list[tuple[str, ...]] | None = None) -> None:
         self.now = now
         self.tz = tz
+        #: the six months before now (with the clock slack), as timestamps: cheap to compare
+        self.window = ((now - SIX_MONTHS - CLOCK_SLACK).timestamp(), (now + CLOCK_SLACK).timestamp())
         self.format_fields = format_fields or []
         self.zones: dict[tuple[int, str], datetime] = {}  # the epoch in each local offset
         self.offsets: dict[str, tuple[int, tzinfo]] = {}
@@ -177,15 +180,8 @@ class DateReader:
 
     def reader(self, family: str) -> Callable[[tuple[str | None, ...]], Resolved]:
         """The function that reads one family's groups (the wrapper group first)."""
-        return {
-            "locale": self.locale,
-            "locale-day-first": self.locale_day_first,
-            "long-iso": self.long_iso,
-            "full-iso": self.full_iso,
-            "iso": self.iso,
-            "epoch": self.epoch,
-            "format": self.format,
-        }[family]
+        read: Callable[[tuple[str | None, ...]], Resolved] = getattr(self, family.replace("-", "_"))
+        return read
 
     # -- helpers ------------------------------------------------------------------------
     def _local(self, y: int, mo: int, d: int, h: int = 0, mi: int = 0, s: int = 0, us: int = 0) -> datetime | None:
@@ -194,10 +190,7 @@ class DateReader:
         if not 1 <= y <= 9999:
             return None
         try:
-            naive = datetime(y, mo, d, h, mi, min(s, 59), us)
-            if self.tz is not None:
-                return naive.replace(tzinfo=self.tz)
-            zone = self.wall_days.get((y, mo, d))
+            zone = self.tz or self.wall_days.get((y, mo, d))
             if zone is None:
                 start, end = datetime(y, mo, d).astimezone(), datetime(y, mo, d, 23, 59, 59).astimezone()
                 same = (start.utcoffset(), start.tzname(), 86399) == (
@@ -206,7 +199,9 @@ class DateReader:
                     end.timestamp() - start.timestamp(),
                 )
                 zone = self.wall_days[(y, mo, d)] = (same and end.tzinfo) or False
-            return naive.replace(tzinfo=zone) if isinstance(zone, tzinfo) else naive.astimezone()
+            if isinstance(zone, tzinfo):
+                return datetime(y, mo, d, h, mi, min(s, 59), us, zone)
+            return datetime(y, mo, d, h, mi, min(s, 59), us).astimezone()
         except (OverflowError, OSError, ValueError):
             return None  # within a day of year 1 or 9999
 
@@ -223,7 +218,7 @@ class DateReader:
             except ValueError as exc:  # 29 Feb in a common year
                 last_error = exc
                 continue
-            if cand is not None and ref - SIX_MONTHS - CLOCK_SLACK < cand <= ref + CLOCK_SLACK:
+            if cand is not None and self.window[0] < cand.timestamp() <= self.window[1]:
                 return cand
         if last_error is not None:
             raise last_error
@@ -249,7 +244,7 @@ class DateReader:
         return self._day_or_minute(self._month(g[2] or ""), int(g[1] or 0), g[3], g[4], g[5] or g[6])
 
     def long_iso(self, g: tuple[str | None, ...]) -> Resolved:
-        y, mo, d, h, mi = int(g[1] or 0), int(g[2] or 0), int(g[3] or 0), int(g[4] or 0), int(g[5] or 0)
+        y, mo, d, h, mi = map(int, g[1:6])  # type: ignore[arg-type]  # all printed
         return self._local(y, mo, d, h, mi), TimePrecision.MINUTE, None
 
     def iso(self, g: tuple[str | None, ...]) -> Resolved:
@@ -262,14 +257,7 @@ class DateReader:
         )
 
     def full_iso(self, g: tuple[str | None, ...]) -> Resolved:
-        y, mo, d, h, mi, s = (
-            int(g[1] or 0),
-            int(g[2] or 0),
-            int(g[3] or 0),
-            int(g[4] or 0),
-            int(g[5] or 0),
-            int(g[6] or 0),
-        )
+        y, mo, d, h, mi, s = map(int, g[1:7])  # type: ignore[arg-type]  # all printed
         frac = g[7]
         ns = int(frac.ljust(9, "0")) if frac else 0
         offset, zone = self._offset(g[8] or "+00", g[9] or "00")
@@ -346,13 +334,7 @@ class DateReader:
 
     @staticmethod
     def _precision(f: dict[str, str | None]) -> TimePrecision:
-        if "N" in f:
-            return TimePrecision.NANOSECOND
-        if "S" in f:
-            return TimePrecision.SECOND
-        if "M" in f:
-            return TimePrecision.MINUTE
-        return TimePrecision.DAY
+        return next((p for k, p in _PRECISIONS if k in f), TimePrecision.DAY)
 
     def _from_fields(self, f: dict[str, str | None]) -> Resolved:
         """``(mtime, precision, mtime_ns)`` of the fields a +FORMAT printed."""

@@ -79,6 +79,7 @@ class Reader(Blocks):
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=tz) if tz is not None else moment.astimezone()
         self.dates = DateReader(moment, tz, list(self.general.format_fields))
+        self.cache_dates = True  # set with the family (_date_reader)
         self.read_date: Callable[[tuple[str | None, ...]], Resolved] | None = (
             None if len(self.general.spans) > 1 else self._date_reader(self.general)
         )
@@ -86,17 +87,19 @@ class Reader(Blocks):
         self.records: list[dict[str, Any]] = []
         self.entries: list[FileEntry] = []
         self.dates_seen: dict[str, _Date] = {}
-
-        # dates that repeat (a minute, a day) are read once; instants (epoch, full-iso,
-        # +FORMAT with %s or %N) are read per entry
-        self.cache_dates = True
         # one object per distinct owner, group, context and mode (a listing has few)
         self.strings: dict[str | None, str | None] = {}
 
     # -- the shape and its dates ----------------------------------------------------------------
     def _date_reader(self, shape: Shape) -> Callable[[tuple[str | None, ...]], Resolved]:
-        self.family = shape.spans[0][0]
-        return self.dates.reader(self.family)
+        """The reader of the shape's one family; dates that repeat (a minute, a day) are read
+        once, instants (epoch, full-iso, +FORMAT with %s or %N) per entry."""
+        self.family = family = shape.spans[0][0]
+        fields = {f for fs in self.general.format_fields for f in fs}
+        self.cache_dates = family not in ("epoch", "full-iso") and not (
+            family == "format" and bool(fields & {"s", "N"})
+        )
+        return self.dates.reader(family)
 
     def _settle_family(self, groups: tuple[str | None, ...]) -> None:
         """The family of the first entry; later lines are matched with its shape alone."""
@@ -104,10 +107,6 @@ class Reader(Blocks):
             if groups[index] is not None:
                 self.shape = shape_for(self.layout, (family,))
                 self.read_date = self._date_reader(self.shape)
-                fields = {f for fs in self.general.format_fields for f in fs}
-                self.cache_dates = family not in ("epoch", "full-iso") and not (
-                    family == "format" and bool(fields & {"s", "N"})
-                )
                 return
         raise AssertionError("a match without a date")  # pragma: no cover
 

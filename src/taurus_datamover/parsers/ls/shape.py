@@ -111,12 +111,10 @@ _GROUP = re.compile(r"(?<!\\)\((?!\?)")
 
 @lru_cache(maxsize=64)
 def run_for(layout: Layout, family: str, align: int | None) -> Run | None:
-    """The pattern of the regular entry lines of a block whose dates are of ``family`` and
-    whose sizes end at column ``align`` (None: not checked, quoted names); None for a layout
-    it does not read (leading numbers, ``-Z``, decorations, ``-Q``/shell-escape).
-
-    Where it matches, it reads a line as the full pattern does (it only leaves alternatives
-    out), so the lines it does not match are left to the full reader."""
+    """The run pattern of a block whose dates are of ``family`` and whose sizes end at
+    column ``align`` (None: not checked); None for a layout it does not read (leading
+    numbers, ``-Z``, decorations, ``-Q``/shell-escape). It only leaves alternatives of the
+    full pattern out: where it matches, it reads a line as the full pattern does."""
     if layout.inode or layout.blocks or layout.context or layout.color or layout.classify or layout.lossy:
         return None
     if layout.quoting not in (Quoting.LITERAL, Quoting.ESCAPE):
