@@ -52,7 +52,6 @@ class Blocks:
         self.text = ""
         self.base = 1
 
-    # -- errors ----------------------------------------------------------------------------
     def error(self, message: str, pos: int, line: str | None = None) -> ParseError:
         lineno = self.base + self.text.count("\n", 0, pos)
         if line is None:

@@ -157,13 +157,11 @@ Resolved = tuple["datetime | None", TimePrecision, "int | None"]
 
 
 class DateReader:
-    """Reads the date groups of one family into ``(mtime, precision, mtime_ns)`` (the ls
-    reader caches the results of the families whose dates repeat, by the date's text).
+    """Reads the date groups of one family into ``(mtime, precision, mtime_ns)``.
 
     ``now``: when ls ran (the year of recent forms); ``tz``: the zone of printed local times
     (None: this machine's). Raises ``ValueError`` for dates that cannot be (the reader
-    turns it into ParseError with the line).
-    """
+    turns it into ParseError with the line)."""
 
     def __init__(self, now: datetime, tz: tzinfo | None, format_fields: list[tuple[str, ...]] | None = None) -> None:
         self.now = now

@@ -90,7 +90,6 @@ class Reader(Blocks):
         # one object per distinct owner, group, context and mode (a listing has few)
         self.strings: dict[str | None, str | None] = {}
 
-    # -- the shape and its dates ----------------------------------------------------------------
     def _date_reader(self, shape: Shape) -> Callable[[tuple[str | None, ...]], Resolved]:
         """The reader of the shape's one family; dates that repeat (a minute, a day) are read
         once, instants (epoch, full-iso, +FORMAT with %s or %N) per entry."""
@@ -133,7 +132,6 @@ class Reader(Blocks):
             self.dates_seen[text] = when
         return when
 
-    # -- reading ----------------------------------------------------------------------------
     def feed(self, text: str, base: int) -> None:
         """Read ``text`` (whole lines, no final newline); line numbers start at ``base``."""
         self.text, self.base = text, base

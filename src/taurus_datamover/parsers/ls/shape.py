@@ -12,9 +12,8 @@ An id column that may hold spaces (the group, or the only id column of ``-g``/``
 matched lazily: ``alice domain users 5 ...`` reads as group ``domain users``. Numbers are
 ASCII digits only.
 
-``run_for`` is the same pattern for the regular lines of a block once its time style and
-alignment are known (one-word ids, no device, the size ending at the block's column), with
-fewer groups, so that a whole run of lines is read by one ``findall``.
+``run_for``: the pattern of a block's regular lines (one-word ids, no device, the size at
+the block's column), with fewer groups, for one ``findall`` over a run of lines.
 """
 
 from __future__ import annotations
