@@ -23,7 +23,9 @@ with the ratios ``parse_ls / jc`` and ``parse_ls / regex``. Then:
   running the same ``dtls`` command and ``parse_ls`` alone (the copy the old code made of
   every entry is what this ratio shows).
 
-    python bench/parse_ls.py [--files N] [--repeat K] [--ls-files M]
+    python bench/parse_ls.py [--files N] [--repeat K] [--ls-files M] [--tree DIR]
+
+``--tree DIR``: list a tree ``make_tree`` made before (kept) instead of making one.
 """
 
 from __future__ import annotations
@@ -204,14 +206,17 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--ls-files", type=int, default=100_000)
+    parser.add_argument("--tree", type=Path, default=None)
     args = parser.parse_args()
-    root = Path(tempfile.mkdtemp(prefix="bench-parse-ls-"))
+    root = args.tree or Path(tempfile.mkdtemp(prefix="bench-parse-ls-"))
     try:
-        make_tree(root, args.files)
+        if args.tree is None:
+            make_tree(root, args.files)
         bench_forms(root, args.repeat)
         bench_memory(root)
     finally:
-        shutil.rmtree(root)
+        if args.tree is None:
+            shutil.rmtree(root)
     if args.ls_files:
         bench_dm_ls(args.ls_files, args.repeat)
 

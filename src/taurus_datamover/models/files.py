@@ -120,9 +120,7 @@ class FileEntry(Bindable):
     ``marker`` is the character ls prints after the mode: ``+`` (an ACL), ``.`` (an SELinux
     context and nothing else), or none. ``context`` is the SELinux security context column
     of ``ls -Z`` (``?`` where the file system has none). ``mtime`` is None for a time outside
-    ``datetime``'s range. Dumps carry the computed values too; unknown keys are ignored on
-    input, so that a dump validates back.
-    """
+    ``datetime``'s range (see the module docstring for dumps)."""
 
     #: the fields, as pydantic describes them (``BaseModel.model_fields``)
     model_fields: ClassVar[dict[str, FieldInfo]]

@@ -23,11 +23,11 @@ other), and any of ls's own time styles (the locale's, in any locale; ``long-iso
 ``--time-style=+FORMAT``               the shape of the time column
 =====================================  ===================================================
 
-One reader: every entry line is matched by one regular expression built from the options
-(``shape``), over the whole text at once (``finditer``); the lines between two matches
-(headers, ``total`` lines, blank separators, the rest of a literal name with newlines) are
-read by the same reader's rules below. The models are built through pydantic's public
-validation, ``TypeAdapter(list[FileEntry])``, a chunk of records at a time as they are read.
+One reader: entry lines are matched by one regular expression built from the options
+(``shape``); the regular lines of a block are read a run at a time (one ``findall``), the
+others line by line, and every line between entries (headers, ``total`` lines, blank
+separators, the rest of a literal name with newlines) by the rules below. The models are
+built through pydantic's public validation, ``TypeAdapter(list[FileEntry])``, a run at a time.
 
 Literal names with newlines span several lines. The rules, applied in order and never by
 guessing:

@@ -10,6 +10,7 @@ entry lines themselves.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from taurus_datamover.errors import ParseError
@@ -25,18 +26,16 @@ MAX_HEADER_LINES = 64
 _SYMLINK_MODE = "l"
 
 
+@dataclass(slots=True)
 class OpenEntry:
     """The last entry read, whose literal name may still go on on the next lines."""
 
-    __slots__ = ("complete", "field", "mode", "pos", "rec", "size")
-
-    def __init__(self, rec: dict[str, Any], field: str, mode: str, size: int | None, complete: bool, pos: int) -> None:
-        self.rec = rec
-        self.field = field
-        self.mode = mode
-        self.size = size
-        self.complete = complete
-        self.pos = pos
+    rec: dict[str, Any]
+    field: str
+    mode: str
+    size: int | None
+    complete: bool
+    pos: int
 
 
 class Blocks:
@@ -49,34 +48,16 @@ class Blocks:
         self.state = "start"  # start | header (a total must follow) | entries
         self.align: tuple[int, int] | None = None
         self.align_width: tuple[int, int] | None = None
-        # the last entry: a tuple while the fast path reads (rec, field, mode, size, start),
-        # an OpenEntry once a later line may go on with it
-        self.quick: tuple[dict[str, Any], str, str, int | None, int] | None = None
-        self.open: OpenEntry | None = None
+        self.last: OpenEntry | None = None  # the last entry read
         self.text = ""
         self.base = 1
 
-    # -- errors ----------------------------------------------------------------------------
     def error(self, message: str, pos: int, line: str | None = None) -> ParseError:
         lineno = self.base + self.text.count("\n", 0, pos)
         if line is None:
             end = self.text.find("\n", pos)
             line = self.text[pos : end if end >= 0 else len(self.text)]
         return ParseError(message, lineno=lineno, line=line)
-
-    @property
-    def last(self) -> OpenEntry | None:
-        """The last entry, as an open one (the inline reader keeps it as a tuple)."""
-        if self.quick is not None:
-            rec, field, mode, size, start = self.quick
-            self.quick = None
-            self.open = OpenEntry(rec, field, mode, size, True, start)
-        return self.open
-
-    @last.setter
-    def last(self, value: OpenEntry | None) -> None:
-        self.quick = None
-        self.open = value
 
     def settle(self, o: OpenEntry) -> None:
         """Decode the name field of ``o`` and say whether a literal name is complete."""

@@ -84,6 +84,7 @@ _CONVERSIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "D": (r"([0-9]{2})/([0-9]{2})/([0-9]{2})", ("m", "d", "y")),
 }
 _LITERALS = {"%": "%", "t": "\t"}
+_PRECISIONS = (("N", TimePrecision.NANOSECOND), ("S", TimePrecision.SECOND), ("M", TimePrecision.MINUTE))
 
 
 def _format_parts(fmt: str, recent: bool = False) -> tuple[str, tuple[str, ...]]:
@@ -156,32 +157,29 @@ Resolved = tuple["datetime | None", TimePrecision, "int | None"]
 
 
 class DateReader:
-    """Reads the date groups of one family into ``(mtime, precision, mtime_ns)`` (the ls
-    reader caches the results of the families whose dates repeat, by the date's text).
+    """Reads the date groups of one family into ``(mtime, precision, mtime_ns)``.
 
     ``now``: when ls ran (the year of recent forms); ``tz``: the zone of printed local times
     (None: this machine's). Raises ``ValueError`` for dates that cannot be (the reader
-    turns it into ParseError with the line).
-    """
+    turns it into ParseError with the line)."""
 
     def __init__(self, now: datetime, tz: tzinfo | None, format_fields: list[tuple[str, ...]] | None = None) -> None:
         self.now = now
         self.tz = tz
+        #: the six months before now (with the clock slack), as timestamps: cheap to compare
+        self.window = ((now - SIX_MONTHS - CLOCK_SLACK).timestamp(), (now + CLOCK_SLACK).timestamp())
         self.format_fields = format_fields or []
         self.zones: dict[tuple[int, str], datetime] = {}  # the epoch in each local offset
         self.offsets: dict[str, tuple[int, tzinfo]] = {}
+        # per day whose offset stays (tzdata's zones change days apart, so a day whose start
+        # and end agree has no change): its start, and the zone of a local calendar day
+        self.days: dict[int, datetime | bool] = {}
+        self.wall_days: dict[tuple[int, int, int], tzinfo | bool] = {}
 
     def reader(self, family: str) -> Callable[[tuple[str | None, ...]], Resolved]:
         """The function that reads one family's groups (the wrapper group first)."""
-        return {
-            "locale": self.locale,
-            "locale-day-first": self.locale_day_first,
-            "long-iso": self.long_iso,
-            "full-iso": self.full_iso,
-            "iso": self.iso,
-            "epoch": self.epoch,
-            "format": self.format,
-        }[family]
+        read: Callable[[tuple[str | None, ...]], Resolved] = getattr(self, family.replace("-", "_"))
+        return read
 
     # -- helpers ------------------------------------------------------------------------
     def _local(self, y: int, mo: int, d: int, h: int = 0, mi: int = 0, s: int = 0, us: int = 0) -> datetime | None:
@@ -190,8 +188,18 @@ class DateReader:
         if not 1 <= y <= 9999:
             return None
         try:
-            naive = datetime(y, mo, d, h, mi, min(s, 59), us)
-            return naive.replace(tzinfo=self.tz) if self.tz is not None else naive.astimezone()
+            zone = self.tz or self.wall_days.get((y, mo, d))
+            if zone is None:
+                start, end = datetime(y, mo, d).astimezone(), datetime(y, mo, d, 23, 59, 59).astimezone()
+                same = (start.utcoffset(), start.tzname(), 86399) == (
+                    end.utcoffset(),
+                    end.tzname(),
+                    end.timestamp() - start.timestamp(),
+                )
+                zone = self.wall_days[(y, mo, d)] = (same and end.tzinfo) or False
+            if isinstance(zone, tzinfo):
+                return datetime(y, mo, d, h, mi, min(s, 59), us, zone)
+            return datetime(y, mo, d, h, mi, min(s, 59), us).astimezone()
         except (OverflowError, OSError, ValueError):
             return None  # within a day of year 1 or 9999
 
@@ -208,7 +216,7 @@ class DateReader:
             except ValueError as exc:  # 29 Feb in a common year
                 last_error = exc
                 continue
-            if cand is not None and ref - SIX_MONTHS - CLOCK_SLACK < cand <= ref + CLOCK_SLACK:
+            if cand is not None and self.window[0] < cand.timestamp() <= self.window[1]:
                 return cand
         if last_error is not None:
             raise last_error
@@ -234,7 +242,7 @@ class DateReader:
         return self._day_or_minute(self._month(g[2] or ""), int(g[1] or 0), g[3], g[4], g[5] or g[6])
 
     def long_iso(self, g: tuple[str | None, ...]) -> Resolved:
-        y, mo, d, h, mi = int(g[1] or 0), int(g[2] or 0), int(g[3] or 0), int(g[4] or 0), int(g[5] or 0)
+        y, mo, d, h, mi = map(int, g[1:6])  # type: ignore[arg-type]  # all printed
         return self._local(y, mo, d, h, mi), TimePrecision.MINUTE, None
 
     def iso(self, g: tuple[str | None, ...]) -> Resolved:
@@ -247,14 +255,7 @@ class DateReader:
         )
 
     def full_iso(self, g: tuple[str | None, ...]) -> Resolved:
-        y, mo, d, h, mi, s = (
-            int(g[1] or 0),
-            int(g[2] or 0),
-            int(g[3] or 0),
-            int(g[4] or 0),
-            int(g[5] or 0),
-            int(g[6] or 0),
-        )
+        y, mo, d, h, mi, s = map(int, g[1:7])  # type: ignore[arg-type]  # all printed
         frac = g[7]
         ns = int(frac.ljust(9, "0")) if frac else 0
         offset, zone = self._offset(g[8] or "+00", g[9] or "00")
@@ -279,21 +280,38 @@ class DateReader:
     def _instant(self, mtime_ns: int) -> datetime | None:
         """The instant in ``tz``, else in the local zone's offset at that instant, as
         ``astimezone()`` gives it (``localtime``'s offset and abbreviation); None outside
-        datetime's years (the nanoseconds stay exact). The epoch in each local offset is
-        made once: an instant is that plus a timedelta (cheaper than ``replace``)."""
+        datetime's years (the nanoseconds stay exact). Within a day whose offset stays, an
+        instant is the day's start plus a timedelta (cheaper than the zone per entry)."""
         seconds, ns = divmod(mtime_ns, _NS)
+        day, rest = divmod(seconds, 86400)
+        start = self.days.get(day)
         try:
-            if self.tz is not None:
-                return datetime.fromtimestamp(seconds, self.tz).replace(microsecond=ns // 1000)
-            local = time.localtime(seconds)
-            key = (local.tm_gmtoff, local.tm_zone)
-            epoch = self.zones.get(key)
-            if epoch is None:
-                zone = timezone(timedelta(seconds=local.tm_gmtoff), local.tm_zone)
-                epoch = self.zones[key] = _EPOCH.astimezone(zone)
-            return epoch + timedelta(seconds=seconds, microseconds=ns // 1000)
+            if start is None:
+                first, last = self._exact(day * 86400), self._exact(day * 86400 + 86399)
+                same = (first.utcoffset(), first.tzname(), first.fold, last.fold) == (
+                    last.utcoffset(),
+                    last.tzname(),
+                    0,
+                    0,
+                )
+                start = self.days[day] = same and first
+            if isinstance(start, datetime):
+                return start + timedelta(0, rest, ns // 1000)
+            return self._exact(seconds).replace(microsecond=ns // 1000)
         except (OverflowError, OSError, ValueError):
             return None
+
+    def _exact(self, seconds: int) -> datetime:
+        """The whole second ``seconds`` in ``tz`` or the local zone (one zone object per offset)."""
+        if self.tz is not None:
+            return datetime.fromtimestamp(seconds, self.tz)
+        local = time.localtime(seconds)
+        key = (local.tm_gmtoff, local.tm_zone)
+        epoch = self.zones.get(key)
+        if epoch is None:
+            zone = timezone(timedelta(seconds=local.tm_gmtoff), local.tm_zone)
+            epoch = self.zones[key] = _EPOCH.astimezone(zone)
+        return epoch + timedelta(seconds=seconds)
 
     def epoch(self, g: tuple[str | None, ...]) -> Resolved:
         mtime_ns = int(g[1] or 0) * _NS
@@ -314,13 +332,7 @@ class DateReader:
 
     @staticmethod
     def _precision(f: dict[str, str | None]) -> TimePrecision:
-        if "N" in f:
-            return TimePrecision.NANOSECOND
-        if "S" in f:
-            return TimePrecision.SECOND
-        if "M" in f:
-            return TimePrecision.MINUTE
-        return TimePrecision.DAY
+        return next((p for k, p in _PRECISIONS if k in f), TimePrecision.DAY)
 
     def _from_fields(self, f: dict[str, str | None]) -> Resolved:
         """``(mtime, precision, mtime_ns)`` of the fields a +FORMAT printed."""

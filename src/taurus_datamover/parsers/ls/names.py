@@ -29,7 +29,6 @@ __all__ = [
     "Quoting",
     "decode_header",
     "decode_name_field",
-    "decode_word",
     "split_symlink_literal",
     "to_bytes",
     "to_str",

@@ -92,33 +92,31 @@ def _time_style(value: str) -> tuple[tuple[str, ...] | None, str | None]:
     return _TIME_STYLES[value], None
 
 
+#: long options that set one field to one value
+_LONG: dict[str, tuple[str, object]] = {
+    "inode": ("inode", True),
+    "size": ("blocks", True),
+    "no-group": ("group", False),
+    "context": ("context", True),
+    "escape": ("quoting", Quoting.ESCAPE),
+    "quote-name": ("quoting", Quoting.C),
+    "literal": ("quoting", Quoting.LITERAL),
+    "hide-control-chars": ("lossy", True),
+    "show-control-chars": ("lossy", False),
+    "file-type": ("classify", Classify.FILE_TYPE),
+}
+
+
 def _long_option(key: str, value: str, state: dict[str, object]) -> None:
-    if key == "inode":
-        state["inode"] = True
-    elif key == "size":
-        state["blocks"] = True
-    elif key == "no-group":
-        state["group"] = False
-    elif key == "context":
-        state["context"] = True
-    elif key == "escape":
-        state["quoting"] = Quoting.ESCAPE
-    elif key == "quote-name":
-        state["quoting"] = Quoting.C
-    elif key == "literal":
-        state["quoting"] = Quoting.LITERAL
+    if key in _LONG:
+        field, setting = _LONG[key]
+        state[field] = setting
     elif key == "quoting-style":
         if value not in _STYLES:
             raise ValueError(f"quoting style {value!r} is not supported by the parser")
         state["quoting"] = _STYLES[value]
-    elif key == "hide-control-chars":
-        state["lossy"] = True
-    elif key == "show-control-chars":
-        state["lossy"] = False
     elif key == "classify":
         state["classify"] = Classify.NONE if value == "never" else Classify.ALL
-    elif key == "file-type":
-        state["classify"] = Classify.FILE_TYPE
     elif key == "indicator-style":
         state["classify"] = {"none": Classify.NONE, "slash": Classify.SLASH, "file-type": Classify.FILE_TYPE}.get(
             value, Classify.ALL

@@ -1,34 +1,34 @@
-"""The entry lines of ``ls -l``: one regular expression over the whole text, and models.
+"""The entry lines of ``ls -l``: runs of regular lines by one ``findall``, and models.
 
-One job: read every entry-shaped line of a listing (matched by the shape of ``shape``, in
-one ``finditer`` pass) into the record of a :class:`FileEntry`, checking what the shape
-cannot (alignment, device numbers, which id columns there are), and hand every other line
-to the rules of :class:`~.blocks.Blocks`. The common shapes are read inline; any other
-line goes through :meth:`Reader.entry` (same rules, all the checks).
-
-What is checked where: the shape's regex checks every column's characters (the mode, ASCII
-digits for numbers, the date's shape); this module checks the date's values (``dates``),
-the alignment and the name field (``fields``); pydantic validates every record's types
-when the models are built, a chunk at a time (``TypeAdapter(list[FileEntry])``), so the
-record dicts die young and the garbage collector has fewer live objects to walk.
+One job: read every entry-shaped line into the record of a :class:`FileEntry`, checking
+what the patterns cannot (alignment, device numbers, which id columns there are), and hand
+every other line to the rules of :class:`~.blocks.Blocks`. Once the first entry settled the
+time style, a block's regular lines (``shape.run_for``) are read a run at a time: one
+``findall`` into tuples, one comprehension into records. From the first line the run
+pattern does not match, the full pattern reads line by line (:meth:`Reader.entry`, every
+check) until a run can go on; a run that meets an error or an unfinished name is read
+again line by line, so errors come in line order. Names to decode go through
+:meth:`~.blocks.Blocks.settle` either way. Pydantic validates the records a run at a time
+(``TypeAdapter(list[FileEntry])``), so they die young.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from datetime import datetime, tzinfo
+from functools import partial
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
 from taurus_datamover.errors import ParseError
-from taurus_datamover.models.files import FileEntry
+from taurus_datamover.models.files import FileEntry, TimePrecision
 from taurus_datamover.parsers.ls.blocks import Blocks, OpenEntry
 from taurus_datamover.parsers.ls.dates import DateReader, Resolved
-from taurus_datamover.parsers.ls.names import Quoting
 from taurus_datamover.parsers.ls.options import Layout
-from taurus_datamover.parsers.ls.shape import DATE_START, Shape, shape_for
+from taurus_datamover.parsers.ls.shape import DATE_START, Run, Shape, run_for, shape_for
 
 __all__ = ["ANY_TIME", "CHUNK", "Reader"]
 
@@ -36,9 +36,16 @@ __all__ = ["ANY_TIME", "CHUNK", "Reader"]
 ANY_TIME = ("locale", "locale-day-first", "long-iso", "full-iso", "iso", "epoch")
 _SYMLINK_MODE = "l"
 _DEVICE_MODES = "bc"
-#: Records validated per pydantic call: their dicts are freed while the listing is read.
+#: Lines per chunk of ``iter_ls``; a run starts at this many characters and doubles up to 64 times that.
 CHUNK = 4096
 _ENTRIES: TypeAdapter[list[FileEntry]] = TypeAdapter(list[FileEntry])
+#: a date as the records hold it (the precision as its value, or the member)
+_Date = tuple["datetime | None", "TimePrecision | str", "int | None"]
+_VALUES = {p: p.value for p in TimePrecision}
+
+
+class _Unfinished(Exception):
+    """A name in a run that the next line may go on with: the run is read line by line."""
 
 
 def _families(layout: Layout) -> tuple[str, ...]:
@@ -66,44 +73,65 @@ class Reader(Blocks):
         self.plain = self.literal and not (layout.color or layout.classify or layout.lossy)
         self.general = shape_for(layout, _families(layout))
         self.shape: Shape = self.general
+        self.family = ""
         # one "now" for the whole listing (the year of recent times is inferred from it)
         moment = now if now is not None else (datetime.now(tz) if tz is not None else datetime.now().astimezone())
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=tz) if tz is not None else moment.astimezone()
         self.dates = DateReader(moment, tz, list(self.general.format_fields))
+        self.cache_dates = True  # set with the family (_date_reader)
         self.read_date: Callable[[tuple[str | None, ...]], Resolved] | None = (
             None if len(self.general.spans) > 1 else self._date_reader(self.general)
         )
         #: the records not validated yet (the last one may still go on) and the entries
         self.records: list[dict[str, Any]] = []
         self.entries: list[FileEntry] = []
-        self.dates_seen: dict[str, Resolved] = {}
-
-        # dates that repeat (a minute, a day) are read once; instants (epoch, full-iso,
-        # +FORMAT with %s or %N) are read per entry
-        self.cache_dates = True
+        self.dates_seen: dict[str, _Date] = {}
         # one object per distinct owner, group, context and mode (a listing has few)
         self.strings: dict[str | None, str | None] = {}
 
-    # -- the shape and its dates ----------------------------------------------------------------
     def _date_reader(self, shape: Shape) -> Callable[[tuple[str | None, ...]], Resolved]:
-        family, _, _ = shape.spans[0]
+        """The reader of the shape's one family; dates that repeat (a minute, a day) are read
+        once, instants (epoch, full-iso, +FORMAT with %s or %N) per entry."""
+        self.family = family = shape.spans[0][0]
+        fields = {f for fs in self.general.format_fields for f in fs}
+        self.cache_dates = family not in ("epoch", "full-iso") and not (
+            family == "format" and bool(fields & {"s", "N"})
+        )
         return self.dates.reader(family)
 
-    def _settle_family(self, groups: tuple[str | None, ...]) -> tuple[str, int, int]:
+    def _settle_family(self, groups: tuple[str | None, ...]) -> None:
         """The family of the first entry; later lines are matched with its shape alone."""
-        for family, index, count in self.general.spans:
+        for family, index, _count in self.general.spans:
             if groups[index] is not None:
                 self.shape = shape_for(self.layout, (family,))
                 self.read_date = self._date_reader(self.shape)
-                fields = {f for fs in self.general.format_fields for f in fs}
-                self.cache_dates = family not in ("epoch", "full-iso") and not (
-                    family == "format" and bool(fields & {"s", "N"})
-                )
-                return family, index, count
+                return
         raise AssertionError("a match without a date")  # pragma: no cover
 
-    # -- reading ----------------------------------------------------------------------------
+    def _run(self) -> Run | None:
+        """The run pattern that can read the next lines, or None (the last name may go on,
+        a header wants its total, the block's alignment is not known)."""
+        last = self.last
+        if self.state != "entries" or (last is not None and not last.complete):
+            return None
+        if not self.literal:
+            return run_for(self.layout, self.family, None)
+        if self.align is None or self.align[1] != 0:
+            return None
+        return run_for(self.layout, self.family, self.align[0])
+
+    def _date_text(self, date: re.Pattern[str], text: str) -> _Date:
+        """The date of a date column as a run reads it (whole), cached where dates repeat."""
+        m = date.fullmatch(text)
+        if m is None or self.read_date is None:  # pragma: no cover - the run matched it
+            raise ValueError("a date the run read but its family does not")
+        mtime, precision, mtime_ns = self.read_date(m.groups())
+        when = (mtime, _VALUES[precision], mtime_ns)  # a str: the record dicts hold no tracked object
+        if self.cache_dates:
+            self.dates_seen[text] = when
+        return when
+
     def feed(self, text: str, base: int) -> None:
         """Read ``text`` (whole lines, no final newline); line numbers start at ``base``."""
         self.text, self.base = text, base
@@ -119,123 +147,89 @@ class Reader(Blocks):
             again = self.shape.regex.match(text, m.start())
             assert again is not None, "a family's own shape matches its lines"
             self.entry(again, m.start())
-        if self.read_date is not None:
-            pos = self._entries(text, pos)
+        more = self.read_date is not None and pos <= len(text)
+        size = 4096  # characters of the next run: it doubles while the lines are regular
+        while more:
+            run = self._run()
+            if run is None:
+                pos, more = self._lines(text, pos, pos)
+                continue
+            end = text.find("\n", pos + size) if pos + size < len(text) else -1
+            end = len(text) if end < 0 else end
+            stop, until = self._read_run(run, text, pos, end)
+            if stop > end:
+                pos, more, size = stop, stop <= len(text), min(2 * size, 64 * CHUNK)
+            else:
+                pos, more = self._lines(text, stop, until)
+                size = 4096
         if pos <= len(text):
             self.gap(pos, len(text), at_end=True)
 
-    def _entries(self, text: str, pos: int) -> int:
-        """Read the entry lines from ``pos`` on (and the lines between them); the position
-        after the last entry. Entries of the common shapes are read here, inline; any other
-        goes through :meth:`entry` (same rules, all the checks)."""
-        dates = self.dates_seen
-        cache_dates = self.cache_dates
-        intern = self.strings.setdefault
-        records = self.records
-        append = records.append
-        layout = self.layout
-        literal = self.literal
-        inline = self.plain or (
-            layout.quoting is Quoting.ESCAPE and not (layout.color or layout.classify or layout.lossy)
-        )
-        check_ids = not layout.known
-        directory = self.directory
-        align = self.align[0] if self.align is not None else None
-        pending = self._pending()
-        last: dict[str, Any] | None = None  # the record of the last inline entry, and its line
-        last_start = pos
-        start = pos
+    def _lines(self, text: str, pos: int, until: int) -> tuple[int, bool]:
+        """Read line by line from ``pos`` (the full pattern, every check) through the line at
+        ``until``, then up to an entry line from which a run can go on: (its position, True),
+        or (the position after the last entry, False) at the end of the text."""
+        for m in self.shape.regex.finditer(text, pos):
+            start = m.start()
+            if start != pos:
+                self.gap(pos, start - 1, at_end=False)
+            if start > until and self._run() is not None:
+                return start, True
+            self.entry(m, start)
+            pos = m.end() + 1
+        return pos, False
+
+    def _read_run(self, run: Run, text: str, a: int, b: int) -> tuple[int, int]:
+        """Read the lines of ``text[a:b]`` that the run pattern matches, up to the first it
+        does not: (the position of the first line not read, the last line to read line by line)."""
+        rows = run.regex.findall(text, a, b)
+        lines = text[a:b].split("\n")
+        stop = b + 1
+        if len(rows) != len(lines):  # not every line matched: read up to the first that did not
+            found = run.irregular.search(text, a, b)
+            if found is None:  # pragma: no cover - a line did not match
+                return a, b
+            stop = found.start()
+            count = text.count("\n", a, stop)
+            if count == 0:
+                return a, a
+            del rows[count:], lines[count:]
         try:
-            for m in self.shape.regex.finditer(text, pos):
-                start = m.start()
-                if start != pos:
-                    if last is not None:
-                        self._keep(last, last_start)
-                        last = None
-                    self.gap(pos, start - 1, at_end=False)
-                    directory = self.directory
-                    align = self.align[0] if self.align is not None else None
-                    pending = self._pending()
-                pos = m.end() + 1
-                g = m.groups()
-                name = field = g[-1]
-                mode = g[2]
-                size_text = g[9]
-                group = g[6]
-                slow = (
-                    not inline
-                    or pending
-                    or not field
-                    or mode[0] == "l"
-                    or (size_text is None and g[10] is None)  # a device
-                    or g[0] is not None
-                    or g[1] is not None
-                    or (check_ids and group is not None and " " in group)
-                )
-                if not (slow or literal):  # -b: a name without escapes, or with escaped spaces only
-                    if "\\" in field:
-                        if field.count("\\") == field.count("\\ "):
-                            name = field.replace("\\ ", " ")
-                        else:
-                            slow = True
-                    elif " " in field:
-                        slow = True
-                if slow:
-                    if last is not None:
-                        self._keep(last, last_start)
-                        last = None
-                    self.entry(m, start)
-                    directory = self.directory
-                    align = self.align[0] if self.align is not None else None
-                    pending = self._pending()
-                    continue
-                if literal:
-                    col = m.end(9) - start
-                    if align is None:
-                        self.align = (col, 0)
-                        self.align_width = self._width(m, start)
-                        align = col
-                    elif col != align and self._width(m, start) != self.align_width:
-                        raise self.error(
-                            "entry-shaped line not aligned with its block: a forged line inside "
-                            "a name with a newline? (list with -b to be sure)",
-                            start,
-                        )
-                if cache_dates:
-                    when = dates.get(g[DATE_START])
-                    if when is None:
-                        when = dates[g[DATE_START]] = self._read_date(g[DATE_START:-1], start)
-                else:
-                    when = self._read_date(g[DATE_START:-1], start)
-                size = None if size_text is None else int(size_text)
-                # every key, None where the column is absent: one dict display, no branches
-                rec: dict[str, Any] = {
+            seen, intern, directory = self.dates_seen, self.strings.setdefault, self.directory
+            read = partial(self._date_text, run.date)
+            cached = self.cache_dates
+            records: list[dict[str, Any]] = [
+                {
                     "name": name,
                     "directory": directory,
                     "mode": intern(mode, mode),
-                    "marker": g[3],
-                    "links": int(g[4]),
-                    "owner": intern(g[5], g[5]),
-                    "group": intern(group, group),
-                    "context": intern(g[7], g[7]),
-                    "size": size,
-                    "size_text": size_text or g[10],
+                    "marker": marker,
+                    "links": int(links),
+                    "owner": intern(owner, owner) or None,
+                    "group": intern(group, group) or None,
+                    "size": int(size) if size else None,
+                    "size_text": size or human,
                     "mtime": when[0],
                     "mtime_precision": when[1],
                     "mtime_ns": when[2],
-                    "line": m.group(),
+                    "line": line,
                 }
-                append(rec)
-                last, last_start = rec, start
-                if len(records) > CHUNK:
-                    self.flush()
-        except ValueError as exc:  # int() of more digits than Python reads
-            if isinstance(exc, ParseError):
-                raise
-            raise self.error("a number too long to read", start) from None
-        if last is not None:
-            self._keep(last, last_start)
-        return pos
+                for (mode, marker, links, owner, group, size, human, date, name), line in zip(rows, lines)
+                for when in [(seen.get(date) or read(date)) if cached else read(date)]
+            ]
+            # names to decode (a literal backslash reads as itself: decoding it changes nothing)
+            for i in [i for i, row in enumerate(rows) if row[0][0] == _SYMLINK_MODE or not row[8] or "\\" in row[8]]:
+                o = OpenEntry(records[i], rows[i][8], rows[i][0], records[i]["size"], False, a)
+                self.settle(o)
+                if not o.complete:
+                    raise _Unfinished
+        except (ParseError, ValueError, OverflowError, OSError, _Unfinished):
+            return a, b  # read again line by line: the errors in the order of the lines
+        self.records += records
+        mode, *_, name = rows[-1]
+        self.last = OpenEntry(records[-1], name, mode, records[-1]["size"], True, stop - 1 - len(lines[-1]))
+        self.flush()
+        return stop, stop
 
     def flush(self, final: bool = False) -> None:
         """Validate the records read so far into :attr:`entries`, in one pydantic call, but
@@ -252,17 +246,6 @@ class Reader(Blocks):
                 f"unreadable entry ({exc.errors()[0]['msg']})", max(self.text.find(line), 0), line
             ) from None
         del records[: len(ready)]
-
-    def _keep(self, rec: dict[str, Any], start: int) -> None:
-        """Remember the last inline entry (a later line may go on with it; inline, its
-        name is its literal field, or a ``-b`` one that never goes on)."""
-        self.state = "entries"
-        self.open = None
-        self.quick = (rec, rec["name"], rec["mode"], rec["size"], start)
-
-    def _pending(self) -> bool:
-        """Whether the last entry is a literal name that the next line may go on with."""
-        return self.open is not None and not self.open.complete
 
     def _number(self, digits: str, start: int) -> int:
         """``int(digits)``, or ParseError for more digits than Python reads."""
@@ -311,44 +294,34 @@ class Reader(Blocks):
         else:
             when = self._read_date(g[DATE_START:-1], start)
         mtime, precision, mtime_ns = when
-        strings = self.strings
-        rec: dict[str, Any] = {
-            "name": "",
-            "mode": strings.setdefault(mode, mode),
-            "links": self._number(links, start),
-            "mtime": mtime,
-            "mtime_precision": precision,
-            "line": m.group(),
-        }
-        if owner is not None:
-            rec["owner"] = strings.setdefault(owner, owner)
-        if group is not None:
-            rec["group"] = strings.setdefault(group, group)
-        size: int | None = None
-        if size_text is not None:
-            size = self._number(size_text, start)
-            rec["size"] = size
-            rec["size_text"] = size_text
-        elif human is not None:
-            rec["size_text"] = human
-        else:
+        size = None if size_text is None else self._number(size_text, start)
+        device = None
+        if size_text is None and human is None:
             if mode[0] not in _DEVICE_MODES:
                 raise self.error("device numbers on an entry that is not a device", start)
-            rec["device"] = (self._number(major, start), self._number(minor, start))
-        if mtime_ns is not None:
-            rec["mtime_ns"] = mtime_ns
-        if marker:
-            rec["marker"] = marker
-        if context is not None:
-            rec["context"] = strings.setdefault(context, context)
-        if inode is not None:
-            if blocks is None and not self.layout.known:
-                raise self.error("one number before the mode: inode (-i) or block count (-s)? pass options=", start)
-            rec["inode"] = self._number(inode, start)
-        if blocks is not None:
-            rec["blocks"] = blocks
-        if self.directory is not None:
-            rec["directory"] = self.directory
+            device = (self._number(major, start), self._number(minor, start))
+        if inode is not None and blocks is None and not self.layout.known:
+            raise self.error("one number before the mode: inode (-i) or block count (-s)? pass options=", start)
+        intern = self.strings.setdefault
+        rec: dict[str, Any] = {
+            "name": "",
+            "directory": self.directory,
+            "mode": intern(mode, mode),
+            "marker": marker,
+            "links": self._number(links, start),
+            "owner": intern(owner, owner),
+            "group": intern(group, group),
+            "context": intern(context, context),
+            "size": size,
+            "size_text": size_text or human,
+            "device": device,
+            "mtime": mtime,
+            "mtime_precision": precision,
+            "mtime_ns": mtime_ns,
+            "inode": None if inode is None else self._number(inode, start),
+            "blocks": blocks,
+            "line": m.group(),
+        }
         if group is not None and " " in group and not self.layout.known:
             self._check_fewer_ids(m.group(), start)
         self.state = "entries"

@@ -11,6 +11,9 @@ DATE... NAME``
 An id column that may hold spaces (the group, or the only id column of ``-g``/``-o``) is
 matched lazily: ``alice domain users 5 ...`` reads as group ``domain users``. Numbers are
 ASCII digits only.
+
+``run_for``: the pattern of a block's regular lines (one-word ids, no device, the size at
+the block's column), with fewer groups, for one ``findall`` over a run of lines.
 """
 
 from __future__ import annotations
@@ -20,12 +23,15 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from taurus_datamover.parsers.ls.dates import FAMILIES, format_fragment
+from taurus_datamover.parsers.ls.names import Quoting
 from taurus_datamover.parsers.ls.options import Layout
 
-__all__ = ["DATE_START", "TOTAL_RE", "Shape", "shape_for"]
+__all__ = ["DATE_START", "TOTAL_RE", "Run", "Shape", "run_for", "shape_for"]
 
-_PERM = r"[-r][-w][-xsS][-r][-w][-xsS][-r][-w][-xtT]"
+_MODE = r"([-dlpsbc][-r][-w][-xsS][-r][-w][-xsS][-r][-w][-xtT])([+.]?) +([0-9]+) +"
 _HUMAN = r"[0-9]+(?:[.,][0-9]+)?[KMGTPEZYRQk]?"
+#: the size: bytes, or rounded (``-h``)
+_SIZE = r"(?:([0-9]+)|([0-9]+[.,][0-9]+[KMGTPEZYRQk]?|[0-9]+[KMGTPEZYRQk])"
 #: ``total N`` of any locale (``total``, ``insgesamt``, ``合計``, ``итого``): one word, a size.
 TOTAL_RE = re.compile(r"\S+ " + _HUMAN)
 _NEVER = r"((?!))?"  # a group that never takes part: a column this layout does not have
@@ -45,6 +51,16 @@ class Shape(NamedTuple):
     format_fields: tuple[tuple[str, ...], ...]
 
 
+class Run(NamedTuple):
+    """The regular lines of a block: their pattern, the lines it does not match, the date."""
+
+    #: groups ``MODE MARKER LINKS OWNER GROUP SIZE HUMAN DATE NAME`` (an absent id is "")
+    regex: re.Pattern[str]
+    irregular: re.Pattern[str]
+    #: the family's date fragment alone, with all its groups (read once per distinct date)
+    date: re.Pattern[str]
+
+
 def _columns(layout: Layout, spaced_ids: bool) -> str:
     lead = " *" if layout.inode is not False or layout.blocks is not False else ""
     if layout.inode is False:
@@ -62,11 +78,8 @@ def _columns(layout: Layout, spaced_ids: bool) -> str:
     context = _ONE + " +" if layout.context else _NEVER
     # the size (or "MAJOR, MINOR"); the spaces after it are outside the group, whose end
     # is the column that ls aligns (sizes are right-aligned)
-    size = (
-        r"((?:([0-9]+)|([0-9]+[.,][0-9]+[KMGTPEZYRQk]?|[0-9]+[KMGTPEZYRQk])"
-        r"|([0-9]+), +([0-9]+))) +"
-    )
-    return lead + rf"([-dlpsbc]{_PERM})([+.]?) +([0-9]+) +" + owner + group + context + size
+    size = "(" + _SIZE + r"|([0-9]+), +([0-9]+))) +"
+    return lead + _MODE + owner + group + context + size
 
 
 @lru_cache(maxsize=64)
@@ -90,3 +103,29 @@ def shape_for(layout: Layout, families: tuple[str, ...], spaced_ids: bool = True
         index += count
     pattern = "^" + _columns(layout, spaced_ids) + "(?:" + "|".join(parts) + ")(.*)$"
     return Shape(re.compile(pattern, re.MULTILINE), families, tuple(spans), format_fields)
+
+
+_GROUP = re.compile(r"(?<!\\)\((?!\?)")
+
+
+@lru_cache(maxsize=64)
+def run_for(layout: Layout, family: str, align: int | None) -> Run | None:
+    """The run pattern of a block whose dates are of ``family`` and whose sizes end at
+    column ``align`` (None: not checked); None for a layout it does not read (leading
+    numbers, ``-Z``, decorations, ``-Q``/shell-escape). It only leaves alternatives of the
+    full pattern out: where it matches, it reads a line as the full pattern does."""
+    if layout.inode or layout.blocks or layout.context or layout.color or layout.classify or layout.lossy:
+        return None
+    if layout.quoting not in (Quoting.LITERAL, Quoting.ESCAPE):
+        return None
+    fragment = FAMILIES[family] if family != "format" else format_fragment(layout.time_format or "")[0]
+    first = _GROUP.search(fragment)
+    assert first is not None, "a date fragment has a group"
+    date = fragment[: first.end()] + _GROUP.sub("(?:", fragment[first.end() :])  # only the date as printed
+    ids = (r"(\S+) +" if layout.owner else "()") + (r"(\S+) +" if layout.group else "()")
+    column = "" if align is None else rf"(?<=^.{{{align}}})"
+    body = _MODE + ids + _SIZE + ")" + column + " +" + date + "(.*)"
+    regex = re.compile(f"^{body}$", re.MULTILINE)
+    if regex.groups != 9:  # a +FORMAT whose escapes hide a group
+        return None
+    return Run(regex, re.compile(f"^(?!{body}$)", re.MULTILINE), re.compile(fragment))
