@@ -57,3 +57,24 @@ def test_wall_times_near_a_zone_change_are_exact(local_berlin: None) -> None:
     entries = parse_ls(text, options="-l --time-style=long-iso")
     for entry, wall in zip(entries, walls, strict=True):
         assert _facts(entry.mtime) == _facts(wall.astimezone()), entry.line
+
+
+def test_a_tz_rule_with_two_changes_in_one_day_is_read_per_entry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Summer time from 01:00 to 23:00 of one day (day 60, 2025-03-01): that day's start and
+    end agree, its noon does not, so no day is taken as one without a change."""
+    monkeypatch.setenv("TZ", "AAA3BBB,J60/1,J60/23")
+    time.tzset()
+    try:
+        noon = datetime(2025, 3, 1, 12)
+        assert noon.astimezone().tzname() == "BBB" and datetime(2025, 3, 1).astimezone().tzname() == "AAA"
+        seconds = [int(datetime(2025, 3, 1, h).astimezone().timestamp()) for h in (0, 12, 23)]
+        text = "".join(f"-rw-r--r-- 1 root root 0 {s}.000000000 f{i}\n" for i, s in enumerate(seconds))
+        instants = parse_ls(text, options=UNAMBIGUOUS_LS_OPTIONS)
+        assert [_facts(e.mtime) for e in instants] == [_facts(datetime.fromtimestamp(s).astimezone()) for s in seconds]
+        walls = [datetime(2025, 3, 1, h, 30) for h in (0, 12, 23)]
+        text = "".join(f"-rw-r--r-- 1 root root 0 {w:%Y-%m-%d %H:%M} f{i}\n" for i, w in enumerate(walls))
+        entries = parse_ls(text, options="-l --time-style=long-iso")
+        assert [_facts(e.mtime) for e in entries] == [_facts(w.astimezone()) for w in walls]
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -30,10 +30,12 @@ the same width; the pad is not part of the name.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo
 
 from taurus_datamover.models.files import TimePrecision
 from taurus_datamover.parsers.ls.months import month_numbers
@@ -156,6 +158,13 @@ def _check(month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
 Resolved = tuple["datetime | None", TimePrecision, "int | None"]
 
 
+def _changes_days_apart(tz: tzinfo | None) -> bool:
+    """Whether the zone's offset changes are known to lie days apart (see DateReader)."""
+    if tz is None:
+        return "," not in os.environ.get("TZ", "")
+    return isinstance(tz, (timezone, ZoneInfo))
+
+
 class DateReader:
     """Reads the date groups of one family into ``(mtime, precision, mtime_ns)``.
 
@@ -171,10 +180,13 @@ class DateReader:
         self.format_fields = format_fields or []
         self.zones: dict[tuple[int, str], datetime] = {}  # the epoch in each local offset
         self.offsets: dict[str, tuple[int, tzinfo]] = {}
-        # per day whose offset stays (tzdata's zones change days apart, so a day whose start
-        # and end agree has no change): its start, and the zone of a local calendar day
+        # per day whose offset stays: its start, and the zone of a local calendar day. A day
+        # whose start and end agree has no change only where changes lie days apart: a fixed
+        # offset, tzdata's zones (at least 95 h apart in every zone), a TZ rule of default
+        # dates; a TZ with explicit dates or any other tzinfo is read per entry (cache off)
         self.days: dict[int, datetime | bool] = {}
         self.wall_days: dict[tuple[int, int, int], tzinfo | bool] = {}
+        self.by_day = _changes_days_apart(tz)
 
     def reader(self, family: str) -> Callable[[tuple[str | None, ...]], Resolved]:
         """The function that reads one family's groups (the wrapper group first)."""
@@ -188,7 +200,7 @@ class DateReader:
         if not 1 <= y <= 9999:
             return None
         try:
-            zone = self.tz or self.wall_days.get((y, mo, d))
+            zone = self.tz or (self.wall_days.get((y, mo, d)) if self.by_day else False)
             if zone is None:
                 start, end = datetime(y, mo, d).astimezone(), datetime(y, mo, d, 23, 59, 59).astimezone()
                 same = (start.utcoffset(), start.tzname(), 86399) == (
@@ -284,7 +296,7 @@ class DateReader:
         instant is the day's start plus a timedelta (cheaper than the zone per entry)."""
         seconds, ns = divmod(mtime_ns, _NS)
         day, rest = divmod(seconds, 86400)
-        start = self.days.get(day)
+        start = self.days.get(day) if self.by_day else False
         try:
             if start is None:
                 first, last = self._exact(day * 86400), self._exact(day * 86400 + 86399)
