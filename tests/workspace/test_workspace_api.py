@@ -151,6 +151,14 @@ def test_allocate_group_workspace(ws: Workspace) -> None:
     assert [i.name for i in ws.list(group=True)] == ["shared"]
 
 
+def test_allocate_rejects_a_group_that_is_no_bool_or_name(ws: Workspace) -> None:
+    for group in (5, 1.0, b"grp"):
+        with pytest.raises(WorkspaceArgumentError, match="group must be a bool or a group name") as caught:
+            ws.allocate("data", 3, group=group)  # type: ignore[arg-type]
+        assert caught.value.argv == ()  # before any tool runs
+    assert ws.list() == []
+
+
 def test_allocate_rejects_bad_days(ws: Workspace) -> None:
     for days in (0, -3, True, 1.5):
         with pytest.raises(WorkspaceArgumentError) as caught:  # a ValueError, before any tool runs

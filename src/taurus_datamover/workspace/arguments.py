@@ -116,7 +116,7 @@ def allocation_args(options: AllocationOptions) -> list[str | int]:
     elif isinstance(group, str):
         args.append(f"-G{_matching(FILESYSTEM_NAME_RULE, group, f'not a group name: {group!r}')}")
     elif group not in (None, False):
-        raise TypeError(f"group must be a bool or a group name, not {group!r}")
+        raise WorkspaceArgumentError(f"group must be a bool or a group name, not {group!r}")
     return args
 
 
