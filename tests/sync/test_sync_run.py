@@ -202,6 +202,23 @@ def test_cancel_stops_every_part(site: EmulatedSite) -> None:
     EmulatedSite(site.root, bandwidth="unlimited")
 
 
+def test_ctrl_c_while_the_parts_are_submitted_cancels_them(site: EmulatedSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Ctrl-C after the parts were submitted but before sync() has returned the run (so no
+    caller could cancel it) cancels every part: no job is left running."""
+    submitted = SyncRun._wait_submitted
+
+    def then_ctrl_c(self: SyncRun) -> None:
+        submitted(self)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(SyncRun, "_wait_submitted", then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        _slow_run(site, 4)
+    slow = EmulatedSite(site.root, bandwidth="unlimited")
+    records = JobStore(slow.root).all()
+    assert len(records) >= 4 and [r for r in records if r.active] == []
+
+
 def test_await_a_run(site: EmulatedSite) -> None:
     src = site.grp / "data"
     odd_tree(src, groups=1)

@@ -184,10 +184,17 @@ class SyncRun:
                 record = self.parts[index].record
                 record.attempts, record.state, record.error = record.attempts + 1, PartState.PENDING, None
             self._save()
-        for index in self._ran:
-            options = copy_options(self._store.part_list_path(index), checksum=checksum)
-            self.parts[index].job = self._rsync(options, blocking=False)
-        self._wait_submitted()
+        try:
+            for index in self._ran:
+                options = copy_options(self._store.part_list_path(index), checksum=checksum)
+                self.parts[index].job = self._rsync(options, blocking=False)
+            self._wait_submitted()
+        except KeyboardInterrupt:  # before the caller holds the run: nobody else can cancel
+            submitted = [p.job for p in self.parts if p.job is not None]
+            wait_for_ids(submitted, SUBMIT_TIMEOUT)  # as cancel() does: no job left behind
+            for part_job in submitted:
+                part_job.cancel()
+            raise
         self.timings["submit"] = time.monotonic() - self._parts_began
         if not self._ran:
             self._begin_finish()
