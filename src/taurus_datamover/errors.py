@@ -59,8 +59,7 @@ class _Remade(TaurusDatamoverError):
 
 
 class ToolNotFoundError(_Remade, AttributeError):
-    """A ``dt*`` or ``ws_*`` tool is not installed where the library looked. An
-    ``AttributeError`` because tools are attributes (``Datamover().dtls``): ``hasattr`` works."""
+    """A tool is not where the library looked; an ``AttributeError``, as tools are attributes."""
 
     def __init__(self, tool: str, searched: Sequence[str]) -> None:
         self.tool, self.searched = tool, tuple(searched)
@@ -69,8 +68,7 @@ class ToolNotFoundError(_Remade, AttributeError):
 
 
 class ToolError(_Remade):
-    """A tool ran and failed (non-zero exit code) or refused the request; ``str()`` is the
-    message, the command line, the exit code and the tails of both streams."""
+    """A tool ran and failed or refused; ``str()`` adds the command line, exit code and tails."""
 
     def __init__(
         self,
@@ -103,9 +101,8 @@ class DatamoverError(ToolError):
 
 
 class SaveError(DatamoverError):
-    """``Datamover.save`` wrote the data but could not copy it to its target. The data was
-    *not* thrown away: ``data_path`` is where it is (inside the cache workspace
-    ``workspace_name``, which was not released, or inside the given directory)."""
+    """``Datamover.save`` wrote the data but could not copy it; the data is kept at
+    ``data_path`` (in the cache workspace ``workspace_name``, not released, or the directory)."""
 
     def __init__(self, message: str, *, data_path: str, workspace_name: str | None = None, **evidence: Any) -> None:
         super().__init__(message, **evidence)
@@ -113,8 +110,7 @@ class SaveError(DatamoverError):
 
 
 class NothingSavedError(TaurusDatamoverError, FileNotFoundError):
-    """``Datamover.save``'s ``save_fn`` returned without writing the path it was given:
-    there is nothing to copy (the staging place was removed, nothing was released)."""
+    """``Datamover.save``'s ``save_fn`` wrote nothing at its path: nothing to copy."""
 
 
 class DatamoverArgumentError(TaurusDatamoverError, ValueError, TypeError):
@@ -123,13 +119,11 @@ class DatamoverArgumentError(TaurusDatamoverError, ValueError, TypeError):
 
 
 class JobOptionsError(DatamoverArgumentError):
-    """A ``Datamover`` call got a Slurm option it does not take (``blocking=`` for a
-    listing, a misspelt name), or both ``time_limit=`` and its old name ``time=``."""
+    """A Slurm option the call does not take (``blocking=`` for a listing), or ``time=`` twice."""
 
 
 class WorkspaceError(ToolError):
-    """A ``ws_*`` tool refused, or a workspace name breaks hpc-workspace's rules; ``message``
-    holds the tool's own words."""
+    """A ``ws_*`` tool refused (``message``: its own words), or a name breaks its rules."""
 
 
 class WorkspaceNotFound(WorkspaceError):
@@ -137,8 +131,8 @@ class WorkspaceNotFound(WorkspaceError):
 
 
 class WorkspaceArgumentError(WorkspaceError, ValueError):
-    """An argument for a ``ws_*`` tool refused before any tool runs (no argv): text the tools
-    would print back in a form no listing could read right, a duration not in whole days."""
+    """An argument refused before any ``ws_*`` tool runs: text the tools would print back in
+    a form no listing could read right, a duration not in whole days."""
 
 
 class CacheWorkspaceClosed(TaurusDatamoverError, RuntimeError):
@@ -146,8 +140,7 @@ class CacheWorkspaceClosed(TaurusDatamoverError, RuntimeError):
 
 
 class WorkspaceWarning(UserWarning):
-    """A ``ws_*`` tool succeeded but said something the caller should know (a capped
-    duration), or a cache workspace is reused and therefore kept."""
+    """A capped duration, or a cache workspace that is reused and therefore kept."""
 
 
 class CommandTimeout(TaurusDatamoverError, TimeoutError):
@@ -177,10 +170,9 @@ class ParseError(_Remade, ValueError):
 
 
 class SyncError(_Remade):
-    """A sync (``Datamover.sync``) was refused before any job ran, or its destination does not
-    match: ``run_id`` (for ``Datamover.resume``; None when refused before one existed), the
-    ``failed_parts``, and the relative paths verification found ``differ``, ``missing`` or
-    ``extra`` (only at the destination)."""
+    """A sync was refused, or its destination does not match: ``run_id`` (for ``resume``;
+    None when refused before one existed), ``failed_parts``, and the relative paths found to
+    ``differ``, ``missing`` or ``extra`` (only at the destination)."""
 
     def __init__(
         self,
@@ -198,8 +190,7 @@ class SyncError(_Remade):
 
 
 class UnboundModelError(TaurusDatamoverError, RuntimeError):
-    """A method that needs a tool was called on a model that no tool produced (e.g. one
-    built by a parser directly). Get it from the object API, or ``model.bind(owner)``."""
+    """A method that needs a tool, called on a model no tool produced (a parser's)."""
 
     def __init__(self, model: object) -> None:
         self.model_type = type(model).__name__
@@ -217,8 +208,7 @@ class DurationError(TaurusDatamoverError, ValueError):
 
 
 class LockTimeout(TaurusDatamoverError, TimeoutError):
-    """Another ``ws auto-extend`` of the user held its lock longer than the caller would wait;
-    names the lock file and the holder's pid (when it wrote one)."""
+    """Another ``ws auto-extend`` held its lock longer than the caller would wait."""
 
     def __init__(self, path: object, waited: float, holder: str | None) -> None:
         self.path, self.waited, self.holder = path, waited, holder
@@ -230,8 +220,7 @@ class LockTimeout(TaurusDatamoverError, TimeoutError):
 
 
 class ToolArgumentError(TaurusDatamoverError, ValueError):
-    """A value the command layer refuses before anything runs: an argument no program can
-    be given (a NUL byte), or a setting out of its range (``verbosity``, ``patience``)."""
+    """A NUL in an argument, or a setting out of range (``verbosity``), refused before a run."""
 
 
 class ToolArgumentTypeError(ToolArgumentError, TypeError):

@@ -146,18 +146,17 @@ def test_emulated_site_refuses_a_root_that_splits_in_path(tmp_path: Path, root_n
 def test_canceller_and_watcher_are_resolved_once_per_tool_set(fake_dt: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each call used to search for dtcancel/scancel and dtqueue/squeue again."""
     calls: list[str] = []
-    for hook in ("_canceller", "_watcher"):
-        original = getattr(Datamover, hook)
+    original = Datamover._found_or_slurm
 
-        def counted(self: Datamover, _original: Any = original, _hook: str = hook) -> Any:
-            calls.append(_hook)
-            return _original(self)
+    def counted(self: Datamover, tool: str, slurm_tool: str) -> Any:
+        calls.append(tool)
+        return original(self, tool, slurm_tool)
 
-        monkeypatch.setattr(Datamover, hook, counted)
+    monkeypatch.setattr(Datamover, "_found_or_slurm", counted)
     dm = Datamover(path_to_exe=str(fake_dt))
     for _ in range(3):
         assert dm.dtls("/").wait(30) == 0
-    assert sorted(calls) == ["_canceller", "_watcher"]
+    assert sorted(calls) == ["dtcancel", "dtqueue"]
     assert dm.watcher is dm.watcher and dm.watcher is not None
     assert dm.canceller is dm.canceller and dm.canceller is not None
 

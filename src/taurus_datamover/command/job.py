@@ -18,7 +18,7 @@ from collections.abc import Callable, Generator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from taurus_datamover.command.argv import shown_argv, too_long_message
-from taurus_datamover.command.process import ProcessOutput, read_end, stop_process_group
+from taurus_datamover.command.process import ProcessOutput, stop_process_group
 from taurus_datamover.command.tracker import SlurmTracker
 from taurus_datamover.command.watcher import JobWatcher
 from taurus_datamover.errors import CommandTimeout, DatamoverError, ToolArgumentError, ToolError
@@ -141,8 +141,7 @@ class Job(subprocess.Popen[bytes]):
     @property
     def elapsed(self) -> float:
         """Seconds since the job was started, up to its end."""
-        end = self.ended_at if self.ended_at is not None else time.monotonic()
-        return end - self.started_at
+        return (time.monotonic() if self.ended_at is None else self.ended_at) - self.started_at
 
     def _reap(self) -> None:
         try:
@@ -275,9 +274,7 @@ class Job(subprocess.Popen[bytes]):
         if self.tracker.timed_out:
             raise CommandTimeout(self.argv, self._timeout or 0.0, stdout=stdout, stderr=stderr)
         if self.returncode != 0 or self.state is not JobState.COMPLETED:
-            batch_output = self.batch_output()
-            if batch_output:  # what the batch job printed: the tool's own words
-                stderr = f"{stderr}{batch_output}" if stderr else batch_output
+            stderr += self.batch_output()  # what the batch job printed: the tool's own words
             summary = self.failure_summary()
             raise self._error_class(summary, argv=self.argv, returncode=self.returncode, stdout=stdout, stderr=stderr)
         return JobOutput(stdout, stderr)
@@ -291,7 +288,14 @@ class Job(subprocess.Popen[bytes]):
 
     def batch_output(self, limit: int = 1 << 16) -> str:
         """The end (``limit`` bytes) of a batch job's output file, or "" when there is none."""
-        return read_end(self.batch_output_path, limit)
+        if (path := self.batch_output_path) is None:
+            return ""
+        try:
+            with open(path, "rb") as handle:
+                handle.seek(max(0, handle.seek(0, os.SEEK_END) - limit))
+                return _text(handle.read())
+        except OSError:
+            return ""
 
     def failure_summary(self) -> str:
         """One line saying why the job failed, in Slurm's or the tool's words."""

@@ -163,16 +163,3 @@ def stop_process_group(pgid: int, ended: Callable[[], bool], grace: float = 5.0)
             return
         time.sleep(0.01)
     _signal_group(pgid, signal.SIGKILL)
-
-
-def read_end(path: str | None, limit: int) -> str:
-    """The last ``limit`` bytes of the file at ``path`` as text, "" when there is none."""
-    if path is None:
-        return ""
-    try:
-        with open(path, "rb") as handle:
-            handle.seek(0, os.SEEK_END)
-            handle.seek(max(0, handle.tell() - limit))
-            return handle.read().decode("utf-8", "surrogateescape")
-    except OSError:
-        return ""

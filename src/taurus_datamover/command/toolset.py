@@ -107,12 +107,9 @@ class ToolSet:
     ) -> Job:
         """Start ``argv`` as a :class:`Job` with this toolset's environment and error class;
         ``env_overrides`` (``LC_ALL=C`` for listings) are for this job only."""
-        env = self.env
-        if env_overrides:
-            env = {**(self.env if self.env is not None else os.environ), **env_overrides}
         return Job(
             argv,
-            env=env,
+            env={**self._environ(), **env_overrides} if env_overrides else self.env,
             verbosity=self.verbosity,
             timeout=timeout,
             canceller=self.canceller,
@@ -121,21 +118,19 @@ class ToolSet:
             expect_batch=expect_batch,
         )
 
+    def _environ(self) -> Mapping[str, str]:
+        """The tools' environment: ``env=``, else this process's (at call time)."""
+        return self.env if self.env is not None else os.environ
+
     @cached_property
     def canceller(self) -> Callable[[int], None] | None:
         """``cancel(job_id)`` for the Slurm jobs these tools start (None: they start none),
-        resolved once, on first use, as is :attr:`watcher`."""
-        return self._canceller()
+        resolved once, on first use, as is :attr:`watcher` (subclasses say how)."""
+        return None
 
     @cached_property
     def watcher(self) -> JobWatcher | None:
         """The shared watcher of the batch jobs these tools submit (None: none, or no queue)."""
-        return self._watcher()
-
-    def _canceller(self) -> Callable[[int], None] | None:  # subclass hooks
-        return None
-
-    def _watcher(self) -> JobWatcher | None:
         return None
 
     def run(self, tool: str, *args: PathArg | int | float, timeout: float | None = None) -> Job:

@@ -102,24 +102,14 @@ class SlurmTracker:
     def process_ended(self, exit_code: int | None, stderr_tail: str = "") -> JobState:
         """The tool (no batch job) ended with ``exit_code``; a failure's stderr tail is read
         again for Slurm's end notice (it may follow the task's output)."""
-        if self.timed_out:
-            final = JobState.TIMEOUT
-        elif self.cancel_requested:
-            final = JobState.CANCELLED
-        elif self._state is JobState.TIMEOUT:
-            final = JobState.TIMEOUT
-        elif exit_code == 0:
-            final = JobState.COMPLETED
-        elif (claimed := self._claimed_end or self._end_notice(stderr_tail)) is not None:
-            final = claimed  # Slurm's notice, now borne out by the failure
-        else:
-            final = JobState.FAILED
         self.returncode = exit_code
         if self.timed_out or self.cancel_requested:
             with self._lock:  # our own stop wins over srun's "CANCELLED AT" notice
-                self._state = final
-        else:
-            self._move(final)
+                self._state = JobState.TIMEOUT if self.timed_out else JobState.CANCELLED
+        elif exit_code == 0:
+            self._move(JobState.COMPLETED)
+        else:  # Slurm's notice, now borne out by the failure (a terminal state stays)
+            self._move(self._claimed_end or self._end_notice(stderr_tail) or JobState.FAILED)
         return self._state
 
     def _end_notice(self, stderr_tail: str) -> JobState | None:

@@ -1,14 +1,10 @@
-"""One shared status watcher for all batch jobs of one queue tool.
-
-A submitted batch job's :class:`~.tracker.SlurmTracker` is followed here through its public
-hooks (``observe`` for each queue row, ``finish`` at the end): one daemon thread per queue
-command asks about *all* watched jobs in one query per round (``dtqueue -t all``, else
-``squeue -t all -u $USER``), with :class:`Backoff`; a new job or a cancel resets the delay.
+"""One shared status watcher for all batch jobs of one queue tool: one daemon thread per
+queue command asks about *all* watched jobs (their :class:`~.tracker.SlurmTracker`) in one
+query per round (``dtqueue -t all``, else ``squeue -t all -u $USER``), with :class:`Backoff`.
 A job gone from the listing is asked from ``scontrol`` where the queue is plain ``squeue``
-(``dtqueue`` may talk to another cluster), else it ends UNKNOWN. Query failures are
-recorded (:attr:`JobWatcher.errors`, ``job.watch_errors``), never swallowed; only after
-``patience`` seconds of failing without a break (a slurmctld restart costs nothing) do the
-jobs end UNKNOWN, saying how many queries failed. The clock is injectable for tests.
+(``dtqueue`` may talk to another cluster), else it ends UNKNOWN. Query failures are recorded
+(``job.watch_errors``), never swallowed; only after ``patience`` seconds of failing without
+a break (a slurmctld restart costs nothing) do the jobs end UNKNOWN.
 """
 
 from __future__ import annotations
@@ -25,8 +21,6 @@ from taurus_datamover.command.slurm import parse_scontrol_job, parse_squeue
 from taurus_datamover.command.tracker import SlurmTracker
 from taurus_datamover.errors import ParseError, ToolArgumentError
 from taurus_datamover.models.jobs import JobInfo, JobState
-
-__all__ = ["PATIENCE", "POLL_FACTOR", "POLL_MAX", "POLL_START", "Backoff", "JobWatcher", "watcher_for"]
 
 POLL_START = 0.2
 POLL_FACTOR = 1.5
@@ -66,29 +60,22 @@ class JobWatcher:
         clock: Callable[[], float] = time.monotonic,
         backoff: Backoff = Backoff(),
     ) -> None:
-        """``clock`` measures the patience (seconds of failing queries in a row); tests give
-        one that steps, so that no test sleeps through the patience."""
+        """``clock`` measures the patience; tests give one that steps, so none sleeps through it."""
         if not patience >= 0:
             raise ToolArgumentError(f"patience must be a number of seconds >= 0, not {patience!r}")
-        self.queue_argv = tuple(queue_argv)
-        #: Seconds of failing queries in a row that the watcher tolerates.
-        self.patience = float(patience)
-        self._clock = clock
-        self.backoff = backoff
-        self._failing_since: float | None = None
-        #: Ask ``scontrol`` about jobs that left the listing. Only safe when the queue tool
-        #: talks to the cluster this machine's ``scontrol`` talks to (plain ``squeue``).
+        self.queue_argv, self.patience, self.backoff, self._clock = tuple(queue_argv), float(patience), backoff, clock
+        #: Ask ``scontrol`` about jobs that left the listing: only where the queue tool talks
+        #: to the cluster this machine's ``scontrol`` talks to (plain ``squeue``).
         self.ask_scontrol = ask_scontrol
         self._scontrol = shutil.which("scontrol", path=(env or os.environ).get("PATH")) if ask_scontrol else None
         self.env = None if env is None else dict(env)
         self.errors: list[str] = []
-        self.queries = 0
+        self.queries = self._failures = 0
+        self._failing_since: float | None = None
         self._jobs: dict[int, SlurmTracker] = {}
         self._missing: dict[int, int] = {}
-        self._lock = threading.Lock()
-        self._wake = threading.Event()
+        self._lock, self._wake = threading.Lock(), threading.Event()
         self._thread: threading.Thread | None = None
-        self._failures = 0
 
     def watch(self, job: SlurmTracker) -> None:
         """Follow ``job`` (a batch job, its ``job_id`` known) until it ends."""
@@ -103,11 +90,6 @@ class JobWatcher:
     def poke(self) -> None:
         """Query again soon (a job was added or cancelled)."""
         self._wake.set()
-
-    @property
-    def watched(self) -> tuple[int, ...]:
-        with self._lock:
-            return tuple(self._jobs)
 
     def _run(self) -> None:
         delay = self.backoff.start
@@ -164,14 +146,12 @@ class JobWatcher:
         if listing is None:
             self._failed(failure or "")
             return None
-        self._failures = 0
-        self._failing_since = None
+        self._failures, self._failing_since = 0, None
         return listing
 
     def _failed(self, message: str) -> None:
         now = self._clock()
-        if self._failing_since is None:
-            self._failing_since = now
+        self._failing_since = now if self._failing_since is None else self._failing_since
         self._failures += 1
         self.errors.append(message)
         with self._lock:
@@ -186,8 +166,7 @@ class JobWatcher:
             )
             for job in jobs:
                 self._end(job, JobState.UNKNOWN, None, verdict)
-            self._failures = 0
-            self._failing_since = None
+            self._failures, self._failing_since = 0, None
 
     def _ask_scontrol(self, job_id: int) -> JobInfo | None:
         if self._scontrol is None:

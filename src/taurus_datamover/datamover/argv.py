@@ -51,12 +51,6 @@ def _option_value(option: str, path: PathArg) -> str | bytes:
     return f"{option}={'./-' if value == '-' else value}"
 
 
-def _is_root(path: PathArg) -> bool:
-    """True when ``path`` names ``/`` lexically (``/``, ``//``, ``/./``, ``/a/..``)."""
-    text = os.fsdecode(as_arg(path))
-    return text.startswith("/") and posixpath.normpath(text) in ("/", "//")
-
-
 def _flags(*wanted: tuple[bool, str]) -> list[str]:
     return [flag for condition, flag in wanted if condition]  # those whose condition holds
 
@@ -97,9 +91,9 @@ def mv_args(src: Sequence[PathArg], dst: PathArg) -> list[str | bytes]:
 def rm_args(paths: Sequence[PathArg], *, recursive: bool = False) -> list[str | bytes]:
     """``[-r] -- PATH...``; refuses no path and ``/``. No ``-f``: a missing path (a typo) shows."""
     operands = _operands(paths, "path to remove")
-    for path in paths:
-        if _is_root(path):
-            raise DatamoverArgumentError(f"refusing to remove the root directory ({os.fsdecode(as_arg(path))!r})")
+    for text in map(os.fsdecode, operands):  # ``/`` lexically: ``//``, ``/./``, ``/a/..``
+        if text.startswith("/") and posixpath.normpath(text) in ("/", "//"):
+            raise DatamoverArgumentError(f"refusing to remove the root directory ({text!r})")
     return [*(["-r"] if recursive else []), "--", *operands]
 
 

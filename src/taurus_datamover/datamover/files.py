@@ -46,9 +46,8 @@ class Datamover(DatamoverTools):
 
     def _entries(self, path: PathArg, flags: Sequence[str], stdout: str) -> list[FileEntry]:
         """The bound entries of a listing; a file operand's is split into directory and name."""
-        text = argv.path_text(path)
-        is_directory = listing.listing_is_directory(stdout)
-        entries = parse_ls(stdout, options=flags, directory=text if is_directory else None)
+        is_directory = stdout.startswith("total ")  # a file operand's line starts with its mode instead
+        entries = parse_ls(stdout, options=flags, directory=argv.path_text(path) if is_directory else None)
         if not is_directory:
             entries = listing.place_entries(entries)
         return [entry.bind(self) for entry in entries]

@@ -24,12 +24,6 @@ _SRUN_OWN_LINE = re.compile(r"srun: (?:error|warning|info): [^\n]*\n")
 _SLASHES = re.compile(r"/+")
 
 
-def listing_is_directory(stdout: str) -> bool:
-    """True when ``ls -l -b`` output lists a directory's contents (``total N`` first; a file
-    operand's line starts with its mode, and with ``-b`` no name spans lines)."""
-    return stdout.startswith("total ")
-
-
 def place_entries(entries: list[FileEntry]) -> list[FileEntry]:
     """Split file operands' entries (printed under the name given) into directory and base
     name: ``/a/b`` -> ``/a``, ``b``; ``d/link/`` -> ``d``, ``link`` (the link itself)."""

@@ -35,23 +35,6 @@ def cache_tools(dm: DatamoverTools) -> Workspace:
     return Workspace(env=dm.env)
 
 
-def directory_for(
-    dm: DatamoverTools, workspace: Place, cache_id: str | None, expire_in_days: int, filesystem: str | None
-) -> tuple[Path, CacheWorkspace | None]:
-    """Where ``save`` writes, and the cache workspace it allocated (None: never released)."""
-    if isinstance(workspace, CacheWorkspace):
-        return Path(workspace.path), None
-    if workspace is None or isinstance(workspace, Workspace):
-        cache = CacheWorkspace(
-            id=cache_id or f"dm-save-{uuid.uuid4().hex[:12]}",
-            expire_in_days=expire_in_days,
-            filesystem=filesystem,
-            workspace=workspace if workspace is not None else cache_tools(dm),
-        )
-        return Path(cache.path), cache
-    return Path(workspace), None
-
-
 def save(
     dm: DatamoverTools,
     save_fn: Callable[[Path], object],
@@ -66,10 +49,18 @@ def save(
     allocated or written."""
     target = path_text(target_path)
     name = os.path.basename(target.rstrip("/"))
-    if name in ("", ".", ".."):
-        name = "data"
+    name = "data" if name in ("", ".", "..") else name
     SlurmOptions().given(options)
-    directory, owned = directory_for(dm, workspace, cache_id, expire_in_days, filesystem)
+    owned: CacheWorkspace | None = None  # allocated here, so released here
+    if isinstance(workspace, CacheWorkspace):
+        directory = Path(workspace.path)
+    elif workspace is None or isinstance(workspace, Workspace):
+        cache_name = cache_id or f"dm-save-{uuid.uuid4().hex[:12]}"
+        tools = workspace if workspace is not None else cache_tools(dm)
+        owned = CacheWorkspace(id=cache_name, expire_in_days=expire_in_days, filesystem=filesystem, workspace=tools)
+        directory = Path(owned.path)
+    else:
+        directory = Path(workspace)
     staging: Path | None = None
     try:
         staging = Path(tempfile.mkdtemp(prefix="dm-save-", dir=directory))

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Callable, Mapping, Sequence
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from taurus_datamover.command.argv import PathArg, as_arg
@@ -85,10 +86,10 @@ class DatamoverTools(ToolSet):
 
     def build_argv(self, tool: str, args: Sequence[Arg], **options: Unpack[JobOptions]) -> list[str | bytes]:
         """``tool``'s path, ``args`` and the datamover options, placed before a ``--``."""
-        return self._argv(tool, args, options, JOB_KEYS)
+        return self._argv(tool, args, options)
 
     def _argv(
-        self, tool: str, args: Sequence[Arg], options: Mapping[str, Any], allowed: frozenset[str]
+        self, tool: str, args: Sequence[Arg], options: Mapping[str, Any], allowed: frozenset[str] = JOB_KEYS
     ) -> list[str | bytes]:
         return self._options(options, allowed).placed(tool, [self.tool_path(tool), *map(as_arg, args)])
 
@@ -114,11 +115,12 @@ class DatamoverTools(ToolSet):
 
     def _found_or_slurm(self, tool: str, slurm_tool: str) -> str | None:
         """Where ``tool`` was found, else Slurm's own ``slurm_tool`` on the tools' ``PATH``."""
-        if self.has_tool(tool):
-            return self.tool_path(tool)
-        return shutil.which(slurm_tool, path=(self.env if self.env is not None else os.environ).get("PATH"))
+        return (
+            self.tool_path(tool) if self.has_tool(tool) else shutil.which(slurm_tool, path=self._environ().get("PATH"))
+        )
 
-    def _canceller(self) -> Callable[[int], None] | None:
+    @cached_property
+    def canceller(self) -> Callable[[int], None] | None:
         """``dtcancel N`` where it exists, else ``scancel N``; None when neither does."""
         tool, env = self._found_or_slurm("dtcancel", "scancel"), self.env
         if tool is None:
@@ -142,14 +144,12 @@ class DatamoverTools(ToolSet):
             return None
         return [queue, "-t", "all"] if self.has_tool("dtqueue") else [queue, "-t", "all", "-u", getpass.getuser()]
 
-    def _watcher(self) -> JobWatcher | None:
-        argv = self.queue_argv()
-        ask_scontrol = not self.has_tool("dtqueue")
-        return (
-            None
-            if argv is None
-            else watcher_for(argv, self.env, ask_scontrol=ask_scontrol, patience=self.queue_patience)
-        )
+    @cached_property
+    def watcher(self) -> JobWatcher | None:
+        """The shared watcher of the queue (``scontrol`` asked only beside plain ``squeue``)."""
+        if (argv := self.queue_argv()) is None:
+            return None
+        return watcher_for(argv, self.env, ask_scontrol=not self.has_tool("dtqueue"), patience=self.queue_patience)
 
     def jobs(self, *, include_finished: bool = True, timeout: float | None = 120) -> list[JobInfo]:
         """Your datamover jobs as ``dtqueue`` lists them (``-t all``: recently finished too)."""

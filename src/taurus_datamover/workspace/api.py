@@ -78,18 +78,12 @@ class Workspace(WorkspaceRunner):
         group: bool = False,
         confirm: bool = False,
     ) -> builtins.list[WorkspaceInfo]:
-        """The user's workspaces as ``ws_list`` shows them, each bound to this object.
-
-        Args:
-            filesystem: only this file system (``-F``).
-            all_filesystems: every entry knows its file system: one ``ws_list`` (without
-                ``-F`` it lists them all, naming each entry's); only where an entry lacks
-                the name is each file system of ``ws_list -l`` listed in turn.
-            group: also the group's workspaces (``-g``).
-            confirm: also run the terse ``ws_list -t`` (no comments) and require the same
-                entries, so no comment can forge one; :meth:`get` and ``ws auto-extend``
-                always confirm, since they decide what to change.
-        """
+        """The user's workspaces as ``ws_list`` shows them, each bound to this object:
+        of ``filesystem`` only (``-F``), or with ``all_filesystems`` each naming its file system
+        (one ``ws_list``; each file system in turn only where an entry lacks the name); with
+        ``group`` the group's too (``-g``). ``confirm`` also runs the terse ``ws_list -t`` (no
+        comments) and requires the same entries, so no comment can forge one (:meth:`get` and
+        ``ws auto-extend`` always confirm: they decide what to change)."""
         if filesystem is not None and all_filesystems:
             raise WorkspaceArgumentError("give either filesystem or all_filesystems=True, not both")
         listed = self._list_one(filesystem, group, confirm)
@@ -135,8 +129,8 @@ class Workspace(WorkspaceRunner):
         self, within: timedelta, *, filesystem: str | None = None, all_filesystems: bool = True
     ) -> builtins.list[WorkspaceInfo]:
         """Workspaces expired or expiring within ``within``, soonest first (unknown remaining
-        time: only the expired ones). One ``ws_list`` run (``all_filesystems``, kept for
-        callers of the first version, changes nothing: without ``-F`` it lists them all)."""
+        time: only the expired ones), from one ``ws_list`` (``all_filesystems`` is kept for
+        callers of the first version: without ``-F`` it lists them all)."""
         infos = self._list_one(filesystem, group=False)
         due = [info for info in infos if (info.expired or info.remaining is not None) and info.expires_within(within)]
         # expired entries of unknown remaining time first, then by remaining time
@@ -192,11 +186,10 @@ class Workspace(WorkspaceRunner):
         return [r.bind(self) for r in released]
 
     def restore(self, released_id: str | ReleasedWorkspace, target: str, *, filesystem: str | None = None) -> Path:
-        """Move the data of a released workspace (its ``ws_restore -l`` id, or the
-        :class:`ReleasedWorkspace`) into the existing workspace ``target``; returns
-        ``<target>/<released_id>``. Without ``filesystem`` the released workspace's is used
-        (v1 would search only the default one). ``WorkspaceError`` also when the tool did not
-        confirm the restore (real tools ask on a terminal, and do nothing unanswered)."""
+        """Move a released workspace's data (its ``ws_restore -l`` id, or the
+        :class:`ReleasedWorkspace`) into the workspace ``target``: ``<target>/<released_id>``.
+        Without ``filesystem`` the released one's is used (v1 would search only the default).
+        ``WorkspaceError`` also when the tool did not confirm (real tools ask on a terminal)."""
         if isinstance(released_id, ReleasedWorkspace):
             if filesystem is None:
                 filesystem = released_id.filesystem

@@ -52,19 +52,15 @@ class CacheWorkspace:
         self._allocation = self.ws.allocation(id, expire_in_days, filesystem=filesystem, comment=comment)
         self._info: WorkspaceInfo | None = None
         self._filesystem = filesystem
-        if filesystem is None or not self._path_is_named_for_it():
+        # a path named ``<user>-<name>`` (the user unknown: ending in ``-<name>``) needs no listing
+        directory, user = Path(self._allocation.path).name, self.ws.current_user()
+        named = directory == f"{user}-{self._name}" if user else directory.endswith(f"-{self._name}")
+        if filesystem is None or not named:
             self._filesystem = self.info.filesystem  # the listing says (and confirms the path)
         if not self.owned:
             said = "reused" if self.reused else "did not say that it created"
             message = f"cache workspace {id!r} already existed (ws_allocate {said} it at {self.path})"
             warnings.warn(WorkspaceWarning(f"{message}; it is used but will not be released"), stacklevel=2)
-
-    def _path_is_named_for_it(self) -> bool:
-        """True when the directory ``ws_allocate`` printed is named ``<user>-<name>`` (or,
-        the user unknown, ends in ``-<name>``)."""
-        directory = Path(self._allocation.path).name
-        user = self.ws.current_user()
-        return directory == f"{user}-{self._name}" if user else directory.endswith(f"-{self._name}")
 
     @property
     def name(self) -> str:

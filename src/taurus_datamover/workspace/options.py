@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import TypedDict
 
-__all__ = ["AllocationOptions"]
-
 
 class AllocationOptions(TypedDict, total=False):
     """The options of :meth:`Workspace.allocate <taurus_datamover.Workspace.allocate>`.

@@ -16,11 +16,11 @@ from taurus_datamover.command.argv import PathArg
 from taurus_datamover.command.job import Job, JobOutput
 from taurus_datamover.command.tools import WORKSPACE_FAMILY
 from taurus_datamover.command.toolset import ToolSet
-from taurus_datamover.errors import CommandTimeout, WorkspaceArgumentError, WorkspaceError, WorkspaceNotFound
+from taurus_datamover.errors import WorkspaceArgumentError, WorkspaceError, WorkspaceNotFound
 from taurus_datamover.parsers.workspaces import is_not_found_message, listing_generation, workspace_error_message
 from taurus_datamover.parsers.workspaces.common import split_diagnostic, strip_ansi
 from taurus_datamover.workspace.arguments import check_stored_text
-from taurus_datamover.workspace.context import DEFAULT_TIMEOUT, emulated_site_root, tools_time, tools_user, tools_zone
+from taurus_datamover.workspace.context import DEFAULT_TIMEOUT, tools_time, tools_user, tools_zone
 
 _VERSION = re.compile(r"\bversion ([0-9]{1,3})\.[0-9]")
 
@@ -46,18 +46,13 @@ class WorkspaceRunner(ToolSet):
         if timeout is not None and timeout <= 0:
             raise WorkspaceArgumentError("timeout must be positive (or None for no limit)")
         self.timeout, self.tz, self.now, self.user = timeout, tz, now, user
-
-    def _environ(self) -> Mapping[str, str]:
-        """The tools' environment: ``env=``, else this process's (at call time)."""
-        return self.env if self.env is not None else os.environ
+        self._generation: int | None = None
 
     @property
     def tz(self) -> tzinfo:
         """The zone the tools print wall times in: ``tz=`` if given, else the ``TZ`` (and
         ``TZDIR``) of the tools' environment read as glibc reads it."""
-        if self._tz is not None:
-            return self._tz
-        return tools_zone(self._environ())
+        return self._tz if self._tz is not None else tools_zone(self._environ())
 
     @tz.setter
     def tz(self, value: tzinfo | None) -> None:
@@ -69,10 +64,6 @@ class WorkspaceRunner(ToolSet):
 
     def _ws_list_path(self) -> str | None:
         return self.tool_path("ws_list") if self.has_tool("ws_list") else None
-
-    def emulated_site_root(self) -> Path | None:
-        """The emulated site whose tools these are (:func:`~.context.emulated_site_root`)."""
-        return emulated_site_root(self._ws_list_path(), self._environ())
 
     def current_time(self) -> datetime:
         """The aware moment remaining times are measured from (see ``now=``)."""
@@ -91,31 +82,21 @@ class WorkspaceRunner(ToolSet):
             check_stored_text(arg, f"argument {position} of {tool}")
         return argv
 
-    def _start(self, tool: str, *args: str | int) -> Job:
-        return self.run(tool, *args, timeout=self.timeout)
-
     def _call(self, tool: str, *args: str | int, error_lines: bool = False) -> tuple[Job, JobOutput]:
         """Run ``tool`` and wait; a failure becomes the tool's own WorkspaceError, and with
-        ``error_lines`` so do the error lines of a run that exited 0 (v2 ``ws_list -F nosuchfs``)."""
-        job = self._start(tool, *args)
-        output = self._finish(job)
-        said = workspace_error_message(output.stderr) if error_lines else None
-        if said is not None:
-            raise self._refusal(job, output.stdout, output.stderr, fallback=said)
-        return job, output
-
-    def _finish(self, job: Job) -> JobOutput:
-        """Wait for ``job``; a non-zero exit becomes the tool's own refusal. What it printed
-        also tells the :attr:`tool_generation`."""
+        ``error_lines`` so do the error lines of a run that exited 0 (v2 ``ws_list -F nosuchfs``).
+        What it printed also tells the :attr:`tool_generation`."""
+        job = self.run(tool, *args, timeout=self.timeout)
         try:
             output = job.result()
-        except CommandTimeout:
-            raise
         except WorkspaceError as exc:
             self._note_generation(job, exc.stdout, exc.stderr)
             raise self._refusal(job, exc.stdout, exc.stderr, fallback=exc.message) from None
         self._note_generation(job, output.stdout, output.stderr)
-        return output
+        said = workspace_error_message(output.stderr) if error_lines else None
+        if said is not None:
+            raise self._refusal(job, output.stdout, output.stderr, fallback=said)
+        return job, output
 
     @staticmethod
     def _refusal(job: Job, stdout: str, stderr: str, *, fallback: str) -> WorkspaceError:
@@ -133,10 +114,9 @@ class WorkspaceRunner(ToolSet):
         """1 (hpc-workspace 1.x) or 2 (the C++ rewrite), from the first output that tells (a
         listing's ``id:``/``Id:``, ``Error:``/``error:``), else ``ws_list --version``. The
         parsers read both either way; this says which one the site runs."""
-        known = vars(self).get("_generation")
-        if isinstance(known, int):
-            return known
-        job = self._start("ws_list", "--version")
+        if self._generation is not None:
+            return self._generation
+        job = self.run("ws_list", "--version", timeout=self.timeout)
         try:
             output = job.result()
             text = output.stdout + "\n" + output.stderr
@@ -145,21 +125,14 @@ class WorkspaceRunner(ToolSet):
         match = _VERSION.search(text)
         if match is None:
             raise WorkspaceError("ws_list --version names no version", argv=job.argv, stdout=text)
-        generation = 1 if int(match.group(1)) < 2 else 2
-        self._generation = generation
-        return generation
+        self._generation = 1 if int(match.group(1)) < 2 else 2
+        return self._generation
 
     def _note_generation(self, job: Job, stdout: str, stderr: str) -> None:
         """Remember the generation once an output shows it (first one wins)."""
-        if isinstance(vars(self).get("_generation"), int):
-            return
-        found: int | None = None
-        if job.argv and Path(job.argv[0]).name == "ws_list":
-            found = listing_generation(stdout)
-        if found is None:
-            found = _diagnostic_generation(stderr)
-        if found is not None:
-            self._generation = found
+        if self._generation is None:
+            found = listing_generation(stdout) if job.argv and Path(job.argv[0]).name == "ws_list" else None
+            self._generation = found or _diagnostic_generation(stderr)
 
 
 def _diagnostic_generation(stderr: str) -> int | None:
