@@ -23,7 +23,7 @@ def test_ls_flags() -> None:
     assert argv.ls_flags() == list(UNAMBIGUOUS_LS_OPTIONS)
     assert argv.ls_flags(all=True, recursive=True)[-2:] == ["-A", "-R"]
     assert argv.ls_flags(directory=True)[-1] == "-d"
-    assert argv.ls_args(b"-x\xff", ["-l"]) == ["-l", "--", b"-x\xff"]
+    assert argv.ls_args([b"-x\xff"], ["-l"]) == ["-l", "--", b"-x\xff"]
 
 
 def test_cp_mv_rm_args() -> None:

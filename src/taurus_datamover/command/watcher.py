@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from taurus_datamover.command.slurm import parse_scontrol_job, parse_squeue
 from taurus_datamover.command.tracker import SlurmTracker
@@ -31,6 +32,7 @@ QUERY_TIMEOUT = 60.0
 #: A job that is not (yet) in the listing this many rounds after submission is asked from
 #: ``scontrol``; a fresh job may take a moment to show up on big clusters.
 MISSING_ROUNDS = 2
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -138,13 +140,9 @@ class JobWatcher:
 
     def _query(self) -> list[JobInfo] | None:
         self.queries += 1
-        out, failure = _run_query(self.queue_argv, self.env)
-        try:
-            listing = parse_squeue(out) if failure is None else None
-        except ParseError as exc:
-            listing, failure = None, f"{' '.join(self.queue_argv)}: unreadable listing: {exc}"
-        if listing is None:
-            self._failed(failure or "")
+        listing, failure = _run_query(self.queue_argv, self.env, parse_squeue)
+        if failure is not None:
+            self._failed(failure)
             return None
         self._failures, self._failing_since = 0, None
         return listing
@@ -171,25 +169,24 @@ class JobWatcher:
     def _ask_scontrol(self, job_id: int) -> JobInfo | None:
         if self._scontrol is None:
             return None
-        out, failure = _run_query([self._scontrol, "show", "job", str(job_id)], self.env)
-        try:
-            return parse_scontrol_job(out) if failure is None else None
-        except ParseError:
-            return None
+        return _run_query([self._scontrol, "show", "job", str(job_id)], self.env, parse_scontrol_job)[0]
 
 
-def _run_query(argv: Sequence[str], env: Mapping[str, str] | None) -> tuple[str, str | None]:
-    """Run one queue query: ``(its stdout, None)``, or ``("", why it failed)``."""
+def _run_query(
+    argv: Sequence[str], env: Mapping[str, str] | None, parse: Callable[[str], T]
+) -> tuple[T | None, str | None]:
+    """Run one query and ``parse`` its output: ``(the result, None)``, or ``(None, why not)``."""
+    command = " ".join(argv)
     try:
         proc = subprocess.run(list(argv), stdin=subprocess.DEVNULL, capture_output=True, timeout=QUERY_TIMEOUT, env=env)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        return "", f"{' '.join(argv)}: {exc}"
+        return None, f"{command}: {exc}"
     if proc.returncode != 0:
-        return (
-            "",
-            f"{' '.join(argv)} exited {proc.returncode}: {proc.stderr.decode('utf-8', 'surrogateescape').strip()}",
-        )
-    return proc.stdout.decode("utf-8", "surrogateescape"), None
+        return None, f"{command} exited {proc.returncode}: {proc.stderr.decode('utf-8', 'surrogateescape').strip()}"
+    try:
+        return parse(proc.stdout.decode("utf-8", "surrogateescape")), None
+    except ParseError as exc:
+        return None, f"{command}: unreadable listing: {exc}"
 
 
 _watchers: dict[tuple[tuple[str, ...], tuple[tuple[str, str], ...], float], JobWatcher] = {}

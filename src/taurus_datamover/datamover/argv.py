@@ -64,8 +64,8 @@ def ls_flags(
     return [*UNAMBIGUOUS_LS_OPTIONS, *_flags((all, "-A"), (recursive, "-R"), (directory, "-d"), (follow_top, "-H"))]
 
 
-def ls_args(path: PathArg, flags: Sequence[str]) -> list[str | bytes]:
-    return [*flags, "--", operand(path)]
+def ls_args(paths: Sequence[PathArg], flags: Sequence[str]) -> list[str | bytes]:
+    return [*flags, "--", *map(operand, paths)]
 
 
 def cp_args(

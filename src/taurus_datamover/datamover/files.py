@@ -40,9 +40,9 @@ class Datamover(DatamoverTools):
     walk`` (options: :class:`ListingOptions`), the transfers ``cp mv rm rsync tar tar_raw
     wget save`` (options: :class:`JobOptions`), and ``sync``/``resume`` of whole trees."""
 
-    def _listing(self, path: PathArg, flags: Sequence[str], options: Mapping[str, Any]) -> Job:
-        """Start ``dtls FLAGS -- PATH`` in the C locale (``dtls`` always blocks)."""
-        return self._start("dtls", argv.ls_args(path, flags), options, LISTING_KEYS, env=UNAMBIGUOUS_LS_ENV)
+    def _listing(self, paths: Sequence[PathArg], flags: Sequence[str], options: Mapping[str, Any]) -> Job:
+        """Start ``dtls FLAGS -- PATH...`` in the C locale (``dtls`` always blocks)."""
+        return self._start("dtls", argv.ls_args(paths, flags), options, LISTING_KEYS, env=UNAMBIGUOUS_LS_ENV)
 
     def _entries(self, path: PathArg, flags: Sequence[str], stdout: str) -> list[FileEntry]:
         """The bound entries of a listing; a file operand's is split into directory and name."""
@@ -60,12 +60,12 @@ class Datamover(DatamoverTools):
         ``recursive`` the tree. A file, or a symlink to a directory (list ``"link/"`` for what
         is behind it), gives one entry. :class:`DatamoverError` when dtls failed."""
         flags = argv.ls_flags(all=all, recursive=recursive)
-        return self._entries(path, flags, self._listing(path, flags, options).result().stdout)
+        return self._entries(path, flags, self._listing([path], flags, options).result().stdout)
 
     def stat(self, path: PathArg, **options: Unpack[ListingOptions]) -> FileEntry:
         """The entry of ``path`` itself (``ls -ld``: a symlink is not followed)."""
         flags = argv.ls_flags(directory=True)
-        job = self._listing(path, flags, options)
+        job = self._listing([path], flags, options)
         entries = self._entries(path, flags, job.result().stdout)
         if len(entries) != 1:
             raise job_error(f"dtls -d printed {len(entries)} entries for one path", job)
@@ -74,7 +74,7 @@ class Datamover(DatamoverTools):
     def exists(self, path: PathArg, **options: Unpack[ListingOptions]) -> bool:
         """Whether ``path`` exists (as ``os.path.lexists``): False only when ls says ``No such
         file or directory``, so a broken cluster is never mistaken for a missing file."""
-        job = self._listing(path, argv.ls_flags(directory=True), options)
+        job = self._listing([path], argv.ls_flags(directory=True), options)
         try:
             job.result()
         except DatamoverError as error:
@@ -89,7 +89,7 @@ class Datamover(DatamoverTools):
         every non-directory, symlinks to directories too (not followed); removing entries
         from ``dirs`` prunes the walk; a file ``top`` yields nothing, a symlink one is walked."""
         flags = argv.ls_flags(all=all, recursive=True, follow_top=True)
-        stdout = self._listing(top, flags, options).result().stdout
+        stdout = self._listing([top], flags, options).result().stdout
         # Not placed: an entry without a directory header is how a file ``top`` shows.
         entries = [entry.bind(self) for entry in parse_ls(stdout, options=flags)]
         return listing.walk_entries(argv.path_text(top), entries)
@@ -130,9 +130,7 @@ class Datamover(DatamoverTools):
             return
         flags = argv.ls_flags(directory=True)
         listing_options = {key: value for key, value in options.items() if key != "blocking"}
-        check = self._start(
-            "dtls", [*flags, "--", *(s for _, s in slashed)], listing_options, LISTING_KEYS, env=UNAMBIGUOUS_LS_ENV
-        )
+        check = self._listing([bare for _, bare in slashed], flags, listing_options)
         try:
             stdout = check.result().stdout
         except DatamoverError as error:
