@@ -22,13 +22,10 @@ def waitfor(
     if not quiet:
         print("Waiting .", end="", flush=True)
     rc: int | None = None
-    while True:
-        slice_s = 0.5
-        if deadline is not None:
-            slice_s = max(0.0, min(slice_s, deadline - time.monotonic()))
+    while rc is None:
+        slice_s = 0.5 if deadline is None else max(0.0, min(0.5, deadline - time.monotonic()))
         try:
             rc = process.wait(timeout=slice_s)
-            break
         except subprocess.TimeoutExpired:
             if deadline is not None and time.monotonic() >= deadline:
                 break
