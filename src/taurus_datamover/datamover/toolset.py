@@ -86,12 +86,7 @@ class DatamoverTools(ToolSet):
 
     def build_argv(self, tool: str, args: Sequence[Arg], **options: Unpack[JobOptions]) -> list[str | bytes]:
         """``tool``'s path, ``args`` and the datamover options, placed before a ``--``."""
-        return self._argv(tool, args, options)
-
-    def _argv(
-        self, tool: str, args: Sequence[Arg], options: Mapping[str, Any], allowed: frozenset[str] = JOB_KEYS
-    ) -> list[str | bytes]:
-        return self._options(options, allowed).placed(tool, [self.tool_path(tool), *map(as_arg, args)])
+        return self._options(options).placed(tool, [self.tool_path(tool), *map(as_arg, args)])
 
     submits_batch_job = staticmethod(submits_batch_job)
 
@@ -108,16 +103,14 @@ class DatamoverTools(ToolSet):
         env: Mapping[str, str] | None = None,
     ) -> Job:
         """Start ``tool`` with ``args`` and ``options`` of kind ``allowed``; ``env``: this job only."""
-        argv = self._argv(tool, args, options, allowed)
+        argv = self._options(options, allowed).placed(tool, [self.tool_path(tool), *map(as_arg, args)])
         return self.spawn(
             argv, timeout=options.get("timeout"), env_overrides=env, expect_batch=submits_batch_job(tool, argv)
         )
 
     def _found_or_slurm(self, tool: str, slurm_tool: str) -> str | None:
         """Where ``tool`` was found, else Slurm's own ``slurm_tool`` on the tools' ``PATH``."""
-        return (
-            self.tool_path(tool) if self.has_tool(tool) else shutil.which(slurm_tool, path=self._environ().get("PATH"))
-        )
+        return self._found.paths.get(tool) or shutil.which(slurm_tool, path=self._environ().get("PATH"))
 
     @cached_property
     def canceller(self) -> Callable[[int], None] | None:

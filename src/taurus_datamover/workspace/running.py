@@ -62,14 +62,11 @@ class WorkspaceRunner(ToolSet):
         """The user the tools run as: ``user=``, else :func:`~.context.tools_user`."""
         return self.user or tools_user(self._environ())
 
-    def _ws_list_path(self) -> str | None:
-        return self.tool_path("ws_list") if self.has_tool("ws_list") else None
-
     def current_time(self) -> datetime:
         """The aware moment remaining times are measured from (see ``now=``)."""
         value = self.now() if callable(self.now) else self.now
         if value is None:
-            return tools_time(self._ws_list_path(), self._environ())
+            return tools_time(self._found.paths.get("ws_list"), self._environ())
         if value.tzinfo is None or value.utcoffset() is None:
             raise WorkspaceArgumentError("now must give a timezone-aware datetime")
         return value
