@@ -15,11 +15,13 @@ import taurus_datamover.parsers
 from taurus_datamover.errors import (
     CommandTimeout,
     DatamoverError,
+    LockTimeout,
     ParseError,
     SaveError,
     SyncError,
     TaurusDatamoverError,
     ToolNotFoundError,
+    UnboundModelError,
     WorkspaceArgumentError,
     WorkspaceNotFound,
 )
@@ -33,6 +35,9 @@ ERRORS = [
     CommandTimeout(["dtls", "/grp"], 1.5, stdout="partial", stderr=b"late"),
     ParseError("not a row", lineno=3, line="junk"),
     SyncError("verification failed", run_id="r1", failed_parts=[2], differ=["a"], missing=["b"], extra=["c"]),
+    LockTimeout("/ws/.auto-extend.lock", 2.5, "4711"),
+    LockTimeout("/ws/.auto-extend.lock", 0.0, None),
+    UnboundModelError(object()),
 ]
 
 

@@ -198,6 +198,14 @@ class UnboundModelError(TaurusDatamoverError, RuntimeError):
             f"{self.model_type} is not bound to a Datamover/Workspace; call .bind(owner) or get it from the object API"
         )
 
+    def __reduce__(self) -> tuple[object, ...]:  # by the type's name: the model need not pickle
+        return (_unbound_again, (type(self), self.model_type))
+
+
+def _unbound_again(cls: type[UnboundModelError], model_type: str) -> UnboundModelError:
+    """The error again, for a stand-in model of the type named ``model_type`` (unpickling)."""
+    return cls(type(model_type, (), {})())
+
 
 class UsageError(TaurusDatamoverError):
     """Command-line arguments that parse but do not make sense together (exit code 2)."""
@@ -217,6 +225,9 @@ class LockTimeout(TaurusDatamoverError, TimeoutError):
             f"another ws auto-extend is running: {path} is locked by {who}; waited "
             f"{waited:g} s (wait longer with --lock-timeout, or end that run)"
         )
+
+    def __reduce__(self) -> tuple[object, ...]:  # not _Remade: OSError's __new__ reads its arguments
+        return (type(self), (self.path, self.waited, self.holder))
 
 
 class ToolArgumentError(TaurusDatamoverError, ValueError):
