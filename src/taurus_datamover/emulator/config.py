@@ -9,13 +9,13 @@ every tool call is a new process. Reading checks each value's type: a hand-edite
 from __future__ import annotations
 
 import dataclasses
-import getpass
 import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from taurus_datamover.emulator.dt.transfer import current_user
 from taurus_datamover.facts import EMULATOR_USER_ENV
 
 __all__ = [
@@ -26,14 +26,6 @@ __all__ = [
 
 SITE_FILE = "site.json"
 USER_ENV = EMULATOR_USER_ENV  # overrides the config's user (who runs the emulated tools)
-
-
-def current_user() -> str:
-    """The login name of this process, ``user`` where there is none."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no passwd entry and no LOGNAME/USER: still usable
-        return "user"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -28,11 +28,8 @@ def main(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int:
         return run_transfer(tool, root, argv)
     from taurus_datamover.emulator.dt import manage
 
-    if tool in ("dtqueue", "dtq"):
-        return manage.dtqueue(tool, root, argv)
-    if tool == "dtcancel":
-        return manage.dtcancel(tool, root, argv)
-    if tool == "dtinfo":
-        return manage.dtinfo(tool, root, argv)
-    print(f"unknown datamover tool: {tool}", file=sys.stderr)
-    return 2
+    tools = {"dtqueue": manage.dtqueue, "dtq": manage.dtqueue, "dtcancel": manage.dtcancel, "dtinfo": manage.dtinfo}
+    if tool not in tools:
+        print(f"unknown datamover tool: {tool}", file=sys.stderr)
+        return 2
+    return tools[tool](tool, root, argv)

@@ -26,8 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from taurus_datamover.emulator.dt.partial_rsync import run_rsync_with_fault
-from taurus_datamover.emulator.dt.partial_strike import say, strike
-from taurus_datamover.emulator.faults import Fault, FaultSpecError, record_fault
+from taurus_datamover.emulator.faults import Fault, FaultSpecError, record_fault, say, strike
 
 __all__ = ["Operands", "main", "run_with_fault", "split_operands"]
 
@@ -117,7 +116,7 @@ def run_with_fault(root: str, fault: Fault, tool: str, command: str, args: Seque
     label = f"{command}: emulated fault '{fault.action}' ({tool}"
     if fault.after_files is None:
         record_fault(root, fault, stopped_after=0, sources=None)
-        return strike(fault, tool, f"{label}): stopped before running {command}")
+        return strike(fault, f"{label}): stopped before running {command}", tool)
     if tool == "dtrsync":
         return run_rsync_with_fault(root, fault, tool, command, args)
     ops = split_operands(args)
@@ -137,7 +136,7 @@ def run_with_fault(root: str, fault: Fault, tool: str, command: str, args: Seque
     record_fault(root, fault, stopped_after=len(done), sources=len(ops.sources), not_done=rest)
     if fault.action == "enospc" and rest:
         say(_enospc(command, ops, rest[0], fault.keep_bytes))
-    return strike(fault, tool, where)
+    return strike(fault, where, tool)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

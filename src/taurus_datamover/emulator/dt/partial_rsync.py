@@ -12,8 +12,7 @@ import os
 import subprocess
 from collections.abc import Sequence
 
-from taurus_datamover.emulator.dt.partial_strike import strike
-from taurus_datamover.emulator.faults import Fault, record_fault
+from taurus_datamover.emulator.faults import Fault, record_fault, strike
 
 __all__ = ["run_rsync_with_fault"]
 
@@ -34,7 +33,7 @@ def run_rsync_with_fault(root: str, fault: Fault, tool: str, command: str, args:
     found = _files_from(args)
     if found is None:
         record_fault(root, fault, stopped_after=0, sources=None)
-        return strike(fault, tool, f"{label}: stopped before running {command} (no --files-from)")
+        return strike(fault, f"{label}: stopped before running {command} (no --files-from)", tool)
     index, path = found
     separator = b"\0" if "--from0" in args[: args.index("--") if "--" in args else len(args)] else b"\n"
     with open(path, "rb") as handle:
@@ -51,4 +50,4 @@ def run_rsync_with_fault(root: str, fault: Fault, tool: str, command: str, args:
     if code != 0:
         return code  # a real failure of the real tool: report it as such
     record_fault(root, fault, stopped_after=len(keep), sources=len(entries))
-    return strike(fault, tool, f"{label}: stopped after {len(keep)} of {len(entries)} listed entries")
+    return strike(fault, f"{label}: stopped after {len(keep)} of {len(entries)} listed entries", tool)

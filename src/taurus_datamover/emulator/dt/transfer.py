@@ -43,7 +43,7 @@ DT_EXEC = ".dt-exec"
 
 
 def current_user() -> str:
-    """The user name, as squeue shows it."""
+    """The login name of this process (as squeue shows it; the uid where there is none)."""
     import getpass
 
     try:
@@ -139,14 +139,7 @@ def run_transfer(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -
         return 1
     from taurus_datamover.emulator.dt.jobs import JobStore
 
-    record = JobStore(root).submit(
-        (command, *opts.args),
-        name=job_name,
-        user=current_user(),
-        partition=PARTITION,
-        workdir=os.getcwd(),
-        time_limit=time_limit,
-        account=opts.account,
-    )
+    job = {"name": job_name, "user": current_user(), "partition": PARTITION, "account": opts.account}
+    record = JobStore(root).submit((command, *opts.args), workdir=os.getcwd(), time_limit=time_limit, **job)
     print(f"Submitted batch job {record.job_id}", flush=True)
     return 0

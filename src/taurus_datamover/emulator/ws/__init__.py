@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import importlib
 import os
-import signal
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from taurus_datamover.emulator.faults import Fault, FaultSpecError, record_fault, select_fault
+from taurus_datamover.emulator.faults import Fault, FaultSpecError, record_fault, select_fault, strike
 
 __all__ = ["WS_TOOLS", "main"]
 
@@ -66,13 +65,6 @@ def main(tool: str, root: str | os.PathLike[str], argv: list[str]) -> int:
 
 
 def _strike(root: str | os.PathLike[str], fault: Fault, when: str) -> int:
-    """Log *fault*, say so on stderr and act: die by SIGKILL, or hang, then fail."""
     record_fault(root, fault, when=fault.when)
     sys.stdout.flush()
-    print(f"Error: emulated fault '{fault.action}' of {fault.tool}, {when}", file=sys.stderr, flush=True)
-    if fault.action == "kill":
-        os.kill(os.getpid(), signal.SIGKILL)
-    if fault.action == "hang":
-        time.sleep(fault.hang_seconds)
-        print(f"Error: emulated fault 'hang' gave up after {fault.hang_seconds:g} s", file=sys.stderr)
-    return 1
+    return strike(fault, f"Error: emulated fault '{fault.action}' of {fault.tool}, {when}", "Error")

@@ -116,54 +116,37 @@ _RESTORE_HELP = (
 )
 
 LIST_USAGE = "Usage: ws_list [options] [pattern]"
-_LIST_HELP = f"""{LIST_USAGE}
-
-Options:
-  --version             show program's version number and exit
-  -h, --help            show this help message and exit
-  -F FILESYSTEM, --filesystem=FILESYSTEM
-                        filesystem to list workspaces from
-  -g                    also list group workspaces
-  -l                    list available filesystems
-  -s                    only show names of workspaces
-  -N                    sort by name
-  -C                    sort by creation
-  -R                    sort by remaining time
-  -r                    revert sorting order
-  -t                    terse output format
-  -v                    verbose output format
-  -a                    for compatibility
-"""
-
 FIND_USAGE = "Usage: ws_find [options] [workspacename]"
-_FIND_HELP = f"""{FIND_USAGE}
-
-Options:
-  --version             show program's version number and exit
-  -h, --help            show this help message and exit
-  -F FILESYSTEM, --filesystem=FILESYSTEM
-                        filesystem to search workspace in
-  -l, --list            list valid filesystem names
-"""
-
 REGISTER_USAGE = "Usage: ws_register [options] directory"
-_REGISTER_HELP = f"""{REGISTER_USAGE}
-
-Options:
-  -h, --help            show this help message and exit
-  -F FILESYSTEM, --filesystem=FILESYSTEM
-                        filesystem to search workspaces in
-"""
-
 ICAL_USAGE = "Usage: ws_send_ical [options] workspace_name mailaddress"
-_ICAL_HELP = f"""{ICAL_USAGE}
 
-Options:
-  -h, --help            show this help message and exit
-  -F FILESYSTEM, --filesystem=FILESYSTEM
-                        filesystem of the workspace
-  -m MAIL, --mail=MAIL  mail address to send the invitation to
-"""
+
+def _optparse_help(usage: str, filesystem: str, *rows: str, version: bool = True) -> str:
+    """An optparse help: ``--version`` (if *version*), ``-h``, ``-F`` (*filesystem*), *rows*."""
+    head = "  --version             show program's version number and exit\n" if version else ""
+    return (
+        f"{usage}\n\nOptions:\n{head}  -h, --help            show this help message and exit\n"
+        f"  -F FILESYSTEM, --filesystem=FILESYSTEM\n                        {filesystem}\n"
+        + "".join(f"  {row}\n" for row in rows)
+    )
+
+
+_FLAGS = ("g also list group workspaces", "l list available filesystems", "s only show names of workspaces",
+          "N sort by name", "C sort by creation", "R sort by remaining time", "r revert sorting order",
+          "t terse output format", "v verbose output format", "a for compatibility")  # fmt: skip
+_LIST_HELP = _optparse_help(
+    LIST_USAGE, "filesystem to list workspaces from", *(f"-{row[0]}{' ' * 20}{row[2:]}" for row in _FLAGS)
+)
+_FIND_HELP = _optparse_help(
+    FIND_USAGE, "filesystem to search workspace in", "-l, --list            list valid filesystem names"
+)
+_REGISTER_HELP = _optparse_help(REGISTER_USAGE, "filesystem to search workspaces in", version=False)
+_ICAL_HELP = _optparse_help(
+    ICAL_USAGE,
+    "filesystem of the workspace",
+    "-m MAIL, --mail=MAIL  mail address to send the invitation to",
+    version=False,
+)
 
 HELP: Mapping[str, tuple[str, bool, int]] = {
     "ws_allocate": (_ALLOCATE_HELP, False, 1),
