@@ -72,9 +72,7 @@ class JobRecord:
         return max(0.0, end - self.start_time)
 
     def to_json(self) -> str:
-        data = asdict(self)
-        data["argv"] = list(self.argv)
-        return json.dumps(data, indent=1) + "\n"
+        return json.dumps(asdict(self), indent=1) + "\n"
 
     @classmethod
     def from_json(cls, text: str) -> JobRecord:
