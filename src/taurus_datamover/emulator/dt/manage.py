@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from taurus_datamover.emulator.dt.mode import PARTITION, load_slurm_mode
 from taurus_datamover.emulator.dt.transfer import current_user, exec_tool, fail
 
-__all__ = ["dtcancel", "dtinfo", "dtqueue", "mount_table"]
+__all__ = ["MANAGE", "dtcancel", "dtinfo", "dtqueue", "mount_table"]
 
 _SQUEUE_SHORT = "hj:t:o:u:p:"
 _SQUEUE_LONG = ["noheader", "jobs=", "states=", "format=", "user=", "partition=", "me"]
@@ -165,3 +165,7 @@ def dtinfo(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int:
     sys.stdout.write("\n" + mount_table(root))
     sys.stdout.flush()
     return 0
+
+
+#: Tool -> its function (``dtq`` is ``dtqueue``).
+MANAGE = {"dtqueue": dtqueue, "dtq": dtqueue, "dtcancel": dtcancel, "dtinfo": dtinfo}

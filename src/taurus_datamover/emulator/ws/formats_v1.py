@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from taurus_datamover.emulator.ws.formats import EntryView, RestoreView, ctime, messages
-from taurus_datamover.emulator.ws.options import boost_table
+from taurus_datamover.emulator.ws.options import HELP_ROWS, boost_help, boost_table
 
 NAME = "v1"
 VERSION_TEXT = "workspace version 1.6.0\n"
@@ -62,46 +62,32 @@ ical_sent                  0 Info: Success: Calendar invitation sent to {mail}
     ),
 }
 
-_ALLOCATE_HELP = (
-    "Usage: ws_allocate: [options] workspace_name duration\n\n"
-    + boost_table(
-        [
-            ("-h [ --help ]", "produce help message"),
-            ("-V [ --version ]", "show version"),
-            ("-d [ --duration ] arg", "duration in days"),
-            ("-n [ --name ] arg", "workspace name"),
-            ("-F [ --filesystem ] arg", "filesystem"),
-            ("-r [ --reminder ] arg", "reminder to be sent n days before expiration"),
-            ("-m [ --mailaddress ] arg", "mailaddress to send reminder to"),
-            ("-x [ --extension ]", "extend workspace"),
-            ("-u [ --username ] arg", "username"),
-            ("-g [ --group ]", "group workspace"),
-            ("-G [ --groupname ] arg", "groupname"),
-            ("-c [ --comment ] arg", "comment"),
-        ]
-    )
-    + "\n"
+_ALLOCATE_HELP = boost_help(
+    "Usage: ws_allocate: [options] workspace_name duration",
+    [
+        *HELP_ROWS,
+        ("-d [ --duration ] arg", "duration in days"),
+        ("-n [ --name ] arg", "workspace name"),
+        ("-F [ --filesystem ] arg", "filesystem"),
+        ("-r [ --reminder ] arg", "reminder to be sent n days before expiration"),
+        ("-m [ --mailaddress ] arg", "mailaddress to send reminder to"),
+        ("-x [ --extension ]", "extend workspace"),
+        ("-u [ --username ] arg", "username"),
+        ("-g [ --group ]", "group workspace"),
+        ("-G [ --groupname ] arg", "groupname"),
+        ("-c [ --comment ] arg", "comment"),
+    ],
 )
-
-_RELEASE_HELP = (
-    "Usage:ws_release: [options] workspace_name\n\n"
-    + boost_table(
-        [
-            ("-h [ --help ]", "produce help message"),
-            ("-V [ --version ]", "show version"),
-            ("-n [ --name ] arg", "workspace name"),
-            ("-F [ --filesystem ] arg", "filesystem"),
-            ("--delete-data", "delete all data, workspace can NOT BE RECOVERED"),
-        ]
-    )
-    + "\n"
-)
+_RELEASE_HELP = boost_help(
+    "Usage:ws_release: [options] workspace_name",
+    [*HELP_ROWS, ("-n [ --name ] arg", "workspace name"), ("-F [ --filesystem ] arg", "filesystem"),
+     ("--delete-data", "delete all data, workspace can NOT BE RECOVERED")],
+)  # fmt: skip
 
 RESTORE_USAGE = "ws_restore: [options] workspace_name target_name | -l"
 RESTORE_TABLE = boost_table(
     [
-        ("-h [ --help ]", "produce help message"),
-        ("-V [ --version ]", "show version"),
+        *HELP_ROWS,
         ("-l [ --list ]", "list restorable workspaces"),
         ("-b [ --brief ]", "do not show unavailability date in list"),
         ("-n [ --name ] arg", "workspace name"),
