@@ -163,21 +163,16 @@ def slurm_job_argv(command: str, args: Sequence[str]) -> tuple[str, list[str]] |
     """Inside a view: what a Slurm job (on ``slurmd``, outside the namespace) must run to see
     the same view, after moving this process to the host form of its working directory
     (where the job starts). None outside a view."""
-    text = os.environ.get(VIEW_ENV)
     mounts = current_view()
-    if not text or mounts is None:
+    if mounts is None:
         return None
-    data = json.loads(text)
+    data = json.loads(os.environ[VIEW_ENV])
     here = os.getcwd()
     os.chdir(host_path(here, mounts))
     return "unshare", _entering(str(data["root"]), here, str(data.get("mode", "root")), [command, *args])
 
 
 # -- inside the namespace --------------------------------------------------------------
-def _libc() -> ctypes.CDLL:
-    return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-
-
 def _mount(libc: ctypes.CDLL, source: str, target: str, fstype: str | None, flags: int, data: str | None) -> None:
     fs, options = (None if x is None else x.encode() for x in (fstype, data))
     if libc.mount(source.encode(), target.encode(), fs, ctypes.c_ulong(flags), options) != 0:
@@ -230,7 +225,7 @@ def enter(root: str, cwd: str, mode: str, argv: Sequence[str]) -> int:
     """In a fresh mount namespace: build the view of *root*, ``chroot`` into it, change to
     *cwd* and exec *argv* (returns only on failure); *mode* tells a Slurm job how to enter."""
     mounts = view_mounts(root)
-    libc = _libc()
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
     new_root = os.path.join(root, VIEW_ROOT_DIR)
     os.makedirs(new_root, exist_ok=True)
     _mount(libc, "tmpfs", new_root, "tmpfs", 0, "mode=0755")

@@ -63,11 +63,9 @@ def split_operands(args: Sequence[str]) -> Operands:
         else:
             operands.append(word)
         i += 1
-    if target_dir is not None:
-        return Operands(tuple(options), tuple(operands), None, target_dir, no_target)
-    if len(operands) < 2:
-        return Operands(tuple(options), tuple(operands), None, None, no_target)
-    return Operands(tuple(options), tuple(operands[:-1]), operands[-1], None, no_target)
+    if target_dir is None and len(operands) >= 2:  # the last operand is the destination
+        return Operands(tuple(options), tuple(operands[:-1]), operands[-1], None, no_target)
+    return Operands(tuple(options), tuple(operands), None, target_dir, no_target)
 
 
 def _step_argv(command: str, ops: Operands, source: str) -> list[str]:
