@@ -15,8 +15,6 @@ from pathlib import Path
 from taurus_datamover.emulator.files import write_atomic
 from taurus_datamover.facts import EMULATOR_CLOCK_FILE, EMULATOR_NOW_ENV
 
-__all__ = ["CLOCK_FILE", "NOW_ENV", "advance_clock", "now", "parse_time", "set_clock"]
-
 #: Environment variable that fixes the emulated time (wins over the clock file).
 NOW_ENV = EMULATOR_NOW_ENV
 #: Name of the clock file inside the site root.

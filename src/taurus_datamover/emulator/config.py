@@ -18,12 +18,6 @@ from typing import Any
 from taurus_datamover.emulator.dt.transfer import current_user
 from taurus_datamover.facts import EMULATOR_USER_ENV
 
-__all__ = [
-    "SITE_FILE", "USER_ENV", "FilesystemConfig", "SiteConfig", "current_user",
-    "default_site_config", "ensure_site_dirs", "load_site_config", "resolve_user",
-    "save_site_config", "v2_capture_site_config"
-]  # fmt: skip
-
 SITE_FILE = "site.json"
 USER_ENV = EMULATOR_USER_ENV  # overrides the config's user (who runs the emulated tools)
 

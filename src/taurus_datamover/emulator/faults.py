@@ -25,11 +25,6 @@ from typing import Any
 from taurus_datamover.emulator.files import locked, write_atomic
 from taurus_datamover.facts import EMULATOR_FAULT_ENV, EMULATOR_FAULT_FILE
 
-__all__ = [
-    "ACTIONS", "FAULT_ENV", "FAULT_FILE", "FAULT_LOG", "FAULT_STATE", "Fault", "FaultSpecError",
-    "load_faults", "read_fault_log", "record_fault", "say", "select_fault", "strike", "write_faults"
-]  # fmt: skip
-
 FAULT_ENV, FAULT_FILE = EMULATOR_FAULT_ENV, EMULATOR_FAULT_FILE
 #: Inside the site root, beside ``FAULT_FILE``: the call counters, one JSON line per fault that struck.
 FAULT_STATE, FAULT_LOG = "faults.state", "faults.log"

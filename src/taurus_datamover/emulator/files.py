@@ -10,8 +10,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["locked", "write_atomic"]
-
 
 def write_atomic(path: Path, text: str, *, mode: int | None = None) -> None:
     """Replace *path* by a file holding *text* (readers see the old or the new one whole);

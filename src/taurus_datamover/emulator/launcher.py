@@ -14,8 +14,6 @@ from taurus_datamover.facts import EMULATOR_ROOT_ENV as ROOT_ENV
 from taurus_datamover.facts import EMULATOR_VIEW_ENV as VIEW_ENV
 from taurus_datamover.facts import MANAGE_TOOLS, TRANSFER_TOOLS
 
-__all__ = ["ROOT_ENV", "main", "run"]
-
 
 def run(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int:
     """Run emulated *tool* (``dt*`` or ``ws_*``) of the site at *root*; return its exit code."""

@@ -26,11 +26,6 @@ from typing import IO
 
 from taurus_datamover.facts import EMULATOR_VIEW_ENV
 
-__all__ = [
-    "VIEW_ENV", "ZihStream", "current_view", "host_path", "slurm_job_argv", "unshare_flags", "view_argv",
-    "view_mounts", "view_unavailable", "zih_text"
-]  # fmt: skip
-
 #: Set inside a view: ``{"root": ..., "mounts": {zih_path: site_dir}, "mode": "root"|"user"}``.
 VIEW_ENV = EMULATOR_VIEW_ENV
 #: The mount point of the view's new ``/`` inside the site root.

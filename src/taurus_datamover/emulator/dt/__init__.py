@@ -10,7 +10,5 @@ from __future__ import annotations
 
 from taurus_datamover.facts import MANAGE_TOOLS, TRANSFER_TOOLS
 
-__all__ = ["DT_TOOLS"]
-
 #: Every emulated ``dt*`` tool.
 DT_TOOLS = TRANSFER_TOOLS + MANAGE_TOOLS

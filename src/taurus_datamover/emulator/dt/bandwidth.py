@@ -17,8 +17,6 @@ import re
 
 from taurus_datamover.emulator.dt.options import DtOptions
 
-__all__ = ["BANDWIDTH_FILE", "configure_bandwidth", "load_bandwidth", "parse_bandwidth", "with_bandwidth"]
-
 BANDWIDTH_FILE = "dt-bandwidth.json"
 
 #: Prefix (lower case) -> factor: decimal ``k m g t``, binary ``ki mi gi ti``.

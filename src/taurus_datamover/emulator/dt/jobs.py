@@ -24,8 +24,6 @@ from typing import Any
 
 from taurus_datamover.emulator.files import locked, write_atomic
 
-__all__ = ["ACTIVE_STATES", "FIRST_JOB_ID", "MIN_JOB_AGE", "JobRecord", "JobStore", "signal_group"]
-
 FIRST_JOB_ID = 1000
 #: Seconds a finished job stays visible (Slurm's MinJobAge in the CI cluster).
 MIN_JOB_AGE = 300.0

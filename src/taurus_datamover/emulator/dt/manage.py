@@ -17,8 +17,6 @@ from collections.abc import Sequence
 from taurus_datamover.emulator.dt.mode import PARTITION, load_slurm_mode
 from taurus_datamover.emulator.dt.transfer import current_user, exec_tool, fail
 
-__all__ = ["MANAGE", "dtcancel", "dtinfo", "dtqueue", "mount_table"]
-
 _SQUEUE_SHORT = "hj:t:o:u:p:"
 _SQUEUE_LONG = ["noheader", "jobs=", "states=", "format=", "user=", "partition=", "me"]
 

@@ -18,11 +18,6 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from pathlib import Path
 
-__all__ = [
-    "PARTITION", "PROBE_TIMEOUT", "SlurmSetting", "detect_slurm", "load_slurm_mode", "load_slurm_setting",
-    "mode_file", "save_slurm_mode"
-]  # fmt: skip
-
 #: The Slurm partition of the data-transfer nodes.
 PARTITION = "datamover"
 _MODE_FILE = "dt.json"

@@ -21,8 +21,6 @@ from dataclasses import dataclass
 
 from taurus_datamover.emulator.faults import Fault, FaultSpecError, record_fault, say, strike
 
-__all__ = ["Operands", "main", "run_with_fault", "split_operands"]
-
 
 @dataclass(frozen=True)
 class Operands:

@@ -17,8 +17,6 @@ from datetime import datetime
 
 from taurus_datamover.emulator.dt.jobs import JobRecord, JobStore, signal_group
 
-__all__ = ["KILL_WAIT", "main", "run_job"]
-
 #: Seconds between SIGTERM and SIGKILL (Slurm's KillWait in the CI cluster).
 KILL_WAIT = 5.0
 _POLL = 0.1

@@ -1,9 +1,7 @@
 """squeue-style listings of the local queue (pure: records and a clock in, text out).
 
 Supports squeue's ``-o`` format language: ``%[.][width]X`` fields (``.`` = right-justify;
-a width also truncates, as squeue does) mixed with literal text. The default format is
-squeue's own, ``%.18i %.9P %.8j %.8u %.2t %.10M %.6D %R``, which yields the header
-``             JOBID PARTITION     NAME     USER ST       TIME  NODES NODELIST(REASON)``.
+a width also truncates, as squeue does) mixed with literal text; the default is squeue's.
 """
 
 from __future__ import annotations
@@ -14,8 +12,6 @@ from datetime import datetime
 
 from taurus_datamover.emulator.dt.jobs import JobRecord
 from taurus_datamover.facts import SLURM_STATE_CODES
-
-__all__ = ["DEFAULT_FORMAT", "STATE_CODES", "FormatError", "format_duration", "format_jobs", "parse_states"]
 
 DEFAULT_FORMAT = "%.18i %.9P %.8j %.8u %.2t %.10M %.6D %R"
 

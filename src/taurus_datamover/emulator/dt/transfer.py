@@ -25,17 +25,6 @@ from taurus_datamover.emulator.dt.options import DtOptions, UsageError, parse_ti
 from taurus_datamover.facts import EMULATOR_FAULT_ENV, EMULATOR_FAULT_FILE, EMULATOR_VIEW_ENV
 from taurus_datamover.facts import TRANSFER_TOOLS as TRANSFER_TOOL_NAMES
 
-__all__ = [
-    "ALWAYS_BLOCKING",
-    "DT_EXEC",
-    "TRANSFER_TOOLS",
-    "exec_tool",
-    "fail",
-    "run_transfer",
-    "sbatch_argv",
-    "srun_argv",
-]
-
 #: dt tool -> the command it runs on the data-transfer node (its name without ``dt``).
 TRANSFER_TOOLS = {tool: tool.removeprefix("dt") for tool in TRANSFER_TOOL_NAMES}
 ALWAYS_BLOCKING = frozenset({"dtls"})

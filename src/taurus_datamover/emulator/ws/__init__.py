@@ -18,8 +18,6 @@ from pathlib import Path
 
 from taurus_datamover.emulator.faults import Fault, FaultSpecError, record_fault, select_fault, strike
 
-__all__ = ["WS_TOOLS", "main"]
-
 #: Tool -> (module, function), imported only when that tool runs (``ws_extend``: ``ws_allocate -x``).
 _TOOLS: dict[str, tuple[str, str]] = {
     f"ws_{name}": (name, f"ws_{name}")

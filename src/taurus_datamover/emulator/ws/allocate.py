@@ -16,8 +16,6 @@ from taurus_datamover.emulator.ws.db import Database, WsEntry
 from taurus_datamover.emulator.ws.formats import cdiv
 from taurus_datamover.emulator.ws.options import Opt, Parsed, options
 
-__all__ = ["ws_allocate", "ws_extend"]
-
 _COMMON = options(
     "help/h version/V duration/d= name/n= filesystem/F= reminder/r= mailaddress/m= extension/x username/u= comment/c="
 )

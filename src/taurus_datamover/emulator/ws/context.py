@@ -20,8 +20,6 @@ from taurus_datamover.emulator.ws.formats import WsFormat
 from taurus_datamover.emulator.ws.options import Opt, OptionError, Parsed, parse
 from taurus_datamover.facts import WORKSPACE_NAME_RULE
 
-__all__ = ["GROUP_ENV", "NAME_RE", "Site", "ToolExit", "open_site"]
-
 GROUP_ENV = "TAURUS_EMULATOR_GROUP"  # overrides the emulated user's primary group
 NAME_RE = re.compile(WORKSPACE_NAME_RULE)
 #: v1's optparse tools answer a bad command line with their usage line and the error (exit 2).

@@ -21,8 +21,6 @@ from pathlib import Path
 
 from taurus_datamover.emulator.files import locked, write_atomic
 
-__all__ = ["Database", "DbError", "WsEntry", "dump_entry", "parse_entry"]
-
 _LOCK_NAME = ".ws.lock"
 _INT = re.compile(r"-?[0-9]+")
 _PLAIN = re.compile(r"[A-Za-z0-9/_.@+][A-Za-z0-9/_.@+ -]*")

@@ -23,8 +23,6 @@ from taurus_datamover.emulator.ws.db import DbError, WsEntry
 from taurus_datamover.emulator.ws.formats import ctime
 from taurus_datamover.emulator.ws.options import options
 
-__all__ = ["ws_expirer"]
-
 _OPTS = options(
     "help/h version/V filesystems/F= space/s= cleaner/c summary-mail/M config= debug trace forcedeletereleased"
 )

@@ -11,8 +11,6 @@ from taurus_datamover.emulator.ws.context import Site
 from taurus_datamover.emulator.ws.db import DbError
 from taurus_datamover.emulator.ws.options import options
 
-__all__ = ["ws_find"]
-
 _V1 = options("version help/h filesystem/F= list/l")
 _V2 = options("help/h version/V filesystem/F= group/g username/u= name/n= config=")
 

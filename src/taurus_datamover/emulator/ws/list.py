@@ -20,8 +20,6 @@ from taurus_datamover.emulator.ws.db import DbError, WsEntry, parse_entry
 from taurus_datamover.emulator.ws.formats import EntryView
 from taurus_datamover.emulator.ws.options import Opt, options
 
-__all__ = ["ws_list"]
-
 _V1 = [*options("version help/h filesystem/F="), *(Opt(letter, letter) for letter in "glsNCRrtva")]
 _V2 = options(
     "help/h version/V filesystem/F= group/g listfilesystems/l listfilesystemdetails/L short/s username/u= "

@@ -13,8 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["HELP_ROWS", "Opt", "OptionError", "Parsed", "boost_help", "boost_table", "options", "parse"]
-
 
 @dataclass(frozen=True)
 class Opt:

@@ -15,8 +15,6 @@ from taurus_datamover.emulator.ws.context import Site
 from taurus_datamover.emulator.ws.db import DbError
 from taurus_datamover.emulator.ws.options import options
 
-__all__ = ["ws_register"]
-
 _OPTS = options("help/h version/V filesystem/F= directory/d= config=")
 
 

@@ -14,8 +14,6 @@ from pathlib import Path
 from taurus_datamover.emulator.ws.context import NAME_RE, Site
 from taurus_datamover.emulator.ws.options import options
 
-__all__ = ["release_workspace", "ws_release"]
-
 _OPTS = options("help/h version/V name/n= filesystem/F= delete-data")
 _V2_EXTRA = options("username/u= config=")
 

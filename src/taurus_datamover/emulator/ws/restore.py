@@ -24,8 +24,6 @@ from taurus_datamover.emulator.ws.formats import RestoreView
 from taurus_datamover.emulator.ws.human import human_test
 from taurus_datamover.emulator.ws.options import Parsed, options
 
-__all__ = ["ws_restore"]
-
 _OPTS = options("help/h version/V list/l brief/b name/n= target/t= filesystem/F= username/u=")
 _V2_EXTRA = options("config= delete-data")
 _START = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]?")

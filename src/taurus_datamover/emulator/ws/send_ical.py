@@ -15,8 +15,6 @@ from taurus_datamover.emulator.ws.context import Site
 from taurus_datamover.emulator.ws.db import WsEntry
 from taurus_datamover.emulator.ws.options import options
 
-__all__ = ["MAIL_DIR", "ical_text", "ws_send_ical"]
-
 #: Sub-directory of the site root that receives the "sent" calendar files.
 MAIL_DIR = "mail"
 _MAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")

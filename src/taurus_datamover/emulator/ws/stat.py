@@ -17,8 +17,6 @@ from taurus_datamover.emulator.ws.context import Site
 from taurus_datamover.emulator.ws.db import DbError, WsEntry
 from taurus_datamover.emulator.ws.options import options
 
-__all__ = ["ws_stat"]
-
 _OPTS = options(
     "help/h version/V filesystem/F= username/u= groupname/g config= pattern/p= name/N creation/C "
     "remaining/R reverted/r verbose/v threads/t= debug trace"

@@ -13,8 +13,6 @@ import sys
 from taurus_datamover.emulator.ws.context import Site
 from taurus_datamover.emulator.ws.options import OptionError, options, parse
 
-__all__ = ["ws_validate_config"]
-
 _OPTS = options("help/h config=")
 _USAGE = "Usage: ws_validate_config [filename]\n"
 _TABLE = "\nOptions:\n  -h [ --help ]         produce help message\n  --config arg          config file\n\n"
