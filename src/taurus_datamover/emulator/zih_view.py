@@ -22,7 +22,7 @@ import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from taurus_datamover.facts import EMULATOR_VIEW_ENV
 
@@ -190,30 +190,26 @@ def _mirror(libc: ctypes.CDLL, host: str, target: str) -> None:
 def _build(libc: ctypes.CDLL, host: str, target: str, wanted: Mapping[str, str]) -> None:
     """Fill *target* with the entries of *host* plus the *wanted* binds (relative path ->
     site folder); a host folder on the way to a wanted path is rebuilt one level down."""
-    exact: dict[str, str] = {}
-    deeper: dict[str, dict[str, str]] = {}
+    parts: dict[str, Any] = {}  # first name -> a site folder to bind, or what to build below it
     for rel, source in wanted.items():
         first, _, rest = rel.partition("/")
         if rest:
-            deeper.setdefault(first, {})[rest] = source
+            parts.setdefault(first, {})[rest] = source
         else:
-            exact[first] = source
+            parts[first] = source
     try:
         names = sorted(os.listdir(host)) if os.path.isdir(host) and not os.path.islink(host) else []
     except OSError:
         names = []
-    for name in names:
-        if name in exact or name in deeper:
-            continue
+    for name in (name for name in names if name not in parts):
         _mirror(libc, os.path.join(host, name), os.path.join(target, name))
-    for name, source in exact.items():
+    for name, part in parts.items():
         path = os.path.join(target, name)
         os.makedirs(path, exist_ok=True)
-        _mount(libc, source, path, None, _MS_BIND | _MS_REC, None)
-    for name, sub in deeper.items():
-        path = os.path.join(target, name)
-        os.makedirs(path, exist_ok=True)
-        _build(libc, os.path.join(host, name), path, sub)
+        if isinstance(part, str):
+            _mount(libc, part, path, None, _MS_BIND | _MS_REC, None)
+        else:
+            _build(libc, os.path.join(host, name), path, part)
 
 
 def enter(root: str, cwd: str, mode: str, argv: Sequence[str]) -> int:

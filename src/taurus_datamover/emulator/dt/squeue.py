@@ -74,18 +74,13 @@ _FIELDS: dict[str, tuple[str, _Field]] = {
 _TOKEN = re.compile(r"%(\.?)(\d*)([A-Za-z%])")
 
 
-def _pad(text: str, right: bool, width: str) -> str:
-    if not width:
-        return text
-    size = int(width)
-    text = text[:size]
-    return text.rjust(size) if right else text.ljust(size)
-
-
 def _render(fmt: str, value_of: Callable[[str], str]) -> str:
     def field(match: re.Match[str]) -> str:
         right, width, code = match.groups()
-        return "%" if code == "%" else _pad(value_of(code), bool(right), width)
+        if code == "%" or not width:
+            return "%" if code == "%" else value_of(code)
+        size = int(width)
+        return value_of(code)[:size].rjust(size) if right else value_of(code)[:size].ljust(size)
 
     return _TOKEN.sub(field, fmt)
 
