@@ -152,9 +152,8 @@ class Site:
     ) -> Parsed:
         """Parse *argv* as *tool* does; ``--help``, ``--version`` and a bad command line end
         the tool (:class:`ToolExit`) as the real one ends."""
-        if v2_only and not self.v2:
-            print(f"{tool}: not a tool of the emulated hpc-workspace v1", file=sys.stderr)
-            raise ToolExit(2)
+        if v2_only:
+            self.require_v2(tool)
         try:
             parsed = parse(argv, opts, positional, allow_repeat=allow_repeat)
         except OptionError as exc:
@@ -167,6 +166,12 @@ class Site:
             self.out(self.fmt.VERSION[tool][0])
             raise ToolExit(self.fmt.VERSION[tool][1])
         return parsed
+
+    def require_v2(self, tool: str) -> None:
+        """End *tool* (exit code 2) on a v1 site: hpc-workspace 1.6.0 has no such tool."""
+        if not self.v2:
+            print(f"{tool}: not a tool of the emulated hpc-workspace v1", file=sys.stderr)
+            raise ToolExit(2)
 
     def _refuse_command_line(self, tool: str, error: OptionError) -> int:
         if not self.v2 and tool in _OPTPARSE_USAGE:

@@ -64,9 +64,7 @@ def _filesystem_lines(site: Site, fs: str) -> list[str]:
 
 def ws_validate_config(site: Site, argv: list[str]) -> int:
     """Run ``ws_validate_config ARGV``; return the exit code."""
-    if not site.v2:
-        print("ws_validate_config: not a tool of the emulated hpc-workspace v1", file=sys.stderr)
-        return 2
+    site.require_v2("ws_validate_config")
     try:
         opts = parse(argv, _OPTS, ("filename",))
     except OptionError:
