@@ -28,7 +28,8 @@ def write_atomic(path: Path, text: str, *, mode: int | None = None) -> None:
 
 @contextmanager
 def locked(lock_file: Path) -> Iterator[None]:
-    """Hold an exclusive ``flock`` on *lock_file* (created if missing) for the block."""
+    """Hold an exclusive ``flock`` on *lock_file* (created, with its folder, if missing) for the block."""
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o666)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)

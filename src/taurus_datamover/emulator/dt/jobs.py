@@ -16,8 +16,8 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -99,12 +99,9 @@ class JobStore:
     def path(self, job_id: int) -> Path:
         return self.dir / f"{job_id}.json"
 
-    @contextmanager
-    def locked(self) -> Iterator[None]:
+    def locked(self) -> AbstractContextManager[None]:
         """Hold the queue's lock (exclusive, blocking) for the duration of the block."""
-        self.dir.mkdir(parents=True, exist_ok=True)
-        with locked(self.dir / ".lock"):
-            yield
+        return locked(self.dir / ".lock")
 
     def save(self, record: JobRecord) -> None:
         """Write *record* atomically (call with the lock held)."""
