@@ -153,7 +153,6 @@ def _create(site: Site, req: _Request, db: Database, ws_id: str) -> int:
 
 
 def ws_allocate(site: Site, argv: list[str]) -> int:
-    """Run ``ws_allocate ARGV``; return the exit code."""
     group = [Opt("groupreadable", "g", implicit=site.group), Opt("groupwritable", "G", implicit=site.group)]
     v2_options = [*_COMMON, *group, *options("config= debug trace")]
     opts = site.start("ws_allocate", argv, v2_options if site.v2 else _V1, ("name", "duration"))

@@ -279,7 +279,6 @@ def _move(source: str, target: str, run: _Run) -> None:
 
 
 def ws_expirer(site: Site, argv: list[str]) -> int:
-    """Run ``ws_expirer ARGV``; return the exit code."""
     opts = site.start("ws_expirer", argv, _OPTS, allow_repeat=True, v2_only=True, no_positionals=True)
     clean = opts.has("cleaner")
     run = _Run(site, clean, opts.get("space") or "", opts.has("forcedeletereleased"))

@@ -153,7 +153,6 @@ def _sorted(found: list[_Found], flags: set[str], site: Site) -> list[_Found]:
 
 
 def ws_list(site: Site, argv: list[str]) -> int:
-    """Run ``ws_list ARGV``; return the exit code."""
     opts = site.start("ws_list", argv, _V2 if site.v2 else _V1, ("pattern",) if site.v2 else (), allow_repeat=True)
     letters = _V2_FLAGS if site.v2 else {letter: letter for letter in "glsNCRrtva"}
     flags = {letters[key] for key in opts.values if key in letters}

@@ -48,7 +48,6 @@ def _register_fs(site: Site, directory: str, fs: str) -> None:
 
 
 def ws_register(site: Site, argv: list[str]) -> int:
-    """Run ``ws_register ARGV``; return the exit code."""
     opts = site.start("ws_register", argv, _OPTS, ("directory",))
     directory = opts.get("directory")
     if directory is None:

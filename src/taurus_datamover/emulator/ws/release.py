@@ -39,7 +39,6 @@ def release_workspace(site: Site, fs: str, name: str) -> tuple[str, Path]:
 
 
 def ws_release(site: Site, argv: list[str]) -> int:
-    """Run ``ws_release ARGV``; return the exit code."""
     opts = site.start("ws_release", argv, _OPTS + _V2_EXTRA if site.v2 else _OPTS, ("name",))
     name = opts.get("name")
     if name is None or opts.positionals:

@@ -57,7 +57,6 @@ def _move_back(site: Site, db: Database, source: Path, destination: Path) -> int
 
 
 def ws_restore(site: Site, argv: list[str]) -> int:
-    """Run ``ws_restore ARGV``; return the exit code."""
     opts = site.start("ws_restore", argv, _OPTS + _V2_EXTRA if site.v2 else _OPTS, ("name", "target"))
     if site.v2:
         return _restore_v2(site, opts)

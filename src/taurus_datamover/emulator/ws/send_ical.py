@@ -47,7 +47,6 @@ def ical_text(site: Site, name: str, entry: WsEntry, mail: str) -> str:
 
 
 def ws_send_ical(site: Site, argv: list[str]) -> int:
-    """Run ``ws_send_ical ARGV``; return the exit code."""
     opts = site.start("ws_send_ical", argv, _OPTS, ("name", "mail"))
     name, mail = opts.get("name"), opts.get("mail")
     if name is None:

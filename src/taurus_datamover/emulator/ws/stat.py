@@ -80,7 +80,6 @@ def _block(ws_id: str, entry: WsEntry) -> str:
 
 
 def ws_stat(site: Site, argv: list[str]) -> int:
-    """Run ``ws_stat ARGV``; return the exit code."""
     opts = site.start("ws_stat", argv, _OPTS, ("pattern",), allow_repeat=True, v2_only=True)
     user_opt = opts.get("username") or ""
     owner = (user_opt or "*") if site.is_admin else site.user

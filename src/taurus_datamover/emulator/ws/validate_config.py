@@ -63,7 +63,6 @@ def _filesystem_lines(site: Site, fs: str) -> list[str]:
 
 
 def ws_validate_config(site: Site, argv: list[str]) -> int:
-    """Run ``ws_validate_config ARGV``; return the exit code."""
     site.require_v2("ws_validate_config")
     try:
         opts = parse(argv, _OPTS, ("filename",))
