@@ -228,9 +228,11 @@ def enter(root: str, cwd: str, mode: str, argv: Sequence[str]) -> int:
         os.chdir("/")
     os.environ[VIEW_ENV] = json.dumps({"root": root, "mounts": mounts, "mode": mode})
     os.environ["PWD"] = os.getcwd()
-    from taurus_datamover.emulator.dt.transfer import exec_tool
-
-    return exec_tool(argv, "taurus-datamover")
+    try:
+        os.execvp(argv[0], list(argv))
+    except OSError as exc:
+        print(f"taurus-datamover: {argv[0]}: {exc.strerror}", file=sys.stderr)
+    return 127
 
 
 def main(argv: Sequence[str] | None = None) -> int:
