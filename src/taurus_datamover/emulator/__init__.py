@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from taurus_datamover.facts import LazyNames
 
 if TYPE_CHECKING:
     from taurus_datamover.emulator.site import EmulatedSite, SlurmUnavailableError, ZihViewUnavailableError
 
+# EmulatedSite is imported on first use: every emulated tool imports this package.
+_lazy = LazyNames(
+    globals(), {"taurus_datamover.emulator.site": "EmulatedSite SlurmUnavailableError ZihViewUnavailableError"}
+)
+__getattr__ = _lazy.load
+
 __all__ = ["EmulatedSite", "SlurmUnavailableError", "ZihViewUnavailableError"]
-
-
-def __getattr__(name: str) -> Any:
-    """Import EmulatedSite on first use: every emulated tool imports this package."""
-    if name in __all__:
-        from taurus_datamover.emulator import site
-
-        return getattr(site, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -15,8 +15,6 @@ from pathlib import Path
 from taurus_datamover.emulator.files import write_atomic
 from taurus_datamover.facts import EMULATOR_CLOCK_FILE, EMULATOR_NOW_ENV
 
-__all__ = ["CLOCK_FILE", "NOW_ENV", "advance_clock", "now", "parse_time", "set_clock"]
-
 #: Environment variable that fixes the emulated time (wins over the clock file).
 NOW_ENV = EMULATOR_NOW_ENV
 #: Name of the clock file inside the site root.
@@ -29,11 +27,11 @@ def parse_time(text: str) -> float:
     try:
         return float(value)
     except ValueError:
-        pass
-    when = datetime.fromisoformat(value)
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return when.timestamp()
+        return _epoch(datetime.fromisoformat(value))
+
+
+def _epoch(when: datetime) -> float:
+    return (when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)).timestamp()
 
 
 def now(root: Path, environ: Mapping[str, str] | None = None) -> float:
@@ -55,10 +53,7 @@ def set_clock(root: Path, when: datetime | float | None) -> None:
     if when is None:
         target.unlink(missing_ok=True)
         return
-    if isinstance(when, datetime):
-        seconds = (when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)).timestamp()
-    else:
-        seconds = float(when)
+    seconds = _epoch(when) if isinstance(when, datetime) else float(when)
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, f"{seconds!r}\n")
 

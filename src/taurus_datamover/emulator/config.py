@@ -9,31 +9,17 @@ every tool call is a new process. Reading checks each value's type: a hand-edite
 from __future__ import annotations
 
 import dataclasses
-import getpass
 import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from taurus_datamover.emulator.dt.transfer import current_user
 from taurus_datamover.facts import EMULATOR_USER_ENV
-
-__all__ = [
-    "SITE_FILE", "USER_ENV", "FilesystemConfig", "SiteConfig", "current_user",
-    "default_site_config", "ensure_site_dirs", "load_site_config", "resolve_user",
-    "save_site_config", "v2_capture_site_config"
-]  # fmt: skip
 
 SITE_FILE = "site.json"
 USER_ENV = EMULATOR_USER_ENV  # overrides the config's user (who runs the emulated tools)
-
-
-def current_user() -> str:
-    """The login name of this process, ``user`` where there is none."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no passwd entry and no LOGNAME/USER: still usable
-        return "user"
 
 
 @dataclass(frozen=True, kw_only=True)

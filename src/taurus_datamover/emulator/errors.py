@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from taurus_datamover.facts import TaurusDatamoverError
 
-__all__ = ["EmulatorError", "SiteRootError", "SlurmUnavailableError", "ZihViewUnavailableError"]
-
 
 class EmulatorError(TaurusDatamoverError):
     """Base class of the errors of an emulated site."""

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -22,11 +24,6 @@ from typing import Any
 
 from taurus_datamover.emulator.files import locked, write_atomic
 from taurus_datamover.facts import EMULATOR_FAULT_ENV, EMULATOR_FAULT_FILE
-
-__all__ = [
-    "ACTIONS", "FAULT_ENV", "FAULT_FILE", "FAULT_LOG", "FAULT_STATE", "Fault", "FaultSpecError",
-    "load_faults", "read_fault_log", "record_fault", "select_fault", "write_faults"
-]  # fmt: skip
 
 FAULT_ENV, FAULT_FILE = EMULATOR_FAULT_ENV, EMULATOR_FAULT_FILE
 #: Inside the site root, beside ``FAULT_FILE``: the call counters, one JSON line per fault that struck.
@@ -162,3 +159,22 @@ def write_faults(root: str | os.PathLike[str], faults: Sequence[Mapping[str, Any
             (base / FAULT_FILE).unlink(missing_ok=True)
         else:
             write_atomic(base / FAULT_FILE, json.dumps([asdict(f) for f in checked], indent=1, sort_keys=True) + "\n")
+
+
+def say(line: str) -> None:
+    """Write one whole line to stderr in one ``write`` (srun does not split it then)."""
+    sys.stderr.flush()
+    os.write(2, os.fsencode(line + "\n"))
+
+
+def strike(fault: Fault, message: str, who: str) -> int:
+    """Say *message* and act: kill this process, or hang then fail (*who* begins the last
+    line), or fail: exit code 1."""
+    say(message)
+    sys.stdout.flush()
+    if fault.action == "kill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    if fault.action == "hang":
+        time.sleep(fault.hang_seconds)
+        say(f"{who}: emulated fault 'hang' gave up after {fault.hang_seconds:g} s")
+    return 1

@@ -10,8 +10,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["locked", "write_atomic"]
-
 
 def write_atomic(path: Path, text: str, *, mode: int | None = None) -> None:
     """Replace *path* by a file holding *text* (readers see the old or the new one whole);
@@ -30,7 +28,8 @@ def write_atomic(path: Path, text: str, *, mode: int | None = None) -> None:
 
 @contextmanager
 def locked(lock_file: Path) -> Iterator[None]:
-    """Hold an exclusive ``flock`` on *lock_file* (created if missing) for the block."""
+    """Hold an exclusive ``flock`` on *lock_file* (created, with its folder, if missing) for the block."""
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o666)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)

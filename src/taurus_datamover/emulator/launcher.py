@@ -12,8 +12,7 @@ from collections.abc import Callable, Sequence
 
 from taurus_datamover.facts import EMULATOR_ROOT_ENV as ROOT_ENV
 from taurus_datamover.facts import EMULATOR_VIEW_ENV as VIEW_ENV
-
-__all__ = ["ROOT_ENV", "main", "run"]
+from taurus_datamover.facts import MANAGE_TOOLS, TRANSFER_TOOLS
 
 
 def run(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int:
@@ -23,11 +22,14 @@ def run(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int:
         from taurus_datamover.emulator import ws
 
         return _in_zih_view(lambda: ws.main(name, os.fspath(root), list(argv)))
-    from taurus_datamover.emulator.dt import DT_TOOLS
-    from taurus_datamover.emulator.dt import main as dt_main
+    if name in TRANSFER_TOOLS:
+        from taurus_datamover.emulator.dt.transfer import run_transfer
 
-    if name in DT_TOOLS:
-        return dt_main(name, root, argv)
+        return run_transfer(name, root, argv)
+    if name in MANAGE_TOOLS:
+        from taurus_datamover.emulator.dt.manage import MANAGE
+
+        return MANAGE[name](name, root, argv)
     print(f"taurus-emulated-tool: unknown tool {name!r}", file=sys.stderr)
     return 2
 

@@ -8,8 +8,6 @@ from pathlib import Path
 
 from taurus_datamover.emulator.errors import SiteRootError
 
-__all__ = ["check_site_root"]
-
 
 def check_site_root(root: Path) -> None:
     """Refuse (:class:`SiteRootError`) a root whose ``bin`` does not read back as itself

@@ -22,14 +22,9 @@ import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from taurus_datamover.facts import EMULATOR_VIEW_ENV
-
-__all__ = [
-    "VIEW_ENV", "ZihStream", "current_view", "host_path", "slurm_job_argv", "unshare_flags", "view_argv",
-    "view_mounts", "view_unavailable", "zih_text"
-]  # fmt: skip
 
 #: Set inside a view: ``{"root": ..., "mounts": {zih_path: site_dir}, "mode": "root"|"user"}``.
 VIEW_ENV = EMULATOR_VIEW_ENV
@@ -163,21 +158,16 @@ def slurm_job_argv(command: str, args: Sequence[str]) -> tuple[str, list[str]] |
     """Inside a view: what a Slurm job (on ``slurmd``, outside the namespace) must run to see
     the same view, after moving this process to the host form of its working directory
     (where the job starts). None outside a view."""
-    text = os.environ.get(VIEW_ENV)
     mounts = current_view()
-    if not text or mounts is None:
+    if mounts is None:
         return None
-    data = json.loads(text)
+    data = json.loads(os.environ[VIEW_ENV])
     here = os.getcwd()
     os.chdir(host_path(here, mounts))
     return "unshare", _entering(str(data["root"]), here, str(data.get("mode", "root")), [command, *args])
 
 
 # -- inside the namespace --------------------------------------------------------------
-def _libc() -> ctypes.CDLL:
-    return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-
-
 def _mount(libc: ctypes.CDLL, source: str, target: str, fstype: str | None, flags: int, data: str | None) -> None:
     fs, options = (None if x is None else x.encode() for x in (fstype, data))
     if libc.mount(source.encode(), target.encode(), fs, ctypes.c_ulong(flags), options) != 0:
@@ -200,37 +190,33 @@ def _mirror(libc: ctypes.CDLL, host: str, target: str) -> None:
 def _build(libc: ctypes.CDLL, host: str, target: str, wanted: Mapping[str, str]) -> None:
     """Fill *target* with the entries of *host* plus the *wanted* binds (relative path ->
     site folder); a host folder on the way to a wanted path is rebuilt one level down."""
-    exact: dict[str, str] = {}
-    deeper: dict[str, dict[str, str]] = {}
+    parts: dict[str, Any] = {}  # first name -> a site folder to bind, or what to build below it
     for rel, source in wanted.items():
         first, _, rest = rel.partition("/")
         if rest:
-            deeper.setdefault(first, {})[rest] = source
+            parts.setdefault(first, {})[rest] = source
         else:
-            exact[first] = source
+            parts[first] = source
     try:
         names = sorted(os.listdir(host)) if os.path.isdir(host) and not os.path.islink(host) else []
     except OSError:
         names = []
-    for name in names:
-        if name in exact or name in deeper:
-            continue
+    for name in (name for name in names if name not in parts):
         _mirror(libc, os.path.join(host, name), os.path.join(target, name))
-    for name, source in exact.items():
+    for name, part in parts.items():
         path = os.path.join(target, name)
         os.makedirs(path, exist_ok=True)
-        _mount(libc, source, path, None, _MS_BIND | _MS_REC, None)
-    for name, sub in deeper.items():
-        path = os.path.join(target, name)
-        os.makedirs(path, exist_ok=True)
-        _build(libc, os.path.join(host, name), path, sub)
+        if isinstance(part, str):
+            _mount(libc, part, path, None, _MS_BIND | _MS_REC, None)
+        else:
+            _build(libc, os.path.join(host, name), path, part)
 
 
 def enter(root: str, cwd: str, mode: str, argv: Sequence[str]) -> int:
     """In a fresh mount namespace: build the view of *root*, ``chroot`` into it, change to
     *cwd* and exec *argv* (returns only on failure); *mode* tells a Slurm job how to enter."""
     mounts = view_mounts(root)
-    libc = _libc()
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
     new_root = os.path.join(root, VIEW_ROOT_DIR)
     os.makedirs(new_root, exist_ok=True)
     _mount(libc, "tmpfs", new_root, "tmpfs", 0, "mode=0755")

@@ -17,8 +17,6 @@ import re
 
 from taurus_datamover.emulator.dt.options import DtOptions
 
-__all__ = ["BANDWIDTH_FILE", "configure_bandwidth", "load_bandwidth", "parse_bandwidth", "with_bandwidth"]
-
 BANDWIDTH_FILE = "dt-bandwidth.json"
 
 #: Prefix (lower case) -> factor: decimal ``k m g t``, binary ``ki mi gi ti``.
@@ -48,14 +46,10 @@ def parse_bandwidth(value: str | int | float) -> int:
     return int(rate)
 
 
-def _path(root: str | os.PathLike[str]) -> str:
-    return os.path.join(root, BANDWIDTH_FILE)
-
-
 def load_bandwidth(root: str | os.PathLike[str]) -> int | None:
     """The site's limit in bytes per second, None for none."""
     try:
-        with open(_path(root), encoding="utf-8") as handle:
+        with open(os.path.join(root, BANDWIDTH_FILE), encoding="utf-8") as handle:
             data = json.load(handle)
     except (FileNotFoundError, ValueError):
         return None
@@ -66,21 +60,18 @@ def load_bandwidth(root: str | os.PathLike[str]) -> int | None:
 def configure_bandwidth(root: str | os.PathLike[str], value: str | int | float | None) -> int | None:
     """Store the limit ``value`` (None keeps the stored one; ``"unlimited"`` removes it)
     atomically; return the limit in force."""
-    if value is None:
-        return load_bandwidth(root)
-    path = _path(root)
-    if value == "unlimited":
-        try:
-            os.unlink(path)
-        except FileNotFoundError:
-            pass
-        return None
     from pathlib import Path
 
     from taurus_datamover.emulator.files import write_atomic
 
+    path = Path(root, BANDWIDTH_FILE)
+    if value is None:
+        return load_bandwidth(root)
+    if value == "unlimited":
+        path.unlink(missing_ok=True)
+        return None
     rate = parse_bandwidth(value)
-    write_atomic(Path(path), json.dumps({"bytes_per_second": rate}) + "\n")
+    write_atomic(path, json.dumps({"bytes_per_second": rate}) + "\n")
     return rate
 
 

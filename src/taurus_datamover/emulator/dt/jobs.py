@@ -16,20 +16,18 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
+from typing import Any
 
 from taurus_datamover.emulator.files import locked, write_atomic
-
-__all__ = ["ACTIVE_STATES", "FINISHED_STATES", "FIRST_JOB_ID", "MIN_JOB_AGE", "JobRecord", "JobStore"]
 
 FIRST_JOB_ID = 1000
 #: Seconds a finished job stays visible (Slurm's MinJobAge in the CI cluster).
 MIN_JOB_AGE = 300.0
 ACTIVE_STATES = frozenset({"PENDING", "RUNNING"})
-FINISHED_STATES = frozenset({"COMPLETED", "FAILED", "CANCELLED", "TIMEOUT"})
 
 
 @dataclass(frozen=True)
@@ -71,9 +69,7 @@ class JobRecord:
         return max(0.0, end - self.start_time)
 
     def to_json(self) -> str:
-        data = asdict(self)
-        data["argv"] = list(self.argv)
-        return json.dumps(data, indent=1) + "\n"
+        return json.dumps(asdict(self), indent=1) + "\n"
 
     @classmethod
     def from_json(cls, text: str) -> JobRecord:
@@ -82,6 +78,14 @@ class JobRecord:
         values = {k: v for k, v in data.items() if k in known}
         values["argv"] = tuple(values["argv"])
         return cls(**values)
+
+
+def signal_group(pgid: int, sig: signal.Signals) -> None:
+    """Send *sig* to process group *pgid*, if it is still there."""
+    try:
+        os.killpg(pgid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 class JobStore:
@@ -95,12 +99,9 @@ class JobStore:
     def path(self, job_id: int) -> Path:
         return self.dir / f"{job_id}.json"
 
-    @contextmanager
-    def locked(self) -> Iterator[None]:
+    def locked(self) -> AbstractContextManager[None]:
         """Hold the queue's lock (exclusive, blocking) for the duration of the block."""
-        self.dir.mkdir(parents=True, exist_ok=True)
-        with locked(self.dir / ".lock"):
-            yield
+        return locked(self.dir / ".lock")
 
     def save(self, record: JobRecord) -> None:
         """Write *record* atomically (call with the lock held)."""
@@ -131,32 +132,14 @@ class JobStore:
         return job_id
 
     # -- life cycle ----------------------------------------------------------------
-    def submit(
-        self,
-        argv: tuple[str, ...],
-        *,
-        name: str,
-        user: str,
-        partition: str,
-        workdir: str,
-        time_limit: int | None,
-        account: str | None,
-    ) -> JobRecord:
-        """Queue *argv* and start its detached runner; return the PENDING record."""
+    def submit(self, argv: tuple[str, ...], *, workdir: str, **job: Any) -> JobRecord:
+        """Queue *argv* (*job*: the record's name, user, partition, time_limit and account)
+        and start its detached runner; return the PENDING record."""
         with self.locked():
             job_id = self._next_id()
+            stdout = os.path.join(workdir, f"slurm-{job_id}.out")
             record = JobRecord(
-                job_id=job_id,
-                name=name,
-                user=user,
-                partition=partition,
-                argv=argv,
-                workdir=workdir,
-                stdout=os.path.join(workdir, f"slurm-{job_id}.out"),
-                time_limit=time_limit,
-                account=account,
-                state="PENDING",
-                submit_time=time.time(),
+                job_id, argv=argv, workdir=workdir, stdout=stdout, state="PENDING", submit_time=time.time(), **job
             )
             self.save(record)
         subprocess.Popen(
@@ -170,25 +153,26 @@ class JobStore:
         )
         return record
 
-    def cancel(self, job_id: int) -> bool:
-        """Cancel a pending or running job (SIGTERM to its process group).
-
-        Returns False when the job is unknown or already finished; like ``scancel``, the
-        callers stay silent about that.
-        """
+    def update(self, job_id: int, change: Callable[[JobRecord], JobRecord | None]) -> JobRecord | None:
+        """Under the lock, save ``change(record)`` of *job_id* and return it (None: no such
+        job, or *change* leaves it as it is)."""
         with self.locked():
             record = self.load(job_id)
-            if record is None or not record.active:
-                return False
-            now = time.time()
-            record = replace(record, state="CANCELLED", end_time=now, cancel_time=now)
-            self.save(record)
-        if record.pgid is not None:
-            try:
-                os.killpg(record.pgid, signal.SIGTERM)
-            except (ProcessLookupError, PermissionError):
-                pass
-        return True
+            new = None if record is None else change(record)
+            if new is not None:
+                self.save(new)
+            return new
+
+    def cancel(self, job_id: int) -> bool:
+        """Cancel a pending or running job (SIGTERM to its process group); False when it is
+        unknown or finished (like ``scancel``, the callers stay silent about that)."""
+        now = time.time()
+        record = self.update(
+            job_id, lambda r: replace(r, state="CANCELLED", end_time=now, cancel_time=now) if r.active else None
+        )
+        if record is not None and record.pgid is not None:
+            signal_group(record.pgid, signal.SIGTERM)
+        return record is not None
 
     def cancel_active(self) -> list[int]:
         """Cancel every pending or running job; return their ids."""

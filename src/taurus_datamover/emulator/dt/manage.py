@@ -13,15 +13,9 @@ import getopt
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from taurus_datamover.emulator.dt.mode import PARTITION, load_slurm_mode
-from taurus_datamover.emulator.dt.transfer import current_user, exec_tool
-
-if TYPE_CHECKING:
-    from pathlib import Path
-
-__all__ = ["dtcancel", "dtinfo", "dtqueue", "mount_table"]
+from taurus_datamover.emulator.dt.transfer import current_user, exec_tool, fail
 
 _SQUEUE_SHORT = "hj:t:o:u:p:"
 _SQUEUE_LONG = ["noheader", "jobs=", "states=", "format=", "user=", "partition=", "me"]
@@ -50,11 +44,9 @@ def dtqueue(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int
     try:
         opts, extra = getopt.gnu_getopt(list(argv), _SQUEUE_SHORT, _SQUEUE_LONG)
     except getopt.GetoptError as exc:
-        print(f'squeue: {exc.msg}\nTry "squeue --help" for more information', file=sys.stderr)
-        return 1
+        return fail(f'squeue: {exc.msg}\nTry "squeue --help" for more information')
     if extra:
-        print(f"squeue: error: Unrecognized option: {extra[0]}", file=sys.stderr)
-        return 1
+        return fail(f"squeue: error: Unrecognized option: {extra[0]}")
     header, fmt = True, DEFAULT_FORMAT
     ids: list[int] | None = None
     states: frozenset[str] | None = frozenset({"PENDING", "RUNNING"})
@@ -77,18 +69,15 @@ def dtqueue(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int
             elif name in ("-p", "--partition"):
                 partitions = {p for p in value.split(",") if p}
     except FormatError as exc:
-        print(f"squeue: error: {exc}", file=sys.stderr)
-        return 1
+        return fail(f"squeue: error: {exc}")
     except ValueError as exc:
-        print(f"squeue: error: Invalid job id: {exc}", file=sys.stderr)
-        return 1
+        return fail(f"squeue: error: Invalid job id: {exc}")
     now = time.time()
     jobs = [job for job in JobStore(root).all() if job.visible(now)]
     if ids is not None:
         known = {job.job_id for job in jobs}
         if not known.intersection(ids):
-            print("slurm_load_jobs error: Invalid job id specified", file=sys.stderr)
-            return 1
+            return fail("slurm_load_jobs error: Invalid job id specified")
         jobs = [job for job in jobs if job.job_id in ids]
     jobs = [
         job
@@ -100,8 +89,7 @@ def dtqueue(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int
     try:
         sys.stdout.write(format_jobs(jobs, now, fmt, header))
     except FormatError as exc:
-        print(f"squeue: error: {exc}", file=sys.stderr)
-        return 1
+        return fail(f"squeue: error: {exc}")
     sys.stdout.flush()
     return 0
 
@@ -113,19 +101,16 @@ def dtcancel(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> in
     try:
         opts, words = getopt.gnu_getopt(list(argv), "v", ["verbose"])
     except getopt.GetoptError as exc:
-        print(f'scancel: {exc.msg}\nTry "scancel --help" for more information', file=sys.stderr)
-        return 1
+        return fail(f'scancel: {exc.msg}\nTry "scancel --help" for more information')
     verbose = bool(opts)
     from taurus_datamover.emulator.dt.jobs import JobStore
 
     if not words:
-        print("scancel: error: No job identification provided", file=sys.stderr)
-        return 1
+        return fail("scancel: error: No job identification provided")
     store = JobStore(root)
     for word in words:
         if not word.isdigit():
-            print(f"scancel: error: Invalid job id {word}", file=sys.stderr)
-            return 1
+            return fail(f"scancel: error: Invalid job id {word}")
         if verbose:
             print(f"scancel: Terminating job {word}", file=sys.stderr)
         if not store.cancel(int(word)) and verbose:
@@ -133,42 +118,24 @@ def dtcancel(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> in
     return 0
 
 
-def _workspace_mounts(root: Path) -> list[Path]:
-    """The site's workspace file system directories (from the site config, if readable)."""
-    from taurus_datamover.emulator.config import load_site_config
-
-    try:
-        cfg = load_site_config(root)
-    except (OSError, ValueError):  # the config is optional for the dt tools
-        return []
-    found: list[Path] = []
-    for fs in cfg.filesystems.values():
-        for space in fs.spaces:
-            path = root / space  # an absolute space stays itself
-            if path not in found:
-                found.append(path)
-    return found
-
-
 def mount_table(root: str | os.PathLike[str]) -> str:
     """The data-transfer machine's view of the site (cf. the ZIH table in datamover.md)."""
     from pathlib import Path
 
+    from taurus_datamover.emulator.config import load_site_config
+
     base = Path(root)
-    rows: list[tuple[str, str, str]] = []
-    for space in _workspace_mounts(base):
-        try:
-            cluster = "/" + space.relative_to(base).as_posix()
-        except ValueError:
-            cluster = space.as_posix()
-        rows.append(("cluster (workspaces)", cluster, str(space)))
-    rows.append(("cluster", "/projects", str(base / "projects")))
-    rows.append(("group storages (fileserver)", "-", str(base / "grp")))
+    try:  # an absolute space stays itself
+        spaces = dict.fromkeys(base / sp for fs in load_site_config(base).filesystems.values() for sp in fs.spaces)
+    except (OSError, ValueError):  # the config is optional for the dt tools
+        spaces = {}
+    cluster = {s: "/" + s.relative_to(base).as_posix() if s.is_relative_to(base) else s.as_posix() for s in spaces}
+    rows = [("cluster (workspaces)", cluster[s], str(s)) for s in spaces]
+    rows += [("cluster", "/projects", str(base / "projects")), ("group storages (fileserver)", "-", str(base / "grp"))]
     head = ("system", "path on the cluster", "path on the data-transfer machine")
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(2)]
     lines = [f"Mounts of the emulated data-transfer machine (site {base}):"]
-    for row in [head, *rows]:
-        lines.append(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]}")
+    lines += [f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]}" for row in [head, *rows]]
     return "\n".join(lines) + "\n"
 
 
@@ -181,8 +148,7 @@ def dtinfo(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int:
         try:
             rc = subprocess.run(["sinfo", "-p", PARTITION, *argv], check=False).returncode
         except OSError as exc:
-            print(f"{tool}: sinfo: {exc.strerror}", file=sys.stderr)
-            return 127
+            return fail(f"{tool}: sinfo: {exc.strerror}", 127)
         if rc != 0:
             return rc
     else:
@@ -197,3 +163,7 @@ def dtinfo(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int:
     sys.stdout.write("\n" + mount_table(root))
     sys.stdout.flush()
     return 0
+
+
+#: Tool -> its function (``dtq`` is ``dtqueue``).
+MANAGE = {"dtqueue": dtqueue, "dtq": dtqueue, "dtcancel": dtcancel, "dtinfo": dtinfo}

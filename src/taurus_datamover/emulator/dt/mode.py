@@ -1,16 +1,12 @@
 """Where the emulated ``dt*`` tools run their jobs: a real Slurm or the local queue.
 
-A site stores its setting in ``<root>/dt.json``: ``"slurm"`` is ``"auto"`` (the default:
-each tool call asks whether a Slurm with a ``datamover`` partition answers *now*, so a
-site made before Slurm was up uses it once it is, and one made while Slurm was up runs
-locally once it is gone), ``true`` (always Slurm: a Slurm that is down gives Slurm's own
-error, as on ZIH) or ``false`` (always the local queue). A missing or unreadable file
-means ``"auto"``; so does a file of an older version (without ``"format": 2``), which froze
-what it detected when the site was made.
-
-The probe is ``sinfo -h -p datamover -o %P`` with a short timeout (it follows
-``SLURM_CONF``, so a test can point it at a controller that does not answer). Every tool
-call reads the setting: what only the probe and the writer need is imported where used.
+``<root>/dt.json`` stores ``"slurm"``: ``"auto"`` (the default, also for a missing, unreadable
+or older file: each call asks whether a Slurm with a ``datamover`` partition answers *now*,
+so a site follows Slurm coming and going), ``true`` (always Slurm; one that is down gives
+Slurm's own error, as on ZIH) or ``false`` (always local). The probe, ``sinfo -h -p
+datamover -o %P`` with a short timeout, follows ``SLURM_CONF`` (a test can point it at a
+controller that does not answer). Every call reads the setting, so what only the probe and
+the writer need is imported where used.
 """
 
 from __future__ import annotations
@@ -21,11 +17,6 @@ from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-__all__ = [
-    "PARTITION", "PROBE_TIMEOUT", "SlurmSetting", "detect_slurm", "load_slurm_mode", "load_slurm_setting",
-    "mode_file", "save_slurm_mode"
-]  # fmt: skip
 
 #: The Slurm partition of the data-transfer nodes.
 PARTITION = "datamover"
@@ -63,9 +54,7 @@ def load_slurm_mode(root: str | os.PathLike[str]) -> bool:
     """True when this call of a dt tool of the site goes through Slurm (``srun``/``sbatch``):
     always for ``true``, never for ``false``, and for ``"auto"`` when Slurm answers now."""
     setting = load_slurm_setting(root)
-    if setting == "auto":
-        return detect_slurm(PROBE_TIMEOUT)
-    return bool(setting)
+    return detect_slurm(PROBE_TIMEOUT) if setting == "auto" else bool(setting)
 
 
 def save_slurm_mode(root: str | os.PathLike[str], slurm: SlurmSetting) -> None:

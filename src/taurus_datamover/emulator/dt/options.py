@@ -17,8 +17,6 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-__all__ = ["DEFAULT_TIME", "DtOptions", "UsageError", "parse_time_limit", "split_options"]
-
 #: The datamover's default job time limit (18 hours), in Slurm syntax.
 DEFAULT_TIME = "18:00:00"
 
@@ -47,11 +45,8 @@ _VALUED = ("--time", "--account")
 
 
 def split_options(argv: Sequence[str]) -> DtOptions:
-    """Strip ``--blocking``, ``--time`` and ``--account`` (before any ``--``) from *argv*.
-
-    Both ``--time=T`` and ``--time T`` forms are accepted, as by Slurm. Everything else,
-    including the order of the remaining words, is kept unchanged.
-    """
+    """Strip ``--blocking``, ``--time``/``--account`` (``=V`` or `` V``, as Slurm takes them)
+    before any ``--`` from *argv*, keeping the other words in their order."""
     blocking = False
     values: dict[str, str] = {}
     rest: list[str] = []

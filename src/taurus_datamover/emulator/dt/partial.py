@@ -1,20 +1,14 @@
-"""The command of a ``dt*`` job that has a fault (see :mod:`taurus_datamover.emulator.faults`).
+"""The command of a ``dt*`` job that has a fault (:mod:`taurus_datamover.emulator.faults`).
 
-``python -m taurus_datamover.emulator.dt.partial ROOT FAULT_JSON TOOL COMMAND ARGS...`` is
-what an emulated transfer tool runs (under ``srun``/``sbatch`` or in the local queue) in
-place of ``COMMAND ARGS...`` when a fault strikes its call:
-
-* without ``after_files`` the fault strikes before anything is done;
-* with ``after_files`` (``cp``/``mv``) the real command runs once per source operand
-  (``COMMAND OPTIONS -- SRC DST``, same options, same destination, so the effect of each
-  step is what the whole command does for that source), and the fault strikes after
-  ``after_files`` sources. A source is therefore either done completely (moved or copied
-  by the real tool) or not touched, except under ``enospc``, which leaves a truncated
-  destination of the next source and the source itself intact.
-
-The message on stderr names the fault, the tool and where it stopped, e.g.
-``mv: emulated fault 'fail' (dtmv, after_files=1): stopped after 1 of 3 sources; done:
-'a'; not done: 'b', 'c'``.
+``python -m taurus_datamover.emulator.dt.partial ROOT FAULT_JSON TOOL COMMAND ARGS...`` runs
+in place of ``COMMAND ARGS...`` (under ``srun``/``sbatch`` or in the local queue). Without
+``after_files`` the fault strikes before anything is done. With it, ``cp``/``mv`` run once
+per source (``COMMAND OPTIONS -- SRC DST``, so each step does what the whole command does
+for that source: a source is done completely or not touched, ``enospc`` aside), and
+``rsync`` on the first entries of its ``--files-from`` list (a shortened list beside the
+original); then the fault strikes. Its message names the fault, the tool and where it
+stopped: ``mv: emulated fault 'fail' (dtmv, after_files=1): stopped after 1 of 3 sources;
+done: 'a'; not done: 'b', 'c'``.
 """
 
 from __future__ import annotations
@@ -25,11 +19,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from taurus_datamover.emulator.dt.partial_rsync import run_rsync_with_fault
-from taurus_datamover.emulator.dt.partial_strike import say, strike
-from taurus_datamover.emulator.faults import Fault, FaultSpecError, record_fault
-
-__all__ = ["Operands", "main", "run_with_fault", "split_operands"]
+from taurus_datamover.emulator.faults import Fault, FaultSpecError, record_fault, say, strike
 
 
 @dataclass(frozen=True)
@@ -71,11 +61,9 @@ def split_operands(args: Sequence[str]) -> Operands:
         else:
             operands.append(word)
         i += 1
-    if target_dir is not None:
-        return Operands(tuple(options), tuple(operands), None, target_dir, no_target)
-    if len(operands) < 2:
-        return Operands(tuple(options), tuple(operands), None, None, no_target)
-    return Operands(tuple(options), tuple(operands[:-1]), operands[-1], None, no_target)
+    if target_dir is None and len(operands) >= 2:  # the last operand is the destination
+        return Operands(tuple(options), tuple(operands[:-1]), operands[-1], None, no_target)
+    return Operands(tuple(options), tuple(operands), None, target_dir, no_target)
 
 
 def _step_argv(command: str, ops: Operands, source: str) -> list[str]:
@@ -112,14 +100,50 @@ def _enospc(command: str, ops: Operands, source: str, keep_bytes: int | None) ->
     return f"{command}: error writing '{target}': No space left on device"
 
 
+def _files_from(args: Sequence[str]) -> tuple[int, str] | None:
+    """Index and value of ``--files-from=FILE`` among the options (before ``--``)."""
+    for index, word in enumerate(args):
+        if word == "--":
+            return None
+        if word.startswith("--files-from="):
+            return index, word.partition("=")[2]
+    return None
+
+
+def _rsync_with_fault(root: str, fault: Fault, tool: str, command: str, args: Sequence[str]) -> int:
+    """Run ``rsync ARGS`` on the first ``fault.after_files`` listed entries, then strike."""
+    label = f"{command}: emulated fault '{fault.action}' ({tool}, after_files={fault.after_files})"
+    found = _files_from(args)
+    if found is None:
+        record_fault(root, fault, stopped_after=0, sources=None)
+        return strike(fault, f"{label}: stopped before running {command} (no --files-from)", tool)
+    index, path = found
+    separator = b"\0" if "--from0" in args[: args.index("--") if "--" in args else len(args)] else b"\n"
+    with open(path, "rb") as handle:
+        entries = [entry for entry in handle.read().split(separator) if entry]
+    keep = entries[: fault.after_files or 0]
+    short = f"{path}.fault-{os.getpid()}"
+    with open(short, "wb") as handle:
+        handle.write(b"".join(entry + separator for entry in keep))
+    try:
+        shortened = [*args[:index], f"--files-from={short}", *args[index + 1 :]]
+        code = subprocess.call([command, *shortened]) if keep else 0
+    finally:
+        os.unlink(short)
+    if code != 0:
+        return code  # a real failure of the real tool: report it as such
+    record_fault(root, fault, stopped_after=len(keep), sources=len(entries))
+    return strike(fault, f"{label}: stopped after {len(keep)} of {len(entries)} listed entries", tool)
+
+
 def run_with_fault(root: str, fault: Fault, tool: str, command: str, args: Sequence[str]) -> int:
     """Run ``COMMAND ARGS`` of dt tool *tool* with *fault*; return the exit code."""
     label = f"{command}: emulated fault '{fault.action}' ({tool}"
     if fault.after_files is None:
         record_fault(root, fault, stopped_after=0, sources=None)
-        return strike(fault, tool, f"{label}): stopped before running {command}")
+        return strike(fault, f"{label}): stopped before running {command}", tool)
     if tool == "dtrsync":
-        return run_rsync_with_fault(root, fault, tool, command, args)
+        return _rsync_with_fault(root, fault, tool, command, args)
     ops = split_operands(args)
     if not ops.sources or (ops.destination is None and ops.target_dir is None):
         return subprocess.call([command, *args])  # a usage error: the real tool's own words
@@ -137,7 +161,7 @@ def run_with_fault(root: str, fault: Fault, tool: str, command: str, args: Seque
     record_fault(root, fault, stopped_after=len(done), sources=len(ops.sources), not_done=rest)
     if fault.action == "enospc" and rest:
         say(_enospc(command, ops, rest[0], fault.keep_bytes))
-    return strike(fault, tool, where)
+    return strike(fault, where, tool)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,7 +8,6 @@ records the final state and exit code. Messages written into the output file cop
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -16,9 +15,7 @@ import time
 from dataclasses import replace
 from datetime import datetime
 
-from taurus_datamover.emulator.dt.jobs import JobRecord, JobStore
-
-__all__ = ["KILL_WAIT", "main", "run_job"]
+from taurus_datamover.emulator.dt.jobs import JobRecord, JobStore, signal_group
 
 #: Seconds between SIGTERM and SIGKILL (Slurm's KillWait in the CI cluster).
 KILL_WAIT = 5.0
@@ -33,13 +30,6 @@ def _note(record: JobRecord, reason: str) -> None:
         with open(record.stdout, "a", encoding="utf-8") as out:
             out.write(line)
     except OSError:
-        pass
-
-
-def _signal_group(pgid: int, sig: signal.Signals) -> None:
-    try:
-        os.killpg(pgid, sig)
-    except (ProcessLookupError, PermissionError):
         pass
 
 
@@ -73,30 +63,24 @@ def _start(store: JobStore, job_id: int) -> tuple[JobRecord, subprocess.Popen[by
     return record, proc
 
 
-def _expire(store: JobStore, job_id: int) -> JobRecord | None:
-    """RUNNING -> TIMEOUT when the job is still running; the new record or None."""
-    with store.locked():
-        record = store.load(job_id)
-        if record is None or record.state != "RUNNING":
-            return None
-        record = replace(record, state="TIMEOUT", end_time=time.time(), exit_code=0, signal=15)
-        store.save(record)
-        return record
+def _timed_out(record: JobRecord) -> JobRecord | None:
+    """RUNNING -> TIMEOUT (None when the job is no longer running)."""
+    if record.state != "RUNNING":
+        return None
+    return replace(record, state="TIMEOUT", end_time=time.time(), exit_code=0, signal=15)
 
 
 def _finish(store: JobStore, job_id: int, returncode: int) -> None:
     """Record the end: COMPLETED/FAILED from RUNNING; keep CANCELLED/TIMEOUT."""
     code, sig = (returncode, 0) if returncode >= 0 else (0, -returncode)
-    with store.locked():
-        record = store.load(job_id)
-        if record is None:
-            return
+
+    def ended(record: JobRecord) -> JobRecord | None:
         if record.state == "RUNNING":
             state = "COMPLETED" if returncode == 0 else "FAILED"
-            record = replace(record, state=state, end_time=time.time(), exit_code=code, signal=sig)
-        elif record.exit_code is None:
-            record = replace(record, exit_code=code, signal=sig or 15)
-        store.save(record)
+            return replace(record, state=state, end_time=time.time(), exit_code=code, signal=sig)
+        return replace(record, exit_code=code, signal=sig or 15) if record.exit_code is None else None
+
+    store.update(job_id, ended)
 
 
 def run_job(root: str, job_id: int) -> int:
@@ -121,11 +105,11 @@ def run_job(root: str, job_id: int) -> int:
             continue
         if current.state == "RUNNING" and record.time_limit is not None:
             if now - record.start_time >= record.time_limit:
-                expired = _expire(store, job_id)
+                expired = store.update(job_id, _timed_out)
                 if expired is not None:
                     _note(expired, " DUE TO TIME LIMIT")
                     noted = True
-                    _signal_group(record.pgid, signal.SIGTERM)
+                    signal_group(record.pgid, signal.SIGTERM)
                     term_sent = now
         elif current.state == "CANCELLED":
             if not noted:
@@ -134,7 +118,7 @@ def run_job(root: str, job_id: int) -> int:
             if term_sent is None:
                 term_sent = current.cancel_time or now
         if term_sent is not None and now - term_sent >= KILL_WAIT:
-            _signal_group(record.pgid, signal.SIGKILL)
+            signal_group(record.pgid, signal.SIGKILL)
     current = store.load(job_id)
     if current is not None and current.state == "CANCELLED" and not noted:
         _note(current, "")

@@ -1,9 +1,7 @@
 """squeue-style listings of the local queue (pure: records and a clock in, text out).
 
 Supports squeue's ``-o`` format language: ``%[.][width]X`` fields (``.`` = right-justify;
-a width also truncates, as squeue does) mixed with literal text. The default format is
-squeue's own, ``%.18i %.9P %.8j %.8u %.2t %.10M %.6D %R``, which yields the header
-``             JOBID PARTITION     NAME     USER ST       TIME  NODES NODELIST(REASON)``.
+a width also truncates, as squeue does) mixed with literal text; the default is squeue's.
 """
 
 from __future__ import annotations
@@ -14,8 +12,6 @@ from datetime import datetime
 
 from taurus_datamover.emulator.dt.jobs import JobRecord
 from taurus_datamover.facts import SLURM_STATE_CODES
-
-__all__ = ["DEFAULT_FORMAT", "STATE_CODES", "FormatError", "format_duration", "format_jobs", "parse_states"]
 
 DEFAULT_FORMAT = "%.18i %.9P %.8j %.8u %.2t %.10M %.6D %R"
 
@@ -47,12 +43,6 @@ def _stamp(when: float | None) -> str:
     return "N/A" if when is None else datetime.fromtimestamp(when).strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def _nodelist_reason(job: JobRecord) -> str:
-    if job.state == "PENDING":
-        return "(None)"
-    return "localhost" if job.start_time is not None else "(None)"
-
-
 _Field = Callable[[JobRecord, float], str]
 _FIELDS: dict[str, tuple[str, _Field]] = {
     "i": ("JOBID", lambda j, now: str(j.job_id)),
@@ -70,7 +60,7 @@ _FIELDS: dict[str, tuple[str, _Field]] = {
     ),
     "D": ("NODES", lambda j, now: "1"),
     "C": ("CPUS", lambda j, now: "1"),
-    "R": ("NODELIST(REASON)", lambda j, now: _nodelist_reason(j)),
+    "R": ("NODELIST(REASON)", lambda j, now: "(None)" if j.state == "PENDING" or j.start_time is None else "localhost"),
     "N": ("NODELIST", lambda j, now: "" if j.start_time is None else "localhost"),
     "r": ("REASON", lambda j, now: "None"),
     "a": ("ACCOUNT", lambda j, now: j.account or "(null)"),
@@ -84,48 +74,24 @@ _FIELDS: dict[str, tuple[str, _Field]] = {
 _TOKEN = re.compile(r"%(\.?)(\d*)([A-Za-z%])")
 
 
-def _pad(text: str, right: bool, width: str) -> str:
-    if not width:
-        return text
-    size = int(width)
-    text = text[:size]
-    return text.rjust(size) if right else text.ljust(size)
-
-
 def _render(fmt: str, value_of: Callable[[str], str]) -> str:
-    out: list[str] = []
-    pos = 0
-    for match in _TOKEN.finditer(fmt):
-        out.append(fmt[pos : match.start()])
+    def field(match: re.Match[str]) -> str:
         right, width, code = match.groups()
-        if code == "%":
-            out.append("%")
-        else:
-            out.append(_pad(value_of(code), bool(right), width))
-        pos = match.end()
-    out.append(fmt[pos:])
-    return "".join(out)
+        if code == "%" or not width:
+            return "%" if code == "%" else value_of(code)
+        size = int(width)
+        return value_of(code)[:size].rjust(size) if right else value_of(code)[:size].ljust(size)
 
-
-def _check(fmt: str) -> None:
-    for match in _TOKEN.finditer(fmt):
-        code = match.group(3)
-        if code != "%" and code not in _FIELDS:
-            raise FormatError(f"Invalid job format specification: {code}")
+    return _TOKEN.sub(field, fmt)
 
 
 def format_jobs(jobs: Iterable[JobRecord], now: float, fmt: str = DEFAULT_FORMAT, header: bool = True) -> str:
     """Render *jobs* like ``squeue -o FMT`` (with the header line unless *header* is False)."""
-    _check(fmt)
-    lines: list[str] = []
-    if header:
-        lines.append(_render(fmt, lambda code: _FIELDS[code][0]))
-    for job in jobs:
-
-        def value_of(code: str, job: JobRecord = job) -> str:
-            return _FIELDS[code][1](job, now)
-
-        lines.append(_render(fmt, value_of))
+    for _, _, code in _TOKEN.findall(fmt):
+        if code != "%" and code not in _FIELDS:
+            raise FormatError(f"Invalid job format specification: {code}")
+    lines = [_render(fmt, lambda code: _FIELDS[code][0])] if header else []
+    lines += [_render(fmt, lambda code, job=job: _FIELDS[code][1](job, now)) for job in jobs]  # type: ignore[misc]
     return "".join(line + "\n" for line in lines)
 
 

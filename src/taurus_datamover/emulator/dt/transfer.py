@@ -1,24 +1,16 @@
 """The emulated transfer tools (``dtls dtcp dtmv dtrm dtrsync dttar dtwget``).
 
 Each strips the datamover options and runs the command of the same name without ``dt``:
+through Slurm ``srun ... --pty CMD`` (blocking; exec'd, so output, signals and exit code are
+srun's, and without a terminal srun prints the two ``--pty`` errors the real ZIH tools print
+too) or ``sbatch ... <bin>/.dt-exec CMD`` (``exec "$@"``: no shell string is ever built);
+locally an exec of ``CMD`` or a job of the local queue (:mod:`.jobs`). ``dtls`` always
+blocks, as on ZIH; a limited site's ``dtrsync`` gets ``--bwlimit`` (:mod:`.bandwidth`). A
+struck fault (:mod:`..faults`) runs :mod:`.partial` in place of ``CMD``, so the library
+meets it inside the transfer job, as a real one.
 
-* Slurm, blocking: ``srun -p datamover --time=T [--account=A] --pty CMD ARGS...`` (exec'd,
-  so stdout, stderr, signals and the exit code are srun's; without a terminal srun prints
-  the two ``srun: error:`` lines about ``--pty`` that the real ZIH tools print too);
-* Slurm, non-blocking: ``sbatch -p datamover --time=T [--account=A] -J CMD <bin>/.dt-exec
-  CMD ARGS...`` (``.dt-exec`` is ``exec "$@"``, so no shell string is ever built);
-* local, blocking: exec ``CMD ARGS...`` directly;
-* local, non-blocking: a job in the local queue (:mod:`.jobs`), printing
-  ``Submitted batch job N``.
-
-``dtls`` is always blocking, as on ZIH. A dtrsync of a site with a bandwidth gets rsync's
-``--bwlimit`` (:mod:`.bandwidth`). When a fault of the site strikes a call
-(:mod:`taurus_datamover.emulator.faults`), the job runs :mod:`.partial` in place of ``CMD``,
-the same way, so the library meets the fault inside the transfer job, as a real one.
-
-A call through Slurm imports only what it needs to exec ``srun``/``sbatch`` (the local
-queue, the ZIH view and ``getpass`` are imported where used): an emulated tool should cost
-little more than Python's start, as a real site's thin wrapper does.
+A call through Slurm imports only what it needs to exec ``srun``/``sbatch``: an emulated
+tool should cost little more than Python's start, as a real site's thin wrapper does.
 """
 
 from __future__ import annotations
@@ -33,8 +25,6 @@ from taurus_datamover.emulator.dt.options import DtOptions, UsageError, parse_ti
 from taurus_datamover.facts import EMULATOR_FAULT_ENV, EMULATOR_FAULT_FILE, EMULATOR_VIEW_ENV
 from taurus_datamover.facts import TRANSFER_TOOLS as TRANSFER_TOOL_NAMES
 
-__all__ = ["ALWAYS_BLOCKING", "DT_EXEC", "TRANSFER_TOOLS", "exec_tool", "run_transfer", "sbatch_argv", "srun_argv"]
-
 #: dt tool -> the command it runs on the data-transfer node (its name without ``dt``).
 TRANSFER_TOOLS = {tool: tool.removeprefix("dt") for tool in TRANSFER_TOOL_NAMES}
 ALWAYS_BLOCKING = frozenset({"dtls"})
@@ -43,13 +33,19 @@ DT_EXEC = ".dt-exec"
 
 
 def current_user() -> str:
-    """The user name, as squeue shows it."""
+    """The login name of this process (as squeue shows it; the uid where there is none)."""
     import getpass
 
     try:
         return getpass.getuser()
     except (KeyError, OSError):
         return str(os.getuid())
+
+
+def fail(text: str, code: int = 1) -> int:
+    """Say *text* on stderr; return the exit code *code*."""
+    print(text, file=sys.stderr)
+    return code
 
 
 def _slurm_options(opts: DtOptions) -> list[str]:
@@ -86,8 +82,7 @@ def _with_fault(tool: str, root: str | os.PathLike[str], command: str, opts: DtO
     try:
         fault = select_fault(root, tool)
     except FaultSpecError as exc:
-        print(f"{tool}: bad emulated fault: {exc}", file=sys.stderr)
-        return 2
+        return fail(f"{tool}: bad emulated fault: {exc}", 2)
     if fault is None:
         return command, opts
     runner = ("-m", "taurus_datamover.emulator.dt.partial", os.fspath(root), fault.to_json(), tool, command)
@@ -111,8 +106,7 @@ def run_transfer(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -
     try:
         opts = split_options(argv)
     except UsageError as exc:
-        print(f"{tool}: error: {exc}", file=sys.stderr)
-        return 1
+        return fail(f"{tool}: error: {exc}")
     blocking = opts.blocking or tool in ALWAYS_BLOCKING
     job_name = command
     opts = with_bandwidth(root, tool, opts)  # the site's per-job limit (rsync --bwlimit)
@@ -135,18 +129,10 @@ def run_transfer(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -
     try:  # Slurm checks --time itself; the local queue must do it here
         time_limit = parse_time_limit(opts.time_or_default)
     except UsageError:
-        print("sbatch: error: Invalid --time specification", file=sys.stderr)
-        return 1
+        return fail("sbatch: error: Invalid --time specification")
     from taurus_datamover.emulator.dt.jobs import JobStore
 
-    record = JobStore(root).submit(
-        (command, *opts.args),
-        name=job_name,
-        user=current_user(),
-        partition=PARTITION,
-        workdir=os.getcwd(),
-        time_limit=time_limit,
-        account=opts.account,
-    )
+    job = {"name": job_name, "user": current_user(), "partition": PARTITION, "account": opts.account}
+    record = JobStore(root).submit((command, *opts.args), workdir=os.getcwd(), time_limit=time_limit, **job)
     print(f"Submitted batch job {record.job_id}", flush=True)
     return 0

@@ -1,25 +1,23 @@
 """The emulated hpc-workspace tools (``ws_allocate``, ``ws_list``, ...) of an emulated site.
 
-``main(tool, root, argv)`` runs one tool against the site at *root* like the real tool
-(stdout, stderr, exit code), in the format of the site config (v1 = hpc-workspace 1.6.0
-as ZIH documents it, or v2); the data is the database of :mod:`.db`. A fault of the site
-(:mod:`..faults`) strikes before the tool reads anything or after its work and output;
-a database change is one atomic file replacement, so no fault half-changes a workspace.
+``main(tool, root, argv)`` runs one tool (``ws_<name>(site, argv)`` of its module) against
+the site at *root* like the real tool (stdout, stderr, exit code), in the format of the
+site config (v1 = hpc-workspace 1.6.0 as ZIH documents it, or v2); the data is the
+database of :mod:`.db`. A fault of the site (:mod:`..faults`) strikes before the tool
+reads anything or after its work and output; a database change is one atomic file
+replacement, so no fault half-changes a workspace.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
-import signal
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from taurus_datamover.emulator.faults import Fault, FaultSpecError, record_fault, select_fault
-
-__all__ = ["WS_TOOLS", "main"]
+from taurus_datamover.emulator.faults import Fault, FaultSpecError, record_fault, select_fault, strike
 
 #: Tool -> (module, function), imported only when that tool runs (``ws_extend``: ``ws_allocate -x``).
 _TOOLS: dict[str, tuple[str, str]] = {
@@ -66,13 +64,6 @@ def main(tool: str, root: str | os.PathLike[str], argv: list[str]) -> int:
 
 
 def _strike(root: str | os.PathLike[str], fault: Fault, when: str) -> int:
-    """Log *fault*, say so on stderr and act: die by SIGKILL, or hang, then fail."""
     record_fault(root, fault, when=fault.when)
     sys.stdout.flush()
-    print(f"Error: emulated fault '{fault.action}' of {fault.tool}, {when}", file=sys.stderr, flush=True)
-    if fault.action == "kill":
-        os.kill(os.getpid(), signal.SIGKILL)
-    if fault.action == "hang":
-        time.sleep(fault.hang_seconds)
-        print(f"Error: emulated fault 'hang' gave up after {fault.hang_seconds:g} s", file=sys.stderr)
-    return 1
+    return strike(fault, f"Error: emulated fault '{fault.action}' of {fault.tool}, {when}", "Error")

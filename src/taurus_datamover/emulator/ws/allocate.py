@@ -16,8 +16,6 @@ from taurus_datamover.emulator.ws.db import Database, WsEntry
 from taurus_datamover.emulator.ws.formats import cdiv
 from taurus_datamover.emulator.ws.options import Opt, Parsed, options
 
-__all__ = ["ws_allocate", "ws_extend"]
-
 _COMMON = options(
     "help/h version/V duration/d= name/n= filesystem/F= reminder/r= mailaddress/m= extension/x username/u= comment/c="
 )
@@ -155,7 +153,6 @@ def _create(site: Site, req: _Request, db: Database, ws_id: str) -> int:
 
 
 def ws_allocate(site: Site, argv: list[str]) -> int:
-    """Run ``ws_allocate ARGV``; return the exit code."""
     group = [Opt("groupreadable", "g", implicit=site.group), Opt("groupwritable", "G", implicit=site.group)]
     v2_options = [*_COMMON, *group, *options("config= debug trace")]
     opts = site.start("ws_allocate", argv, v2_options if site.v2 else _V1, ("name", "duration"))

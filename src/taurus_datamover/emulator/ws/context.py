@@ -20,8 +20,6 @@ from taurus_datamover.emulator.ws.formats import WsFormat
 from taurus_datamover.emulator.ws.options import Opt, OptionError, Parsed, parse
 from taurus_datamover.facts import WORKSPACE_NAME_RULE
 
-__all__ = ["GROUP_ENV", "NAME_RE", "Site", "ToolExit", "open_site"]
-
 GROUP_ENV = "TAURUS_EMULATOR_GROUP"  # overrides the emulated user's primary group
 NAME_RE = re.compile(WORKSPACE_NAME_RULE)
 #: v1's optparse tools answer a bad command line with their usage line and the error (exit 2).
@@ -154,9 +152,8 @@ class Site:
     ) -> Parsed:
         """Parse *argv* as *tool* does; ``--help``, ``--version`` and a bad command line end
         the tool (:class:`ToolExit`) as the real one ends."""
-        if v2_only and not self.v2:
-            print(f"{tool}: not a tool of the emulated hpc-workspace v1", file=sys.stderr)
-            raise ToolExit(2)
+        if v2_only:
+            self.require_v2(tool)
         try:
             parsed = parse(argv, opts, positional, allow_repeat=allow_repeat)
         except OptionError as exc:
@@ -169,6 +166,12 @@ class Site:
             self.out(self.fmt.VERSION[tool][0])
             raise ToolExit(self.fmt.VERSION[tool][1])
         return parsed
+
+    def require_v2(self, tool: str) -> None:
+        """End *tool* (exit code 2) on a v1 site: hpc-workspace 1.6.0 has no such tool."""
+        if not self.v2:
+            print(f"{tool}: not a tool of the emulated hpc-workspace v1", file=sys.stderr)
+            raise ToolExit(2)
 
     def _refuse_command_line(self, tool: str, error: OptionError) -> int:
         if not self.v2 and tool in _OPTPARSE_USAGE:

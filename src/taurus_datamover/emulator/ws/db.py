@@ -14,14 +14,11 @@ import fnmatch
 import json
 import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, fields
 from pathlib import Path
 
 from taurus_datamover.emulator.files import locked, write_atomic
-
-__all__ = ["Database", "DbError", "WsEntry", "dump_entry", "parse_entry"]
 
 _LOCK_NAME = ".ws.lock"
 _INT = re.compile(r"-?[0-9]+")
@@ -128,12 +125,9 @@ class Database:
         self.path = Path(path)
         self.deleted_path = self.path / deleted
 
-    @contextmanager
-    def locked(self) -> Iterator[None]:
+    def locked(self) -> AbstractContextManager[None]:
         """Hold an exclusive lock on this database (for read-modify-write sequences)."""
-        self.path.mkdir(parents=True, exist_ok=True)
-        with locked(self.path / _LOCK_NAME):
-            yield
+        return locked(self.path / _LOCK_NAME)
 
     def file(self, ws_id: str) -> Path:
         """The DB file of active workspace *ws_id* (``<user>-<name>``)."""

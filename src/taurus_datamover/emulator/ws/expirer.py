@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 from taurus_datamover.emulator.ws import formats_v2
@@ -21,8 +22,6 @@ from taurus_datamover.emulator.ws.context import Site
 from taurus_datamover.emulator.ws.db import DbError, WsEntry
 from taurus_datamover.emulator.ws.formats import ctime
 from taurus_datamover.emulator.ws.options import options
-
-__all__ = ["ws_expirer"]
 
 _OPTS = options(
     "help/h version/V filesystems/F= space/s= cleaner/c summary-mail/M config= debug trace forcedeletereleased"
@@ -157,11 +156,7 @@ class _Run:
             f"* CHECKING DB FOR WORKSPACES TO BE EXPIRED for filesystem: {fs}",
             f"  (keeptime: {cfg.keeptime} days, releasekeeptime: {release_keeptime} days)",
         )
-        for ws_id in sorted(db.ids()):
-            result["active_seen"] += 1
-            entry = self._read(fs, ws_id, deleted=False)
-            if entry is None:
-                continue
+        for ws_id, entry in self._entries(fs, result, deleted=False):
             if entry.expiration <= 0:
                 self.log("error", f"bad expiration in {ws_id}, skipping")
                 self.morbid.append((ws_id, f"bad expiration, filesystem: {fs}"))
@@ -189,11 +184,7 @@ class _Run:
             "",
             f"* CHECKING DELETED DB FOR WORKSPACES TO BE DELETED for filesystem: {fs}",
         )
-        for deleted_id in sorted(db.deleted_ids()):
-            result["inactive_seen"] += 1
-            entry = self._read(fs, deleted_id, deleted=True)
-            if entry is None:
-                continue
+        for deleted_id, entry in self._entries(fs, result, deleted=True):
             if self._delete_or_keep(fs, deleted_id, entry, 0 if self.force_released else release_keeptime):
                 result["inactive_deleted"] += 1
             else:
@@ -201,14 +192,16 @@ class _Run:
         self.info(f" =>  {result['inactive_deleted']} workspaces deleted, {result['inactive_keep']} workspaces kept")
         return result
 
-    def _read(self, fs: str, ws_id: str, *, deleted: bool) -> WsEntry | None:
+    def _entries(self, fs: str, result: Counter[str], *, deleted: bool) -> Iterator[tuple[str, WsEntry]]:
+        """The (deleted) entries of *fs* by id, counted as seen; an unreadable one is morbid."""
         db = self.site.db(fs)
-        try:
-            return db.read_deleted(ws_id) if deleted else db.read(ws_id)
-        except (OSError, DbError) as exc:
-            self.log("error", str(exc), f"skipping db entry {ws_id}")
-            self.morbid.append((ws_id, f"database exeption, filesystem: {fs}"))
-            return None
+        for ws_id in sorted(db.deleted_ids() if deleted else db.ids()):
+            result["inactive_seen" if deleted else "active_seen"] += 1
+            try:
+                yield ws_id, db.read_deleted(ws_id) if deleted else db.read(ws_id)
+            except (OSError, DbError) as exc:
+                self.log("error", str(exc), f"skipping db entry {ws_id}")
+                self.morbid.append((ws_id, f"database exeption, filesystem: {fs}"))
 
     def _remind(self, ws_id: str, entry: WsEntry) -> int:
         if not self.site.cfg.smtphost or not self.site.cfg.mail_from:
@@ -286,7 +279,6 @@ def _move(source: str, target: str, run: _Run) -> None:
 
 
 def ws_expirer(site: Site, argv: list[str]) -> int:
-    """Run ``ws_expirer ARGV``; return the exit code."""
     opts = site.start("ws_expirer", argv, _OPTS, allow_repeat=True, v2_only=True, no_positionals=True)
     clean = opts.has("cleaner")
     run = _Run(site, clean, opts.get("space") or "", opts.has("forcedeletereleased"))

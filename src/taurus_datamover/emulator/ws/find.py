@@ -11,14 +11,11 @@ from taurus_datamover.emulator.ws.context import Site
 from taurus_datamover.emulator.ws.db import DbError
 from taurus_datamover.emulator.ws.options import options
 
-__all__ = ["ws_find"]
-
 _V1 = options("version help/h filesystem/F= list/l")
 _V2 = options("help/h version/V filesystem/F= group/g username/u= name/n= config=")
 
 
 def ws_find(site: Site, argv: list[str]) -> int:
-    """Run ``ws_find ARGV``; return the exit code."""
     opts = site.start("ws_find", argv, _V2 if site.v2 else _V1, ("name",) if site.v2 else (), allow_repeat=not site.v2)
     filesystems = site.chosen_filesystems(opts, "find_bad_fs")
     if not site.v2 and opts.has("list"):

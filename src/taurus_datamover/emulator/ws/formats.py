@@ -10,12 +10,8 @@ from typing import Protocol
 
 from taurus_datamover.emulator.ws.db import WsEntry
 
-__all__ = ["EntryView", "RestoreView", "WsFormat", "cdiv", "cmod", "ctime", "messages"]
-
-
-def ctime(seconds: float) -> str:
-    """``Www Mmm dd HH:MM:SS YYYY`` (space-padded day) in the process's local zone."""
-    return time.ctime(seconds)
+#: ``Www Mmm dd HH:MM:SS YYYY`` (space-padded day) in the process's local zone, as C's ``ctime``.
+ctime = time.ctime
 
 
 def cdiv(a: int, b: int) -> int:

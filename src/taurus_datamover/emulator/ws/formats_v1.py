@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from taurus_datamover.emulator.ws.formats import EntryView, RestoreView, ctime, messages
-from taurus_datamover.emulator.ws.options import boost_table
+from taurus_datamover.emulator.ws.options import HELP_ROWS, boost_help, boost_table
 
 NAME = "v1"
 VERSION_TEXT = "workspace version 1.6.0\n"
@@ -62,46 +62,32 @@ ical_sent                  0 Info: Success: Calendar invitation sent to {mail}
     ),
 }
 
-_ALLOCATE_HELP = (
-    "Usage: ws_allocate: [options] workspace_name duration\n\n"
-    + boost_table(
-        [
-            ("-h [ --help ]", "produce help message"),
-            ("-V [ --version ]", "show version"),
-            ("-d [ --duration ] arg", "duration in days"),
-            ("-n [ --name ] arg", "workspace name"),
-            ("-F [ --filesystem ] arg", "filesystem"),
-            ("-r [ --reminder ] arg", "reminder to be sent n days before expiration"),
-            ("-m [ --mailaddress ] arg", "mailaddress to send reminder to"),
-            ("-x [ --extension ]", "extend workspace"),
-            ("-u [ --username ] arg", "username"),
-            ("-g [ --group ]", "group workspace"),
-            ("-G [ --groupname ] arg", "groupname"),
-            ("-c [ --comment ] arg", "comment"),
-        ]
-    )
-    + "\n"
+_ALLOCATE_HELP = boost_help(
+    "Usage: ws_allocate: [options] workspace_name duration",
+    [
+        *HELP_ROWS,
+        ("-d [ --duration ] arg", "duration in days"),
+        ("-n [ --name ] arg", "workspace name"),
+        ("-F [ --filesystem ] arg", "filesystem"),
+        ("-r [ --reminder ] arg", "reminder to be sent n days before expiration"),
+        ("-m [ --mailaddress ] arg", "mailaddress to send reminder to"),
+        ("-x [ --extension ]", "extend workspace"),
+        ("-u [ --username ] arg", "username"),
+        ("-g [ --group ]", "group workspace"),
+        ("-G [ --groupname ] arg", "groupname"),
+        ("-c [ --comment ] arg", "comment"),
+    ],
 )
-
-_RELEASE_HELP = (
-    "Usage:ws_release: [options] workspace_name\n\n"
-    + boost_table(
-        [
-            ("-h [ --help ]", "produce help message"),
-            ("-V [ --version ]", "show version"),
-            ("-n [ --name ] arg", "workspace name"),
-            ("-F [ --filesystem ] arg", "filesystem"),
-            ("--delete-data", "delete all data, workspace can NOT BE RECOVERED"),
-        ]
-    )
-    + "\n"
-)
+_RELEASE_HELP = boost_help(
+    "Usage:ws_release: [options] workspace_name",
+    [*HELP_ROWS, ("-n [ --name ] arg", "workspace name"), ("-F [ --filesystem ] arg", "filesystem"),
+     ("--delete-data", "delete all data, workspace can NOT BE RECOVERED")],
+)  # fmt: skip
 
 RESTORE_USAGE = "ws_restore: [options] workspace_name target_name | -l"
 RESTORE_TABLE = boost_table(
     [
-        ("-h [ --help ]", "produce help message"),
-        ("-V [ --version ]", "show version"),
+        *HELP_ROWS,
         ("-l [ --list ]", "list restorable workspaces"),
         ("-b [ --brief ]", "do not show unavailability date in list"),
         ("-n [ --name ] arg", "workspace name"),
@@ -116,54 +102,37 @@ _RESTORE_HELP = (
 )
 
 LIST_USAGE = "Usage: ws_list [options] [pattern]"
-_LIST_HELP = f"""{LIST_USAGE}
-
-Options:
-  --version             show program's version number and exit
-  -h, --help            show this help message and exit
-  -F FILESYSTEM, --filesystem=FILESYSTEM
-                        filesystem to list workspaces from
-  -g                    also list group workspaces
-  -l                    list available filesystems
-  -s                    only show names of workspaces
-  -N                    sort by name
-  -C                    sort by creation
-  -R                    sort by remaining time
-  -r                    revert sorting order
-  -t                    terse output format
-  -v                    verbose output format
-  -a                    for compatibility
-"""
-
 FIND_USAGE = "Usage: ws_find [options] [workspacename]"
-_FIND_HELP = f"""{FIND_USAGE}
-
-Options:
-  --version             show program's version number and exit
-  -h, --help            show this help message and exit
-  -F FILESYSTEM, --filesystem=FILESYSTEM
-                        filesystem to search workspace in
-  -l, --list            list valid filesystem names
-"""
-
 REGISTER_USAGE = "Usage: ws_register [options] directory"
-_REGISTER_HELP = f"""{REGISTER_USAGE}
-
-Options:
-  -h, --help            show this help message and exit
-  -F FILESYSTEM, --filesystem=FILESYSTEM
-                        filesystem to search workspaces in
-"""
-
 ICAL_USAGE = "Usage: ws_send_ical [options] workspace_name mailaddress"
-_ICAL_HELP = f"""{ICAL_USAGE}
 
-Options:
-  -h, --help            show this help message and exit
-  -F FILESYSTEM, --filesystem=FILESYSTEM
-                        filesystem of the workspace
-  -m MAIL, --mail=MAIL  mail address to send the invitation to
-"""
+
+def _optparse_help(usage: str, filesystem: str, *rows: str, version: bool = True) -> str:
+    """An optparse help: ``--version`` (if *version*), ``-h``, ``-F`` (*filesystem*), *rows*."""
+    head = "  --version             show program's version number and exit\n" if version else ""
+    return (
+        f"{usage}\n\nOptions:\n{head}  -h, --help            show this help message and exit\n"
+        f"  -F FILESYSTEM, --filesystem=FILESYSTEM\n                        {filesystem}\n"
+        + "".join(f"  {row}\n" for row in rows)
+    )
+
+
+_FLAGS = ("g also list group workspaces", "l list available filesystems", "s only show names of workspaces",
+          "N sort by name", "C sort by creation", "R sort by remaining time", "r revert sorting order",
+          "t terse output format", "v verbose output format", "a for compatibility")  # fmt: skip
+_LIST_HELP = _optparse_help(
+    LIST_USAGE, "filesystem to list workspaces from", *(f"-{row[0]}{' ' * 20}{row[2:]}" for row in _FLAGS)
+)
+_FIND_HELP = _optparse_help(
+    FIND_USAGE, "filesystem to search workspace in", "-l, --list            list valid filesystem names"
+)
+_REGISTER_HELP = _optparse_help(REGISTER_USAGE, "filesystem to search workspaces in", version=False)
+_ICAL_HELP = _optparse_help(
+    ICAL_USAGE,
+    "filesystem of the workspace",
+    "-m MAIL, --mail=MAIL  mail address to send the invitation to",
+    version=False,
+)
 
 HELP: Mapping[str, tuple[str, bool, int]] = {
     "ws_allocate": (_ALLOCATE_HELP, False, 1),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from taurus_datamover.emulator.ws.formats import EntryView, RestoreView, cdiv, cmod, ctime, messages
-from taurus_datamover.emulator.ws.options import boost_table
+from taurus_datamover.emulator.ws.options import HELP_ROWS, boost_help
 
 NAME = "v2"
 VERSION_NUMBER = "2.0.0"
@@ -73,11 +73,6 @@ register_no_dir 0
 """)
 
 
-def _help(usage: str, rows: list[tuple[str, str]]) -> str:
-    return f"{usage}\n\n{boost_table(rows)}\n"
-
-
-_COMMON = [("-h [ --help ]", "produce help message"), ("-V [ --version ]", "show version")]
 _CONFIG = [("--config arg", "config file")]
 
 _HELP_ALLOCATE = (
@@ -192,18 +187,18 @@ HELP: Mapping[str, tuple[str, bool, int]] = {
         "ws_restore": _HELP_RESTORE,
         "ws_list": _HELP_LIST,
         "ws_find": _HELP_FIND,
-        "ws_register": _help(
-            "Usage: ws_register [options] DIRECTORY", [*_COMMON, _FS, ("-d [ --directory ] arg", "directory"), *_CONFIG]
+        "ws_register": boost_help(
+            "Usage: ws_register [options] DIRECTORY", [*HELP_ROWS, _FS, ("-d [ --directory ] arg", "directory"), *_CONFIG]
         ),
-        "ws_send_ical": _help(
+        "ws_send_ical": boost_help(
             "Usage: ws_send_ical [options] workspace_name mailaddress",
-            [*_COMMON, _FS, ("-m [ --mail ] arg", "your mail address to send to"), ("-n [ --name ] arg", "workspace name"),
+            [*HELP_ROWS, _FS, ("-m [ --mail ] arg", "your mail address to send to"), ("-n [ --name ] arg", "workspace name"),
              *_CONFIG],
         ),
-        "ws_stat": _help(
+        "ws_stat": boost_help(
             "Usage: ws_stat [options] [pattern]",
             [
-                *_COMMON,
+                *HELP_ROWS,
                 ("-F [ --filesystem ] arg", "filesystem to list workspaces from"),
                 ("-u [ --username ] arg", "only show workspaces for selected user"),
                 ("-g [ --groupname ]", "enable listing of group workspaces"),
@@ -214,10 +209,10 @@ HELP: Mapping[str, tuple[str, bool, int]] = {
                 ("-t [ --threads ] arg (=0)", "threads for parallel operation (default: hardware_concurrency)"),
             ],
         ),
-        "ws_expirer": _help(
+        "ws_expirer": boost_help(
             "Usage: ws_expirer [options]\n",
             [
-                *_COMMON,
+                *HELP_ROWS,
                 ("-F [ --filesystems ] arg", "filesystems/workspaces to delete from, comma separated"),
                 ("-s [ --space ] arg", "path of a single space that should be deleted"),
                 ("-c [ --cleaner ]", "no dry-run mode"),

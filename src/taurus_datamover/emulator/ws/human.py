@@ -14,8 +14,6 @@ import random
 import stat
 import sys
 
-__all__ = ["WORD_ENV", "human_test"]
-
 #: Environment variable naming the word the test asks about.
 WORD_ENV = "TAURUS_EMULATOR_RUH_WORD"
 

@@ -16,11 +16,9 @@ from typing import Any
 
 from taurus_datamover.emulator.ws import formats_v2
 from taurus_datamover.emulator.ws.context import Site
-from taurus_datamover.emulator.ws.db import DbError, WsEntry
+from taurus_datamover.emulator.ws.db import DbError, WsEntry, parse_entry
 from taurus_datamover.emulator.ws.formats import EntryView
 from taurus_datamover.emulator.ws.options import Opt, options
-
-__all__ = ["ws_list"]
 
 _V1 = [*options("version help/h filesystem/F="), *(Opt(letter, letter) for letter in "glsNCRrtva")]
 _V2 = options(
@@ -111,15 +109,10 @@ def _scan(site: Site, filesystems: list[str], pattern: str, flags: set[str], exp
     """
     found: list[_Found] = []
     short_now = "s" in flags and (not site.v2 or not flags & {"N", "C", "R"})
+    owner = "*" if "g" in flags else owner
     for fs in filesystems:
         db = site.db(fs)
-        if "g" in flags:
-            owner = "*"
-        if expired:
-            ids = db.deleted_ids(f"{owner}-{pattern}-*")
-        else:
-            ids = db.ids(f"{owner}-{pattern}")
-        for ws_id in ids:
+        for ws_id in db.deleted_ids(f"{owner}-{pattern}-*") if expired else db.ids(f"{owner}-{pattern}"):
             path = db.deleted_file(ws_id) if expired else db.file(ws_id)
             own = (site.v2 and site.is_admin) or ws_id.startswith(site.user + "-")
             if short_now and own:
@@ -133,8 +126,8 @@ def _scan(site: Site, filesystems: list[str], pattern: str, flags: set[str], exp
                 print("ws-db file is empty:", path, file=sys.stderr)
                 continue
             try:
-                entry = db.read_deleted(ws_id) if expired else db.read(ws_id)
-            except (OSError, DbError):
+                entry = parse_entry(text)
+            except DbError:
                 print(f"{'error: ' if site.v2 else 'Error: '}could not read file <{path}>", file=sys.stderr)
                 continue
             if not own and entry.group != site.group:
@@ -160,7 +153,6 @@ def _sorted(found: list[_Found], flags: set[str], site: Site) -> list[_Found]:
 
 
 def ws_list(site: Site, argv: list[str]) -> int:
-    """Run ``ws_list ARGV``; return the exit code."""
     opts = site.start("ws_list", argv, _V2 if site.v2 else _V1, ("pattern",) if site.v2 else (), allow_repeat=True)
     letters = _V2_FLAGS if site.v2 else {letter: letter for letter in "glsNCRrtva"}
     flags = {letters[key] for key in opts.values if key in letters}

@@ -13,8 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["Opt", "OptionError", "Parsed", "boost_table", "options", "parse"]
-
 
 @dataclass(frozen=True)
 class Opt:
@@ -123,3 +121,12 @@ def boost_table(rows: Sequence[tuple[str, str]]) -> str:
     lines = ["Options:"]
     lines.extend(f"  {spec.ljust(width)} {text}" for spec, text in rows)
     return "\n".join(lines) + "\n"
+
+
+#: The first two lines of every boost option table.
+HELP_ROWS = [("-h [ --help ]", "produce help message"), ("-V [ --version ]", "show version")]
+
+
+def boost_help(usage: str, rows: Sequence[tuple[str, str]]) -> str:
+    """A boost tool's help: *usage*, a blank line, the option table and a blank line."""
+    return f"{usage}\n\n{boost_table(rows)}\n"

@@ -15,8 +15,6 @@ from taurus_datamover.emulator.ws.context import Site
 from taurus_datamover.emulator.ws.db import DbError
 from taurus_datamover.emulator.ws.options import options
 
-__all__ = ["ws_register"]
-
 _OPTS = options("help/h version/V filesystem/F= directory/d= config=")
 
 
@@ -50,7 +48,6 @@ def _register_fs(site: Site, directory: str, fs: str) -> None:
 
 
 def ws_register(site: Site, argv: list[str]) -> int:
-    """Run ``ws_register ARGV``; return the exit code."""
     opts = site.start("ws_register", argv, _OPTS, ("directory",))
     directory = opts.get("directory")
     if directory is None:

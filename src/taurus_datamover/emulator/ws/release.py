@@ -14,8 +14,6 @@ from pathlib import Path
 from taurus_datamover.emulator.ws.context import NAME_RE, Site
 from taurus_datamover.emulator.ws.options import options
 
-__all__ = ["release_workspace", "ws_release"]
-
 _OPTS = options("help/h version/V name/n= filesystem/F= delete-data")
 _V2_EXTRA = options("username/u= config=")
 
@@ -41,7 +39,6 @@ def release_workspace(site: Site, fs: str, name: str) -> tuple[str, Path]:
 
 
 def ws_release(site: Site, argv: list[str]) -> int:
-    """Run ``ws_release ARGV``; return the exit code."""
     opts = site.start("ws_release", argv, _OPTS + _V2_EXTRA if site.v2 else _OPTS, ("name",))
     name = opts.get("name")
     if name is None or opts.positionals:

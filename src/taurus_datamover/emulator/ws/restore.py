@@ -24,8 +24,6 @@ from taurus_datamover.emulator.ws.formats import RestoreView
 from taurus_datamover.emulator.ws.human import human_test
 from taurus_datamover.emulator.ws.options import Parsed, options
 
-__all__ = ["ws_restore"]
-
 _OPTS = options("help/h version/V list/l brief/b name/n= target/t= filesystem/F= username/u=")
 _V2_EXTRA = options("config= delete-data")
 _START = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]?")
@@ -59,7 +57,6 @@ def _move_back(site: Site, db: Database, source: Path, destination: Path) -> int
 
 
 def ws_restore(site: Site, argv: list[str]) -> int:
-    """Run ``ws_restore ARGV``; return the exit code."""
     opts = site.start("ws_restore", argv, _OPTS + _V2_EXTRA if site.v2 else _OPTS, ("name", "target"))
     if site.v2:
         return _restore_v2(site, opts)

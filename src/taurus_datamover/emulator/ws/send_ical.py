@@ -15,8 +15,6 @@ from taurus_datamover.emulator.ws.context import Site
 from taurus_datamover.emulator.ws.db import WsEntry
 from taurus_datamover.emulator.ws.options import options
 
-__all__ = ["MAIL_DIR", "ical_text", "ws_send_ical"]
-
 #: Sub-directory of the site root that receives the "sent" calendar files.
 MAIL_DIR = "mail"
 _MAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -49,7 +47,6 @@ def ical_text(site: Site, name: str, entry: WsEntry, mail: str) -> str:
 
 
 def ws_send_ical(site: Site, argv: list[str]) -> int:
-    """Run ``ws_send_ical ARGV``; return the exit code."""
     opts = site.start("ws_send_ical", argv, _OPTS, ("name", "mail"))
     name, mail = opts.get("name"), opts.get("mail")
     if name is None:

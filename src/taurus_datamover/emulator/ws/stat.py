@@ -17,8 +17,6 @@ from taurus_datamover.emulator.ws.context import Site
 from taurus_datamover.emulator.ws.db import DbError, WsEntry
 from taurus_datamover.emulator.ws.options import options
 
-__all__ = ["ws_stat"]
-
 _OPTS = options(
     "help/h version/V filesystem/F= username/u= groupname/g config= pattern/p= name/N creation/C "
     "remaining/R reverted/r verbose/v threads/t= debug trace"
@@ -82,7 +80,6 @@ def _block(ws_id: str, entry: WsEntry) -> str:
 
 
 def ws_stat(site: Site, argv: list[str]) -> int:
-    """Run ``ws_stat ARGV``; return the exit code."""
     opts = site.start("ws_stat", argv, _OPTS, ("pattern",), allow_repeat=True, v2_only=True)
     user_opt = opts.get("username") or ""
     owner = (user_opt or "*") if site.is_admin else site.user

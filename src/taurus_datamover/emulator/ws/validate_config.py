@@ -13,8 +13,6 @@ import sys
 from taurus_datamover.emulator.ws.context import Site
 from taurus_datamover.emulator.ws.options import OptionError, options, parse
 
-__all__ = ["ws_validate_config"]
-
 _OPTS = options("help/h config=")
 _USAGE = "Usage: ws_validate_config [filename]\n"
 _TABLE = "\nOptions:\n  -h [ --help ]         produce help message\n  --config arg          config file\n\n"
@@ -65,10 +63,7 @@ def _filesystem_lines(site: Site, fs: str) -> list[str]:
 
 
 def ws_validate_config(site: Site, argv: list[str]) -> int:
-    """Run ``ws_validate_config ARGV``; return the exit code."""
-    if not site.v2:
-        print("ws_validate_config: not a tool of the emulated hpc-workspace v1", file=sys.stderr)
-        return 2
+    site.require_v2("ws_validate_config")
     try:
         opts = parse(argv, _OPTS, ("filename",))
     except OptionError:
