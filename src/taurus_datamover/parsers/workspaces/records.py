@@ -21,20 +21,18 @@ if TYPE_CHECKING:
 else:
 
     class _Fields(type):
-        """What ``typing.NamedTuple`` makes of a class of annotated fields (a
-        ``collections.namedtuple``), without importing ``typing``, which costs the
-        command line's start more than the rest of this module."""
+        """``typing.NamedTuple``'s work (a ``collections.namedtuple`` of the annotated fields)
+        without importing ``typing``, which costs the command line's start more than this module."""
 
-        def __new__(cls, name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> type:
+        def __new__(cls, name: str, bases: tuple[type, ...], ns: dict[str, Any]) -> type:
             if not bases:  # _Record itself
-                return super().__new__(cls, name, bases, namespace)
-            fields = namespace["__annotations__"]
-            made = namedtuple(name, fields, defaults=[namespace[f] for f in fields if f in namespace])
-            made.__module__, made.__doc__ = namespace["__module__"], namespace["__doc__"]
+                return super().__new__(cls, name, bases, ns)
+            fields = ns["__annotations__"]
+            made = namedtuple(name, fields, defaults=[ns[f] for f in fields if f in ns], module=ns["__module__"])
+            made.__doc__ = ns["__doc__"]
             return made
 
-    class _Record(metaclass=_Fields):
-        pass
+    _Record = _Fields("_Record", (), {})
 
 
 __all__ = ["ListedWorkspace", "Listing", "listed_workspace", "normal_path", "standing"]
