@@ -3,7 +3,7 @@
 :class:`ListedWorkspace` holds the fields of :class:`~taurus_datamover.models.workspaces.WorkspaceInfo`
 (same names, same order, ``state`` and ``path`` as text: the path as ``pathlib`` would
 print it) and needs nothing beyond ``datetime``, so the command line can print a listing
-without loading pydantic or ``pathlib``; the parsers validate them into models as they come.
+without loading pydantic or ``pathlib``; the parsers validate a listing of them in one call.
 """
 
 from __future__ import annotations

@@ -78,7 +78,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["HEADER", "iter_ws_list", "listing_generation", "read_ws_list"]
+__all__ = ["HEADER", "listing_generation", "read_ws_list"]
 
 _ENTRY = re.compile(r"([a-z][a-z ]*[a-z]) *:(?: (.*))?")
 _SAID_EXPIRED = frozenset({"expired", "released"})
@@ -136,16 +136,12 @@ def read_ws_list(
     Raises:
         ParseError: a line that does not fit the layout (with its number and text).
     """
-    return list(iter_ws_list(text, tz=tz, now=now, user=user, group_listing=group_listing))
-
-
-def iter_ws_list(
-    text: str, *, tz: tzinfo | None, now: datetime | None, user: str | None, group_listing: bool
-) -> Iterator[ListedWorkspace]:
-    """The records of :func:`read_ws_list` one by one as they are read: validated as they
-    come, they are never all alive at once (fewer objects for the garbage collector)."""
     zone = tz if tz is not None else local_zone()
-    listing = Listing(aware_now(now), user, group_listing)
+    return list(_records(text, zone, Listing(aware_now(now), user, group_listing)))
+
+
+def _records(text: str, zone: tzinfo, listing: Listing) -> Iterator[ListedWorkspace]:
+    """The records of :func:`read_ws_list` one by one, in printed order."""
     layout: Layout | None = None
     lines: list[str] = []
     starts: list[int] = []  # where each line begins, once the line reader is needed
