@@ -13,7 +13,7 @@ workspace on the cluster; the slot ``_owner`` is the Python object that listed i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from enum import Enum
 from functools import cache
@@ -189,20 +189,9 @@ def _workspace_list() -> TypeAdapter[list[WorkspaceInfo]]:
 
 def workspace_infos(records: Iterable[object]) -> list[WorkspaceInfo]:
     """``records`` (objects with the fields as attributes, such as the parsers' plain
-    records) validated into models in one call, which costs far less than one call each.
-    An error of the reader that makes them is raised as it is (not as a ValidationError)."""
-    failed: list[Exception] = []
-
-    def each() -> Iterator[object]:
-        try:
-            yield from records
-        except Exception as exc:  # raised below: pydantic would wrap it
-            failed.append(exc)
-
-    infos = _workspace_list().validate_python(each(), from_attributes=True)
-    if failed:
-        raise failed[0]
-    return infos
+    records) validated into models in one call, which costs far less than one call each
+    (and as little as validating them as they are read: measured, 1 to 10,000 at a time)."""
+    return _workspace_list().validate_python(list(records), from_attributes=True)
 
 
 class WorkspaceStat(FrozenModel):

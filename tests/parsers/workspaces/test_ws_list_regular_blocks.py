@@ -6,9 +6,12 @@ it reads the short texts here too."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
+from pathlib import PurePosixPath
 from unittest import mock
 from zoneinfo import ZoneInfo
 
@@ -19,7 +22,8 @@ from tests.support import FIXTURES
 from tests.support.ws_render import Ws, render_v1, render_v2
 
 from taurus_datamover.errors import ParseError
-from taurus_datamover.parsers.workspaces import ws_list_reader
+from taurus_datamover.parsers.workspaces import parse_ws_list, ws_list_reader
+from taurus_datamover.parsers.workspaces.records import normal_path
 from taurus_datamover.parsers.workspaces.ws_list_reader import listing_generation, read_ws_list
 
 ZONE = ZoneInfo("Europe/Berlin")
@@ -154,3 +158,39 @@ def test_the_records_have_the_fields_of_the_model() -> None:
     }
     for name, default in ListedWorkspace._field_defaults.items():
         assert defaults[name] == default, name
+
+
+@pytest.mark.parametrize("path", LISTINGS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_record_paths_are_the_text_of_the_models_paths(path: object) -> None:
+    text = path.read_text(encoding="utf-8", errors="surrogateescape")  # type: ignore[attr-defined]
+    records = _outcome(text, None)
+    if isinstance(records, list):  # else a listing the reader refuses (as the line reader does)
+        assert all(type(record.path) is str for record in records)
+        assert [r.path for r in records] == [str(info.path) for info in parse_ws_list(text, tz=ZONE, now=NOW)]
+
+
+@settings(max_examples=300)
+@given(st.text(st.sampled_from("/.a"), max_size=12))
+def test_normal_path_is_what_pathlib_prints(text: str) -> None:
+    assert normal_path(text) == str(PurePosixPath(text))
+
+
+def test_a_path_pathlib_would_shorten_is_one_directory_for_the_duplicate_check() -> None:
+    block = "Id: a\n    workspace directory  : {}\n    remaining time       : 1 days, 2 hours\n    available extensions : 3\n"
+    text = block.format("/ws//u-a") + block.format("/ws/./u-a/")
+    with pytest.raises(ParseError, match="'/ws/u-a' is listed twice"):
+        _outcome_or_raise(text)
+
+
+def _outcome_or_raise(text: str) -> object:
+    with mock.patch.object(ws_list_reader, "_SHORT", 0):
+        return read_ws_list(text, tz=ZONE, now=NOW, user="u")
+
+
+def test_the_reader_and_its_records_load_neither_pydantic_nor_pathlib() -> None:
+    probe = (
+        "import sys, taurus_datamover.parsers.workspaces.ws_list_reader, taurus_datamover.parsers.workspaces.diagnostics;"
+        "print(sorted({'pydantic', 'pathlib'} & set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.split() == ["[]"]

@@ -13,15 +13,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone, tzinfo
-from typing import Literal, cast
 
 from taurus_datamover.errors import ParseError
 from taurus_datamover.parsers.workspaces.ctime import parse_ctime
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import Literal
+
+    Level = Literal["info", "warning", "error", "debug", "trace", "critical"]
+
 __all__ = [
     "MAX_DAYS",
     "NAME_PATTERN",
-    "Level",
     "aware_now",
     "ctime_at",
     "derive_name",
@@ -34,8 +38,6 @@ __all__ = [
     "split_lines",
     "strip_ansi",
 ]
-
-Level = Literal["info", "warning", "error", "debug", "trace", "critical"]
 
 #: What a workspace name may look like (hpc-workspace 2.0, its ``ws.h``).
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -89,7 +91,8 @@ def split_diagnostic(line: str) -> tuple[Level, str] | None:
     match = _DIAGNOSTIC.fullmatch(strip_ansi(line).strip())
     if match is None:
         return None
-    return cast(Level, match.group(1).lower()), match.group(2).strip()
+    level: Level = match.group(1).lower()  # type: ignore[assignment]  # the expression's words
+    return level, match.group(2).strip()
 
 
 def aware_now(now: datetime | None) -> datetime:

@@ -10,7 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from taurus_datamover.parsers.workspaces.common import Level, numbered_lines, split_diagnostic, strip_ansi
+from taurus_datamover.parsers.workspaces.common import numbered_lines, split_diagnostic, strip_ansi
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from taurus_datamover.parsers.workspaces.common import Level
 
 __all__ = ["SERIOUS", "diagnostics", "is_not_found_message", "workspace_error_message"]
 

@@ -1,30 +1,50 @@
 """A listed workspace as plain data: what the ``ws_list`` readers make before any model.
 
 :class:`ListedWorkspace` holds the fields of :class:`~taurus_datamover.models.workspaces.WorkspaceInfo`
-(same names, same order, ``state`` as its text) and needs nothing beyond the standard
-library, so the command line can print a listing without loading pydantic; the parsers
-validate a whole listing of them into models in one call.
+(same names, same order, ``state`` and ``path`` as text: the path as ``pathlib`` would
+print it) and needs nothing beyond ``datetime``, so the command line can print a listing
+without loading pydantic or ``pathlib``; the parsers validate a listing of them in one call.
 """
 
 from __future__ import annotations
 
+from collections import namedtuple
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Any, NamedTuple
 
 from taurus_datamover.errors import ParseError
 from taurus_datamover.parsers.workspaces.common import derive_name, implausible_entry, released_id_of
 
-__all__ = ["ListedWorkspace", "Listing", "listed_workspace", "standing"]
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import Any
+    from typing import NamedTuple as _Record
+else:
+
+    class _Fields(type):
+        """``typing.NamedTuple``'s work (a ``collections.namedtuple`` of the annotated fields)
+        without importing ``typing``, which costs the command line's start more than this module."""
+
+        def __new__(cls, name: str, bases: tuple[type, ...], ns: dict[str, Any]) -> type:
+            if not bases:  # _Record itself
+                return super().__new__(cls, name, bases, ns)
+            fields = ns["__annotations__"]
+            made = namedtuple(name, fields, defaults=[ns[f] for f in fields if f in ns], module=ns["__module__"])
+            made.__doc__ = ns["__doc__"]
+            return made
+
+    _Record = _Fields("_Record", (), {})
 
 
-class ListedWorkspace(NamedTuple):
+__all__ = ["ListedWorkspace", "Listing", "listed_workspace", "normal_path", "standing"]
+
+
+class ListedWorkspace(_Record):
     """One listed workspace; see :class:`~taurus_datamover.models.workspaces.WorkspaceInfo`."""
 
     id: str
     name: str
     owner: str | None
-    path: Path
+    path: str
     filesystem: str | None = None
     created: datetime | None = None
     expires: datetime | None = None
@@ -51,52 +71,45 @@ class ListedWorkspace(NamedTuple):
 class Listing:
     """What every entry of one listing is read against, and the directories it named so far."""
 
-    __slots__ = ("group", "now", "parents", "prefix", "seen", "user")
+    __slots__ = ("group", "now", "prefix", "seen", "shared", "user")
 
     def __init__(self, now: datetime, user: str | None, group: bool) -> None:
         self.now = now
         self.user = user
         self.prefix = f"{user}-"
         self.group = group
-        self.parents: dict[str, tuple[Path, str]] = {}
         self.seen: set[str] = set()
+        #: texts many entries repeat (file system, remaining time), one object each
+        self.shared: dict[str | None, str | None] = {}
 
-    def entry(self, shown_id: str, text: str, removed: bool, where: tuple[int, str]) -> tuple[str, str | None, Path]:
-        """``(name, owner, Path(text))`` of an entry (:func:`~.common.derive_name`), the path
-        joined to its directory's shared one (cheaper than parsing it whole). A ``ParseError``
-        at ``where`` for an entry the tools cannot print (:func:`~.common.implausible_entry`)
-        or a directory listed before (a comment forging an entry for an existing one)."""
-        head, _, base = text.rpartition("/")
-        regular = bool(head) and head[-1] != "/" and bool(base) and base != "."  # no root, trailing or double slash
+    def entry(self, shown_id: str, text: str, removed: bool, where: tuple[int, str]) -> tuple[str, str | None, str]:
+        """``(name, owner, path)`` of an entry (:func:`~.common.derive_name`; the path as
+        :func:`normal_path` gives it). A ``ParseError`` at ``where`` for an entry the tools
+        cannot print (:func:`~.common.implausible_entry`) or a directory listed before (a
+        comment forging an entry for an existing one)."""
+        base = text[text.rfind("/") + 1 :]
         user, prefix = self.user, self.prefix
         if (
-            regular  # the common case, in one pass: an entry of the user's own listing
-            and user
+            user  # the common case, in one pass: an entry of the user's own listing, its path normal
             and not self.group
             and not removed
             and text[:1] == "/"
             and base.startswith(prefix)
             and len(base) > len(prefix)
             and (base == shown_id or base.endswith("-" + shown_id))
+            and "//" not in text
+            and "/." not in text
         ):
-            name, owner = base[len(prefix) :], user  # type: tuple[str, str | None]
+            name, owner, path = base[len(prefix) :], user, text  # type: tuple[str, str | None, str]
         else:
             why = implausible_entry(shown_id, text, user, self.group, removed)
             if why is not None:
                 raise ParseError(why, lineno=where[0], line=where[1])
             name, owner = derive_name(shown_id, text, user, group_listing=self.group)
-        if regular:
-            parent = self.parents.get(head)
-            if parent is None:
-                made = Path(head)
-                parent = self.parents[head] = (made, str(made).rstrip("/") + "/")
-            path, key = parent[0] / base, parent[1] + base
-        else:
-            path = Path(text)
-            key = str(path)
-        if key in self.seen:
-            raise ParseError(f"the directory {key!r} is listed twice", lineno=where[0], line=where[1])
-        self.seen.add(key)
+            path = normal_path(text)
+        if path in self.seen:
+            raise ParseError(f"the directory {path!r} is listed twice", lineno=where[0], line=where[1])
+        self.seen.add(path)
         return name, owner, path
 
     def deleted(
@@ -113,6 +126,14 @@ class Listing:
 
 _ZERO = timedelta(0)
 _DELETED = ("until_deletion", "removed", "released_id", "restorable_until")
+
+
+def normal_path(text: str) -> str:
+    """``str(pathlib.PurePosixPath(text))`` without ``pathlib``: blank and ``.`` parts
+    dropped, one root (two where the text begins with exactly two slashes, as POSIX allows)."""
+    stripped = text.lstrip("/")
+    root = "//" if len(text) - len(stripped) == 2 else "/" if stripped != text else ""
+    return root + "/".join(part for part in stripped.split("/") if part and part != ".") or "."
 
 
 def standing(said: str | None, remaining: timedelta | None) -> tuple[bool, str]:

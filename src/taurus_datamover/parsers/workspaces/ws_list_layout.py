@@ -62,10 +62,9 @@ KEYS = {
 
 
 #: The groups of :attr:`Layout.block`, in the one order :attr:`Layout.pick` gives them in
-#: for both generations (``rd``/``rh``: the remaining days and hours; ``ud``/``uh``:
-#: until deletion; ``group2``: v1 ``-v``'s second group line).
+#: for both generations (``group2``: v1 ``-v``'s second group line).
 BLOCK_FIELDS = (
-    *("id", "path", "remaining_text", "rd", "rh", "ud", "uh", "comment", "created", "expires", "expired_at"),
+    *("id", "path", "remaining_text", "until_deletion", "comment", "created", "expires", "expired_at"),
     *("released_at", "group", "group2", "filesystem", "extensions_left", "acctcode", "reminder", "mail"),
     "permissions",
 )
@@ -73,9 +72,8 @@ _EOL = r"(?:\n|\Z)"
 _NEXT_HEADER = rf"(?=(?:id|Id):(?: {_ID})? *{_EOL}|\Z)"
 
 
-def _days_hours(days: str, hours: str) -> str:
-    """The expression of ``N days, M hours`` (v1 without the comma), N and M as named groups."""
-    return rf"(?P<{days}>-?[0-9]{{1,12}}) days,? (?P<{hours}>-?[0-9]{{1,12}}) hours"
+#: ``N days, M hours`` (v1 without the comma)
+_DAYS_HOURS = "-?[0-9]{1,12} days,? -?[0-9]{1,12} hours"
 
 
 def _block_expression(generation: int, indent: str, order: tuple[str, ...], after_comment: frozenset[str]) -> str:
@@ -91,9 +89,9 @@ def _block_expression(generation: int, indent: str, order: tuple[str, ...], afte
         if f"<{name}>" in "".join(lines):
             name += "2"  # v1 -v prints the group twice
         if key == "remaining time":
-            line += rf" (?P<remaining_text>expired|released|{_days_hours('rd', 'rh')}){_EOL}"
+            line += rf" (?P<remaining_text>expired|released|{_DAYS_HOURS}){_EOL}"
         elif key == "until deletion":
-            line += f" {_days_hours('ud', 'uh')}{_EOL}"
+            line += f" (?P<until_deletion>{_DAYS_HOURS}){_EOL}"
         elif key == COMPLETE_AT:
             line += rf" (?P<extensions_left>[0-9]{{1,18}}){_EOL}"
         else:

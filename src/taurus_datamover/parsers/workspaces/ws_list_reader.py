@@ -43,11 +43,11 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from datetime import datetime, timedelta, tzinfo
+from functools import partial
 from itertools import accumulate
 
 from taurus_datamover.errors import ParseError
 from taurus_datamover.parsers.workspaces.common import (
-    MAX_DAYS,
     NAME_PATTERN,
     aware_now,
     ctime_at,
@@ -78,11 +78,12 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["HEADER", "iter_ws_list", "listing_generation", "read_ws_list"]
+__all__ = ["HEADER", "listing_generation", "read_ws_list"]
 
 _ENTRY = re.compile(r"([a-z][a-z ]*[a-z]) *:(?: (.*))?")
 _SAID_EXPIRED = frozenset({"expired", "released"})
-_NONE = (None,) * 6
+_NONE = (None,) * 5
+_record = partial(tuple.__new__, ListedWorkspace)  # the record of its fields in order
 _NOWHERE = (0, "")
 _KEPT = (None, False, None, None)  # until deletion, removed, released id, restorable until: not in -e
 #: Listings up to this length (a dozen blocks) are read line by line: that is faster than
@@ -135,16 +136,12 @@ def read_ws_list(
     Raises:
         ParseError: a line that does not fit the layout (with its number and text).
     """
-    return list(iter_ws_list(text, tz=tz, now=now, user=user, group_listing=group_listing))
-
-
-def iter_ws_list(
-    text: str, *, tz: tzinfo | None, now: datetime | None, user: str | None, group_listing: bool
-) -> Iterator[ListedWorkspace]:
-    """The records of :func:`read_ws_list` one by one as they are read: validated as they
-    come, they are never all alive at once (fewer objects for the garbage collector)."""
     zone = tz if tz is not None else local_zone()
-    listing = Listing(aware_now(now), user, group_listing)
+    return list(_records(text, zone, Listing(aware_now(now), user, group_listing)))
+
+
+def _records(text: str, zone: tzinfo, listing: Listing) -> Iterator[ListedWorkspace]:
+    """The records of :func:`read_ws_list` one by one, in printed order."""
     layout: Layout | None = None
     lines: list[str] = []
     starts: list[int] = []  # where each line begins, once the line reader is needed
@@ -186,43 +183,46 @@ def _regular_block(groups: tuple[str | None, ...], layout: Layout, zone: tzinfo,
     """The record of a block matched by ``layout.block`` (its ``groups()``); a ``ValueError``
     where a value does not convert or the block breaks a rule of :func:`_finish` (the line
     reader then reads it again and names the line)."""
-    (shown_id, path, said, days, hours, until_days, until_hours, comment, created, expires, expired_at, released_at,
-     group, again, filesystem, extensions, acctcode, reminder, mail, permissions) = layout.pick((*groups, None))  # fmt: skip
+    (shown_id, path, said, until_text, comment, created, expires, expired_at, released_at, group, again,
+     filesystem, extensions, acctcode, reminder, mail, permissions) = layout.pick((*groups, None))  # fmt: skip
     if again is not None:
         if group not in (None, again):
             raise ValueError("group given twice with different values")
         group = again
-    full_only = (comment, created, expires, expired_at, released_at, filesystem)
-    if (expires is None or filesystem is None) and full_only != _NONE:
+    if (expires is None or filesystem is None) and (comment, created, expires, expired_at, released_at) != _NONE:
         raise ValueError("a full block without its expiration time or file system")
+    if expires is not None:
+        expires = parse_ctime(expires, zone)
+        remaining: timedelta | None = expires - listing.now
+    else:
+        remaining = None if said in _SAID_EXPIRED else _days_hours(said)
     created = created if created is None else parse_ctime(created, zone)
-    expires = expires if expires is None else parse_ctime(expires, zone)
     expired_at = expired_at if expired_at is None else parse_ctime(expired_at, zone)
     released_at = released_at if released_at is None else parse_ctime(released_at, zone)
     reminder = reminder if reminder is None else parse_ctime(reminder, zone)
-    if expires is not None:
-        remaining: timedelta | None = expires - listing.now
-    else:
-        remaining = None if days is None else _bounded(days, hours)
     shown_id = shown_id or ""
-    until = None if until_days is None else _bounded(until_days, until_hours)
-    extensions = int(extensions)
-    deleted = _KEPT if until is None else listing.deleted(shown_id, path, until)
-    name, owner, made = listing.entry(shown_id, path, until is not None, _NOWHERE)  # last: it notes the path
+    if until_text is None:
+        deleted: tuple[timedelta | None, bool, str | None, datetime | None] = _KEPT
+    else:
+        deleted = listing.deleted(shown_id, path, _days_hours(until_text))
+    name, owner, path = listing.entry(shown_id, path, until_text is not None, _NOWHERE)  # last: it notes the path
     expired, state = standing(said, remaining)
-    return ListedWorkspace(
-        shown_id, name, owner, made, filesystem, created, expires, remaining, said, expired, extensions, comment,
-        group or None, reminder, mail or None, acctcode or None, permissions, expired_at, released_at, deleted[0],
-        state, *deleted[1:], {},
+    shared = listing.shared
+    return _record(
+        (
+            shown_id, name, owner, path, shared.setdefault(filesystem, filesystem), created, expires, remaining,
+            shared.setdefault(said, said), expired, int(extensions), comment, group or None, reminder, mail or None,
+            acctcode or None, permissions, expired_at, released_at, deleted[0], state, *deleted[1:], {},
+        )
     )  # fmt: skip
 
 
-def _bounded(days: str, hours: str) -> timedelta:
-    """``timedelta(days, hours)``, or a ``ValueError`` beyond :data:`~.common.MAX_DAYS`."""
-    whole_days, whole_hours = int(days), int(hours)
-    if abs(whole_days) > MAX_DAYS or abs(whole_hours) > MAX_DAYS * 24:
+def _days_hours(text: str | None) -> timedelta:
+    """:func:`~.common.parse_days_hours`, a ``ValueError`` where it gives None."""
+    value = parse_days_hours(text or "")
+    if value is None:
         raise ValueError("out of range")
-    return timedelta(days=whole_days, hours=whole_hours)
+    return value
 
 
 def _mixed(index: int, raw: str) -> ParseError:

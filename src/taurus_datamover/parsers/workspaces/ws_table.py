@@ -80,22 +80,17 @@ def parse_ws_list_table(
     pending = lines[2:]
     index = 0
     while index < len(pending):
-        row, index = _row(pending, index, columns is _FULL)
+        row, index = _row(pending, index, columns == _FULL)
         rows.append(_model(row, zone, listing, expired_listing))
     return workspace_infos(rows)
 
 
 def _header(lineno: int, raw: str) -> tuple[str, ...]:
-    words = tuple(raw.split())
-    if words == _FULL:
-        return _FULL
-    if words == _TERSE:
-        return _TERSE
-    raise ParseError(
-        "expected the `ws_list -T` header (ID PATH [EXPIRATION EXTENSIONS] REMAINING)",
-        lineno=lineno,
-        line=raw,
-    )
+    columns = tuple(raw.split())
+    if columns in (_FULL, _TERSE):
+        return columns
+    message = "expected the `ws_list -T` header (ID PATH [EXPIRATION EXTENSIONS] REMAINING)"
+    raise ParseError(message, lineno=lineno, line=raw)
 
 
 def _is_rule(raw: str, count: int) -> bool:
