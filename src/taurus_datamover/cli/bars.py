@@ -41,14 +41,7 @@ def _cells(length: timedelta, scale: timedelta) -> int:
     return max(0, min(WIDTH, round(WIDTH * length.total_seconds() / scale.total_seconds())))
 
 
-def bar(
-    info: WorkspaceInfo,
-    scale: timedelta,
-    *,
-    extended_to: timedelta | None,
-    due: bool,
-    colour: bool,
-) -> str:
+def bar(info: WorkspaceInfo, scale: timedelta, *, extended_to: timedelta | None, due: bool, colour: bool) -> str:
     """The bar of *info* with *scale* as the full width (the longest remaining time)."""
     if info.expired or info.remaining is None or scale <= timedelta(0):
         return ""

@@ -36,17 +36,10 @@ _GROUPED = re.compile(r"[0-9]{1,3}(?:([,.'])[0-9]{3})?(?:\1[0-9]{3})*")
 
 @dataclass(frozen=True)
 class Progress:
-    """One progress report of a transfer.
-
-    * ``bytes``: bytes transferred so far (exact), ``None`` when rsync printed a rounded
-      size (``bytes_text`` keeps it).
-    * ``percent``: 0-100, as printed (of the whole transfer with ``progress2``, of the
-      current file with ``--progress``).
-    * ``rate``: bytes per second (from ``rate_text``, binary units).
-    * ``time_text``: ``H:MM:SS`` (left while in flight, taken once a file is done).
-    * ``transferred_files``, ``files_to_check``, ``files_total``: from ``(xfr#N, to-chk=L/T)``
-      when printed.
-    """
+    """One progress report: ``bytes`` so far (``None`` for a rounded size: ``bytes_text``),
+    ``percent`` as printed (of the whole transfer with ``progress2``, of the current file
+    with ``--progress``), ``rate`` in bytes per second, ``time_text`` as printed, and
+    ``(xfr#N, to-chk=L/T)`` as ``transferred_files``, ``files_to_check``, ``files_total``."""
 
     bytes: int | None
     bytes_text: str
@@ -64,45 +57,30 @@ class Progress:
         return self.percent >= 100 and self.files_to_check in (0, None)
 
 
-def _exact_bytes(text: str) -> int | None:
-    if text[-1] in "KMGTP":
-        return None
-    if text.isdigit():
-        return int(text)
-    if _GROUPED.fullmatch(text):
-        return int(re.sub(r"[,.']", "", text))
-    return None
-
-
 def parse_progress_line(line: str) -> Progress | None:
     """The :class:`Progress` in one rsync progress line, or ``None`` for any other line
     (file names, summaries, errors): the tool's other output shares the stream."""
     found = _LINE.match(line)
     if found is None:
         return None
-    bytes_text = found.group("bytes")
-    if bytes_text[-1] not in "KMGTP" and not bytes_text.isdigit() and _GROUPED.fullmatch(bytes_text) is None:
+    bytes_text, unit = found.group("bytes", "unit")
+    rounded = bytes_text[-1] in "KMGTP"
+    if not rounded and not bytes_text.isdigit() and _GROUPED.fullmatch(bytes_text) is None:
         return None
     percent = int(found.group("percent"))
     if percent > 100:
         return None
-    unit = found.group("unit")
-    rate = float(found.group("rate")) * _RATE_UNITS[unit]
-
-    def _int(name: str) -> int | None:
-        value = found.group(name)
-        return None if value is None else int(value)
-
+    xfr, left, total = (None if value is None else int(value) for value in found.group("xfr", "left", "total"))
     return Progress(
-        bytes=_exact_bytes(bytes_text),
+        bytes=None if rounded else int(re.sub(r"[,.']", "", bytes_text)),
         bytes_text=bytes_text,
         percent=percent,
-        rate=rate,
+        rate=float(found.group("rate")) * _RATE_UNITS[unit],
         rate_text=found.group("rate") + unit,
         time_text=found.group("time"),
-        transferred_files=_int("xfr"),
-        files_to_check=_int("left"),
-        files_total=_int("total"),
+        transferred_files=xfr,
+        files_to_check=left,
+        files_total=total,
     )
 
 

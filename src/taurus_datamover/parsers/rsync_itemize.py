@@ -20,10 +20,6 @@ such an escape as ``\\#134``; so every name reads back to its exact bytes, and n
 start a line. Directory names end in ``/``; with rsync's default format a symlink's line
 ends in `` -> TARGET``, which is ambiguous when a name holds `` -> ``: use
 ``--out-format=%i %n`` (no target), as the sync verification does.
-
-:func:`parse_itemized` reads only lines that start with ``tag`` (default: every line must
-be an itemized line or rsync's ``created directory`` notice); any other line that should be
-one is a :class:`~taurus_datamover.errors.ParseError` with its number and text.
 """
 
 from __future__ import annotations
@@ -116,12 +112,10 @@ def parse_itemized_line(line: str, *, lineno: int = 0) -> ItemizedChange:
 
 
 def parse_itemized(text: str, *, tag: str | None = None) -> list[ItemizedChange]:
-    """Every itemized line of ``text`` (rsync's stdout, or a job's output file).
-
-    With ``tag`` (the prefix given in ``--out-format=TAG%i %n``) only lines starting with
-    it are read, so rsync's and Slurm's own messages around them are passed over. Without
-    it every non-empty line must be itemized (or ``created directory ...``).
-    """
+    """Every itemized line of ``text`` (rsync's stdout, or a job's output file), else
+    :class:`ParseError`. With ``tag`` (of ``--out-format=TAG%i %n``) only lines starting with
+    it are read, so rsync's and Slurm's own messages around them are passed over; without
+    it every non-empty line must be itemized (or ``created directory ...``)."""
     changes: list[ItemizedChange] = []
     for lineno, raw in enumerate(text.split("\n"), start=1):
         line = raw.rstrip("\r")

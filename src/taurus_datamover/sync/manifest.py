@@ -16,6 +16,7 @@ read their lists there. JSON is written with ``ensure_ascii``: a name that is no
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -220,15 +221,9 @@ def list_runs(root: Path | None = None) -> list[SyncManifest]:
     """Every run whose manifest can be read, oldest first."""
     base = sync_root() if root is None else root
     runs: list[SyncManifest] = []
-    try:
-        names = sorted(os.listdir(base))
-    except FileNotFoundError:
-        return []
-    for name in names:
-        if _RUN_ID.fullmatch(name) is None:
-            continue
-        try:
-            runs.append(RunStore(name, base).load())
-        except SyncError:
-            continue
+    with contextlib.suppress(FileNotFoundError):
+        for name in sorted(os.listdir(base)):
+            if _RUN_ID.fullmatch(name) is not None:
+                with contextlib.suppress(SyncError):
+                    runs.append(RunStore(name, base).load())
     return runs

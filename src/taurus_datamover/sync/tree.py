@@ -19,7 +19,7 @@ from taurus_datamover.errors import ParseError
 from taurus_datamover.models.files import EntryType
 
 if TYPE_CHECKING:
-    from taurus_datamover.sync.driver import SyncDatamover
+    from taurus_datamover.datamover import Datamover
 
 __all__ = ["ItemKind", "TreeItem", "items_from_walk", "list_tree"]
 
@@ -89,7 +89,7 @@ def items_from_walk(top: str, triples: Iterable[WalkTriple]) -> list[TreeItem]:
     return items
 
 
-def list_tree(dm: SyncDatamover, top: str, *, time: str | None = None) -> list[TreeItem] | None:
+def list_tree(dm: Datamover, top: str, *, time: str | None = None) -> list[TreeItem] | None:
     """The tree under the directory ``top`` (one ``dtls -R`` job); None when ``top`` is
     not a directory (``ls -R`` of a file prints just that file)."""
     triples = list(dm.walk(top, all=True, time=time))
