@@ -1,19 +1,14 @@
-"""Transfer progress as rsync reports it with ``--info=progress2`` (or ``--progress``).
-
-Pure functions, no subprocess. rsync rewrites one line with carriage returns::
+"""Transfer progress as rsync reports it with ``--info=progress2`` (or ``--progress``), in
+one line rewritten with carriage returns::
 
           262,144,000  25%  249.88MB/s    0:00:03 (xfr#1, to-chk=3/5)
         1,048,576,000 100%  250.00MB/s    0:00:04 (xfr#4, to-chk=0/5)
 
 The byte count is plain (``262144000``), digit-grouped (``262,144,000``, or with ``.``/``'``
-in other locales) or, with ``-hh``, a rounded size (``1.05G``); a rounded size is kept as
-text only (``bytes`` is ``None``), as :class:`~taurus_datamover.FileEntry` does, since it
-cannot be turned back into an exact count. The rate's units (``B/s kB/s MB/s GB/s TB/s``)
-are rsync's binary ones (1 kB = 1024 bytes). The time is the estimated time left while a
-file is in flight and the time taken once it is done: kept as printed.
-
-:func:`latest_progress` gives the last complete report of a whole stdout text; it is what
-``Job.progress`` returns.
+in other locales) or, with ``-hh``, a rounded size (``1.05G``), kept as text only: it
+cannot be turned back into an exact count. The rate's units are rsync's binary ones (1 kB
+= 1024 bytes). The time (left while a file is in flight, taken once it is done) is kept as
+printed. :func:`latest_progress` is what ``Job.progress`` returns.
 """
 
 from __future__ import annotations
@@ -85,11 +80,8 @@ def parse_progress_line(line: str) -> Progress | None:
 
 
 def latest_progress(text: str) -> Progress | None:
-    """The last progress report in ``text`` (a job's stdout so far), or ``None``.
-
-    Lines end in ``\\r`` (rewrites) or ``\\n``; a last piece without either may still be
-    arriving and is only used when it already parses completely.
-    """
+    """The last progress report in ``text`` (a job's stdout so far), or ``None``; a last
+    piece without ``\\r`` or ``\\n`` may still be arriving and counts only when it parses."""
     for piece in reversed(re.split(r"[\r\n]", text[-65536:])):
         if piece.strip():
             progress = parse_progress_line(piece)

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from taurus_datamover.errors import ParseError
 
-__all__ = ["ItemizedChange", "decode_rsync_name", "encode_rsync_name", "parse_itemized", "parse_itemized_line"]
+__all__ = ["ItemizedChange", "decode_rsync_name", "parse_itemized", "parse_itemized_line"]
 
 _ITEM = re.compile(r"(?P<update>[<>ch.])(?P<type>[fdLDS])(?P<attrs>[.+ a-zA-Z?]{9})")
 _DELETING = "*deleting   "  # %i is 11 characters wide, then a space
@@ -73,24 +73,6 @@ def decode_rsync_name(text: str) -> bytes:
     """The bytes of a name as rsync printed it (``\\#ooo`` escapes undone)."""
     raw = text.encode("utf-8", "surrogateescape")
     return _ESCAPE.sub(lambda m: bytes([int(m.group(1), 8)]), raw)
-
-
-def encode_rsync_name(name: bytes) -> str:
-    """How rsync prints ``name`` in the C locale (the inverse of :func:`decode_rsync_name`):
-    bytes below 32 (but tab), 127 and above as ``\\#ooo``, a ``\\`` before ``#ddd`` too."""
-    out: list[str] = []
-    for i, byte in enumerate(name):
-        escape_backslash = (
-            byte == 0x5C
-            and name[i + 1 : i + 2] == b"#"
-            and len(name) >= i + 5
-            and all(0x30 <= b <= 0x39 for b in name[i + 2 : i + 5])
-        )
-        if escape_backslash or (byte != 0x09 and (byte < 0x20 or byte >= 0x7F)):
-            out.append(f"\\#{byte:03o}")
-        else:
-            out.append(chr(byte))
-    return "".join(out)
 
 
 def parse_itemized_line(line: str, *, lineno: int = 0) -> ItemizedChange:

@@ -31,11 +31,6 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from taurus_datamover.errors import SyncError
 from taurus_datamover.sync.tree import TreeItem
 
-__all__ = [
-    "MANIFEST", "PartRecord", "PartState", "RunStore", "SyncManifest", "SyncState", "VerifyMode", "VerifyResult",
-    "check_run_id", "list_runs", "new_run_id", "sync_root",
-]  # fmt: skip
-
 MANIFEST = "manifest.json"
 SOURCE = "source.json"
 #: ``20261201-094500-3fa2c1``: creation time (UTC) and six random hex digits.

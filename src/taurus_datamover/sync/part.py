@@ -16,10 +16,8 @@ from pydantic import BaseModel, ConfigDict
 
 from taurus_datamover.command.job import PROGRESS_TAIL, Job
 from taurus_datamover.models.jobs import JobState
-from taurus_datamover.parsers.progress import Progress, latest_progress
+from taurus_datamover.parsers.progress import latest_progress
 from taurus_datamover.sync.manifest import PartRecord, PartState, SyncState, VerifyResult
-
-__all__ = ["SyncPart", "SyncProgress", "SyncResult", "run_progress"]
 
 
 class SyncResult(BaseModel):
@@ -75,12 +73,19 @@ class SyncPart:
         return self.record
 
     def done(self) -> tuple[int, int]:
-        """Bytes and entries done (whole once completed, else from the job's output)."""
+        """Bytes and entries done: whole once completed, else from the last progress report
+        in the job's output (capped at the part's totals: rsync counts the list's
+        directories too)."""
         if self.record.state is PartState.COMPLETED:
             return self.bytes, self.files
-        if self.job is None:
+        progress = None if self.job is None else latest_progress(self.job.batch_output(PROGRESS_TAIL))
+        if progress is None:
             return 0, 0
-        return part_done(latest_progress(self.job.batch_output(PROGRESS_TAIL)), self.files, self.bytes)
+        if progress.files_total is not None and progress.files_to_check is not None:
+            checked = progress.files_total - progress.files_to_check
+        else:
+            checked = progress.transferred_files or 0
+        return min(progress.bytes or 0, self.bytes), max(0, min(checked, self.files))
 
     def __repr__(self) -> str:
         job = f" job {self.job.job_id}" if self.job is not None and self.job.job_id is not None else ""
@@ -102,19 +107,6 @@ class SyncProgress:
     elapsed: float
     rate: float  # bytes per second in this session
     eta: float | None  # seconds left at that rate; None while nothing moved
-
-
-def part_done(progress: Progress | None, files: int, size: int) -> tuple[int, int]:
-    """Bytes and entries a running part has done, from its last progress report
-    (capped at the part's own totals; rsync counts the directories of the list too)."""
-    if progress is None:
-        return 0, 0
-    done_bytes = min(progress.bytes or 0, size)
-    if progress.files_total is not None and progress.files_to_check is not None:
-        checked = progress.files_total - progress.files_to_check
-    else:
-        checked = progress.transferred_files or 0
-    return done_bytes, max(0, min(checked, files))
 
 
 def run_progress(

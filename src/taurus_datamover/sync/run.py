@@ -3,13 +3,10 @@
 Once the destination exists (``start_sync`` makes it while the source is listed; resume,
 when that failed or directories went missing, runs one blocking ``dtrsync`` of the
 directory list), a run submits one ``dtrsync`` batch job per part (each makes its own
-directories) and follows them: ``state``, ``parts`` (Job, file count, bytes, state),
-``progress``, ``result(timeout)``, ``cancel()``, ``await run``. When the last part has
-ended, a background thread verifies the destination (if asked) and settles the run. Every
-change is written to the manifest at once, so a run whose process dies can be resumed.
-
-Ctrl-C in :meth:`SyncRun.result` (or while the parts are submitted) cancels every part
-first, so no Slurm job is left behind (the run can be resumed later).
+directories) and follows them. When the last part has ended, a background thread verifies
+the destination (if asked) and settles the run. Every change is written to the manifest at
+once, so a run whose process dies can be resumed. Ctrl-C in :meth:`SyncRun.result` (or
+while the parts are submitted) cancels every part first: no Slurm job is left behind.
 """
 
 from __future__ import annotations
@@ -36,7 +33,6 @@ from taurus_datamover.sync.verify import mismatch_error, verify_checksum, verify
 if TYPE_CHECKING:
     from taurus_datamover.datamover import Datamover
 
-__all__ = ["SUBMIT_TIMEOUT", "SyncPart", "SyncResult", "SyncRun"]
 
 #: Seconds to wait for ``sbatch`` to answer with a job id.
 SUBMIT_TIMEOUT = 120.0

@@ -43,7 +43,6 @@ from taurus_datamover.sync.tree import TreeItem, list_tree
 if TYPE_CHECKING:
     from taurus_datamover.datamover import Datamover
 
-__all__ = ["VERIFY_MODES", "resume_sync", "start_sync"]
 
 VERIFY_MODES: tuple[VerifyMode, ...] = ("size-mtime", "checksum")
 
@@ -161,7 +160,12 @@ def resume_sync(dm: Datamover, run_id: str) -> SyncRun:
     if verification is not None and not verification.ok:
         wrong = {os.fsencode(p) for p in (*verification.differ, *verification.missing)}
         for record in manifest.parts:
-            names = set(_list_names(record))
+            try:
+                names = set(Path(record.files_from).read_bytes().split(b"\0")) - {b""}
+            except OSError as error:
+                raise SyncError(
+                    f"the file list {record.files_from} of part {record.index} cannot be read: {error}"
+                ) from None
             if names & wrong:
                 to_run.add(record.index)
             wrong -= names
@@ -175,11 +179,3 @@ def resume_sync(dm: Datamover, run_id: str) -> SyncRun:
         return run
     run.start(sorted(to_run), checksum=checksum)
     return run
-
-
-def _list_names(record: PartRecord) -> list[bytes]:
-    try:
-        data = Path(record.files_from).read_bytes()
-    except OSError as error:
-        raise SyncError(f"the file list {record.files_from} of part {record.index} cannot be read: {error}") from None
-    return [name for name in data.split(b"\0") if name]

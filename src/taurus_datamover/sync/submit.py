@@ -26,10 +26,6 @@ from taurus_datamover.parsers.progress import latest_progress
 if TYPE_CHECKING:
     from taurus_datamover.datamover import Datamover
 
-__all__ = [
-    "ITEM_TAG", "NUDGE_INTERVAL", "REPOKE_FIRST", "check_options", "copy_options", "destination_options",
-    "nudge_watcher", "rsync_failure", "start_rsync", "wait_for_ids",
-]  # fmt: skip
 
 #: The prefix of the itemized lines of a checksum check (``--out-format``): rsync's and
 #: Slurm's own lines in the same output file never start with it (names cannot start a

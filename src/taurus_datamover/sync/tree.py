@@ -21,7 +21,6 @@ from taurus_datamover.models.files import EntryType
 if TYPE_CHECKING:
     from taurus_datamover.datamover import Datamover
 
-__all__ = ["ItemKind", "TreeItem", "items_from_walk", "list_tree"]
 
 #: What a sync does with an entry: a file's bytes are copied, a directory is created, a
 #: symlink is copied as a link; ``special`` (fifo, socket, device) is made again by rsync.
@@ -66,21 +65,15 @@ class TreeItem:
         return cls(path, kind, size, mtime_ns, target)
 
 
-def _relative_dir(top: str, dirpath: str) -> str:
-    if dirpath == top:
-        return ""
-    prefix = top if top.endswith("/") else top + "/"
-    if not dirpath.startswith(prefix):
-        raise ParseError(f"dtls listed a directory outside {top!r}", line=dirpath)
-    return dirpath[len(prefix) :]
-
-
 def items_from_walk(top: str, triples: Iterable[WalkTriple]) -> list[TreeItem]:
     """Every entry of a walk of ``top`` as a :class:`TreeItem` (directories included,
     top itself not), in walk order."""
+    prefix = top if top.endswith("/") else top + "/"
     items: list[TreeItem] = []
     for dirpath, dirs, others in triples:
-        base = _relative_dir(top, dirpath)
+        if dirpath != top and not dirpath.startswith(prefix):
+            raise ParseError(f"dtls listed a directory outside {top!r}", line=dirpath)
+        base = "" if dirpath == top else dirpath[len(prefix) :]
         for entry in (*dirs, *others):
             path = posixpath.join(base, entry.name) if base else entry.name
             items.append(

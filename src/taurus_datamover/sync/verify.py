@@ -29,8 +29,6 @@ from taurus_datamover.sync.tree import TreeItem, list_tree
 if TYPE_CHECKING:
     from taurus_datamover.datamover import Datamover
 
-__all__ = ["VerifyResult", "compare_trees", "mismatch_error", "verify_checksum", "verify_size_mtime"]
-
 
 def _differs(source: TreeItem, copy: TreeItem) -> bool:
     if source.kind != copy.kind:
