@@ -21,10 +21,8 @@ _GREEN, _YELLOW, _RED, _DIM, _BOLD, _RESET = "\x1b[32m", "\x1b[33m", "\x1b[31m",
 
 def use_colour(stream: IO[str]) -> bool:
     """Colours on a terminal, unless ``NO_COLOR`` is set (https://no-color.org)."""
-    if os.environ.get("NO_COLOR"):
-        return False
     try:
-        return stream.isatty()
+        return not os.environ.get("NO_COLOR") and stream.isatty()
     except (AttributeError, ValueError):
         return False
 

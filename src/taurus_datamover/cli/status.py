@@ -79,10 +79,11 @@ def show_until_done(
     *,
     changed: Callable[[], object],
     wait: Callable[[], None],
-    interrupt: Callable[[], str],
+    cancel: Callable[[], object],
+    cancelling: str,
 ) -> None:
     """Show ``line()`` until ``done()``: in place (``live``) or once per new ``changed()``
-    (``lines``); the final line stays. On Ctrl-C ``interrupt()`` cancels, gives the note."""
+    (``lines``); the final line stays. On Ctrl-C: ``cancel()``, the line with ``cancelling``."""
 
     def final(text: str) -> None:
         if mode != "off":
@@ -101,8 +102,8 @@ def show_until_done(
                 out.flush()
             wait()
     except KeyboardInterrupt:
-        note = interrupt()
-        final(line() + note)
+        cancel()
+        final(line() + cancelling)
         raise
     final(line())
 
@@ -116,11 +117,6 @@ def follow(
     meter: CopyMeter | None = None,
 ) -> None:
     """Wait for ``job``, showing its status as ``mode`` says on ``stream`` (stderr)."""
-
-    def cancel() -> str:
-        job.cancel()
-        return "  (interrupted, cancelling)"
-
     show_until_done(
         job.done,
         lambda: status_text(job, where, meter),
@@ -128,7 +124,8 @@ def follow(
         sys.stderr if stream is None else stream,
         changed=lambda: (job.job_id, job.state),
         wait=lambda: job_wait(job, REFRESH),
-        interrupt=cancel,
+        cancel=job.cancel,
+        cancelling="  (interrupted, cancelling)",
     )
 
 

@@ -10,7 +10,7 @@ from typing import IO, TYPE_CHECKING
 
 from taurus_datamover.cli.durations import format_clock, format_size
 from taurus_datamover.cli.output import print_json, print_table
-from taurus_datamover.cli.status import StatusMode, choose_mode, show_until_done
+from taurus_datamover.cli.status import choose_mode, show_until_done
 
 if TYPE_CHECKING:  # the sync package is loaded when the subcommand runs
     from taurus_datamover.cli.context import Context
@@ -35,22 +35,6 @@ def sync_status(run: SyncRun) -> str:
     return (
         f"sync {run.run_id}  {run.state.value}  {parts}  {format_size(p.bytes_done)} / {format_size(p.bytes_total)}"
         f"  {p.files_done}/{p.files_total} files  {format_size(p.rate)}/s  {format_clock(p.elapsed)}{eta}"
-    )
-
-
-def _follow(run: SyncRun, mode: StatusMode, out: IO[str]) -> None:
-    def cancel() -> str:
-        run.cancel()
-        return "  (interrupted, cancelling every part)"
-
-    show_until_done(
-        run.done,
-        lambda: sync_status(run),
-        mode,
-        out,
-        changed=lambda: sync_status(run).split("  ")[1:3],  # state or parts changed
-        wait=lambda: time.sleep(REFRESH),
-        interrupt=cancel,
     )
 
 
@@ -132,7 +116,16 @@ def run_sync(ctx: Context) -> int:
         return 0
     if not quiet:
         err.write(f"sync {run.run_id}: {len(run.parts_run)} parts submitted; manifest: {run.manifest_path}\n")
-        _follow(run, choose_mode(err, json_output=False, quiet=False), err)
+        show_until_done(
+            run.done,
+            lambda: sync_status(run),
+            choose_mode(err, json_output=False, quiet=False),
+            err,
+            changed=lambda: sync_status(run).split("  ")[1:3],  # state or parts changed
+            wait=lambda: time.sleep(REFRESH),
+            cancel=run.cancel,
+            cancelling="  (interrupted, cancelling every part)",
+        )
     try:
         run.result()
     finally:

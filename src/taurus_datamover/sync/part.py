@@ -10,6 +10,7 @@ at that rate.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
@@ -114,17 +115,13 @@ def run_progress(
 ) -> SyncProgress:
     """The :class:`SyncProgress` of parts given as ``(state, bytes done, files done)``;
     ``bytes_before`` were done before this session (not part of the rate)."""
-    counts = dict.fromkeys(PartState, 0)
-    for state, _, _ in parts:
-        counts[state] += 1
+    counts = Counter(state for state, _, _ in parts)
     bytes_done = sum(done for _, done, _ in parts)
-    files_done = sum(done for _, _, done in parts)
-    moved = max(0, bytes_done - bytes_before)
-    rate = moved / elapsed if elapsed > 0 else 0.0
+    rate = max(0, bytes_done - bytes_before) / elapsed if elapsed > 0 else 0.0
     return SyncProgress(
         bytes_done=bytes_done,
         bytes_total=bytes_total,
-        files_done=files_done,
+        files_done=sum(done for _, _, done in parts),
         files_total=files_total,
         parts_pending=counts[PartState.PENDING] + counts[PartState.PLANNED],
         parts_running=counts[PartState.RUNNING],

@@ -10,6 +10,7 @@ not in the user's current directory; the library reads each part's progress from
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import time
@@ -31,10 +32,7 @@ if TYPE_CHECKING:
 #: Slurm's own lines in the same output file never start with it (names cannot start a
 #: line: rsync escapes newlines).
 ITEM_TAG = "taurus-item "
-
-
-#: rsync's messages and escapes in the C locale: names print as ``\\#ooo``, the same anywhere.
-C_LOCALE = {"LC_ALL": "C"}
+_CHECK = ["-a", "--checksum", "--dry-run", "--itemize-changes", f"--out-format={ITEM_TAG}%i %n"]
 
 
 def _list_options(files_from: Path) -> list[str]:
@@ -58,14 +56,7 @@ def destination_options() -> list[str]:
 def check_options(files_from: Path) -> list[str]:
     """Compare the listed entries by content without changing anything: one tagged
     itemized line per entry that would change."""
-    return [
-        "-a",
-        "--checksum",
-        "--dry-run",
-        "--itemize-changes",
-        f"--out-format={ITEM_TAG}%i %n",
-        *_list_options(files_from),
-    ]
+    return [*_CHECK, *_list_options(files_from)]
 
 
 def start_rsync(
@@ -83,10 +74,9 @@ def start_rsync(
     working directory it does not offer."""
     args = rsync_args(src.rstrip("/") + "/", dst.rstrip("/") + "/", options)  # neither is "/" (check_paths)
     argv = dm.build_argv("dtrsync", args, blocking=blocking, time=time)
-    env = {**(dm.env if dm.env is not None else os.environ), **C_LOCALE}
     return Job(
         argv,
-        env=env,
+        env={**(dm.env if dm.env is not None else os.environ), "LC_ALL": "C"},  # rsync's words and escapes
         cwd=cwd,
         verbosity=dm.verbosity,
         canceller=dm.canceller,
@@ -121,10 +111,8 @@ def wait_for_ids(jobs: Iterable[Job], timeout: float) -> None:
     deadline = time.monotonic() + timeout
     for job in jobs:
         while job.job_id is None and not job.done() and time.monotonic() < deadline:
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 job.wait(0.05)
-            except subprocess.TimeoutExpired:
-                pass
 
 
 def nudge_watcher(
