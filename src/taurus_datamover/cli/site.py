@@ -121,14 +121,10 @@ def seed_demo_files(grp: Path) -> Path:
     raw = grp / "demo-group" / "raw"
     raw.mkdir(parents=True, exist_ok=True)
     for name, rows in _DEMO_FILES.items():
-        path = raw / name
-        if path.exists():
-            continue
-        if rows:
-            body = "time,sensor,value\n" + "".join(f"{i},{i % 7},{(i * 37) % 1000 / 10:.1f}\n" for i in range(rows))
-        else:
-            body = "Raw measurements of the demo group, staged by `taurus-datamover demo`.\n"
-        path.write_text(body, encoding="utf-8")
+        csv = "time,sensor,value\n" + "".join(f"{i},{i % 7},{(i * 37) % 1000 / 10:.1f}\n" for i in range(rows))
+        readme = "Raw measurements of the demo group, staged by `taurus-datamover demo`.\n"
+        if not (raw / name).exists():
+            (raw / name).write_text(csv if rows else readme, encoding="utf-8")
     return raw
 
 

@@ -176,6 +176,6 @@ def resume_sync(dm: Datamover, run_id: str) -> SyncRun:
     run = SyncRun(dm, store, manifest, source)
     if manifest.state is SyncState.COMPLETED and not to_run:
         run.settle_unstarted(SyncState.COMPLETED)
-        return run
-    run.start(sorted(to_run), checksum=checksum)
+    else:
+        run.start(sorted(to_run), checksum=checksum)
     return run
