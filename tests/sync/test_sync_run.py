@@ -6,6 +6,7 @@ from __future__ import annotations
 import _thread
 import asyncio
 import os
+import signal
 import threading
 import time
 from pathlib import Path
@@ -252,6 +253,8 @@ def test_a_destination_whose_parent_is_missing_fails_before_any_part(site: Emula
 
 def test_ctrl_c_in_result_cancels_every_part(site: EmulatedSite) -> None:
     slow, run = _slow_run(site, 3)
+    # a shell's `cmd &` starts pytest with SIGINT ignored, and interrupt_main then does nothing
+    handler = signal.signal(signal.SIGINT, signal.default_int_handler)
     timer = threading.Timer(0.5, _thread.interrupt_main)
     timer.start()
     try:
@@ -259,6 +262,8 @@ def test_ctrl_c_in_result_cancels_every_part(site: EmulatedSite) -> None:
             run.result(timeout=60)
     finally:
         timer.cancel()
+        if handler is not None:
+            signal.signal(signal.SIGINT, handler)
     assert run.state is SyncState.CANCELLED
     assert [r for r in JobStore(slow.root).all() if r.active] == []
     EmulatedSite(site.root, bandwidth="unlimited")
