@@ -213,7 +213,7 @@ def test_status_line_says_local_and_counts_bytes(tmp_path: Path, site: EmulatedS
 
 
 def test_meter_counts_only_what_has_a_size(tmp_path: Path) -> None:
-    from taurus_datamover.cli.meter import copy_meter, tree_size
+    from taurus_datamover.cli.status import copy_meter, tree_size
 
     os.mkfifo(tmp_path / "fifo")
     assert tree_size(str(tmp_path / "fifo")) is None

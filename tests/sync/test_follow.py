@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from taurus_datamover.sync.follow import NUDGE_INTERVAL, REPOKE_FIRST, nudge_watcher
+from taurus_datamover.sync.submit import NUDGE_INTERVAL, REPOKE_FIRST, nudge_watcher
 
 DONE = "    400,000,000 100%   49.99MB/s    0:00:08 (xfr#2000, to-chk=0/2000)\n"
 HALF = "    200,000,000  50%   49.99MB/s    0:00:04 (xfr#1000, to-chk=1000/2000)\n"

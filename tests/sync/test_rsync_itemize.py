@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.support.rsync_names import encode_rsync_name
 
 from taurus_datamover.errors import ParseError
 from taurus_datamover.parsers.rsync_itemize import (
     ItemizedChange,
     decode_rsync_name,
-    encode_rsync_name,
     parse_itemized,
     parse_itemized_line,
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import _thread
 import asyncio
 import os
+import signal
 import threading
 import time
 from pathlib import Path
@@ -13,11 +14,12 @@ from pathlib import Path
 import pytest
 from tests.support.sync_tree import ODD_NAMES, odd_tree, same_tree
 
-from taurus_datamover import Datamover
+from taurus_datamover import Datamover, Job
 from taurus_datamover.emulator.dt.jobs import JobStore
 from taurus_datamover.emulator.site import EmulatedSite
 from taurus_datamover.errors import SyncError
 from taurus_datamover.sync import PartState, SyncRun, SyncState, list_runs
+from taurus_datamover.sync.submit import wait_for_ids
 
 
 def _part_names(run_dir: Path, index: int) -> list[bytes]:
@@ -205,13 +207,15 @@ def test_cancel_stops_every_part(site: EmulatedSite) -> None:
 def test_ctrl_c_while_the_parts_are_submitted_cancels_them(site: EmulatedSite, monkeypatch: pytest.MonkeyPatch) -> None:
     """A Ctrl-C after the parts were submitted but before sync() has returned the run (so no
     caller could cancel it) cancels every part: no job is left running."""
-    submitted = SyncRun._wait_submitted
+    interrupted: list[bool] = []
 
-    def then_ctrl_c(self: SyncRun) -> None:
-        submitted(self)
-        raise KeyboardInterrupt
+    def then_ctrl_c(jobs: list[Job], timeout: float) -> None:
+        wait_for_ids(jobs, timeout)  # the first wait is for the ids of the submitted parts
+        if not interrupted:
+            interrupted.append(True)
+            raise KeyboardInterrupt
 
-    monkeypatch.setattr(SyncRun, "_wait_submitted", then_ctrl_c)
+    monkeypatch.setattr("taurus_datamover.sync.run.wait_for_ids", then_ctrl_c)
     with pytest.raises(KeyboardInterrupt):
         _slow_run(site, 4)
     slow = EmulatedSite(site.root, bandwidth="unlimited")
@@ -249,6 +253,8 @@ def test_a_destination_whose_parent_is_missing_fails_before_any_part(site: Emula
 
 def test_ctrl_c_in_result_cancels_every_part(site: EmulatedSite) -> None:
     slow, run = _slow_run(site, 3)
+    # a shell's `cmd &` starts pytest with SIGINT ignored, and interrupt_main then does nothing
+    handler = signal.signal(signal.SIGINT, signal.default_int_handler)
     timer = threading.Timer(0.5, _thread.interrupt_main)
     timer.start()
     try:
@@ -256,6 +262,8 @@ def test_ctrl_c_in_result_cancels_every_part(site: EmulatedSite) -> None:
             run.result(timeout=60)
     finally:
         timer.cancel()
+        if handler is not None:
+            signal.signal(signal.SIGINT, handler)
     assert run.state is SyncState.CANCELLED
     assert [r for r in JobStore(slow.root).all() if r.active] == []
     EmulatedSite(site.root, bandwidth="unlimited")

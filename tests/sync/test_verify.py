@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.support.rsync_names import encode_rsync_name
 
-from taurus_datamover.parsers.rsync_itemize import encode_rsync_name
 from taurus_datamover.sync.submit import ITEM_TAG
 from taurus_datamover.sync.tree import TreeItem
 from taurus_datamover.sync.verify import checksum_result, compare_trees

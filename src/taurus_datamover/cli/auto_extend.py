@@ -2,9 +2,9 @@
 extensions, safely under cron; those it cannot extend make exit code 3. So that any number
 of runs, at any rate, spends no extension for nothing:
 
-* one run at a time per user (:mod:`~taurus_datamover.cli.run_lock`);
+* one run at a time per user: an exclusive ``flock`` (:func:`held_lock`);
 * an extension's *reach* is ``--days`` cut to the file system's maximum (``ws_list -L``
-  on v2; on v1 what an earlier cut taught, :mod:`~taurus_datamover.cli.ws_limits`);
+  on v2; on v1 what an earlier cut taught, :class:`FilesystemLimits`);
 * an extension must add at least a quarter of its reach (:data:`MIN_GAIN_FRACTION`), else
   the due workspace is *skipped* (exit 0) until a later run, once the gain is real;
 * impossible pairs are refused before anything is extended (exit 2): a ``--within`` so
@@ -14,21 +14,31 @@ of runs, at any rate, spends no extension for nothing:
 
 from __future__ import annotations
 
+import fcntl
 import functools
+import json
+import os
 import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
-from taurus_datamover.cli.context import Context
+from taurus_datamover.cli.context import Context, default_site_root
 from taurus_datamover.cli.durations import format_duration
 from taurus_datamover.cli.output import counted, print_json, remaining
 from taurus_datamover.cli.parser import EXIT_NOT_EXTENDED
-from taurus_datamover.cli.run_lock import held_lock, state_dir
 from taurus_datamover.cli.ws import is_due, list_workspaces, plain, soonest_first, warned
-from taurus_datamover.cli.ws_limits import FilesystemLimits
-from taurus_datamover.errors import WorkspaceError, WorkspaceNotFound
+from taurus_datamover.errors import LockTimeout, ParseError, WorkspaceError, WorkspaceNotFound
 from taurus_datamover.models.workspaces import WorkspaceInfo
+
+if TYPE_CHECKING:
+    from taurus_datamover.workspace import Workspace
 
 #: An extension is spent only when it adds at least this share of what it can give.
 MIN_GAIN_FRACTION = 0.25
@@ -37,6 +47,8 @@ DEFAULT_LOCK_TIMEOUT = 600.0
 #: The lock file and the learned limits, in the user's cache directory.
 LOCK_FILE = "ws-auto-extend.lock"
 LIMITS_FILE = "ws-limits.json"
+#: How often a waiting run tries the lock again (seconds).
+_POLL = 0.05
 
 
 class NotExtended(BaseModel):
@@ -93,6 +105,103 @@ def check_pair(within: timedelta, days: int, filesystem: str | None, max_days: i
     return None
 
 
+def _holder(fd: int) -> str | None:
+    try:
+        text = os.pread(fd, 64, 0).decode("ascii", "replace").strip()
+    except OSError:
+        return None
+    return text if text.isdigit() else None
+
+
+@contextmanager
+def held_lock(path: Path, timeout: float) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``path`` for the ``with`` block, waiting up to
+    ``timeout`` s for another holder, then :class:`LockTimeout`. The holder writes its pid
+    into the file (a run that gives up says who holds it); the lock dies with its process,
+    so none goes stale."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    try:
+        start = time.monotonic()
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                waited = time.monotonic() - start
+                if waited >= timeout:
+                    raise LockTimeout(path, round(waited, 1), _holder(fd)) from None
+                time.sleep(min(_POLL, max(timeout - waited, 0.0)))
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        try:
+            yield
+        finally:
+            os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+class FilesystemLimits:
+    """Maximum durations (days) by file system for the tools ``ws``, as far as they tell: v2
+    prints them (``ws_list -L``), v1 says one only when it cuts a duration. What a cut taught
+    is kept in ``memory``, a JSON file, keyed by the tools' directory
+    and the file system, so the next cron run need not spend an extension to learn it again;
+    the tools' own ``-L`` always wins."""
+
+    def __init__(self, ws: Workspace, memory: Path) -> None:
+        self._memory = memory
+        self._prefix = os.path.dirname(ws.tool_path("ws_list")) + "|"
+        self._learned = self._load()
+        try:
+            self._printed = {
+                fs.name: fs.max_duration for fs in ws.filesystems(details=True) if (fs.max_duration or 0) > 0
+            }
+        except (WorkspaceError, ParseError):
+            self._printed = {}  # v1 has no -L: only what a cut taught is known
+
+    def max_days(self, filesystem: str | None) -> int | None:
+        """The longest duration ``filesystem`` allows, or None when the tools never said."""
+        return (
+            None if filesystem is None else self._printed.get(filesystem, self._learned.get(self._prefix + filesystem))
+        )
+
+    def learn(self, filesystem: str | None, asked: int, capped: int | None) -> None:
+        """Remember what an extension asking ``asked`` days told: cut to ``capped`` days,
+        or not cut (then the maximum is at least ``asked``, and an older, smaller learned
+        value is forgotten)."""
+        if filesystem is None or filesystem in self._printed:
+            return
+        key = self._prefix + filesystem
+        before = self._learned.get(key)
+        if capped is not None and capped > 0:
+            self._learned[key] = capped
+        elif before is not None and before < asked:
+            del self._learned[key]
+        if self._learned.get(key) != before:
+            self._save()
+
+    def _load(self) -> dict[str, int]:
+        try:
+            data = json.loads(self._memory.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        items = data.items() if isinstance(data, dict) else ()
+        return {k: v for k, v in items if isinstance(k, str) and type(v) is int and v > 0}
+
+    def _save(self) -> None:
+        self._memory.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".ws-limits.", dir=self._memory.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(self._learned, handle, indent=1, sort_keys=True)
+            os.replace(tmp, self._memory)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
 class _Run:
     """One run's decisions, collected into the report."""
 
@@ -102,15 +211,14 @@ class _Run:
         self.failed: list[NotExtended] = []
         self.skipped: list[NotExtended] = []
 
-    def reach(self, filesystem: str | None) -> tuple[int, timedelta]:
-        """The days to ask for on ``filesystem`` and what that gives."""
+    def asked(self, filesystem: str | None) -> int:
+        """The days to ask for on ``filesystem``: ``--days``, cut to its maximum."""
         maximum = self.limits.max_days(filesystem)
-        asked = self.days if maximum is None else min(self.days, maximum)
-        return asked, timedelta(days=asked)
+        return self.days if maximum is None else min(self.days, maximum)
 
     def too_little(self, info: WorkspaceInfo) -> str | None:
         """Why extending ``info`` now would not add a real margin, or None."""
-        _, reach = self.reach(info.filesystem)
+        reach = timedelta(days=self.asked(info.filesystem))
         remaining = info.remaining if info.remaining is not None else timedelta(0)
         gain = reach - max(remaining, timedelta(0))
         if gain >= min_gain(reach):
@@ -143,7 +251,7 @@ class _Run:
         if (reason := reason or self.too_little(info)) is not None:
             self.skipped.append(_not_extended(info, reason))
             return
-        asked, _ = self.reach(info.filesystem)
+        asked = self.asked(info.filesystem)
         try:
             new = warned(self.ctx, functools.partial(ws.extend, info.name, asked, filesystem=info.filesystem))
         except WorkspaceError as exc:
@@ -171,7 +279,7 @@ def run_auto_extend(
     for_pair = check_pair(within, days, None, None)
     if for_pair is not None:
         ctx.parser_error(f"ws auto-extend: {for_pair}")
-    home = state_dir()
+    home = default_site_root().parent  # the package's cache directory
     with held_lock(home / LOCK_FILE, lock_timeout):
         limits = FilesystemLimits(ctx.workspace, home / LIMITS_FILE)
         if filesystem is not None:

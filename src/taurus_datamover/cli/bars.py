@@ -21,10 +21,8 @@ _GREEN, _YELLOW, _RED, _DIM, _BOLD, _RESET = "\x1b[32m", "\x1b[33m", "\x1b[31m",
 
 def use_colour(stream: IO[str]) -> bool:
     """Colours on a terminal, unless ``NO_COLOR`` is set (https://no-color.org)."""
-    if os.environ.get("NO_COLOR"):
-        return False
     try:
-        return stream.isatty()
+        return not os.environ.get("NO_COLOR") and stream.isatty()
     except (AttributeError, ValueError):
         return False
 
@@ -41,14 +39,7 @@ def _cells(length: timedelta, scale: timedelta) -> int:
     return max(0, min(WIDTH, round(WIDTH * length.total_seconds() / scale.total_seconds())))
 
 
-def bar(
-    info: WorkspaceInfo,
-    scale: timedelta,
-    *,
-    extended_to: timedelta | None,
-    due: bool,
-    colour: bool,
-) -> str:
+def bar(info: WorkspaceInfo, scale: timedelta, *, extended_to: timedelta | None, due: bool, colour: bool) -> str:
     """The bar of *info* with *scale* as the full width (the longest remaining time)."""
     if info.expired or info.remaining is None or scale <= timedelta(0):
         return ""

@@ -26,7 +26,6 @@ class CommandNode:
 
     parser: argparse.ArgumentParser
     options: list[str] = field(default_factory=list)
-    value_options: list[str] = field(default_factory=list)
     commands: dict[str, CommandNode] = field(default_factory=dict)
 
 
@@ -42,8 +41,6 @@ def command_tree(parser: argparse.ArgumentParser | None = None) -> CommandNode:
                 node.commands[name] = command_tree(sub)
         elif action.option_strings:
             node.options.extend(action.option_strings)
-            if action.nargs != 0:
-                node.value_options.extend(action.option_strings)
     return node
 
 

@@ -16,6 +16,13 @@ if TYPE_CHECKING:
     from taurus_datamover.cli.context import Context
 
 
+_ENVIRONMENT = (
+    ("TAURUS_DATAMOVER_PATH, TAURUS_WS_PATH", "directories (separated by :) searched first for the dt* and ws_* tools"),
+    ("XDG_CACHE_HOME", "the default emulated site (--emulate) is $XDG_CACHE_HOME/taurus-datamover/site"),
+    ("NO_COLOR", "no colours in ws report, even on a terminal"),
+)
+
+
 def roff_text(text: str) -> str:
     """*text* safe as roff body text: backslashes escaped, a leading ``.`` or ``'`` guarded."""
     lines = text.replace("\\", "\\e").splitlines()
@@ -53,15 +60,7 @@ def manpage(today: date | None = None) -> str:
         roff_text(EPILOG.rstrip()),
         ".fi",
         ".SH ENVIRONMENT",
-        ".TP",
-        ".B TAURUS_DATAMOVER_PATH, TAURUS_WS_PATH",
-        "directories (separated by :) searched first for the dt* and ws_* tools",
-        ".TP",
-        ".B XDG_CACHE_HOME",
-        "the default emulated site (--emulate) is $XDG_CACHE_HOME/taurus-datamover/site",
-        ".TP",
-        ".B NO_COLOR",
-        "no colours in ws report, even on a terminal",
+        *(line for name, what in _ENVIRONMENT for line in (".TP", f".B {name}", what)),
         ".SH SEE ALSO",
         "The README of the project; dtls(1) and the other datamover tools at ZIH; ws_allocate(1).",
     ]

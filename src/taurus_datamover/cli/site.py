@@ -33,12 +33,6 @@ _DEMO_FILES = {
 }
 
 
-def shell_lines(overrides: dict[str, str], bin_dir: str) -> list[str]:
-    """``export`` lines (POSIX shells) for an emulated site's environment."""
-    path_line = f'export PATH={shlex.quote(bin_dir)}:"$PATH"'
-    return [path_line if name == "PATH" else f"export {name}={shlex.quote(value)}" for name, value in overrides.items()]
-
-
 def own_command() -> str:
     """This command as a shell calls it: ``taurus-datamover`` when that is the one on
     ``PATH``, else its full path (a venv that is not activated)."""
@@ -84,8 +78,12 @@ def run_emulate(ctx: Context) -> int:
             f"{own_command()}{site_option(site.root)} emulate --shell",
             file=sys.stderr,
         )
-    for line in shell_lines(site.env_overrides(), str(site.bin)):
-        print(line)
+    for name, value in site.env_overrides().items():  # export lines for POSIX shells
+        print(
+            f'export PATH={shlex.quote(str(site.bin))}:"$PATH"'
+            if name == "PATH"
+            else f"export {name}={shlex.quote(value)}"
+        )
     return 0
 
 
@@ -123,14 +121,10 @@ def seed_demo_files(grp: Path) -> Path:
     raw = grp / "demo-group" / "raw"
     raw.mkdir(parents=True, exist_ok=True)
     for name, rows in _DEMO_FILES.items():
-        path = raw / name
-        if path.exists():
-            continue
-        if rows:
-            body = "time,sensor,value\n" + "".join(f"{i},{i % 7},{(i * 37) % 1000 / 10:.1f}\n" for i in range(rows))
-        else:
-            body = "Raw measurements of the demo group, staged by `taurus-datamover demo`.\n"
-        path.write_text(body, encoding="utf-8")
+        csv = "time,sensor,value\n" + "".join(f"{i},{i % 7},{(i * 37) % 1000 / 10:.1f}\n" for i in range(rows))
+        readme = "Raw measurements of the demo group, staged by `taurus-datamover demo`.\n"
+        if not (raw / name).exists():
+            (raw / name).write_text(csv if rows else readme, encoding="utf-8")
     return raw
 
 

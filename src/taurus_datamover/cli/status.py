@@ -1,29 +1,38 @@
 """Following a job while it runs, on stderr: ``live``, one line rewritten in place, ``lines``,
 one per change of state (logs, pipes), or ``off`` (``--json``, ``-q``). Ctrl-C cancels the
 job and re-raises (exit 130). The loop, :func:`show_until_done`, is shared with ``sync``.
+
+A ``cp``/``mv`` prints no progress: when this machine sees its files, :func:`copy_meter`
+adds up the sources before the job starts and :meth:`CopyMeter.text` what has arrived, at
+most once a second (trees over :data:`MAX_ENTRIES` are not measured).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import subprocess
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Literal
 
 from taurus_datamover.cli.durations import format_clock, format_size
 
 if TYPE_CHECKING:  # the job layer is loaded by the transfer that has a job to follow
-    from taurus_datamover.cli.meter import CopyMeter
     from taurus_datamover.command.job import Job
     from taurus_datamover.emulator.site import EmulatedSite
-    from taurus_datamover.parsers.progress import Progress
 
 StatusMode = Literal["live", "lines", "off"]
 
 #: Seconds between two redraws of the live line.
 REFRESH = 0.2
+#: Entries (files and directories) a tree may have for the meter to measure it.
+MAX_ENTRIES = 20_000
+#: Seconds between two measurements of the destination.
+INTERVAL = 1.0
 
 
 def choose_mode(stream: IO[str], *, json_output: bool, quiet: bool) -> StatusMode:
@@ -34,14 +43,6 @@ def choose_mode(stream: IO[str], *, json_output: bool, quiet: bool) -> StatusMod
         return "live" if stream.isatty() else "lines"
     except (AttributeError, ValueError):
         return "lines"
-
-
-def job_progress(job: Job) -> Progress | None:
-    """The job's latest progress report (``Job.progress`` where it exists)."""
-    from taurus_datamover.parsers.progress import Progress, latest_progress
-
-    value = getattr(job, "progress", None)
-    return value if isinstance(value, Progress) else latest_progress(job.stdout_text)
 
 
 def where_of(site: EmulatedSite | None) -> str | None:
@@ -62,7 +63,7 @@ def status_text(job: Job, where: str | None = None, meter: CopyMeter | None = No
     """One status line: ``dtcp  job 1234  RUNNING  0:12  1.2 GiB  45%  110.3 MiB/s`` (the
     tool's progress report, else the meter's ``1.0 MiB of 2.0 MiB  50%``)."""
     tool = os.path.basename(job.argv[0]) if job.argv else "job"
-    report = job_progress(job)
+    report = job.progress
     progress = "" if meter is None or report is not None else meter.text(final=job.done())
     if report is not None:
         amount = format_size(report.bytes) if report.bytes is not None else report.bytes_text
@@ -78,10 +79,11 @@ def show_until_done(
     *,
     changed: Callable[[], object],
     wait: Callable[[], None],
-    interrupt: Callable[[], str],
+    cancel: Callable[[], object],
+    cancelling: str,
 ) -> None:
     """Show ``line()`` until ``done()``: in place (``live``) or once per new ``changed()``
-    (``lines``); the final line stays. On Ctrl-C ``interrupt()`` cancels, gives the note."""
+    (``lines``); the final line stays. On Ctrl-C: ``cancel()``, the line with ``cancelling``."""
 
     def final(text: str) -> None:
         if mode != "off":
@@ -100,8 +102,8 @@ def show_until_done(
                 out.flush()
             wait()
     except KeyboardInterrupt:
-        note = interrupt()
-        final(line() + note)
+        cancel()
+        final(line() + cancelling)
         raise
     final(line())
 
@@ -115,11 +117,6 @@ def follow(
     meter: CopyMeter | None = None,
 ) -> None:
     """Wait for ``job``, showing its status as ``mode`` says on ``stream`` (stderr)."""
-
-    def cancel() -> str:
-        job.cancel()
-        return "  (interrupted, cancelling)"
-
     show_until_done(
         job.done,
         lambda: status_text(job, where, meter),
@@ -127,7 +124,8 @@ def follow(
         sys.stderr if stream is None else stream,
         changed=lambda: (job.job_id, job.state),
         wait=lambda: job_wait(job, REFRESH),
-        interrupt=cancel,
+        cancel=job.cancel,
+        cancelling="  (interrupted, cancelling)",
     )
 
 
@@ -135,3 +133,63 @@ def job_wait(job: Job, seconds: float) -> None:
     """Wait up to ``seconds`` for ``job`` to end."""
     with contextlib.suppress(subprocess.TimeoutExpired):
         job.wait(seconds)
+
+
+def tree_size(path: str, budget: int = MAX_ENTRIES) -> int | None:
+    """Bytes of regular files under *path* (links not followed), or None when it cannot be
+    read, is neither file nor directory, or has more than *budget* entries."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(info.st_mode):
+        return info.st_size if stat.S_ISREG(info.st_mode) else None
+    total, seen = 0, 0
+    stack = [path]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as entries:
+                for entry in entries:
+                    seen += 1
+                    if seen > budget:
+                        return None
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(entry.path)
+                    elif entry.is_file(follow_symlinks=False):
+                        total += entry.stat(follow_symlinks=False).st_size
+        except OSError:
+            continue
+    return total
+
+
+@dataclass
+class CopyMeter:
+    """How much of *total* bytes has arrived at *targets* (the paths the copy creates)."""
+
+    targets: list[str]
+    total: int
+    _last: float = field(default=0.0, repr=False)
+    _text: str = field(default="", repr=False)
+
+    def text(self, *, final: bool = False) -> str:
+        """``  1.2 MiB of 3.0 MiB  40%`` (re-measured at most once a second, always when *final*)."""
+        now = time.monotonic()
+        if final or not self._text or now - self._last >= INTERVAL:
+            done = min(sum(tree_size(target) or 0 for target in self.targets), self.total)
+            percent = 100 if self.total == 0 else int(100 * done / self.total)
+            self._text = f"  {format_size(done)} of {format_size(self.total)}  {percent}%"
+            self._last = now
+        return self._text
+
+
+def copy_meter(sources: Sequence[str], destination: str) -> CopyMeter | None:
+    """A meter for copying *sources* to *destination*, or None when one cannot be measured."""
+    if not sources:
+        return None
+    into = len(sources) > 1 or os.path.isdir(destination)
+    sizes = [tree_size(source) for source in sources]
+    names = [os.path.basename(source.rstrip("/")) or source for source in sources]
+    targets = [os.path.join(destination, name) if into else destination for name in names]
+    if None in sizes or any(os.path.exists(target) for target in targets):
+        return None  # unmeasurable, or would count what was there before
+    return CopyMeter(targets=targets, total=sum(size or 0 for size in sizes))

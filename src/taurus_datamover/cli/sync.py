@@ -4,13 +4,12 @@ followed with one status line for the whole run (Ctrl-C cancels every part, exit
 
 from __future__ import annotations
 
-import json
 import sys
 import time
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
 from taurus_datamover.cli.durations import format_clock, format_size
-from taurus_datamover.cli.output import print_table
+from taurus_datamover.cli.output import print_json, print_table
 from taurus_datamover.cli.status import choose_mode, show_until_done
 
 if TYPE_CHECKING:  # the sync package is loaded when the subcommand runs
@@ -37,26 +36,6 @@ def sync_status(run: SyncRun) -> str:
         f"sync {run.run_id}  {run.state.value}  {parts}  {format_size(p.bytes_done)} / {format_size(p.bytes_total)}"
         f"  {p.files_done}/{p.files_total} files  {format_size(p.rate)}/s  {format_clock(p.elapsed)}{eta}"
     )
-
-
-def _follow(run: SyncRun, live: bool, out: IO[str]) -> None:
-    def cancel() -> str:
-        run.cancel()
-        return "  (interrupted, cancelling every part)"
-
-    show_until_done(
-        run.done,
-        lambda: sync_status(run),
-        "live" if live else "lines",
-        out,
-        changed=lambda: sync_status(run).split("  ")[1:3],  # state or parts changed
-        wait=lambda: time.sleep(REFRESH),
-        interrupt=cancel,
-    )
-
-
-def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=True) + "\n")
 
 
 def _print_plan(run: SyncRun, out: IO[str]) -> None:
@@ -88,7 +67,7 @@ def _list(ctx: Context) -> int:
 
     runs = list_runs()
     if ctx.args.json:
-        _print_json([m.model_dump(mode="json") for m in runs])
+        print_json(runs)
         return 0
     rows = [
         [
@@ -130,19 +109,28 @@ def run_sync(ctx: Context) -> int:
     quiet = ctx.verbosity < 0 or args.json
     if run.state is SyncState.PLANNED:
         if args.json:
-            _print_json(run.manifest.model_dump(mode="json"))
+            print_json(run.manifest)
         else:
             _print_plan(run, sys.stdout)
             print(f"manifest: {run.manifest_path}\nstart it with: taurus-datamover sync --resume {run.run_id}")
         return 0
     if not quiet:
         err.write(f"sync {run.run_id}: {len(run.parts_run)} parts submitted; manifest: {run.manifest_path}\n")
-        _follow(run, choose_mode(err, json_output=False, quiet=False) == "live", err)
+        show_until_done(
+            run.done,
+            lambda: sync_status(run),
+            choose_mode(err, json_output=False, quiet=False),
+            err,
+            changed=lambda: sync_status(run).split("  ")[1:3],  # state or parts changed
+            wait=lambda: time.sleep(REFRESH),
+            cancel=run.cancel,
+            cancelling="  (interrupted, cancelling every part)",
+        )
     try:
         run.result()
     finally:
         if args.json:
-            _print_json(run.manifest.model_dump(mode="json"))
+            print_json(run.manifest)
         elif not quiet:
             err.write(_summary(run) + "\n")
     return 0

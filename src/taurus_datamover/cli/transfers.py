@@ -11,9 +11,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from taurus_datamover.cli.context import Context
-from taurus_datamover.cli.meter import CopyMeter, copy_meter
 from taurus_datamover.cli.output import print_json, tool_noise
-from taurus_datamover.cli.status import choose_mode, follow, job_progress, job_wait, where_of
+from taurus_datamover.cli.status import choose_mode, copy_meter, follow, job_wait, where_of
 from taurus_datamover.command.job import Job
 from taurus_datamover.models.jobs import JobState
 from taurus_datamover.parsers.progress import Progress
@@ -47,7 +46,7 @@ def job_report(job: Job, *, include_output: bool = True) -> JobReport:
         batch=job.is_batch,
         stdout=job.stdout_text if include_output else "",
         stderr=tool_noise(job.stderr_text) if include_output else "",
-        progress=job_progress(job),
+        progress=job.progress,
     )
 
 
@@ -74,33 +73,21 @@ def start_transfer(ctx: Context) -> Job:
     raise ValueError(f"not a transfer command: {command!r}")  # pragma: no cover - argparse
 
 
-def _meter(ctx: Context) -> CopyMeter | None:
-    """A meter for ``cp``/``mv`` whose files this machine sees (measured before the start)."""
-    args = ctx.args
-    if args.command not in ("cp", "mv") or args.no_wait or args.json or ctx.verbosity < 0:
-        return None
-    return copy_meter(list(args.src), args.dst)
-
-
 def run_transfer(ctx: Context) -> int:
     """Run one transfer subcommand; 0 when it completed (or was submitted with ``--no-wait``)."""
     args = ctx.args
-    meter = _meter(ctx)
+    metered = args.command in ("cp", "mv") and not (args.no_wait or args.json or ctx.verbosity < 0)
+    meter = copy_meter(list(args.src), args.dst) if metered else None  # measured before the start
     job = start_transfer(ctx)
     if args.no_wait:
         while job.job_id is None and not job.done():  # until the batch job has its id
             job_wait(job, 0.05)
         if job.job_id is None:
             job.result()  # ended without a batch job: raise its failure, or fall through
-            if args.json:
-                print_json(job_report(job))
-            else:
-                sys.stdout.write(job.stdout_text)
-            return 0
         if args.json:
-            print_json(job_report(job, include_output=False))
+            print_json(job_report(job, include_output=job.job_id is None))
         else:
-            print(job.job_id)
+            sys.stdout.write(job.stdout_text if job.job_id is None else f"{job.job_id}\n")
         return 0
     mode = choose_mode(sys.stderr, json_output=args.json, quiet=ctx.verbosity < 0)
     follow(job, mode, where=where_of(ctx.site), meter=meter)
@@ -109,8 +96,7 @@ def run_transfer(ctx: Context) -> int:
         job.result()  # a failure still exits 1, with its one line on stderr
         return 0
     output = job.result()
-    if output.stdout:
-        sys.stdout.write(output.stdout)
+    sys.stdout.write(output.stdout)
     noise_free = tool_noise(output.stderr)
     if noise_free and ctx.verbosity >= 0:
         sys.stderr.write(noise_free)

@@ -1,19 +1,14 @@
-"""Transfer progress as rsync reports it with ``--info=progress2`` (or ``--progress``).
-
-Pure functions, no subprocess. rsync rewrites one line with carriage returns::
+"""Transfer progress as rsync reports it with ``--info=progress2`` (or ``--progress``), in
+one line rewritten with carriage returns::
 
           262,144,000  25%  249.88MB/s    0:00:03 (xfr#1, to-chk=3/5)
         1,048,576,000 100%  250.00MB/s    0:00:04 (xfr#4, to-chk=0/5)
 
 The byte count is plain (``262144000``), digit-grouped (``262,144,000``, or with ``.``/``'``
-in other locales) or, with ``-hh``, a rounded size (``1.05G``); a rounded size is kept as
-text only (``bytes`` is ``None``), as :class:`~taurus_datamover.FileEntry` does, since it
-cannot be turned back into an exact count. The rate's units (``B/s kB/s MB/s GB/s TB/s``)
-are rsync's binary ones (1 kB = 1024 bytes). The time is the estimated time left while a
-file is in flight and the time taken once it is done: kept as printed.
-
-:func:`latest_progress` gives the last complete report of a whole stdout text; it is what
-``Job.progress`` returns.
+in other locales) or, with ``-hh``, a rounded size (``1.05G``), kept as text only: it
+cannot be turned back into an exact count. The rate's units are rsync's binary ones (1 kB
+= 1024 bytes). The time (left while a file is in flight, taken once it is done) is kept as
+printed. :func:`latest_progress` is what ``Job.progress`` returns.
 """
 
 from __future__ import annotations
@@ -36,17 +31,10 @@ _GROUPED = re.compile(r"[0-9]{1,3}(?:([,.'])[0-9]{3})?(?:\1[0-9]{3})*")
 
 @dataclass(frozen=True)
 class Progress:
-    """One progress report of a transfer.
-
-    * ``bytes``: bytes transferred so far (exact), ``None`` when rsync printed a rounded
-      size (``bytes_text`` keeps it).
-    * ``percent``: 0-100, as printed (of the whole transfer with ``progress2``, of the
-      current file with ``--progress``).
-    * ``rate``: bytes per second (from ``rate_text``, binary units).
-    * ``time_text``: ``H:MM:SS`` (left while in flight, taken once a file is done).
-    * ``transferred_files``, ``files_to_check``, ``files_total``: from ``(xfr#N, to-chk=L/T)``
-      when printed.
-    """
+    """One progress report: ``bytes`` so far (``None`` for a rounded size: ``bytes_text``),
+    ``percent`` as printed (of the whole transfer with ``progress2``, of the current file
+    with ``--progress``), ``rate`` in bytes per second, ``time_text`` as printed, and
+    ``(xfr#N, to-chk=L/T)`` as ``transferred_files``, ``files_to_check``, ``files_total``."""
 
     bytes: int | None
     bytes_text: str
@@ -64,54 +52,36 @@ class Progress:
         return self.percent >= 100 and self.files_to_check in (0, None)
 
 
-def _exact_bytes(text: str) -> int | None:
-    if text[-1] in "KMGTP":
-        return None
-    if text.isdigit():
-        return int(text)
-    if _GROUPED.fullmatch(text):
-        return int(re.sub(r"[,.']", "", text))
-    return None
-
-
 def parse_progress_line(line: str) -> Progress | None:
     """The :class:`Progress` in one rsync progress line, or ``None`` for any other line
     (file names, summaries, errors): the tool's other output shares the stream."""
     found = _LINE.match(line)
     if found is None:
         return None
-    bytes_text = found.group("bytes")
-    if bytes_text[-1] not in "KMGTP" and not bytes_text.isdigit() and _GROUPED.fullmatch(bytes_text) is None:
+    bytes_text, unit = found.group("bytes", "unit")
+    rounded = bytes_text[-1] in "KMGTP"
+    if not rounded and not bytes_text.isdigit() and _GROUPED.fullmatch(bytes_text) is None:
         return None
     percent = int(found.group("percent"))
     if percent > 100:
         return None
-    unit = found.group("unit")
-    rate = float(found.group("rate")) * _RATE_UNITS[unit]
-
-    def _int(name: str) -> int | None:
-        value = found.group(name)
-        return None if value is None else int(value)
-
+    xfr, left, total = (None if value is None else int(value) for value in found.group("xfr", "left", "total"))
     return Progress(
-        bytes=_exact_bytes(bytes_text),
+        bytes=None if rounded else int(re.sub(r"[,.']", "", bytes_text)),
         bytes_text=bytes_text,
         percent=percent,
-        rate=rate,
+        rate=float(found.group("rate")) * _RATE_UNITS[unit],
         rate_text=found.group("rate") + unit,
         time_text=found.group("time"),
-        transferred_files=_int("xfr"),
-        files_to_check=_int("left"),
-        files_total=_int("total"),
+        transferred_files=xfr,
+        files_to_check=left,
+        files_total=total,
     )
 
 
 def latest_progress(text: str) -> Progress | None:
-    """The last progress report in ``text`` (a job's stdout so far), or ``None``.
-
-    Lines end in ``\\r`` (rewrites) or ``\\n``; a last piece without either may still be
-    arriving and is only used when it already parses completely.
-    """
+    """The last progress report in ``text`` (a job's stdout so far), or ``None``; a last
+    piece without ``\\r`` or ``\\n`` may still be arriving and counts only when it parses."""
     for piece in reversed(re.split(r"[\r\n]", text[-65536:])):
         if piece.strip():
             progress = parse_progress_line(piece)

@@ -20,10 +20,6 @@ such an escape as ``\\#134``; so every name reads back to its exact bytes, and n
 start a line. Directory names end in ``/``; with rsync's default format a symlink's line
 ends in `` -> TARGET``, which is ambiguous when a name holds `` -> ``: use
 ``--out-format=%i %n`` (no target), as the sync verification does.
-
-:func:`parse_itemized` reads only lines that start with ``tag`` (default: every line must
-be an itemized line or rsync's ``created directory`` notice); any other line that should be
-one is a :class:`~taurus_datamover.errors.ParseError` with its number and text.
 """
 
 from __future__ import annotations
@@ -33,7 +29,7 @@ from dataclasses import dataclass
 
 from taurus_datamover.errors import ParseError
 
-__all__ = ["ItemizedChange", "decode_rsync_name", "encode_rsync_name", "parse_itemized", "parse_itemized_line"]
+__all__ = ["ItemizedChange", "decode_rsync_name", "parse_itemized", "parse_itemized_line"]
 
 _ITEM = re.compile(r"(?P<update>[<>ch.])(?P<type>[fdLDS])(?P<attrs>[.+ a-zA-Z?]{9})")
 _DELETING = "*deleting   "  # %i is 11 characters wide, then a space
@@ -79,24 +75,6 @@ def decode_rsync_name(text: str) -> bytes:
     return _ESCAPE.sub(lambda m: bytes([int(m.group(1), 8)]), raw)
 
 
-def encode_rsync_name(name: bytes) -> str:
-    """How rsync prints ``name`` in the C locale (the inverse of :func:`decode_rsync_name`):
-    bytes below 32 (but tab), 127 and above as ``\\#ooo``, a ``\\`` before ``#ddd`` too."""
-    out: list[str] = []
-    for i, byte in enumerate(name):
-        escape_backslash = (
-            byte == 0x5C
-            and name[i + 1 : i + 2] == b"#"
-            and len(name) >= i + 5
-            and all(0x30 <= b <= 0x39 for b in name[i + 2 : i + 5])
-        )
-        if escape_backslash or (byte != 0x09 and (byte < 0x20 or byte >= 0x7F)):
-            out.append(f"\\#{byte:03o}")
-        else:
-            out.append(chr(byte))
-    return "".join(out)
-
-
 def parse_itemized_line(line: str, *, lineno: int = 0) -> ItemizedChange:
     """The :class:`ItemizedChange` of one line (``%i %n``); :class:`ParseError` otherwise."""
     if line.startswith(_DELETING):
@@ -116,12 +94,10 @@ def parse_itemized_line(line: str, *, lineno: int = 0) -> ItemizedChange:
 
 
 def parse_itemized(text: str, *, tag: str | None = None) -> list[ItemizedChange]:
-    """Every itemized line of ``text`` (rsync's stdout, or a job's output file).
-
-    With ``tag`` (the prefix given in ``--out-format=TAG%i %n``) only lines starting with
-    it are read, so rsync's and Slurm's own messages around them are passed over. Without
-    it every non-empty line must be itemized (or ``created directory ...``).
-    """
+    """Every itemized line of ``text`` (rsync's stdout, or a job's output file), else
+    :class:`ParseError`. With ``tag`` (of ``--out-format=TAG%i %n``) only lines starting with
+    it are read, so rsync's and Slurm's own messages around them are passed over; without
+    it every non-empty line must be itemized (or ``created directory ...``)."""
     changes: list[ItemizedChange] = []
     for lineno, raw in enumerate(text.split("\n"), start=1):
         line = raw.rstrip("\r")

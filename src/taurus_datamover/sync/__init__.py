@@ -8,8 +8,8 @@ that did not complete.
 """
 
 from taurus_datamover.sync.manifest import PartState, SyncManifest, SyncState, VerifyResult, list_runs
-from taurus_datamover.sync.progress import SyncProgress
-from taurus_datamover.sync.run import SyncPart, SyncResult, SyncRun
+from taurus_datamover.sync.part import SyncPart, SyncProgress, SyncResult
+from taurus_datamover.sync.run import SyncRun
 from taurus_datamover.sync.start import resume_sync, start_sync
 
 __all__ = [

@@ -16,6 +16,7 @@ read their lists there. JSON is written with ``ensure_ascii``: a name that is no
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -29,11 +30,6 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from taurus_datamover.errors import SyncError
 from taurus_datamover.sync.tree import TreeItem
-
-__all__ = [
-    "MANIFEST", "PartRecord", "PartState", "RunStore", "SyncManifest", "SyncState", "VerifyMode", "VerifyResult",
-    "check_run_id", "list_runs", "new_run_id", "sync_root",
-]  # fmt: skip
 
 MANIFEST = "manifest.json"
 SOURCE = "source.json"
@@ -220,15 +216,9 @@ def list_runs(root: Path | None = None) -> list[SyncManifest]:
     """Every run whose manifest can be read, oldest first."""
     base = sync_root() if root is None else root
     runs: list[SyncManifest] = []
-    try:
-        names = sorted(os.listdir(base))
-    except FileNotFoundError:
-        return []
-    for name in names:
-        if _RUN_ID.fullmatch(name) is None:
-            continue
-        try:
-            runs.append(RunStore(name, base).load())
-        except SyncError:
-            continue
+    with contextlib.suppress(FileNotFoundError):
+        for name in sorted(os.listdir(base)):
+            if _RUN_ID.fullmatch(name) is not None:
+                with contextlib.suppress(SyncError):
+                    runs.append(RunStore(name, base).load())
     return runs

@@ -1,6 +1,17 @@
-"""One part of a sync as the run follows it, and the result of a finished run."""
+"""What a run reports: each part as the run follows it, how far the run has come, and the
+result of a finished run.
+
+Each running part reports through rsync's ``--info=progress2`` line in its job's output
+file (bytes so far, and ``to-chk=L/T``: entries left of the part's list); a completed part
+counts whole. The rate is what this session moved divided by its time so far (parts that
+completed in an earlier session are done but not part of the rate), the ETA the bytes left
+at that rate.
+"""
 
 from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 
@@ -8,9 +19,6 @@ from taurus_datamover.command.job import PROGRESS_TAIL, Job
 from taurus_datamover.models.jobs import JobState
 from taurus_datamover.parsers.progress import latest_progress
 from taurus_datamover.sync.manifest import PartRecord, PartState, SyncState, VerifyResult
-from taurus_datamover.sync.progress import part_done
-
-__all__ = ["SyncPart", "SyncResult"]
 
 
 class SyncResult(BaseModel):
@@ -51,10 +59,6 @@ class SyncPart:
         return self.record.bytes
 
     @property
-    def attempts(self) -> int:
-        return self.record.attempts
-
-    @property
     def state(self) -> PartState:
         """The recorded state, or while its job runs here, what the queue says."""
         job = self.job
@@ -70,13 +74,60 @@ class SyncPart:
         return self.record
 
     def done(self) -> tuple[int, int]:
-        """Bytes and entries done (whole once completed, else from the job's output)."""
+        """Bytes and entries done: whole once completed, else from the last progress report
+        in the job's output (capped at the part's totals: rsync counts the list's
+        directories too)."""
         if self.record.state is PartState.COMPLETED:
             return self.bytes, self.files
-        if self.job is None:
+        progress = None if self.job is None else latest_progress(self.job.batch_output(PROGRESS_TAIL))
+        if progress is None:
             return 0, 0
-        return part_done(latest_progress(self.job.batch_output(PROGRESS_TAIL)), self.files, self.bytes)
+        if progress.files_total is not None and progress.files_to_check is not None:
+            checked = progress.files_total - progress.files_to_check
+        else:
+            checked = progress.transferred_files or 0
+        return min(progress.bytes or 0, self.bytes), max(0, min(checked, self.files))
 
     def __repr__(self) -> str:
         job = f" job {self.job.job_id}" if self.job is not None and self.job.job_id is not None else ""
         return f"<SyncPart {self.index} {self.state.value}{job} {self.files} files {self.bytes} B>"
+
+
+@dataclass(frozen=True)
+class SyncProgress:
+    """Bytes and files done across parts, how many parts stand where, rate and ETA."""
+
+    bytes_done: int
+    bytes_total: int
+    files_done: int
+    files_total: int
+    parts_pending: int
+    parts_running: int
+    parts_done: int
+    parts_failed: int
+    elapsed: float
+    rate: float  # bytes per second in this session
+    eta: float | None  # seconds left at that rate; None while nothing moved
+
+
+def run_progress(
+    parts: list[tuple[PartState, int, int]], *, bytes_total: int, files_total: int, bytes_before: int, elapsed: float
+) -> SyncProgress:
+    """The :class:`SyncProgress` of parts given as ``(state, bytes done, files done)``;
+    ``bytes_before`` were done before this session (not part of the rate)."""
+    counts = Counter(state for state, _, _ in parts)
+    bytes_done = sum(done for _, done, _ in parts)
+    rate = max(0, bytes_done - bytes_before) / elapsed if elapsed > 0 else 0.0
+    return SyncProgress(
+        bytes_done=bytes_done,
+        bytes_total=bytes_total,
+        files_done=sum(done for _, _, done in parts),
+        files_total=files_total,
+        parts_pending=counts[PartState.PENDING] + counts[PartState.PLANNED],
+        parts_running=counts[PartState.RUNNING],
+        parts_done=counts[PartState.COMPLETED],
+        parts_failed=counts[PartState.FAILED] + counts[PartState.CANCELLED],
+        elapsed=elapsed,
+        rate=rate,
+        eta=(bytes_total - bytes_done) / rate if rate > 0 else None,
+    )

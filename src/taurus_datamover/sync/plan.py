@@ -29,11 +29,6 @@ from dataclasses import dataclass, replace
 from taurus_datamover.errors import SyncError
 from taurus_datamover.sync.tree import TreeItem
 
-__all__ = [
-    "FILE_COST", "PartPlan", "check_jobs", "check_paths", "directory_paths", "encode_file_list",
-    "place_empty_directories", "split",
-]  # fmt: skip
-
 #: The cost of one file in bytes-equivalents (see the module docstring).
 FILE_COST = 256 * 1024
 
@@ -71,13 +66,9 @@ def _absolute(path: str) -> str:
 
 
 def check_paths(src: str, dst: str) -> tuple[str, str]:
-    """Both paths made absolute and normal (relative to this process's directory), or
-    :class:`SyncError` for a source that is ``/``, a destination equal to or inside the
-    source (the copy would copy itself), or a destination that is a parent of the source.
-
-    Checked lexically and, where the paths are visible here, once more after resolving
-    symlinks.
-    """
+    """Both paths absolute and normal, or :class:`SyncError` for a source that is ``/``, a
+    destination equal to or inside the source (the copy would copy itself) or above it;
+    checked lexically and, where the paths are visible here, after resolving symlinks."""
     source, target = _absolute(src), _absolute(dst)
     if source == "/":
         raise SyncError("refusing to sync the whole file system ('/')")

@@ -3,19 +3,17 @@
 Once the destination exists (``start_sync`` makes it while the source is listed; resume,
 when that failed or directories went missing, runs one blocking ``dtrsync`` of the
 directory list), a run submits one ``dtrsync`` batch job per part (each makes its own
-directories) and follows them: ``state``, ``parts`` (Job, file count, bytes, state),
-``progress``, ``result(timeout)``, ``cancel()``, ``await run``. When the last part has
-ended, a background thread verifies the destination (if asked) and settles the run. Every
-change is written to the manifest at once, so a run whose process dies can be resumed.
-
-Ctrl-C in :meth:`SyncRun.result` cancels every part first, so no Slurm job is left behind
-(the run can be resumed later).
+directories) and follows them. When the last part has ended, a background thread verifies
+the destination (if asked) and settles the run. Every change is written to the manifest at
+once, so a run whose process dies can be resumed. Ctrl-C in :meth:`SyncRun.result` (or
+while the parts are submitted) cancels every part first: no Slurm job is left behind.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import functools
 import subprocess
 import threading
@@ -26,25 +24,15 @@ from typing import TYPE_CHECKING, Any
 from taurus_datamover.command.job import Job
 from taurus_datamover.errors import CommandTimeout, SyncError, TaurusDatamoverError
 from taurus_datamover.models.jobs import JobState
-from taurus_datamover.sync.follow import nudge_watcher, wait_for_ids
-from taurus_datamover.sync.manifest import (
-    PartState,
-    RunStore,
-    SyncManifest,
-    SyncState,
-    VerifyMode,
-    VerifyResult,
-)
-from taurus_datamover.sync.part import SyncPart, SyncResult
-from taurus_datamover.sync.progress import SyncProgress, run_progress
-from taurus_datamover.sync.submit import copy_options, rsync_failure, start_rsync
+from taurus_datamover.sync.manifest import PartState, RunStore, SyncManifest, SyncState, VerifyMode, VerifyResult
+from taurus_datamover.sync.part import SyncPart, SyncProgress, SyncResult, run_progress
+from taurus_datamover.sync.submit import copy_options, nudge_watcher, rsync_failure, start_rsync, wait_for_ids
 from taurus_datamover.sync.tree import TreeItem
 from taurus_datamover.sync.verify import mismatch_error, verify_checksum, verify_size_mtime
 
 if TYPE_CHECKING:
-    from taurus_datamover.sync.driver import SyncDatamover
+    from taurus_datamover.datamover import Datamover
 
-__all__ = ["SUBMIT_TIMEOUT", "SyncPart", "SyncResult", "SyncRun"]
 
 #: Seconds to wait for ``sbatch`` to answer with a job id.
 SUBMIT_TIMEOUT = 120.0
@@ -53,13 +41,9 @@ CANCEL_WAIT = 120.0
 
 
 class SyncRun:
-    """The parts of one sync as one handle (see the module docstring).
+    """The parts of one sync as one handle, made by ``Datamover.sync`` and ``resume``."""
 
-    Made by ``Datamover.sync`` and ``Datamover.resume``; ``parts_to_run`` are the indices
-    this session submits (the others completed before).
-    """
-
-    def __init__(self, dm: SyncDatamover, store: RunStore, manifest: SyncManifest, source: list[TreeItem]) -> None:
+    def __init__(self, dm: Datamover, store: RunStore, manifest: SyncManifest, source: list[TreeItem]) -> None:
         self._dm = dm
         self._store = store
         self.manifest = manifest
@@ -151,26 +135,19 @@ class SyncRun:
             self._save()
         self._ended.set()
         for callback in list(self._callbacks):
-            try:
+            with contextlib.suppress(Exception):
                 callback()
-            except Exception:
-                pass
 
-    def mark_planned(self) -> None:
-        """A dry run: nothing is submitted; the run can be started by ``resume``."""
-        self._settle(SyncState.PLANNED)
-
-    def mark_completed(self) -> None:
-        """A resumed run that had completed: nothing to do."""
-        self._settle(SyncState.COMPLETED, None)
+    def settle_unstarted(self, state: SyncState) -> None:
+        """Settle a run that submits nothing: PLANNED (a dry run, started later by
+        ``resume``) or COMPLETED (a resumed run that had nothing left to do)."""
+        self._settle(state)
 
     def start(self, parts_to_run: Collection[int], *, checksum: bool = False, destination: Job | None = None) -> None:
         """Make the destination (once per run: ``destination``'s job when it was started
-        already, else the directory list's), then submit the parts ``parts_to_run``.
-
-        Raises :class:`SyncError` when that fails (no part was submitted); the run is
-        recorded FAILED and can be resumed.
-        """
+        already, else the directory list's), then submit the parts ``parts_to_run`` (the
+        others completed before). :class:`SyncError` when the destination cannot be made
+        (nothing submitted; the run is recorded FAILED and can be resumed)."""
         self.manifest.error = None
         if not self.manifest.directories_done:
             began = time.monotonic()
@@ -184,28 +161,28 @@ class SyncRun:
                 record = self.parts[index].record
                 record.attempts, record.state, record.error = record.attempts + 1, PartState.PENDING, None
             self._save()
+        jobs: list[Job] = []
         try:
             for index in self._ran:
                 options = copy_options(self._store.part_list_path(index), checksum=checksum)
-                self.parts[index].job = self._rsync(options, blocking=False)
-            self._wait_submitted()
+                jobs.append(self._rsync(options, blocking=False))
+                self.parts[index].job = jobs[-1]
+            wait_for_ids(jobs, SUBMIT_TIMEOUT)  # every part has its Slurm id (or ended)
         except KeyboardInterrupt:  # before the caller holds the run: nobody else can cancel
-            submitted = [p.job for p in self.parts if p.job is not None]
-            wait_for_ids(submitted, SUBMIT_TIMEOUT)  # as cancel() does: no job left behind
-            for part_job in submitted:
-                part_job.cancel()
+            self._cancel_jobs()
             raise
+        with self._lock:
+            for index in self._ran:
+                self.parts[index].note_job_id()
+            self._save()
         self.timings["submit"] = time.monotonic() - self._parts_began
         if not self._ran:
             self._begin_finish()
             return
-        for index in self._ran:
-            job = self.parts[index].job
-            assert job is not None
+        for index, job in zip(self._ran, jobs):
             job.add_done_callback(functools.partial(self._part_ended, index))
-        watcher = self._dm.watcher
         threading.Thread(
-            target=nudge_watcher, args=(watcher, self._running_jobs), name="taurus-sync-nudge", daemon=True
+            target=nudge_watcher, args=(self._dm.watcher, self._running_jobs), name="taurus-sync-nudge", daemon=True
         ).start()
 
     def _make_directories(self, job: Job | None) -> None:
@@ -222,15 +199,6 @@ class SyncRun:
             raise failure from error
         self.manifest.directories_done = True
 
-    def _wait_submitted(self) -> None:
-        """Wait until every submission has its Slurm job id (or ended); record the ids."""
-        jobs = [self.parts[i].job for i in self._ran]
-        wait_for_ids([job for job in jobs if job is not None], SUBMIT_TIMEOUT)
-        with self._lock:
-            for index in self._ran:
-                self.parts[index].note_job_id()
-            self._save()
-
     def _running_jobs(self) -> list[Job]:
         return [job for i in self._ran if (job := self.parts[i].job) is not None and not job.done()]
 
@@ -240,11 +208,9 @@ class SyncRun:
             if job.state is JobState.COMPLETED and job.returncode == 0:
                 record.state = PartState.COMPLETED
             elif self._cancelled or job.state is JobState.CANCELLED:
-                record.state = PartState.CANCELLED
-                record.error = "cancelled"
+                record.state, record.error = PartState.CANCELLED, "cancelled"
             else:
-                record.state = PartState.FAILED
-                record.error = job.failure_summary()
+                record.state, record.error = PartState.FAILED, job.failure_summary()
             self._save()
             if all(self.parts[i].record.state.ended for i in self._ran):
                 self.timings["parts"] = time.monotonic() - self._parts_began
@@ -265,18 +231,15 @@ class SyncRun:
         not_done = [p.index for p in self.parts if p.record.state is not PartState.COMPLETED]
         hint = f"resume with: taurus-datamover sync --resume {self.run_id}"
         if self._cancelled:
-            return SyncState.CANCELLED, self._failure(
-                f"sync {self.run_id} was cancelled; {hint}", failed_parts=not_done
-            )
+            return SyncState.CANCELLED, self._failure(f"sync {self.run_id} was cancelled; {hint}", not_done)
         if not_done:
             reasons = "; ".join(f"part {i}: {self.parts[i].record.error}" for i in not_done)
             message = f"{len(not_done)} of {len(self.parts)} parts did not complete ({reasons}); {hint}"
-            return SyncState.FAILED, self._failure(message, failed_parts=not_done)
+            return SyncState.FAILED, self._failure(message, not_done)
         if self.manifest.verify is None:
             return SyncState.COMPLETED, None
-        with self._lock:
-            self.manifest.state = SyncState.VERIFYING
-            self._save()
+        self.manifest.state = SyncState.VERIFYING
+        self._save()
         began = time.monotonic()
         try:
             result = self._verify()
@@ -287,8 +250,7 @@ class SyncRun:
             return SyncState.FAILED, self._failure(f"verifying {self.dst!r} failed: {message}")
         finally:
             self.timings["verify"] = time.monotonic() - began
-        with self._lock:
-            self.manifest.verification = result
+        self.manifest.verification = result
         if result.ok:
             return SyncState.COMPLETED, None
         return SyncState.FAILED, mismatch_error(self.run_id, self.dst, result)
@@ -305,9 +267,8 @@ class SyncRun:
         ``size-mtime``); the result is recorded in the manifest, nothing raises for a
         difference (``result.ok`` says)."""
         result = self._verify(mode or self.manifest.verify or "size-mtime")
-        with self._lock:
-            self.manifest.verification = result
-            self._save()
+        self.manifest.verification = result
+        self._save()
         return result
 
     def _verify(self, mode: VerifyMode | None = None) -> VerifyResult:
@@ -347,21 +308,23 @@ class SyncRun:
             elapsed=round(self.elapsed, 3),
         )
 
-    def cancel(self) -> bool:
-        """Cancel every part still pending or running (their Slurm jobs too) and wait
-        until they have ended; True when something was still running."""
-        self._cancelled = True
-        jobs = [p.job for p in self.parts if p.job is not None and not p.job.done()]
-        jobs += [job for job in self._other_jobs if not job.done()]
+    def _cancel_jobs(self) -> list[Job]:
+        """Cancel (Slurm jobs too) every job of the run that has not ended; those jobs."""
+        jobs = [job for job in (*(p.job for p in self.parts), *self._other_jobs) if job is not None and not job.done()]
         wait_for_ids(jobs, SUBMIT_TIMEOUT)  # an id first: killing sbatch mid-way could leave its job behind
         for job in jobs:
             job.cancel()
+        return jobs
+
+    def cancel(self) -> bool:
+        """Cancel every part still pending or running and wait until they have ended; True
+        when something was still running."""
+        self._cancelled = True
+        jobs = self._cancel_jobs()
         deadline = time.monotonic() + CANCEL_WAIT
         for job in jobs:
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 job.wait(max(0.0, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                pass
         if not self._ran and not self._ended.is_set():
             self._begin_finish()
         self._ended.wait(max(0.0, deadline - time.monotonic()))

@@ -41,20 +41,16 @@ from taurus_datamover.sync.submit import destination_options, start_rsync
 from taurus_datamover.sync.tree import TreeItem, list_tree
 
 if TYPE_CHECKING:
-    from taurus_datamover.sync.driver import SyncDatamover
+    from taurus_datamover.datamover import Datamover
 
-__all__ = ["VERIFY_MODES", "resume_sync", "start_sync"]
 
 VERIFY_MODES: tuple[VerifyMode, ...] = ("size-mtime", "checksum")
 
 
 def _check_verify(verify: object) -> VerifyMode | None:
-    if verify is None:
-        return None
-    for mode in VERIFY_MODES:
-        if verify == mode:
-            return mode
-    raise SyncError(f"verify must be one of {', '.join(VERIFY_MODES)} or None, not {verify!r}")
+    if verify is not None and verify not in VERIFY_MODES:
+        raise SyncError(f"verify must be one of {', '.join(VERIFY_MODES)} or None, not {verify!r}")
+    return None if verify is None else VERIFY_MODES[VERIFY_MODES.index(verify)]
 
 
 def _check_time_limit(time_limit: object) -> str | None:
@@ -65,7 +61,7 @@ def _check_time_limit(time_limit: object) -> str | None:
     return time_limit
 
 
-def _source_tree(dm: SyncDatamover, src: str, time_limit: str | None) -> list[TreeItem]:
+def _source_tree(dm: Datamover, src: str, time_limit: str | None) -> list[TreeItem]:
     try:
         items = list_tree(dm, src, time=time_limit)
     except DatamoverError as error:
@@ -78,7 +74,7 @@ def _source_tree(dm: SyncDatamover, src: str, time_limit: str | None) -> list[Tr
 
 
 def start_sync(
-    dm: SyncDatamover,
+    dm: Datamover,
     src: PathArg,
     dst: PathArg,
     *,
@@ -134,30 +130,21 @@ def start_sync(
     run.timings["listing"] = listed - began
     run.timings["planning"] = time.monotonic() - listed
     if dry_run:
-        run.mark_planned()
+        run.settle_unstarted(SyncState.PLANNED)
     else:
         run.start(range(len(parts)), destination=destination)
     return run
 
 
-def _still_queued(dm: SyncDatamover, manifest: SyncManifest) -> dict[int, JobState]:
-    """The queue's state of the last job of every part recorded as submitted."""
-    wanted = {p.job_ids[-1] for p in manifest.parts if p.state in (PartState.PENDING, PartState.RUNNING) and p.job_ids}
-    if not wanted:
-        return {}
-    return {info.job_id: info.state for info in dm.jobs() if info.job_id in wanted}
-
-
-def resume_sync(dm: SyncDatamover, run_id: str) -> SyncRun:
+def resume_sync(dm: Datamover, run_id: str) -> SyncRun:
     """Submit again the parts of run ``run_id`` that did not complete (see the module
     docstring); a run that already completed is returned settled, nothing submitted."""
     store = RunStore(check_run_id(run_id))
     manifest = store.load()
     source = store.load_source()
-    queued = _still_queued(dm, manifest)
-    for record in manifest.parts:
-        if record.state not in (PartState.PENDING, PartState.RUNNING) or not record.job_ids:
-            continue
+    submitted = [r for r in manifest.parts if r.state in (PartState.PENDING, PartState.RUNNING) and r.job_ids]
+    queued = {info.job_id: info.state for info in dm.jobs()} if submitted else {}
+    for record in submitted:  # the queue's word on the last job of each
         state = queued.get(record.job_ids[-1])
         if state in (JobState.PENDING, JobState.RUNNING):
             raise SyncError(
@@ -173,7 +160,12 @@ def resume_sync(dm: SyncDatamover, run_id: str) -> SyncRun:
     if verification is not None and not verification.ok:
         wrong = {os.fsencode(p) for p in (*verification.differ, *verification.missing)}
         for record in manifest.parts:
-            names = set(_list_names(record))
+            try:
+                names = set(Path(record.files_from).read_bytes().split(b"\0")) - {b""}
+            except OSError as error:
+                raise SyncError(
+                    f"the file list {record.files_from} of part {record.index} cannot be read: {error}"
+                ) from None
             if names & wrong:
                 to_run.add(record.index)
             wrong -= names
@@ -183,15 +175,7 @@ def resume_sync(dm: SyncDatamover, run_id: str) -> SyncRun:
         manifest.verification = None
     run = SyncRun(dm, store, manifest, source)
     if manifest.state is SyncState.COMPLETED and not to_run:
-        run.mark_completed()
-        return run
-    run.start(sorted(to_run), checksum=checksum)
+        run.settle_unstarted(SyncState.COMPLETED)
+    else:
+        run.start(sorted(to_run), checksum=checksum)
     return run
-
-
-def _list_names(record: PartRecord) -> list[bytes]:
-    try:
-        data = Path(record.files_from).read_bytes()
-    except OSError as error:
-        raise SyncError(f"the file list {record.files_from} of part {record.index} cannot be read: {error}") from None
-    return [name for name in data.split(b"\0") if name]

@@ -19,9 +19,8 @@ from taurus_datamover.errors import ParseError
 from taurus_datamover.models.files import EntryType
 
 if TYPE_CHECKING:
-    from taurus_datamover.sync.driver import SyncDatamover
+    from taurus_datamover.datamover import Datamover
 
-__all__ = ["ItemKind", "TreeItem", "items_from_walk", "list_tree"]
 
 #: What a sync does with an entry: a file's bytes are copied, a directory is created, a
 #: symlink is copied as a link; ``special`` (fifo, socket, device) is made again by rsync.
@@ -66,21 +65,15 @@ class TreeItem:
         return cls(path, kind, size, mtime_ns, target)
 
 
-def _relative_dir(top: str, dirpath: str) -> str:
-    if dirpath == top:
-        return ""
-    prefix = top if top.endswith("/") else top + "/"
-    if not dirpath.startswith(prefix):
-        raise ParseError(f"dtls listed a directory outside {top!r}", line=dirpath)
-    return dirpath[len(prefix) :]
-
-
 def items_from_walk(top: str, triples: Iterable[WalkTriple]) -> list[TreeItem]:
     """Every entry of a walk of ``top`` as a :class:`TreeItem` (directories included,
     top itself not), in walk order."""
+    prefix = top if top.endswith("/") else top + "/"
     items: list[TreeItem] = []
     for dirpath, dirs, others in triples:
-        base = _relative_dir(top, dirpath)
+        if dirpath != top and not dirpath.startswith(prefix):
+            raise ParseError(f"dtls listed a directory outside {top!r}", line=dirpath)
+        base = "" if dirpath == top else dirpath[len(prefix) :]
         for entry in (*dirs, *others):
             path = posixpath.join(base, entry.name) if base else entry.name
             items.append(
@@ -89,7 +82,7 @@ def items_from_walk(top: str, triples: Iterable[WalkTriple]) -> list[TreeItem]:
     return items
 
 
-def list_tree(dm: SyncDatamover, top: str, *, time: str | None = None) -> list[TreeItem] | None:
+def list_tree(dm: Datamover, top: str, *, time: str | None = None) -> list[TreeItem] | None:
     """The tree under the directory ``top`` (one ``dtls -R`` job); None when ``top`` is
     not a directory (``ls -R`` of a file prints just that file)."""
     triples = list(dm.walk(top, all=True, time=time))

@@ -27,9 +27,7 @@ from taurus_datamover.sync.submit import ITEM_TAG, check_options
 from taurus_datamover.sync.tree import TreeItem, list_tree
 
 if TYPE_CHECKING:
-    from taurus_datamover.sync.driver import SyncDatamover
-
-__all__ = ["VerifyResult", "compare_trees", "mismatch_error", "verify_checksum", "verify_size_mtime"]
+    from taurus_datamover.datamover import Datamover
 
 
 def _differs(source: TreeItem, copy: TreeItem) -> bool:
@@ -43,28 +41,23 @@ def _differs(source: TreeItem, copy: TreeItem) -> bool:
     return False
 
 
-def compare_trees(source: Iterable[TreeItem], destination: Iterable[TreeItem]) -> VerifyResult:
+def compare_trees(source: Sequence[TreeItem], destination: Iterable[TreeItem]) -> VerifyResult:
     """The ``size-mtime`` comparison of two listings (pure)."""
-    copies = {item.path: item for item in destination}
+    copies = {item.path: item for item in destination}  # what is left at the end is extra
     differ: list[str] = []
     missing: list[str] = []
-    seen: set[str] = set()
-    checked = 0
     for item in source:
-        checked += 1
-        seen.add(item.path)
-        copy = copies.get(item.path)
+        copy = copies.pop(item.path, None)
         if copy is None:
             missing.append(item.path)
         elif _differs(item, copy):
             differ.append(item.path)
-    extra = sorted(path for path in copies if path not in seen)
-    return VerifyResult(mode="size-mtime", checked=checked, differ=sorted(differ), missing=sorted(missing), extra=extra)
+    return VerifyResult(
+        mode="size-mtime", checked=len(source), differ=sorted(differ), missing=sorted(missing), extra=sorted(copies)
+    )
 
 
-def verify_size_mtime(
-    dm: SyncDatamover, source: Sequence[TreeItem], dst: str, *, time: str | None = None
-) -> VerifyResult:
+def verify_size_mtime(dm: Datamover, source: Sequence[TreeItem], dst: str, *, time: str | None = None) -> VerifyResult:
     """List ``dst`` once through ``dtls`` and compare it with ``source``."""
     copies = list_tree(dm, dst, time=time)
     if copies is None:
