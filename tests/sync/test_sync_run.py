@@ -41,7 +41,7 @@ def test_every_odd_name_in_every_part_is_copied_exactly(site: EmulatedSite) -> N
     assert (dst / "empty dir" / "deeper").is_dir()
     assert [p.state for p in run.parts] == [PartState.COMPLETED] * 4
     assert all(p.job is not None and p.job.job_id is not None for p in run.parts)
-    assert run.progress.bytes_done == run.progress.bytes_total == result.bytes
+    assert run.progress.bytes_done == run.progress.bytes_total == result.bytes and run.progress.fraction == 1.0
     assert not any(name.startswith("slurm-") for name in os.listdir(Path.cwd()))
 
 
@@ -170,6 +170,7 @@ def test_a_part_killed_half_way_then_resume_reruns_only_that_part(site: Emulated
     assert result.parts_run == [killed]
     assert result.verification is not None and result.verification.ok
     assert [p.attempts for p in resumed.manifest.parts] == [2 if i == killed else 1 for i in range(3)]
+    assert [p.attempts for p in resumed.parts] == [2 if i == killed else 1 for i in range(3)]
     assert len(resumed.manifest.parts[killed].job_ids) == 2
     same_tree(src, dst)
     assert dm.resume(run.run_id).result(timeout=60).parts_run == []  # nothing left to do
@@ -192,6 +193,7 @@ def test_cancel_stops_every_part(site: EmulatedSite) -> None:
         time.sleep(0.2)
         seen.append(run.progress)
     assert 0 < seen[-1].bytes_done < seen[-1].bytes_total == 8_000_000
+    assert seen[-1].fraction == seen[-1].bytes_done / 8_000_000
     assert seen[-1].parts_running + seen[-1].parts_pending == 4 and seen[-1].rate > 0
     with pytest.raises(SyncError, match="still"):  # a second process must not run the same parts
         Datamover(slow.bin).resume(run.run_id)

@@ -59,6 +59,10 @@ class SyncPart:
         return self.record.bytes
 
     @property
+    def attempts(self) -> int:
+        return self.record.attempts
+
+    @property
     def state(self) -> PartState:
         """The recorded state, or while its job runs here, what the queue says."""
         job = self.job
@@ -108,6 +112,13 @@ class SyncProgress:
     elapsed: float
     rate: float  # bytes per second in this session
     eta: float | None  # seconds left at that rate; None while nothing moved
+
+    @property
+    def fraction(self) -> float:
+        """0..1 of the bytes (of the entries when there are no bytes)."""
+        if self.bytes_total:
+            return min(1.0, self.bytes_done / self.bytes_total)
+        return min(1.0, self.files_done / self.files_total) if self.files_total else 1.0
 
 
 def run_progress(
