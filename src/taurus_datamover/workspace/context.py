@@ -5,7 +5,7 @@ without the job layer (the object API asks the same questions here)."""
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone, tzinfo
+from datetime import datetime, timezone
 
 from taurus_datamover.errors import WorkspaceError
 from taurus_datamover.facts import EMULATOR_CLOCK_FILE, EMULATOR_NOW_ENV, EMULATOR_ROOT_ENV, EMULATOR_USER_ENV
@@ -22,10 +22,9 @@ __all__ = ["DEFAULT_TIMEOUT", "emulated_site_root", "site_clock", "tools_time", 
 DEFAULT_TIMEOUT = 120.0
 
 
-def tools_zone(environ: Mapping[str, str]) -> tzinfo:
-    """The zone the tools print wall times in: the ``TZ`` (and ``TZDIR``) of their
-    environment read as glibc reads it."""
-    return zone_from_environment(environ)
+#: The zone the tools print wall times in: the ``TZ`` (and ``TZDIR``) of their environment
+#: read as glibc reads it.
+tools_zone = zone_from_environment
 
 
 def tools_user(environ: Mapping[str, str]) -> str | None:

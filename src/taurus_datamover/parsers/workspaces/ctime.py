@@ -5,8 +5,7 @@ Both generations print times with C ``ctime()`` / ``strftime("%c")`` in the C lo
 *without a zone*: the wall-clock time of the cluster. :func:`parse_ctime` turns such a text
 into a tz-aware :class:`~datetime.datetime` and :func:`format_ctime` renders one back.
 
-Wall times are interpreted in a ``tzinfo``: the one given, else the zone of this machine
-(:func:`local_zone`: ``$TZ`` as glibc reads it, else ``/etc/localtime``). Wall
+Wall times are interpreted in a ``tzinfo``: the one given, else :func:`local_zone`. Wall
 times that a zone does not map to exactly one instant are resolved deterministically:
 
 * **gap** (the hour skipped when DST starts, e.g. 02:30 on the last Sunday of March in
@@ -18,8 +17,8 @@ times that a zone does not map to exactly one instant are resolved deterministic
 Results carry the fixed UTC offset in force at that instant (``+01:00``/``+02:00``): the
 printed wall time is kept and ``==``/hashing work by instant (see :func:`resolve_wall_time`).
 
-Parsing is a split and two table look-ups (no ``strptime``, no ``dateutil.parser``): it runs
-once per listed time.
+Parsing is a split and two table look-ups (no ``strptime``, no regular expression): it
+runs once per listed time.
 """
 
 from __future__ import annotations
@@ -60,19 +59,9 @@ def _kind(zone: tzinfo) -> tuple[bool, bool]:
 
 
 def local_zone() -> tzinfo:
-    """The zone of this machine with its DST rules: ``$TZ`` read as glibc reads it (a
-    zone file, else a POSIX TZ string: ``UTC+3`` is three hours *west*), else
-    ``/etc/localtime``; see :mod:`~taurus_datamover.parsers.workspaces.posix_tz`. A ``TZ``
-    that cannot be read is a ``TimeZoneError`` (a ``ValueError``), never UTC.
-    """
+    """The zone of this machine: ``$TZ`` as glibc reads it (:mod:`.posix_tz`; a ``TZ`` that
+    cannot be read is a ``TimeZoneError``, never UTC)."""
     return zone_from_environment()
-
-
-def _exists(aware: datetime) -> bool:
-    """True when ``aware``'s wall time occurs in its zone (it is not in a DST gap)."""
-    zone = aware.tzinfo
-    back = aware.astimezone(timezone.utc).astimezone(zone)
-    return back.replace(tzinfo=None) == aware.replace(tzinfo=None)
 
 
 def resolve_wall_time(naive: datetime, tz: tzinfo | None = None) -> datetime:
@@ -91,7 +80,7 @@ def resolve_wall_time(naive: datetime, tz: tzinfo | None = None) -> datetime:
         offset = aware.utcoffset()
         if offset is not None and offset == aware.replace(fold=1).utcoffset():
             return aware.replace(tzinfo=_fixed(offset))
-    if not _exists(aware):
+    if aware.astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None) != naive:  # in a gap
         before = (aware - _ONE_DAY).utcoffset() or timedelta(0)
         after = (aware + _ONE_DAY).utcoffset() or timedelta(0)
         aware = aware + (after - before)

@@ -105,9 +105,7 @@ class TransitionRule(_Rule):
             return self.day - 1 + (1 if _is_leap(year) and self.day >= 60 else 0)
         if self.kind == "N":
             return self.day
-        lengths = list(_MONTH_DAYS)
-        if _is_leap(year):
-            lengths[1] = 29
+        lengths = (31, 29 if _is_leap(year) else 28, *_MONTH_DAYS[2:])
         before = sum(lengths[: self.month - 1])
         first = datetime(year, self.month, 1).isoweekday() % 7  # 0 = Sunday
         day = (self.weekday - first) % 7
@@ -340,9 +338,6 @@ class CLibraryZone(tzinfo):
             zone = _localtime_file()
             local = zone.fromutc(dt.replace(tzinfo=zone))
         return local.replace(microsecond=dt.microsecond, tzinfo=self)  # fold as it was set
-
-    def __repr__(self) -> str:
-        return "CLibraryZone()"
 
 
 _C_LIBRARY_ZONE = CLibraryZone()
