@@ -42,20 +42,7 @@ from taurus_datamover.errors import TimeZoneError
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
     from collections.abc import Mapping
-    from typing import NamedTuple
     from zoneinfo import ZoneInfo
-
-    class _Rule(NamedTuple):
-        kind: str
-        day: int = 0
-        month: int = 0
-        week: int = 0
-        weekday: int = 0
-        time: int = 2 * 3600
-else:  # the same tuple as typing.NamedTuple makes, without typing (the command's light start)
-    from collections import namedtuple
-
-    _Rule = namedtuple("TransitionRule", "kind day month week weekday time", defaults=(0, 0, 0, 0, 2 * 3600))
 
 __all__ = [
     "DEFAULT_TZDIR",
@@ -92,12 +79,16 @@ def _year_start(year: int) -> int:
     return int((datetime(year, 1, 1) - _EPOCH).total_seconds())
 
 
-class TransitionRule(_Rule):
+class TransitionRule:
     """When DST starts or ends: ``kind`` ``"J"`` (``day`` 1-365, no February 29), ``"N"``
     (``day`` 0-365) or ``"M"`` (``month``/``week``/``weekday``), at ``time`` seconds of
-    local time."""
+    local time (02:00 unless the rule gives one; a plain class: a named tuple costs the
+    command's start more)."""
 
-    __slots__ = ()
+    __slots__ = ("day", "kind", "month", "time", "week", "weekday")
+
+    def __init__(self, kind: str, day: int = 0, month: int = 0, week: int = 0, weekday: int = 0) -> None:
+        self.kind, self.day, self.month, self.week, self.weekday, self.time = kind, day, month, week, weekday, 2 * 3600
 
     def day_of_year(self, year: int) -> int:
         """The 0-based day of ``year`` on which the change happens."""
@@ -263,7 +254,7 @@ def _rule(text: str, rest: str) -> tuple[TransitionRule, str]:
         if hours > 167 or minutes > 59 or seconds > 59:
             raise _error(text, rest, "rule time out of range (at most 167:59:59)")
         total = hours * 3600 + minutes * 60 + seconds
-        rule = rule._replace(time=-total if sign == "-" else total)
+        rule.time = -total if sign == "-" else total
         rest = rest[timed.end() + 1 :]
     return rule, rest
 
