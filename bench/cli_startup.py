@@ -71,9 +71,9 @@ def main() -> int:
                 [str(site.bin / "ws_allocate"), "-F", fs, name, str(days)], env=env, capture_output=True, check=True
             )
         library = "from taurus_datamover.workspace import Workspace"
-        # what ws list cannot do without: re (the reader), datetime, zoneinfo (the zone file),
-        # pathlib (the records' paths), select (reading ws_list's two pipes)
-        floor = "import datetime, pathlib, re, select, zoneinfo"
+        # what ws list cannot do without: re (the reader; the console script imports it
+        # anyway), datetime, select and signal (running ws_list and reading its two pipes)
+        floor = "import datetime, re, select, signal"
         ms = median_ms(
             {
                 "bare": [sys.executable, "-c", "pass"],

@@ -127,8 +127,9 @@ def test_ws_list_loads_neither_pydantic_nor_the_job_layer(tmp_path: Path) -> Non
 #: What ``ws list`` has no use for: modules a lighter way replaced on its path (the records
 #: are plain classes, the site clock is read without the emulator, tracebacks only with -v,
 #: its words are read without argparse, ws_list runs without subprocess, the login name is
-#: read without getpass, arguments in ASCII are checked without unicodedata).
-_NOT_ON_THE_WS_LIST_PATH = {"dataclasses", "inspect", "tempfile", "traceback", "taurus_datamover.emulator.clock"} | {
+#: read without getpass, arguments in ASCII are checked without unicodedata, an unset TZ
+#: is read by the C library).
+_NOT_ON_THE_WS_LIST_PATH = {"dataclasses", "inspect", "tempfile", "traceback", "taurus_datamover.emulator"} | {
     "argparse",
     "gettext",
     "shutil",
@@ -136,9 +137,13 @@ _NOT_ON_THE_WS_LIST_PATH = {"dataclasses", "inspect", "tempfile", "traceback", "
     "threading",
     "getpass",
     "unicodedata",
+    "zoneinfo",
     "taurus_datamover.cli.parser",
     "taurus_datamover.cli.subcommands",
 }
+#: ... and once the records hold their paths as text, neither typing (with contextlib and
+#: warnings) nor pathlib: the command's own modules import them for the type checker only.
+_NOT_ON_THE_WS_LIST_PATH_WITH_PLAIN_RECORDS = {"typing", "contextlib", "warnings", "pathlib", "urllib.parse"}
 
 
 @pytest.mark.parametrize("words", [(), ("--json",), ("-v", "--expiring", "7d", "-F", "horse")], ids=" ".join)
@@ -151,3 +156,14 @@ def test_ws_list_loads_no_module_it_has_no_use_for(tmp_path: Path, words: tuple[
     assert "json" not in modules or "--json" in words  # the table needs no JSON
     # and of the other subcommands' sub-parsers, none was built
     assert "taurus_datamover.cli.completion" not in modules
+
+
+@pytest.mark.xfail(reason="the records (parsers/workspaces/records.py, common.py) still load typing and pathlib")
+def test_ws_list_loads_neither_typing_nor_pathlib(tmp_path: Path) -> None:
+    site = EmulatedSite(tmp_path / "site", slurm=False)
+    Workspace(site.bin, now=site.now).allocate("run1", 5)
+    code, modules = _loaded(tmp_path, "--site-root", str(site.root), "ws", "list", "--json")
+    assert code == 0
+    assert _NOT_ON_THE_WS_LIST_PATH_WITH_PLAIN_RECORDS.isdisjoint(modules), (
+        _NOT_ON_THE_WS_LIST_PATH_WITH_PLAIN_RECORDS & modules
+    )

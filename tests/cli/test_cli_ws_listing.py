@@ -19,8 +19,10 @@ from tests.support import FIXTURES
 from tests.support.cli import clean_env, cli
 from tests.support.fake_tools import write_executable
 
+from taurus_datamover import Workspace
 from taurus_datamover.cli import ws_listing
 from taurus_datamover.cli.ws_listing import iso_datetime, iso_duration, record_json
+from taurus_datamover.emulator.site import EmulatedSite
 from taurus_datamover.errors import CommandTimeout, ParseError
 from taurus_datamover.models.workspaces import workspace_infos
 from taurus_datamover.parsers.workspaces.ws_list_reader import listing_generation, read_ws_list
@@ -112,3 +114,28 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+@pytest.mark.parametrize("words", [("ws", "list"), ("ws", "list", "--json")], ids=" ".join)
+def test_a_site_root_holding_the_path_separator_is_refused_before_anything_runs(
+    tmp_path: Path, words: tuple[str, ...]
+) -> None:
+    root = tmp_path / f"a{os.pathsep}b"
+    done = cli(tmp_path, "--site-root", str(root), *words)
+    assert done.returncode == 2
+    assert f"contains {os.pathsep!r}, the separator of PATH" in done.stderr
+    assert done.stdout == "" and not root.exists()
+
+
+def test_a_relative_site_root_is_the_same_site(tmp_path: Path) -> None:
+    """``--site-root`` is kept as text on the light path; a relative one names the same site."""
+    site = EmulatedSite(tmp_path / "site", slurm=False)
+    Workspace(site.bin, now=site.now).allocate("run1", 5)
+    by_relative = cli(tmp_path, "--site-root", "./site/", "ws", "list", "--json")
+    by_absolute = cli(tmp_path, "--site-root", str(site.root), "ws", "list", "--json")
+    assert by_relative.returncode == by_absolute.returncode == 0, by_relative.stderr
+    listed = [
+        [{k: v for k, v in entry.items() if k != "remaining"} for entry in json.loads(done.stdout)]
+        for done in (by_relative, by_absolute)
+    ]
+    assert listed[0] == listed[1] and listed[0][0]["path"].startswith(str(site.root) + "/")

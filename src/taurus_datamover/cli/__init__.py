@@ -113,11 +113,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         # refused by the library before anything ran (a path naming /, a bad option word)
         _report(exc, verbose)
         return EXIT_USAGE
-
-
-def _entry() -> None:  # pragma: no cover - python -m
-    sys.exit(main())
-
-
-if __name__ == "__main__":  # pragma: no cover
-    _entry()

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
 from datetime import datetime, timezone
-from pathlib import Path
 
 from taurus_datamover.errors import UsageError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:  # imported on first use: a ws command never loads the file API
+    from collections.abc import Callable
+    from pathlib import Path
     from typing import NoReturn
 
     from taurus_datamover.cli.words import Arguments
@@ -32,9 +32,14 @@ __all__ = ["Context", "default_site_root", "open_site"]
 
 def default_site_root(environ: os._Environ[str] | dict[str, str] | None = None) -> Path:
     """``$XDG_CACHE_HOME/taurus-datamover/site`` (or ``~/.cache/...``): the default site."""
-    env = os.environ if environ is None else environ
-    cache = env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(cache) / "taurus-datamover" / "site"
+    from pathlib import Path
+
+    return Path(_default_root(os.environ if environ is None else environ))
+
+
+def _default_root(environ: os._Environ[str] | dict[str, str]) -> str:
+    cache = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(cache, "taurus-datamover", "site")
 
 
 def open_site(root: Path, *, slurm: bool | None = None) -> EmulatedSite:
@@ -44,7 +49,7 @@ def open_site(root: Path, *, slurm: bool | None = None) -> EmulatedSite:
     return EmulatedSite(root, slurm=slurm)
 
 
-def _site_clock(root: Path) -> Callable[[], datetime]:
+def _site_clock(root: str) -> Callable[[], datetime]:
     """The clock of the site at ``root`` (its tools' time, in UTC), read at each call."""
 
     def now() -> datetime:
@@ -55,17 +60,21 @@ def _site_clock(root: Path) -> Callable[[], datetime]:
     return now
 
 
-def _ready_ws_tools(root: Path) -> Path | None:
+def _ready_ws_tools(root: str) -> str | None:
     """``root/bin`` when the site exists and its ``ws_list`` was written for this interpreter
     (reopening the site would write the same tools); else None. The interpreter may go by
     another name beside it (a venv's ``python`` and ``python3``), so that ``taurus-datamover``
     and ``python -m taurus_datamover`` do not take turns rewriting the tools."""
-    from taurus_datamover.emulator.root import check_site_root
+    if os.pathsep in root:  # the refusal of such a root when the site is opened
+        from pathlib import Path
 
-    check_site_root(root)  # the same refusal (a root such as /) as when the site is opened
-    tools = root / "bin"
+        from taurus_datamover.emulator.root import check_site_root
+
+        check_site_root(Path(root))
+    tools = os.path.join(root, "bin")
+    ws_list = os.path.join(tools, "ws_list")
     try:
-        with open(tools / "ws_list", "rb") as launcher:
+        with open(ws_list, "rb") as launcher:
             first = os.fsdecode(launcher.readline())
         named = first[2:-1] if first.startswith("#!") and first.endswith("\n") else ""
         this = named == sys.executable or (
@@ -73,16 +82,16 @@ def _ready_ws_tools(root: Path) -> Path | None:
         )
     except OSError:
         return None
-    return tools if this and os.access(tools / "ws_list", os.X_OK) else None
+    return tools if this and os.access(ws_list, os.X_OK) else None
 
 
 class Context:
     """The tools one run of the command uses, made on first use; ``site_root`` is the emulated
     site of ``--emulate``/``--site-root`` (None: the tools are searched)."""
 
-    def __init__(self, args: Arguments, site_root: Path | None = None) -> None:
+    def __init__(self, args: Arguments, site_root: str | os.PathLike[str] | None = None) -> None:
         self.args = args
-        self.site_root = site_root
+        self._root = None if site_root is None else os.path.join(os.getcwd(), site_root)
         self._site: EmulatedSite | None = None
         self._dm: Datamover | None = None
         self._ws: Workspace | None = None
@@ -93,16 +102,24 @@ class Context:
     @classmethod
     def from_args(cls, args: Arguments, *, force_emulate: bool = False) -> Context:
         """The context of the global options (``force_emulate``: at least the default site)."""
-        root: Path | None = getattr(args, "site_root", None)
+        root: str | None = getattr(args, "site_root", None)
         if root is None and (getattr(args, "emulate", False) or force_emulate):
-            root = default_site_root()
-        return cls(args=args, site_root=None if root is None else Path(root).absolute())
+            root = _default_root(os.environ)
+        return cls(args=args, site_root=root)
+
+    @property
+    def site_root(self) -> Path | None:
+        """The emulated site's root, absolute (None: the tools are searched)."""
+        from pathlib import Path
+
+        return None if self._root is None else Path(self._root)
 
     @property
     def site(self) -> EmulatedSite | None:
         """The emulated site of this run (created or reopened now), or None."""
-        if self._site is None and self.site_root is not None:
-            self._site = open_site(self.site_root)
+        root = self.site_root if self._site is None else None
+        if root is not None:
+            self._site = open_site(root)
         return self._site
 
     def parser_error(self, message: str) -> NoReturn:
@@ -140,14 +157,14 @@ class Context:
         searched as the library does / this process's / the tools' own), as
         :attr:`workspace` is made from them; opens no more of a site than they need."""
         path: str | None = getattr(self.args, "ws_path", None)
-        if self.site_root is None:
+        if self._root is None:
             # Workspace itself follows the site's clock when TAURUS_EMULATOR_ROOT names
             # the site its tools come from (never for other tools)
             return path, None, None
-        ready = None if self._site is not None else _ready_ws_tools(self.site_root)
+        ready = None if self._site is not None else _ready_ws_tools(self._root)
         site = None if ready is not None else self.site
-        tools = str(ready if site is None else site.bin)
-        return path or tools, None if site is None else site.env(), _site_clock(self.site_root)
+        tools = ready if site is None else str(site.bin)
+        return path or tools, None if site is None else site.env(), _site_clock(self._root)
 
     @property
     def workspace(self) -> Workspace:

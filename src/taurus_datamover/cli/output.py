@@ -17,7 +17,7 @@ from taurus_datamover.errors import ToolError, ToolNotFoundError, WorkspaceError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
-    from typing import IO, Any
+    from typing import Any
 
     from taurus_datamover.models.workspaces import WorkspaceInfo
     from taurus_datamover.parsers.workspaces.records import ListedWorkspace
@@ -68,12 +68,10 @@ def json_text(value: Any) -> str:
     return re.sub(_SURROGATE, lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
-def print_json(value: Any, stream: IO[str] | None = None) -> None:
+def print_json(value: Any) -> None:
     """Print ``value`` (a model, a list of models, or plain data) as one JSON document."""
-    out = sys.stdout if stream is None else stream
-    out.write(json_text(value))
-    out.write("\n")
-    out.flush()
+    sys.stdout.write(json_text(value) + "\n")
+    sys.stdout.flush()
 
 
 _C_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v", "\\": "\\\\"}
@@ -104,16 +102,10 @@ def shown(text: str) -> str:
 
 
 def print_table(
-    headers: Sequence[str],
-    rows: Iterable[Sequence[str]],
-    stream: IO[str] | None = None,
-    *,
-    right: Iterable[int] = (),
-    raw: Iterable[int] = (),
+    headers: Sequence[str], rows: Iterable[Sequence[str]], *, right: Iterable[int] = (), raw: Iterable[int] = ()
 ) -> None:
     """Print ``rows`` under ``headers``, aligned (``right``: right-aligned columns), each cell
     :func:`shown` but those of the ``raw`` columns (the command's own colours)."""
-    out = sys.stdout if stream is None else stream
     keep, align_right = set(raw), set(right)
     data = [list(headers), *[[c if i in keep else shown(c) for i, c in enumerate(r)] for r in rows]]
     widths = [max(len(row[i]) for row in data) for i in range(len(headers))]
@@ -123,7 +115,7 @@ def print_table(
             cell.rjust(widths[i]) if i in align_right else (cell if i == last else cell.ljust(widths[i]))
             for i, cell in enumerate(row)
         ]
-        out.write("  ".join(cells).rstrip() + "\n")
+        sys.stdout.write("  ".join(cells).rstrip() + "\n")
 
 
 def when(value: datetime | None) -> str:

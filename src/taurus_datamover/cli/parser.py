@@ -14,28 +14,9 @@ from collections.abc import Sequence
 from taurus_datamover import __version__
 from taurus_datamover.cli.durations import ACCEPTED_FORMS
 from taurus_datamover.cli.subcommands import COMMANDS, WS_COMMANDS, SubparserBuilder, add_global_options
-from taurus_datamover.cli.words import (
-    EXIT_INTERRUPTED,
-    EXIT_NOT_EXTENDED,
-    EXIT_OK,
-    EXIT_TOOL_FAILED,
-    EXIT_USAGE,
-    handler_of,
-    join_option_values,
-)
+from taurus_datamover.cli.words import EXIT_NOT_EXTENDED, join_option_values
 
-__all__ = [
-    "EPILOG",
-    "EXIT_INTERRUPTED",
-    "EXIT_NOT_EXTENDED",
-    "EXIT_OK",
-    "EXIT_TOOL_FAILED",
-    "EXIT_USAGE",
-    "build_parser",
-    "handler_of",
-    "join_option_values",
-    "named_commands",
-]
+__all__ = ["EPILOG", "EXIT_NOT_EXTENDED", "build_parser", "join_option_values", "named_commands"]
 
 EPILOG = f"""\
 exit codes:

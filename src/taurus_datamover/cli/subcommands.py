@@ -10,7 +10,6 @@ import argparse
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 from functools import partial
-from pathlib import Path
 from typing import Any, TypeAlias
 
 from taurus_datamover.cli.durations import days_or_duration, duration_arg, non_negative_int, positive_int
@@ -46,7 +45,7 @@ def add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> No
     help = "use the emulated site in the user's cache directory (created on first use)"
     group.add_argument("--emulate", action="store_true", default=default(False), help=help)
     help = "use (or create) the emulated site in DIR"
-    group.add_argument("--site-root", type=Path, metavar="DIR", default=default(None), help=help)
+    group.add_argument("--site-root", metavar="DIR", default=default(None), help=help)
     group.add_argument("--datamover-path", metavar="DIR", default=default(None), help="directory of the dt* tools")
     group.add_argument("--ws-path", metavar="DIR", default=default(None), help="directory of the ws_* tools")
     help = "more detail (twice: echo the tool calls)"
@@ -287,7 +286,7 @@ def _add_emulate(builder: SubparserBuilder, sub: _Subparsers) -> None:
     )
     emulate = builder.add(sub, "emulate", help, "site:run_emulate")
     # the older spelling of the global --site-root, kept working but not shown
-    emulate.add_argument("--root", type=Path, dest="site_root", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    emulate.add_argument("--root", dest="site_root", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     emulate.add_argument("--no-slurm", action="store_true", help="run jobs locally even where Slurm answers")
     run_in = emulate.add_mutually_exclusive_group()
     help = "run CMD (and its arguments, the rest of the line) with the ZIH paths; exits with its code"

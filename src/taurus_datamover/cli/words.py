@@ -10,7 +10,6 @@ bad duration) is None, and the argparse parser answers as it always did.
 
 from __future__ import annotations
 
-from pathlib import Path
 from types import SimpleNamespace
 
 from taurus_datamover.cli.durations import read_days_or_duration
@@ -74,7 +73,7 @@ _DEFAULTS = {"emulate": False, "site_root": None, "datamover_path": None, "ws_pa
 _GLOBAL_VALUES = {"--site-root": "site_root", "--datamover-path": "datamover_path", "--ws-path": "ws_path"}
 _LIST_VALUES = {**_GLOBAL_VALUES, "-F": "filesystem", "--filesystem": "filesystem", "--expiring": "expiring"}
 #: How a value is read (its type=): text, unless named here.
-_TYPES: dict[str, Callable[[str], object]] = {"site_root": Path, "expiring": read_days_or_duration}
+_TYPES: dict[str, Callable[[str], object]] = {"expiring": read_days_or_duration}
 _COUNTS = {"-v": "verbose", "--verbose": "verbose", "-q": "quiet", "--quiet": "quiet"}
 
 

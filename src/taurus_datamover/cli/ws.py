@@ -6,26 +6,29 @@ with them is here too: the listing, what counts as due, warnings as stderr lines
 from __future__ import annotations
 
 import sys
-import warnings
-from collections.abc import Callable, Sequence
-from datetime import timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
 
-from taurus_datamover.cli.context import Context
 from taurus_datamover.cli.durations import format_duration
 from taurus_datamover.cli.output import counted, print_json, print_table, remaining, when
 from taurus_datamover.errors import ParseError, WorkspaceError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from datetime import timedelta
+    from typing import Any, TypeVar
+
+    from taurus_datamover.cli.context import Context
     from taurus_datamover.models.workspaces import WorkspaceInfo
     from taurus_datamover.parsers.workspaces.records import ListedWorkspace
 
-_T = TypeVar("_T")
-_Listed = TypeVar("_Listed", "ListedWorkspace", "WorkspaceInfo")
+    _T = TypeVar("_T")
+    _Listed = TypeVar("_Listed", "ListedWorkspace", "WorkspaceInfo")
 
 
 def warned(ctx: Context, action: Callable[[], _T]) -> _T:
     """Run ``action``; the library's warnings (a capped duration) become one stderr line each."""
+    import warnings
+
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = action()

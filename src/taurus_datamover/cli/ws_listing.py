@@ -16,9 +16,7 @@ import select
 import signal
 import sys
 import time
-from collections.abc import Mapping
 from datetime import datetime, timedelta
-from pathlib import PurePath
 
 from taurus_datamover.cli.context import Context
 from taurus_datamover.command.tools import WORKSPACE_FAMILY, find_tools
@@ -36,6 +34,7 @@ from taurus_datamover.workspace.context import (
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from typing import Any
 
 __all__ = ["listed_records", "record_json"]
@@ -145,8 +144,8 @@ def _json_value(value: object) -> object:
         return iso_datetime(value)
     if isinstance(value, timedelta):
         return iso_duration(value)
-    if isinstance(value, PurePath):
-        return str(value)
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
     if isinstance(value, dict):
         return dict(value)
     return value

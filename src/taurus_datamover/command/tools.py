@@ -27,29 +27,26 @@ __all__ = [
 ]
 
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
-if TYPE_CHECKING:
-    from typing import NamedTuple
+class ToolFamily:
+    """A group of tools that share a name pattern and a place to look for them; ``names``:
+    the only names taken (None: every name matching ``pattern``), as ``PATH`` holds other
+    programs that fit a pattern (``dtc``, ``dtrace``). A plain class: a record type
+    (``dataclasses``, a named tuple) would cost the command line more to make than it reads."""
 
-    class _Family(NamedTuple):
-        label: str
-        pattern: re.Pattern[str]
-        env_var: str
-        site_dirs: tuple[str, ...]
-        #: The only names taken (``None``: every name matching ``pattern``): ``PATH`` holds
-        #: other programs that fit a pattern (``dtc``, ``dtrace``), never tools.
-        names: frozenset[str] | None = None
-else:  # the same tuple as typing.NamedTuple makes, without typing (the command's light start)
-    from collections import namedtuple
+    __slots__ = ("env_var", "label", "names", "pattern", "site_dirs")
 
-    _Family = namedtuple("ToolFamily", "label pattern env_var site_dirs names", defaults=(None,))
+    def __init__(
+        self,
+        label: str,
+        pattern: re.Pattern[str],
+        env_var: str,
+        site_dirs: tuple[str, ...],
+        names: frozenset[str] | None = None,
+    ) -> None:
+        self.label, self.pattern, self.env_var, self.site_dirs, self.names = label, pattern, env_var, site_dirs, names
 
-
-class ToolFamily(_Family):
-    """A group of tools that share a name pattern and a place to look for them (a record:
-    ``dataclasses`` would cost the command line more to import than it reads)."""
-
-    __slots__ = ()
+    def __repr__(self) -> str:
+        return f"ToolFamily({self.label!r})"
 
     def accepts(self, name: str) -> bool:
         """True when an executable called ``name`` is one of this family's tools."""

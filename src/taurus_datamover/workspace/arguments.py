@@ -5,15 +5,12 @@ hpc-workspace's rules (from :mod:`taurus_datamover.facts`), so that a typo or an
 option (``-x``, ``a/b``) never reaches a tool: a bad one is a :class:`WorkspaceError`
 with no argv.
 
-Text the tools store and print back (a comment, a mail address, ... every argument of a
-``ws_*`` tool) is kept in their database as given, and ``ws_list`` prints it back raw, one
-field per line. A newline in a comment (``"x\\nid: evil"``) would print as a line of its
-own and read as a field or a new workspace; an escape sequence would drive the user's
-terminal; bytes that are not UTF-8 would make every later listing undecodable. So no
-argument may hold a control character (C0 ``U+0000``-``U+001F``, ``DEL``, C1
-``U+0080``-``U+009F``: newline and tab included), a Unicode line or paragraph separator
-(``U+2028``, ``U+2029``), or a byte that is not UTF-8 (a lone surrogate of
-``surrogateescape``): a :class:`WorkspaceArgumentError`, and no tool runs.
+Every argument of a ``ws_*`` tool may be stored and printed back raw by ``ws_list``, one
+field per line: a newline in a comment (``"x\\nid: evil"``) would read as a field or a new
+workspace, an escape sequence drive the terminal, a byte that is not UTF-8 make every later
+listing undecodable. So no argument may hold a control character (C0, ``DEL``, C1: newline
+and tab included), a line or paragraph separator (``U+2028``, ``U+2029``) or a byte that is
+not UTF-8 (a lone surrogate): a :class:`WorkspaceArgumentError`, and no tool runs.
 """
 
 from __future__ import annotations
@@ -49,17 +46,11 @@ _FORBIDDEN_CATEGORIES = frozenset({"Cc", "Zl", "Zp", "Cs"})
 
 
 def check_workspace_name(name: object) -> str:
-    """Return ``name`` if hpc-workspace accepts it as a workspace name, else raise.
-
-    Every name that passes lists back: listings are read by the directory
-    (``<user>-<name>``), not by the id the tools print (v2 prints only the text after the
-    last ``-``, nothing at all for ``data-``). Refused besides: names longer than
-    :data:`~taurus_datamover.facts.MAX_WORKSPACE_NAME_LENGTH`, which the tools create but
-    cannot release or restore (the released entry's file name would pass 255 bytes).
-
-    Raises:
-        WorkspaceError: the name breaks the rule (the message quotes the tools' wording).
-    """
+    """``name`` if hpc-workspace accepts it as a workspace name, else a
+    :class:`WorkspaceError` in the tools' wording. Every name that passes lists back
+    (listings are read by the directory ``<user>-<name>``); refused besides: names longer
+    than :data:`~taurus_datamover.facts.MAX_WORKSPACE_NAME_LENGTH`, which the tools create
+    but cannot release or restore (the released entry's file name would pass 255 bytes)."""
     _matching(WORKSPACE_NAME_RULE, name, f"{_ILLEGAL_NAME} (got {name!r})")
     if len(str(name)) > MAX_WORKSPACE_NAME_LENGTH:
         raise WorkspaceError(

@@ -5,13 +5,16 @@ without the job layer (the object API asks the same questions here)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from datetime import datetime, timezone, tzinfo
-from pathlib import Path
+from datetime import datetime, timezone
 
 from taurus_datamover.errors import WorkspaceError
 from taurus_datamover.facts import EMULATOR_CLOCK_FILE, EMULATOR_NOW_ENV, EMULATOR_ROOT_ENV, EMULATOR_USER_ENV
 from taurus_datamover.parsers.workspaces.posix_tz import zone_from_environment
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
 
 __all__ = ["DEFAULT_TIMEOUT", "emulated_site_root", "site_clock", "tools_time", "tools_user", "tools_zone"]
 
@@ -19,10 +22,9 @@ __all__ = ["DEFAULT_TIMEOUT", "emulated_site_root", "site_clock", "tools_time", 
 DEFAULT_TIMEOUT = 120.0
 
 
-def tools_zone(environ: Mapping[str, str]) -> tzinfo:
-    """The zone the tools print wall times in: the ``TZ`` (and ``TZDIR``) of their
-    environment read as glibc reads it."""
-    return zone_from_environment(environ)
+#: The zone the tools print wall times in: the ``TZ`` (and ``TZDIR``) of their environment
+#: read as glibc reads it.
+tools_zone = zone_from_environment
 
 
 def tools_user(environ: Mapping[str, str]) -> str | None:
@@ -49,21 +51,29 @@ def emulated_site_root(ws_list: str | None, environ: Mapping[str, str]) -> Path 
     is: the environment's :data:`~taurus_datamover.facts.EMULATOR_ROOT_ENV` when the tool
     lies in its ``bin``; else None (a root left in the shell does not make other tools
     follow that site's clock)."""
+    from pathlib import Path  # here: the command's listing needs the text alone
+
+    root = _site_root_of(ws_list, environ)
+    return None if root is None else Path(root)
+
+
+def _site_root_of(ws_list: str | None, environ: Mapping[str, str]) -> str | None:
     root = environ.get(EMULATOR_ROOT_ENV)
     if not root or ws_list is None:
         return None
     tools = os.path.realpath(os.path.dirname(ws_list))
-    return Path(root) if tools == os.path.realpath(os.path.join(root, "bin")) else None
+    return root if tools == os.path.realpath(os.path.join(root, "bin")) else None
 
 
-def site_clock(root: Path, environ: Mapping[str, str]) -> datetime:
+def site_clock(root: str | os.PathLike[str], environ: Mapping[str, str]) -> datetime:
     """The time of the emulated site at ``root`` as its tools see it: the variable
     :data:`~taurus_datamover.facts.EMULATOR_NOW_ENV`, else the site's clock file (the
     format :mod:`taurus_datamover.facts` gives), else now."""
     text = environ.get(EMULATOR_NOW_ENV, "").strip()
     if not text:
         try:
-            text = (root / EMULATOR_CLOCK_FILE).read_text(encoding="utf-8").strip()
+            with open(os.path.join(root, EMULATOR_CLOCK_FILE), encoding="utf-8") as clock:
+                text = clock.read().strip()
         except FileNotFoundError:
             return datetime.now(timezone.utc)
     try:
@@ -80,5 +90,5 @@ def site_clock(root: Path, environ: Mapping[str, str]) -> datetime:
 def tools_time(ws_list: str | None, environ: Mapping[str, str]) -> datetime:
     """Now as the tools see it: the clock of the emulated site this ``ws_list`` belongs to
     (:func:`emulated_site_root`, :func:`site_clock`), else this machine's now."""
-    root = emulated_site_root(ws_list, environ)
+    root = _site_root_of(ws_list, environ)
     return site_clock(root, environ) if root is not None else datetime.now(timezone.utc)

@@ -5,8 +5,7 @@ Both generations print times with C ``ctime()`` / ``strftime("%c")`` in the C lo
 *without a zone*: the wall-clock time of the cluster. :func:`parse_ctime` turns such a text
 into a tz-aware :class:`~datetime.datetime` and :func:`format_ctime` renders one back.
 
-Wall times are interpreted in a ``tzinfo``: the one given, else the zone of this machine
-(:func:`local_zone`: ``$TZ`` as glibc reads it, else ``/etc/localtime``). Wall
+Wall times are interpreted in a ``tzinfo``: the one given, else :func:`local_zone`. Wall
 times that a zone does not map to exactly one instant are resolved deterministically:
 
 * **gap** (the hour skipped when DST starts, e.g. 02:30 on the last Sunday of March in
@@ -18,32 +17,22 @@ times that a zone does not map to exactly one instant are resolved deterministic
 Results carry the fixed UTC offset in force at that instant (``+01:00``/``+02:00``): the
 printed wall time is kept and ``==``/hashing work by instant (see :func:`resolve_wall_time`).
 
-Parsing is a split and two table look-ups (no ``strptime``, no ``dateutil.parser``): it runs
-once per listed time.
+Parsing is a split and two table look-ups (no ``strptime``, no regular expression): it
+runs once per listed time.
 """
 
 from __future__ import annotations
 
-import re
+import sys
 from datetime import datetime, timedelta, timezone, tzinfo
-from zoneinfo import ZoneInfo
 
-from taurus_datamover.parsers.workspaces.posix_tz import PosixTimeZone, zone_from_environment
+from taurus_datamover.parsers.workspaces.posix_tz import CLibraryZone, PosixTimeZone, zone_from_environment
 
 __all__ = ["format_ctime", "local_zone", "parse_ctime", "resolve_wall_time"]
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _MONTH_NUMBER = {name: number for number, name in enumerate(MONTHS, start=1)}
-# five words split by any blanks (as str.split() splits: re's \s is the same set)
-_CTIME = re.compile(
-    rf"\s*({'|'.join(WEEKDAYS)})\s+({'|'.join(MONTHS)})\s+([0-9]{{1,2}})"
-    r"\s+([0-9]{2}):([0-9]{2}):([0-9]{2})\s+([0-9]{4})\s*"
-)
-#: The tools' own layout (fixed columns, the day padded with a blank)
-_CANONICAL = re.compile(
-    rf"({'|'.join(WEEKDAYS)}) ({'|'.join(MONTHS)}) [ 0-9][0-9] [0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}} [0-9]{{4}}"
-)
 _SIXTY = {f"{number:02d}": number for number in range(60)}
 #: Clock hours without a clock change, by zone (only zones that are plain values,
 #: hashable by what they mean) and the text around ``:MM:SS``, to the instant the hour
@@ -54,26 +43,25 @@ _HOURS_KEPT = 4096
 _INTO_HOUR: dict[str, timedelta] = {}
 _ONE_DAY = timedelta(days=1)
 _FIXED: dict[timedelta, timezone] = {}
-#: Zones that follow PEP 495 (``fold``), so that a wall time whose two folds agree is
-#: neither in a gap nor in an overlap.
-_FOLD_AWARE = (timezone, ZoneInfo, PosixTimeZone)
-_HOUR_ZONES = (timezone, ZoneInfo)
+#: By type of zone: whether it follows PEP 495 (``fold``: a wall time whose two folds
+#: agree is neither in a gap nor in an overlap), and whether its hours are kept in _HOURS.
+_KINDS: dict[type, tuple[bool, bool]] = {timezone: (True, True), CLibraryZone: (True, True)}
+
+
+def _kind(zone: tzinfo) -> tuple[bool, bool]:
+    kind = _KINDS.get(type(zone))
+    if kind is None:  # a ZoneInfo exists only once zoneinfo is loaded: no need to load it here
+        zoneinfo = sys.modules.get("zoneinfo")
+        is_zoneinfo = zoneinfo is not None and isinstance(zone, zoneinfo.ZoneInfo)
+        exact = zoneinfo is not None and type(zone) is zoneinfo.ZoneInfo
+        kind = _KINDS[type(zone)] = (is_zoneinfo or isinstance(zone, PosixTimeZone), exact)
+    return kind
 
 
 def local_zone() -> tzinfo:
-    """The zone of this machine with its DST rules: ``$TZ`` read as glibc reads it (a
-    zone file, else a POSIX TZ string: ``UTC+3`` is three hours *west*), else
-    ``/etc/localtime``; see :mod:`~taurus_datamover.parsers.workspaces.posix_tz`. A ``TZ``
-    that cannot be read is a ``TimeZoneError`` (a ``ValueError``), never UTC.
-    """
+    """The zone of this machine: ``$TZ`` as glibc reads it (:mod:`.posix_tz`; a ``TZ`` that
+    cannot be read is a ``TimeZoneError``, never UTC)."""
     return zone_from_environment()
-
-
-def _exists(aware: datetime) -> bool:
-    """True when ``aware``'s wall time occurs in its zone (it is not in a DST gap)."""
-    zone = aware.tzinfo
-    back = aware.astimezone(timezone.utc).astimezone(zone)
-    return back.replace(tzinfo=None) == aware.replace(tzinfo=None)
 
 
 def resolve_wall_time(naive: datetime, tz: tzinfo | None = None) -> datetime:
@@ -87,12 +75,12 @@ def resolve_wall_time(naive: datetime, tz: tzinfo | None = None) -> datetime:
     """
     zone = tz if tz is not None else local_zone()
     aware = naive.replace(tzinfo=zone, fold=0)
-    if isinstance(zone, _FOLD_AWARE):
+    if _kind(zone)[0]:
         # these zones follow PEP 495: both folds agree exactly outside gaps and overlaps
         offset = aware.utcoffset()
         if offset is not None and offset == aware.replace(fold=1).utcoffset():
             return aware.replace(tzinfo=_fixed(offset))
-    if not _exists(aware):
+    if aware.astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None) != naive:  # in a gap
         before = (aware - _ONE_DAY).utcoffset() or timedelta(0)
         after = (aware + _ONE_DAY).utcoffset() or timedelta(0)
         aware = aware + (after - before)
@@ -114,24 +102,35 @@ def parse_ctime(text: str, tz: tzinfo | None = None) -> datetime:
     text has another shape, names an impossible date, or its weekday does not fit the date.
     """
     zone = tz if tz is not None else local_zone()
-    hours = _HOURS.get(zone) if type(zone) in _HOUR_ZONES else None
+    hours = _HOURS.get(zone) if _kind(zone)[1] else None
     start = hours.get(text[:13] + text[19:]) if hours is not None else None
     if start is not None and text[13] == ":":  # the key matched: 24 characters, canonical around
         into = _INTO_HOUR.get(text[14:19]) or _into_hour(text[14:19])
         if into is not None:
             return start + into
-    match = _CTIME.fullmatch(text)
-    if match is None:
+    # five words split by any blanks; each number in ASCII digits
+    words = text.split()
+    weekday, month_name, day, clock, year = words if len(words) == 5 else ("",) * 5
+    numbers = (day, clock[:2], clock[3:5], clock[6:], year)
+    if not (
+        weekday in WEEKDAYS
+        and month_name in _MONTH_NUMBER
+        and len(day) <= 2
+        and clock[2:3] == clock[5:6] == ":"
+        and len(clock) == 8
+        and len(year) == 4
+        and all(number.isascii() and number.isdigit() for number in numbers)
+    ):
         raise ValueError(f"not a ctime() time (Www Mmm dd HH:MM:SS YYYY): {text!r}")
-    weekday, month_name, day, hour_text, minute_text, second_text, year = match.groups()
-    naive = datetime(int(year), _MONTH_NUMBER[month_name], int(day), int(hour_text), int(minute_text), int(second_text))
+    naive = datetime(int(year), _MONTH_NUMBER[month_name], int(day), int(clock[:2]), int(clock[3:5]), int(clock[6:]))
     if WEEKDAYS[naive.weekday()] != weekday:
         raise ValueError(f"weekday {weekday} does not match the date in {text!r}")
     try:
         moment = resolve_wall_time(naive, zone)
     except OverflowError:  # within a day of year 1 or 9999
         raise ValueError(f"time out of range: {text!r}") from None
-    if type(zone) in _HOUR_ZONES and _CANONICAL.fullmatch(text) and _regular_hour(naive, zone):
+    canonical = text == f"{weekday} {month_name} {day:>2} {clock} {year}"  # the tools' columns
+    if _kind(zone)[1] and canonical and _regular_hour(naive, zone):
         hours = _HOURS.setdefault(zone, {})
         if len(hours) >= _HOURS_KEPT:
             hours.clear()

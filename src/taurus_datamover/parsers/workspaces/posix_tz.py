@@ -33,16 +33,20 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+import time
 from datetime import datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
-from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 from taurus_datamover.errors import TimeZoneError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from zoneinfo import ZoneInfo
+
 __all__ = [
     "DEFAULT_TZDIR",
+    "CLibraryZone",
     "PosixTimeZone",
     "TransitionRule",
     "parse_posix_tz",
@@ -56,11 +60,13 @@ DEFAULT_TZDIR = "/usr/share/zoneinfo"
 LOCALTIME = "/etc/localtime"
 
 _EPOCH = datetime(1970, 1, 1)
+_SECOND = timedelta(seconds=1)
 _DAY = 86400
-_NAME = re.compile(r"[A-Za-z]{3,}|<[A-Za-z0-9+-]{3,}>")
-_OFFSET = re.compile(r"([+-]?)([0-9]{1,2})(?::([0-9]{1,2})(?::([0-9]{1,2}))?)?")
-_RULE_DATE = re.compile(r"J([0-9]{1,3})|([0-9]{1,3})|M([0-9]{1,2})\.([0-9])\.([0-9])")
-_RULE_TIME = re.compile(r"([+-]?)([0-9]{1,3})(?::([0-9]{1,2})(?::([0-9]{1,2}))?)?")
+# compiled on first use (re's cache): a zone file or an unset TZ needs none of them
+_NAME = r"[A-Za-z]{3,}|<[A-Za-z0-9+-]{3,}>"
+_OFFSET = r"([+-]?)([0-9]{1,2})(?::([0-9]{1,2})(?::([0-9]{1,2}))?)?"
+_RULE_DATE = r"J([0-9]{1,3})|([0-9]{1,3})|M([0-9]{1,2})\.([0-9])\.([0-9])"
+_RULE_TIME = r"([+-]?)([0-9]{1,3})(?::([0-9]{1,2})(?::([0-9]{1,2}))?)?"
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
@@ -73,17 +79,16 @@ def _year_start(year: int) -> int:
     return int((datetime(year, 1, 1) - _EPOCH).total_seconds())
 
 
-class TransitionRule(NamedTuple):
+class TransitionRule:
     """When DST starts or ends: ``kind`` ``"J"`` (``day`` 1-365, no February 29), ``"N"``
     (``day`` 0-365) or ``"M"`` (``month``/``week``/``weekday``), at ``time`` seconds of
-    local time."""
+    local time (02:00 unless the rule gives one; a plain class: a named tuple costs the
+    command's start more)."""
 
-    kind: str
-    day: int = 0
-    month: int = 0
-    week: int = 0
-    weekday: int = 0
-    time: int = 2 * 3600
+    __slots__ = ("day", "kind", "month", "time", "week", "weekday")
+
+    def __init__(self, kind: str, day: int = 0, month: int = 0, week: int = 0, weekday: int = 0) -> None:
+        self.kind, self.day, self.month, self.week, self.weekday, self.time = kind, day, month, week, weekday, 2 * 3600
 
     def day_of_year(self, year: int) -> int:
         """The 0-based day of ``year`` on which the change happens."""
@@ -91,9 +96,7 @@ class TransitionRule(NamedTuple):
             return self.day - 1 + (1 if _is_leap(year) and self.day >= 60 else 0)
         if self.kind == "N":
             return self.day
-        lengths = list(_MONTH_DAYS)
-        if _is_leap(year):
-            lengths[1] = 29
+        lengths = (31, 29 if _is_leap(year) else 28, *_MONTH_DAYS[2:])
         before = sum(lengths[: self.month - 1])
         first = datetime(year, self.month, 1).isoweekday() % 7  # 0 = Sunday
         day = (self.weekday - first) % 7
@@ -206,7 +209,7 @@ def _error(text: str, rest: str, what: str) -> TimeZoneError:
 
 
 def _name(text: str, rest: str, what: str) -> tuple[str, str]:
-    found = _NAME.match(rest)
+    found = re.match(_NAME, rest)
     if found is None:
         raise _error(text, rest, f"expected the {what} name (3+ letters, or <...>)")
     return found.group(0).strip("<>"), rest[found.end() :]
@@ -214,7 +217,7 @@ def _name(text: str, rest: str, what: str) -> tuple[str, str]:
 
 def _offset(text: str, rest: str, what: str) -> tuple[int, str]:
     """A POSIX offset (west positive) turned into seconds east."""
-    found = _OFFSET.match(rest)
+    found = re.match(_OFFSET, rest)
     if found is None:
         raise _error(text, rest, f"expected the {what} offset ([+-]hh[:mm[:ss]])")
     sign, hh, mm, ss = found.groups()
@@ -226,7 +229,7 @@ def _offset(text: str, rest: str, what: str) -> tuple[int, str]:
 
 
 def _rule(text: str, rest: str) -> tuple[TransitionRule, str]:
-    found = _RULE_DATE.match(rest)
+    found = re.match(_RULE_DATE, rest)
     if found is None:
         raise _error(text, rest, "expected a rule date (Jn, n or Mm.w.d)")
     julian, plain, month, week, weekday = found.groups()
@@ -243,7 +246,7 @@ def _rule(text: str, rest: str) -> tuple[TransitionRule, str]:
         raise _error(text, rest, "rule date out of range")
     rest = rest[found.end() :]
     if rest.startswith("/"):
-        timed = _RULE_TIME.match(rest, 1)
+        timed = re.match(_RULE_TIME, rest[1:])
         if timed is None:
             raise _error(text, rest, "expected a rule time ([+-]hh[:mm[:ss]])")
         sign, hh, mm, ss = timed.groups()
@@ -251,10 +254,8 @@ def _rule(text: str, rest: str) -> tuple[TransitionRule, str]:
         if hours > 167 or minutes > 59 or seconds > 59:
             raise _error(text, rest, "rule time out of range (at most 167:59:59)")
         total = hours * 3600 + minutes * 60 + seconds
-        rule = TransitionRule(
-            rule.kind, rule.day, rule.month, rule.week, rule.weekday, -total if sign == "-" else total
-        )
-        rest = rest[timed.end() :]
+        rule.time = -total if sign == "-" else total
+        rest = rest[timed.end() + 1 :]
     return rule, rest
 
 
@@ -297,6 +298,46 @@ def _checked(text: str, zone: PosixTimeZone) -> PosixTimeZone:
     return zone
 
 
+class CLibraryZone(tzinfo):
+    """The zone of this process's C library (``time.localtime``), read as
+    ``datetime.timestamp()`` and ``datetime.fromtimestamp()`` read naive local times (PEP
+    495: ``fold`` picks a reading in a repeated hour, the offset before or after the change
+    in a skipped one): an unset ``TZ`` without loading zoneinfo. Within a day of year 1 or
+    9999, where those fail, ``/etc/localtime`` is read with zoneinfo."""
+
+    def utcoffset(self, dt: datetime | None) -> timedelta | None:
+        if dt is None:
+            return None
+        wall = dt.replace(tzinfo=None, microsecond=0)
+        try:
+            return timedelta(seconds=(wall - _EPOCH) // _SECOND - int(wall.timestamp()))
+        except (ValueError, OverflowError, OSError):
+            return _localtime_file().utcoffset(dt)
+
+    def dst(self, dt: datetime | None) -> timedelta | None:
+        return None  # the C library says whether DST is in force, not by how much
+
+    def tzname(self, dt: datetime | None) -> str | None:
+        return None if dt is None else time.localtime(dt.replace(tzinfo=None).timestamp()).tm_zone
+
+    def fromutc(self, dt: datetime) -> datetime:
+        if dt.tzinfo is not self:
+            raise ValueError("fromutc: dt.tzinfo is not self")
+        try:
+            local = datetime.fromtimestamp((dt.replace(tzinfo=None, microsecond=0) - _EPOCH) // _SECOND)
+        except (ValueError, OverflowError, OSError):
+            zone = _localtime_file()
+            local = zone.fromutc(dt.replace(tzinfo=zone))
+        return local.replace(microsecond=dt.microsecond, tzinfo=self)  # fold as it was set
+
+
+_C_LIBRARY_ZONE = CLibraryZone()
+
+
+def _localtime_file() -> tzinfo:
+    return _zone_from_tz(None, None, LOCALTIME)
+
+
 # -- TZ as glibc reads it ----------------------------------------------------------
 def _zone_file(path: str, key: str) -> ZoneInfo | None:
     """The zone in ``path`` if it is a TZif file, else None."""
@@ -304,24 +345,30 @@ def _zone_file(path: str, key: str) -> ZoneInfo | None:
         with open(path, "rb") as handle:
             if handle.read(4) != b"TZif":
                 return None
+            from zoneinfo import ZoneInfo  # here: a POSIX TZ string needs no zoneinfo
+
             handle.seek(0)
             return ZoneInfo.from_file(handle, key=key)
     except (OSError, ValueError):
         return None
 
 
-@lru_cache(maxsize=64)
 def zone_from_tz(value: str | None, tzdir: str | None = None, localtime: str = LOCALTIME) -> tzinfo:
-    """The zone a ``TZ`` value names, read as glibc reads it (see the module text).
+    """The zone a ``TZ`` value (None: unset) names with ``$TZDIR`` ``tzdir`` (None:
+    :data:`DEFAULT_TZDIR`), read as glibc reads it (see the module text); a
+    :class:`TimeZoneError` when it names no zone file and is no POSIX TZ string.
 
-    Args:
-        value: the ``TZ`` value (None: unset).
-        tzdir: ``$TZDIR`` (None: :data:`DEFAULT_TZDIR`).
-        localtime: the file used when ``TZ`` is unset.
-
-    Raises:
-        TimeZoneError: ``value`` names no zone file and is no POSIX TZ string.
+    An unset ``TZ`` while this process's is unset too is :class:`CLibraryZone`, after
+    ``time.mktime`` made the C library read ``TZ`` again (as POSIX has every ``mktime`` do).
     """
+    if value is None and localtime == LOCALTIME and "TZ" not in os.environ:
+        time.mktime(time.localtime(0))
+        return _C_LIBRARY_ZONE
+    return _zone_from_tz(value, tzdir, localtime)
+
+
+@lru_cache(maxsize=64)
+def _zone_from_tz(value: str | None, tzdir: str | None, localtime: str) -> tzinfo:
     if value is None:
         return _zone_file(localtime, "localtime") or timezone.utc
     name = value[1:] if value.startswith(":") else value
