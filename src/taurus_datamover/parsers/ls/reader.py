@@ -36,8 +36,11 @@ __all__ = ["ANY_TIME", "CHUNK", "Reader"]
 ANY_TIME = ("locale", "locale-day-first", "long-iso", "full-iso", "iso", "epoch")
 _SYMLINK_MODE = "l"
 _DEVICE_MODES = "bc"
-#: Lines per chunk of ``iter_ls``; a run starts at this many characters and doubles up to 64 times that.
+#: Lines per chunk of ``iter_ls``; a run starts at this many characters and doubles up to 4 times that.
 CHUNK = 4096
+#: a run's most characters (~250 lines): its tuples and records die before the GC's next
+#: young pass instead of being promoted (which makes full collections come sooner)
+_RUN_MAX = 4 * CHUNK
 _ENTRIES: TypeAdapter[list[FileEntry]] = TypeAdapter(list[FileEntry])
 #: a date as the records hold it (the precision as its value, or the member)
 _Date = tuple["datetime | None", "TimePrecision | str", "int | None"]
@@ -148,7 +151,7 @@ class Reader(Blocks):
             assert again is not None, "a family's own shape matches its lines"
             self.entry(again, m.start())
         more = self.read_date is not None and pos <= len(text)
-        size = 4096  # characters of the next run: it doubles while the lines are regular
+        size = CHUNK  # characters of the next run: it doubles while the lines are regular
         while more:
             run = self._run()
             if run is None:
@@ -158,10 +161,10 @@ class Reader(Blocks):
             end = len(text) if end < 0 else end
             stop, until = self._read_run(run, text, pos, end)
             if stop > end:
-                pos, more, size = stop, stop <= len(text), min(2 * size, 64 * CHUNK)
+                pos, more, size = stop, stop <= len(text), min(2 * size, _RUN_MAX)
             else:
                 pos, more = self._lines(text, stop, until)
-                size = 4096
+                size = CHUNK
         if pos <= len(text):
             self.gap(pos, len(text), at_end=True)
 
@@ -198,38 +201,44 @@ class Reader(Blocks):
             seen, intern, directory = self.dates_seen, self.strings.setdefault, self.directory
             read = partial(self._date_text, run.date)
             cached = self.cache_dates
+            # numbers stay digit strings: pydantic reads them (in Rust, with Python's limit)
             records: list[dict[str, Any]] = [
                 {
                     "name": name,
                     "directory": directory,
                     "mode": intern(mode, mode),
                     "marker": marker,
-                    "links": int(links),
+                    "links": links,
                     "owner": intern(owner, owner) or None,
                     "group": intern(group, group) or None,
-                    "size": int(size) if size else None,
+                    "size": size or None,
                     "size_text": size or human,
-                    "mtime": when[0],
-                    "mtime_precision": when[1],
-                    "mtime_ns": when[2],
+                    "mtime": mtime,
+                    "mtime_precision": precision,
+                    "mtime_ns": mtime_ns,
                     "line": line,
                 }
                 for (mode, marker, links, owner, group, size, human, date, name), line in zip(rows, lines)
-                for when in [(seen.get(date) or read(date)) if cached else read(date)]
+                for mtime, precision, mtime_ns in [(seen.get(date) or read(date)) if cached else read(date)]
             ]
             # names to decode (a literal backslash reads as itself: decoding it changes nothing)
             for i in [i for i, row in enumerate(rows) if row[0][0] == _SYMLINK_MODE or not row[8] or "\\" in row[8]]:
-                o = OpenEntry(records[i], rows[i][8], rows[i][0], records[i]["size"], False, a)
+                o = self._open(records[i], rows[i], False, a)
                 self.settle(o)
                 if not o.complete:
                     raise _Unfinished
+            last = self._open(records[-1], rows[-1], True, stop - 1 - len(lines[-1]))
         except (ParseError, ValueError, OverflowError, OSError, _Unfinished):
             return a, b  # read again line by line: the errors in the order of the lines
         self.records += records
-        mode, *_, name = rows[-1]
-        self.last = OpenEntry(records[-1], name, mode, records[-1]["size"], True, stop - 1 - len(lines[-1]))
+        self.last = last
         self.flush()
         return stop, stop
+
+    @staticmethod
+    def _open(record: dict[str, Any], row: tuple[str, ...], complete: bool, pos: int) -> OpenEntry:
+        """The entry of a run's row (its size as a number, for a symlink's target)."""
+        return OpenEntry(record, row[8], row[0], int(row[5]) if row[5] else None, complete, pos)
 
     def flush(self, final: bool = False) -> None:
         """Validate the records read so far into :attr:`entries`, in one pydantic call, but
