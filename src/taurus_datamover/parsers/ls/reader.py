@@ -14,11 +14,9 @@ again line by line, so errors come in line order. Names to decode go through
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Callable
 from datetime import datetime, tzinfo
-from functools import partial
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -28,7 +26,7 @@ from taurus_datamover.models.files import FileEntry, TimePrecision
 from taurus_datamover.parsers.ls.blocks import Blocks, OpenEntry
 from taurus_datamover.parsers.ls.dates import DateReader, Resolved
 from taurus_datamover.parsers.ls.options import Layout
-from taurus_datamover.parsers.ls.shape import DATE_START, Run, Shape, run_for, shape_for
+from taurus_datamover.parsers.ls.shape import DATE_START, Run, Shape, date_fragment, run_for, shape_for
 
 __all__ = ["ANY_TIME", "CHUNK", "Reader"]
 
@@ -42,8 +40,7 @@ CHUNK = 4096
 #: young pass instead of being promoted (which makes full collections come sooner)
 _RUN_MAX = 4 * CHUNK
 _ENTRIES: TypeAdapter[list[FileEntry]] = TypeAdapter(list[FileEntry])
-#: a date as the records hold it (the precision as its value, or the member)
-_Date = tuple["datetime | None", "TimePrecision | str", "int | None"]
+_Date = tuple["datetime | None", str, "int | None"]  # as the records hold it
 _VALUES = {p: p.value for p in TimePrecision}
 
 
@@ -54,10 +51,7 @@ class _Unfinished(Exception):
 def _families(layout: Layout) -> tuple[str, ...]:
     if layout.times is None:
         return ANY_TIME
-    out: list[str] = []
-    for family in layout.times:
-        out.extend(("locale", "locale-day-first") if family == "locale" else (family,))
-    return tuple(out)
+    return tuple(f for t in layout.times for f in (("locale", "locale-day-first") if t == "locale" else (t,)))
 
 
 def display_width(text: str) -> int:
@@ -83,7 +77,7 @@ class Reader(Blocks):
             moment = moment.replace(tzinfo=tz) if tz is not None else moment.astimezone()
         self.dates = DateReader(moment, tz, list(self.general.format_fields))
         self.cache_dates = True  # set with the family (_date_reader)
-        self.read_date: Callable[[tuple[str | None, ...]], Resolved] | None = (
+        self.read_date: Callable[[str], Resolved] | None = (
             None if len(self.general.spans) > 1 else self._date_reader(self.general)
         )
         #: the records not validated yet (the last one may still go on) and the entries
@@ -93,15 +87,15 @@ class Reader(Blocks):
         # one object per distinct owner, group, context and mode (a listing has few)
         self.strings: dict[str | None, str | None] = {}
 
-    def _date_reader(self, shape: Shape) -> Callable[[tuple[str | None, ...]], Resolved]:
-        """The reader of the shape's one family; dates that repeat (a minute, a day) are read
-        once, instants (epoch, full-iso, +FORMAT with %s or %N) per entry."""
+    def _date_reader(self, shape: Shape) -> Callable[[str], Resolved]:
+        """The reader of the shape's one family; dates that repeat (the locale's, iso) are
+        read once, those that mostly do not (long-iso, instants) per entry."""
         self.family = family = shape.spans[0][0]
         fields = {f for fs in self.general.format_fields for f in fs}
-        self.cache_dates = family not in ("epoch", "full-iso") and not (
+        self.cache_dates = family not in ("epoch", "full-iso", "long-iso") and not (
             family == "format" and bool(fields & {"s", "N"})
         )
-        return self.dates.reader(family)
+        return self.dates.reader(family, date_fragment(self.layout, family))
 
     def _settle_family(self, groups: tuple[str | None, ...]) -> None:
         """The family of the first entry; later lines are matched with its shape alone."""
@@ -124,12 +118,17 @@ class Reader(Blocks):
             return None
         return run_for(self.layout, self.family, self.align[0])
 
-    def _date_text(self, date: re.Pattern[str], text: str) -> _Date:
-        """The date of a date column as a run reads it (whole), cached where dates repeat."""
-        m = date.fullmatch(text)
-        if m is None or self.read_date is None:  # pragma: no cover - the run matched it
-            raise ValueError("a date the run read but its family does not")
-        mtime, precision, mtime_ns = self.read_date(m.groups())
+    def _when(self, text: str, start: int | None = None) -> _Date:
+        """The date of a date column as printed, cached where dates repeat; ``start``: the
+        line's position, for ParseError (a run reads the line again instead)."""
+        read_date = self.read_date
+        assert read_date is not None  # settled by feed before the first entry
+        try:
+            mtime, precision, mtime_ns = read_date(text)
+        except (ValueError, OverflowError, OSError) as exc:
+            if start is None:
+                raise
+            raise self.error(f"bad timestamp ({exc})", start) from None
         when = (mtime, _VALUES[precision], mtime_ns)  # a str: the record dicts hold no tracked object
         if self.cache_dates:
             self.dates_seen[text] = when
@@ -199,7 +198,7 @@ class Reader(Blocks):
             del rows[count:], lines[count:]
         try:
             seen, intern, directory = self.dates_seen, self.strings.setdefault, self.directory
-            read = partial(self._date_text, run.date)
+            read = self._when
             cached = self.cache_dates
             # numbers stay digit strings: pydantic reads them (in Rust, with Python's limit)
             records: list[dict[str, Any]] = [
@@ -263,16 +262,6 @@ class Reader(Blocks):
         except ValueError:
             raise self.error("a number too long to read", start) from None
 
-    def _read_date(self, groups: tuple[Any, ...], start: int) -> Resolved:
-        """The date of the date groups (the wrapper first), or ParseError for the line."""
-        read_date = self.read_date
-        assert read_date is not None  # settled by feed before the first entry
-        try:
-            when = read_date(groups)
-        except (ValueError, OverflowError, OSError) as exc:
-            raise self.error(f"bad timestamp ({exc})", start) from None
-        return when
-
     def entry(self, m: Any, start: int) -> None:
         """One entry-shaped line (every shape, every check)."""
         last = self.last
@@ -295,14 +284,8 @@ class Reader(Blocks):
                     "name with a newline? (list with -b to be sure)",
                     start,
                 )
-        if self.cache_dates:
-            key = g[DATE_START]
-            when = self.dates_seen.get(key)
-            if when is None:
-                when = self.dates_seen[key] = self._read_date(g[DATE_START:-1], start)
-        else:
-            when = self._read_date(g[DATE_START:-1], start)
-        mtime, precision, mtime_ns = when
+        date = g[DATE_START]
+        mtime, precision, mtime_ns = (self.cache_dates and self.dates_seen.get(date)) or self._when(date, start)
         size = None if size_text is None else self._number(size_text, start)
         device = None
         if size_text is None and human is None:
