@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from taurus_datamover.errors import ParseError
-from taurus_datamover.models.files import FileEntry, TimePrecision
+from taurus_datamover.models.files import FileEntry
 from taurus_datamover.parsers.ls.blocks import Blocks, OpenEntry
 from taurus_datamover.parsers.ls.dates import DateReader, Resolved
 from taurus_datamover.parsers.ls.options import Layout
@@ -40,8 +40,6 @@ CHUNK = 4096
 #: young pass instead of being promoted (which makes full collections come sooner)
 _RUN_MAX = 4 * CHUNK
 _ENTRIES: TypeAdapter[list[FileEntry]] = TypeAdapter(list[FileEntry])
-_Date = tuple["datetime | None", str, "int | None"]  # as the records hold it
-_VALUES = {p: p.value for p in TimePrecision}
 
 
 class _Unfinished(Exception):
@@ -83,7 +81,7 @@ class Reader(Blocks):
         #: the records not validated yet (the last one may still go on) and the entries
         self.records: list[dict[str, Any]] = []
         self.entries: list[FileEntry] = []
-        self.dates_seen: dict[str, _Date] = {}
+        self.dates_seen: dict[str, Resolved] = {}
         # one object per distinct owner, group, context and mode (a listing has few)
         self.strings: dict[str | None, str | None] = {}
 
@@ -118,18 +116,17 @@ class Reader(Blocks):
             return None
         return run_for(self.layout, self.family, self.align[0])
 
-    def _when(self, text: str, start: int | None = None) -> _Date:
+    def _when(self, text: str, start: int | None = None) -> Resolved:
         """The date of a date column as printed, cached where dates repeat; ``start``: the
         line's position, for ParseError (a run reads the line again instead)."""
         read_date = self.read_date
         assert read_date is not None  # settled by feed before the first entry
         try:
-            mtime, precision, mtime_ns = read_date(text)
+            when = read_date(text)
         except (ValueError, OverflowError, OSError) as exc:
             if start is None:
                 raise
             raise self.error(f"bad timestamp ({exc})", start) from None
-        when = (mtime, _VALUES[precision], mtime_ns)  # a str: the record dicts hold no tracked object
         if self.cache_dates:
             self.dates_seen[text] = when
         return when
@@ -198,8 +195,8 @@ class Reader(Blocks):
             del rows[count:], lines[count:]
         try:
             seen, intern, directory = self.dates_seen, self.strings.setdefault, self.directory
-            read = self._when
             cached = self.cache_dates
+            read = (self.read_date if not cached else None) or self._when  # errors: read by lines
             # numbers stay digit strings: pydantic reads them (in Rust, with Python's limit)
             records: list[dict[str, Any]] = [
                 {
