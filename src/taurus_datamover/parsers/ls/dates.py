@@ -1,7 +1,7 @@
 """The timestamp column of ``ls -l``: a regular expression per time style, and its reading.
 
 One job: for each style ls prints, a regex fragment (used inside the whole-line pattern of
-``ls_shape``) and a function from its groups to ``(mtime, precision, mtime_ns)``.
+``shape``) and a function from the date as printed to ``(mtime, precision, mtime_ns)``.
 
 =================  ===========================================  ============
 style (family)     printed (coreutils 9.1)                      precision
@@ -170,7 +170,7 @@ def _changes_days_apart(tz: tzinfo | None) -> bool:
 
 
 class DateReader:
-    """Reads the date groups of one family into ``(mtime, precision, mtime_ns)``.
+    """Reads the dates of one family into ``(mtime, precision, mtime_ns)``.
 
     ``now``: when ls ran (the year of recent forms); ``tz``: the zone of printed local times
     (None: this machine's). Raises ``ValueError`` for dates that cannot be (the reader
