@@ -4,22 +4,16 @@
 next to the decoded values, so that nothing is invented: a rounded ``-h`` size stays text
 (``size`` is None), the time's precision is explicit, and the exact epoch nanoseconds are
 kept when ls printed them. ``mtime`` is None when the time lies outside what ``datetime``
-holds (years 1 to 9999; ls prints ``May 25  12110`` or ``-249-10-15`` for such files):
-``mtime_ns`` still has the exact instant when ls printed it. An entry listed by a
-``Datamover`` is bound to it and offers ``copy_to``, ``move_to``, ``remove`` and (for
-directories) ``list``.
+holds (ls prints ``May 25  12110`` or ``-249-10-15`` for such files); ``mtime_ns`` still has
+the instant when ls printed it. An entry listed by a ``Datamover`` is bound to it (a slot,
+see ``models.base``) and offers ``copy_to``, ``move_to``, ``remove`` and ``list``.
 
 A listing has hundreds of thousands of entries, so ``FileEntry`` is a slotted, frozen
-*pydantic dataclass*, validated in bulk through ``TypeAdapter(list[FileEntry])``: no
-per-instance ``__dict__`` or fields-set as a ``BaseModel`` has (about 1.2 KB an entry).
-It is not a ``BaseModel`` subclass, but it has the model methods users call
-(``model_validate``, ``model_validate_json``, ``model_dump``, ``model_dump_json``,
-``model_json_schema``, ``model_copy``, ``model_fields``), each through pydantic's public
-``TypeAdapter(FileEntry)``. What follows from another field is a computed property
-(``type`` and ``permissions`` from ``mode``; ``acl`` and ``selinux`` from ``marker``, the
-character after the mode); dumps show them, and keys the model does not store are ignored
-on input, so a dump validates back into the same entry. ``==`` and hash are the
-dataclass's, over the fields; the owner is a slot (see ``models.base``).
+*pydantic dataclass* validated in bulk (``TypeAdapter(list[FileEntry])``): no per-instance
+``__dict__`` or fields-set as a ``BaseModel`` has. It has the model methods users call
+(``model_validate``, ``model_dump``, ``model_json_schema``, ...), through pydantic's public
+``TypeAdapter(FileEntry)``. What follows from another field is a computed property (dumps
+show it; keys the model does not store are ignored on input, so a dump validates back).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ way. Both must give the same entries, or the same first error, on every real lis
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -58,3 +58,39 @@ def test_the_first_error_of_a_run_is_the_first_line_in_error(symlink_at: int | N
     with pytest.raises(ParseError) as caught:
         parse_ls("\n".join(lines) + "\n", options="-lb", now=NOW, tz=UTC)
     assert (caught.value.lineno, caught.value.line) == (first + 1, lines[first])
+
+
+_PLUS_1 = timezone(timedelta(hours=1))
+_OTHER = {"--full-time": "2026-11-25 13:47:00.000000000 +0000", "--time-style=+%s": "1"}
+
+
+@pytest.mark.parametrize("runs", [True, False])
+@pytest.mark.parametrize(
+    ("options", "date", "mtime", "mtime_ns"),
+    [
+        (
+            "--full-time",
+            "2023-11-14 23:13:20.5 +0100",
+            datetime(2023, 11, 14, 23, 13, 20, 500000, _PLUS_1),
+            17 * 10**17 + 5 * 10**8,
+        ),
+        ("--full-time", "-0001-12-31 23:00:00 -0100", None, -719528 * 86400 * 10**9),  # 0000-01-01 00:00 UTC
+        ("--full-time", "1969-12-31 23:59:60.000000001 +0000", datetime(1969, 12, 31, 23, 59, 59, tzinfo=UTC), 1),
+        ("--time-style=long-iso", "0001-01-01 00:00", datetime(1, 1, 1, tzinfo=UTC), None),
+        ("--time-style=long-iso", "12110-05-25 13:47", None, None),
+        ("--time-style=+%s", "-2", datetime(1969, 12, 31, 23, 59, 58, tzinfo=UTC), -2 * 10**9),
+    ],
+)
+def test_dates_cut_by_position_read_any_year_in_runs_as_in_lines(
+    options: str, date: str, mtime: datetime | None, mtime_ns: int | None, runs: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not runs:
+        monkeypatch.setattr(reader_module, "run_for", lambda *args: None)
+    lines = ["total 0"] + [
+        f"-rw-r--r-- 1 root root 0 {_OTHER.get(options, '2026-11-25 13:47')} f{i}" for i in range(300)
+    ]
+    lines[150] = f"-rw-r--r-- 1 root root 0 {date} odd"
+    entries = {e.name: e for e in parse_ls("\n".join(lines) + "\n", options=f"-l {options}", now=NOW, tz=UTC)}
+    odd = entries["odd"]
+    assert len(entries) == 300 and (odd.mtime, odd.mtime_ns) == (mtime, mtime_ns)
+    assert odd.mtime is None or mtime is None or odd.mtime.utcoffset() == mtime.utcoffset()

@@ -81,10 +81,6 @@ def _text(raw: str | bytes) -> str:
     return raw
 
 
-def _split_lines(text: str) -> str:
-    return text[:-1] if text.endswith("\n") else text
-
-
 def _reader(options: object, now: datetime | None, tz: tzinfo | None, directory: str | None) -> Reader:
     try:  # bad options, or a +FORMAT the reader cannot read
         return Reader(layout_from_options(options), now, tz, directory)  # type: ignore[arg-type]
@@ -108,7 +104,8 @@ def parse_ls(
     ``dir:`` header (so ``entry.path`` names it); entries under a header get the header's.
     """
     reader = _reader(options, now, tz, directory)
-    body = _split_lines(_text(text))
+    body = _text(text)
+    body = body[:-1] if body.endswith("\n") else body
     if body or text:
         reader.feed(body, 1)
     reader.close()

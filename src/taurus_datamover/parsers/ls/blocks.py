@@ -120,18 +120,7 @@ class Blocks:
                     self.close()
                     i = self.enter(found, i + 1)
                     continue
-                if self.literal and last is not None:
-                    self.extend(line, pos)
-                    i += 1
-                    continue
-                if i + 1 < len(lines):
-                    raise self.error(
-                        "expected a directory header ('dir:' then 'total N') after a blank line",
-                        offsets[i + 1],
-                        lines[i + 1],
-                    )
-                raise self.error("unexpected blank line", pos, line)
-            if self.state == "start":
+            elif self.state == "start":
                 if TOTAL_RE.fullmatch(line):
                     self.state = "entries"
                     i += 1
@@ -141,11 +130,19 @@ class Blocks:
                     i = self.enter(found, i)
                     continue
                 raise self.error("expected a directory header ('dir:' then 'total N')", pos, line)
-            if self.literal and last is not None:
+            if self.literal and last is not None:  # a part of the last name
                 self.extend(line, pos)
                 i += 1
                 continue
-            raise self.error("not an ls -l line", pos, line)
+            if line:
+                raise self.error("not an ls -l line", pos, line)
+            if i + 1 < len(lines):
+                raise self.error(
+                    "expected a directory header ('dir:' then 'total N') after a blank line",
+                    offsets[i + 1],
+                    lines[i + 1],
+                )
+            raise self.error("unexpected blank line", pos, line)
 
     def header_at(self, lines: list[str], k: int, at_end: bool) -> tuple[str, int, bool] | None:
         """A directory header at ``lines[k]``: (directory, lines it spans, total follows)."""

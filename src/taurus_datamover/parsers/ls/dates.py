@@ -1,7 +1,7 @@
 """The timestamp column of ``ls -l``: a regular expression per time style, and its reading.
 
 One job: for each style ls prints, a regex fragment (used inside the whole-line pattern of
-``ls_shape``) and a function from its groups to ``(mtime, precision, mtime_ns)``.
+``shape``) and a function from the date as printed to ``(mtime, precision, mtime_ns)``.
 
 =================  ===========================================  ============
 style (family)     printed (coreutils 9.1)                      precision
@@ -158,6 +158,10 @@ def _check(month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
 Resolved = tuple["datetime | None", TimePrecision, "int | None"]
 
 
+def _same_zone(a: datetime, b: datetime) -> bool:
+    return (a.utcoffset(), a.tzname()) == (b.utcoffset(), b.tzname())
+
+
 def _changes_days_apart(tz: tzinfo | None) -> bool:
     """Whether the zone's offset changes are known to lie days apart (see DateReader)."""
     if tz is None:
@@ -166,7 +170,7 @@ def _changes_days_apart(tz: tzinfo | None) -> bool:
 
 
 class DateReader:
-    """Reads the date groups of one family into ``(mtime, precision, mtime_ns)``.
+    """Reads the dates of one family into ``(mtime, precision, mtime_ns)``.
 
     ``now``: when ls ran (the year of recent forms); ``tz``: the zone of printed local times
     (None: this machine's). Raises ``ValueError`` for dates that cannot be (the reader
@@ -187,11 +191,25 @@ class DateReader:
         self.days: dict[int, datetime | bool] = {}
         self.wall_days: dict[tuple[int, int, int], tzinfo | bool] = {}
         self.by_day = _changes_days_apart(tz)
+        self.days_read: dict[str, tuple[int, int, int, int]] = {}
+        self.clocks: dict[str, tuple[int, int]] = {}
 
-    def reader(self, family: str) -> Callable[[tuple[str | None, ...]], Resolved]:
-        """The function that reads one family's groups (the wrapper group first)."""
-        read: Callable[[tuple[str | None, ...]], Resolved] = getattr(self, family.replace("-", "_"))
-        return read
+    def reader(self, family: str, fragment: str) -> Callable[[str], Resolved]:
+        """The function that reads one family's date as printed (its wrapper group, the pad
+        space included). ``long-iso``, ``full-iso`` and ``epoch`` are cut by position (the
+        pattern matched them); the others are read from the groups of ``fragment``."""
+        read: Callable[..., Resolved] = getattr(self, family.replace("-", "_"))
+        if family in ("long-iso", "full-iso", "epoch"):
+            return read
+        pattern = re.compile(fragment)
+
+        def by_groups(text: str) -> Resolved:
+            m = pattern.fullmatch(text)
+            if m is None:  # pragma: no cover - the entry pattern matched it
+                raise ValueError(f"a date its family does not read: {text!r}")
+            return read(m.groups())
+
+        return by_groups
 
     # -- helpers ------------------------------------------------------------------------
     def _local(self, y: int, mo: int, d: int, h: int = 0, mi: int = 0, s: int = 0, us: int = 0) -> datetime | None:
@@ -203,11 +221,7 @@ class DateReader:
             zone = self.tz or (self.wall_days.get((y, mo, d)) if self.by_day else False)
             if zone is None:
                 start, end = datetime(y, mo, d).astimezone(), datetime(y, mo, d, 23, 59, 59).astimezone()
-                same = (start.utcoffset(), start.tzname(), 86399) == (
-                    end.utcoffset(),
-                    end.tzname(),
-                    end.timestamp() - start.timestamp(),
-                )
+                same = end.timestamp() - start.timestamp() == 86399 and _same_zone(start, end)
                 zone = self.wall_days[(y, mo, d)] = (same and end.tzinfo) or False
             if isinstance(zone, tzinfo):
                 return datetime(y, mo, d, h, mi, min(s, 59), us, zone)
@@ -253,9 +267,24 @@ class DateReader:
     def locale_day_first(self, g: tuple[str | None, ...]) -> Resolved:
         return self._day_or_minute(self._month(g[2] or ""), int(g[1] or 0), g[3], g[4], g[5] or g[6])
 
-    def long_iso(self, g: tuple[str | None, ...]) -> Resolved:
-        y, mo, d, h, mi = map(int, g[1:6])  # type: ignore[arg-type]  # all printed
+    def long_iso(self, text: str) -> Resolved:
+        """``YYYY-MM-DD HH:MM `` (any year)."""
+        y, mo, d, _ = self._day(text[:-7])
+        h, mi = self._clock(text[-6:-1])
         return self._local(y, mo, d, h, mi), TimePrecision.MINUTE, None
+
+    def _day(self, text: str) -> tuple[int, int, int, int]:
+        """Year, month, day and days since 1970 of ``YYYY-MM-DD`` (any year), once per day."""
+        if text not in self.days_read:
+            y, mo, d = int(text[:-6]), int(text[-5:-3]), int(text[-2:])
+            self.days_read[text] = (y, mo, d, days_from_civil(y, mo, d))
+        return self.days_read[text]
+
+    def _clock(self, text: str) -> tuple[int, int]:
+        """Hours and minutes of ``HH:MM``, once per minute of the day."""
+        if text not in self.clocks:
+            self.clocks[text] = (int(text[:2]), int(text[3:]))
+        return self.clocks[text]
 
     def iso(self, g: tuple[str | None, ...]) -> Resolved:
         if g[1] is not None:
@@ -266,13 +295,15 @@ class DateReader:
             None,
         )
 
-    def full_iso(self, g: tuple[str | None, ...]) -> Resolved:
-        y, mo, d, h, mi, s = map(int, g[1:7])  # type: ignore[arg-type]  # all printed
-        frac = g[7]
+    def full_iso(self, text: str) -> Resolved:
+        """``YYYY-MM-DD HH:MM:SS[.fraction] +HHMM `` (any year)."""
+        clock, _, frac = text[:-7].partition(".")
         ns = int(frac.ljust(9, "0")) if frac else 0
-        offset, zone = self._offset(g[8] or "+00", g[9] or "00")
+        offset, zone = self._offset(text[-6:-3], text[-3:-1])
+        y, mo, d, day = self._day(clock[:-9])
+        (h, mi), s = self._clock(clock[-8:-3]), int(clock[-2:])
         _check(mo, d, h, mi, s)
-        mtime_ns = (days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset * 60) * _NS + ns
+        mtime_ns = (day * 86400 + h * 3600 + mi * 60 + s - offset * 60) * _NS + ns
         mtime: datetime | None = None
         if 1 <= y <= 9999:
             try:
@@ -300,13 +331,7 @@ class DateReader:
         try:
             if start is None:
                 first, last = self._exact(day * 86400), self._exact(day * 86400 + 86399)
-                same = (first.utcoffset(), first.tzname(), first.fold, last.fold) == (
-                    last.utcoffset(),
-                    last.tzname(),
-                    0,
-                    0,
-                )
-                start = self.days[day] = same and first
+                start = self.days[day] = not (first.fold or last.fold) and _same_zone(first, last) and first
             if isinstance(start, datetime):
                 return start + timedelta(0, rest, ns // 1000)
             return self._exact(seconds).replace(microsecond=ns // 1000)
@@ -325,12 +350,11 @@ class DateReader:
             epoch = self.zones[key] = _EPOCH.astimezone(zone)
         return epoch + timedelta(seconds=seconds)
 
-    def epoch(self, g: tuple[str | None, ...]) -> Resolved:
-        mtime_ns = int(g[1] or 0) * _NS
-        if g[2] is None:
-            return self._instant(mtime_ns), TimePrecision.SECOND, mtime_ns
-        mtime_ns += int(g[2])
-        return self._instant(mtime_ns), TimePrecision.NANOSECOND, mtime_ns
+    def epoch(self, text: str) -> Resolved:
+        """``SECONDS `` or ``SECONDS.NANOSECONDS ``."""
+        seconds, dot, ns = text[:-1].partition(".")
+        mtime_ns = int(seconds) * _NS + (int(ns) if dot else 0)
+        return self._instant(mtime_ns), TimePrecision.NANOSECOND if dot else TimePrecision.SECOND, mtime_ns
 
     def format(self, g: tuple[str | None, ...]) -> Resolved:
         """``+FORMAT``: the groups of whichever alternative (old/recent format) matched."""
@@ -342,14 +366,10 @@ class DateReader:
                 return self._from_fields(dict(zip(fields, values)))
         raise ValueError("no time format matched")
 
-    @staticmethod
-    def _precision(f: dict[str, str | None]) -> TimePrecision:
-        return next((p for k, p in _PRECISIONS if k in f), TimePrecision.DAY)
-
     def _from_fields(self, f: dict[str, str | None]) -> Resolved:
         """``(mtime, precision, mtime_ns)`` of the fields a +FORMAT printed."""
         n = {k: int(v) for k, v in f.items() if v is not None and k not in ("b", "z")}
-        precision = self._precision(f)
+        precision = next((p for k, p in _PRECISIONS if k in f), TimePrecision.DAY)
         if "s" in n:
             mtime_ns = n["s"] * _NS + n.get("N", 0)
             return self._instant(mtime_ns), precision, mtime_ns

@@ -26,12 +26,7 @@ _STYLES = {
     "shell-escape-always": Quoting.SHELL_ESCAPE,
 }
 #: ``--time-style`` words (and ``--full-time``) -> the date families they print.
-_TIME_STYLES = {
-    "full-iso": ("full-iso",),
-    "long-iso": ("long-iso",),
-    "iso": ("iso",),
-    "locale": ("locale",),
-}
+_TIME_STYLES = {style: (style,) for style in ("full-iso", "long-iso", "iso", "locale")}
 
 
 class Classify:

@@ -14,21 +14,19 @@ again line by line, so errors come in line order. Names to decode go through
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Callable
 from datetime import datetime, tzinfo
-from functools import partial
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
 from taurus_datamover.errors import ParseError
-from taurus_datamover.models.files import FileEntry, TimePrecision
+from taurus_datamover.models.files import FileEntry
 from taurus_datamover.parsers.ls.blocks import Blocks, OpenEntry
 from taurus_datamover.parsers.ls.dates import DateReader, Resolved
 from taurus_datamover.parsers.ls.options import Layout
-from taurus_datamover.parsers.ls.shape import DATE_START, Run, Shape, run_for, shape_for
+from taurus_datamover.parsers.ls.shape import DATE_START, Run, Shape, date_fragment, run_for, shape_for
 
 __all__ = ["ANY_TIME", "CHUNK", "Reader"]
 
@@ -36,12 +34,12 @@ __all__ = ["ANY_TIME", "CHUNK", "Reader"]
 ANY_TIME = ("locale", "locale-day-first", "long-iso", "full-iso", "iso", "epoch")
 _SYMLINK_MODE = "l"
 _DEVICE_MODES = "bc"
-#: Lines per chunk of ``iter_ls``; a run starts at this many characters and doubles up to 64 times that.
+#: Lines per chunk of ``iter_ls``; a run starts at this many characters and doubles up to 4 times that.
 CHUNK = 4096
+#: a run's most characters (~250 lines): its tuples and records die before the GC's next
+#: young pass instead of being promoted (which makes full collections come sooner)
+_RUN_MAX = 4 * CHUNK
 _ENTRIES: TypeAdapter[list[FileEntry]] = TypeAdapter(list[FileEntry])
-#: a date as the records hold it (the precision as its value, or the member)
-_Date = tuple["datetime | None", "TimePrecision | str", "int | None"]
-_VALUES = {p: p.value for p in TimePrecision}
 
 
 class _Unfinished(Exception):
@@ -51,10 +49,7 @@ class _Unfinished(Exception):
 def _families(layout: Layout) -> tuple[str, ...]:
     if layout.times is None:
         return ANY_TIME
-    out: list[str] = []
-    for family in layout.times:
-        out.extend(("locale", "locale-day-first") if family == "locale" else (family,))
-    return tuple(out)
+    return tuple(f for t in layout.times for f in (("locale", "locale-day-first") if t == "locale" else (t,)))
 
 
 def display_width(text: str) -> int:
@@ -80,25 +75,25 @@ class Reader(Blocks):
             moment = moment.replace(tzinfo=tz) if tz is not None else moment.astimezone()
         self.dates = DateReader(moment, tz, list(self.general.format_fields))
         self.cache_dates = True  # set with the family (_date_reader)
-        self.read_date: Callable[[tuple[str | None, ...]], Resolved] | None = (
+        self.read_date: Callable[[str], Resolved] | None = (
             None if len(self.general.spans) > 1 else self._date_reader(self.general)
         )
         #: the records not validated yet (the last one may still go on) and the entries
         self.records: list[dict[str, Any]] = []
         self.entries: list[FileEntry] = []
-        self.dates_seen: dict[str, _Date] = {}
+        self.dates_seen: dict[str, Resolved] = {}
         # one object per distinct owner, group, context and mode (a listing has few)
         self.strings: dict[str | None, str | None] = {}
 
-    def _date_reader(self, shape: Shape) -> Callable[[tuple[str | None, ...]], Resolved]:
-        """The reader of the shape's one family; dates that repeat (a minute, a day) are read
-        once, instants (epoch, full-iso, +FORMAT with %s or %N) per entry."""
+    def _date_reader(self, shape: Shape) -> Callable[[str], Resolved]:
+        """The reader of the shape's one family; dates that repeat (the locale's, iso) are
+        read once, those that mostly do not (long-iso, instants) per entry."""
         self.family = family = shape.spans[0][0]
         fields = {f for fs in self.general.format_fields for f in fs}
-        self.cache_dates = family not in ("epoch", "full-iso") and not (
+        self.cache_dates = family not in ("epoch", "full-iso", "long-iso") and not (
             family == "format" and bool(fields & {"s", "N"})
         )
-        return self.dates.reader(family)
+        return self.dates.reader(family, date_fragment(self.layout, family))
 
     def _settle_family(self, groups: tuple[str | None, ...]) -> None:
         """The family of the first entry; later lines are matched with its shape alone."""
@@ -121,13 +116,17 @@ class Reader(Blocks):
             return None
         return run_for(self.layout, self.family, self.align[0])
 
-    def _date_text(self, date: re.Pattern[str], text: str) -> _Date:
-        """The date of a date column as a run reads it (whole), cached where dates repeat."""
-        m = date.fullmatch(text)
-        if m is None or self.read_date is None:  # pragma: no cover - the run matched it
-            raise ValueError("a date the run read but its family does not")
-        mtime, precision, mtime_ns = self.read_date(m.groups())
-        when = (mtime, _VALUES[precision], mtime_ns)  # a str: the record dicts hold no tracked object
+    def _when(self, text: str, start: int | None = None) -> Resolved:
+        """The date of a date column as printed, cached where dates repeat; ``start``: the
+        line's position, for ParseError (a run reads the line again instead)."""
+        read_date = self.read_date
+        assert read_date is not None  # settled by feed before the first entry
+        try:
+            when = read_date(text)
+        except (ValueError, OverflowError, OSError) as exc:
+            if start is None:
+                raise
+            raise self.error(f"bad timestamp ({exc})", start) from None
         if self.cache_dates:
             self.dates_seen[text] = when
         return when
@@ -148,7 +147,7 @@ class Reader(Blocks):
             assert again is not None, "a family's own shape matches its lines"
             self.entry(again, m.start())
         more = self.read_date is not None and pos <= len(text)
-        size = 4096  # characters of the next run: it doubles while the lines are regular
+        size = CHUNK  # characters of the next run: it doubles while the lines are regular
         while more:
             run = self._run()
             if run is None:
@@ -158,10 +157,10 @@ class Reader(Blocks):
             end = len(text) if end < 0 else end
             stop, until = self._read_run(run, text, pos, end)
             if stop > end:
-                pos, more, size = stop, stop <= len(text), min(2 * size, 64 * CHUNK)
+                pos, more, size = stop, stop <= len(text), min(2 * size, _RUN_MAX)
             else:
                 pos, more = self._lines(text, stop, until)
-                size = 4096
+                size = CHUNK
         if pos <= len(text):
             self.gap(pos, len(text), at_end=True)
 
@@ -196,40 +195,46 @@ class Reader(Blocks):
             del rows[count:], lines[count:]
         try:
             seen, intern, directory = self.dates_seen, self.strings.setdefault, self.directory
-            read = partial(self._date_text, run.date)
             cached = self.cache_dates
+            read = (self.read_date if not cached else None) or self._when  # errors: read by lines
+            # numbers stay digit strings: pydantic reads them (in Rust, with Python's limit)
             records: list[dict[str, Any]] = [
                 {
                     "name": name,
                     "directory": directory,
                     "mode": intern(mode, mode),
                     "marker": marker,
-                    "links": int(links),
+                    "links": links,
                     "owner": intern(owner, owner) or None,
                     "group": intern(group, group) or None,
-                    "size": int(size) if size else None,
+                    "size": size or None,
                     "size_text": size or human,
-                    "mtime": when[0],
-                    "mtime_precision": when[1],
-                    "mtime_ns": when[2],
+                    "mtime": mtime,
+                    "mtime_precision": precision,
+                    "mtime_ns": mtime_ns,
                     "line": line,
                 }
                 for (mode, marker, links, owner, group, size, human, date, name), line in zip(rows, lines)
-                for when in [(seen.get(date) or read(date)) if cached else read(date)]
+                for mtime, precision, mtime_ns in [(seen.get(date) or read(date)) if cached else read(date)]
             ]
             # names to decode (a literal backslash reads as itself: decoding it changes nothing)
             for i in [i for i, row in enumerate(rows) if row[0][0] == _SYMLINK_MODE or not row[8] or "\\" in row[8]]:
-                o = OpenEntry(records[i], rows[i][8], rows[i][0], records[i]["size"], False, a)
+                o = self._open(records[i], rows[i], False, a)
                 self.settle(o)
                 if not o.complete:
                     raise _Unfinished
+            last = self._open(records[-1], rows[-1], True, stop - 1 - len(lines[-1]))
         except (ParseError, ValueError, OverflowError, OSError, _Unfinished):
             return a, b  # read again line by line: the errors in the order of the lines
         self.records += records
-        mode, *_, name = rows[-1]
-        self.last = OpenEntry(records[-1], name, mode, records[-1]["size"], True, stop - 1 - len(lines[-1]))
+        self.last = last
         self.flush()
         return stop, stop
+
+    @staticmethod
+    def _open(record: dict[str, Any], row: tuple[str, ...], complete: bool, pos: int) -> OpenEntry:
+        """The entry of a run's row (its size as a number, for a symlink's target)."""
+        return OpenEntry(record, row[8], row[0], int(row[5]) if row[5] else None, complete, pos)
 
     def flush(self, final: bool = False) -> None:
         """Validate the records read so far into :attr:`entries`, in one pydantic call, but
@@ -254,16 +259,6 @@ class Reader(Blocks):
         except ValueError:
             raise self.error("a number too long to read", start) from None
 
-    def _read_date(self, groups: tuple[Any, ...], start: int) -> Resolved:
-        """The date of the date groups (the wrapper first), or ParseError for the line."""
-        read_date = self.read_date
-        assert read_date is not None  # settled by feed before the first entry
-        try:
-            when = read_date(groups)
-        except (ValueError, OverflowError, OSError) as exc:
-            raise self.error(f"bad timestamp ({exc})", start) from None
-        return when
-
     def entry(self, m: Any, start: int) -> None:
         """One entry-shaped line (every shape, every check)."""
         last = self.last
@@ -286,14 +281,8 @@ class Reader(Blocks):
                     "name with a newline? (list with -b to be sure)",
                     start,
                 )
-        if self.cache_dates:
-            key = g[DATE_START]
-            when = self.dates_seen.get(key)
-            if when is None:
-                when = self.dates_seen[key] = self._read_date(g[DATE_START:-1], start)
-        else:
-            when = self._read_date(g[DATE_START:-1], start)
-        mtime, precision, mtime_ns = when
+        date = g[DATE_START]
+        mtime, precision, mtime_ns = (self.cache_dates and self.dates_seen.get(date)) or self._when(date, start)
         size = None if size_text is None else self._number(size_text, start)
         device = None
         if size_text is None and human is None:

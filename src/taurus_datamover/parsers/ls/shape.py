@@ -26,7 +26,7 @@ from taurus_datamover.parsers.ls.dates import FAMILIES, format_fragment
 from taurus_datamover.parsers.ls.names import Quoting
 from taurus_datamover.parsers.ls.options import Layout
 
-__all__ = ["DATE_START", "TOTAL_RE", "Run", "Shape", "run_for", "shape_for"]
+__all__ = ["DATE_START", "TOTAL_RE", "Run", "Shape", "date_fragment", "run_for", "shape_for"]
 
 _MODE = r"([-dlpsbc][-r][-w][-xsS][-r][-w][-xsS][-r][-w][-xtT])([+.]?) +([0-9]+) +"
 _HUMAN = r"[0-9]+(?:[.,][0-9]+)?[KMGTPEZYRQk]?"
@@ -52,13 +52,16 @@ class Shape(NamedTuple):
 
 
 class Run(NamedTuple):
-    """The regular lines of a block: their pattern, the lines it does not match, the date."""
+    """The regular lines of a block: their pattern and the lines it does not match."""
 
     #: groups ``MODE MARKER LINKS OWNER GROUP SIZE HUMAN DATE NAME`` (an absent id is "")
     regex: re.Pattern[str]
     irregular: re.Pattern[str]
-    #: the family's date fragment alone, with all its groups (read once per distinct date)
-    date: re.Pattern[str]
+
+
+def date_fragment(layout: Layout, family: str) -> str:
+    """The date pattern of one family (its first group wraps the whole date)."""
+    return FAMILIES[family] if family != "format" else format_fragment(layout.time_format or "")[0]
 
 
 def _columns(layout: Layout, spaced_ids: bool) -> str:
@@ -118,7 +121,7 @@ def run_for(layout: Layout, family: str, align: int | None) -> Run | None:
         return None
     if layout.quoting not in (Quoting.LITERAL, Quoting.ESCAPE):
         return None
-    fragment = FAMILIES[family] if family != "format" else format_fragment(layout.time_format or "")[0]
+    fragment = date_fragment(layout, family)
     first = _GROUP.search(fragment)
     assert first is not None, "a date fragment has a group"
     date = fragment[: first.end()] + _GROUP.sub("(?:", fragment[first.end() :])  # only the date as printed
@@ -128,4 +131,4 @@ def run_for(layout: Layout, family: str, align: int | None) -> Run | None:
     regex = re.compile(f"^{body}$", re.MULTILINE)
     if regex.groups != 9:  # a +FORMAT whose escapes hide a group
         return None
-    return Run(regex, re.compile(f"^(?!{body}$)", re.MULTILINE), re.compile(fragment))
+    return Run(regex, re.compile(f"^(?!{body}$)", re.MULTILINE))
