@@ -8,10 +8,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from tests.support.fake_tools import write_executable
 
 from taurus_datamover.command.argv import as_arg
-from taurus_datamover.command.tools import DATAMOVER_FAMILY, WORKSPACE_FAMILY, find_tools, search_directories
+from taurus_datamover.command.tools import (
+    DATAMOVER_FAMILY,
+    WORKSPACE_FAMILY,
+    ToolFamily,
+    find_tool,
+    find_tools,
+    search_directories,
+)
 from taurus_datamover.command.toolset import ToolMethod
 from taurus_datamover.command.watcher import JobWatcher
 from taurus_datamover.datamover import Datamover
@@ -49,6 +58,40 @@ def test_first_hit_wins_and_explicit_path_is_exclusive(tmp_path: Path) -> None:
     explicit = find_tools(DATAMOVER_FAMILY, tmp_path / "b", environ)
     assert explicit.searched == (str(tmp_path / "b"),)
     assert explicit.path("dtls") == str(tmp_path / "b" / "dtls")
+
+
+_LAYOUT = st.lists(  # per directory: which names it holds, and whether each is executable
+    st.dictionaries(st.sampled_from(["dtls", "dtcp", "dtrace", "ws_list", "ws_find", "ws-x"]), st.booleans()),
+    min_size=1,
+    max_size=4,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    layout=_LAYOUT,
+    family=st.sampled_from([DATAMOVER_FAMILY, WORKSPACE_FAMILY]),
+    name=st.sampled_from(["dtls", "dtrace", "ws_list", "ws-x"]),
+)
+def test_find_tool_answers_as_find_tools_does(
+    tmp_path_factory: pytest.TempPathFactory, layout: list[dict[str, bool]], family: ToolFamily, name: str
+) -> None:
+    root = tmp_path_factory.mktemp("dirs")
+    for index, names in enumerate(layout):
+        (root / str(index)).mkdir()
+        for tool, executable in names.items():
+            (root / str(index) / tool).write_text("#!/bin/sh\n")
+            (root / str(index) / tool).chmod(0o755 if executable else 0o644)
+    environ = {family.env_var: os.pathsep.join(str(root / str(i)) for i in range(len(layout))), "PATH": ""}
+    found = find_tools(family, None, environ)
+    try:
+        expected: str | None = found.path(name)
+    except ToolNotFoundError as missing:
+        with pytest.raises(ToolNotFoundError) as caught:
+            find_tool(family, name, None, environ)
+        assert str(caught.value) == str(missing)
+    else:
+        assert find_tool(family, name, None, environ) == expected
 
 
 def test_non_executables_and_other_names_are_ignored(tmp_path: Path) -> None:

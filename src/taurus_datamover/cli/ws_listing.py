@@ -19,7 +19,7 @@ import time
 from datetime import datetime, timedelta
 
 from taurus_datamover.cli.context import Context
-from taurus_datamover.command.tools import WORKSPACE_FAMILY, find_tools
+from taurus_datamover.command.tools import WORKSPACE_FAMILY, find_tool
 from taurus_datamover.errors import CommandTimeout
 from taurus_datamover.parsers.workspaces.diagnostics import workspace_error_message
 from taurus_datamover.parsers.workspaces.records import ListedWorkspace
@@ -46,7 +46,7 @@ def listed_records(ctx: Context, filesystem: str | None) -> list[ListedWorkspace
     path, env, clock = ctx.ws_settings()
     environ: Mapping[str, str] = os.environ if env is None else env
     args = filesystem_args(filesystem)
-    ws_list = find_tools(WORKSPACE_FAMILY, path, environ=env).path("ws_list")
+    ws_list = find_tool(WORKSPACE_FAMILY, "ws_list", path, environ=env)
     argv = [ws_list, *args]
     for position, arg in enumerate(argv[1:], start=1):
         check_stored_text(arg, f"argument {position} of ws_list")

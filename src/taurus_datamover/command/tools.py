@@ -22,6 +22,7 @@ __all__ = [
     "FoundTools",
     "ToolDirs",
     "ToolFamily",
+    "find_tool",
     "find_tools",
     "search_directories",
 ]
@@ -167,3 +168,21 @@ def find_tools(
             if name not in found and os.path.isfile(full) and os.access(full, os.X_OK):
                 found[name] = full
     return FoundTools(family=family, searched=searched, paths=found)
+
+
+def find_tool(
+    family: ToolFamily,
+    name: str,
+    path_to_exe: ToolDirs = None,
+    environ: Mapping[str, str] | None = None,
+) -> str:
+    """The path of the one tool ``name``, as ``find_tools(...).path(name)`` gives it, but
+    looking for that name alone in each directory instead of listing every directory on
+    ``PATH`` (what a command that runs one tool once should pay)."""
+    searched = search_directories(family, path_to_exe, environ)
+    if family.accepts(name):
+        for directory in searched:
+            full = os.path.join(directory, name)
+            if os.path.isfile(full) and os.access(full, os.X_OK):
+                return full
+    raise ToolNotFoundError(name, searched)
