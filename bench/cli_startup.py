@@ -8,7 +8,9 @@
   and a floor: the interpreter importing the standard library ``ws list`` cannot do without.
 
 CPU time (user + system) of each child process, from ``os.wait4``, median of ``--runs``
-runs (default 15), so that other load on the machine counts less than in wall time. The
+runs (default 15), so that other load on the machine counts less than in wall time; for
+``ws list`` also the median of each round's ratio to that round's ``ws_list`` (the two ran
+seconds apart, so a slow stretch of the machine falls on both). The
 package's bytecode is compiled first (as an installed package has it), so that no run pays
 for compiling sources, even where ``PYTHONDONTWRITEBYTECODE`` keeps the children from
 writing ``__pycache__``. Usage: ``python bench/cli_startup.py [--runs N]``.
@@ -39,8 +41,8 @@ def cpu_seconds(argv: Sequence[str], env: Mapping[str, str]) -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def median_ms(commands: Mapping[str, Sequence[str]], env: Mapping[str, str], runs: int) -> dict[str, float]:
-    """Median CPU milliseconds of each command; the runs take turns (one of each, *runs*
+def cpu_ms(commands: Mapping[str, Sequence[str]], env: Mapping[str, str], runs: int) -> dict[str, list[float]]:
+    """CPU milliseconds of each run of each command; the runs take turns (one of each, *runs*
     times), so that a change of the machine's load falls on all of them alike."""
     for argv in commands.values():
         cpu_seconds(argv, env)  # warm the page cache
@@ -48,7 +50,7 @@ def median_ms(commands: Mapping[str, Sequence[str]], env: Mapping[str, str], run
     for _ in range(runs):
         for name, argv in commands.items():
             times[name].append(cpu_seconds(argv, env))
-    return {name: 1000 * statistics.median(values) for name, values in times.items()}
+    return {name: [1000 * value for value in values] for name, values in times.items()}
 
 
 def main() -> int:
@@ -74,7 +76,7 @@ def main() -> int:
         # what ws list cannot do without: re (the reader; the console script imports it
         # anyway), datetime, select and signal (running ws_list and reading its two pipes)
         floor = "import datetime, re, select, signal"
-        ms = median_ms(
+        times = cpu_ms(
             {
                 "bare": [sys.executable, "-c", "pass"],
                 "help": [*cli, "--help"],
@@ -91,8 +93,10 @@ def main() -> int:
             env,
             runs,
         )
+    # the paired ratio: ws list over the ws_list of the same round, whose load they shared
+    paired = statistics.median(w / d for w, d in zip(times["ws"], times["ws_list"]))
     bare, help_ms, ws_list, ws, floor_ms, imported, lib_list = (
-        ms[k] for k in ("bare", "help", "ws_list", "ws", "floor", "imported", "lib_list")
+        statistics.median(times[k]) for k in ("bare", "help", "ws_list", "ws", "floor", "imported", "lib_list")
     )
 
     print(f"CPU time, median of {runs} runs (ms):")
@@ -100,6 +104,7 @@ def main() -> int:
     print(f"  taurus-datamover --help       {help_ms:7.1f}   {help_ms / bare:4.1f}x bare Python (target <= 8x)")
     print(f"  ws_list (one direct call)     {ws_list:7.1f}")
     print(f"  taurus-datamover ws list      {ws:7.1f}   {ws / ws_list:4.2f}x one ws_list (target <= 1.5x)")
+    print(f"    the same, paired by round            {paired:4.2f}x (median of each round's ratio)")
     own = ws - ws_list
     print(f"  ws list less one ws_list      {own:7.1f}   {own / ws_list:4.2f}x one ws_list (1.5x leaves 0.5x)")
     print(f"  python + the stdlib it needs  {floor_ms:7.1f}   {floor_ms / ws_list:4.2f}x one ws_list")

@@ -174,7 +174,7 @@ def bench_dm_ls(count: int, repeat: int) -> None:
             make_tree(tree, count)
             dm = Datamover(site.bin)
             flags = ls_flags()
-            argv = [str(site.bin / "dtls"), *[str(a) for a in ls_args(str(tree), flags)]]
+            argv = [str(site.bin / "dtls"), *[str(a) for a in ls_args([str(tree)], flags)]]
             env = site.env(dict(os.environ, LC_ALL="C"))
 
             def alone() -> object:
