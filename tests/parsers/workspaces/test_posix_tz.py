@@ -21,6 +21,7 @@ from taurus_datamover.errors import TimeZoneError
 from taurus_datamover.parsers.workspaces.ctime import parse_ctime
 from taurus_datamover.parsers.workspaces.posix_tz import (
     PosixTimeZone,
+    TransitionRule,
     parse_posix_tz,
     zone_from_environment,
     zone_from_tz,
@@ -135,6 +136,15 @@ def test_pickles_by_its_text() -> None:
     again = pickle.loads(pickle.dumps(zone))
     assert isinstance(again, PosixTimeZone) and again.text == zone.text
     assert ours(again, T) == ours(zone, T)
+
+
+def test_transition_rules_are_values() -> None:
+    zone = parse_posix_tz("CET-1CEST,M3.5.0,M10.5.0/3")
+    assert zone.start == TransitionRule("M", month=3, week=5, weekday=0)
+    assert zone.end == TransitionRule("M", month=10, week=5, weekday=0, time=3 * 3600)
+    assert zone.start != zone.end and len({zone.start, TransitionRule("M", 0, 3, 5, 0)}) == 1
+    assert repr(zone.end) == "TransitionRule(kind='M', day=0, month=10, week=5, weekday=0, time=10800)"
+    assert parse_posix_tz("EST5EDT,J60/-1:30,300").start == TransitionRule("J", day=60, time=-5400)
 
 
 def test_dst_without_rules_follows_posixrules_since_2007() -> None:

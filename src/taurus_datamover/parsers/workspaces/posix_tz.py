@@ -87,8 +87,22 @@ class TransitionRule:
 
     __slots__ = ("day", "kind", "month", "time", "week", "weekday")
 
-    def __init__(self, kind: str, day: int = 0, month: int = 0, week: int = 0, weekday: int = 0) -> None:
-        self.kind, self.day, self.month, self.week, self.weekday, self.time = kind, day, month, week, weekday, 2 * 3600
+    def __init__(
+        self, kind: str, day: int = 0, month: int = 0, week: int = 0, weekday: int = 0, time: int = 2 * 3600
+    ) -> None:
+        self.kind, self.day, self.month, self.week, self.weekday, self.time = kind, day, month, week, weekday, time
+
+    def _fields(self) -> tuple[str, int, int, int, int, int]:
+        return self.kind, self.day, self.month, self.week, self.weekday, self.time
+
+    def __eq__(self, other: object) -> bool:  # a value, as the named tuple it replaces
+        return self._fields() == other._fields() if isinstance(other, TransitionRule) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return "TransitionRule(kind={!r}, day={}, month={}, week={}, weekday={}, time={})".format(*self._fields())
 
     def day_of_year(self, year: int) -> int:
         """The 0-based day of ``year`` on which the change happens."""
@@ -254,7 +268,9 @@ def _rule(text: str, rest: str) -> tuple[TransitionRule, str]:
         if hours > 167 or minutes > 59 or seconds > 59:
             raise _error(text, rest, "rule time out of range (at most 167:59:59)")
         total = hours * 3600 + minutes * 60 + seconds
-        rule.time = -total if sign == "-" else total
+        rule = TransitionRule(
+            rule.kind, rule.day, rule.month, rule.week, rule.weekday, -total if sign == "-" else total
+        )
         rest = rest[timed.end() + 1 :]
     return rule, rest
 
