@@ -267,10 +267,8 @@ def _rule(text: str, rest: str) -> tuple[TransitionRule, str]:
         hours, minutes, seconds = int(hh), int(mm or 0), int(ss or 0)
         if hours > 167 or minutes > 59 or seconds > 59:
             raise _error(text, rest, "rule time out of range (at most 167:59:59)")
-        total = hours * 3600 + minutes * 60 + seconds
-        rule = TransitionRule(
-            rule.kind, rule.day, rule.month, rule.week, rule.weekday, -total if sign == "-" else total
-        )
+        at = hours * 3600 + minutes * 60 + seconds  # seconds of local time
+        rule = TransitionRule(rule.kind, rule.day, rule.month, rule.week, rule.weekday, -at if sign == "-" else at)
         rest = rest[timed.end() + 1 :]
     return rule, rest
 
