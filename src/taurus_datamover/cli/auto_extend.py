@@ -1,15 +1,10 @@
 """``ws auto-extend``: extend every workspace that expires within ``--within`` and still has
-extensions, safely under cron; those it cannot extend make exit code 3. So that any number
-of runs, at any rate, spends no extension for nothing:
-
-* one run at a time per user: an exclusive ``flock`` (:func:`held_lock`);
-* an extension's *reach* is ``--days`` cut to the file system's maximum (``ws_list -L``
-  on v2; on v1 what an earlier cut taught, :class:`FilesystemLimits`);
-* an extension must add at least a quarter of its reach (:data:`MIN_GAIN_FRACTION`), else
-  the due workspace is *skipped* (exit 0) until a later run, once the gain is real;
-* impossible pairs are refused before anything is extended (exit 2): a ``--within`` so
-  close to ``--days`` that every run would be due again, a ``--days`` above the maximum;
-* each workspace is read again just before it is extended (skipped if no longer due).
+extensions, safely under cron (those it cannot extend make exit code 3). So that any number
+of runs spends no extension for nothing: one run at a time per user (:func:`held_lock`); an
+extension's *reach* is ``--days`` cut to the file system's maximum (:class:`FilesystemLimits`)
+and it must add a quarter of that (:data:`MIN_GAIN_FRACTION`), else the workspace is
+*skipped* until a later run; a ``--within``/``--days`` pair that would extend on every run
+is refused first (exit 2); each workspace is read again just before it is extended.
 """
 
 from __future__ import annotations
@@ -115,10 +110,9 @@ def _holder(fd: int) -> str | None:
 
 @contextmanager
 def held_lock(path: Path, timeout: float) -> Iterator[None]:
-    """Hold an exclusive ``flock`` on ``path`` for the ``with`` block, waiting up to
-    ``timeout`` s for another holder, then :class:`LockTimeout`. The holder writes its pid
-    into the file (a run that gives up says who holds it); the lock dies with its process,
-    so none goes stale."""
+    """Hold an exclusive ``flock`` on ``path``, waiting up to ``timeout`` s, then
+    :class:`LockTimeout` naming the holder's pid (written into the file). The lock dies with
+    its process, so none goes stale."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
     try:
@@ -144,11 +138,10 @@ def held_lock(path: Path, timeout: float) -> Iterator[None]:
 
 
 class FilesystemLimits:
-    """Maximum durations (days) by file system for the tools ``ws``, as far as they tell: v2
-    prints them (``ws_list -L``), v1 says one only when it cuts a duration. What a cut taught
-    is kept in ``memory``, a JSON file, keyed by the tools' directory
-    and the file system, so the next cron run need not spend an extension to learn it again;
-    the tools' own ``-L`` always wins."""
+    """Maximum durations (days) by file system, as far as the tools tell: v2 prints them
+    (``ws_list -L``, which always wins), v1 says one only when it cuts a duration. What a cut
+    taught is kept in ``memory`` (JSON, keyed by the tools' directory and the file system), so
+    the next cron run need not spend an extension to learn it again."""
 
     def __init__(self, ws: Workspace, memory: Path) -> None:
         self._memory = memory
@@ -168,9 +161,8 @@ class FilesystemLimits:
         )
 
     def learn(self, filesystem: str | None, asked: int, capped: int | None) -> None:
-        """Remember what an extension asking ``asked`` days told: cut to ``capped`` days,
-        or not cut (then the maximum is at least ``asked``, and an older, smaller learned
-        value is forgotten)."""
+        """Remember what an extension asking ``asked`` days told: cut to ``capped`` days, or not
+        cut (an older learned value below ``asked`` is forgotten)."""
         if filesystem is None or filesystem in self._printed:
             return
         key = self._prefix + filesystem
@@ -265,47 +257,35 @@ def _not_extended(info: WorkspaceInfo, reason: str) -> NotExtended:
     return NotExtended(workspace=plain(info), reason=reason)
 
 
-def run_auto_extend(
-    ctx: Context,
-    within: timedelta,
-    days: int,
-    filesystem: str | None,
-    dry_run: bool,
-    *,
-    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
-) -> AutoExtendReport:
+def run_ws_auto_extend(ctx: Context) -> int:
     """Under the user's lock, refuse an impossible pair (``UsageError``), then extend every
-    due workspace an extension really helps."""
-    for_pair = check_pair(within, days, None, None)
+    due workspace an extension really helps, and say so."""
+    args = ctx.args
+    within: timedelta = args.within
+    for_pair = check_pair(within, args.days, None, None)
     if for_pair is not None:
         ctx.parser_error(f"ws auto-extend: {for_pair}")
     home = default_site_root().parent  # the package's cache directory
-    with held_lock(home / LOCK_FILE, lock_timeout):
+    wait = DEFAULT_LOCK_TIMEOUT if args.lock_timeout is None else args.lock_timeout.total_seconds()
+    with held_lock(home / LOCK_FILE, wait):
         limits = FilesystemLimits(ctx.workspace, home / LIMITS_FILE)
-        if filesystem is not None:
-            for_fs = check_pair(within, days, filesystem, limits.max_days(filesystem))
+        if args.filesystem is not None:
+            for_fs = check_pair(within, args.days, args.filesystem, limits.max_days(args.filesystem))
             if for_fs is not None:
                 ctx.parser_error(f"ws auto-extend: {for_fs}")
-        infos = list_workspaces(ctx, filesystem, confirm=True)  # no comment can add a workspace to extend
-        run = _Run(ctx, within, days, limits)
+        infos = list_workspaces(ctx, args.filesystem, confirm=True)  # no comment can add a workspace to extend
+        run = _Run(ctx, within, args.days, limits)
         for info in soonest_first([i for i in infos if is_due(i, within)]):
-            run.consider(info, dry_run)
-    return AutoExtendReport(
+            run.consider(info, args.dry_run)
+    report = AutoExtendReport(
         within=within,
-        days=days,
-        dry_run=dry_run,
+        days=args.days,
+        dry_run=args.dry_run,
         checked=len(infos),
         extended=run.extended,
         not_extended=run.failed,
         skipped=run.skipped,
     )
-
-
-def run_ws_auto_extend(ctx: Context) -> int:
-    args = ctx.args
-    within: timedelta = args.within
-    wait = DEFAULT_LOCK_TIMEOUT if args.lock_timeout is None else args.lock_timeout.total_seconds()
-    report = run_auto_extend(ctx, within, args.days, args.filesystem, args.dry_run, lock_timeout=wait)
     if args.json:
         print_json(report)
         return EXIT_NOT_EXTENDED if report.not_extended else 0

@@ -1,10 +1,7 @@
-"""Following a job while it runs, on stderr: ``live``, one line rewritten in place, ``lines``,
-one per change of state (logs, pipes), or ``off`` (``--json``, ``-q``). Ctrl-C cancels the
-job and re-raises (exit 130). The loop, :func:`show_until_done`, is shared with ``sync``.
-
-A ``cp``/``mv`` prints no progress: when this machine sees its files, :func:`copy_meter`
-adds up the sources before the job starts and :meth:`CopyMeter.text` what has arrived, at
-most once a second (trees over :data:`MAX_ENTRIES` are not measured).
+"""Following a job on stderr: ``live`` (one line rewritten in place), ``lines`` (one per
+change of state: logs, pipes) or ``off``; Ctrl-C cancels the job and re-raises (exit 130).
+A ``cp``/``mv`` prints no progress: where this machine sees its files, :func:`copy_meter`
+measures what has arrived instead.
 """
 
 from __future__ import annotations
@@ -60,8 +57,7 @@ def where_text(job: Job, where: str | None) -> str:
 
 
 def status_text(job: Job, where: str | None = None, meter: CopyMeter | None = None) -> str:
-    """One status line: ``dtcp  job 1234  RUNNING  0:12  1.2 GiB  45%  110.3 MiB/s`` (the
-    tool's progress report, else the meter's ``1.0 MiB of 2.0 MiB  50%``)."""
+    """``dtcp  job 1234  RUNNING  0:12  1.2 GiB  45%  110.3 MiB/s`` (else the meter's progress)."""
     tool = os.path.basename(job.argv[0]) if job.argv else "job"
     report = job.progress
     progress = "" if meter is None or report is not None else meter.text(final=job.done())
@@ -83,7 +79,8 @@ def show_until_done(
     cancelling: str,
 ) -> None:
     """Show ``line()`` until ``done()``: in place (``live``) or once per new ``changed()``
-    (``lines``); the final line stays. On Ctrl-C: ``cancel()``, the line with ``cancelling``."""
+    (``lines``); the final line stays. On Ctrl-C: ``cancel()``, the line with ``cancelling``.
+    Shared by the transfers and ``sync``."""
 
     def final(text: str) -> None:
         if mode != "off":
@@ -130,14 +127,13 @@ def follow(
 
 
 def job_wait(job: Job, seconds: float) -> None:
-    """Wait up to ``seconds`` for ``job`` to end."""
     with contextlib.suppress(subprocess.TimeoutExpired):
         job.wait(seconds)
 
 
 def tree_size(path: str, budget: int = MAX_ENTRIES) -> int | None:
     """Bytes of regular files under *path* (links not followed), or None when it cannot be
-    read, is neither file nor directory, or has more than *budget* entries."""
+    read, is neither file nor directory, or has over *budget* entries (too slow to measure)."""
     try:
         info = os.lstat(path)
     except OSError:
@@ -183,7 +179,7 @@ class CopyMeter:
 
 
 def copy_meter(sources: Sequence[str], destination: str) -> CopyMeter | None:
-    """A meter for copying *sources* to *destination*, or None when one cannot be measured."""
+    """A meter for copying *sources* to *destination* (measured before the job starts), or None."""
     if not sources:
         return None
     into = len(sources) > 1 or os.path.isdir(destination)

@@ -4,19 +4,15 @@ one line rewritten with carriage returns::
           262,144,000  25%  249.88MB/s    0:00:03 (xfr#1, to-chk=3/5)
         1,048,576,000 100%  250.00MB/s    0:00:04 (xfr#4, to-chk=0/5)
 
-The byte count is plain (``262144000``), digit-grouped (``262,144,000``, or with ``.``/``'``
-in other locales) or, with ``-hh``, a rounded size (``1.05G``), kept as text only: it
-cannot be turned back into an exact count. The rate's units are rsync's binary ones (1 kB
-= 1024 bytes). The time (left while a file is in flight, taken once it is done) is kept as
-printed. :func:`latest_progress` is what ``Job.progress`` returns.
+The byte count is plain, digit-grouped (``,`` ``.`` or ``'`` by locale) or, with ``-hh``, a
+rounded size (``1.05G``), kept as text only. The rate's units are rsync's binary ones (1 kB
+= 1024 bytes); the time is kept as printed.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-__all__ = ["Progress", "latest_progress", "parse_progress_line"]
 
 _RATE_UNITS = {"B/s": 1, "kB/s": 1024, "KB/s": 1024, "MB/s": 1024**2, "GB/s": 1024**3, "TB/s": 1024**4}
 
@@ -31,10 +27,9 @@ _GROUPED = re.compile(r"[0-9]{1,3}(?:([,.'])[0-9]{3})?(?:\1[0-9]{3})*")
 
 @dataclass(frozen=True)
 class Progress:
-    """One progress report: ``bytes`` so far (``None`` for a rounded size: ``bytes_text``),
-    ``percent`` as printed (of the whole transfer with ``progress2``, of the current file
-    with ``--progress``), ``rate`` in bytes per second, ``time_text`` as printed, and
-    ``(xfr#N, to-chk=L/T)`` as ``transferred_files``, ``files_to_check``, ``files_total``."""
+    """One progress report: ``bytes`` (``None`` for a rounded size), ``percent`` (of the whole
+    transfer with ``progress2``, of the file with ``--progress``), ``rate`` in bytes per
+    second, and ``(xfr#N, to-chk=L/T)`` as ``transferred_files``, ``files_to_check``, ``files_total``."""
 
     bytes: int | None
     bytes_text: str

@@ -8,18 +8,15 @@ One line per entry rsync would change (``--dry-run``) or did change::
     *deleting   old.txt
 
 The first word is ``YXcstpoguax`` (11 characters): ``Y`` the update (``<`` sent, ``>``
-received, ``c`` created/changed locally, ``h`` hard link, ``.`` no transfer, ``*`` a
-message such as ``*deleting``), ``X`` the file type (``f d L D S``), then one letter per
-changed attribute (``c`` checksum, ``s`` size, ``t``/``T`` time, ``p`` permissions, ``o``
-owner, ``g`` group, ``u``/``n``/``b`` access/create time, ``a`` ACL, ``x`` xattrs), ``.``
-for unchanged, all ``+`` for a new entry, spaces for an unchanged entry.
+received, ``c`` local change, ``h`` hard link, ``.`` none, ``*`` a message such as
+``*deleting``), ``X`` the file type (``f d L D S``), then one letter per changed attribute
+(``c`` checksum, ``s`` size, ``t`` time, ...), ``.`` unchanged, all ``+`` for a new entry.
 
-Names are printed escaped by rsync: a byte that is not printable (``\\n``, bytes of
-non-ASCII names in the C locale) as ``\\#ooo`` (octal), and a backslash that would read as
-such an escape as ``\\#134``; so every name reads back to its exact bytes, and no name can
-start a line. Directory names end in ``/``; with rsync's default format a symlink's line
-ends in `` -> TARGET``, which is ambiguous when a name holds `` -> ``: use
-``--out-format=%i %n`` (no target), as the sync verification does.
+rsync escapes names: a byte that is not printable (``\\n``, non-ASCII in the C locale) and a
+backslash that would read as an escape as ``\\#ooo`` (octal), so every name reads back to
+its exact bytes and none can start a line. Directory names end in ``/``. The default
+format's `` -> TARGET`` of a symlink is ambiguous when a name holds `` -> ``: use
+``--out-format=%i %n``, as the sync verification does.
 """
 
 from __future__ import annotations
@@ -28,8 +25,6 @@ import re
 from dataclasses import dataclass
 
 from taurus_datamover.errors import ParseError
-
-__all__ = ["ItemizedChange", "decode_rsync_name", "parse_itemized", "parse_itemized_line"]
 
 _ITEM = re.compile(r"(?P<update>[<>ch.])(?P<type>[fdLDS])(?P<attrs>[.+ a-zA-Z?]{9})")
 _DELETING = "*deleting   "  # %i is 11 characters wide, then a space
@@ -76,7 +71,7 @@ def decode_rsync_name(text: str) -> bytes:
 
 
 def parse_itemized_line(line: str, *, lineno: int = 0) -> ItemizedChange:
-    """The :class:`ItemizedChange` of one line (``%i %n``); :class:`ParseError` otherwise."""
+    """The change of one ``%i %n`` line; :class:`ParseError` otherwise."""
     if line.startswith(_DELETING):
         update, file_type, attributes, rest = "*", "", "deleting", line[len(_DELETING) :]
     else:
@@ -94,10 +89,9 @@ def parse_itemized_line(line: str, *, lineno: int = 0) -> ItemizedChange:
 
 
 def parse_itemized(text: str, *, tag: str | None = None) -> list[ItemizedChange]:
-    """Every itemized line of ``text`` (rsync's stdout, or a job's output file), else
-    :class:`ParseError`. With ``tag`` (of ``--out-format=TAG%i %n``) only lines starting with
-    it are read, so rsync's and Slurm's own messages around them are passed over; without
-    it every non-empty line must be itemized (or ``created directory ...``)."""
+    """Every itemized line of ``text``, else :class:`ParseError`. With ``tag`` (of
+    ``--out-format=TAG%i %n``) only lines starting with it are read, passing over rsync's and
+    Slurm's own messages; without, every non-empty line must be (or ``created directory``)."""
     changes: list[ItemizedChange] = []
     for lineno, raw in enumerate(text.split("\n"), start=1):
         line = raw.rstrip("\r")

@@ -1,10 +1,6 @@
-"""Staging at scale: one big tree copied as N parallel ``dtrsync`` jobs, verified, resumable.
-
-``Datamover.sync(src, dst, jobs=4)`` lists ``src`` once (:mod:`.tree`), splits it into parts
-(:mod:`.plan`), records the run (:mod:`.manifest`), submits one ``dtrsync --files-from``
-batch job per part and follows them as one :class:`~.run.SyncRun` (:mod:`.run`), then
-checks the destination (:mod:`.verify`). ``Datamover.resume(run_id)`` reruns the parts
-that did not complete.
+"""Staging at scale: one big tree copied as N parallel ``dtrsync`` jobs, verified, resumable
+(``Datamover.sync`` and ``Datamover.resume``): listed (:mod:`.tree`), split (:mod:`.plan`),
+recorded (:mod:`.manifest`), followed as one :class:`~.run.SyncRun`, checked (:mod:`.verify`).
 """
 
 from taurus_datamover.sync.manifest import PartState, SyncManifest, SyncState, VerifyResult, list_runs

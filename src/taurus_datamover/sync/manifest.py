@@ -1,17 +1,11 @@
 """The record of a sync run: a directory under the user's cache with a JSON manifest.
 
-``$XDG_CACHE_HOME/taurus-datamover/sync/RUN_ID/`` (else ``~/.cache/...``) holds
-
-* ``manifest.json`` -- :class:`SyncManifest`: source, destination, options, and for every
-  part its file list, counts, Slurm job ids, state and attempts; rewritten atomically
-  (a temporary file, then ``os.replace``) on every change, so a reader never sees half;
-* ``source.json`` -- the source listing the plan was made from (for verification);
-* ``part-NNN.files`` -- the NUL-separated ``--files-from`` list of each part;
-* ``slurm-N.out`` -- the output of each part's batch job (the jobs run in this directory).
-
-The directory is in the user's home, which the data-transfer nodes mount, so the jobs can
-read their lists there. JSON is written with ``ensure_ascii``: a name that is not UTF-8
-(a surrogate escape) survives the round trip.
+:func:`sync_root` ``/RUN_ID/`` holds ``manifest.json`` (:class:`SyncManifest`, rewritten
+atomically on every change, so a reader never sees half), ``source.json`` (the listing the
+plan was made from, for verification), each part's NUL-separated ``--files-from`` list
+``part-NNN.files`` and its batch output ``slurm-N.out``. It is in the user's home, which the
+data-transfer nodes mount, so the jobs can read their lists there. JSON is written with
+``ensure_ascii``: a name that is not UTF-8 (a surrogate escape) survives the round trip.
 """
 
 from __future__ import annotations
@@ -83,9 +77,8 @@ class PartRecord(_Model):
 
 
 class VerifyResult(_Model):
-    """What verification found: relative paths that differ, are missing at the
-    destination, or are only there (``extra``: listed, never removed, and not a failure,
-    since a sync copies into a destination without deleting anything in it)."""
+    """What verification found: relative paths that differ, are missing at the destination,
+    or are only there (``extra``: not a failure, since a sync deletes nothing)."""
 
     mode: VerifyMode
     checked: int
@@ -133,8 +126,7 @@ def new_run_id() -> str:
 
 
 def check_run_id(run_id: object) -> str:
-    """``run_id`` when it has the form of one (so it can name no other directory), else
-    :class:`SyncError`."""
+    """``run_id`` when it has the form of one (so it names no other directory), else :class:`SyncError`."""
     if not isinstance(run_id, str) or _RUN_ID.fullmatch(run_id) is None:
         raise SyncError(f"not a sync run id (like 20261201-094500-3fa2c1): {run_id!r}")
     return run_id
@@ -180,10 +172,10 @@ class RunStore:
         """Make the run's directory (private to the user: its lists name the user's files)."""
         self.directory.mkdir(parents=True, exist_ok=False, mode=0o700)
 
-    def write_part_list(self, index: int, data: bytes) -> Path:
-        path = self.part_list_path(index)
+    def write_list(self, path: Path, data: bytes) -> str:
+        """Write one of the run's ``--files-from`` lists; its path."""
         _write_atomic(path, data)
-        return path
+        return str(path)
 
     def save(self, manifest: SyncManifest) -> None:
         """Write the manifest atomically (``updated`` set to now)."""

@@ -1,16 +1,10 @@
 """What a run reports: each part as the run follows it, how far the run has come, and the
-result of a finished run.
-
-Each running part reports through rsync's ``--info=progress2`` line in its job's output
-file (bytes so far, and ``to-chk=L/T``: entries left of the part's list); a completed part
-counts whole. The rate is what this session moved divided by its time so far (parts that
-completed in an earlier session are done but not part of the rate), the ETA the bytes left
-at that rate.
+result of a finished run. A running part reports through rsync's ``--info=progress2`` line
+in its job's output file; the rate counts only what this session moved.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
@@ -78,9 +72,8 @@ class SyncPart:
         return self.record
 
     def done(self) -> tuple[int, int]:
-        """Bytes and entries done: whole once completed, else from the last progress report
-        in the job's output (capped at the part's totals: rsync counts the list's
-        directories too)."""
+        """Bytes and entries done: whole once completed, else from the job's last progress report
+        (capped at the part's totals: rsync counts the list's directories too)."""
         if self.record.state is PartState.COMPLETED:
             return self.bytes, self.files
         progress = None if self.job is None else latest_progress(self.job.batch_output(PROGRESS_TAIL))
@@ -119,26 +112,3 @@ class SyncProgress:
         if self.bytes_total:
             return min(1.0, self.bytes_done / self.bytes_total)
         return min(1.0, self.files_done / self.files_total) if self.files_total else 1.0
-
-
-def run_progress(
-    parts: list[tuple[PartState, int, int]], *, bytes_total: int, files_total: int, bytes_before: int, elapsed: float
-) -> SyncProgress:
-    """The :class:`SyncProgress` of parts given as ``(state, bytes done, files done)``;
-    ``bytes_before`` were done before this session (not part of the rate)."""
-    counts = Counter(state for state, _, _ in parts)
-    bytes_done = sum(done for _, done, _ in parts)
-    rate = max(0, bytes_done - bytes_before) / elapsed if elapsed > 0 else 0.0
-    return SyncProgress(
-        bytes_done=bytes_done,
-        bytes_total=bytes_total,
-        files_done=sum(done for _, _, done in parts),
-        files_total=files_total,
-        parts_pending=counts[PartState.PENDING] + counts[PartState.PLANNED],
-        parts_running=counts[PartState.RUNNING],
-        parts_done=counts[PartState.COMPLETED],
-        parts_failed=counts[PartState.FAILED] + counts[PartState.CANCELLED],
-        elapsed=elapsed,
-        rate=rate,
-        eta=(bytes_total - bytes_done) / rate if rate > 0 else None,
-    )

@@ -1,21 +1,16 @@
 """Splitting a tree into parts: pure functions, no process.
 
-A sync runs one ``dtrsync --files-from`` job per part, so the wall time is the time of the
-slowest part. :func:`split` balances the parts by *cost*: a file costs its size plus
-:data:`FILE_COST` (what one file costs rsync and the file system whatever its size: an
-open, a create, metadata), so parts come out balanced by bytes and by file count alike.
-It is the longest-processing-time rule: entries, costliest first, each to the part that
-costs least so far. A file that costs at least a part's fair share (total / parts) is a
-part of its own: no other file is added to it.
+The wall time of a sync is that of its slowest part, so :func:`split` balances the parts by
+*cost*: a file's size plus :data:`FILE_COST` (an open, a create, metadata: what any file
+costs), so by bytes and file count alike. It is the longest-processing-time rule: entries,
+costliest first, each to the part that costs least so far; a file worth a part's fair
+share is a part of its own.
 
-Directories are in no plan of their own: rsync with ``--files-from`` creates the parents of
-every listed entry with their modes (``-R``'s implied directories; a part that finds one
-another part made goes on; parts that write into one directory at once leave it the last
-writer's time), so only the empty ones are listed, round the parts
-(:func:`place_empty_directories`). The destination itself must exist before the parts
-start (rsync's ``mkdir`` of it fails when another part made it first); every directory is
-listed too (:func:`directory_paths`) for the run that makes them again on resume. Symlinks
-are copied as links (``-a``), whatever they point to.
+rsync with ``--files-from`` creates the parents of every listed entry (``-R``'s implied
+directories; a part that finds one another part made goes on), so only the empty
+directories are listed, round the parts (:func:`place_empty_directories`). The destination
+must exist before the parts start (their ``mkdir`` of it fails when another part made it
+first); every directory is listed too (:func:`directory_paths`) for resume to make them.
 """
 
 from __future__ import annotations
@@ -35,8 +30,7 @@ FILE_COST = 256 * 1024
 
 @dataclass(frozen=True)
 class PartPlan:
-    """One part: the relative paths it copies (sorted: files, symlinks, specials), the
-    bytes of its files, and the empty directories it makes."""
+    """One part: the relative paths it copies (sorted), its files' bytes, the empty directories it makes."""
 
     index: int
     paths: tuple[str, ...]
@@ -66,9 +60,8 @@ def _absolute(path: str) -> str:
 
 
 def check_paths(src: str, dst: str) -> tuple[str, str]:
-    """Both paths absolute and normal, or :class:`SyncError` for a source that is ``/``, a
-    destination equal to or inside the source (the copy would copy itself) or above it;
-    checked lexically and, where the paths are visible here, after resolving symlinks."""
+    """Both paths absolute and normal, or :class:`SyncError` for a source ``/`` or a destination
+    equal to, inside or above the source (lexically, and after resolving symlinks where visible)."""
     source, target = _absolute(src), _absolute(dst)
     if source == "/":
         raise SyncError("refusing to sync the whole file system ('/')")
@@ -121,9 +114,8 @@ def directory_paths(items: Sequence[TreeItem]) -> list[str]:
 
 
 def place_empty_directories(parts: Sequence[PartPlan], items: Sequence[TreeItem]) -> list[PartPlan]:
-    """``parts`` with the empty directories of ``items`` in their lists, round the parts
-    (a directory above an entry is implied by it); one part of them alone for a tree of
-    directories."""
+    """``parts`` with the empty directories of ``items`` dealt round them (one part of them
+    alone for a tree of directories)."""
     implied: set[str] = set()
     for item in items:
         parent = item.path.rpartition("/")[0]
@@ -138,9 +130,8 @@ def place_empty_directories(parts: Sequence[PartPlan], items: Sequence[TreeItem]
 
 
 def encode_file_list(paths: Sequence[str]) -> bytes:
-    """The ``--files-from`` list of ``paths`` for ``--from0``: each name's raw bytes,
-    NUL-terminated, so newlines and bytes that are not UTF-8 survive. A path holding a
-    NUL (no file name can) is a ``ValueError``."""
+    """The ``--from0`` list of ``paths``: raw bytes, NUL-terminated, so any name survives
+    (``ValueError`` for an empty path or one holding a NUL, which no file name can)."""
     chunks: list[bytes] = []
     for path in paths:
         raw = os.fsencode(path)

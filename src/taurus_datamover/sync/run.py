@@ -1,12 +1,10 @@
 """``SyncRun``: one handle for all the parts of a sync.
 
-Once the destination exists (``start_sync`` makes it while the source is listed; resume,
-when that failed or directories went missing, runs one blocking ``dtrsync`` of the
-directory list), a run submits one ``dtrsync`` batch job per part (each makes its own
-directories) and follows them. When the last part has ended, a background thread verifies
-the destination (if asked) and settles the run. Every change is written to the manifest at
-once, so a run whose process dies can be resumed. Ctrl-C in :meth:`SyncRun.result` (or
-while the parts are submitted) cancels every part first: no Slurm job is left behind.
+Once the destination exists, a run submits one ``dtrsync`` batch job per part and follows
+them; after the last, a thread verifies (if asked) and settles the run. Every change is
+written to the manifest at once, so a run whose process dies can be resumed. Ctrl-C in
+:meth:`SyncRun.result` (or while the parts are submitted) cancels every part first: no
+Slurm job is left behind.
 """
 
 from __future__ import annotations
@@ -18,6 +16,7 @@ import functools
 import subprocess
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Collection, Generator
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +24,7 @@ from taurus_datamover.command.job import Job
 from taurus_datamover.errors import CommandTimeout, SyncError, TaurusDatamoverError
 from taurus_datamover.models.jobs import JobState
 from taurus_datamover.sync.manifest import PartState, RunStore, SyncManifest, SyncState, VerifyMode, VerifyResult
-from taurus_datamover.sync.part import SyncPart, SyncProgress, SyncResult, run_progress
+from taurus_datamover.sync.part import SyncPart, SyncProgress, SyncResult
 from taurus_datamover.sync.submit import copy_options, nudge_watcher, rsync_failure, start_rsync, wait_for_ids
 from taurus_datamover.sync.tree import TreeItem
 from taurus_datamover.sync.verify import mismatch_error, verify_checksum, verify_size_mtime
@@ -71,7 +70,6 @@ class SyncRun:
         #: submission to the last part's end as noticed here), ``verify``.
         self.timings: dict[str, float] = {}
 
-    # ------------------------------------------------------------------ facts
     @property
     def run_id(self) -> str:
         return self.manifest.run_id
@@ -108,25 +106,36 @@ class SyncRun:
 
     @property
     def progress(self) -> SyncProgress:
-        """Bytes and files done across parts, parts by state, rate and ETA, as of now."""
-        return run_progress(
-            [(part.state, *part.done()) for part in self.parts],
-            bytes_total=self.manifest.bytes,
+        """Bytes and files done across parts, parts by state, rate and ETA, as of now (the rate
+        counts only what this session moved)."""
+        rows = [(part.state, *part.done()) for part in self.parts]
+        states = Counter(state for state, _, _ in rows)
+        bytes_done, total, elapsed = sum(row[1] for row in rows), self.manifest.bytes, self.elapsed
+        rate = max(0, bytes_done - self._bytes_before) / elapsed if elapsed > 0 else 0.0
+        return SyncProgress(
+            bytes_done=bytes_done,
+            bytes_total=total,
+            files_done=sum(row[2] for row in rows),
             files_total=self.manifest.files,
-            bytes_before=self._bytes_before,
-            elapsed=self.elapsed,
+            parts_pending=states[PartState.PENDING] + states[PartState.PLANNED],
+            parts_running=states[PartState.RUNNING],
+            parts_done=states[PartState.COMPLETED],
+            parts_failed=states[PartState.FAILED] + states[PartState.CANCELLED],
+            elapsed=elapsed,
+            rate=rate,
+            eta=(total - bytes_done) / rate if rate > 0 else None,
         )
 
     def done(self) -> bool:
         """True once the run has settled (or is a dry run)."""
         return self._ended.is_set()
 
-    # ------------------------------------------------------------------ life cycle
     def _save(self) -> None:
         with self._lock:
             self._store.save(self.manifest)
 
-    def _settle(self, state: SyncState, error: SyncError | None = None) -> None:
+    def settle(self, state: SyncState, error: SyncError | None = None) -> None:
+        """Record the run's end (PLANNED for a dry run, which ``resume`` starts later) and tell the waiters."""
         with self._lock:
             self.manifest.state = state
             self.manifest.error = None if error is None else error.message
@@ -138,15 +147,9 @@ class SyncRun:
             with contextlib.suppress(Exception):
                 callback()
 
-    def settle_unstarted(self, state: SyncState) -> None:
-        """Settle a run that submits nothing: PLANNED (a dry run, started later by
-        ``resume``) or COMPLETED (a resumed run that had nothing left to do)."""
-        self._settle(state)
-
     def start(self, parts_to_run: Collection[int], *, checksum: bool = False, destination: Job | None = None) -> None:
-        """Make the destination (once per run: ``destination``'s job when it was started
-        already, else the directory list's), then submit the parts ``parts_to_run`` (the
-        others completed before). :class:`SyncError` when the destination cannot be made
+        """Make the destination once per run (``destination``'s job if started, else the
+        directory list's), then submit ``parts_to_run``. :class:`SyncError` when the destination cannot be made
         (nothing submitted; the run is recorded FAILED and can be resumed)."""
         self.manifest.error = None
         if not self.manifest.directories_done:
@@ -195,7 +198,7 @@ class SyncRun:
             failure = SyncError(
                 f"creating {self.dst!r} and its directories failed: {rsync_failure(error)}", run_id=self.run_id
             )
-            self._settle(SyncState.FAILED, failure)
+            self.settle(SyncState.FAILED, failure)
             raise failure from error
         self.manifest.directories_done = True
 
@@ -242,7 +245,7 @@ class SyncRun:
         self._save()
         began = time.monotonic()
         try:
-            result = self._verify()
+            result = self.verify()
         except TaurusDatamoverError as error:
             if self._cancelled:
                 return SyncState.CANCELLED, self._failure(f"sync {self.run_id} was cancelled while verifying; {hint}")
@@ -250,7 +253,6 @@ class SyncRun:
             return SyncState.FAILED, self._failure(f"verifying {self.dst!r} failed: {message}")
         finally:
             self.timings["verify"] = time.monotonic() - began
-        self.manifest.verification = result
         if result.ok:
             return SyncState.COMPLETED, None
         return SyncState.FAILED, mismatch_error(self.run_id, self.dst, result)
@@ -260,29 +262,25 @@ class SyncRun:
             outcome = self._outcome()
         except Exception as error:
             outcome = SyncState.FAILED, self._failure(f"sync {self.run_id} broke: {error!r}")
-        self._settle(*outcome)
+        self.settle(*outcome)
 
     def verify(self, mode: VerifyMode | None = None) -> VerifyResult:
         """Compare the destination with the source now (``mode``: the run's own, else
-        ``size-mtime``); the result is recorded in the manifest, nothing raises for a
-        difference (``result.ok`` says)."""
-        result = self._verify(mode or self.manifest.verify or "size-mtime")
+        ``size-mtime``) and record the result; nothing raises for a difference (``result.ok``)."""
+        if (mode or self.manifest.verify) == "checksum":
+            lists = [self._store.part_list_path(p.index) for p in self.parts]
+            result = verify_checksum(self._check_job, lists, checked=sum(p.files for p in self.parts))
+        else:
+            result = verify_size_mtime(self._dm, self._source, self.dst, time=self.manifest.time_limit)
         self.manifest.verification = result
         self._save()
         return result
-
-    def _verify(self, mode: VerifyMode | None = None) -> VerifyResult:
-        if (mode or self.manifest.verify) == "checksum":
-            lists = [self._store.part_list_path(p.index) for p in self.parts]
-            return verify_checksum(self._check_job, lists, checked=sum(p.files for p in self.parts))
-        return verify_size_mtime(self._dm, self._source, self.dst, time=self.manifest.time_limit)
 
     def _check_job(self, options: list[str]) -> Job:
         job = self._rsync(options, blocking=False)
         self._other_jobs.append(job)  # cancel() stops it too
         return job
 
-    # ------------------------------------------------------------------ waiting
     def result(self, timeout: float | None = None) -> SyncResult:
         """Wait for the run to settle; its :class:`SyncResult`, or the :class:`SyncError`
         saying which parts failed or which entries differ. ``CommandTimeout`` after

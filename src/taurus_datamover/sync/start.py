@@ -1,13 +1,9 @@
 """Starting a sync and resuming one: the checks before any job, the plan, the record.
 
-:func:`start_sync` refuses bad requests before anything is submitted (``jobs`` below 1,
-an unknown ``verify``, a destination inside the source, a source that does not exist or
-is not a directory), lists the source once, splits it, writes the run's directory (lists,
-source listing, manifest) and starts the run; with ``dry_run`` it stops after writing.
-
-:func:`resume_sync` reads a run's manifest and submits again only the parts that did not
-complete (and, after a failed verification, the parts holding the entries that differ),
-with the same source, destination and lists. A part whose last Slurm job is still
+:func:`start_sync` refuses a bad request before anything is submitted, lists the source
+once, splits it, writes the run's directory and starts the run (``dry_run``: not).
+:func:`resume_sync` submits again only the parts that did not complete (and, after a failed
+verification, those holding the entries that differ). A part whose last Slurm job is still
 pending or running is not submitted twice: resuming then is refused; one that completed
 while no process followed it counts as completed.
 """
@@ -37,7 +33,7 @@ from taurus_datamover.sync.manifest import (
     now_utc,
 )
 from taurus_datamover.sync.run import SyncRun
-from taurus_datamover.sync.submit import destination_options, start_rsync
+from taurus_datamover.sync.submit import DESTINATION_OPTIONS, start_rsync
 from taurus_datamover.sync.tree import TreeItem, list_tree
 
 if TYPE_CHECKING:
@@ -54,11 +50,9 @@ def _check_verify(verify: object) -> VerifyMode | None:
 
 
 def _check_time_limit(time_limit: object) -> str | None:
-    if time_limit is None:
-        return None
-    if not isinstance(time_limit, str) or not time_limit or any(c.isspace() for c in time_limit):
-        raise SyncError(f"time_limit must be a Slurm time limit such as '2:00:00', not {time_limit!r}")
-    return time_limit
+    if time_limit is None or (isinstance(time_limit, str) and time_limit and not any(c.isspace() for c in time_limit)):
+        return time_limit
+    raise SyncError(f"time_limit must be a Slurm time limit such as '2:00:00', not {time_limit!r}")
 
 
 def _source_tree(dm: Datamover, src: str, time_limit: str | None) -> list[TreeItem]:
@@ -91,7 +85,7 @@ def start_sync(
     source, target = plan.check_paths(path_text(src), path_text(dst))
     # the destination is made while the source is listed (rsync makes none for a source
     # that is missing or not a directory): the parts need it, and make the rest themselves
-    destination = None if dry_run else start_rsync(dm, source, target, destination_options(), time=limit)
+    destination = None if dry_run else start_rsync(dm, source, target, DESTINATION_OPTIONS, time=limit)
     try:
         items = _source_tree(dm, source, limit)
     except BaseException:
@@ -105,10 +99,9 @@ def start_sync(
     store.create()
     records = []
     for part in parts:
-        path = store.write_part_list(part.index, plan.encode_file_list(part.listed))
-        records.append(PartRecord(index=part.index, files_from=str(path), files=part.files, bytes=part.bytes))
-    directories_from = store.directory / "directories.files"
-    directories_from.write_bytes(plan.encode_file_list(directories))
+        path = store.write_list(store.part_list_path(part.index), plan.encode_file_list(part.listed))
+        records.append(PartRecord(index=part.index, files_from=path, files=part.files, bytes=part.bytes))
+    directories_from = store.write_list(store.directory / "directories.files", plan.encode_file_list(directories))
     store.save_source(items)
     manifest = SyncManifest(
         run_id=store.run_id,
@@ -122,7 +115,7 @@ def start_sync(
         files=sum(p.files for p in parts),
         bytes=sum(p.bytes for p in parts),
         directories=len(directories),
-        directories_from=str(directories_from),
+        directories_from=directories_from,
         parts=records,
     )
     store.save(manifest)
@@ -130,7 +123,7 @@ def start_sync(
     run.timings["listing"] = listed - began
     run.timings["planning"] = time.monotonic() - listed
     if dry_run:
-        run.settle_unstarted(SyncState.PLANNED)
+        run.settle(SyncState.PLANNED)
     else:
         run.start(range(len(parts)), destination=destination)
     return run
@@ -175,7 +168,7 @@ def resume_sync(dm: Datamover, run_id: str) -> SyncRun:
         manifest.verification = None
     run = SyncRun(dm, store, manifest, source)
     if manifest.state is SyncState.COMPLETED and not to_run:
-        run.settle_unstarted(SyncState.COMPLETED)
+        run.settle(SyncState.COMPLETED)
     else:
         run.start(sorted(to_run), checksum=checksum)
     return run

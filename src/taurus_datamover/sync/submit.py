@@ -1,11 +1,9 @@
-"""The ``dtrsync`` jobs of a sync: argv options, starting them in the run's directory, and
-following them (Slurm's job ids, nudging the watcher).
+"""The ``dtrsync`` jobs of a sync: their options, starting them, following them.
 
-Every call is ``dtrsync OPTIONS --files-from=LIST --from0 -- SRC/ DST/`` with ``LIST`` a
-NUL-separated list of paths relative to ``SRC`` (so every name survives), run in the C
-locale. Batch jobs (the parts, the checksum checks) are started with the run's directory
-as working directory, so their ``slurm-N.out`` files land there, beside the manifest, and
-not in the user's current directory; the library reads each part's progress from it.
+Every call is ``dtrsync OPTIONS --files-from=LIST --from0 -- SRC/ DST/`` in the C locale,
+``LIST`` NUL-separated paths relative to ``SRC``. Batch jobs run in the run's directory, so
+their ``slurm-N.out`` (whence each part's progress is read) lands beside the manifest, not
+in the user's current directory.
 """
 
 from __future__ import annotations
@@ -35,27 +33,24 @@ ITEM_TAG = "taurus-item "
 _CHECK = ["-a", "--checksum", "--dry-run", "--itemize-changes", f"--out-format={ITEM_TAG}%i %n"]
 
 
-def _list_options(files_from: Path) -> list[str]:
+def _list_options(files_from: Path | str) -> list[str]:
     return [f"--files-from={files_from}", "--from0"]
 
 
 def copy_options(files_from: Path, *, checksum: bool = False) -> list[str]:
-    """Copy the listed entries, keeping links, modes and times (``-a``), reporting
-    progress for the whole part (``--info=progress2``); ``checksum`` re-reads every file
-    (used when a checksum verification found a file with its size and time unchanged)."""
+    """Copy the listed entries, keeping links, modes and times (``-a``), with the whole
+    part's progress; ``checksum`` re-reads every file (a checksum verification found one
+    with its size and time unchanged)."""
     return ["-a", *(["--checksum"] if checksum else []), "--info=progress2", *_list_options(files_from)]
 
 
-def destination_options() -> list[str]:
-    """Make the destination and nothing else (an empty list). rsync makes it only after it
-    has entered the source, so a source that is missing or not a directory leaves none;
-    a missing parent fails (``mkdir ... failed``)."""
-    return _list_options(Path(os.devnull))
+#: Make the destination only (an empty list): rsync makes it once it has entered the source,
+#: so a source that is missing or not a directory leaves none; a missing parent fails.
+DESTINATION_OPTIONS = tuple(_list_options(os.devnull))
 
 
 def check_options(files_from: Path) -> list[str]:
-    """Compare the listed entries by content without changing anything: one tagged
-    itemized line per entry that would change."""
+    """Compare the listed entries by content, changing nothing: a tagged itemized line each."""
     return [*_CHECK, *_list_options(files_from)]
 
 
@@ -69,9 +64,8 @@ def start_rsync(
     blocking: bool = True,
     time: str | None,
 ) -> Job:
-    """Start ``dtrsync OPTIONS -- SRC/ DST/`` (a batch job unless ``blocking``) in ``cwd``
-    (None: this process's): ``Datamover.rsync``'s argv rules, canceller and watcher, with the
-    working directory it does not offer."""
+    """Start ``dtrsync OPTIONS -- SRC/ DST/`` (a batch job unless ``blocking``) in ``cwd``:
+    ``Datamover.rsync``'s argv rules, canceller and watcher, with the working directory."""
     args = rsync_args(src.rstrip("/") + "/", dst.rstrip("/") + "/", options)  # neither is "/" (check_paths)
     argv = dm.build_argv("dtrsync", args, blocking=blocking, time=time)
     return Job(
@@ -105,9 +99,8 @@ REPOKE_FIRST = 0.15
 
 
 def wait_for_ids(jobs: Iterable[Job], timeout: float) -> None:
-    """Wait (at most ``timeout`` s in all) until every job has its Slurm id or has ended:
-    ``sbatch`` answers within a second, and a job cancelled before that could leave its
-    Slurm job behind."""
+    """Wait (at most ``timeout`` s in all) until every job has its Slurm id or has ended: a
+    job cancelled before ``sbatch`` answered could leave its Slurm job behind."""
     deadline = time.monotonic() + timeout
     for job in jobs:
         while job.job_id is None and not job.done() and time.monotonic() < deadline:
@@ -122,11 +115,10 @@ def nudge_watcher(
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], object] = time.sleep,
 ) -> None:
-    """Until ``running()`` is empty: when one of its jobs says through rsync that its list
-    is done (nothing left to check), make the shared watcher ask the queue at once, and
-    again after :data:`REPOKE_FIRST` s, twice that, ... while the job has not ended (rsync
-    still exits, and Slurm records the end, after that line). Left alone, the watcher's
-    backoff would see the end seconds late; only a job that said it is done costs queries."""
+    """Until ``running()`` is empty: when one of its jobs says through rsync that its list is
+    done, make the watcher ask the queue at once, again after :data:`REPOKE_FIRST` s, twice
+    that, ... while the job has not ended. Left alone, the watcher's backoff would see the end
+    seconds late; only a job that said it is done costs queries."""
     if watcher is None:
         return
     due: dict[Job, tuple[float, float]] = {}  # a job that said it is done -> (next poke, delay)

@@ -1,20 +1,14 @@
-"""The source tree of a sync, read from one recursive ``dtls`` listing.
-
-``list_tree(dm, top)`` runs ``Datamover.walk`` (one ``LC_ALL=C dtls -l -b -A -R
---time-style=+%s.%N`` job, so every name reads back exactly: newlines, a leading ``-``,
-bytes that are not UTF-8) and turns its entries into :class:`TreeItem` rows with paths
-*relative to the top*, the form ``rsync --files-from`` takes. Paths are ``str`` with the
-raw bytes kept as surrogate escapes (``os.fsencode`` gives the bytes back).
+"""The tree of a sync, from one ``Datamover.walk`` (a ``dtls -R`` job that reads every name
+back exactly), as :class:`TreeItem` rows with paths relative to the top, the form ``rsync
+--files-from`` takes; raw bytes are kept as surrogate escapes (``os.fsencode`` undoes them).
 """
 
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from taurus_datamover.datamover.listing import WalkTriple
 from taurus_datamover.errors import ParseError
 from taurus_datamover.models.files import EntryType
 
@@ -35,8 +29,7 @@ _KINDS: dict[EntryType, ItemKind] = {
 
 @dataclass(frozen=True, slots=True)
 class TreeItem:
-    """One entry below the top: relative ``path``, ``kind``, ``size`` in bytes (0 when ls
-    printed none), ``mtime_ns`` and, for a symlink, its ``target``."""
+    """One entry below the top (``size`` 0 when ls printed none; ``target`` of a symlink)."""
 
     path: str
     kind: ItemKind
@@ -65,9 +58,12 @@ class TreeItem:
         return cls(path, kind, size, mtime_ns, target)
 
 
-def items_from_walk(top: str, triples: Iterable[WalkTriple]) -> list[TreeItem]:
-    """Every entry of a walk of ``top`` as a :class:`TreeItem` (directories included,
-    top itself not), in walk order."""
+def list_tree(dm: Datamover, top: str, *, time: str | None = None) -> list[TreeItem] | None:
+    """Every entry under the directory ``top`` (directories included), in walk order; None
+    when ``top`` is not a directory (``ls -R`` of a file prints just that file)."""
+    triples = list(dm.walk(top, all=True, time=time))
+    if not triples:
+        return None
     prefix = top if top.endswith("/") else top + "/"
     items: list[TreeItem] = []
     for dirpath, dirs, others in triples:
@@ -80,12 +76,3 @@ def items_from_walk(top: str, triples: Iterable[WalkTriple]) -> list[TreeItem]:
                 TreeItem(path, _KINDS.get(entry.type, "special"), entry.size or 0, entry.mtime_ns, entry.target)
             )
     return items
-
-
-def list_tree(dm: Datamover, top: str, *, time: str | None = None) -> list[TreeItem] | None:
-    """The tree under the directory ``top`` (one ``dtls -R`` job); None when ``top`` is
-    not a directory (``ls -R`` of a file prints just that file)."""
-    triples = list(dm.walk(top, all=True, time=time))
-    if not triples:
-        return None
-    return items_from_walk(top, triples)

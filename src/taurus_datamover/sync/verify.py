@@ -1,14 +1,10 @@
-"""Does the destination match the source? Two ways, each a typed :class:`VerifyResult`.
+"""Does the destination match the source? Two ways, each a :class:`VerifyResult`.
 
-* ``size-mtime``: one ``dtls -R`` of the destination, compared with the source listing the
-  plan was made from: a file must have the same size and modification time (to the
-  nanosecond where both listings have it), a symlink the same target, every entry the
-  same kind. Directory times are not compared (the parts write into the same directories
-  in parallel). Entries only at the destination are ``extra``.
-* ``checksum``: per part, ``dtrsync --checksum --dry-run --itemize-changes`` (batch jobs,
-  in parallel), whose itemized lines (:mod:`taurus_datamover.parsers.rsync_itemize`) name
-  every entry whose content differs or that is missing. It reads every byte twice, so it
-  is slow; it sees no ``extra`` entries.
+* ``size-mtime``: one ``dtls -R`` of the destination against the source listing: same kind,
+  a file's size and time (to the nanosecond where both have it), a symlink's target; not a
+  directory's time (the parts write into the same directories in parallel).
+* ``checksum``: per part, ``dtrsync --checksum --dry-run --itemize-changes`` batch jobs in
+  parallel; slow (every byte is read twice), and it sees no ``extra`` entries.
 """
 
 from __future__ import annotations
@@ -66,9 +62,8 @@ def verify_size_mtime(dm: Datamover, source: Sequence[TreeItem], dst: str, *, ti
 
 
 def checksum_result(outputs: Sequence[str], checked: int) -> VerifyResult:
-    """The result of the checksum checks' outputs (pure): new entries are ``missing``; a
-    file whose data would be sent, or whose checksum or size differs, ``differs``; a
-    symlink whose target differs too. Time-only and directory changes are not counted."""
+    """The result of the checks' outputs (pure): new entries are ``missing``; data to send, or a
+    checksum or size that differs, ``differs``; time-only and directory changes do not count."""
     differ: set[str] = set()
     missing: set[str] = set()
     for output in outputs:
@@ -86,8 +81,7 @@ def checksum_result(outputs: Sequence[str], checked: int) -> VerifyResult:
 
 
 def verify_checksum(start: Callable[[list[str]], Job], lists: Sequence[Path], *, checked: int) -> VerifyResult:
-    """One checksum check per list, as parallel batch jobs (``start(options)`` submits one
-    ``dtrsync OPTIONS -- SRC/ DST/`` of the run); their itemized lines read."""
+    """One checksum check per list, as parallel batch jobs (``start(options)`` submits one)."""
     jobs = [start(check_options(path)) for path in lists]
     outputs: list[str] = []
     for job in jobs:
