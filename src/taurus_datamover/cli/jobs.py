@@ -34,7 +34,6 @@ def run_cancel(ctx: Context) -> int:
     active = [job_id for job_id in ids if job_id in known and known[job_id].state not in TERMINAL_STATES]
     if active:
         ctx.datamover.cancel(*active)
-    missing = [job_id for job_id in ids if job_id not in known]
     for job_id in ids:
         info = known.get(job_id)
         if info is None:
@@ -48,4 +47,4 @@ def run_cancel(ctx: Context) -> int:
                 print(f"job {job_id} had already ended ({info.state.value}); nothing to cancel", file=sys.stderr)
         elif ctx.verbosity >= 0:
             print(f"cancelled job {job_id} (it was {info.state.value})", file=sys.stderr)
-    return 1 if missing else 0
+    return 1 if any(job_id not in known for job_id in ids) else 0

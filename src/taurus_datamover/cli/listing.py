@@ -18,11 +18,6 @@ def _size(entry: FileEntry) -> str:
     return entry.size_text or "?"
 
 
-def _name(entry: FileEntry) -> str:
-    """The name (and link target), escaped as ``ls -b`` does."""
-    return shown(entry.name) if entry.target is None else f"{shown(entry.name)} -> {shown(entry.target)}"
-
-
 def format_entries(entries: Sequence[FileEntry]) -> None:
     """Print ``entries`` as a table (one per directory for recursive listings)."""
     directories = list(dict.fromkeys(entry.directory for entry in entries))
@@ -38,7 +33,7 @@ def format_entries(entries: Sequence[FileEntry]) -> None:
                 e.group or "-",
                 _size(e),
                 e.mtime.strftime("%Y-%m-%d %H:%M") if e.mtime is not None else "?",
-                _name(e),
+                shown(e.name) if e.target is None else f"{shown(e.name)} -> {shown(e.target)}",  # as ls -b
             )
             for e in entries
             if e.directory == directory

@@ -49,11 +49,11 @@ def manpage(today: date | None = None) -> str:
         ".SH COMMANDS",
     ]
     for name, node in command_paths(command_tree(parser))[1:]:
-        sub = node.parser
+        out.append(f".SS {name.strip()}")
         if node.commands:  # a group (ws): what it is; each of its commands follows
-            out += [f".SS {name.strip()}", roff_text(sub.description or "")]
+            out.append(roff_text(node.parser.description or ""))
         else:
-            out += [f".SS {name.strip()}", ".nf", roff_text(sub.format_help().rstrip()), ".fi"]
+            out += [".nf", roff_text(node.parser.format_help().rstrip()), ".fi"]
     out += [
         ".SH EXIT STATUS, DURATIONS, EXAMPLES",
         ".nf",

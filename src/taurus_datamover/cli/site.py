@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from taurus_datamover.cli.context import Context, default_site_root, open_site
 from taurus_datamover.cli.listing import format_entries
 from taurus_datamover.cli.output import counted, print_table, remaining, when
-from taurus_datamover.cli.status import choose_mode, follow, where_of
+from taurus_datamover.cli.status import choose_mode, follow
 from taurus_datamover.cli.ws import plain
 from taurus_datamover.errors import TaurusDatamoverError
 
@@ -71,9 +71,9 @@ def run_emulate(ctx: Context) -> int:
     if command is not None:
         return _run_in_view(ctx, site, command)
     if ctx.verbosity >= 0:
-        print(f"# taurus-datamover emulated site in {site.root}: {_mode_text(site)}", file=sys.stderr)
-        print(f"# use it in this shell with: {eval_hint(site.root)}", file=sys.stderr)
         print(
+            f"# taurus-datamover emulated site in {site.root}: {_mode_text(site)}\n"
+            f"# use it in this shell with: {eval_hint(site.root)}\n"
             f"# or run a shell where /grp, /projects and /data/... are the site's folders: "
             f"{own_command()}{site_option(site.root)} emulate --shell",
             file=sys.stderr,
@@ -152,9 +152,7 @@ def run_demo(ctx: Context) -> int:
         target = Path(info.path)
         step(f"cp -r {shlex.quote(str(raw))} {shlex.quote(str(target))}", "stage the files with dtcp")
         job = dm.cp(str(raw), dst=str(target), recursive=True, blocking=True)
-        follow(
-            job, choose_mode(sys.stderr, json_output=False, quiet=ctx.verbosity < 0), sys.stdout, where=where_of(site)
-        )
+        follow(job, choose_mode(sys.stderr, json_output=False, quiet=ctx.verbosity < 0), sys.stdout, site=site)
         job.result()
 
         staged = target / raw.name

@@ -42,29 +42,17 @@ def choose_mode(stream: IO[str], *, json_output: bool, quiet: bool) -> StatusMod
         return "lines"
 
 
-def where_of(site: EmulatedSite | None) -> str | None:
-    """``local`` when the jobs of ``site`` (an emulated one) run locally now, else None."""
-    return "local" if site is not None and not site.slurm else None
-
-
-def where_text(job: Job, where: str | None) -> str:
-    """``job 1234``; else *where* (``local``, ``srun``), or ``job -`` while a batch job waits."""
-    if job.job_id is not None:
-        return f"job {job.job_id}"
-    if where == "local" or not job.is_batch:
-        return where or "srun"
-    return "job -"
-
-
-def status_text(job: Job, where: str | None = None, meter: CopyMeter | None = None) -> str:
-    """``dtcp  job 1234  RUNNING  0:12  1.2 GiB  45%  110.3 MiB/s`` (else the meter's progress)."""
+def status_text(job: Job, local: bool = False, meter: CopyMeter | None = None) -> str:
+    """``dtcp  job 1234  RUNNING  0:12  1.2 GiB  45%  110.3 MiB/s`` (else the meter's progress);
+    before a job id: ``local`` (an emulated site's local job), ``srun``, or ``job -`` (waiting)."""
     tool = os.path.basename(job.argv[0]) if job.argv else "job"
+    where = f"job {job.job_id}" if job.job_id is not None else "local" if local else "job -" if job.is_batch else "srun"
     report = job.progress
     progress = "" if meter is None or report is not None else meter.text(final=job.done())
     if report is not None:
         amount = format_size(report.bytes) if report.bytes is not None else report.bytes_text
         progress = f"  {amount}  {report.percent}%  {format_size(report.rate)}/s"
-    return f"{tool}  {where_text(job, where)}  {job.state.value}  {format_clock(job.elapsed)}{progress}"
+    return f"{tool}  {where}  {job.state.value}  {format_clock(job.elapsed)}{progress}"
 
 
 def show_until_done(
@@ -110,13 +98,14 @@ def follow(
     mode: StatusMode,
     stream: IO[str] | None = None,
     *,
-    where: str | None = None,
+    site: EmulatedSite | None = None,
     meter: CopyMeter | None = None,
 ) -> None:
     """Wait for ``job``, showing its status as ``mode`` says on ``stream`` (stderr)."""
+    local = site is not None and not site.slurm
     show_until_done(
         job.done,
-        lambda: status_text(job, where, meter),
+        lambda: status_text(job, local, meter),
         mode,
         sys.stderr if stream is None else stream,
         changed=lambda: (job.job_id, job.state),

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 
 from taurus_datamover.cli.context import Context
 from taurus_datamover.cli.output import print_json, tool_noise
-from taurus_datamover.cli.status import choose_mode, copy_meter, follow, job_wait, where_of
+from taurus_datamover.cli.status import choose_mode, copy_meter, follow, job_wait
 from taurus_datamover.command.job import Job
 from taurus_datamover.models.jobs import JobState
 from taurus_datamover.parsers.progress import Progress
@@ -89,8 +89,7 @@ def run_transfer(ctx: Context) -> int:
         else:
             sys.stdout.write(job.stdout_text if job.job_id is None else f"{job.job_id}\n")
         return 0
-    mode = choose_mode(sys.stderr, json_output=args.json, quiet=ctx.verbosity < 0)
-    follow(job, mode, where=where_of(ctx.site), meter=meter)
+    follow(job, choose_mode(sys.stderr, json_output=args.json, quiet=ctx.verbosity < 0), site=ctx.site, meter=meter)
     if args.json:
         print_json(job_report(job))
         job.result()  # a failure still exits 1, with its one line on stderr

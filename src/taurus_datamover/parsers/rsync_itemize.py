@@ -54,8 +54,6 @@ class ItemizedChange:
     @property
     def changed(self) -> frozenset[str]:
         """The attribute letters that differ (``c``, ``s``, ``t``, ...); empty for new."""
-        if self.is_new:
-            return frozenset()
         return frozenset(ch for ch in self.attributes if ch not in ". +")
 
     @property

@@ -185,8 +185,7 @@ class RunStore:
     def load(self) -> SyncManifest:
         """The run's manifest; :class:`SyncError` when there is none or it is unreadable."""
         try:
-            data = json.loads(self.manifest_path.read_bytes())
-            return SyncManifest.model_validate(data)
+            return SyncManifest.model_validate(json.loads(self.manifest_path.read_bytes()))
         except FileNotFoundError:
             raise SyncError(f"no sync run {self.run_id!r} (looked in {self.directory})", run_id=self.run_id) from None
         except (ValueError, ValidationError) as error:
@@ -198,8 +197,7 @@ class RunStore:
     def load_source(self) -> list[TreeItem]:
         path = self.directory / SOURCE
         try:
-            rows = json.loads(path.read_bytes())
-            return [TreeItem.from_row(row) for row in rows]
+            return [TreeItem.from_row(row) for row in json.loads(path.read_bytes())]
         except (OSError, ValueError) as error:
             raise SyncError(f"the source listing {path} cannot be read: {error}", run_id=self.run_id) from None
 

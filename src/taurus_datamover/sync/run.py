@@ -50,7 +50,7 @@ class SyncRun:
         self.parts = [SyncPart(record) for record in manifest.parts]
         self._lock = threading.RLock()
         self._ended = threading.Event()
-        self._callbacks: list[Callable[[], None]] = []
+        self._settled: concurrent.futures.Future[None] = concurrent.futures.Future()  # for callbacks and await
         self._error: SyncError | None = None
         self._cancelled = False
         self._finishing = False
@@ -143,9 +143,7 @@ class SyncRun:
             self._finished_at = time.monotonic()
             self._save()
         self._ended.set()
-        for callback in list(self._callbacks):
-            with contextlib.suppress(Exception):
-                callback()
+        self._settled.set_result(None)
 
     def start(self, parts_to_run: Collection[int], *, checksum: bool = False, destination: Job | None = None) -> None:
         """Make the destination once per run (``destination``'s job if started, else the
@@ -330,16 +328,10 @@ class SyncRun:
 
     def add_done_callback(self, callback: Callable[[], None]) -> None:
         """Call ``callback()`` once when the run settles (at once if it has)."""
-        with self._lock:
-            if not self._ended.is_set():
-                self._callbacks.append(callback)
-                return
-        callback()
+        self._settled.add_done_callback(lambda _: callback())
 
     def __await__(self) -> Generator[Any, None, SyncResult]:
-        settled: concurrent.futures.Future[None] = concurrent.futures.Future()
-        self.add_done_callback(lambda: settled.set_result(None))  # called once
-        yield from asyncio.wrap_future(settled).__await__()
+        yield from asyncio.wrap_future(self._settled).__await__()
         return self.result()
 
     def __repr__(self) -> str:

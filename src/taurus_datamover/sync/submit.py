@@ -84,8 +84,7 @@ def rsync_failure(error: TaurusDatamoverError) -> str:
     """One line: the error's message and, for a tool, its own last words on stderr."""
     if isinstance(error, ToolError):
         said = [line.strip() for line in error.stderr.splitlines() if line.strip()]
-        specific = [line for line in said if line.startswith("rsync: ")]  # before "rsync error: ... (code N)"
-        said = specific or said
+        said = [line for line in said if line.startswith("rsync: ")] or said  # not "rsync error: ... (code N)"
         return f"{error.message}: {said[-1]}" if said else error.message
     return " ".join(str(error).split())
 

@@ -42,20 +42,13 @@ class TreeItem:
         return [self.path, self.kind, self.size, self.mtime_ns, self.target]
 
     @classmethod
-    def from_row(cls, row: list[object]) -> TreeItem:
+    def from_row(cls, row: object) -> TreeItem:
         """The item of :meth:`as_row`'s row (``ValueError`` for anything else)."""
-        if not isinstance(row, list) or len(row) != 5:
-            raise ValueError(f"not a tree row: {row!r}")
-        path, kind, size, mtime_ns, target = row
-        if (
-            not isinstance(path, str)
-            or kind not in ("file", "directory", "symlink", "special")
-            or not isinstance(size, int)
-            or not isinstance(mtime_ns, (int, type(None)))
-            or not isinstance(target, (str, type(None)))
-        ):
-            raise ValueError(f"not a tree row: {row!r}")
-        return cls(path, kind, size, mtime_ns, target)
+        match row:
+            case [str(path), "file" | "directory" | "symlink" | "special" as kind, int(size), mtime_ns, target]:
+                if isinstance(mtime_ns, (int, type(None))) and isinstance(target, (str, type(None))):
+                    return cls(path, kind, size, mtime_ns, target)
+        raise ValueError(f"not a tree row: {row!r}")
 
 
 def list_tree(dm: Datamover, top: str, *, time: str | None = None) -> list[TreeItem] | None:
