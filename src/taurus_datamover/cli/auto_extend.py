@@ -211,8 +211,7 @@ class _Run:
     def too_little(self, info: WorkspaceInfo) -> str | None:
         """Why extending ``info`` now would not add a real margin, or None."""
         reach = timedelta(days=self.asked(info.filesystem))
-        remaining = info.remaining if info.remaining is not None else timedelta(0)
-        gain = reach - max(remaining, timedelta(0))
+        gain = reach - max(info.remaining or timedelta(0), timedelta(0))
         if gain >= min_gain(reach):
             return None
         where = f" on {info.filesystem}" if info.filesystem else ""

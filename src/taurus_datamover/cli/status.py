@@ -70,27 +70,25 @@ def show_until_done(
     (``lines``); the final line stays. On Ctrl-C: ``cancel()``, the line with ``cancelling``.
     Shared by the transfers and ``sync``."""
 
-    def final(text: str) -> None:
+    def show(text: str, end: str = "\n") -> None:
         if mode != "off":
-            out.write(("\r\x1b[K" if mode == "live" else "") + text + "\n")
+            out.write(("\r\x1b[K" if mode == "live" else "") + text + end)
             out.flush()
 
-    last: object = final  # no value of changed() yet
+    last: object = show  # no value of changed() yet
     try:
         while not done():
             if mode == "live":
-                out.write("\r\x1b[K" + line())
-                out.flush()
+                show(line(), end="")
             elif mode == "lines" and changed() != last:
                 last = changed()
-                out.write(line() + "\n")
-                out.flush()
+                show(line())
             wait()
     except KeyboardInterrupt:
         cancel()
-        final(line() + cancelling)
+        show(line() + cancelling)
         raise
-    final(line())
+    show(line())
 
 
 def follow(
@@ -130,20 +128,14 @@ def tree_size(path: str, budget: int = MAX_ENTRIES) -> int | None:
     if not stat.S_ISDIR(info.st_mode):
         return info.st_size if stat.S_ISREG(info.st_mode) else None
     total, seen = 0, 0
-    stack = [path]
-    while stack:
-        try:
-            with os.scandir(stack.pop()) as entries:
-                for entry in entries:
-                    seen += 1
-                    if seen > budget:
-                        return None
-                    if entry.is_dir(follow_symlinks=False):
-                        stack.append(entry.path)
-                    elif entry.is_file(follow_symlinks=False):
-                        total += entry.stat(follow_symlinks=False).st_size
-        except OSError:
-            continue
+    for top, dirs, files in os.walk(path):  # unreadable directories passed over, links not followed
+        seen += len(dirs) + len(files)
+        if seen > budget:
+            return None
+        for name in files:
+            with contextlib.suppress(OSError):
+                entry = os.lstat(os.path.join(top, name))
+                total += entry.st_size if stat.S_ISREG(entry.st_mode) else 0
     return total
 
 

@@ -88,8 +88,6 @@ def _list(ctx: Context) -> int:
 def run_sync(ctx: Context) -> int:
     """``sync``, ``--dry-run`` (the plan only), ``--resume RUN_ID`` or ``--list``; 0 when the
     run completed (and matched)."""
-    from taurus_datamover.sync import SyncState
-
     args = ctx.args
     if args.list:
         if args.src or args.dst or args.resume:
@@ -107,7 +105,7 @@ def run_sync(ctx: Context) -> int:
         run = dm.sync(args.src, args.dst, jobs=args.jobs, verify=verify, time_limit=args.time, dry_run=args.dry_run)
     err = sys.stderr
     quiet = ctx.verbosity < 0 or args.json
-    if run.state is SyncState.PLANNED:
+    if run.state.value == "planned":
         if args.json:
             print_json(run.manifest)
         else:

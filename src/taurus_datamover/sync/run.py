@@ -64,10 +64,9 @@ class SyncRun:
         self._rsync = functools.partial(
             start_rsync, dm, manifest.src, manifest.dst, cwd=store.directory, time=manifest.time_limit
         )
-        #: Seconds spent in each phase of this session: ``listing`` (the source's ``dtls``),
-        #: ``planning`` (split, lists, manifest), ``directories`` (until the destination
-        #: exists), ``submit`` (until every part has its Slurm id), ``parts`` (first
-        #: submission to the last part's end as noticed here), ``verify``.
+        #: Seconds of each phase of this session: ``listing`` (``dtls``), ``planning``, ``directories``
+        #: (until the destination exists), ``submit`` (until every part has its Slurm id),
+        #: ``parts`` (first submission to the last part's end as noticed here), ``verify``.
         self.timings: dict[str, float] = {}
 
     @property
@@ -146,9 +145,9 @@ class SyncRun:
         self._settled.set_result(None)
 
     def start(self, parts_to_run: Collection[int], *, checksum: bool = False, destination: Job | None = None) -> None:
-        """Make the destination once per run (``destination``'s job if started, else the
-        directory list's), then submit ``parts_to_run``. :class:`SyncError` when the destination cannot be made
-        (nothing submitted; the run is recorded FAILED and can be resumed)."""
+        """Make the destination once per run (``destination``'s job if started, else the directory
+        list's), then submit ``parts_to_run``. :class:`SyncError` when the destination cannot be
+        made (nothing submitted; the run is recorded FAILED and can be resumed)."""
         self.manifest.error = None
         if not self.manifest.directories_done:
             began = time.monotonic()

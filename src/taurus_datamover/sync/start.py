@@ -83,8 +83,7 @@ def start_sync(
     mode = _check_verify(verify)
     limit = _check_time_limit(time_limit)
     source, target = plan.check_paths(path_text(src), path_text(dst))
-    # the destination is made while the source is listed (rsync makes none for a source
-    # that is missing or not a directory): the parts need it, and make the rest themselves
+    # the parts need the destination (and make the rest): it is made while the source is listed
     destination = None if dry_run else start_rsync(dm, source, target, DESTINATION_OPTIONS, time=limit)
     try:
         items = _source_tree(dm, source, limit)

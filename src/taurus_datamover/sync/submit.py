@@ -26,9 +26,8 @@ if TYPE_CHECKING:
     from taurus_datamover.datamover import Datamover
 
 
-#: The prefix of the itemized lines of a checksum check (``--out-format``): rsync's and
-#: Slurm's own lines in the same output file never start with it (names cannot start a
-#: line: rsync escapes newlines).
+#: The prefix of a checksum check's itemized lines (``--out-format``), which rsync's and Slurm's
+#: own lines in the same output never start with (rsync escapes newlines in names).
 ITEM_TAG = "taurus-item "
 _CHECK = ["-a", "--checksum", "--dry-run", "--itemize-changes", f"--out-format={ITEM_TAG}%i %n"]
 
