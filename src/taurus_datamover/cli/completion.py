@@ -37,8 +37,7 @@ def command_tree(parser: argparse.ArgumentParser | None = None) -> CommandNode:
         if action.help == argparse.SUPPRESS:
             continue
         if isinstance(action, argparse._SubParsersAction):
-            for name, sub in action.choices.items():
-                node.commands[name] = command_tree(sub)
+            node.commands.update((name, command_tree(sub)) for name, sub in action.choices.items())
         elif action.option_strings:
             node.options.extend(action.option_strings)
     return node

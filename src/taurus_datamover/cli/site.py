@@ -79,11 +79,8 @@ def run_emulate(ctx: Context) -> int:
             file=sys.stderr,
         )
     for name, value in site.env_overrides().items():  # export lines for POSIX shells
-        print(
-            f'export PATH={shlex.quote(str(site.bin))}:"$PATH"'
-            if name == "PATH"
-            else f"export {name}={shlex.quote(value)}"
-        )
+        exported = f'{shlex.quote(str(site.bin))}:"$PATH"' if name == "PATH" else shlex.quote(value)
+        print(f"export {name}={exported}")
     return 0
 
 

@@ -28,43 +28,28 @@ from taurus_datamover.sync.manifest import (
     SyncManifest,
     SyncState,
     VerifyMode,
-    check_run_id,
     new_run_id,
     now_utc,
 )
 from taurus_datamover.sync.run import SyncRun
 from taurus_datamover.sync.submit import DESTINATION_OPTIONS, start_rsync
-from taurus_datamover.sync.tree import TreeItem, list_tree
+from taurus_datamover.sync.tree import list_tree
 
 if TYPE_CHECKING:
     from taurus_datamover.datamover import Datamover
 
 
-VERIFY_MODES: tuple[VerifyMode, ...] = ("size-mtime", "checksum")
-
-
 def _check_verify(verify: object) -> VerifyMode | None:
-    if verify is not None and verify not in VERIFY_MODES:
-        raise SyncError(f"verify must be one of {', '.join(VERIFY_MODES)} or None, not {verify!r}")
-    return None if verify is None else VERIFY_MODES[VERIFY_MODES.index(verify)]
+    match verify:
+        case None | "size-mtime" | "checksum":
+            return verify
+    raise SyncError(f"verify must be one of size-mtime, checksum or None, not {verify!r}")
 
 
 def _check_time_limit(time_limit: object) -> str | None:
     if time_limit is None or (isinstance(time_limit, str) and time_limit and not any(c.isspace() for c in time_limit)):
         return time_limit
     raise SyncError(f"time_limit must be a Slurm time limit such as '2:00:00', not {time_limit!r}")
-
-
-def _source_tree(dm: Datamover, src: str, time_limit: str | None) -> list[TreeItem]:
-    try:
-        items = list_tree(dm, src, time=time_limit)
-    except DatamoverError as error:
-        if is_missing_path_error(error.stderr):
-            raise SyncError(f"the source {src!r} does not exist") from error
-        raise
-    if items is None:
-        raise SyncError(f"the source {src!r} is not a directory (sync copies a directory's tree)")
-    return items
 
 
 def start_sync(
@@ -86,10 +71,14 @@ def start_sync(
     # the parts need the destination (and make the rest): it is made while the source is listed
     destination = None if dry_run else start_rsync(dm, source, target, DESTINATION_OPTIONS, time=limit)
     try:
-        items = _source_tree(dm, source, limit)
-    except BaseException:
+        items = list_tree(dm, source, time=limit)
+        if items is None:
+            raise SyncError(f"the source {source!r} is not a directory (sync copies a directory's tree)")
+    except BaseException as error:
         if destination is not None:
             destination.cancel()
+        if isinstance(error, DatamoverError) and is_missing_path_error(error.stderr):
+            raise SyncError(f"the source {source!r} does not exist") from error
         raise
     listed = time.monotonic()
     parts = plan.place_empty_directories(plan.split(items, count), items)
@@ -131,7 +120,7 @@ def start_sync(
 def resume_sync(dm: Datamover, run_id: str) -> SyncRun:
     """Submit again the parts of run ``run_id`` that did not complete (see the module
     docstring); a run that already completed is returned settled, nothing submitted."""
-    store = RunStore(check_run_id(run_id))
+    store = RunStore(run_id)  # checks the form of the id
     manifest = store.load()
     source = store.load_source()
     submitted = [r for r in manifest.parts if r.state in (PartState.PENDING, PartState.RUNNING) and r.job_ids]
