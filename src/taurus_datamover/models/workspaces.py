@@ -24,19 +24,12 @@ from taurus_datamover.models.base import FrozenModel
 
 
 class WorkspaceOwner(Protocol):
-    """What a bound workspace model needs from the object that listed it."""
+    """What a bound workspace model needs from the object that listed it (a ``Workspace``)."""
 
-    def extend(self, name: str, days: int, *, filesystem: str | None = None) -> WorkspaceInfo:
-        """Extend workspace ``name`` to ``days`` from now; return its new state."""
-
-    def release(self, name: str, *, filesystem: str | None = None, delete_data: bool = False) -> None:
-        """Release workspace ``name`` (restorable unless ``delete_data``)."""
-
-    def get(self, name: str, filesystem: str | None = None) -> WorkspaceInfo:
-        """Look workspace ``name`` up again."""
-
-    def restore(self, released_id: str, target: str, *, filesystem: str | None = None) -> object:
-        """Restore the released workspace ``released_id`` into workspace ``target``."""
+    def extend(self, name: str, days: int, *, filesystem: str | None = None) -> WorkspaceInfo: ...
+    def release(self, name: str, *, filesystem: str | None = None, delete_data: bool = False) -> None: ...
+    def get(self, name: str, filesystem: str | None = None) -> WorkspaceInfo: ...
+    def restore(self, released_id: str, target: str, *, filesystem: str | None = None) -> object: ...
 
 
 class WorkspaceState(str, Enum):
@@ -55,7 +48,9 @@ class WorkspaceInfo(FrozenModel):
 
     * ``id``: as printed; it may be truncated or the full ``user-name`` (admins), so use
       ``name`` to address the workspace: the directory basename minus ``<user>-`` when the
-      user is known, else the printed id. ``owner``: the user name, where it can be derived.
+      user is known, else the printed id. ``owner``: the user name; ``None`` where the
+      listing cannot tell it (a group listing's ``alice-b-data``: ``alice``'s ``b-data`` or
+      ``alice-b``'s ``data``), and then the methods that act on the workspace refuse.
     * ``remaining``: ``expires - now`` at parse time; from the tool's rounded text when no
       expiration time was printed (terse form); ``None`` if neither. ``remaining_text``:
       the tool's own text (``4 days 23 hours``, ``0 days, -3 hours``, ``expired``).
@@ -66,10 +61,6 @@ class WorkspaceInfo(FrozenModel):
       ``ws_restore`` under ``released_id`` until about ``restorable_until``;
       ``extend``/``release`` refuse such an entry.
     * ``extra``: lines with keys this library does not know, verbatim.
-
-    ``owner`` is ``None`` where the listing cannot tell it (a group listing showing
-    ``alice-b-data``: ``alice``'s ``b-data`` or ``alice-b``'s ``data``); then the methods
-    that act on the workspace refuse, as they do for a workspace of another user.
     """
 
     id: str

@@ -49,7 +49,7 @@ def parse_ws_restore_list(text: str, *, tz: tzinfo | None = None, user: str | No
         user: the listing user; ids starting ``<user>-`` get ``owner`` and ``name``.
     """
     zone = tz if tz is not None else local_zone()
-    result: list[ReleasedWorkspace] = []
+    entries: list[dict[str, Any]] = []  # filled in as their detail lines come
     filesystem: str | None = None
     current: dict[str, Any] | None = None
     for lineno, raw in numbered_lines(text):
@@ -63,31 +63,24 @@ def parse_ws_restore_list(text: str, *, tz: tzinfo | None = None, user: str | No
         line = raw.rstrip()
         header = _FS_HEADER.fullmatch(line)
         if header is not None:
-            _flush(result, current)
-            current = None
-            filesystem = header.group(1)
+            current, filesystem = None, header.group(1)
             continue
         released = _RELEASED_ID.fullmatch(line)
         if released is None or len(released.group(2)) > _MAX_TIMESTAMP_DIGITS:
             message = "expected a released id (`user-name-timestamp`) or a `filesystem:` header"
             raise ParseError(message, lineno=lineno, line=raw)
-        _flush(result, current)
-        current = _start(line, released, filesystem, user)
-    _flush(result, current)
-    return result
-
-
-def _start(line: str, released: re.Match[str], filesystem: str | None, user: str | None) -> dict[str, Any]:
-    db_id, prefix = released.group(1), f"{user}-"
-    mine = bool(user) and db_id.startswith(prefix) and len(db_id) > len(prefix)
-    return {
-        "id": line,
-        "name": db_id[len(prefix) :] if mine else None,
-        "owner": user if mine else None,
-        "released": datetime.fromtimestamp(int(released.group(2)), timezone.utc),
-        "filesystem": filesystem,
-        "extra": {},
-    }
+        db_id, prefix = released.group(1), f"{user}-"
+        mine = bool(user) and db_id.startswith(prefix) and len(db_id) > len(prefix)
+        current = {
+            "id": line,
+            "name": db_id[len(prefix) :] if mine else None,
+            "owner": user if mine else None,
+            "released": datetime.fromtimestamp(int(released.group(2)), timezone.utc),
+            "filesystem": filesystem,
+            "extra": {},
+        }
+        entries.append(current)
+    return [ReleasedWorkspace(**entry) for entry in entries]
 
 
 def _detail(current: dict[str, Any], raw: str, zone: tzinfo, lineno: int) -> None:
@@ -111,8 +104,3 @@ def _detail(current: dict[str, Any], raw: str, zone: tzinfo, lineno: int) -> Non
         current["filesystem"] = value
     else:
         current["extra"][key] = value
-
-
-def _flush(result: list[ReleasedWorkspace], current: dict[str, Any] | None) -> None:
-    if current is not None:
-        result.append(ReleasedWorkspace(**current))
