@@ -30,8 +30,6 @@ from taurus_datamover.errors import ParseError
 from taurus_datamover.models.workspaces import FilesystemInfo
 from taurus_datamover.parsers.workspaces.common import numbered_lines, parse_whole_number
 
-__all__ = ["parse_ws_filesystems"]
-
 _HEADER = re.compile(r"[Aa]vailable filesystems( \(sorted according to priority\))?:")
 _FS_NAME = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_.-]*")
 _DEFAULT = " (default)"
@@ -46,18 +44,16 @@ _ROW = re.compile(r"[ \t]*" + r"[ \t]+".join([r"(\S+)"] * 8) + r"(?:   (.*)|[ \t
 def parse_ws_filesystems(text: str) -> list[FilesystemInfo]:
     """Parse a file system list of v1 or v2 (names, or v2's ``-L`` table) in printed order."""
     result: list[FilesystemInfo] = []
-    header_seen = False
-    by_priority = False
+    by_priority: bool | None = None  # until the header line
     table = False
     for lineno, raw in numbered_lines(text):
         line = raw.strip()
         if not line:
             continue
-        if not header_seen:
+        if by_priority is None:
             header = _HEADER.fullmatch(line)
             if header is None:
                 raise ParseError("expected the `available filesystems:` header", lineno=lineno, line=raw)
-            header_seen = True
             by_priority = header.group(1) is not None
             continue
         if line == "Explanation:":

@@ -30,8 +30,6 @@ from taurus_datamover.models.workspaces import ReleasedWorkspace
 from taurus_datamover.parsers.workspaces.common import ctime_at, numbered_lines, parse_days_hours
 from taurus_datamover.parsers.workspaces.ctime import local_zone
 
-__all__ = ["parse_ws_restore_list"]
-
 _FS_HEADER = re.compile(r"([A-Za-z0-9_.][A-Za-z0-9_.-]*):")
 _RELEASED_ID = re.compile(r"([A-Za-z0-9_.][A-Za-z0-9_.-]*)-([0-9]+)")
 _V1_SINCE = re.compile(r"unavailable since (.*)")

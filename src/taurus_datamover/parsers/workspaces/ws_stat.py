@@ -25,8 +25,6 @@ from taurus_datamover.errors import ParseError
 from taurus_datamover.models.workspaces import WorkspaceStat
 from taurus_datamover.parsers.workspaces.common import derive_name, numbered_lines
 
-__all__ = ["parse_ws_stat"]
-
 _HEADER = re.compile(r"Id: ([A-Za-z0-9._-]+)")
 _ENTRY = re.compile(r"    ([a-zA-Z][a-zA-Z/\[\] ]*?) *: (.*)")
 _COUNT = re.compile(r"[0-9]{1,3}(?:,[0-9]{3}){0,6}|[0-9]{1,20}")
