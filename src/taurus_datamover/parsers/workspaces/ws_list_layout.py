@@ -90,6 +90,7 @@ class Layout:
         self.expires_key = expires_key
         self.prefixes = {f"{indent}{key:<{KEY_WIDTH}}:": key for key in order}
         self.places = {key: tuple(i for i, k in enumerate(order) if k == key) for key in order}
+        self.width = len(indent) + KEY_WIDTH + 1  # a key line's text up to the blank after the colon
 
     @cached_property
     def block(self) -> re.Pattern[str]:
@@ -125,10 +126,6 @@ class Layout:
         ``None`` for a field this generation does not print)."""
         index = self.block.groupindex
         return itemgetter(*(index.get(name, self.block.groups + 1) - 1 for name in BLOCK_FIELDS))
-
-    @property
-    def width(self) -> int:
-        return len(self.indent) + KEY_WIDTH + 1
 
 
 _V1 = Layout(
