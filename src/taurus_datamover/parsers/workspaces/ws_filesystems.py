@@ -61,22 +61,14 @@ def parse_ws_filesystems(text: str) -> list[FilesystemInfo]:
         if " ".join(line.split()) == _TABLE_COLUMNS:
             table = True
             continue
-        first = not result
         if table:
-            result.append(_table_row(raw, lineno, is_default=first))
-        else:
-            result.append(_name_line(raw, lineno, is_default=by_priority and first))
+            result.append(_table_row(raw, lineno, is_default=not result))
+            continue
+        name = line.removesuffix(_DEFAULT)
+        if not _FS_NAME.fullmatch(name):
+            raise ParseError("not a file system name", lineno=lineno, line=raw)
+        result.append(FilesystemInfo(name=name, is_default=name != line or (by_priority and not result)))
     return result
-
-
-def _name_line(raw: str, lineno: int, *, is_default: bool) -> FilesystemInfo:
-    line = raw.strip()
-    if line.endswith(_DEFAULT):
-        line = line[: -len(_DEFAULT)]
-        is_default = True
-    if not _FS_NAME.fullmatch(line):
-        raise ParseError("not a file system name", lineno=lineno, line=raw)
-    return FilesystemInfo(name=line, is_default=is_default)
 
 
 def _table_row(raw: str, lineno: int, *, is_default: bool) -> FilesystemInfo:
