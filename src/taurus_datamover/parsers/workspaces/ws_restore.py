@@ -32,7 +32,7 @@ from taurus_datamover.parsers.workspaces.ctime import local_zone
 
 _FS_HEADER = re.compile(r"([A-Za-z0-9_.][A-Za-z0-9_.-]*):")
 _RELEASED_ID = re.compile(r"([A-Za-z0-9_.][A-Za-z0-9_.-]*)-([0-9]+)")
-_V1_SINCE = re.compile(r"unavailable since (.*)")
+_V1_SINCE = re.compile(r"(unavailable since) (.*)")
 _V2_ENTRY = re.compile(r"([a-z][a-z ]*?)[ \t]*:(?: (.*))?")
 _UNTIL = re.compile(r"(.*?) \((.*)\)")
 _MAX_TIMESTAMP_DIGITS = 11  # Unix times up to year 5138; longer numbers are no timestamps
@@ -83,16 +83,12 @@ def parse_ws_restore_list(text: str, *, tz: tzinfo | None = None, user: str | No
 
 def _detail(current: dict[str, Any], raw: str, zone: tzinfo, lineno: int) -> None:
     line = raw.strip()
-    v2 = _V2_ENTRY.fullmatch(line)
-    if v2 is None:
-        v1 = _V1_SINCE.fullmatch(line)
-        if v1 is None:
-            raise ParseError("not a ws_restore -l detail line", lineno=lineno, line=raw)
-        ctime_at(v1.group(1), zone, lineno, raw)  # checked, but `released` comes from the id
-        return
-    key, value = " ".join(v2.group(1).split()), v2.group(2) or ""
+    entry = _V2_ENTRY.fullmatch(line) or _V1_SINCE.fullmatch(line)
+    if entry is None:
+        raise ParseError("not a ws_restore -l detail line", lineno=lineno, line=raw)
+    key, value = " ".join(entry.group(1).split()), entry.group(2) or ""
     if key == "unavailable since":
-        ctime_at(value, zone, lineno, raw)
+        ctime_at(value, zone, lineno, raw)  # checked, but `released` comes from the id
     elif key == "restorable until":
         until = _UNTIL.fullmatch(value)
         if until is None or parse_days_hours(until.group(2)) is None:
