@@ -1,8 +1,5 @@
-"""Pydantic models of what the tools print: files, workspaces, jobs.
-
-All are frozen; models returned by the object API are *bound* to the Datamover/Workspace
-that produced them, which gives them methods (``entry.copy_to()``, ``info.extend()``).
-"""
+"""Pydantic models of what the tools print: files, workspaces, jobs (frozen; see
+:mod:`~taurus_datamover.models.base` for the owner they are bound to)."""
 
 from __future__ import annotations
 

@@ -1,17 +1,12 @@
 """The bases of every model: frozen pydantic data, optionally bound to its owner.
 
 A model returned by ``Datamover.ls`` or ``Workspace.list`` remembers the object that made
-it (its *owner*) so that it can offer methods such as ``entry.copy_to()`` or
-``info.extend()``. The owner lives in a ``__slots__`` slot, ``_owner``: it is not a field
-and not a pydantic private attribute, so pydantic's own ``==``, hash, dump and copy ignore
-it without any override, and validating models in bulk pays nothing for it per instance.
-The layer that makes a model sets it once (``bind``); a model made by a parser alone is
-unbound, and its API methods raise :class:`UnboundModelError`. A copy (``model_copy``) is
-unbound too: bind it again if it needs the owner.
-
-:class:`FrozenModel` is the base of the pydantic ``BaseModel`` models; :class:`Bindable`
-is the slot alone, for the slotted pydantic dataclass ``FileEntry`` (made by the hundred
-thousand, where a ``BaseModel``'s per-instance ``__dict__`` and fields-set cost most).
+it (its *owner*), which gives it methods such as ``entry.copy_to()``. The owner lives in a
+``__slots__`` slot, ``_owner``, not a field nor a pydantic private attribute, so pydantic's
+own ``==``, hash, dump and copy ignore it without an override, and bulk validation pays
+nothing for it. A model a parser made alone, or a copy, is unbound: its API methods raise
+:class:`UnboundModelError`. :class:`Bindable` is the slot alone, for the slotted dataclass
+``FileEntry`` (made by the hundred thousand, where a ``BaseModel`` costs most).
 """
 
 from __future__ import annotations

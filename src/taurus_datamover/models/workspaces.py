@@ -1,14 +1,11 @@
 """What the hpc-workspace tools report: workspaces, file systems, released workspaces,
-allocation results.
+allocation results (paths are :class:`~pathlib.Path`, strings in JSON).
 
-All models are plain frozen pydantic models; paths are :class:`~pathlib.Path` (strings
-in JSON). Those returned by the object API are *bound* to the ``Workspace`` that produced
-them (``model.bind(owner)``), which gives them methods such as ``info.extend(30)``; the
-owner must follow :class:`WorkspaceOwner`. A model a parser made alone is unbound, and
-those methods raise ``UnboundModelError``.
-
-Note the two meanings of "owner": the *field* ``owner`` is the user name that owns the
-workspace on the cluster; the slot ``_owner`` is the Python object that listed it.
+The object API binds its models to the ``Workspace`` that listed them (see
+:mod:`~taurus_datamover.models.base`; the owner follows :class:`WorkspaceOwner`), which
+gives them methods such as ``info.extend(30)``. Note the two meanings of "owner": the
+*field* ``owner`` is the user name that owns the workspace on the cluster; the slot
+``_owner`` is the Python object that listed it.
 """
 
 from __future__ import annotations
@@ -25,35 +22,14 @@ from pydantic import Field, TypeAdapter
 from taurus_datamover.errors import WorkspaceError
 from taurus_datamover.models.base import FrozenModel
 
-__all__ = [
-    "AllocationAction",
-    "AllocationResult",
-    "FilesystemInfo",
-    "ReleasedWorkspace",
-    "WorkspaceInfo",
-    "WorkspaceOwner",
-    "WorkspaceStat",
-    "WorkspaceState",
-    "workspace_infos",
-]
-
-_DAY_SECONDS = 86400.0
-
 
 class WorkspaceOwner(Protocol):
-    """What a bound workspace model needs from the object that listed it."""
+    """What a bound workspace model needs from the object that listed it (a ``Workspace``)."""
 
-    def extend(self, name: str, days: int, *, filesystem: str | None = None) -> WorkspaceInfo:
-        """Extend workspace ``name`` to ``days`` from now; return its new state."""
-
-    def release(self, name: str, *, filesystem: str | None = None, delete_data: bool = False) -> None:
-        """Release workspace ``name`` (restorable unless ``delete_data``)."""
-
-    def get(self, name: str, filesystem: str | None = None) -> WorkspaceInfo:
-        """Look workspace ``name`` up again."""
-
-    def restore(self, released_id: str, target: str, *, filesystem: str | None = None) -> object:
-        """Restore the released workspace ``released_id`` into workspace ``target``."""
+    def extend(self, name: str, days: int, *, filesystem: str | None = None) -> WorkspaceInfo: ...
+    def release(self, name: str, *, filesystem: str | None = None, delete_data: bool = False) -> None: ...
+    def get(self, name: str, filesystem: str | None = None) -> WorkspaceInfo: ...
+    def restore(self, released_id: str, target: str, *, filesystem: str | None = None) -> object: ...
 
 
 class WorkspaceState(str, Enum):
@@ -72,7 +48,9 @@ class WorkspaceInfo(FrozenModel):
 
     * ``id``: as printed; it may be truncated or the full ``user-name`` (admins), so use
       ``name`` to address the workspace: the directory basename minus ``<user>-`` when the
-      user is known, else the printed id. ``owner``: the user name, where it can be derived.
+      user is known, else the printed id. ``owner``: the user name; ``None`` where the
+      listing cannot tell it (a group listing's ``alice-b-data``: ``alice``'s ``b-data`` or
+      ``alice-b``'s ``data``), and then the methods that act on the workspace refuse.
     * ``remaining``: ``expires - now`` at parse time; from the tool's rounded text when no
       expiration time was printed (terse form); ``None`` if neither. ``remaining_text``:
       the tool's own text (``4 days 23 hours``, ``0 days, -3 hours``, ``expired``).
@@ -83,10 +61,6 @@ class WorkspaceInfo(FrozenModel):
       ``ws_restore`` under ``released_id`` until about ``restorable_until``;
       ``extend``/``release`` refuse such an entry.
     * ``extra``: lines with keys this library does not know, verbatim.
-
-    ``owner`` is ``None`` where the listing cannot tell it (a group listing showing
-    ``alice-b-data``: ``alice``'s ``b-data`` or ``alice-b``'s ``data``); then the methods
-    that act on the workspace refuse, as they do for a workspace of another user.
     """
 
     id: str
@@ -117,21 +91,13 @@ class WorkspaceInfo(FrozenModel):
 
     @property
     def remaining_days(self) -> float | None:
-        """``remaining`` in days as a float (negative once expired); ``None`` if unknown.
-
-        A float because the tools truncate: ``ws_list`` prints whole days and hours and
-        ``ws_allocate`` whole days, so an int here would hide up to a day.
-        """
-        if self.remaining is None:
-            return None
-        return self.remaining.total_seconds() / _DAY_SECONDS
+        """``remaining`` in days (negative once expired), ``None`` if unknown; a float, since
+        the tools truncate to whole days or hours and an int would hide up to a day more."""
+        return None if self.remaining is None else self.remaining.total_seconds() / 86400
 
     def expires_within(self, delta: timedelta) -> bool:
-        """True if the workspace is expired or has at most ``delta`` left.
-
-        Raises ``ValueError`` when nothing is known about the remaining time (a model built
-        by hand without ``remaining``), rather than guessing either way.
-        """
+        """True if the workspace is expired or has at most ``delta`` left; ``ValueError``
+        when the remaining time is unknown (a model built by hand), rather than a guess."""
         if self.expired:
             return True
         if self.remaining is None:
@@ -165,16 +131,14 @@ class WorkspaceInfo(FrozenModel):
     def extend(self, days: int) -> WorkspaceInfo:
         """Extend this workspace to ``days`` from now (uses one extension); return its new state.
 
-        Raises ``WorkspaceError`` (before any tool runs) when ``owner`` is unknown or not
-        the tools' user, or the entry is ``removed``.
+        ``WorkspaceError`` before any tool runs when ``owner`` is unknown or not the tools'
+        user, or the entry is ``removed``: the name might address another workspace.
         """
         return self._acting_on("extend").extend(self.name, days, filesystem=self.filesystem)
 
     def release(self, *, delete_data: bool = False) -> None:
-        """Release this workspace (restorable with ``ws_restore`` unless ``delete_data``).
-
-        Refuses like :meth:`extend` where the name might address another workspace.
-        """
+        """Release this workspace (restorable with ``ws_restore`` unless ``delete_data``);
+        refuses like :meth:`extend`."""
         self._acting_on("release").release(self.name, filesystem=self.filesystem, delete_data=delete_data)
 
     def refresh(self) -> WorkspaceInfo:
@@ -188,9 +152,8 @@ def _workspace_list() -> TypeAdapter[list[WorkspaceInfo]]:
 
 
 def workspace_infos(records: Iterable[object]) -> list[WorkspaceInfo]:
-    """``records`` (objects with the fields as attributes, such as the parsers' plain
-    records) validated into models in one call, which costs far less than one call each
-    (and as little as validating them as they are read: measured, 1 to 10,000 at a time)."""
+    """``records`` (objects with the fields as attributes: the parsers' plain records)
+    validated in one call, far cheaper than one call each (measured, 1 to 10,000 at a time)."""
     return _workspace_list().validate_python(list(records), from_attributes=True)
 
 

@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     from taurus_datamover.parsers.workspaces.diagnostics import is_not_found_message, workspace_error_message
     from taurus_datamover.parsers.workspaces.ws_allocate import parse_ws_allocate, parse_ws_extend, parse_ws_find
     from taurus_datamover.parsers.workspaces.ws_filesystems import parse_ws_filesystems
-    from taurus_datamover.parsers.workspaces.ws_list import listing_generation, parse_ws_list
-    from taurus_datamover.parsers.workspaces.ws_list_terse import confirm_with_terse, parse_ws_list_short
+    from taurus_datamover.parsers.workspaces.ws_list import confirm_with_terse, parse_ws_list, parse_ws_list_short
+    from taurus_datamover.parsers.workspaces.ws_list_layout import listing_generation
     from taurus_datamover.parsers.workspaces.ws_restore import parse_ws_restore_list
     from taurus_datamover.parsers.workspaces.ws_stat import parse_ws_stat
     from taurus_datamover.parsers.workspaces.ws_table import parse_ws_list_table
@@ -32,8 +32,8 @@ _lazy = LazyNames(
         "taurus_datamover.parsers.workspaces.diagnostics": "is_not_found_message workspace_error_message",
         "taurus_datamover.parsers.workspaces.ws_allocate": "parse_ws_allocate parse_ws_extend parse_ws_find",
         "taurus_datamover.parsers.workspaces.ws_filesystems": "parse_ws_filesystems",
-        "taurus_datamover.parsers.workspaces.ws_list": "listing_generation parse_ws_list",
-        "taurus_datamover.parsers.workspaces.ws_list_terse": "confirm_with_terse parse_ws_list_short",
+        "taurus_datamover.parsers.workspaces.ws_list": "confirm_with_terse parse_ws_list parse_ws_list_short",
+        "taurus_datamover.parsers.workspaces.ws_list_layout": "listing_generation",
         "taurus_datamover.parsers.workspaces.ws_restore": "parse_ws_restore_list",
         "taurus_datamover.parsers.workspaces.ws_stat": "parse_ws_stat",
         "taurus_datamover.parsers.workspaces.ws_table": "parse_ws_list_table",

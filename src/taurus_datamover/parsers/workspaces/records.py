@@ -83,10 +83,8 @@ class Listing:
         self.shared: dict[str | None, str | None] = {}
 
     def entry(self, shown_id: str, text: str, removed: bool, where: tuple[int, str]) -> tuple[str, str | None, str]:
-        """``(name, owner, path)`` of an entry (:func:`~.common.derive_name`; the path as
-        :func:`normal_path` gives it). A ``ParseError`` at ``where`` for an entry the tools
-        cannot print (:func:`~.common.implausible_entry`) or a directory listed before (a
-        comment forging an entry for an existing one)."""
+        """``(name, owner, normal path)`` of an entry; a ``ParseError`` at ``where`` for one the
+        tools cannot print or a directory listed before (a comment forging an entry)."""
         base = text[text.rfind("/") + 1 :]
         user, prefix = self.user, self.prefix
         if (
@@ -115,8 +113,7 @@ class Listing:
     def deleted(
         self, shown_id: str, path: str, until_deletion: timedelta
     ) -> tuple[timedelta, bool, str | None, datetime | None]:
-        """``until_deletion``, ``removed``, ``released_id``, ``restorable_until`` of an entry
-        of ``-e`` (the deleted area)."""
+        """``until_deletion``, ``removed``, ``released_id``, ``restorable_until`` of an ``-e`` entry."""
         try:
             restorable_until: datetime | None = self.now + until_deletion
         except OverflowError:
@@ -153,12 +150,9 @@ def listed_workspace(
     until_deletion: timedelta | None = None,
     where: tuple[int, str],
 ) -> ListedWorkspace:
-    """The record of one entry of a block listing or a ``-T`` table.
-
-    ``remaining`` is measured from ``expires`` where the entry printed one; ``said`` is
-    the tool's ``expired``/``released``; ``until_deletion`` marks an entry of ``-e``.
-    ``fields`` holds the rest. ``where`` (lineno, line) is what a ``ParseError`` names.
-    """
+    """The record of one entry of a block listing or a ``-T`` table: ``remaining`` is
+    measured from ``expires`` where one was printed, ``said`` is the tool's
+    ``expired``/``released``, ``until_deletion`` marks an entry of ``-e``."""
     name, owner, made = listing.entry(shown_id, path, until_deletion is not None, where)
     expires: datetime | None = fields.get("expires")
     if expires is not None:

@@ -24,20 +24,7 @@ import re
 from taurus_datamover.errors import ParseError
 from taurus_datamover.models.workspaces import AllocationAction, AllocationResult
 from taurus_datamover.parsers.workspaces.common import numbered_lines
-from taurus_datamover.parsers.workspaces.diagnostics import (
-    SERIOUS,
-    diagnostics,
-    is_not_found_message,
-    workspace_error_message,
-)
-
-__all__ = [
-    "is_not_found_message",
-    "parse_ws_allocate",
-    "parse_ws_extend",
-    "parse_ws_find",
-    "workspace_error_message",
-]
+from taurus_datamover.parsers.workspaces.diagnostics import SERIOUS, diagnostics, workspace_error_message
 
 # at most 18 digits: a longer number is no count a tool prints (and int() refuses > 4300)
 _REMAINING = re.compile(r"remaining (extensions|time in days)[ \t]*:[ \t]*(-?[0-9]{1,18})")
@@ -86,9 +73,8 @@ def parse_ws_allocate(stdout: str, stderr: str) -> AllocationResult:
     )
 
 
-def parse_ws_extend(stdout: str, stderr: str) -> AllocationResult:
-    """Parse what ``ws_extend`` printed (it runs ``ws_allocate -x``; same shapes)."""
-    return parse_ws_allocate(stdout, stderr)
+#: ``ws_extend`` runs ``ws_allocate -x`` and prints the same shapes.
+parse_ws_extend = parse_ws_allocate
 
 
 def parse_ws_find(text: str) -> str:

@@ -30,8 +30,6 @@ from taurus_datamover.errors import ParseError
 from taurus_datamover.models.workspaces import FilesystemInfo
 from taurus_datamover.parsers.workspaces.common import numbered_lines, parse_whole_number
 
-__all__ = ["parse_ws_filesystems"]
-
 _HEADER = re.compile(r"[Aa]vailable filesystems( \(sorted according to priority\))?:")
 _FS_NAME = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_.-]*")
 _DEFAULT = " (default)"
@@ -46,18 +44,16 @@ _ROW = re.compile(r"[ \t]*" + r"[ \t]+".join([r"(\S+)"] * 8) + r"(?:   (.*)|[ \t
 def parse_ws_filesystems(text: str) -> list[FilesystemInfo]:
     """Parse a file system list of v1 or v2 (names, or v2's ``-L`` table) in printed order."""
     result: list[FilesystemInfo] = []
-    header_seen = False
-    by_priority = False
+    by_priority: bool | None = None  # until the header line
     table = False
     for lineno, raw in numbered_lines(text):
         line = raw.strip()
         if not line:
             continue
-        if not header_seen:
+        if by_priority is None:
             header = _HEADER.fullmatch(line)
             if header is None:
                 raise ParseError("expected the `available filesystems:` header", lineno=lineno, line=raw)
-            header_seen = True
             by_priority = header.group(1) is not None
             continue
         if line == "Explanation:":
@@ -65,22 +61,14 @@ def parse_ws_filesystems(text: str) -> list[FilesystemInfo]:
         if " ".join(line.split()) == _TABLE_COLUMNS:
             table = True
             continue
-        first = not result
         if table:
-            result.append(_table_row(raw, lineno, is_default=first))
-        else:
-            result.append(_name_line(raw, lineno, is_default=by_priority and first))
+            result.append(_table_row(raw, lineno, is_default=not result))
+            continue
+        name = line.removesuffix(_DEFAULT)
+        if not _FS_NAME.fullmatch(name):
+            raise ParseError("not a file system name", lineno=lineno, line=raw)
+        result.append(FilesystemInfo(name=name, is_default=name != line or (by_priority and not result)))
     return result
-
-
-def _name_line(raw: str, lineno: int, *, is_default: bool) -> FilesystemInfo:
-    line = raw.strip()
-    if line.endswith(_DEFAULT):
-        line = line[: -len(_DEFAULT)]
-        is_default = True
-    if not _FS_NAME.fullmatch(line):
-        raise ParseError("not a file system name", lineno=lineno, line=raw)
-    return FilesystemInfo(name=line, is_default=is_default)
 
 
 def _table_row(raw: str, lineno: int, *, is_default: bool) -> FilesystemInfo:

@@ -76,38 +76,9 @@ _NEXT_HEADER = rf"(?=(?:id|Id):(?: {_ID})? *{_EOL}|\Z)"
 _DAYS_HOURS = "-?[0-9]{1,12} days,? -?[0-9]{1,12} hours"
 
 
-def _block_expression(generation: int, indent: str, order: tuple[str, ...], after_comment: frozenset[str]) -> str:
-    """A whole block in the exact layout: the header, then each key's line in order (the
-    required ones always), every value after one blank, a comment of one line (followed by
-    a line that ends it), and the next header or the end of the text after it. Each value
-    is the group of its field's name (a key printed twice: ``<field>2`` the second time)."""
-    after = "|".join(re.escape(f"{indent}{key:<{KEY_WIDTH}}:") for key in after_comment)
-    lines: list[str] = []
-    for key in order:
-        line = re.escape(f"{indent}{key:<{KEY_WIDTH}}:")
-        name = KEYS[key][0]
-        if f"<{name}>" in "".join(lines):
-            name += "2"  # v1 -v prints the group twice
-        if key == "remaining time":
-            line += rf" (?P<remaining_text>expired|released|{_DAYS_HOURS}){_EOL}"
-        elif key == "until deletion":
-            line += f" (?P<until_deletion>{_DAYS_HOURS}){_EOL}"
-        elif key == COMPLETE_AT:
-            line += rf" (?P<extensions_left>[0-9]{{1,18}}){_EOL}"
-        else:
-            line += rf" (?P<{name}>[^\r\n]*){_EOL}"
-            if key == "comment":
-                line += rf"(?=(?:{after})(?: |\n|\Z))"
-        lines.append(line if key in REQUIRED else f"(?:{line})?")
-    head = "id" if generation == 1 else "Id"
-    return rf"{head}:(?: (?P<id>{_ID}))? *\n" + "".join(lines) + _NEXT_HEADER
-
-
 class Layout:
     """How one generation prints a block; ``prefixes`` maps the exact start of a known
-    key's line (indent, key padded to the colon) to the key, so one look-up reads it;
-    ``block`` matches a regular block whole (:func:`_block_expression`; compiled on first
-    use, since compiling it costs more than reading a short listing line by line)."""
+    key's line (indent, key padded to the colon) to the key, so one look-up reads it."""
 
     def __init__(
         self, *, generation: int, indent: str, order: tuple[str, ...], after_comment: frozenset[str], expires_key: str
@@ -119,10 +90,35 @@ class Layout:
         self.expires_key = expires_key
         self.prefixes = {f"{indent}{key:<{KEY_WIDTH}}:": key for key in order}
         self.places = {key: tuple(i for i, k in enumerate(order) if k == key) for key in order}
+        self.width = len(indent) + KEY_WIDTH + 1  # a key line's text up to the blank after the colon
 
     @cached_property
     def block(self) -> re.Pattern[str]:
-        return re.compile(_block_expression(self.generation, self.indent, self.order, self.after_comment))
+        """A whole block in the exact layout: the header, then each key's line in order (the
+        required ones always), every value after one blank, a comment of one line (followed by
+        a line that ends it), and the next header or the end of the text after it. Each value
+        is the group of its field's name (a key printed twice: ``<field>2`` the second time).
+        Compiled on first use: that costs more than reading a short listing line by line."""
+        after = "|".join(re.escape(f"{self.indent}{key:<{KEY_WIDTH}}:") for key in self.after_comment)
+        lines: list[str] = []
+        for key in self.order:
+            line = re.escape(f"{self.indent}{key:<{KEY_WIDTH}}:")
+            name = KEYS[key][0]
+            if f"<{name}>" in "".join(lines):
+                name += "2"  # v1 -v prints the group twice
+            if key == "remaining time":
+                line += rf" (?P<remaining_text>expired|released|{_DAYS_HOURS}){_EOL}"
+            elif key == "until deletion":
+                line += f" (?P<until_deletion>{_DAYS_HOURS}){_EOL}"
+            elif key == COMPLETE_AT:
+                line += rf" (?P<extensions_left>[0-9]{{1,18}}){_EOL}"
+            else:
+                line += rf" (?P<{name}>[^\r\n]*){_EOL}"
+                if key == "comment":
+                    line += rf"(?=(?:{after})(?: |\n|\Z))"
+            lines.append(line if key in REQUIRED else f"(?:{line})?")
+        head = "id" if self.generation == 1 else "Id"
+        return re.compile(rf"{head}:(?: (?P<id>{_ID}))? *\n" + "".join(lines) + _NEXT_HEADER)
 
     @cached_property
     def pick(self) -> itemgetter[tuple[int, ...]]:
@@ -130,10 +126,6 @@ class Layout:
         ``None`` for a field this generation does not print)."""
         index = self.block.groupindex
         return itemgetter(*(index.get(name, self.block.groups + 1) - 1 for name in BLOCK_FIELDS))
-
-    @property
-    def width(self) -> int:
-        return len(self.indent) + KEY_WIDTH + 1
 
 
 _V1 = Layout(

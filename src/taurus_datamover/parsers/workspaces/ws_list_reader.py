@@ -180,9 +180,8 @@ def _records(text: str, zone: tzinfo, listing: Listing) -> Iterator[ListedWorksp
 
 
 def _regular_block(groups: tuple[str | None, ...], layout: Layout, zone: tzinfo, listing: Listing) -> ListedWorkspace:
-    """The record of a block matched by ``layout.block`` (its ``groups()``); a ``ValueError``
-    where a value does not convert or the block breaks a rule of :func:`_finish` (the line
-    reader then reads it again and names the line)."""
+    """The record of a block matched by ``layout.block``; a ``ValueError`` where a value does
+    not convert or the block breaks a rule (the line reader then names the line)."""
     (shown_id, path, said, until_text, comment, created, expires, expired_at, released_at, group, again,
      filesystem, extensions, acctcode, reminder, mail, permissions) = layout.pick((*groups, None))  # fmt: skip
     if again is not None:
@@ -233,11 +232,7 @@ def _mixed(index: int, raw: str) -> ParseError:
 def _read_block(
     lines: list[str], start: int, shown_id: str, layout: Layout, zone: tzinfo, listing: Listing
 ) -> tuple[ListedWorkspace, int]:
-    """The workspace whose header is ``lines[start]``, and the index of the next header.
-
-    Keys come in the tools' fixed order; a key out of order, or twice, is a ``ParseError``,
-    unknown keys (newer tools) go to ``extra``.
-    """
+    """The workspace whose header is ``lines[start]``, and the index of the next header."""
     head = (start + 1, lines[start])
     prefixes, places, width = layout.prefixes, layout.places, layout.width
     fields: dict[str, Any] = {}
@@ -293,48 +288,6 @@ def _read_block(
             raise ParseError(f"{key!r} given twice with different values", lineno=index + 1, line=raw)
         fields[name] = converted
         index += 1
-    return _finish(shown_id, fields, extra, seen, layout, listing, head), index
-
-
-def _unknown_key(layout: Layout, raw: str, index: int) -> str:
-    """The key of a ``key : value`` line in the exact layout whose key this library does
-    not know (else a ``ParseError``: the line is no line of a block)."""
-    indent = layout.indent
-    body = raw[len(indent) :]
-    entry = _ENTRY.fullmatch(body) if raw.startswith(indent) else None
-    if entry is None or body[:1] == " " or not _padded(body, entry.group(1)):
-        raise ParseError(
-            f"not a `key : value` line of a v{layout.generation} ws_list block "
-            f"({len(indent)} blanks, key padded to {KEY_WIDTH} columns)",
-            lineno=index + 1,
-            line=raw,
-        )
-    return entry.group(1)
-
-
-def _comment(lines: list[str], index: int, first: str, layout: Layout, head: tuple[int, str]) -> tuple[str, int]:
-    """The comment starting on ``lines[index]`` and the index of the line that ends it.
-
-    Every line up to the first one the tools print after a comment (``creation time``,
-    v2 also ``expiration time``, in the exact layout) belongs to the comment.
-    """
-    width = layout.width
-    for end in range(index + 1, len(lines)):
-        raw = lines[end]
-        if layout.prefixes.get(raw[:width]) in layout.after_comment and (len(raw) == width or raw[width] == " "):
-            return "\n".join([first, *lines[index + 1 : end]]), end
-    raise ParseError("the listing ends inside a comment (no `creation time` after it)", lineno=head[0], line=head[1])
-
-
-def _finish(
-    shown_id: str,
-    fields: dict[str, Any],
-    extra: dict[str, str],
-    seen: set[str],
-    layout: Layout,
-    listing: Listing,
-    head: tuple[int, str],
-) -> ListedWorkspace:
     lineno, line = head
     if COMPLETE_AT not in seen:
         message = f"the last block has no `{COMPLETE_AT}` line (the listing is cut off)"
@@ -346,18 +299,43 @@ def _finish(
         message = f"a full workspace block must have `{layout.expires_key}` and `filesystem name`"
         raise ParseError(message, lineno=lineno, line=line)
     said: str = fields["remaining_text"]
-    fields["extra"] = extra
     path, until = fields.pop("path"), fields.pop("until_deletion", None)
-    remaining = None if "expires" in fields else parse_days_hours(said)
-    return listed_workspace(
-        shown_id, path, fields, listing, remaining=remaining, said=said, until_deletion=until, where=head
+    fields["extra"] = extra
+    # remaining from the text where no expiry was printed (listed_workspace measures it else)
+    record = listed_workspace(
+        shown_id, path, fields, listing, remaining=parse_days_hours(said), said=said, until_deletion=until, where=head
     )
+    return record, index
 
 
-def _padded(body: str, key: str) -> bool:
-    """The key is padded with blanks to the tools' column, or longer than it."""
-    colon = body.index(":", len(key))
-    return colon == max(KEY_WIDTH, len(key) + 1) or (len(key) >= KEY_WIDTH and colon > len(key))
+def _unknown_key(layout: Layout, raw: str, index: int) -> str:
+    """The key of a ``key : value`` line in the exact layout (the key padded with blanks to
+    the tools' column, or longer than it) that this library does not know; else a
+    ``ParseError``: the line is no line of a block."""
+    indent = layout.indent
+    body = raw[len(indent) :]
+    entry = _ENTRY.fullmatch(body) if raw.startswith(indent) else None
+    key = entry.group(1) if entry is not None else ""
+    colon = body.find(":", len(key))
+    if not key or body[:1] == " " or not (colon == max(KEY_WIDTH, len(key) + 1) or KEY_WIDTH <= len(key) < colon):
+        raise ParseError(
+            f"not a `key : value` line of a v{layout.generation} ws_list block "
+            f"({len(indent)} blanks, key padded to {KEY_WIDTH} columns)",
+            lineno=index + 1,
+            line=raw,
+        )
+    return key
+
+
+def _comment(lines: list[str], index: int, first: str, layout: Layout, head: tuple[int, str]) -> tuple[str, int]:
+    """The comment starting on ``lines[index]`` (every line up to the first of
+    ``layout.after_comment`` in the exact layout) and the index of that line."""
+    width = layout.width
+    for end in range(index + 1, len(lines)):
+        raw = lines[end]
+        if layout.prefixes.get(raw[:width]) in layout.after_comment and (len(raw) == width or raw[width] == " "):
+            return "\n".join([first, *lines[index + 1 : end]]), end
+    raise ParseError("the listing ends inside a comment (no `creation time` after it)", lineno=head[0], line=head[1])
 
 
 def _why_not(raw: str) -> str:

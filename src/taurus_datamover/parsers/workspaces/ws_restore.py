@@ -30,11 +30,9 @@ from taurus_datamover.models.workspaces import ReleasedWorkspace
 from taurus_datamover.parsers.workspaces.common import ctime_at, numbered_lines, parse_days_hours
 from taurus_datamover.parsers.workspaces.ctime import local_zone
 
-__all__ = ["parse_ws_restore_list"]
-
 _FS_HEADER = re.compile(r"([A-Za-z0-9_.][A-Za-z0-9_.-]*):")
 _RELEASED_ID = re.compile(r"([A-Za-z0-9_.][A-Za-z0-9_.-]*)-([0-9]+)")
-_V1_SINCE = re.compile(r"unavailable since (.*)")
+_V1_SINCE = re.compile(r"(unavailable since) (.*)")
 _V2_ENTRY = re.compile(r"([a-z][a-z ]*?)[ \t]*:(?: (.*))?")
 _UNTIL = re.compile(r"(.*?) \((.*)\)")
 _MAX_TIMESTAMP_DIGITS = 11  # Unix times up to year 5138; longer numbers are no timestamps
@@ -49,7 +47,7 @@ def parse_ws_restore_list(text: str, *, tz: tzinfo | None = None, user: str | No
         user: the listing user; ids starting ``<user>-`` get ``owner`` and ``name``.
     """
     zone = tz if tz is not None else local_zone()
-    result: list[ReleasedWorkspace] = []
+    entries: list[dict[str, Any]] = []  # filled in as their detail lines come
     filesystem: str | None = None
     current: dict[str, Any] | None = None
     for lineno, raw in numbered_lines(text):
@@ -63,45 +61,34 @@ def parse_ws_restore_list(text: str, *, tz: tzinfo | None = None, user: str | No
         line = raw.rstrip()
         header = _FS_HEADER.fullmatch(line)
         if header is not None:
-            _flush(result, current)
-            current = None
-            filesystem = header.group(1)
+            current, filesystem = None, header.group(1)
             continue
         released = _RELEASED_ID.fullmatch(line)
         if released is None or len(released.group(2)) > _MAX_TIMESTAMP_DIGITS:
             message = "expected a released id (`user-name-timestamp`) or a `filesystem:` header"
             raise ParseError(message, lineno=lineno, line=raw)
-        _flush(result, current)
-        current = _start(line, released, filesystem, user)
-    _flush(result, current)
-    return result
-
-
-def _start(line: str, released: re.Match[str], filesystem: str | None, user: str | None) -> dict[str, Any]:
-    db_id, prefix = released.group(1), f"{user}-"
-    mine = bool(user) and db_id.startswith(prefix) and len(db_id) > len(prefix)
-    return {
-        "id": line,
-        "name": db_id[len(prefix) :] if mine else None,
-        "owner": user if mine else None,
-        "released": datetime.fromtimestamp(int(released.group(2)), timezone.utc),
-        "filesystem": filesystem,
-        "extra": {},
-    }
+        db_id, prefix = released.group(1), f"{user}-"
+        mine = bool(user) and db_id.startswith(prefix) and len(db_id) > len(prefix)
+        current = {
+            "id": line,
+            "name": db_id[len(prefix) :] if mine else None,
+            "owner": user if mine else None,
+            "released": datetime.fromtimestamp(int(released.group(2)), timezone.utc),
+            "filesystem": filesystem,
+            "extra": {},
+        }
+        entries.append(current)
+    return [ReleasedWorkspace(**entry) for entry in entries]
 
 
 def _detail(current: dict[str, Any], raw: str, zone: tzinfo, lineno: int) -> None:
     line = raw.strip()
-    v2 = _V2_ENTRY.fullmatch(line)
-    if v2 is None:
-        v1 = _V1_SINCE.fullmatch(line)
-        if v1 is None:
-            raise ParseError("not a ws_restore -l detail line", lineno=lineno, line=raw)
-        ctime_at(v1.group(1), zone, lineno, raw)  # checked, but `released` comes from the id
-        return
-    key, value = " ".join(v2.group(1).split()), v2.group(2) or ""
+    entry = _V2_ENTRY.fullmatch(line) or _V1_SINCE.fullmatch(line)
+    if entry is None:
+        raise ParseError("not a ws_restore -l detail line", lineno=lineno, line=raw)
+    key, value = " ".join(entry.group(1).split()), entry.group(2) or ""
     if key == "unavailable since":
-        ctime_at(value, zone, lineno, raw)
+        ctime_at(value, zone, lineno, raw)  # checked, but `released` comes from the id
     elif key == "restorable until":
         until = _UNTIL.fullmatch(value)
         if until is None or parse_days_hours(until.group(2)) is None:
@@ -111,8 +98,3 @@ def _detail(current: dict[str, Any], raw: str, zone: tzinfo, lineno: int) -> Non
         current["filesystem"] = value
     else:
         current["extra"][key] = value
-
-
-def _flush(result: list[ReleasedWorkspace], current: dict[str, Any] | None) -> None:
-    if current is not None:
-        result.append(ReleasedWorkspace(**current))

@@ -27,13 +27,7 @@ from taurus_datamover.errors import ParseError
 from taurus_datamover.models.workspaces import WorkspaceInfo, workspace_infos
 from taurus_datamover.parsers.workspaces.common import MAX_DAYS, aware_now, ctime_at, numbered_lines, parse_whole_number
 from taurus_datamover.parsers.workspaces.ctime import local_zone
-from taurus_datamover.parsers.workspaces.records import (
-    ListedWorkspace,
-    Listing,
-    listed_workspace,
-)
-
-__all__ = ["parse_ws_list_table"]
+from taurus_datamover.parsers.workspaces.records import ListedWorkspace, Listing, listed_workspace
 
 _ID_WIDTH = 30
 _PATH_WIDTH = 50
@@ -72,34 +66,26 @@ def parse_ws_list_table(
     lines = [(n, raw) for n, raw in numbered_lines(text) if raw.strip()]
     if not lines:
         return []
-    columns = _header(lines[0][0], lines[0][1])
-    if len(lines) < 2 or not _is_rule(lines[1][1], len(columns)):
+    columns = tuple(lines[0][1].split())
+    if columns not in (_FULL, _TERSE):
+        message = "expected the `ws_list -T` header (ID PATH [EXPIRATION EXTENSIONS] REMAINING)"
+        raise ParseError(message, lineno=lines[0][0], line=lines[0][1])
+    rule = lines[1][1].rstrip(" ").split(" ") if len(lines) > 1 else []
+    if len(rule) != len(columns) or not all(part and set(part) == {"="} for part in rule):
         lineno, raw = lines[1] if len(lines) > 1 else lines[0]
         raise ParseError("expected the `=====` rule under the table header", lineno=lineno, line=raw)
     rows: list[ListedWorkspace] = []
-    pending = lines[2:]
-    index = 0
-    while index < len(pending):
-        row, index = _row(pending, index, columns == _FULL)
-        rows.append(_model(row, zone, listing, expired_listing))
+    index = 2
+    while index < len(lines):
+        row, index = _row(lines, index, columns == _FULL, zone, listing, expired_listing)
+        rows.append(row)
     return workspace_infos(rows)
 
 
-def _header(lineno: int, raw: str) -> tuple[str, ...]:
-    columns = tuple(raw.split())
-    if columns in (_FULL, _TERSE):
-        return columns
-    message = "expected the `ws_list -T` header (ID PATH [EXPIRATION EXTENSIONS] REMAINING)"
-    raise ParseError(message, lineno=lineno, line=raw)
-
-
-def _is_rule(raw: str, count: int) -> bool:
-    parts = raw.rstrip(" ").split(" ")
-    return len(parts) == count and all(part and set(part) == {"="} for part in parts)
-
-
-def _row(lines: list[tuple[int, str]], index: int, full: bool) -> tuple[dict[str, Any], int]:
-    """One row from ``lines[index]`` on (1 to 3 physical lines), and the next index."""
+def _row(
+    lines: list[tuple[int, str]], index: int, full: bool, zone: tzinfo, listing: Listing, expired_listing: bool
+) -> tuple[ListedWorkspace, int]:
+    """The row from ``lines[index]`` on (1 to 3 physical lines), and the next index."""
     lineno, raw = lines[index]
     index += 1
     bad = "not a row of the `ws_list -T` table"
@@ -131,30 +117,21 @@ def _row(lines: list[tuple[int, str]], index: int, full: bool) -> tuple[dict[str
     if match is None:
         what = "EXPIRATION, EXTENSIONS and REMAINING" if full else "REMAINING"
         raise ParseError(f"{bad}: expected {what} in their columns", lineno=lineno, line=raw)
-    row: dict[str, Any] = {"id": shown_id, "path": path, "lineno": lineno, "line": raw}
-    if full:
-        row["expires"], row["extensions"], row["days"] = match.groups()
-    else:
-        row["days"] = match.group(1)
-    return row, index
-
-
-def _model(row: dict[str, Any], zone: tzinfo, listing: Listing, expired_listing: bool) -> ListedWorkspace:
-    where = (row["lineno"], row["line"])
-    days = parse_whole_number(row["days"], signed=True)
+    *stamp, days_text = match.groups()  # EXPIRATION and EXTENSIONS in the full table
+    days = parse_whole_number(days_text, signed=True)
     if days is None or abs(days) > MAX_DAYS:
-        raise ParseError("REMAINING is no day count (ASCII digits)", lineno=where[0], line=where[1])
+        raise ParseError("REMAINING is no day count (ASCII digits)", lineno=lineno, line=raw)
     fields: dict[str, Any] = {}
-    if "expires" in row:
-        fields["expires"] = ctime_at(row["expires"], zone, *where)
-        fields["extensions_left"] = parse_whole_number(row["extensions"])
+    if full:
+        fields["expires"] = ctime_at(stamp[0], zone, lineno, raw)
+        fields["extensions_left"] = parse_whole_number(stamp[1])
         if fields["extensions_left"] is None:
-            raise ParseError("EXTENSIONS is no whole number", lineno=where[0], line=where[1])
+            raise ParseError("EXTENSIONS is no whole number", lineno=lineno, line=raw)
     whole_days = timedelta(days=days)
     if not expired_listing:
-        return listed_workspace(row["id"], row["path"], fields, listing, remaining=whole_days, where=where)
+        return listed_workspace(shown_id, path, fields, listing, remaining=whole_days, where=(lineno, raw)), index
     # a row of -e -T: the table does not say released or expired (the block listing does)
     record = listed_workspace(
-        row["id"], row["path"], fields, listing, remaining=None, until_deletion=whole_days, where=where
+        shown_id, path, fields, listing, remaining=None, until_deletion=whole_days, where=(lineno, raw)
     )
-    return record._replace(state=None, expired=True, remaining=None)
+    return record._replace(state=None, expired=True, remaining=None), index
