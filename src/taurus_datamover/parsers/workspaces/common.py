@@ -60,11 +60,8 @@ MAX_DAYS = 1_000_000
 
 
 def split_lines(text: str) -> list[str]:
-    """The lines of ``text``, split on ``\\n`` only (one trailing ``\\r`` dropped).
-
-    ``str.splitlines`` would also split on form feeds and other separators that may sit
-    inside a comment.
-    """
+    """The lines of ``text``, split on ``\\n`` only (one trailing ``\\r`` dropped):
+    ``str.splitlines`` would also split on form feeds and others that may sit in a comment."""
     lines = text.split("\n")
     return [line.removesuffix("\r") for line in lines] if "\r" in text else lines
 
@@ -88,10 +85,8 @@ def strip_ansi(line: str) -> str:
 
 
 def split_diagnostic(line: str) -> tuple[Level, str] | None:
-    """``("error", "no more extensions.")`` for ``Error: no more extensions.``; else None.
-
-    The level is lower-cased; the message keeps its text after the one separating blank.
-    """
+    """``("error", "no more extensions.")`` for ``Error: no more extensions.``; else None
+    (the level lower-cased, the message its text after the one separating blank)."""
     match = re.fullmatch(_DIAGNOSTIC, strip_ansi(line).strip())
     if match is None:
         return None
@@ -148,11 +143,8 @@ def implausible_entry(shown_id: str, path: str, user: str | None, group_listing:
 
 
 def parse_whole_number(text: str, *, signed: bool = False) -> int | None:
-    """The number written in ASCII digits (``-`` first if ``signed``), else None.
-
-    Only ``[0-9]`` counts: ``int()`` alone would also take ``1_0``, ``+3``, `` 7`` and
-    other scripts' digits (``٣``), which no tool prints. At most 18 digits.
-    """
+    """The number in 1 to 18 ASCII digits (``-`` first if ``signed``), else None: ``int()``
+    alone would also take ``1_0``, ``+3``, `` 7`` and other scripts' digits (``٣``)."""
     return _digits(text, 18, signed)
 
 
@@ -163,11 +155,8 @@ def _digits(text: str, most: int, signed: bool = False) -> int | None:
 
 
 def parse_days_hours(text: str) -> timedelta | None:
-    """``timedelta`` of ``N days M hours`` / ``N days, M hours``; None for another shape.
-
-    Also None when the days or hours lie beyond :data:`MAX_DAYS` (``99999999999999 days``
-    is no remaining time a tool computes, and would overflow ``timedelta``/``datetime``).
-    """
+    """``timedelta`` of ``N days M hours`` / ``N days, M hours``; None for another shape, and
+    beyond :data:`MAX_DAYS` (no remaining time a tool computes; it would overflow ``datetime``)."""
     words = text.strip().split(" ")
     if len(words) != 4 or words[1] not in ("days", "days,") or words[3] != "hours":
         return None
