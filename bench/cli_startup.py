@@ -13,7 +13,9 @@ runs (default 15), so that other load on the machine counts less than in wall ti
 seconds apart, so a slow stretch of the machine falls on both). The
 package's bytecode is compiled first (as an installed package has it), so that no run pays
 for compiling sources, even where ``PYTHONDONTWRITEBYTECODE`` keeps the children from
-writing ``__pycache__``. Usage: ``python bench/cli_startup.py [--runs N]``.
+writing ``__pycache__``. ``--baseline-src DIR`` also runs ``ws list`` from another checkout's
+``src`` (``PYTHONPATH``), taking turns with this one: a change measured in the same run.
+Usage: ``python bench/cli_startup.py [--runs N] [--baseline-src DIR]``.
 """
 
 from __future__ import annotations
@@ -41,26 +43,33 @@ def cpu_seconds(argv: Sequence[str], env: Mapping[str, str]) -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def cpu_ms(commands: Mapping[str, Sequence[str]], env: Mapping[str, str], runs: int) -> dict[str, list[float]]:
-    """CPU milliseconds of each run of each command; the runs take turns (one of each, *runs*
-    times), so that a change of the machine's load falls on all of them alike."""
-    for argv in commands.values():
-        cpu_seconds(argv, env)  # warm the page cache
+def cpu_ms(
+    commands: Mapping[str, Sequence[str]], env: Mapping[str, str], runs: int, envs: Mapping[str, Mapping[str, str]]
+) -> dict[str, list[float]]:
+    """CPU milliseconds of each run of each command (in ``envs[name]``, else ``env``); the runs
+    take turns (one of each, *runs* times), so that a change of the machine's load falls on
+    all of them alike."""
+    for name, argv in commands.items():
+        cpu_seconds(argv, envs.get(name, env))  # warm the page cache
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
         for name, argv in commands.items():
-            times[name].append(cpu_seconds(argv, env))
+            times[name].append(cpu_seconds(argv, envs.get(name, env)))
     return {name: [1000 * value for value in values] for name, values in times.items()}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=15)
-    runs = parser.parse_args().runs
+    parser.add_argument("--baseline-src", metavar="DIR", help="also run ws list from this src folder")
+    options = parser.parse_args()
+    runs, baseline = options.runs, options.baseline_src
 
     import taurus_datamover
 
     compileall.compile_dir(os.path.dirname(taurus_datamover.__file__), quiet=1)
+    if baseline:
+        compileall.compile_dir(baseline, quiet=1)
     command = shutil.which("taurus-datamover", path=os.path.dirname(sys.executable)) or shutil.which("taurus-datamover")
     cli = [command] if command else [sys.executable, "-m", "taurus_datamover"]
     from taurus_datamover.emulator.site import EmulatedSite
@@ -76,12 +85,14 @@ def main() -> int:
         # what ws list cannot do without: re (the reader; the console script imports it
         # anyway), datetime, select and signal (running ws_list and reading its two pipes)
         floor = "import datetime, re, select, signal"
+        ws_words = [*cli, "--site-root", str(site.root), "ws", "list"]
         times = cpu_ms(
             {
                 "bare": [sys.executable, "-c", "pass"],
                 "help": [*cli, "--help"],
                 "ws_list": [str(site.bin / "ws_list")],
-                "ws": [*cli, "--site-root", str(site.root), "ws", "list"],
+                "ws": ws_words,
+                **({"baseline": ws_words} if baseline else {}),
                 "floor": [sys.executable, "-c", floor],
                 "imported": [sys.executable, "-c", library],
                 "lib_list": [
@@ -92,6 +103,7 @@ def main() -> int:
             },
             env,
             runs,
+            {"baseline": {**env, "PYTHONPATH": os.path.abspath(baseline)}} if baseline else {},
         )
     # the paired ratio: ws list over the ws_list of the same round, whose load they shared
     paired = statistics.median(w / d for w, d in zip(times["ws"], times["ws_list"]))
@@ -110,6 +122,12 @@ def main() -> int:
     print(f"  python + the stdlib it needs  {floor_ms:7.1f}   {floor_ms / ws_list:4.2f}x one ws_list")
     print(f"  import Workspace (library)    {imported:7.1f}   {imported / ws_list:4.2f}x one ws_list")
     print(f"  Workspace.list (library)      {lib_list:7.1f}   ws list = {ws / lib_list:4.2f}x this")
+    if baseline:
+        before = statistics.median(times["baseline"])
+        paired_before = statistics.median(b / d for b, d in zip(times["baseline"], times["ws_list"]))
+        saved = statistics.median(b - w for b, w in zip(times["baseline"], times["ws"]))
+        print(f"  ws list from --baseline-src   {before:7.1f}   {before / ws_list:4.2f}x one ws_list")
+        print(f"    the same, paired by round            {paired_before:4.2f}x; this one {saved:.1f} ms less (paired)")
     return 0
 
 

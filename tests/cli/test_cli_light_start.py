@@ -159,3 +159,36 @@ def test_ws_list_loads_no_module_it_has_no_use_for(tmp_path: Path, words: tuple[
     assert "json" not in modules or "--json" in words  # the table needs no JSON
     # and of the other subcommands' sub-parsers, none was built
     assert "taurus_datamover.cli.completion" not in modules
+
+
+#: Runs ``ws list`` in-process with ``re.compile`` and ``collections.namedtuple`` watched,
+#: then prints the expressions compiled and the named tuples made (one JSON list).
+_WATCH = """
+import collections, json, re, sys
+compiled, made = [], []
+re_compile, namedtuple = re.compile, collections.namedtuple
+re.compile = lambda pattern, flags=0: compiled.append(str(pattern)) or re_compile(pattern, flags)
+collections.namedtuple = lambda name, *a, **k: made.append(name) or namedtuple(name, *a, **k)
+from taurus_datamover.cli import main
+code = main(sys.argv[1:])
+print(json.dumps([code, compiled, made]))
+"""
+
+
+def test_ws_list_compiles_only_the_expressions_a_listing_uses(tmp_path: Path) -> None:
+    site = EmulatedSite(tmp_path / "site", slurm=False)
+    Workspace(site.bin, now=site.now).allocate("run1", 5)
+    done = subprocess.run(
+        [sys.executable, "-c", _WATCH, "--site-root", str(site.root), "ws", "list"],
+        env=clean_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    code, compiled, made = json.loads(done.stdout.splitlines()[-1])
+    assert code == 0
+    # the block header, and the two tool families' names; the expressions of error
+    # messages, diagnostics and numbers are compiled when a run needs them
+    assert len(compiled) <= 3, compiled
+    assert made == []  # the records are built without namedtuple's exec

@@ -142,13 +142,7 @@ def record_json(record: ListedWorkspace) -> dict[str, Any]:
 def _json_value(value: object) -> object:
     if isinstance(value, datetime):
         return iso_datetime(value)
-    if isinstance(value, timedelta):
-        return iso_duration(value)
-    if isinstance(value, os.PathLike):
-        return os.fspath(value)
-    if isinstance(value, dict):
-        return dict(value)
-    return value
+    return iso_duration(value) if isinstance(value, timedelta) else value
 
 
 def iso_datetime(moment: datetime) -> str:

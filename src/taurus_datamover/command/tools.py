@@ -29,10 +29,9 @@ __all__ = [
 
 
 class ToolFamily:
-    """A group of tools that share a name pattern and a place to look for them; ``names``:
-    the only names taken (None: every name matching ``pattern``), as ``PATH`` holds other
-    programs that fit a pattern (``dtc``, ``dtrace``). A plain class: a record type
-    (``dataclasses``, a named tuple) would cost the command line more to make than it reads."""
+    """Tools that share a name pattern and places to look; ``names``: the only names taken
+    (None: all that match), as ``PATH`` holds other programs that fit (``dtc``, ``dtrace``).
+    A plain class: a record type would cost the command line more to make than it reads."""
 
     __slots__ = ("env_var", "label", "names", "pattern", "site_dirs")
 
@@ -176,9 +175,8 @@ def find_tool(
     path_to_exe: ToolDirs = None,
     environ: Mapping[str, str] | None = None,
 ) -> str:
-    """The path of the one tool ``name``, as ``find_tools(...).path(name)`` gives it, but
-    looking for that name alone in each directory instead of listing every directory on
-    ``PATH`` (what a command that runs one tool once should pay)."""
+    """``find_tools(...).path(name)``, looking for that name alone in each directory instead
+    of listing every directory on ``PATH`` (what a command that runs one tool once pays)."""
     searched = search_directories(family, path_to_exe, environ)
     if family.accepts(name):
         for directory in searched:

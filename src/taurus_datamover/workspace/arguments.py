@@ -1,16 +1,14 @@
 """Arguments of the ``ws_*`` tools, checked before any tool runs.
 
-Names (workspace names, file system and group names, released ids) must follow
-hpc-workspace's rules (from :mod:`taurus_datamover.facts`), so that a typo or an injected
-option (``-x``, ``a/b``) never reaches a tool: a bad one is a :class:`WorkspaceError`
-with no argv.
+Names (of workspaces, file systems, groups, released ids) follow hpc-workspace's rules
+(:mod:`taurus_datamover.facts`), so that a typo or an injected option (``-x``, ``a/b``)
+never reaches a tool: a :class:`WorkspaceError` with no argv.
 
-Every argument of a ``ws_*`` tool may be stored and printed back raw by ``ws_list``, one
-field per line: a newline in a comment (``"x\\nid: evil"``) would read as a field or a new
-workspace, an escape sequence drive the terminal, a byte that is not UTF-8 make every later
-listing undecodable. So no argument may hold a control character (C0, ``DEL``, C1: newline
-and tab included), a line or paragraph separator (``U+2028``, ``U+2029``) or a byte that is
-not UTF-8 (a lone surrogate): a :class:`WorkspaceArgumentError`, and no tool runs.
+``ws_list`` prints every stored argument back raw, one field per line: a newline in a
+comment (``"x\\nid: evil"``) would read as a field or a workspace, an escape sequence drive
+the terminal, a byte that is not UTF-8 break every later listing. So no argument may hold a
+control character (C0, ``DEL``, C1), a line or paragraph separator or a lone surrogate: a
+:class:`WorkspaceArgumentError`, and no tool runs.
 """
 
 from __future__ import annotations
@@ -61,14 +59,13 @@ def check_workspace_name(name: object) -> str:
 
 
 def check_filesystem_name(filesystem: object) -> str:
-    """Return ``filesystem`` if it looks like a workspace file system name, else raise
-    :class:`WorkspaceError`."""
+    """``filesystem`` if it looks like a file system name, else a :class:`WorkspaceError`."""
     return _matching(FILESYSTEM_NAME_RULE, filesystem, f"not a file system name: {filesystem!r}")
 
 
 def check_released_id(released_id: object) -> str:
-    """Return ``released_id`` if it has the shape ``ws_restore -l`` prints
-    (``user-name-1700000000``), else raise :class:`WorkspaceError`."""
+    """``released_id`` if it has the shape ``ws_restore -l`` prints (``user-name-1700000000``),
+    else a :class:`WorkspaceError`."""
     what = "not a released workspace id (`user-name-timestamp` as `ws_restore -l` prints it)"
     return _matching(RELEASED_ID_RULE, released_id, f"{what}: {released_id!r}")
 
@@ -80,8 +77,7 @@ def _matching(rule: str, value: object, refusal: str) -> str:
 
 
 def check_days(days: object, what: str = "days", least: int = 1) -> int:
-    """Return ``days`` if it is a whole number of at least ``least``, else raise
-    :class:`WorkspaceArgumentError` (a ``ValueError``)."""
+    """``days`` if a whole number of at least ``least``, else a :class:`WorkspaceArgumentError`."""
     if isinstance(days, bool) or not isinstance(days, int) or days < least:
         raise WorkspaceArgumentError(f"{what} must be a whole number of at least {least}, not {days!r}")
     return days
@@ -124,13 +120,8 @@ def first_forbidden(text: str) -> int | None:
 
 
 def check_stored_text(value: object, what: str) -> str:
-    """Return ``value`` (``str``, or ``bytes`` as UTF-8) as text if the tools can store
-    and print it back unchanged, else raise :class:`WorkspaceArgumentError`.
-
-    Args:
-        value: the argument.
-        what: how the message names it (``"comment"``, ``"argument 3 of ws_allocate"``).
-    """
+    """``value`` (``str``, or ``bytes`` as UTF-8) as text if the tools can store and print it
+    back unchanged, else a :class:`WorkspaceArgumentError` naming it ``what`` (``"comment"``)."""
     if isinstance(value, bytes):
         text = value.decode("utf-8", "surrogateescape")
     elif isinstance(value, str):

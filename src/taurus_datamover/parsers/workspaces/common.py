@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone, tzinfo
 
 from taurus_datamover.errors import ParseError
+from taurus_datamover.facts import WORKSPACE_NAME_RULE
 from taurus_datamover.parsers.workspaces.ctime import parse_ctime
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_DAYS",
-    "NAME_PATTERN",
     "aware_now",
     "ctime_at",
     "derive_name",
@@ -39,15 +39,19 @@ __all__ = [
     "strip_ansi",
 ]
 
-#: What a workspace name may look like (hpc-workspace 2.0, its ``ws.h``).
-NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+# the expressions are compiled on first use (re's cache): a plain listing needs none
+_ANSI = r"\x1b\[[0-9;]*m"
+_DIAGNOSTIC = r"(?is)(info|warning|error|debug|trace|critical):[ \t]?(.*)"
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
-_DIAGNOSTIC = re.compile(r"(info|warning|error|debug|trace|critical):[ \t]?(.*)", re.IGNORECASE | re.DOTALL)
-_DAYS_HOURS = re.compile(r"(-?[0-9]{1,12}) days,? (-?[0-9]{1,12}) hours")
-_WHOLE = re.compile(r"[0-9]{1,18}")
-_TIMESTAMP = re.compile(r"[0-9]{1,11}")
-_SIGNED = re.compile(r"-?[0-9]{1,18}")
+
+def __getattr__(name: str) -> re.Pattern[str]:
+    """``NAME_PATTERN``, what a workspace name may look like (hpc-workspace's rule), compiled
+    on first use (PEP 562): a listing needs it only to explain an error."""
+    if name != "NAME_PATTERN":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    pattern = globals()[name] = re.compile(WORKSPACE_NAME_RULE)
+    return pattern
+
 
 #: The largest day count a parser turns into a ``timedelta``: far past any real keep or
 #: lifetime (about 2700 years), and small enough that ``now + timedelta(days=MAX_DAYS)``
@@ -56,11 +60,8 @@ MAX_DAYS = 1_000_000
 
 
 def split_lines(text: str) -> list[str]:
-    """The lines of ``text``, split on ``\\n`` only (one trailing ``\\r`` dropped).
-
-    ``str.splitlines`` would also split on form feeds and other separators that may sit
-    inside a comment.
-    """
+    """The lines of ``text``, split on ``\\n`` only (one trailing ``\\r`` dropped):
+    ``str.splitlines`` would also split on form feeds and others that may sit in a comment."""
     lines = text.split("\n")
     return [line.removesuffix("\r") for line in lines] if "\r" in text else lines
 
@@ -80,15 +81,13 @@ def ctime_at(text: str, zone: tzinfo, lineno: int, raw: str) -> datetime:
 
 def strip_ansi(line: str) -> str:
     """``line`` without ANSI SGR colour codes (v2 colours the level on a terminal)."""
-    return _ANSI.sub("", line) if "\x1b" in line else line
+    return re.sub(_ANSI, "", line) if "\x1b" in line else line
 
 
 def split_diagnostic(line: str) -> tuple[Level, str] | None:
-    """``("error", "no more extensions.")`` for ``Error: no more extensions.``; else None.
-
-    The level is lower-cased; the message keeps its text after the one separating blank.
-    """
-    match = _DIAGNOSTIC.fullmatch(strip_ansi(line).strip())
+    """``("error", "no more extensions.")`` for ``Error: no more extensions.``; else None
+    (the level lower-cased, the message its text after the one separating blank)."""
+    match = re.fullmatch(_DIAGNOSTIC, strip_ansi(line).strip())
     if match is None:
         return None
     level: Level = match.group(1).lower()  # type: ignore[assignment]  # the expression's words
@@ -113,7 +112,7 @@ def released_id_of(shown_id: str, path: str) -> str | None:
     """
     base = path.rstrip("/").rsplit("/", 1)[-1]
     stamp = shown_id.rsplit("-", 1)[-1]
-    if _TIMESTAMP.fullmatch(stamp) and shown_id in (stamp, f"{base}-{stamp}"):
+    if _digits(stamp, 11) is not None and shown_id in (stamp, f"{base}-{stamp}"):
         return f"{base}-{stamp}"
     return None
 
@@ -144,26 +143,25 @@ def implausible_entry(shown_id: str, path: str, user: str | None, group_listing:
 
 
 def parse_whole_number(text: str, *, signed: bool = False) -> int | None:
-    """The number written in ASCII digits (``-`` first if ``signed``), else None.
+    """The number in 1 to 18 ASCII digits (``-`` first if ``signed``), else None: ``int()``
+    alone would also take ``1_0``, ``+3``, `` 7`` and other scripts' digits (``٣``)."""
+    return _digits(text, 18, signed)
 
-    Only ``[0-9]`` counts: ``int()`` alone would also take ``1_0``, ``+3``, `` 7`` and
-    other scripts' digits (``٣``), which no tool prints. At most 18 digits.
-    """
-    match = (_SIGNED if signed else _WHOLE).fullmatch(text)
-    return int(text) if match is not None else None
+
+def _digits(text: str, most: int, signed: bool = False) -> int | None:
+    """``text`` as a number of 1 to ``most`` ASCII digits (a ``-`` first if ``signed``)."""
+    digits = text[1:] if signed and text[:1] == "-" else text
+    return int(text) if 0 < len(digits) <= most and digits.isascii() and digits.isdigit() else None
 
 
 def parse_days_hours(text: str) -> timedelta | None:
-    """``timedelta`` of ``N days M hours`` / ``N days, M hours``; None for another shape.
-
-    Also None when the days or hours lie beyond :data:`MAX_DAYS` (``99999999999999 days``
-    is no remaining time a tool computes, and would overflow ``timedelta``/``datetime``).
-    """
-    match = _DAYS_HOURS.fullmatch(text.strip())
-    if match is None:
+    """``timedelta`` of ``N days M hours`` / ``N days, M hours``; None for another shape, and
+    beyond :data:`MAX_DAYS` (no remaining time a tool computes; it would overflow ``datetime``)."""
+    words = text.strip().split(" ")
+    if len(words) != 4 or words[1] not in ("days", "days,") or words[3] != "hours":
         return None
-    days, hours = int(match.group(1)), int(match.group(2))
-    if abs(days) > MAX_DAYS or abs(hours) > MAX_DAYS * 24:
+    days, hours = _digits(words[0], 12, True), _digits(words[2], 12, True)
+    if days is None or hours is None or abs(days) > MAX_DAYS or abs(hours) > MAX_DAYS * 24:
         return None
     return timedelta(days=days, hours=hours)
 

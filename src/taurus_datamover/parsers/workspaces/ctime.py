@@ -1,24 +1,13 @@
 """The ``Www Mmm dd HH:MM:SS YYYY`` times that the hpc-workspace tools print.
 
-Both generations print times with C ``ctime()`` / ``strftime("%c")`` in the C locale
-(``Thu Jul 29 10:30:04 2021``, ``Sun Sep  3 08:00:00 2023``: the day is space-padded) and
-*without a zone*: the wall-clock time of the cluster. :func:`parse_ctime` turns such a text
-into a tz-aware :class:`~datetime.datetime` and :func:`format_ctime` renders one back.
-
-Wall times are interpreted in a ``tzinfo``: the one given, else :func:`local_zone`. Wall
-times that a zone does not map to exactly one instant are resolved deterministically:
-
-* **gap** (the hour skipped when DST starts, e.g. 02:30 on the last Sunday of March in
-  Europe/Berlin): shifted forward by the length of the gap (03:30 CEST), the same rule as
-  ``dateutil.tz.resolve_imaginary``;
-* **overlap** (the hour repeated when DST ends): ``fold=0``, the *earlier* instant (the
-  first, still-DST 02:30 CEST on the last Sunday of October in Europe/Berlin).
-
-Results carry the fixed UTC offset in force at that instant (``+01:00``/``+02:00``): the
-printed wall time is kept and ``==``/hashing work by instant (see :func:`resolve_wall_time`).
-
-Parsing is a split and two table look-ups (no ``strptime``, no regular expression): it
-runs once per listed time.
+Both generations print C ``ctime()`` / ``strftime("%c")`` times in the C locale (``Sun Sep
+3 08:00:00 2023``, the day space-padded) *without a zone*: the cluster's wall clock.
+:func:`parse_ctime` reads one in a ``tzinfo`` (default :func:`local_zone`) into an aware
+:class:`~datetime.datetime` with the fixed offset in force then, :func:`format_ctime` prints
+one back. A wall time in a **gap** (the hour skipped when DST starts) is moved forward by
+the gap's length (``dateutil.tz.resolve_imaginary``'s rule); one in an **overlap** (the
+hour repeated when DST ends) is the earlier instant (``fold=0``). Parsing is a split and
+table look-ups (no ``strptime``, no regular expression): it runs once per listed time.
 """
 
 from __future__ import annotations

@@ -19,10 +19,9 @@ if TYPE_CHECKING:
 __all__ = ["SERIOUS", "diagnostics", "is_not_found_message", "workspace_error_message"]
 
 SERIOUS = ("warning", "error", "critical")
-_NOT_FOUND = re.compile(
-    r"(?<!target )workspace does not exist|non-existent workspace|workspace not found"
-    r"|no such workspace|workspace to restore does not exist",
-    re.IGNORECASE,
+_NOT_FOUND = (  # compiled on first use (re's cache): a listing that succeeds needs it not
+    r"(?i)(?<!target )workspace does not exist|non-existent workspace|workspace not found"
+    r"|no such workspace|workspace to restore does not exist"
 )
 
 
@@ -63,4 +62,4 @@ def is_not_found_message(message: str) -> bool:
     """True when a tool's error text says that the named workspace does not exist
     (``workspace does not exist``, ``Non-existent workspace given.``, ``workspace not
     found!``, ``no such workspace``); not for a missing *target* of ``ws_restore``."""
-    return _NOT_FOUND.search(message) is not None
+    return re.search(_NOT_FOUND, message) is not None

@@ -81,9 +81,8 @@ def _year_start(year: int) -> int:
 
 class TransitionRule:
     """When DST starts or ends: ``kind`` ``"J"`` (``day`` 1-365, no February 29), ``"N"``
-    (``day`` 0-365) or ``"M"`` (``month``/``week``/``weekday``), at ``time`` seconds of
-    local time (02:00 unless the rule gives one; a plain class: a named tuple costs the
-    command's start more)."""
+    (``day`` 0-365) or ``"M"`` (``month``/``week``/``weekday``), at ``time`` seconds of local
+    time (default 02:00); a plain class, lighter to make than a named tuple."""
 
     __slots__ = ("day", "kind", "month", "time", "week", "weekday")
 

@@ -8,7 +8,6 @@ without loading pydantic or ``pathlib``; the parsers validate a listing of them 
 
 from __future__ import annotations
 
-from collections import namedtuple
 from datetime import datetime, timedelta
 
 from taurus_datamover.errors import ParseError
@@ -19,20 +18,40 @@ if TYPE_CHECKING:
     from typing import Any
     from typing import NamedTuple as _Record
 else:
+    from operator import itemgetter
+
+    _REQUIRED = object()
 
     class _Fields(type):
-        """``typing.NamedTuple``'s work (a ``collections.namedtuple`` of the annotated fields)
-        without importing ``typing``, which costs the command line's start more than this module."""
+        """``typing.NamedTuple``'s work without importing ``typing``, nor making the class
+        through ``collections.namedtuple``'s ``exec`` (either costs the command's start more
+        than this module): each annotated field is read by position, a call leaves out only
+        those with a default."""
 
         def __new__(cls, name: str, bases: tuple[type, ...], ns: dict[str, Any]) -> type:
-            if not bases:  # _Record itself
-                return super().__new__(cls, name, bases, ns)
-            fields = ns["__annotations__"]
-            made = namedtuple(name, fields, defaults=[ns[f] for f in fields if f in ns], module=ns["__module__"])
-            made.__doc__ = ns["__doc__"]
+            fields = tuple(ns.get("__annotations__", ()))
+            defaults = {field: ns.pop(field) for field in fields if field in ns}
+            ns.update({field: property(itemgetter(index)) for index, field in enumerate(fields)})
+            ns.update(__slots__=(), _fields=fields, _field_defaults=defaults)
+            ns["_defaults"] = tuple(defaults.get(field, _REQUIRED) for field in fields)
+            return super().__new__(cls, name, bases, ns)
+
+        def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+            at = len(args)
+            values = (*args, *map(kwargs.pop, cls._fields[at:], cls._defaults[at:]))
+            if kwargs or len(values) != len(cls._fields) or any(value is _REQUIRED for value in values):
+                raise TypeError(f"{cls.__name__}() takes the fields {cls._fields}, each once")
+            return tuple.__new__(cls, values)
+
+    class _Record(tuple, metaclass=_Fields):
+        def _replace(self, **changes: Any) -> Any:
+            made = type(self)(*map(changes.pop, self._fields, self))
+            if changes:
+                raise ValueError(f"no fields {sorted(changes)}")
             return made
 
-    _Record = _Fields("_Record", (), {})
+        def __repr__(self) -> str:
+            return f"{type(self).__name__}({', '.join(f'{f}={v!r}' for f, v in zip(self._fields, self))})"
 
 
 __all__ = ["ListedWorkspace", "Listing", "listed_workspace", "normal_path", "standing"]

@@ -47,8 +47,8 @@ from functools import partial
 from itertools import accumulate
 
 from taurus_datamover.errors import ParseError
+from taurus_datamover.facts import WORKSPACE_NAME_RULE
 from taurus_datamover.parsers.workspaces.common import (
-    NAME_PATTERN,
     aware_now,
     ctime_at,
     parse_days_hours,
@@ -80,7 +80,7 @@ if TYPE_CHECKING:
 
 __all__ = ["HEADER", "listing_generation", "read_ws_list"]
 
-_ENTRY = re.compile(r"([a-z][a-z ]*[a-z]) *:(?: (.*))?")
+_ENTRY = r"([a-z][a-z ]*[a-z]) *:(?: (.*))?"  # compiled on first use (re's cache): an unknown key
 _SAID_EXPIRED = frozenset({"expired", "released"})
 _NONE = (None,) * 5
 _record = partial(tuple.__new__, ListedWorkspace)  # the record of its fields in order
@@ -314,7 +314,7 @@ def _unknown_key(layout: Layout, raw: str, index: int) -> str:
     ``ParseError``: the line is no line of a block."""
     indent = layout.indent
     body = raw[len(indent) :]
-    entry = _ENTRY.fullmatch(body) if raw.startswith(indent) else None
+    entry = re.fullmatch(_ENTRY, body) if raw.startswith(indent) else None
     key = entry.group(1) if entry is not None else ""
     colon = body.find(":", len(key))
     if not key or body[:1] == " " or not (colon == max(KEY_WIDTH, len(key) + 1) or KEY_WIDTH <= len(key) < colon):
@@ -339,7 +339,7 @@ def _comment(lines: list[str], index: int, first: str, layout: Layout, head: tup
 
 
 def _why_not(raw: str) -> str:
-    if NAME_PATTERN.fullmatch(raw.strip()):
+    if re.fullmatch(WORKSPACE_NAME_RULE, raw.strip()):
         return "a bare name: this looks like `ws_list -s`; use parse_ws_list_short"
     if raw.startswith("ID ") and "PATH" in raw:
         return "this looks like the `ws_list -T` table; use parse_ws_list_table"
