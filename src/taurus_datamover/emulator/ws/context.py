@@ -112,8 +112,8 @@ class Site:
         return found[0] if found else self.cfg.default_filesystem
 
     def say(self, key: str, **values: object) -> int:
-        """Print the format's text for situation *key* on stderr; return its exit code."""
-        text, code = self.fmt.MESSAGES[key]
+        """Print the format's text for *key* on stderr (none: silent, exit 0); return its exit code."""
+        text, code = self.fmt.MESSAGES.get(key, ("", 0))
         if text:
             print(text.format(**values), file=sys.stderr)
         return code

@@ -126,7 +126,7 @@ class _Run:
             result["invalid_ws"] += 1
         found_text = f"    {result['valid_ws']} valid, {result['invalid_ws']} invalid directories found."
         self.info(found_text, "   ... deleted workspaces second...")
-        deleted_ids = set(db.deleted_ids())
+        deleted_ids = set(db.trash.ids())
         for space in spaces:
             for name in _subdirs(f"{space}/{cfg.deleted}"):
                 if "-" not in name:
@@ -194,11 +194,11 @@ class _Run:
 
     def _entries(self, fs: str, result: Counter[str], *, deleted: bool) -> Iterator[tuple[str, WsEntry]]:
         """The (deleted) entries of *fs* by id, counted as seen; an unreadable one is morbid."""
-        db = self.site.db(fs)
-        for ws_id in sorted(db.deleted_ids() if deleted else db.ids()):
+        db = self.site.db(fs).trash if deleted else self.site.db(fs)
+        for ws_id in sorted(db.ids()):
             result["inactive_seen" if deleted else "active_seen"] += 1
             try:
-                yield ws_id, db.read_deleted(ws_id) if deleted else db.read(ws_id)
+                yield ws_id, db.read(ws_id)
             except (OSError, DbError) as exc:
                 self.log("error", str(exc), f"skipping db entry {ws_id}")
                 self.morbid.append((ws_id, f"database exeption, filesystem: {fs}"))
@@ -243,7 +243,7 @@ class _Run:
         self.info(f"   {self.would}delete DB entry {deleted_id}, was {reason} {ctime(stamp)}")
         data = Path(entry.workspace).parent / cfg.deleted / deleted_id
         if self.clean:
-            self.site.db(fs).remove_deleted(deleted_id)
+            self.site.db(fs).trash.remove(deleted_id)
         self.info(f"    {self.would}delete directory: {data}")
         if self.clean:
             self.info(f"   deadline: {self.now + self.site.cfg.deldirtimeout}")

@@ -69,7 +69,6 @@ ical_bad_mail              1 error: Invalid email address, abort
 ical_missing               1 warning: no workspace {name} found, please check the name
 ical_ambiguous             0 error: multiple workspaces found, use the -F option to specify Filesystem
 ical_sent                  0 info: Success: Calendar invitation sent to {mail}
-register_no_dir 0
 """)
 
 

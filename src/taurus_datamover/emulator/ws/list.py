@@ -111,9 +111,9 @@ def _scan(site: Site, filesystems: list[str], pattern: str, flags: set[str], exp
     short_now = "s" in flags and (not site.v2 or not flags & {"N", "C", "R"})
     owner = "*" if "g" in flags else owner
     for fs in filesystems:
-        db = site.db(fs)
-        for ws_id in db.deleted_ids(f"{owner}-{pattern}-*") if expired else db.ids(f"{owner}-{pattern}"):
-            path = db.deleted_file(ws_id) if expired else db.file(ws_id)
+        db = site.db(fs).trash if expired else site.db(fs)
+        for ws_id in db.ids(f"{owner}-{pattern}-*" if expired else f"{owner}-{pattern}"):
+            path = db.file(ws_id)
             own = (site.v2 and site.is_admin) or ws_id.startswith(site.user + "-")
             if short_now and own:
                 site.out(_shown_id(site, ws_id) + "\n")

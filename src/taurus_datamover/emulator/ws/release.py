@@ -27,7 +27,7 @@ def release_workspace(site: Site, fs: str, name: str) -> tuple[str, Path]:
     workspace = Path(entry.workspace)
     trash = workspace.parent / site.cfg.filesystems[fs].deleted
     stamp = site.now_int
-    while db.deleted_file(f"{ws_id}-{stamp}").exists() or (trash / f"{ws_id}-{stamp}").exists():
+    while db.trash.file(f"{ws_id}-{stamp}").exists() or (trash / f"{ws_id}-{stamp}").exists():
         stamp += 1
     entry.released = stamp
     deleted_id = db.move_to_deleted(ws_id, entry, stamp)
@@ -58,5 +58,5 @@ def ws_release(site: Site, argv: list[str]) -> int:
             site.say("released", name=name)
             return site.say("release_recoverable")
         shutil.rmtree(data, ignore_errors=True)
-        db.remove_deleted(deleted_id)
+        db.trash.remove(deleted_id)
         return site.say("delete_data_done", name=name)

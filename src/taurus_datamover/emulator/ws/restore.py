@@ -36,7 +36,7 @@ def list_released(site: Site, filesystems: list[str], owner: str, pattern: str, 
     for fs in filesystems:
         keeptime = site.cfg.filesystems[fs].keeptime
         ids = sorted(
-            i for i in site.db(fs).deleted_ids(f"{owner}-*") if fnmatch.fnmatchcase(i.partition("-")[2], pattern)
+            i for i in site.db(fs).trash.ids(f"{owner}-*") if fnmatch.fnmatchcase(i.partition("-")[2], pattern)
         )
         groups.append((fs, [RestoreView(i, fs, keeptime, site.now) for i in ids]))
     site.out(site.fmt.restore_listing(groups, brief))
@@ -52,7 +52,7 @@ def _move_back(site: Site, db: Database, source: Path, destination: Path) -> int
         source.rename(destination)
     except OSError:
         return site.say("restore_move_failed")
-    db.remove_deleted(source.name)
+    db.trash.remove(source.name)
     return site.say("restore_ok")
 
 
@@ -79,11 +79,11 @@ def ws_restore(site: Site, argv: list[str]) -> int:
         target_id = site.ws_id(target)
         if not db.exists(target_id):
             return site.say("restore_target_missing")
-        if not db.deleted_file(name).is_file():
+        if not db.trash.exists(name):
             return site.say("restore_missing")
         if not _human_v1():
             return 0
-        source = Path(db.read_deleted(name).workspace).parent / site.cfg.filesystems[fs].deleted / name
+        source = Path(db.trash.read(name).workspace).parent / site.cfg.filesystems[fs].deleted / name
         return _move_back(site, db, source, Path(db.read(target_id).workspace) / name)
 
 
@@ -135,7 +135,7 @@ def _restore_v2(site: Site, opts: Parsed) -> int:
     if not human_test():
         return 0
     filesystems = site.chosen_filesystems(opts, "restore_bad_fs")
-    hits = [fs for fs in filesystems if site.db(fs).deleted_file(name).is_file()]
+    hits = [fs for fs in filesystems if site.db(fs).trash.exists(name)]
     if len(hits) > 1:
         code = site.say("restore_not_unique", name=name)
         for fs in hits:
@@ -147,11 +147,11 @@ def _restore_v2(site: Site, opts: Parsed) -> int:
         return site.say("restore_not_restorable")
     db = site.db(hits[0])
     with db.locked():
-        trash = Path(db.read_deleted(name).workspace).parent / site.cfg.filesystems[hits[0]].deleted
+        trash = Path(db.trash.read(name).workspace).parent / site.cfg.filesystems[hits[0]].deleted
         if opts.has("delete-data"):
             site.say("restore_delete_start")
             shutil.rmtree(trash / name, ignore_errors=True)
-            db.remove_deleted(name)
+            db.trash.remove(name)
             return site.say("restore_delete_done")
         target_path = _target_path(site, filesystems, f"{owner}-{target}")
         if target_path is None:
