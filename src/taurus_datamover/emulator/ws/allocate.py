@@ -145,9 +145,9 @@ def _create(site: Site, req: _Request, db: Database, ws_id: str) -> int:
     except OSError:
         return site.say("mkdir_failed", path=path)
     duration = _capped(site, req, "duration_too_long") if site.v2 else req.duration
-    expiration, extensions = site.now_int + duration * 86400, site.cfg.max_extensions_of(req.fs)
-    entry = WsEntry(str(path), site.now_int, expiration, extensions, "", req.reminder or 0, req.mail or "", req.group)
-    entry.comment = req.comment or ""
+    entry = WsEntry(str(path), site.now_int, site.now_int + duration * 86400, comment=req.comment or "")
+    entry.extensions, entry.reminder = site.cfg.max_extensions_of(req.fs), req.reminder or 0
+    entry.mailaddress, entry.group = req.mail or "", req.group
     db.write(ws_id, entry)
     return _report(site, entry)
 

@@ -33,25 +33,23 @@ class DbError(Exception):
 
 @dataclass
 class WsEntry:
-    """One workspace as the DB stores it (times are epoch seconds, durations days)."""
+    """One workspace as the DB stores it, in the DB file's key order (times are epoch seconds,
+    durations days)."""
 
     workspace: str
     creation: int
     expiration: int
-    extensions: int
+    expired: int = 0
+    extensions: int = 0
     acctcode: str = ""
     reminder: int = 0
     mailaddress: str = ""
     group: str = ""
     released: int = 0
-    expired: int = 0
     comment: str = ""
 
 
-_ORDER = (
-    "workspace", "creation", "expiration", "expired", "extensions", "acctcode",
-    "reminder", "mailaddress", "group", "released", "comment"
-)  # fmt: skip
+_ORDER = tuple(f.name for f in fields(WsEntry))
 _OPTIONAL = {"expired", "group", "released"}
 _INT_KEYS = {f.name for f in fields(WsEntry) if f.type in ("int", int)}
 
@@ -108,7 +106,7 @@ def parse_entry(text: str) -> WsEntry:
         raw[key.strip()] = value
     if "workspace" not in raw or "expiration" not in raw:
         raise DbError("no workspace or expiration key")
-    values: dict[str, str | int] = {"creation": 0, "extensions": 0}
+    values: dict[str, str | int] = {"creation": 0}
     for key in (key for key in _ORDER if key in raw):
         text_value = _unscalar(raw[key])
         try:

@@ -3,17 +3,19 @@
 ``-l`` lists the ``<user>-*`` ids of every deleted area (v1: a ``fs:`` header for each;
 v2: ``-l [PATTERN]``, admins of every user or ``-u USER``). ``[-F fs] ID TARGET`` moves the
 data into ``<target workspace>/<ID>`` and drops the entry; v2's ``--delete-data ID``
-deletes it (no 5 s pause). The "are you human" question: v1 only on a terminal, v2 always
-(:mod:`.human`), before the look-up. v2 keeps 2.0.0's order of checks, texts and exit codes
-(many refusals exit 0, as the real code returns; a missing or ambiguous id exits 1).
+deletes it (no 5 s pause). The "are you human" question: v1 only on a terminal, v2 always,
+before the look-up. v2 keeps 2.0.0's order of checks, texts and exit codes (many refusals
+exit 0, as the real code returns; a missing or ambiguous id exits 1).
 """
 
 from __future__ import annotations
 
 import fnmatch
+import os
 import random
 import re
 import shutil
+import stat
 import sys
 from pathlib import Path
 
@@ -21,7 +23,6 @@ from taurus_datamover.emulator.ws import formats_v1, formats_v2
 from taurus_datamover.emulator.ws.context import NAME_RE, Site
 from taurus_datamover.emulator.ws.db import Database, DbError
 from taurus_datamover.emulator.ws.formats import RestoreView
-from taurus_datamover.emulator.ws.human import human_test
 from taurus_datamover.emulator.ws.options import Parsed, options
 
 _OPTS = options("help/h version/V list/l brief/b name/n= target/t= filesystem/F= username/u=")
@@ -87,19 +88,6 @@ def ws_restore(site: Site, argv: list[str]) -> int:
         return _move_back(site, db, source, Path(db.read(target_id).workspace) / name)
 
 
-def _human_v1() -> bool:
-    """The real v1 check, only when a person can answer (stdin is a terminal)."""
-    if not sys.stdin.isatty():
-        return True
-    word = "".join(random.choice("bdfgklmnprstvz") + random.choice("aeiou") for _ in range(5))
-    sys.stdout.write(f"to verify that you are human, please type '{word}': ")
-    sys.stdout.flush()
-    if sys.stdin.readline().strip() != word:
-        return False
-    sys.stdout.write("you are human\n")
-    return True
-
-
 def _refuse_v2(words: str, *, table_to_stdout: bool = False) -> int:
     """v2's usage error: the words and the usage line on stderr, then the option table."""
     usage, _, rest = formats_v2.HELP["ws_restore"][0].partition("\n")
@@ -132,7 +120,7 @@ def _restore_v2(site: Site, opts: Parsed) -> int:
     owner = user_opt or site.user
     if site.user != "root" and not name.startswith(site.user + "-"):
         return site.say("restore_bad_owner")
-    if not human_test():
+    if not _human_v2():
         return 0
     filesystems = site.chosen_filesystems(opts, "restore_bad_fs")
     hits = [fs for fs in filesystems if site.db(fs).trash.exists(name)]
@@ -162,10 +150,75 @@ def _restore_v2(site: Site, opts: Parsed) -> int:
 def _target_path(site: Site, filesystems: list[str], ws_id: str) -> Path | None:
     """The directory of the user's active workspace *ws_id* (first file system that has it)."""
     for fs in filesystems:
-        db = site.db(fs)
-        if db.exists(ws_id):
-            try:
-                return Path(db.read(ws_id).workspace)
-            except (OSError, DbError):
-                continue
+        try:
+            return Path(site.db(fs).read(ws_id).workspace)
+        except (OSError, DbError):
+            continue
     return None
+
+
+#: Environment variable naming the word v2's "are you human" test asks about.
+WORD_ENV = "TAURUS_EMULATOR_RUH_WORD"
+
+_CATEGORIES: tuple[tuple[str, ...], ...] = tuple(
+    tuple(words.split(", "))
+    for words in (
+        "Dog, Cat, Elephant, Lion, Tiger, Cow, Horse, Monkey, Snake, Eagle, Bear, Wolf, Fox, Deer, Rabbit, "
+        "Squirrel, Pig, Chicken, Duck, Fish, Shark, Whale, Dolphin, Frog, Butterfly",
+        "Apple, Banana, Orange, Strawberry, Blueberry, Watermelon, Mango, Pineapple, Grapes, Avocado, Tomato, "
+        "Potato, Carrot, Broccoli, Spinach, Onion, Garlic, Cucumber, Bell pepper, Lettuce, Corn, Green beans, "
+        "Peas, Asparagus, Zucchini",
+        "Car, House, Tree, Book, Computer, Phone, Chair, Table, Shirt, Pants, Shoes, Hat, Door, Window, Wall, "
+        "Floor, Ceiling, Lightbulb, Pen, Paper, Clock, Television, Radio, Cloud, Rock",
+    )
+)
+
+
+def _human_v1() -> bool:
+    """The real v1 check, only when a person can answer (stdin is a terminal)."""
+    if not sys.stdin.isatty():
+        return True
+    word = "".join(random.choice("bdfgklmnprstvz") + random.choice("aeiou") for _ in range(5))
+    sys.stdout.write(f"to verify that you are human, please type '{word}': ")
+    sys.stdout.flush()
+    if sys.stdin.readline().strip() != word:
+        return False
+    sys.stdout.write("you are human\n")
+    return True
+
+
+def _unattended() -> bool:
+    """stdin is ``/dev/null``-like (or closed): nobody can ever answer."""
+    if sys.stdin is None:
+        return True
+    try:
+        fd = sys.stdin.fileno()
+    except (OSError, ValueError):
+        return False  # a Python stream without a descriptor: read it
+    try:
+        mode = os.fstat(fd).st_mode
+    except OSError:
+        return True
+    return stat.S_ISCHR(mode) and not os.isatty(fd)
+
+
+def _human_v2() -> bool:
+    """v2's test: ``Is 'WORD' an [0] Animal, ...?`` on stdout, passed when stdin's line starts
+    with the digit of the word's category. :data:`WORD_ENV` names the word (so a replay can
+    answer); a ``/dev/null``-like or unreadable stdin passes (the real tool would exit 0
+    silently, as every library call that cannot answer is a no-op: a deliberate difference)."""
+    word = os.environ.get(WORD_ENV, "")
+    category = next((i for i, words in enumerate(_CATEGORIES) if word in words), None)
+    if category is None:
+        category = random.randrange(len(_CATEGORIES))
+        word = random.choice(_CATEGORIES[category][:24])
+    sys.stdout.write(
+        f"Is '{word}' an [0] Animal, [1] Fruit or Vegetable or [2] Object or [3] Person? <type 0/1/2/3 + enter> :"
+    )
+    sys.stdout.flush()
+    if _unattended():
+        return True
+    try:
+        return sys.stdin.readline()[:1] == str(category)
+    except OSError:
+        return True
