@@ -38,10 +38,10 @@ class _Request:
 def _group_of(site: Site, opts: Parsed) -> tuple[str, bool]:
     if not site.v2:
         group = opts.get("groupname")
-        return ((site.group if opts.has("group") else "") if group is None else group), False
+        return ((site.group if "group" in opts else "") if group is None else group), False
     for key, writable in (("groupwritable", True), ("groupreadable", False)):
-        if opts.has(key):
-            return opts.values[key] or site.group, writable
+        if key in opts:
+            return opts[key] or site.group, writable
     return "", False
 
 
@@ -51,12 +51,10 @@ def _request(site: Site, opts: Parsed) -> _Request:
     if name is None or opts.positionals:
         raise ToolExit(site.usage("ws_allocate"))
     try:
-        duration, reminder = (
-            None if opts.get(key) is None else int(opts.values[key]) for key in ("duration", "reminder")
-        )
+        duration, reminder = (None if opts.get(key) is None else int(opts[key]) for key in ("duration", "reminder"))
     except ValueError:
         raise ToolExit(site.help("ws_allocate") or 1) from None
-    extend, mail = opts.has("extension"), opts.get("mailaddress")
+    extend, mail = "extension" in opts, opts.get("mailaddress")
     if site.v2:
         duration, mail = _v2_checks(site, opts, duration, reminder, extend)
     elif mail is not None and reminder is None:
@@ -156,7 +154,7 @@ def ws_allocate(site: Site, argv: list[str]) -> int:
     group = [Opt("groupreadable", "g", implicit=site.group), Opt("groupwritable", "G", implicit=site.group)]
     v2_options = [*_COMMON, *group, *options("config= debug trace")]
     opts = site.start("ws_allocate", argv, v2_options if site.v2 else _V1, ("name", "duration"))
-    if site.v2 and opts.has("username") and not opts.has("extension") and site.user != "root":
+    if site.v2 and "username" in opts and "extension" not in opts and site.user != "root":
         site.say("ignoring_username")
     req = _request(site, opts)
     db, ws_id = site.db(req.fs), site.ws_id(req.name)

@@ -147,22 +147,19 @@ class Site:
         positional: Sequence[str] = (),
         *,
         allow_repeat: bool = False,
-        v2_only: bool = False,
         no_positionals: bool = False,
     ) -> Parsed:
         """Parse *argv* as *tool* does; ``--help``, ``--version`` and a bad command line end
         the tool (:class:`ToolExit`) as the real one ends."""
-        if v2_only:
-            self.require_v2(tool)
         try:
             parsed = parse(argv, opts, positional, allow_repeat=allow_repeat)
         except OptionError as exc:
             raise ToolExit(self._refuse_command_line(tool, exc)) from None
         if no_positionals and parsed.positionals:
             raise ToolExit(self.usage(tool))
-        if parsed.has("help"):
+        if "help" in parsed:
             raise ToolExit(self.help(tool))
-        if parsed.has("version"):
+        if "version" in parsed:
             self.out(self.fmt.VERSION[tool][0])
             raise ToolExit(self.fmt.VERSION[tool][1])
         return parsed

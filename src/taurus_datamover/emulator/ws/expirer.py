@@ -279,13 +279,14 @@ def _move(source: str, target: str, run: _Run) -> None:
 
 
 def ws_expirer(site: Site, argv: list[str]) -> int:
-    opts = site.start("ws_expirer", argv, _OPTS, allow_repeat=True, v2_only=True, no_positionals=True)
-    clean = opts.has("cleaner")
-    run = _Run(site, clean, opts.get("space") or "", opts.has("forcedeletereleased"))
+    site.require_v2("ws_expirer")
+    opts = site.start("ws_expirer", argv, _OPTS, allow_repeat=True, no_positionals=True)
+    clean = "cleaner" in opts
+    run = _Run(site, clean, opts.get("space") or "", "forcedeletereleased" in opts)
     run.info(f"deldirtimeout = {site.cfg.deldirtimeout} seconds")
     run.log("warning", "config contains no expirerlogpath, no file logging.")
     names = sorted(site.cfg.filesystems)
-    if opts.has("filesystems"):
+    if "filesystems" in opts:
         wanted = (opts.get("filesystems") or "").split(",")
         names = [fs for fs in wanted if fs in site.cfg.filesystems]
     dry = "" if clean else "DRY"

@@ -155,10 +155,10 @@ def _sorted(found: list[_Found], flags: set[str], site: Site) -> list[_Found]:
 def ws_list(site: Site, argv: list[str]) -> int:
     opts = site.start("ws_list", argv, _V2 if site.v2 else _V1, ("pattern",) if site.v2 else (), allow_repeat=True)
     letters = _V2_FLAGS if site.v2 else {letter: letter for letter in "glsNCRrtva"}
-    flags = {letters[key] for key in opts.values if key in letters}
+    flags = {letters[key] for key in opts if key in letters}
     filesystems = site.chosen_filesystems(opts, "list_bad_fs")
-    if site.v2 and (opts.has("listfilesystems") or opts.has("listfilesystemdetails")):
-        return _list_filesystems(site, opts.has("listfilesystemdetails"), opts.has("verbose"))
+    if site.v2 and ("listfilesystems" in opts or "listfilesystemdetails" in opts):
+        return _list_filesystems(site, "listfilesystemdetails" in opts, "verbose" in opts)
     if "l" in flags:
         default = site.cfg.default_filesystem
         site.out("available filesystems:\n")
@@ -168,13 +168,13 @@ def ws_list(site: Site, argv: list[str]) -> int:
         pattern = opts.get("pattern") or "*"
     else:
         pattern = opts.positionals[0] if len(opts.positionals) == 1 else "*"
-    expired = site.v2 and opts.has("expired")
+    expired = site.v2 and "expired" in opts
     owner = (opts.get("username") or "*") if site.v2 and site.is_admin else site.user
     found = _sorted(_scan(site, filesystems, pattern, flags, expired, owner), flags, site)
     if "s" in flags:  # v2 with a sort option: the names in sorted order
         site.out("".join(_shown_id(site, item.ws_id) + "\n" for item in found))
         return 0
-    table = site.v2 and opts.has("table")
+    table = site.v2 and "table" in opts
     terse = "t" in flags
     if table and found:
         site.out(formats_v2.table_header(terse))
@@ -183,5 +183,5 @@ def ws_list(site: Site, argv: list[str]) -> int:
         if table:
             site.out(formats_v2.table_row(view, terse))
         else:
-            site.out(site.fmt.list_entry(view, terse=terse, verbose="v" in flags, permissions=opts.has("permissions")))
+            site.out(site.fmt.list_entry(view, terse=terse, verbose="v" in flags, permissions="permissions" in opts))
     return 0

@@ -50,7 +50,7 @@ def ws_release(site: Site, argv: list[str]) -> int:
     with db.locked():
         if not db.exists(site.ws_id(name)):
             return site.say("release_missing")
-        delete = opts.has("delete-data")
+        delete = "delete-data" in opts
         if delete:
             site.say("delete_data_start")
         deleted_id, data = release_workspace(site, fs, name)

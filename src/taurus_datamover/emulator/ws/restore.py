@@ -61,8 +61,8 @@ def ws_restore(site: Site, argv: list[str]) -> int:
     opts = site.start("ws_restore", argv, _OPTS + _V2_EXTRA if site.v2 else _OPTS, ("name", "target"))
     if site.v2:
         return _restore_v2(site, opts)
-    if opts.has("list"):  # v1 lists every file system (``-F`` and a pattern are ignored)
-        return list_released(site, site.filesystems, site.user, "*", opts.has("brief"))
+    if "list" in opts:  # v1 lists every file system (``-F`` and a pattern are ignored)
+        return list_released(site, site.filesystems, site.user, "*", "brief" in opts)
     name, target = opts.get("name"), opts.get("target")
     if name is None or target is None:  # v1 says so on stdout, followed by the usage
         line = "Error: neither workspace nor -l specified." if name is None else "Error: no target given."
@@ -100,11 +100,11 @@ def _refuse_v2(words: str, *, table_to_stdout: bool = False) -> int:
 def _restore_v2(site: Site, opts: Parsed) -> int:
     """v2 ``ws_restore`` with the parsed *opts*, in the real tool's order of checks."""
     name, target = opts.get("name"), opts.get("target")
-    listing = opts.has("list")
+    listing = "list" in opts
     if name is None and not listing:
         return _refuse_v2("neither workspace nor -l specified.")
     if name is not None and not listing:
-        if target is None and not opts.has("delete-data"):
+        if target is None and "delete-data" not in opts:
             return _refuse_v2("no target given.", table_to_stdout=True)
         if _START.fullmatch(name[:2]) is None or _BAD.search(name):
             print("error: Illegal workspace name, use characters and numbers, -,. and _ only!", file=sys.stderr)
@@ -113,7 +113,7 @@ def _restore_v2(site: Site, opts: Parsed) -> int:
     if listing:  # an unknown -F: its error, then the (empty) listing
         owner = (user_opt or "*") if site.is_admin else site.user
         shown = site.chosen_filesystems(opts, "restore_bad_fs", fatal=False)
-        return list_released(site, shown, owner, opts.get("name") or "*", opts.has("brief"))
+        return list_released(site, shown, owner, opts.get("name") or "*", "brief" in opts)
     assert name is not None
     if user_opt and user_opt != site.user and site.user != "root":
         return site.say("restore_not_root")
@@ -136,7 +136,7 @@ def _restore_v2(site: Site, opts: Parsed) -> int:
     db = site.db(hits[0])
     with db.locked():
         trash = Path(db.trash.read(name).workspace).parent / site.cfg.filesystems[hits[0]].deleted
-        if opts.has("delete-data"):
+        if "delete-data" in opts:
             site.say("restore_delete_start")
             shutil.rmtree(trash / name, ignore_errors=True)
             db.trash.remove(name)
