@@ -9,7 +9,9 @@ succeeds. v1 uses an extension on every ``-x``; v2 only when the expiration move
 from __future__ import annotations
 
 import os
+import random
 from dataclasses import dataclass
+from pathlib import Path
 
 from taurus_datamover.emulator.ws.context import NAME_RE, Site, ToolExit
 from taurus_datamover.emulator.ws.db import Database, WsEntry
@@ -133,10 +135,11 @@ def _extend(site: Site, req: _Request, db: Database, ws_id: str) -> int:
 
 
 def _create(site: Site, req: _Request, db: Database, ws_id: str) -> int:
-    if not site.cfg.filesystems[req.fs].allocatable:
+    cfg = site.cfg.filesystems[req.fs]
+    if not cfg.allocatable:
         return site.say("not_allocatable")
-    site.say("creating")
-    path = site.space(req.fs) / ws_id
+    site.say("creating")  # in the first space, or (v2 ``random``) in one at random
+    path = Path(random.choice(cfg.spaces) if cfg.space_selection == "random" else cfg.spaces[0], ws_id)
     try:
         path.mkdir(parents=True, exist_ok=True)
         os.chmod(path, 0o2770 if req.group_writable else 0o750 if req.group else 0o700)

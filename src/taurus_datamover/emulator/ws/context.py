@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import grp
 import os
-import random
 import re
 import sys
 from collections.abc import Sequence
@@ -67,11 +66,6 @@ class Site:
     def db(self, fs: str) -> Database:
         cfg = self.cfg.filesystems[fs]
         return Database(cfg.database, cfg.deleted)
-
-    def space(self, fs: str) -> Path:
-        """Where new workspaces of *fs* go: the first space, or one at random (v2 ``random``)."""
-        cfg = self.cfg.filesystems[fs]
-        return Path(random.choice(cfg.spaces) if cfg.space_selection == "random" else cfg.spaces[0])
 
     @property
     def filesystems(self) -> list[str]:

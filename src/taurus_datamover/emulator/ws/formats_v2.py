@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from taurus_datamover.emulator.ws.formats import EntryView, RestoreView, cdiv, cmod, ctime, messages
+from taurus_datamover.emulator.ws.formats import EntryView, RestoreView, cdiv, ctime, messages
 from taurus_datamover.emulator.ws.options import HELP_ROWS, boost_help
 
 NAME = "v2"
@@ -258,7 +258,8 @@ def short_id(ws_id: str) -> str:
 
 def days_hours(seconds: int) -> str:
     """``N days, M hours`` with C truncation (negative parts when past)."""
-    return f"{cdiv(seconds, 86400)} days, {cdiv(cmod(seconds, 86400), 3600)} hours"
+    days = cdiv(seconds, 86400)
+    return f"{days} days, {cdiv(seconds - days * 86400, 3600)} hours"
 
 
 def _line(key: str, value: object) -> str:
