@@ -33,8 +33,7 @@ class DbError(Exception):
 
 @dataclass
 class WsEntry:
-    """One workspace as the DB stores it, in the DB file's key order (times are epoch seconds,
-    durations days)."""
+    """One workspace as the DB stores it, in the file's key order (times epoch seconds, durations days)."""
 
     workspace: str
     creation: int

@@ -127,20 +127,18 @@ class _Run:
         found_text = f"    {result['valid_ws']} valid, {result['invalid_ws']} invalid directories found."
         self.info(found_text, "   ... deleted workspaces second...")
         deleted_ids = set(db.trash.ids())
-        for space in spaces:
-            for name in _subdirs(f"{space}/{cfg.deleted}"):
-                if "-" not in name:
-                    continue
-                if name in deleted_ids:
-                    self.info(f"       found valid workspace: {name}")
-                    result["valid_deleted"] += 1
-                    continue
-                path = f"{space}/{cfg.deleted}/{name}"
-                self.log("warning", f"    stray removed workspace {name}")
-                self.info(f"      {self.would}remove {path}")
-                if self.clean:
-                    shutil.rmtree(path, ignore_errors=True)
-                result["invalid_deleted"] += 1
+        for path, name in ((f"{s}/{cfg.deleted}/{n}", n) for s in spaces for n in _subdirs(f"{s}/{cfg.deleted}")):
+            if "-" not in name:
+                continue
+            if name in deleted_ids:
+                self.info(f"       found valid workspace: {name}")
+                result["valid_deleted"] += 1
+                continue
+            self.log("warning", f"    stray removed workspace {name}")
+            self.info(f"      {self.would}remove {path}")
+            if self.clean:
+                shutil.rmtree(path, ignore_errors=True)
+            result["invalid_deleted"] += 1
         self.info(
             f" =>   {result['valid_deleted']} valid expired, {result['invalid_deleted']} invalid expired directories found."
         )

@@ -88,11 +88,8 @@ def _view(site: Site, fs: str, ws_id: str, path: Path, entry: WsEntry, expired: 
 def _scan(
     site: Site, filesystems: list[str], pattern: str, flags: set[str], expired: bool, owner: str
 ) -> list[EntryView]:
-    """Read the matching DB entries of *owner* (a glob).
-
-    With ``-s`` and no sorting the names are printed right away (as both versions do);
-    v1 does that even when asked to sort.
-    """
+    """The matching DB entries of *owner* (a glob); with ``-s`` and no sorting (v1: always)
+    the names are printed right away instead, as both versions do."""
     found: list[EntryView] = []
     short_now = "s" in flags and (not site.v2 or not flags & {"N", "C", "R"})
     owner = "*" if "g" in flags else owner
