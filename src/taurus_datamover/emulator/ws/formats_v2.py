@@ -301,12 +301,8 @@ def list_entry(view: EntryView, *, terse: bool, verbose: bool, permissions: bool
 
 def table_header(terse: bool) -> str:
     """The two header lines of ``ws_list -T``."""
-    if terse:
-        return f"{'ID':<30} {'PATH':<50} {'REMAINING':<9}\n{'':=<30} {'':=<50} {'':=<9}\n"
-    return (
-        f"{'ID':<30} {'PATH':<50} {'EXPIRATION':<25} {'EXTENSIONS':10} {'REMAINING':<9}\n"
-        f"{'':=<30} {'':=<50} {'':=<25} {'':=<10} {'':=<9}\n"
-    )
+    columns = [("ID", 30), ("PATH", 50), *([] if terse else [("EXPIRATION", 25), ("EXTENSIONS", 10)]), ("REMAINING", 9)]
+    return " ".join(f"{name:<{width}}" for name, width in columns) + "\n" + " ".join("=" * w for _, w in columns) + "\n"
 
 
 def table_row(view: EntryView, terse: bool) -> str:

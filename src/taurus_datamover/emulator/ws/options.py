@@ -1,11 +1,10 @@
 """Command-line parsing in the two styles the real tools use.
 
 The C++ tools (ws_allocate, ws_release, ws_restore, every v2 tool) parse with
-boost::program_options: short and long options, ``--long=value``/``--long value``,
-``-d5``/``-d 5``, grouped flags (``-xg``), unique long prefixes, named positionals that
-may also be given as options (``-n NAME`` or ``NAME``). The v1 Python tools (ws_list,
-ws_find, ws_register) use optparse, which differs mostly in its error report.
-This module does the tokenising for both; the tools decide what an error prints.
+boost::program_options: ``--long=value``/``--long value``, ``-d5``/``-d 5``, grouped flags
+(``-xg``), unique long prefixes, named positionals that may also be given as options. The
+v1 Python tools (ws_list, ws_find, ws_register) use optparse, which differs mostly in its
+error report: the tools decide what an error prints.
 """
 
 from __future__ import annotations

@@ -1,9 +1,8 @@
 """Emulated v2 ``ws_stat [-F fs] [-N|-C|-R] [-r] [PATTERN]``: count what each workspace holds.
 
-Per matching workspace of the user (admins: every user's, or ``-u USER``'s) a block: the DB
-id, the directory (with the real tool's trailing space), the tree's files, symlinks (not
-followed), directories, bytes (``1.23 MB``, powers of 1000) and 512-byte blocks; and, as the
-captured tool, the warning that the ``en_US.UTF-8`` locale is missing (no thousands separators).
+A block per matching workspace of the user (admins: every user's, or ``-u USER``'s) in the real
+tool's layout (symlinks are not followed), and the captured tool's warning that the
+``en_US.UTF-8`` locale is missing (hence no thousands separators).
 """
 
 from __future__ import annotations
