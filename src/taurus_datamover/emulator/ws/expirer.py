@@ -283,10 +283,8 @@ def ws_expirer(site: Site, argv: list[str]) -> int:
     run = _Run(site, clean, opts.get("space") or "", "forcedeletereleased" in opts)
     run.info(f"deldirtimeout = {site.cfg.deldirtimeout} seconds")
     run.log("warning", "config contains no expirerlogpath, no file logging.")
-    names = sorted(site.cfg.filesystems)
-    if "filesystems" in opts:
-        wanted = (opts.get("filesystems") or "").split(",")
-        names = [fs for fs in wanted if fs in site.cfg.filesystems]
+    wanted = opts["filesystems"].split(",") if "filesystems" in opts else sorted(site.cfg.filesystems)
+    names = [fs for fs in wanted if fs in site.cfg.filesystems]
     dry = "" if clean else "DRY"
     run.info(f"==== WS_EXPIRER {dry}RUN START {ctime(run.now)} =====")
     version = formats_v2.VERSION_SUMMARY.format(tool="ws_expirer")
