@@ -27,12 +27,11 @@ def ws_find(site: Site, argv: list[str]) -> int:
     found = False
     for fs in filesystems:
         db = site.db(fs)
-        ids = db.ids(site.ws_id(name)) if site.v2 else ([site.ws_id(name)] if db.exists(site.ws_id(name)) else [])
-        for ws_id in ids:
+        for ws_id in db.ids(site.ws_id(name)) if site.v2 else [site.ws_id(name)]:  # v2: a glob
             try:
                 path = db.read(ws_id).workspace
             except (OSError, DbError):
-                continue  # an unreadable entry is skipped, as the real tool does
+                continue  # a missing or unreadable entry is skipped, as the real tool does
             site.out(path + "\n")
             if site.v2:
                 return 0
