@@ -16,7 +16,7 @@ from taurus_datamover.emulator.config import (
     v2_capture_site_config,
 )
 from taurus_datamover.emulator.ws import main
-from taurus_datamover.emulator.ws.human import WORD_ENV
+from taurus_datamover.emulator.ws.restore import WORD_ENV
 
 PROMPT = "Is 'Television' an [0] Animal, [1] Fruit or Vegetable or [2] Object or [3] Person? <type 0/1/2/3 + enter> :"
 

@@ -57,3 +57,13 @@ def test_help_and_version(run: Runner, tool: str) -> None:
     version = run(tool, "--version")
     assert "version" in version.out.lower()
     assert version.rc == (1 if not _v2(run) and tool in ("ws_allocate", "ws_release", "ws_restore") else 0)
+
+
+def test_expirer_refuses_a_positional_before_help(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make_site(tmp_path / "site", "v2")
+    run = Runner(tmp_path / "site", capsys)
+    for argv in (("stray",), ("--help", "stray")):
+        got = run("ws_expirer", *argv)
+        assert (got.rc, got.out) == (1, "")
+        assert got.err.startswith("Usage: ws_expirer [options]\n")
+    assert run("ws_expirer", "--help").rc == 0

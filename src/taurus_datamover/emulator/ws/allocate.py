@@ -9,7 +9,9 @@ succeeds. v1 uses an extension on every ``-x``; v2 only when the expiration move
 from __future__ import annotations
 
 import os
+import random
 from dataclasses import dataclass
+from pathlib import Path
 
 from taurus_datamover.emulator.ws.context import NAME_RE, Site, ToolExit
 from taurus_datamover.emulator.ws.db import Database, WsEntry
@@ -38,10 +40,10 @@ class _Request:
 def _group_of(site: Site, opts: Parsed) -> tuple[str, bool]:
     if not site.v2:
         group = opts.get("groupname")
-        return ((site.group if opts.has("group") else "") if group is None else group), False
+        return ((site.group if "group" in opts else "") if group is None else group), False
     for key, writable in (("groupwritable", True), ("groupreadable", False)):
-        if opts.has(key):
-            return opts.values[key] or site.group, writable
+        if key in opts:
+            return opts[key] or site.group, writable
     return "", False
 
 
@@ -51,12 +53,10 @@ def _request(site: Site, opts: Parsed) -> _Request:
     if name is None or opts.positionals:
         raise ToolExit(site.usage("ws_allocate"))
     try:
-        duration, reminder = (
-            None if opts.get(key) is None else int(opts.values[key]) for key in ("duration", "reminder")
-        )
+        duration, reminder = (None if opts.get(key) is None else int(opts[key]) for key in ("duration", "reminder"))
     except ValueError:
         raise ToolExit(site.help("ws_allocate") or 1) from None
-    extend, mail = opts.has("extension"), opts.get("mailaddress")
+    extend, mail = "extension" in opts, opts.get("mailaddress")
     if site.v2:
         duration, mail = _v2_checks(site, opts, duration, reminder, extend)
     elif mail is not None and reminder is None:
@@ -135,19 +135,20 @@ def _extend(site: Site, req: _Request, db: Database, ws_id: str) -> int:
 
 
 def _create(site: Site, req: _Request, db: Database, ws_id: str) -> int:
-    if not site.cfg.filesystems[req.fs].allocatable:
+    cfg = site.cfg.filesystems[req.fs]
+    if not cfg.allocatable:
         return site.say("not_allocatable")
-    site.say("creating")
-    path = site.space(req.fs) / ws_id
+    site.say("creating")  # in the first space, or (v2 ``random``) in one at random
+    path = Path(random.choice(cfg.spaces) if cfg.space_selection == "random" else cfg.spaces[0], ws_id)
     try:
         path.mkdir(parents=True, exist_ok=True)
         os.chmod(path, 0o2770 if req.group_writable else 0o750 if req.group else 0o700)
     except OSError:
         return site.say("mkdir_failed", path=path)
     duration = _capped(site, req, "duration_too_long") if site.v2 else req.duration
-    expiration, extensions = site.now_int + duration * 86400, site.cfg.max_extensions_of(req.fs)
-    entry = WsEntry(str(path), site.now_int, expiration, extensions, "", req.reminder or 0, req.mail or "", req.group)
-    entry.comment = req.comment or ""
+    entry = WsEntry(str(path), site.now_int, site.now_int + duration * 86400, comment=req.comment or "")
+    entry.extensions, entry.reminder = site.cfg.max_extensions_of(req.fs), req.reminder or 0
+    entry.mailaddress, entry.group = req.mail or "", req.group
     db.write(ws_id, entry)
     return _report(site, entry)
 
@@ -156,7 +157,7 @@ def ws_allocate(site: Site, argv: list[str]) -> int:
     group = [Opt("groupreadable", "g", implicit=site.group), Opt("groupwritable", "G", implicit=site.group)]
     v2_options = [*_COMMON, *group, *options("config= debug trace")]
     opts = site.start("ws_allocate", argv, v2_options if site.v2 else _V1, ("name", "duration"))
-    if site.v2 and opts.has("username") and not opts.has("extension") and site.user != "root":
+    if site.v2 and "username" in opts and "extension" not in opts and site.user != "root":
         site.say("ignoring_username")
     req = _request(site, opts)
     db, ws_id = site.db(req.fs), site.ws_id(req.name)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import grp
 import os
-import random
 import re
 import sys
 from collections.abc import Sequence
@@ -68,11 +67,6 @@ class Site:
         cfg = self.cfg.filesystems[fs]
         return Database(cfg.database, cfg.deleted)
 
-    def space(self, fs: str) -> Path:
-        """Where new workspaces of *fs* go: the first space, or one at random (v2 ``random``)."""
-        cfg = self.cfg.filesystems[fs]
-        return Path(random.choice(cfg.spaces) if cfg.space_selection == "random" else cfg.spaces[0])
-
     @property
     def filesystems(self) -> list[str]:
         """The file systems in the order the tools visit them: v1 config order, v2 (a sorted
@@ -112,8 +106,8 @@ class Site:
         return found[0] if found else self.cfg.default_filesystem
 
     def say(self, key: str, **values: object) -> int:
-        """Print the format's text for situation *key* on stderr; return its exit code."""
-        text, code = self.fmt.MESSAGES[key]
+        """Print the format's text for *key* on stderr (none: silent, exit 0); return its exit code."""
+        text, code = self.fmt.MESSAGES.get(key, ("", 0))
         if text:
             print(text.format(**values), file=sys.stderr)
         return code
@@ -147,22 +141,19 @@ class Site:
         positional: Sequence[str] = (),
         *,
         allow_repeat: bool = False,
-        v2_only: bool = False,
         no_positionals: bool = False,
     ) -> Parsed:
         """Parse *argv* as *tool* does; ``--help``, ``--version`` and a bad command line end
         the tool (:class:`ToolExit`) as the real one ends."""
-        if v2_only:
-            self.require_v2(tool)
         try:
             parsed = parse(argv, opts, positional, allow_repeat=allow_repeat)
         except OptionError as exc:
             raise ToolExit(self._refuse_command_line(tool, exc)) from None
         if no_positionals and parsed.positionals:
             raise ToolExit(self.usage(tool))
-        if parsed.has("help"):
+        if "help" in parsed:
             raise ToolExit(self.help(tool))
-        if parsed.has("version"):
+        if "version" in parsed:
             self.out(self.fmt.VERSION[tool][0])
             raise ToolExit(self.fmt.VERSION[tool][1])
         return parsed

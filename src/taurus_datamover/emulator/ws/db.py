@@ -33,25 +33,22 @@ class DbError(Exception):
 
 @dataclass
 class WsEntry:
-    """One workspace as the DB stores it (times are epoch seconds, durations days)."""
+    """One workspace as the DB stores it, in the file's key order (times epoch seconds, durations days)."""
 
     workspace: str
     creation: int
     expiration: int
-    extensions: int
+    expired: int = 0
+    extensions: int = 0
     acctcode: str = ""
     reminder: int = 0
     mailaddress: str = ""
     group: str = ""
     released: int = 0
-    expired: int = 0
     comment: str = ""
 
 
-_ORDER = (
-    "workspace", "creation", "expiration", "expired", "extensions", "acctcode",
-    "reminder", "mailaddress", "group", "released", "comment"
-)  # fmt: skip
+_ORDER = tuple(f.name for f in fields(WsEntry))
 _OPTIONAL = {"expired", "group", "released"}
 _INT_KEYS = {f.name for f in fields(WsEntry) if f.type in ("int", int)}
 
@@ -108,7 +105,7 @@ def parse_entry(text: str) -> WsEntry:
         raw[key.strip()] = value
     if "workspace" not in raw or "expiration" not in raw:
         raise DbError("no workspace or expiration key")
-    values: dict[str, str | int] = {"creation": 0, "extensions": 0}
+    values: dict[str, str | int] = {"creation": 0}
     for key in (key for key in _ORDER if key in raw):
         text_value = _unscalar(raw[key])
         try:
@@ -119,18 +116,22 @@ def parse_entry(text: str) -> WsEntry:
 
 
 class Database:
-    """The DB directory of one file system, with its ``deleted`` area."""
+    """A directory of workspace entries: a file system's DB, and its deleted area (:attr:`trash`)."""
 
-    def __init__(self, path: str | Path, deleted: str) -> None:
+    def __init__(self, path: str | Path, deleted: str = "") -> None:
         self.path = Path(path)
-        self.deleted_path = self.path / deleted
+        self.deleted = deleted
+
+    @property
+    def trash(self) -> Database:
+        """The deleted area: released/expired entries as ``<user>-<name>-<unixtime>``."""
+        return Database(self.path / self.deleted)
 
     def locked(self) -> AbstractContextManager[None]:
         """Hold an exclusive lock on this database (for read-modify-write sequences)."""
         return locked(self.path / _LOCK_NAME)
 
     def file(self, ws_id: str) -> Path:
-        """The DB file of active workspace *ws_id* (``<user>-<name>``)."""
         return self.path / ws_id
 
     def exists(self, ws_id: str) -> bool:
@@ -144,39 +145,24 @@ class Database:
         self.path.mkdir(parents=True, exist_ok=True)
         write_atomic(self.file(ws_id), dump_entry(entry))
 
+    def remove(self, ws_id: str) -> None:
+        self.file(ws_id).unlink(missing_ok=True)
+
     def ids(self, pattern: str = "*") -> list[str]:
-        """Active ids matching the glob *pattern*, in directory order (like ``glob``)."""
-        return _matching(self.path, pattern)
-
-    def deleted_file(self, deleted_id: str) -> Path:
-        return self.deleted_path / deleted_id
-
-    def deleted_ids(self, pattern: str = "*") -> list[str]:
-        """Released/expired ids (``<user>-<name>-<unixtime>``) matching *pattern*."""
-        return _matching(self.deleted_path, pattern)
-
-    def read_deleted(self, deleted_id: str) -> WsEntry:
-        return parse_entry(self.deleted_file(deleted_id).read_text(encoding="utf-8"))
+        """Ids matching the glob *pattern*, in directory order (like ``glob``)."""
+        try:
+            names = os.listdir(self.path)
+        except FileNotFoundError:
+            return []
+        return [
+            name
+            for name in names
+            if not name.startswith(".") and fnmatch.fnmatchcase(name, pattern) and self.exists(name)
+        ]
 
     def move_to_deleted(self, ws_id: str, entry: WsEntry, stamp: int) -> str:
         """Store *entry* as ``<ws_id>-<stamp>`` in the deleted area and drop the active file."""
-        self.deleted_path.mkdir(parents=True, exist_ok=True)
         deleted_id = f"{ws_id}-{stamp}"
-        write_atomic(self.deleted_file(deleted_id), dump_entry(entry))
-        self.file(ws_id).unlink(missing_ok=True)
+        self.trash.write(deleted_id, entry)
+        self.remove(ws_id)
         return deleted_id
-
-    def remove_deleted(self, deleted_id: str) -> None:
-        self.deleted_file(deleted_id).unlink(missing_ok=True)
-
-
-def _matching(directory: Path, pattern: str) -> list[str]:
-    try:
-        names = os.listdir(directory)
-    except FileNotFoundError:
-        return []
-    return [
-        name
-        for name in names
-        if not name.startswith(".") and fnmatch.fnmatchcase(name, pattern) and (directory / name).is_file()
-    ]

@@ -126,21 +126,19 @@ class _Run:
             result["invalid_ws"] += 1
         found_text = f"    {result['valid_ws']} valid, {result['invalid_ws']} invalid directories found."
         self.info(found_text, "   ... deleted workspaces second...")
-        deleted_ids = set(db.deleted_ids())
-        for space in spaces:
-            for name in _subdirs(f"{space}/{cfg.deleted}"):
-                if "-" not in name:
-                    continue
-                if name in deleted_ids:
-                    self.info(f"       found valid workspace: {name}")
-                    result["valid_deleted"] += 1
-                    continue
-                path = f"{space}/{cfg.deleted}/{name}"
-                self.log("warning", f"    stray removed workspace {name}")
-                self.info(f"      {self.would}remove {path}")
-                if self.clean:
-                    shutil.rmtree(path, ignore_errors=True)
-                result["invalid_deleted"] += 1
+        deleted_ids = set(db.trash.ids())
+        for path, name in ((f"{s}/{cfg.deleted}/{n}", n) for s in spaces for n in _subdirs(f"{s}/{cfg.deleted}")):
+            if "-" not in name:
+                continue
+            if name in deleted_ids:
+                self.info(f"       found valid workspace: {name}")
+                result["valid_deleted"] += 1
+                continue
+            self.log("warning", f"    stray removed workspace {name}")
+            self.info(f"      {self.would}remove {path}")
+            if self.clean:
+                shutil.rmtree(path, ignore_errors=True)
+            result["invalid_deleted"] += 1
         self.info(
             f" =>   {result['valid_deleted']} valid expired, {result['invalid_deleted']} invalid expired directories found."
         )
@@ -194,11 +192,11 @@ class _Run:
 
     def _entries(self, fs: str, result: Counter[str], *, deleted: bool) -> Iterator[tuple[str, WsEntry]]:
         """The (deleted) entries of *fs* by id, counted as seen; an unreadable one is morbid."""
-        db = self.site.db(fs)
-        for ws_id in sorted(db.deleted_ids() if deleted else db.ids()):
+        db = self.site.db(fs).trash if deleted else self.site.db(fs)
+        for ws_id in sorted(db.ids()):
             result["inactive_seen" if deleted else "active_seen"] += 1
             try:
-                yield ws_id, db.read_deleted(ws_id) if deleted else db.read(ws_id)
+                yield ws_id, db.read(ws_id)
             except (OSError, DbError) as exc:
                 self.log("error", str(exc), f"skipping db entry {ws_id}")
                 self.morbid.append((ws_id, f"database exeption, filesystem: {fs}"))
@@ -243,7 +241,7 @@ class _Run:
         self.info(f"   {self.would}delete DB entry {deleted_id}, was {reason} {ctime(stamp)}")
         data = Path(entry.workspace).parent / cfg.deleted / deleted_id
         if self.clean:
-            self.site.db(fs).remove_deleted(deleted_id)
+            self.site.db(fs).trash.remove(deleted_id)
         self.info(f"    {self.would}delete directory: {data}")
         if self.clean:
             self.info(f"   deadline: {self.now + self.site.cfg.deldirtimeout}")
@@ -279,15 +277,14 @@ def _move(source: str, target: str, run: _Run) -> None:
 
 
 def ws_expirer(site: Site, argv: list[str]) -> int:
-    opts = site.start("ws_expirer", argv, _OPTS, allow_repeat=True, v2_only=True, no_positionals=True)
-    clean = opts.has("cleaner")
-    run = _Run(site, clean, opts.get("space") or "", opts.has("forcedeletereleased"))
+    site.require_v2("ws_expirer")
+    opts = site.start("ws_expirer", argv, _OPTS, allow_repeat=True, no_positionals=True)
+    clean = "cleaner" in opts
+    run = _Run(site, clean, opts.get("space") or "", "forcedeletereleased" in opts)
     run.info(f"deldirtimeout = {site.cfg.deldirtimeout} seconds")
     run.log("warning", "config contains no expirerlogpath, no file logging.")
-    names = sorted(site.cfg.filesystems)
-    if opts.has("filesystems"):
-        wanted = (opts.get("filesystems") or "").split(",")
-        names = [fs for fs in wanted if fs in site.cfg.filesystems]
+    wanted = opts["filesystems"].split(",") if "filesystems" in opts else sorted(site.cfg.filesystems)
+    names = [fs for fs in wanted if fs in site.cfg.filesystems]
     dry = "" if clean else "DRY"
     run.info(f"==== WS_EXPIRER {dry}RUN START {ctime(run.now)} =====")
     version = formats_v2.VERSION_SUMMARY.format(tool="ws_expirer")

@@ -18,7 +18,7 @@ _V2 = options("help/h version/V filesystem/F= group/g username/u= name/n= config
 def ws_find(site: Site, argv: list[str]) -> int:
     opts = site.start("ws_find", argv, _V2 if site.v2 else _V1, ("name",) if site.v2 else (), allow_repeat=not site.v2)
     filesystems = site.chosen_filesystems(opts, "find_bad_fs")
-    if not site.v2 and opts.has("list"):
+    if not site.v2 and "list" in opts:
         site.out("available filesystems:\n" + "".join(f"{fs}\n" for fs in filesystems))
         return 0
     name = opts.get("name") if site.v2 else (opts.positionals[0] if opts.positionals else None)
@@ -27,12 +27,11 @@ def ws_find(site: Site, argv: list[str]) -> int:
     found = False
     for fs in filesystems:
         db = site.db(fs)
-        ids = db.ids(site.ws_id(name)) if site.v2 else ([site.ws_id(name)] if db.exists(site.ws_id(name)) else [])
-        for ws_id in ids:
+        for ws_id in db.ids(site.ws_id(name)) if site.v2 else [site.ws_id(name)]:  # v2: a glob
             try:
                 path = db.read(ws_id).workspace
             except (OSError, DbError):
-                continue  # an unreadable entry is skipped, as the real tool does
+                continue  # a missing or unreadable entry is skipped, as the real tool does
             site.out(path + "\n")
             if site.v2:
                 return 0

@@ -20,11 +20,6 @@ def cdiv(a: int, b: int) -> int:
     return q if (a >= 0) == (b >= 0) else -q
 
 
-def cmod(a: int, b: int) -> int:
-    """C remainder (takes the sign of the dividend)."""
-    return a - b * cdiv(a, b)
-
-
 def messages(table: str) -> dict[str, tuple[str, int]]:
     """Situation -> (text, exit code) from lines ``KEY CODE TEXT`` (``\\n`` in TEXT: a line break)."""
     rows = ([*line.split(maxsplit=2), ""] for line in table.strip().splitlines())

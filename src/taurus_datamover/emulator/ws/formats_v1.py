@@ -15,9 +15,8 @@ from taurus_datamover.emulator.ws.options import HELP_ROWS, boost_help, boost_ta
 NAME = "v1"
 VERSION_TEXT = "workspace version 1.6.0\n"
 
-#: Situation -> (stderr text, exit code); v1 says nothing where v2 has more to say.
-MESSAGES: Mapping[str, tuple[str, int]] = {
-    **messages(r"""
+#: Situation -> (stderr text, exit code); v1 says nothing where v2 has more to say (a missing key).
+MESSAGES: Mapping[str, tuple[str, int]] = messages(r"""
 illegal_name               1 Error: Illegal workspace name, use characters and numbers, -,. and _ only!
 mail_without_reminder      1 Error: You can't use the mailaddress (-m) without the reminder (-r) option.
 bad_filesystem             1 Error: please specify an existing filesystem with -F!
@@ -51,16 +50,7 @@ ical_bad_mail              1 Error: Invalid email address, abort
 ical_missing               1 Warning: no workspace {name} found, please check the name
 ical_ambiguous             0 Error: multiple workspaces found, use the -F option to specify Filesystem
 ical_sent                  0 Info: Success: Calendar invitation sent to {mail}
-"""),
-    **dict.fromkeys(
-        (
-            "ambiguous changed_mail changed_reminder changed_comment reminder_after_expiry reminder_local_user "
-            "duration_from_userconfig duration_zero reused_mail released release_recoverable delete_data_done "
-            "restore_not_unique"
-        ).split(),
-        ("", 0),
-    ),
-}
+""")
 
 _ALLOCATE_HELP = boost_help(
     "Usage: ws_allocate: [options] workspace_name duration",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from taurus_datamover.emulator.ws.formats import EntryView, RestoreView, cdiv, cmod, ctime, messages
+from taurus_datamover.emulator.ws.formats import EntryView, RestoreView, cdiv, ctime, messages
 from taurus_datamover.emulator.ws.options import HELP_ROWS, boost_help
 
 NAME = "v2"
@@ -69,7 +69,6 @@ ical_bad_mail              1 error: Invalid email address, abort
 ical_missing               1 warning: no workspace {name} found, please check the name
 ical_ambiguous             0 error: multiple workspaces found, use the -F option to specify Filesystem
 ical_sent                  0 info: Success: Calendar invitation sent to {mail}
-register_no_dir 0
 """)
 
 
@@ -259,7 +258,8 @@ def short_id(ws_id: str) -> str:
 
 def days_hours(seconds: int) -> str:
     """``N days, M hours`` with C truncation (negative parts when past)."""
-    return f"{cdiv(seconds, 86400)} days, {cdiv(cmod(seconds, 86400), 3600)} hours"
+    days = cdiv(seconds, 86400)
+    return f"{days} days, {cdiv(seconds - days * 86400, 3600)} hours"
 
 
 def _line(key: str, value: object) -> str:
@@ -301,12 +301,8 @@ def list_entry(view: EntryView, *, terse: bool, verbose: bool, permissions: bool
 
 def table_header(terse: bool) -> str:
     """The two header lines of ``ws_list -T``."""
-    if terse:
-        return f"{'ID':<30} {'PATH':<50} {'REMAINING':<9}\n{'':=<30} {'':=<50} {'':=<9}\n"
-    return (
-        f"{'ID':<30} {'PATH':<50} {'EXPIRATION':<25} {'EXTENSIONS':10} {'REMAINING':<9}\n"
-        f"{'':=<30} {'':=<50} {'':=<25} {'':=<10} {'':=<9}\n"
-    )
+    columns = [("ID", 30), ("PATH", 50), *([] if terse else [("EXPIRATION", 25), ("EXTENSIONS", 10)]), ("REMAINING", 9)]
+    return " ".join(f"{name:<{width}}" for name, width in columns) + "\n" + " ".join("=" * w for _, w in columns) + "\n"
 
 
 def table_row(view: EntryView, terse: bool) -> str:

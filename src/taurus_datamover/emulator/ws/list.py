@@ -11,7 +11,7 @@ import os
 import stat
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from taurus_datamover.emulator.ws import formats_v2
@@ -28,16 +28,6 @@ _V2 = options(
 )
 #: v2 long names -> the v1 letters (their short options) the listing code below uses.
 _V2_FLAGS = {opt.long: opt.short for opt in _V2 if opt.short and opt.short in "gsNCRrtv"}
-
-
-@dataclass
-class _Found:
-    """One DB file found for listing."""
-
-    fs: str
-    ws_id: str
-    path: str
-    entry: WsEntry
 
 
 _EXPLANATION = """
@@ -76,44 +66,37 @@ def _list_filesystems(site: Site, details: bool, verbose: bool = False) -> int:
     return 0
 
 
-def _creation(found: _Found) -> float:
-    """The entry's creation time, else (as v1 did) its DB file's ctime."""
-    if found.entry.creation > 0:
-        return float(found.entry.creation)
-    try:
-        return os.path.getctime(found.path)
-    except OSError:
-        return 0.0
-
-
-def _view(site: Site, found: _Found, expired: bool) -> EntryView:
-    entry, until = found.entry, None
+def _view(site: Site, fs: str, ws_id: str, path: Path, entry: WsEntry, expired: bool) -> EntryView:
+    """The entry at *path* as listed: its creation time, else (as v1 did) its DB file's ctime."""
+    until = None
     if expired and entry.released:
-        until = entry.released + site.cfg.release_keeptime_of(found.fs) * 86400
+        until = entry.released + site.cfg.release_keeptime_of(fs) * 86400
     elif expired:
-        start = entry.expired or int(found.ws_id.rsplit("-", 1)[-1] or 0)
-        until = start + site.cfg.filesystems[found.fs].keeptime * 86400
+        start = entry.expired or int(ws_id.rsplit("-", 1)[-1] or 0)
+        until = start + site.cfg.filesystems[fs].keeptime * 86400
     try:
         permissions = stat.filemode(os.stat(entry.workspace).st_mode)[1:]
     except OSError:
         permissions = "---------"
-    shown = _shown_id(site, found.ws_id)
-    return EntryView(found.ws_id, found.fs, entry, site.now, _creation(found), permissions, until, shown)
+    try:
+        creation = float(entry.creation) if entry.creation > 0 else os.path.getctime(path)
+    except OSError:
+        creation = 0.0
+    return EntryView(ws_id, fs, entry, site.now, creation, permissions, until, _shown_id(site, ws_id))
 
 
-def _scan(site: Site, filesystems: list[str], pattern: str, flags: set[str], expired: bool, owner: str) -> list[_Found]:
-    """Read the matching DB entries of *owner* (a glob).
-
-    With ``-s`` and no sorting the names are printed right away (as both versions do);
-    v1 does that even when asked to sort.
-    """
-    found: list[_Found] = []
+def _scan(
+    site: Site, filesystems: list[str], pattern: str, flags: set[str], expired: bool, owner: str
+) -> list[EntryView]:
+    """The matching DB entries of *owner* (a glob); with ``-s`` and no sorting (v1: always)
+    the names are printed right away instead, as both versions do."""
+    found: list[EntryView] = []
     short_now = "s" in flags and (not site.v2 or not flags & {"N", "C", "R"})
     owner = "*" if "g" in flags else owner
     for fs in filesystems:
-        db = site.db(fs)
-        for ws_id in db.deleted_ids(f"{owner}-{pattern}-*") if expired else db.ids(f"{owner}-{pattern}"):
-            path = db.deleted_file(ws_id) if expired else db.file(ws_id)
+        db = site.db(fs).trash if expired else site.db(fs)
+        for ws_id in db.ids(f"{owner}-{pattern}-*" if expired else f"{owner}-{pattern}"):
+            path = db.file(ws_id)
             own = (site.v2 and site.is_admin) or ws_id.startswith(site.user + "-")
             if short_now and own:
                 site.out(_shown_id(site, ws_id) + "\n")
@@ -135,7 +118,7 @@ def _scan(site: Site, filesystems: list[str], pattern: str, flags: set[str], exp
             if short_now:
                 site.out(_shown_id(site, ws_id) + "\n")
                 continue
-            found.append(_Found(fs=fs, ws_id=ws_id, path=str(path), entry=entry))
+            found.append(_view(site, fs, ws_id, path, entry, expired))
     return found
 
 
@@ -144,10 +127,10 @@ def _shown_id(site: Site, ws_id: str) -> str:
     return ws_id if site.v2 and site.is_admin else site.fmt.short_id(ws_id)
 
 
-def _sorted(found: list[_Found], flags: set[str], site: Site) -> list[_Found]:
+def _sorted(found: list[EntryView], flags: set[str], site: Site) -> list[EntryView]:
     """``-R`` by expiration, ``-C`` by creation, ``-N`` by name (v1: DB file path); ``-r`` reverses."""
-    by_name: Callable[[_Found], str] = (lambda f: f.ws_id) if site.v2 else (lambda f: f.path)
-    keys: dict[str, Callable[[_Found], Any]] = {"R": lambda f: f.entry.expiration, "C": _creation, "N": by_name}
+    keys: dict[str, Callable[[EntryView], Any]] = {"R": lambda v: v.entry.expiration, "C": lambda v: v.creation}
+    keys["N"] = (lambda v: v.ws_id) if site.v2 else (lambda v: str(site.db(v.fs).file(v.ws_id)))
     key = next((keys[letter] for letter in "RCN" if letter in flags), None)
     return found if key is None else sorted(found, key=key, reverse="r" in flags)
 
@@ -155,10 +138,10 @@ def _sorted(found: list[_Found], flags: set[str], site: Site) -> list[_Found]:
 def ws_list(site: Site, argv: list[str]) -> int:
     opts = site.start("ws_list", argv, _V2 if site.v2 else _V1, ("pattern",) if site.v2 else (), allow_repeat=True)
     letters = _V2_FLAGS if site.v2 else {letter: letter for letter in "glsNCRrtva"}
-    flags = {letters[key] for key in opts.values if key in letters}
+    flags = {letters[key] for key in opts if key in letters}
     filesystems = site.chosen_filesystems(opts, "list_bad_fs")
-    if site.v2 and (opts.has("listfilesystems") or opts.has("listfilesystemdetails")):
-        return _list_filesystems(site, opts.has("listfilesystemdetails"), opts.has("verbose"))
+    if site.v2 and ("listfilesystems" in opts or "listfilesystemdetails" in opts):
+        return _list_filesystems(site, "listfilesystemdetails" in opts, "verbose" in opts)
     if "l" in flags:
         default = site.cfg.default_filesystem
         site.out("available filesystems:\n")
@@ -168,20 +151,19 @@ def ws_list(site: Site, argv: list[str]) -> int:
         pattern = opts.get("pattern") or "*"
     else:
         pattern = opts.positionals[0] if len(opts.positionals) == 1 else "*"
-    expired = site.v2 and opts.has("expired")
+    expired = site.v2 and "expired" in opts
     owner = (opts.get("username") or "*") if site.v2 and site.is_admin else site.user
     found = _sorted(_scan(site, filesystems, pattern, flags, expired, owner), flags, site)
     if "s" in flags:  # v2 with a sort option: the names in sorted order
-        site.out("".join(_shown_id(site, item.ws_id) + "\n" for item in found))
+        site.out("".join(view.shown_id + "\n" for view in found))
         return 0
-    table = site.v2 and opts.has("table")
+    table = site.v2 and "table" in opts
     terse = "t" in flags
     if table and found:
         site.out(formats_v2.table_header(terse))
-    for item in found:
-        view = _view(site, item, expired)
+    for view in found:
         if table:
             site.out(formats_v2.table_row(view, terse))
         else:
-            site.out(site.fmt.list_entry(view, terse=terse, verbose="v" in flags, permissions=opts.has("permissions")))
+            site.out(site.fmt.list_entry(view, terse=terse, verbose="v" in flags, permissions="permissions" in opts))
     return 0

@@ -1,17 +1,16 @@
 """Command-line parsing in the two styles the real tools use.
 
 The C++ tools (ws_allocate, ws_release, ws_restore, every v2 tool) parse with
-boost::program_options: short and long options, ``--long=value``/``--long value``,
-``-d5``/``-d 5``, grouped flags (``-xg``), unique long prefixes, named positionals that
-may also be given as options (``-n NAME`` or ``NAME``). The v1 Python tools (ws_list,
-ws_find, ws_register) use optparse, which differs mostly in its error report.
-This module does the tokenising for both; the tools decide what an error prints.
+boost::program_options: ``--long=value``/``--long value``, ``-d5``/``-d 5``, grouped flags
+(``-xg``), unique long prefixes, named positionals that may also be given as options. The
+v1 Python tools (ws_list, ws_find, ws_register) use optparse, which differs mostly in its
+error report: the tools decide what an error prints.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -36,24 +35,16 @@ class OptionError(Exception):
     """The command line does not fit the options (unknown option, missing value, ...)."""
 
 
-@dataclass
-class Parsed:
-    """Values by long name (flags map to ``""``) and the left-over positionals."""
+class Parsed(dict[str, str]):
+    """Values by long name (flags map to ``""``); ``positionals``: the words left over."""
 
-    values: dict[str, str] = field(default_factory=dict)
-    positionals: list[str] = field(default_factory=list)
-
-    def has(self, key: str) -> bool:
-        return key in self.values
-
-    def get(self, key: str) -> str | None:
-        return self.values.get(key)
+    positionals: list[str]
 
 
 def _store(parsed: Parsed, opt: Opt, value: str, allow_repeat: bool) -> None:
-    if opt.long in parsed.values and not allow_repeat:
+    if opt.long in parsed and not allow_repeat:
         raise OptionError(f"option '--{opt.long}' cannot be specified more than once")
-    parsed.values[opt.long] = value
+    parsed[opt.long] = value
 
 
 def _long(opts: Sequence[Opt], word: str) -> Opt:
@@ -98,9 +89,9 @@ def parse(
         else:
             rest.append(arg)
     for key in positional[: len(rest)]:
-        if key in parsed.values:
+        if key in parsed:
             raise OptionError(f"option '--{key}' cannot be specified more than once")
-        parsed.values[key] = rest.pop(0)
+        parsed[key] = rest.pop(0)
     parsed.positionals = rest
     return parsed
 

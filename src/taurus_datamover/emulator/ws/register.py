@@ -51,9 +51,7 @@ def ws_register(site: Site, argv: list[str]) -> int:
     opts = site.start("ws_register", argv, _OPTS, ("directory",))
     directory = opts.get("directory")
     if directory is None:
-        if site.v2:
-            return site.help("ws_register")
-        return site.say("register_no_dir")
+        return site.help("ws_register") if site.v2 else site.say("register_no_dir")
     filesystems = site.chosen_filesystems(opts, "register_bad_fs")
     try:
         Path(directory).mkdir(parents=True, exist_ok=True)

@@ -18,26 +18,6 @@ _OPTS = options("help/h version/V name/n= filesystem/F= delete-data")
 _V2_EXTRA = options("username/u= config=")
 
 
-def release_workspace(site: Site, fs: str, name: str) -> tuple[str, Path]:
-    """Release *name* on *fs* (the caller holds the lock, the entry exists): the deleted id
-    and where its data now lies."""
-    db = site.db(fs)
-    ws_id = site.ws_id(name)
-    entry = db.read(ws_id)
-    workspace = Path(entry.workspace)
-    trash = workspace.parent / site.cfg.filesystems[fs].deleted
-    stamp = site.now_int
-    while db.deleted_file(f"{ws_id}-{stamp}").exists() or (trash / f"{ws_id}-{stamp}").exists():
-        stamp += 1
-    entry.released = stamp
-    deleted_id = db.move_to_deleted(ws_id, entry, stamp)
-    target = trash / deleted_id
-    if workspace.is_dir():
-        trash.mkdir(parents=True, exist_ok=True)
-        workspace.rename(target)
-    return deleted_id, target
-
-
 def ws_release(site: Site, argv: list[str]) -> int:
     opts = site.start("ws_release", argv, _OPTS + _V2_EXTRA if site.v2 else _OPTS, ("name",))
     name = opts.get("name")
@@ -46,17 +26,26 @@ def ws_release(site: Site, argv: list[str]) -> int:
     if NAME_RE.fullmatch(name) is None:
         return site.say("illegal_name")
     fs = site.filesystem_for(opts, name, search=True)
-    db = site.db(fs)
+    db, ws_id = site.db(fs), site.ws_id(name)
     with db.locked():
-        if not db.exists(site.ws_id(name)):
+        if not db.exists(ws_id):
             return site.say("release_missing")
-        delete = opts.has("delete-data")
+        delete = "delete-data" in opts
         if delete:
             site.say("delete_data_start")
-        deleted_id, data = release_workspace(site, fs, name)
+        entry = db.read(ws_id)
+        workspace = Path(entry.workspace)
+        trash = workspace.parent / site.cfg.filesystems[fs].deleted
+        entry.released = site.now_int
+        while db.trash.file(f"{ws_id}-{entry.released}").exists() or (trash / f"{ws_id}-{entry.released}").exists():
+            entry.released += 1
+        deleted_id = db.move_to_deleted(ws_id, entry, entry.released)
+        if workspace.is_dir():
+            trash.mkdir(parents=True, exist_ok=True)
+            workspace.rename(trash / deleted_id)
         if not delete:
             site.say("released", name=name)
             return site.say("release_recoverable")
-        shutil.rmtree(data, ignore_errors=True)
-        db.remove_deleted(deleted_id)
+        shutil.rmtree(trash / deleted_id, ignore_errors=True)
+        db.trash.remove(deleted_id)
         return site.say("delete_data_done", name=name)

@@ -1,9 +1,8 @@
 """Emulated v2 ``ws_stat [-F fs] [-N|-C|-R] [-r] [PATTERN]``: count what each workspace holds.
 
-Per matching workspace of the user (admins: every user's, or ``-u USER``'s) a block: the DB
-id, the directory (with the real tool's trailing space), the tree's files, symlinks (not
-followed), directories, bytes (``1.23 MB``, powers of 1000) and 512-byte blocks; and, as the
-captured tool, the warning that the ``en_US.UTF-8`` locale is missing (no thousands separators).
+A block per matching workspace of the user (admins: every user's, or ``-u USER``'s) in the real
+tool's layout (symlinks are not followed), and the captured tool's warning that the
+``en_US.UTF-8`` locale is missing (hence no thousands separators).
 """
 
 from __future__ import annotations
@@ -80,7 +79,8 @@ def _block(ws_id: str, entry: WsEntry) -> str:
 
 
 def ws_stat(site: Site, argv: list[str]) -> int:
-    opts = site.start("ws_stat", argv, _OPTS, ("pattern",), allow_repeat=True, v2_only=True)
+    site.require_v2("ws_stat")
+    opts = site.start("ws_stat", argv, _OPTS, ("pattern",), allow_repeat=True)
     user_opt = opts.get("username") or ""
     owner = (user_opt or "*") if site.is_admin else site.user
     filesystems = site.chosen_filesystems(opts, "list_bad_fs", fatal=False)  # "invalid filesystem given."
@@ -94,8 +94,8 @@ def ws_stat(site: Site, argv: list[str]) -> int:
             except (OSError, DbError) as exc:
                 print(f"error: {exc}", file=sys.stderr)
     sorts = {"remaining": lambda i: i[1].expiration, "creation": lambda i: i[1].creation, "name": lambda i: i[0]}
-    found.sort(key=next((key for option, key in sorts.items() if opts.has(option)), lambda _: 0))
-    if opts.has("reverted"):
+    found.sort(key=next((key for option, key in sorts.items() if option in opts), lambda _: 0))
+    if "reverted" in opts:
         found.reverse()
     print(_LOCALE_WARNING, file=sys.stderr)
     site.out("".join(_block(ws_id, entry) for ws_id, entry in found))

@@ -70,7 +70,7 @@ def ws_validate_config(site: Site, argv: list[str]) -> int:
         sys.stderr.write(_USAGE)
         site.out(_TABLE)
         return 1
-    if opts.has("help"):
+    if "help" in opts:
         sys.stderr.write(_USAGE)
         site.out(_TABLE + "this command is used to validate a config file\n")
         return 0
