@@ -7,17 +7,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from taurus_datamover.emulator.dt.jobs import JobRecord
+from taurus_datamover.emulator.dt.manage import (
+    FormatError,
+    format_duration,
+    format_jobs,
+    parse_states,
+)
 from taurus_datamover.emulator.dt.options import (
     DEFAULT_TIME,
     UsageError,
     parse_time_limit,
     split_options,
-)
-from taurus_datamover.emulator.dt.squeue import (
-    FormatError,
-    format_duration,
-    format_jobs,
-    parse_states,
 )
 from taurus_datamover.emulator.dt.transfer import sbatch_argv, srun_argv
 

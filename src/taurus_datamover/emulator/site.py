@@ -1,11 +1,10 @@
 """EmulatedSite: a ZIH-like cluster in a directory, for offline use and tests.
 
 Under its root: ``bin/`` (look-alike ``dt*``/``ws_*`` scripts calling
-:func:`taurus_datamover.emulator.launcher.run`, for any shell or ``Datamover(site.bin)``; the
-wing makes none of the library's objects), ``grp/``, ``projects/``, the file systems of
-``site.json``, ``dt.json`` (Slurm or the local queue in ``jobs/``: :mod:`.dt.mode`),
-``faults.json``/``faults.log`` and ``dt-bandwidth.json``. The site never deletes its root;
-leaving the context manager cancels the local jobs still pending or running.
+:func:`taurus_datamover.emulator.launcher.run`), ``grp/``, ``projects/``, the file systems of
+``site.json``, ``dt.json`` (:mod:`.dt.mode`), the local queue in ``jobs/``, the faults and
+``dt-bandwidth.json``. The site never deletes its root; leaving the context manager cancels
+the local jobs still pending or running.
 """
 
 from __future__ import annotations
@@ -34,13 +33,13 @@ from taurus_datamover.emulator.dt.mode import (
     save_slurm_mode,
 )
 from taurus_datamover.emulator.dt.transfer import DT_EXEC
-from taurus_datamover.emulator.errors import SiteRootError, SlurmUnavailableError, ZihViewUnavailableError
+from taurus_datamover.emulator.errors import SlurmUnavailableError, ZihViewUnavailableError
 from taurus_datamover.emulator.faults import read_fault_log, write_faults
 from taurus_datamover.emulator.files import write_atomic
 from taurus_datamover.emulator.root import check_site_root
 from taurus_datamover.facts import DATAMOVER_PATH_ENV, EMULATOR_ROOT_ENV, WS_PATH_ENV
 
-__all__ = ["WS_TOOL_NAMES", "EmulatedSite", "SiteRootError", "SlurmUnavailableError", "ZihViewUnavailableError"]
+__all__ = ["EmulatedSite", "SlurmUnavailableError", "ZihViewUnavailableError"]
 
 WS_TOOL_NAMES = tuple("ws_allocate ws_list ws_extend ws_release ws_restore ws_find ws_register ws_send_ical".split())
 
@@ -77,24 +76,27 @@ class EmulatedSite:
     ) -> None:
         self._root = Path(root).absolute()
         check_site_root(self._root)  # before anything is created
-        self._root.mkdir(parents=True, exist_ok=True)
         self._setup_config(ws_format)
         self._slurm = self._choose_slurm(slurm)
-        self._setup_bin()
-        for directory in (self.grp, self.projects, self._root / "jobs"):
+        for directory in (self.bin, self.grp, self.projects, self._root / "jobs"):
             directory.mkdir(parents=True, exist_ok=True)
+        for tool in (*DT_TOOLS, *WS_TOOL_NAMES):
+            run = f"from taurus_datamover.emulator.launcher import run\nsys.exit(run({tool!r}, {str(self._root)!r}, sys.argv[1:]))"
+            _write_executable(self.bin / tool, f"#!{sys.executable}\nimport sys\n{run}\n")
+        # the batch script of non-blocking Slurm jobs: runs its arguments, no shell string
+        _write_executable(self.bin / DT_EXEC, '#!/bin/sh\nexec "$@"\n')
         if now is not None:
             self.set_now(now)
         self.bandwidth = configure_bandwidth(self._root, bandwidth)
 
-    # -- setup -----------------------------------------------------------------------
     def _setup_config(self, ws_format: str) -> None:
         from taurus_datamover.emulator import config
 
         if (self._root / config.SITE_FILE).exists():
-            return config.ensure_site_dirs(config.load_site_config(self._root))
-        cfg = config.default_site_config(self._root, ws_format=ws_format)
-        config.save_site_config(self._root, cfg)
+            cfg = config.load_site_config(self._root)
+        else:
+            cfg = config.default_site_config(self._root, ws_format=ws_format)
+            config.save_site_config(self._root, cfg)
         config.ensure_site_dirs(cfg)
 
     def _choose_slurm(self, slurm: bool | None) -> SlurmSetting:
@@ -109,15 +111,6 @@ class EmulatedSite:
         save_slurm_mode(self._root, chosen)
         return chosen
 
-    def _setup_bin(self) -> None:
-        self.bin.mkdir(parents=True, exist_ok=True)
-        for tool in (*DT_TOOLS, *WS_TOOL_NAMES):
-            run = f"from taurus_datamover.emulator.launcher import run\nsys.exit(run({tool!r}, {str(self._root)!r}, sys.argv[1:]))"
-            _write_executable(self.bin / tool, f"#!{sys.executable}\nimport sys\n{run}\n")
-        # the batch script of non-blocking Slurm jobs: runs its arguments, no shell string
-        _write_executable(self.bin / DT_EXEC, '#!/bin/sh\nexec "$@"\n')
-
-    # -- places ----------------------------------------------------------------------
     @property
     def root(self) -> Path:
         """The site's root directory (absolute)."""
@@ -148,7 +141,6 @@ class EmulatedSite:
         """The stored choice: ``"auto"`` (decided at each call), True or False."""
         return self._slurm
 
-    # -- environment and clock -------------------------------------------------------
     def env(self, base: Mapping[str, str] | None = None) -> dict[str, str]:
         """A copy of *base* (default ``os.environ``) with :meth:`env_overrides` applied."""
         env = dict(os.environ if base is None else base)
@@ -172,7 +164,6 @@ class EmulatedSite:
         """The site's current time (the emulated clock), tz-aware."""
         return datetime.fromtimestamp(clock.now(self._root), timezone.utc)
 
-    # -- running commands with the ZIH paths -----------------------------------------
     def zih_mounts(self) -> dict[str, str]:
         """ZIH path -> this site's folder, as :meth:`run` mounts them: ``/grp``,
         ``/projects``, ``/data/<fs>/ws``."""
@@ -229,7 +220,6 @@ class EmulatedSite:
         full = self.run_argv(argv, zih_paths=zih_paths, cwd=os.path.abspath(where) if where else None)
         return subprocess.run(full, env=self.env(base), cwd=where, **kwargs)
 
-    # -- clock -----------------------------------------------------------------------
     def set_now(self, when: datetime | float) -> None:
         """Set the emulated clock (workspace expiry etc.) to *when*."""
         clock.set_clock(self._root, when)
@@ -238,7 +228,6 @@ class EmulatedSite:
         """Move the emulated clock forward by *delta* (a timedelta or seconds)."""
         clock.advance_clock(self._root, delta)
 
-    # -- faults ----------------------------------------------------------------------
     def set_faults(self, faults: Sequence[Mapping[str, Any]] | None) -> None:
         """Make the tools fail on purpose (:mod:`.faults`), e.g. ``[{"tool": "dtmv", "action":
         "fail", "after_files": 1}]``; resets the call counters; ``None`` removes them all."""
@@ -248,7 +237,6 @@ class EmulatedSite:
         """Every fault that struck so far (tool, action, pid, where it stopped), oldest first."""
         return read_fault_log(self._root)
 
-    # -- jobs and life cycle ---------------------------------------------------------
     def cancel_local_jobs(self) -> list[int]:
         """Cancel every pending or running job of the local queue; return their ids."""
         return JobStore(self._root).cancel_active()

@@ -1,9 +1,7 @@
 """The emulated ZIH datamover tools (``dt*``), run through Slurm or a local batch queue.
 
-The launcher runs a transfer tool through :mod:`.transfer`, dtqueue/dtq, dtcancel and
-dtinfo through :mod:`.manage`. The sub-modules: :mod:`.options` (datamover options, time
-limits), :mod:`.mode` (Slurm or local), :mod:`.jobs` and :mod:`.runner` (the local queue),
-:mod:`.squeue` (listings).
+:mod:`.transfer` runs the transfer tools, :mod:`.manage` dtqueue/dtq, dtcancel and dtinfo;
+:mod:`.mode` decides between Slurm and the local queue (:mod:`.jobs`, :mod:`.runner`).
 """
 
 from __future__ import annotations

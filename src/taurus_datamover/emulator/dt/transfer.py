@@ -2,15 +2,12 @@
 
 Each strips the datamover options and runs the command of the same name without ``dt``:
 through Slurm ``srun ... --pty CMD`` (blocking; exec'd, so output, signals and exit code are
-srun's, and without a terminal srun prints the two ``--pty`` errors the real ZIH tools print
-too) or ``sbatch ... <bin>/.dt-exec CMD`` (``exec "$@"``: no shell string is ever built);
-locally an exec of ``CMD`` or a job of the local queue (:mod:`.jobs`). ``dtls`` always
-blocks, as on ZIH; a limited site's ``dtrsync`` gets ``--bwlimit`` (:mod:`.bandwidth`). A
-struck fault (:mod:`..faults`) runs :mod:`.partial` in place of ``CMD``, so the library
-meets it inside the transfer job, as a real one.
-
-A call through Slurm imports only what it needs to exec ``srun``/``sbatch``: an emulated
-tool should cost little more than Python's start, as a real site's thin wrapper does.
+srun's, and without a terminal srun prints the two ``--pty`` errors the real tools print too)
+or ``sbatch ... <bin>/.dt-exec CMD`` (``exec "$@"``: never a shell string); locally an exec
+of ``CMD`` or a job of the local queue (:mod:`.jobs`). ``dtls`` always blocks, as on ZIH. A
+struck fault (:mod:`..faults`) runs :mod:`.partial` in place of ``CMD``, inside the job as a
+real failure would be. Through Slurm a call imports only what it needs to exec, as cheap as
+a real site's thin wrapper.
 """
 
 from __future__ import annotations
@@ -120,7 +117,7 @@ def run_transfer(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -
 
             in_view = slurm_job_argv(command, opts.args)
             if in_view is not None:
-                command, opts = in_view[0], opts._replace(args=tuple(in_view[1]))
+                command, opts = in_view[0], opts._replace(args=tuple(in_view[1:]))
         if blocking:
             return exec_tool(srun_argv(command, opts), tool)
         return exec_tool(sbatch_argv(command, opts, os.path.join(root, "bin"), job_name=job_name), tool)
