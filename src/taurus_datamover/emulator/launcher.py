@@ -1,6 +1,6 @@
 """Entry point of every emulated tool: ``run(tool, root, argv)``, called by the scripts in
-``<site>/bin``; ``taurus-emulated-tool TOOL ARGS...`` (:func:`main`) takes the root from
-``TAURUS_EMULATOR_ROOT``. Tool families load lazily (a ``dtls`` never pays for the
+``<site>/bin``, or ``taurus-emulated-tool TOOL ARGS...`` (:func:`main`, the root from
+``TAURUS_EMULATOR_ROOT``). Tool families load lazily (a ``dtls`` never pays for the
 workspace emulator); inside a ZIH view the ``ws_*`` tools print ZIH paths.
 """
 

@@ -1,11 +1,9 @@
-"""A per-job bandwidth limit of the emulated site's transfers.
+"""A per-job bandwidth limit of the emulated site's ``dtrsync``.
 
-On a real site a transfer is limited by the data-transfer node's link, not by this
-machine's cores; the emulated ``dtrsync`` gets the same kind of limit so that running
-parts in parallel shows the speedup a real site gives. The limit is stored in
-``<root>/dt-bandwidth.json`` (written by ``EmulatedSite(..., bandwidth="50MB/s")``, read by
-every tool call) and applied as rsync's ``--bwlimit`` (KiB/s), put first among the
-arguments, before any ``--``. Other tools are not limited.
+A real transfer is limited by the data-transfer node's link, not by this machine's cores;
+with the same kind of limit, parallel parts show the speedup a real site gives. The limit
+is stored in ``<root>/dt-bandwidth.json`` and applied as rsync's ``--bwlimit`` (KiB/s),
+first among the arguments.
 """
 
 from __future__ import annotations

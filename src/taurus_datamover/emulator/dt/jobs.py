@@ -1,11 +1,9 @@
 """The local batch queue of the emulated datamover (used when there is no Slurm).
 
-Each job is a JSON record ``<root>/jobs/<id>.json``; ids come from ``<root>/jobs/next_id``
-and grow monotonically from :data:`FIRST_JOB_ID`. Every read-modify-write of a record or of
-the counter happens under one ``flock`` on ``<root>/jobs/.lock``, and files are replaced
-atomically, so the submitting tool, the detached runner and ``dtcancel`` never race.
-
-States follow Slurm: PENDING -> RUNNING -> COMPLETED / FAILED / CANCELLED / TIMEOUT.
+Each job is a JSON record ``<root>/jobs/<id>.json``, ids counting up from
+:data:`FIRST_JOB_ID` in ``jobs/next_id``; every read-modify-write happens under one ``flock``
+and replaces files atomically, so the submitting tool, the detached runner and ``dtcancel``
+never race. States follow Slurm: PENDING -> RUNNING -> COMPLETED/FAILED/CANCELLED/TIMEOUT.
 """
 
 from __future__ import annotations
@@ -68,16 +66,11 @@ class JobRecord:
         end = now if self.end_time is None else self.end_time
         return max(0.0, end - self.start_time)
 
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), indent=1) + "\n"
-
     @classmethod
     def from_json(cls, text: str) -> JobRecord:
         data = json.loads(text)
         known = {f.name for f in fields(cls)}
-        values = {k: v for k, v in data.items() if k in known}
-        values["argv"] = tuple(values["argv"])
-        return cls(**values)
+        return cls(**{**{k: v for k, v in data.items() if k in known}, "argv": tuple(data["argv"])})
 
 
 def signal_group(pgid: int, sig: signal.Signals) -> None:
@@ -95,7 +88,6 @@ class JobStore:
         self.root = Path(root)
         self.dir = self.root / "jobs"
 
-    # -- files ---------------------------------------------------------------------
     def path(self, job_id: int) -> Path:
         return self.dir / f"{job_id}.json"
 
@@ -105,7 +97,7 @@ class JobStore:
 
     def save(self, record: JobRecord) -> None:
         """Write *record* atomically (call with the lock held)."""
-        write_atomic(self.path(record.job_id), record.to_json())
+        write_atomic(self.path(record.job_id), json.dumps(asdict(record), indent=1) + "\n")
 
     def load(self, job_id: int) -> JobRecord | None:
         """The record of *job_id*, or None when there is no such job."""
@@ -122,21 +114,16 @@ class JobStore:
         records = (self.load(i) for i in ids)
         return [r for r in records if r is not None]
 
-    def _next_id(self) -> int:
-        counter = self.dir / "next_id"
-        try:
-            job_id = int(counter.read_text(encoding="utf-8").strip())
-        except (FileNotFoundError, ValueError):
-            job_id = FIRST_JOB_ID
-        write_atomic(counter, f"{job_id + 1}\n")
-        return job_id
-
-    # -- life cycle ----------------------------------------------------------------
     def submit(self, argv: tuple[str, ...], *, workdir: str, **job: Any) -> JobRecord:
         """Queue *argv* (*job*: the record's name, user, partition, time_limit and account)
         and start its detached runner; return the PENDING record."""
         with self.locked():
-            job_id = self._next_id()
+            counter = self.dir / "next_id"
+            try:
+                job_id = int(counter.read_text(encoding="utf-8").strip())
+            except (FileNotFoundError, ValueError):
+                job_id = FIRST_JOB_ID
+            write_atomic(counter, f"{job_id + 1}\n")
             stdout = os.path.join(workdir, f"slurm-{job_id}.out")
             record = JobRecord(
                 job_id, argv=argv, workdir=workdir, stdout=stdout, state="PENDING", submit_time=time.time(), **job

@@ -3,10 +3,8 @@
 ``<root>/dt.json`` stores ``"slurm"``: ``"auto"`` (the default, also for a missing, unreadable
 or older file: each call asks whether a Slurm with a ``datamover`` partition answers *now*,
 so a site follows Slurm coming and going), ``true`` (always Slurm; one that is down gives
-Slurm's own error, as on ZIH) or ``false`` (always local). The probe, ``sinfo -h -p
-datamover -o %P`` with a short timeout, follows ``SLURM_CONF`` (a test can point it at a
-controller that does not answer). Every call reads the setting, so what only the probe and
-the writer need is imported where used.
+Slurm's own error, as on ZIH) or ``false`` (always local). The probe follows ``SLURM_CONF``.
+Every call reads the setting, so what only the probe and the writer need is imported where used.
 """
 
 from __future__ import annotations
@@ -21,8 +19,7 @@ if TYPE_CHECKING:
 #: The Slurm partition of the data-transfer nodes.
 PARTITION = "datamover"
 _MODE_FILE = "dt.json"
-#: Version of ``dt.json`` whose ``slurm`` may be ``"auto"``.
-_FORMAT = 2
+_FORMAT = 2  # the version of dt.json whose "slurm" may be "auto"
 #: Seconds a tool call waits for the probe before running locally.
 PROBE_TIMEOUT = 3.0
 

@@ -1,9 +1,8 @@
 """The detached runner of one local batch job: ``python -m ...dt.runner ROOT JOB_ID``.
 
-Started by :meth:`JobStore.submit` in a new session, it plays slurmstepd: it starts the job's
-command (in its own process group, output to ``slurm-<id>.out``), watches for cancellation
-and the time limit, escalates SIGTERM to SIGKILL after :data:`KILL_WAIT` seconds, and
-records the final state and exit code. Messages written into the output file copy Slurm's.
+It plays slurmstepd: starts the job's command in its own process group (output to
+``slurm-<id>.out``), watches for cancellation and the time limit, escalates SIGTERM to
+SIGKILL after :data:`KILL_WAIT` seconds and records the end; its messages copy Slurm's.
 """
 
 from __future__ import annotations
@@ -70,17 +69,13 @@ def _timed_out(record: JobRecord) -> JobRecord | None:
     return replace(record, state="TIMEOUT", end_time=time.time(), exit_code=0, signal=15)
 
 
-def _finish(store: JobStore, job_id: int, returncode: int) -> None:
-    """Record the end: COMPLETED/FAILED from RUNNING; keep CANCELLED/TIMEOUT."""
+def _ended(record: JobRecord, returncode: int) -> JobRecord | None:
+    """The end: COMPLETED/FAILED from RUNNING; CANCELLED/TIMEOUT stay, with the exit code."""
     code, sig = (returncode, 0) if returncode >= 0 else (0, -returncode)
-
-    def ended(record: JobRecord) -> JobRecord | None:
-        if record.state == "RUNNING":
-            state = "COMPLETED" if returncode == 0 else "FAILED"
-            return replace(record, state=state, end_time=time.time(), exit_code=code, signal=sig)
-        return replace(record, exit_code=code, signal=sig or 15) if record.exit_code is None else None
-
-    store.update(job_id, ended)
+    if record.state == "RUNNING":
+        state = "COMPLETED" if returncode == 0 else "FAILED"
+        return replace(record, state=state, end_time=time.time(), exit_code=code, signal=sig)
+    return replace(record, exit_code=code, signal=sig or 15) if record.exit_code is None else None
 
 
 def run_job(root: str, job_id: int) -> int:
@@ -93,25 +88,17 @@ def run_job(root: str, job_id: int) -> int:
     assert record.pgid is not None and record.start_time is not None
     term_sent: float | None = None  # when SIGTERM went to the job (cancel or time limit)
     noted = False
-    while True:
-        try:
-            returncode = proc.wait(timeout=_POLL)
-            break
-        except subprocess.TimeoutExpired:
-            pass
-        now = time.time()
-        current = store.load(job_id)
-        if current is None:
-            continue
-        if current.state == "RUNNING" and record.time_limit is not None:
-            if now - record.start_time >= record.time_limit:
-                expired = store.update(job_id, _timed_out)
-                if expired is not None:
-                    _note(expired, " DUE TO TIME LIMIT")
-                    noted = True
-                    signal_group(record.pgid, signal.SIGTERM)
-                    term_sent = now
-        elif current.state == "CANCELLED":
+    while (returncode := proc.poll()) is None:
+        now, current = time.time(), store.load(job_id)
+        over = record.time_limit is not None and now - record.start_time >= record.time_limit
+        if current is not None and current.state == "RUNNING" and over:
+            expired = store.update(job_id, _timed_out)
+            if expired is not None:
+                _note(expired, " DUE TO TIME LIMIT")
+                noted = True
+                signal_group(record.pgid, signal.SIGTERM)
+                term_sent = now
+        elif current is not None and current.state == "CANCELLED":
             if not noted:
                 _note(current, "")
                 noted = True
@@ -119,10 +106,11 @@ def run_job(root: str, job_id: int) -> int:
                 term_sent = current.cancel_time or now
         if term_sent is not None and now - term_sent >= KILL_WAIT:
             signal_group(record.pgid, signal.SIGKILL)
+        time.sleep(_POLL)
     current = store.load(job_id)
     if current is not None and current.state == "CANCELLED" and not noted:
         _note(current, "")
-    _finish(store, job_id, returncode)
+    store.update(job_id, lambda r: _ended(r, returncode))
     return 0
 
 
