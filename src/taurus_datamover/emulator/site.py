@@ -21,12 +21,12 @@ from typing import Any
 
 from taurus_datamover.emulator import clock
 from taurus_datamover.emulator.dt import DT_TOOLS
-from taurus_datamover.emulator.dt.bandwidth import configure_bandwidth
 from taurus_datamover.emulator.dt.jobs import JobStore
 from taurus_datamover.emulator.dt.mode import (
     PARTITION,
     PROBE_TIMEOUT,
     SlurmSetting,
+    configure_bandwidth,
     detect_slurm,
     load_slurm_setting,
     mode_file,

@@ -16,8 +16,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from taurus_datamover.emulator.dt.bandwidth import with_bandwidth
-from taurus_datamover.emulator.dt.mode import PARTITION, load_slurm_mode
+from taurus_datamover.emulator.dt.mode import PARTITION, load_slurm_mode, with_bandwidth
 from taurus_datamover.emulator.dt.options import DtOptions, UsageError, parse_time_limit, split_options
 from taurus_datamover.facts import EMULATOR_FAULT_ENV, EMULATOR_FAULT_FILE, EMULATOR_VIEW_ENV
 from taurus_datamover.facts import TRANSFER_TOOLS as TRANSFER_TOOL_NAMES
@@ -45,26 +44,14 @@ def fail(text: str, code: int = 1) -> int:
     return code
 
 
-def _slurm_options(opts: DtOptions) -> list[str]:
-    argv = ["-p", PARTITION, f"--time={opts.time_or_default}"]
-    if opts.account is not None:
-        argv.append(f"--account={opts.account}")
-    return argv
-
-
-def srun_argv(command: str, opts: DtOptions) -> list[str]:
-    """The blocking Slurm call for *command* (pure)."""
-    return ["srun", *_slurm_options(opts), "--pty", command, *opts.args]
-
-
-def sbatch_argv(
-    command: str, opts: DtOptions, bin_dir: str | os.PathLike[str], *, job_name: str | None = None
-) -> list[str]:
-    """The non-blocking Slurm call for *command* (pure); the job is named *job_name*
-    (default: *command*)."""
-    script = os.path.join(bin_dir, DT_EXEC)
-    name = command if job_name is None else job_name
-    return ["sbatch", *_slurm_options(opts), "-J", name, script, command, *opts.args]
+def slurm_argv(command: str, opts: DtOptions, bin_dir: str | None = None, job_name: str | None = None) -> list[str]:
+    """The Slurm call for *command* (pure): ``srun --pty`` without *bin_dir*, else ``sbatch``
+    of the site's batch script there, the job named *job_name* (default: *command*)."""
+    slurm = ["-p", PARTITION, f"--time={opts.time_or_default}"]
+    slurm += [] if opts.account is None else [f"--account={opts.account}"]
+    if bin_dir is None:
+        return ["srun", *slurm, "--pty", command, *opts.args]
+    return ["sbatch", *slurm, "-J", job_name or command, os.path.join(bin_dir, DT_EXEC), command, *opts.args]
 
 
 def _with_fault(tool: str, root: str | os.PathLike[str], command: str, opts: DtOptions) -> tuple[str, DtOptions] | int:
@@ -118,9 +105,7 @@ def run_transfer(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -
             in_view = slurm_job_argv(command, opts.args)
             if in_view is not None:
                 command, opts = in_view[0], opts._replace(args=tuple(in_view[1:]))
-        if blocking:
-            return exec_tool(srun_argv(command, opts), tool)
-        return exec_tool(sbatch_argv(command, opts, os.path.join(root, "bin"), job_name=job_name), tool)
+        return exec_tool(slurm_argv(command, opts, None if blocking else os.path.join(root, "bin"), job_name), tool)
     if blocking:
         return exec_tool([command, *opts.args], tool)
     try:  # Slurm checks --time itself; the local queue must do it here
