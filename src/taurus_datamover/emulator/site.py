@@ -20,24 +20,14 @@ from types import TracebackType
 from typing import Any
 
 from taurus_datamover.emulator import clock
-from taurus_datamover.emulator.dt import DT_TOOLS
+from taurus_datamover.emulator.dt import mode
 from taurus_datamover.emulator.dt.jobs import JobStore
-from taurus_datamover.emulator.dt.mode import (
-    PARTITION,
-    PROBE_TIMEOUT,
-    SlurmSetting,
-    configure_bandwidth,
-    detect_slurm,
-    load_slurm_setting,
-    mode_file,
-    save_slurm_mode,
-)
 from taurus_datamover.emulator.dt.transfer import DT_EXEC
 from taurus_datamover.emulator.errors import SlurmUnavailableError, ZihViewUnavailableError
 from taurus_datamover.emulator.faults import read_fault_log, write_faults
 from taurus_datamover.emulator.files import write_atomic
 from taurus_datamover.emulator.root import check_site_root
-from taurus_datamover.facts import DATAMOVER_PATH_ENV, EMULATOR_ROOT_ENV, WS_PATH_ENV
+from taurus_datamover.facts import DATAMOVER_PATH_ENV, EMULATOR_ROOT_ENV, MANAGE_TOOLS, TRANSFER_TOOLS, WS_PATH_ENV
 
 __all__ = ["EmulatedSite", "SlurmUnavailableError", "ZihViewUnavailableError"]
 
@@ -80,14 +70,14 @@ class EmulatedSite:
         self._slurm = self._choose_slurm(slurm)
         for directory in (self.bin, self.grp, self.projects, self._root / "jobs"):
             directory.mkdir(parents=True, exist_ok=True)
-        for tool in (*DT_TOOLS, *WS_TOOL_NAMES):
+        for tool in (*TRANSFER_TOOLS, *MANAGE_TOOLS, *WS_TOOL_NAMES):
             run = f"from taurus_datamover.emulator.launcher import run\nsys.exit(run({tool!r}, {str(self._root)!r}, sys.argv[1:]))"
             _write_executable(self.bin / tool, f"#!{sys.executable}\nimport sys\n{run}\n")
         # the batch script of non-blocking Slurm jobs: runs its arguments, no shell string
         _write_executable(self.bin / DT_EXEC, '#!/bin/sh\nexec "$@"\n')
         if now is not None:
             self.set_now(now)
-        self.bandwidth = configure_bandwidth(self._root, bandwidth)
+        self.bandwidth = mode.configure_bandwidth(self._root, bandwidth)
 
     def _setup_config(self, ws_format: str) -> None:
         from taurus_datamover.emulator import config
@@ -99,16 +89,16 @@ class EmulatedSite:
             config.save_site_config(self._root, cfg)
         config.ensure_site_dirs(cfg)
 
-    def _choose_slurm(self, slurm: bool | None) -> SlurmSetting:
-        if slurm is None and mode_file(self._root).exists():
-            return load_slurm_setting(self._root)
-        if slurm and not detect_slurm():
+    def _choose_slurm(self, slurm: bool | None) -> mode.SlurmSetting:
+        if slurm is None and mode.mode_file(self._root).exists():
+            return mode.load_slurm_setting(self._root)
+        if slurm and not mode.detect_slurm():
             raise SlurmUnavailableError(
-                f"slurm=True, but no Slurm with a '{PARTITION}' partition answers "
-                f"(`sinfo -h -p {PARTITION} -o %P`); start one with ci/start-slurm.sh or use slurm=False"
+                f"slurm=True, but no Slurm with a '{mode.PARTITION}' partition answers "
+                f"(`sinfo -h -p {mode.PARTITION} -o %P`); start one with ci/start-slurm.sh or use slurm=False"
             )
-        chosen: SlurmSetting = "auto" if slurm is None else bool(slurm)
-        save_slurm_mode(self._root, chosen)
+        chosen: mode.SlurmSetting = "auto" if slurm is None else bool(slurm)
+        mode.save_slurm_mode(self._root, chosen)
         return chosen
 
     @property
@@ -134,10 +124,10 @@ class EmulatedSite:
     @property
     def slurm(self) -> bool:
         """True when the dt tools go through Slurm now (with ``slurm=None`` decided per call)."""
-        return detect_slurm(PROBE_TIMEOUT) if self._slurm == "auto" else bool(self._slurm)
+        return mode.detect_slurm(mode.PROBE_TIMEOUT) if self._slurm == "auto" else bool(self._slurm)
 
     @property
-    def slurm_setting(self) -> SlurmSetting:
+    def slurm_setting(self) -> mode.SlurmSetting:
         """The stored choice: ``"auto"`` (decided at each call), True or False."""
         return self._slurm
 
@@ -178,28 +168,6 @@ class EmulatedSite:
 
         return view_unavailable()
 
-    def run_argv(self, argv: Sequence[str], *, zih_paths: bool | None = None, cwd: str | None = None) -> list[str]:
-        """The argv :meth:`run` runs for *argv*: wrapped into the ZIH view when *zih_paths*
-        (None: when this machine allows it; a warning says so otherwise)."""
-        from taurus_datamover.emulator.zih_view import view_argv, view_unavailable
-
-        if not argv:
-            raise ValueError("run: give the command to run as a non-empty argv list")
-        if zih_paths is False:
-            return list(argv)
-        reason = view_unavailable()
-        if reason is not None:
-            if zih_paths:
-                raise ZihViewUnavailableError(f"cannot show the ZIH paths (/grp, /projects, /data/...): {reason}")
-            warnings.warn(
-                f"no private mount namespace here ({reason}); running with the site's own paths "
-                f"({self.grp} for /grp, {self.projects} for /projects, ...)",
-                RuntimeWarning,
-                stacklevel=3,
-            )
-            return list(argv)
-        return view_argv(self._root, argv, cwd=cwd)
-
     def run(
         self,
         argv: Sequence[str],
@@ -212,13 +180,28 @@ class EmulatedSite:
         a private mount namespace is allowed, the ZIH paths (``/grp``, ``/projects``,
         ``/data/<fs>/ws`` are this site's folders), so a script written for ZIH runs unchanged.
 
-        *zih_paths*: as :meth:`run_argv`, True raising :class:`ZihViewUnavailableError`. Other
+        *zih_paths*: True requires the ZIH paths (:class:`ZihViewUnavailableError`), None uses
+        them where this machine allows it (a warning says so otherwise), False never. Other
         keywords go to :func:`subprocess.run`; ``env`` is the base of the site's environment.
         """
-        base = kwargs.pop("env", None)
+        from taurus_datamover.emulator.zih_view import view_argv, view_unavailable
+
+        if not argv:
+            raise ValueError("run: give the command to run as a non-empty argv list")
         where = None if cwd is None else os.fspath(cwd)
-        full = self.run_argv(argv, zih_paths=zih_paths, cwd=os.path.abspath(where) if where else None)
-        return subprocess.run(full, env=self.env(base), cwd=where, **kwargs)
+        reason = None if zih_paths is False else view_unavailable()
+        if reason is not None and zih_paths:
+            raise ZihViewUnavailableError(f"cannot show the ZIH paths (/grp, /projects, /data/...): {reason}")
+        if reason is not None:
+            warnings.warn(
+                f"no private mount namespace here ({reason}); running with the site's own paths "
+                f"({self.grp} for /grp, {self.projects} for /projects, ...)",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+        if zih_paths is not False and reason is None:
+            argv = view_argv(self._root, argv, cwd=os.path.abspath(where) if where else None)
+        return subprocess.run(list(argv), env=self.env(kwargs.pop("env", None)), cwd=where, **kwargs)
 
     def set_now(self, when: datetime | float) -> None:
         """Set the emulated clock (workspace expiry etc.) to *when*."""
@@ -254,5 +237,5 @@ class EmulatedSite:
         self.close()
 
     def __repr__(self) -> str:
-        mode = {"auto": "slurm when it answers", True: "slurm", False: "local"}[self._slurm]
-        return f"EmulatedSite({str(self._root)!r}, {mode})"
+        runs = {"auto": "slurm when it answers", True: "slurm", False: "local"}[self._slurm]
+        return f"EmulatedSite({str(self._root)!r}, {runs})"

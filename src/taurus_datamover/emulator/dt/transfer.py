@@ -19,11 +19,7 @@ from collections.abc import Sequence
 from taurus_datamover.emulator.dt.mode import PARTITION, load_slurm_mode, with_bandwidth
 from taurus_datamover.emulator.dt.options import DtOptions, UsageError, parse_time_limit, split_options
 from taurus_datamover.facts import EMULATOR_FAULT_ENV, EMULATOR_FAULT_FILE, EMULATOR_VIEW_ENV
-from taurus_datamover.facts import TRANSFER_TOOLS as TRANSFER_TOOL_NAMES
 
-#: dt tool -> the command it runs on the data-transfer node (its name without ``dt``).
-TRANSFER_TOOLS = {tool: tool.removeprefix("dt") for tool in TRANSFER_TOOL_NAMES}
-ALWAYS_BLOCKING = frozenset({"dtls"})
 #: Name of the batch script in the site's bin directory.
 DT_EXEC = ".dt-exec"
 
@@ -86,12 +82,12 @@ def exec_tool(argv: Sequence[str], tool: str) -> int:
 
 def run_transfer(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int:
     """Run transfer tool *tool* of the site at *root* with *argv*; return the exit code."""
-    command = TRANSFER_TOOLS[tool]
+    command = tool.removeprefix("dt")  # what it runs on the data-transfer node
     try:
         opts = split_options(argv)
     except UsageError as exc:
         return fail(f"{tool}: error: {exc}")
-    blocking = opts.blocking or tool in ALWAYS_BLOCKING
+    blocking = opts.blocking or tool == "dtls"
     job_name = command
     opts = with_bandwidth(root, tool, opts)  # the site's per-job limit (rsync --bwlimit)
     chosen = _with_fault(tool, root, command, opts)
