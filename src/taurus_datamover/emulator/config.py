@@ -19,7 +19,6 @@ from taurus_datamover.emulator.dt.transfer import current_user
 from taurus_datamover.facts import EMULATOR_USER_ENV
 
 SITE_FILE = "site.json"
-USER_ENV = EMULATOR_USER_ENV  # overrides the config's user (who runs the emulated tools)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,7 +86,7 @@ class SiteConfig:
 
 def resolve_user(cfg: SiteConfig) -> str:
     """The emulated user: ``$TAURUS_EMULATOR_USER`` if set, else ``cfg.user``."""
-    return os.environ.get(USER_ENV) or cfg.user
+    return os.environ.get(EMULATOR_USER_ENV) or cfg.user
 
 
 def default_site_config(root: Path, *, user: str | None = None, ws_format: str = "v1") -> SiteConfig:

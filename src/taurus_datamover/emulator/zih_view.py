@@ -163,10 +163,8 @@ def slurm_job_argv(command: str, args: Sequence[str]) -> list[str] | None:
     return _entering(str(data["root"]), here, str(data.get("mode", "root")), [command, *args])
 
 
-def _mount(
-    libc: ctypes.CDLL, source: str, target: str, flags: int = _MS_BIND | _MS_REC, fstype: bytes | None = None
-) -> None:
-    data = b"mode=0755" if fstype else None  # the tmpfs of the new root
+def _mount(libc: ctypes.CDLL, source: str, target: str, flags: int = _MS_BIND | _MS_REC, tmpfs: bool = False) -> None:
+    fstype, data = (b"tmpfs", b"mode=0755") if tmpfs else (None, None)
     if libc.mount(source.encode(), target.encode(), fstype, ctypes.c_ulong(flags), data) != 0:
         err = ctypes.get_errno()
         raise OSError(err, f"mount {source} on {target}: {os.strerror(err)}")
@@ -216,7 +214,7 @@ def enter(root: str, cwd: str, mode: str, argv: Sequence[str]) -> int:
     libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
     new_root = os.path.join(root, ".zih-root")
     os.makedirs(new_root, exist_ok=True)
-    _mount(libc, "tmpfs", new_root, 0, b"tmpfs")
+    _mount(libc, "tmpfs", new_root, 0, tmpfs=True)
     _build(libc, "/", new_root, {zih.lstrip("/"): source for zih, source in mounts.items()})
     os.chroot(new_root)
     try:

@@ -20,7 +20,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, suppress
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime
 from pathlib import Path
@@ -84,10 +84,8 @@ class JobRecord:
 
 def signal_group(pgid: int, sig: signal.Signals) -> None:
     """Send *sig* to process group *pgid*, if it is still there."""
-    try:
+    with suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 class JobStore:
@@ -117,11 +115,8 @@ class JobStore:
 
     def all(self) -> list[JobRecord]:
         """All records, oldest id first."""
-        if not self.dir.is_dir():
-            return []
         ids = sorted(int(p.stem) for p in self.dir.glob("*.json") if p.stem.isdigit())
-        records = (self.load(i) for i in ids)
-        return [r for r in records if r is not None]
+        return [r for r in map(self.load, ids) if r is not None]
 
     def submit(self, argv: tuple[str, ...], *, workdir: str, **job: Any) -> JobRecord:
         """Queue *argv* (*job*: the record's name, user, partition, time_limit and account)
@@ -179,11 +174,8 @@ def _note(record: JobRecord, reason: str) -> None:
     """Append slurmstepd's cancellation line to the job's output file."""
     stamp = datetime.now().strftime("%Y-%m-%dT%H:%M:%S")
     line = f"slurmstepd-localhost: error: *** JOB {record.job_id} ON localhost CANCELLED AT {stamp}{reason} ***\n"
-    try:
-        with open(record.stdout, "a", encoding="utf-8") as out:
-            out.write(line)
-    except OSError:
-        pass
+    with suppress(OSError), open(record.stdout, "a", encoding="utf-8") as out:
+        out.write(line)
 
 
 def _start(store: JobStore, job_id: int) -> tuple[JobRecord, subprocess.Popen[bytes]] | None:

@@ -209,8 +209,27 @@ def dtcancel(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> in
     return 0
 
 
-def mount_table(root: str | os.PathLike[str]) -> str:
-    """The data-transfer machine's view of the site (cf. the ZIH table in datamover.md)."""
+def dtinfo(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int:
+    """Show the data-transfer nodes (``sinfo -p datamover``) and the site's mount table (the
+    data-transfer machine's view of the site, as ZIH's table shows it)."""
+    if load_slurm_mode(root):
+        import subprocess
+
+        sys.stdout.flush()
+        try:
+            rc = subprocess.run(["sinfo", "-p", PARTITION, *argv], check=False).returncode
+        except OSError as exc:
+            return fail(f"{tool}: sinfo: {exc.strerror}", 127)
+        if rc != 0:
+            return rc
+    else:
+        from taurus_datamover.emulator.dt.jobs import JobStore
+
+        state = "mix" if any(job.state == "RUNNING" for job in JobStore(root).all()) else "idle"
+        sys.stdout.write(
+            "PARTITION AVAIL  TIMELIMIT  NODES  STATE NODELIST\n"
+            f"{PARTITION:<9} {'up':>5} {'infinite':>10} {1:>6} {state:>6} localhost\n"
+        )
     from pathlib import Path
 
     from taurus_datamover.emulator.config import load_site_config
@@ -225,33 +244,9 @@ def mount_table(root: str | os.PathLike[str]) -> str:
     rows += [("cluster", "/projects", str(base / "projects")), ("group storages (fileserver)", "-", str(base / "grp"))]
     head = ("system", "path on the cluster", "path on the data-transfer machine")
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(2)]
-    lines = [f"Mounts of the emulated data-transfer machine (site {base}):"]
-    lines += [f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]}" for row in [head, *rows]]
-    return "\n".join(lines) + "\n"
-
-
-def dtinfo(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int:
-    """Show the data-transfer nodes (``sinfo -p datamover``) and the site's mount table."""
-    if load_slurm_mode(root):
-        import subprocess
-
-        sys.stdout.flush()
-        try:
-            rc = subprocess.run(["sinfo", "-p", PARTITION, *argv], check=False).returncode
-        except OSError as exc:
-            return fail(f"{tool}: sinfo: {exc.strerror}", 127)
-        if rc != 0:
-            return rc
-    else:
-        from taurus_datamover.emulator.dt.jobs import JobStore
-
-        running = any(job.state == "RUNNING" for job in JobStore(root).all())
-        state = "mix" if running else "idle"
-        sys.stdout.write(
-            "PARTITION AVAIL  TIMELIMIT  NODES  STATE NODELIST\n"
-            f"{PARTITION:<9} {'up':>5} {'infinite':>10} {1:>6} {state:>6} localhost\n"
-        )
-    sys.stdout.write("\n" + mount_table(root))
+    print(f"\nMounts of the emulated data-transfer machine (site {base}):")
+    for row in [head, *rows]:
+        print(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]}")
     sys.stdout.flush()
     return 0
 
