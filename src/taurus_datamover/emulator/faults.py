@@ -52,8 +52,7 @@ class Fault:
     hang_seconds: float = 3600.0  # how long "hang" sleeps before it fails
 
     def to_json(self) -> str:
-        """The fault as canonical JSON (what :meth:`from_mapping` reads back; the key of its
-        call counter)."""
+        """The fault as canonical JSON (the key of its call counter)."""
         return json.dumps(asdict(self), sort_keys=True)
 
     @classmethod

@@ -16,7 +16,6 @@ import warnings
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from taurus_datamover.emulator import clock
@@ -231,9 +230,7 @@ class EmulatedSite:
     def __enter__(self) -> EmulatedSite:
         return self
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def __repr__(self) -> str:

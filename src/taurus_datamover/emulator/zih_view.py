@@ -66,18 +66,11 @@ def view_unavailable() -> str | None:
     if not sys.platform.startswith("linux"):
         return f"mount namespaces need Linux, this is {sys.platform}"
     try:
-        done = subprocess.run(
-            [*_unshare(_mode()), "true"],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
+        done = subprocess.run([*_unshare(_mode()), "true"], stdin=subprocess.DEVNULL, capture_output=True, timeout=10)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"`unshare` could not run: {exc}"
     if done.returncode != 0:
-        said = done.stderr.strip().splitlines()
+        said = done.stderr.decode(errors="replace").strip().splitlines()
         kind = "a mount namespace" if _mode() == "root" else "a user and mount namespace"
         return f"`unshare` may not create {kind} here ({said[-1] if said else f'exit {done.returncode}'})"
     return None

@@ -1,14 +1,11 @@
 """The local batch queue of the emulated datamover (used when there is no Slurm).
 
-Each job is a JSON record ``<root>/jobs/<id>.json``, ids counting up from
-:data:`FIRST_JOB_ID` in ``jobs/next_id``; every read-modify-write happens under one ``flock``
-and replaces files atomically, so the submitting tool, the detached runner and ``dtcancel``
-never race. States follow Slurm: PENDING -> RUNNING -> COMPLETED/FAILED/CANCELLED/TIMEOUT.
-
-The detached runner of one job (``python -m taurus_datamover.emulator.dt.jobs ROOT JOB_ID``)
-plays slurmstepd: it starts the job's command in its own process group (output to
-``slurm-<id>.out``), watches for cancellation and the time limit, escalates SIGTERM to
-SIGKILL after :data:`KILL_WAIT` seconds and records the end; its messages copy Slurm's.
+Each job is a JSON record ``<root>/jobs/<id>.json`` (ids from :data:`FIRST_JOB_ID` up);
+every read-modify-write happens under one ``flock`` and replaces files atomically, so the
+submitting tool, the runner and ``dtcancel`` never race. States follow Slurm. The detached
+runner of a job (``python -m taurus_datamover.emulator.dt.jobs ROOT JOB_ID``) plays
+slurmstepd: the command in its own process group (output to ``slurm-<id>.out``), the
+cancellation and time limit, SIGTERM then SIGKILL after :data:`KILL_WAIT` seconds, the end.
 """
 
 from __future__ import annotations
@@ -133,15 +130,9 @@ class JobStore:
                 job_id, argv=argv, workdir=workdir, stdout=stdout, state="PENDING", submit_time=time.time(), **job
             )
             self.save(record)
-        subprocess.Popen(
-            [sys.executable, "-m", "taurus_datamover.emulator.dt.jobs", str(self.root), str(job_id)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            cwd=workdir,
-            start_new_session=True,  # detached: survives the submitting tool
-            close_fds=True,
-        )
+        runner = [sys.executable, "-m", "taurus_datamover.emulator.dt.jobs", str(self.root), str(job_id)]
+        quiet = subprocess.DEVNULL  # and a session of its own: the runner survives the submitting tool
+        subprocess.Popen(runner, stdin=quiet, stdout=quiet, stderr=quiet, cwd=workdir, start_new_session=True)
         return record
 
     def update(self, job_id: int, change: Callable[[JobRecord], JobRecord | None]) -> JobRecord | None:
@@ -159,7 +150,8 @@ class JobStore:
         unknown or finished (like ``scancel``, the callers stay silent about that)."""
         now = time.time()
         record = self.update(
-            job_id, lambda r: replace(r, state="CANCELLED", end_time=now, cancel_time=now) if r.active else None
+            job_id,
+            lambda r: replace(r, state="CANCELLED", end_time=now, cancel_time=now) if r.active else None,
         )
         if record is not None and record.pgid is not None:
             signal_group(record.pgid, signal.SIGTERM)

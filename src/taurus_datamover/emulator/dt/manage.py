@@ -1,12 +1,9 @@
 """The emulated management tools: ``dtqueue``/``dtq``, ``dtcancel`` and ``dtinfo``.
 
 With Slurm they delegate (``squeue -p datamover -u $USER ARGS``, ``scancel ARGS``,
-``sinfo -p datamover``); without, they answer from the local queue in Slurm's formats, so
-parsers written against real Slurm output work offline too. ``-o`` is squeue's format
-language: ``%[.][width]X`` fields (``.`` right-justifies; a width also truncates, as squeue
-does) mixed with literal text. The local queue's modules are imported on the local path
-only: through Slurm a ``dtqueue`` (the library's watcher asks one every few tenths of a
-second while jobs run) only execs ``squeue``.
+``sinfo -p datamover``), importing nothing more (the library's watcher runs a ``dtqueue``
+every few tenths of a second); without, they answer from the local queue in Slurm's
+formats (``-o``: ``%[.][width]X`` fields, ``.`` right-justifies, a width also truncates).
 """
 
 from __future__ import annotations

@@ -1,15 +1,12 @@
-"""The stored settings of a site's ``dt*`` tools: where jobs run, and the bandwidth.
+"""The stored settings of a site's ``dt*`` tools, read at every call: where jobs run, and
+the bandwidth (what only the probe and the writers need is imported where used).
 
 ``<root>/dt.json`` stores ``"slurm"``: ``"auto"`` (the default, also for a missing, unreadable
 or older file: each call asks whether a Slurm with a ``datamover`` partition answers *now*,
-so a site follows Slurm coming and going), ``true`` (always Slurm; one that is down gives
-Slurm's own error, as on ZIH) or ``false`` (always local). The probe follows ``SLURM_CONF``.
-
-``<root>/dt-bandwidth.json`` holds a per-job limit of ``dtrsync``, applied as rsync's
-``--bwlimit`` (KiB/s): a real transfer is limited by the data-transfer node's link, not by
-this machine's cores, so with the same kind of limit parallel parts show a real site's
-speedup. Every call reads both files, so what only the probe and the writers need is
-imported where used.
+so a site follows Slurm coming and going; the probe follows ``SLURM_CONF``), ``true`` (always
+Slurm; one that is down gives Slurm's own error, as on ZIH) or ``false`` (always local).
+``<root>/dt-bandwidth.json``: a per-job limit of ``dtrsync`` (rsync's ``--bwlimit``), since
+a real transfer is limited by the node's link, not by this machine's cores.
 """
 
 from __future__ import annotations
@@ -101,14 +98,8 @@ def detect_slurm(timeout: float = 5.0) -> bool:
     if sinfo is None:
         return False
     try:
-        done = subprocess.run(
-            [sinfo, "-h", "-p", PARTITION, "-o", "%P"],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
+        argv = [sinfo, "-h", "-p", PARTITION, "-o", "%P"]
+        done = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout)
     except (OSError, subprocess.TimeoutExpired):
         return False
     names = {line.strip().rstrip("*") for line in done.stdout.splitlines()}

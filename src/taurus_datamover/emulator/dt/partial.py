@@ -129,11 +129,9 @@ def run_with_fault(root: str, fault: Fault, tool: str, command: str, args: Seque
     if not ops.sources or (ops.destination is None and ops.target_dir is None):
         return subprocess.call([command, *args])  # a usage error: the real tool's own words
     done: list[str] = []
+    before, after = (["-t", ops.target_dir], []) if ops.target_dir is not None else ([], [str(ops.destination)])
     for source in ops.sources[: fault.after_files]:
-        tail = (
-            ["-t", ops.target_dir, "--", source] if ops.target_dir is not None else ["--", source, str(ops.destination)]
-        )
-        code = subprocess.call([command, *ops.options, *tail])
+        code = subprocess.call([command, *ops.options, *before, "--", source, *after])
         if code != 0:
             return code  # a real failure of the real tool: report it as such
         done.append(source)
