@@ -31,8 +31,7 @@ def _epoch(when: datetime) -> float:
 
 
 def now(root: Path, environ: Mapping[str, str] | None = None) -> float:
-    """The emulated current time of the site at *root*, in epoch seconds
-    (``TAURUS_EMULATOR_NOW`` taken from *environ*, default this process's environment)."""
+    """The emulated current time of the site at *root* in epoch seconds (*environ*: ``os.environ``)."""
     env = (os.environ if environ is None else environ).get(NOW_ENV)
     if env:
         return parse_time(env)

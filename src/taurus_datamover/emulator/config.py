@@ -1,9 +1,7 @@
-"""Configuration of an emulated site, kept as JSON in ``<root>/site.json``.
-
-What the real tools read from ``/etc/ws.conf`` (file systems, spaces, databases, limits),
-as frozen dataclasses with ws.conf's names where readable; standard library only, since
-every tool call is a new process. Reading checks each value's type: a hand-edited
-``site.json`` with a wrong type is a ``ValueError`` (an unreadable config), not a wrong answer.
+"""Configuration of an emulated site, kept as JSON in ``<root>/site.json``: what the real
+tools read from ``/etc/ws.conf``, as frozen dataclasses with ws.conf's names where readable
+(standard library only: every tool call is a new process). Reading checks each value's
+type: a hand-edited ``site.json`` with a wrong type is a ``ValueError``, not a wrong answer.
 """
 
 from __future__ import annotations

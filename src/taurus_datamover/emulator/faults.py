@@ -131,12 +131,9 @@ def select_fault(root: str | os.PathLike[str], tool: str) -> Fault | None:
 
 def record_fault(root: str | os.PathLike[str], fault: Fault, **detail: Any) -> None:
     """Append a line about a fault that strikes now to ``<root>/faults.log``."""
-    line = json.dumps(
-        {"tool": fault.tool, "action": fault.action, "pid": os.getpid(), "time": time.time(), **detail}, sort_keys=True
-    )
-    base = Path(root)
-    with locked(base / _LOCK), open(base / FAULT_LOG, "a", encoding="utf-8") as log:
-        log.write(line + "\n")
+    entry = {"tool": fault.tool, "action": fault.action, "pid": os.getpid(), "time": time.time(), **detail}
+    with locked(Path(root, _LOCK)), open(Path(root, FAULT_LOG), "a", encoding="utf-8") as log:
+        log.write(json.dumps(entry, sort_keys=True) + "\n")
 
 
 def read_fault_log(root: str | os.PathLike[str]) -> list[dict[str, Any]]:

@@ -2,10 +2,9 @@
 private mount namespace, so scripts written for ZIH's absolute paths run unchanged.
 
 :func:`view_argv` wraps a command into ``unshare --mount`` (``--user --map-root-user`` when
-not root): a tmpfs at ``<root>/.zih-root`` becomes the new ``/``, holding binds of every
-entry of the real ``/`` (never written to) and of the site's folders at the ZIH paths. With
-:data:`VIEW_ENV` set the ``ws_*`` tools print ZIH paths and a ``dt*`` job on ``slurmd``,
-outside the namespace, enters the same view (:func:`slurm_job_argv`).
+not root): a tmpfs at ``<root>/.zih-root`` becomes the new ``/``, with binds of every entry
+of the real ``/`` (never written to) and of the site's folders at the ZIH paths. Inside,
+the ``ws_*`` tools print ZIH paths and a ``dt*`` job on ``slurmd`` enters the same view.
 """
 
 from __future__ import annotations

@@ -63,10 +63,7 @@ _FIELDS: dict[str, tuple[str, Callable[[JobRecord, float], str]]] = {
     "t": ("ST", lambda j, now: SLURM_STATE_CODES.get(j.state, j.state)),
     "M": ("TIME", lambda j, now: format_duration(j.elapsed(now))),
     "l": ("TIME_LIMIT", lambda j, now: format_duration(j.time_limit)),
-    "L": (
-        "TIME_LEFT",
-        lambda j, now: format_duration(None if j.time_limit is None else max(0.0, j.time_limit - j.elapsed(now))),
-    ),
+    "L": ("TIME_LEFT", lambda j, now: format_duration(j.time_limit and max(0.0, j.time_limit - j.elapsed(now)))),
     "D": ("NODES", lambda j, now: "1"),
     "C": ("CPUS", lambda j, now: "1"),
     "R": ("NODELIST(REASON)", lambda j, now: "(None)" if j.state == "PENDING" or j.start_time is None else "localhost"),
@@ -162,15 +159,14 @@ def dtqueue(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int
             elif name in ("-p", "--partition"):
                 partitions = {p for p in value.split(",") if p}
         now = time.time()
-        jobs = [job for job in JobStore(root).all() if job.visible(now)]
-        if ids is not None:
-            if not {job.job_id for job in jobs}.intersection(ids):
-                return fail("slurm_load_jobs error: Invalid job id specified")
-            jobs = [job for job in jobs if job.job_id in ids]
+        visible = [job for job in JobStore(root).all() if job.visible(now)]
+        if ids is not None and not {job.job_id for job in visible}.intersection(ids):
+            return fail("slurm_load_jobs error: Invalid job id specified")
         jobs = [
             job
-            for job in jobs
-            if (states is None or job.state in states)
+            for job in visible
+            if (ids is None or job.job_id in ids)
+            and (states is None or job.state in states)
             and (users is None or job.user in users)
             and job.partition in partitions
         ]

@@ -63,24 +63,19 @@ def split_operands(args: Sequence[str]) -> Operands:
     return Operands(tuple(options), tuple(operands), None, target_dir, no_target)
 
 
-def _destination_of(ops: Operands, source: str) -> str:
-    """Where *source* ends up (what ``cp``/``mv`` would write)."""
-    base = os.path.basename(source.rstrip("/")) or source
-    if ops.target_dir is not None:
-        return os.path.join(ops.target_dir, base)
-    assert ops.destination is not None
-    if ops.no_target_directory or (len(ops.sources) == 1 and not os.path.isdir(ops.destination)):
-        return ops.destination
-    return os.path.join(ops.destination, base)
-
-
 def _quoted(names: Sequence[str]) -> str:
     return ", ".join(repr(n) for n in names) if names else "none"
 
 
 def _enospc(command: str, ops: Operands, source: str, keep_bytes: int | None) -> str:
-    """Write a truncated copy of *source* (a directory: nothing) and return cp's error line."""
-    target = _destination_of(ops, source)
+    """Write a truncated copy of *source* where cp/mv would (a directory: nothing); cp's error line."""
+    base = os.path.basename(source.rstrip("/")) or source
+    if ops.target_dir is not None:
+        target = os.path.join(ops.target_dir, base)
+    elif ops.no_target_directory or (len(ops.sources) == 1 and not os.path.isdir(str(ops.destination))):
+        target = str(ops.destination)
+    else:
+        target = os.path.join(str(ops.destination), base)
     if os.path.isdir(source) and not os.path.islink(source):
         return f"{command}: cannot create directory '{target}': No space left on device"
     size = os.path.getsize(source)
