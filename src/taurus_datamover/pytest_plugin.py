@@ -29,7 +29,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--taurus-site-slurm",
         action="store_true",
-        default=False,
         dest=_OPTION,
         help=f"run the taurus_site fixture's dt* jobs through Slurm (also: {SLURM_ENV}=1)",
     )

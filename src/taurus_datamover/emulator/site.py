@@ -18,7 +18,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from taurus_datamover.emulator import clock
+from taurus_datamover.emulator import clock, config
 from taurus_datamover.emulator.dt import mode
 from taurus_datamover.emulator.dt.jobs import JobStore
 from taurus_datamover.emulator.dt.transfer import DT_EXEC
@@ -65,7 +65,12 @@ class EmulatedSite:
     ) -> None:
         self._root = Path(root).absolute()
         check_site_root(self._root)  # before anything is created
-        self._setup_config(ws_format)
+        if (self._root / config.SITE_FILE).exists():
+            cfg = config.load_site_config(self._root)
+        else:
+            cfg = config.default_site_config(self._root, ws_format=ws_format)
+            config.save_site_config(self._root, cfg)
+        config.ensure_site_dirs(cfg)
         self._slurm = self._choose_slurm(slurm)
         for directory in (self.bin, self.grp, self.projects, self._root / "jobs"):
             directory.mkdir(parents=True, exist_ok=True)
@@ -77,16 +82,6 @@ class EmulatedSite:
         if now is not None:
             self.set_now(now)
         self.bandwidth = mode.configure_bandwidth(self._root, bandwidth)
-
-    def _setup_config(self, ws_format: str) -> None:
-        from taurus_datamover.emulator import config
-
-        if (self._root / config.SITE_FILE).exists():
-            cfg = config.load_site_config(self._root)
-        else:
-            cfg = config.default_site_config(self._root, ws_format=ws_format)
-            config.save_site_config(self._root, cfg)
-        config.ensure_site_dirs(cfg)
 
     def _choose_slurm(self, slurm: bool | None) -> mode.SlurmSetting:
         if slurm is None and mode.mode_file(self._root).exists():
@@ -133,8 +128,7 @@ class EmulatedSite:
     def env(self, base: Mapping[str, str] | None = None) -> dict[str, str]:
         """A copy of *base* (default ``os.environ``) with :meth:`env_overrides` applied."""
         env = dict(os.environ if base is None else base)
-        env.update(self.env_overrides(env))
-        return env
+        return {**env, **self.env_overrides(env)}
 
     def env_overrides(self, base: Mapping[str, str] | None = None) -> dict[str, str]:
         """``PATH`` with ``bin`` first, ``TAURUS_DATAMOVER_PATH``/``TAURUS_WS_PATH`` naming ``bin``,
@@ -154,8 +148,7 @@ class EmulatedSite:
         return datetime.fromtimestamp(clock.now(self._root), timezone.utc)
 
     def zih_mounts(self) -> dict[str, str]:
-        """ZIH path -> this site's folder, as :meth:`run` mounts them: ``/grp``,
-        ``/projects``, ``/data/<fs>/ws``."""
+        """ZIH path -> this site's folder, as :meth:`run` mounts them."""
         from taurus_datamover.emulator.zih_view import view_mounts
 
         return view_mounts(self._root)

@@ -255,7 +255,7 @@ def run_job(root: str, job_id: int) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m taurus_datamover.emulator.dt.jobs ROOT JOB_ID``."""
     args = sys.argv[1:] if argv is None else argv
-    if len(args) != 2 or not args[1].isdigit():
+    if len(args) != 2 or not args[1].isdecimal():
         print("usage: python -m taurus_datamover.emulator.dt.jobs ROOT JOB_ID", file=sys.stderr)
         return 2
     return run_job(args[0], int(args[1]))

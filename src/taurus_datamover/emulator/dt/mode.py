@@ -34,11 +34,7 @@ BANDWIDTH_FILE = "dt-bandwidth.json"
 SlurmSetting = Literal["auto"] | bool
 
 #: Prefix (lower case) -> factor: decimal ``k m g t``, binary ``ki mi gi ti``.
-_UNITS = (
-    {"": 1}
-    | {p: 1000 ** (i + 1) for i, p in enumerate("kmgt")}
-    | {p + "i": 1024 ** (i + 1) for i, p in enumerate("kmgt")}
-)
+_UNITS = {"": 1} | {p + unit: base ** (n + 1) for unit, base in (("", 1000), ("i", 1024)) for n, p in enumerate("kmgt")}
 _RATE = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([kKmMgGtT]i?)?(?:B(?:/s)?)?\s*")
 
 
