@@ -21,5 +21,4 @@ class SlurmUnavailableError(EmulatorError, RuntimeError):
 
 
 class ZihViewUnavailableError(EmulatorError, RuntimeError):
-    """``zih_paths=True`` was asked for, but this machine cannot make a private mount
-    namespace (the message says why)."""
+    """``zih_paths=True``, but this machine cannot make a private mount namespace (says why)."""

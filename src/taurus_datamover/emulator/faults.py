@@ -164,8 +164,7 @@ def say(line: str) -> None:
 
 
 def strike(fault: Fault, message: str, who: str) -> int:
-    """Say *message* and act: kill this process, or hang then fail (*who* begins the last
-    line), or fail: exit code 1."""
+    """Say *message* and kill this process, or hang then fail (*who* says so), or fail: 1."""
     say(message)
     sys.stdout.flush()
     if fault.action == "kill":

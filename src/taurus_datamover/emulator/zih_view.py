@@ -76,8 +76,7 @@ def view_unavailable() -> str | None:
 
 
 def view_argv(root: str | os.PathLike[str], argv: Sequence[str], *, cwd: str | None = None) -> list[str]:
-    """*argv* wrapped to run in the ZIH view of the site at *root* (starting in *cwd*,
-    default the current directory)."""
+    """*argv* wrapped to run in the ZIH view of the site at *root*, in *cwd* (default: here)."""
     here = os.getcwd() if cwd is None else cwd
     return _entering(os.fspath(Path(root).absolute()), here, _mode(), argv)
 

@@ -116,8 +116,7 @@ class JobStore:
         return [r for r in map(self.load, ids) if r is not None]
 
     def submit(self, argv: tuple[str, ...], *, workdir: str, **job: Any) -> JobRecord:
-        """Queue *argv* (*job*: the record's name, user, partition, time_limit and account)
-        and start its detached runner; return the PENDING record."""
+        """Queue *argv* (*job*: the record's other fields), start its runner; the PENDING record."""
         with self.locked():
             counter = self.dir / "next_id"
             try:
@@ -136,8 +135,7 @@ class JobStore:
         return record
 
     def update(self, job_id: int, change: Callable[[JobRecord], JobRecord | None]) -> JobRecord | None:
-        """Under the lock, save ``change(record)`` of *job_id* and return it (None: no such
-        job, or *change* leaves it as it is)."""
+        """Save and return ``change(record)`` of *job_id* under the lock (None: left as it is)."""
         with self.locked():
             record = self.load(job_id)
             new = None if record is None else change(record)

@@ -72,8 +72,7 @@ def load_slurm_setting(root: str | os.PathLike[str]) -> SlurmSetting:
 
 
 def load_slurm_mode(root: str | os.PathLike[str]) -> bool:
-    """True when this call of a dt tool of the site goes through Slurm (``srun``/``sbatch``):
-    always for ``true``, never for ``false``, and for ``"auto"`` when Slurm answers now."""
+    """True when this call of a dt tool goes through Slurm (for ``"auto"``: when it answers now)."""
     setting = load_slurm_setting(root)
     return detect_slurm(PROBE_TIMEOUT) if setting == "auto" else bool(setting)
 
@@ -127,8 +126,7 @@ def load_bandwidth(root: str | os.PathLike[str]) -> int | None:
 
 
 def configure_bandwidth(root: str | os.PathLike[str], value: str | int | float | None) -> int | None:
-    """Store the limit ``value`` (None keeps the stored one; ``"unlimited"`` removes it);
-    return the limit in force."""
+    """Store the limit (None keeps the stored one, ``"unlimited"`` removes it); the one in force."""
     if value is None:
         return load_bandwidth(root)
     if value == "unlimited":

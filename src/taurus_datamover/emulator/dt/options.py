@@ -39,8 +39,7 @@ _VALUED = ("--time", "--account")
 
 
 def split_options(argv: Sequence[str]) -> DtOptions:
-    """Strip ``--blocking``, ``--time``/``--account`` (``=V`` or `` V``, as Slurm takes them)
-    before any ``--`` from *argv*, keeping the other words in their order."""
+    """Strip ``--blocking``, ``--time``/``--account`` (``=V`` or `` V``) before any ``--``, the rest kept in order."""
     blocking = False
     values: dict[str, str] = {}
     rest: list[str] = []

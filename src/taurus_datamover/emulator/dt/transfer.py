@@ -51,8 +51,7 @@ def slurm_argv(command: str, opts: DtOptions, bin_dir: str | None = None, job_na
 
 
 def _with_fault(tool: str, root: str | os.PathLike[str], command: str, opts: DtOptions) -> tuple[str, DtOptions] | int:
-    """The command to run for this call: *command* itself, or the fault runner when a fault
-    of the site strikes it (an int: the exit code of a broken fault specification)."""
+    """*command*, or the fault runner when a fault strikes (an int: a broken fault's exit code)."""
     fault_file = os.path.join(root, EMULATOR_FAULT_FILE)
     if not os.environ.get(EMULATOR_FAULT_ENV, "").strip() and not os.path.exists(fault_file):
         return command, opts
