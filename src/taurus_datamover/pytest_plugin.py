@@ -1,10 +1,9 @@
 """pytest plugin (entry point ``pytest11``): the ``taurus_site`` fixture for downstream projects.
 
-``taurus_site`` is a fresh :class:`~taurus_datamover.emulator.EmulatedSite` in ``tmp_path``
-per test, its environment applied through ``monkeypatch`` (so ``Datamover()`` finds its
-tools); jobs run locally unless ``--taurus-site-slurm`` or ``TAURUS_SITE_SLURM=1`` asks for
-the real Slurm; local jobs still running at the end are cancelled. pytest imports this
-module in every project, so the emulator is loaded only inside the fixture.
+``taurus_site`` is a fresh :class:`~taurus_datamover.emulator.EmulatedSite` per test, its
+environment applied through ``monkeypatch`` (so ``Datamover()`` finds its tools); jobs run
+locally unless ``--taurus-site-slurm`` or ``TAURUS_SITE_SLURM=1`` asks for the real Slurm.
+pytest imports this module in every project, so the emulator loads only inside the fixture.
 """
 
 from __future__ import annotations
@@ -19,8 +18,6 @@ import pytest
 if TYPE_CHECKING:
     from taurus_datamover.emulator.site import EmulatedSite
 
-__all__ = ["SLURM_ENV", "pytest_addoption", "taurus_site", "want_slurm"]
-
 #: Environment switch for Slurm-backed sites (``1``/``true``/``yes``).
 SLURM_ENV = "TAURUS_SITE_SLURM"
 _OPTION = "taurus_site_slurm"
@@ -32,7 +29,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--taurus-site-slurm",
         action="store_true",
-        default=False,
         dest=_OPTION,
         help=f"run the taurus_site fixture's dt* jobs through Slurm (also: {SLURM_ENV}=1)",
     )
@@ -50,7 +46,8 @@ def want_slurm(config: pytest.Config, environ: dict[str, str] | None = None) -> 
 def taurus_site(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> Iterator[EmulatedSite]:
-    """A fresh emulated site in ``tmp_path / "taurus-site"``, with its environment applied."""
+    """A fresh emulated site in ``tmp_path / "taurus-site"``, with its environment applied
+    (local jobs still running at the end are cancelled)."""
     from taurus_datamover.emulator.site import EmulatedSite
 
     site = EmulatedSite(tmp_path / "taurus-site", slurm=want_slurm(request.config))

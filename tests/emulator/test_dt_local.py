@@ -194,6 +194,14 @@ def test_dtqueue_errors(site: EmulatedSite) -> None:
     assert run(site, "dtqueue", "-o", "%Q").returncode == 1
 
 
+@pytest.mark.parametrize("word", ["x1", "\u00b2"])  # '²' is a digit to str.isdigit, not to int()
+def test_job_ids_that_are_not_numbers_are_refused_in_slurms_words(site: EmulatedSite, word: str) -> None:
+    listed = run(site, "dtqueue", "-j", word)
+    assert (listed.returncode, listed.stderr) == (1, f"squeue: error: Invalid job id: {word}\n")
+    cancelled = run(site, "dtcancel", word)
+    assert (cancelled.returncode, cancelled.stderr) == (1, f"scancel: error: Invalid job id {word}\n")
+
+
 def test_leaving_the_site_cancels_local_jobs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     os.mkfifo("pipe")

@@ -7,19 +7,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from taurus_datamover.emulator.dt.jobs import JobRecord
+from taurus_datamover.emulator.dt.manage import (
+    FormatError,
+    format_duration,
+    format_jobs,
+    parse_states,
+)
 from taurus_datamover.emulator.dt.options import (
     DEFAULT_TIME,
     UsageError,
     parse_time_limit,
     split_options,
 )
-from taurus_datamover.emulator.dt.squeue import (
-    FormatError,
-    format_duration,
-    format_jobs,
-    parse_states,
-)
-from taurus_datamover.emulator.dt.transfer import sbatch_argv, srun_argv
+from taurus_datamover.emulator.dt.transfer import slurm_argv
 
 SQUEUE_HEADER = "             JOBID PARTITION     NAME     USER ST       TIME  NODES NODELIST(REASON)"
 
@@ -96,7 +96,7 @@ def test_bad_time_is_rejected(text: str) -> None:
 
 def test_srun_and_sbatch_argv() -> None:
     opts = split_options(["--account=p_a", "-r", "src", "dst"])
-    assert srun_argv("cp", opts) == [
+    assert slurm_argv("cp", opts) == [
         "srun",
         "-p",
         "datamover",
@@ -109,7 +109,7 @@ def test_srun_and_sbatch_argv() -> None:
         "dst",
     ]
     opts = split_options(["--time=5", "a", "b"])
-    assert sbatch_argv("cp", opts, "/site/bin") == [
+    assert slurm_argv("cp", opts, "/site/bin") == [
         "sbatch",
         "-p",
         "datamover",

@@ -99,7 +99,7 @@ def wait_gone(check: Callable[[], list[int]], timeout: float = 15.0) -> list[int
 
 def assert_no_local_runner(root: Path) -> None:
     """No detached local-queue runner of the site at ``root`` is alive."""
-    left = wait_gone(lambda: processes_matching(f"taurus_datamover.emulator.dt.runner\x00{root}\x00"), 20.0)
+    left = wait_gone(lambda: processes_matching(f"taurus_datamover.emulator.dt.jobs\x00{root}\x00"), 20.0)
     assert not left, f"local queue runners left behind: {left}"
 
 

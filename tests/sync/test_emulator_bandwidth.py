@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from taurus_datamover import Datamover
-from taurus_datamover.emulator.dt.bandwidth import (
+from taurus_datamover.emulator.dt.mode import (
     BANDWIDTH_FILE,
     configure_bandwidth,
     parse_bandwidth,

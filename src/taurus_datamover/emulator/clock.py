@@ -13,12 +13,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from taurus_datamover.emulator.files import write_atomic
-from taurus_datamover.facts import EMULATOR_CLOCK_FILE, EMULATOR_NOW_ENV
-
-#: Environment variable that fixes the emulated time (wins over the clock file).
-NOW_ENV = EMULATOR_NOW_ENV
-#: Name of the clock file inside the site root.
-CLOCK_FILE = EMULATOR_CLOCK_FILE
+from taurus_datamover.facts import EMULATOR_CLOCK_FILE as CLOCK_FILE
+from taurus_datamover.facts import EMULATOR_NOW_ENV as NOW_ENV
 
 
 def parse_time(text: str) -> float:
@@ -35,8 +31,7 @@ def _epoch(when: datetime) -> float:
 
 
 def now(root: Path, environ: Mapping[str, str] | None = None) -> float:
-    """The emulated current time of the site at *root*, in epoch seconds
-    (``TAURUS_EMULATOR_NOW`` taken from *environ*, default this process's environment)."""
+    """The emulated current time of the site at *root* in epoch seconds (*environ*: ``os.environ``)."""
     env = (os.environ if environ is None else environ).get(NOW_ENV)
     if env:
         return parse_time(env)
@@ -53,9 +48,8 @@ def set_clock(root: Path, when: datetime | float | None) -> None:
     if when is None:
         target.unlink(missing_ok=True)
         return
-    seconds = _epoch(when) if isinstance(when, datetime) else float(when)
     target.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(target, f"{seconds!r}\n")
+    write_atomic(target, f"{_epoch(when) if isinstance(when, datetime) else float(when)!r}\n")
 
 
 def advance_clock(root: Path, delta: timedelta | float) -> None:

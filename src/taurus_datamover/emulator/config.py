@@ -1,9 +1,7 @@
-"""Configuration of an emulated site, kept as JSON in ``<root>/site.json``.
-
-What the real tools read from ``/etc/ws.conf`` (file systems, spaces, databases, limits),
-as frozen dataclasses with ws.conf's names where readable; standard library only, since
-every tool call is a new process. Reading checks each value's type: a hand-edited
-``site.json`` with a wrong type is a ``ValueError`` (an unreadable config), not a wrong answer.
+"""Configuration of an emulated site, kept as JSON in ``<root>/site.json``: what the real
+tools read from ``/etc/ws.conf``, as frozen dataclasses with ws.conf's names where readable
+(standard library only: every tool call is a new process). Reading checks each value's
+type: a hand-edited ``site.json`` with a wrong type is a ``ValueError``, not a wrong answer.
 """
 
 from __future__ import annotations
@@ -19,7 +17,6 @@ from taurus_datamover.emulator.dt.transfer import current_user
 from taurus_datamover.facts import EMULATOR_USER_ENV
 
 SITE_FILE = "site.json"
-USER_ENV = EMULATOR_USER_ENV  # overrides the config's user (who runs the emulated tools)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,7 +84,7 @@ class SiteConfig:
 
 def resolve_user(cfg: SiteConfig) -> str:
     """The emulated user: ``$TAURUS_EMULATOR_USER`` if set, else ``cfg.user``."""
-    return os.environ.get(USER_ENV) or cfg.user
+    return os.environ.get(EMULATOR_USER_ENV) or cfg.user
 
 
 def default_site_config(root: Path, *, user: str | None = None, ws_format: str = "v1") -> SiteConfig:

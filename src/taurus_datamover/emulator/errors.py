@@ -1,6 +1,6 @@
 """The errors :class:`~taurus_datamover.emulator.site.EmulatedSite` raises to its users (the
-emulated tools report theirs as the real ones do, on stderr with an exit code). They are
-in the package's one hierarchy: the root class comes from ``facts``, the wing's one import.
+emulated tools report theirs as the real ones do, on stderr with an exit code), in the
+package's one hierarchy: the root class comes from ``facts``, the wing's one import.
 """
 
 from __future__ import annotations
@@ -21,5 +21,4 @@ class SlurmUnavailableError(EmulatorError, RuntimeError):
 
 
 class ZihViewUnavailableError(EmulatorError, RuntimeError):
-    """``zih_paths=True`` was asked for, but this machine cannot make a private mount
-    namespace (the message says why)."""
+    """``zih_paths=True``, but this machine cannot make a private mount namespace (says why)."""

@@ -52,8 +52,7 @@ class Fault:
     hang_seconds: float = 3600.0  # how long "hang" sleeps before it fails
 
     def to_json(self) -> str:
-        """The fault as canonical JSON (what :meth:`from_mapping` reads back; the key of its
-        call counter)."""
+        """The fault as canonical JSON (the key of its call counter)."""
         return json.dumps(asdict(self), sort_keys=True)
 
     @classmethod
@@ -132,12 +131,9 @@ def select_fault(root: str | os.PathLike[str], tool: str) -> Fault | None:
 
 def record_fault(root: str | os.PathLike[str], fault: Fault, **detail: Any) -> None:
     """Append a line about a fault that strikes now to ``<root>/faults.log``."""
-    line = json.dumps(
-        {"tool": fault.tool, "action": fault.action, "pid": os.getpid(), "time": time.time(), **detail}, sort_keys=True
-    )
-    base = Path(root)
-    with locked(base / _LOCK), open(base / FAULT_LOG, "a", encoding="utf-8") as log:
-        log.write(line + "\n")
+    entry = {"tool": fault.tool, "action": fault.action, "pid": os.getpid(), "time": time.time(), **detail}
+    with locked(Path(root, _LOCK)), open(Path(root, FAULT_LOG), "a", encoding="utf-8") as log:
+        log.write(json.dumps(entry, sort_keys=True) + "\n")
 
 
 def read_fault_log(root: str | os.PathLike[str]) -> list[dict[str, Any]]:
@@ -168,8 +164,7 @@ def say(line: str) -> None:
 
 
 def strike(fault: Fault, message: str, who: str) -> int:
-    """Say *message* and act: kill this process, or hang then fail (*who* begins the last
-    line), or fail: exit code 1."""
+    """Say *message* and kill this process, or hang then fail (*who* says so), or fail: 1."""
     say(message)
     sys.stdout.flush()
     if fault.action == "kill":

@@ -1,6 +1,6 @@
 """Entry point of every emulated tool: ``run(tool, root, argv)``, called by the scripts in
-``<site>/bin``; ``taurus-emulated-tool TOOL ARGS...`` (:func:`main`) takes the root from
-``TAURUS_EMULATOR_ROOT``. Tool families load lazily (a ``dtls`` never pays for the
+``<site>/bin``, or ``taurus-emulated-tool TOOL ARGS...`` (:func:`main`, the root from
+``TAURUS_EMULATOR_ROOT``). Tool families load lazily (a ``dtls`` never pays for the
 workspace emulator); inside a ZIH view the ``ws_*`` tools print ZIH paths.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from taurus_datamover.facts import EMULATOR_ROOT_ENV as ROOT_ENV
 from taurus_datamover.facts import EMULATOR_VIEW_ENV as VIEW_ENV
@@ -21,7 +21,21 @@ def run(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int:
     if name.startswith("ws_"):
         from taurus_datamover.emulator import ws
 
-        return _in_zih_view(lambda: ws.main(name, os.fspath(root), list(argv)))
+        mounts = None
+        if os.environ.get(VIEW_ENV):  # inside a ZIH view: the site folders of the output as ZIH paths
+            from taurus_datamover.emulator.zih_view import ZihStream, current_view
+
+            mounts = current_view()
+        if mounts is None:
+            return ws.main(name, os.fspath(root), list(argv))
+        out, err = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = ZihStream(out, mounts), ZihStream(err, mounts)
+        try:
+            return ws.main(name, os.fspath(root), list(argv))
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            sys.stdout, sys.stderr = out, err
     if name in TRANSFER_TOOLS:
         from taurus_datamover.emulator.dt.transfer import run_transfer
 
@@ -32,25 +46,6 @@ def run(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int:
         return MANAGE[name](name, root, argv)
     print(f"taurus-emulated-tool: unknown tool {name!r}", file=sys.stderr)
     return 2
-
-
-def _in_zih_view(tool: Callable[[], int]) -> int:
-    """Run *tool*; inside a ZIH view with its output's site folders written as ZIH paths."""
-    if not os.environ.get(VIEW_ENV):
-        return tool()
-    from taurus_datamover.emulator.zih_view import ZihStream, current_view
-
-    mounts = current_view()
-    if mounts is None:
-        return tool()
-    out, err = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = ZihStream(out, mounts), ZihStream(err, mounts)
-    try:
-        return tool()
-    finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        sys.stdout, sys.stderr = out, err
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,11 +1,10 @@
 """EmulatedSite: a ZIH-like cluster in a directory, for offline use and tests.
 
 Under its root: ``bin/`` (look-alike ``dt*``/``ws_*`` scripts calling
-:func:`taurus_datamover.emulator.launcher.run`, for any shell or ``Datamover(site.bin)``; the
-wing makes none of the library's objects), ``grp/``, ``projects/``, the file systems of
-``site.json``, ``dt.json`` (Slurm or the local queue in ``jobs/``: :mod:`.dt.mode`),
-``faults.json``/``faults.log`` and ``dt-bandwidth.json``. The site never deletes its root;
-leaving the context manager cancels the local jobs still pending or running.
+:func:`taurus_datamover.emulator.launcher.run`), ``grp/``, ``projects/``, the file systems of
+``site.json``, ``dt.json`` (:mod:`.dt.mode`), the local queue in ``jobs/``, the faults and
+``dt-bandwidth.json``. The site never deletes its root; leaving the context manager cancels
+the local jobs still pending or running.
 """
 
 from __future__ import annotations
@@ -17,30 +16,19 @@ import warnings
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
-from taurus_datamover.emulator import clock
-from taurus_datamover.emulator.dt import DT_TOOLS
-from taurus_datamover.emulator.dt.bandwidth import configure_bandwidth
+from taurus_datamover.emulator import clock, config
+from taurus_datamover.emulator.dt import mode
 from taurus_datamover.emulator.dt.jobs import JobStore
-from taurus_datamover.emulator.dt.mode import (
-    PARTITION,
-    PROBE_TIMEOUT,
-    SlurmSetting,
-    detect_slurm,
-    load_slurm_setting,
-    mode_file,
-    save_slurm_mode,
-)
 from taurus_datamover.emulator.dt.transfer import DT_EXEC
-from taurus_datamover.emulator.errors import SiteRootError, SlurmUnavailableError, ZihViewUnavailableError
+from taurus_datamover.emulator.errors import SlurmUnavailableError, ZihViewUnavailableError
 from taurus_datamover.emulator.faults import read_fault_log, write_faults
 from taurus_datamover.emulator.files import write_atomic
 from taurus_datamover.emulator.root import check_site_root
-from taurus_datamover.facts import DATAMOVER_PATH_ENV, EMULATOR_ROOT_ENV, WS_PATH_ENV
+from taurus_datamover.facts import DATAMOVER_PATH_ENV, EMULATOR_ROOT_ENV, MANAGE_TOOLS, TRANSFER_TOOLS, WS_PATH_ENV
 
-__all__ = ["WS_TOOL_NAMES", "EmulatedSite", "SiteRootError", "SlurmUnavailableError", "ZihViewUnavailableError"]
+__all__ = ["EmulatedSite", "SlurmUnavailableError", "ZihViewUnavailableError"]
 
 WS_TOOL_NAMES = tuple("ws_allocate ws_list ws_extend ws_release ws_restore ws_find ws_register ws_send_ical".split())
 
@@ -77,47 +65,36 @@ class EmulatedSite:
     ) -> None:
         self._root = Path(root).absolute()
         check_site_root(self._root)  # before anything is created
-        self._root.mkdir(parents=True, exist_ok=True)
-        self._setup_config(ws_format)
-        self._slurm = self._choose_slurm(slurm)
-        self._setup_bin()
-        for directory in (self.grp, self.projects, self._root / "jobs"):
-            directory.mkdir(parents=True, exist_ok=True)
-        if now is not None:
-            self.set_now(now)
-        self.bandwidth = configure_bandwidth(self._root, bandwidth)
-
-    # -- setup -----------------------------------------------------------------------
-    def _setup_config(self, ws_format: str) -> None:
-        from taurus_datamover.emulator import config
-
         if (self._root / config.SITE_FILE).exists():
-            return config.ensure_site_dirs(config.load_site_config(self._root))
-        cfg = config.default_site_config(self._root, ws_format=ws_format)
-        config.save_site_config(self._root, cfg)
+            cfg = config.load_site_config(self._root)
+        else:
+            cfg = config.default_site_config(self._root, ws_format=ws_format)
+            config.save_site_config(self._root, cfg)
         config.ensure_site_dirs(cfg)
-
-    def _choose_slurm(self, slurm: bool | None) -> SlurmSetting:
-        if slurm is None and mode_file(self._root).exists():
-            return load_slurm_setting(self._root)
-        if slurm and not detect_slurm():
-            raise SlurmUnavailableError(
-                f"slurm=True, but no Slurm with a '{PARTITION}' partition answers "
-                f"(`sinfo -h -p {PARTITION} -o %P`); start one with ci/start-slurm.sh or use slurm=False"
-            )
-        chosen: SlurmSetting = "auto" if slurm is None else bool(slurm)
-        save_slurm_mode(self._root, chosen)
-        return chosen
-
-    def _setup_bin(self) -> None:
-        self.bin.mkdir(parents=True, exist_ok=True)
-        for tool in (*DT_TOOLS, *WS_TOOL_NAMES):
+        self._slurm = self._choose_slurm(slurm)
+        for directory in (self.bin, self.grp, self.projects, self._root / "jobs"):
+            directory.mkdir(parents=True, exist_ok=True)
+        for tool in (*TRANSFER_TOOLS, *MANAGE_TOOLS, *WS_TOOL_NAMES):
             run = f"from taurus_datamover.emulator.launcher import run\nsys.exit(run({tool!r}, {str(self._root)!r}, sys.argv[1:]))"
             _write_executable(self.bin / tool, f"#!{sys.executable}\nimport sys\n{run}\n")
         # the batch script of non-blocking Slurm jobs: runs its arguments, no shell string
         _write_executable(self.bin / DT_EXEC, '#!/bin/sh\nexec "$@"\n')
+        if now is not None:
+            self.set_now(now)
+        self.bandwidth = mode.configure_bandwidth(self._root, bandwidth)
 
-    # -- places ----------------------------------------------------------------------
+    def _choose_slurm(self, slurm: bool | None) -> mode.SlurmSetting:
+        if slurm is None and mode.mode_file(self._root).exists():
+            return mode.load_slurm_setting(self._root)
+        if slurm and not mode.detect_slurm():
+            raise SlurmUnavailableError(
+                f"slurm=True, but no Slurm with a '{mode.PARTITION}' partition answers "
+                f"(`sinfo -h -p {mode.PARTITION} -o %P`); start one with ci/start-slurm.sh or use slurm=False"
+            )
+        chosen: mode.SlurmSetting = "auto" if slurm is None else bool(slurm)
+        mode.save_slurm_mode(self._root, chosen)
+        return chosen
+
     @property
     def root(self) -> Path:
         """The site's root directory (absolute)."""
@@ -141,19 +118,17 @@ class EmulatedSite:
     @property
     def slurm(self) -> bool:
         """True when the dt tools go through Slurm now (with ``slurm=None`` decided per call)."""
-        return detect_slurm(PROBE_TIMEOUT) if self._slurm == "auto" else bool(self._slurm)
+        return mode.detect_slurm(mode.PROBE_TIMEOUT) if self._slurm == "auto" else bool(self._slurm)
 
     @property
-    def slurm_setting(self) -> SlurmSetting:
+    def slurm_setting(self) -> mode.SlurmSetting:
         """The stored choice: ``"auto"`` (decided at each call), True or False."""
         return self._slurm
 
-    # -- environment and clock -------------------------------------------------------
     def env(self, base: Mapping[str, str] | None = None) -> dict[str, str]:
         """A copy of *base* (default ``os.environ``) with :meth:`env_overrides` applied."""
         env = dict(os.environ if base is None else base)
-        env.update(self.env_overrides(env))
-        return env
+        return {**env, **self.env_overrides(env)}
 
     def env_overrides(self, base: Mapping[str, str] | None = None) -> dict[str, str]:
         """``PATH`` with ``bin`` first, ``TAURUS_DATAMOVER_PATH``/``TAURUS_WS_PATH`` naming ``bin``,
@@ -172,10 +147,8 @@ class EmulatedSite:
         """The site's current time (the emulated clock), tz-aware."""
         return datetime.fromtimestamp(clock.now(self._root), timezone.utc)
 
-    # -- running commands with the ZIH paths -----------------------------------------
     def zih_mounts(self) -> dict[str, str]:
-        """ZIH path -> this site's folder, as :meth:`run` mounts them: ``/grp``,
-        ``/projects``, ``/data/<fs>/ws``."""
+        """ZIH path -> this site's folder, as :meth:`run` mounts them."""
         from taurus_datamover.emulator.zih_view import view_mounts
 
         return view_mounts(self._root)
@@ -186,28 +159,6 @@ class EmulatedSite:
         from taurus_datamover.emulator.zih_view import view_unavailable
 
         return view_unavailable()
-
-    def run_argv(self, argv: Sequence[str], *, zih_paths: bool | None = None, cwd: str | None = None) -> list[str]:
-        """The argv :meth:`run` runs for *argv*: wrapped into the ZIH view when *zih_paths*
-        (None: when this machine allows it; a warning says so otherwise)."""
-        from taurus_datamover.emulator.zih_view import view_argv, view_unavailable
-
-        if not argv:
-            raise ValueError("run: give the command to run as a non-empty argv list")
-        if zih_paths is False:
-            return list(argv)
-        reason = view_unavailable()
-        if reason is not None:
-            if zih_paths:
-                raise ZihViewUnavailableError(f"cannot show the ZIH paths (/grp, /projects, /data/...): {reason}")
-            warnings.warn(
-                f"no private mount namespace here ({reason}); running with the site's own paths "
-                f"({self.grp} for /grp, {self.projects} for /projects, ...)",
-                RuntimeWarning,
-                stacklevel=3,
-            )
-            return list(argv)
-        return view_argv(self._root, argv, cwd=cwd)
 
     def run(
         self,
@@ -221,15 +172,29 @@ class EmulatedSite:
         a private mount namespace is allowed, the ZIH paths (``/grp``, ``/projects``,
         ``/data/<fs>/ws`` are this site's folders), so a script written for ZIH runs unchanged.
 
-        *zih_paths*: as :meth:`run_argv`, True raising :class:`ZihViewUnavailableError`. Other
+        *zih_paths*: True requires the ZIH paths (:class:`ZihViewUnavailableError`), None uses
+        them where this machine allows it (a warning says so otherwise), False never. Other
         keywords go to :func:`subprocess.run`; ``env`` is the base of the site's environment.
         """
-        base = kwargs.pop("env", None)
-        where = None if cwd is None else os.fspath(cwd)
-        full = self.run_argv(argv, zih_paths=zih_paths, cwd=os.path.abspath(where) if where else None)
-        return subprocess.run(full, env=self.env(base), cwd=where, **kwargs)
+        from taurus_datamover.emulator.zih_view import view_argv, view_unavailable
 
-    # -- clock -----------------------------------------------------------------------
+        if not argv:
+            raise ValueError("run: give the command to run as a non-empty argv list")
+        where = None if cwd is None else os.fspath(cwd)
+        reason = None if zih_paths is False else view_unavailable()
+        if reason is not None and zih_paths:
+            raise ZihViewUnavailableError(f"cannot show the ZIH paths (/grp, /projects, /data/...): {reason}")
+        if reason is not None:
+            warnings.warn(
+                f"no private mount namespace here ({reason}); running with the site's own paths "
+                f"({self.grp} for /grp, {self.projects} for /projects, ...)",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+        if zih_paths is not False and reason is None:
+            argv = view_argv(self._root, argv, cwd=os.path.abspath(where) if where else None)
+        return subprocess.run(list(argv), env=self.env(kwargs.pop("env", None)), cwd=where, **kwargs)
+
     def set_now(self, when: datetime | float) -> None:
         """Set the emulated clock (workspace expiry etc.) to *when*."""
         clock.set_clock(self._root, when)
@@ -238,7 +203,6 @@ class EmulatedSite:
         """Move the emulated clock forward by *delta* (a timedelta or seconds)."""
         clock.advance_clock(self._root, delta)
 
-    # -- faults ----------------------------------------------------------------------
     def set_faults(self, faults: Sequence[Mapping[str, Any]] | None) -> None:
         """Make the tools fail on purpose (:mod:`.faults`), e.g. ``[{"tool": "dtmv", "action":
         "fail", "after_files": 1}]``; resets the call counters; ``None`` removes them all."""
@@ -248,7 +212,6 @@ class EmulatedSite:
         """Every fault that struck so far (tool, action, pid, where it stopped), oldest first."""
         return read_fault_log(self._root)
 
-    # -- jobs and life cycle ---------------------------------------------------------
     def cancel_local_jobs(self) -> list[int]:
         """Cancel every pending or running job of the local queue; return their ids."""
         return JobStore(self._root).cancel_active()
@@ -260,11 +223,9 @@ class EmulatedSite:
     def __enter__(self) -> EmulatedSite:
         return self
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def __repr__(self) -> str:
-        mode = {"auto": "slurm when it answers", True: "slurm", False: "local"}[self._slurm]
-        return f"EmulatedSite({str(self._root)!r}, {mode})"
+        runs = {"auto": "slurm when it answers", True: "slurm", False: "local"}[self._slurm]
+        return f"EmulatedSite({str(self._root)!r}, {runs})"

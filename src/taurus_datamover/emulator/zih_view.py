@@ -2,10 +2,9 @@
 private mount namespace, so scripts written for ZIH's absolute paths run unchanged.
 
 :func:`view_argv` wraps a command into ``unshare --mount`` (``--user --map-root-user`` when
-not root): a tmpfs at ``<root>/.zih-root`` becomes the new ``/``, holding binds of every
-entry of the real ``/`` (never written to) and of the site's folders at the ZIH paths. With
-:data:`VIEW_ENV` set the ``ws_*`` tools print ZIH paths and a ``dt*`` job on ``slurmd``,
-outside the namespace, enters the same view (:func:`slurm_job_argv`).
+not root): a tmpfs at ``<root>/.zih-root`` becomes the new ``/``, with binds of every entry
+of the real ``/`` (never written to) and of the site's folders at the ZIH paths. Inside,
+the ``ws_*`` tools print ZIH paths and a ``dt*`` job on ``slurmd`` enters the same view.
 """
 
 from __future__ import annotations
@@ -28,8 +27,6 @@ from taurus_datamover.facts import EMULATOR_VIEW_ENV
 
 #: Set inside a view: ``{"root": ..., "mounts": {zih_path: site_dir}, "mode": "root"|"user"}``.
 VIEW_ENV = EMULATOR_VIEW_ENV
-#: The mount point of the view's new ``/`` inside the site root.
-VIEW_ROOT_DIR = ".zih-root"
 
 _MODULE = "taurus_datamover.emulator.zih_view"
 _PATH_END = r"(?=\Z|[/\n \t\"',])"  # what may follow a folder's name in a path
@@ -55,54 +52,44 @@ def _mode() -> str:
     return "root" if os.geteuid() == 0 else "user"
 
 
-def unshare_flags(mode: str | None = None) -> list[str]:
-    """``unshare``'s flags: a plain mount namespace as root, else also a user namespace."""
-    user = ["--user", "--map-root-user"] if (mode or _mode()) != "root" else []
-    return [*user, "--mount", "--propagation", "private"]
+def _unshare(mode: str) -> list[str]:
+    user = ["--user", "--map-root-user"] if mode != "root" else []
+    return ["unshare", *user, "--mount", "--propagation", "private"]
 
 
 @functools.lru_cache(maxsize=1)
 def view_unavailable() -> str | None:
     """None when this machine can make a view; else why not (one sentence)."""
-    unshare = shutil.which("unshare")
-    if unshare is None:
+    if shutil.which("unshare") is None:
         return "`unshare` (util-linux) is not installed"
     if not sys.platform.startswith("linux"):
         return f"mount namespaces need Linux, this is {sys.platform}"
     try:
-        done = subprocess.run(
-            [unshare, *unshare_flags(), "true"],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
+        done = subprocess.run([*_unshare(_mode()), "true"], stdin=subprocess.DEVNULL, capture_output=True, timeout=10)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"`unshare` could not run: {exc}"
     if done.returncode != 0:
-        said = done.stderr.strip().splitlines()
-        kind = "a mount namespace" if os.geteuid() == 0 else "a user and mount namespace"
+        said = done.stderr.decode(errors="replace").strip().splitlines()
+        kind = "a mount namespace" if _mode() == "root" else "a user and mount namespace"
         return f"`unshare` may not create {kind} here ({said[-1] if said else f'exit {done.returncode}'})"
     return None
 
 
 def view_argv(root: str | os.PathLike[str], argv: Sequence[str], *, cwd: str | None = None) -> list[str]:
-    """*argv* wrapped to run in the ZIH view of the site at *root* (starting in *cwd*,
-    default the current directory)."""
+    """*argv* wrapped to run in the ZIH view of the site at *root*, in *cwd* (default: here)."""
     here = os.getcwd() if cwd is None else cwd
-    return ["unshare", *_entering(os.fspath(Path(root).absolute()), here, _mode(), argv)]
+    return _entering(os.fspath(Path(root).absolute()), here, _mode(), argv)
 
 
 def _entering(root: str, cwd: str, mode: str, argv: Sequence[str]) -> list[str]:
-    """``unshare``'s arguments that run *argv* in a new view (through :func:`main`)."""
-    return [*unshare_flags(mode), "--", sys.executable, "-m", _MODULE, root, cwd, mode, *argv]
+    """The ``unshare`` call that runs *argv* in a new view (through :func:`main`)."""
+    return [*_unshare(mode), "--", sys.executable, "-m", _MODULE, root, cwd, mode, *argv]
 
 
-def current_view(environ: Mapping[str, str] | None = None) -> dict[str, str] | None:
+def current_view() -> dict[str, str] | None:
     """The mounts of the view this process runs in (ZIH path -> site folder), or None."""
     try:
-        mounts = json.loads((os.environ if environ is None else environ).get(VIEW_ENV) or "{}")["mounts"]
+        mounts = json.loads(os.environ.get(VIEW_ENV) or "{}")["mounts"]
     except (ValueError, KeyError, TypeError):
         return None
     return {str(k): str(v) for k, v in mounts.items()} if isinstance(mounts, dict) else None
@@ -154,7 +141,7 @@ class ZihStream(io.TextIOBase):
         return self._target.isatty()
 
 
-def slurm_job_argv(command: str, args: Sequence[str]) -> tuple[str, list[str]] | None:
+def slurm_job_argv(command: str, args: Sequence[str]) -> list[str] | None:
     """Inside a view: what a Slurm job (on ``slurmd``, outside the namespace) must run to see
     the same view, after moving this process to the host form of its working directory
     (where the job starts). None outside a view."""
@@ -164,13 +151,12 @@ def slurm_job_argv(command: str, args: Sequence[str]) -> tuple[str, list[str]] |
     data = json.loads(os.environ[VIEW_ENV])
     here = os.getcwd()
     os.chdir(host_path(here, mounts))
-    return "unshare", _entering(str(data["root"]), here, str(data.get("mode", "root")), [command, *args])
+    return _entering(str(data["root"]), here, str(data.get("mode", "root")), [command, *args])
 
 
-# -- inside the namespace --------------------------------------------------------------
-def _mount(libc: ctypes.CDLL, source: str, target: str, fstype: str | None, flags: int, data: str | None) -> None:
-    fs, options = (None if x is None else x.encode() for x in (fstype, data))
-    if libc.mount(source.encode(), target.encode(), fs, ctypes.c_ulong(flags), options) != 0:
+def _mount(libc: ctypes.CDLL, source: str, target: str, flags: int = _MS_BIND | _MS_REC, tmpfs: bool = False) -> None:
+    fstype, data = (b"tmpfs", b"mode=0755") if tmpfs else (None, None)
+    if libc.mount(source.encode(), target.encode(), fstype, ctypes.c_ulong(flags), data) != 0:
         err = ctypes.get_errno()
         raise OSError(err, f"mount {source} on {target}: {os.strerror(err)}")
 
@@ -181,10 +167,10 @@ def _mirror(libc: ctypes.CDLL, host: str, target: str) -> None:
         os.symlink(os.readlink(host), target)
     elif os.path.isdir(host):
         os.mkdir(target)
-        _mount(libc, host, target, None, _MS_BIND | _MS_REC, None)
+        _mount(libc, host, target)
     elif os.path.exists(host):
         Path(target).touch()
-        _mount(libc, host, target, None, _MS_BIND, None)
+        _mount(libc, host, target, _MS_BIND)
 
 
 def _build(libc: ctypes.CDLL, host: str, target: str, wanted: Mapping[str, str]) -> None:
@@ -207,7 +193,7 @@ def _build(libc: ctypes.CDLL, host: str, target: str, wanted: Mapping[str, str])
         path = os.path.join(target, name)
         os.makedirs(path, exist_ok=True)
         if isinstance(part, str):
-            _mount(libc, part, path, None, _MS_BIND | _MS_REC, None)
+            _mount(libc, part, path)
         else:
             _build(libc, os.path.join(host, name), path, part)
 
@@ -217,9 +203,9 @@ def enter(root: str, cwd: str, mode: str, argv: Sequence[str]) -> int:
     *cwd* and exec *argv* (returns only on failure); *mode* tells a Slurm job how to enter."""
     mounts = view_mounts(root)
     libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-    new_root = os.path.join(root, VIEW_ROOT_DIR)
+    new_root = os.path.join(root, ".zih-root")
     os.makedirs(new_root, exist_ok=True)
-    _mount(libc, "tmpfs", new_root, "tmpfs", 0, "mode=0755")
+    _mount(libc, "tmpfs", new_root, 0, tmpfs=True)
     _build(libc, "/", new_root, {zih.lstrip("/"): source for zih, source in mounts.items()})
     os.chroot(new_root)
     try:

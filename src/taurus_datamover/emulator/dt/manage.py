@@ -1,35 +1,122 @@
 """The emulated management tools: ``dtqueue``/``dtq``, ``dtcancel`` and ``dtinfo``.
 
 With Slurm they delegate (``squeue -p datamover -u $USER ARGS``, ``scancel ARGS``,
-``sinfo -p datamover``); without, they answer from the local queue in the same formats, so
-parsers written against real Slurm output work offline too. The local queue's modules
-are imported on the local path only: through Slurm a ``dtqueue`` (the library's watcher asks
-one every few tenths of a second while jobs run) only execs ``squeue``.
+``sinfo -p datamover``), importing nothing more (the library's watcher runs a ``dtqueue``
+every few tenths of a second); without, they answer from the local queue in Slurm's
+formats (``-o``: ``%[.][width]X`` fields, ``.`` right-justifies, a width also truncates).
 """
 
 from __future__ import annotations
 
 import getopt
 import os
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from taurus_datamover.emulator.dt.mode import PARTITION, load_slurm_mode
 from taurus_datamover.emulator.dt.transfer import current_user, exec_tool, fail
+from taurus_datamover.facts import SLURM_STATE_CODES
 
+if TYPE_CHECKING:
+    from taurus_datamover.emulator.dt.jobs import JobRecord
+
+DEFAULT_FORMAT = "%.18i %.9P %.8j %.8u %.2t %.10M %.6D %R"
+_CODE_TO_STATE = {code: state for state, code in SLURM_STATE_CODES.items()}
 _SQUEUE_SHORT = "hj:t:o:u:p:"
 _SQUEUE_LONG = ["noheader", "jobs=", "states=", "format=", "user=", "partition=", "me"]
 
 
-def _parse_ids(text: str) -> list[int]:
-    ids: list[int] = []
+class FormatError(ValueError):
+    """An unsupported ``-o`` field or ``-t`` state."""
+
+
+def format_duration(seconds: float | None) -> str:
+    """squeue's TIME style: ``0:05``, ``12:34``, ``1:02:03``, ``2-01:02:03``."""
+    if seconds is None:
+        return "UNLIMITED"
+    total = int(seconds)
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days}-{hours:02d}:{minutes:02d}:{secs:02d}"
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes}:{secs:02d}"
+
+
+def _stamp(when: float | None) -> str:
+    from datetime import datetime
+
+    return "N/A" if when is None else datetime.fromtimestamp(when).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+_FIELDS: dict[str, tuple[str, Callable[[JobRecord, float], str]]] = {
+    "i": ("JOBID", lambda j, now: str(j.job_id)),
+    "A": ("JOBID", lambda j, now: str(j.job_id)),
+    "j": ("NAME", lambda j, now: j.name),
+    "u": ("USER", lambda j, now: j.user),
+    "P": ("PARTITION", lambda j, now: j.partition),
+    "T": ("STATE", lambda j, now: j.state),
+    "t": ("ST", lambda j, now: SLURM_STATE_CODES.get(j.state, j.state)),
+    "M": ("TIME", lambda j, now: format_duration(j.elapsed(now))),
+    "l": ("TIME_LIMIT", lambda j, now: format_duration(j.time_limit)),
+    "L": ("TIME_LEFT", lambda j, now: format_duration(j.time_limit and max(0.0, j.time_limit - j.elapsed(now)))),
+    "D": ("NODES", lambda j, now: "1"),
+    "C": ("CPUS", lambda j, now: "1"),
+    "R": ("NODELIST(REASON)", lambda j, now: "(None)" if j.state == "PENDING" or j.start_time is None else "localhost"),
+    "N": ("NODELIST", lambda j, now: "" if j.start_time is None else "localhost"),
+    "r": ("REASON", lambda j, now: "None"),
+    "a": ("ACCOUNT", lambda j, now: j.account or "(null)"),
+    "Z": ("WORK_DIR", lambda j, now: j.workdir),
+    "o": ("COMMAND", lambda j, now: " ".join(j.argv)),
+    "V": ("SUBMIT_TIME", lambda j, now: _stamp(j.submit_time)),
+    "S": ("START_TIME", lambda j, now: _stamp(j.start_time)),
+    "e": ("END_TIME", lambda j, now: _stamp(j.end_time)),
+}
+
+_TOKEN = re.compile(r"%(\.?)(\d*)([A-Za-z%])")
+
+
+def _render(fmt: str, value_of: Callable[[str], str]) -> str:
+    def field(match: re.Match[str]) -> str:
+        right, width, code = match.groups()
+        if code == "%" or not width:
+            return "%" if code == "%" else value_of(code)
+        size = int(width)
+        return value_of(code)[:size].rjust(size) if right else value_of(code)[:size].ljust(size)
+
+    return _TOKEN.sub(field, fmt)
+
+
+def format_jobs(jobs: Iterable[JobRecord], now: float, fmt: str = DEFAULT_FORMAT, header: bool = True) -> str:
+    """Render *jobs* like ``squeue -o FMT`` (with the header line unless *header* is False)."""
+    for _, _, code in _TOKEN.findall(fmt):
+        if code != "%" and code not in _FIELDS:
+            raise FormatError(f"Invalid job format specification: {code}")
+    lines = [_render(fmt, lambda code: _FIELDS[code][0])] if header else []
+    lines += [_render(fmt, lambda code, job=job: _FIELDS[code][1](job, now)) for job in jobs]  # type: ignore[misc]
+    return "".join(line + "\n" for line in lines)
+
+
+def parse_states(text: str) -> frozenset[str] | None:
+    """Parse ``-t`` (``all`` or names/codes, comma-separated); None means every state."""
+    states: set[str] = set()
     for word in text.split(","):
-        word = word.strip()
-        if word:
-            if not word.isdigit():
-                raise ValueError(word)
-            ids.append(int(word))
-    return ids
+        key = word.strip().upper()
+        if not key:
+            continue
+        if key == "ALL":
+            return None
+        if key in SLURM_STATE_CODES:
+            states.add(key)
+        elif key in _CODE_TO_STATE:
+            states.add(_CODE_TO_STATE[key])
+        else:
+            raise FormatError(f"Invalid job state specified: {word.strip()}")
+    return frozenset(states)
 
 
 def dtqueue(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int:
@@ -39,7 +126,6 @@ def dtqueue(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int
     import time
 
     from taurus_datamover.emulator.dt.jobs import JobStore
-    from taurus_datamover.emulator.dt.squeue import DEFAULT_FORMAT, FormatError, format_jobs, parse_states
 
     try:
         opts, extra = getopt.gnu_getopt(list(argv), _SQUEUE_SHORT, _SQUEUE_LONG)
@@ -57,7 +143,11 @@ def dtqueue(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int
             if name in ("-h", "--noheader"):
                 header = False
             elif name in ("-j", "--jobs"):
-                ids = (ids or []) + _parse_ids(value)
+                words = [word.strip() for word in value.split(",") if word.strip()]
+                bad = [word for word in words if not word.isdecimal()]
+                if bad:
+                    return fail(f"squeue: error: Invalid job id: {bad[0]}")
+                ids = (ids or []) + [int(word) for word in words]
             elif name in ("-t", "--states"):
                 states = parse_states(value)
             elif name in ("-o", "--format"):
@@ -68,28 +158,22 @@ def dtqueue(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int
                 users = {current_user()}
             elif name in ("-p", "--partition"):
                 partitions = {p for p in value.split(",") if p}
-    except FormatError as exc:
-        return fail(f"squeue: error: {exc}")
-    except ValueError as exc:
-        return fail(f"squeue: error: Invalid job id: {exc}")
-    now = time.time()
-    jobs = [job for job in JobStore(root).all() if job.visible(now)]
-    if ids is not None:
-        known = {job.job_id for job in jobs}
-        if not known.intersection(ids):
+        now = time.time()
+        visible = [job for job in JobStore(root).all() if job.visible(now)]
+        if ids is not None and not {job.job_id for job in visible}.intersection(ids):
             return fail("slurm_load_jobs error: Invalid job id specified")
-        jobs = [job for job in jobs if job.job_id in ids]
-    jobs = [
-        job
-        for job in jobs
-        if (states is None or job.state in states)
-        and (users is None or job.user in users)
-        and job.partition in partitions
-    ]
-    try:
-        sys.stdout.write(format_jobs(jobs, now, fmt, header))
+        jobs = [
+            job
+            for job in visible
+            if (ids is None or job.job_id in ids)
+            and (states is None or job.state in states)
+            and (users is None or job.user in users)
+            and job.partition in partitions
+        ]
+        text = format_jobs(jobs, now, fmt, header)
     except FormatError as exc:
         return fail(f"squeue: error: {exc}")
+    sys.stdout.write(text)
     sys.stdout.flush()
     return 0
 
@@ -109,7 +193,7 @@ def dtcancel(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> in
         return fail("scancel: error: No job identification provided")
     store = JobStore(root)
     for word in words:
-        if not word.isdigit():
+        if not word.isdecimal():
             return fail(f"scancel: error: Invalid job id {word}")
         if verbose:
             print(f"scancel: Terminating job {word}", file=sys.stderr)
@@ -118,8 +202,27 @@ def dtcancel(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> in
     return 0
 
 
-def mount_table(root: str | os.PathLike[str]) -> str:
-    """The data-transfer machine's view of the site (cf. the ZIH table in datamover.md)."""
+def dtinfo(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int:
+    """Show the data-transfer nodes (``sinfo -p datamover``) and the site's mount table (the
+    data-transfer machine's view of the site, as ZIH's table shows it)."""
+    if load_slurm_mode(root):
+        import subprocess
+
+        sys.stdout.flush()
+        try:
+            rc = subprocess.run(["sinfo", "-p", PARTITION, *argv], check=False).returncode
+        except OSError as exc:
+            return fail(f"{tool}: sinfo: {exc.strerror}", 127)
+        if rc != 0:
+            return rc
+    else:
+        from taurus_datamover.emulator.dt.jobs import JobStore
+
+        state = "mix" if any(job.state == "RUNNING" for job in JobStore(root).all()) else "idle"
+        sys.stdout.write(
+            "PARTITION AVAIL  TIMELIMIT  NODES  STATE NODELIST\n"
+            f"{PARTITION:<9} {'up':>5} {'infinite':>10} {1:>6} {state:>6} localhost\n"
+        )
     from pathlib import Path
 
     from taurus_datamover.emulator.config import load_site_config
@@ -134,33 +237,9 @@ def mount_table(root: str | os.PathLike[str]) -> str:
     rows += [("cluster", "/projects", str(base / "projects")), ("group storages (fileserver)", "-", str(base / "grp"))]
     head = ("system", "path on the cluster", "path on the data-transfer machine")
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(2)]
-    lines = [f"Mounts of the emulated data-transfer machine (site {base}):"]
-    lines += [f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]}" for row in [head, *rows]]
-    return "\n".join(lines) + "\n"
-
-
-def dtinfo(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int:
-    """Show the data-transfer nodes (``sinfo -p datamover``) and the site's mount table."""
-    if load_slurm_mode(root):
-        import subprocess
-
-        sys.stdout.flush()
-        try:
-            rc = subprocess.run(["sinfo", "-p", PARTITION, *argv], check=False).returncode
-        except OSError as exc:
-            return fail(f"{tool}: sinfo: {exc.strerror}", 127)
-        if rc != 0:
-            return rc
-    else:
-        from taurus_datamover.emulator.dt.jobs import JobStore
-
-        running = any(job.state == "RUNNING" for job in JobStore(root).all())
-        state = "mix" if running else "idle"
-        sys.stdout.write(
-            "PARTITION AVAIL  TIMELIMIT  NODES  STATE NODELIST\n"
-            f"{PARTITION:<9} {'up':>5} {'infinite':>10} {1:>6} {state:>6} localhost\n"
-        )
-    sys.stdout.write("\n" + mount_table(root))
+    print(f"\nMounts of the emulated data-transfer machine (site {base}):")
+    for row in [head, *rows]:
+        print(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]}")
     sys.stdout.flush()
     return 0
 

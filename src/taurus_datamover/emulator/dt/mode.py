@@ -1,37 +1,64 @@
-"""Where the emulated ``dt*`` tools run their jobs: a real Slurm or the local queue.
+"""The stored settings of a site's ``dt*`` tools, read at every call: where jobs run, and
+the bandwidth (what only the probe and the writers need is imported where used).
 
 ``<root>/dt.json`` stores ``"slurm"``: ``"auto"`` (the default, also for a missing, unreadable
 or older file: each call asks whether a Slurm with a ``datamover`` partition answers *now*,
-so a site follows Slurm coming and going), ``true`` (always Slurm; one that is down gives
-Slurm's own error, as on ZIH) or ``false`` (always local). The probe, ``sinfo -h -p
-datamover -o %P`` with a short timeout, follows ``SLURM_CONF`` (a test can point it at a
-controller that does not answer). Every call reads the setting, so what only the probe and
-the writer need is imported where used.
+so a site follows Slurm coming and going; the probe follows ``SLURM_CONF``), ``true`` (always
+Slurm; one that is down gives Slurm's own error, as on ZIH) or ``false`` (always local).
+``<root>/dt-bandwidth.json``: a per-job limit of ``dtrsync`` (rsync's ``--bwlimit``), since
+a real transfer is limited by the node's link, not by this machine's cores.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
-from typing import TYPE_CHECKING, Literal
+import re
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from taurus_datamover.emulator.dt.options import DtOptions
+
 #: The Slurm partition of the data-transfer nodes.
 PARTITION = "datamover"
 _MODE_FILE = "dt.json"
-#: Version of ``dt.json`` whose ``slurm`` may be ``"auto"``.
-_FORMAT = 2
+_FORMAT = 2  # the version of dt.json whose "slurm" may be "auto"
 #: Seconds a tool call waits for the probe before running locally.
 PROBE_TIMEOUT = 3.0
+BANDWIDTH_FILE = "dt-bandwidth.json"
 
 #: ``"auto"`` (probe at each call), True (always Slurm), False (always local).
 SlurmSetting = Literal["auto"] | bool
 
+#: Prefix (lower case) -> factor: decimal ``k m g t``, binary ``ki mi gi ti``.
+_UNITS = {"": 1} | {p + unit: base ** (n + 1) for unit, base in (("", 1000), ("i", 1024)) for n, p in enumerate("kmgt")}
+_RATE = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([kKmMgGtT]i?)?(?:B(?:/s)?)?\s*")
+
+
+def _stored(root: str | os.PathLike[str], name: str) -> dict[str, Any]:
+    """The JSON object in *root*/*name*; empty when it is missing or unreadable."""
+    try:
+        with open(os.path.join(root, name), encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _store(root: str | os.PathLike[str], name: str, record: dict[str, Any]) -> None:
+    """Write *record* atomically, so concurrent readers never see half a file."""
+    from pathlib import Path
+
+    from taurus_datamover.emulator.files import write_atomic
+
+    write_atomic(Path(root, name), json.dumps(record) + "\n")
+
 
 def mode_file(root: str | os.PathLike[str]) -> Path:
-    """Path of the file that stores the dt tools' settings of a site."""
+    """Path of the file that stores where the dt tools of a site run their jobs."""
     from pathlib import Path
 
     return Path(root) / _MODE_FILE
@@ -39,32 +66,22 @@ def mode_file(root: str | os.PathLike[str]) -> Path:
 
 def load_slurm_setting(root: str | os.PathLike[str]) -> SlurmSetting:
     """The stored setting of the site at *root* (``"auto"`` when none is stored)."""
-    try:
-        with open(os.path.join(root, _MODE_FILE), encoding="utf-8") as handle:
-            data = json.load(handle)
-    except (OSError, ValueError):
-        return "auto"
-    if not isinstance(data, dict) or data.get("format") != _FORMAT:
-        return "auto"
-    value = data.get("slurm")
+    data = _stored(root, _MODE_FILE)
+    value = data.get("slurm") if data.get("format") == _FORMAT else None
     return value if value in (True, False) else "auto"
 
 
 def load_slurm_mode(root: str | os.PathLike[str]) -> bool:
-    """True when this call of a dt tool of the site goes through Slurm (``srun``/``sbatch``):
-    always for ``true``, never for ``false``, and for ``"auto"`` when Slurm answers now."""
+    """True when this call of a dt tool goes through Slurm (for ``"auto"``: when it answers now)."""
     setting = load_slurm_setting(root)
     return detect_slurm(PROBE_TIMEOUT) if setting == "auto" else bool(setting)
 
 
 def save_slurm_mode(root: str | os.PathLike[str], slurm: SlurmSetting) -> None:
-    """Store the setting (atomically, so concurrent readers never see half a file)."""
+    """Store the setting."""
     if slurm not in ("auto", True, False):
         raise ValueError(f"slurm must be 'auto', True or False, not {slurm!r}")
-    from taurus_datamover.emulator.files import write_atomic
-
-    record = {"slurm": slurm, "partition": PARTITION, "format": _FORMAT}
-    write_atomic(mode_file(root), json.dumps(record) + "\n")
+    _store(root, _MODE_FILE, {"slurm": slurm, "partition": PARTITION, "format": _FORMAT})
 
 
 def detect_slurm(timeout: float = 5.0) -> bool:
@@ -76,15 +93,58 @@ def detect_slurm(timeout: float = 5.0) -> bool:
     if sinfo is None:
         return False
     try:
-        done = subprocess.run(
-            [sinfo, "-h", "-p", PARTITION, "-o", "%P"],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
+        argv = [sinfo, "-h", "-p", PARTITION, "-o", "%P"]
+        done = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout)
     except (OSError, subprocess.TimeoutExpired):
         return False
     names = {line.strip().rstrip("*") for line in done.stdout.splitlines()}
     return done.returncode == 0 and PARTITION in names
+
+
+def parse_bandwidth(value: str | int | float) -> int:
+    """Bytes per second of ``"50MB/s"``, ``"50M"``, ``"1.5GiB/s"`` or a number of bytes
+    per second (decimal units; ``Ki``/``Mi``/``Gi`` binary). ``ValueError`` for anything
+    else, zero or a negative rate."""
+    if isinstance(value, bool):
+        raise ValueError(f"not a bandwidth: {value!r}")
+    if isinstance(value, (int, float)):
+        rate = float(value)
+    else:
+        found = _RATE.fullmatch(value) if isinstance(value, str) else None
+        if found is None:
+            raise ValueError(f"not a bandwidth (like '50MB/s'): {value!r}")
+        rate = float(found.group(1)) * _UNITS[(found.group(2) or "").lower()]
+    if not math.isfinite(rate) or rate < 1:
+        raise ValueError(f"a bandwidth must be at least 1 byte per second, not {value!r}")
+    return int(rate)
+
+
+def load_bandwidth(root: str | os.PathLike[str]) -> int | None:
+    """The site's limit in bytes per second, None for none."""
+    rate = _stored(root, BANDWIDTH_FILE).get("bytes_per_second")
+    return rate if isinstance(rate, int) and not isinstance(rate, bool) and rate > 0 else None
+
+
+def configure_bandwidth(root: str | os.PathLike[str], value: str | int | float | None) -> int | None:
+    """Store the limit (None keeps the stored one, ``"unlimited"`` removes it); the one in force."""
+    if value is None:
+        return load_bandwidth(root)
+    if value == "unlimited":
+        from pathlib import Path
+
+        Path(root, BANDWIDTH_FILE).unlink(missing_ok=True)
+        return None
+    rate = parse_bandwidth(value)
+    _store(root, BANDWIDTH_FILE, {"bytes_per_second": rate})
+    return rate
+
+
+def with_bandwidth(root: str | os.PathLike[str], tool: str, opts: DtOptions) -> DtOptions:
+    """``opts`` with ``--bwlimit=KIB`` first for a ``dtrsync`` call on a limited site."""
+    if tool != "dtrsync":
+        return opts
+    rate = load_bandwidth(root)
+    if rate is None:
+        return opts
+    kib = max(1, round(rate / 1024))
+    return opts._replace(args=(f"--bwlimit={kib}", *opts.args))

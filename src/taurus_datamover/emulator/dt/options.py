@@ -1,14 +1,9 @@
-"""Command-line handling shared by the emulated ``dt*`` transfer tools.
+"""The datamover options of the emulated ``dt*`` transfer tools, and Slurm time limits.
 
-The ZIH transfer tools accept three options of their own (``--blocking``, ``--time``,
-``--account``) mixed anywhere into the arguments of the wrapped command. They are removed
-here, before a ``--`` separator only: after ``--`` every word is an operand of the wrapped
-command (so ``dtls -- --blocking`` lists a file called ``--blocking``). The ``--`` itself is
-passed on, since the wrapped command needs it as well.
-
-Time limits use Slurm's syntax (``M``, ``M:S``, ``H:M:S``, ``D-H``, ``D-H:M``, ``D-H:M:S``,
-``0``/``INFINITE``/``UNLIMITED`` for none). Slurm rounds to minutes; the local backend
-honours seconds, so tests can use a limit of two seconds (``--time=0:02``).
+The ZIH tools take ``--blocking``, ``--time`` and ``--account`` anywhere before a ``--``;
+after it every word (and the ``--`` itself) is the wrapped command's, so ``dtls --
+--blocking`` lists a file called ``--blocking``. Time limits use Slurm's syntax; Slurm
+rounds to minutes, the local queue honours seconds (``--time=0:02`` for a test).
 """
 
 from __future__ import annotations
@@ -26,9 +21,8 @@ class UsageError(ValueError):
 
 
 class DtOptions(NamedTuple):
-    """The datamover options of one call and the arguments left for the wrapped command
-    (a named tuple, not a dataclass: every tool call imports this, and dataclasses costs
-    more to import than the rest of the tool)."""
+    """The datamover options of one call and the wrapped command's arguments (a named
+    tuple: every tool call imports this, and dataclasses costs more than the rest)."""
 
     blocking: bool
     time: str | None
@@ -45,8 +39,7 @@ _VALUED = ("--time", "--account")
 
 
 def split_options(argv: Sequence[str]) -> DtOptions:
-    """Strip ``--blocking``, ``--time``/``--account`` (``=V`` or `` V``, as Slurm takes them)
-    before any ``--`` from *argv*, keeping the other words in their order."""
+    """Strip ``--blocking``, ``--time``/``--account`` (``=V`` or `` V``) before any ``--``, the rest kept in order."""
     blocking = False
     values: dict[str, str] = {}
     rest: list[str] = []
@@ -73,8 +66,7 @@ def split_options(argv: Sequence[str]) -> DtOptions:
 
 
 _NUM = r"(\d+)"
-_TIME_PATTERNS: tuple[tuple[re.Pattern[str], tuple[int, ...]], ...] = (
-    # (pattern, seconds per captured group)
+_TIME_PATTERNS: tuple[tuple[re.Pattern[str], tuple[int, ...]], ...] = (  # and seconds per group
     (re.compile(rf"{_NUM}"), (60,)),
     (re.compile(rf"{_NUM}:{_NUM}"), (60, 1)),
     (re.compile(rf"{_NUM}:{_NUM}:{_NUM}"), (3600, 60, 1)),
@@ -85,13 +77,9 @@ _TIME_PATTERNS: tuple[tuple[re.Pattern[str], tuple[int, ...]], ...] = (
 
 
 def parse_time_limit(text: str) -> int | None:
-    """Return a Slurm time limit in seconds, or None for no limit.
-
-    >>> parse_time_limit("18:00:00"), parse_time_limit("0:02"), parse_time_limit("1-2")
-    (64800, 2, 93600)
-
-    Raises :class:`UsageError` for text Slurm would reject.
-    """
+    """A Slurm time limit (``M``, ``M:S``, ``H:M:S``, ``D-H``, ``D-H:M``, ``D-H:M:S``) in
+    seconds; None for none (``0``, ``INFINITE``, ``UNLIMITED``); :class:`UsageError` for text
+    Slurm would reject."""
     value = text.strip()
     if value.upper() in ("INFINITE", "UNLIMITED", "-1"):
         return None

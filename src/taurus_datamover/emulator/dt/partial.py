@@ -1,14 +1,11 @@
 """The command of a ``dt*`` job that has a fault (:mod:`taurus_datamover.emulator.faults`).
 
 ``python -m taurus_datamover.emulator.dt.partial ROOT FAULT_JSON TOOL COMMAND ARGS...`` runs
-in place of ``COMMAND ARGS...`` (under ``srun``/``sbatch`` or in the local queue). Without
-``after_files`` the fault strikes before anything is done. With it, ``cp``/``mv`` run once
-per source (``COMMAND OPTIONS -- SRC DST``, so each step does what the whole command does
-for that source: a source is done completely or not touched, ``enospc`` aside), and
-``rsync`` on the first entries of its ``--files-from`` list (a shortened list beside the
-original); then the fault strikes. Its message names the fault, the tool and where it
-stopped: ``mv: emulated fault 'fail' (dtmv, after_files=1): stopped after 1 of 3 sources;
-done: 'a'; not done: 'b', 'c'``.
+in place of ``COMMAND ARGS...``. Without ``after_files`` the fault strikes before anything is
+done. With it, ``cp``/``mv`` run once per source (``COMMAND OPTIONS -- SRC DST``: a source is
+done completely or not touched, ``enospc`` aside) and ``rsync`` on the first entries of its
+``--files-from`` list; then the fault strikes, naming where it stopped: ``mv: emulated fault
+'fail' (dtmv, after_files=1): stopped after 1 of 3 sources; done: 'a'; not done: 'b', 'c'``.
 """
 
 from __future__ import annotations
@@ -66,31 +63,19 @@ def split_operands(args: Sequence[str]) -> Operands:
     return Operands(tuple(options), tuple(operands), None, target_dir, no_target)
 
 
-def _step_argv(command: str, ops: Operands, source: str) -> list[str]:
-    if ops.target_dir is not None:
-        return [command, *ops.options, "-t", ops.target_dir, "--", source]
-    assert ops.destination is not None
-    return [command, *ops.options, "--", source, ops.destination]
-
-
-def _destination_of(ops: Operands, source: str) -> str:
-    """Where *source* ends up (what ``cp``/``mv`` would write)."""
-    base = os.path.basename(source.rstrip("/")) or source
-    if ops.target_dir is not None:
-        return os.path.join(ops.target_dir, base)
-    assert ops.destination is not None
-    if ops.no_target_directory or (len(ops.sources) == 1 and not os.path.isdir(ops.destination)):
-        return ops.destination
-    return os.path.join(ops.destination, base)
-
-
 def _quoted(names: Sequence[str]) -> str:
     return ", ".join(repr(n) for n in names) if names else "none"
 
 
 def _enospc(command: str, ops: Operands, source: str, keep_bytes: int | None) -> str:
-    """Write a truncated copy of *source* (a directory: nothing) and return cp's error line."""
-    target = _destination_of(ops, source)
+    """Write a truncated copy of *source* where cp/mv would (a directory: nothing); cp's error line."""
+    base = os.path.basename(source.rstrip("/")) or source
+    if ops.target_dir is not None:
+        target = os.path.join(ops.target_dir, base)
+    elif ops.no_target_directory or (len(ops.sources) == 1 and not os.path.isdir(str(ops.destination))):
+        target = str(ops.destination)
+    else:
+        target = os.path.join(str(ops.destination), base)
     if os.path.isdir(source) and not os.path.islink(source):
         return f"{command}: cannot create directory '{target}': No space left on device"
     size = os.path.getsize(source)
@@ -100,25 +85,16 @@ def _enospc(command: str, ops: Operands, source: str, keep_bytes: int | None) ->
     return f"{command}: error writing '{target}': No space left on device"
 
 
-def _files_from(args: Sequence[str]) -> tuple[int, str] | None:
-    """Index and value of ``--files-from=FILE`` among the options (before ``--``)."""
-    for index, word in enumerate(args):
-        if word == "--":
-            return None
-        if word.startswith("--files-from="):
-            return index, word.partition("=")[2]
-    return None
-
-
 def _rsync_with_fault(root: str, fault: Fault, tool: str, command: str, args: Sequence[str]) -> int:
     """Run ``rsync ARGS`` on the first ``fault.after_files`` listed entries, then strike."""
     label = f"{command}: emulated fault '{fault.action}' ({tool}, after_files={fault.after_files})"
-    found = _files_from(args)
-    if found is None:
+    options = args[: args.index("--") if "--" in args else len(args)]
+    index = next((i for i, word in enumerate(options) if word.startswith("--files-from=")), None)
+    if index is None:
         record_fault(root, fault, stopped_after=0, sources=None)
         return strike(fault, f"{label}: stopped before running {command} (no --files-from)", tool)
-    index, path = found
-    separator = b"\0" if "--from0" in args[: args.index("--") if "--" in args else len(args)] else b"\n"
+    path = options[index].partition("=")[2]
+    separator = b"\0" if "--from0" in options else b"\n"
     with open(path, "rb") as handle:
         entries = [entry for entry in handle.read().split(separator) if entry]
     keep = entries[: fault.after_files or 0]
@@ -148,8 +124,9 @@ def run_with_fault(root: str, fault: Fault, tool: str, command: str, args: Seque
     if not ops.sources or (ops.destination is None and ops.target_dir is None):
         return subprocess.call([command, *args])  # a usage error: the real tool's own words
     done: list[str] = []
+    before, after = (["-t", ops.target_dir], []) if ops.target_dir is not None else ([], [str(ops.destination)])
     for source in ops.sources[: fault.after_files]:
-        code = subprocess.call(_step_argv(command, ops, source))
+        code = subprocess.call([command, *ops.options, *before, "--", source, *after])
         if code != 0:
             return code  # a real failure of the real tool: report it as such
         done.append(source)

@@ -2,15 +2,12 @@
 
 Each strips the datamover options and runs the command of the same name without ``dt``:
 through Slurm ``srun ... --pty CMD`` (blocking; exec'd, so output, signals and exit code are
-srun's, and without a terminal srun prints the two ``--pty`` errors the real ZIH tools print
-too) or ``sbatch ... <bin>/.dt-exec CMD`` (``exec "$@"``: no shell string is ever built);
-locally an exec of ``CMD`` or a job of the local queue (:mod:`.jobs`). ``dtls`` always
-blocks, as on ZIH; a limited site's ``dtrsync`` gets ``--bwlimit`` (:mod:`.bandwidth`). A
-struck fault (:mod:`..faults`) runs :mod:`.partial` in place of ``CMD``, so the library
-meets it inside the transfer job, as a real one.
-
-A call through Slurm imports only what it needs to exec ``srun``/``sbatch``: an emulated
-tool should cost little more than Python's start, as a real site's thin wrapper does.
+srun's, and without a terminal srun prints the two ``--pty`` errors the real tools print too)
+or ``sbatch ... <bin>/.dt-exec CMD`` (``exec "$@"``: never a shell string); locally an exec
+of ``CMD`` or a job of the local queue (:mod:`.jobs`). ``dtls`` always blocks, as on ZIH. A
+struck fault (:mod:`..faults`) runs :mod:`.partial` in place of ``CMD``, inside the job as a
+real failure would be. Through Slurm a call imports only what it needs to exec, as cheap as
+a real site's thin wrapper.
 """
 
 from __future__ import annotations
@@ -19,15 +16,10 @@ import os
 import sys
 from collections.abc import Sequence
 
-from taurus_datamover.emulator.dt.bandwidth import with_bandwidth
-from taurus_datamover.emulator.dt.mode import PARTITION, load_slurm_mode
+from taurus_datamover.emulator.dt.mode import PARTITION, load_slurm_mode, with_bandwidth
 from taurus_datamover.emulator.dt.options import DtOptions, UsageError, parse_time_limit, split_options
 from taurus_datamover.facts import EMULATOR_FAULT_ENV, EMULATOR_FAULT_FILE, EMULATOR_VIEW_ENV
-from taurus_datamover.facts import TRANSFER_TOOLS as TRANSFER_TOOL_NAMES
 
-#: dt tool -> the command it runs on the data-transfer node (its name without ``dt``).
-TRANSFER_TOOLS = {tool: tool.removeprefix("dt") for tool in TRANSFER_TOOL_NAMES}
-ALWAYS_BLOCKING = frozenset({"dtls"})
 #: Name of the batch script in the site's bin directory.
 DT_EXEC = ".dt-exec"
 
@@ -48,34 +40,20 @@ def fail(text: str, code: int = 1) -> int:
     return code
 
 
-def _slurm_options(opts: DtOptions) -> list[str]:
-    argv = ["-p", PARTITION, f"--time={opts.time_or_default}"]
-    if opts.account is not None:
-        argv.append(f"--account={opts.account}")
-    return argv
-
-
-def srun_argv(command: str, opts: DtOptions) -> list[str]:
-    """The blocking Slurm call for *command* (pure)."""
-    return ["srun", *_slurm_options(opts), "--pty", command, *opts.args]
-
-
-def sbatch_argv(
-    command: str, opts: DtOptions, bin_dir: str | os.PathLike[str], *, job_name: str | None = None
-) -> list[str]:
-    """The non-blocking Slurm call for *command* (pure); the job is named *job_name*
-    (default: *command*)."""
-    script = os.path.join(bin_dir, DT_EXEC)
-    name = command if job_name is None else job_name
-    return ["sbatch", *_slurm_options(opts), "-J", name, script, command, *opts.args]
+def slurm_argv(command: str, opts: DtOptions, bin_dir: str | None = None, job_name: str | None = None) -> list[str]:
+    """The Slurm call for *command* (pure): ``srun --pty`` without *bin_dir*, else ``sbatch``
+    of the site's batch script there, the job named *job_name* (default: *command*)."""
+    slurm = ["-p", PARTITION, f"--time={opts.time_or_default}"]
+    slurm += [] if opts.account is None else [f"--account={opts.account}"]
+    if bin_dir is None:
+        return ["srun", *slurm, "--pty", command, *opts.args]
+    return ["sbatch", *slurm, "-J", job_name or command, os.path.join(bin_dir, DT_EXEC), command, *opts.args]
 
 
 def _with_fault(tool: str, root: str | os.PathLike[str], command: str, opts: DtOptions) -> tuple[str, DtOptions] | int:
-    """The command to run for this call: *command* itself, or the fault runner when a fault
-    of the site strikes it (an int: the exit code of a broken fault specification)."""
-    if not os.environ.get(EMULATOR_FAULT_ENV, "").strip() and not os.path.exists(
-        os.path.join(root, EMULATOR_FAULT_FILE)
-    ):
+    """*command*, or the fault runner when a fault strikes (an int: a broken fault's exit code)."""
+    fault_file = os.path.join(root, EMULATOR_FAULT_FILE)
+    if not os.environ.get(EMULATOR_FAULT_ENV, "").strip() and not os.path.exists(fault_file):
         return command, opts
     from taurus_datamover.emulator.faults import FaultSpecError, select_fault
 
@@ -102,12 +80,12 @@ def exec_tool(argv: Sequence[str], tool: str) -> int:
 
 def run_transfer(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int:
     """Run transfer tool *tool* of the site at *root* with *argv*; return the exit code."""
-    command = TRANSFER_TOOLS[tool]
+    command = tool.removeprefix("dt")  # what it runs on the data-transfer node
     try:
         opts = split_options(argv)
     except UsageError as exc:
         return fail(f"{tool}: error: {exc}")
-    blocking = opts.blocking or tool in ALWAYS_BLOCKING
+    blocking = opts.blocking or tool == "dtls"
     job_name = command
     opts = with_bandwidth(root, tool, opts)  # the site's per-job limit (rsync --bwlimit)
     chosen = _with_fault(tool, root, command, opts)
@@ -120,10 +98,8 @@ def run_transfer(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -
 
             in_view = slurm_job_argv(command, opts.args)
             if in_view is not None:
-                command, opts = in_view[0], opts._replace(args=tuple(in_view[1]))
-        if blocking:
-            return exec_tool(srun_argv(command, opts), tool)
-        return exec_tool(sbatch_argv(command, opts, os.path.join(root, "bin"), job_name=job_name), tool)
+                command, opts = in_view[0], opts._replace(args=tuple(in_view[1:]))
+        return exec_tool(slurm_argv(command, opts, None if blocking else os.path.join(root, "bin"), job_name), tool)
     if blocking:
         return exec_tool([command, *opts.args], tool)
     try:  # Slurm checks --time itself; the local queue must do it here
