@@ -43,10 +43,7 @@ def arg_words(argv: Sequence[str | bytes]) -> list[str]:
 def end_of_options(argv: Sequence[str | bytes], start: int = 1) -> int | None:
     """The index of the first ``--`` (``str`` or ``bytes``) at or after ``start``, else None."""
     words = arg_words(argv)
-    try:
-        return words.index("--", start)
-    except ValueError:
-        return None
+    return words.index("--", start) if "--" in words[start:] else None
 
 
 #: Linux's limit on one argument or environment string (MAX_ARG_STRLEN, 32 pages).

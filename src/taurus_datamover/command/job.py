@@ -219,7 +219,7 @@ class Job(subprocess.Popen[bytes]):
         return rc
 
     def communicate(self, input: bytes | None = None, timeout: float | None = None) -> tuple[bytes, bytes]:
-        """Wait for the end and return ``(stdout, stderr)`` as bytes; may be called again."""
+        """Wait for the end; ``(stdout, stderr)`` as bytes (again on each call)."""
         if input:
             raise ToolArgumentError("datamover jobs read no input (stdin is /dev/null)")
         self.wait(timeout)
@@ -232,12 +232,7 @@ class Job(subprocess.Popen[bytes]):
                 os.kill(self.pid, sig)
 
     def __exit__(self, *exc: object) -> None:
-        try:
-            self.wait()
-        finally:
-            for pipe in (self.stdout, self.stderr):
-                if pipe is not None and not pipe.closed:
-                    pipe.close()
+        self.wait()  # not Popen's: it closes the pipes first, and the drain closes them at their end
 
     def __del__(self) -> None:  # the reaper thread owns the process; nothing to warn about
         pass

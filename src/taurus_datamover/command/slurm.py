@@ -70,15 +70,10 @@ def parse_job_events(lines: Iterable[str]) -> list[JobEvent]:
     return events
 
 
-def parse_submitted_job_id(text: str) -> int | None:
-    """The id from ``Submitted batch job N`` (or ``sbatch --parsable``'s ``N[;cluster]``)."""
-    for line in text.splitlines():
-        if found := _SUBMITTED.match(line):
-            return int(found.group(1))
-    stripped = text.strip()
-    if re.fullmatch(r"\d+(;\S+)?", stripped):
-        return int(stripped.split(";", 1)[0])
-    return None
+def parse_submitted_job_id(line: str) -> int | None:
+    """The id from sbatch's ``Submitted batch job N`` line, else None."""
+    found = _SUBMITTED.match(line)
+    return int(found.group(1)) if found else None
 
 
 _FAILURE = re.compile(r"^(?:srun|sbatch|squeue|scancel|scontrol): (?:error|fatal): (.*)$|^slurm_load_jobs error: (.*)$")

@@ -1,7 +1,6 @@
-"""What one tool call's Slurm job is, told by Slurm's own words: a pure state machine that
-starts no process and reads no pipe. It is told the tool's stderr lines, the end of the
-local process and, for a batch job, the queue's rows and its end (from the watcher), and
-turns them into a job id, a :class:`~taurus_datamover.models.JobState` and a return code.
+"""What one tool call's Slurm job is, in Slurm's own words: a pure state machine (no process,
+no pipe) told the tool's stderr lines, the process's end and a batch job's queue rows and end
+(from the watcher), giving a job id, a :class:`~taurus_datamover.models.JobState`, a return code.
 
 Return codes: a tool run here returns its process's exit code. A batch job returns 0 when
 COMPLETED; Slurm's exit code when FAILED (1 when the queue does not tell it); 143 (128 +
@@ -24,13 +23,10 @@ _ENDED_BY_SLURM = (JobState.TIMEOUT, JobState.CANCELLED)
 
 
 class SlurmTracker:
-    """The job id, state and return code of one tool call.
-
-    ``expect_batch``: the call submits a batch job; only then is ``Submitted batch job N``
-    believed (else it could be a file named so), and the job starts PENDING, not RUNNING.
-    ``on_batch_end`` is called once a batch job has ended. A terminal state changes again
-    only by :meth:`finish` and by our own stop.
-    """
+    """The job id, state and return code of one tool call. ``expect_batch``: the call submits
+    a batch job; only then is ``Submitted batch job N`` believed (else it could be a file named
+    so), and the job starts PENDING. ``on_batch_end`` is called once a batch job has ended. A
+    terminal state changes again only by :meth:`finish` and by our own stop."""
 
     def __init__(self, *, expect_batch: bool = False, on_batch_end: Callable[[], None] | None = None) -> None:
         self.expect_batch = expect_batch
@@ -93,15 +89,14 @@ class SlurmTracker:
         and was not cancelled, and only from stdout's first line, where sbatch answers."""
         if not self.expect_batch or exit_code != 0 or self.cancel_requested:
             return None
-        first = stdout_start.split("\n", 1)[0]
-        job_id = parse_submitted_job_id(first) if first.startswith("Submitted batch job ") else None
+        job_id = parse_submitted_job_id(stdout_start.split("\n", 1)[0])
         if job_id is not None:
             self.is_batch, self.job_id = True, job_id
         return job_id
 
     def process_ended(self, exit_code: int | None, stderr_tail: str = "") -> JobState:
-        """The tool (no batch job) ended with ``exit_code``; a failure's stderr tail is read
-        again for Slurm's end notice (it may follow the task's output)."""
+        """The tool (no batch job) ended; a failure's stderr tail is read again for Slurm's end
+        notice (it may follow the task's output)."""
         self.returncode = exit_code
         if self.timed_out or self.cancel_requested:
             with self._lock:  # our own stop wins over srun's "CANCELLED AT" notice
@@ -120,9 +115,9 @@ class SlurmTracker:
         return None
 
     def finish(self, state: JobState, exit_code: int | None = None, error: str | None = None) -> int:
-        """The batch job ended in ``state`` (UNKNOWN: it could not be followed, ``error`` says
-        why): settle state and return code (returned), then ``on_batch_end``. A job we
-        cancelled ends CANCELLED unless it COMPLETED."""
+        """The batch job ended in ``state`` (UNKNOWN: not followed, ``error`` says why): settle
+        state and return code (returned), then ``on_batch_end``; ours cancelled ends CANCELLED
+        unless it COMPLETED."""
         if error:
             self.errors.append(error)
         code = {JobState.COMPLETED: 0, JobState.FAILED: exit_code or 1}.get(

@@ -1,10 +1,9 @@
-"""One shared status watcher for all batch jobs of one queue tool: one daemon thread per
-queue command asks about *all* watched jobs (their :class:`~.tracker.SlurmTracker`) in one
-query per round (``dtqueue -t all``, else ``squeue -t all -u $USER``), with :class:`Backoff`.
-A job gone from the listing is asked from ``scontrol`` where the queue is plain ``squeue``
-(``dtqueue`` may talk to another cluster), else it ends UNKNOWN. Query failures are recorded
-(``job.watch_errors``), never swallowed; only after ``patience`` seconds of failing without
-a break (a slurmctld restart costs nothing) do the jobs end UNKNOWN.
+"""One shared watcher per queue command: one daemon thread asks about *all* watched batch
+jobs (their :class:`~.tracker.SlurmTracker`) in one query per round, with :class:`Backoff`.
+A job gone from the listing is asked from ``scontrol`` beside plain ``squeue`` (``dtqueue``
+may talk to another cluster), else it ends UNKNOWN. Query failures are recorded, never
+swallowed; only after ``patience`` s of failing without a break (a slurmctld restart costs
+nothing) do the jobs end UNKNOWN.
 """
 
 from __future__ import annotations
@@ -24,8 +23,6 @@ from taurus_datamover.errors import ParseError, ToolArgumentError
 from taurus_datamover.models.jobs import JobInfo, JobState
 
 POLL_START = 0.2
-POLL_FACTOR = 1.5
-POLL_MAX = 5.0
 #: Seconds of queue queries failing without a break before the watched jobs end UNKNOWN.
 PATIENCE = 60.0
 QUERY_TIMEOUT = 60.0
@@ -41,8 +38,8 @@ class Backoff:
     job, a cancel), else ``factor`` times the last delay, never more than ``maximum`` s."""
 
     start: float = POLL_START
-    factor: float = POLL_FACTOR
-    maximum: float = POLL_MAX
+    factor: float = 1.5
+    maximum: float = 5.0
 
     def next_delay(self, delay: float, woken: bool) -> float:
         """The delay after a wait of ``delay`` s that a wake-up ended early (``woken``) or not."""
@@ -62,7 +59,7 @@ class JobWatcher:
         clock: Callable[[], float] = time.monotonic,
         backoff: Backoff = Backoff(),
     ) -> None:
-        """``clock`` measures the patience; tests give one that steps, so none sleeps through it."""
+        """``clock`` measures the patience (tests give one that steps)."""
         if not patience >= 0:
             raise ToolArgumentError(f"patience must be a number of seconds >= 0, not {patience!r}")
         self.queue_argv, self.patience, self.backoff, self._clock = tuple(queue_argv), float(patience), backoff, clock
@@ -106,9 +103,12 @@ class JobWatcher:
             self._round()
 
     def _round(self) -> None:
-        listing = self._query()
+        self.queries += 1
+        listing, failure = _run_query(self.queue_argv, self.env, parse_squeue)
         if listing is None:
+            self._failed(str(failure))
             return
+        self._failures, self._failing_since = 0, None
         with self._lock:
             jobs = dict(self._jobs)
         by_id = {info.job_id: info for info in listing}
@@ -137,15 +137,6 @@ class JobWatcher:
             self._jobs.pop(job.job_id, None)
             self._missing.pop(job.job_id, None)
         job.finish(state, exit_code, error)
-
-    def _query(self) -> list[JobInfo] | None:
-        self.queries += 1
-        listing, failure = _run_query(self.queue_argv, self.env, parse_squeue)
-        if failure is not None:
-            self._failed(failure)
-            return None
-        self._failures, self._failing_since = 0, None
-        return listing
 
     def _failed(self, message: str) -> None:
         now = self._clock()

@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from taurus_datamover.command.job import JobOutput
 from taurus_datamover.datamover.argv import cp_args, path_text
-from taurus_datamover.datamover.options import SlurmOptions
-from taurus_datamover.datamover.toolset import DatamoverTools, job_error
+from taurus_datamover.datamover.toolset import DatamoverTools, SlurmOptions, job_error
 from taurus_datamover.errors import CommandTimeout, DatamoverError, NothingSavedError, SaveError
 from taurus_datamover.workspace import CacheWorkspace, Workspace
 
