@@ -23,6 +23,8 @@ from taurus_datamover.errors import ParseError, ToolArgumentError
 from taurus_datamover.models.jobs import JobInfo, JobState
 
 POLL_START = 0.2
+POLL_FACTOR = 1.5
+POLL_MAX = 5.0
 #: Seconds of queue queries failing without a break before the watched jobs end UNKNOWN.
 PATIENCE = 60.0
 QUERY_TIMEOUT = 60.0
@@ -38,8 +40,8 @@ class Backoff:
     job, a cancel), else ``factor`` times the last delay, never more than ``maximum`` s."""
 
     start: float = POLL_START
-    factor: float = 1.5
-    maximum: float = 5.0
+    factor: float = POLL_FACTOR
+    maximum: float = POLL_MAX
 
     def next_delay(self, delay: float, woken: bool) -> float:
         """The delay after a wait of ``delay`` s that a wake-up ended early (``woken``) or not."""
