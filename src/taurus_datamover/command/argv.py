@@ -34,9 +34,8 @@ def as_arg(value: PathArg | int | float) -> str | bytes:
 
 
 def arg_words(argv: Sequence[str | bytes]) -> list[str]:
-    """``argv`` as the text that argv building reads (never what is run), decoded as the OS
-    decodes file names, so ``b"--"`` ends the options as ``"--"`` does: the one place where
-    ``str`` and ``bytes`` entries are made comparable."""
+    """``argv`` as text for argv building to read (never what is run), decoded as the OS decodes
+    file names: the one place ``str`` and ``bytes`` meet, so ``b"--"`` ends options as ``"--"``."""
     return [os.fsdecode(word) for word in argv]
 
 

@@ -77,20 +77,16 @@ def parse_submitted_job_id(line: str) -> int | None:
 
 
 _FAILURE = re.compile(r"^(?:srun|sbatch|squeue|scancel|scontrol): (?:error|fatal): (.*)$|^slurm_load_jobs error: (.*)$")
+#: The task's own failure (``localhost: task 0: Exited with exit code 2``) and the two ``--pty`` warnings.
+_NOT_SLURMS = re.compile(r"\S+: task \d+: |Not using a pseudo-terminal|.*TIOCGWINSZ")
 
 
 def slurm_failure(stderr: str) -> str | None:
-    """The first line in which Slurm itself (not the task) reports a failure, else None.
-
-    ``srun: error: localhost: task 0: Exited with exit code 2`` is the task's failure, not
-    Slurm's, and the two ``--pty`` warnings are harmless: neither is returned.
-    """
+    """The first line in which Slurm itself (not the task) reports a failure, else None."""
     for line in stderr.splitlines():
         found = _FAILURE.match(line.strip())
         message = found and (found.group(1) or found.group(2) or "")
-        if message is None or re.match(r"\S+: task \d+: ", message) or "TIOCGWINSZ" in message:
-            continue
-        if not message.startswith("Not using a pseudo-terminal"):
+        if message is not None and not _NOT_SLURMS.match(message):
             return line.strip()
     return None
 
@@ -112,12 +108,10 @@ _DEFAULT_SLICES = _column_slices(_DEFAULT_HEADER)
 
 
 def parse_squeue(text: str) -> list[JobInfo]:
-    """Parse ``squeue``/``dtqueue`` in the default format (with or without its header).
-
-    Columns are cut where the header puts them (squeue pads every field to its width), not
-    at spaces: a job named ``a b CD`` must not read as a COMPLETED job of user ``b``. Array
-    and het ids (``123_4``, ``123+0``) keep their number; a row off the layout is a ParseError.
-    """
+    """Parse ``squeue``/``dtqueue`` in the default format (with or without its header). Columns
+    are cut where the header puts them, not at spaces: a job named ``a b CD`` must not read as a
+    COMPLETED job of user ``b``. Array and het ids (``123_4``, ``123+0``) keep their number; a
+    row off the layout is a ParseError."""
     jobs: list[JobInfo] = []
     slices = _DEFAULT_SLICES
     for lineno, line in enumerate(text.splitlines(), start=1):

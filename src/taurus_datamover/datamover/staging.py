@@ -21,9 +21,6 @@ from taurus_datamover.workspace import CacheWorkspace, Workspace
 if TYPE_CHECKING:
     from taurus_datamover.command.argv import PathArg
 
-#: What ``save`` is told to write into (see ``Datamover.save``).
-Place = CacheWorkspace | Workspace | str | os.PathLike[str] | None
-
 
 def cache_tools(dm: DatamoverTools) -> Workspace:
     """The ``ws_*`` tools next to the dt tools (an emulated site), else the default ones."""
@@ -39,7 +36,7 @@ def save(
     save_fn: Callable[[Path], object],
     target_path: PathArg,
     options: Mapping[str, Any],
-    workspace: Place,
+    workspace: CacheWorkspace | Workspace | str | os.PathLike[str] | None,
     cache_id: str | None,
     expire_in_days: int,
     filesystem: str | None,

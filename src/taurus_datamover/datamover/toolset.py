@@ -127,12 +127,11 @@ class DatamoverTools(ToolSet):
 
     Args (``path_to_exe``, ``verbosity``, ``env``: see
     :class:`~taurus_datamover.command.toolset.ToolSet`; the variable is ``TAURUS_DATAMOVER_PATH``):
-        blocking: add ``--blocking`` to the transfers (the default, as in the original);
-            else they submit a batch job, which the Job follows through the queue.
+        blocking: add ``--blocking`` to the transfers (as the original); else a batch job.
         time_limit: default ``--time`` of transfer jobs (``"2:00:00"``; ``time=`` its first name).
         account: default ``--account`` of transfer jobs.
-        queue_patience: seconds the queue may fail without a break, while a batch job is
-            followed, before the job ends UNKNOWN (default 60).
+        queue_patience: seconds the queue may fail without a break before a followed batch
+            job ends UNKNOWN (default 60).
     """
 
     family = DATAMOVER_FAMILY

@@ -40,7 +40,7 @@ from taurus_datamover.parsers.workspaces import (
     workspace_error_message,
 )
 from taurus_datamover.parsers.workspaces.common import split_diagnostic, strip_ansi
-from taurus_datamover.workspace.allocated import AllocatedWorkspace
+from taurus_datamover.workspace.allocated import AllocatedWorkspace, AllocationOptions
 from taurus_datamover.workspace.arguments import (
     allocation_args,
     check_days,
@@ -51,7 +51,6 @@ from taurus_datamover.workspace.arguments import (
 )
 from taurus_datamover.workspace.context import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT  # the package's name
 from taurus_datamover.workspace.context import tools_time, tools_user, tools_zone
-from taurus_datamover.workspace.options import AllocationOptions
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -134,12 +133,12 @@ class Workspace(ToolSet):
         try:
             output = job.result()
         except WorkspaceError as exc:
-            self._note_generation(job, exc.stdout, exc.stderr)
+            self._note_generation(tool, exc.stdout, exc.stderr)
             raise self._refusal(job, exc.stdout, exc.stderr, fallback=exc.message) from None
-        self._note_generation(job, output.stdout, output.stderr)
+        self._note_generation(tool, *output)
         said = workspace_error_message(output.stderr) if error_lines else None
         if said is not None:
-            raise self._refusal(job, output.stdout, output.stderr, fallback=said)
+            raise self._refusal(job, *output, fallback=said)
         return job, output
 
     @staticmethod
@@ -162,8 +161,7 @@ class Workspace(ToolSet):
             return self._generation
         job = self.run("ws_list", "--version", timeout=self.timeout)
         try:
-            output = job.result()
-            text = output.stdout + "\n" + output.stderr
+            text = "\n".join(job.result())
         except WorkspaceError as exc:  # v1's C++ tools exit 1 after --version
             text = exc.stdout + "\n" + exc.stderr
         match = _VERSION.search(text)
@@ -172,10 +170,10 @@ class Workspace(ToolSet):
         self._generation = 1 if int(match.group(1)) < 2 else 2
         return self._generation
 
-    def _note_generation(self, job: Job, stdout: str, stderr: str) -> None:
+    def _note_generation(self, tool: str, stdout: str, stderr: str) -> None:
         """Remember the generation once an output shows it (first one wins)."""
         if self._generation is None:
-            found = listing_generation(stdout) if job.argv and Path(job.argv[0]).name == "ws_list" else None
+            found = listing_generation(stdout) if tool == "ws_list" else None
             self._generation = found or _diagnostic_generation(stderr)
 
     def filesystems(self, *, details: bool = False) -> builtins.list[FilesystemInfo]:
