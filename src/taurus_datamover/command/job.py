@@ -1,6 +1,6 @@
 """``Job``: the ``subprocess.Popen`` every tool call returns, with its output drained from
 the start (a big listing never blocks the tool), its Slurm job's id and state (the rules:
-:class:`~.tracker.SlurmTracker`), and a batch job followed by the shared watcher. For a
+:class:`~.slurm.SlurmTracker`), and a batch job followed by the shared watcher. For a
 batch job ``returncode`` is the *Slurm job's* exit code, None until it has ended.
 """
 
@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from taurus_datamover.command.argv import shown_argv, too_long_message
 from taurus_datamover.command.process import ProcessOutput, stop_process_group
-from taurus_datamover.command.tracker import SlurmTracker
+from taurus_datamover.command.slurm import SlurmTracker
 from taurus_datamover.command.watcher import JobWatcher
 from taurus_datamover.errors import CommandTimeout, DatamoverError, ToolArgumentError, ToolError
 from taurus_datamover.models.jobs import JobState

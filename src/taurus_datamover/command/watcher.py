@@ -1,5 +1,5 @@
 """One shared watcher per queue command: one daemon thread asks about *all* watched batch
-jobs (their :class:`~.tracker.SlurmTracker`) in one query per round, with :class:`Backoff`.
+jobs (their :class:`~.slurm.SlurmTracker`) in one query per round, with :class:`Backoff`.
 A job gone from the listing is asked from ``scontrol`` beside plain ``squeue`` (``dtqueue``
 may talk to another cluster), else it ends UNKNOWN. Query failures are recorded, never
 swallowed; only after ``patience`` s of failing without a break (a slurmctld restart costs
@@ -17,8 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from taurus_datamover.command.slurm import parse_scontrol_job, parse_squeue
-from taurus_datamover.command.tracker import SlurmTracker
+from taurus_datamover.command.slurm import SlurmTracker, parse_scontrol_job, parse_squeue
 from taurus_datamover.errors import ParseError, ToolArgumentError
 from taurus_datamover.models.jobs import JobInfo, JobState
 
