@@ -1,12 +1,10 @@
-"""What Slurm says about a job, in the words of a real Slurm 22.05: srun's, sbatch's and
-slurmstepd's lines, their failures, ``squeue`` rows and ``scontrol show job`` records (pure
+"""What Slurm says about a job, in the words of a real Slurm 22.05 (srun's, sbatch's and
+slurmstepd's lines, their failures, ``squeue`` rows, ``scontrol show job`` records; pure
 functions), and :class:`SlurmTracker`, the pure state machine that turns them into one tool
-call's job id, :class:`~taurus_datamover.models.JobState` and return code.
-
-Return codes: a tool run here returns its process's exit code. A batch job returns 0 when
-COMPLETED; Slurm's exit code when FAILED (1 when the queue does not tell it); 143 (128 +
-SIGTERM) when CANCELLED or TIMEOUT, as ``srun`` does for a step killed by its time limit;
-1 when UNKNOWN.
+call's job id, :class:`~taurus_datamover.models.JobState` and return code: the process's exit
+code for a tool run here; for a batch job 0 when COMPLETED, Slurm's exit code when FAILED (1
+when the queue does not tell it), 143 (128 + SIGTERM) when CANCELLED or TIMEOUT (as ``srun``
+for a step killed by its time limit), 1 when UNKNOWN.
 """
 
 from __future__ import annotations

@@ -195,7 +195,6 @@ def watcher_for(
     """The shared watcher of ``queue_argv`` (one per queue command, environment and patience)."""
     key = (tuple(queue_argv), tuple(sorted((env or {}).items())), float(patience))
     with _watchers_lock:
-        watcher = _watchers.get(key)
-        if watcher is None:
-            watcher = _watchers[key] = JobWatcher(queue_argv, env, ask_scontrol=ask_scontrol, patience=patience)
-        return watcher
+        if key not in _watchers:
+            _watchers[key] = JobWatcher(queue_argv, env, ask_scontrol=ask_scontrol, patience=patience)
+        return _watchers[key]

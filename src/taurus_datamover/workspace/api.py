@@ -1,8 +1,6 @@
-"""``Workspace``: the hpc-workspace tools as methods, and an object API on top of them
-(``ws.allocate("data", 30)``, ``ws.list()``, ``ws.get(name)``, ``ws.release(name)``, ...): each
-tool run with its arguments checked, a timeout, a refusal turned into the tool's own
-:class:`WorkspaceError`, and its listings read in the tools' context (user, zone, clock and
-hpc-workspace generation).
+"""``Workspace``: the hpc-workspace tools as methods and an object API on top of them, each
+tool run with its arguments checked and a timeout, a refusal turned into the tool's own
+:class:`WorkspaceError`, its listings read in the tools' context (user, zone, clock, generation).
 """
 
 from __future__ import annotations

@@ -22,13 +22,12 @@ if TYPE_CHECKING:
 class CacheWorkspace:
     """A workspace allocated at construction (as in the original package) and released by
     :meth:`cleanup` or on every way out of a ``with`` block, never from a finalizer (a tool
-    run at garbage collection or exit is not reliable).
-
-    Only a workspace this object *created* is released: one ``ws_allocate`` reused, or did
-    not say it created, holds someone's files; it is used but kept (``owned`` False, and a
-    ``WorkspaceWarning``). Without ``filesystem``, or at a path not named ``<user>-<name>``,
-    it is listed once (where to release it from; the path confirmed). ``workspace``: the
-    configured :class:`~taurus_datamover.Workspace` to use instead of one on ``path_to_exe``.
+    run at garbage collection or exit is not reliable). Only a workspace this object
+    *created* is released: one ``ws_allocate`` reused, or did not say it created, holds
+    someone's files; it is used but kept (``owned`` False, and a ``WorkspaceWarning``).
+    Without ``filesystem``, or at a path not named ``<user>-<name>``, it is listed once
+    (where to release it from; the path confirmed). ``workspace``: the configured
+    :class:`~taurus_datamover.Workspace` to use instead of one on ``path_to_exe``.
     """
 
     def __init__(
