@@ -11,7 +11,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:  # ``X as X``: the names are re-exported, for the type checker
     from taurus_datamover.command.job import Job as Job
     from taurus_datamover.command.job import JobOutput as JobOutput
-    from taurus_datamover.command.waitfor import waitfor as waitfor
+    from taurus_datamover.command.process import waitfor as waitfor
     from taurus_datamover.datamover import Datamover as Datamover
     from taurus_datamover.errors import CommandTimeout as CommandTimeout
     from taurus_datamover.errors import DatamoverArgumentError as DatamoverArgumentError
@@ -48,7 +48,7 @@ _lazy = LazyNames(
     globals(),
     {
         "taurus_datamover.command.job": "Job JobOutput",
-        "taurus_datamover.command.waitfor": "waitfor",
+        "taurus_datamover.command.process": "waitfor",
         "taurus_datamover.datamover": "Datamover",
         "taurus_datamover.errors": "CommandTimeout DatamoverArgumentError DatamoverError JobOptionsError NothingSavedError "
         "ParseError SaveError SyncError TaurusDatamoverError TimeZoneError ToolError ToolNotFoundError WorkspaceArgumentError "

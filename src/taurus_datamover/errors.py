@@ -1,17 +1,8 @@
-"""One error hierarchy for the whole library; every error carries its evidence.
-
-``TaurusDatamoverError`` (defined in ``facts``, so the emulated site's errors share it)
- +-- ``ToolNotFoundError``; ``CommandTimeout``; ``CacheWorkspaceClosed``; ``ParseError``
- +-- ``ToolError`` +-- ``DatamoverError`` +-- ``SaveError``
- |                 +-- ``WorkspaceError`` +-- ``WorkspaceNotFound``, ``WorkspaceArgumentError``
- +-- ``DatamoverArgumentError`` +-- ``JobOptionsError``
- +-- ``ToolArgumentError`` +-- ``ToolArgumentTypeError``
- +-- ``TimeZoneError``; ``UnboundModelError``; ``SyncError``
- +-- ``UsageError``, ``DurationError``, ``LockTimeout`` (the command line's)
-
-Errors also derive from the matching builtin (``ValueError``, ``TimeoutError``, ...), so
-``except ValueError`` written for plain Python keeps working. ``WorkspaceWarning`` (a
-``UserWarning``) is issued, not raised.
+"""One error hierarchy for the whole library (its map: the README's "Errors"); every error
+carries its evidence. The root, ``TaurusDatamoverError``, is defined in ``facts`` so that the
+emulated site's errors share it. Errors also derive from the matching builtin (``ValueError``,
+``TimeoutError``, ...), so ``except ValueError`` written for plain Python keeps working.
+``WorkspaceWarning`` (a ``UserWarning``) is issued, not raised.
 """
 
 from __future__ import annotations

@@ -1,10 +1,7 @@
-"""What the library and the emulated site both know about a ZIH-like site, written once.
-
-This module imports nothing (not even the standard library): the emulator, a wing of its
-own, may import it and nothing else of the package, and the library reads the same facts
-from here, so the two can never drift apart. Two pieces of glue live here for the same
-reason (every room may import this module and it loads nothing): the root of the error
-hierarchy, and ``LazyNames``, the lazy front doors of the packages (PEP 562).
+"""What the library and the emulated site both know about a ZIH-like site, written once, so
+the two never drift apart. It imports nothing (not even the standard library): the emulator,
+a wing, may import it and nothing else; for the same reason it holds two pieces of glue every
+room may import: the root of the error hierarchy and ``LazyNames`` (PEP 562 front doors).
 """
 
 
@@ -14,9 +11,8 @@ class TaurusDatamoverError(Exception):
 
 class LazyNames:
     """A package's public names, each imported from its module on first use, so that a light
-    part of the package (an emulated tool, one parser family) does not load pydantic or the
-    rest. ``namespace`` is the package's ``globals()``; its ``__getattr__`` is :meth:`load`
-    and its ``__dir__`` :meth:`names`."""
+    part (an emulated tool, one parser family) does not load pydantic or the rest.
+    ``namespace``: the package's ``globals()``; :meth:`load` is its ``__getattr__``."""
 
     def __init__(self, namespace: dict[str, object], modules: dict[str, str]) -> None:
         #: ``{"module": "Name Other ..."}`` becomes ``{"Name": "module", "Other": "module"}``.

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from tests.support.fake_tools import write_executable
 
-from taurus_datamover.command import waitfor as waitfor_module
+from taurus_datamover.command import process
 from taurus_datamover.command.job import Job
-from taurus_datamover.command.waitfor import waitfor
+from taurus_datamover.command.process import waitfor
 from taurus_datamover.datamover import Datamover
 from taurus_datamover.errors import CommandTimeout, DatamoverError
 from taurus_datamover.models.jobs import JobState
@@ -232,7 +232,7 @@ def test_waitfor_returns_right_after_the_end(monkeypatch: pytest.MonkeyPatch) ->
     def no_sleep(seconds: float) -> None:
         raise AssertionError(f"waitfor slept {seconds} s")
 
-    monkeypatch.setattr(waitfor_module, "time", types.SimpleNamespace(monotonic=time.monotonic, sleep=no_sleep))
+    monkeypatch.setattr(process, "time", types.SimpleNamespace(monotonic=time.monotonic, sleep=no_sleep))
     assert waitfor(Ended()) == 0
     assert len(waits) == 1
 

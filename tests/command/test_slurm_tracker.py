@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from taurus_datamover.command.slurm import parse_squeue
-from taurus_datamover.command.tracker import SIGNALLED_EXIT_CODE, SlurmTracker
+from taurus_datamover.command.slurm import SIGNALLED_EXIT_CODE, SlurmTracker, parse_squeue
 from taurus_datamover.command.watcher import POLL_MAX, POLL_START, Backoff
 from taurus_datamover.models.jobs import JobInfo, JobState
 

@@ -12,7 +12,7 @@ import pytest
 
 from taurus_datamover import Datamover, SaveError, Workspace
 from taurus_datamover.datamover import JobOptions, ListingOptions
-from taurus_datamover.datamover.options import JOB_KEYS, LISTING_KEYS, SlurmOptions, submits_batch_job
+from taurus_datamover.datamover.toolset import JOB_KEYS, LISTING_KEYS, SlurmOptions, submits_batch_job
 from taurus_datamover.emulator.site import EmulatedSite
 from taurus_datamover.errors import DatamoverError, JobOptionsError, TaurusDatamoverError
 

@@ -4,6 +4,7 @@ lose the data when the copy fails. Through an emulated site (its ws_* and dt* to
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -152,3 +153,19 @@ def test_save_into_an_existing_workspace_keeps_it(site: EmulatedSite, dm: Datamo
     assert os.listdir(existing.path) == ["results.h5"]  # only save's own directory removed
     assert (Path(existing.path) / "results.h5").read_bytes() == b"a week of work"
     assert Workspace(site.bin, now=site.now).restorable() == []
+
+
+def test_save_finds_the_workspace_tools_where_they_are_found_by_default(site: EmulatedSite, tmp_path: Path) -> None:
+    """The dt tools alone in their directory: the cache workspace is made with the ws_* tools
+    found the usual way (here ``TAURUS_WS_PATH`` in the tools' environment)."""
+    dt_only = tmp_path / "dt-only"
+    dt_only.mkdir()
+    for tool in site.bin.iterdir():
+        if not tool.name.startswith("ws_"):
+            shutil.copy2(tool, dt_only / tool.name)
+    dm = Datamover(dt_only, env={**os.environ, "TAURUS_WS_PATH": str(site.bin)})
+    assert not Workspace(dt_only).has_tool("ws_allocate")
+    dm.save(lambda p: p.write_text("found"), site.projects / "found")
+    assert (site.projects / "found").read_text() == "found"
+    assert workspace_names(site) == set()
+    assert len(Workspace(site.bin, now=site.now).restorable()) == 1

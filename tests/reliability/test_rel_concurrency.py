@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from tests.support.reliability import needs_slurm, wait_no_slurm_jobs
 
-from taurus_datamover.command.waitfor import waitfor
+from taurus_datamover.command.process import waitfor
 from taurus_datamover.command.watcher import POLL_START, watcher_for
 from taurus_datamover.datamover import Datamover
 from taurus_datamover.emulator.site import EmulatedSite

@@ -34,19 +34,15 @@ def as_arg(value: PathArg | int | float) -> str | bytes:
 
 
 def arg_words(argv: Sequence[str | bytes]) -> list[str]:
-    """``argv`` as the text that argv building reads (never what is run), decoded as the OS
-    decodes file names, so ``b"--"`` ends the options as ``"--"`` does: the one place where
-    ``str`` and ``bytes`` entries are made comparable."""
+    """``argv`` as text for argv building to read (never what is run), decoded as the OS decodes
+    file names: the one place ``str`` and ``bytes`` meet, so ``b"--"`` ends options as ``"--"``."""
     return [os.fsdecode(word) for word in argv]
 
 
 def end_of_options(argv: Sequence[str | bytes], start: int = 1) -> int | None:
     """The index of the first ``--`` (``str`` or ``bytes``) at or after ``start``, else None."""
     words = arg_words(argv)
-    try:
-        return words.index("--", start)
-    except ValueError:
-        return None
+    return words.index("--", start) if "--" in words[start:] else None
 
 
 #: Linux's limit on one argument or environment string (MAX_ARG_STRLEN, 32 pages).

@@ -1,6 +1,6 @@
 """``Job``: the ``subprocess.Popen`` every tool call returns, with its output drained from
 the start (a big listing never blocks the tool), its Slurm job's id and state (the rules:
-:class:`~.tracker.SlurmTracker`), and a batch job followed by the shared watcher. For a
+:class:`~.slurm.SlurmTracker`), and a batch job followed by the shared watcher. For a
 batch job ``returncode`` is the *Slurm job's* exit code, None until it has ended.
 """
 
@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from taurus_datamover.command.argv import shown_argv, too_long_message
 from taurus_datamover.command.process import ProcessOutput, stop_process_group
-from taurus_datamover.command.tracker import SlurmTracker
+from taurus_datamover.command.slurm import SlurmTracker
 from taurus_datamover.command.watcher import JobWatcher
 from taurus_datamover.errors import CommandTimeout, DatamoverError, ToolArgumentError, ToolError
 from taurus_datamover.models.jobs import JobState
@@ -219,7 +219,7 @@ class Job(subprocess.Popen[bytes]):
         return rc
 
     def communicate(self, input: bytes | None = None, timeout: float | None = None) -> tuple[bytes, bytes]:
-        """Wait for the end and return ``(stdout, stderr)`` as bytes; may be called again."""
+        """Wait for the end; ``(stdout, stderr)`` as bytes (again on each call)."""
         if input:
             raise ToolArgumentError("datamover jobs read no input (stdin is /dev/null)")
         self.wait(timeout)
@@ -232,12 +232,7 @@ class Job(subprocess.Popen[bytes]):
                 os.kill(self.pid, sig)
 
     def __exit__(self, *exc: object) -> None:
-        try:
-            self.wait()
-        finally:
-            for pipe in (self.stdout, self.stderr):
-                if pipe is not None and not pipe.closed:
-                    pipe.close()
+        self.wait()  # not Popen's: it closes the pipes first, and the drain closes them at their end
 
     def __del__(self) -> None:  # the reaper thread owns the process; nothing to warn about
         pass

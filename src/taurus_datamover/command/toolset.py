@@ -1,7 +1,6 @@
 """The base of ``Datamover`` and ``Workspace``: every tool found is an attribute (``dm.dtls``),
-each call a new :class:`~.job.Job`. No "current command" is stored on the instance (the
-original package did), so threads sharing one object cannot run each other's command.
-"""
+each call a new :class:`~.job.Job`; no "current command" is stored (the original package's
+was), so threads sharing one object cannot run each other's command."""
 
 from __future__ import annotations
 
@@ -40,12 +39,10 @@ class ToolMethod:
 
 class ToolSet:
     """Tools of one family as methods; subclasses set :attr:`family` and may add arguments.
-
-    ``path_to_exe``: the directory (or ``os.pathsep``-separated directories) holding the
-    tools, None: the family's variable, the site's location, then ``PATH``. ``verbosity``: 0
-    captures the output, 1 also prints each command line, 2 also echoes the output.
-    ``env``: the tools' environment (default: this process's, at call time).
-    """
+    ``path_to_exe``: the directory (or ``os.pathsep``-separated directories) of the tools;
+    None: the family's variable, the site's location, then ``PATH``. ``verbosity``: 0 captures
+    the output, 1 also prints each command line, 2 also echoes the output. ``env``: the tools'
+    environment (default: this process's, at call time)."""
 
     family: ClassVar[ToolFamily]
     #: Error raised by ``Job.result()`` of this family's jobs.
@@ -124,8 +121,8 @@ class ToolSet:
 
     @cached_property
     def canceller(self) -> Callable[[int], None] | None:
-        """``cancel(job_id)`` for the Slurm jobs these tools start (None: they start none),
-        resolved once, on first use, as is :attr:`watcher` (subclasses say how)."""
+        """``cancel(job_id)`` for the Slurm jobs these tools start (None: none); subclasses
+        resolve it, and :attr:`watcher`, on first use."""
         return None
 
     @cached_property

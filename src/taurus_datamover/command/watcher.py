@@ -1,10 +1,9 @@
-"""One shared status watcher for all batch jobs of one queue tool: one daemon thread per
-queue command asks about *all* watched jobs (their :class:`~.tracker.SlurmTracker`) in one
-query per round (``dtqueue -t all``, else ``squeue -t all -u $USER``), with :class:`Backoff`.
-A job gone from the listing is asked from ``scontrol`` where the queue is plain ``squeue``
-(``dtqueue`` may talk to another cluster), else it ends UNKNOWN. Query failures are recorded
-(``job.watch_errors``), never swallowed; only after ``patience`` seconds of failing without
-a break (a slurmctld restart costs nothing) do the jobs end UNKNOWN.
+"""One shared watcher per queue command: one daemon thread asks about *all* watched batch
+jobs (their :class:`~.slurm.SlurmTracker`) in one query per round, with :class:`Backoff`.
+A job gone from the listing is asked from ``scontrol`` beside plain ``squeue`` (``dtqueue``
+may talk to another cluster), else it ends UNKNOWN. Query failures are recorded, never
+swallowed; only after ``patience`` s of failing without a break (a slurmctld restart costs
+nothing) do the jobs end UNKNOWN.
 """
 
 from __future__ import annotations
@@ -18,8 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from taurus_datamover.command.slurm import parse_scontrol_job, parse_squeue
-from taurus_datamover.command.tracker import SlurmTracker
+from taurus_datamover.command.slurm import SlurmTracker, parse_scontrol_job, parse_squeue
 from taurus_datamover.errors import ParseError, ToolArgumentError
 from taurus_datamover.models.jobs import JobInfo, JobState
 
@@ -62,7 +60,7 @@ class JobWatcher:
         clock: Callable[[], float] = time.monotonic,
         backoff: Backoff = Backoff(),
     ) -> None:
-        """``clock`` measures the patience; tests give one that steps, so none sleeps through it."""
+        """``clock`` measures the patience (tests give one that steps)."""
         if not patience >= 0:
             raise ToolArgumentError(f"patience must be a number of seconds >= 0, not {patience!r}")
         self.queue_argv, self.patience, self.backoff, self._clock = tuple(queue_argv), float(patience), backoff, clock
@@ -106,9 +104,12 @@ class JobWatcher:
             self._round()
 
     def _round(self) -> None:
-        listing = self._query()
+        self.queries += 1
+        listing, failure = _run_query(self.queue_argv, self.env, parse_squeue)
         if listing is None:
+            self._failed(str(failure))
             return
+        self._failures, self._failing_since = 0, None
         with self._lock:
             jobs = dict(self._jobs)
         by_id = {info.job_id: info for info in listing}
@@ -137,15 +138,6 @@ class JobWatcher:
             self._jobs.pop(job.job_id, None)
             self._missing.pop(job.job_id, None)
         job.finish(state, exit_code, error)
-
-    def _query(self) -> list[JobInfo] | None:
-        self.queries += 1
-        listing, failure = _run_query(self.queue_argv, self.env, parse_squeue)
-        if failure is not None:
-            self._failed(failure)
-            return None
-        self._failures, self._failing_since = 0, None
-        return listing
 
     def _failed(self, message: str) -> None:
         now = self._clock()
@@ -203,7 +195,6 @@ def watcher_for(
     """The shared watcher of ``queue_argv`` (one per queue command, environment and patience)."""
     key = (tuple(queue_argv), tuple(sorted((env or {}).items())), float(patience))
     with _watchers_lock:
-        watcher = _watchers.get(key)
-        if watcher is None:
-            watcher = _watchers[key] = JobWatcher(queue_argv, env, ask_scontrol=ask_scontrol, patience=patience)
-        return watcher
+        if key not in _watchers:
+            _watchers[key] = JobWatcher(queue_argv, env, ask_scontrol=ask_scontrol, patience=patience)
+        return _watchers[key]

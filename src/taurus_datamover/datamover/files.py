@@ -14,8 +14,7 @@ from taurus_datamover.command.job import Job, JobOutput
 from taurus_datamover.datamover import argv, listing
 from taurus_datamover.datamover.argv import Compression
 from taurus_datamover.datamover.listing import WalkTriple
-from taurus_datamover.datamover.options import LISTING_KEYS, JobOptions, ListingOptions
-from taurus_datamover.datamover.toolset import DatamoverTools, job_error
+from taurus_datamover.datamover.toolset import LISTING_KEYS, DatamoverTools, JobOptions, ListingOptions, job_error
 from taurus_datamover.errors import DatamoverError
 from taurus_datamover.models.files import FileEntry
 from taurus_datamover.parsers.ls import UNAMBIGUOUS_LS_ENV, parse_ls
@@ -55,10 +54,9 @@ class Datamover(DatamoverTools):
     def ls(
         self, path: PathArg, *, all: bool = False, recursive: bool = False, **options: Unpack[ListingOptions]
     ) -> list[FileEntry]:
-        """The entries of ``path`` (exact names, targets, sizes, nanosecond mtimes), bound,
-        each with its ``directory``; ``all`` adds hidden ones (never ``.`` and ``..``),
-        ``recursive`` the tree. A file, or a symlink to a directory (list ``"link/"`` for what
-        is behind it), gives one entry. :class:`DatamoverError` when dtls failed."""
+        """The entries of ``path`` (exact names, targets, sizes, nanosecond mtimes), bound, each
+        with its ``directory``; ``all`` adds hidden ones (never ``.`` and ``..``), ``recursive``
+        the tree. A file, or a symlink to a directory (``"link/"``: what is behind it), is one entry."""
         flags = argv.ls_flags(all=all, recursive=recursive)
         return self._entries(path, flags, self._listing([path], flags, options).result().stdout)
 
@@ -72,8 +70,8 @@ class Datamover(DatamoverTools):
         return entries[0]
 
     def exists(self, path: PathArg, **options: Unpack[ListingOptions]) -> bool:
-        """Whether ``path`` exists (as ``os.path.lexists``): False only when ls says ``No such
-        file or directory``, so a broken cluster is never mistaken for a missing file."""
+        """As ``os.path.lexists``: False only when ls says ``No such file or directory``, so a
+        broken cluster is never mistaken for a missing file."""
         job = self._listing([path], argv.ls_flags(directory=True), options)
         try:
             job.result()
@@ -84,10 +82,9 @@ class Datamover(DatamoverTools):
         return True
 
     def walk(self, top: PathArg, *, all: bool = False, **options: Unpack[ListingOptions]) -> Iterator[WalkTriple]:
-        """Walk the tree under ``top`` like ``os.walk`` (top-down), from one ``ls -R`` run
-        when ``walk`` is called (its :class:`DatamoverError` is raised here). ``files`` holds
-        every non-directory, symlinks to directories too (not followed); removing entries
-        from ``dirs`` prunes the walk; a file ``top`` yields nothing, a symlink one is walked."""
+        """``os.walk`` (top-down) of ``top`` from one ``ls -R`` run when called (its error is
+        raised here); ``files`` holds every non-directory, symlinks to directories too; pruning
+        ``dirs`` prunes the walk; a file ``top`` yields nothing, a symlink one is walked."""
         flags = argv.ls_flags(all=all, recursive=True, follow_top=True)
         stdout = self._listing([top], flags, options).result().stdout
         # Not placed: an entry without a directory header is how a file ``top`` shows.
@@ -103,8 +100,7 @@ class Datamover(DatamoverTools):
         no_target_directory: bool = False,
         **options: Unpack[JobOptions],
     ) -> Job:
-        """``dtcp [-r] [-p] [-T] -- SRC... DST`` (``no_target_directory``: ``dst`` is the copy
-        itself). Returns the :class:`Job`, as every transfer does."""
+        """``dtcp [-r] [-p] [-T] -- SRC... DST`` (``-T``: ``dst`` is the copy itself); the Job."""
         args = argv.cp_args(src, dst, recursive=recursive, preserve=preserve, no_target_directory=no_target_directory)
         return self._start("dtcp", args, options)
 
@@ -115,8 +111,7 @@ class Datamover(DatamoverTools):
         return self._start("dtmv", args, options)
 
     def rm(self, *paths: PathArg, recursive: bool = False, **options: Unpack[JobOptions]) -> Job:
-        """``dtrm [-r] -- PATH...``: no path, an empty one or ``/`` is refused, and with
-        ``recursive`` a ``"d/link/"`` naming a symlink."""
+        """``dtrm [-r] -- PATH...``: no path, ``""`` or ``/`` refused, with ``-r`` a ``"d/link/"`` too."""
         args = argv.rm_args(paths, recursive=recursive)
         if recursive:
             self._refuse_links_behind_slashes("dtrm", paths, options)
@@ -124,7 +119,7 @@ class Datamover(DatamoverTools):
 
     def _refuse_links_behind_slashes(self, tool: str, paths: Sequence[PathArg], options: Mapping[str, Any]) -> None:
         """:class:`DatamoverError` when an operand with a trailing slash names a symlink (one
-        ``dtls -ld`` of those, without the slash); missing ones are ``tool``'s to report."""
+        ``dtls -ld`` of them, bare); missing ones are ``tool``'s to report."""
         slashed = listing.slashed_operands(paths)
         if not slashed:
             return
@@ -161,9 +156,8 @@ class Datamover(DatamoverTools):
         directory: PathArg | None = None,
         **options: Unpack[JobOptions],
     ) -> Job:
-        """Create (or extract, ``create=False``) ``archive`` with ``dttar``: ``members``
-        (literal names; none to extract: all) relative to ``directory``; any other use of tar:
-        :meth:`tar_raw`."""
+        """Create (or extract, ``create=False``) ``archive`` with ``dttar``: ``members`` (literal;
+        none to extract: all) relative to ``directory``; any other use: :meth:`tar_raw`."""
         args = argv.tar_args(archive, members, create=create, compress=compress, directory=directory)
         return self._start("dttar", args, options)
 
@@ -211,11 +205,10 @@ class Datamover(DatamoverTools):
         """Write data with ``save_fn(local_path)`` where this node can write, then ``dtcp -r
         -T`` it to ``target_path`` (e.g. ``/projects/...``, read-only from compute nodes).
 
-        ``local_path`` is in a fresh directory inside a new cache workspace (``workspace``
-        None or a :class:`Workspace`), released after the copy unless ``ws_allocate`` reused
-        it, or inside the :class:`CacheWorkspace` or directory given, never released. When
-        the copy fails nothing is released or removed: ``SaveError.data_path`` says where.
-        """
+        ``local_path`` is in a fresh directory in a new cache workspace (``workspace`` None or
+        a :class:`Workspace`; released after the copy unless reused), or in the
+        :class:`CacheWorkspace` or directory given (never released). When the copy fails
+        nothing is released or removed: ``SaveError.data_path`` says where."""
         from taurus_datamover.datamover import staging  # loads the workspace tools only when needed
 
         return staging.save(self, save_fn, target_path, options, workspace, cache_id, expire_in_days, filesystem)

@@ -63,10 +63,9 @@ def walk_entries(top: str, entries: Sequence[FileEntry]) -> Iterator[WalkTriple]
 
 
 def is_missing_path_error(stderr: str) -> bool:
-    """True when ``LC_ALL=C ls`` said a path does not exist, and nothing else failed. Only
-    ls's lines count (none: not ls's failure); srun's own lines are taken out wherever
-    they land, even inside an ls line (srun writes them while forwarding the task's stderr).
-    """
+    """True when ``LC_ALL=C ls`` said a path does not exist, and nothing else failed (no ls
+    line: not ls's failure). srun's own lines are taken out wherever they land, even inside an
+    ls line (srun writes them while forwarding the task's stderr)."""
     lines = [line for line in _SRUN_OWN_LINE.sub("", stderr).split("\n") if _LS_LINE.match(line)]
     return bool(lines) and all(_MISSING.match(line) for line in lines)
 

@@ -14,25 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 from taurus_datamover.command.job import JobOutput
 from taurus_datamover.datamover.argv import cp_args, path_text
-from taurus_datamover.datamover.options import SlurmOptions
-from taurus_datamover.datamover.toolset import DatamoverTools, job_error
+from taurus_datamover.datamover.toolset import DatamoverTools, SlurmOptions, job_error
 from taurus_datamover.errors import CommandTimeout, DatamoverError, NothingSavedError, SaveError
 from taurus_datamover.workspace import CacheWorkspace, Workspace
 
 if TYPE_CHECKING:
     from taurus_datamover.command.argv import PathArg
-
-#: What ``save`` is told to write into (see ``Datamover.save``).
-Place = CacheWorkspace | Workspace | str | os.PathLike[str] | None
-
-
-def cache_tools(dm: DatamoverTools) -> Workspace:
-    """The ``ws_*`` tools next to the dt tools (an emulated site), else the default ones."""
-    if dm.path_to_exe is not None:
-        here = Workspace(dm.path_to_exe, env=dm.env)
-        if here.has_tool("ws_allocate") and here.has_tool("ws_release"):
-            return here
-    return Workspace(env=dm.env)
 
 
 def save(
@@ -40,7 +27,7 @@ def save(
     save_fn: Callable[[Path], object],
     target_path: PathArg,
     options: Mapping[str, Any],
-    workspace: Place,
+    workspace: CacheWorkspace | Workspace | str | os.PathLike[str] | None,
     cache_id: str | None,
     expire_in_days: int,
     filesystem: str | None,
@@ -56,8 +43,11 @@ def save(
         directory = Path(workspace.path)
     elif workspace is None or isinstance(workspace, Workspace):
         cache_name = cache_id or f"dm-save-{uuid.uuid4().hex[:12]}"
-        tools = workspace if workspace is not None else cache_tools(dm)
-        owned = CacheWorkspace(id=cache_name, expire_in_days=expire_in_days, filesystem=filesystem, workspace=tools)
+        if workspace is None:  # the ws_* tools next to the dt tools (an emulated site), else the default ones
+            here = None if dm.path_to_exe is None else Workspace(dm.path_to_exe, env=dm.env)
+            usable = here is not None and here.has_tool("ws_allocate") and here.has_tool("ws_release")
+            workspace = here if usable else Workspace(env=dm.env)
+        owned = CacheWorkspace(id=cache_name, expire_in_days=expire_in_days, filesystem=filesystem, workspace=workspace)
         directory = Path(owned.path)
     else:
         directory = Path(workspace)

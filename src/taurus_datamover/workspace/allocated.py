@@ -1,13 +1,33 @@
-"""``AllocatedWorkspace``: a workspace as listed right after ``ws_allocate``/``ws_extend``,
-with what the tool reported."""
+"""What ``Workspace.allocate`` takes (:class:`AllocationOptions`) and returns
+(:class:`AllocatedWorkspace`: the workspace as listed right after ``ws_allocate``/``ws_extend``,
+with what the tool reported)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from taurus_datamover.models.workspaces import AllocationAction, AllocationResult, WorkspaceInfo
+
+
+class AllocationOptions(TypedDict, total=False):
+    """The options of :meth:`Workspace.allocate <taurus_datamover.Workspace.allocate>`.
+
+    * ``filesystem``: where to allocate (``-F``; default: the tools' default one).
+    * ``reminder``: days before expiry to send a reminder (``-r``); ``mail`` needs it
+      (the tool refuses ``mail`` alone).
+    * ``mail``, ``comment``: stored with the workspace (``--mailaddress``, ``--comment``).
+    * ``group``: ``True`` gives ``-g`` (a group workspace of your primary group; v2:
+      group-readable); a group name gives ``-G<name>`` (v1: that group; v2:
+      group-writable by it).
+    """
+
+    filesystem: str | None
+    reminder: int | None
+    mail: str | None
+    comment: str | None
+    group: bool | str | None
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from taurus_datamover.facts import (
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
-    from taurus_datamover.workspace.options import AllocationOptions
+    from taurus_datamover.workspace.allocated import AllocationOptions
 
 __all__ = [
     "allocation_args",

@@ -22,17 +22,12 @@ if TYPE_CHECKING:
 class CacheWorkspace:
     """A workspace allocated at construction (as in the original package) and released by
     :meth:`cleanup` or on every way out of a ``with`` block, never from a finalizer (a tool
-    run at garbage collection or exit is not reliable)::
-
-        with CacheWorkspace(id="cache", expire_in_days=1) as cache:
-            scratch = cache.path / "part.tmp"
-
-    Only a workspace this object *created* is released: one ``ws_allocate`` reused, or did
-    not say it created, holds someone's files; it is used but kept (``owned`` False, and a
-    ``WorkspaceWarning``). With ``filesystem`` given, what ``ws_allocate`` prints is enough
-    (the path is confirmed by the listing unless named ``<user>-<name>``); without, the
-    workspace is listed once, to know where to release it from. ``workspace``: the
-    configured :class:`~taurus_datamover.Workspace` to use instead of one on ``path_to_exe``.
+    run at garbage collection or exit is not reliable). Only a workspace this object
+    *created* is released: one ``ws_allocate`` reused, or did not say it created, holds
+    someone's files; it is used but kept (``owned`` False, and a ``WorkspaceWarning``).
+    Without ``filesystem``, or at a path not named ``<user>-<name>``, it is listed once
+    (where to release it from; the path confirmed). ``workspace``: the configured
+    :class:`~taurus_datamover.Workspace` to use instead of one on ``path_to_exe``.
     """
 
     def __init__(
@@ -86,7 +81,7 @@ class CacheWorkspace:
 
     @property
     def cache_dir(self) -> str:
-        """The workspace directory as text (the original package's attribute)."""
+        """The workspace directory as text (the original package's)."""
         return str(self.path)
 
     @property
@@ -101,8 +96,7 @@ class CacheWorkspace:
 
     @property
     def owned(self) -> bool:
-        """True when ``ws_allocate`` said it created the workspace just now, so that
-        :meth:`cleanup` releases it."""
+        """True when ``ws_allocate`` said it created the workspace, so :meth:`cleanup` releases it."""
         return self._allocation.action is AllocationAction.CREATED
 
     @property
@@ -111,9 +105,8 @@ class CacheWorkspace:
         return self._released
 
     def cleanup(self) -> None:
-        """Release the workspace if this object created it (:attr:`owned`); again, nothing.
-        One already gone counts as released; other failures propagate, and the call can be
-        repeated."""
+        """Release the workspace if this object created it (:attr:`owned`), once; one already
+        gone counts as released, other failures propagate (the call can be repeated)."""
         if self._released or self._closed:
             return
         if not self.owned:
