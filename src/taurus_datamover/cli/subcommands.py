@@ -14,8 +14,6 @@ from typing import Any, TypeAlias
 
 from taurus_datamover.cli.durations import days_or_duration, duration_arg, non_negative_int, positive_int
 
-__all__ = ["COMMANDS", "GLOBAL_DESTS", "WS_COMMANDS", "SubcommandFormatter", "SubparserBuilder", "add_global_options"]
-
 #: What ``add_subparsers()`` returns.
 _Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
@@ -247,7 +245,7 @@ def _add_ws(builder: SubparserBuilder, sub: _Subparsers) -> None:
 
 
 def _add_ls(builder: SubparserBuilder, sub: _Subparsers) -> None:
-    ls = builder.add(sub, "ls", "list a directory with dtls", "listing:run_ls")
+    ls = builder.add(sub, "ls", "list a directory with dtls", "queries:run_ls")
     ls.add_argument("path", metavar="PATH")
     ls.add_argument("-a", "--all", action="store_true", help="include names starting with a dot")
     ls.add_argument("-R", "--recursive", action="store_true", help="list sub-directories too")
@@ -271,11 +269,11 @@ def _add_sync(builder: SubparserBuilder, sub: _Subparsers) -> None:
 
 
 def _add_jobs(builder: SubparserBuilder, sub: _Subparsers) -> None:
-    _json_flag(builder.add(sub, "jobs", "your datamover jobs (dtqueue)", "jobs:run_jobs"), "the jobs")
+    _json_flag(builder.add(sub, "jobs", "your datamover jobs (dtqueue)", "queries:run_jobs"), "the jobs")
 
 
 def _add_cancel(builder: SubparserBuilder, sub: _Subparsers) -> None:
-    cancel = builder.add(sub, "cancel", "cancel datamover jobs (dtcancel)", "jobs:run_cancel")
+    cancel = builder.add(sub, "cancel", "cancel datamover jobs (dtcancel)", "queries:run_cancel")
     cancel.add_argument("job_ids", nargs="+", type=positive_int, metavar="JOBID")
 
 
@@ -305,7 +303,7 @@ def _add_completion(builder: SubparserBuilder, sub: _Subparsers) -> None:
 
 
 def _add_man(builder: SubparserBuilder, sub: _Subparsers) -> None:
-    builder.add(sub, "man", "print the manual page (roff): taurus-datamover man | man -l -", "manpage:run_man")
+    builder.add(sub, "man", "print the manual page (roff): taurus-datamover man | man -l -", "completion:run_man")
 
 
 #: The subcommands in the order the help lists them.
