@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 from tests.support.cli import clean_env, cli
 
-from taurus_datamover.cli.completion import bash_script, command_tree, zsh_script
-from taurus_datamover.cli.manpage import manpage, roff_text
+from taurus_datamover.cli.completion import bash_script, command_tree, manpage, roff_text, zsh_script
 
 
 def _complete(script: Path, *words: str) -> list[str]:

@@ -64,7 +64,7 @@ def test_ws_list_uses_the_tools_of_an_existing_site_as_they_are(tmp_path: Path, 
     assert "taurus_datamover.emulator.config" not in modules
     assert "taurus_datamover.emulator.site" not in modules
     # nor did it load what other subcommands need
-    for other in ("transfers", "auto_extend", "sync", "site", "bars", "meter", "completion", "manpage"):
+    for other in ("transfers", "auto_extend", "sync", "site", "bars", "meter", "completion", "queries"):
         assert f"taurus_datamover.cli.{other}" not in modules
 
 

@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from taurus_datamover.cli import _ws_list_usage
-from taurus_datamover.cli.parser import build_parser, join_option_values, named_commands
+from taurus_datamover.cli.parser import build_parser, named_commands
 from taurus_datamover.cli.subcommands import COMMANDS, WS_COMMANDS
-from taurus_datamover.cli.words import ws_list_args
+from taurus_datamover.cli.words import join_option_values, ws_list_args
 
 
 def _answer(parser: argparse.ArgumentParser, words: list[str]) -> tuple[object, str, str]:

@@ -27,9 +27,9 @@ from pydantic import BaseModel, ConfigDict
 from taurus_datamover.cli.context import Context, default_site_root
 from taurus_datamover.cli.durations import format_duration
 from taurus_datamover.cli.output import counted, print_json, remaining
-from taurus_datamover.cli.parser import EXIT_NOT_EXTENDED
-from taurus_datamover.cli.ws import is_due, list_workspaces, plain, soonest_first, warned
-from taurus_datamover.errors import LockTimeout, ParseError, WorkspaceError, WorkspaceNotFound
+from taurus_datamover.cli.words import EXIT_NOT_EXTENDED
+from taurus_datamover.cli.ws import is_due, list_workspaces, plain, printed_max_days, soonest_first, warned
+from taurus_datamover.errors import LockTimeout, WorkspaceError, WorkspaceNotFound
 from taurus_datamover.models.workspaces import WorkspaceInfo
 
 if TYPE_CHECKING:
@@ -147,12 +147,7 @@ class FilesystemLimits:
         self._memory = memory
         self._prefix = os.path.dirname(ws.tool_path("ws_list")) + "|"
         self._learned = self._load()
-        try:
-            self._printed = {
-                fs.name: fs.max_duration for fs in ws.filesystems(details=True) if (fs.max_duration or 0) > 0
-            }
-        except (WorkspaceError, ParseError):
-            self._printed = {}  # v1 has no -L: only what a cut taught is known
+        self._printed = printed_max_days(ws)
 
     def max_days(self, filesystem: str | None) -> int | None:
         """The longest duration ``filesystem`` allows, or None when the tools never said."""

@@ -27,8 +27,6 @@ if TYPE_CHECKING:  # imported on first use: a ws command never loads the file AP
     from taurus_datamover.emulator.site import EmulatedSite
     from taurus_datamover.workspace import Workspace
 
-__all__ = ["Context", "default_site_root", "open_site"]
-
 
 def default_site_root(environ: os._Environ[str] | dict[str, str] | None = None) -> Path:
     """``$XDG_CACHE_HOME/taurus-datamover/site`` (or ``~/.cache/...``): the default site."""

@@ -12,20 +12,6 @@ from datetime import timedelta
 
 from taurus_datamover.errors import DurationError
 
-__all__ = [
-    "ACCEPTED_FORMS",
-    "DurationError",
-    "days_or_duration",
-    "duration_arg",
-    "format_clock",
-    "format_duration",
-    "format_size",
-    "non_negative_int",
-    "parse_duration",
-    "positive_int",
-    "read_days_or_duration",
-]
-
 #: What the usage error lists.
 ACCEPTED_FORMS = "90m, 12h, 3d, 1w (or combined: 1d12h), or ISO 8601 such as P3D, PT12H, P1W"
 

@@ -22,17 +22,6 @@ if TYPE_CHECKING:
     from taurus_datamover.models.workspaces import WorkspaceInfo
     from taurus_datamover.parsers.workspaces.records import ListedWorkspace
 
-__all__ = [
-    "counted",
-    "error_line",
-    "hint_for",
-    "json_text",
-    "print_json",
-    "print_table",
-    "shown",
-    "tool_noise",
-]
-
 # the expressions are compiled on first use (re's cache): a listing needs none of them
 #: stderr lines of srun that carry no information (``--pty`` without a terminal).
 _NOISE = ("ioctl(TIOCGWINSZ)", "Not using a pseudo-terminal")

@@ -14,9 +14,6 @@ from collections.abc import Sequence
 from taurus_datamover import __version__
 from taurus_datamover.cli.durations import ACCEPTED_FORMS
 from taurus_datamover.cli.subcommands import COMMANDS, WS_COMMANDS, SubparserBuilder, add_global_options
-from taurus_datamover.cli.words import EXIT_NOT_EXTENDED, join_option_values
-
-__all__ = ["EPILOG", "EXIT_NOT_EXTENDED", "build_parser", "join_option_values", "named_commands"]
 
 EPILOG = f"""\
 exit codes:

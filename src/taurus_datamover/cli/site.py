@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from taurus_datamover.cli.context import Context, default_site_root, open_site
-from taurus_datamover.cli.listing import format_entries
 from taurus_datamover.cli.output import counted, print_table, remaining, when
+from taurus_datamover.cli.queries import format_entries
 from taurus_datamover.cli.status import choose_mode, follow
-from taurus_datamover.cli.ws import plain
+from taurus_datamover.cli.ws import WS_HEADERS, plain, table_row
 from taurus_datamover.errors import TaurusDatamoverError
 
 if TYPE_CHECKING:
@@ -157,11 +157,7 @@ def run_demo(ctx: Context) -> int:
         format_entries(dm.ls(str(staged)))
 
         step("ws list", "the workspaces and their remaining time")
-        rows = [
-            (i.name, i.filesystem or "-", remaining(i), when(i.expires), str(i.path))
-            for i in ws.list(all_filesystems=True)
-        ]
-        print_table(("NAME", "FILESYSTEM", "REMAINING", "EXPIRES", "PATH"), rows)
+        print_table((*WS_HEADERS, "PATH"), [table_row(i) for i in ws.list(all_filesystems=True)])
         mine = ws.get(DEMO_WORKSPACE, info.filesystem)
         left = counted(mine.extensions_left, "extension")
         print(f"{DEMO_WORKSPACE} expires in {remaining(mine)} ({when(mine.expires)}), {left} left")

@@ -14,8 +14,6 @@ from typing import Any, TypeAlias
 
 from taurus_datamover.cli.durations import days_or_duration, duration_arg, non_negative_int, positive_int
 
-__all__ = ["COMMANDS", "GLOBAL_DESTS", "WS_COMMANDS", "SubcommandFormatter", "SubparserBuilder", "add_global_options"]
-
 #: What ``add_subparsers()`` returns.
 _Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
@@ -135,6 +133,15 @@ _TRANSFERS: dict[str, tuple[str, tuple[tuple[str, str, str], ...], tuple[tuple[s
 }
 
 
+def _add_plain(
+    name: str, help: str, handler: str, json_what: str | None, builder: SubparserBuilder, sub: _Subparsers
+) -> None:
+    """A sub-parser without operands: ``--json`` (printing ``json_what``) or nothing."""
+    parser = builder.add(sub, name, help, handler)
+    if json_what is not None:
+        _json_flag(parser, json_what)
+
+
 def _add_transfer(name: str, builder: SubparserBuilder, sub: _Subparsers) -> None:
     help, flags, operands = _TRANSFERS[name]
     parser = builder.add(sub, name, help, "transfers:run_transfer", command=name)
@@ -195,12 +202,6 @@ def _add_ws_restore(builder: SubparserBuilder, wsub: _Subparsers) -> None:
     _json_flag(res, "the result")
 
 
-def _add_ws_filesystems(builder: SubparserBuilder, wsub: _Subparsers) -> None:
-    _json_flag(
-        builder.add(wsub, "filesystems", "the workspace file systems", "ws:run_ws_filesystems"), "the file systems"
-    )
-
-
 def _add_ws_auto_extend(builder: SubparserBuilder, wsub: _Subparsers) -> None:
     help = (
         "extend every workspace expiring within DURATION that has extensions left (for cron); "
@@ -232,7 +233,9 @@ WS_COMMANDS: dict[str, Callable[[SubparserBuilder, _Subparsers], None]] = {
     "extend": _add_ws_extend,
     "release": _add_ws_release,
     "restore": _add_ws_restore,
-    "filesystems": _add_ws_filesystems,
+    "filesystems": partial(
+        _add_plain, "filesystems", "the workspace file systems", "ws:run_ws_filesystems", "the file systems"
+    ),
     "auto-extend": _add_ws_auto_extend,
     "report": _add_ws_report,
 }
@@ -247,7 +250,7 @@ def _add_ws(builder: SubparserBuilder, sub: _Subparsers) -> None:
 
 
 def _add_ls(builder: SubparserBuilder, sub: _Subparsers) -> None:
-    ls = builder.add(sub, "ls", "list a directory with dtls", "listing:run_ls")
+    ls = builder.add(sub, "ls", "list a directory with dtls", "queries:run_ls")
     ls.add_argument("path", metavar="PATH")
     ls.add_argument("-a", "--all", action="store_true", help="include names starting with a dot")
     ls.add_argument("-R", "--recursive", action="store_true", help="list sub-directories too")
@@ -270,12 +273,8 @@ def _add_sync(builder: SubparserBuilder, sub: _Subparsers) -> None:
     which.add_argument("--list", action="store_true", help="list past runs")
 
 
-def _add_jobs(builder: SubparserBuilder, sub: _Subparsers) -> None:
-    _json_flag(builder.add(sub, "jobs", "your datamover jobs (dtqueue)", "jobs:run_jobs"), "the jobs")
-
-
 def _add_cancel(builder: SubparserBuilder, sub: _Subparsers) -> None:
-    cancel = builder.add(sub, "cancel", "cancel datamover jobs (dtcancel)", "jobs:run_cancel")
+    cancel = builder.add(sub, "cancel", "cancel datamover jobs (dtcancel)", "queries:run_cancel")
     cancel.add_argument("job_ids", nargs="+", type=positive_int, metavar="JOBID")
 
 
@@ -294,18 +293,10 @@ def _add_emulate(builder: SubparserBuilder, sub: _Subparsers) -> None:
     run_in.add_argument("--shell", action="store_true", help="start $SHELL with the ZIH paths")
 
 
-def _add_demo(builder: SubparserBuilder, sub: _Subparsers) -> None:
-    builder.add(sub, "demo", "stage files into a workspace on the emulated site, step by step", "site:run_demo")
-
-
 def _add_completion(builder: SubparserBuilder, sub: _Subparsers) -> None:
     help = "print the shell completion script (bash or zsh)"
     completion = builder.add(sub, "completion", help, "completion:run_completion")
     completion.add_argument("shell_name", choices=("bash", "zsh"), metavar="SHELL", help="bash or zsh")
-
-
-def _add_man(builder: SubparserBuilder, sub: _Subparsers) -> None:
-    builder.add(sub, "man", "print the manual page (roff): taurus-datamover man | man -l -", "manpage:run_man")
 
 
 #: The subcommands in the order the help lists them.
@@ -313,11 +304,15 @@ COMMANDS: dict[str, Callable[[SubparserBuilder, _Subparsers], None]] = {
     "ls": _add_ls,
     **{name: partial(_add_transfer, name) for name in _TRANSFERS},
     "sync": _add_sync,
-    "jobs": _add_jobs,
+    "jobs": partial(_add_plain, "jobs", "your datamover jobs (dtqueue)", "queries:run_jobs", "the jobs"),
     "cancel": _add_cancel,
     "ws": _add_ws,
     "emulate": _add_emulate,
-    "demo": _add_demo,
+    "demo": partial(
+        _add_plain, "demo", "stage files into a workspace on the emulated site, step by step", "site:run_demo", None
+    ),
     "completion": _add_completion,
-    "man": _add_man,
+    "man": partial(
+        _add_plain, "man", "print the manual page (roff): taurus-datamover man | man -l -", "completion:run_man", None
+    ),
 }

@@ -23,18 +23,6 @@ if TYPE_CHECKING:
     #: What the handlers read: argparse's values, or those of :func:`ws_list_args`.
     Arguments: TypeAlias = Namespace | SimpleNamespace
 
-__all__ = [
-    "EXIT_INTERRUPTED",
-    "EXIT_NOT_EXTENDED",
-    "EXIT_OK",
-    "EXIT_TOOL_FAILED",
-    "EXIT_USAGE",
-    "VALUE_OPTIONS",
-    "handler_of",
-    "join_option_values",
-    "ws_list_args",
-]
-
 EXIT_OK = 0
 EXIT_TOOL_FAILED = 1
 EXIT_USAGE = 2

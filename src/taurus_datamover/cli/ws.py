@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from taurus_datamover.cli.context import Context
     from taurus_datamover.models.workspaces import WorkspaceInfo
     from taurus_datamover.parsers.workspaces.records import ListedWorkspace
+    from taurus_datamover.workspace import Workspace
 
     _T = TypeVar("_T")
     _Listed = TypeVar("_Listed", "ListedWorkspace", "WorkspaceInfo")
@@ -66,10 +67,11 @@ def list_workspaces(ctx: Context, filesystem: str | None, *, confirm: bool = Fal
     return ctx.workspace.list(filesystem, all_filesystems=filesystem is None, confirm=confirm)
 
 
-_WS_HEADERS = ("NAME", "FILESYSTEM", "REMAINING", "EXPIRES", "EXT")
+WS_HEADERS = ("NAME", "FILESYSTEM", "REMAINING", "EXPIRES", "EXT")
 
 
-def _row(i: ListedWorkspace | WorkspaceInfo, *, with_path: bool = True) -> tuple[str, ...]:
+def table_row(i: ListedWorkspace | WorkspaceInfo, *, with_path: bool = True) -> tuple[str, ...]:
+    """``i`` as a row under :data:`WS_HEADERS` (and ``PATH``), as ``ws list`` prints it."""
     ext = "-" if i.extensions_left is None else str(i.extensions_left)
     row = (i.name, i.filesystem or "-", remaining(i), when(i.expires), ext)
     return (*row, str(i.path)) if with_path else row
@@ -101,7 +103,7 @@ def _print_listing(ctx: Context, infos: list[_Listed], dump: Callable[[_Listed],
     elif not infos:
         return _quiet_none(ctx, "workspaces")
     else:
-        print_table((*_WS_HEADERS, "PATH"), [_row(info) for info in infos])
+        print_table((*WS_HEADERS, "PATH"), [table_row(info) for info in infos])
     return 0
 
 
@@ -183,10 +185,10 @@ def run_ws_filesystems(ctx: Context) -> int:
     return 0
 
 
-def _max_days(ctx: Context) -> dict[str, int]:
+def printed_max_days(workspace: Workspace) -> dict[str, int]:
     """File system -> longest allocation in days, where the tools print it (v2 ``-L``)."""
     try:
-        return {fs.name: fs.max_duration for fs in ctx.workspace.filesystems(details=True) if fs.max_duration}
+        return {fs.name: fs.max_duration for fs in workspace.filesystems(details=True) if fs.max_duration}
     except (WorkspaceError, ParseError):
         return {}
 
@@ -203,7 +205,7 @@ def run_ws_report(ctx: Context) -> int:
         return _quiet_none(ctx, "workspaces")
     from taurus_datamover.cli.bars import bar, reach, scale_of, use_colour
 
-    limits, scale, colour = _max_days(ctx), scale_of(infos), use_colour(sys.stdout)
+    limits, scale, colour = printed_max_days(ctx.workspace), scale_of(infos), use_colour(sys.stdout)
     rows = []
     for info in infos:
         due = is_due(info, within)
@@ -214,8 +216,8 @@ def run_ws_report(ctx: Context) -> int:
         drawn = bar(info, scale, extended_to=could, due=due, colour=colour)
         if drawn and could is not None and could > scale:
             drawn += f" up to {format_duration(could)}"
-        rows.append((*_row(info, with_path=False), flag, drawn))
-    print_table((*_WS_HEADERS, "NOTE", "TIME LEFT"), rows, raw=(6,))
+        rows.append((*table_row(info, with_path=False), flag, drawn))
+    print_table((*WS_HEADERS, "NOTE", "TIME LEFT"), rows, raw=(6,))
     if ctx.verbosity >= 0:
         known = "; - where the extensions left could take it" if limits else ""
         print(f"TIME LEFT: # remaining, against the longest{known}; | the reminder mail", file=sys.stderr)

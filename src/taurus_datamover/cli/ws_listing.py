@@ -37,8 +37,6 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
 
-__all__ = ["listed_records", "record_json"]
-
 
 def listed_records(ctx: Context, filesystem: str | None) -> list[ListedWorkspace] | None:
     """The workspaces of one ``ws_list`` run (``-F filesystem`` when given), or None where
