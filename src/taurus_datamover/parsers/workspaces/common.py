@@ -1,7 +1,8 @@
 """Small pieces shared by the hpc-workspace parsers: diagnostics, durations, names.
 
-* Diagnostics: v1 writes ``Info:``/``Warning:``/``Error:``, v2 ``info:``/``warning:``/
-  ``error:`` (with ANSI colour around the level when stderr is a terminal).
+* Diagnostics on stderr: v1 writes ``Info:``/``Warning:``/``Error:`` (a warning or error
+  may go on in indented lines), v2 ``info:``/``warning:``/``error:`` (ANSI colour around
+  the level on a terminal).
 * Durations: v1 ``4 days 23 hours``, v2 ``6 days, 23 hours`` (parts truncated toward zero,
   so both may be negative in v2).
 * Names: workspace directories are ``<space>/<user>-<name>``; usernames and names may both
@@ -24,24 +25,14 @@ if TYPE_CHECKING:
 
     Level = Literal["info", "warning", "error", "debug", "trace", "critical"]
 
-__all__ = [
-    "MAX_DAYS",
-    "aware_now",
-    "ctime_at",
-    "derive_name",
-    "implausible_entry",
-    "numbered_lines",
-    "parse_days_hours",
-    "parse_whole_number",
-    "released_id_of",
-    "split_diagnostic",
-    "split_lines",
-    "strip_ansi",
-]
-
 # the expressions are compiled on first use (re's cache): a plain listing needs none
 _ANSI = r"\x1b\[[0-9;]*m"
 _DIAGNOSTIC = r"(?is)(info|warning|error|debug|trace|critical):[ \t]?(.*)"
+_NOT_FOUND = (
+    r"(?i)(?<!target )workspace does not exist|non-existent workspace|workspace not found"
+    r"|no such workspace|workspace to restore does not exist"
+)
+SERIOUS = ("warning", "error", "critical")
 
 
 def __getattr__(name: str) -> re.Pattern[str]:
@@ -92,6 +83,46 @@ def split_diagnostic(line: str) -> tuple[Level, str] | None:
         return None
     level: Level = match.group(1).lower()  # type: ignore[assignment]  # the expression's words
     return level, match.group(2).strip()
+
+
+def diagnostics(stderr: str, *, plain: re.Pattern[str] | None = None) -> Iterator[tuple[Level | None, str, str]]:
+    """``(level, message, raw line)`` of each non-blank stderr line: the level of a
+    ``Error:``-style line, the one before for v1's indented continuation of a warning or
+    error, None for a line of no known shape (and for lines ``plain`` matches, which end a
+    continuation; without ``plain`` a blank line ends one too)."""
+    previous: Level | None = None
+    for _lineno, raw in numbered_lines(stderr):
+        line = strip_ansi(raw).strip()
+        if not line:
+            previous = previous if plain is not None else None
+            continue
+        is_plain = plain is not None and plain.fullmatch(line) is not None
+        diagnostic = None if is_plain else split_diagnostic(line)
+        if diagnostic is None and not is_plain and previous in SERIOUS and raw[:1] in (" ", "\t"):
+            diagnostic = (previous, line)
+        level, message = diagnostic if diagnostic is not None else (None, line)
+        previous = level
+        yield level, message, raw
+
+
+def workspace_error_message(stderr: str) -> str | None:
+    """The tool's own error line(s), as printed (colour removed), or None if there are none.
+
+    ``Error:``/``error:`` lines (with v1's indented continuation lines) are joined with
+    newlines: ``"Error: no more extensions."``. Works on any ``ws_*`` tool's output; v1
+    ``ws_find`` writes some errors to stdout, so pass that when stderr has none.
+    Whether the run failed is the exit code's business: a capped duration is also an
+    ``Error:`` line of a run that succeeded.
+    """
+    found = [strip_ansi(raw).strip() for level, _message, raw in diagnostics(stderr) if level in ("error", "critical")]
+    return "\n".join(found) if found else None
+
+
+def is_not_found_message(message: str) -> bool:
+    """True when a tool's error text says that the named workspace does not exist
+    (``workspace does not exist``, ``Non-existent workspace given.``, ``workspace not
+    found!``, ``no such workspace``); not for a missing *target* of ``ws_restore``."""
+    return re.search(_NOT_FOUND, message) is not None
 
 
 def aware_now(now: datetime | None) -> datetime:

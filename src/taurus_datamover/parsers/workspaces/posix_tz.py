@@ -44,16 +44,6 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from zoneinfo import ZoneInfo
 
-__all__ = [
-    "DEFAULT_TZDIR",
-    "CLibraryZone",
-    "PosixTimeZone",
-    "TransitionRule",
-    "parse_posix_tz",
-    "zone_from_environment",
-    "zone_from_tz",
-]
-
 #: Where glibc looks for zone files when ``$TZDIR`` is not set.
 DEFAULT_TZDIR = "/usr/share/zoneinfo"
 #: What ``TZ`` unset means.
@@ -228,17 +218,23 @@ def _name(text: str, rest: str, what: str) -> tuple[str, str]:
     return found.group(0).strip("<>"), rest[found.end() :]
 
 
-def _offset(text: str, rest: str, what: str) -> tuple[int, str]:
-    """A POSIX offset (west positive) turned into seconds east."""
-    found = re.match(_OFFSET, rest)
+def _clock(text: str, rest: str, pattern: str, most: int, what: str) -> tuple[int, str]:
+    """``[+-]hh[:mm[:ss]]`` at the start of ``rest`` in seconds (sign kept), and the text after it."""
+    found = re.match(pattern, rest)
     if found is None:
-        raise _error(text, rest, f"expected the {what} offset ([+-]hh[:mm[:ss]])")
+        raise _error(text, rest, f"expected the {what} ([+-]hh[:mm[:ss]])")
     sign, hh, mm, ss = found.groups()
     hours, minutes, seconds = int(hh), int(mm or 0), int(ss or 0)
-    if hours > 24 or minutes > 59 or seconds > 59:
-        raise _error(text, rest, f"{what} offset out of range (at most 24:59:59)")
-    west = (hours * 3600 + minutes * 60 + seconds) * (-1 if sign == "-" else 1)
-    return -west, rest[found.end() :]
+    if hours > most or minutes > 59 or seconds > 59:
+        raise _error(text, rest, f"the {what} out of range (at most {most}:59:59)")
+    value = hours * 3600 + minutes * 60 + seconds
+    return -value if sign == "-" else value, rest[found.end() :]
+
+
+def _offset(text: str, rest: str, what: str) -> tuple[int, str]:
+    """A POSIX offset (west positive) in seconds east, and the text after it."""
+    west, rest = _clock(text, rest, _OFFSET, 24, f"{what} offset")
+    return -west, rest
 
 
 def _rule(text: str, rest: str) -> tuple[TransitionRule, str]:
@@ -259,16 +255,7 @@ def _rule(text: str, rest: str) -> tuple[TransitionRule, str]:
         raise _error(text, rest, "rule date out of range")
     rest = rest[found.end() :]
     if rest.startswith("/"):
-        timed = re.match(_RULE_TIME, rest[1:])
-        if timed is None:
-            raise _error(text, rest, "expected a rule time ([+-]hh[:mm[:ss]])")
-        sign, hh, mm, ss = timed.groups()
-        hours, minutes, seconds = int(hh), int(mm or 0), int(ss or 0)
-        if hours > 167 or minutes > 59 or seconds > 59:
-            raise _error(text, rest, "rule time out of range (at most 167:59:59)")
-        at = hours * 3600 + minutes * 60 + seconds  # seconds of local time
-        rule = TransitionRule(rule.kind, rule.day, rule.month, rule.week, rule.weekday, -at if sign == "-" else at)
-        rest = rest[timed.end() + 1 :]
+        rule.time, rest = _clock(text, rest[1:], _RULE_TIME, 167, "rule time")  # seconds of local time
     return rule, rest
 
 

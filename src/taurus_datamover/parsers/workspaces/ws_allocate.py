@@ -23,8 +23,7 @@ import re
 
 from taurus_datamover.errors import ParseError
 from taurus_datamover.models.workspaces import AllocationAction, AllocationResult
-from taurus_datamover.parsers.workspaces.common import numbered_lines
-from taurus_datamover.parsers.workspaces.diagnostics import SERIOUS, diagnostics, workspace_error_message
+from taurus_datamover.parsers.workspaces.common import SERIOUS, diagnostics, numbered_lines, workspace_error_message
 
 # at most 18 digits: a longer number is no count a tool prints (and int() refuses > 4300)
 _REMAINING = re.compile(r"remaining (extensions|time in days)[ \t]*:[ \t]*(-?[0-9]{1,18})")

@@ -12,19 +12,6 @@ from operator import itemgetter
 
 from taurus_datamover.parsers.workspaces.common import split_lines
 
-__all__ = [
-    "BLOCK_FIELDS",
-    "COMPLETE_AT",
-    "FULL_ONLY",
-    "HEADER",
-    "KEYS",
-    "KEY_WIDTH",
-    "LAYOUTS",
-    "REQUIRED",
-    "Layout",
-    "listing_generation",
-]
-
 #: An id as the tools print it: a name, ``user-name``, a timestamp, or empty (v2 HEAD
 #: prints the text after the last ``-``, which is empty for a name ending in ``-``).
 _ID = r"[A-Za-z0-9._-]*"
