@@ -106,13 +106,10 @@ def diagnostics(stderr: str, *, plain: re.Pattern[str] | None = None) -> Iterato
 
 
 def workspace_error_message(stderr: str) -> str | None:
-    """The tool's own error line(s), as printed (colour removed), or None if there are none.
-
-    ``Error:``/``error:`` lines (with v1's indented continuation lines) are joined with
-    newlines: ``"Error: no more extensions."``. Works on any ``ws_*`` tool's output; v1
-    ``ws_find`` writes some errors to stdout, so pass that when stderr has none.
-    Whether the run failed is the exit code's business: a capped duration is also an
-    ``Error:`` line of a run that succeeded.
+    """The tool's ``Error:``/``error:`` lines (v1's continuations too) as printed, colour
+    removed, joined by newlines; None if there are none. Any ``ws_*`` tool's output (v1
+    ``ws_find`` writes some errors to stdout: pass that when stderr has none). Whether the
+    run failed is the exit code's business: a capped duration is an ``Error:`` line too.
     """
     found = [strip_ansi(raw).strip() for level, _message, raw in diagnostics(stderr) if level in ("error", "critical")]
     return "\n".join(found) if found else None
@@ -143,7 +140,7 @@ def released_id_of(shown_id: str, path: str) -> str | None:
     """
     base = path.rstrip("/").rsplit("/", 1)[-1]
     stamp = shown_id.rsplit("-", 1)[-1]
-    if _digits(stamp, 11) is not None and shown_id in (stamp, f"{base}-{stamp}"):
+    if parse_whole_number(stamp, most=11) is not None and shown_id in (stamp, f"{base}-{stamp}"):
         return f"{base}-{stamp}"
     return None
 
@@ -173,14 +170,9 @@ def implausible_entry(shown_id: str, path: str, user: str | None, group_listing:
     return None
 
 
-def parse_whole_number(text: str, *, signed: bool = False) -> int | None:
-    """The number in 1 to 18 ASCII digits (``-`` first if ``signed``), else None: ``int()``
+def parse_whole_number(text: str, *, signed: bool = False, most: int = 18) -> int | None:
+    """The number in 1 to ``most`` ASCII digits (``-`` first if ``signed``), else None: ``int()``
     alone would also take ``1_0``, ``+3``, `` 7`` and other scripts' digits (``٣``)."""
-    return _digits(text, 18, signed)
-
-
-def _digits(text: str, most: int, signed: bool = False) -> int | None:
-    """``text`` as a number of 1 to ``most`` ASCII digits (a ``-`` first if ``signed``)."""
     digits = text[1:] if signed and text[:1] == "-" else text
     return int(text) if 0 < len(digits) <= most and digits.isascii() and digits.isdigit() else None
 
@@ -191,7 +183,7 @@ def parse_days_hours(text: str) -> timedelta | None:
     words = text.strip().split(" ")
     if len(words) != 4 or words[1] not in ("days", "days,") or words[3] != "hours":
         return None
-    days, hours = _digits(words[0], 12, True), _digits(words[2], 12, True)
+    days, hours = parse_whole_number(words[0], signed=True, most=12), parse_whole_number(words[2], signed=True, most=12)
     if days is None or hours is None or abs(days) > MAX_DAYS or abs(hours) > MAX_DAYS * 24:
         return None
     return timedelta(days=days, hours=hours)

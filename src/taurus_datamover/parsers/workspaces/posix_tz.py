@@ -1,12 +1,9 @@
 """``TZ`` read as the C library (glibc) reads it, so that the times the tools print are
-understood in the zone they were printed in.
-
-glibc's order, kept here (:func:`zone_from_tz`):
+understood in the zone they were printed in. glibc's order (:func:`zone_from_tz`):
 
 1. ``TZ`` unset: the file ``/etc/localtime`` (UTC when there is none); ``TZ=""``: UTC.
 2. A leading ``:`` is dropped. A value naming a time zone file (absolute, or relative to
-   ``$TZDIR``, default ``/usr/share/zoneinfo``: ``Europe/Berlin``, ``UTC``) is that file,
-   read with :mod:`zoneinfo` (every transition it holds, and its POSIX footer beyond).
+   ``$TZDIR``, default ``/usr/share/zoneinfo``) is that file, read with :mod:`zoneinfo`.
 3. Anything else is a POSIX TZ string (:func:`parse_posix_tz`)::
 
        std offset [dst [offset] [,start[/time],end[/time]]]
@@ -19,14 +16,12 @@ glibc's order, kept here (:func:`zone_from_tz`):
    * rules: ``Jn`` (day 1-365, February 29 never counted), ``n`` (day 0-365, counted),
      ``Mm.w.d`` (weekday ``d``, 0 = Sunday, of week ``w``, 5 = last, of month ``m``); the
      time (local time in force before the change; default ``02:00``) may be negative and
-     up to 167 hours, as glibc allows. Which year's rule applies is decided by the UTC
-     year of the instant, as glibc does. A DST name without rules gets the rules of the
-     tz database's ``posixrules`` (America/New_York; since 2007 ``M3.2.0,M11.1.0``, what
-     glibc also falls back to).
+     up to 167 hours, as glibc allows; the UTC year of the instant picks the year's rule,
+     as in glibc. A DST name without rules gets the rules of ``posixrules``
+     (America/New_York: ``M3.2.0,M11.1.0`` since 2007, glibc's fallback too).
 
 Where glibc silently falls back to UTC (``TZ=XYZ``, ``TZ=Europe/Nowhere``, trailing
-garbage), :class:`TimeZoneError` is raised instead: a zone that cannot be read is never
-taken as UTC.
+garbage), a :class:`TimeZoneError` is raised: a zone that cannot be read is never UTC.
 """
 
 from __future__ import annotations
@@ -299,11 +294,9 @@ def _checked(text: str, zone: PosixTimeZone) -> PosixTimeZone:
 
 
 class CLibraryZone(tzinfo):
-    """The zone of this process's C library (``time.localtime``), read as
-    ``datetime.timestamp()`` and ``datetime.fromtimestamp()`` read naive local times (PEP
-    495: ``fold`` picks a reading in a repeated hour, the offset before or after the change
-    in a skipped one): an unset ``TZ`` without loading zoneinfo. Within a day of year 1 or
-    9999, where those fail, ``/etc/localtime`` is read with zoneinfo."""
+    """The zone of this process's C library, as ``datetime.timestamp()``/``fromtimestamp()``
+    read local times (PEP 495 folds): an unset ``TZ`` without loading zoneinfo. Within a day
+    of year 1 or 9999, where those fail, ``/etc/localtime`` is read with zoneinfo."""
 
     def utcoffset(self, dt: datetime | None) -> timedelta | None:
         if dt is None:

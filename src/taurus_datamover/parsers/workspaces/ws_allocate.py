@@ -1,5 +1,4 @@
-"""``ws_allocate``/``ws_extend`` output to :class:`AllocationResult`, ``ws_find``'s path,
-and the tools' errors.
+"""``ws_allocate``/``ws_extend`` output to :class:`AllocationResult`, and ``ws_find``'s path.
 
 stdout holds exactly the workspace path; stderr holds (v1 ``Info:``/``Error:``, v2
 ``info:``/``error:``)::
@@ -11,10 +10,9 @@ stdout holds exactly the workspace path; stderr holds (v1 ``Info:``/``Error:``, 
     remaining extensions  : 10
     remaining time in days: 100
 
-Diagnostic lines before the path are kept by level (``messages``/``warnings``); stderr
-lines of no known shape go to ``other`` (stderr is free text: login scripts, locales)
-instead of failing the parse. stdout must be one absolute path, else ``ParseError``; the
-same holds for ``ws_find NAME`` (both generations print the path alone; v2: the first match).
+stderr lines of no known shape go to ``other`` (stderr is free text: login scripts,
+locales) instead of failing the parse. stdout must be one absolute path, else a
+``ParseError``, as for ``ws_find NAME`` (both generations print the path alone; v2: the first match).
 """
 
 from __future__ import annotations

@@ -81,10 +81,9 @@ class Layout:
 
     @cached_property
     def block(self) -> re.Pattern[str]:
-        """A whole block in the exact layout: the header, then each key's line in order (the
-        required ones always), every value after one blank, a comment of one line (followed by
-        a line that ends it), and the next header or the end of the text after it. Each value
-        is the group of its field's name (a key printed twice: ``<field>2`` the second time).
+        """A whole block in the exact layout: the header, each key's line in order (the required
+        ones always; a value after one blank, in the group of its field's name, ``<field>2`` for
+        a key printed twice), a one-line comment, and the next header or the end of the text.
         Compiled on first use: that costs more than reading a short listing line by line."""
         after = "|".join(re.escape(f"{self.indent}{key:<{KEY_WIDTH}}:") for key in self.after_comment)
         lines: list[str] = []

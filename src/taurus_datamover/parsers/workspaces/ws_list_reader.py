@@ -183,10 +183,8 @@ def _regular_block(groups: tuple[str | None, ...], layout: Layout, zone: tzinfo,
         remaining: timedelta | None = expires - listing.now
     else:
         remaining = None if said in _SAID_EXPIRED else _days_hours(said)
-    created = created if created is None else parse_ctime(created, zone)
-    expired_at = expired_at if expired_at is None else parse_ctime(expired_at, zone)
-    released_at = released_at if released_at is None else parse_ctime(released_at, zone)
-    reminder = reminder if reminder is None else parse_ctime(reminder, zone)
+    times = (created, expired_at, released_at, reminder)
+    created, expired_at, released_at, reminder = (None if text is None else parse_ctime(text, zone) for text in times)
     shown_id = shown_id or ""
     if until_text is None:
         deleted: tuple[timedelta | None, bool, str | None, datetime | None] = _KEPT
@@ -297,9 +295,8 @@ def _read_block(
 
 
 def _unknown_key(layout: Layout, raw: str, index: int) -> str:
-    """The key of a ``key : value`` line in the exact layout (the key padded with blanks to
-    the tools' column, or longer than it) that this library does not know; else a
-    ``ParseError``: the line is no line of a block."""
+    """The unknown key of a ``key : value`` line in the exact layout (the key padded to the
+    tools' column, or longer); else a ``ParseError``: the line is no line of a block."""
     indent = layout.indent
     body = raw[len(indent) :]
     entry = re.fullmatch(_ENTRY, body) if raw.startswith(indent) else None
