@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime, timedelta, timezone, tzinfo
+from functools import cache
 
 from taurus_datamover.parsers.workspaces.posix_tz import CLibraryZone, PosixTimeZone, zone_from_environment
 
@@ -29,7 +30,6 @@ _HOURS_KEPT = 4096
 #: ``MM:SS`` to its offset into the hour, filled as the texts come.
 _INTO_HOUR: dict[str, timedelta] = {}
 _ONE_DAY = timedelta(days=1)
-_FIXED: dict[timedelta, timezone] = {}
 #: By type of zone: whether it follows PEP 495 (``fold``: a wall time whose two folds
 #: agree is neither in a gap nor in an overlap), and whether its hours are kept in _HOURS.
 _KINDS: dict[type, tuple[bool, bool]] = {timezone: (True, True), CLibraryZone: (True, True)}
@@ -73,12 +73,10 @@ def resolve_wall_time(naive: datetime, tz: tzinfo | None = None) -> datetime:
     return aware.astimezone(_fixed(aware.utcoffset() or timedelta(0)))
 
 
+@cache
 def _fixed(offset: timedelta) -> timezone:
     """The fixed zone of ``offset`` (UTC itself for zero), one object per offset."""
-    zone = _FIXED.get(offset)
-    if zone is None:
-        zone = _FIXED[offset] = timezone(offset) if offset else timezone.utc
-    return zone
+    return timezone(offset) if offset else timezone.utc
 
 
 def parse_ctime(text: str, tz: tzinfo | None = None) -> datetime:
