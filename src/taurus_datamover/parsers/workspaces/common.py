@@ -133,11 +133,8 @@ def aware_now(now: datetime | None) -> datetime:
 
 
 def released_id_of(shown_id: str, path: str) -> str | None:
-    """The id ``ws_restore`` takes for a v2 ``ws_list -e`` entry, else None.
-
-    ``-e`` prints the timestamp of the deleted DB entry as the id (admins: the whole
-    ``<user>-<name>-<timestamp>``); the entry is ``<directory basename>-<timestamp>``.
-    """
+    """The id ``ws_restore`` takes for a v2 ``ws_list -e`` entry (which prints the deleted
+    entry's timestamp as its id; admins: the whole ``<user>-<name>-<timestamp>``), else None."""
     base = path.rstrip("/").rsplit("/", 1)[-1]
     stamp = shown_id.rsplit("-", 1)[-1]
     if parse_whole_number(stamp, most=11) is not None and shown_id in (stamp, f"{base}-{stamp}"):
@@ -146,13 +143,10 @@ def released_id_of(shown_id: str, path: str) -> str | None:
 
 
 def implausible_entry(shown_id: str, path: str, user: str | None, group_listing: bool, removed: bool) -> str | None:
-    """Why a listed entry cannot be what the tools print, or None if it can be.
-
-    What every genuine entry has: an absolute directory; a printed id that is the directory
-    name or its end after a ``-`` (v1/v2 users, admins; ``-e``: the entry's timestamp);
-    in a user's own listing (``user`` known, no ``-g``) a directory ``<user>-...``, since
-    the tools list only the DB entries ``<user>-*`` there.
-    """
+    """Why a listed entry cannot be what the tools print, or None if it can be: every genuine
+    entry has an absolute directory, a printed id that is its name or the name's end after a
+    ``-`` (``-e``: the entry's timestamp), and in a user's own listing (``user``, no ``-g``)
+    a directory ``<user>-...``, the only DB entries the tools list there."""
     if not path.startswith("/"):
         return "the workspace directory is no absolute path"
     base = path.rstrip("/").rsplit("/", 1)[-1]
