@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from taurus_datamover.cli.context import Context
 from taurus_datamover.command.tools import WORKSPACE_FAMILY, find_tool
 from taurus_datamover.errors import CommandTimeout
-from taurus_datamover.parsers.workspaces.diagnostics import workspace_error_message
+from taurus_datamover.parsers.workspaces.common import workspace_error_message
 from taurus_datamover.parsers.workspaces.records import ListedWorkspace
 from taurus_datamover.parsers.workspaces.ws_list_reader import read_ws_list
 from taurus_datamover.workspace.arguments import check_stored_text, filesystem_args

@@ -1,12 +1,11 @@
 """The bases of every model: frozen pydantic data, optionally bound to its owner.
 
 A model returned by ``Datamover.ls`` or ``Workspace.list`` remembers the object that made
-it (its *owner*), which gives it methods such as ``entry.copy_to()``. The owner lives in a
-``__slots__`` slot, ``_owner``, not a field nor a pydantic private attribute, so pydantic's
-own ``==``, hash, dump and copy ignore it without an override, and bulk validation pays
-nothing for it. A model a parser made alone, or a copy, is unbound: its API methods raise
-:class:`UnboundModelError`. :class:`Bindable` is the slot alone, for the slotted dataclass
-``FileEntry`` (made by the hundred thousand, where a ``BaseModel`` costs most).
+it (its *owner*), which gives it methods such as ``entry.copy_to()``. The owner is the
+slot ``_owner``, neither a field nor a pydantic private attribute: pydantic's ``==``,
+hash, dump and copy ignore it, and bulk validation pays nothing for it. A model a parser
+made alone, or a copy, is unbound: its API methods raise :class:`UnboundModelError`.
+:class:`Bindable` is the slot alone, for the slotted dataclass ``FileEntry``.
 """
 
 from __future__ import annotations

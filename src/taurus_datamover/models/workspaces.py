@@ -1,11 +1,10 @@
 """What the hpc-workspace tools report: workspaces, file systems, released workspaces,
 allocation results (paths are :class:`~pathlib.Path`, strings in JSON).
 
-The object API binds its models to the ``Workspace`` that listed them (see
-:mod:`~taurus_datamover.models.base`; the owner follows :class:`WorkspaceOwner`), which
-gives them methods such as ``info.extend(30)``. Note the two meanings of "owner": the
-*field* ``owner`` is the user name that owns the workspace on the cluster; the slot
-``_owner`` is the Python object that listed it.
+Bound to the ``Workspace`` that listed them (:mod:`~taurus_datamover.models.base`,
+:class:`WorkspaceOwner`), models have methods such as ``info.extend(30)``. The *field*
+``owner`` is the user who owns the workspace on the cluster, the slot ``_owner`` the
+Python object that listed it.
 """
 
 from __future__ import annotations
@@ -46,11 +45,10 @@ class WorkspaceInfo(FrozenModel):
     Fields the tool did not print are ``None``. Times are aware, with the fixed UTC offset
     of the cluster zone at that moment (see :mod:`~taurus_datamover.parsers.workspaces.ctime`).
 
-    * ``id``: as printed; it may be truncated or the full ``user-name`` (admins), so use
-      ``name`` to address the workspace: the directory basename minus ``<user>-`` when the
-      user is known, else the printed id. ``owner``: the user name; ``None`` where the
-      listing cannot tell it (a group listing's ``alice-b-data``: ``alice``'s ``b-data`` or
-      ``alice-b``'s ``data``), and then the methods that act on the workspace refuse.
+    * ``id``: as printed (maybe truncated, or the admins' whole ``user-name``); ``name``
+      addresses the workspace: the directory basename minus ``<user>-`` when the user is
+      known, else the printed id. ``owner``: ``None`` where the listing cannot tell it (a
+      group listing's ``alice-b-data``), and then the methods that act on it refuse.
     * ``remaining``: ``expires - now`` at parse time; from the tool's rounded text when no
       expiration time was printed (terse form); ``None`` if neither. ``remaining_text``:
       the tool's own text (``4 days 23 hours``, ``0 days, -3 hours``, ``expired``).
@@ -130,10 +128,8 @@ class WorkspaceInfo(FrozenModel):
 
     def extend(self, days: int) -> WorkspaceInfo:
         """Extend this workspace to ``days`` from now (uses one extension); return its new state.
-
         ``WorkspaceError`` before any tool runs when ``owner`` is unknown or not the tools'
-        user, or the entry is ``removed``: the name might address another workspace.
-        """
+        user, or the entry is ``removed``: the name might address another workspace."""
         return self._acting_on("extend").extend(self.name, days, filesystem=self.filesystem)
 
     def release(self, *, delete_data: bool = False) -> None:
@@ -201,11 +197,10 @@ class FilesystemInfo(FrozenModel):
 class ReleasedWorkspace(FrozenModel):
     """A released or expired workspace as ``ws_restore -l`` prints it.
 
-    * ``id``: the timestamped id (``user-name-1700000000``), what ``ws_restore`` takes.
-    * ``name``/``owner``: only when the user is known (usernames may contain ``-``).
-    * ``released``: from the id's timestamp (exact, UTC).
-    * ``filesystem``: from v1's ``fs:`` header or v2's ``in filesystem`` line.
-    * ``restorable_until``: v2 only.
+    * ``id``: the timestamped id (``user-name-1700000000``), what ``ws_restore`` takes;
+      ``name``/``owner`` only when the user is known (usernames may contain ``-``).
+    * ``released``: from the id's timestamp (exact, UTC); ``filesystem``: from v1's ``fs:``
+      header or v2's ``in filesystem`` line; ``restorable_until``: v2 only.
     """
 
     id: str
@@ -243,16 +238,15 @@ class AllocationAction(str, Enum):
 class AllocationResult(FrozenModel):
     """What ``ws_allocate`` or ``ws_extend`` reported.
 
-    * ``path``: the workspace directory (stdout).
-    * ``action``: from the ``creating``/``reusing``/``extending workspace`` line; ``None`` when
-      the tool printed none (seen in ZIH's documentation).
+    * ``path``: the workspace directory (stdout). ``action``: from the ``creating``/
+      ``reusing``/``extending workspace`` line; ``None`` when there is none (seen in ZIH's
+      documentation).
     * ``remaining_extensions``, ``remaining_days``: the two ``remaining ...`` lines; days are
-      truncated (a fresh 100-day workspace may say 99).
-    * ``capped_duration``: the maximum the duration was cut to (``setting to allowed
-      maximum of N``), else ``None``.
+      truncated (a fresh 100-day workspace may say 99). ``capped_duration``: the maximum the
+      duration was cut to (``setting to allowed maximum of N``).
     * ``messages``: ``info`` lines; ``warnings``: ``warning``/``error`` lines of a run that
-      still succeeded (and their continuation lines), each without its prefix.
-    * ``other``: stderr lines of no known shape, kept verbatim.
+      still succeeded (with continuation lines), without prefix; ``other``: stderr lines of
+      no known shape, verbatim.
     """
 
     path: Path

@@ -189,7 +189,7 @@ def _outcome_or_raise(text: str) -> object:
 
 def test_the_reader_and_its_records_load_neither_pydantic_nor_pathlib() -> None:
     probe = (
-        "import sys, taurus_datamover.parsers.workspaces.ws_list_reader, taurus_datamover.parsers.workspaces.diagnostics;"
+        "import sys, taurus_datamover.parsers.workspaces.ws_list_reader, taurus_datamover.parsers.workspaces.common;"
         "print(sorted({'pydantic', 'pathlib'} & set(sys.modules)))"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)

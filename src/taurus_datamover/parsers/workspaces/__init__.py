@@ -13,8 +13,8 @@ from taurus_datamover.facts import LazyNames
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 
 if TYPE_CHECKING:
+    from taurus_datamover.parsers.workspaces.common import is_not_found_message, workspace_error_message
     from taurus_datamover.parsers.workspaces.ctime import format_ctime, local_zone, parse_ctime
-    from taurus_datamover.parsers.workspaces.diagnostics import is_not_found_message, workspace_error_message
     from taurus_datamover.parsers.workspaces.ws_allocate import parse_ws_allocate, parse_ws_extend, parse_ws_find
     from taurus_datamover.parsers.workspaces.ws_filesystems import parse_ws_filesystems
     from taurus_datamover.parsers.workspaces.ws_list import confirm_with_terse, parse_ws_list, parse_ws_list_short
@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 _lazy = LazyNames(
     globals(),
     {
+        "taurus_datamover.parsers.workspaces.common": "is_not_found_message workspace_error_message",
         "taurus_datamover.parsers.workspaces.ctime": "format_ctime local_zone parse_ctime",
-        "taurus_datamover.parsers.workspaces.diagnostics": "is_not_found_message workspace_error_message",
         "taurus_datamover.parsers.workspaces.ws_allocate": "parse_ws_allocate parse_ws_extend parse_ws_find",
         "taurus_datamover.parsers.workspaces.ws_filesystems": "parse_ws_filesystems",
         "taurus_datamover.parsers.workspaces.ws_list": "confirm_with_terse parse_ws_list parse_ws_list_short",

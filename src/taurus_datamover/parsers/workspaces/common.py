@@ -1,7 +1,8 @@
 """Small pieces shared by the hpc-workspace parsers: diagnostics, durations, names.
 
-* Diagnostics: v1 writes ``Info:``/``Warning:``/``Error:``, v2 ``info:``/``warning:``/
-  ``error:`` (with ANSI colour around the level when stderr is a terminal).
+* Diagnostics on stderr: v1 writes ``Info:``/``Warning:``/``Error:`` (a warning or error
+  may go on in indented lines), v2 ``info:``/``warning:``/``error:`` (ANSI colour around
+  the level on a terminal).
 * Durations: v1 ``4 days 23 hours``, v2 ``6 days, 23 hours`` (parts truncated toward zero,
   so both may be negative in v2).
 * Names: workspace directories are ``<space>/<user>-<name>``; usernames and names may both
@@ -24,24 +25,14 @@ if TYPE_CHECKING:
 
     Level = Literal["info", "warning", "error", "debug", "trace", "critical"]
 
-__all__ = [
-    "MAX_DAYS",
-    "aware_now",
-    "ctime_at",
-    "derive_name",
-    "implausible_entry",
-    "numbered_lines",
-    "parse_days_hours",
-    "parse_whole_number",
-    "released_id_of",
-    "split_diagnostic",
-    "split_lines",
-    "strip_ansi",
-]
-
 # the expressions are compiled on first use (re's cache): a plain listing needs none
 _ANSI = r"\x1b\[[0-9;]*m"
 _DIAGNOSTIC = r"(?is)(info|warning|error|debug|trace|critical):[ \t]?(.*)"
+_NOT_FOUND = (
+    r"(?i)(?<!target )workspace does not exist|non-existent workspace|workspace not found"
+    r"|no such workspace|workspace to restore does not exist"
+)
+SERIOUS = ("warning", "error", "critical")
 
 
 def __getattr__(name: str) -> re.Pattern[str]:
@@ -94,6 +85,43 @@ def split_diagnostic(line: str) -> tuple[Level, str] | None:
     return level, match.group(2).strip()
 
 
+def diagnostics(stderr: str, *, plain: re.Pattern[str] | None = None) -> Iterator[tuple[Level | None, str, str]]:
+    """``(level, message, raw line)`` of each non-blank stderr line: the level of a
+    ``Error:``-style line, the one before for v1's indented continuation of a warning or
+    error, None for a line of no known shape (and for lines ``plain`` matches, which end a
+    continuation; without ``plain`` a blank line ends one too)."""
+    previous: Level | None = None
+    for _lineno, raw in numbered_lines(stderr):
+        line = strip_ansi(raw).strip()
+        if not line:
+            previous = previous if plain is not None else None
+            continue
+        is_plain = plain is not None and plain.fullmatch(line) is not None
+        diagnostic = None if is_plain else split_diagnostic(line)
+        if diagnostic is None and not is_plain and previous in SERIOUS and raw[:1] in (" ", "\t"):
+            diagnostic = (previous, line)
+        level, message = diagnostic if diagnostic is not None else (None, line)
+        previous = level
+        yield level, message, raw
+
+
+def workspace_error_message(stderr: str) -> str | None:
+    """The tool's ``Error:``/``error:`` lines (v1's continuations too) as printed, colour
+    removed, joined by newlines; None if there are none. Any ``ws_*`` tool's output (v1
+    ``ws_find`` writes some errors to stdout: pass that when stderr has none). Whether the
+    run failed is the exit code's business: a capped duration is an ``Error:`` line too.
+    """
+    found = [strip_ansi(raw).strip() for level, _message, raw in diagnostics(stderr) if level in ("error", "critical")]
+    return "\n".join(found) if found else None
+
+
+def is_not_found_message(message: str) -> bool:
+    """True when a tool's error text says that the named workspace does not exist
+    (``workspace does not exist``, ``Non-existent workspace given.``, ``workspace not
+    found!``, ``no such workspace``); not for a missing *target* of ``ws_restore``."""
+    return re.search(_NOT_FOUND, message) is not None
+
+
 def aware_now(now: datetime | None) -> datetime:
     """``now``, checked to be timezone-aware (a ``ParseError`` of the call, as for
     ``parse_ls``'s ``options=``); the current time when None."""
@@ -105,26 +133,20 @@ def aware_now(now: datetime | None) -> datetime:
 
 
 def released_id_of(shown_id: str, path: str) -> str | None:
-    """The id ``ws_restore`` takes for a v2 ``ws_list -e`` entry, else None.
-
-    ``-e`` prints the timestamp of the deleted DB entry as the id (admins: the whole
-    ``<user>-<name>-<timestamp>``); the entry is ``<directory basename>-<timestamp>``.
-    """
+    """The id ``ws_restore`` takes for a v2 ``ws_list -e`` entry (which prints the deleted
+    entry's timestamp as its id; admins: the whole ``<user>-<name>-<timestamp>``), else None."""
     base = path.rstrip("/").rsplit("/", 1)[-1]
     stamp = shown_id.rsplit("-", 1)[-1]
-    if _digits(stamp, 11) is not None and shown_id in (stamp, f"{base}-{stamp}"):
+    if parse_whole_number(stamp, most=11) is not None and shown_id in (stamp, f"{base}-{stamp}"):
         return f"{base}-{stamp}"
     return None
 
 
 def implausible_entry(shown_id: str, path: str, user: str | None, group_listing: bool, removed: bool) -> str | None:
-    """Why a listed entry cannot be what the tools print, or None if it can be.
-
-    What every genuine entry has: an absolute directory; a printed id that is the directory
-    name or its end after a ``-`` (v1/v2 users, admins; ``-e``: the entry's timestamp);
-    in a user's own listing (``user`` known, no ``-g``) a directory ``<user>-...``, since
-    the tools list only the DB entries ``<user>-*`` there.
-    """
+    """Why a listed entry cannot be what the tools print, or None if it can be: every genuine
+    entry has an absolute directory, a printed id that is its name or the name's end after a
+    ``-`` (``-e``: the entry's timestamp), and in a user's own listing (``user``, no ``-g``)
+    a directory ``<user>-...``, the only DB entries the tools list there."""
     if not path.startswith("/"):
         return "the workspace directory is no absolute path"
     base = path.rstrip("/").rsplit("/", 1)[-1]
@@ -142,14 +164,9 @@ def implausible_entry(shown_id: str, path: str, user: str | None, group_listing:
     return None
 
 
-def parse_whole_number(text: str, *, signed: bool = False) -> int | None:
-    """The number in 1 to 18 ASCII digits (``-`` first if ``signed``), else None: ``int()``
+def parse_whole_number(text: str, *, signed: bool = False, most: int = 18) -> int | None:
+    """The number in 1 to ``most`` ASCII digits (``-`` first if ``signed``), else None: ``int()``
     alone would also take ``1_0``, ``+3``, `` 7`` and other scripts' digits (``٣``)."""
-    return _digits(text, 18, signed)
-
-
-def _digits(text: str, most: int, signed: bool = False) -> int | None:
-    """``text`` as a number of 1 to ``most`` ASCII digits (a ``-`` first if ``signed``)."""
     digits = text[1:] if signed and text[:1] == "-" else text
     return int(text) if 0 < len(digits) <= most and digits.isascii() and digits.isdigit() else None
 
@@ -160,7 +177,7 @@ def parse_days_hours(text: str) -> timedelta | None:
     words = text.strip().split(" ")
     if len(words) != 4 or words[1] not in ("days", "days,") or words[3] != "hours":
         return None
-    days, hours = _digits(words[0], 12, True), _digits(words[2], 12, True)
+    days, hours = parse_whole_number(words[0], signed=True, most=12), parse_whole_number(words[2], signed=True, most=12)
     if days is None or hours is None or abs(days) > MAX_DAYS or abs(hours) > MAX_DAYS * 24:
         return None
     return timedelta(days=days, hours=hours)

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime, timedelta, timezone, tzinfo
+from functools import cache
 
 from taurus_datamover.parsers.workspaces.posix_tz import CLibraryZone, PosixTimeZone, zone_from_environment
-
-__all__ = ["format_ctime", "local_zone", "parse_ctime", "resolve_wall_time"]
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -31,7 +30,6 @@ _HOURS_KEPT = 4096
 #: ``MM:SS`` to its offset into the hour, filled as the texts come.
 _INTO_HOUR: dict[str, timedelta] = {}
 _ONE_DAY = timedelta(days=1)
-_FIXED: dict[timedelta, timezone] = {}
 #: By type of zone: whether it follows PEP 495 (``fold``: a wall time whose two folds
 #: agree is neither in a gap nor in an overlap), and whether its hours are kept in _HOURS.
 _KINDS: dict[type, tuple[bool, bool]] = {timezone: (True, True), CLibraryZone: (True, True)}
@@ -54,13 +52,12 @@ def local_zone() -> tzinfo:
 
 
 def resolve_wall_time(naive: datetime, tz: tzinfo | None = None) -> datetime:
-    """The instant that wall time ``naive`` in ``tz`` (default :func:`local_zone`) names.
+    """The instant that wall time ``naive`` in ``tz`` (default :func:`local_zone`) names
+    (overlaps: ``fold=0``; gaps: moved forward by the gap's length).
 
-    Overlaps take ``fold=0`` (the earlier instant); gaps are moved forward by the gap's
-    length. The result carries the *fixed* UTC offset in force at that instant (e.g.
-    ``+02:00`` for CEST), not ``tz`` itself: a datetime in a DST zone that falls in the
-    repeated hour never compares equal to one in another zone (PEP 495), so values
-    with a zone attached would break ``==`` and hashing of the models in that hour.
+    It carries the *fixed* UTC offset then in force (``+02:00`` for CEST), not ``tz``: in
+    the repeated hour a datetime of a DST zone never equals one of another zone (PEP 495),
+    which would break ``==`` and hashing of the models.
     """
     zone = tz if tz is not None else local_zone()
     aware = naive.replace(tzinfo=zone, fold=0)
@@ -76,12 +73,10 @@ def resolve_wall_time(naive: datetime, tz: tzinfo | None = None) -> datetime:
     return aware.astimezone(_fixed(aware.utcoffset() or timedelta(0)))
 
 
+@cache
 def _fixed(offset: timedelta) -> timezone:
     """The fixed zone of ``offset`` (UTC itself for zero), one object per offset."""
-    zone = _FIXED.get(offset)
-    if zone is None:
-        zone = _FIXED[offset] = timezone(offset) if offset else timezone.utc
-    return zone
+    return timezone(offset) if offset else timezone.utc
 
 
 def parse_ctime(text: str, tz: tzinfo | None = None) -> datetime:
@@ -136,10 +131,8 @@ def _into_hour(text: str) -> timedelta | None:
 
 
 def _regular_hour(naive: datetime, zone: tzinfo) -> bool:
-    """True when the clock hour of ``naive`` holds no clock change of ``zone``: its first
-    and last second are neither in a gap nor in an overlap and have the same offset (a
-    zone that changed its clock twice within one hour would fool this; the tz database
-    has none)."""
+    """True when the first and last second of the clock hour of ``naive`` have one offset in
+    ``zone`` and are in no gap or overlap (two clock changes in one hour: none in the tz database)."""
     start = naive.replace(minute=0, second=0, tzinfo=zone)
     end = naive.replace(minute=59, second=59, tzinfo=zone)
     offsets = {moment.replace(fold=fold).utcoffset() for moment in (start, end) for fold in (0, 1)}

@@ -1,12 +1,9 @@
 """``TZ`` read as the C library (glibc) reads it, so that the times the tools print are
-understood in the zone they were printed in.
-
-glibc's order, kept here (:func:`zone_from_tz`):
+understood in the zone they were printed in. glibc's order (:func:`zone_from_tz`):
 
 1. ``TZ`` unset: the file ``/etc/localtime`` (UTC when there is none); ``TZ=""``: UTC.
 2. A leading ``:`` is dropped. A value naming a time zone file (absolute, or relative to
-   ``$TZDIR``, default ``/usr/share/zoneinfo``: ``Europe/Berlin``, ``UTC``) is that file,
-   read with :mod:`zoneinfo` (every transition it holds, and its POSIX footer beyond).
+   ``$TZDIR``, default ``/usr/share/zoneinfo``) is that file, read with :mod:`zoneinfo`.
 3. Anything else is a POSIX TZ string (:func:`parse_posix_tz`)::
 
        std offset [dst [offset] [,start[/time],end[/time]]]
@@ -19,14 +16,12 @@ glibc's order, kept here (:func:`zone_from_tz`):
    * rules: ``Jn`` (day 1-365, February 29 never counted), ``n`` (day 0-365, counted),
      ``Mm.w.d`` (weekday ``d``, 0 = Sunday, of week ``w``, 5 = last, of month ``m``); the
      time (local time in force before the change; default ``02:00``) may be negative and
-     up to 167 hours, as glibc allows. Which year's rule applies is decided by the UTC
-     year of the instant, as glibc does. A DST name without rules gets the rules of the
-     tz database's ``posixrules`` (America/New_York; since 2007 ``M3.2.0,M11.1.0``, what
-     glibc also falls back to).
+     up to 167 hours, as glibc allows; the UTC year of the instant picks the year's rule,
+     as in glibc. A DST name without rules gets the rules of ``posixrules``
+     (America/New_York: ``M3.2.0,M11.1.0`` since 2007, glibc's fallback too).
 
 Where glibc silently falls back to UTC (``TZ=XYZ``, ``TZ=Europe/Nowhere``, trailing
-garbage), :class:`TimeZoneError` is raised instead: a zone that cannot be read is never
-taken as UTC.
+garbage), a :class:`TimeZoneError` is raised: a zone that cannot be read is never UTC.
 """
 
 from __future__ import annotations
@@ -43,16 +38,6 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from zoneinfo import ZoneInfo
-
-__all__ = [
-    "DEFAULT_TZDIR",
-    "CLibraryZone",
-    "PosixTimeZone",
-    "TransitionRule",
-    "parse_posix_tz",
-    "zone_from_environment",
-    "zone_from_tz",
-]
 
 #: Where glibc looks for zone files when ``$TZDIR`` is not set.
 DEFAULT_TZDIR = "/usr/share/zoneinfo"
@@ -228,17 +213,23 @@ def _name(text: str, rest: str, what: str) -> tuple[str, str]:
     return found.group(0).strip("<>"), rest[found.end() :]
 
 
-def _offset(text: str, rest: str, what: str) -> tuple[int, str]:
-    """A POSIX offset (west positive) turned into seconds east."""
-    found = re.match(_OFFSET, rest)
+def _clock(text: str, rest: str, pattern: str, most: int, what: str) -> tuple[int, str]:
+    """``[+-]hh[:mm[:ss]]`` at the start of ``rest`` in seconds (sign kept), and the text after it."""
+    found = re.match(pattern, rest)
     if found is None:
-        raise _error(text, rest, f"expected the {what} offset ([+-]hh[:mm[:ss]])")
+        raise _error(text, rest, f"expected the {what} ([+-]hh[:mm[:ss]])")
     sign, hh, mm, ss = found.groups()
     hours, minutes, seconds = int(hh), int(mm or 0), int(ss or 0)
-    if hours > 24 or minutes > 59 or seconds > 59:
-        raise _error(text, rest, f"{what} offset out of range (at most 24:59:59)")
-    west = (hours * 3600 + minutes * 60 + seconds) * (-1 if sign == "-" else 1)
-    return -west, rest[found.end() :]
+    if hours > most or minutes > 59 or seconds > 59:
+        raise _error(text, rest, f"the {what} out of range (at most {most}:59:59)")
+    value = hours * 3600 + minutes * 60 + seconds
+    return -value if sign == "-" else value, rest[found.end() :]
+
+
+def _offset(text: str, rest: str, what: str) -> tuple[int, str]:
+    """A POSIX offset (west positive) in seconds east, and the text after it."""
+    west, rest = _clock(text, rest, _OFFSET, 24, f"{what} offset")
+    return -west, rest
 
 
 def _rule(text: str, rest: str) -> tuple[TransitionRule, str]:
@@ -259,16 +250,7 @@ def _rule(text: str, rest: str) -> tuple[TransitionRule, str]:
         raise _error(text, rest, "rule date out of range")
     rest = rest[found.end() :]
     if rest.startswith("/"):
-        timed = re.match(_RULE_TIME, rest[1:])
-        if timed is None:
-            raise _error(text, rest, "expected a rule time ([+-]hh[:mm[:ss]])")
-        sign, hh, mm, ss = timed.groups()
-        hours, minutes, seconds = int(hh), int(mm or 0), int(ss or 0)
-        if hours > 167 or minutes > 59 or seconds > 59:
-            raise _error(text, rest, "rule time out of range (at most 167:59:59)")
-        at = hours * 3600 + minutes * 60 + seconds  # seconds of local time
-        rule = TransitionRule(rule.kind, rule.day, rule.month, rule.week, rule.weekday, -at if sign == "-" else at)
-        rest = rest[timed.end() + 1 :]
+        rule.time, rest = _clock(text, rest[1:], _RULE_TIME, 167, "rule time")  # seconds of local time
     return rule, rest
 
 
@@ -312,11 +294,9 @@ def _checked(text: str, zone: PosixTimeZone) -> PosixTimeZone:
 
 
 class CLibraryZone(tzinfo):
-    """The zone of this process's C library (``time.localtime``), read as
-    ``datetime.timestamp()`` and ``datetime.fromtimestamp()`` read naive local times (PEP
-    495: ``fold`` picks a reading in a repeated hour, the offset before or after the change
-    in a skipped one): an unset ``TZ`` without loading zoneinfo. Within a day of year 1 or
-    9999, where those fail, ``/etc/localtime`` is read with zoneinfo."""
+    """The zone of this process's C library, as ``datetime.timestamp()``/``fromtimestamp()``
+    read local times (PEP 495 folds): an unset ``TZ`` without loading zoneinfo. Within a day
+    of year 1 or 9999, where those fail, ``/etc/localtime`` is read with zoneinfo."""
 
     def utcoffset(self, dt: datetime | None) -> timedelta | None:
         if dt is None:

@@ -54,9 +54,6 @@ else:
             return f"{type(self).__name__}({', '.join(f'{f}={v!r}' for f, v in zip(self._fields, self))})"
 
 
-__all__ = ["ListedWorkspace", "Listing", "listed_workspace", "normal_path", "standing"]
-
-
 class ListedWorkspace(_Record):
     """One listed workspace; see :class:`~taurus_datamover.models.workspaces.WorkspaceInfo`."""
 
@@ -169,9 +166,8 @@ def listed_workspace(
     until_deletion: timedelta | None = None,
     where: tuple[int, str],
 ) -> ListedWorkspace:
-    """The record of one entry of a block listing or a ``-T`` table: ``remaining`` is
-    measured from ``expires`` where one was printed, ``said`` is the tool's
-    ``expired``/``released``, ``until_deletion`` marks an entry of ``-e``."""
+    """The record of an entry of a block listing or a ``-T`` table (``remaining`` measured from
+    ``expires`` where one was printed; ``until_deletion`` marks an entry of ``-e``)."""
     name, owner, made = listing.entry(shown_id, path, until_deletion is not None, where)
     expires: datetime | None = fields.get("expires")
     if expires is not None:

@@ -1,5 +1,4 @@
-"""``ws_allocate``/``ws_extend`` output to :class:`AllocationResult`, ``ws_find``'s path,
-and the tools' errors.
+"""``ws_allocate``/``ws_extend`` output to :class:`AllocationResult`, and ``ws_find``'s path.
 
 stdout holds exactly the workspace path; stderr holds (v1 ``Info:``/``Error:``, v2
 ``info:``/``error:``)::
@@ -11,10 +10,9 @@ stdout holds exactly the workspace path; stderr holds (v1 ``Info:``/``Error:``, 
     remaining extensions  : 10
     remaining time in days: 100
 
-Diagnostic lines before the path are kept by level (``messages``/``warnings``); stderr
-lines of no known shape go to ``other`` (stderr is free text: login scripts, locales)
-instead of failing the parse. stdout must be one absolute path, else ``ParseError``; the
-same holds for ``ws_find NAME`` (both generations print the path alone; v2: the first match).
+stderr lines of no known shape go to ``other`` (stderr is free text: login scripts,
+locales) instead of failing the parse. stdout must be one absolute path, else a
+``ParseError``, as for ``ws_find NAME`` (both generations print the path alone; v2: the first match).
 """
 
 from __future__ import annotations
@@ -23,8 +21,7 @@ import re
 
 from taurus_datamover.errors import ParseError
 from taurus_datamover.models.workspaces import AllocationAction, AllocationResult
-from taurus_datamover.parsers.workspaces.common import numbered_lines
-from taurus_datamover.parsers.workspaces.diagnostics import SERIOUS, diagnostics, workspace_error_message
+from taurus_datamover.parsers.workspaces.common import SERIOUS, diagnostics, numbered_lines, workspace_error_message
 
 # at most 18 digits: a longer number is no count a tool prints (and int() refuses > 4300)
 _REMAINING = re.compile(r"remaining (extensions|time in days)[ \t]*:[ \t]*(-?[0-9]{1,18})")

@@ -39,18 +39,11 @@ def parse_ws_list(
 def confirm_with_terse(infos: list[WorkspaceInfo], terse: list[WorkspaceInfo]) -> list[WorkspaceInfo]:
     """``infos`` (a full listing) once a terse listing of the same moment agrees with it.
 
-    ``ws_list -t`` prints no comment, so its entries carry no user text: every directory
-    of the full listing must be one of the terse listing's, with the same printed id, and
-    none may be missing. This catches what the layout alone cannot (a comment that holds a
-    whole well-formed entry). Order is not compared (v2 prints in no stable order).
-
-    The lines a full block prints after its comment (expiry, extensions) could come from
-    the comment too, so they must agree with what the terse entry prints: the same
-    extensions, and an expiry within the rounding of its remaining time.
-
-    Raises:
-        ParseError: an entry in one listing and not in the other, or one whose expiry or
-            extensions differ (the message names it).
+    ``ws_list -t`` prints no comment, so no user text: both listings must hold the same
+    directories with the same ids (in any order: v2's is not stable), which catches a
+    comment that holds a whole well-formed entry. The lines after a comment could come from
+    it too, so extensions must agree and the expiry lie within the rounding of the terse
+    remaining time. A ``ParseError`` names the entry that differs.
     """
 
     def key(info: WorkspaceInfo) -> tuple[str, str]:

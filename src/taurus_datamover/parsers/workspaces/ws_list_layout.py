@@ -12,19 +12,6 @@ from operator import itemgetter
 
 from taurus_datamover.parsers.workspaces.common import split_lines
 
-__all__ = [
-    "BLOCK_FIELDS",
-    "COMPLETE_AT",
-    "FULL_ONLY",
-    "HEADER",
-    "KEYS",
-    "KEY_WIDTH",
-    "LAYOUTS",
-    "REQUIRED",
-    "Layout",
-    "listing_generation",
-]
-
 #: An id as the tools print it: a name, ``user-name``, a timestamp, or empty (v2 HEAD
 #: prints the text after the last ``-``, which is empty for a name ending in ``-``).
 _ID = r"[A-Za-z0-9._-]*"
@@ -94,10 +81,9 @@ class Layout:
 
     @cached_property
     def block(self) -> re.Pattern[str]:
-        """A whole block in the exact layout: the header, then each key's line in order (the
-        required ones always), every value after one blank, a comment of one line (followed by
-        a line that ends it), and the next header or the end of the text after it. Each value
-        is the group of its field's name (a key printed twice: ``<field>2`` the second time).
+        """A whole block in the exact layout: the header, each key's line in order (the required
+        ones always; a value after one blank, in the group of its field's name, ``<field>2`` for
+        a key printed twice), a one-line comment, and the next header or the end of the text.
         Compiled on first use: that costs more than reading a short listing line by line."""
         after = "|".join(re.escape(f"{self.indent}{key:<{KEY_WIDTH}}:") for key in self.after_comment)
         lines: list[str] = []

@@ -8,40 +8,30 @@ Block form (normal, ``-t`` terse, ``-v`` verbose, ``-P``, admin ``-u``, v2 ``-e`
     Id: first                                       <- v2: "Id:", 4-space indent
         remaining time       : 6 days, 23 hours     <- parts may be negative
 
-The layout is read exactly as the tools print it, because a workspace comment is user
-text printed raw (a newline in it makes more lines):
+A comment is user text printed raw (a newline in it makes more lines), so the layout is
+read exactly as the tools print it:
 
-* Every line of a block is ``<indent><key padded to 21>: <value>`` with the indent of its
-  generation (v1: 5 blanks after ``id:``, v2: 4 after ``Id:``); a listing is all one
-  generation. Keys come in the tools' fixed order (:attr:`~.ws_list_layout.Layout.order`); a key out of order,
-  or twice, is a ``ParseError``. Unknown keys (newer tools) go to ``extra``.
-* A block is complete once ``available extensions`` is printed (every form prints it).
-  A header line starts a block only after a complete one: anywhere else it is a
+* Each line is ``<indent><key padded to 21>: <value>``, one generation per listing; keys
+  come in the tools' order (:attr:`~.ws_list_layout.Layout.order`): one out of order, or
+  twice, is a ``ParseError``; unknown keys (newer tools) go to ``extra``.
+* A block is complete at ``available extensions``; a header anywhere else is a
   ``ParseError``, never a new workspace.
-* After ``comment`` the tools print ``creation time`` (v2 also ``expiration time`` when
-  there is no creation time). Every line before that one belongs to the comment and is
-  kept in it, joined by ``\\n``: a comment ``x\\nid: evil`` yields a comment, not a
-  workspace ``evil``. What cannot be told apart: a comment that itself carries a
-  complete, well-formed rest of the block and a whole next block (see
-  ``docs/reliability.md``); only a listing without comments (``-t``, ``-T``) is free of
-  user text, and :func:`confirm_with_terse` checks a full listing against one.
+* Every line from ``comment`` up to ``creation time`` (v2: or ``expiration time``) is the
+  comment's: ``x\\nid: evil`` is a comment, not a workspace ``evil``. A comment that holds
+  a well-formed rest of its block and a whole next block cannot be told apart (see
+  ``docs/reliability.md``): :func:`confirm_with_terse` checks against ``-t``, which prints none.
 
-Names and owners come from the directory (:func:`~.common.derive_name`); v2 ``-e``
-entries (``Id: <timestamp>``, ``until deletion``) get ``removed``, ``released_id`` and
-``restorable_until``.
-
-A block in the tools' exact layout (no unknown key, a one-line comment, no blank line) is
-read by one expression (:attr:`Layout.block`); any other block, and any value that does
-not convert, by the line reader :func:`_read_block`, which gives every ``ParseError`` its
-line. The expression accepts only blocks the line reader reads the same way: one reader
-with a fast path, not two to keep in step.
+Names and owners come from the directory (:func:`~.common.derive_name`). A block in the
+exact layout (no unknown key, a one-line comment) is read by one expression
+(:attr:`Layout.block`) that accepts only blocks the line reader :func:`_read_block` reads
+the same way; any other block, or a value that does not convert, goes to the line reader,
+which gives every ``ParseError`` its line.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
 from datetime import datetime, timedelta, tzinfo
 from functools import partial
 from itertools import accumulate
@@ -137,11 +127,8 @@ def read_ws_list(
         ParseError: a line that does not fit the layout (with its number and text).
     """
     zone = tz if tz is not None else local_zone()
-    return list(_records(text, zone, Listing(aware_now(now), user, group_listing)))
-
-
-def _records(text: str, zone: tzinfo, listing: Listing) -> Iterator[ListedWorkspace]:
-    """The records of :func:`read_ws_list` one by one, in printed order."""
+    listing = Listing(aware_now(now), user, group_listing)
+    records: list[ListedWorkspace] = []
     layout: Layout | None = None
     lines: list[str] = []
     starts: list[int] = []  # where each line begins, once the line reader is needed
@@ -156,7 +143,7 @@ def _records(text: str, zone: tzinfo, listing: Listing) -> Iterator[ListedWorksp
             except (ValueError, OverflowError):
                 pass  # the line reader says what is wrong, and where
             else:
-                yield record
+                records.append(record)
                 layout, pos = candidate, match.end()
                 continue
         if not starts:
@@ -175,8 +162,9 @@ def _records(text: str, zone: tzinfo, listing: Listing) -> Iterator[ListedWorksp
         if LAYOUTS[header.group(1)] is not layout:
             raise _mixed(index, raw)
         info, index = _read_block(lines, index, header.group(2) or "", layout, zone, listing)
-        yield info
+        records.append(info)
         pos = starts[index] if index < len(lines) else end
+    return records
 
 
 def _regular_block(groups: tuple[str | None, ...], layout: Layout, zone: tzinfo, listing: Listing) -> ListedWorkspace:
@@ -195,10 +183,8 @@ def _regular_block(groups: tuple[str | None, ...], layout: Layout, zone: tzinfo,
         remaining: timedelta | None = expires - listing.now
     else:
         remaining = None if said in _SAID_EXPIRED else _days_hours(said)
-    created = created if created is None else parse_ctime(created, zone)
-    expired_at = expired_at if expired_at is None else parse_ctime(expired_at, zone)
-    released_at = released_at if released_at is None else parse_ctime(released_at, zone)
-    reminder = reminder if reminder is None else parse_ctime(reminder, zone)
+    times = (created, expired_at, released_at, reminder)
+    created, expired_at, released_at, reminder = (None if text is None else parse_ctime(text, zone) for text in times)
     shown_id = shown_id or ""
     if until_text is None:
         deleted: tuple[timedelta | None, bool, str | None, datetime | None] = _KEPT
@@ -309,9 +295,8 @@ def _read_block(
 
 
 def _unknown_key(layout: Layout, raw: str, index: int) -> str:
-    """The key of a ``key : value`` line in the exact layout (the key padded with blanks to
-    the tools' column, or longer than it) that this library does not know; else a
-    ``ParseError``: the line is no line of a block."""
+    """The unknown key of a ``key : value`` line in the exact layout (the key padded to the
+    tools' column, or longer); else a ``ParseError``: the line is no line of a block."""
     indent = layout.indent
     body = raw[len(indent) :]
     entry = re.fullmatch(_ENTRY, body) if raw.startswith(indent) else None
