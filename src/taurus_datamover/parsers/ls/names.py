@@ -226,13 +226,7 @@ def decode_name_field(field: str, quoting: Quoting, symlink: bool) -> tuple[str,
 
 def decode_header(text: str, quoting: Quoting) -> str:
     """Decode a directory header (without its final ``:``)."""
-    if quoting is Quoting.LITERAL:
-        return text
-    if quoting is Quoting.ESCAPE:
-        raw, _ = _scan_escape(text, 0, stop_at_space=False)
-    else:
-        raw, _ = decode_word(text, 0, quoting, to_end=True)
-    return to_str(raw)
+    return text if quoting is Quoting.LITERAL else to_str(decode_word(text, 0, quoting, to_end=True)[0])
 
 
 def split_symlink_literal(field: str, size: int | None) -> tuple[str, str] | None:

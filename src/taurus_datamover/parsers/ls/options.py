@@ -148,19 +148,7 @@ def layout_from_options(options: str | Iterable[str] | None) -> Layout:
     """
     if options is None:
         return Layout()
-    state: dict[str, object] = {
-        "inode": False,
-        "blocks": False,
-        "owner": True,
-        "group": True,
-        "context": False,
-        "quoting": Quoting.LITERAL,
-        "classify": Classify.NONE,
-        "color": False,
-        "lossy": False,
-        "times": None,
-        "time_format": None,
-    }
+    state: dict[str, object] = {**vars(Layout(inode=False, blocks=False)), "known": True}
     for arg in option_words(options):
         if arg == "--":
             break
@@ -172,4 +160,4 @@ def layout_from_options(options: str | Iterable[str] | None) -> Layout:
                 if ch in _SHORT:
                     key, val = _SHORT[ch]
                     state[key] = val
-    return Layout(**state, known=True)  # type: ignore[arg-type]
+    return Layout(**state)  # type: ignore[arg-type]
