@@ -40,7 +40,7 @@ from zoneinfo import ZoneInfo
 from taurus_datamover.models.files import TimePrecision
 from taurus_datamover.parsers.ls.months import month_numbers
 
-__all__ = ["FAMILIES", "DateReader", "format_fragment"]
+__all__ = ["FAMILIES", "DateReader"]
 
 SIX_MONTHS = timedelta(seconds=31556952 // 2)
 #: Tolerance for the gap between the moment ls ran and the ``now`` given to the parser.
@@ -64,76 +64,7 @@ FAMILIES: dict[str, str] = {
     "epoch": r"((-?[0-9]+)(?:\.([0-9]{9}))? )",
 }
 
-# -- +FORMAT -------------------------------------------------------------------------------
-_CONVERSIONS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "Y": (r"(-?[0-9]+)", ("Y",)),
-    "y": (r"([0-9]{2})", ("y",)),
-    "m": (r"([0-9]{2})", ("m",)),
-    "d": (r"([0-9]{2})", ("d",)),
-    "e": (r" ?([0-9]{1,2})", ("d",)),
-    "H": (r"([0-9]{2})", ("H",)),
-    "k": (r" ?([0-9]{1,2})", ("H",)),
-    "M": (r"([0-9]{2})", ("M",)),
-    "S": (r"([0-9]{2})", ("S",)),
-    "N": (r"([0-9]{9})", ("N",)),
-    "s": (r"(-?[0-9]+)", ("s",)),
-    "b": (r"(\S+)", ("b",)),
-    "h": (r"(\S+)", ("b",)),
-    "z": (r"([-+][0-9]{4})", ("z",)),
-    "F": (r"(-?[0-9]+)-([0-9]{2})-([0-9]{2})", ("Y", "m", "d")),
-    "T": (r"([0-9]{2}):([0-9]{2}):([0-9]{2})", ("H", "M", "S")),
-    "R": (r"([0-9]{2}):([0-9]{2})", ("H", "M")),
-    "D": (r"([0-9]{2})/([0-9]{2})/([0-9]{2})", ("m", "d", "y")),
-}
-_LITERALS = {"%": "%", "t": "\t"}
 _PRECISIONS = (("N", TimePrecision.NANOSECOND), ("S", TimePrecision.SECOND), ("M", TimePrecision.MINUTE))
-
-
-def _format_parts(fmt: str, recent: bool = False) -> tuple[str, tuple[str, ...]]:
-    """A strftime format as a regex (no outer group) and the field of each group."""
-    out: list[str] = []
-    fields: list[str] = []
-    i = 0
-    while i < len(fmt):
-        ch = fmt[i]
-        if ch != "%":
-            out.append(re.escape(ch))
-            i += 1
-            continue
-        if i + 1 >= len(fmt):
-            raise ValueError(f"time style +{fmt!r} ends with a lone '%'")
-        conv = fmt[i + 1]
-        if conv in _LITERALS:
-            out.append(re.escape(_LITERALS[conv]))
-        elif conv in _CONVERSIONS:
-            pattern, names = _CONVERSIONS[conv]
-            out.append(pattern)
-            fields.extend(names)
-        else:
-            raise ValueError(f"time style +{fmt!r}: %{conv} is not read by the parser")
-        i += 2
-    have = set(fields)
-    if "s" not in have and not (
-        {"m", "b"} & have and "d" in have and ({"Y", "y"} & have or (recent and {"H", "M"} <= have))
-    ):
-        raise ValueError(
-            f"time style +{fmt!r} does not print the date (needs %s, or a year, "
-            "month and day; a recent format may leave the year out)"
-        )
-    return "".join(out), tuple(fields)
-
-
-def format_fragment(fmt: str) -> tuple[str, list[tuple[str, ...]]]:
-    """The fragment of ``--time-style=+FORMAT`` and the fields of each alternative's groups.
-
-    ``FMT1\\nFMT2`` is coreutils' pair: FMT1 for old (or future) times, FMT2 for recent
-    ones (within six months), which may leave the year out (it is inferred, as for the
-    default style).
-    """
-    parts = fmt.split("\n")[:2]
-    alternatives = [_format_parts(part, recent=(k == 1)) for k, part in enumerate(parts)]
-    body = "|".join(f"(?:{pattern}) " for pattern, _ in alternatives)
-    return f"((?:{body}))", [fields for _, fields in alternatives]
 
 
 # -- calendar arithmetic that does not need datetime (any year) -----------------------------
@@ -421,15 +352,15 @@ class DateReader:
         zone = f.get("z")
         if zone is None:
             return self._local(year, month, day, h, mi, s, nanos // 1000), precision, None
-        offset = (1 if zone[0] == "+" else -1) * (int(zone[1:3]) * 60 + int(zone[3:5]))
+        offset, printed = self._offset(zone[:3], zone[3:5])
         _check(month, day, h, mi, s)
         mtime_ns = (days_from_civil(year, month, day) * 86400 + h * 3600 + mi * 60 + s - offset * 60) * _NS + nanos
         exact = mtime_ns if precision in (TimePrecision.NANOSECOND, TimePrecision.SECOND) else None
-        return self._instant_in(mtime_ns, offset), precision, exact
-
-    def _instant_in(self, mtime_ns: int, offset_min: int) -> datetime | None:
-        seconds, ns = divmod(mtime_ns, _NS)
         try:
-            return (_EPOCH + timedelta(0, seconds, ns // 1000)).astimezone(timezone(timedelta(minutes=offset_min)))
+            return (
+                (_EPOCH + timedelta(0, mtime_ns // _NS, mtime_ns % _NS // 1000)).astimezone(printed),
+                precision,
+                exact,
+            )
         except (OverflowError, ValueError):
-            return None
+            return None, precision, exact

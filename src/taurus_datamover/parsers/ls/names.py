@@ -48,16 +48,7 @@ class NameFieldError(ValueError):
     """A name field that does not decode in the given style (turned into ParseError)."""
 
 
-_SIMPLE_ESCAPES: dict[str, int] = {
-    "a": 7,
-    "b": 8,
-    "e": 27,
-    "f": 12,
-    "n": 10,
-    "r": 13,
-    "t": 9,
-    "v": 11,
-}
+_SIMPLE_ESCAPES: dict[str, int] = dict(zip("abefnrtv", (7, 8, 27, 12, 10, 13, 9, 11)))
 _OCTAL = frozenset("01234567")
 
 

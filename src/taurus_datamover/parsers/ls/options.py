@@ -18,13 +18,7 @@ from taurus_datamover.parsers.ls.names import Quoting
 
 __all__ = ["Classify", "Layout", "layout_from_options", "option_words"]
 
-_STYLES = {
-    "literal": Quoting.LITERAL,
-    "escape": Quoting.ESCAPE,
-    "c": Quoting.C,
-    "shell-escape": Quoting.SHELL_ESCAPE,
-    "shell-escape-always": Quoting.SHELL_ESCAPE,
-}
+_STYLES = {**{q.value: q for q in Quoting}, "shell-escape-always": Quoting.SHELL_ESCAPE}
 #: ``--time-style`` words (and ``--full-time``) -> the date families they print.
 _TIME_STYLES = {style: (style,) for style in ("full-iso", "long-iso", "iso", "locale")}
 
