@@ -69,27 +69,7 @@ class FileOwner(Protocol):
     def ls(self, path: str, *, all: bool = False, recursive: bool = False) -> builtins.list[FileEntry]: ...
 
 
-_TYPES = {
-    "-": EntryType.FILE,
-    "d": EntryType.DIRECTORY,
-    "l": EntryType.SYMLINK,
-    "p": EntryType.FIFO,
-    "s": EntryType.SOCKET,
-    "b": EntryType.BLOCK_DEVICE,
-    "c": EntryType.CHAR_DEVICE,
-}
-# the bits of each of the nine permission characters
-_BITS: tuple[dict[str, int], ...] = (
-    {"r": 0o400},
-    {"w": 0o200},
-    {"x": 0o100, "s": 0o4100, "S": 0o4000},
-    {"r": 0o040},
-    {"w": 0o020},
-    {"x": 0o010, "s": 0o2010, "S": 0o2000},
-    {"r": 0o004},
-    {"w": 0o002},
-    {"x": 0o001, "t": 0o1001, "T": 0o1000},
-)
+_TYPES = dict(zip("-dlpsbc", EntryType))  # the first character of the mode
 #: what ``ls -l`` prints as the mode: the type character and nine permission characters
 MODE_PATTERN = r"^[-dlpsbc][-r][-w][-xsS][-r][-w][-xsS][-r][-w][-xtT]$"
 _PERMISSIONS: dict[str, int] = {}  # mode -> bits (a listing has few distinct modes)
@@ -100,8 +80,12 @@ def permission_bits(mode: str) -> int:
     bits = _PERMISSIONS.get(mode)
     if bits is None:
         bits = 0
-        for table, ch in zip(_BITS, mode[1:]):
-            bits |= table.get(ch, 0)
+        for i, ch in enumerate(mode[1:10]):  # rwx rwx rwx; s/S, s/S, t/T in place of an x
+            special = ("sS" if i < 8 else "tT") if i % 3 == 2 else ""
+            if ch == "rwx"[i % 3] or ch == special[:1]:
+                bits |= 0o400 >> i
+            if ch and ch in special:
+                bits |= 0o4000 >> i // 3
         if len(_PERMISSIONS) < 4096:
             _PERMISSIONS[mode] = bits
     return bits

@@ -40,7 +40,7 @@ from zoneinfo import ZoneInfo
 from taurus_datamover.models.files import TimePrecision
 from taurus_datamover.parsers.ls.months import month_numbers
 
-__all__ = ["FAMILIES", "DateReader", "format_fragment"]
+__all__ = ["FAMILIES", "DateReader"]
 
 SIX_MONTHS = timedelta(seconds=31556952 // 2)
 #: Tolerance for the gap between the moment ls ran and the ``now`` given to the parser.
@@ -64,76 +64,7 @@ FAMILIES: dict[str, str] = {
     "epoch": r"((-?[0-9]+)(?:\.([0-9]{9}))? )",
 }
 
-# -- +FORMAT -------------------------------------------------------------------------------
-_CONVERSIONS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "Y": (r"(-?[0-9]+)", ("Y",)),
-    "y": (r"([0-9]{2})", ("y",)),
-    "m": (r"([0-9]{2})", ("m",)),
-    "d": (r"([0-9]{2})", ("d",)),
-    "e": (r" ?([0-9]{1,2})", ("d",)),
-    "H": (r"([0-9]{2})", ("H",)),
-    "k": (r" ?([0-9]{1,2})", ("H",)),
-    "M": (r"([0-9]{2})", ("M",)),
-    "S": (r"([0-9]{2})", ("S",)),
-    "N": (r"([0-9]{9})", ("N",)),
-    "s": (r"(-?[0-9]+)", ("s",)),
-    "b": (r"(\S+)", ("b",)),
-    "h": (r"(\S+)", ("b",)),
-    "z": (r"([-+][0-9]{4})", ("z",)),
-    "F": (r"(-?[0-9]+)-([0-9]{2})-([0-9]{2})", ("Y", "m", "d")),
-    "T": (r"([0-9]{2}):([0-9]{2}):([0-9]{2})", ("H", "M", "S")),
-    "R": (r"([0-9]{2}):([0-9]{2})", ("H", "M")),
-    "D": (r"([0-9]{2})/([0-9]{2})/([0-9]{2})", ("m", "d", "y")),
-}
-_LITERALS = {"%": "%", "t": "\t"}
 _PRECISIONS = (("N", TimePrecision.NANOSECOND), ("S", TimePrecision.SECOND), ("M", TimePrecision.MINUTE))
-
-
-def _format_parts(fmt: str, recent: bool = False) -> tuple[str, tuple[str, ...]]:
-    """A strftime format as a regex (no outer group) and the field of each group."""
-    out: list[str] = []
-    fields: list[str] = []
-    i = 0
-    while i < len(fmt):
-        ch = fmt[i]
-        if ch != "%":
-            out.append(re.escape(ch))
-            i += 1
-            continue
-        if i + 1 >= len(fmt):
-            raise ValueError(f"time style +{fmt!r} ends with a lone '%'")
-        conv = fmt[i + 1]
-        if conv in _LITERALS:
-            out.append(re.escape(_LITERALS[conv]))
-        elif conv in _CONVERSIONS:
-            pattern, names = _CONVERSIONS[conv]
-            out.append(pattern)
-            fields.extend(names)
-        else:
-            raise ValueError(f"time style +{fmt!r}: %{conv} is not read by the parser")
-        i += 2
-    have = set(fields)
-    if "s" not in have and not (
-        {"m", "b"} & have and "d" in have and ({"Y", "y"} & have or (recent and {"H", "M"} <= have))
-    ):
-        raise ValueError(
-            f"time style +{fmt!r} does not print the date (needs %s, or a year, "
-            "month and day; a recent format may leave the year out)"
-        )
-    return "".join(out), tuple(fields)
-
-
-def format_fragment(fmt: str) -> tuple[str, list[tuple[str, ...]]]:
-    """The fragment of ``--time-style=+FORMAT`` and the fields of each alternative's groups.
-
-    ``FMT1\\nFMT2`` is coreutils' pair: FMT1 for old (or future) times, FMT2 for recent
-    ones (within six months), which may leave the year out (it is inferred, as for the
-    default style).
-    """
-    parts = fmt.split("\n")[:2]
-    alternatives = [_format_parts(part, recent=(k == 1)) for k, part in enumerate(parts)]
-    body = "|".join(f"(?:{pattern}) " for pattern, _ in alternatives)
-    return f"((?:{body}))", [fields for _, fields in alternatives]
 
 
 # -- calendar arithmetic that does not need datetime (any year) -----------------------------
@@ -191,8 +122,10 @@ class DateReader:
         self.days: dict[int, datetime | bool] = {}
         self.wall_days: dict[tuple[int, int, int], tzinfo | bool] = {}
         self.by_day = _changes_days_apart(tz)
-        self.days_read: dict[str, tuple[int, int, int, int]] = {}
-        self.clocks: dict[str, tuple[int, int]] = {}
+        self.days_read: dict[str, tuple[int, int, int, int, tzinfo | None]] = {}
+        self.clocks: dict[str, tuple[int, int, int]] = {}
+        self.recent_days: dict[tuple[int, int], tuple[int, tzinfo | None]] = {}
+        self.offset_days: dict[str, tuple[int, int, int, int, tzinfo]] = {}
 
     def reader(self, family: str, fragment: str) -> Callable[[str], Resolved]:
         """The function that reads one family's date as printed (its wrapper group, the pad
@@ -212,31 +145,44 @@ class DateReader:
         return by_groups
 
     # -- helpers ------------------------------------------------------------------------
-    def _local(self, y: int, mo: int, d: int, h: int = 0, mi: int = 0, s: int = 0, us: int = 0) -> datetime | None:
-        """The aware datetime of a wall time, or None outside datetime's years."""
-        _check(mo, d, h, mi, s)
-        if not 1 <= y <= 9999:
-            return None
+    def _zone(self, y: int, mo: int, d: int) -> tzinfo | None:
+        """``tz``, else the offset of a local day that keeps one offset all day; None where
+        it is read per entry (``astimezone``) or the day has no ``datetime``."""
         try:
             zone = self.tz or (self.wall_days.get((y, mo, d)) if self.by_day else False)
             if zone is None:
                 start, end = datetime(y, mo, d).astimezone(), datetime(y, mo, d, 23, 59, 59).astimezone()
                 same = end.timestamp() - start.timestamp() == 86399 and _same_zone(start, end)
                 zone = self.wall_days[(y, mo, d)] = (same and end.tzinfo) or False
-            if isinstance(zone, tzinfo):
-                return datetime(y, mo, d, h, mi, min(s, 59), us, zone)
-            return datetime(y, mo, d, h, mi, min(s, 59), us).astimezone()
+            return zone if isinstance(zone, tzinfo) and datetime(y, mo, d, tzinfo=zone) else None
         except (OverflowError, OSError, ValueError):
             return None  # within a day of year 1 or 9999
 
+    def _local(self, y: int, mo: int, d: int, h: int = 0, mi: int = 0, s: int = 0, us: int = 0) -> datetime | None:
+        """The aware datetime of a wall time, or None outside datetime's years."""
+        _check(mo, d, h, mi, s)
+        if not 1 <= y <= 9999:
+            return None
+        zone = self._zone(y, mo, d)
+        try:
+            return (
+                datetime(y, mo, d, h, mi, min(s, 59), us, zone)
+                if zone
+                else datetime(y, mo, d, h, mi, min(s, 59), us).astimezone()
+            )
+        except (OverflowError, OSError, ValueError):
+            return None
+
     def _recent(self, mo: int, d: int, h: int, mi: int) -> datetime:
         """A time without a year: the year that puts it within six months before now."""
+        known = self.recent_days.get((mo, d))
+        if known is None:
+            known = self.recent_days[(mo, d)] = self._recent_day(mo, d)
+        if known[1] is not None and h < 24 and mi < 60:
+            return datetime(known[0], mo, d, h, mi, 0, 0, known[1])
         _check(mo, d, h, mi)
-        ref = self.now
         last_error: ValueError | None = None
-        # at most one year puts it in the window: try the likely one first
-        years = (ref.year, ref.year - 1) if (mo, d) <= (ref.month, ref.day) else (ref.year - 1, ref.year)
-        for year in (*years, ref.year + 1):
+        for year in self._years(mo, d):
             try:
                 cand = self._local(year, mo, d, h, mi)
             except ValueError as exc:  # 29 Feb in a common year
@@ -247,6 +193,21 @@ class DateReader:
         if last_error is not None:
             raise last_error
         raise ValueError("a recent time (no year) that is not within six months before now")
+
+    def _years(self, mo: int, d: int) -> tuple[int, int, int]:
+        """The years a recent date may have, the likely one first (at most one fits)."""
+        ref = self.now
+        years = (ref.year, ref.year - 1) if (mo, d) <= (ref.month, ref.day) else (ref.year - 1, ref.year)
+        return (*years, ref.year + 1)
+
+    def _recent_day(self, mo: int, d: int) -> tuple[int, tzinfo | None]:
+        """The year and zone of a day well inside the window (by a day: no offset moves a
+        wall time more), which has one year for all its times; else (0, None)."""
+        for year in self._years(mo, d):
+            naive = days_from_civil(year, mo, d) * 86400
+            if self.window[0] < naive - 86400 and naive + 2 * 86400 <= self.window[1]:
+                return year, self._zone(year, mo, d)
+        return 0, None
 
     def _month(self, name: str) -> int:
         number = month_numbers().get(name)
@@ -269,21 +230,26 @@ class DateReader:
 
     def long_iso(self, text: str) -> Resolved:
         """``YYYY-MM-DD HH:MM `` (any year)."""
-        y, mo, d, _ = self._day(text[:-7])
-        h, mi = self._clock(text[-6:-1])
+        y, mo, d, _, zone = self._day(text[:-7])
+        h, mi, _ = self.clocks.get(text[-6:-1]) or self._clock(text[-6:-1])
+        if zone is not None:
+            return datetime(y, mo, d, h, mi, 0, 0, zone), TimePrecision.MINUTE, None
         return self._local(y, mo, d, h, mi), TimePrecision.MINUTE, None
 
-    def _day(self, text: str) -> tuple[int, int, int, int]:
-        """Year, month, day and days since 1970 of ``YYYY-MM-DD`` (any year), once per day."""
-        if text not in self.days_read:
+    def _day(self, text: str) -> tuple[int, int, int, int, tzinfo | None]:
+        """Year, month, day, days since 1970 and ``_zone`` of ``YYYY-MM-DD`` (any year), once per day."""
+        found = self.days_read.get(text)
+        if found is None:
             y, mo, d = int(text[:-6]), int(text[-5:-3]), int(text[-2:])
-            self.days_read[text] = (y, mo, d, days_from_civil(y, mo, d))
-        return self.days_read[text]
+            _check(mo, d)
+            found = self.days_read[text] = (y, mo, d, days_from_civil(y, mo, d), self._zone(y, mo, d))
+        return found
 
-    def _clock(self, text: str) -> tuple[int, int]:
-        """Hours and minutes of ``HH:MM``, once per minute of the day."""
-        if text not in self.clocks:
-            self.clocks[text] = (int(text[:2]), int(text[3:]))
+    def _clock(self, text: str) -> tuple[int, int, int]:
+        """Hours, minutes and seconds since midnight of ``HH:MM``, once per minute of the day."""
+        h, mi = int(text[:2]), int(text[3:])
+        _check(1, 1, h, mi)
+        self.clocks[text] = (h, mi, h * 3600 + mi * 60)
         return self.clocks[text]
 
     def iso(self, g: tuple[str | None, ...]) -> Resolved:
@@ -296,21 +262,23 @@ class DateReader:
         )
 
     def full_iso(self, text: str) -> Resolved:
-        """``YYYY-MM-DD HH:MM:SS[.fraction] +HHMM `` (any year)."""
-        clock, _, frac = text[:-7].partition(".")
-        ns = int(frac.ljust(9, "0")) if frac else 0
-        offset, zone = self._offset(text[-6:-3], text[-3:-1])
-        y, mo, d, day = self._day(clock[:-9])
-        (h, mi), s = self._clock(clock[-8:-3]), int(clock[-2:])
-        _check(mo, d, h, mi, s)
-        mtime_ns = (day * 86400 + h * 3600 + mi * 60 + s - offset * 60) * _NS + ns
-        mtime: datetime | None = None
-        if 1 <= y <= 9999:
-            try:
-                mtime = datetime(y, mo, d, h, mi, min(s, 59), ns // 1000, tzinfo=zone)
-            except (ValueError, OverflowError):
-                mtime = None
-        return mtime, TimePrecision.NANOSECOND, mtime_ns
+        """``YYYY-MM-DD HH:MM:SS[.fraction] +HHMM `` (any year), cut from the end."""
+        if text[-17] == ".":  # what ls prints: nine digits of nanoseconds
+            day_text, clock, s, ns = text[:-26], text[-25:-20], int(text[-19:-17]), int(text[-16:-7])
+        else:
+            whole, _, frac = text[:-7].partition(".")
+            day_text, clock, s, ns = whole[:-9], whole[-8:-3], int(whole[-2:]), int(frac.ljust(9, "0") or 0)
+        found = self.offset_days.get(day_text + text[-6:-1])
+        if found is None:
+            offset, zone = self._offset(text[-6:-3], text[-3:-1])
+            y, mo, d, day, _ = self._day(day_text)
+            found = self.offset_days[day_text + text[-6:-1]] = (y, mo, d, day * 86400 - offset * 60, zone)
+        y, mo, d, base, zone = found
+        h, mi, seconds = self.clocks.get(clock) or self._clock(clock)
+        if s > 60:
+            raise ValueError("impossible date or time")
+        mtime = datetime(y, mo, d, h, mi, min(s, 59), ns // 1000, zone) if 1 <= y <= 9999 else None
+        return mtime, TimePrecision.NANOSECOND, (base + seconds + s) * _NS + ns
 
     def _offset(self, hours: str, minutes: str) -> tuple[int, tzinfo]:
         """The minutes and the zone of a printed ``+HHMM`` offset (one object per offset)."""
@@ -384,15 +352,15 @@ class DateReader:
         zone = f.get("z")
         if zone is None:
             return self._local(year, month, day, h, mi, s, nanos // 1000), precision, None
-        offset = (1 if zone[0] == "+" else -1) * (int(zone[1:3]) * 60 + int(zone[3:5]))
+        offset, printed = self._offset(zone[:3], zone[3:5])
         _check(month, day, h, mi, s)
         mtime_ns = (days_from_civil(year, month, day) * 86400 + h * 3600 + mi * 60 + s - offset * 60) * _NS + nanos
         exact = mtime_ns if precision in (TimePrecision.NANOSECOND, TimePrecision.SECOND) else None
-        return self._instant_in(mtime_ns, offset), precision, exact
-
-    def _instant_in(self, mtime_ns: int, offset_min: int) -> datetime | None:
-        seconds, ns = divmod(mtime_ns, _NS)
         try:
-            return (_EPOCH + timedelta(0, seconds, ns // 1000)).astimezone(timezone(timedelta(minutes=offset_min)))
+            return (
+                (_EPOCH + timedelta(0, mtime_ns // _NS, mtime_ns % _NS // 1000)).astimezone(printed),
+                precision,
+                exact,
+            )
         except (OverflowError, ValueError):
-            return None
+            return None, precision, exact

@@ -8,7 +8,7 @@ not complete yet (a name with a newline goes on on the next line). Raises
 
 from __future__ import annotations
 
-from taurus_datamover.parsers.ls.marks import LossyName, decorated_field, strip_decorations
+from taurus_datamover.parsers.ls.marks import LossyName, check_lossy, decorated_field, strip_decorations
 from taurus_datamover.parsers.ls.names import NameFieldError, Quoting, decode_name_field, split_symlink_literal
 from taurus_datamover.parsers.ls.options import Layout
 
@@ -53,8 +53,7 @@ def _quoted_decorated(field: str, mode: str, size: int | None, layout: Layout) -
             continue
         if target is not None and size is not None and len(target.encode("utf-8", "surrogateescape")) != size:
             continue
-        if layout.lossy and "?" in name + (target or ""):
-            raise LossyName("-q printed '?' for characters it hides: the name is lost (list without -q, with -b)")
+        check_lossy(name, target, layout.lossy)
         return name, target
     raise error or NameFieldError("symlink size differs from its target's length")
 

@@ -21,7 +21,7 @@ import re
 from taurus_datamover.parsers.ls.names import NameFieldError, to_bytes, to_str
 from taurus_datamover.parsers.ls.options import Layout
 
-__all__ = ["LossyName", "decorated_field", "indicator_of", "strip_decorations"]
+__all__ = ["LossyName", "check_lossy", "decorated_field", "indicator_of", "strip_decorations", "without_indicator"]
 
 _SGR = re.compile(r"\x1b\[[0-9;]*m")
 _RESET = "\x1b[0m"
@@ -30,6 +30,12 @@ _INDICATORS = "*/=>@|"
 
 class LossyName(NameFieldError):
     """A ``-q`` name with ``?``: what it stands for is lost."""
+
+
+def check_lossy(name: str, target: str | None, lossy: bool) -> None:
+    """Raise LossyName for a ``-q`` name or target with ``?``."""
+    if lossy and "?" in name + (target or ""):
+        raise LossyName("-q printed '?' for characters it hides: the name is lost (list without -q, with -b)")
 
 
 def strip_decorations(field: str, mode: str, layout: Layout) -> list[str]:
@@ -42,12 +48,7 @@ def strip_decorations(field: str, mode: str, layout: Layout) -> list[str]:
         return [field]
     if mode[0] == "l":  # the target may carry its target's indicator
         return [field[:-1], field] if field[-1:] in _INDICATORS else [field]
-    mark = indicator_of(mode, layout.classify)
-    if mark:
-        if not field.endswith(mark):
-            raise NameFieldError(f"-F indicator {mark!r} missing")
-        return [field[: -len(mark)]]
-    return [field]
+    return [without_indicator(field, mode, layout.classify)]
 
 
 def indicator_of(mode: str, classify: str) -> str:
@@ -57,6 +58,14 @@ def indicator_of(mode: str, classify: str) -> str:
     if kind == "-" and "*" in classify and any(c in "xst" for c in (mode[3], mode[6], mode[9])):
         mark = "*"
     return mark if mark and mark in classify else ""
+
+
+def without_indicator(field: str, mode: str, classify: str) -> str:
+    """A (non-symlink) name field without the indicator its mode gets; raises without it."""
+    mark = indicator_of(mode, classify) if classify else ""
+    if mark and not field.endswith(mark):
+        raise NameFieldError(f"-F indicator {mark!r} missing")
+    return field[: -len(mark)] if mark else field
 
 
 def _uncolor(part: str, color: bool) -> str:
@@ -119,14 +128,8 @@ def decorated_field(field: str, mode: str, size: int | None, layout: Layout) -> 
                 "a target with an ESC character under --color cannot be read exactly in the literal style; list with -b"
             )
     else:
-        mark = indicator_of(mode, layout.classify) if layout.classify else ""
-        if mark:
-            if not field.endswith(mark):
-                raise NameFieldError(f"-F indicator {mark!r} missing")
-            field = field[: -len(mark)]
-        name, target = _uncolor(field, color), None
-    if layout.lossy and ("?" in name or (target is not None and "?" in target)):
-        raise LossyName("-q printed '?' for characters it hides: the name is lost (list without -q, with -b)")
+        name, target = _uncolor(without_indicator(field, mode, layout.classify), color), None
+    check_lossy(name, target, layout.lossy)
     if not name:
         raise NameFieldError("empty name")
     return name, target

@@ -48,16 +48,7 @@ class NameFieldError(ValueError):
     """A name field that does not decode in the given style (turned into ParseError)."""
 
 
-_SIMPLE_ESCAPES: dict[str, int] = {
-    "a": 7,
-    "b": 8,
-    "e": 27,
-    "f": 12,
-    "n": 10,
-    "r": 13,
-    "t": 9,
-    "v": 11,
-}
+_SIMPLE_ESCAPES: dict[str, int] = dict(zip("abefnrtv", (7, 8, 27, 12, 10, 13, 9, 11)))
 _OCTAL = frozenset("01234567")
 
 
@@ -226,13 +217,7 @@ def decode_name_field(field: str, quoting: Quoting, symlink: bool) -> tuple[str,
 
 def decode_header(text: str, quoting: Quoting) -> str:
     """Decode a directory header (without its final ``:``)."""
-    if quoting is Quoting.LITERAL:
-        return text
-    if quoting is Quoting.ESCAPE:
-        raw, _ = _scan_escape(text, 0, stop_at_space=False)
-    else:
-        raw, _ = decode_word(text, 0, quoting, to_end=True)
-    return to_str(raw)
+    return text if quoting is Quoting.LITERAL else to_str(decode_word(text, 0, quoting, to_end=True)[0])
 
 
 def split_symlink_literal(field: str, size: int | None) -> tuple[str, str] | None:

@@ -18,13 +18,7 @@ from taurus_datamover.parsers.ls.names import Quoting
 
 __all__ = ["Classify", "Layout", "layout_from_options", "option_words"]
 
-_STYLES = {
-    "literal": Quoting.LITERAL,
-    "escape": Quoting.ESCAPE,
-    "c": Quoting.C,
-    "shell-escape": Quoting.SHELL_ESCAPE,
-    "shell-escape-always": Quoting.SHELL_ESCAPE,
-}
+_STYLES = {**{q.value: q for q in Quoting}, "shell-escape-always": Quoting.SHELL_ESCAPE}
 #: ``--time-style`` words (and ``--full-time``) -> the date families they print.
 _TIME_STYLES = {style: (style,) for style in ("full-iso", "long-iso", "iso", "locale")}
 
@@ -148,19 +142,7 @@ def layout_from_options(options: str | Iterable[str] | None) -> Layout:
     """
     if options is None:
         return Layout()
-    state: dict[str, object] = {
-        "inode": False,
-        "blocks": False,
-        "owner": True,
-        "group": True,
-        "context": False,
-        "quoting": Quoting.LITERAL,
-        "classify": Classify.NONE,
-        "color": False,
-        "lossy": False,
-        "times": None,
-        "time_format": None,
-    }
+    state: dict[str, object] = {**vars(Layout(inode=False, blocks=False)), "known": True}
     for arg in option_words(options):
         if arg == "--":
             break
@@ -172,4 +154,4 @@ def layout_from_options(options: str | Iterable[str] | None) -> Layout:
                 if ch in _SHORT:
                     key, val = _SHORT[ch]
                     state[key] = val
-    return Layout(**state, known=True)  # type: ignore[arg-type]
+    return Layout(**state)  # type: ignore[arg-type]

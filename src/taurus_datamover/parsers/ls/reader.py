@@ -2,14 +2,11 @@
 
 One job: read every entry-shaped line into the record of a :class:`FileEntry`, checking
 what the patterns cannot (alignment, device numbers, which id columns there are), and hand
-every other line to the rules of :class:`~.blocks.Blocks`. Once the first entry settled the
-time style, a block's regular lines (``shape.run_for``) are read a run at a time: one
-``findall`` into tuples, one comprehension into records. From the first line the run
-pattern does not match, the full pattern reads line by line (:meth:`Reader.entry`, every
-check) until a run can go on; a run that meets an error or an unfinished name is read
-again line by line, so errors come in line order. Names to decode go through
-:meth:`~.blocks.Blocks.settle` either way. Pydantic validates the records a run at a time
-(``TypeAdapter(list[FileEntry])``), so they die young.
+every other line to :class:`~.blocks.Blocks`. A block's regular lines (``shape.run_for``)
+are read a run at a time (one ``findall``, one comprehension); from the first line a run
+does not match, or a run that meets an error or an unfinished name, the full pattern reads
+line by line (every check, errors in line order). Pydantic validates the records a run at
+a time (``TypeAdapter(list[FileEntry])``), so they die young.
 """
 
 from __future__ import annotations
@@ -53,8 +50,7 @@ def _families(layout: Layout) -> tuple[str, ...]:
 
 
 def display_width(text: str) -> int:
-    """Terminal columns of ``text``: ls pads its columns by display width, so lines with
-    non-ASCII ids differ in characters but not in width."""
+    """Terminal columns of ``text`` (ls pads by them: non-ASCII ids differ in characters only)."""
     if text.isascii():
         return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text if not unicodedata.combining(ch))
@@ -86,8 +82,7 @@ class Reader(Blocks):
         self.strings: dict[str | None, str | None] = {}
 
     def _date_reader(self, shape: Shape) -> Callable[[str], Resolved]:
-        """The reader of the shape's one family; dates that repeat (the locale's, iso) are
-        read once, those that mostly do not (long-iso, instants) per entry."""
+        """The reader of the shape's one family; dates that repeat (the locale's) are cached."""
         self.family = family = shape.spans[0][0]
         fields = {f for fs in self.general.format_fields for f in fs}
         self.cache_dates = family not in ("epoch", "full-iso", "long-iso") and not (
@@ -323,8 +318,7 @@ class Reader(Blocks):
         self.settle(self.last)
 
     def _width(self, m: Any, start: int) -> tuple[int, int]:
-        """The alignment columns of an entry line by display width (ls pads by width, so
-        lines with non-ASCII ids differ in characters but not in width)."""
+        """The alignment columns of an entry line by display width."""
         text = self.text
         return (display_width(text[start : m.end(9)]), display_width(text[start : m.start(3)]))
 

@@ -22,9 +22,10 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from taurus_datamover.parsers.ls.dates import FAMILIES, format_fragment
+from taurus_datamover.parsers.ls.dates import FAMILIES
 from taurus_datamover.parsers.ls.names import Quoting
 from taurus_datamover.parsers.ls.options import Layout
+from taurus_datamover.parsers.ls.time_format import format_fragment
 
 __all__ = ["DATE_START", "TOTAL_RE", "Run", "Shape", "date_fragment", "run_for", "shape_for"]
 
