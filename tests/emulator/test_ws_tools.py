@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from tests.support import REPO
 from tests.support.ws_site import CAPTURE_NOW, Runner, env, make_site
 
 from taurus_datamover.emulator import clock
@@ -16,7 +18,7 @@ from taurus_datamover.emulator.config import (
     resolve_user,
     save_site_config,
 )
-from taurus_datamover.emulator.ws import WS_TOOLS, main
+from taurus_datamover.emulator.ws import WS_TOOLS, formats_v1, formats_v2, main
 
 pytestmark = pytest.mark.usefixtures("env")
 __all__ = ["env"]
@@ -344,3 +346,28 @@ def test_v2_expirer_expires_and_deletes_only_with_c(v2: Runner) -> None:
     v2("ws_expirer", "-c")
     assert v2("ws_restore", "-l", "-b").out == ""
     assert not list((v2.root / "scratch/ws/0/.removed").iterdir())
+
+
+def _said_keys() -> set[str]:
+    """The situations the emulated ws tools name literally (``say``, ``end``, ``chosen_filesystems``)."""
+    keys: set[str] = set()
+    for path in (REPO / "src" / "taurus_datamover" / "emulator" / "ws").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            # the argument that names the situation: say(key), end(key), chosen_filesystems(opts, refusal)
+            at = {"say": 0, "end": 0, "chosen_filesystems": 1}.get(node.func.attr)
+            named = [k.value for k in node.keywords if k.arg == "refusal"]
+            if at is not None and len(node.args) > at:
+                named.append(node.args[at])
+            keys |= {n.value for n in named if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+    return keys
+
+
+def test_every_situation_the_tools_name_is_in_a_format() -> None:
+    # a format without text for a situation is silent (exit 0), so a misspelt key would
+    # silently succeed: every key the tools name must be one format's situation
+    said = _said_keys()
+    assert len(said) >= 30  # the scan found the tools' calls
+    known = set(formats_v1.MESSAGES) | set(formats_v2.MESSAGES)
+    assert said - known == set()
