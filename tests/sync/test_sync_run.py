@@ -148,6 +148,17 @@ def test_dry_run_submits_nothing_and_can_be_started_later(site: EmulatedSite) ->
     same_tree(src, dst)
 
 
+def test_a_settled_run_settles_again_and_tells_each_callback_once(site: EmulatedSite) -> None:
+    src = site.grp / "data"
+    odd_tree(src, groups=1)
+    plan = Datamover(site.bin).sync(src, site.projects / "copy", jobs=2, dry_run=True)
+    told: list[str] = []
+    plan.add_done_callback(lambda: told.append("settled"))
+    assert told == ["settled"]  # at once: the dry run has settled
+    plan.settle(SyncState.COMPLETED)  # a second settle records its state and raises nothing
+    assert plan.state is SyncState.COMPLETED and told == ["settled"]
+
+
 def test_a_part_killed_half_way_then_resume_reruns_only_that_part(site: EmulatedSite) -> None:
     src, dst = site.grp / "data", site.projects / "copy"
     for d in range(3):

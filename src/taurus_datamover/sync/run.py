@@ -142,7 +142,8 @@ class SyncRun:
             self._finished_at = time.monotonic()
             self._save()
         self._ended.set()
-        self._settled.set_result(None)
+        if not self._settled.done():  # settled again (a dry run started later): waiters were told
+            self._settled.set_result(None)
 
     def start(self, parts_to_run: Collection[int], *, checksum: bool = False, destination: Job | None = None) -> None:
         """Make the destination once per run (``destination``'s job if started, else the directory
