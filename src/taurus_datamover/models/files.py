@@ -76,11 +76,10 @@ class FileOwner(Protocol):
 _TYPES = dict(zip("-dlpsbc", EntryType))  # the first character of the mode
 #: what ``ls -l`` prints as the mode: the type character and nine permission characters
 MODE_PATTERN = r"^[-dlpsbc][-r][-w][-xsS][-r][-w][-xsS][-r][-w][-xtT]$"
-_PERMISSIONS: dict[str, int] = {}
-#: the longest ``size_text`` (a size, a rounded size or ``MAJOR, MINOR``): far more than any
-#: file has, and few enough digits for ``int`` (Python's limit is 4300)
+_PERMISSIONS: dict[str, int] = {}  # mode -> bits (a listing has few distinct modes)
+_DEVICE = re.compile(r"([0-9]+), ([0-9]+)")
+#: the longest ``size_text``: more than any size or device has, few enough digits for ``int``
 SIZE_TEXT_MAX = 64
-_DEVICE = re.compile(r"([0-9]+), ([0-9]+)")  # mode -> bits (a listing has few distinct modes)
 
 
 def permission_bits(mode: str) -> int:
@@ -248,24 +247,21 @@ class FileEntry(Bindable):
 FileEntry.model_fields = dict(vars(FileEntry)["__pydantic_fields__"])
 
 
-def _agreeing(entry: FileEntry, given: object) -> FileEntry:
+def _agreeing(entry: FileEntry, given: Any) -> FileEntry:
     """``entry``, or ValidationError where ``given`` has a computed value it does not give."""
-    keys = set(given) - set(FileEntry.model_fields) if isinstance(given, Mapping) else set()
-    if keys:
-        computed = _adapter().dump_python(entry, mode="json", include=keys)
-        wrong = [k for k in sorted(keys & computed.keys()) if to_jsonable_python(given[k]) != computed[k]]  # type: ignore[index]
-        if wrong:
-            errors: list[InitErrorDetails] = [
-                {
-                    "type": PydanticCustomError(
-                        "computed", "is computed from the stored fields: {value}", {"value": computed[k]}
-                    ),
-                    "loc": (k,),
-                    "input": given[k],  # type: ignore[index]
-                }
-                for k in wrong
-            ]
-            raise ValidationError.from_exception_data("FileEntry", errors)
+    extra = given.keys() - FileEntry.model_fields.keys() if isinstance(given, Mapping) else set()
+    computed = _adapter().dump_python(entry, mode="json", include=extra) if extra else {}
+    wrong = [
+        InitErrorDetails(
+            type=PydanticCustomError("computed", "is computed from the stored fields: {v}", {"v": v}),
+            loc=(k,),
+            input=given[k],
+        )
+        for k, v in computed.items()
+        if to_jsonable_python(given[k]) != v
+    ]
+    if wrong:
+        raise ValidationError.from_exception_data("FileEntry", wrong)
     return entry
 
 
