@@ -16,6 +16,31 @@ class SiteRootError(EmulatorError, ValueError):
     """The root of an :class:`~taurus_datamover.emulator.site.EmulatedSite` cannot be used."""
 
 
+class EmulatorArgumentError(EmulatorError, ValueError):
+    """An argument refused before anything runs: an empty argv, a bandwidth that is no rate,
+    a ``ws_format`` or ``space_selection`` that is not one of its words."""
+
+
+class FaultSpecError(EmulatorArgumentError):
+    """A fault entry that cannot be used (unknown action, wrong types)."""
+
+
+class SiteConfigError(EmulatorError, ValueError):
+    """A (hand-edited) ``site.json`` that cannot be used: ``path`` the file, ``key`` the
+    dotted key at fault (empty: the file as a whole)."""
+
+    def __init__(self, path: object, key: str, problem: str) -> None:
+        self.path, self.key, self.problem = str(path), key, problem
+        where = f"key {key!r}" if key else "the file"
+        super().__init__(
+            f"{path}: {where} {problem}; correct it, or remove the file for the default site "
+            "(a new EmulatedSite on this root writes it)"
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:  # Exception pickles args only
+        return (type(self), (self.path, self.key, self.problem))
+
+
 class SlurmUnavailableError(EmulatorError, RuntimeError):
     """``slurm=True`` was asked for, but no Slurm with a ``datamover`` partition answers."""
 
