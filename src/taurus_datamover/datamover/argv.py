@@ -37,8 +37,15 @@ def operand(path: PathArg) -> str | bytes:
     return as_arg(path)
 
 
+def _each(paths: Iterable[PathArg], what: str) -> list[str | bytes]:
+    """The operands of ``paths``; one ``str`` or ``bytes`` (a path per character) is refused."""
+    if isinstance(paths, (str, bytes)):
+        raise DatamoverArgumentError(f"a list of paths is needed ({what}), not the {type(paths).__name__} {paths!r}")
+    return [operand(p) for p in paths]
+
+
 def _operands(paths: Iterable[PathArg], what: str) -> list[str | bytes]:
-    if not (values := [operand(p) for p in paths]):
+    if not (values := _each(paths, what)):
         raise DatamoverArgumentError(f"no {what} given")
     return values
 
@@ -65,7 +72,7 @@ def ls_flags(
 
 
 def ls_args(paths: Sequence[PathArg], flags: Sequence[str]) -> list[str | bytes]:
-    return [*flags, "--", *map(operand, paths)]
+    return [*flags, "--", *_operands(paths, "path to list")]
 
 
 def cp_args(
@@ -128,7 +135,7 @@ def tar_args(
     [--no-wildcards] -- MEMBER...`` (a colon is no ``host:``; members are no patterns)."""
     if compress is not None and compress not in _COMPRESSIONS:
         raise DatamoverArgumentError(f"unknown compression {compress!r}; one of {sorted(_COMPRESSIONS)}")
-    names = [operand(m) for m in members]
+    names = _each(members, "member")
     if create and not names:
         raise DatamoverArgumentError("creating an archive needs at least one member")
     args: list[str | bytes] = ["--create" if create else "--extract", *_flags((compress is not None, f"--{compress}"))]
