@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 import shutil
 import subprocess
@@ -222,7 +221,10 @@ class DatamoverTools(ToolSet):
         queue = self._found_or_slurm("dtqueue", "squeue")
         if queue is None:
             return None
-        return [queue, "-t", "all"] if self.has_tool("dtqueue") else [queue, "-t", "all", "-u", getpass.getuser()]
+        from taurus_datamover.workspace.context import login_name  # here: the queue alone needs it
+
+        user = login_name() or str(os.getuid())  # squeue -u takes a uid too
+        return [queue, "-t", "all"] if self.has_tool("dtqueue") else [queue, "-t", "all", "-u", user]
 
     @cached_property
     def watcher(self) -> JobWatcher | None:

@@ -16,7 +16,15 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from pathlib import Path
 
-__all__ = ["DEFAULT_TIMEOUT", "emulated_site_root", "site_clock", "tools_time", "tools_user", "tools_zone"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "emulated_site_root",
+    "login_name",
+    "site_clock",
+    "tools_time",
+    "tools_user",
+    "tools_zone",
+]
 
 #: Seconds an object-API call waits for its tool before stopping it (``CommandTimeout``).
 DEFAULT_TIMEOUT = 120.0
@@ -31,10 +39,12 @@ def tools_user(environ: Mapping[str, str]) -> str | None:
     """The user the tools run as: the emulated site's user variable
     (:data:`~taurus_datamover.facts.EMULATOR_USER_ENV`) of their environment, else the
     login name."""
-    emulated = environ.get(EMULATOR_USER_ENV)
-    if emulated:
-        return emulated
-    # as getpass.getuser() reads it, without importing getpass (and termios)
+    return environ.get(EMULATOR_USER_ENV) or login_name()
+
+
+def login_name() -> str | None:
+    """This process's login name as ``getpass.getuser()`` reads it (without importing getpass
+    and termios); None where there is none, where getpass raises ``OSError``/``KeyError``."""
     for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
         if os.environ.get(name):
             return os.environ[name]
@@ -72,13 +82,13 @@ def site_clock(root: str | os.PathLike[str], environ: Mapping[str, str]) -> date
     text = environ.get(EMULATOR_NOW_ENV, "").strip()
     if not text:
         try:
-            with open(os.path.join(root, EMULATOR_CLOCK_FILE), encoding="utf-8") as clock:
+            with open(os.path.join(root, EMULATOR_CLOCK_FILE), encoding="utf-8", errors="replace") as clock:
                 text = clock.read().strip()
         except FileNotFoundError:
             return datetime.now(timezone.utc)
     try:
         return datetime.fromtimestamp(float(text), timezone.utc) if text else datetime.now(timezone.utc)
-    except ValueError:
+    except (ValueError, OverflowError):  # not a number, or not a time (inf, 1e300)
         pass
     try:
         when = datetime.fromisoformat(text)
