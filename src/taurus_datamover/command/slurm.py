@@ -52,8 +52,7 @@ class JobEvent:
     state: JobState
 
 
-#: A job id as Slurm prints it: ASCII digits, 32 bits (``int()`` would read other digits and
-#: refuse a number of thousands of digits).
+#: A job id as Slurm prints it: ASCII digits, 32 bits (``int()`` reads other scripts' digits).
 _ID = "([0-9]{1,10})"
 _SUBMITTED = re.compile(rf"^Submitted batch job {_ID}\s*$")
 #: Slurm's lines about a job and the state each says (srun's and sbatch's at the start of

@@ -37,15 +37,12 @@ def operand(path: PathArg) -> str | bytes:
     return as_arg(path)
 
 
-def _each(paths: Iterable[PathArg], what: str) -> list[str | bytes]:
-    """The operands of ``paths``; one ``str`` or ``bytes`` (a path per character) is refused."""
+def _operands(paths: Iterable[PathArg], what: str, *, needed: bool = True) -> list[str | bytes]:
+    """The operands of ``paths`` (``needed``: at least one); one ``str`` or ``bytes`` is refused
+    (it would be a path per character)."""
     if isinstance(paths, (str, bytes)):
         raise DatamoverArgumentError(f"a list of paths is needed ({what}), not the {type(paths).__name__} {paths!r}")
-    return [operand(p) for p in paths]
-
-
-def _operands(paths: Iterable[PathArg], what: str) -> list[str | bytes]:
-    if not (values := _each(paths, what)):
+    if not (values := [operand(p) for p in paths]) and needed:
         raise DatamoverArgumentError(f"no {what} given")
     return values
 
@@ -135,9 +132,7 @@ def tar_args(
     [--no-wildcards] -- MEMBER...`` (a colon is no ``host:``; members are no patterns)."""
     if compress is not None and compress not in _COMPRESSIONS:
         raise DatamoverArgumentError(f"unknown compression {compress!r}; one of {sorted(_COMPRESSIONS)}")
-    names = _each(members, "member")
-    if create and not names:
-        raise DatamoverArgumentError("creating an archive needs at least one member")
+    names = _operands(members, "archive member", needed=create)
     args: list[str | bytes] = ["--create" if create else "--extract", *_flags((compress is not None, f"--{compress}"))]
     args += ["--force-local", _option_value("--file", archive)]
     if directory is not None:

@@ -19,6 +19,7 @@ from taurus_datamover.command.watcher import PATIENCE, JobWatcher, watcher_for
 from taurus_datamover.errors import DatamoverArgumentError, DatamoverError, JobOptionsError
 from taurus_datamover.facts import TRANSFER_TOOLS
 from taurus_datamover.models.jobs import JobInfo
+from taurus_datamover.workspace.context import login_name
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -221,8 +222,6 @@ class DatamoverTools(ToolSet):
         queue = self._found_or_slurm("dtqueue", "squeue")
         if queue is None:
             return None
-        from taurus_datamover.workspace.context import login_name  # here: the queue alone needs it
-
         user = login_name() or str(os.getuid())  # squeue -u takes a uid too
         return [queue, "-t", "all"] if self.has_tool("dtqueue") else [queue, "-t", "all", "-u", user]
 

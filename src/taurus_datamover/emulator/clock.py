@@ -23,14 +23,14 @@ def parse_time(text: str) -> float:
     a number no datetime can hold (``nan``, ``1e300``), is an ``EmulatorArgumentError``."""
     value = text.strip()
     try:
-        datetime.fromtimestamp(seconds := float(value), timezone.utc)
-        return seconds
+        try:
+            seconds = float(value)
+        except ValueError:
+            seconds = _epoch(datetime.fromisoformat(value))
+        datetime.fromtimestamp(seconds, timezone.utc)  # nan, inf and 1e300 are no time
     except (ValueError, OverflowError):
-        pass
-    try:
-        return _epoch(datetime.fromisoformat(value))
-    except ValueError:
         raise EmulatorArgumentError(f"the emulated clock {value!r} is neither epoch seconds nor ISO 8601") from None
+    return seconds
 
 
 def _epoch(when: datetime) -> float:

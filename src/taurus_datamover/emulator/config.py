@@ -22,14 +22,17 @@ SITE_FILE = "site.json"
 CHOICES = {"ws_format": ("v1", "v2"), "space_selection": ("first", "random")}
 
 
-def _check_choices(config: object) -> None:
-    for name, words in CHOICES.items():
-        if hasattr(config, name) and getattr(config, name) not in words:
-            raise EmulatorArgumentError(f"{name} must be one of {words}, not {getattr(config, name)!r}")
+class _Choices:
+    """Refuses a setting of :data:`CHOICES` that is not one of its words."""
+
+    def __post_init__(self) -> None:
+        for name, words in CHOICES.items():
+            if getattr(self, name, words[0]) not in words:
+                raise EmulatorArgumentError(f"{name} must be one of {words}, not {getattr(self, name)!r}")
 
 
 @dataclass(frozen=True, kw_only=True)
-class FilesystemConfig:
+class FilesystemConfig(_Choices):
     """One workspace file system (an entry under ``workspaces:`` in ws.conf)."""
 
     spaces: list[str]  # absolute directories of the workspace directories
@@ -45,12 +48,9 @@ class FilesystemConfig:
     restorable: bool = True
     comment: str = ""
 
-    def __post_init__(self) -> None:
-        _check_choices(self)
-
 
 @dataclass(frozen=True, kw_only=True)
-class SiteConfig:
+class SiteConfig(_Choices):
     """The whole site: who the user is, which output format, which file systems."""
 
     user: str = field(default_factory=current_user)
@@ -70,9 +70,6 @@ class SiteConfig:
     reminder_default: int = 0
     deldirtimeout: int = 3600  # seconds the v2 expirer may spend deleting one directory
 
-    def __post_init__(self) -> None:
-        _check_choices(self)
-
     def max_duration_of(self, fs: str) -> int:
         """The longest allocation (days) allowed on file system *fs*."""
         own = self.filesystems[fs].max_duration
@@ -90,7 +87,6 @@ class SiteConfig:
 
 
 def resolve_user(cfg: SiteConfig) -> str:
-    """The emulated user: ``$TAURUS_EMULATOR_USER`` if set, else ``cfg.user``."""
     return os.environ.get(EMULATOR_USER_ENV) or cfg.user
 
 

@@ -17,8 +17,7 @@ class SiteRootError(EmulatorError, ValueError):
 
 
 class EmulatorArgumentError(EmulatorError, ValueError):
-    """An argument refused before anything runs: an empty argv, a bandwidth that is no rate,
-    a ``ws_format`` or ``space_selection`` that is not one of its words."""
+    """An argument refused before anything runs (an empty argv, a bandwidth that is no rate)."""
 
 
 class FaultSpecError(EmulatorArgumentError):
@@ -26,19 +25,16 @@ class FaultSpecError(EmulatorArgumentError):
 
 
 class SiteConfigError(EmulatorError, ValueError):
-    """A (hand-edited) ``site.json`` that cannot be used: ``path`` the file, ``key`` the
-    dotted key at fault (empty: the file as a whole)."""
+    """A ``site.json`` that cannot be used: ``path``, and ``key`` (dotted; empty: the whole file)."""
 
     def __init__(self, path: object, key: str, problem: str) -> None:
+        super().__init__(str(path), key, problem)  # so that pickling makes it again
         self.path, self.key, self.problem = str(path), key, problem
-        where = f"key {key!r}" if key else "the file"
-        super().__init__(
-            f"{path}: {where} {problem}; correct it, or remove the file for the default site "
-            "(a new EmulatedSite on this root writes it)"
-        )
 
-    def __reduce__(self) -> tuple[object, ...]:  # Exception pickles args only
-        return (type(self), (self.path, self.key, self.problem))
+    def __str__(self) -> str:
+        where = f"key {self.key!r}" if self.key else "the file"
+        fix = "correct it, or remove the file for the default site (a new EmulatedSite on this root writes it)"
+        return f"{self.path}: {where} {self.problem}; {fix}"
 
 
 class SlurmUnavailableError(EmulatorError, RuntimeError):

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from taurus_datamover.emulator.errors import FaultSpecError
+from taurus_datamover.emulator.errors import FaultSpecError as FaultSpecError  # its old home
 from taurus_datamover.emulator.files import locked, write_atomic
 from taurus_datamover.facts import EMULATOR_FAULT_ENV, EMULATOR_FAULT_FILE
 

@@ -16,15 +16,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from pathlib import Path
 
-__all__ = [
-    "DEFAULT_TIMEOUT",
-    "emulated_site_root",
-    "login_name",
-    "site_clock",
-    "tools_time",
-    "tools_user",
-    "tools_zone",
-]
+__all__ = ["DEFAULT_TIMEOUT", "emulated_site_root", "site_clock", "tools_time", "tools_user", "tools_zone"]
 
 #: Seconds an object-API call waits for its tool before stopping it (``CommandTimeout``).
 DEFAULT_TIMEOUT = 120.0
@@ -43,8 +35,7 @@ def tools_user(environ: Mapping[str, str]) -> str | None:
 
 
 def login_name() -> str | None:
-    """This process's login name as ``getpass.getuser()`` reads it (without importing getpass
-    and termios); None where there is none, where getpass raises ``OSError``/``KeyError``."""
+    """The login name as ``getpass.getuser()`` reads it (not importing it, nor termios); None for none."""
     for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
         if os.environ.get(name):
             return os.environ[name]

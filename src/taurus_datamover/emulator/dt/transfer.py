@@ -55,8 +55,7 @@ def _with_fault(tool: str, root: str | os.PathLike[str], command: str, opts: DtO
     fault_file = os.path.join(root, EMULATOR_FAULT_FILE)
     if not os.environ.get(EMULATOR_FAULT_ENV, "").strip() and not os.path.exists(fault_file):
         return command, opts
-    from taurus_datamover.emulator.errors import FaultSpecError
-    from taurus_datamover.emulator.faults import select_fault
+    from taurus_datamover.emulator.faults import FaultSpecError, select_fault
 
     try:
         fault = select_fault(root, tool)

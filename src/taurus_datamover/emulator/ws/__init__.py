@@ -16,8 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from taurus_datamover.emulator.errors import FaultSpecError
-from taurus_datamover.emulator.faults import Fault, record_fault, select_fault, strike
+from taurus_datamover.emulator.faults import Fault, FaultSpecError, record_fault, select_fault, strike
 
 #: Tool -> (module, function), imported only when that tool runs (``ws_extend``: ``ws_allocate -x``).
 _TOOLS: dict[str, tuple[str, str]] = {
