@@ -18,13 +18,11 @@ from taurus_datamover.emulator.errors import EmulatorArgumentError, SiteConfigEr
 from taurus_datamover.facts import EMULATOR_USER_ENV
 
 SITE_FILE = "site.json"
-#: The settings that take one of a few words.
+#: The settings that take one of a few words (checked when a config is made, and in site.json).
 CHOICES = {"ws_format": ("v1", "v2"), "space_selection": ("first", "random")}
 
 
 class _Choices:
-    """Refuses a setting of :data:`CHOICES` that is not one of its words."""
-
     def __post_init__(self) -> None:
         for name, words in CHOICES.items():
             if getattr(self, name, words[0]) not in words:
