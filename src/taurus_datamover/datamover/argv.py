@@ -38,8 +38,7 @@ def operand(path: PathArg) -> str | bytes:
 
 
 def _operands(paths: Iterable[PathArg], what: str, *, needed: bool = True) -> list[str | bytes]:
-    """The operands of ``paths`` (``needed``: at least one); one ``str`` or ``bytes`` is refused
-    (it would be a path per character)."""
+    """The operands of ``paths`` (``needed``: at least one); a lone str/bytes (a path per character) is refused."""
     if isinstance(paths, (str, bytes)):
         raise DatamoverArgumentError(f"a list of paths is needed ({what}), not the {type(paths).__name__} {paths!r}")
     if not (values := [operand(p) for p in paths]) and needed:
