@@ -19,11 +19,16 @@ collector took (CPU time inside its collections, median of the runs; ``gc.callba
 Nothing else of the run is kept alive while it is timed (a result held meanwhile makes
 each full collection dearer).
 
+``--split`` prints instead where the time of ``parse_ws_list`` goes, per workspace and in the
+same run: the reader alone (records), ``pathlib.Path`` of every listed directory, pydantic's
+validation of the records, and of inputs that give every field as the object it becomes
+(path and state too: pydantic's own share, the floor of any reader that makes these models).
+
 ``--digest`` prints instead one SHA-256 over every model of these listings (v1 and v2,
 several zones): each field's type and repr, the fields set, and the JSON dump. Two
 checkouts that print the same digest make the same models.
 
-    python bench/parse_ws_list.py [--workspaces N] [--repeat K] [--digest]
+    python bench/parse_ws_list.py [--workspaces N] [--repeat K] [--digest | --split]
 """
 
 from __future__ import annotations
@@ -34,13 +39,16 @@ import hashlib
 import re
 import statistics
 import time
+from collections import namedtuple
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from taurus_datamover.models.workspaces import WorkspaceInfo, WorkspaceState, workspace_infos
 from taurus_datamover.parsers import format_ctime, parse_ctime, parse_ws_list
 from taurus_datamover.parsers.workspaces.posix_tz import parse_posix_tz
+from taurus_datamover.parsers.workspaces.ws_list_reader import read_ws_list
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 CAPTURES = {
@@ -121,12 +129,42 @@ def digest(count: int) -> str:
     return summer.hexdigest()
 
 
+def split(count: int, repeat: int) -> None:
+    """Per workspace: CPU time (its GC share) of each part of ``parse_ws_list``, one run."""
+    ready_input = namedtuple("ready_input", WorkspaceInfo.model_fields)  # type: ignore[misc]
+    print(f"{count} workspaces, CPU time per workspace, median of {repeat} (GC share in brackets)")
+    for form, (capture, user) in CAPTURES.items():
+        text = listing(capture, user, count)
+        records = read_ws_list(text, tz=ZONE, now=NOW, user=user)
+        paths = [record.path for record in records]
+        ready = [
+            ready_input(*record._replace(path=Path(record.path), state=WorkspaceState(record.state)))
+            for record in records
+        ]
+        assert workspace_infos(ready) == workspace_infos(records) == parse_ws_list(text, tz=ZONE, now=NOW, user=user)
+        parts: dict[str, Callable[[], object]] = {
+            "regex pass": lambda text=text: regex_pass(text),
+            "reader (records)": lambda text=text, user=user: read_ws_list(text, tz=ZONE, now=NOW, user=user),
+            "Path() of each path": lambda paths=paths: [Path(path) for path in paths],
+            "pydantic, records": lambda records=records: workspace_infos(records),
+            "pydantic, ready inputs": lambda ready=ready: workspace_infos(ready),
+            "parse_ws_list": lambda text=text, user=user: parse_ws_list(text, tz=ZONE, now=NOW, user=user),
+        }
+        for part, run in parts.items():
+            spent, collecting = cpu_median(run, repeat)
+            print(f"{form:<4} {part:<24} {spent * 1e6 / count:>6.2f} us ({collecting * 1e6 / count:.2f} us)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--workspaces", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--digest", action="store_true", help="print a digest of the models, time nothing")
+    parser.add_argument("--split", action="store_true", help="print where the time goes, per workspace")
     args = parser.parse_args()
+    if args.split:
+        split(args.workspaces, args.repeat)
+        return
     if args.digest:
         print(f"models of {args.workspaces} workspaces x {len(DIGEST_ZONES)} zones x v1, v2: {digest(args.workspaces)}")
         return
