@@ -12,6 +12,7 @@ import pytest
 import taurus_datamover
 import taurus_datamover.datamover
 import taurus_datamover.parsers
+from taurus_datamover.emulator.errors import SiteConfigError
 from taurus_datamover.errors import (
     CommandTimeout,
     DatamoverError,
@@ -38,6 +39,7 @@ ERRORS = [
     LockTimeout("/ws/.auto-extend.lock", 2.5, "4711"),
     LockTimeout("/ws/.auto-extend.lock", 0.0, None),
     UnboundModelError(object()),
+    SiteConfigError("/site/site.json", "filesystems.horse.spaces", "must be a list[str], not '/a'"),
 ]
 
 

@@ -180,6 +180,10 @@ class SyncError(_Remade):
         super().__init__(message)
 
 
+class SyncFileListError(SyncError, ValueError):
+    """A path no ``--from0`` file list can carry (empty, or holding a NUL), refused before any job runs."""
+
+
 class UnboundModelError(TaurusDatamoverError, RuntimeError):
     """A method that needs a tool, called on a model no tool produced (a parser's)."""
 

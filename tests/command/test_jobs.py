@@ -16,7 +16,7 @@ from taurus_datamover.command import process
 from taurus_datamover.command.job import Job
 from taurus_datamover.command.process import waitfor
 from taurus_datamover.datamover import Datamover
-from taurus_datamover.errors import CommandTimeout, DatamoverError
+from taurus_datamover.errors import CommandTimeout, DatamoverError, ToolArgumentTypeError
 from taurus_datamover.models.jobs import JobState
 
 
@@ -305,3 +305,14 @@ def test_argument_list_over_the_os_limit_is_a_library_error(tmp_path: Path, shap
     assert len(message) < 2_000  # the error shows the call's size, not its 20 MB of text
     assert not ran.exists()
     print(f"RELIABILITY e2big[{shape}]: arguments={len(paths)} message={error.message!r}")
+
+
+@pytest.mark.parametrize("line", ["touch made", b"touch made"])
+def test_a_job_refuses_one_string_for_its_argv(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, line: str | bytes
+) -> None:
+    """A str would run one argument per character (``t o u c h ...``); nothing runs."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ToolArgumentTypeError, match="argv must be a list of arguments"):
+        Job(line)
+    assert os.listdir(tmp_path) == []

@@ -131,6 +131,18 @@ def test_events_found_among_any_other_lines(job_id: int, noise: list[str]) -> No
     assert [(e.job_id, e.state) for e in events] == [(job_id, JobState.RUNNING)]
 
 
+@pytest.mark.parametrize("job_id", ["9" * 5000, "\u0663", "\uff11\uff12"])  # huge, Arabic-Indic, fullwidth
+def test_a_job_id_slurm_cannot_print_is_no_event_and_a_parse_error_in_a_record(job_id: str) -> None:
+    """``int()`` read other scripts' digits as a job id and raised ValueError for thousands of digits."""
+    assert parse_job_events([f"srun: job {job_id} queued and waiting for resources"]) == []
+    assert parse_submitted_job_id(f"Submitted batch job {job_id}") is None
+    header = REAL_SQUEUE.splitlines()[0]
+    with pytest.raises(ParseError):
+        parse_squeue(f"{header}\n{job_id:>18} datamover     name     root PD       0:00      1 (None)\n")
+    with pytest.raises(ParseError, match="JobId"):
+        parse_scontrol_job(REAL_SCONTROL_FAILED.replace("JobId=150", f"JobId={job_id}"))
+
+
 @given(st.text())
 def test_squeue_random_text_parses_or_raises_parse_error(text: str) -> None:
     try:

@@ -96,6 +96,11 @@ def test_paths_are_checked() -> None:
         lambda: argv.tar_args("a.tar", []),
         lambda: argv.tar_args("a.tar", ["m"], compress="lzma"),  # type: ignore[arg-type]
         lambda: argv.wget_args("", "o"),
+        lambda: argv.ls_args("ab", []),  # one str or bytes: an operand per character before
+        lambda: argv.cp_args("ab", "x"),
+        lambda: argv.mv_args(b"ab", "x"),
+        lambda: argv.rm_args("ab"),
+        lambda: argv.tar_args("a.tar", "ab"),
     ],
 )
 def test_refusals_are_typed_errors_that_are_still_value_and_type_errors(refused: Callable[[], object]) -> None:

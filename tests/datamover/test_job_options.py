@@ -4,17 +4,21 @@ before anything runs; and the public canceller/watcher that ``sync`` uses."""
 
 from __future__ import annotations
 
+import os
 import pickle
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.support.fake_tools import write_executable
 
 from taurus_datamover import Datamover, SaveError, Workspace
 from taurus_datamover.datamover import JobOptions, ListingOptions
 from taurus_datamover.datamover.toolset import JOB_KEYS, LISTING_KEYS, SlurmOptions, submits_batch_job
 from taurus_datamover.emulator.site import EmulatedSite
 from taurus_datamover.errors import DatamoverError, JobOptionsError, TaurusDatamoverError
+from taurus_datamover.workspace.context import login_name
 
 
 @pytest.fixture
@@ -129,3 +133,26 @@ def test_the_canceller_and_watcher_are_public(site: EmulatedSite) -> None:
     assert callable(dm.canceller)
     watcher = dm.watcher
     assert watcher is not None and watcher is dm.watcher  # resolved once, one shared watcher per queue
+
+
+@pytest.mark.parametrize("named", [True, False])
+def test_the_plain_squeue_query_names_the_login_user_or_the_uid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, named: bool
+) -> None:
+    """Without ``dtqueue`` the watcher asks ``squeue -u USER``: the login name as getpass reads
+    it, else the uid (getpass.getuser() raised OSError or KeyError where there is no name)."""
+    import getpass
+    import pwd
+
+    write_executable(tmp_path / "squeue", "#!/bin/sh\nexit 0\n")
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.delenv(name, raising=False)
+    if named:
+        monkeypatch.setenv("USER", "marie")
+        assert getpass.getuser() == login_name() == "marie"
+    else:
+        monkeypatch.setattr(pwd, "getpwuid", lambda uid: {}[uid])  # no passwd entry
+        assert login_name() is None
+    dm = Datamover(tmp_path, env={"PATH": str(tmp_path)})
+    user = "marie" if named else str(os.getuid())
+    assert dm.queue_argv() == [str(tmp_path / "squeue"), "-t", "all", "-u", user]

@@ -14,6 +14,7 @@ import pytest
 from taurus_datamover import Datamover, Workspace
 from taurus_datamover.emulator import launcher
 from taurus_datamover.emulator.dt.mode import detect_slurm, load_slurm_mode, mode_file
+from taurus_datamover.emulator.errors import EmulatorArgumentError
 from taurus_datamover.emulator.site import EmulatedSite, SlurmUnavailableError
 
 DT = ("dtls", "dtcp", "dtmv", "dtrm", "dtrsync", "dttar", "dtwget", "dtinfo", "dtqueue", "dtq", "dtcancel")
@@ -314,8 +315,9 @@ def test_run_without_namespaces_says_so_and_uses_site_paths(tmp_path: Path, monk
     assert "grp" in done.stdout.split()
     with pytest.raises(ZihViewUnavailableError, match="unshare"):
         site.run(["true"], zih_paths=True)
-    with pytest.raises(ValueError, match="argv"):
-        site.run([])
+    for no_list in ([], "echo one", b"true"):  # a string would run one argument per character
+        with pytest.raises(EmulatorArgumentError, match="argv must be a non-empty list"):
+            site.run(no_list)  # type: ignore[arg-type]
 
 
 def test_zih_text_maps_only_whole_site_paths() -> None:

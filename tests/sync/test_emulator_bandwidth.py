@@ -15,7 +15,8 @@ from taurus_datamover.emulator.dt.mode import (
     with_bandwidth,
 )
 from taurus_datamover.emulator.dt.options import split_options
-from taurus_datamover.emulator.faults import Fault, FaultSpecError
+from taurus_datamover.emulator.errors import EmulatorArgumentError, EmulatorError, FaultSpecError
+from taurus_datamover.emulator.faults import Fault
 from taurus_datamover.emulator.site import EmulatedSite
 
 
@@ -28,9 +29,11 @@ def test_rates(text: str | int, rate: int) -> None:
 
 
 @pytest.mark.parametrize("bad", ["fast", "-5MB/s", "0", 0, True, "5 parsecs", float("nan")])
-def test_bad_rates(bad: object) -> None:
-    with pytest.raises(ValueError):
+def test_bad_rates(bad: object, tmp_path: Path) -> None:
+    with pytest.raises(EmulatorArgumentError, match="bandwidth"):
         parse_bandwidth(bad)  # type: ignore[arg-type]
+    with pytest.raises(EmulatorArgumentError, match="bandwidth"):
+        EmulatedSite(tmp_path / "s", slurm=False, bandwidth=bad)  # type: ignore[arg-type]
 
 
 def test_the_site_stores_the_limit_and_a_reopened_site_keeps_it(tmp_path: Path) -> None:
@@ -55,7 +58,9 @@ def test_a_limited_dtrsync_still_copies(tmp_path: Path) -> None:
     assert (site.projects / "copy" / "f").read_bytes() == (site.grp / "f").read_bytes()
 
 
-def test_after_files_takes_dtrsync_too() -> None:
+def test_after_files_takes_dtrsync_too(tmp_path: Path) -> None:
     assert Fault.from_mapping({"tool": "dtrsync", "action": "kill", "after_files": 3}).after_files == 3
     with pytest.raises(FaultSpecError, match="dtcp, dtmv and dtrsync"):
         Fault.from_mapping({"tool": "dttar", "action": "kill", "after_files": 3})
+    with pytest.raises(EmulatorError, match="unknown fault keys"):  # and a ValueError, as before
+        EmulatedSite(tmp_path / "s", slurm=False).set_faults([{"tool": "dtcp", "action": "fail", "afterfiles": 1}])

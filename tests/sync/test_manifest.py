@@ -9,6 +9,7 @@ import pytest
 
 from taurus_datamover.errors import SyncError
 from taurus_datamover.sync.manifest import (
+    SOURCE,
     PartRecord,
     PartState,
     RunStore,
@@ -60,6 +61,17 @@ def test_source_listing_round_trip(tmp_path: Path) -> None:
     items = [TreeItem("a/-x", "file", 3, 1_700_000_000_123_456_789), TreeItem("l", "symlink", 1, None, "t\udcfe")]
     store.save_source(items)
     assert store.load_source() == items
+
+
+@pytest.mark.parametrize("text", ["5", "null", '[["a"]]', "{not json", '{"a": 1}'])
+def test_a_broken_source_listing_is_a_sync_error(tmp_path: Path, text: str) -> None:
+    """A listing that is JSON but no list (``5``, ``null``) raised a bare TypeError."""
+    store = RunStore(new_run_id(), tmp_path)
+    store.create()
+    store.save_source([])
+    (store.directory / SOURCE).write_text(text)
+    with pytest.raises(SyncError, match=r"source listing .* cannot be read"):
+        store.load_source()
 
 
 @pytest.mark.parametrize("bad", ["../etc", "20261201-094500-3FA2C1", "x", "", None, "20261201-094500-3fa2c1/.."])

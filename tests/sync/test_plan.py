@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from taurus_datamover.errors import SyncError
+from taurus_datamover.errors import SyncError, SyncFileListError
 from taurus_datamover.sync.plan import (
     FILE_COST,
     check_jobs,
@@ -122,8 +122,10 @@ def test_file_list_keeps_every_byte() -> None:
     data = encode_file_list(names)
     assert data.split(b"\0")[:-1] == [os.fsencode(n) for n in names]
     assert data.endswith(b"\0")
-    with pytest.raises(ValueError):
-        encode_file_list(["nul\0inside"])
+    for bad in ("nul\0inside", ""):
+        with pytest.raises(SyncFileListError, match="not a relative file name") as caught:
+            encode_file_list([bad])
+        assert isinstance(caught.value, ValueError) and isinstance(caught.value, SyncError)
 
 
 _names = st.text(

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from taurus_datamover.emulator import clock
+from taurus_datamover.emulator.errors import EmulatorArgumentError
 from taurus_datamover.errors import WorkspaceError
 from taurus_datamover.facts import EMULATOR_CLOCK_FILE, EMULATOR_NOW_ENV
 from taurus_datamover.workspace.context import site_clock
@@ -47,7 +48,12 @@ def test_no_clock_is_the_real_time(tmp_path: Path) -> None:
     assert abs(site_clock(tmp_path, {}) - datetime.now(timezone.utc)) < timedelta(minutes=1)
 
 
-def test_an_unreadable_clock_is_a_typed_error(tmp_path: Path) -> None:
-    (tmp_path / EMULATOR_CLOCK_FILE).write_text("next tuesday")
+@pytest.mark.parametrize("text", [b"next tuesday", b"inf", b"nan", b"1e300", b"-1e20", b"\xff"])
+def test_an_unreadable_clock_is_a_typed_error_on_both_sides(tmp_path: Path, text: bytes) -> None:
+    """inf and 1e300 raised OverflowError, a byte that is not UTF-8 UnicodeDecodeError; the
+    emulator read nan as a time and raised a bare ValueError for the rest."""
+    (tmp_path / EMULATOR_CLOCK_FILE).write_bytes(text)
     with pytest.raises(WorkspaceError, match="neither epoch seconds nor ISO 8601"):
         site_clock(tmp_path, {})
+    with pytest.raises(EmulatorArgumentError, match="neither epoch seconds nor ISO 8601"):
+        clock.now(tmp_path, {})

@@ -21,7 +21,7 @@ from taurus_datamover.command.argv import shown_argv, too_long_message
 from taurus_datamover.command.process import ProcessOutput, stop_process_group
 from taurus_datamover.command.slurm import SlurmTracker
 from taurus_datamover.command.watcher import JobWatcher
-from taurus_datamover.errors import CommandTimeout, DatamoverError, ToolArgumentError, ToolError
+from taurus_datamover.errors import CommandTimeout, DatamoverError, ToolArgumentError, ToolArgumentTypeError, ToolError
 from taurus_datamover.models.jobs import JobState
 from taurus_datamover.parsers.progress import Progress, latest_progress
 
@@ -63,6 +63,8 @@ class Job(subprocess.Popen[bytes]):
         error_class: type[ToolError] = DatamoverError,
         expect_batch: bool = False,
     ) -> None:
+        if isinstance(argv, (str, bytes)):  # a shell string would run one argument per character
+            raise ToolArgumentTypeError(f"argv must be a list of arguments, not the {type(argv).__name__} {argv!r}")
         #: What Slurm and the process said, turned into id, state and return code.
         self.tracker = SlurmTracker(expect_batch=expect_batch, on_batch_end=self._complete)
         self._lock, self._finished = threading.Lock(), threading.Event()

@@ -52,15 +52,17 @@ class JobEvent:
     state: JobState
 
 
-_SUBMITTED = re.compile(r"^Submitted batch job (\d+)\s*$")
+#: A job id as Slurm prints it: ASCII digits, 32 bits (``int()`` reads other scripts' digits).
+_ID = "([0-9]{1,10})"
+_SUBMITTED = re.compile(rf"^Submitted batch job {_ID}\s*$")
 #: Slurm's lines about a job and the state each says (srun's and sbatch's at the start of
 #: a line; slurmstepd's notice anywhere in it, after its ``slurmstepd-HOST: error:`` prefix).
 _EVENT_LINES = (
-    (re.compile(r"^srun: job (\d+) queued and waiting for resources\s*$"), JobState.PENDING),
-    (re.compile(r"^srun: job (\d+) has been allocated resources\s*$"), JobState.RUNNING),
+    (re.compile(rf"^srun: job {_ID} queued and waiting for resources\s*$"), JobState.PENDING),
+    (re.compile(rf"^srun: job {_ID} has been allocated resources\s*$"), JobState.RUNNING),
     (_SUBMITTED, JobState.PENDING),
-    (re.compile(r"\*\*\* (?:STEP|JOB) (\d+)(?:\.\S+)? ON \S+ CANCELLED AT .* DUE TO TIME LIMIT"), JobState.TIMEOUT),
-    (re.compile(r"\*\*\* (?:STEP|JOB) (\d+)(?:\.\S+)? ON \S+ CANCELLED AT "), JobState.CANCELLED),
+    (re.compile(rf"\*\*\* (?:STEP|JOB) {_ID}(?:\.\S+)? ON \S+ CANCELLED AT .* DUE TO TIME LIMIT"), JobState.TIMEOUT),
+    (re.compile(rf"\*\*\* (?:STEP|JOB) {_ID}(?:\.\S+)? ON \S+ CANCELLED AT "), JobState.CANCELLED),
 )
 
 
@@ -131,7 +133,7 @@ def parse_squeue(text: str) -> list[JobInfo]:
             raise ParseError("squeue row does not fit the column layout", lineno=lineno, line=line)
         if any(not cell for cell in cells[:7]):  # the reason (last) may be empty
             raise ParseError("not a squeue row (a column is empty)", lineno=lineno, line=line)
-        found = re.fullmatch(r"(\d+)(?:[_+]\S*)?", cells[0])
+        found = re.fullmatch(rf"{_ID}(?:[_+]\S*)?", cells[0])
         if not found:
             raise ParseError("job id is not a number", lineno=lineno, line=line)
         if any(" " in cells[i] for i in (1, 3, 4)):
@@ -168,12 +170,11 @@ def parse_scontrol_job(text: str) -> JobInfo:
                 fields[key] = value
     if "JobId" not in fields or "JobState" not in fields:
         raise ParseError("not a scontrol job record (no JobId/JobState)", line=text[:200])
-    try:
-        job_id = int(fields["JobId"])
-    except ValueError:
-        raise ParseError("JobId is not a number", line=fields["JobId"]) from None
+    if re.fullmatch(_ID, fields["JobId"]) is None:
+        raise ParseError("JobId is not a number", line=fields["JobId"])
+    job_id = int(fields["JobId"])
     exit_code = signal = None
-    code = re.fullmatch(r"(\d+):(\d+)", fields.get("ExitCode", ""))
+    code = re.fullmatch(r"([0-9]{1,9}):([0-9]{1,9})", fields.get("ExitCode", ""))
     if code:
         exit_code, signal = int(code.group(1)), int(code.group(2))
     return JobInfo(

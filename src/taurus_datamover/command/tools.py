@@ -128,7 +128,6 @@ class FoundTools:
 
     @property
     def names(self) -> tuple[str, ...]:
-        """Tool names, sorted."""
         return tuple(sorted(self.paths))
 
     def __contains__(self, name: object) -> bool:

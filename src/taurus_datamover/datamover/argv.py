@@ -37,8 +37,11 @@ def operand(path: PathArg) -> str | bytes:
     return as_arg(path)
 
 
-def _operands(paths: Iterable[PathArg], what: str) -> list[str | bytes]:
-    if not (values := [operand(p) for p in paths]):
+def _operands(paths: Iterable[PathArg], what: str, *, needed: bool = True) -> list[str | bytes]:
+    """The operands of ``paths`` (``needed``: at least one); a lone str/bytes (a path per character) is refused."""
+    if isinstance(paths, (str, bytes)):
+        raise DatamoverArgumentError(f"a list of paths is needed ({what}), not the {type(paths).__name__} {paths!r}")
+    if not (values := [operand(p) for p in paths]) and needed:
         raise DatamoverArgumentError(f"no {what} given")
     return values
 
@@ -65,7 +68,7 @@ def ls_flags(
 
 
 def ls_args(paths: Sequence[PathArg], flags: Sequence[str]) -> list[str | bytes]:
-    return [*flags, "--", *map(operand, paths)]
+    return [*flags, "--", *_operands(paths, "path to list")]
 
 
 def cp_args(
@@ -128,9 +131,7 @@ def tar_args(
     [--no-wildcards] -- MEMBER...`` (a colon is no ``host:``; members are no patterns)."""
     if compress is not None and compress not in _COMPRESSIONS:
         raise DatamoverArgumentError(f"unknown compression {compress!r}; one of {sorted(_COMPRESSIONS)}")
-    names = [operand(m) for m in members]
-    if create and not names:
-        raise DatamoverArgumentError("creating an archive needs at least one member")
+    names = _operands(members, "archive member", needed=create)
     args: list[str | bytes] = ["--create" if create else "--extract", *_flags((compress is not None, f"--{compress}"))]
     args += ["--force-local", _option_value("--file", archive)]
     if directory is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 import shutil
 import subprocess
@@ -20,6 +19,7 @@ from taurus_datamover.command.watcher import PATIENCE, JobWatcher, watcher_for
 from taurus_datamover.errors import DatamoverArgumentError, DatamoverError, JobOptionsError
 from taurus_datamover.facts import TRANSFER_TOOLS
 from taurus_datamover.models.jobs import JobInfo
+from taurus_datamover.workspace.context import login_name
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -222,7 +222,8 @@ class DatamoverTools(ToolSet):
         queue = self._found_or_slurm("dtqueue", "squeue")
         if queue is None:
             return None
-        return [queue, "-t", "all"] if self.has_tool("dtqueue") else [queue, "-t", "all", "-u", getpass.getuser()]
+        user = login_name() or str(os.getuid())  # squeue -u takes a uid too
+        return [queue, "-t", "all"] if self.has_tool("dtqueue") else [queue, "-t", "all", "-u", user]
 
     @cached_property
     def watcher(self) -> JobWatcher | None:

@@ -12,18 +12,25 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from taurus_datamover.emulator.errors import EmulatorArgumentError
 from taurus_datamover.emulator.files import write_atomic
 from taurus_datamover.facts import EMULATOR_CLOCK_FILE as CLOCK_FILE
 from taurus_datamover.facts import EMULATOR_NOW_ENV as NOW_ENV
 
 
 def parse_time(text: str) -> float:
-    """Epoch seconds from *text*: a number, or ISO 8601 (naive means UTC)."""
+    """Epoch seconds from *text*: a number, or ISO 8601 (naive means UTC); anything else, and
+    a number no datetime can hold (``nan``, ``1e300``), is an ``EmulatorArgumentError``."""
     value = text.strip()
     try:
-        return float(value)
-    except ValueError:
-        return _epoch(datetime.fromisoformat(value))
+        try:
+            seconds = float(value)
+        except ValueError:
+            seconds = _epoch(datetime.fromisoformat(value))
+        datetime.fromtimestamp(seconds, timezone.utc)  # nan, inf and 1e300 are no time
+    except (ValueError, OverflowError):
+        raise EmulatorArgumentError(f"the emulated clock {value!r} is neither epoch seconds nor ISO 8601") from None
+    return seconds
 
 
 def _epoch(when: datetime) -> float:
@@ -36,7 +43,7 @@ def now(root: Path, environ: Mapping[str, str] | None = None) -> float:
     if env:
         return parse_time(env)
     try:
-        text = (Path(root) / CLOCK_FILE).read_text(encoding="utf-8")
+        text = (Path(root) / CLOCK_FILE).read_text(encoding="utf-8", errors="replace")
     except FileNotFoundError:
         return time.time()
     return parse_time(text) if text.strip() else time.time()

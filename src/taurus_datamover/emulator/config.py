@@ -1,7 +1,7 @@
 """Configuration of an emulated site, kept as JSON in ``<root>/site.json``: what the real
 tools read from ``/etc/ws.conf``, as frozen dataclasses with ws.conf's names where readable
-(standard library only: every tool call is a new process). Reading checks each value's
-type: a hand-edited ``site.json`` with a wrong type is a ``ValueError``, not a wrong answer.
+(standard library only: every tool call is a new process). Reading checks each value: a
+hand-edited ``site.json`` with a wrong one is a ``SiteConfigError``, not a wrong answer.
 """
 
 from __future__ import annotations
@@ -14,13 +14,23 @@ from pathlib import Path
 from typing import Any
 
 from taurus_datamover.emulator.dt.transfer import current_user
+from taurus_datamover.emulator.errors import EmulatorArgumentError, SiteConfigError
 from taurus_datamover.facts import EMULATOR_USER_ENV
 
 SITE_FILE = "site.json"
+#: The settings that take one of a few words (checked when a config is made, and in site.json).
+CHOICES = {"ws_format": ("v1", "v2"), "space_selection": ("first", "random")}
+
+
+class _Choices:
+    def __post_init__(self) -> None:
+        for name, words in CHOICES.items():
+            if getattr(self, name, words[0]) not in words:
+                raise EmulatorArgumentError(f"{name} must be one of {words}, not {getattr(self, name)!r}")
 
 
 @dataclass(frozen=True, kw_only=True)
-class FilesystemConfig:
+class FilesystemConfig(_Choices):
     """One workspace file system (an entry under ``workspaces:`` in ws.conf)."""
 
     spaces: list[str]  # absolute directories of the workspace directories
@@ -36,13 +46,9 @@ class FilesystemConfig:
     restorable: bool = True
     comment: str = ""
 
-    def __post_init__(self) -> None:
-        if self.space_selection not in ("first", "random"):
-            raise ValueError(f"space_selection must be 'first' or 'random', not {self.space_selection!r}")
-
 
 @dataclass(frozen=True, kw_only=True)
-class SiteConfig:
+class SiteConfig(_Choices):
     """The whole site: who the user is, which output format, which file systems."""
 
     user: str = field(default_factory=current_user)
@@ -62,10 +68,6 @@ class SiteConfig:
     reminder_default: int = 0
     deldirtimeout: int = 3600  # seconds the v2 expirer may spend deleting one directory
 
-    def __post_init__(self) -> None:
-        if self.ws_format not in ("v1", "v2"):
-            raise ValueError(f"ws_format must be 'v1' or 'v2', not {self.ws_format!r}")
-
     def max_duration_of(self, fs: str) -> int:
         """The longest allocation (days) allowed on file system *fs*."""
         own = self.filesystems[fs].max_duration
@@ -83,7 +85,6 @@ class SiteConfig:
 
 
 def resolve_user(cfg: SiteConfig) -> str:
-    """The emulated user: ``$TAURUS_EMULATOR_USER`` if set, else ``cfg.user``."""
     return os.environ.get(EMULATOR_USER_ENV) or cfg.user
 
 
@@ -130,8 +131,8 @@ def v2_capture_site_config(root: Path, *, user: str = "usera") -> SiteConfig:
     )  # fmt: skip
 
 
-def _checked(name: str, annotation: str, value: Any) -> Any:
-    """*value* if it fits the field's annotation (the few shapes used above)."""
+def _checked(file: Path, key: str, annotation: str, value: Any) -> Any:
+    """*value* if it fits the field's annotation (the few shapes used above) and choices."""
     if value is None and annotation.endswith(" | None"):
         return None
     fits = {
@@ -141,34 +142,39 @@ def _checked(name: str, annotation: str, value: Any) -> Any:
         "list[str]": isinstance(value, list) and all(isinstance(v, str) for v in value),
     }.get(annotation.removesuffix(" | None"))
     if not fits:
-        raise ValueError(f"site.json: {name} is not a {annotation}: {value!r}")
+        raise SiteConfigError(file, key, f"must be a {annotation}, not {value!r}")
+    name = key.rpartition(".")[2]
+    if name in CHOICES and value not in CHOICES[name]:
+        raise SiteConfigError(file, key, f"must be one of {CHOICES[name]}, not {value!r}")
     return value
 
 
-def _from_json(cls: type[Any], raw: Any, where: str, **given: Any) -> Any:
+def _from_json(cls: type[Any], file: Path, raw: Any, where: str, **given: Any) -> Any:
     if not isinstance(raw, dict):
-        raise ValueError(f"site.json: {where} is not an object")
+        raise SiteConfigError(file, where.rstrip("."), "must be a JSON object")
     values = dict(given)
     for f in dataclasses.fields(cls):
         if f.name in raw and f.name not in values:
-            values[f.name] = _checked(f"{where}{f.name}", str(f.type), raw[f.name])
-    try:
-        return cls(**values)
-    except TypeError as exc:  # a required key is missing
-        raise ValueError(f"site.json: {where}: {exc}") from None
-    except ValueError as exc:
-        raise ValueError(f"site.json: {where}{exc}") from None
+            values[f.name] = _checked(file, f"{where}{f.name}", str(f.type), raw[f.name])
+        elif f.name not in values and f.default is f.default_factory is dataclasses.MISSING:
+            raise SiteConfigError(file, f"{where}{f.name}", "is missing")
+    return cls(**values)
 
 
 def load_site_config(root: Path) -> SiteConfig:
-    """Read ``<root>/site.json``; ``OSError`` or ``ValueError`` if it cannot be used."""
-    raw = json.loads((Path(root) / SITE_FILE).read_text(encoding="utf-8"))
+    """Read ``<root>/site.json``; ``OSError``, or ``SiteConfigError`` if it cannot be used."""
+    file = Path(root) / SITE_FILE
+    try:
+        raw = json.loads(file.read_text(encoding="utf-8"))
+    except ValueError as exc:  # not UTF-8, or not JSON
+        raise SiteConfigError(file, "", f"is not JSON ({exc})") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("filesystems"), dict):
-        raise ValueError("site.json: no 'filesystems' object")
+        raise SiteConfigError(file, "filesystems", "must be a JSON object (of the file systems)")
     filesystems = {
-        str(name): _from_json(FilesystemConfig, fs, f"filesystems.{name}.") for name, fs in raw["filesystems"].items()
+        str(name): _from_json(FilesystemConfig, file, fs, f"filesystems.{name}.")
+        for name, fs in raw["filesystems"].items()
     }
-    site: SiteConfig = _from_json(SiteConfig, raw, "", filesystems=filesystems)
+    site: SiteConfig = _from_json(SiteConfig, file, raw, "", filesystems=filesystems)
     return site
 
 

@@ -16,6 +16,27 @@ class SiteRootError(EmulatorError, ValueError):
     """The root of an :class:`~taurus_datamover.emulator.site.EmulatedSite` cannot be used."""
 
 
+class EmulatorArgumentError(EmulatorError, ValueError):
+    """An argument refused before anything runs (an empty argv, a bandwidth that is no rate)."""
+
+
+class FaultSpecError(EmulatorArgumentError):
+    """A fault entry that cannot be used (unknown action, wrong types)."""
+
+
+class SiteConfigError(EmulatorError, ValueError):
+    """A ``site.json`` that cannot be used: ``path``, and ``key`` (dotted; empty: the whole file)."""
+
+    def __init__(self, path: object, key: str, problem: str) -> None:
+        super().__init__(str(path), key, problem)  # so that pickling makes it again
+        self.path, self.key, self.problem = str(path), key, problem
+
+    def __str__(self) -> str:
+        where = f"key {self.key!r}" if self.key else "the file"
+        fix = "correct it, or remove the file for the default site (a new EmulatedSite on this root writes it)"
+        return f"{self.path}: {where} {self.problem}; {fix}"
+
+
 class SlurmUnavailableError(EmulatorError, RuntimeError):
     """``slurm=True`` was asked for, but no Slurm with a ``datamover`` partition answers."""
 

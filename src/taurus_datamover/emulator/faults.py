@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from taurus_datamover.emulator.errors import FaultSpecError as FaultSpecError  # its old home
 from taurus_datamover.emulator.files import locked, write_atomic
 from taurus_datamover.facts import EMULATOR_FAULT_ENV, EMULATOR_FAULT_FILE
 
@@ -32,10 +33,6 @@ _LOCK = ".faults.lock"
 ACTIONS = frozenset({"fail", "kill", "hang", "enospc"})
 _FILE_TOOLS = frozenset({"dtcp", "dtmv"})
 _LIST_TOOLS = frozenset({"dtrsync"})  # after_files counts the entries of --files-from
-
-
-class FaultSpecError(ValueError):
-    """A fault entry that cannot be used (unknown action, wrong types)."""
 
 
 @dataclass(frozen=True)

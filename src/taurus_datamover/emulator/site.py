@@ -22,7 +22,7 @@ from taurus_datamover.emulator import clock, config
 from taurus_datamover.emulator.dt import mode
 from taurus_datamover.emulator.dt.jobs import JobStore
 from taurus_datamover.emulator.dt.transfer import DT_EXEC
-from taurus_datamover.emulator.errors import SlurmUnavailableError, ZihViewUnavailableError
+from taurus_datamover.emulator.errors import EmulatorArgumentError, SlurmUnavailableError, ZihViewUnavailableError
 from taurus_datamover.emulator.faults import read_fault_log, write_faults
 from taurus_datamover.emulator.files import write_atomic
 from taurus_datamover.emulator.root import check_site_root
@@ -178,8 +178,8 @@ class EmulatedSite:
         """
         from taurus_datamover.emulator.zih_view import view_argv, view_unavailable
 
-        if not argv:
-            raise ValueError("run: give the command to run as a non-empty argv list")
+        if not argv or isinstance(argv, (str, bytes)):
+            raise EmulatorArgumentError(f"run: argv must be a non-empty list naming the command to run, not {argv!r}")
         where = None if cwd is None else os.fspath(cwd)
         reason = None if zih_paths is False else view_unavailable()
         if reason is not None and zih_paths:

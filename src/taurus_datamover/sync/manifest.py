@@ -198,7 +198,7 @@ class RunStore:
         path = self.directory / SOURCE
         try:
             return [TreeItem.from_row(row) for row in json.loads(path.read_bytes())]
-        except (OSError, ValueError) as error:
+        except (OSError, ValueError, TypeError) as error:  # TypeError: JSON that is no list
             raise SyncError(f"the source listing {path} cannot be read: {error}", run_id=self.run_id) from None
 
 

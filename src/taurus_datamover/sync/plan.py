@@ -21,7 +21,7 @@ import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from taurus_datamover.errors import SyncError
+from taurus_datamover.errors import SyncError, SyncFileListError
 from taurus_datamover.sync.tree import TreeItem
 
 #: The cost of one file in bytes-equivalents (see the module docstring).
@@ -131,11 +131,11 @@ def place_empty_directories(parts: Sequence[PartPlan], items: Sequence[TreeItem]
 
 def encode_file_list(paths: Sequence[str]) -> bytes:
     """The ``--from0`` list of ``paths``: raw bytes, NUL-terminated, so any name survives
-    (``ValueError`` for an empty path or one holding a NUL, which no file name can)."""
+    (:class:`SyncFileListError` for an empty path or one holding a NUL, which no name can)."""
     chunks: list[bytes] = []
     for path in paths:
         raw = os.fsencode(path)
         if b"\0" in raw or not raw:
-            raise ValueError(f"not a relative file name: {path!r}")
+            raise SyncFileListError(f"not a relative file name: {path!r}")
         chunks.append(raw + b"\0")
     return b"".join(chunks)

@@ -31,10 +31,11 @@ def tools_user(environ: Mapping[str, str]) -> str | None:
     """The user the tools run as: the emulated site's user variable
     (:data:`~taurus_datamover.facts.EMULATOR_USER_ENV`) of their environment, else the
     login name."""
-    emulated = environ.get(EMULATOR_USER_ENV)
-    if emulated:
-        return emulated
-    # as getpass.getuser() reads it, without importing getpass (and termios)
+    return environ.get(EMULATOR_USER_ENV) or login_name()
+
+
+def login_name() -> str | None:
+    """The login name as ``getpass.getuser()`` reads it (not importing it, nor termios); None for none."""
     for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
         if os.environ.get(name):
             return os.environ[name]
@@ -72,13 +73,13 @@ def site_clock(root: str | os.PathLike[str], environ: Mapping[str, str]) -> date
     text = environ.get(EMULATOR_NOW_ENV, "").strip()
     if not text:
         try:
-            with open(os.path.join(root, EMULATOR_CLOCK_FILE), encoding="utf-8") as clock:
+            with open(os.path.join(root, EMULATOR_CLOCK_FILE), encoding="utf-8", errors="replace") as clock:
                 text = clock.read().strip()
         except FileNotFoundError:
             return datetime.now(timezone.utc)
     try:
         return datetime.fromtimestamp(float(text), timezone.utc) if text else datetime.now(timezone.utc)
-    except ValueError:
+    except (ValueError, OverflowError):  # not a number, or not a time (inf, 1e300)
         pass
     try:
         when = datetime.fromisoformat(text)

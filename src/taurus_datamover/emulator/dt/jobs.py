@@ -58,7 +58,6 @@ class JobRecord:
 
     @property
     def active(self) -> bool:
-        """True while the job is pending or running."""
         return self.state in ACTIVE_STATES
 
     def visible(self, now: float) -> bool:
@@ -80,7 +79,6 @@ class JobRecord:
 
 
 def signal_group(pgid: int, sig: signal.Signals) -> None:
-    """Send *sig* to process group *pgid*, if it is still there."""
     with suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, sig)
 
@@ -96,7 +94,6 @@ class JobStore:
         return self.dir / f"{job_id}.json"
 
     def locked(self) -> AbstractContextManager[None]:
-        """Hold the queue's lock (exclusive, blocking) for the duration of the block."""
         return locked(self.dir / ".lock")
 
     def save(self, record: JobRecord) -> None:
@@ -156,7 +153,6 @@ class JobStore:
         return record is not None
 
     def cancel_active(self) -> list[int]:
-        """Cancel every pending or running job; return their ids."""
         return [r.job_id for r in self.all() if r.active and self.cancel(r.job_id)]
 
 

@@ -17,6 +17,8 @@ import os
 import re
 from typing import TYPE_CHECKING, Any, Literal
 
+from taurus_datamover.emulator.errors import EmulatorArgumentError
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -103,19 +105,19 @@ def detect_slurm(timeout: float = 5.0) -> bool:
 
 def parse_bandwidth(value: str | int | float) -> int:
     """Bytes per second of ``"50MB/s"``, ``"50M"``, ``"1.5GiB/s"`` or a number of bytes
-    per second (decimal units; ``Ki``/``Mi``/``Gi`` binary). ``ValueError`` for anything
-    else, zero or a negative rate."""
+    per second (decimal units; ``Ki``/``Mi``/``Gi`` binary). ``EmulatorArgumentError`` (a
+    ``ValueError``) for anything else, zero or a negative rate."""
     if isinstance(value, bool):
-        raise ValueError(f"not a bandwidth: {value!r}")
+        raise EmulatorArgumentError(f"not a bandwidth: {value!r}")
     if isinstance(value, (int, float)):
         rate = float(value)
     else:
         found = _RATE.fullmatch(value) if isinstance(value, str) else None
         if found is None:
-            raise ValueError(f"not a bandwidth (like '50MB/s'): {value!r}")
+            raise EmulatorArgumentError(f"not a bandwidth (like '50MB/s'): {value!r}")
         rate = float(found.group(1)) * _UNITS[(found.group(2) or "").lower()]
     if not math.isfinite(rate) or rate < 1:
-        raise ValueError(f"a bandwidth must be at least 1 byte per second, not {value!r}")
+        raise EmulatorArgumentError(f"a bandwidth must be at least 1 byte per second, not {value!r}")
     return int(rate)
 
 

@@ -31,7 +31,6 @@ class DtOptions(NamedTuple):
 
     @property
     def time_or_default(self) -> str:
-        """The time limit to request: the given one or :data:`DEFAULT_TIME`."""
         return DEFAULT_TIME if self.time is None else self.time
 
 

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from taurus_datamover.emulator.faults import Fault, FaultSpecError, record_fault, say, strike
+from taurus_datamover.emulator.faults import Fault, record_fault, say, strike
 
 
 @dataclass(frozen=True)
@@ -155,7 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     root, spec, tool, command, *rest = args
     try:
         fault = Fault.from_mapping(json.loads(spec))
-    except (ValueError, FaultSpecError) as exc:
+    except ValueError as exc:  # not JSON, or a FaultSpecError
         print(f"{tool}: bad emulated fault: {exc}", file=sys.stderr)
         return 2
     return run_with_fault(root, fault, tool, command, rest)

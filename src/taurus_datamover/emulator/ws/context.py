@@ -80,7 +80,6 @@ class Site:
         return self.user == "root" or self.user in self.cfg.admins
 
     def filesystems_with(self, ws_id: str) -> list[str]:
-        """File systems (visiting order) whose DB has active workspace *ws_id*."""
         return [fs for fs in self.filesystems if self.db(fs).exists(ws_id)]
 
     def chosen_filesystems(self, opts: Parsed, refusal: str, *, fatal: bool = True) -> list[str]:
@@ -113,11 +112,9 @@ class Site:
         return code
 
     def end(self, key: str, **values: object) -> NoReturn:
-        """:meth:`say` and end the tool with that exit code."""
         raise ToolExit(self.say(key, **values))
 
     def out(self, text: str) -> None:
-        """Write *text* (already newline-terminated) to stdout."""
         sys.stdout.write(text)
 
     def help(self, tool: str) -> int:

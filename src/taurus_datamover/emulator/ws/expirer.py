@@ -83,7 +83,6 @@ class _Run:
     def would(self) -> str:
         return "" if self.clean else "would "
 
-    # -- 1. stray directories ----------------------------------------------------------
     def stray(self, fs: str) -> Counter[str]:
         cfg = self.site.cfg.filesystems[fs]
         result: Counter[str] = Counter()
@@ -144,7 +143,6 @@ class _Run:
         )
         return result
 
-    # -- 2. and 3. expiry and deletion -------------------------------------------------
     def expire(self, fs: str) -> Counter[str]:
         cfg = self.site.cfg.filesystems[fs]
         release_keeptime = self.site.cfg.release_keeptime_of(fs)

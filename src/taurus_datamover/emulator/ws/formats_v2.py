@@ -73,110 +73,95 @@ ical_sent                  0 info: Success: Calendar invitation sent to {mail}
 
 
 _CONFIG = [("--config arg", "config file")]
-
-_HELP_ALLOCATE = (
-    "Usage: ws_allocate [options] workspace_name duration\n"
-    "\n"
-    "Options:\n"
-    "  -h [ --help ]              produce help message\n"
-    "  -V [ --version ]           show version\n"
-    "  -d [ --duration ] arg      duration in days\n"
-    "  -n [ --name ] arg          workspace name\n"
-    "  -F [ --filesystem ] arg    filesystem name (see ws_list -l for possible \n"
-    "                             values)\n"
-    "  -r [ --reminder ] arg      reminder to be sent <arg> days before expiration\n"
-    "  -m [ --mailaddress ] arg   mailaddress to send reminder to\n"
-    "  -x [ --extension ]         extend workspace (can change mailaddress, reminder\n"
-    "                             and comment as well)\n"
-    "  -u [ --username ] arg      username\n"
-    "  -g [ --groupreadable ] arg for group <arg> readable workspace, current group \n"
-    "                             if none given\n"
-    "  -G [ --groupwritable ] arg for group <arg> writable workspace, current group \n"
-    "                             if none given\n"
-    "  -c [ --comment ] arg       comment\n"
-    "  --config arg               config file\n"
-    "\n"
-)
-_HELP_FIND = (
-    "Usage: ws_find [options] name\n"
-    "\n"
-    "Options:\n"
-    "  -h [ --help ]           produce help message\n"
-    "  -V [ --version ]        show version\n"
-    "  -F [ --filesystem ] arg filesystem to search workspaces in\n"
-    "  -g [ --group ]          enable search for group workspaces\n"
-    "  -u [ --username ] arg   only show workspaces for selected user\n"
-    "  -n [ --name ] arg       workspace name to search for\n"
-    "  --config arg            config file\n"
-    "\n"
-)
-_HELP_LIST = (
-    "Usage: ws_list [options] [pattern]\n"
-    "\n"
-    "Options:\n"
-    "  -h [ --help ]                   produce help message\n"
-    "  -V [ --version ]                show version\n"
-    "  -F [ --filesystem ] arg         filesystem to list workspaces from\n"
-    "  -g [ --group ]                  enable listing of group workspaces\n"
-    "  -l [ --listfilesystems ]        list available filesystems\n"
-    "  -L [ --listfilesystemdetails ]  list available filesystems with details\n"
-    "  -s [ --short ]                  short listing, only workspace names\n"
-    "  -u [ --username ] arg           only show workspaces for selected user\n"
-    "  -e [ --expired ]                show expired workspaces\n"
-    "  -N [ --name ]                   sort by name\n"
-    "  -C [ --creation ]               sort by creation date\n"
-    "  -R [ --remaining ]              sort by remaining time\n"
-    "  -r [ --reverted ]               revert sort\n"
-    "  -t [ --terse ]                  terse listing\n"
-    "  -T [ --table ]                  table format\n"
-    "  --config arg                    config file\n"
-    "  -p [ --pattern ] arg            pattern matching name (glob syntax)\n"
-    "  -P [ --permissions ]            list permissions of workspace directory\n"
-    "  -v [ --verbose ]                verbose listing\n"
-    "  -n [ --threads ] arg (=0)       number of threads to use (default: \n"
-    "                                  hardware_concurrency, override with \n"
-    "                                  WS_THREADS env var)\n"
-    "\n"
-)
-_HELP_RELEASE = (
-    "Usage: ws_release [options] workspace_name\n"
-    "\n"
-    "\n"
-    "Options:\n"
-    "  -h [ --help ]           produce help message\n"
-    "  -V [ --version ]        show version\n"
-    "  -n [ --name ] arg       workspace name\n"
-    "  -F [ --filesystem ] arg filesystem\n"
-    "  -u [ --username ] arg   username\n"
-    "  --config arg            config file\n"
-    "  --delete-data           delete all data, workspace can NOT BE RECOVERED!\n"
-    "\n"
-)
-_HELP_RESTORE = (
-    "Usage: ws_restore [options] workspace_name target_name | -l [pattern] | --delete-data workspace-name\n"
-    "\n"
-    "Options:\n"
-    "  -h [ --help ]           produce help message\n"
-    "  -V [ --version ]        show version\n"
-    "  -l [ --list ]           list restorable workspaces\n"
-    "  -b [ --brief ]          do not show unavailability date in list\n"
-    "  -n [ --name ] arg       workspace name\n"
-    "  -t [ --target ] arg     existing target workspace name\n"
-    "  -F [ --filesystem ] arg filesystem\n"
-    "  --config arg            config file\n"
-    "  -u [ --username ] arg   username\n"
-    "  --delete-data           delete all data, workspace can NOT BE RECOVERED!\n"
-    "\n"
-    "attention: the workspace_name argument is as printed by ws_restore -l not as printed by ws_list!\n"
-)
-
 _FS = ("-F [ --filesystem ] arg", "filesystem")
+_NAME = ("-n [ --name ] arg", "workspace name")
+_USER = ("-u [ --username ] arg", "username")
+_ONLY_USER = ("-u [ --username ] arg", "only show workspaces for selected user")
+_DELETE_DATA = ("--delete-data", "delete all data, workspace can NOT BE RECOVERED!")
 _SORTING = [
     ("-N [ --name ]", "sort by name"),
     ("-C [ --creation ]", "sort by creation date"),
     ("-R [ --remaining ]", "sort by remaining time"),
     ("-r [ --reverted ]", "revert sort"),
 ]
+#: boost's line break in a long description: a newline, then the column of the descriptions.
+_WRAP = "\n" + " " * 29
+_WRAP_LIST = "\n" + " " * 34
+
+_HELP_ALLOCATE = boost_help(
+    "Usage: ws_allocate [options] workspace_name duration",
+    [
+        *HELP_ROWS,
+        ("-d [ --duration ] arg", "duration in days"),
+        _NAME,
+        ("-F [ --filesystem ] arg", f"filesystem name (see ws_list -l for possible {_WRAP}values)"),
+        ("-r [ --reminder ] arg", "reminder to be sent <arg> days before expiration"),
+        ("-m [ --mailaddress ] arg", "mailaddress to send reminder to"),
+        ("-x [ --extension ]", f"extend workspace (can change mailaddress, reminder{_WRAP}and comment as well)"),
+        _USER,
+        ("-g [ --groupreadable ] arg", f"for group <arg> readable workspace, current group {_WRAP}if none given"),
+        ("-G [ --groupwritable ] arg", f"for group <arg> writable workspace, current group {_WRAP}if none given"),
+        ("-c [ --comment ] arg", "comment"),
+        *_CONFIG,
+    ],
+)
+_HELP_FIND = boost_help(
+    "Usage: ws_find [options] name",
+    [
+        *HELP_ROWS,
+        ("-F [ --filesystem ] arg", "filesystem to search workspaces in"),
+        ("-g [ --group ]", "enable search for group workspaces"),
+        _ONLY_USER,
+        ("-n [ --name ] arg", "workspace name to search for"),
+        *_CONFIG,
+    ],
+)
+_HELP_LIST = boost_help(
+    "Usage: ws_list [options] [pattern]",
+    [
+        *HELP_ROWS,
+        ("-F [ --filesystem ] arg", "filesystem to list workspaces from"),
+        ("-g [ --group ]", "enable listing of group workspaces"),
+        ("-l [ --listfilesystems ]", "list available filesystems"),
+        ("-L [ --listfilesystemdetails ]", "list available filesystems with details"),
+        ("-s [ --short ]", "short listing, only workspace names"),
+        _ONLY_USER,
+        ("-e [ --expired ]", "show expired workspaces"),
+        *_SORTING,
+        ("-t [ --terse ]", "terse listing"),
+        ("-T [ --table ]", "table format"),
+        *_CONFIG,
+        ("-p [ --pattern ] arg", "pattern matching name (glob syntax)"),
+        ("-P [ --permissions ]", "list permissions of workspace directory"),
+        ("-v [ --verbose ]", "verbose listing"),
+        (
+            "-n [ --threads ] arg (=0)",
+            f"number of threads to use (default: {_WRAP_LIST}hardware_concurrency, override with {_WRAP_LIST}WS_THREADS env var)",
+        ),
+    ],
+    gap="  ",
+)
+_HELP_RELEASE = boost_help(
+    "Usage: ws_release [options] workspace_name\n", [*HELP_ROWS, _NAME, _FS, _USER, *_CONFIG, _DELETE_DATA]
+)
+_HELP_RESTORE = (
+    boost_help(
+        "Usage: ws_restore [options] workspace_name target_name | -l [pattern] | --delete-data workspace-name",
+        [
+            *HELP_ROWS,
+            ("-l [ --list ]", "list restorable workspaces"),
+            ("-b [ --brief ]", "do not show unavailability date in list"),
+            _NAME,
+            ("-t [ --target ] arg", "existing target workspace name"),
+            _FS,
+            *_CONFIG,
+            _USER,
+            _DELETE_DATA,
+        ],
+    )
+    + "attention: the workspace_name argument is as printed by ws_restore -l not as printed by ws_list!\n"
+)
+
 #: Every v2 tool prints its help on stderr and exits 0.
 HELP: Mapping[str, tuple[str, bool, int]] = {
     tool: (text, True, 0)
@@ -199,7 +184,7 @@ HELP: Mapping[str, tuple[str, bool, int]] = {
             [
                 *HELP_ROWS,
                 ("-F [ --filesystem ] arg", "filesystem to list workspaces from"),
-                ("-u [ --username ] arg", "only show workspaces for selected user"),
+                _ONLY_USER,
                 ("-g [ --groupname ]", "enable listing of group workspaces"),
                 *_CONFIG,
                 ("-p [ --pattern ] arg", "pattern matching name (glob syntax)"),

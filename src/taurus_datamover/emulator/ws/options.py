@@ -106,11 +106,11 @@ def _value(opt: Opt, args: Iterator[str]) -> str:
     return value
 
 
-def boost_table(rows: Sequence[tuple[str, str]]) -> str:
+def boost_table(rows: Sequence[tuple[str, str]], gap: str = " ") -> str:
     """A boost ``options_description`` listing: ``Options:`` and aligned option lines."""
     width = max(len(spec) for spec, _ in rows)
     lines = ["Options:"]
-    lines.extend(f"  {spec.ljust(width)} {text}" for spec, text in rows)
+    lines.extend(f"  {spec.ljust(width)}{gap}{text}" for spec, text in rows)
     return "\n".join(lines) + "\n"
 
 
@@ -118,6 +118,6 @@ def boost_table(rows: Sequence[tuple[str, str]]) -> str:
 HELP_ROWS = [("-h [ --help ]", "produce help message"), ("-V [ --version ]", "show version")]
 
 
-def boost_help(usage: str, rows: Sequence[tuple[str, str]]) -> str:
+def boost_help(usage: str, rows: Sequence[tuple[str, str]], gap: str = " ") -> str:
     """A boost tool's help: *usage*, a blank line, the option table and a blank line."""
-    return f"{usage}\n\n{boost_table(rows)}\n"
+    return f"{usage}\n\n{boost_table(rows, gap)}\n"

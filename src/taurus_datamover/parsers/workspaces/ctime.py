@@ -86,7 +86,7 @@ def parse_ctime(text: str, tz: tzinfo | None = None) -> datetime:
     text has another shape, names an impossible date, or its weekday does not fit the date.
     """
     zone = tz if tz is not None else local_zone()
-    hours = _HOURS.get(zone) if _kind(zone)[1] else None
+    hours = _HOURS.get(zone) if (_KINDS.get(type(zone)) or _kind(zone))[1] else None
     start = hours.get(text[:13] + text[19:]) if hours is not None else None
     if start is not None and text[13] == ":":  # the key matched: 24 characters, canonical around
         into = _INTO_HOUR.get(text[14:19]) or _into_hour(text[14:19])

@@ -72,7 +72,6 @@ __all__ = ["HEADER", "listing_generation", "read_ws_list"]
 
 _ENTRY = r"([a-z][a-z ]*[a-z]) *:(?: (.*))?"  # compiled on first use (re's cache): an unknown key
 _SAID_EXPIRED = frozenset({"expired", "released"})
-_NONE = (None,) * 5
 _record = partial(tuple.__new__, ListedWorkspace)  # the record of its fields in order
 _NOWHERE = (0, "")
 _KEPT = (None, False, None, None)  # until deletion, removed, released id, restorable until: not in -e
@@ -172,32 +171,33 @@ def _regular_block(groups: tuple[str | None, ...], layout: Layout, zone: tzinfo,
     not convert or the block breaks a rule (the line reader then names the line)."""
     (shown_id, path, said, until_text, comment, created, expires, expired_at, released_at, group, again,
      filesystem, extensions, acctcode, reminder, mail, permissions) = layout.pick((*groups, None))  # fmt: skip
-    if again is not None:
-        if group not in (None, again):
-            raise ValueError("group given twice with different values")
-        group = again
-    if (expires is None or filesystem is None) and (comment, created, expires, expired_at, released_at) != _NONE:
+    if again not in (None, group) and group is not None:
+        raise ValueError("group given twice with different values")
+    group = group if again is None else again
+    if (expires is None or filesystem is None) and (comment, created, expires, expired_at, released_at) != (None,) * 5:
         raise ValueError("a full block without its expiration time or file system")
     if expires is not None:
         expires = parse_ctime(expires, zone)
         remaining: timedelta | None = expires - listing.now
     else:
         remaining = None if said in _SAID_EXPIRED else _days_hours(said)
-    times = (created, expired_at, released_at, reminder)
-    created, expired_at, released_at, reminder = (None if text is None else parse_ctime(text, zone) for text in times)
+    created = None if created is None else parse_ctime(created, zone)
+    expired_at = None if expired_at is None else parse_ctime(expired_at, zone)
+    released_at = None if released_at is None else parse_ctime(released_at, zone)
+    reminder = None if reminder is None else parse_ctime(reminder, zone)
     shown_id = shown_id or ""
-    if until_text is None:
-        deleted: tuple[timedelta | None, bool, str | None, datetime | None] = _KEPT
-    else:
-        deleted = listing.deleted(shown_id, path, _days_hours(until_text))
-    name, owner, path = listing.entry(shown_id, path, until_text is not None, _NOWHERE)  # last: it notes the path
+    until, removed, released_id, restorable_until = (
+        _KEPT if until_text is None else listing.deleted(shown_id, path, _days_hours(until_text))
+    )
+    name, owner, path = listing.entry(shown_id, path, removed, _NOWHERE)  # last: it notes the path
     expired, state = standing(said, remaining)
     shared = listing.shared
     return _record(
         (
             shown_id, name, owner, path, shared.setdefault(filesystem, filesystem), created, expires, remaining,
             shared.setdefault(said, said), expired, int(extensions), comment, group or None, reminder, mail or None,
-            acctcode or None, permissions, expired_at, released_at, deleted[0], state, *deleted[1:], {},
+            acctcode or None, permissions, expired_at, released_at, until, state, removed, released_id,
+            restorable_until, {},
         )
     )  # fmt: skip
 
