@@ -46,6 +46,7 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -144,13 +145,13 @@ def bench_forms(root: Path, repeat: int) -> None:
         text = listing(root, flags)
         options = ["-l", *flags]
         entries = len(parse_ls(text, options=options))
-        ours = entries / median_seconds(lambda t=text, o=options: parse_ls(t, options=o), repeat)
-        floor = entries / median_seconds(lambda t=text: _REGEX.findall(t), repeat)
+        ours = entries / median_seconds(partial(parse_ls, text, options=options), repeat)
+        floor = entries / median_seconds(partial(_REGEX.findall, text), repeat)
         records = ready_records(parse_ls(text, options=options))
-        build = entries / median_seconds(lambda r=records: _ENTRIES.validate_python(r), repeat)
+        build = entries / median_seconds(partial(_ENTRIES.validate_python, records), repeat)
         ceiling = 1 / (1 / floor + 1 / build)  # no reader of these models can be faster
         if jc_parse is not None and "%s" not in label:
-            theirs: float | None = entries / median_seconds(lambda t=text: jc_parse(t), repeat)
+            theirs: float | None = entries / median_seconds(partial(jc_parse, text), repeat)
         else:
             theirs = None
         jc_col = f"{theirs:>9,.0f}" if theirs else f"{'-':>9}"
