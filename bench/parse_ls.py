@@ -17,7 +17,10 @@ of this process, which a shared machine disturbs less than wall time) of:
   regex reader;
 
 with the ratios ``parse_ls / jc`` and ``parse_ls / regex``, the issue's regex figure and the
-target scaled by this run's regex pass against it (the machines differ). Then:
+target scaled by this run's regex pass against it (the machines differ); and the floor of
+any reader of these models: pydantic building the same entries from ready dicts of their
+stored fields (``build``), and the regex pass and that build in sequence (``ceiling``),
+against jc. Then:
 
 * retained memory per entry of the models (``tracemalloc``, the library's own form);
 * ``dm.ls`` of ``--ls-files`` entries (default 100,000) on the emulated site, against
@@ -43,10 +46,14 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from pydantic import TypeAdapter
+
 from taurus_datamover import Datamover
+from taurus_datamover.models.files import FileEntry
 from taurus_datamover.parsers.ls import UNAMBIGUOUS_LS_OPTIONS, parse_ls
 
 NOW = time.time()
@@ -60,6 +67,7 @@ FORMS: list[tuple[str, list[str], int, float | None, int]] = [
 ]
 #: retained bytes per entry, and dm.ls against dtls + parse_ls alone
 MEMORY_TARGET = 1000
+_ENTRIES: TypeAdapter[list[FileEntry]] = TypeAdapter(list[FileEntry])
 DM_LS_TARGET = 1.3
 _REGEX = re.compile(
     r"^([-dlpsbc][-rwxsStT]{9})([+.]?) +([0-9]+) (\S+) +(\S+) +(\S+) "
@@ -120,31 +128,48 @@ def _jc() -> Callable[[str], Any] | None:
     return run
 
 
+def ready_records(entries: list[FileEntry]) -> list[dict[str, Any]]:
+    """The stored fields of each entry that are not at their default, as pydantic reads them."""
+    defaults = {name: field.default for name, field in FileEntry.model_fields.items()}
+    return [{name: value for name in defaults if (value := getattr(e, name)) != defaults[name]} for e in entries]
+
+
 def bench_forms(root: Path, repeat: int) -> None:
     jc_parse = _jc()
     print(
         f"{'form':<28} {'entries':>8} {'parse_ls/s':>11} {'jc/s':>9} {'regex/s':>10} {'vs jc':>6} {'vs regex':>8}"
+        f" {'build/s':>9} {'ceiling/s':>9} {'ceil/jc':>8}"
         f" {'issue regex/s':>13} {'scaled target':>13}  target (the issue's)"
     )
     for label, flags, target, jc_target, issue_regex in FORMS:
         text = listing(root, flags)
         options = ["-l", *flags]
         entries = len(parse_ls(text, options=options))
-        ours = entries / median_seconds(lambda t=text, o=options: parse_ls(t, options=o), repeat)
-        floor = entries / median_seconds(lambda t=text: _REGEX.findall(t), repeat)
+        ours = entries / median_seconds(partial(parse_ls, text, options=options), repeat)
+        floor = entries / median_seconds(partial(_REGEX.findall, text), repeat)
+        records = ready_records(parse_ls(text, options=options))
+        build = entries / median_seconds(partial(_ENTRIES.validate_python, records), repeat)
+        ceiling = 1 / (1 / floor + 1 / build)  # no reader of these models can be faster
         if jc_parse is not None and "%s" not in label:
-            theirs: float | None = entries / median_seconds(lambda t=text: jc_parse(t), repeat)
+            theirs: float | None = entries / median_seconds(partial(jc_parse, text), repeat)
         else:
             theirs = None
         jc_col = f"{theirs:>9,.0f}" if theirs else f"{'-':>9}"
         ratio = f"{ours / theirs:>5.2f}x" if theirs else f"{'-':>6}"
+        best = f"{ceiling / theirs:>7.2f}x" if theirs else f"{'-':>8}"
         goal = f">= {target // 1000}k/s" + (f", >= {jc_target}x jc" if jc_target else "")
         scaled = target * floor / issue_regex  # the machines differ: the target at this run's regex speed
         print(
             f"{label:<28} {entries:>8,} {ours:>11,.0f} {jc_col} {floor:>10,.0f} {ratio} {ours / floor:>7.2f}x"
+            f" {build:>9,.0f} {ceiling:>9,.0f} {best}"
             f" {issue_regex:>13,} {scaled:>13,.0f}  {goal}"
         )
     print("scaled target: the target x this run's regex/s / the issue's regex/s (its machine and this one differ)")
+    print(
+        "build/s: pydantic building the same FileEntry models from ready dicts of their stored fields "
+        "(no text read);\nceiling/s: the regex pass and that build in sequence, the most any reader of "
+        "these models reaches; ceil/jc: that ceiling against jc"
+    )
     if jc_parse is None:
         print("jc: absent (pip install jc to compare; it is not a dependency)")
     else:

@@ -57,16 +57,59 @@ def test_copy_is_validated_unbound_and_the_owner_is_not_compared() -> None:
 
 
 def test_pickle_and_copy_keep_the_fields_and_drop_the_owner() -> None:
-    e = _entry(size=5).bind(object())
+    e = _entry(size_text="5").bind(object())
     for other in (pickle.loads(pickle.dumps(e)), copy.copy(e)):
         assert other == e and other.bound_owner is None
 
 
 def test_a_slotted_dataclass_with_the_model_api() -> None:
-    e = _entry(size=5)
+    e = _entry(size_text="5")
     assert not isinstance(e, BaseModel) and not hasattr(e, "__dict__")
     assert list(FileEntry.model_fields)[:3] == ["name", "directory", "mode"]
     schema = FileEntry.model_json_schema(mode="serialization")
     assert {"name", "type", "permissions"} <= set(schema["properties"])
     assert e.model_dump(include={"name", "size"}) == {"name": "f", "size": 5}
-    assert "<th style='text-align:left'>size</th>" in e._repr_html_() and "line" not in e._repr_html_()
+    assert "<th style='text-align:left'>size_text</th>" in e._repr_html_() and "line" not in e._repr_html_()
+
+
+@pytest.mark.parametrize(
+    ("mode", "size_text", "size", "device"),
+    [
+        ("-rw-r--r--", "1234", 1234, None),
+        ("-rw-r--r--", "1,2K", None, None),  # rounded: no size in bytes
+        ("-rw-r--r--", "١٢", None, None),  # not ASCII digits: ls never prints these
+        ("brw-rw----", "8, 1", None, (8, 1)),
+        ("-rw-r--r--", "8, 1", None, None),  # not a device
+        ("crw-------", "8,1", None, None),
+        ("crw-------", None, None, None),
+    ],
+)
+def test_size_and_device_are_computed_from_the_size_column(
+    mode: str, size_text: str | None, size: int | None, device: tuple[int, int] | None
+) -> None:
+    e = _entry(mode=mode, size_text=size_text)
+    assert (e.size, e.device) == (size, device)
+    dumped = e.model_dump(mode="json")
+    assert (dumped["size"], dumped["device"]) == (size, None if device is None else list(device))
+    assert FileEntry.model_validate(dumped) == e == FileEntry.model_validate_json(e.model_dump_json())
+
+
+def test_a_computed_value_the_stored_fields_do_not_give_is_refused() -> None:
+    with pytest.raises(ValidationError, match="size"):
+        _entry(size=5)  # no size_text: size would silently be None
+    with pytest.raises(ValidationError, match="type"):
+        _entry(type="directory")  # the mode says file
+    with pytest.raises(ValidationError, match="device"):
+        FileEntry.model_validate_json(
+            _entry(size_text="5").model_dump_json().replace('"device":null', '"device":[1,2]')
+        )
+    assert _entry(size_text="5", size=5, type="file").size == 5  # agreeing values are fine
+
+
+def test_copy_updates_stored_fields_only() -> None:
+    e = _entry(size_text="5")
+    assert e.model_copy(update={"size_text": "7"}).size == 7
+    with pytest.raises(TypeError, match="size"):
+        e.model_copy(update={"size": 7})
+    with pytest.raises(TypeError, match="colour"):
+        e.model_copy(update={"colour": "red"})

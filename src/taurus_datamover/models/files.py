@@ -2,7 +2,7 @@
 
 ``FileEntry`` keeps what ls printed (``mode``, ``size_text``, ``blocks``, the raw ``line``)
 next to the decoded values, so that nothing is invented: a rounded ``-h`` size stays text
-(``size`` is None), the time's precision is explicit, and the exact epoch nanoseconds are
+(``size``, computed from it, is None), the time's precision is explicit, and the exact epoch nanoseconds are
 kept when ls printed them. ``mtime`` is None when the time lies outside what ``datetime``
 holds (ls prints ``May 25  12110`` or ``-249-10-15`` for such files); ``mtime_ns`` still has
 the instant when ls printed it. An entry listed by a ``Datamover`` is bound to it (a slot,
@@ -13,7 +13,9 @@ A listing has hundreds of thousands of entries, so ``FileEntry`` is a slotted, f
 ``__dict__`` or fields-set as a ``BaseModel`` has. It has the model methods users call
 (``model_validate``, ``model_dump``, ``model_json_schema``, ...), through pydantic's public
 ``TypeAdapter(FileEntry)``. What follows from another field is a computed property (dumps
-show it; keys the model does not store are ignored on input, so a dump validates back).
+show it; on input a computed key must agree with the stored fields, so a dump validates
+back): ``type``, ``permissions``, ``acl``, ``selinux``, and ``size``/``device`` from the size
+column ``size_text`` (``"1234"``, ``"4.0K"``, ``"8, 1"``).
 """
 
 from __future__ import annotations
@@ -21,15 +23,17 @@ from __future__ import annotations
 import builtins
 import dataclasses
 import posixpath
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from enum import Enum
 from functools import cache
 from typing import Annotated, Any, ClassVar, Literal, Protocol
 
-from pydantic import ConfigDict, Field, TypeAdapter, computed_field
+from pydantic import ConfigDict, Field, TypeAdapter, ValidationError, computed_field
 from pydantic.dataclasses import dataclass
 from pydantic.fields import FieldInfo
+from pydantic_core import InitErrorDetails, PydanticCustomError, from_json, to_jsonable_python
 
 from taurus_datamover.models.base import Bindable, html_table
 
@@ -73,6 +77,9 @@ _TYPES = dict(zip("-dlpsbc", EntryType))  # the first character of the mode
 #: what ``ls -l`` prints as the mode: the type character and nine permission characters
 MODE_PATTERN = r"^[-dlpsbc][-r][-w][-xsS][-r][-w][-xsS][-r][-w][-xtT]$"
 _PERMISSIONS: dict[str, int] = {}  # mode -> bits (a listing has few distinct modes)
+_DEVICE = re.compile(r"([0-9]+), ([0-9]+)")
+#: the longest ``size_text``: more than any size or device has, few enough digits for ``int``
+SIZE_TEXT_MAX = 64
 
 
 def permission_bits(mode: str) -> int:
@@ -111,9 +118,7 @@ class FileEntry(Bindable):
     owner: str | None = None
     group: str | None = None
     context: str | None = None
-    size: int | None = None
-    size_text: str | None = None
-    device: tuple[int, int] | None = None
+    size_text: Annotated[str | None, Field(max_length=SIZE_TEXT_MAX)] = None
     mtime: datetime | None = None
     mtime_precision: TimePrecision
     mtime_ns: int | None = None
@@ -127,6 +132,20 @@ class FileEntry(Bindable):
     def type(self) -> EntryType:
         """The kind of file, from the first character of ``mode``."""
         return _TYPES[self.mode[0]]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def size(self) -> int | None:
+        """The size in bytes: ``size_text`` when ls printed it exactly (not ``-h``, not a device)."""
+        text = self.size_text
+        return int(text) if text is not None and text.isdigit() and text.isascii() else None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def device(self) -> tuple[int, int] | None:
+        """``(major, minor)`` of a block or character device (``size_text`` ``"8, 1"``)."""
+        found = _DEVICE.fullmatch(self.size_text or "") if self.mode[0] in "bc" else None
+        return None if found is None else (int(found[1]), int(found[2]))
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -166,13 +185,14 @@ class FileEntry(Bindable):
     # -- the model API of a BaseModel, through TypeAdapter(FileEntry) -----------------------
     @classmethod
     def model_validate(cls, obj: Any, **options: Any) -> FileEntry:
-        """An entry from a dict (a dump) or an entry; ``ValidationError`` otherwise."""
-        return _adapter().validate_python(obj, **options)
+        """An entry from a dict (a dump) or an entry; ``ValidationError`` otherwise, also
+        for a computed value that the stored fields do not give (``size`` without ``size_text``)."""
+        return _agreeing(_adapter().validate_python(obj, **options), obj)
 
     @classmethod
     def model_validate_json(cls, data: str | bytes, **options: Any) -> FileEntry:
         """An entry from JSON text (``model_dump_json``)."""
-        return _adapter().validate_json(data, **options)
+        return _agreeing(_adapter().validate_json(data, **options), from_json(data))
 
     @classmethod
     def model_json_schema(cls, **options: Any) -> dict[str, Any]:
@@ -189,7 +209,10 @@ class FileEntry(Bindable):
         return _adapter().dump_json(self, **options).decode("utf-8")
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None) -> FileEntry:
-        """A validated copy with ``update`` applied; unbound, like every new entry."""
+        """A validated copy with ``update`` (stored fields only) applied; unbound, like every new entry."""
+        unknown = sorted(set(update or ()) - set(self.model_fields))
+        if unknown:
+            raise TypeError(f"model_copy: {', '.join(unknown)} is not a stored field of FileEntry")
         return dataclasses.replace(self, **(update or {}))
 
     def _repr_html_(self) -> str:
@@ -222,6 +245,24 @@ class FileEntry(Bindable):
 
 # the FieldInfo of each field, which pydantic keeps on its dataclasses as `__pydantic_fields__`
 FileEntry.model_fields = dict(vars(FileEntry)["__pydantic_fields__"])
+
+
+def _agreeing(entry: FileEntry, given: Any) -> FileEntry:
+    """``entry``, or ValidationError where ``given`` has a computed value it does not give."""
+    extra = given.keys() - FileEntry.model_fields.keys() if isinstance(given, Mapping) else set()
+    computed = _adapter().dump_python(entry, mode="json", include=extra) if extra else {}
+    wrong = [
+        InitErrorDetails(
+            type=PydanticCustomError("computed", "is computed from the stored fields: {v}", {"v": v}),
+            loc=(k,),
+            input=given[k],
+        )
+        for k, v in computed.items()
+        if to_jsonable_python(given[k]) != v
+    ]
+    if wrong:
+        raise ValidationError.from_exception_data("FileEntry", wrong)
+    return entry
 
 
 @cache

@@ -73,6 +73,7 @@ def test_acl_marker() -> None:
 def test_device_numbers() -> None:
     e = one("crw-------  1 root root 4095, 1048575 Nov 25 13:50 bigdev")
     assert e.type is EntryType.CHAR_DEVICE and e.device == (4095, 1048575) and e.size is None
+    assert e.size_text == "4095, 1048575"  # the column as one text, its padding left out
 
 
 def test_human_size_is_never_an_int() -> None:

@@ -192,26 +192,32 @@ class Reader(Blocks):
             seen, intern, directory = self.dates_seen, self.strings.setdefault, self.directory
             cached = self.cache_dates
             read = (self.read_date if not cached else None) or self._when  # errors: read by lines
-            # numbers stay digit strings: pydantic reads them (in Rust, with Python's limit)
+            when = [seen.get(row[7]) or read(row[7]) for row in rows] if cached else [read(row[7]) for row in rows]
+            # numbers stay digit strings: pydantic reads them (in Rust, with Python's limit); a
+            # field left at its default costs pydantic less than one given
             records: list[dict[str, Any]] = [
                 {
                     "name": name,
-                    "directory": directory,
                     "mode": intern(mode, mode),
                     "marker": marker,
                     "links": links,
                     "owner": intern(owner, owner) or None,
                     "group": intern(group, group) or None,
-                    "size": size or None,
                     "size_text": size or human,
                     "mtime": mtime,
                     "mtime_precision": precision,
-                    "mtime_ns": mtime_ns,
                     "line": line,
                 }
-                for (mode, marker, links, owner, group, size, human, date, name), line in zip(rows, lines)
-                for mtime, precision, mtime_ns in [(seen.get(date) or read(date)) if cached else read(date)]
+                for (mode, marker, links, owner, group, size, human, _, name), line, (mtime, precision, _) in zip(
+                    rows, lines, when
+                )
             ]
+            if directory is not None:
+                for record in records:
+                    record["directory"] = directory
+            if not cached or self.family == "format":  # the families that may print nanoseconds
+                for record, (_, _, mtime_ns) in zip(records, when):
+                    record["mtime_ns"] = mtime_ns
             # names to decode (a literal backslash reads as itself: decoding it changes nothing)
             for i in [i for i, row in enumerate(rows) if row[0][0] == _SYMLINK_MODE or not row[8] or "\\" in row[8]]:
                 o = self._open(records[i], rows[i], False, a)
@@ -279,11 +285,10 @@ class Reader(Blocks):
         date = g[DATE_START]
         mtime, precision, mtime_ns = (self.cache_dates and self.dates_seen.get(date)) or self._when(date, start)
         size = None if size_text is None else self._number(size_text, start)
-        device = None
         if size_text is None and human is None:
             if mode[0] not in _DEVICE_MODES:
                 raise self.error("device numbers on an entry that is not a device", start)
-            device = (self._number(major, start), self._number(minor, start))
+            human = f"{self._number(major, start)}, {self._number(minor, start)}"
         if inode is not None and blocks is None and not self.layout.known:
             raise self.error("one number before the mode: inode (-i) or block count (-s)? pass options=", start)
         intern = self.strings.setdefault
@@ -296,9 +301,7 @@ class Reader(Blocks):
             "owner": intern(owner, owner),
             "group": intern(group, group),
             "context": intern(context, context),
-            "size": size,
             "size_text": size_text or human,
-            "device": device,
             "mtime": mtime,
             "mtime_precision": precision,
             "mtime_ns": mtime_ns,
