@@ -2,8 +2,7 @@
 
 ``main(argv)`` parses the arguments (:mod:`.parser`; ``ws list`` without argparse,
 :mod:`.words`), opens the tools (:mod:`.context`) and runs one subcommand; the exit codes
-are in :data:`~.parser.EPILOG`. Errors are one
-line on stderr; ``-v`` adds the details and the traceback.
+are in :data:`~.parser.EPILOG`. Errors are one line on stderr; ``-v`` adds the details and the traceback.
 """
 
 from __future__ import annotations
@@ -74,10 +73,7 @@ def _ws_list_usage() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``taurus-datamover`` with ``argv`` (default: ``sys.argv[1:]``); return the exit code.
-
-    Only the parser is imported before the arguments are known, and only the sub-parser
-    the arguments name is built: ``--help`` and usage errors stay fast, and each
-    subcommand imports what it uses."""
+    Only the parser loads before the arguments are known (see :mod:`.parser`)."""
     args = _arguments(join_option_values(sys.argv[1:] if argv is None else argv))
     if isinstance(args, int):
         return args

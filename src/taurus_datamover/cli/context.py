@@ -2,10 +2,8 @@
 :class:`~taurus_datamover.Datamover` and a :class:`~taurus_datamover.Workspace`.
 
 ``--emulate`` uses the default emulated site in the user's cache directory (created on
-first use), ``--site-root DIR`` the one in ``DIR``; a site that exists already lends its
-``ws_*`` tools as they are, and is opened (its tools written) only where a command needs
-more. Otherwise the tools are searched as the library does, from ``--datamover-path`` and
-``--ws-path`` on.
+first use), ``--site-root DIR`` the one in ``DIR`` (:meth:`Context.ws_settings`); else the
+tools are searched as the library does, from ``--datamover-path`` and ``--ws-path`` on.
 """
 
 from __future__ import annotations
@@ -38,13 +36,6 @@ def default_site_root(environ: os._Environ[str] | dict[str, str] | None = None) 
 def _default_root(environ: os._Environ[str] | dict[str, str]) -> str:
     cache = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(cache, "taurus-datamover", "site")
-
-
-def open_site(root: Path, *, slurm: bool | None = None) -> EmulatedSite:
-    """Create or reopen the emulated site at ``root`` (Slurm is detected when ``slurm`` is None)."""
-    from taurus_datamover.emulator.site import EmulatedSite
-
-    return EmulatedSite(root, slurm=slurm)
 
 
 def _site_clock(root: str) -> Callable[[], datetime]:
@@ -117,7 +108,9 @@ class Context:
         """The emulated site of this run (created or reopened now), or None."""
         root = self.site_root if self._site is None else None
         if root is not None:
-            self._site = open_site(root)
+            from taurus_datamover.emulator.site import EmulatedSite
+
+            self._site = EmulatedSite(root)
         return self._site
 
     def parser_error(self, message: str) -> NoReturn:

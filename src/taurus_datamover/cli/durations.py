@@ -1,7 +1,6 @@
 """The command line's values: durations (``90m``, ``1d12h``, ISO 8601 ``P1DT6H30M``), whole
-numbers, and sizes and times as people read them. All but :func:`parse_duration`,
-:func:`read_days_or_duration` and the ``format_*`` functions are ``argparse`` ``type=`` forms
-whose messages say what is accepted.
+numbers (``argparse`` ``type=`` forms whose messages say what is accepted), and sizes and
+times as people read them.
 """
 
 from __future__ import annotations

@@ -1,9 +1,8 @@
 """The argparse parser of ``taurus-datamover``: subcommands, global options, exit codes.
 
 Handlers are named ``"module:function"`` (:func:`~.words.handler_of` imports them), so
-``--help`` and usage errors never import the library. The sub-parsers are in :mod:`.subcommands`;
-given the command line, :func:`build_parser` builds only the one it names
-(:func:`named_commands`), so a subcommand does not pay for building the others.
+``--help`` and usage errors never import the library. The sub-parsers are in
+:mod:`.subcommands`; :func:`build_parser` builds only the one a command line names.
 """
 
 from __future__ import annotations

@@ -11,17 +11,14 @@ import shlex
 import shutil
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from taurus_datamover.cli.context import Context, default_site_root, open_site
+from taurus_datamover.cli.context import Context, default_site_root
 from taurus_datamover.cli.output import counted, print_table, remaining, when
 from taurus_datamover.cli.queries import format_entries
 from taurus_datamover.cli.status import choose_mode, follow
 from taurus_datamover.cli.ws import WS_HEADERS, plain, table_row
+from taurus_datamover.emulator.site import EmulatedSite
 from taurus_datamover.errors import TaurusDatamoverError
-
-if TYPE_CHECKING:
-    from taurus_datamover.emulator.site import EmulatedSite
 
 #: Name of the workspace the demo allocates and releases.
 DEMO_WORKSPACE = "taurus-demo"
@@ -60,7 +57,7 @@ def run_emulate(ctx: Context) -> int:
     """Create or reuse a site; print the shell lines that use it, or run ``--exec``/``--shell``."""
     args = ctx.args
     root = ctx.site_root or default_site_root().absolute()
-    site = open_site(root, slurm=False if args.no_slurm else None)
+    site = EmulatedSite(root, slurm=False if args.no_slurm else None)
     command: list[str] | None = None
     if args.shell:
         command = [os.environ.get("SHELL") or "/bin/sh", "-i"]

@@ -1,11 +1,7 @@
 """The command line before argparse: the exit codes, option values joined to their option,
-the handler a sub-parser names, and ``ws list`` read without argparse.
-
-``ws list`` is the command's most frequent call, and importing argparse and building its
-parser cost that call more than reading and printing the listing. :func:`ws_list_args`
-reads its words exactly as argparse does, but only words it fully understands: anything
-else (help, an abbreviation, an unknown option or word, a value that starts with ``-``, a
-bad duration) is None, and the argparse parser answers as it always did.
+the handler a sub-parser names, and ``ws list`` read without argparse (:func:`ws_list_args`):
+importing argparse and building its parser cost the command's most frequent call more than
+its listing. Only words it fully understands are read so; argparse answers the rest as before.
 """
 
 from __future__ import annotations
@@ -23,7 +19,6 @@ if TYPE_CHECKING:
     #: What the handlers read: argparse's values, or those of :func:`ws_list_args`.
     Arguments: TypeAlias = Namespace | SimpleNamespace
 
-EXIT_OK = 0
 EXIT_TOOL_FAILED = 1
 EXIT_USAGE = 2
 EXIT_NOT_EXTENDED = 3

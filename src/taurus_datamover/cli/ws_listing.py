@@ -1,12 +1,10 @@
 """``ws list`` without the object API: one ``ws_list`` run read into plain records.
 
-The tool is found and its argument checked as :class:`~taurus_datamover.Workspace` does
-(the same functions), run once, and read by ``parse_ws_list``'s reader
-(:func:`~taurus_datamover.parsers.workspaces.ws_list_reader.read_ws_list`) into records with
-the fields of ``WorkspaceInfo``; :func:`record_json` writes them as pydantic writes the
-model. A run that is not a plain listing (the tool failed or printed an error line, or an
-entry does not name its file system) is left to the object API (None), which runs the
-read-only ``ws_list`` again and reports it exactly as before.
+Found and checked as :class:`~taurus_datamover.Workspace` does (the same functions), read by
+``parse_ws_list``'s reader into records with the fields of ``WorkspaceInfo``, written as
+pydantic writes the model (:func:`record_json`). A run that is not a plain listing (the tool
+failed or printed an error line, an entry names no file system) is left to the object API
+(None), which runs the read-only ``ws_list`` again and reports it exactly as before.
 """
 
 from __future__ import annotations

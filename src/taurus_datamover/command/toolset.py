@@ -116,7 +116,6 @@ class ToolSet:
         )
 
     def _environ(self) -> Mapping[str, str]:
-        """The tools' environment: ``env=``, else this process's (at call time)."""
         return self.env if self.env is not None else os.environ
 
     @cached_property

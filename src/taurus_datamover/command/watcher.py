@@ -64,8 +64,6 @@ class JobWatcher:
         if not patience >= 0:
             raise ToolArgumentError(f"patience must be a number of seconds >= 0, not {patience!r}")
         self.queue_argv, self.patience, self.backoff, self._clock = tuple(queue_argv), float(patience), backoff, clock
-        #: Ask ``scontrol`` about jobs that left the listing: only where the queue tool talks
-        #: to the cluster this machine's ``scontrol`` talks to (plain ``squeue``).
         self.ask_scontrol = ask_scontrol
         self._scontrol = shutil.which("scontrol", path=(env or os.environ).get("PATH")) if ask_scontrol else None
         self.env = None if env is None else dict(env)

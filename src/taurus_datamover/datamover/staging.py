@@ -32,8 +32,7 @@ def save(
     expire_in_days: int,
     filesystem: str | None,
 ) -> JobOutput:
-    """``Datamover.save``; the target and the options are checked before anything is
-    allocated or written."""
+    """``Datamover.save``: target and options are checked before anything is allocated or written."""
     target = path_text(target_path)
     name = os.path.basename(target.rstrip("/"))
     name = "data" if name in ("", ".", "..") else name

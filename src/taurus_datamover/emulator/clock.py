@@ -1,8 +1,4 @@
-"""The emulated site's clock, so tests can freeze and move time.
-
-``now(root)``: ``$TAURUS_EMULATOR_NOW`` if set, else ``<root>/clock`` if it exists, else
-``time.time()``; both hold epoch seconds or an ISO 8601 time (without offset: UTC).
-"""
+"""The emulated site's clock (:func:`now`; the rule: ``facts.EMULATOR_NOW_ENV``), so tests can freeze and move time."""
 
 from __future__ import annotations
 

@@ -2,12 +2,9 @@
 
 Faults (:class:`Fault` as JSON, a list or one object) come from ``$TAURUS_EMULATOR_FAULT``
 (one process tree, Slurm jobs included) and ``<root>/faults.json`` (``EmulatedSite.set_faults``,
-which resets the call counters). ``dt*`` faults act inside the job (:mod:`.dt.partial`), so
-the library sees a real failure; each strike appends a JSON line to ``<root>/faults.log``
-(tests count faults and find a hanging tool's pid there). ``after_files``: ``dtcp``/``dtmv``
-run the real ``cp``/``mv`` once per source and strike after N (a ``dtmv`` stopped half way
-loses no source; ``enospc`` truncates source N+1's copy to ``keep_bytes``, default half, and
-fails as ``cp`` does); ``dtrsync --files-from`` copies the list's first N entries.
+which resets the call counters). ``dt*`` faults act inside the job (:mod:`.dt.partial`, which
+counts ``after_files``), so the library sees a real failure; each strike appends a JSON line
+to ``<root>/faults.log`` (tests count faults and find a hanging tool's pid there).
 """
 
 from __future__ import annotations
@@ -44,7 +41,7 @@ class Fault:
     after_calls: int = 0  # the first N calls run normally (counted across processes)
     times: int | None = None  # how many calls the fault hits in all (None: every later one)
     after_files: int | None = None  # dtcp/dtmv/dtrsync: strike after N sources or list entries
-    keep_bytes: int | None = None  # enospc: bytes of the truncated destination
+    keep_bytes: int | None = None  # enospc: bytes of the truncated destination (None: half the source)
     when: str = "before"  # ws_*: before the tool reads anything, or after its work and output
     hang_seconds: float = 3600.0  # how long "hang" sleeps before it fails
 

@@ -44,15 +44,12 @@ def _write_executable(path: Path, text: str) -> None:
 
 
 class EmulatedSite:
-    """A cluster in a box: dt* and ws_* tools, file systems and a clock under one root.
-
-    *slurm*: None uses a Slurm with a ``datamover`` partition when one answers at each call,
-    else the local queue (a reopened site keeps its stored choice); True requires one
-    (:class:`SlurmUnavailableError`); False runs every job locally. *ws_format* ("v1"/"v2")
-    picks the output format of a new site; *now* sets the emulated clock; *bandwidth* is the
-    per-job limit of ``dtrsync`` (``"50MB/s"``; None keeps the stored one, ``"unlimited"``
-    removes it).
-    """
+    """A cluster in a box under one root. *slurm*: None uses a Slurm with a ``datamover``
+    partition when one answers at each call, else the local queue (a reopened site keeps its
+    stored choice); True requires one (:class:`SlurmUnavailableError`); False runs every job
+    locally. *ws_format* ("v1"/"v2") picks the output format of a new site; *now* sets the
+    emulated clock; *bandwidth* is the per-job limit of ``dtrsync`` (``"50MB/s"``; None keeps
+    the stored one, ``"unlimited"`` removes it)."""
 
     def __init__(
         self,

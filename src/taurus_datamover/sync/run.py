@@ -1,8 +1,5 @@
-"""``SyncRun``: one handle for all the parts of a sync.
-
-Once the destination exists, a run submits one ``dtrsync`` batch job per part and follows
-them; after the last, a thread verifies (if asked) and settles the run. Every change is
-written to the manifest at once, so a run whose process dies can be resumed. Ctrl-C in
+"""``SyncRun``: one handle for all the parts (``dtrsync`` batch jobs) of a sync. Every change
+is written to the manifest at once, so a run whose process dies can be resumed. Ctrl-C in
 :meth:`SyncRun.result` (or while the parts are submitted) cancels every part first: no
 Slurm job is left behind.
 """

@@ -1,7 +1,5 @@
-"""Starting a sync and resuming one: the checks before any job, the plan, the record.
+"""Starting a sync (a bad request is refused before anything is submitted) and resuming one.
 
-:func:`start_sync` refuses a bad request before anything is submitted, lists the source
-once, splits it, writes the run's directory and starts the run (``dry_run``: not).
 :func:`resume_sync` submits again only the parts that did not complete (and, after a failed
 verification, those holding the entries that differ). A part whose last Slurm job is still
 pending or running is not submitted twice: resuming then is refused; one that completed

@@ -1,10 +1,7 @@
-"""The hpc-workspace tools as an object API: :class:`Workspace` (:mod:`.api`, running a
-tool in :mod:`.running`, arguments checked in :mod:`.arguments`, what a listing is read
-against in :mod:`.context`), what ``allocate`` returns (:mod:`.allocated`), and
-:class:`CacheWorkspace` (:mod:`.cache`).
-
-The names load on first use (PEP 562), so that the light modules (:mod:`.context`,
-:mod:`.arguments`) can be imported without the job layer and pydantic."""
+"""The hpc-workspace tools as an object API: :class:`Workspace` (:mod:`.api`; arguments
+checked in :mod:`.arguments`, listings read against :mod:`.context`), what ``allocate``
+returns (:mod:`.allocated`) and :class:`CacheWorkspace` (:mod:`.cache`). The names load on
+first use (PEP 562): the light modules import without the job layer and pydantic."""
 
 from __future__ import annotations
 

@@ -125,13 +125,12 @@ class CacheWorkspace:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        if exc_type is None:
-            self.cleanup()
-            return
-        # The block failed (KeyboardInterrupt too): its own exception propagates, not ours.
         try:
             self.cleanup()
         except Exception as error:
+            if exc_type is None:
+                raise
+            # The block failed (KeyboardInterrupt too): its own exception propagates, not ours.
             warnings.warn(f"could not release cache workspace {self._name!r}: {error}", RuntimeWarning, stacklevel=2)
 
     def __repr__(self) -> str:

@@ -1,12 +1,11 @@
 """The stored settings of a site's ``dt*`` tools, read at every call: where jobs run, and
 the bandwidth (what only the probe and the writers need is imported where used).
 
-``<root>/dt.json`` stores ``"slurm"``: ``"auto"`` (the default, also for a missing, unreadable
-or older file: each call asks whether a Slurm with a ``datamover`` partition answers *now*,
-so a site follows Slurm coming and going; the probe follows ``SLURM_CONF``), ``true`` (always
-Slurm; one that is down gives Slurm's own error, as on ZIH) or ``false`` (always local).
-``<root>/dt-bandwidth.json``: a per-job limit of ``dtrsync`` (rsync's ``--bwlimit``), since
-a real transfer is limited by the node's link, not by this machine's cores.
+``<root>/dt.json`` stores ``"slurm"`` (:data:`SlurmSetting`; ``"auto"`` also for a missing,
+unreadable or older file, so a site follows Slurm coming and going; a Slurm that is down
+gives its own error, as on ZIH). ``<root>/dt-bandwidth.json``: a per-job limit of ``dtrsync``
+(rsync's ``--bwlimit``), since a real transfer is limited by the node's link, not by this
+machine's cores.
 """
 
 from __future__ import annotations
@@ -32,7 +31,7 @@ _FORMAT = 2  # the version of dt.json whose "slurm" may be "auto"
 PROBE_TIMEOUT = 3.0
 BANDWIDTH_FILE = "dt-bandwidth.json"
 
-#: ``"auto"`` (probe at each call), True (always Slurm), False (always local).
+#: ``"auto"`` (ask at each call whether Slurm answers *now*, per ``SLURM_CONF``), True (always Slurm), False (never).
 SlurmSetting = Literal["auto"] | bool
 
 #: Prefix (lower case) -> factor: decimal ``k m g t``, binary ``ki mi gi ti``.

@@ -1,13 +1,11 @@
 """The emulated transfer tools (``dtls dtcp dtmv dtrm dtrsync dttar dtwget``).
 
 Each strips the datamover options and runs the command of the same name without ``dt``:
-through Slurm ``srun ... --pty CMD`` (blocking; exec'd, so output, signals and exit code are
-srun's, and without a terminal srun prints the two ``--pty`` errors the real tools print too)
-or ``sbatch ... <bin>/.dt-exec CMD`` (``exec "$@"``: never a shell string); locally an exec
-of ``CMD`` or a job of the local queue (:mod:`.jobs`). ``dtls`` always blocks, as on ZIH. A
-struck fault (:mod:`..faults`) runs :mod:`.partial` in place of ``CMD``, inside the job as a
-real failure would be. Through Slurm a call imports only what it needs to exec, as cheap as
-a real site's thin wrapper.
+through Slurm ``srun ... --pty CMD`` (exec'd: output, signals, exit code and the ``--pty``
+errors are srun's, as on ZIH) or ``sbatch ... <bin>/.dt-exec CMD`` (never a shell string);
+locally an exec of ``CMD`` or a job of the local queue (:mod:`.jobs`). ``dtls`` always
+blocks. A struck fault (:mod:`..faults`) runs :mod:`.partial` in place of ``CMD``, inside
+the job; through Slurm a call imports only what it needs, as cheap as ZIH's thin wrapper.
 """
 
 from __future__ import annotations

@@ -1,10 +1,8 @@
-"""The emulated hpc-workspace tools (``ws_allocate``, ``ws_list``, ...) of an emulated site.
-
-``main(tool, root, argv)`` runs one tool (``ws_<name>(site, argv)`` of its module) against
-the site at *root* like the real tool, in the site's format (v1 = hpc-workspace 1.6.0 as ZIH
-documents it, or v2). A fault of the site (:mod:`..faults`) strikes before the tool reads
-anything or after its work; a database change is one atomic file replacement, so no fault
-half-changes a workspace.
+"""The emulated hpc-workspace tools (``ws_allocate``, ``ws_list``, ...) of an emulated site,
+each ``ws_<name>(site, argv)`` of its module, in the site's format (v1 = hpc-workspace 1.6.0
+as ZIH documents it, or v2). A fault of the site (:mod:`..faults`) strikes before the tool
+reads anything or after its work; a database change is one atomic file replacement, so no
+fault half-changes a workspace.
 """
 
 from __future__ import annotations

@@ -94,8 +94,7 @@ class Site:
         return []
 
     def filesystem_for(self, opts: Parsed, name: str, *, search: bool) -> str:
-        """The file system of ``-F``, else (v2 with *search*) the only one that has *name*,
-        else the default."""
+        """``-F``'s file system, else (v2 with *search*) the only one holding *name*, else the default."""
         fs = opts.get("filesystem")
         if fs is not None:
             return fs if fs in self.cfg.filesystems else self.end("bad_filesystem")

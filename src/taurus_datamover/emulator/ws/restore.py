@@ -3,9 +3,8 @@
 ``-l`` lists the ``<user>-*`` ids of every deleted area (v1: a ``fs:`` header for each;
 v2: ``-l [PATTERN]``, admins of every user or ``-u USER``). ``[-F fs] ID TARGET`` moves the
 data into ``<target workspace>/<ID>`` and drops the entry; v2's ``--delete-data ID``
-deletes it (no 5 s pause). The "are you human" question: v1 only on a terminal, v2 always,
-before the look-up. v2 keeps 2.0.0's order of checks, texts and exit codes (many refusals
-exit 0, as the real code returns; a missing or ambiguous id exits 1).
+deletes it (no 5 s pause). v2 keeps 2.0.0's order of checks, texts and exit codes (many
+refusals exit 0, as the real code returns; a missing or ambiguous id exits 1).
 """
 
 from __future__ import annotations
