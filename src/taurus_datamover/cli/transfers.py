@@ -65,10 +65,12 @@ def start_transfer(ctx: Context) -> Job:
         return dm.rsync(args.src, args.dst, *args.options, **opts)
     if command == "wget":
         return dm.wget(args.url, args.dst, **opts)
-    tar_args: list[str] = args.tar_args[1:] if args.tar_args[:1] == ["--"] else args.tar_args  # tar, the last one
-    if not tar_args:
-        ctx.parser_error("tar: give tar's arguments, e.g. tar -- -czf out.tgz dir")
-    return dm.tar_raw(*tar_args, **opts)
+    if command == "tar":
+        tar_args: list[str] = args.tar_args[1:] if args.tar_args[:1] == ["--"] else args.tar_args
+        if not tar_args:
+            ctx.parser_error("tar: give tar's arguments, e.g. tar -- -czf out.tgz dir")
+        return dm.tar_raw(*tar_args, **opts)
+    raise AssertionError(f"not a transfer command: {command!r}")  # pragma: no cover - argparse
 
 
 def run_transfer(ctx: Context) -> int:
