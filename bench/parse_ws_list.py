@@ -42,7 +42,9 @@ import time
 from collections import namedtuple
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from taurus_datamover.models.workspaces import WorkspaceInfo, WorkspaceState, workspace_infos
@@ -129,26 +131,30 @@ def digest(count: int) -> str:
     return summer.hexdigest()
 
 
+def _paths(paths: list[str]) -> list[Path]:
+    return [Path(path) for path in paths]
+
+
 def split(count: int, repeat: int) -> None:
     """Per workspace: CPU time (its GC share) of each part of ``parse_ws_list``, one run."""
-    ready_input = namedtuple("ready_input", WorkspaceInfo.model_fields)  # type: ignore[misc]
+    ready_input: Any = namedtuple("ready_input", WorkspaceInfo.model_fields)  # type: ignore[misc]
     print(f"{count} workspaces, CPU time per workspace, median of {repeat} (GC share in brackets)")
     for form, (capture, user) in CAPTURES.items():
         text = listing(capture, user, count)
         records = read_ws_list(text, tz=ZONE, now=NOW, user=user)
         paths = [record.path for record in records]
         ready = [
-            ready_input(*record._replace(path=Path(record.path), state=WorkspaceState(record.state)))
+            ready_input(*record._replace(path=Path(record.path), state=WorkspaceState(record.state)))  # type: ignore[arg-type,call-arg]
             for record in records
         ]
         assert workspace_infos(ready) == workspace_infos(records) == parse_ws_list(text, tz=ZONE, now=NOW, user=user)
         parts: dict[str, Callable[[], object]] = {
-            "regex pass": lambda text=text: regex_pass(text),
-            "reader (records)": lambda text=text, user=user: read_ws_list(text, tz=ZONE, now=NOW, user=user),
-            "Path() of each path": lambda paths=paths: [Path(path) for path in paths],
-            "pydantic, records": lambda records=records: workspace_infos(records),
-            "pydantic, ready inputs": lambda ready=ready: workspace_infos(ready),
-            "parse_ws_list": lambda text=text, user=user: parse_ws_list(text, tz=ZONE, now=NOW, user=user),
+            "regex pass": partial(regex_pass, text),
+            "reader (records)": partial(read_ws_list, text, tz=ZONE, now=NOW, user=user),
+            "Path() of each path": partial(_paths, paths),
+            "pydantic, records": partial(workspace_infos, records),
+            "pydantic, ready inputs": partial(workspace_infos, ready),
+            "parse_ws_list": partial(parse_ws_list, text, tz=ZONE, now=NOW, user=user),
         }
         for part, run in parts.items():
             spent, collecting = cpu_median(run, repeat)
@@ -179,9 +185,8 @@ def main() -> None:
         text = listing(capture, user, args.workspaces)
         assert len(parse_ws_list(text, tz=ZONE, now=NOW, user=user)) == args.workspaces
         assert len(regex_pass(text)) == text.count("\n")
-        run = lambda text=text, user=user: parse_ws_list(text, tz=ZONE, now=NOW, user=user)  # noqa: E731
-        parsed, collecting = cpu_median(run, args.repeat)
-        floor, _ = cpu_median(lambda text=text: regex_pass(text), args.repeat)
+        parsed, collecting = cpu_median(partial(parse_ws_list, text, tz=ZONE, now=NOW, user=user), args.repeat)
+        floor, _ = cpu_median(partial(regex_pass, text), args.repeat)
         scaled = target * floor * 1000 / issue_regex
         verdict = "met" if parsed * 1000 <= target else "not met"
         scaled_verdict = "met" if parsed * 1000 <= scaled else "not met"

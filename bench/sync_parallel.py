@@ -40,6 +40,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -115,9 +116,16 @@ def timed_sync(site: EmulatedSite, src: Path, dst: Path, jobs: int) -> Timed:
     start = time.perf_counter()
     run = dm.sync(src, dst, jobs=jobs, verify=None)
     ended: dict[int, float] = {}
+
+    def noting(index: int) -> Callable[[Job], None]:
+        def note(_job: Job) -> None:
+            ended.setdefault(index, time.time())
+
+        return note
+
     for part in run.parts:
         if part.job is not None:
-            part.job.add_done_callback(lambda _job, index=part.index: ended.setdefault(index, time.time()))
+            part.job.add_done_callback(noting(part.index))
     run.result(timeout=3600)
     wall = time.perf_counter() - start
     cpu = time.process_time() - cpu_start
@@ -139,7 +147,10 @@ def timed_sync(site: EmulatedSite, src: Path, dst: Path, jobs: int) -> Timed:
 def _part_times(files: int, size: int, job: Job | None, ended: float | None, wall_start: float) -> PartTimes:
     path = job.batch_output_path if job is not None else None
     births, mtimes = _output_times([path]) if path else ([], [])
-    since = lambda t: None if t is None else t - wall_start  # noqa: E731
+
+    def since(t: float | None) -> float | None:
+        return None if t is None else t - wall_start
+
     return PartTimes(
         files, size, since(births[0] if births else None), since(mtimes[0] if mtimes else None), since(ended)
     )
@@ -165,7 +176,9 @@ def describe(jobs: int, size: int, timed: Timed, *, verbose: bool = False) -> st
 
 
 def _describe_part(index: int, part: PartTimes) -> str:
-    fmt = lambda t: "n/a" if t is None else f"{t:.2f}"  # noqa: E731
+    def fmt(t: float | None) -> str:
+        return "n/a" if t is None else f"{t:.2f}"
+
     ran, wrote = part.ran, part.wrote
     rate = (
         f"{part.bytes / (wrote - ran) / 1e6:.1f} MB/s"

@@ -263,11 +263,11 @@ class DateReader:
 
     def full_iso(self, text: str) -> Resolved:
         """``YYYY-MM-DD HH:MM:SS[.fraction] +HHMM `` (any year), cut from the end."""
-        if text[-17] == ".":  # what ls prints: nine digits of nanoseconds
-            day_text, clock, s, ns = text[:-26], text[-25:-20], int(text[-19:-17]), int(text[-16:-7])
+        if text[-17] == ".":  # what ls prints: nine digits of nanoseconds, read with the seconds
+            day_text, clock, exact = text[:-26], text[-25:-20], int(text[-19:-7].replace(".", ""))
         else:
             whole, _, frac = text[:-7].partition(".")
-            day_text, clock, s, ns = whole[:-9], whole[-8:-3], int(whole[-2:]), int(frac.ljust(9, "0") or 0)
+            day_text, clock, exact = whole[:-9], whole[-8:-3], int(whole[-2:]) * _NS + int(frac.ljust(9, "0") or 0)
         found = self.offset_days.get(day_text + text[-6:-1])
         if found is None:
             offset, zone = self._offset(text[-6:-3], text[-3:-1])
@@ -275,10 +275,11 @@ class DateReader:
             found = self.offset_days[day_text + text[-6:-1]] = (y, mo, d, day * 86400 - offset * 60, zone)
         y, mo, d, base, zone = found
         h, mi, seconds = self.clocks.get(clock) or self._clock(clock)
+        s, ns = divmod(exact, _NS)
         if s > 60:
             raise ValueError("impossible date or time")
-        mtime = datetime(y, mo, d, h, mi, min(s, 59), ns // 1000, zone) if 1 <= y <= 9999 else None
-        return mtime, TimePrecision.NANOSECOND, (base + seconds + s) * _NS + ns
+        mtime = datetime(y, mo, d, h, mi, s if s < 60 else 59, ns // 1000, zone) if 1 <= y <= 9999 else None
+        return mtime, TimePrecision.NANOSECOND, (base + seconds) * _NS + exact
 
     def _offset(self, hours: str, minutes: str) -> tuple[int, tzinfo]:
         """The minutes and the zone of a printed ``+HHMM`` offset (one object per offset)."""
@@ -319,10 +320,16 @@ class DateReader:
         return epoch + timedelta(seconds=seconds)
 
     def epoch(self, text: str) -> Resolved:
-        """``SECONDS `` or ``SECONDS.NANOSECONDS ``."""
-        seconds, dot, ns = text[:-1].partition(".")
-        mtime_ns = int(seconds) * _NS + (int(ns) if dot else 0)
-        return self._instant(mtime_ns), TimePrecision.NANOSECOND if dot else TimePrecision.SECOND, mtime_ns
+        """``SECONDS `` or ``SECONDS.NANOSECONDS `` (a day already placed: its start plus the rest)."""
+        whole, dot, fraction = text[:-1].partition(".")
+        seconds, ns = int(whole), int(fraction) if dot else 0
+        mtime_ns = seconds * _NS + ns
+        start = self.days.get(seconds // 86400) if self.by_day else None
+        if isinstance(start, datetime):
+            mtime: datetime | None = start + timedelta(0, seconds % 86400, ns // 1000)
+        else:
+            mtime = self._instant(mtime_ns)
+        return mtime, TimePrecision.NANOSECOND if dot else TimePrecision.SECOND, mtime_ns
 
     def format(self, g: tuple[str | None, ...]) -> Resolved:
         """``+FORMAT``: the groups of whichever alternative (old/recent format) matched."""
