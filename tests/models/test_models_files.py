@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import pickle
 
 import pytest
@@ -113,3 +114,10 @@ def test_copy_updates_stored_fields_only() -> None:
         e.model_copy(update={"size": 7})
     with pytest.raises(TypeError, match="colour"):
         e.model_copy(update={"colour": "red"})
+
+
+def test_an_older_dump_of_a_device_validates() -> None:
+    # before size and device were computed, a device's size_text was None and device stored
+    old = {**_entry(mode="crw-------").model_dump(mode="json"), "size_text": None, "device": [8, 1]}
+    for e in (FileEntry.model_validate(old), FileEntry.model_validate_json(json.dumps(old))):
+        assert (e.device, e.size_text, e.size) == ((8, 1), "8, 1", None)

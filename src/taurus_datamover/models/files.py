@@ -187,12 +187,14 @@ class FileEntry(Bindable):
     def model_validate(cls, obj: Any, **options: Any) -> FileEntry:
         """An entry from a dict (a dump) or an entry; ``ValidationError`` otherwise, also
         for a computed value that the stored fields do not give (``size`` without ``size_text``)."""
+        if isinstance(obj, Mapping) and obj.get("size_text") is None and obj.get("device"):
+            obj = {**obj, "size_text": "{}, {}".format(*obj["device"])}  # an older dump (no device text)
         return _agreeing(_adapter().validate_python(obj, **options), obj)
 
     @classmethod
     def model_validate_json(cls, data: str | bytes, **options: Any) -> FileEntry:
         """An entry from JSON text (``model_dump_json``)."""
-        return _agreeing(_adapter().validate_json(data, **options), from_json(data))
+        return cls.model_validate(from_json(data), **options)
 
     @classmethod
     def model_json_schema(cls, **options: Any) -> dict[str, Any]:
