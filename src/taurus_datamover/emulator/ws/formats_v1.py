@@ -32,6 +32,7 @@ not_extendable           255 Error: workspaces can not be extended in this files
 not_allocatable          255 Error: this workspace can not be used for allocation.
 mkdir_failed             255 Error: could not create workspace directory!
 release_missing          255 Error: workspace does not exist!
+unreadable_entry         255 Error: could not read file <{path}>
 delete_data_start          0 Info: deleting files in workspace as --delete-data was given
 restore_bad_owner          0 Error: only root can do this 1{user}{first}
 restore_missing            0 Error: workspace does not exist.

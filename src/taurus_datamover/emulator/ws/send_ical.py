@@ -57,7 +57,7 @@ def ws_send_ical(site: Site, argv: list[str]) -> int:
         return site.say("ical_bad_mail")
     only = opts.get("filesystem")  # an unknown one: every file system
     found = [
-        (fs, site.db(fs).read(site.ws_id(name)))
+        (fs, site.entry(site.db(fs), site.ws_id(name)))
         for fs in site.filesystems_with(site.ws_id(name))
         if fs == only or only not in site.cfg.filesystems
     ]
