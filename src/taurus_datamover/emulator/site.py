@@ -210,12 +210,18 @@ class EmulatedSite:
         return read_fault_log(self._root)
 
     def cancel_local_jobs(self) -> list[int]:
-        """Cancel every pending or running job of the local queue; return their ids."""
-        return JobStore(self._root).cancel_active()
+        """Cancel every pending or running job of the local queue; return their ids (a job
+        file that is no job record: :class:`JobFileError` naming it, once the others are cancelled)."""
+        cancelled, bad = JobStore(self._root).cancel_active()
+        if bad:
+            raise bad[0]
+        return cancelled
 
     def close(self) -> None:
-        """Cancel still-running local jobs (the root and its files stay)."""
-        self.cancel_local_jobs()
+        """Cancel still-running local jobs (the root and its files stay); in a cleanup, a job
+        file that is no job record is skipped with a warning naming it."""
+        for error in JobStore(self._root).cancel_active()[1]:
+            warnings.warn(str(error), RuntimeWarning, stacklevel=2)
 
     def __enter__(self) -> EmulatedSite:
         return self

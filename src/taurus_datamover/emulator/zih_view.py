@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from taurus_datamover.emulator.config import load_site_config
 from taurus_datamover.facts import EMULATOR_VIEW_ENV
 
 #: Set inside a view: ``{"root": ..., "mounts": {zih_path: site_dir}, "mode": "root"|"user"}``.
@@ -39,10 +40,8 @@ def view_mounts(root: str | os.PathLike[str]) -> dict[str, str]:
     space of every workspace file system (``/data/<fs>/ws<i>`` for further ones)."""
     base = Path(root).absolute()
     mounts = {"/grp": str(base / "grp"), "/projects": str(base / "projects")}
-    # plain JSON, not the config's dataclasses: this runs before every command of a view
-    data = json.loads((base / "site.json").read_text(encoding="utf-8"))
-    for fs, fs_cfg in data["filesystems"].items():
-        for index, space in enumerate(fs_cfg["spaces"]):
+    for fs, fs_cfg in load_site_config(base).filesystems.items():  # a SiteConfigError if edited wrong
+        for index, space in enumerate(fs_cfg.spaces):
             mounts[f"/data/{fs}/ws" + (str(index + 1) if index else "")] = str(space)
     return mounts
 

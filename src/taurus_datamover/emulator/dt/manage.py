@@ -15,8 +15,9 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from taurus_datamover.emulator.config import current_user
 from taurus_datamover.emulator.dt.mode import PARTITION, load_slurm_mode
-from taurus_datamover.emulator.dt.transfer import current_user, exec_tool, fail
+from taurus_datamover.emulator.dt.transfer import exec_tool, fail
 from taurus_datamover.facts import SLURM_STATE_CODES
 
 if TYPE_CHECKING:

@@ -22,16 +22,6 @@ from taurus_datamover.facts import EMULATOR_FAULT_ENV, EMULATOR_FAULT_FILE, EMUL
 DT_EXEC = ".dt-exec"
 
 
-def current_user() -> str:
-    """The login name of this process (as squeue shows it; the uid where there is none)."""
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return str(os.getuid())
-
-
 def fail(text: str, code: int = 1) -> int:
     """Say *text* on stderr; return the exit code *code*."""
     print(text, file=sys.stderr)
@@ -104,6 +94,7 @@ def run_transfer(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -
         time_limit = parse_time_limit(opts.time_or_default)
     except UsageError:
         return fail("sbatch: error: Invalid --time specification")
+    from taurus_datamover.emulator.config import current_user
     from taurus_datamover.emulator.dt.jobs import JobStore
 
     job = {"name": job_name, "user": current_user(), "partition": PARTITION, "account": opts.account}
