@@ -13,22 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from taurus_datamover.emulator.dt.mode import current_user
 from taurus_datamover.emulator.errors import EmulatorArgumentError, SiteConfigError
 from taurus_datamover.facts import EMULATOR_USER_ENV
 
 SITE_FILE = "site.json"
 #: The settings that take one of a few words (checked when a config is made, and in site.json).
 CHOICES = {"ws_format": ("v1", "v2"), "space_selection": ("first", "random")}
-
-
-def current_user() -> str:
-    """The login name of this process (as squeue shows it; the uid where there is none)."""
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return str(os.getuid())
 
 
 class _Choices:

@@ -107,7 +107,6 @@ class JobStore:
             raise JobFileError(f"{self.path(job_id)}: not a job of the emulated queue ({exc!r}); remove it") from None
 
     def ids(self) -> list[int]:
-        """The ids of the queue's job files, oldest first."""
         return sorted(int(p.stem) for p in self.dir.glob("*.json") if p.stem.isdigit())
 
     def all(self) -> list[JobRecord]:
@@ -142,8 +141,7 @@ class JobStore:
             return new
 
     def cancel(self, job_id: int) -> bool:
-        """Cancel a pending or running job (SIGTERM to its process group); False when it is
-        unknown or finished (like ``scancel``, the callers stay silent about that)."""
+        """Cancel a pending or running job (SIGTERM to its process group); False if unknown or ended."""
         now = time.time()
         record = self.update(
             job_id,

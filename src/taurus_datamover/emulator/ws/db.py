@@ -108,9 +108,7 @@ def parse_entry(text: str) -> WsEntry:
             text_value = _unscalar(raw[key])
             values[key] = int(text_value or "0") if key in _INT_KEYS else text_value
         except ValueError as exc:
-            raise DbError(
-                f"{key}: not {'an integer' if key in _INT_KEYS else 'a string'}: {raw[key].strip()!r}"
-            ) from exc
+            raise DbError(f"{key} is no {'integer' if key in _INT_KEYS else 'string'}: {raw[key].strip()!r}") from exc
     return WsEntry(**values)  # type: ignore[arg-type]
 
 

@@ -138,7 +138,6 @@ HELP: Mapping[str, tuple[str, bool, int]] = {
 #: ``--version`` exits as the help does (the C++ tools 1, the Python ones 0).
 VERSION: Mapping[str, tuple[str, int]] = {tool: (VERSION_TEXT, code) for tool, (_, _, code) in HELP.items()}
 
-#: v1 answers a missing required argument with the help (see ``Site.usage``).
 USAGE: Mapping[str, tuple[str, int]] = {}
 
 

@@ -208,7 +208,6 @@ HELP: Mapping[str, tuple[str, bool, int]] = {
     }.items()
 }  # fmt: skip
 
-#: Tool -> (stderr text, exit code) of a command line without the required name.
 USAGE: Mapping[str, tuple[str, int]] = {
     "ws_allocate": (_HELP_ALLOCATE.replace("Usage: ws_allocate ", "Usage: ws_allocate: ", 1), 1),
     "ws_restore": (_HELP_RESTORE.rsplit("attention:", 1)[0], 1),

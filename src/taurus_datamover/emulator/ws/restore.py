@@ -44,8 +44,7 @@ def list_released(site: Site, filesystems: list[str], owner: str, pattern: str, 
 
 
 def _move_back(site: Site, db: Database, source: Path, destination: Path) -> int:
-    """Move released data *source* to *destination* (never over an existing one) and drop
-    its DB entry; the exit code of the tool's last words."""
+    """Move released *source* to *destination* (never over one), drop its DB entry; the tool's exit code."""
     try:
         if destination.exists():
             raise OSError(f"{destination} exists")

@@ -15,7 +15,6 @@ from taurus_datamover.emulator.ws.context import Site
 from taurus_datamover.emulator.ws.db import WsEntry
 from taurus_datamover.emulator.ws.options import options
 
-#: Sub-directory of the site root that receives the "sent" calendar files.
 MAIL_DIR = "mail"
 _MAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _OPTS = options("help/h version/V filesystem/F= mail/m= name/n= config=")
