@@ -199,8 +199,7 @@ class EmulatedSite:
         clock.advance_clock(self._root, delta)
 
     def set_faults(self, faults: Sequence[Mapping[str, Any]] | None) -> None:
-        """Make the tools fail on purpose (:mod:`.faults`), e.g. ``[{"tool": "dtmv", "action":
-        "fail", "after_files": 1}]``; resets the call counters; ``None`` removes them all."""
+        """Set faults (:mod:`.faults`: ``[{"tool": "dtmv", "action": "fail"}]``; None: none); resets the counters."""
         write_faults(self._root, faults)
 
     def fault_log(self) -> list[dict[str, Any]]:

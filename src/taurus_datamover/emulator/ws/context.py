@@ -69,8 +69,7 @@ class Site:
 
     @property
     def filesystems(self) -> list[str]:
-        """The file systems in the order the tools visit them: v1 config order, v2 (a sorted
-        map) the default first, then the others by name."""
+        """The file systems in the tools' order: v1 the config's, v2 (a sorted map) the default, then by name."""
         default, names = self.cfg.default_filesystem, list(self.cfg.filesystems)
         return [default, *sorted(fs for fs in names if fs != default)] if self.v2 else names
 
