@@ -181,8 +181,9 @@ def test_time_limit_gives_timeout(site: EmulatedSite) -> None:
     assert "DUE TO TIME LIMIT ***" in Path(f"slurm-{job}.out").read_text()
 
 
-def test_invalid_time_is_rejected_like_sbatch(site: EmulatedSite) -> None:
-    done = run(site, "dtcp", "--time=soon", "a", "b")
+@pytest.mark.parametrize("limit", ["soon", "\u0661\u0660", "1:\u0660\u0660", "\uff11-2"])  # Slurm: ASCII digits only
+def test_invalid_time_is_rejected_like_sbatch(site: EmulatedSite, limit: str) -> None:
+    done = run(site, "dtcp", f"--time={limit}", "a", "b")
     assert (done.returncode, done.stderr) == (1, "sbatch: error: Invalid --time specification\n")
 
 

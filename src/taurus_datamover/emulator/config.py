@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from taurus_datamover.emulator.dt.transfer import current_user
+from taurus_datamover.emulator.dt.mode import current_user
 from taurus_datamover.emulator.errors import EmulatorArgumentError, SiteConfigError
 from taurus_datamover.facts import EMULATOR_USER_ENV
 

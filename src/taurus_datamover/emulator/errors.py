@@ -37,6 +37,10 @@ class SiteConfigError(EmulatorError, ValueError):
         return f"{self.path}: {where} {self.problem}; {fix}"
 
 
+class JobFileError(EmulatorError, ValueError):
+    """A file of the local queue (``jobs/<id>.json``) that is no job record: names it."""
+
+
 class SlurmUnavailableError(EmulatorError, RuntimeError):
     """``slurm=True`` was asked for, but no Slurm with a ``datamover`` partition answers."""
 

@@ -42,8 +42,13 @@ def run(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int:
         return run_transfer(name, root, argv)
     if name in MANAGE_TOOLS:
         from taurus_datamover.emulator.dt.manage import MANAGE
+        from taurus_datamover.emulator.errors import JobFileError
 
-        return MANAGE[name](name, root, argv)
+        try:
+            return MANAGE[name](name, root, argv)
+        except JobFileError as exc:  # a hand-edited file of the local queue
+            print(f"{name}: error: {exc}", file=sys.stderr)
+            return 1
     print(f"taurus-emulated-tool: unknown tool {name!r}", file=sys.stderr)
     return 2
 

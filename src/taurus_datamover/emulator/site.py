@@ -14,6 +14,7 @@ import subprocess
 import sys
 import warnings
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -35,11 +36,9 @@ WS_TOOL_NAMES = tuple("ws_allocate ws_list ws_extend ws_release ws_restore ws_fi
 
 def _write_executable(path: Path, text: str) -> None:
     """Write *path* (atomically, only when its content changed) with mode 0755."""
-    try:
+    with suppress(FileNotFoundError, UnicodeDecodeError):
         if path.read_text(encoding="utf-8") == text and os.access(path, os.X_OK):
             return
-    except (FileNotFoundError, UnicodeDecodeError):
-        pass
     write_atomic(path, text, mode=0o755)
 
 
@@ -128,8 +127,7 @@ class EmulatedSite:
         return {**env, **self.env_overrides(env)}
 
     def env_overrides(self, base: Mapping[str, str] | None = None) -> dict[str, str]:
-        """``PATH`` with ``bin`` first, ``TAURUS_DATAMOVER_PATH``/``TAURUS_WS_PATH`` naming ``bin``,
-        ``TAURUS_EMULATOR_ROOT`` the root (relative to *base*'s ``PATH``)."""
+        """The variables that point the tools at ``bin`` and the root (*base*'s ``PATH``, ``bin`` first)."""
         source = os.environ if base is None else base
         bin_dir = str(self.bin)
         rest = [p for p in source.get("PATH", os.defpath).split(os.pathsep) if p and p != bin_dir]
@@ -201,8 +199,7 @@ class EmulatedSite:
         clock.advance_clock(self._root, delta)
 
     def set_faults(self, faults: Sequence[Mapping[str, Any]] | None) -> None:
-        """Make the tools fail on purpose (:mod:`.faults`), e.g. ``[{"tool": "dtmv", "action":
-        "fail", "after_files": 1}]``; resets the call counters; ``None`` removes them all."""
+        """Set faults (:mod:`.faults`: ``[{"tool": "dtmv", "action": "fail"}]``; None: none); resets the counters."""
         write_faults(self._root, faults)
 
     def fault_log(self) -> list[dict[str, Any]]:
@@ -210,12 +207,16 @@ class EmulatedSite:
         return read_fault_log(self._root)
 
     def cancel_local_jobs(self) -> list[int]:
-        """Cancel every pending or running job of the local queue; return their ids."""
-        return JobStore(self._root).cancel_active()
+        """Cancel every pending or running job of the local queue: their ids (then a bad job file's JobFileError)."""
+        cancelled, bad = JobStore(self._root).cancel_active()
+        if bad:
+            raise bad[0]
+        return cancelled
 
     def close(self) -> None:
-        """Cancel still-running local jobs (the root and its files stay)."""
-        self.cancel_local_jobs()
+        """Cancel still-running local jobs (the root and its files stay; a bad job file: a warning)."""
+        for error in JobStore(self._root).cancel_active()[1]:
+            warnings.warn(str(error), RuntimeWarning, stacklevel=2)
 
     def __enter__(self) -> EmulatedSite:
         return self

@@ -23,10 +23,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from taurus_datamover.facts import EMULATOR_VIEW_ENV
-
-#: Set inside a view: ``{"root": ..., "mounts": {zih_path: site_dir}, "mode": "root"|"user"}``.
-VIEW_ENV = EMULATOR_VIEW_ENV
+from taurus_datamover.emulator.config import load_site_config
+from taurus_datamover.facts import EMULATOR_VIEW_ENV as VIEW_ENV  # {"root", "mounts": {zih: site}, "mode"}
 
 _MODULE = "taurus_datamover.emulator.zih_view"
 _PATH_END = r"(?=\Z|[/\n \t\"',])"  # what may follow a folder's name in a path
@@ -35,14 +33,11 @@ _MS_REC = 16384
 
 
 def view_mounts(root: str | os.PathLike[str]) -> dict[str, str]:
-    """ZIH path -> site folder: ``/grp``, ``/projects`` and ``/data/<fs>/ws`` for the first
-    space of every workspace file system (``/data/<fs>/ws<i>`` for further ones)."""
+    """ZIH path -> site folder: ``/grp``, ``/projects``, ``/data/<fs>/ws`` (``ws<i>``: further spaces)."""
     base = Path(root).absolute()
     mounts = {"/grp": str(base / "grp"), "/projects": str(base / "projects")}
-    # plain JSON, not the config's dataclasses: this runs before every command of a view
-    data = json.loads((base / "site.json").read_text(encoding="utf-8"))
-    for fs, fs_cfg in data["filesystems"].items():
-        for index, space in enumerate(fs_cfg["spaces"]):
+    for fs, fs_cfg in load_site_config(base).filesystems.items():  # a SiteConfigError if edited wrong
+        for index, space in enumerate(fs_cfg.spaces):
             mounts[f"/data/{fs}/ws" + (str(index + 1) if index else "")] = str(space)
     return mounts
 
@@ -229,7 +224,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return enter(args[0], args[1], args[2], args[3:])
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # (a site.json edited wrong: its SiteConfigError)
         print(f"taurus-datamover: cannot build the ZIH view: {exc}", file=sys.stderr)
         return 126
 

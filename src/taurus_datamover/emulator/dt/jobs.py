@@ -23,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from taurus_datamover.emulator.errors import JobFileError
 from taurus_datamover.emulator.files import locked, write_atomic
 
 FIRST_JOB_ID = 1000
@@ -71,12 +72,6 @@ class JobRecord:
         end = now if self.end_time is None else self.end_time
         return max(0.0, end - self.start_time)
 
-    @classmethod
-    def from_json(cls, text: str) -> JobRecord:
-        data = json.loads(text)
-        known = {f.name for f in fields(cls)}
-        return cls(**{**{k: v for k, v in data.items() if k in known}, "argv": tuple(data["argv"])})
-
 
 def signal_group(pgid: int, sig: signal.Signals) -> None:
     with suppress(ProcessLookupError, PermissionError):
@@ -101,16 +96,21 @@ class JobStore:
         write_atomic(self.path(record.job_id), json.dumps(asdict(record), indent=1) + "\n")
 
     def load(self, job_id: int) -> JobRecord | None:
-        """The record of *job_id*, or None when there is no such job."""
+        """The record of *job_id*, None when there is no such job; :class:`JobFileError` if its file is none."""
         try:
-            return JobRecord.from_json(self.path(job_id).read_text(encoding="utf-8"))
+            data = json.loads(self.path(job_id).read_text(encoding="utf-8"))
+            known = {f.name for f in fields(JobRecord)}
+            return JobRecord(**{**{k: v for k, v in data.items() if k in known}, "argv": tuple(data["argv"])})
         except FileNotFoundError:
             return None
+        except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise JobFileError(f"{self.path(job_id)}: not a job of the emulated queue ({exc!r}); remove it") from None
+
+    def ids(self) -> list[int]:
+        return sorted(int(p.stem) for p in self.dir.glob("*.json") if p.stem.isdigit())
 
     def all(self) -> list[JobRecord]:
-        """All records, oldest id first."""
-        ids = sorted(int(p.stem) for p in self.dir.glob("*.json") if p.stem.isdigit())
-        return [r for r in map(self.load, ids) if r is not None]
+        return [r for r in map(self.load, self.ids()) if r is not None]
 
     def submit(self, argv: tuple[str, ...], *, workdir: str, **job: Any) -> JobRecord:
         """Queue *argv* (*job*: the record's other fields), start its runner; the PENDING record."""
@@ -141,8 +141,7 @@ class JobStore:
             return new
 
     def cancel(self, job_id: int) -> bool:
-        """Cancel a pending or running job (SIGTERM to its process group); False when it is
-        unknown or finished (like ``scancel``, the callers stay silent about that)."""
+        """Cancel a pending or running job (SIGTERM to its process group); False if unknown or ended."""
         now = time.time()
         record = self.update(
             job_id,
@@ -152,8 +151,15 @@ class JobStore:
             signal_group(record.pgid, signal.SIGTERM)
         return record is not None
 
-    def cancel_active(self) -> list[int]:
-        return [r.job_id for r in self.all() if r.active and self.cancel(r.job_id)]
+    def cancel_active(self) -> tuple[list[int], list[JobFileError]]:
+        """Cancel every pending or running job: their ids, and the errors of the job files that are none."""
+        cancelled, bad = [], []
+        for job_id in self.ids():
+            try:
+                cancelled += [job_id] if self.cancel(job_id) else []
+            except JobFileError as exc:
+                bad.append(exc)
+        return cancelled, bad
 
 
 def _note(record: JobRecord, reason: str) -> None:

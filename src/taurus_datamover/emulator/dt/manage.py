@@ -15,8 +15,8 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from taurus_datamover.emulator.dt.mode import PARTITION, load_slurm_mode
-from taurus_datamover.emulator.dt.transfer import current_user, exec_tool, fail
+from taurus_datamover.emulator.dt.mode import PARTITION, current_user, load_slurm_mode
+from taurus_datamover.emulator.dt.transfer import exec_tool, fail
 from taurus_datamover.facts import SLURM_STATE_CODES
 
 if TYPE_CHECKING:
@@ -203,8 +203,7 @@ def dtcancel(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> in
 
 
 def dtinfo(tool: str, root: str | os.PathLike[str], argv: Sequence[str]) -> int:
-    """Show the data-transfer nodes (``sinfo -p datamover``) and the site's mount table (the
-    data-transfer machine's view of the site, as ZIH's table shows it)."""
+    """The data-transfer nodes (``sinfo -p datamover``) and the site's mounts, as ZIH's table shows them."""
     if load_slurm_mode(root):
         import subprocess
 

@@ -39,6 +39,16 @@ _UNITS = {"": 1} | {p + unit: base ** (n + 1) for unit, base in (("", 1000), ("i
 _RATE = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([kKmMgGtT]i?)?(?:B(?:/s)?)?\s*")
 
 
+def current_user() -> str:
+    """The login name of this process (as squeue shows it; the uid where there is none)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return str(os.getuid())
+
+
 def _stored(root: str | os.PathLike[str], name: str) -> dict[str, Any]:
     """The JSON object in *root*/*name*; empty when it is missing or unreadable."""
     try:
@@ -79,9 +89,6 @@ def load_slurm_mode(root: str | os.PathLike[str]) -> bool:
 
 
 def save_slurm_mode(root: str | os.PathLike[str], slurm: SlurmSetting) -> None:
-    """Store the setting."""
-    if slurm not in ("auto", True, False):
-        raise ValueError(f"slurm must be 'auto', True or False, not {slurm!r}")
     _store(root, _MODE_FILE, {"slurm": slurm, "partition": PARTITION, "format": _FORMAT})
 
 

@@ -64,7 +64,7 @@ def split_options(argv: Sequence[str]) -> DtOptions:
     return DtOptions(blocking=blocking, time=values.get("--time"), account=values.get("--account"), args=tuple(rest))
 
 
-_NUM = r"(\d+)"
+_NUM = "([0-9]+)"  # ASCII digits only, as Slurm reads them
 _TIME_PATTERNS: tuple[tuple[re.Pattern[str], tuple[int, ...]], ...] = (  # and seconds per group
     (re.compile(rf"{_NUM}"), (60,)),
     (re.compile(rf"{_NUM}:{_NUM}"), (60, 1)),

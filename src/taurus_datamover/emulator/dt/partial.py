@@ -31,8 +31,7 @@ class Operands:
 
 
 def split_operands(args: Sequence[str]) -> Operands:
-    """Split ``cp``/``mv`` arguments into options, sources and destination (GNU syntax:
-    options before ``--``, ``-t DIR``/``--target-directory=DIR``, ``-T``)."""
+    """``cp``/``mv`` arguments as options, sources, destination (GNU: ``--``, ``-t DIR``, ``-T``)."""
     options: list[str] = []
     operands: list[str] = []
     target_dir: str | None = None

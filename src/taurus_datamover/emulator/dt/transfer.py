@@ -14,22 +14,12 @@ import os
 import sys
 from collections.abc import Sequence
 
-from taurus_datamover.emulator.dt.mode import PARTITION, load_slurm_mode, with_bandwidth
+from taurus_datamover.emulator.dt.mode import PARTITION, current_user, load_slurm_mode, with_bandwidth
 from taurus_datamover.emulator.dt.options import DtOptions, UsageError, parse_time_limit, split_options
 from taurus_datamover.facts import EMULATOR_FAULT_ENV, EMULATOR_FAULT_FILE, EMULATOR_VIEW_ENV
 
 #: Name of the batch script in the site's bin directory.
 DT_EXEC = ".dt-exec"
-
-
-def current_user() -> str:
-    """The login name of this process (as squeue shows it; the uid where there is none)."""
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return str(os.getuid())
 
 
 def fail(text: str, code: int = 1) -> int:
@@ -39,8 +29,7 @@ def fail(text: str, code: int = 1) -> int:
 
 
 def slurm_argv(command: str, opts: DtOptions, bin_dir: str | None = None, job_name: str | None = None) -> list[str]:
-    """The Slurm call for *command* (pure): ``srun --pty`` without *bin_dir*, else ``sbatch``
-    of the site's batch script there, the job named *job_name* (default: *command*)."""
+    """The Slurm call for *command* (pure): ``srun --pty``, or ``sbatch`` of *bin_dir*'s batch script."""
     slurm = ["-p", PARTITION, f"--time={opts.time_or_default}"]
     slurm += [] if opts.account is None else [f"--account={opts.account}"]
     if bin_dir is None:

@@ -115,7 +115,7 @@ def _extend(site: Site, req: _Request, db: Database, ws_id: str) -> int:
     if not site.cfg.filesystems[req.fs].extendable:
         return site.say("not_extendable")
     site.say("extending")
-    entry = db.read(ws_id)
+    entry = site.entry(db, ws_id)
     for key, value in (("mailaddress", req.mail), ("reminder", req.reminder), ("comment", req.comment)):
         if value if site.v2 else value is not None:
             setattr(entry, key, value)
@@ -167,7 +167,7 @@ def ws_allocate(site: Site, argv: list[str]) -> int:
         if req.extend:
             return _extend(site, req, db, ws_id)
         site.say("reusing")
-        return _report(site, db.read(ws_id))
+        return _report(site, site.entry(db, ws_id))
 
 
 def ws_extend(site: Site, argv: list[str]) -> int:

@@ -14,7 +14,7 @@ from typing import NoReturn
 from taurus_datamover.emulator import clock
 from taurus_datamover.emulator.config import SiteConfig, load_site_config, resolve_user
 from taurus_datamover.emulator.ws import formats_v1, formats_v2
-from taurus_datamover.emulator.ws.db import Database
+from taurus_datamover.emulator.ws.db import Database, WsEntry
 from taurus_datamover.emulator.ws.formats import WsFormat
 from taurus_datamover.emulator.ws.options import Opt, OptionError, Parsed, parse
 from taurus_datamover.facts import WORKSPACE_NAME_RULE
@@ -69,8 +69,7 @@ class Site:
 
     @property
     def filesystems(self) -> list[str]:
-        """The file systems in the order the tools visit them: v1 config order, v2 (a sorted
-        map) the default first, then the others by name."""
+        """The file systems in the tools' order: v1 the config's, v2 (a sorted map) the default, then by name."""
         default, names = self.cfg.default_filesystem, list(self.cfg.filesystems)
         return [default, *sorted(fs for fs in names if fs != default)] if self.v2 else names
 
@@ -78,6 +77,13 @@ class Site:
     def is_admin(self) -> bool:
         """v2: root and the config's ``admins`` see full ids and may pick a user (``-u``)."""
         return self.user == "root" or self.user in self.cfg.admins
+
+    def entry(self, db: Database, ws_id: str) -> WsEntry:
+        """The entry *ws_id* of *db*; an unreadable one ends the tool, its file named."""
+        try:
+            return db.read(ws_id)
+        except (OSError, ValueError):
+            self.end("unreadable_entry", path=db.file(ws_id))
 
     def filesystems_with(self, ws_id: str) -> list[str]:
         return [fs for fs in self.filesystems if self.db(fs).exists(ws_id)]

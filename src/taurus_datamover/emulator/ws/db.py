@@ -27,8 +27,8 @@ _BREAKS = frozenset("\x7f\x85\u2028\u2029")  # YAML/unicode line breaks: quote t
 _RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "~", "y", "n"}
 
 
-class DbError(Exception):
-    """A DB file that cannot be read as a workspace entry."""
+class DbError(ValueError):
+    """A DB file that cannot be read as a workspace entry (a ``ValueError``, as decoding errors are)."""
 
 
 @dataclass
@@ -74,10 +74,7 @@ def _unscalar(text: str) -> str:
     if text.startswith("'") and text.endswith("'") and len(text) >= 2:
         return text[1:-1].replace("''", "'")
     if text.startswith('"') and text.endswith('"') and len(text) >= 2:
-        loaded = json.loads(text)
-        if not isinstance(loaded, str):
-            raise DbError(f"not a string: {text}")
-        return loaded
+        return str(json.loads(text))  # (a JSON text in quotes is a string, or a ValueError)
     return text
 
 
@@ -107,11 +104,11 @@ def parse_entry(text: str) -> WsEntry:
         raise DbError("no workspace or expiration key")
     values: dict[str, str | int] = {"creation": 0}
     for key in (key for key in _ORDER if key in raw):
-        text_value = _unscalar(raw[key])
         try:
+            text_value = _unscalar(raw[key])
             values[key] = int(text_value or "0") if key in _INT_KEYS else text_value
         except ValueError as exc:
-            raise DbError(f"{key} is not an integer: {text_value!r}") from exc
+            raise DbError(f"{key} is no {'integer' if key in _INT_KEYS else 'string'}: {raw[key].strip()!r}") from exc
     return WsEntry(**values)  # type: ignore[arg-type]
 
 
@@ -138,7 +135,7 @@ class Database:
         return self.file(ws_id).is_file()
 
     def read(self, ws_id: str) -> WsEntry:
-        """The entry of *ws_id*; ``FileNotFoundError`` or :class:`DbError` if unusable."""
+        """The entry of *ws_id*; ``OSError``, or a ``ValueError`` (not UTF-8, :class:`DbError`) if unusable."""
         return parse_entry(self.file(ws_id).read_text(encoding="utf-8"))
 
     def write(self, ws_id: str, entry: WsEntry) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from taurus_datamover.emulator.ws import formats_v2
 from taurus_datamover.emulator.ws.context import Site
-from taurus_datamover.emulator.ws.db import DbError, WsEntry
+from taurus_datamover.emulator.ws.db import WsEntry
 from taurus_datamover.emulator.ws.formats import ctime
 from taurus_datamover.emulator.ws.options import options
 
@@ -108,7 +108,7 @@ class _Run:
         for ws_id in sorted(db.ids()):
             try:
                 known[ws_id] = db.read(ws_id).workspace
-            except (OSError, DbError) as exc:
+            except (OSError, ValueError) as exc:
                 known[ws_id] = ""
                 self.log("warning", f"    failed to read DB entry {ws_id}: {exc}")
         for space, name in ((space, name) for space, name in found if "-" in name):
@@ -195,7 +195,7 @@ class _Run:
             result["inactive_seen" if deleted else "active_seen"] += 1
             try:
                 yield ws_id, db.read(ws_id)
-            except (OSError, DbError) as exc:
+            except (OSError, ValueError) as exc:
                 self.log("error", str(exc), f"skipping db entry {ws_id}")
                 self.morbid.append((ws_id, f"database exeption, filesystem: {fs}"))
 

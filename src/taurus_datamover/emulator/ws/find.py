@@ -8,7 +8,6 @@ first match only.
 from __future__ import annotations
 
 from taurus_datamover.emulator.ws.context import Site
-from taurus_datamover.emulator.ws.db import DbError
 from taurus_datamover.emulator.ws.options import options
 
 _V1 = options("version help/h filesystem/F= list/l")
@@ -30,7 +29,7 @@ def ws_find(site: Site, argv: list[str]) -> int:
         for ws_id in db.ids(site.ws_id(name)) if site.v2 else [site.ws_id(name)]:  # v2: a glob
             try:
                 path = db.read(ws_id).workspace
-            except (OSError, DbError):
+            except (OSError, ValueError):
                 continue  # a missing or unreadable entry is skipped, as the real tool does
             site.out(path + "\n")
             if site.v2:

@@ -32,6 +32,7 @@ not_extendable           255 Error: workspaces can not be extended in this files
 not_allocatable          255 Error: this workspace can not be used for allocation.
 mkdir_failed             255 Error: could not create workspace directory!
 release_missing          255 Error: workspace does not exist!
+unreadable_entry         255 Error: could not read file <{path}>
 delete_data_start          0 Info: deleting files in workspace as --delete-data was given
 restore_bad_owner          0 Error: only root can do this 1{user}{first}
 restore_missing            0 Error: workspace does not exist.
@@ -137,7 +138,6 @@ HELP: Mapping[str, tuple[str, bool, int]] = {
 #: ``--version`` exits as the help does (the C++ tools 1, the Python ones 0).
 VERSION: Mapping[str, tuple[str, int]] = {tool: (VERSION_TEXT, code) for tool, (_, _, code) in HELP.items()}
 
-#: v1 answers a missing required argument with the help (see ``Site.usage``).
 USAGE: Mapping[str, tuple[str, int]] = {}
 
 

@@ -44,6 +44,7 @@ changed_comment            0 info: changed comment.
 reminder_after_expiry      0 warning: reminder is only sent after workspace expiry!
 reminder_local_user        0 info: could not read email from users config ~/.ws_user.conf.\ninfo: reminder email will be sent to local user account
 release_missing          255 error: Non-existent workspace given.
+unreadable_entry         255 error: could not read file <{path}>
 released                   0 info: workspace {name} released.
 release_recoverable        0 info: workspace is still recoverable as --delete-data was not given.
 delete_data_start          0 info: deleting workspace as --delete-data was given\ninfo: you have 5 seconds to interrupt with CTRL-C to prevent deletion
@@ -207,7 +208,6 @@ HELP: Mapping[str, tuple[str, bool, int]] = {
     }.items()
 }  # fmt: skip
 
-#: Tool -> (stderr text, exit code) of a command line without the required name.
 USAGE: Mapping[str, tuple[str, int]] = {
     "ws_allocate": (_HELP_ALLOCATE.replace("Usage: ws_allocate ", "Usage: ws_allocate: ", 1), 1),
     "ws_restore": (_HELP_RESTORE.rsplit("attention:", 1)[0], 1),

@@ -16,7 +16,7 @@ from typing import Any
 
 from taurus_datamover.emulator.ws import formats_v2
 from taurus_datamover.emulator.ws.context import Site
-from taurus_datamover.emulator.ws.db import DbError, WsEntry, parse_entry
+from taurus_datamover.emulator.ws.db import WsEntry, parse_entry
 from taurus_datamover.emulator.ws.formats import EntryView
 from taurus_datamover.emulator.ws.options import Opt, options
 
@@ -102,16 +102,16 @@ def _scan(
                 site.out(_shown_id(site, ws_id) + "\n")
                 continue
             try:
-                text = path.read_text(encoding="utf-8")
+                text = path.read_bytes()
             except OSError:
                 continue
             if not text.strip():
                 print("ws-db file is empty:", path, file=sys.stderr)
                 continue
             try:
-                entry = parse_entry(text)
-            except DbError:
-                print(f"{'error: ' if site.v2 else 'Error: '}could not read file <{path}>", file=sys.stderr)
+                entry = parse_entry(text.decode())
+            except ValueError:  # a DbError, or not UTF-8
+                site.say("unreadable_entry", path=path)
                 continue
             if not own and entry.group != site.group:
                 continue

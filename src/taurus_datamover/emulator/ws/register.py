@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 from taurus_datamover.emulator.ws.context import Site
-from taurus_datamover.emulator.ws.db import DbError
 from taurus_datamover.emulator.ws.options import options
 
 _OPTS = options("help/h version/V filesystem/F= directory/d= config=")
@@ -30,7 +29,7 @@ def _register_fs(site: Site, directory: str, fs: str) -> None:
     for ws_id in sorted(db.ids(site.ws_id("*"))):
         try:
             workspace = db.read(ws_id).workspace
-        except (OSError, DbError):
+        except (OSError, ValueError):
             continue
         link = f"{directory}/{fs}/{os.path.basename(workspace)}"
         keep.add(link)

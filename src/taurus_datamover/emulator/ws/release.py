@@ -33,7 +33,7 @@ def ws_release(site: Site, argv: list[str]) -> int:
         delete = "delete-data" in opts
         if delete:
             site.say("delete_data_start")
-        entry = db.read(ws_id)
+        entry = site.entry(db, ws_id)
         workspace = Path(entry.workspace)
         trash = workspace.parent / site.cfg.filesystems[fs].deleted
         entry.released = site.now_int

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from taurus_datamover.emulator.ws import formats_v1, formats_v2
 from taurus_datamover.emulator.ws.context import NAME_RE, Site
-from taurus_datamover.emulator.ws.db import Database, DbError
+from taurus_datamover.emulator.ws.db import Database
 from taurus_datamover.emulator.ws.formats import RestoreView
 from taurus_datamover.emulator.ws.options import Parsed, options
 
@@ -44,8 +44,7 @@ def list_released(site: Site, filesystems: list[str], owner: str, pattern: str, 
 
 
 def _move_back(site: Site, db: Database, source: Path, destination: Path) -> int:
-    """Move released data *source* to *destination* (never over an existing one) and drop
-    its DB entry; the exit code of the tool's last words."""
+    """Move released *source* to *destination* (never over one), drop its DB entry; the tool's exit code."""
     try:
         if destination.exists():
             raise OSError(f"{destination} exists")
@@ -83,8 +82,8 @@ def ws_restore(site: Site, argv: list[str]) -> int:
             return site.say("restore_missing")
         if not _human_v1():
             return 0
-        source = Path(db.trash.read(name).workspace).parent / site.cfg.filesystems[fs].deleted / name
-        return _move_back(site, db, source, Path(db.read(target_id).workspace) / name)
+        source = Path(site.entry(db.trash, name).workspace).parent / site.cfg.filesystems[fs].deleted / name
+        return _move_back(site, db, source, Path(site.entry(db, target_id).workspace) / name)
 
 
 def _refuse_v2(words: str, *, table_to_stdout: bool = False) -> int:
@@ -134,7 +133,7 @@ def _restore_v2(site: Site, opts: Parsed) -> int:
         return site.say("restore_not_restorable")
     db = site.db(hits[0])
     with db.locked():
-        trash = Path(db.trash.read(name).workspace).parent / site.cfg.filesystems[hits[0]].deleted
+        trash = Path(site.entry(db.trash, name).workspace).parent / site.cfg.filesystems[hits[0]].deleted
         if "delete-data" in opts:
             site.say("restore_delete_start")
             shutil.rmtree(trash / name, ignore_errors=True)
@@ -151,7 +150,7 @@ def _target_path(site: Site, filesystems: list[str], ws_id: str) -> Path | None:
     for fs in filesystems:
         try:
             return Path(site.db(fs).read(ws_id).workspace)
-        except (OSError, DbError):
+        except (OSError, ValueError):
             continue
     return None
 

@@ -15,7 +15,6 @@ from taurus_datamover.emulator.ws.context import Site
 from taurus_datamover.emulator.ws.db import WsEntry
 from taurus_datamover.emulator.ws.options import options
 
-#: Sub-directory of the site root that receives the "sent" calendar files.
 MAIL_DIR = "mail"
 _MAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _OPTS = options("help/h version/V filesystem/F= mail/m= name/n= config=")
@@ -57,7 +56,7 @@ def ws_send_ical(site: Site, argv: list[str]) -> int:
         return site.say("ical_bad_mail")
     only = opts.get("filesystem")  # an unknown one: every file system
     found = [
-        (fs, site.db(fs).read(site.ws_id(name)))
+        (fs, site.entry(site.db(fs), site.ws_id(name)))
         for fs in site.filesystems_with(site.ws_id(name))
         if fs == only or only not in site.cfg.filesystems
     ]

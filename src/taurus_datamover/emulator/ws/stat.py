@@ -13,7 +13,7 @@ import sys
 from collections import Counter
 
 from taurus_datamover.emulator.ws.context import Site
-from taurus_datamover.emulator.ws.db import DbError, WsEntry
+from taurus_datamover.emulator.ws.db import WsEntry
 from taurus_datamover.emulator.ws.options import options
 
 _OPTS = options(
@@ -91,7 +91,7 @@ def ws_stat(site: Site, argv: list[str]) -> int:
         for ws_id in db.ids(f"{owner}-{pattern}"):
             try:
                 found.append((ws_id, db.read(ws_id)))
-            except (OSError, DbError) as exc:
+            except (OSError, ValueError) as exc:
                 print(f"error: {exc}", file=sys.stderr)
     sorts = {"remaining": lambda i: i[1].expiration, "creation": lambda i: i[1].creation, "name": lambda i: i[0]}
     found.sort(key=next((key for option, key in sorts.items() if option in opts), lambda _: 0))
