@@ -289,12 +289,12 @@ class DateReader:
             found = self.offsets[hours + minutes] = (offset, timezone(timedelta(minutes=offset)))
         return found
 
-    def _instant(self, mtime_ns: int) -> datetime | None:
-        """The instant in ``tz``, else in the local zone's offset at that instant, as
-        ``astimezone()`` gives it (``localtime``'s offset and abbreviation); None outside
-        datetime's years (the nanoseconds stay exact). Within a day whose offset stays, an
-        instant is the day's start plus a timedelta (cheaper than the zone per entry)."""
-        seconds, ns = divmod(mtime_ns, _NS)
+    def _instant(self, seconds: int, ns: int) -> datetime | None:
+        """The instant ``seconds`` since the epoch and ``ns`` (0 to 999,999,999) in ``tz``,
+        else in the local zone's offset at that instant, as ``astimezone()`` gives it
+        (``localtime``'s offset and abbreviation); None outside datetime's years (the
+        nanoseconds stay exact). Within a day whose offset stays, an instant is the day's
+        start plus a timedelta (cheaper than the zone per entry)."""
         day, rest = divmod(seconds, 86400)
         start = self.days.get(day) if self.by_day else False
         try:
@@ -320,16 +320,11 @@ class DateReader:
         return epoch + timedelta(seconds=seconds)
 
     def epoch(self, text: str) -> Resolved:
-        """``SECONDS `` or ``SECONDS.NANOSECONDS `` (a day already placed: its start plus the rest)."""
+        """``SECONDS `` or ``SECONDS.NANOSECONDS ``."""
         whole, dot, fraction = text[:-1].partition(".")
         seconds, ns = int(whole), int(fraction) if dot else 0
-        mtime_ns = seconds * _NS + ns
-        start = self.days.get(seconds // 86400) if self.by_day else None
-        if isinstance(start, datetime):
-            mtime: datetime | None = start + timedelta(0, seconds % 86400, ns // 1000)
-        else:
-            mtime = self._instant(mtime_ns)
-        return mtime, TimePrecision.NANOSECOND if dot else TimePrecision.SECOND, mtime_ns
+        precision = TimePrecision.NANOSECOND if dot else TimePrecision.SECOND
+        return self._instant(seconds, ns), precision, seconds * _NS + ns
 
     def format(self, g: tuple[str | None, ...]) -> Resolved:
         """``+FORMAT``: the groups of whichever alternative (old/recent format) matched."""
@@ -346,8 +341,7 @@ class DateReader:
         n = {k: int(v) for k, v in f.items() if v is not None and k not in ("b", "z")}
         precision = next((p for k, p in _PRECISIONS if k in f), TimePrecision.DAY)
         if "s" in n:
-            mtime_ns = n["s"] * _NS + n.get("N", 0)
-            return self._instant(mtime_ns), precision, mtime_ns
+            return self._instant(n["s"], n.get("N", 0)), precision, n["s"] * _NS + n.get("N", 0)
         month = n["m"] if "m" in n else self._month(f.get("b") or "")
         day, h, mi, s, nanos = n.get("d", 0), n.get("H", 0), n.get("M", 0), n.get("S", 0), n.get("N", 0)
         if "Y" in n:
