@@ -121,3 +121,9 @@ def test_an_older_dump_of_a_device_validates() -> None:
     old = {**_entry(mode="crw-------").model_dump(mode="json"), "size_text": None, "device": [8, 1]}
     for e in (FileEntry.model_validate(old), FileEntry.model_validate_json(json.dumps(old))):
         assert (e.device, e.size_text, e.size) == ((8, 1), "8, 1", None)
+
+
+@pytest.mark.parametrize("device", [[8], [8, 1, 2], 5, "ab", [None, None], ["8", "x"]])
+def test_a_malformed_device_on_input_is_a_validation_error(device: object) -> None:
+    with pytest.raises(ValidationError, match="device"):
+        FileEntry.model_validate({**_entry(mode="crw-------").model_dump(), "size_text": None, "device": device})

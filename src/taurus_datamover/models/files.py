@@ -187,8 +187,9 @@ class FileEntry(Bindable):
     def model_validate(cls, obj: Any, **options: Any) -> FileEntry:
         """An entry from a dict (a dump) or an entry; ``ValidationError`` otherwise, also
         for a computed value that the stored fields do not give (``size`` without ``size_text``)."""
-        if isinstance(obj, Mapping) and obj.get("size_text") is None and obj.get("device"):
-            obj = {**obj, "size_text": "{}, {}".format(*obj["device"])}  # an older dump (no device text)
+        device = obj.get("device") if isinstance(obj, Mapping) and obj.get("size_text") is None else None
+        if isinstance(device, (list, tuple)) and len(device) == 2:  # an older dump: no device text
+            obj = {**obj, "size_text": f"{device[0]}, {device[1]}"}
         return _agreeing(_adapter().validate_python(obj, **options), obj)
 
     @classmethod
