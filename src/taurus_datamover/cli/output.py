@@ -124,6 +124,13 @@ def counted(number: int | None, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
+def nothing_listed(verbosity: int, what: str) -> int:
+    """Say ``no WHAT`` on stderr (unless ``-q``) for an empty listing; the exit code 0."""
+    if verbosity >= 0:
+        print(f"no {what}", file=sys.stderr)
+    return 0
+
+
 #: A tool's own message prefix that the command's ``error:`` would repeat.
 _TOOL_PREFIX = r"(?i)^(?:error|fatal)\s*:\s*"
 

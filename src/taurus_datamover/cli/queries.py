@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from taurus_datamover.cli.context import Context
-from taurus_datamover.cli.output import print_json, print_table, shown
+from taurus_datamover.cli.output import nothing_listed, print_json, print_table, shown
 from taurus_datamover.models.files import FileEntry
 
 
@@ -59,9 +59,7 @@ def run_jobs(ctx: Context) -> int:
         print_json(jobs)
         return 0
     if not jobs:
-        if ctx.verbosity >= 0:
-            print("no datamover jobs", file=sys.stderr)
-        return 0
+        return nothing_listed(ctx.verbosity, "datamover jobs")
     rows = [(str(j.job_id), j.state.value, j.raw_state, j.name or "-", j.time or "-", j.reason or "") for j in jobs]
     print_table(("JOBID", "STATE", "ST", "NAME", "TIME", "NODELIST(REASON)"), rows, right=(0,))
     return 0

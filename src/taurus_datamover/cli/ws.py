@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 
 from taurus_datamover.cli.durations import format_duration
-from taurus_datamover.cli.output import counted, print_json, print_table, remaining, when
+from taurus_datamover.cli.output import counted, nothing_listed, print_json, print_table, remaining, when
 from taurus_datamover.errors import ParseError, WorkspaceError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
@@ -77,12 +77,6 @@ def table_row(i: ListedWorkspace | WorkspaceInfo, *, with_path: bool = True) -> 
     return (*row, str(i.path)) if with_path else row
 
 
-def _quiet_none(ctx: Context, what: str) -> int:
-    if ctx.verbosity >= 0:
-        print(f"no {what}", file=sys.stderr)
-    return 0
-
-
 def run_ws_list(ctx: Context) -> int:
     """``ws list``: one ``ws_list`` read into plain records (:mod:`.ws_listing`), without the
     object API where the run allows it."""
@@ -101,7 +95,7 @@ def _print_listing(ctx: Context, infos: list[_Listed], dump: Callable[[_Listed],
     if args.json:
         print_json([dump(i) for i in infos])
     elif not infos:
-        return _quiet_none(ctx, "workspaces")
+        return nothing_listed(ctx.verbosity, "workspaces")
     else:
         print_table((*WS_HEADERS, "PATH"), [table_row(info) for info in infos])
     return 0
@@ -162,7 +156,7 @@ def run_ws_restore(ctx: Context) -> int:
         if args.json:
             print_json(released)
         elif not released:
-            return _quiet_none(ctx, "released workspaces")
+            return nothing_listed(ctx.verbosity, "released workspaces")
         else:
             rows = [(r.id, r.filesystem or "-", when(r.released), when(r.restorable_until)) for r in released]
             print_table(("ID", "FILESYSTEM", "RELEASED", "RESTORABLE UNTIL"), rows)
@@ -202,7 +196,7 @@ def run_ws_report(ctx: Context) -> int:
         print_json(infos)
         return 0
     if not infos:
-        return _quiet_none(ctx, "workspaces")
+        return nothing_listed(ctx.verbosity, "workspaces")
     from taurus_datamover.cli.bars import bar, reach, scale_of, use_colour
 
     limits, scale, colour = printed_max_days(ctx.workspace), scale_of(infos), use_colour(sys.stdout)
