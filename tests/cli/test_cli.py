@@ -416,3 +416,11 @@ def test_ctrl_c_cancels_the_waited_transfer_and_exits_130(tmp_path: Path, site: 
         os.close(fd)
         assert time.monotonic() < deadline, "cp still reads the FIFO after Ctrl-C"
         time.sleep(0.2)
+
+
+def test_an_empty_listing_says_so_on_stderr_unless_quiet(tmp_path: Path, site: EmulatedSite) -> None:
+    for words, what in ((("ws", "list"), "workspaces"), (("ws", "restore", "--list"), "released workspaces")):
+        said = cli(tmp_path, *words, site=site)
+        assert (said.returncode, said.stdout, said.stderr) == (0, "", f"no {what}\n")
+        quiet = cli(tmp_path, "-q", *words, site=site)
+        assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")
